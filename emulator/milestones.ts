@@ -1,0 +1,163 @@
+// Recognises the stages of the boot chain in what the machine prints (serial console and VGA
+// text), each with its time and the line that proves it, and names a failure with its stage.
+// Pure: fed text, returns events; the harness decides when to stop.
+
+export type MilestoneId =
+  | "bios"
+  | "dos"
+  | "autoexec"
+  | "loadlin"
+  | "kernel"
+  | "initrd"
+  | "linuxrc-mount"
+  | "loop-setup"
+  | "root-mounted"
+  | "old-root-moved"
+  | "init"
+  | "swap"
+  | "dos-readable"
+  | "shell";
+
+export interface MilestoneDef {
+  id: MilestoneId;
+  title: string;
+  /** Seconds allowed from the previous milestone before the boot is declared stuck here. */
+  limitS: number;
+  match: RegExp;
+}
+
+/** In boot order. Every pattern is a line the guest itself prints. */
+export const MILESTONES: MilestoneDef[] = [
+  { id: "bios", title: "BIOS boots the floppy", limitS: 20, match: /Booting from Floppy|SeaBIOS \(version/ },
+  { id: "dos", title: "DOS is up", limitS: 20, match: /^LRDOS\b|(?:MS-DOS|FreeDOS|PC DOS)\b.*(?:version|kernel)/i },
+  { id: "autoexec", title: "AUTOEXEC.BAT runs", limitS: 20, match: /^[A-Z]:\\>.*loadlin|^\\?loadlin(\.exe)?\s/i },
+  { id: "loadlin", title: "LOADLIN starts", limitS: 20, match: /LOADLIN v?\d\.\d/ },
+  { id: "kernel", title: "Linux kernel starts", limitS: 60, match: /Linux version \d+\.\d+/ },
+  { id: "initrd", title: "initrd found", limitS: 60, match: /RAMDISK: (?:gzip image found|Compressed image found|ext2 filesystem found)/ },
+  { id: "linuxrc-mount", title: "/linuxrc mounted the DOS partition", limitS: 60, match: /INITRD: Mounted OK/ },
+  { id: "loop-setup", title: "loop devices set up", limitS: 30, match: /INITRD: Loop devices set up/ },
+  { id: "root-mounted", title: "root mounted from 7:0", limitS: 30, match: /VFS: Mounted root \((?:ext2|ext4) filesystem\).* on device 7:0/ },
+  { id: "old-root-moved", title: "old root moved to /initrd", limitS: 30, match: /Trying to move old root to \/initrd \.\.\. okay/ },
+  { id: "init", title: "init started on the loop root", limitS: 60, match: /LOOPROOT: rc started/ },
+  { id: "swap", title: "swap active on /dev/loop1", limitS: 30, match: /LOOPROOT: swap \/dev\/loop1 / },
+  { id: "dos-readable", title: "/DOS readable", limitS: 30, match: /LOOPROOT: dosfile / },
+  { id: "shell", title: "shell ready", limitS: 60, match: /LOOPROOT: shell ready/ },
+];
+
+export interface FailureDef {
+  title: string;
+  match: RegExp;
+}
+
+/** Lines that end a boot, and the stage they belong to. */
+export const FAILURES: FailureDef[] = [
+  { title: "DOS could not load its kernel", match: /LRDOS\.SYS (?:missing|not found)|Disk read error|Non-System disk|Missing operating system/i },
+  { title: "AUTOEXEC.BAT: a command was not found", match: /Bad command or file name/ },
+  { title: "LOADLIN failed", match: /^(?:LOADLIN: )?(?:Error|ERROR)\b|Can't (?:open|load|read) |Not enough memory|Kernel image not found|Invalid kernel|^Wrong |VCPI.*not/ },
+  { title: "/linuxrc could not mount the DOS partition", match: /INITRD: Mount failed/ },
+  { title: "/linuxrc could not set up a loop device", match: /INITRD: losetup \S+ \S+ failed/ },
+  { title: "the kernel could not mount the root filesystem", match: /VFS: Unable to mount root fs|VFS: Cannot open root device/ },
+  { title: "kernel panic", match: /Kernel panic - not syncing/ },
+  { title: "init could not start", match: /No working init found|Failed to execute \/sbin\/init|can't run '\/etc\/init\.d\/rcS'/ },
+  { title: "swapon failed", match: /swapon: \/dev\/loop1: / },
+];
+
+export interface MilestoneEvent {
+  id: MilestoneId;
+  title: string;
+  /** Milliseconds since the machine started. */
+  atMs: number;
+  evidence: string;
+}
+
+export interface FailureEvent {
+  /** The stage that was running: the first milestone not yet reached. */
+  stage: MilestoneId;
+  title: string;
+  atMs: number;
+  evidence: string;
+}
+
+/** Strips ANSI escapes and carriage returns the guest's console emits. */
+export function cleanLine(s: string): string {
+  return s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/\r/g, "").replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "");
+}
+
+export class MilestoneTracker {
+  readonly reached = new Map<MilestoneId, MilestoneEvent>();
+  failure: FailureEvent | undefined;
+  private partial = { serial: "", screen: "" };
+  private seenScreen = new Set<string>();
+  readonly lines: { atMs: number; source: "serial" | "screen"; text: string }[] = [];
+
+  constructor(private readonly defs: MilestoneDef[] = MILESTONES) {}
+
+  /** The first milestone not yet reached (where a failure or a timeout belongs). */
+  get stage(): MilestoneId | undefined {
+    return this.defs.find((d) => !this.reached.has(d.id))?.id;
+  }
+
+  get done(): boolean {
+    return this.stage === undefined;
+  }
+
+  /** Feeds serial output; complete lines are matched, the rest waits for its newline. */
+  feedSerial(text: string, atMs: number): (MilestoneEvent | FailureEvent)[] {
+    const buf = this.partial.serial + text;
+    const parts = buf.split("\n");
+    this.partial.serial = parts.pop()!;
+    return parts.flatMap((l) => this.line(cleanLine(l), atMs, "serial"));
+  }
+
+  /** Feeds the rows of the VGA text screen; each distinct row is matched once. */
+  feedScreen(rows: string[], atMs: number): (MilestoneEvent | FailureEvent)[] {
+    const out: (MilestoneEvent | FailureEvent)[] = [];
+    for (const raw of rows) {
+      const row = raw.trimEnd();
+      if (!row || this.seenScreen.has(row)) continue;
+      this.seenScreen.add(row);
+      out.push(...this.line(row, atMs, "screen"));
+    }
+    return out;
+  }
+
+  /** Flushes a last line without newline (for example a prompt). */
+  flush(atMs: number): (MilestoneEvent | FailureEvent)[] {
+    const rest = this.partial.serial;
+    this.partial.serial = "";
+    return rest ? this.line(cleanLine(rest), atMs, "serial") : [];
+  }
+
+  private line(text: string, atMs: number, source: "serial" | "screen"): (MilestoneEvent | FailureEvent)[] {
+    if (!text.trim()) return [];
+    this.lines.push({ atMs, source, text });
+    const events: (MilestoneEvent | FailureEvent)[] = [];
+    for (const d of this.defs) {
+      if (!this.reached.has(d.id) && d.match.test(text)) {
+        const e: MilestoneEvent = { id: d.id, title: d.title, atMs, evidence: text.trim() };
+        this.reached.set(d.id, e);
+        events.push(e);
+      }
+    }
+    if (!this.failure) {
+      for (const f of FAILURES) {
+        if (f.match.test(text)) {
+          this.failure = { stage: this.stage ?? "shell", title: f.title, atMs, evidence: text.trim() };
+          events.push(this.failure);
+          break;
+        }
+      }
+    }
+    return events;
+  }
+
+  /** The stage whose time limit has run out, if any. */
+  overdue(nowMs: number, startMs = 0): MilestoneDef | undefined {
+    const next = this.defs.find((d) => !this.reached.has(d.id));
+    if (!next) return undefined;
+    const idx = this.defs.indexOf(next);
+    const prev = this.defs.slice(0, idx).reverse().find((d) => this.reached.has(d.id));
+    const since = prev ? this.reached.get(prev.id)!.atMs : startMs;
+    return nowMs - since > next.limitS * 1000 ? next : undefined;
+  }
+}

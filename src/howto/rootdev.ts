@@ -1,0 +1,183 @@
+// HOWTO 3.4, "Creating The Root Device": the root filesystem that becomes /dev/loop0, either the
+// built-in busybox system or the user's own tree, with the HOWTO's changes made to it:
+// the two fstab lines, /initrd, the /DOS link and the rc line that fake-mounts the DOS partition.
+// Its init scripts print a report of what came up, which the boot harness checks.
+
+import type { LooprootConfig } from "../config.ts";
+import type { Ingredients } from "../ingredients.ts";
+import type { Tree, TreeEntry } from "../fs/tree.ts";
+import { checkTree, parentPath } from "../fs/tree.ts";
+import { makeExt2, ext2Needs } from "../fs/ext2.ts";
+import { derivedUuid } from "../ids.ts";
+import { initrdDevices } from "./initrd.ts";
+import { dosPathInLinux, mountOptions } from "./names.ts";
+
+/** Where the old initrd ends up, and with it the DOS partition mounted by /linuxrc. */
+export const INITRD_DIR = "/initrd";
+/** Prefix of every line of the guest's report on the console. */
+export const REPORT_PREFIX = "LOOPROOT:";
+/** The wrapper that runs the HOWTO's rc lines before a user-supplied system's own init. */
+export const WRAPPER_INIT = "/sbin/looproot-init";
+
+/** 3.4: "/dev/loop0 / ext2 defaults 1 1" and "/dev/loop1 swap swap defaults 1 1". */
+export function fstab(config: LooprootConfig): string {
+  const lines = [
+    "# /etc/fstab: the root and the swap are the two loop devices set up by /linuxrc (HOWTO 3.4).",
+    `${config.boot.root.padEnd(14)} /      ext2   defaults 1 1`,
+    "/dev/loop1     swap   swap   defaults 1 1",
+    "proc           /proc  proc   defaults 0 0",
+    "sysfs          /sys   sysfs  defaults 0 0",
+  ];
+  return lines.join("\n") + "\n";
+}
+
+/** The HOWTO's fake mount: `mount -f -t msdos /dev/hda1 /initrd/mnt` with the /linuxrc options. */
+export function fakeMountLine(config: LooprootConfig): string {
+  const opts = mountOptions(config);
+  return `mount -f -t ${config.dos.fsType} ${config.dos.device} ${INITRD_DIR}/mnt${opts ? " -o " + opts : ""}`;
+}
+
+/**
+ * The shell lines that bring the loop root into service and report on it: remount rw (the
+ * kernel mounted it `ro`), swap on /dev/loop1, the fake mount, then the machine-readable report.
+ */
+export function rcLines(config: LooprootConfig): string[] {
+  const dosDir = dosPathInLinux(config, "").replace(/\/$/, "");
+  const lines = [
+    "mount -t proc proc /proc 2>/dev/null",
+    "mount -t sysfs sysfs /sys 2>/dev/null",
+    `echo "${REPORT_PREFIX} rc started"`,
+    "mount -n -o remount,rw / && echo \"" + REPORT_PREFIX + " root remounted rw\"",
+    "swapon /dev/loop1 && echo \"" + REPORT_PREFIX + " swapon /dev/loop1 ok\"",
+  ];
+  if (config.root.fakeMount) {
+    lines.push("# HOWTO 3.4: a 'fake' mount so that df and friends know where the DOS partition is.");
+    lines.push(fakeMountLine(config) + " 2>/dev/null");
+  }
+  lines.push(
+    `echo "${REPORT_PREFIX} report-begin"`,
+    `echo "${REPORT_PREFIX} kernel $(uname -r)"`,
+    // The root's device number from mountinfo: 7:0 is /dev/loop0.
+    `while read id parent dev root mnt rest; do [ "$mnt" = / ] && echo "${REPORT_PREFIX} rootdev $dev"; done < /proc/self/mountinfo`,
+    `grep ' / ' /proc/mounts | while read src mnt fs opts rest; do echo "${REPORT_PREFIX} rootfs $fs $opts"; done`,
+    `for l in loop0 loop1; do echo "${REPORT_PREFIX} $l $(cat /sys/block/$l/loop/backing_file 2>/dev/null)"; done`,
+    `tail -n +2 /proc/swaps | while read name type size used prio; do echo "${REPORT_PREFIX} swap $name $type $size"; done`,
+    `grep ' ${INITRD_DIR}/mnt ' /proc/mounts | while read src mnt fs opts rest; do echo "${REPORT_PREFIX} dosmount $src $mnt $fs"; done`,
+    `for f in ${config.root.dosLink ? "/DOS" : INITRD_DIR + "/mnt"}${dosDir}/*; do [ -f "$f" ] && echo "${REPORT_PREFIX} dosfile $(basename "$f") $(wc -c < "$f")"; done`,
+    `grep MemTotal /proc/meminfo | while read k v u; do echo "${REPORT_PREFIX} memtotal $v"; done`,
+    `echo "${REPORT_PREFIX} report-end"`,
+  );
+  return lines;
+}
+
+/** /etc/init.d/rcS of the built-in busybox root: the HOWTO's "rc file that mounts the disks". */
+export function rcScript(config: LooprootConfig): string {
+  return ["#!/bin/sh", "# /etc/init.d/rcS: run once by init (HOWTO 3.4's rc file).", "export PATH=/sbin:/bin:/usr/sbin:/usr/bin", ...rcLines(config), `hostname ${config.root.hostname}`, ""].join("\n");
+}
+
+/** For a user-supplied root: run the rc lines, then hand over to the system's own init. */
+export function wrapperInit(config: LooprootConfig): string {
+  return [
+    "#!/bin/sh",
+    "# Added by looproot: the HOWTO's rc changes for a root looproot did not build, then the system's own init.",
+    "export PATH=/sbin:/bin:/usr/sbin:/usr/bin",
+    ...rcLines(config),
+    'exec /sbin/init "$@"',
+    "",
+  ].join("\n");
+}
+
+const INITTAB = [
+  "# busybox init: the rc script, then a shell on the serial console and on the screen.",
+  "::sysinit:/etc/init.d/rcS",
+  "ttyS0::respawn:-/bin/sh",
+  "tty1::respawn:-/bin/sh",
+  "::ctrlaltdel:/sbin/reboot",
+  "::shutdown:/sbin/swapoff -a",
+  "::shutdown:/bin/umount -a -r",
+  "",
+].join("\n");
+
+const PROFILE = [
+  "export PATH=/sbin:/bin:/usr/sbin:/usr/bin",
+  "export PS1='\\u@\\h:\\w\\$ '",
+  `echo "${REPORT_PREFIX} shell ready on $(tty)"`,
+  "",
+].join("\n");
+
+/** The built-in root: busybox with its applet links, /etc, /dev, and the HOWTO's changes. */
+export function busyboxRootTree(config: LooprootConfig, ing: Pick<Ingredients, "busyboxRoot" | "rootApplets">): Tree {
+  const t = config.time;
+  const e = (path: string, kind: TreeEntry["kind"], mode: number, more: Partial<TreeEntry> = {}): TreeEntry => ({ path, kind, mode, uid: 0, gid: 0, mtime: t, ...more });
+  const text = (path: string, s: string, mode = 0o644) => e(path, "file", mode, { data: new TextEncoder().encode(s) });
+  const tree: Tree = [];
+  for (const d of ["/", "/bin", "/sbin", "/usr", "/usr/bin", "/usr/sbin", "/etc", "/etc/init.d", "/dev", "/proc", "/sys", "/root", "/home", "/var", "/var/log", "/mnt"]) {
+    tree.push(e(d, "dir", d === "/root" ? 0o700 : 0o755));
+  }
+  tree.push(e("/tmp", "dir", 0o1777));
+  tree.push(e("/bin/busybox", "file", 0o755, { data: ing.busyboxRoot }));
+  for (const applet of ing.rootApplets) {
+    if (applet === "/bin/busybox" || applet === "/linuxrc") continue;
+    const depth = applet.split("/").length - 2;
+    tree.push(e(applet, "symlink", 0o777, { target: "../".repeat(depth) + "bin/busybox" }));
+  }
+  tree.push(text("/etc/inittab", INITTAB));
+  tree.push(text("/etc/init.d/rcS", rcScript(config), 0o755));
+  tree.push(text("/etc/profile", PROFILE));
+  tree.push(text("/etc/hostname", config.root.hostname + "\n"));
+  tree.push(text("/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"));
+  tree.push(text("/etc/group", "root:x:0:\n"));
+  tree.push(text("/etc/shadow", "root::10000:0:99999:7:::\n", 0o600));
+  tree.push(text("/etc/motd", "A Linux whose root filesystem is a file on a DOS partition (Loopback Root Filesystem HOWTO).\n"));
+  tree.push(...initrdDevices(config));
+  tree.push(e("/dev/ttyS0", "chardev", 0o660, { major: 4, minor: 64 }));
+  tree.push(e("/dev/tty0", "chardev", 0o620, { major: 4, minor: 0 }));
+  tree.push(e("/dev/tty2", "chardev", 0o620, { major: 4, minor: 2 }));
+  return addHowtoChanges(config, tree);
+}
+
+/** 3.4's changes to any root tree: fstab, /initrd (+ /initrd/mnt target), /DOS, the rc hook. */
+export function addHowtoChanges(config: LooprootConfig, tree: Tree, wrapper = false): Tree {
+  const t = config.time;
+  const byPath = new Map(tree.map((x) => [x.path, x] as const));
+  const put = (x: TreeEntry) => {
+    for (let p = parentPath(x.path); !byPath.has(p); p = parentPath(p)) {
+      byPath.set(p, { path: p, kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: t });
+    }
+    byPath.set(x.path, x);
+  };
+  put({ path: "/etc/fstab", kind: "file", mode: 0o644, uid: 0, gid: 0, mtime: t, data: new TextEncoder().encode(fstab(config)) });
+  if (config.root.initrdDir) put({ path: INITRD_DIR, kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: t });
+  if (config.root.dosLink) put({ path: "/DOS", kind: "symlink", mode: 0o777, uid: 0, gid: 0, mtime: t, target: INITRD_DIR + "/mnt" });
+  for (const d of ["/proc", "/sys"]) if (!byPath.has(d)) put({ path: d, kind: "dir", mode: 0o555, uid: 0, gid: 0, mtime: t });
+  if (wrapper) put({ path: WRAPPER_INIT, kind: "file", mode: 0o755, uid: 0, gid: 0, mtime: t, data: new TextEncoder().encode(wrapperInit(config)) });
+  return checkTree([...byPath.values()]);
+}
+
+/** A user-supplied tree ("copy an existing Linux installation into it") made ready for the loop root. */
+export function userRootTree(config: LooprootConfig, tree: Tree): Tree {
+  const paths = new Map(tree.map((x) => [x.path, x] as const));
+  for (const need of ["/bin/sh", "/sbin/init"]) {
+    if (!paths.has(need)) throw new Error(`root.source: the root tarball has no ${need}; the loop root needs a shell and an init to start`);
+  }
+  return addHowtoChanges(config, checkTree(tree), true);
+}
+
+export function rootExt2Options(config: LooprootConfig) {
+  return {
+    blockSize: config.root.blockSize,
+    bytesPerInode: config.root.bytesPerInode,
+    reservedPercent: config.root.reservedPercent,
+    label: config.root.label,
+    uuid: derivedUuid(config, "root"),
+    time: config.time,
+  };
+}
+
+export function rootNeeds(config: LooprootConfig, tree: Tree): number {
+  return ext2Needs(tree, rootExt2Options(config)).minBytes;
+}
+
+export function makeRootImage(config: LooprootConfig, tree: Tree): Uint8Array {
+  return makeExt2(tree, { ...rootExt2Options(config), sizeBytes: config.root.sizeMiB * 1024 * 1024 });
+}

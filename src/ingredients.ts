@@ -1,0 +1,30 @@
+// The guest binaries a build needs. The core never loads them itself: the CLI reads them from
+// images/, the browser fetches them, the tests pass whatever they like.
+
+export interface DosSystem {
+  /** Name shown to the user: "LRDOS" or what an uploaded floppy held. */
+  name: string;
+  /** 512 bytes; the formatter keeps its jump and code and writes its own BPB. */
+  bootSector: Uint8Array;
+  /** The system files "format /s" copies first, in this order (kernel, then shell). */
+  files: { name: string; data: Uint8Array; attributes: number }[];
+}
+
+export interface Ingredients {
+  /** The bzImage that goes on the floppy as ZIMAGE. */
+  kernel: Uint8Array;
+  /** Static busybox for the initrd, and the applet paths it answers to (busybox --list-full). */
+  busyboxInitrd: Uint8Array;
+  initrdApplets: string[];
+  /** Static busybox for the built-in root, and its applet paths. */
+  busyboxRoot: Uint8Array;
+  rootApplets: string[];
+  loadlin: Uint8Array;
+  dos: DosSystem;
+}
+
+/** FAT directory attributes (DIR_Attr). */
+export const ATTR_READ_ONLY = 0x01;
+export const ATTR_HIDDEN = 0x02;
+export const ATTR_SYSTEM = 0x04;
+export const ATTR_ARCHIVE = 0x20;
