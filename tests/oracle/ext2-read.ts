@@ -49,17 +49,17 @@ export function readExt2(image: string): Tree {
     for (const line of out.split("\n")) {
       if (line.startsWith("debugfs: ")) { cur++; continue; }
       if (!line.startsWith("/")) continue;
-      // /ino/mode/uid/gid/name/size/  (size empty for directories)
-      const m = /^\/(\d+)\/(\d+)\/(\d+)\/(\d+)\/(.*)\/(\d*)\/$/.exec(line);
+      // /ino/mode/uid/gid/name/size/  (size empty for directories; uid and gid printed signed)
+      const m = /^\/(\d+)\/(\d+)\/(-?\d+)\/(-?\d+)\/(.*)\/(\d*)\/$/.exec(line);
       if (!m) throw new Error(`unparsed debugfs ls line: ${JSON.stringify(line)}`);
       if (m[1] === "0") continue; // unused space (lost+found's spare blocks)
       const name = m[5];
       const d = level[cur];
       const mode = parseInt(m[2], 8);
-      if (name === ".") { if (d.ino === 2) Object.assign(listed[0], { mode, uid: +m[3], gid: +m[4] }); continue; }
+      if (name === ".") { if (d.ino === 2) Object.assign(listed[0], { mode, uid: +m[3] >>> 0, gid: +m[4] >>> 0 }); continue; }
       if (name === "..") continue;
       const p = d.path === "/" ? `/${name}` : `${d.path}/${name}`;
-      listed.push({ ino: +m[1], mode, uid: +m[3], gid: +m[4], size: m[6] === "" ? 0 : +m[6], path: p });
+      listed.push({ ino: +m[1], mode, uid: +m[3] >>> 0, gid: +m[4] >>> 0, size: m[6] === "" ? 0 : +m[6], path: p });
       if (kindOf(mode) === "dir") next.push({ ino: +m[1], path: p });
     }
     level = next;
