@@ -1,7 +1,9 @@
 // One typed configuration for everything section 3 of the HOWTO asks the reader to choose.
 // Defaults follow the HOWTO; where today's kernel or tools differ, `HOWTO_DIFFERENCES` says why.
 
-export type FloppyKind = "360K" | "720K" | "1.2M" | "1.44M" | "2.88M";
+import type { FloppyKind } from "./fs/fat.ts";
+
+export type { FloppyKind };
 export type DosFsType = "msdos" | "vfat";
 
 export interface InitrdConfig {

@@ -22,9 +22,3 @@ export interface Ingredients {
   loadlin: Uint8Array;
   dos: DosSystem;
 }
-
-/** FAT directory attributes (DIR_Attr). */
-export const ATTR_READ_ONLY = 0x01;
-export const ATTR_HIDDEN = 0x02;
-export const ATTR_SYSTEM = 0x04;
-export const ATTR_ARCHIVE = 0x20;

@@ -1,0 +1,24 @@
+// What the boot harness needs from an emulator, whichever one runs the machine: v86 in Node or
+// in the page, or QEMU in Node. Keeps the milestone logic free of any one emulator's API.
+
+export interface Engine {
+  readonly name: string;
+  /** Text the guest writes to COM1. */
+  onSerial(cb: (text: string) => void): void;
+  /** The VGA text screen's rows now ([] where the engine cannot show them). */
+  screenRows(): string[];
+  /** Sends text to COM1 (the serial console's input). */
+  sendSerial(text: string): void;
+  /** Types text on the keyboard. */
+  sendKeys(text: string): void;
+  /** Stops the machine and frees what it holds; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface MachineImages {
+  floppy: Uint8Array;
+  disk?: Uint8Array;
+  memoryMiB: number;
+  bios: Uint8Array;
+  vgaBios: Uint8Array;
+}

@@ -1,0 +1,131 @@
+// The boot harness: watches an engine boot the images, records each milestone with its time and
+// evidence, stops at the first failure or stalled stage, and declares the loop root up only when
+// the guest's own report agrees with the config.
+
+import type { LooprootConfig } from "../src/config.ts";
+import type { Engine } from "./engine.ts";
+import { MilestoneTracker, MILESTONES, type MilestoneEvent, type FailureEvent, type MilestoneId } from "./milestones.ts";
+import { parseReport, verifyReport, type Check, type GuestReport } from "./verify.ts";
+
+export interface BootOptions {
+  /** Overall limit in seconds. */
+  timeoutS?: number;
+  /** How often the screen is read and the limits checked. */
+  pollMs?: number;
+  onEvent?: (e: HarnessEvent) => void;
+  /** Stop the engine at the end (default true); false leaves it running for a user at the shell. */
+  stopAtEnd?: boolean;
+}
+
+export type HarnessEvent =
+  | { type: "milestone"; milestone: MilestoneEvent }
+  | { type: "failure"; failure: FailureEvent }
+  | { type: "line"; source: "serial" | "screen"; text: string; atMs: number }
+  | { type: "verdict"; result: BootResult };
+
+export interface BootResult {
+  ok: boolean;
+  engine: string;
+  totalMs: number;
+  milestones: MilestoneEvent[];
+  failure?: FailureEvent;
+  report: GuestReport;
+  checks: Check[];
+  /** Everything the guest printed, serial and screen, in order. */
+  lines: { atMs: number; source: "serial" | "screen"; text: string }[];
+  /** One line for humans: why it passed or where it stopped. */
+  summary: string;
+}
+
+export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts: BootOptions = {}): Promise<BootResult> {
+  const timeoutMs = (opts.timeoutS ?? 120) * 1000;
+  const pollMs = opts.pollMs ?? 100;
+  const tracker = new MilestoneTracker();
+  const t0 = Date.now();
+  const elapsed = () => Date.now() - t0;
+  let linesSeen = 0;
+  const emit = (events: (MilestoneEvent | FailureEvent)[]) => {
+    for (; linesSeen < tracker.lines.length; linesSeen++) {
+      const l = tracker.lines[linesSeen];
+      opts.onEvent?.({ type: "line", ...l });
+    }
+    for (const e of events) {
+      if ("stage" in e) opts.onEvent?.({ type: "failure", failure: e });
+      else opts.onEvent?.({ type: "milestone", milestone: e });
+    }
+  };
+  engine.onSerial((text) => emit(tracker.feedSerial(text, elapsed())));
+
+  let failure: FailureEvent | undefined;
+  let report: GuestReport = parseReport([]);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, pollMs));
+    const now = elapsed();
+    emit(tracker.feedScreen(engine.screenRows(), now));
+    report = parseReport(tracker.lines.map((l) => l.text));
+    if (tracker.failure) {
+      failure = tracker.failure;
+      break;
+    }
+    if (tracker.done && report.complete) break;
+    const stuck = tracker.overdue(now);
+    if (stuck) {
+      failure = stuckFailure(stuck.id, stuck.limitS, now, tracker);
+      break;
+    }
+    if (now > timeoutMs) {
+      failure = stuckFailure(tracker.stage ?? "shell", timeoutMs / 1000, now, tracker, "overall time limit");
+      break;
+    }
+  }
+  if (failure && !tracker.failure) emit([failure]);
+  emit(tracker.flush(elapsed()));
+  const checks = failure ? [] : verifyReport(config, report);
+  const bad = checks.filter((c) => !c.ok);
+  const ok = !failure && bad.length === 0;
+  const totalMs = elapsed();
+  const summary = ok
+    ? `loop root verified: / on 7:0 (/dev/loop0), swap on /dev/loop1, ${config.dos.device} readable, in ${(totalMs / 1000).toFixed(1)} s`
+    : failure
+      ? `failed at "${MILESTONES.find((m) => m.id === failure!.stage)?.title ?? failure.stage}": ${failure.title} (${failure.evidence})`
+      : `the guest's report disagrees with the config: ${bad.map((c) => `${c.what}: expected ${c.expected}, got ${c.got}`).join("; ")}`;
+  const result: BootResult = {
+    ok,
+    engine: engine.name,
+    totalMs,
+    milestones: [...tracker.reached.values()],
+    failure,
+    report,
+    checks,
+    lines: tracker.lines,
+    summary,
+  };
+  opts.onEvent?.({ type: "verdict", result });
+  if (opts.stopAtEnd !== false) await engine.stop();
+  return result;
+}
+
+function stuckFailure(stage: MilestoneId, limitS: number, now: number, tracker: MilestoneTracker, what = "no progress"): FailureEvent {
+  const last = tracker.lines.at(-1)?.text ?? "(the machine printed nothing)";
+  return { stage, title: `${what} within ${limitS} s`, atMs: now, evidence: `last line: ${last}` };
+}
+
+/** Types a command at the booted shell and returns what it printed until the next prompt marker. */
+export async function runShellCommand(engine: Engine, command: string, timeoutMs = 15_000): Promise<string> {
+  const marker = `__LR_${Math.floor(Date.now() % 1e9)}__`;
+  let out = "";
+  engine.onSerial((t) => (out += t));
+  engine.sendSerial(`${command}; echo ${marker}\n`);
+  const t0 = Date.now();
+  for (;;) {
+    // The marker arrives twice: in the echoed command line and in the output.
+    const first = out.indexOf(marker);
+    const second = first < 0 ? -1 : out.indexOf(marker, first + marker.length);
+    if (second >= 0) {
+      const start = out.indexOf("\n", first);
+      return out.slice(start + 1, second).replace(/\r/g, "");
+    }
+    if (Date.now() - t0 > timeoutMs) throw new Error(`shell: no answer to "${command}" within ${timeoutMs / 1000} s (got: ${out.slice(-200)})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

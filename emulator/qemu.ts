@@ -1,0 +1,60 @@
+// QEMU (qemu-system-i386, TCG) as a boot engine in Node: the same images, SeaBIOS and serial
+// console as v86, so the two can be compared on one run. SeaBIOS's own messages come from its
+// debug port (0x402), standing in for the screen that QEMU shows no one here.
+
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync, rmSync, readFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Engine, MachineImages } from "./engine.ts";
+
+export function startQemu(images: MachineImages): Engine {
+  const dir = mkdtempSync(join(tmpdir(), "looproot-qemu-"));
+  const fda = join(dir, "floppy.img");
+  writeFileSync(fda, images.floppy);
+  writeFileSync(join(dir, "bios.bin"), images.bios);
+  writeFileSync(join(dir, "vgabios-stdvga.bin"), images.vgaBios);
+  const args = [
+    "-L", dir, "-bios", "bios.bin",
+    "-m", String(images.memoryMiB),
+    "-drive", `file=${fda},if=floppy,format=raw,index=0`,
+    "-boot", "a",
+    "-display", "none", "-vga", "std",
+    "-serial", "stdio", "-monitor", "none",
+    "-chardev", `file,id=biosdbg,path=${join(dir, "bios.log")}`, "-device", "isa-debugcon,iobase=0x402,chardev=biosdbg",
+    "-no-reboot", "-nodefaults",
+  ];
+  if (images.disk) {
+    const hda = join(dir, "disk.img");
+    writeFileSync(hda, images.disk);
+    args.push("-drive", `file=${hda},if=ide,format=raw,index=0,media=disk`);
+  }
+  const child: ChildProcess = spawn("qemu-system-i386", args, { stdio: ["pipe", "pipe", "pipe"] });
+  const listeners: ((t: string) => void)[] = [];
+  let stderr = "";
+  child.stdout!.setEncoding("latin1");
+  child.stdout!.on("data", (t: string) => listeners.forEach((cb) => cb(t)));
+  child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
+  let exited = false;
+  const exit = new Promise<void>((res) => child.on("exit", () => { exited = true; res(); }));
+  child.on("error", (e) => { stderr += String(e); });
+  return {
+    name: "qemu",
+    onSerial: (cb) => listeners.push(cb),
+    screenRows: () => {
+      const log = join(dir, "bios.log");
+      return existsSync(log) ? readFileSync(log, "latin1").split("\n") : [];
+    },
+    sendSerial: (text) => { if (!exited) child.stdin!.write(text); },
+    sendKeys: (text) => { if (!exited) child.stdin!.write(text); },
+    stop: async () => {
+      if (!exited) child.kill("SIGKILL");
+      await exit;
+      rmSync(dir, { recursive: true, force: true });
+      if (stderr.trim() && /qemu-system-i386: /.test(stderr) && !/terminating on signal/.test(stderr)) {
+        // Left for the caller's log: QEMU's own complaints (bad option, missing file).
+        (globalThis as { lastQemuError?: string }).lastQemuError = stderr.trim();
+      }
+    },
+  };
+}

@@ -1,0 +1,209 @@
+// `looproot build | boot | run`: the Node edge of the core. Reads files, calls the pure core,
+// writes files; every message names what is wrong and the exit code says whether it worked.
+
+import { readFileSync, writeFileSync, mkdirSync, renameSync, rmSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { defaultConfig, mergeConfig, type LooprootConfig } from "../config.ts";
+import { buildImages, type BuildResult } from "../build.ts";
+import { ConfigError } from "../validate.ts";
+import { loadIngredients } from "./ingredients.ts";
+
+export const HELP = `looproot: the Loopback Root Filesystem HOWTO (section 3), built as disk images
+
+Usage:
+  looproot build --out DIR [--config FILE] [--rootfs TAR] [--set KEY=VALUE ...]
+  looproot boot  --floppy FILE --disk FILE [--config FILE] [--timeout S] [--json] [--engine v86|qemu]
+  looproot run   [--out DIR] [--config FILE] [--rootfs TAR] [--set ...] [--timeout S] [--json] [--engine v86|qemu]
+  looproot config            print the default config as JSON
+  looproot --help
+
+build   writes into DIR: floppy.img (the DOS boot floppy, A:), disk.img (the IDE hard disk with the
+        FAT16 partition holding C:\\LINUX\\LINUXDSK.IMG and LINUXSWP.IMG), and the intermediate
+        files initrd.img, initrdgz.img, linuxdsk.img, linuxswp.img, AUTOEXEC.BAT, linuxrc, fstab
+        and the root's rc script. Files are written to DIR/.partial first and moved into place
+        only when every image is built, so a failed build leaves no half-written images.
+boot    boots a floppy and a disk in the emulator and prints the timeline of the boot chain;
+        exits 0 only when the guest confirms its root is on /dev/loop0 with swap on /dev/loop1.
+run     build, then boot (into a temporary folder unless --out is given).
+
+Options:
+  --out DIR          output folder (created if missing)
+  --config FILE      a JSON config; missing keys take the defaults (see \`looproot config\`)
+  --rootfs TAR       a tar or tar.gz to use as the root filesystem instead of the built-in
+                     busybox system (sets root.source to "tar")
+  --set KEY=VALUE    change one setting, e.g. --set swap.sizeMiB=16 --set dos.openPermissions=true
+  --floppy FILE      boot: the floppy image (A:)
+  --disk FILE        boot: the hard disk image (C:)
+  --timeout S        boot: give up after S seconds (default 120)
+  --json             boot: print the result as JSON
+  --engine E         boot: v86 (default) or qemu (qemu-system-i386, serial console)
+
+Exit codes: 0 success, 1 the boot did not reach a verified loop root, 2 bad input.
+`;
+
+export interface ParsedArgs {
+  command: string;
+  opts: Map<string, string>;
+  sets: string[];
+  flags: Set<string>;
+}
+
+const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--floppy", "--disk", "--timeout", "--engine"]);
+const FLAG_OPTS = new Set(["--json", "--help", "-h"]);
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): ParsedArgs {
+  const opts = new Map<string, string>();
+  const sets: string[] = [];
+  const flags = new Set<string>();
+  let command = "";
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i];
+    let inline: string | undefined;
+    const eq = a.indexOf("=");
+    if (a.startsWith("--") && eq > 0) {
+      inline = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
+    if (a === "--set") {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError("--set needs KEY=VALUE");
+      sets.push(v);
+    } else if (VALUE_OPTS.has(a)) {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value`);
+      opts.set(a, v);
+    } else if (FLAG_OPTS.has(a)) flags.add(a === "-h" ? "--help" : a);
+    else if (a.startsWith("-")) throw new UsageError(`unknown option ${a} (see looproot --help)`);
+    else if (!command) command = a;
+    else throw new UsageError(`unexpected argument ${a}`);
+  }
+  return { command, opts, sets, flags };
+}
+
+/** "swap.sizeMiB=16" -> { swap: { sizeMiB: 16 } }, typed after the default's type. */
+export function setToPartial(set: string, base: LooprootConfig): Record<string, unknown> {
+  const eq = set.indexOf("=");
+  if (eq <= 0) throw new UsageError(`--set ${set}: expected KEY=VALUE`);
+  const keys = set.slice(0, eq).split(".");
+  const raw = set.slice(eq + 1);
+  let cur: unknown = base;
+  for (const k of keys) {
+    if (typeof cur !== "object" || cur === null || !(k in cur)) throw new UsageError(`--set ${set}: ${keys.join(".")} is not a known setting`);
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  let value: unknown = raw;
+  if (typeof cur === "number") {
+    value = Number(raw);
+    if (raw.trim() === "" || Number.isNaN(value)) throw new UsageError(`--set ${set}: ${keys.join(".")} must be a number`);
+  } else if (typeof cur === "boolean") {
+    if (raw !== "true" && raw !== "false") throw new UsageError(`--set ${set}: ${keys.join(".")} must be true or false`);
+    value = raw === "true";
+  }
+  const out: Record<string, unknown> = {};
+  let o = out;
+  keys.forEach((k, i) => {
+    if (i === keys.length - 1) o[k] = value;
+    else o = (o[k] = {}) as Record<string, unknown>;
+  });
+  return out;
+}
+
+export function loadConfig(args: ParsedArgs): LooprootConfig {
+  let config = defaultConfig();
+  const file = args.opts.get("--config");
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (e) {
+      throw new UsageError(`--config ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+    }
+    if (text.length > 1_000_000) throw new UsageError(`--config ${file}: larger than 1,000,000 bytes`);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new UsageError(`--config ${file}: not valid JSON (${(e as Error).message})`);
+    }
+    config = mergeConfig(config, json);
+  }
+  for (const s of args.sets) config = mergeConfig(config, setToPartial(s, config));
+  if (args.opts.has("--rootfs")) config = mergeConfig(config, { root: { source: "tar" } });
+  return config;
+}
+
+function readRootfs(args: ParsedArgs): Uint8Array | undefined {
+  const f = args.opts.get("--rootfs");
+  if (!f) return undefined;
+  if (!existsSync(f)) throw new UsageError(`--rootfs ${f}: no such file`);
+  return new Uint8Array(readFileSync(f));
+}
+
+/** Writes every output into out/.partial, then moves them into place together. */
+export function writeOutputs(out: string, result: BuildResult): void {
+  const partial = join(out, ".partial");
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  for (const f of result.files) writeFileSync(join(partial, f.name), f.data);
+  for (const f of result.files) renameSync(join(partial, f.name), join(out, f.name));
+  rmSync(partial, { recursive: true, force: true });
+}
+
+export function runBuild(args: ParsedArgs, log: (s: string) => void): { result: BuildResult; out: string; config: LooprootConfig } {
+  const out = args.opts.get("--out");
+  if (!out) throw new UsageError("build needs --out DIR");
+  const config = loadConfig(args);
+  const rootArchive = readRootfs(args);
+  const ingredients = loadIngredients();
+  const result = buildImages({ config, ingredients, rootArchive }, (s) => {
+    log(`  ${s.section.padEnd(4)} ${s.title.padEnd(72)} ${s.ms.toFixed(0).padStart(5)} ms  ${s.detail}`);
+  });
+  mkdirSync(out, { recursive: true });
+  writeOutputs(out, result);
+  for (const f of result.files) log(`  wrote ${join(out, f.name)} (${f.data.length.toLocaleString("en-US")} bytes): ${f.description}`);
+  return { result, out, config };
+}
+
+export async function main(argv: string[], io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    if (args.flags.has("--help") || args.command === "help" || argv.length === 0) {
+      io.out(HELP);
+      return 0;
+    }
+    switch (args.command) {
+      case "config":
+        io.out(JSON.stringify(loadConfig(args), null, 2));
+        return 0;
+      case "build":
+        io.out("looproot build: HOWTO section 3");
+        runBuild(args, io.out);
+        return 0;
+      case "boot":
+      case "run": {
+        const { bootCommand } = await import("./boot.ts");
+        return await bootCommand(args, io);
+      }
+      default:
+        throw new UsageError(args.command ? `unknown command ${args.command} (build, boot, run, config)` : "no command given (build, boot, run, config)");
+    }
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      io.err("looproot: the config has problems, nothing was built:");
+      for (const p of e.problems) io.err(`  ${p.field}: ${p.message}`);
+      return 2;
+    }
+    if (e instanceof UsageError || (e instanceof Error && /^(root tarball|[a-z]+(\.[A-Za-z]+)+:)/.test(e.message))) {
+      io.err(`looproot: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof Error && e.name === "ConfigTypeError") {
+      io.err(`looproot: ${e.message}`);
+      return 2;
+    }
+    io.err(`looproot: ${(e as Error).stack ?? e}`);
+    return 3;
+  }
+}

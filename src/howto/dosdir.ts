@@ -1,0 +1,73 @@
+// HOWTO 3.6, "Creating the MSDOS Directory": C:\LINUX with LINUXDSK.IMG and LINUXSWP.IMG, inside
+// the FAT16 primary partition of an IDE hard disk image whose MBR and BPB agree with the
+// geometry the BIOS reports (DOS finds C: through the BIOS, Linux through the partition table).
+
+import type { LooprootConfig } from "../config.ts";
+import { makeFat, fatSpace, ATTR_ARCHIVE, type FatFile, type FatOptions } from "../fs/fat.ts";
+import { makeDisk, biosGeometry } from "../fs/mbr.ts";
+import { derivedU32 } from "../ids.ts";
+import { dosPathInDos } from "./names.ts";
+
+/** DOS partitions start on the second track, as FDISK put them. */
+export const PARTITION_START = 63;
+
+export interface DiskLayout {
+  sizeBytes: number;
+  partitionStart: number;
+  partitionSectors: number;
+  partitionType: number;
+  geometry: { cylinders: number; heads: number; sectorsPerTrack: number };
+}
+
+/** The partition fills the disk up to its last whole cylinder, as FDISK would make it. */
+export function diskLayout(config: LooprootConfig): DiskLayout {
+  const sizeBytes = config.disk.sizeMiB * 1024 * 1024;
+  const geometry = biosGeometry(sizeBytes);
+  const cylinderSectors = geometry.heads * geometry.sectorsPerTrack;
+  const usable = Math.min(geometry.cylinders * cylinderSectors, sizeBytes / 512);
+  const partitionSectors = usable - PARTITION_START;
+  // 04h: FAT16 below 32 MiB (65,536 sectors); 06h: "BIGDOS" FAT16 at or above it.
+  const partitionType = partitionSectors < 65536 ? 0x04 : 0x06;
+  return { sizeBytes, partitionStart: PARTITION_START, partitionSectors, partitionType, geometry };
+}
+
+function partitionFatOptions(config: LooprootConfig, layout: DiskLayout): FatOptions {
+  return {
+    totalSectors: layout.partitionSectors,
+    hiddenSectors: layout.partitionStart,
+    heads: layout.geometry.heads,
+    sectorsPerTrack: layout.geometry.sectorsPerTrack,
+    driveNumber: 0x80,
+    label: config.disk.label,
+    serial: derivedU32(config, "disk-serial"),
+    fatType: 16,
+    time: config.time,
+  };
+}
+
+function dosDirFiles(config: LooprootConfig, root: Uint8Array, swap: Uint8Array): FatFile[] {
+  return [
+    { path: dosPathInDos(config, config.dos.rootFile), data: root, attributes: ATTR_ARCHIVE, mtime: config.time },
+    { path: dosPathInDos(config, config.dos.swapFile), data: swap, attributes: ATTR_ARCHIVE, mtime: config.time },
+  ];
+}
+
+/** Space check before the images are built: sizes only, no bytes. */
+export function diskSpace(config: LooprootConfig, rootBytes: number, swapBytes: number) {
+  const layout = diskLayout(config);
+  const files = dosDirFiles(config, new Uint8Array(0), new Uint8Array(0)).map((f, i) => ({ ...f, size: i === 0 ? rootBytes : swapBytes }));
+  return { layout, space: fatSpace(partitionFatOptions(config, layout), files, [config.dos.directory]) };
+}
+
+export function makeHardDisk(config: LooprootConfig, root: Uint8Array, swap: Uint8Array): Uint8Array {
+  const layout = diskLayout(config);
+  const volume = makeFat(partitionFatOptions(config, layout), dosDirFiles(config, root, swap), [config.dos.directory]);
+  return makeDisk({
+    sizeBytes: layout.sizeBytes,
+    partitionStart: layout.partitionStart,
+    partitionType: layout.partitionType,
+    volume,
+    active: true,
+    diskSignature: derivedU32(config, "disk-signature"),
+  });
+}

@@ -1,0 +1,141 @@
+import { describe, it, expect } from "vitest";
+import { defaultConfig, mergeConfig, type LooprootConfig } from "../../src/config.ts";
+import { linuxrcScript, initrdTree } from "../../src/howto/initrd.ts";
+import { fstab, rcScript, busyboxRootTree, userRootTree, fakeMountLine } from "../../src/howto/rootdev.ts";
+import { autoexecBat, loadlinParams, kernelArgs } from "../../src/howto/bootfloppy.ts";
+import { linuxDevice, dosPathInLinux, dosPathInDos } from "../../src/howto/names.ts";
+import { validateConfig } from "../../src/validate.ts";
+import { derivedUuid, canonicalJson } from "../../src/ids.ts";
+
+const cfg = (p: unknown = {}): LooprootConfig => mergeConfig(defaultConfig(), p);
+const ing = { busyboxInitrd: new Uint8Array([0x7f, 0x45, 0x4c, 0x46]), initrdApplets: ["/bin/sh", "/bin/mount", "/bin/losetup", "/bin/echo"], busyboxRoot: new Uint8Array(10), rootApplets: ["/bin/sh", "/sbin/init", "/usr/bin/awk"] };
+const fields = (c: LooprootConfig) => validateConfig(c).map((p) => p.field);
+
+describe("3.3 the initrd", () => {
+  it("/linuxrc is the HOWTO's script, with #!/bin/sh and today's device", () => {
+    const s = linuxrcScript(cfg());
+    expect(s.startsWith("#!/bin/sh\n")).toBe(true);
+    expect(s).toContain("echo INITRD: Trying to mount /dev/sda1 as msdos");
+    expect(s).toContain("if /bin/mount -n -t msdos /dev/sda1 /mnt; then");
+    expect(s).toContain("/bin/losetup /dev/loop0 /mnt/linux/linuxdsk.img");
+    expect(s).toContain("/bin/losetup /dev/loop1 /mnt/linux/linuxswp.img");
+    expect(s).toContain("echo INITRD: Mount failed");
+  });
+  it("the open-permissions variant and vfat", () => {
+    const s = linuxrcScript(cfg({ dos: { openPermissions: true, fsType: "vfat", directory: "LR", rootFile: "ROOT.IMG" } }));
+    expect(s).toContain("/bin/mount -n -t vfat /dev/sda1 /mnt -o uid=0,gid=0,umask=000,quiet; then");
+    expect(s).toContain("/bin/losetup /dev/loop0 /mnt/lr/root.img");
+    expect(fakeMountLine(cfg({ dos: { openPermissions: true } }))).toBe("mount -f -t msdos /dev/sda1 /initrd/mnt -o uid=0,gid=0,umask=000,quiet");
+  });
+  it("has the HOWTO's directories and device nodes, renamed for Linux 6", () => {
+    const t = new Map(initrdTree(cfg(), ing).map((e) => [e.path, e]));
+    for (const d of ["/bin", "/dev", "/etc", "/lib", "/mnt"]) expect(t.get(d)!.kind).toBe("dir");
+    expect(t.get("/dev/sda1")).toMatchObject({ kind: "blockdev", major: 8, minor: 1 });
+    expect(t.get("/dev/loop1")).toMatchObject({ kind: "blockdev", major: 7, minor: 1 });
+    expect(t.get("/dev/zero")).toMatchObject({ kind: "chardev", major: 1, minor: 5 });
+    expect(t.get("/dev/tty1")).toMatchObject({ kind: "chardev", major: 4, minor: 1 });
+    expect(t.get("/bin/mount")).toMatchObject({ kind: "symlink", target: "busybox" });
+    expect(t.get("/linuxrc")!.mode).toBe(0o755);
+    const other = new Map(initrdTree(cfg({ dos: { device: "/dev/sdb2" } }), ing).map((e) => [e.path, e]));
+    expect(other.get("/dev/sdb2")).toMatchObject({ major: 8, minor: 18 });
+  });
+});
+
+describe("3.4 the root device", () => {
+  it("fstab has the HOWTO's two lines", () => {
+    const f = fstab(cfg());
+    expect(f).toMatch(/^\/dev\/loop0\s+\/\s+ext2\s+defaults 1 1$/m);
+    expect(f).toMatch(/^\/dev\/loop1\s+swap\s+swap\s+defaults 1 1$/m);
+  });
+  it("the rc script remounts, swaps on, fake-mounts and reports", () => {
+    const rc = rcScript(cfg());
+    expect(rc).toContain("swapon /dev/loop1");
+    expect(rc).toContain("mount -f -t msdos /dev/sda1 /initrd/mnt");
+    expect(rc).toContain("LOOPROOT: report-end");
+    expect(rcScript(cfg({ root: { fakeMount: false } }))).not.toContain("mount -f");
+  });
+  it("has /initrd, /DOS -> /initrd/mnt and busybox links", () => {
+    const t = new Map(busyboxRootTree(cfg(), ing).map((e) => [e.path, e]));
+    expect(t.get("/initrd")!.kind).toBe("dir");
+    expect(t.get("/DOS")).toMatchObject({ kind: "symlink", target: "/initrd/mnt" });
+    expect(t.get("/usr/bin/awk")).toMatchObject({ kind: "symlink", target: "../../bin/busybox" });
+    expect(t.has("/DOS")).toBe(true);
+    const bare = new Map(busyboxRootTree(cfg({ root: { dosLink: false } }), ing).map((e) => [e.path, e]));
+    expect(bare.has("/DOS")).toBe(false);
+  });
+  it("a user tree needs a shell and an init, and gets the wrapper", () => {
+    const base = [{ path: "/", kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 }, { path: "/bin", kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 }];
+    expect(() => userRootTree(cfg(), base)).toThrow(/no \/bin\/sh/);
+    const ok = [...base, { path: "/bin/sh", kind: "file" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0, data: new Uint8Array(1) }, { path: "/sbin", kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 }, { path: "/sbin/init", kind: "symlink" as const, mode: 0o777, uid: 0, gid: 0, mtime: 0, target: "/bin/sh" }];
+    const t = new Map(userRootTree(cfg(), ok).map((e) => [e.path, e]));
+    expect(t.get("/sbin/looproot-init")!.mode).toBe(0o755);
+    expect(kernelArgs(cfg({ root: { source: "tar" } }))).toContain("init=/sbin/looproot-init");
+  });
+});
+
+describe("3.7 AUTOEXEC.BAT", () => {
+  it("is the HOWTO's one line plus the consoles", () => {
+    expect(autoexecBat(cfg())).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0\r\n");
+    expect(autoexecBat(cfg({ boot: { extraArgs: "" } }))).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro\r\n");
+  });
+  it("moves the options to LOADLIN's @params file on request", () => {
+    const c = cfg({ boot: { paramsFile: true } });
+    expect(autoexecBat(c)).toBe("\\loadlin @\\LOADLIN.PAR\r\n");
+    expect(loadlinParams(c).split("\r\n")).toContain("initrd=\\initrdgz.img");
+  });
+});
+
+describe("names", () => {
+  it("device numbers", () => {
+    expect(linuxDevice("/dev/sda1")).toEqual({ major: 8, minor: 1 });
+    expect(linuxDevice("/dev/hda1")).toEqual({ major: 3, minor: 1 });
+    expect(linuxDevice("/dev/hdc")).toEqual({ major: 22, minor: 0 });
+    expect(linuxDevice("/dev/loop7")).toEqual({ major: 7, minor: 7 });
+    expect(linuxDevice("/dev/foo")).toBeUndefined();
+  });
+  it("DOS paths on both sides", () => {
+    expect(dosPathInLinux(cfg(), "LINUXDSK.IMG")).toBe("/linux/linuxdsk.img");
+    expect(dosPathInDos(cfg(), "LINUXDSK.IMG")).toBe("LINUX\\LINUXDSK.IMG");
+  });
+});
+
+describe("validation names the field and the limit", () => {
+  it("the defaults are valid", () => expect(validateConfig(cfg())).toEqual([]));
+  it("the HOWTO's /dev/hda1 is explained", () => {
+    const p = validateConfig(cfg({ dos: { device: "/dev/hda1" } }));
+    expect(p[0].field).toBe("dos.device");
+    expect(p[0].message).toMatch(/no old IDE driver.*\/dev\/sda1/);
+  });
+  it("bad device, 8.3 names, sizes", () => {
+    expect(fields(cfg({ dos: { device: "/dev/sda" } }))).toEqual(["dos.device"]);
+    expect(fields(cfg({ dos: { rootFile: "LINUXDISK.IMG" } }))).toEqual(["dos.rootFile"]);
+    expect(validateConfig(cfg({ dos: { rootFile: "LINUXDISK.IMG" } }))[0].message).toMatch(/9 characters, more than the 8/);
+    expect(fields(cfg({ dos: { directory: "A*B" } }))).toEqual(["dos.directory"]);
+    expect(fields(cfg({ initrd: { sizeKiB: 8192 } }))).toEqual(["initrd.sizeKiB"]);
+    expect(fields(cfg({ disk: { sizeMiB: 30 } }))).toEqual(["disk.sizeMiB"]);
+    expect(validateConfig(cfg({ disk: { sizeMiB: 30 } }))[0].message).toMatch(/at least 34 MiB/);
+    expect(fields(cfg({ swap: { sizeMiB: 0 } }))).toEqual(["swap.sizeMiB"]);
+    expect(fields(cfg({ floppy: { label: "lower" } }))).toEqual(["floppy.label"]);
+    expect(fields(cfg({ machine: { memoryMiB: 8 } }))).toEqual(["machine.memoryMiB"]);
+  });
+  it("a command tail over 126 characters offers the @params file", () => {
+    const c = cfg({ boot: { extraArgs: "console=tty0 console=ttyS0 " + "x".repeat(60) } });
+    const p = validateConfig(c);
+    expect(p.map((x) => x.field)).toEqual(["boot.extraArgs"]);
+    expect(p[0].message).toMatch(/at most 126.*boot\.paramsFile/);
+    expect(validateConfig(mergeConfig(c, { boot: { paramsFile: true } }))).toEqual([]);
+  });
+  it("unknown and mistyped keys in a config file", () => {
+    expect(() => cfg({ swap: { size: 8 } })).toThrow(/swap\.size: is not a known setting/);
+    expect(() => cfg({ swap: { sizeMiB: "8" } })).toThrow(/swap\.sizeMiB: must be a number/);
+  });
+});
+
+describe("identifiers derive from the config", () => {
+  it("same config, same UUID; other config, other UUID; key order does not matter", () => {
+    expect(derivedUuid(cfg(), "root")).toEqual(derivedUuid(cfg(), "root"));
+    expect(derivedUuid(cfg(), "root")).not.toEqual(derivedUuid(cfg({ name: "other" }), "root"));
+    expect(canonicalJson({ b: 1, a: [1, { d: 2, c: 3 }] })).toBe('{"a":[1,{"c":3,"d":2}],"b":1}');
+    expect(derivedUuid(cfg(), "root")[6] >> 4).toBe(4);
+  });
+});
