@@ -1,0 +1,643 @@
+// FAT12/FAT16 formatter, writer ("format a: /s" then copy) and a defensive reader.
+// Field names follow Microsoft's "FAT: General Overview of On-Disk Format" (BPB_*, BS_*, DIR_*).
+
+import { messageBootCode } from "./bootmsg.ts";
+import { checkDosPath, dosName11, fromDosName11, DOS_ILLEGAL_CHARS } from "./dosname.ts";
+
+export type FloppyKind = "360K" | "720K" | "1.2M" | "1.44M" | "2.88M";
+
+export const ATTR_READ_ONLY = 0x01;
+export const ATTR_HIDDEN = 0x02;
+export const ATTR_SYSTEM = 0x04;
+export const ATTR_VOLUME_ID = 0x08;
+export const ATTR_DIRECTORY = 0x10;
+export const ATTR_ARCHIVE = 0x20;
+const ATTR_LONG_NAME = 0x0f;
+
+const SECTOR = 512;
+
+interface FloppyBpb {
+  totalSectors: number;
+  sectorsPerCluster: number;
+  rootEntries: number;
+  media: number;
+  fatSectors: number;
+  sectorsPerTrack: number;
+  heads: number;
+}
+
+/** The BPBs DOS FORMAT writes for each standard floppy. */
+export const FLOPPY_BPB: Record<FloppyKind, FloppyBpb> = {
+  "360K": { totalSectors: 720, sectorsPerCluster: 2, rootEntries: 112, media: 0xfd, fatSectors: 2, sectorsPerTrack: 9, heads: 2 },
+  "720K": { totalSectors: 1440, sectorsPerCluster: 2, rootEntries: 112, media: 0xf9, fatSectors: 3, sectorsPerTrack: 9, heads: 2 },
+  "1.2M": { totalSectors: 2400, sectorsPerCluster: 1, rootEntries: 224, media: 0xf9, fatSectors: 7, sectorsPerTrack: 15, heads: 2 },
+  "1.44M": { totalSectors: 2880, sectorsPerCluster: 1, rootEntries: 224, media: 0xf0, fatSectors: 9, sectorsPerTrack: 18, heads: 2 },
+  "2.88M": { totalSectors: 5760, sectorsPerCluster: 2, rootEntries: 240, media: 0xf0, fatSectors: 9, sectorsPerTrack: 36, heads: 2 },
+};
+
+export interface FatOptions {
+  /** A standard floppy; the default when totalSectors is not given either. */
+  floppy?: FloppyKind;
+  /** Size of a hard disk partition in 512-byte sectors (instead of floppy). */
+  totalSectors?: number;
+  /** BPB_HiddSec: the partition's first LBA sector (0 on floppies). */
+  hiddenSectors?: number;
+  heads?: number;
+  sectorsPerTrack?: number;
+  /** BS_DrvNum: 0x00 for a floppy, 0x80 for the first hard disk. */
+  driveNumber?: number;
+  label?: string;
+  /** BS_VolID. */
+  serial: number;
+  oemName?: string;
+  /** 512 bytes of boot code: bytes 0..2 and 0x3E..0x1FF are kept, the BPB is written over 0x03..0x3D. */
+  bootSector?: Uint8Array;
+  /** Default: FAT12 for floppies and partitions up to 8,400 sectors, FAT16 above (Microsoft's rule). */
+  fatType?: 12 | 16;
+  /** Seconds since the epoch for DOS time stamps of entries without their own mtime. */
+  time: number;
+}
+
+export interface FatFile {
+  /** DOS path relative to the root, "\" or "/" separated: "LINUX\\LINUXDSK.IMG", "LRDOS.SYS". */
+  path: string;
+  data: Uint8Array;
+  /** ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM | ATTR_ARCHIVE; default ATTR_ARCHIVE, as COPY sets it. */
+  attributes?: number;
+  mtime?: number;
+}
+
+export interface FatGeometry {
+  fatType: 12 | 16;
+  totalSectors: number;
+  sectorsPerCluster: number;
+  reservedSectors: number;
+  numFats: number;
+  rootEntries: number;
+  media: number;
+  fatSectors: number;
+  sectorsPerTrack: number;
+  heads: number;
+  hiddenSectors: number;
+  driveNumber: number;
+  clusters: number;
+  firstDataSector: number;
+  /** Words for messages: "1.44M floppy", "64 MiB FAT16 partition". */
+  what: string;
+  field: string;
+}
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+function checkInt(field: string, v: number, min: number, max: number): void {
+  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${field}: ${v} is outside ${fmt(min)}..${fmt(max)}`);
+}
+
+function sizeWords(sectors: number): string {
+  const bytes = sectors * SECTOR;
+  if (bytes >= 1 << 20) {
+    const mib = bytes / (1 << 20);
+    return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`;
+  }
+  return `${fmt(bytes)} bytes`;
+}
+
+/** Works out the volume's layout from the options, as FORMAT would. */
+export function fatGeometry(opts: FatOptions): FatGeometry {
+  if (opts.floppy !== undefined && opts.totalSectors !== undefined) {
+    throw new Error("fat: give either floppy or totalSectors, not both");
+  }
+  const reservedSectors = 1;
+  const numFats = 2;
+  let g: Omit<FatGeometry, "clusters" | "firstDataSector">;
+  if (opts.totalSectors === undefined) {
+    const kind = opts.floppy ?? "1.44M";
+    const f = FLOPPY_BPB[kind];
+    if (!f) throw new Error(`floppy: "${kind}" is not one of ${Object.keys(FLOPPY_BPB).join(", ")}`);
+    if (opts.fatType === 16) throw new Error(`fatType: a ${kind} floppy is FAT12, not FAT16`);
+    g = {
+      fatType: 12, totalSectors: f.totalSectors, sectorsPerCluster: f.sectorsPerCluster, reservedSectors, numFats,
+      rootEntries: f.rootEntries, media: f.media, fatSectors: f.fatSectors,
+      sectorsPerTrack: opts.sectorsPerTrack ?? f.sectorsPerTrack, heads: opts.heads ?? f.heads,
+      hiddenSectors: opts.hiddenSectors ?? 0, driveNumber: opts.driveNumber ?? 0x00,
+      what: `${kind} floppy`, field: "floppy",
+    };
+  } else {
+    const total = opts.totalSectors;
+    // 4,194,304 sectors = 2 GiB: 65,524 clusters of 32 KiB is FAT16's end.
+    checkInt("totalSectors", total, 64, 4_194_304);
+    const fatType: 12 | 16 = opts.fatType ?? (total <= 8400 ? 12 : 16);
+    if (fatType !== 12 && fatType !== 16) throw new Error(`fatType: ${fatType} is not 12 or 16`);
+    const rootEntries = fatType === 16 ? 512 : 224;
+    const rootSectors = (rootEntries * 32) / SECTOR;
+    let spc: number;
+    if (fatType === 16) {
+      // Microsoft's DskTableFAT16 (512-byte sectors).
+      spc = total <= 32680 ? 2 : total <= 262144 ? 4 : total <= 524288 ? 8 : total <= 1048576 ? 16 : total <= 2097152 ? 32 : 64;
+    } else {
+      spc = 1;
+      while (spc < 64 && Math.floor((total - reservedSectors - rootSectors) / spc) > 4084) spc *= 2;
+    }
+    // Smallest FAT that covers every cluster it leaves room for.
+    const entryBytes = (n: number) => (fatType === 12 ? Math.ceil((n * 3) / 2) : n * 2);
+    let fatSectors = 1;
+    for (;;) {
+      const data = total - reservedSectors - rootSectors - numFats * fatSectors;
+      if (data <= 0) throw new Error(`totalSectors: ${fmt(total)} sectors leave no room for data in a FAT${fatType} volume`);
+      const clusters = Math.floor(data / spc);
+      if (fatSectors * SECTOR >= entryBytes(clusters + 2)) break;
+      fatSectors++;
+    }
+    const heads = opts.heads ?? 16;
+    const spt = opts.sectorsPerTrack ?? 63;
+    g = {
+      fatType, totalSectors: total, sectorsPerCluster: spc, reservedSectors, numFats, rootEntries, media: 0xf8,
+      fatSectors, sectorsPerTrack: spt, heads, hiddenSectors: opts.hiddenSectors ?? 0, driveNumber: opts.driveNumber ?? 0x80,
+      what: `${sizeWords(total)} FAT${fatType} partition`, field: "partition",
+    };
+  }
+  checkInt("heads", g.heads, 1, 255);
+  checkInt("sectorsPerTrack", g.sectorsPerTrack, 1, 63);
+  checkInt("hiddenSectors", g.hiddenSectors, 0, 0xffffffff);
+  checkInt("driveNumber", g.driveNumber, 0, 255);
+  const firstDataSector = g.reservedSectors + g.numFats * g.fatSectors + (g.rootEntries * 32) / SECTOR;
+  const clusters = Math.floor((g.totalSectors - firstDataSector) / g.sectorsPerCluster);
+  if (g.fatType === 12 && clusters > 4084) {
+    throw new Error(`fatType: ${fmt(clusters)} clusters are more than FAT12's 4,084; use FAT16 or a smaller totalSectors`);
+  }
+  if (g.fatType === 16 && clusters < 4085) {
+    throw new Error(`fatType: FAT16 needs at least 4,085 clusters but ${fmt(g.totalSectors)} sectors give ${fmt(clusters)}; use FAT12 or a larger totalSectors`);
+  }
+  if (g.fatType === 16 && clusters > 65524) {
+    throw new Error(`totalSectors: ${fmt(clusters)} clusters are more than FAT16's 65,524`);
+  }
+  return { ...g, clusters, firstDataSector };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Planning: the directory tree with the clusters each entry needs, in allocation order.
+
+interface PlanNode {
+  name: string; // canonical 8.3
+  path: string; // "LINUX\\LINUXDSK.IMG"
+  dir: boolean;
+  file?: FatFile;
+  children: PlanNode[];
+  parent?: PlanNode;
+  clusters: number;
+  firstCluster: number;
+}
+
+interface Plan {
+  g: FatGeometry;
+  root: PlanNode;
+  order: PlanNode[]; // allocation order
+  usedClusters: number;
+  rootEntriesUsed: number;
+}
+
+const ALLOWED_ATTRS = ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM | ATTR_ARCHIVE;
+
+function plan(opts: FatOptions, files: FatFile[], dirs: string[] = []): Plan {
+  const g = fatGeometry(opts);
+  const clusterBytes = g.sectorsPerCluster * SECTOR;
+  const root: PlanNode = { name: "", path: "", dir: true, children: [], clusters: 0, firstCluster: 0 };
+  const order: PlanNode[] = [];
+  const lookup = (parent: PlanNode, name: string) => parent.children.find((c) => c.name === name);
+
+  const ensureDir = (parts: string[], raw: string): PlanNode => {
+    let cur = root;
+    for (let i = 0; i < parts.length; i++) {
+      let next = lookup(cur, parts[i]);
+      if (next && !next.dir) throw new Error(`fat path "${raw}": ${next.path} is a file, not a directory`);
+      if (!next) {
+        next = { name: parts[i], path: parts.slice(0, i + 1).join("\\"), dir: true, children: [], parent: cur, clusters: 0, firstCluster: 0 };
+        cur.children.push(next);
+        order.push(next);
+      }
+      cur = next;
+    }
+    return cur;
+  };
+
+  for (const f of files) {
+    const parts = checkDosPath(f.path);
+    if (!(f.data instanceof Uint8Array)) throw new Error(`fat file "${f.path}": data is not a Uint8Array`);
+    if (f.data.length > 0xffffffff) throw new Error(`fat file "${f.path}": ${fmt(f.data.length)} bytes is more than FAT's 4,294,967,295`);
+    if (f.attributes !== undefined && (!Number.isInteger(f.attributes) || (f.attributes & ~ALLOWED_ATTRS) !== 0)) {
+      throw new Error(`fat file "${f.path}": attributes 0x${f.attributes.toString(16)} has bits outside READ_ONLY|HIDDEN|SYSTEM|ARCHIVE (0x27)`);
+    }
+    const parent = ensureDir(parts.slice(0, -1), f.path);
+    const name = parts[parts.length - 1];
+    if (lookup(parent, name)) throw new Error(`fat file "${f.path}": ${parts.join("\\")} appears twice`);
+    const node: PlanNode = {
+      name, path: parts.join("\\"), dir: false, file: f, children: [], parent,
+      clusters: Math.ceil(f.data.length / clusterBytes), firstCluster: 0,
+    };
+    parent.children.push(node);
+    order.push(node);
+  }
+  for (const d of dirs) ensureDir(checkDosPath(d), d);
+
+  let used = 0;
+  for (const n of order) {
+    if (n.dir) n.clusters = Math.max(1, Math.ceil(((2 + n.children.length) * 32) / clusterBytes));
+    used += n.clusters;
+  }
+  const rootEntriesUsed = root.children.length + (opts.label ? 1 : 0);
+  return { g, root, order, usedClusters: used, rootEntriesUsed };
+}
+
+export interface FatSpace {
+  clusterBytes: number;
+  totalDataBytes: number;
+  usedBytes: number;
+  /** Negative when the files do not fit. */
+  freeBytes: number;
+}
+
+export function fatSpace(opts: FatOptions, files: FatFile[], dirs: string[] = []): FatSpace {
+  const p = plan(opts, files, dirs);
+  const clusterBytes = p.g.sectorsPerCluster * SECTOR;
+  const totalDataBytes = p.g.clusters * clusterBytes;
+  const usedBytes = p.usedClusters * clusterBytes;
+  return { clusterBytes, totalDataBytes, usedBytes, freeBytes: totalDataBytes - usedBytes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing.
+
+/** DOS date and time (UTC) for seconds since the epoch; DOS counts from 1980 to 2107, in 2 s steps. */
+export function dosDateTime(seconds: number, field = "time"): { date: number; time: number } {
+  if (!Number.isFinite(seconds)) throw new Error(`${field}: ${seconds} is not a number of seconds`);
+  const d = new Date(Math.floor(seconds) * 1000);
+  const y = d.getUTCFullYear();
+  if (y < 1980 || y > 2107) throw new Error(`${field}: year ${y} is outside DOS's 1980..2107`);
+  return {
+    date: ((y - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate(),
+    time: (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >> 1),
+  };
+}
+
+export function fromDosDateTime(date: number, time: number): number {
+  const y = 1980 + (date >> 9);
+  const mo = Math.max(1, Math.min(12, (date >> 5) & 15));
+  const day = Math.max(1, date & 31);
+  return Date.UTC(y, mo - 1, day, time >> 11, (time >> 5) & 63, (time & 31) * 2) / 1000;
+}
+
+function checkLabel(label: string): Uint8Array {
+  const up = label.toUpperCase();
+  if (up.length === 0 || up.length > 11) throw new Error(`label: "${label}" has ${label.length} characters; a volume label has 1..11`);
+  if (up.startsWith(" ")) throw new Error(`label: "${label}" starts with a space`);
+  const out = new Uint8Array(11).fill(0x20);
+  for (let i = 0; i < up.length; i++) {
+    const c = up.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || DOS_ILLEGAL_CHARS.includes(up[i]) || up[i] === ".") {
+      throw new Error(`label: character '${up[i]}' in "${label}" is not allowed in a volume label (illegal: ${DOS_ILLEGAL_CHARS}. and control characters)`);
+    }
+    out[i] = c;
+  }
+  return out;
+}
+
+function writeAscii(b: Uint8Array, at: number, s: string, len: number): void {
+  for (let i = 0; i < len; i++) b[at + i] = i < s.length ? s.charCodeAt(i) : 0x20;
+}
+
+function dirEntry(b: Uint8Array, at: number, name11: Uint8Array, attr: number, cluster: number, size: number, secs: number, field: string): void {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const { date, time } = dosDateTime(secs, field);
+  b.set(name11, at); // DIR_Name
+  b[at + 11] = attr; // DIR_Attr
+  dv.setUint16(at + 14, time, true); // DIR_CrtTime
+  dv.setUint16(at + 16, date, true); // DIR_CrtDate
+  dv.setUint16(at + 18, date, true); // DIR_LstAccDate
+  dv.setUint16(at + 22, time, true); // DIR_WrtTime
+  dv.setUint16(at + 24, date, true); // DIR_WrtDate
+  dv.setUint16(at + 26, cluster, true); // DIR_FstClusLO
+  dv.setUint32(at + 28, size, true); // DIR_FileSize
+}
+
+const NOT_BOOTABLE =
+  "\r\nNot a bootable disk: no system files on this disk.\r\nInsert a DOS boot floppy and press any key to try again.\r\n";
+
+export function makeFat(opts: FatOptions, files: FatFile[], dirs: string[] = []): Uint8Array {
+  checkInt("serial", opts.serial, 0, 0xffffffff);
+  dosDateTime(opts.time, "time");
+  const labelBytes = opts.label !== undefined ? checkLabel(opts.label) : undefined;
+  const oem = opts.oemName ?? "LOOPROOT";
+  if (oem.length > 8 || !/^[\x20-\x7e]*$/.test(oem)) throw new Error(`oemName: "${oem}" must be at most 8 printable ASCII characters`);
+  if (opts.bootSector !== undefined) {
+    if (opts.bootSector.length !== SECTOR) throw new Error(`bootSector: ${fmt(opts.bootSector.length)} bytes, a boot sector has 512`);
+    if (opts.bootSector[510] !== 0x55 || opts.bootSector[511] !== 0xaa) throw new Error("bootSector: bytes 510..511 are not the signature 55 AA");
+  }
+  const p = plan(opts, files, dirs);
+  const g = p.g;
+  const clusterBytes = g.sectorsPerCluster * SECTOR;
+  if (p.usedClusters > g.clusters) {
+    const need = p.usedClusters * clusterBytes;
+    const have = g.clusters * clusterBytes;
+    throw new Error(`${g.field}: the files need ${fmt(need)} bytes but a ${g.what} has ${fmt(have)} bytes free (${fmt(need - have)} bytes over)`);
+  }
+  if (p.rootEntriesUsed > g.rootEntries) {
+    throw new Error(`${g.field}: the root directory needs ${p.rootEntriesUsed} entries but a ${g.what} has ${g.rootEntries} (BPB_RootEntCnt)`);
+  }
+
+  const img = new Uint8Array(g.totalSectors * SECTOR);
+  const dv = new DataView(img.buffer);
+
+  // Boot sector.
+  if (opts.bootSector) {
+    img.set(opts.bootSector.subarray(0, 3), 0);
+    img.set(opts.bootSector.subarray(0x3e, SECTOR), 0x3e);
+  } else {
+    img.set([0xeb, 0x3c, 0x90], 0); // jmp short 0x3E; nop
+    img.set(messageBootCode(0x3e, NOT_BOOTABLE), 0x3e);
+    img[510] = 0x55;
+    img[511] = 0xaa;
+  }
+  writeAscii(img, 3, oem, 8); // BS_OEMName
+  dv.setUint16(11, SECTOR, true); // BPB_BytsPerSec
+  img[13] = g.sectorsPerCluster; // BPB_SecPerClus
+  dv.setUint16(14, g.reservedSectors, true); // BPB_RsvdSecCnt
+  img[16] = g.numFats; // BPB_NumFATs
+  dv.setUint16(17, g.rootEntries, true); // BPB_RootEntCnt
+  dv.setUint16(19, g.totalSectors < 0x10000 ? g.totalSectors : 0, true); // BPB_TotSec16
+  img[21] = g.media; // BPB_Media
+  dv.setUint16(22, g.fatSectors, true); // BPB_FATSz16
+  dv.setUint16(24, g.sectorsPerTrack, true); // BPB_SecPerTrk
+  dv.setUint16(26, g.heads, true); // BPB_NumHeads
+  dv.setUint32(28, g.hiddenSectors, true); // BPB_HiddSec
+  dv.setUint32(32, g.totalSectors < 0x10000 ? 0 : g.totalSectors, true); // BPB_TotSec32
+  img[36] = g.driveNumber; // BS_DrvNum
+  img[37] = 0; // BS_Reserved1
+  img[38] = 0x29; // BS_BootSig
+  dv.setUint32(39, opts.serial >>> 0, true); // BS_VolID
+  if (labelBytes) img.set(labelBytes, 43); // BS_VolLab
+  else writeAscii(img, 43, "NO NAME", 11);
+  writeAscii(img, 54, `FAT${g.fatType}`, 8); // BS_FilSysType
+
+  // Allocate clusters in order, each entry contiguous.
+  let next = 2;
+  for (const n of p.order) {
+    if (n.clusters > 0) {
+      n.firstCluster = next;
+      next += n.clusters;
+    }
+  }
+
+  // One FAT, then copied.
+  const fatBytes = g.fatSectors * SECTOR;
+  const fat = new Uint8Array(fatBytes);
+  const set = g.fatType === 12
+    ? (n: number, v: number) => {
+        const o = n + (n >> 1);
+        if (n & 1) {
+          fat[o] = (fat[o] & 0x0f) | ((v & 0x0f) << 4);
+          fat[o + 1] = v >> 4;
+        } else {
+          fat[o] = v & 0xff;
+          fat[o + 1] = (fat[o + 1] & 0xf0) | (v >> 8);
+        }
+      }
+    : (n: number, v: number) => {
+        fat[2 * n] = v & 0xff;
+        fat[2 * n + 1] = v >> 8;
+      };
+  const eoc = g.fatType === 12 ? 0xfff : 0xffff;
+  set(0, (eoc & ~0xff) | g.media); // FAT[0]: media byte
+  set(1, eoc);
+  for (const n of p.order) {
+    for (let i = 0; i < n.clusters; i++) set(n.firstCluster + i, i === n.clusters - 1 ? eoc : n.firstCluster + i + 1);
+  }
+  for (let i = 0; i < g.numFats; i++) img.set(fat, (g.reservedSectors + i * g.fatSectors) * SECTOR);
+
+  const rootStart = (g.reservedSectors + g.numFats * g.fatSectors) * SECTOR;
+  const clusterOffset = (c: number) => (g.firstDataSector + (c - 2) * g.sectorsPerCluster) * SECTOR;
+
+  const writeDir = (dir: PlanNode, at: number) => {
+    let o = at;
+    if (dir !== p.root) {
+      const dot = new Uint8Array(11).fill(0x20);
+      dot[0] = 0x2e;
+      dirEntry(img, o, dot, ATTR_DIRECTORY, dir.firstCluster, 0, opts.time, "time");
+      o += 32;
+      const dotdot = dot.slice();
+      dotdot[1] = 0x2e;
+      dirEntry(img, o, dotdot, ATTR_DIRECTORY, dir.parent && dir.parent !== p.root ? dir.parent.firstCluster : 0, 0, opts.time, "time");
+      o += 32;
+    }
+    for (const c of dir.children) {
+      if (c.dir) {
+        dirEntry(img, o, dosName11(c.name), ATTR_DIRECTORY, c.firstCluster, 0, opts.time, "time");
+      } else {
+        const f = c.file!;
+        dirEntry(img, o, dosName11(c.name), f.attributes ?? ATTR_ARCHIVE, c.firstCluster, f.data.length, f.mtime ?? opts.time, `mtime of ${c.path}`);
+      }
+      o += 32;
+    }
+    if (dir === p.root && labelBytes) dirEntry(img, o, labelBytes, ATTR_VOLUME_ID, 0, 0, opts.time, "time");
+  };
+  writeDir(p.root, rootStart);
+  for (const n of p.order) {
+    if (n.dir) writeDir(n, clusterOffset(n.firstCluster));
+    else if (n.clusters > 0) img.set(n.file!.data, clusterOffset(n.firstCluster));
+  }
+  return img;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading, defensively: the image may be a user's own floppy.
+
+export interface FatEntry {
+  /** "LINUX\\LINUXDSK.IMG"; directories too. */
+  path: string;
+  size: number;
+  attributes: number;
+  mtime: number;
+  data(): Uint8Array;
+}
+
+export interface FatVolume {
+  fatType: 12 | 16;
+  bytesPerSector: number;
+  sectorsPerCluster: number;
+  reservedSectors: number;
+  numFats: number;
+  rootEntries: number;
+  totalSectors: number;
+  media: number;
+  fatSectors: number;
+  sectorsPerTrack: number;
+  heads: number;
+  hiddenSectors: number;
+  driveNumber: number;
+  oemName: string;
+  clusters: number;
+  label?: string;
+  serial?: number;
+  entries: FatEntry[];
+}
+
+export function readFat(image: Uint8Array, offset = 0): FatVolume {
+  const bad = (why: string) => new Error(`FAT image${offset ? ` at offset ${fmt(offset)}` : ""}: ${why}`);
+  if (offset < 0 || offset + SECTOR > image.length) throw bad(`no boot sector (image has ${fmt(image.length)} bytes)`);
+  const b = image.subarray(offset);
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const bps = dv.getUint16(11, true);
+  const spc = b[13];
+  const rsvd = dv.getUint16(14, true);
+  const nfats = b[16];
+  const rootEntries = dv.getUint16(17, true);
+  const tot16 = dv.getUint16(19, true);
+  const media = b[21];
+  const fatSz = dv.getUint16(22, true);
+  const tot32 = dv.getUint32(32, true);
+  if (![512, 1024, 2048, 4096].includes(bps)) throw bad(`BPB_BytsPerSec ${bps} is not 512, 1024, 2048 or 4096 (not a FAT boot sector?)`);
+  if (spc === 0 || (spc & (spc - 1)) !== 0) throw bad(`BPB_SecPerClus ${spc} is not a power of two`);
+  if (rsvd === 0) throw bad("BPB_RsvdSecCnt is 0");
+  if (nfats === 0 || nfats > 4) throw bad(`BPB_NumFATs ${nfats} is not 1..4`);
+  if (fatSz === 0) throw bad("BPB_FATSz16 is 0 (FAT32 is not supported)");
+  if (media < 0xf0 && media !== 0) throw bad(`BPB_Media 0x${media.toString(16)} is not a media byte (F0..FF)`);
+  const total = tot16 !== 0 ? tot16 : tot32;
+  const rootSectors = Math.ceil((rootEntries * 32) / bps);
+  const firstData = rsvd + nfats * fatSz + rootSectors;
+  if (total <= firstData) throw bad(`BPB_TotSec ${fmt(total)} leaves no data area (first data sector ${fmt(firstData)})`);
+  if (total * bps > b.length) throw bad(`BPB_TotSec says ${fmt(total * bps)} bytes but only ${fmt(b.length)} are there (truncated image?)`);
+  const clusters = Math.floor((total - firstData) / spc);
+  if (clusters >= 65525) throw bad(`${fmt(clusters)} clusters means FAT32, which is not supported`);
+  const fatType: 12 | 16 = clusters < 4085 ? 12 : 16;
+  const fat = b.subarray(rsvd * bps, (rsvd + fatSz) * bps);
+  const maxCluster = clusters + 1;
+  if ((fatType === 12 ? Math.ceil(((maxCluster + 1) * 3) / 2) : (maxCluster + 1) * 2) > fat.length) {
+    throw bad(`BPB_FATSz16 ${fatSz} sectors is too small for ${fmt(clusters)} clusters`);
+  }
+  const getFat = fatType === 12
+    ? (n: number) => {
+        const o = n + (n >> 1);
+        const v = fat[o] | (fat[o + 1] << 8);
+        return n & 1 ? v >> 4 : v & 0xfff;
+      }
+    : (n: number) => fat[2 * n] | (fat[2 * n + 1] << 8);
+  const eocMin = fatType === 12 ? 0xff8 : 0xfff8;
+  const clusterBytes = spc * bps;
+  const clusterAt = (c: number) => (firstData + (c - 2) * spc) * bps;
+
+  /** The cluster chain from `first`: bounded, so a looped or cross-linked FAT ends in an error. */
+  const chain = (first: number, what: string): number[] => {
+    const out: number[] = [];
+    let c = first;
+    while (true) {
+      if (c < 2 || c > maxCluster) throw bad(`${what}: cluster ${c} is outside 2..${maxCluster}`);
+      out.push(c);
+      if (out.length > clusters) throw bad(`${what}: the cluster chain loops`);
+      const nx = getFat(c);
+      if (nx >= eocMin) break;
+      if (nx === 0) throw bad(`${what}: the cluster chain runs into a free cluster after ${c}`);
+      c = nx;
+    }
+    return out;
+  };
+
+  let label: string | undefined;
+  const entries: FatEntry[] = [];
+  const seenDirClusters = new Set<number>();
+
+  const readDir = (raw: Uint8Array, prefix: string, depth: number) => {
+    if (depth > 32) throw bad(`${prefix}: directories nested more than 32 deep`);
+    const dirs: [string, number][] = [];
+    for (let o = 0; o + 32 <= raw.length; o += 32) {
+      const first = raw[o];
+      if (first === 0x00) break;
+      if (first === 0xe5) continue;
+      const attr = raw[o + 11];
+      if ((attr & ATTR_LONG_NAME) === ATTR_LONG_NAME) continue;
+      const name11 = raw.subarray(o, o + 11);
+      const ev = new DataView(raw.buffer, raw.byteOffset + o, 32);
+      if (attr & ATTR_VOLUME_ID) {
+        if (prefix === "" && label === undefined) {
+          let s = "";
+          for (let i = 0; i < 11; i++) s += String.fromCharCode(name11[i]);
+          label = s.trimEnd();
+        }
+        continue;
+      }
+      const name = fromDosName11(name11);
+      if (name === "." || name === "..") continue;
+      const path = prefix ? `${prefix}\\${name}` : name;
+      const cluster = ev.getUint16(26, true);
+      const size = ev.getUint32(28, true);
+      const mtime = fromDosDateTime(ev.getUint16(24, true), ev.getUint16(22, true));
+      if (attr & ATTR_DIRECTORY) {
+        entries.push({ path, size: 0, attributes: attr, mtime, data: () => new Uint8Array(0) });
+        dirs.push([path, cluster]);
+      } else {
+        entries.push({
+          path, size, attributes: attr, mtime,
+          data: () => {
+            const out = new Uint8Array(size);
+            if (size === 0) return out;
+            const need = Math.ceil(size / clusterBytes);
+            const cs = chain(cluster, path);
+            if (cs.length < need) throw bad(`${path}: ${fmt(size)} bytes need ${need} clusters but the chain has ${cs.length}`);
+            for (let i = 0; i < need; i++) {
+              const n = Math.min(clusterBytes, size - i * clusterBytes);
+              out.set(b.subarray(clusterAt(cs[i]), clusterAt(cs[i]) + n), i * clusterBytes);
+            }
+            return out;
+          },
+        });
+      }
+    }
+    for (const [path, cluster] of dirs) {
+      if (seenDirClusters.has(cluster)) throw bad(`${path}: directory cluster ${cluster} is used twice (loop)`);
+      seenDirClusters.add(cluster);
+      const cs = chain(cluster, path);
+      const sub = new Uint8Array(cs.length * clusterBytes);
+      cs.forEach((c, i) => sub.set(b.subarray(clusterAt(c), clusterAt(c) + clusterBytes), i * clusterBytes));
+      readDir(sub, path, depth + 1);
+    }
+  };
+  const rootAt = (rsvd + nfats * fatSz) * bps;
+  readDir(b.subarray(rootAt, rootAt + rootEntries * 32), "", 0);
+
+  const bootSig = b[38];
+  let oemName = "";
+  for (let i = 3; i < 11; i++) oemName += String.fromCharCode(b[i]);
+  if (label === undefined && bootSig === 0x29) {
+    let s = "";
+    for (let i = 43; i < 54; i++) s += String.fromCharCode(b[i]);
+    s = s.trimEnd();
+    if (s !== "NO NAME") label = s;
+  }
+  return {
+    fatType, bytesPerSector: bps, sectorsPerCluster: spc, reservedSectors: rsvd, numFats: nfats, rootEntries,
+    totalSectors: total, media, fatSectors: fatSz, sectorsPerTrack: dv.getUint16(24, true), heads: dv.getUint16(26, true),
+    hiddenSectors: dv.getUint32(28, true), driveNumber: b[36], oemName: oemName.trimEnd(), clusters,
+    label, serial: bootSig === 0x29 || bootSig === 0x28 ? dv.getUint32(39, true) : undefined, entries,
+  };
+}
+
+/** The system files "format /s" copies, for MS-DOS, PC DOS and FreeDOS. */
+export const DOS_SYSTEM_FILES = ["IO.SYS", "MSDOS.SYS", "IBMBIO.COM", "IBMDOS.COM", "KERNEL.SYS", "COMMAND.COM"];
+
+/**
+ * Takes the boot sector and the system files out of a DOS boot floppy, for "format /s" with the
+ * user's own DOS. Files come in root directory order, ready to pass to makeFat.
+ */
+export function extractSystem(image: Uint8Array): { bootSector: Uint8Array; files: FatFile[] } {
+  const vol = readFat(image);
+  if (image[510] !== 0x55 || image[511] !== 0xaa) throw new Error("DOS floppy: the boot sector has no 55 AA signature, so it cannot boot");
+  const files: FatFile[] = [];
+  for (const e of vol.entries) {
+    if (e.attributes & ATTR_DIRECTORY) continue;
+    if (DOS_SYSTEM_FILES.includes(e.path)) {
+      files.push({ path: e.path, data: e.data(), attributes: e.attributes & ALLOWED_ATTRS, mtime: e.mtime });
+    }
+  }
+  if (files.length === 0) {
+    throw new Error(`DOS floppy: none of ${DOS_SYSTEM_FILES.join(", ")} is in the root directory, so it is not a system disk`);
+  }
+  return { bootSector: image.slice(0, SECTOR), files };
+}

@@ -1,0 +1,123 @@
+// gzip -9 and a bounded gunzip, pure TypeScript on pako's raw deflate.
+// The gzip member (RFC 1952) is framed here rather than by pako so that every header byte is
+// fixed: MTIME from the caller (default 0), XFL=2 (slowest compression, as `gzip -9` writes),
+// OS=3 (Unix). Same input, same bytes.
+
+import { deflateRaw, Inflate } from "pako";
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+export function crc32(data: Uint8Array, crc = 0): number {
+  let c = ~crc >>> 0;
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+const FHCRC = 2, FEXTRA = 4, FNAME = 8, FCOMMENT = 16;
+
+export interface GzipOptions {
+  /** Original file name stored in the header (FNAME), Latin-1, no NUL. */
+  name?: string;
+  /** Seconds since the epoch for MTIME; 0 means "no time stamp". */
+  mtime?: number;
+}
+
+export function gzip9(data: Uint8Array, opts: GzipOptions = {}): Uint8Array {
+  const mtime = opts.mtime ?? 0;
+  if (!Number.isInteger(mtime) || mtime < 0 || mtime > 0xffffffff) {
+    throw new Error(`gzip mtime: ${mtime} is outside 0..4294967295 seconds`);
+  }
+  let nameBytes: Uint8Array | undefined;
+  if (opts.name !== undefined) {
+    nameBytes = new Uint8Array(opts.name.length + 1);
+    for (let i = 0; i < opts.name.length; i++) {
+      const c = opts.name.charCodeAt(i);
+      if (c === 0 || c > 0xff) throw new Error(`gzip name: character ${i} of "${opts.name}" is not Latin-1 (or is NUL)`);
+      nameBytes[i] = c;
+    }
+  }
+  const body = deflateRaw(data, { level: 9 });
+  const headerLen = 10 + (nameBytes ? nameBytes.length : 0);
+  const out = new Uint8Array(headerLen + body.length + 8);
+  out.set([0x1f, 0x8b, 8, nameBytes ? FNAME : 0], 0);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(4, mtime, true);
+  out[8] = 2; // XFL: maximum compression
+  out[9] = 3; // OS: Unix
+  if (nameBytes) out.set(nameBytes, 10);
+  out.set(body, headerLen);
+  dv.setUint32(headerLen + body.length, crc32(data), true);
+  dv.setUint32(headerLen + body.length + 4, data.length >>> 0, true);
+  return out;
+}
+
+/**
+ * Unpacks one gzip member from untrusted input, refusing to produce more than maxBytes
+ * (checked while inflating, so a small bomb cannot exhaust memory).
+ */
+export function gunzip(data: Uint8Array, maxBytes: number): Uint8Array {
+  const bad = (why: string) => new Error(`gzip: ${why}`);
+  if (data.length < 18) throw bad(`${data.length} bytes is too short for a gzip member (at least 18)`);
+  if (data[0] !== 0x1f || data[1] !== 0x8b) throw bad("not gzip data (magic 1f 8b missing)");
+  if (data[2] !== 8) throw bad(`compression method ${data[2]} is not deflate (8)`);
+  const flg = data[3];
+  if (flg & 0xe0) throw bad(`reserved header flag bits set (FLG=0x${flg.toString(16)})`);
+  let p = 10;
+  if (flg & FEXTRA) {
+    if (p + 2 > data.length) throw bad("header truncated in FEXTRA");
+    p += 2 + (data[p] | (data[p + 1] << 8));
+  }
+  for (const f of [FNAME, FCOMMENT]) {
+    if (flg & f) {
+      while (p < data.length && data[p] !== 0) p++;
+      p++;
+    }
+  }
+  if (flg & FHCRC) p += 2;
+  if (p + 8 > data.length) throw bad("header runs past the end of the data");
+
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let over = false;
+  const inf = new Inflate({ raw: true, chunkSize: 65536 });
+  inf.onData = (chunk: Uint8Array) => {
+    total += chunk.length;
+    if (total > maxBytes) {
+      over = true;
+      throw bad(`unpacked data exceeds the limit of ${maxBytes.toLocaleString("en-US")} bytes`);
+    }
+    chunks.push(chunk);
+  };
+  // Feed in slices so the size check runs before the output grows much past the limit.
+  const body = data.subarray(p);
+  const step = 1 << 16;
+  let fed = 0;
+  for (let i = 0; i < body.length && !inf.ended; i += step) {
+    const end = Math.min(body.length, i + step);
+    fed = end;
+    inf.push(body.subarray(i, end), end === body.length);
+    if (over) break;
+    if (inf.err) throw bad(`damaged deflate stream (${inf.msg || inf.err})`);
+  }
+  if (!inf.ended) throw bad("deflate stream is truncated");
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) { out.set(c, o); o += c.length; }
+  // The trailer follows the deflate stream: where exactly comes from pako's unused input.
+  const strm = (inf as unknown as { strm: { avail_in: number } }).strm;
+  const used = fed - strm.avail_in;
+  const t = p + used;
+  if (t + 8 > data.length) throw bad("trailer (CRC32, ISIZE) is missing");
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (dv.getUint32(t, true) !== crc32(out)) throw bad("CRC32 does not match the data");
+  if (dv.getUint32(t + 4, true) !== (out.length >>> 0)) throw bad("ISIZE does not match the data length");
+  return out;
+}

@@ -1,0 +1,53 @@
+// mkswap: a version-1 Linux swap area (include/linux/swap.h, union swap_header).
+
+export const SWAP_PAGE = 4096;
+/** mkswap refuses fewer than 10 pages (MIN_GOODPAGES). */
+export const SWAP_MIN_PAGES = 10;
+/**
+ * The most pages a 32-bit i386 kernel (2-level page tables, no PAE) uses. A swap entry keeps its
+ * offset in pte bits 9..31 (SWP_OFFSET_SHIFT = _PAGE_BIT_PROTNONE + 1), so 2^23 pages (32 GiB);
+ * but on CPUs with the L1TF bug arch_max_swapfile_size() caps it at half the 32-bit physical
+ * address space, 2^19 pages (2 GiB). We take the lower bound, which holds on every CPU.
+ */
+export const SWAP_MAX_PAGES = 1 << 19;
+
+export interface SwapOptions {
+  sizeBytes: number;
+  /** sws_uuid, 16 bytes, derived from the config by the caller. */
+  uuid: Uint8Array;
+  /** sws_volume, at most 16 bytes of UTF-8. */
+  label?: string;
+}
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+export function makeSwap(opts: SwapOptions): Uint8Array {
+  const { sizeBytes } = opts;
+  if (!Number.isInteger(sizeBytes) || sizeBytes % SWAP_PAGE !== 0) {
+    throw new Error(`swap sizeBytes: ${sizeBytes} is not a whole number of ${SWAP_PAGE}-byte pages`);
+  }
+  const pages = sizeBytes / SWAP_PAGE;
+  if (pages < SWAP_MIN_PAGES) {
+    throw new Error(`swap sizeBytes: ${fmt(sizeBytes)} bytes is ${pages} pages, fewer than mkswap's minimum of ${SWAP_MIN_PAGES} (${fmt(SWAP_MIN_PAGES * SWAP_PAGE)} bytes)`);
+  }
+  if (pages > SWAP_MAX_PAGES) {
+    throw new Error(`swap sizeBytes: ${fmt(sizeBytes)} bytes is ${fmt(pages)} pages, more than the ${fmt(SWAP_MAX_PAGES)} (${fmt(SWAP_MAX_PAGES * SWAP_PAGE)} bytes) an i386 kernel can use`);
+  }
+  if (!(opts.uuid instanceof Uint8Array) || opts.uuid.length !== 16) {
+    throw new Error(`swap uuid: ${opts.uuid?.length ?? 0} bytes, a UUID has 16`);
+  }
+  const label = new TextEncoder().encode(opts.label ?? "");
+  if (label.length > 16) throw new Error(`swap label: "${opts.label}" is ${label.length} bytes, more than sws_volume's 16`);
+  if (label.includes(0)) throw new Error("swap label: contains a NUL byte");
+
+  const out = new Uint8Array(sizeBytes);
+  const dv = new DataView(out.buffer);
+  // The first 1024 bytes (bootbits) stay zero, as mkswap leaves them on a file.
+  dv.setUint32(1024, 1, true); // version
+  dv.setUint32(1028, pages - 1, true); // last_page
+  dv.setUint32(1032, 0, true); // nr_badpages
+  out.set(opts.uuid, 1036); // sws_uuid
+  out.set(label, 1052); // sws_volume
+  out.set(new TextEncoder().encode("SWAPSPACE2"), SWAP_PAGE - 10); // magic
+  return out;
+}
