@@ -7,8 +7,21 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { checkTree, type Tree, type TreeEntry, type NodeKind } from "../../src/fs/tree.ts";
 
+/**
+ * Where scratch files go: tmpfs when there is one (creating thousands of files for rdump took
+ * 0.8 ms each on the disk-backed /tmp here, 0.05 ms on /dev/shm), else the OS's temp dir.
+ */
+export function scratchBase(): string {
+  try {
+    fs.accessSync("/dev/shm", fs.constants.W_OK);
+    return "/dev/shm";
+  } catch {
+    return os.tmpdir();
+  }
+}
+
 function debugfs(image: string, commands: string[]): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ext2-read-"));
+  const dir = fs.mkdtempSync(path.join(scratchBase(), "ext2-read-"));
   try {
     const cmdFile = path.join(dir, "cmds");
     fs.writeFileSync(cmdFile, commands.join("\n") + "\n");
@@ -79,13 +92,14 @@ export function readExt2(image: string): Tree {
   }
 
   // Contents and link targets.
-  const dumpDir = fs.mkdtempSync(path.join(os.tmpdir(), "ext2-rdump-"));
+  const dumpDir = fs.mkdtempSync(path.join(scratchBase(), "ext2-rdump-"));
   try {
     debugfs(image, [`rdump / ${dumpDir}`]);
     const seen = new Map<number, string>();
     const tree: Tree = [];
     // Tree order (parents first, then by path) decides which path of a hard-linked inode is "the file".
-    for (const l of checkTree(listed.map((x) => ({ path: x.path, kind: "dir", mode: 0, uid: 0, gid: 0, mtime: 0 }))).map((e) => listed.find((x) => x.path === e.path)!)) {
+    const listedByPath = new Map(listed.map((x) => [x.path, x]));
+    for (const l of checkTree(listed.map((x) => ({ path: x.path, kind: "dir", mode: 0, uid: 0, gid: 0, mtime: 0 }))).map((e) => listedByPath.get(e.path)!)) {
       const st = info.get(l.ino)!;
       const kind = kindOf(l.mode);
       const e: TreeEntry = { path: l.path, kind, mode: l.mode & 0o7777, uid: l.uid, gid: l.gid, mtime: st.mtime };
