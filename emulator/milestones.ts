@@ -53,7 +53,8 @@ export interface FailureDef {
 export const FAILURES: FailureDef[] = [
   { title: "DOS could not load its kernel", match: /LRDOS\.SYS (?:missing|not found)|Disk read error|Non-System disk|Missing operating system/i },
   { title: "AUTOEXEC.BAT: a command was not found", match: /Bad command or file name/ },
-  { title: "LOADLIN failed", match: /^(?:LOADLIN: )?(?:Error|ERROR)\b|Can't (?:open|load|read) |Not enough memory|Kernel image not found|Invalid kernel|^Wrong |VCPI.*not/ },
+  // LOADLIN 1.6f's own messages (from its sources): each ends the load or leaves it waiting.
+  { title: "LOADLIN failed", match: /ERROR detected, Linux not loaded|Image file not found|IO Error during load|not an Image file|Out of memory \(may be low or extended\)|Cannot lock XMS memory|LOADLIN holding in idle loop|Please enter name of kernel image file|error on reading command line response file|Option -t set, Linux not loaded/ },
   { title: "/linuxrc could not mount the DOS partition", match: /INITRD: Mount failed/ },
   { title: "/linuxrc could not set up a loop device", match: /INITRD: losetup \S+ \S+ failed/ },
   { title: "the kernel could not mount the root filesystem", match: /VFS: Unable to mount root fs|VFS: Cannot open root device/ },

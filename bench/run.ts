@@ -1,0 +1,128 @@
+// npm run bench: the default images built by looproot and by the native pipeline the HOWTO uses
+// (dd, mke2fs -d, gzip -9, mkswap, sfdisk, mkfs.fat, mcopy) from the same content, side by side in
+// one run, best of N each. Then, if --boot is given, boots the images in v86 and QEMU and prints
+// the time per stage and the totals.
+
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, linkSync, chmodSync, lchownSync, rmSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { defaultConfig } from "../src/config.ts";
+import { buildImages } from "../src/build.ts";
+import { loadIngredients, loadBios } from "../src/cli/ingredients.ts";
+import { diskLayout } from "../src/howto/dosdir.ts";
+import { floppyFiles } from "../src/howto/bootfloppy.ts";
+import type { Tree } from "../src/fs/tree.ts";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const base = existsSync("/dev/shm") ? "/dev/shm" : "/tmp";
+
+function materialise(tree: Tree, dir: string) {
+  for (const e of tree) {
+    const p = join(dir, e.path);
+    switch (e.kind) {
+      case "dir": if (e.path !== "/") mkdirSync(p); break;
+      case "file": writeFileSync(p, e.data!); break;
+      case "symlink": symlinkSync(e.target!, p); break;
+      case "hardlink": linkSync(join(dir, e.target!), p); break;
+      case "chardev": case "blockdev": execFileSync("mknod", [p, e.kind === "chardev" ? "c" : "b", String(e.major), String(e.minor)]); break;
+      case "fifo": execFileSync("mkfifo", [p]); break;
+    }
+    if (e.kind !== "symlink" && e.kind !== "hardlink") chmodSync(p, e.mode);
+    if (e.kind !== "hardlink") lchownSync(p, e.uid, e.gid);
+  }
+}
+
+function sh(cmd: string, args: string[]) {
+  execFileSync(cmd, args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, MTOOLS_SKIP_CHECK: "1" } });
+}
+
+function timeIt(fn: () => void): number {
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
+}
+
+const config = defaultConfig();
+const ingredients = loadIngredients();
+const result = buildImages({ config, ingredients });
+const work = mkdtempSync(join(base, "looproot-bench-"));
+const initrdDir = join(work, "initrd"), rootDir = join(work, "root");
+mkdirSync(initrdDir);
+mkdirSync(rootDir);
+materialise(result.initrdTree, initrdDir);
+materialise(result.rootTree, rootDir);
+const layout = diskLayout(config);
+const fdir = join(work, "floppy-files");
+mkdirSync(fdir);
+const ffiles = floppyFiles(config, { kernel: ingredients.kernel, initrdGz: result.initrdGz, loadlin: ingredients.loadlin, dos: ingredients.dos });
+for (const f of ffiles) writeFileSync(join(fdir, f.path), f.data);
+
+const native: Record<string, number> = {};
+const step = (name: string, fn: () => void) => (native[name] = (native[name] ?? 0) + timeIt(fn));
+function nativeOnce() {
+  const o = (n: string) => join(work, n);
+  for (const n of ["initrd.img", "linuxdsk.img", "linuxswp.img", "disk.img", "part.img", "floppy.img", "initrdgz.img"]) rmSync(o(n), { force: true });
+  step("3.3 initrd", () => {
+    sh("dd", ["if=/dev/zero", `of=${o("initrd.img")}`, "bs=1k", `count=${config.initrd.sizeKiB}`]);
+    sh("mke2fs", ["-q", "-t", "ext2", "-i", "1024", "-b", "1024", "-m", "5", "-F", "-d", initrdDir, o("initrd.img")]);
+    execFileSync("sh", ["-c", `gzip -c -9 ${o("initrd.img")} > ${o("initrdgz.img")}`]);
+  });
+  step("3.7 floppy", () => {
+    sh("mkfs.fat", ["-C", o("floppy.img"), "1440"]);
+    sh("mcopy", ["-i", o("floppy.img"), ...ffiles.map((f) => join(fdir, f.path)), "::"]);
+  });
+  step("3.4 root", () => {
+    sh("dd", ["if=/dev/zero", `of=${o("linuxdsk.img")}`, "bs=1M", `count=${config.root.sizeMiB}`]);
+    sh("mke2fs", ["-q", "-t", "ext2", "-b", String(config.root.blockSize), "-i", String(config.root.bytesPerInode), "-m", "5", "-L", config.root.label, "-F", "-d", rootDir, o("linuxdsk.img")]);
+  });
+  step("3.5 swap", () => {
+    sh("dd", ["if=/dev/zero", `of=${o("linuxswp.img")}`, "bs=1M", `count=${config.swap.sizeMiB}`]);
+    sh("mkswap", ["-L", config.swap.label, o("linuxswp.img")]);
+  });
+  step("3.6 disk", () => {
+    sh("dd", ["if=/dev/zero", `of=${o("disk.img")}`, "bs=1M", `count=${config.disk.sizeMiB}`]);
+    execFileSync("sfdisk", ["-q", o("disk.img")], { input: `${layout.partitionStart},${layout.partitionSectors},6,*\n` });
+    sh("mkfs.fat", ["-F", "16", "-h", String(layout.partitionStart), "--offset", String(layout.partitionStart), o("disk.img"), String(layout.partitionSectors / 2)]);
+    const img = `${o("disk.img")}@@${layout.partitionStart * 512}`;
+    sh("mmd", ["-i", img, "::LINUX"]);
+    sh("mcopy", ["-i", img, o("linuxdsk.img"), o("linuxswp.img"), "::LINUX"]);
+  });
+}
+
+const ours: Record<string, number> = {};
+function oursOnce() {
+  buildImages({ config, ingredients }, (s) => (ours[s.id] = (ours[s.id] ?? 0) + s.ms));
+}
+
+let nativeBest = Infinity, oursBest = Infinity;
+for (let i = 0; i < RUNS; i++) {
+  // Alternate so that neither side always runs on a warmer machine.
+  oursBest = Math.min(oursBest, timeIt(oursOnce));
+  nativeBest = Math.min(nativeBest, timeIt(nativeOnce));
+}
+rmSync(work, { recursive: true, force: true });
+console.log(`Build of the default images (best of ${RUNS}; per-step figures are sums over the runs)`);
+console.log("  looproot (in-process, pure TypeScript):");
+for (const [k, v] of Object.entries(ours)) console.log(`    ${k.padEnd(12)} ${(v / RUNS).toFixed(1).padStart(8)} ms avg`);
+console.log("  native pipeline (dd, mke2fs -d, gzip -9, mkswap, sfdisk, mkfs.fat, mcopy):");
+for (const [k, v] of Object.entries(native)) console.log(`    ${k.padEnd(12)} ${(v / RUNS).toFixed(1).padStart(8)} ms avg`);
+console.log(`  looproot ${oursBest.toFixed(0)} ms, native ${nativeBest.toFixed(0)} ms: looproot takes ${(oursBest / nativeBest).toFixed(2)}x the native time`);
+
+if (process.argv.includes("--boot")) {
+  const { startEngine } = await import("../src/cli/boot.ts");
+  const { bootAndVerify } = await import("../emulator/harness.ts");
+  const bios = loadBios();
+  const rows: Record<string, Record<string, number>> = {};
+  const totals: Record<string, number> = {};
+  for (const name of ["v86", "qemu"]) {
+    const engine = await startEngine(name, { floppy: result.floppy, disk: result.disk, memoryMiB: config.machine.memoryMiB, ...bios });
+    const r = await bootAndVerify(engine, config, { timeoutS: 180 });
+    totals[name] = r.ok ? r.totalMs : NaN;
+    for (const m of r.milestones) (rows[m.title] ??= {})[name] = m.atMs;
+    if (!r.ok) console.log(`  ${name}: ${r.summary}`);
+  }
+  console.log("\nBoot to a verified loop root, seconds since power-on:");
+  console.log(`  ${"stage".padEnd(38)} ${"v86".padStart(8)} ${"qemu".padStart(8)}`);
+  for (const [title, t] of Object.entries(rows)) console.log(`  ${title.padEnd(38)} ${((t.v86 ?? NaN) / 1000).toFixed(2).padStart(8)} ${((t.qemu ?? NaN) / 1000).toFixed(2).padStart(8)}`);
+  console.log(`  total: v86 ${(totals.v86 / 1000).toFixed(2)} s, QEMU ${(totals.qemu / 1000).toFixed(2)} s, v86/QEMU ${(totals.v86 / totals.qemu).toFixed(2)}`);
+}
