@@ -257,6 +257,11 @@ function planTree(tree: Tree, B: number, time: number): Plan {
   let nextIno = FIRST_INO + 1;
   let largeFile = false;
 
+  for (const e of entries) {
+    if (!Number.isInteger(e.mtime) || e.mtime < 0 || e.mtime > MAX_TIME) {
+      throw new Error(`ext2 tree: ${e.path}: mtime ${e.mtime} is outside 0..2,147,483,647`);
+    }
+  }
   const rootEntry = entries[0];
   const lpfEntry: TreeEntry = entries.find((e) => e.path === "/lost+found") ??
     { path: "/lost+found", kind: "dir", mode: 0o700, uid: 0, gid: 0, mtime: time };
@@ -273,9 +278,6 @@ function planTree(tree: Tree, B: number, time: number): Plan {
   // Pass 1: an inode for every entry but hard links (whose targets may sort after them).
   for (const e of entries) {
     if (e.path === "/" || e.path === "/lost+found" || e.kind === "hardlink") continue;
-    if (!Number.isInteger(e.mtime) || e.mtime < 0 || e.mtime > MAX_TIME) {
-      throw new Error(`ext2 tree: ${e.path}: mtime ${e.mtime} is outside 0..2,147,483,647`);
-    }
     const node: PNode = { ino: nextIno++, entry: e, links: 1, dataBlocks: 0, totalBlocks: 0 };
     nodes.push(node);
     byPath.set(e.path, node);

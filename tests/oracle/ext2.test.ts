@@ -10,6 +10,7 @@ import fc from "fast-check";
 import { makeExt2, ext2Needs, type Ext2Options } from "../../src/fs/ext2.ts";
 import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
 import { readExt2, diffTrees, linkCounts, scratchBase } from "./ext2-read.ts";
+import { applyDeviceTable } from "../../src/fs/devtable.ts";
 
 const T = 896_000_000; // June 1998, around the HOWTO's listing
 const UUID = Uint8Array.from([0x5a, 0x1e, 0x0c, 0x3d, 0x92, 0x44, 0x4b, 0x8e, 0x9a, 0x01, 0x27, 0x6f, 0xd3, 0x11, 0xc0, 0x7e]);
@@ -224,6 +225,28 @@ describe("ext2: block sizes, groups, large files and directories", () => {
     for (let i = 0; i < 300; i++) tree.push({ path: `/wide/h${i}`, kind: "hardlink", mode: 0, uid: 0, gid: 0, mtime: T, target: `/wide/entry-with-a-longish-name-${i}` });
     const image = roundTrip(tree, { ...HOWTO, sizeBytes: 8 << 20 });
     expect(linkCounts(image, ["/links/orig", "/wide/entry-with-a-longish-name-5"]).get("/links/orig")).toBe(1501);
+    freeAfter(image);
+  });
+});
+
+describe("ext2: device nodes from a genext2fs-style device table", () => {
+  it("the HOWTO's /dev without mknod or root", () => {
+    const table = [
+      "/dev d 755 0 0 - - - - -",
+      "/dev/hda b 644 0 0 3 0 - - -",
+      "/dev/hda b 644 0 0 3 1 1 1 3",
+      "/dev/loop b 644 0 0 7 0 0 1 2",
+      "/dev/null c 644 0 0 1 3 - - -",
+      "/dev/tty c 644 0 0 5 0 - - -",
+      "/dev/tty c 644 0 0 4 1 1 1 1",
+      "/dev/zero c 644 0 0 1 5 - - -",
+      "/dev/sdq c 600 0 6 259 300000 - - -",
+    ].join("\n");
+    const tree = applyDeviceTable([dir("/")], table, T);
+    const image = roundTrip(tree, HOWTO);
+    const back = readExt2(image).filter((e) => e.path.startsWith("/dev/")).map((e) => `${e.path} ${e.major},${e.minor}`);
+    expect(back).toEqual(["/dev/hda 3,0", "/dev/hda1 3,1", "/dev/hda2 3,2", "/dev/hda3 3,3", "/dev/loop0 7,0", "/dev/loop1 7,1",
+      "/dev/null 1,3", "/dev/sdq 259,300000", "/dev/tty 5,0", "/dev/tty1 4,1", "/dev/zero 1,5"]);
     freeAfter(image);
   });
 });
