@@ -1,0 +1,232 @@
+#!/bin/bash
+# Builds two static i386 busybox binaries from Debian's busybox source package,
+# linked against Debian's i386 musl:
+#   config-initrd -> busybox-initrd  (what /linuxrc on the initrd needs)
+#   config-root   -> busybox-root    (a comfortable userland for the loop root)
+#
+#   build.sh            build and write busybox-initrd, busybox-root here
+#   build.sh --check    rebuild in a temp dir, compare with the committed files
+#   build.sh --configs  regenerate config-initrd/config-root from *.fragment
+#
+# Runs as root on Debian bookworm; installs what it needs with apt-get.
+# The i386 musl and kernel headers are unpacked with dpkg -x into a private
+# folder, never apt-installed: installing i386 -dev packages can remove the
+# host's amd64 libc6-dev when versions differ.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+# Exact inputs. A change here changes the outputs: rebuild and commit them.
+BUSYBOX_VERSION='1:1.35.0-4+deb12u1'
+MUSL_VERSION='1.2.3-1'
+LINUX_LIBC_DEV_VERSION='6.1.176-1'
+VARIANTS='initrd root'
+
+# Reproducibility: no timestamps in the config headers or the banner.
+export SOURCE_DATE_EPOCH=1700000000
+export KCONFIG_NOTIMESTAMP=1
+export LC_ALL=C TZ=UTC
+umask 022
+
+MODE=build
+case "${1:-}" in
+  '') ;;
+  --check) MODE=check ;;
+  --configs) MODE=configs ;;
+  *) echo "usage: $0 [--check|--configs]" >&2; exit 2 ;;
+esac
+
+log() { echo "busybox: $*" >&2; }
+
+need_pkgs() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "apt-get install ${missing[*]}"
+    apt-get update || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+  fi
+}
+
+setup_apt() {
+  # i386 packages are only downloaded (apt-get download), never installed.
+  if ! dpkg --print-foreign-architectures | grep -qx i386; then
+    dpkg --add-architecture i386
+    APT_DIRTY=1
+  fi
+  # A fresh bookworm image has no deb-src entries: add them for apt-get source.
+  if ! grep -rqs '^\(Types:.*deb-src\|deb-src\)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    cat > /etc/apt/sources.list.d/looproot-src.sources <<'EOF'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+    APT_DIRTY=1
+  fi
+  if [ -n "${APT_DIRTY:-}" ]; then apt-get update || true; fi
+  need_pkgs build-essential gcc-multilib dpkg-dev bzip2 xz-utils
+}
+
+# Fetch the exact source and musl into $WORK (cached: reused when present).
+fetch() {
+  local dl="$WORK/dl"
+  mkdir -p "$dl"
+  if [ ! -d "$WORK/src" ]; then
+    log "apt-get source busybox=$BUSYBOX_VERSION"
+    (cd "$dl" && apt-get source "busybox=$BUSYBOX_VERSION") || {
+      echo "busybox: cannot fetch source busybox=$BUSYBOX_VERSION (is deb-src enabled? has Debian replaced this version? then update BUSYBOX_VERSION and rebuild)" >&2
+      exit 1
+    }
+    mv "$dl"/busybox-1.35.0 "$WORK/src"
+  fi
+  if [ ! -f "$WORK/sysroot/.done" ]; then
+    rm -rf "$WORK/sysroot"
+    mkdir -p "$WORK/sysroot"
+    (cd "$dl" && apt-get download "musl:i386=$MUSL_VERSION" "musl-dev:i386=$MUSL_VERSION" \
+        "linux-libc-dev:i386=$LINUX_LIBC_DEV_VERSION") || {
+      echo "busybox: cannot download musl:i386=$MUSL_VERSION / linux-libc-dev:i386=$LINUX_LIBC_DEV_VERSION (update the pins and rebuild)" >&2
+      exit 1
+    }
+    local deb
+    for deb in "$dl"/musl_*_i386.deb "$dl"/musl-dev_*_i386.deb "$dl"/linux-libc-dev_*_i386.deb; do
+      dpkg -x "$deb" "$WORK/sysroot"
+    done
+    touch "$WORK/sysroot/.done"
+  fi
+}
+
+# A private copy of musl-gcc.specs: headers and libraries from the unpacked
+# sysroot, kernel headers after musl's, a static non-PIE i386 link.
+write_specs() {
+  local s="$WORK/sysroot"
+  local inc="-nostdinc -isystem $s/usr/include/i386-linux-musl -isystem $s/usr/include -isystem $s/usr/include/i386-linux-gnu -isystem include%s"
+  SPECS="$WORK/musl-gcc.specs"
+  cat > "$SPECS" <<EOF
+%rename cpp_options old_cpp_options
+
+*cpp_options:
+$inc %(old_cpp_options)
+
+*cc1:
+%(cc1_cpu) $inc
+
+*link_libgcc:
+-L$s/usr/lib/i386-linux-musl -L .%s
+
+*libgcc:
+libgcc.a%s %:if-exists(libgcc_eh.a%s)
+
+*startfile:
+$s/usr/lib/i386-linux-musl/crt1.o $s/usr/lib/i386-linux-musl/crti.o crtbeginT.o%s
+
+*endfile:
+crtend.o%s $s/usr/lib/i386-linux-musl/crtn.o
+
+*link:
+-m elf_i386 -nostdlib -static
+
+EOF
+}
+
+# Expand a fragment into a full .config in the current busybox tree.
+expand_fragment() {
+  local frag=$1 defaults=$2 k v line
+  make -s allnoconfig >/dev/null
+  if [ "$defaults" = yes ]; then
+    # Forget the "not set" sub-options so that oldconfig gives them busybox's
+    # default for every chosen applet (those of unchosen applets stay off).
+    sed -i -E '/^(# )?CONFIG_(FEATURE|ASH)_[A-Z0-9_]+( is not set|=.*)$/d' .config
+  fi
+  while IFS= read -r line; do
+    case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+    k=${line%%=*}; v=${line#*=}
+    sed -i -E "/^(# )?$k( is not set|=.*)\$/d" .config
+    if [ "$v" = n ]; then echo "# $k is not set" >> .config; else echo "$k=$v" >> .config; fi
+  done < "$frag"
+  make -s oldconfig < <(yes '') >/dev/null
+  # Every symbol the fragment names must have survived oldconfig.
+  while IFS= read -r line; do
+    case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+    k=${line%%=*}; v=${line#*=}
+    if [ "$v" = n ]; then
+      if grep -q "^$k=" .config; then echo "busybox: $frag: $k=n was turned on by a dependency" >&2; exit 1; fi
+    elif ! grep -qxF "$k=$v" .config; then
+      echo "busybox: $frag: $k=$v was dropped by oldconfig (missing dependency?)" >&2; exit 1
+    fi
+  done < "$frag"
+}
+
+build_variant() {
+  local v=$1 out=$2 b="$WORK/build-$v"
+  rm -rf "$b"
+  cp -a "$WORK/src" "$b"
+  cp "$HERE/config-$v" "$b/.config"
+  (
+    cd "$b"
+    make -s oldconfig < <(yes '') >/dev/null
+    if ! cmp -s .config "$HERE/config-$v"; then
+      echo "busybox: config-$v is not a complete config for this busybox (oldconfig changed it); run build.sh --configs" >&2
+      diff -u "$HERE/config-$v" .config >&2 || true
+      exit 1
+    fi
+    # The build folder differs between build and --check: keep it out of the binary.
+    make -j2 \
+      CC="gcc -m32 -specs $SPECS -fno-pie -no-pie -ffile-prefix-map=$b=." \
+      BB_EXTRA_VERSION="Debian $BUSYBOX_VERSION" \
+      KBUILD_BUILD_USER=looproot KBUILD_BUILD_HOST=looproot \
+      busybox > "$WORK/build-$v.log" 2>&1 || { tail -30 "$WORK/build-$v.log" >&2; exit 1; }
+  )
+  cp "$b/busybox" "$out/busybox-$v"
+  log "busybox-$v: $(stat -c %s "$out/busybox-$v") bytes, $(gzip -9 -n -c "$out/busybox-$v" | wc -c) gzip -9"
+}
+
+setup_apt
+case "$MODE" in
+  build)
+    WORK="$HERE/work"
+    mkdir -p "$WORK"
+    fetch; write_specs
+    for v in $VARIANTS; do build_variant "$v" "$HERE"; done
+    ;;
+  configs)
+    WORK="$HERE/work"
+    mkdir -p "$WORK"
+    fetch
+    for v in $VARIANTS; do
+      rm -rf "$WORK/cfg-$v"; cp -a "$WORK/src" "$WORK/cfg-$v"
+      defaults=no; [ "$v" = root ] && defaults=yes
+      (cd "$WORK/cfg-$v" && expand_fragment "$HERE/$v.fragment" "$defaults")
+      cp "$WORK/cfg-$v/.config" "$HERE/config-$v"
+      log "config-$v: $(grep -c '=y$' "$HERE/config-$v") options on"
+    done
+    ;;
+  check)
+    WORK=$(mktemp -d /tmp/looproot-busybox.XXXXXX)
+    trap 'rm -rf "$WORK"' EXIT
+    mkdir -p "$WORK/out"
+    fetch; write_specs
+    bad=0
+    for v in $VARIANTS; do
+      build_variant "$v" "$WORK/out"
+      if cmp -s "$WORK/out/busybox-$v" "$HERE/busybox-$v"; then
+        log "busybox-$v: rebuilt byte-identical ($(sha256sum < "$HERE/busybox-$v" | cut -c1-16)...)"
+      else
+        echo "busybox: MISMATCH: images/busybox/busybox-$v differs from a fresh rebuild" \
+          "(committed $(sha256sum < "$HERE/busybox-$v" 2>/dev/null | cut -c1-16 || echo missing)," \
+          "rebuilt $(sha256sum < "$WORK/out/busybox-$v" | cut -c1-16))" >&2
+        bad=1
+      fi
+    done
+    exit $bad
+    ;;
+esac
