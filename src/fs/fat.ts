@@ -62,6 +62,8 @@ export interface FatFile {
   /** DOS path relative to the root, "\" or "/" separated: "LINUX\\LINUXDSK.IMG", "LRDOS.SYS". */
   path: string;
   data: Uint8Array;
+  /** For fatSpace only: the size when `data` is not built yet (makeFat requires it to equal data.length). */
+  size?: number;
   /** ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM | ATTR_ARCHIVE; default ATTR_ARCHIVE, as COPY sets it. */
   attributes?: number;
   mtime?: number;
@@ -88,6 +90,12 @@ export interface FatGeometry {
 }
 
 const fmt = (n: number) => n.toLocaleString("en-US");
+
+/**
+ * The largest FAT16 volume: 65,524 clusters of 64 sectors (32 KiB) after the boot sector, a
+ * 512-entry root and two 256-sector FATs, plus a partial cluster: 4,194,144 sectors, just under 2 GiB.
+ */
+export const FAT16_MAX_SECTORS = 1 + 32 + 2 * 256 + 65525 * 64 - 1;
 
 function checkInt(field: string, v: number, min: number, max: number): void {
   if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${field}: ${v} is outside ${fmt(min)}..${fmt(max)}`);
@@ -124,8 +132,7 @@ export function fatGeometry(opts: FatOptions): FatGeometry {
     };
   } else {
     const total = opts.totalSectors;
-    // 4,194,304 sectors = 2 GiB: 65,524 clusters of 32 KiB is FAT16's end.
-    checkInt("totalSectors", total, 64, 4_194_304);
+    checkInt("totalSectors", total, 64, FAT16_MAX_SECTORS);
     const fatType: 12 | 16 = opts.fatType ?? (total <= 8400 ? 12 : 16);
     if (fatType !== 12 && fatType !== 16) throw new Error(`fatType: ${fatType} is not 12 or 16`);
     const rootEntries = fatType === 16 ? 512 : 224;
@@ -140,13 +147,19 @@ export function fatGeometry(opts: FatOptions): FatGeometry {
     }
     // Smallest FAT that covers every cluster it leaves room for.
     const entryBytes = (n: number) => (fatType === 12 ? Math.ceil((n * 3) / 2) : n * 2);
-    let fatSectors = 1;
-    for (;;) {
-      const data = total - reservedSectors - rootSectors - numFats * fatSectors;
-      if (data <= 0) throw new Error(`totalSectors: ${fmt(total)} sectors leave no room for data in a FAT${fatType} volume`);
-      const clusters = Math.floor(data / spc);
-      if (fatSectors * SECTOR >= entryBytes(clusters + 2)) break;
-      fatSectors++;
+    const sizeFat = (perCluster: number): [number, number] => {
+      for (let fs = 1; ; fs++) {
+        const data = total - reservedSectors - rootSectors - numFats * fs;
+        if (data <= 0) throw new Error(`totalSectors: ${fmt(total)} sectors leave no room for data in a FAT${fatType} volume`);
+        const clusters = Math.floor(data / perCluster);
+        if (fs * SECTOR >= entryBytes(clusters + 2)) return [fs, clusters];
+      }
+    };
+    let [fatSectors, clusters] = sizeFat(spc);
+    // A small volume forced to FAT16 still needs 4,085 clusters: smaller clusters get there.
+    while (fatType === 16 && clusters < 4085 && spc > 1) {
+      spc /= 2;
+      [fatSectors, clusters] = sizeFat(spc);
     }
     const heads = opts.heads ?? 16;
     const spt = opts.sectorsPerTrack ?? 63;
@@ -198,7 +211,7 @@ interface Plan {
 
 const ALLOWED_ATTRS = ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM | ATTR_ARCHIVE;
 
-function plan(opts: FatOptions, files: FatFile[], dirs: string[] = []): Plan {
+function plan(opts: FatOptions, files: FatFile[], dirs: string[] = [], forWriting = false): Plan {
   const g = fatGeometry(opts);
   const clusterBytes = g.sectorsPerCluster * SECTOR;
   const root: PlanNode = { name: "", path: "", dir: true, children: [], clusters: 0, firstCluster: 0 };
@@ -223,7 +236,11 @@ function plan(opts: FatOptions, files: FatFile[], dirs: string[] = []): Plan {
   for (const f of files) {
     const parts = checkDosPath(f.path);
     if (!(f.data instanceof Uint8Array)) throw new Error(`fat file "${f.path}": data is not a Uint8Array`);
-    if (f.data.length > 0xffffffff) throw new Error(`fat file "${f.path}": ${fmt(f.data.length)} bytes is more than FAT's 4,294,967,295`);
+    const size = f.size ?? f.data.length;
+    if (f.size !== undefined && forWriting && f.size !== f.data.length) {
+      throw new Error(`fat file "${f.path}": size ${fmt(f.size)} differs from its data's ${fmt(f.data.length)} bytes`);
+    }
+    if (!Number.isInteger(size) || size < 0 || size > 0xffffffff) throw new Error(`fat file "${f.path}": ${fmt(size)} bytes is outside FAT's 0..4,294,967,295`);
     if (f.attributes !== undefined && (!Number.isInteger(f.attributes) || (f.attributes & ~ALLOWED_ATTRS) !== 0)) {
       throw new Error(`fat file "${f.path}": attributes 0x${f.attributes.toString(16)} has bits outside READ_ONLY|HIDDEN|SYSTEM|ARCHIVE (0x27)`);
     }
@@ -232,7 +249,7 @@ function plan(opts: FatOptions, files: FatFile[], dirs: string[] = []): Plan {
     if (lookup(parent, name)) throw new Error(`fat file "${f.path}": ${parts.join("\\")} appears twice`);
     const node: PlanNode = {
       name, path: parts.join("\\"), dir: false, file: f, children: [], parent,
-      clusters: Math.ceil(f.data.length / clusterBytes), firstCluster: 0,
+      clusters: Math.ceil(size / clusterBytes), firstCluster: 0,
     };
     parent.children.push(node);
     order.push(node);
@@ -332,7 +349,7 @@ export function makeFat(opts: FatOptions, files: FatFile[], dirs: string[] = [])
     if (opts.bootSector.length !== SECTOR) throw new Error(`bootSector: ${fmt(opts.bootSector.length)} bytes, a boot sector has 512`);
     if (opts.bootSector[510] !== 0x55 || opts.bootSector[511] !== 0xaa) throw new Error("bootSector: bytes 510..511 are not the signature 55 AA");
   }
-  const p = plan(opts, files, dirs);
+  const p = plan(opts, files, dirs, true);
   const g = p.g;
   const clusterBytes = g.sectorsPerCluster * SECTOR;
   if (p.usedClusters > g.clusters) {

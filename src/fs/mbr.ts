@@ -2,6 +2,7 @@
 // BIOS (SeaBIOS 1.16 under QEMU or v86) will report for this very disk.
 
 import { messageBootCode } from "./bootmsg.ts";
+import { FAT16_MAX_SECTORS } from "./fat.ts";
 
 const SECTOR = 512;
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -60,8 +61,6 @@ export function biosGeometry(sizeBytes: number): BiosGeometry {
 /** Smallest disk: two cylinders of 16 x 63. Largest: 8 GiB (a FAT16 partition holds at most 2 GiB). */
 export const DISK_MIN_BYTES = 2 * 16 * 63 * SECTOR;
 export const DISK_MAX_BYTES = 8 * 1024 ** 3;
-/** FAT16's end: 65,524 clusters of 32 KiB. */
-export const FAT16_MAX_SECTORS = 4_194_304;
 
 function checkDiskSize(sizeBytes: number): void {
   if (!Number.isInteger(sizeBytes) || sizeBytes % SECTOR !== 0) {
@@ -164,7 +163,7 @@ function buildMbr(opts: Omit<DiskOptions, "volume">, volLength: number, volHead:
     throw new Error(`volume: ${fmt(volLength)} bytes do not fit the partition's ${fmt(count * SECTOR)} bytes (${fmt(volLength - count * SECTOR)} bytes over)`);
   }
   if (count > FAT16_MAX_SECTORS) {
-    throw new Error(`partitionSectors: ${fmt(count)} sectors (${fmt(count * SECTOR)} bytes) is over FAT16's 2 GiB (${fmt(FAT16_MAX_SECTORS)} sectors)`);
+    throw new Error(`partitionSectors: ${fmt(count)} sectors (${fmt(count * SECTOR)} bytes) is over FAT16's limit of ${fmt(FAT16_MAX_SECTORS)} sectors (65,524 clusters of 32 KiB, just under 2 GiB)`);
   }
 
   // What the volume says about itself, to check it against the partition.
