@@ -11,11 +11,17 @@ export const SWAP_MIN_PAGES = 10;
  */
 export const SWAP_MAX_PAGES = 1 << 19;
 
+/**
+ * sws_volume has 16 bytes, but mkswap keeps it a C string: it stores at most 15 bytes and a NUL
+ * (a 16-byte label comes out truncated). We refuse instead of truncating.
+ */
+export const SWAP_LABEL_MAX = 15;
+
 export interface SwapOptions {
   sizeBytes: number;
   /** sws_uuid, 16 bytes, derived from the config by the caller. */
   uuid: Uint8Array;
-  /** sws_volume, at most 16 bytes of UTF-8. */
+  /** sws_volume, at most SWAP_LABEL_MAX (15) bytes of UTF-8. */
   label?: string;
 }
 
@@ -37,7 +43,9 @@ export function makeSwap(opts: SwapOptions): Uint8Array {
     throw new Error(`swap uuid: ${opts.uuid?.length ?? 0} bytes, a UUID has 16`);
   }
   const label = new TextEncoder().encode(opts.label ?? "");
-  if (label.length > 16) throw new Error(`swap label: "${opts.label}" is ${label.length} bytes, more than sws_volume's 16`);
+  if (label.length > SWAP_LABEL_MAX) {
+    throw new Error(`swap label: "${opts.label}" is ${label.length} bytes, more than the ${SWAP_LABEL_MAX} mkswap stores in sws_volume (16 bytes with its NUL)`);
+  }
   if (label.includes(0)) throw new Error("swap label: contains a NUL byte");
 
   const out = new Uint8Array(sizeBytes);
