@@ -60,19 +60,53 @@ export function gzip9(data: Uint8Array, opts: GzipOptions = {}): Uint8Array {
 }
 
 /**
- * Unpacks one gzip member from untrusted input, refusing to produce more than maxBytes
- * (checked while inflating, so a small bomb cannot exhaust memory).
+ * Unpacks gzip data from untrusted input, refusing to produce more than maxBytes (checked while
+ * inflating, so a small bomb cannot exhaust memory). Concatenated members are joined, as gzip -d
+ * does; trailing zero padding (tape blocks) is allowed, other trailing bytes are an error.
  */
 export function gunzip(data: Uint8Array, maxBytes: number): Uint8Array {
   const bad = (why: string) => new Error(`gzip: ${why}`);
-  if (data.length < 18) throw bad(`${data.length} bytes is too short for a gzip member (at least 18)`);
-  if (data[0] !== 0x1f || data[1] !== 0x8b) throw bad("not gzip data (magic 1f 8b missing)");
-  if (data[2] !== 8) throw bad(`compression method ${data[2]} is not deflate (8)`);
+  if (!Number.isInteger(maxBytes) || maxBytes < 0) throw new Error(`gunzip maxBytes: ${maxBytes} is not a byte count`);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let pos = 0;
+  let members = 0;
+  while (pos < data.length) {
+    if (members > 0 && data.subarray(pos).every((b) => b === 0)) break;
+    const member = data.subarray(pos);
+    const start = total;
+    const first = chunks.length;
+    const used = inflateMember(member, members, (chunk) => {
+      total += chunk.length;
+      if (total > maxBytes) throw bad(`unpacked data exceeds the limit of ${maxBytes.toLocaleString("en-US")} bytes`);
+      chunks.push(chunk);
+    }, bad);
+    // CRC32 and ISIZE of this member's output.
+    let crc = 0;
+    for (let i = first; i < chunks.length; i++) crc = crc32(chunks[i], crc);
+    const dv = new DataView(member.buffer, member.byteOffset, member.byteLength);
+    if (dv.getUint32(used, true) !== crc) throw bad(`CRC32 does not match the data (member ${members + 1})`);
+    if (dv.getUint32(used + 4, true) !== ((total - start) >>> 0)) throw bad(`ISIZE does not match the data length (member ${members + 1})`);
+    pos += used + 8;
+    members++;
+  }
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) { out.set(c, o); o += c.length; }
+  return out;
+}
+
+/** Inflates one member; returns the offset of its trailer within `data`. */
+function inflateMember(data: Uint8Array, index: number, onData: (c: Uint8Array) => void, bad: (w: string) => Error): number {
+  const where = index === 0 ? "" : ` (member ${index + 1})`;
+  if (data.length < 18) throw bad(`${data.length} bytes is too short for a gzip member (at least 18)${where}`);
+  if (data[0] !== 0x1f || data[1] !== 0x8b) throw bad(index === 0 ? "not gzip data (magic 1f 8b missing)" : `trailing garbage after member ${index}`);
+  if (data[2] !== 8) throw bad(`compression method ${data[2]} is not deflate (8)${where}`);
   const flg = data[3];
-  if (flg & 0xe0) throw bad(`reserved header flag bits set (FLG=0x${flg.toString(16)})`);
+  if (flg & 0xe0) throw bad(`reserved header flag bits set (FLG=0x${flg.toString(16)})${where}`);
   let p = 10;
   if (flg & FEXTRA) {
-    if (p + 2 > data.length) throw bad("header truncated in FEXTRA");
+    if (p + 2 > data.length) throw bad(`header truncated in FEXTRA${where}`);
     p += 2 + (data[p] | (data[p + 1] << 8));
   }
   for (const f of [FNAME, FCOMMENT]) {
@@ -82,20 +116,10 @@ export function gunzip(data: Uint8Array, maxBytes: number): Uint8Array {
     }
   }
   if (flg & FHCRC) p += 2;
-  if (p + 8 > data.length) throw bad("header runs past the end of the data");
+  if (p + 8 > data.length) throw bad(`header runs past the end of the data${where}`);
 
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  let over = false;
   const inf = new Inflate({ raw: true, chunkSize: 65536 });
-  inf.onData = (chunk: Uint8Array) => {
-    total += chunk.length;
-    if (total > maxBytes) {
-      over = true;
-      throw bad(`unpacked data exceeds the limit of ${maxBytes.toLocaleString("en-US")} bytes`);
-    }
-    chunks.push(chunk);
-  };
+  inf.onData = onData;
   // Feed in slices so the size check runs before the output grows much past the limit.
   const body = data.subarray(p);
   const step = 1 << 16;
@@ -104,20 +128,14 @@ export function gunzip(data: Uint8Array, maxBytes: number): Uint8Array {
     const end = Math.min(body.length, i + step);
     fed = end;
     inf.push(body.subarray(i, end), end === body.length);
-    if (over) break;
-    if (inf.err) throw bad(`damaged deflate stream (${inf.msg || inf.err})`);
+    // Z_BUF_ERROR (-5) on the last slice: the input ran out before the end of the stream.
+    if (inf.err === -5 && end === body.length) throw bad(`deflate stream is truncated${where}`);
+    if (inf.err) throw bad(`damaged deflate stream (${inf.msg || inf.err})${where}`);
   }
-  if (!inf.ended) throw bad("deflate stream is truncated");
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) { out.set(c, o); o += c.length; }
-  // The trailer follows the deflate stream: where exactly comes from pako's unused input.
+  if (!inf.ended) throw bad(`deflate stream is truncated${where}`);
+  // Where the stream ended: pako leaves the unused input of the last slice in avail_in.
   const strm = (inf as unknown as { strm: { avail_in: number } }).strm;
-  const used = fed - strm.avail_in;
-  const t = p + used;
-  if (t + 8 > data.length) throw bad("trailer (CRC32, ISIZE) is missing");
-  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  if (dv.getUint32(t, true) !== crc32(out)) throw bad("CRC32 does not match the data");
-  if (dv.getUint32(t + 4, true) !== (out.length >>> 0)) throw bad("ISIZE does not match the data length");
-  return out;
+  const t = p + fed - strm.avail_in;
+  if (t + 8 > data.length) throw bad(`trailer (CRC32, ISIZE) is missing${where}`);
+  return t;
 }
