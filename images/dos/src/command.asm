@@ -63,6 +63,7 @@ save_sp     dw 0
 
 ; ---------------------------------------------------------------- output
 puts:                           ; ds:si asciiz -> stdout
+        push si
         push ax
         push bx
         push cx
@@ -81,6 +82,7 @@ puts:                           ; ds:si asciiz -> stdout
         pop cx
         pop bx
         pop ax
+        pop si
         ret
 putc:   push ax
         push dx
