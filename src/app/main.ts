@@ -1,0 +1,575 @@
+/// <reference types="vite/client" />
+// looproot in the browser: the HOWTO's choices, "Build and boot" (the build in a worker, the boot
+// in v86 on this page), the boot chain's milestones with the verdict, and the results to take away.
+
+import wasmUrl from "v86/build/v86.wasm?url";
+import { defaultConfig, type LooprootConfig } from "../config.ts";
+import { validateConfig, type Problem } from "../validate.ts";
+import { autoexecBat, loadlinParams } from "../howto/bootfloppy.ts";
+import { MILESTONES } from "../../emulator/milestones.ts";
+import { bootAndVerify, type BootResult, type HarnessEvent } from "../../emulator/harness.ts";
+import { startV86Browser, type BrowserEngine } from "../../emulator/v86-browser.ts";
+import { ChoicesForm } from "./form.ts";
+import { configToHash, configFromHash, configToJson, configFromJson } from "./share.ts";
+import { httpFetcher, dosFromFloppy } from "./ingredients.ts";
+import { APP_BIOS_FILES } from "./assets.ts";
+import { TextTerminal } from "./term.ts";
+import { h, $, fmtBytes, fmtMs, fmtSize, download } from "./dom.ts";
+import type { BuildOutput, WorkerMessage, FatListing, TreeRow } from "./protocol.ts";
+
+type Phase = "idle" | "building" | "built" | "booting" | "verified" | "failed" | "stopped" | "error";
+
+const QEMU_LINE = "qemu-system-i386 -m 64 -fda floppy.img -hda disk.img -boot a -serial stdio";
+const BUILD_STEPS: { id: string; section: string; title: string }[] = [
+  { id: "fetch", section: "3.1", title: "Fetch the ingredients (kernel, busybox, LOADLIN, DOS)" },
+  { id: "check", section: "3", title: "Check the choices" },
+  { id: "initrd", section: "3.3", title: "Initial ramdisk" },
+  { id: "floppy", section: "3.7", title: "Boot floppy" },
+  { id: "root", section: "3.4", title: "Root device" },
+  { id: "swap", section: "3.5", title: "Swap device" },
+  { id: "disk", section: "3.6", title: "DOS directory on the hard disk" },
+];
+
+const state = {
+  phase: "idle" as Phase,
+  problems: [] as Problem[],
+  buildProblems: [] as Problem[],
+  rootArchive: undefined as { name: string; bytes: Uint8Array } | undefined,
+  dosFloppy: undefined as { name: string; bytes: Uint8Array } | undefined,
+  dosProblem: "",
+  output: undefined as BuildOutput | undefined,
+  builtConfig: undefined as LooprootConfig | undefined,
+  engine: undefined as BrowserEngine | undefined,
+  bootRun: 0,
+  buildId: 0,
+  result: undefined as BootResult | undefined,
+};
+
+let form: ChoicesForm;
+let worker: Worker | undefined;
+const term = new TextTerminal();
+let biosCache: { bios: Uint8Array; vgaBios: Uint8Array } | undefined;
+
+// ---------------------------------------------------------------------------------------------
+// Page skeleton
+
+function skeleton(): void {
+  const app = $("#app");
+  app.append(
+    h("header", { class: "top" },
+      h("div", { class: "title" },
+        h("h1", {}, "looproot"),
+        h("p", {}, "Section 3 of the Loopback Root Filesystem HOWTO: Linux whose root filesystem is a file on a DOS partition, built in this tab and booted in an emulated PC."),
+      ),
+      h("div", { class: "actions", role: "toolbar", "aria-label": "Build and machine" },
+        h("button", { id: "build", class: "primary", type: "button", onclick: () => void buildAndBoot() }, "Build and boot"),
+        h("button", { id: "stop", type: "button", disabled: true, onclick: () => void stopMachine("stopped by you") }, "Stop"),
+        h("button", { id: "reset", type: "button", disabled: true, onclick: () => void resetMachine() }, "Reset"),
+      ),
+      h("div", { class: "share", role: "toolbar", "aria-label": "Share the choices" },
+        h("button", { id: "save-json", type: "button", onclick: () => download("looproot-config.json", configToJson(form.getConfig()), "application/json") }, "Save JSON"),
+        h("label", { class: "button", for: "load-json" }, "Load JSON"),
+        h("input", { id: "load-json", type: "file", accept: ".json,application/json", class: "sr-only", onchange: (e) => void loadJson((e.target as HTMLInputElement).files?.[0]) }),
+        h("button", { id: "copy-link", type: "button", onclick: () => void copyLink() }, "Copy link"),
+        h("button", { id: "defaults", type: "button", onclick: () => form.setConfig(defaultConfig()) }, "Defaults"),
+      ),
+    ),
+    h("p", { id: "general-problems", class: "error general", "aria-live": "polite" }),
+    h("main", { class: "layout" },
+      h("div", { class: "left", id: "left" }),
+      h("div", { class: "right" },
+        h("section", { class: "card", id: "build-card", "aria-labelledby": "build-h" },
+          h("h2", { id: "build-h" }, "Build ", h("span", { id: "build-total", class: "muted" })),
+          h("ol", { id: "steps", class: "steps" }),
+          h("p", { id: "build-error", class: "error", "aria-live": "polite" }),
+        ),
+        h("section", { class: "card", id: "boot-card", "aria-labelledby": "boot-h" },
+          h("h2", { id: "boot-h" }, "Boot chain"),
+          h("ol", { id: "milestones", class: "milestones" }, ...MILESTONES.map((m) => h("li", { "data-id": m.id, "data-state": "pending" }, h("span", { class: "mark", "aria-hidden": "true" }), h("span", { class: "mtitle" }, m.title), h("span", { class: "mtime" })))),
+          h("div", { id: "verdict", class: "verdict", "aria-live": "polite", "data-ok": "" }),
+          h("table", { id: "checks", class: "checks", hidden: true }),
+        ),
+        h("section", { class: "card", id: "machine-card", "aria-labelledby": "machine-h" },
+          h("h2", { id: "machine-h" }, "The PC ", h("span", { id: "machine-status", class: "muted" }, "not running")),
+          h("div", { class: "machine" },
+            h("div", { id: "screen", class: "screen", tabindex: "0", role: "application", "aria-label": "VGA screen of the emulated PC: while it has the focus, keys go to the PC (Tab leaves)", "aria-describedby": "screen-hint" },
+              h("div", { class: "screen-text" }),
+              h("canvas", { class: "screen-canvas", hidden: true }),
+            ),
+            h("p", { id: "screen-hint", class: "hint" }, "Click or Tab into the screen to type on the PC's keyboard; Tab or Esc leaves it."),
+            h("div", { class: "serial" },
+              h("h3", {}, "Serial console (COM1, ttyS0)"),
+              h("pre", { id: "serial-out", class: "term", role: "log", "aria-label": "Serial console output", tabindex: "0" }),
+              h("form", { id: "serial-form", class: "serial-input", onsubmit: (e) => { e.preventDefault(); sendSerialLine(); } },
+                h("label", { for: "serial-in", class: "prompt" }, "$"),
+                h("input", { id: "serial-in", type: "text", autocomplete: "off", spellcheck: "false", disabled: true, placeholder: "type a command for the guest's shell, Enter sends it", "aria-label": "Command for the serial console" }),
+                h("button", { type: "submit", id: "serial-send", disabled: true }, "Send"),
+                h("button", { type: "button", id: "serial-ctrlc", disabled: true, onclick: () => state.engine?.sendSerial("\x03") }, "Ctrl-C"),
+              ),
+            ),
+          ),
+        ),
+        h("section", { class: "card", id: "results-card", "aria-labelledby": "results-h" },
+          h("h2", { id: "results-h" }, "Results"),
+          h("div", { id: "results" }, h("p", { class: "muted" }, "Build to see the images, the generated files and their listings.")),
+        ),
+      ),
+    ),
+  );
+  const screen = $("#screen");
+  screen.addEventListener("focus", () => state.engine?.setKeyboard(true));
+  screen.addEventListener("blur", () => state.engine?.setKeyboard(false));
+  screen.addEventListener("click", () => screen.focus());
+  screen.addEventListener("keydown", (e) => {
+    // Tab and Esc leave the screen, so keyboard users are never trapped in it.
+    if (e.key === "Tab" || e.key === "Escape") {
+      state.engine?.setKeyboard(false);
+      if (e.key === "Escape") $("#serial-in").focus();
+    }
+  }, true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+function appProblems(config: LooprootConfig): Problem[] {
+  const out: Problem[] = [];
+  if (config.root.source === "tar" && !state.rootArchive) out.push({ field: "root.archive", message: "choose a tar or tar.gz file for the root, or pick the built-in busybox system" });
+  if (state.dosProblem) out.push({ field: "dos.system", message: state.dosProblem });
+  return out;
+}
+
+function revalidate(config: LooprootConfig, parseProblems: Problem[] = []): void {
+  const parsed = new Set(parseProblems.map((p) => p.field));
+  const problems = [...parseProblems, ...validateConfig(config).filter((p) => !parsed.has(p.field)), ...appProblems(config)];
+  state.problems = problems;
+  const shown = [...problems, ...state.buildProblems];
+  const rest = form.showProblems(shown);
+  $("#general-problems").textContent = rest.map((p) => `${p.field}: ${p.message}`).join("\n");
+  try {
+    const lines = [autoexecBat(config)];
+    if (config.boot.paramsFile) lines.push("", "LOADLIN.PAR:", loadlinParams(config));
+    form.setPreview(lines.join("\n").replace(/\r/g, ""));
+  } catch {
+    form.setPreview("(fix the problems above to see the line)");
+  }
+  updateButtons();
+}
+
+function updateButtons(): void {
+  const running = !!state.engine;
+  const build = $("#build") as HTMLButtonElement;
+  build.disabled = state.problems.length > 0 || state.phase === "building";
+  build.title = state.problems.length ? `Fix ${state.problems.length} problem${state.problems.length > 1 ? "s" : ""} first: ${state.problems[0].field}: ${state.problems[0].message}` : "";
+  build.textContent = state.phase === "building" ? "Building…" : running || state.output ? "Build and boot again" : "Build and boot";
+  ($("#stop") as HTMLButtonElement).disabled = !running;
+  ($("#reset") as HTMLButtonElement).disabled = !state.output || state.phase === "building";
+  for (const id of ["#serial-in", "#serial-send", "#serial-ctrlc"]) ($(id) as HTMLInputElement).disabled = !running;
+  document.body.dataset.phase = state.phase;
+}
+
+function setPhase(p: Phase, status?: string): void {
+  state.phase = p;
+  if (status !== undefined) $("#machine-status").textContent = status;
+  updateButtons();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Build (in the worker)
+
+function getWorker(): Worker {
+  worker ??= new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+  return worker;
+}
+
+function stepRow(id: string): HTMLElement {
+  return $(`#steps li[data-id="${id}"]`);
+}
+
+function resetSteps(): void {
+  const ol = $("#steps");
+  ol.replaceChildren(...BUILD_STEPS.map((s) => h("li", { "data-id": s.id, "data-state": "waiting" },
+    h("span", { class: "mark", "aria-hidden": "true" }),
+    h("span", { class: "secno" }, s.section),
+    h("span", { class: "stitle" }, s.title),
+    h("span", { class: "ssize" }),
+    h("span", { class: "stime" }),
+    h("span", { class: "sdetail" }),
+  )));
+  stepRow("fetch").dataset.state = "running";
+  $("#build-total").textContent = "";
+  $("#build-error").textContent = "";
+}
+
+function markStep(id: string, title: string | undefined, bytes: number, ms: number, detail: string): void {
+  const li = stepRow(id);
+  li.dataset.state = "done";
+  if (title) li.querySelector(".stitle")!.textContent = title;
+  li.querySelector(".ssize")!.textContent = bytes ? fmtSize(bytes) : "";
+  li.querySelector(".stime")!.textContent = fmtMs(ms);
+  li.querySelector(".sdetail")!.textContent = detail;
+  const next = li.nextElementSibling as HTMLElement | null;
+  if (next && next.dataset.state === "waiting") next.dataset.state = "running";
+}
+
+function runBuild(config: LooprootConfig): Promise<BuildOutput> {
+  const id = ++state.buildId;
+  const w = getWorker();
+  return new Promise((resolve, reject) => {
+    const onMessage = (ev: MessageEvent<WorkerMessage>) => {
+      const m = ev.data;
+      if (m.id !== id) return;
+      if (m.type === "fetched") markStep("fetch", undefined, m.bytes, m.ms, m.detail);
+      else if (m.type === "step") markStep(m.step.id, `${m.step.title}`, m.step.bytes, m.step.ms, m.step.detail);
+      else {
+        w.removeEventListener("message", onMessage);
+        if (m.type === "done") resolve(m.output);
+        else {
+          const running = $("#steps").querySelector<HTMLElement>('li[data-state="running"]');
+          if (running) running.dataset.state = "failed";
+          reject(Object.assign(new Error(m.message), { problems: m.problems, stage: m.stage }));
+        }
+      }
+    };
+    w.addEventListener("message", onMessage);
+    w.postMessage({
+      type: "build",
+      id,
+      base: document.baseURI,
+      config,
+      rootArchive: config.root.source === "tar" ? state.rootArchive?.bytes : undefined,
+      dosFloppy: state.dosFloppy?.bytes,
+    });
+  });
+}
+
+async function buildAndBoot(): Promise<void> {
+  const config = form.getConfig();
+  revalidate(config);
+  if (state.problems.length || state.phase === "building") return;
+  await stopMachine();
+  state.buildProblems = [];
+  state.output = undefined;
+  state.result = undefined;
+  resetSteps();
+  resetBootView();
+  setPhase("building", "waiting for the build");
+  const t0 = performance.now();
+  let output: BuildOutput;
+  try {
+    output = await runBuild(config);
+  } catch (e) {
+    const err = e as Error & { problems?: Problem[]; stage?: string };
+    state.buildProblems = err.problems ?? [];
+    $("#build-error").textContent = err.problems?.length ? `The build stopped: ${err.problems.map((p) => `${p.field}: ${p.message}`).join("; ")}` : `The build stopped (${err.stage ?? "build"}): ${err.message}`;
+    setPhase("error", "not running");
+    revalidate(form.getConfig());
+    return;
+  }
+  $("#build-total").textContent = `${fmtMs(performance.now() - t0)} in all`;
+  state.output = output;
+  state.builtConfig = config;
+  renderResults(output);
+  setPhase("built");
+  await boot();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Boot (v86 on this page) and the harness's verdict
+
+async function biosFiles(): Promise<{ bios: Uint8Array; vgaBios: Uint8Array }> {
+  if (!biosCache) {
+    const get = httpFetcher(document.baseURI);
+    const [bios, vgaBios] = await Promise.all([get(APP_BIOS_FILES.bios), get(APP_BIOS_FILES.vgaBios)]);
+    biosCache = { bios, vgaBios };
+  }
+  return biosCache;
+}
+
+function resetBootView(): void {
+  for (const li of Array.from($("#milestones").querySelectorAll<HTMLElement>("li"))) {
+    li.dataset.state = "pending";
+    li.querySelector(".mtime")!.textContent = "";
+    li.title = "";
+  }
+  const v = $("#verdict");
+  v.textContent = "";
+  v.dataset.ok = "";
+  const t = $("#checks") as HTMLTableElement;
+  t.hidden = true;
+  t.replaceChildren();
+  term.clear();
+  $("#serial-out").textContent = "";
+}
+
+let serialPending = false;
+function showSerial(): void {
+  if (serialPending) return;
+  serialPending = true;
+  requestAnimationFrame(() => {
+    serialPending = false;
+    const pre = $("#serial-out");
+    const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 24;
+    pre.textContent = term.text();
+    if (atEnd) pre.scrollTop = pre.scrollHeight;
+  });
+}
+
+async function boot(): Promise<void> {
+  const output = state.output;
+  const config = state.builtConfig;
+  if (!output || !config) return;
+  const run = ++state.bootRun;
+  resetBootView();
+  setPhase("booting", "starting");
+  let engine: BrowserEngine;
+  try {
+    const bios = await biosFiles();
+    engine = await startV86Browser({
+      floppy: output.floppy,
+      disk: output.disk,
+      memoryMiB: config.machine.memoryMiB,
+      ...bios,
+      wasmPath: new URL(wasmUrl, document.baseURI).href,
+      screen: $("#screen"),
+    });
+  } catch (e) {
+    $("#verdict").textContent = `The emulator did not start: ${(e as Error).message}`;
+    $("#verdict").dataset.ok = "false";
+    setPhase("error", "not running");
+    return;
+  }
+  if (run !== state.bootRun) {
+    await engine.stop();
+    return;
+  }
+  state.engine = engine;
+  if (document.activeElement === $("#screen")) engine.setKeyboard(true);
+  setPhase("booting", "booting");
+  engine.onSerial((t) => {
+    term.write(t);
+    showSerial();
+  });
+  const onEvent = (e: HarnessEvent) => {
+    if (run !== state.bootRun) return;
+    if (e.type === "milestone") {
+      const li = $(`#milestones li[data-id="${e.milestone.id}"]`);
+      li.dataset.state = "reached";
+      li.querySelector(".mtime")!.textContent = `${(e.milestone.atMs / 1000).toFixed(1)} s`;
+      li.title = e.milestone.evidence;
+      $("#machine-status").textContent = e.milestone.title;
+    } else if (e.type === "failure") {
+      const li = $(`#milestones li[data-id="${e.failure.stage}"]`);
+      li.dataset.state = "failed";
+      li.querySelector(".mtime")!.textContent = `${(e.failure.atMs / 1000).toFixed(1)} s`;
+      li.title = e.failure.evidence;
+    } else if (e.type === "verdict") {
+      showVerdict(e.result);
+    }
+  };
+  try {
+    const result = await bootAndVerify(engine, config, { onEvent, stopAtEnd: false, timeoutS: 300 });
+    if (run !== state.bootRun) return;
+    state.result = result;
+    setPhase(result.ok ? "verified" : "failed", result.ok ? "running: the loop root is up, the shell is yours" : "running (the boot did not verify)");
+    if (result.ok) ($("#serial-in") as HTMLInputElement).focus();
+  } catch (e) {
+    if (run !== state.bootRun) return;
+    $("#verdict").textContent = `The boot harness stopped: ${(e as Error).message}`;
+    $("#verdict").dataset.ok = "false";
+    setPhase("failed");
+  }
+}
+
+function showVerdict(r: BootResult): void {
+  const v = $("#verdict");
+  v.dataset.ok = String(r.ok);
+  v.replaceChildren(h("strong", {}, r.ok ? "Verified: " : "Not verified: "), r.summary);
+  const t = $("#checks") as HTMLTableElement;
+  t.replaceChildren(
+    h("caption", {}, "What the guest reported, checked against the choices"),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, ""), h("th", { scope: "col" }, "check"), h("th", { scope: "col" }, "expected"), h("th", { scope: "col" }, "reported"))),
+    h("tbody", {}, ...r.checks.map((c) => h("tr", { "data-ok": String(c.ok) }, h("td", {}, c.ok ? "✓" : "✗"), h("td", {}, c.what), h("td", {}, c.expected), h("td", {}, c.got)))),
+  );
+  t.hidden = r.checks.length === 0;
+}
+
+async function stopMachine(why?: string): Promise<void> {
+  state.bootRun++;
+  const e = state.engine;
+  state.engine = undefined;
+  if (e) await e.stop();
+  if (why) {
+    const v = $("#verdict");
+    if (!v.dataset.ok) v.textContent = `Stopped before the verdict (${why}).`;
+    setPhase("stopped", "stopped");
+  }
+  updateButtons();
+}
+
+async function resetMachine(): Promise<void> {
+  await stopMachine();
+  await boot();
+}
+
+function sendSerialLine(): void {
+  const input = $("#serial-in") as HTMLInputElement;
+  if (!state.engine) return;
+  state.engine.sendSerial(input.value + "\n");
+  input.value = "";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results: downloads, texts, listings
+
+const attrString = (a: number) => ["R", "H", "S", "V", "D", "A"].map((c, i) => (a & (1 << i) ? c : "-")).join("");
+
+function fatTable(l: FatListing): HTMLElement {
+  return h("div", {},
+    h("p", {}, `FAT${l.fatType}, label ${l.label ?? "(none)"}, OEM name ${l.oemName}, ${l.clusters.toLocaleString("en-US")} clusters of ${l.bytesPerCluster} bytes`),
+    h("table", { class: "listing" },
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "path"), h("th", { scope: "col" }, "size"), h("th", { scope: "col" }, "attributes"), h("th", { scope: "col" }, "date (UTC)"))),
+      h("tbody", {}, ...l.rows.map((r) => h("tr", {}, h("td", {}, r.path), h("td", { class: "num" }, r.attributes & 0x10 ? "<DIR>" : r.size.toLocaleString("en-US")), h("td", {}, attrString(r.attributes)), h("td", {}, new Date(r.mtime * 1000).toISOString().slice(0, 16).replace("T", " "))))),
+    ),
+  );
+}
+
+function modeString(r: TreeRow): string {
+  const t = { dir: "d", symlink: "l", chardev: "c", blockdev: "b", fifo: "p", socket: "s", file: "-", hardlink: "-" }[r.kind] ?? "?";
+  let s = t;
+  for (let i = 2; i >= 0; i--) {
+    const b = (r.mode >> (i * 3)) & 7;
+    s += (b & 4 ? "r" : "-") + (b & 2 ? "w" : "-") + (b & 1 ? "x" : "-");
+  }
+  return s;
+}
+
+function treeListing(rows: TreeRow[]): HTMLElement {
+  const lines = rows.map((r) => {
+    const size = r.kind === "chardev" || r.kind === "blockdev" ? r.extra.replace(",", ", ") : r.size.toLocaleString("en-US");
+    const tail = r.kind === "symlink" ? ` -> ${r.extra}` : r.kind === "hardlink" ? ` link to ${r.extra}` : "";
+    return `${modeString(r)} ${size.padStart(10)}  ${r.path}${tail}`;
+  });
+  return h("pre", { class: "listing-pre" }, `${rows.length} entries\n` + lines.join("\n"));
+}
+
+function renderResults(o: BuildOutput): void {
+  const downloads = h("ul", { class: "downloads", id: "downloads" }, ...o.files.map((f) => h("li", {},
+    h("button", { type: "button", "data-file": f.name, onclick: () => download(f.name, f.data) }, "Download ", h("code", {}, f.name)),
+    h("span", { class: "size" }, fmtBytes(f.data.length)),
+    h("span", { class: "muted" }, f.description),
+  )));
+  const texts: [string, string][] = [
+    ["AUTOEXEC.BAT (the floppy, 3.7)", o.texts.autoexecBat.replace(/\r/g, "")],
+    ["/linuxrc (the initial ramdisk, 3.3)", o.texts.linuxrc],
+    ["/etc/fstab (the root device, 3.4)", o.texts.fstab],
+    [`${state.builtConfig?.root.source === "tar" ? "/sbin/looproot-init" : "/etc/init.d/rcS"} (the rc file, 3.4)`, o.texts.rc],
+  ];
+  if (o.texts.loadlinParams) texts.push(["LOADLIN.PAR (LOADLIN's @params file)", o.texts.loadlinParams.replace(/\r/g, "")]);
+  $("#results").replaceChildren(
+    h("h3", {}, "Images and intermediate files"),
+    h("p", { class: "muted" }, `DOS on the floppy: ${o.dosName}; ${o.floppyFreeBytes.toLocaleString("en-US")} bytes free on it.`),
+    downloads,
+    h("h3", {}, "Boot these in QEMU"),
+    h("div", { class: "qemu" }, h("code", { id: "qemu-line" }, QEMU_LINE), h("button", { type: "button", id: "copy-qemu", onclick: () => void copyText(QEMU_LINE, "#copy-qemu") }, "Copy")),
+    h("h3", {}, "Generated files"),
+    ...texts.map(([title, text], i) => h("details", { class: "text", open: i === 0 }, h("summary", {}, title), h("pre", {}, text))),
+    h("h3", {}, "What is in each image"),
+    h("details", { id: "list-floppy" }, h("summary", {}, o.listings.floppy.title), fatTable(o.listings.floppy)),
+    h("details", { id: "list-partition" }, h("summary", {}, o.listings.partition.title), fatTable(o.listings.partition)),
+    h("details", { id: "list-initrd" }, h("summary", {}, "The initial ramdisk (INITRDGZ.IMG, ext2)"), treeListing(o.listings.initrd)),
+    h("details", { id: "list-root" }, h("summary", {}, "The root device (LINUXDSK.IMG, ext2)"), treeListing(o.listings.root)),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Share and uploads
+
+async function copyText(text: string, buttonSel: string): Promise<void> {
+  const b = $(buttonSel);
+  const old = b.textContent;
+  try {
+    await navigator.clipboard.writeText(text);
+    b.textContent = "Copied";
+  } catch {
+    // No clipboard (insecure origin, denied): select the text so Ctrl-C works.
+    b.textContent = "Select and copy";
+  }
+  setTimeout(() => (b.textContent = old), 1500);
+}
+
+async function copyLink(): Promise<void> {
+  const hash = configToHash(form.getConfig());
+  history.replaceState(null, "", hash || location.pathname + location.search);
+  await copyText(location.href, "#copy-link");
+}
+
+async function loadJson(file: File | undefined): Promise<void> {
+  if (!file) return;
+  try {
+    form.setConfig(configFromJson(await file.text()));
+    $("#general-problems").textContent = "";
+  } catch (e) {
+    $("#general-problems").textContent = `${file.name}: ${(e as Error).message}`;
+  }
+  ($("#load-json") as HTMLInputElement).value = "";
+}
+
+function loadFromHash(): void {
+  try {
+    const c = configFromHash(location.hash);
+    if (c) form.setConfig(c);
+  } catch (e) {
+    $("#general-problems").textContent = `The link's config: ${(e as Error).message}`;
+  }
+}
+
+async function onRootArchive(file: File | undefined): Promise<void> {
+  state.rootArchive = file ? { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) } : undefined;
+  form.setStatus("root-archive", file ? `${file.name}: ${fmtBytes(file.size)}` : "");
+  revalidate(form.getConfig());
+}
+
+async function onDosFloppy(file: File | undefined): Promise<void> {
+  state.dosProblem = "";
+  state.dosFloppy = undefined;
+  if (file) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    try {
+      const dos = dosFromFloppy(bytes);
+      state.dosFloppy = { name: file.name, bytes };
+      form.setStatus("dos-floppy", `${file.name}: ${dos.name}, boot sector and ${dos.files.length} system file${dos.files.length > 1 ? "s" : ""}`);
+    } catch (e) {
+      state.dosProblem = `${file.name}: ${(e as Error).message}`;
+      form.setStatus("dos-floppy", "");
+    }
+  } else {
+    form.setStatus("dos-floppy", "");
+  }
+  revalidate(form.getConfig());
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function main(): void {
+  skeleton();
+  form = new ChoicesForm(defaultConfig(), {
+    onChange: (config, parse) => {
+      // A changed choice makes the last build's complaints stale.
+      state.buildProblems = [];
+      revalidate(config, parse);
+    },
+    onRootArchive: (f) => void onRootArchive(f),
+    onDosFloppy: (f) => void onDosFloppy(f),
+  });
+  $("#left").append(form.el);
+  resetSteps();
+  stepRow("fetch").dataset.state = "waiting";
+  loadFromHash();
+  window.addEventListener("hashchange", loadFromHash);
+  revalidate(form.getConfig());
+  // For the browser tests and the curious: the live state.
+  (window as unknown as { looproot: unknown }).looproot = { state, form, term };
+}
+
+main();

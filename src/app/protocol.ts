@@ -1,0 +1,86 @@
+// Messages between the page and the build worker. The worker sends listings rather than the trees
+// themselves, so the page gets what it shows without a second copy of every file's bytes.
+
+import type { LooprootConfig } from "../config.ts";
+import type { StepReport, OutputFile } from "../build.ts";
+import type { Problem } from "../validate.ts";
+import type { Tree } from "../fs/tree.ts";
+import type { FatVolume } from "../fs/fat.ts";
+
+export interface BuildRequest {
+  type: "build";
+  id: number;
+  /** The page's address: images/ is fetched relative to it (the worker's own URL is elsewhere). */
+  base: string;
+  config: LooprootConfig;
+  /** The user's root tarball (tar or tar.gz) when config.root.source is "tar". */
+  rootArchive?: Uint8Array;
+  /** A bootable DOS floppy whose boot sector and system files replace LRDOS. */
+  dosFloppy?: Uint8Array;
+}
+
+export interface TreeRow {
+  path: string;
+  kind: string;
+  mode: number;
+  size: number;
+  /** Symlink or hard-link target, or "major,minor" for a device. */
+  extra: string;
+}
+
+export interface FatRow {
+  path: string;
+  size: number;
+  attributes: number;
+  mtime: number;
+}
+
+export interface FatListing {
+  title: string;
+  fatType: 12 | 16;
+  label?: string;
+  oemName: string;
+  clusters: number;
+  bytesPerCluster: number;
+  rows: FatRow[];
+}
+
+export interface BuildOutput {
+  floppy: Uint8Array;
+  disk: Uint8Array;
+  files: OutputFile[];
+  texts: { autoexecBat: string; linuxrc: string; fstab: string; rc: string; loadlinParams?: string };
+  steps: StepReport[];
+  floppyFreeBytes: number;
+  dosName: string;
+  listings: { floppy: FatListing; partition: FatListing; initrd: TreeRow[]; root: TreeRow[] };
+  totalMs: number;
+}
+
+export type WorkerMessage =
+  | { type: "fetched"; id: number; ms: number; bytes: number; detail: string }
+  | { type: "step"; id: number; step: StepReport }
+  | { type: "done"; id: number; output: BuildOutput }
+  | { type: "error"; id: number; stage: string; message: string; problems?: Problem[] };
+
+export function treeRows(tree: Tree): TreeRow[] {
+  return tree.map((e) => ({
+    path: e.path,
+    kind: e.kind,
+    mode: e.mode,
+    size: e.kind === "file" ? e.data!.length : 0,
+    extra: e.kind === "symlink" || e.kind === "hardlink" ? e.target ?? "" : e.kind === "chardev" || e.kind === "blockdev" ? `${e.major},${e.minor}` : "",
+  }));
+}
+
+export function fatListing(title: string, v: FatVolume): FatListing {
+  return {
+    title,
+    fatType: v.fatType,
+    label: v.label,
+    oemName: v.oemName,
+    clusters: v.clusters,
+    bytesPerCluster: v.bytesPerSector * v.sectorsPerCluster,
+    rows: v.entries.map((e) => ({ path: e.path, size: e.size, attributes: e.attributes, mtime: e.mtime })),
+  };
+}
