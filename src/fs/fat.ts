@@ -339,7 +339,12 @@ function dirEntry(b: Uint8Array, at: number, name11: Uint8Array, attr: number, c
 const NOT_BOOTABLE =
   "\r\nNot a bootable disk: no system files on this disk.\r\nInsert a DOS boot floppy and press any key to try again.\r\n";
 
-export function makeFat(opts: FatOptions, files: FatFile[], dirs: string[] = []): Uint8Array {
+/**
+ * Formats a volume and copies the files in. `into`, when given, is where the volume is written
+ * instead of a new array (for instance the partition's window of a whole disk image, which saves
+ * a copy of a large volume); it must be exactly the volume's size and zero-filled (a fresh array).
+ */
+export function makeFat(opts: FatOptions, files: FatFile[], dirs: string[] = [], into?: Uint8Array): Uint8Array {
   checkInt("serial", opts.serial, 0, 0xffffffff);
   dosDateTime(opts.time, "time");
   const labelBytes = opts.label !== undefined ? checkLabel(opts.label) : undefined;
@@ -361,8 +366,11 @@ export function makeFat(opts: FatOptions, files: FatFile[], dirs: string[] = [])
     throw new Error(`${g.field}: the root directory needs ${p.rootEntriesUsed} entries but a ${g.what} has ${g.rootEntries} (BPB_RootEntCnt)`);
   }
 
-  const img = new Uint8Array(g.totalSectors * SECTOR);
-  const dv = new DataView(img.buffer);
+  if (into !== undefined && into.length !== g.totalSectors * SECTOR) {
+    throw new Error(`into: ${fmt(into.length)} bytes, the volume has ${fmt(g.totalSectors * SECTOR)}`);
+  }
+  const img = into ?? new Uint8Array(g.totalSectors * SECTOR);
+  const dv = new DataView(img.buffer, img.byteOffset, img.byteLength);
 
   // Boot sector.
   if (opts.bootSector) {

@@ -112,6 +112,18 @@ describe("the DOS hard disk", () => {
     expect(makeMbr({ sizeBytes: 64 * MiB, diskSignature: 1, active: false })[446]).toBe(0);
   });
 
+  it("building the volume in place inside the disk gives the same bytes as makeDisk", () => {
+    const size = 16 * MiB;
+    const files = [{ path: "LINUX\\X", data: bytes(100_000, 4) }];
+    const { L, disk } = buildDisk(size, files);
+    const inPlace = new Uint8Array(size);
+    const window = inPlace.subarray(L.partitionStart * 512, (L.partitionStart + L.partitionSectors) * 512);
+    makeFat({ totalSectors: L.partitionSectors, hiddenSectors: 63, heads: 16, sectorsPerTrack: 63, driveNumber: 0x80, label: "LOOPROOT", serial: 0x4c4f4f50, time: T }, files, [], window);
+    inPlace.set(makeMbr({ sizeBytes: size, diskSignature: 0x1d15c0de, volumeBytes: window.length, volumeBootSector: window.subarray(0, 512) }), 0);
+    expect(sha256(inPlace)).toBe(sha256(disk));
+    expect(() => makeFat({ totalSectors: 1000, serial: 1, time: T }, [], [], new Uint8Array(512))).toThrow("into: 512 bytes, the volume has 512,000");
+  });
+
   it("is deterministic", () => {
     const files = [{ path: "LINUX\\X", data: bytes(10_000, 3) }];
     expect(sha256(buildDisk(8 * MiB, files).disk)).toBe(sha256(buildDisk(8 * MiB, files).disk));
