@@ -7,6 +7,7 @@
 KSEG    equ 0070h
 NSFT    equ 24          ; system file table entries
 NBUF    equ 6           ; sector cache buffers
+TRKMAX  equ 36          ; track buffer: 2.88 MB floppies have 36 sectors a track
 MAXDRV  equ 3           ; A: B: C:
 
 ; drive table entry
@@ -535,7 +536,7 @@ phys_io:
         jnc .ok
         dec di
         jnz .lr
-        jmp short .err
+        jmp .err
 .chs:   xor edx, edx
         push ecx
         movzx ecx, word [si+D_SPT]
@@ -546,34 +547,52 @@ phys_io:
         cmp cx, di
         jbe .c1
         mov cx, di
-.c1:    push cx
-        mov cl, dl
-        inc cl
-        xor edx, edx
-        push ecx
-        movzx ecx, word [si+D_HEADS]
-        div ecx                 ; eax = cylinder, dx = head
-        pop ecx
-        mov ch, al
-        shl ah, 6
-        or cl, ah
-        mov dh, dl
-        mov dl, [si+D_BIOS]
-        pop ax                  ; count
-        mov di, 3
-        push ax
-.cr:    mov ah, [io_cmd]
-        int 13h
-        jnc .cok
-        xor ax, ax
-        int 13h
-        pop ax
-        push ax
-        dec di
-        jnz .cr
+.c1:    ; whole-track reads: a floppy track is read once into trkbuf and
+        ; the sectors are copied from there
+        cmp [trk_drv], si
+        jne .miss
+        cmp [trk_no], eax
+        jne .miss
+        cmp byte [io_cmd], 2
+        je .fromcache
+        mov word [trk_drv], 0   ; a write to the cached track
+        jmp short .direct
+.miss:  cmp byte [io_cmd], 2
+        jne .direct
+        cmp word [si+D_SPT], TRKMAX
+        ja .direct
+        push es
+        push bx
+        push cx
+        push dx
+        push cs
+        pop es
+        mov bx, trkbuf
+        mov cx, [si+D_SPT]
+        xor dx, dx
+        call chs_rw
+        pop dx
         pop cx
-        jmp short .err
-.cok:   pop cx
+        pop bx
+        pop es
+        jc .direct
+        mov [trk_drv], si
+        mov [trk_no], eax
+.fromcache:
+        push si
+        push cx
+        mov si, dx
+        shl si, 9
+        add si, trkbuf
+        mov di, bx
+        shl cx, 8
+        rep movsw
+        pop cx
+        pop si
+        jmp short .ok
+.direct:
+        call chs_rw
+        jc .err
 .ok:    pop di
         pop edx
         pop eax
@@ -583,6 +602,39 @@ phys_io:
         pop edx
         pop eax
         stc
+        ret
+
+; chs_rw: eax = track, dx = sector - 1, cx = count, es:bx = buffer,
+;         [io_cmd], si = drive -> CF on error (three tries, with resets)
+trk_drv dw 0
+trk_no  dd 0
+chs_rw: pushad
+        push cx
+        mov cl, dl
+        inc cl
+        xor edx, edx
+        movzx edi, word [si+D_HEADS]
+        div edi                 ; eax = cylinder, dx = head
+        mov ch, al
+        shl ah, 6
+        or cl, ah
+        mov dh, dl
+        mov dl, [si+D_BIOS]
+        pop di
+        mov bp, 3
+.r:     mov ax, di
+        mov ah, [io_cmd]
+        int 13h
+        jnc .ok
+        xor ax, ax
+        int 13h
+        dec bp
+        jnz .r
+        popad
+        stc
+        ret
+.ok:    popad
+        clc
         ret
 
 ; disk_io: like phys_io but for any count, splitting at track and 64 KB
@@ -4600,4 +4652,5 @@ bounce  equ cache_hdr + NBUF*6
 cache_data equ bounce + 512
 kstack  equ cache_data + NBUF*512
 kstack_top equ kstack + 1024
-bss_end equ kstack_top
+trkbuf  equ kstack_top
+bss_end equ trkbuf + TRKMAX*512

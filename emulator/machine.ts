@@ -1,0 +1,151 @@
+// A small, general wrapper around v86 that runs in Node and in the browser alike: every input is
+// bytes or a path handed in by the caller (no Node imports here), every output is text.
+//
+//   const m = await startMachine({ fda, memoryMB: 64, bios, vgaBios, wasmPath });
+//   m.onSerial((text) => ...);         // COM1 output, in chunks
+//   await m.waitForSerial(/A:\\>/, 30_000);
+//   m.sendSerial("dir\r");             // COM1 input (LRDOS reads COM1 like the keyboard)
+//   m.sendText("dir\n");               // or type on the keyboard
+//   m.screenText();                    // VGA text rows
+//   await m.stop();
+//
+// Direct Linux boot (no DOS): pass bzimage, initrd and cmdline. v86 puts the initrd at 64 MiB,
+// so memoryMB must exceed 64 plus the initrd's size (v86 throws "offset is out of bounds").
+
+import { V86 } from "v86";
+import type { Engine } from "./engine.ts";
+
+export interface MachineOptions {
+  /** Floppy image for drive A: (BIOS 00h). v86 works on a copy. */
+  fda?: Uint8Array;
+  /** Hard disk image (BIOS 80h). v86 works on a copy. */
+  hda?: Uint8Array;
+  memoryMB: number;
+  /** SeaBIOS image (Debian: /usr/share/seabios/bios.bin). */
+  bios: Uint8Array;
+  /** VGA BIOS image (Debian: /usr/share/seabios/vgabios-stdvga.bin). */
+  vgaBios: Uint8Array;
+  /** Where v86.wasm is: a file path in Node, a URL in the page. */
+  wasmPath?: string;
+  /** The bytes of v86.wasm, instead of wasmPath. */
+  wasm?: Uint8Array;
+  /** Boot Linux directly. */
+  bzimage?: Uint8Array;
+  initrd?: Uint8Array;
+  cmdline?: string;
+  /** "floppy" (default when fda is given), "hd", or "cdrom"; ignored for a direct Linux boot. */
+  boot?: "floppy" | "hd" | "cdrom";
+  /** An element holding v86's <div> and <canvas> (browser only). */
+  screenContainer?: unknown;
+  /** Milliseconds to wait for v86 to start (default 30 s). */
+  startTimeoutMs?: number;
+}
+
+export interface Machine extends Engine {
+  /** The VGA text screen's rows (empty when no text screen is available). */
+  screenText(): string[];
+  /** Types text on the PS/2 keyboard ("\n" presses Enter). */
+  sendText(text: string): void;
+  /** Every byte COM1 has printed so far. */
+  serialText(): string;
+  /** Resolves with the serial text once it matches `pattern`; rejects after `timeoutMs`. */
+  waitForSerial(pattern: RegExp | string, timeoutMs: number): Promise<string>;
+  /** The underlying V86 instance, for anything this wrapper does not cover. */
+  readonly emulator: V86;
+}
+
+// v86's boot_order register: 0x321 = floppy, hard disk, CD; 0x213 = CD, floppy, disk ...
+const BOOT_ORDER = { floppy: 0x321, hd: 0x312, cdrom: 0x123 } as const;
+
+export async function startMachine(opts: MachineOptions): Promise<Machine> {
+  const buf = (a: Uint8Array) => a.slice().buffer as ArrayBuffer;
+  const boot = opts.boot ?? (opts.fda ? "floppy" : "hd");
+  const config: Record<string, unknown> = {
+    memory_size: opts.memoryMB * 1024 * 1024,
+    vga_memory_size: 8 * 1024 * 1024,
+    bios: { buffer: buf(opts.bios) },
+    vga_bios: { buffer: buf(opts.vgaBios) },
+    autostart: true,
+    disable_speaker: true,
+    disable_mouse: true,
+    disable_keyboard: false,
+    boot_order: BOOT_ORDER[boot],
+  };
+  if (opts.wasmPath) config.wasm_path = opts.wasmPath;
+  if (opts.wasm) {
+    const bytes = opts.wasm;
+    config.wasm_fn = async (imports: WebAssembly.Imports) =>
+      (await WebAssembly.instantiate(bytes, imports)).instance.exports;
+  }
+  if (opts.fda) config.fda = { buffer: buf(opts.fda) };
+  if (opts.hda) config.hda = { buffer: buf(opts.hda) };
+  if (opts.bzimage) config.bzimage = { buffer: buf(opts.bzimage) };
+  if (opts.initrd) config.initrd = { buffer: buf(opts.initrd) };
+  if (opts.cmdline !== undefined) config.cmdline = opts.cmdline;
+  if (opts.screenContainer) config.screen_container = opts.screenContainer;
+
+  const emulator = new V86(config as unknown as ConstructorParameters<typeof V86>[0]);
+  let serial = "";
+  const listeners: ((t: string) => void)[] = [];
+  const waiters: (() => void)[] = [];
+  emulator.add_listener("serial0-output-byte", (byte: number) => {
+    const ch = String.fromCharCode(byte);
+    serial += ch;
+    for (const cb of listeners) cb(ch);
+    for (const w of waiters.slice()) w();
+  });
+  let stopped = false;
+  await new Promise<void>((resolve, reject) => {
+    const ms = opts.startTimeoutMs ?? 30_000;
+    const t = setTimeout(() => reject(new Error(`v86 did not start within ${ms} ms (wasm at ${opts.wasmPath ?? "(bytes)"}?)`)), ms);
+    emulator.add_listener("emulator-started", () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+
+  const screenText = (): string[] => {
+    const adapter = (emulator as unknown as { screen_adapter?: { get_text_screen?: () => string[] } }).screen_adapter;
+    return stopped || !adapter?.get_text_screen ? [] : adapter.get_text_screen();
+  };
+  const matches = (pattern: RegExp | string) =>
+    typeof pattern === "string" ? serial.includes(pattern) : pattern.test(serial);
+
+  return {
+    name: "v86",
+    emulator,
+    onSerial: (cb) => listeners.push(cb),
+    screenRows: screenText,
+    screenText,
+    serialText: () => serial,
+    sendSerial: (text) => {
+      if (!stopped) emulator.serial0_send(text);
+    },
+    sendKeys: (text) => {
+      if (!stopped) emulator.keyboard_send_text(text);
+    },
+    sendText: (text) => {
+      if (!stopped) emulator.keyboard_send_text(text);
+    },
+    waitForSerial: (pattern, timeoutMs) =>
+      new Promise<string>((resolve, reject) => {
+        if (matches(pattern)) return resolve(serial);
+        const check = () => {
+          if (!matches(pattern)) return;
+          clearTimeout(timer);
+          waiters.splice(waiters.indexOf(check), 1);
+          resolve(serial);
+        };
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(check), 1);
+          reject(new Error(`serial: ${String(pattern)} not seen within ${timeoutMs} ms; last output:\n${serial.slice(-600)}`));
+        }, timeoutMs);
+        waiters.push(check);
+      }),
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await emulator.destroy();
+    },
+  };
+}
