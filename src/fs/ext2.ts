@@ -68,12 +68,10 @@ interface Params {
 function checkParams(opts: Omit<Ext2Options, "sizeBytes">): Params {
   const B = opts.blockSize ?? 1024;
   if (B !== 1024 && B !== 2048 && B !== 4096) throw new Error(`ext2 blockSize: ${B} is not one of 1024, 2048, 4096`);
-  let bytesPerInode = opts.bytesPerInode ?? 4096;
+  const bytesPerInode = opts.bytesPerInode ?? 4096;
   if (!Number.isInteger(bytesPerInode) || bytesPerInode < 1024 || bytesPerInode > 67108864) {
     throw new Error(`ext2 bytesPerInode: ${bytesPerInode} is outside 1,024..67,108,864`);
   }
-  // mke2fs raises an inode ratio below the block size to the block size.
-  if (bytesPerInode < B) bytesPerInode = B;
   const reservedPercent = opts.reservedPercent ?? 5;
   if (typeof reservedPercent !== "number" || !(reservedPercent >= 0 && reservedPercent <= 50)) {
     throw new Error(`ext2 reservedPercent: ${reservedPercent} is outside 0..50`);
@@ -112,8 +110,9 @@ function hasSuper(g: number): boolean {
 
 interface Layout {
   blocks: number; // s_blocks_count
+  reserved: number; // s_r_blocks_count
   firstDataBlock: number;
-  bpg: number;
+  bpg: number; // s_blocks_per_group
   groups: number;
   ipg: number;
   inodes: number;
@@ -130,31 +129,51 @@ function groupOverhead(l: Pick<Layout, "gdtBlocks" | "itableBlocks">, g: number)
   return (hasSuper(g) ? 1 + l.gdtBlocks : 0) + 2 + l.itableBlocks;
 }
 
-/** The layout for a filesystem of `totalBlocks` blocks, or a reason it cannot exist. */
+/**
+ * The layout mke2fs (ext2fs_initialize) chooses for a device of `totalBlocks` blocks, or a reason
+ * it cannot exist. Same steps: the inode count from the ratio of the whole device; fewer blocks
+ * per group while a group would need more than one bitmap of inodes; s_inodes_per_group filling
+ * whole inode table blocks, rounded down to a multiple of 8; a last group too small for its
+ * metadata plus 50 blocks cut off, with the reserved count scaled the way mke2fs scales it.
+ */
 function computeLayout(totalBlocks: number, p: Params): Layout | string {
   const B = p.B;
   const firstDataBlock = B === 1024 ? 1 : 0;
-  const bpg = 8 * B;
+  const ipb = B / p.inodeSize;
+  const inodesWanted = Math.max(Math.floor((totalBlocks * B) / p.bytesPerInode), p.minInodes, FIRST_INO + 1);
+  if (inodesWanted * p.inodeSize >= totalBlocks * B) {
+    return `${fmt(inodesWanted)} inodes of ${p.inodeSize} bytes do not fit ${fmt(totalBlocks)} blocks`;
+  }
+  const reservedWanted = Math.floor((p.reservedPercent * totalBlocks) / 100);
+  let reserved = reservedWanted;
+  let bpg = 8 * B;
   let blocks = totalBlocks;
   for (;;) {
-    if (blocks - firstDataBlock < 8) return `${fmt(blocks)} blocks is too few for a filesystem`;
+    if (blocks <= firstDataBlock) return `${fmt(totalBlocks)} blocks is too few for a filesystem`;
     const groups = Math.ceil((blocks - firstDataBlock) / bpg);
-    let inodes = Math.max(Math.floor((blocks * B) / p.bytesPerInode), p.minInodes, FIRST_INO);
-    const ipb = B / p.inodeSize;
-    const unit = Math.max(8, ipb);
-    let ipg = Math.ceil(Math.ceil(inodes / groups) / unit) * unit;
-    if (ipg > bpg) ipg = bpg; // one inode bitmap block per group
-    inodes = ipg * groups;
-    if (inodes > 0xffffffff) return `${fmt(inodes)} inodes exceeds 4,294,967,295`;
-    const itableBlocks = (ipg * p.inodeSize) / B;
     const gdtBlocks = Math.ceil((groups * 32) / B);
-    const l: Layout = { blocks, firstDataBlock, bpg, groups, ipg, inodes, itableBlocks, gdtBlocks, freeForData: 0 };
+    let ipg = Math.ceil(inodesWanted / groups);
+    if (ipg > 8 * B) {
+      if (bpg < 256) return `${fmt(inodesWanted)} inodes exceed what ${fmt(groups)} groups can hold`;
+      bpg -= 8; // as mke2fs: smaller groups, so more of them share the inodes
+      blocks = totalBlocks;
+      continue;
+    }
+    ipg = Math.min(ipg, 65536 - ipb);
+    let itableBlocks = Math.ceil((ipg * p.inodeSize) / B);
+    ipg = Math.max(8, (itableBlocks * B) / p.inodeSize) & ~7;
+    itableBlocks = Math.ceil((ipg * p.inodeSize) / B);
+    const inodes = ipg * groups;
+    if (inodes > 0xffffffff) return `${fmt(inodes)} inodes exceeds 4,294,967,295`;
+    if (3 + itableBlocks + gdtBlocks > bpg) return `the inode tables of ${fmt(groups)} groups exceed their ${fmt(bpg)} blocks`;
+    const l: Layout = { blocks, reserved, firstDataBlock, bpg, groups, ipg, inodes, itableBlocks, gdtBlocks, freeForData: 0 };
     const last = groups - 1;
-    const lastSize = blocks - groupStart(l, last);
+    const rem = (blocks - firstDataBlock) % bpg;
     const lastOver = groupOverhead(l, last);
-    if (groups > 1 && lastSize < lastOver + 50) {
-      // Like mke2fs: a last group too small to be useful is cut off the end of the filesystem.
-      blocks = groupStart(l, last);
+    if (groups === 1 && rem && rem < lastOver) return `${fmt(blocks)} blocks cannot hold the ${fmt(lastOver + firstDataBlock)} blocks of metadata`;
+    if (rem && rem < lastOver + 50) {
+      blocks -= rem;
+      reserved = Math.floor((((100 * reservedWanted) / totalBlocks) * blocks) / 100);
       continue;
     }
     let free = 0;
@@ -583,8 +602,9 @@ export function makeExt2(tree: Tree, opts: Ext2Options): Uint8Array {
     const size = Math.min(l.bpg, l.blocks - start);
     const bb = bbm[g] * B;
     let free = 0;
-    for (let i = 0; i < l.bpg; i++) {
-      // Bits past the end of the last group are set, as e2fsck expects of the padding.
+    for (let i = 0; i < 8 * B; i++) {
+      // Bits past the end of the group (the last one, or all when s_blocks_per_group < 8 * block
+      // size) are set, as e2fsck expects of the padding.
       if (i >= size || used[start + i]) img[bb + (i >> 3)] |= 1 << (i & 7);
       else free++;
     }
@@ -611,7 +631,7 @@ export function makeExt2(tree: Tree, opts: Ext2Options): Uint8Array {
   const s = new DataView(sb.buffer);
   s.setUint32(0, l.inodes, true); // s_inodes_count
   s.setUint32(4, l.blocks, true); // s_blocks_count
-  s.setUint32(8, Math.floor((l.blocks * p.reservedPercent) / 100), true); // s_r_blocks_count
+  s.setUint32(8, l.reserved, true); // s_r_blocks_count
   s.setUint32(12, freeBlocksTotal, true); // s_free_blocks_count
   s.setUint32(16, freeInodesTotal, true); // s_free_inodes_count
   s.setUint32(20, l.firstDataBlock, true); // s_first_data_block

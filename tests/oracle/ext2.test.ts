@@ -8,13 +8,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import { makeExt2, ext2Needs, type Ext2Options } from "../../src/fs/ext2.ts";
-import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
+import type { Tree } from "../../src/fs/tree.ts";
+import { T, UUID, UUID_STR, HOWTO, bytes, dir, file, link, dev, howtoInitrd } from "./ext2-fixtures.ts";
 import { readExt2, diffTrees, linkCounts, scratchBase } from "./ext2-read.ts";
 import { applyDeviceTable } from "../../src/fs/devtable.ts";
-
-const T = 896_000_000; // June 1998, around the HOWTO's listing
-const UUID = Uint8Array.from([0x5a, 0x1e, 0x0c, 0x3d, 0x92, 0x44, 0x4b, 0x8e, 0x9a, 0x01, 0x27, 0x6f, 0xd3, 0x11, 0xc0, 0x7e]);
-const UUID_STR = "5a1e0c3d-9244-4b8e-9a01-276fd311c07e";
 
 let tmp: string;
 beforeAll(() => { tmp = fs.mkdtempSync(path.join(scratchBase(), "ext2-test-")); });
@@ -42,48 +39,6 @@ function expectClean(image: string) {
 function freeAfter(image: string): void {
   fs.rmSync(image, { force: true });
 }
-
-/** Deterministic filler bytes: different per file so misplaced blocks show. */
-function bytes(n: number, seed: number): Uint8Array {
-  const a = new Uint8Array(n);
-  let x = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    if ((i & 3) === 0) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; x >>>= 0; }
-    a[i] = (x >>> ((i & 3) * 8)) & 0xff;
-  }
-  return a;
-}
-
-const dir = (p: string, mode = 0o755, mtime = T): TreeEntry => ({ path: p, kind: "dir", mode, uid: 0, gid: 0, mtime });
-const file = (p: string, data: Uint8Array, mode = 0o644, mtime = T): TreeEntry => ({ path: p, kind: "file", mode, uid: 0, gid: 0, mtime, data });
-const link = (p: string, target: string): TreeEntry => ({ path: p, kind: "symlink", mode: 0o777, uid: 0, gid: 0, mtime: T, target });
-const dev = (p: string, kind: "chardev" | "blockdev", major: number, minor: number, mode = 0o644): TreeEntry =>
-  ({ path: p, kind, mode, uid: 0, gid: 0, mtime: T, major, minor });
-
-/** The initrd of HOWTO section 3.3, with the sizes, modes and devices of its listing. */
-function howtoInitrd(): Tree {
-  return [
-    dir("/", 0o755),
-    dir("/bin"), dir("/dev"), dir("/etc"), dir("/lib"), dir("/mnt"),
-    file("/bin/ash", bytes(60880, 1), 0o755),
-    file("/bin/losetup", bytes(5484, 2), 0o755),
-    file("/bin/mount", bytes(28216, 3), 0o4755),
-    link("/bin/sh", "ash"),
-    dev("/dev/hda", "blockdev", 3, 0), dev("/dev/hda1", "blockdev", 3, 1),
-    dev("/dev/hda2", "blockdev", 3, 2), dev("/dev/hda3", "blockdev", 3, 3),
-    dev("/dev/loop0", "blockdev", 7, 0), dev("/dev/loop1", "blockdev", 7, 1),
-    dev("/dev/null", "chardev", 1, 3), dev("/dev/tty", "chardev", 5, 0),
-    dev("/dev/tty1", "chardev", 4, 1), dev("/dev/zero", "chardev", 1, 5),
-    file("/etc/ld.so.cache", bytes(2539, 4)),
-    link("/lib/ld-linux.so.1", "ld-linux.so.1.7.14"),
-    file("/lib/ld-linux.so.1.7.14", bytes(21367, 5), 0o755),
-    link("/lib/libc.so.5", "libc.so.5.3.12"),
-    file("/lib/libc.so.5.3.12", bytes(583795, 6), 0o755),
-    file("/linuxrc", new TextEncoder().encode("#!/bin/sh\necho INITRD: Trying to mount /dev/hda1 as msdos\n"), 0o755),
-  ];
-}
-
-const HOWTO: Ext2Options = { sizeBytes: 1024 * 1024, blockSize: 1024, bytesPerInode: 1024, reservedPercent: 5, uuid: UUID, time: T, label: "initrd" };
 
 function roundTrip(tree: Tree, opts: Ext2Options): string {
   const image = write(makeExt2(tree, opts));
@@ -185,12 +140,12 @@ describe("ext2: block sizes, groups, large files and directories", () => {
   it("a too-small last group is cut off like mke2fs does; a usable one is kept", () => {
     const dump = (image: string) => execFileSync("dumpe2fs", ["-h", image], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
     // 16 MiB + 20 KiB: the third group would hold 20 blocks, fewer than its metadata plus 50.
-    const cut = write(makeExt2(howtoInitrd(), { ...HOWTO, sizeBytes: (16 << 20) + 20 * 1024 }));
+    const cut = write(makeExt2(howtoInitrd(), { ...HOWTO, bytesPerInode: 4096, sizeBytes: (16 << 20) + 20 * 1024 }));
     expectClean(cut);
     expect(dump(cut)).toMatch(/^Block count:\s+16385$/m);
     freeAfter(cut);
     // 17 MiB: the third group has 1,023 blocks and stays.
-    const kept = write(makeExt2(howtoInitrd(), { ...HOWTO, sizeBytes: 17 << 20 }));
+    const kept = write(makeExt2(howtoInitrd(), { ...HOWTO, bytesPerInode: 4096, sizeBytes: 17 << 20 }));
     expectClean(kept);
     expect(dump(kept)).toMatch(/^Block count:\s+17408$/m);
     expect(diffTrees(howtoInitrd(), readExt2(kept))).toEqual([]);
