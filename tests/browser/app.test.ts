@@ -1,0 +1,310 @@
+// The browser app in Debian's Chromium: the choices and their validation, sharing, Build and
+// boot with progress, the boot chain up to the verified loop root, the serial console, the
+// downloads, a user's root tarball and a user's DOS. Screenshots go to test-results/screenshots/.
+// The boots need the real guest images; without them the build-side tests still run.
+
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import type { Page } from "playwright-core";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startApp, shot, downloadBytes, realImagesPresent, REPO, type AppSession } from "./setup.ts";
+import { readFat, makeFat, ATTR_SYSTEM, ATTR_HIDDEN, ATTR_READ_ONLY } from "../../src/fs/fat.ts";
+import { writeTar } from "../../src/fs/tar.ts";
+import { gzip9 } from "../../src/fs/gzip.ts";
+import { busyboxRootTree } from "../../src/howto/rootdev.ts";
+import { defaultConfig, mergeConfig } from "../../src/config.ts";
+import { configToHash } from "../../src/app/share.ts";
+import { appletList } from "../../src/app/ingredients.ts";
+
+/** The boots need the real guest images; decided when the tests are collected. */
+const REAL = realImagesPresent();
+let app: AppSession;
+let page: Page;
+const BOOT_MS = 150_000;
+
+const input = (path: string) => `#in-${path.replace(/[^A-Za-z0-9]/g, "-")}`;
+const error = (path: string) => `#err-${path.replace(/[^A-Za-z0-9]/g, "-")}`;
+const phase = () => page.evaluate(() => document.body.dataset.phase ?? "");
+
+async function waitPhase(want: string[], timeout: number): Promise<string> {
+  await page.waitForFunction((w) => w.includes(document.body.dataset.phase ?? ""), want, { timeout, polling: 200 });
+  return phase();
+}
+
+async function buildOnly(): Promise<void> {
+  await page.click("#build");
+  // The build is done when the results appear (the boot may then go on or fail).
+  await page.waitForFunction(() => ["built", "booting", "verified", "failed", "error"].includes(document.body.dataset.phase ?? "") && !!document.querySelector("#downloads") || document.body.dataset.phase === "error", undefined, { timeout: 60_000 });
+  expect(await page.textContent("#build-error")).toBe("");
+}
+
+/** Builds and boots, and waits for the harness's verdict; explains a failure with the guest's output. */
+async function buildAndBootVerified(): Promise<void> {
+  await page.click("#build");
+  const p = await waitPhase(["verified", "failed", "error"], BOOT_MS);
+  if (p !== "verified") {
+    const why = await page.textContent("#verdict");
+    const serial = (await page.textContent("#serial-out")) ?? "";
+    const screen = (await page.textContent("#screen")) ?? "";
+    throw new Error(`boot not verified (${p}): ${why} ${await page.textContent("#build-error")}\n--- serial (end) ---\n${serial.slice(-1500)}\n--- screen ---\n${screen.slice(-1500)}`);
+  }
+}
+
+async function stopMachine(): Promise<void> {
+  if (await page.isEnabled("#stop")) await page.click("#stop");
+}
+
+beforeAll(async () => {
+  app = await startApp();
+  page = app.page;
+  await page.goto(app.url);
+  await page.waitForSelector("#choices");
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+});
+
+describe("the page", () => {
+  it("opens with the HOWTO's choices, their defaults, the HOWTO's words and today's differences", async () => {
+    expect(await page.title()).toContain("looproot");
+    for (const s of ["3.3", "3.4", "3.5", "3.6", "3.7"]) expect(await page.textContent("#choices")).toContain(s);
+    expect(await page.inputValue(input("initrd.sizeKiB"))).toBe("1024");
+    expect(await page.inputValue(input("dos.device"))).toBe("/dev/sda1");
+    expect(await page.inputValue(input("swap.sizeMiB"))).toBe("8");
+    expect(await page.inputValue(input("dos.directory"))).toBe("LINUX");
+    expect(await page.isChecked(input("boot.readOnly"))).toBe(true);
+    // The HOWTO's /dev/hda1 next to today's /dev/sda1, and why.
+    const dev = (await page.textContent("#field-dos-device"))!;
+    expect(dev).toContain("/dev/hda1");
+    expect(dev).toContain("/dev/sda1");
+    expect(dev).toMatch(/libata|SCSI/);
+    expect(await page.textContent("#field-swap-sizeMiB")).toContain("between 8MB and the amount of RAM");
+    expect(await page.textContent("#autoexec-preview")).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0\n");
+    expect(await page.isEnabled("#build")).toBe(true);
+    await shot(page, "01-open");
+  });
+
+  it("a bad value shows its error next to the field and disables Build and boot", async () => {
+    await page.fill(input("swap.sizeMiB"), "abc");
+    expect(await page.textContent(error("swap.sizeMiB"))).toContain("not a whole number");
+    expect(await page.isDisabled("#build")).toBe(true);
+    await page.fill(input("swap.sizeMiB"), "0");
+    expect(await page.textContent(error("swap.sizeMiB"))).toMatch(/outside the allowed range/);
+    await page.fill(input("dos.device"), "/dev/hda1");
+    expect(await page.textContent(error("dos.device"))).toContain("/dev/sda1");
+    expect(await page.getAttribute(input("dos.device"), "aria-invalid")).toBe("true");
+    await page.locator("#field-swap-sizeMiB").scrollIntoViewIfNeeded();
+    await shot(page, "02-bad-value");
+    await page.fill(input("swap.sizeMiB"), "8");
+    await page.fill(input("dos.device"), "/dev/sda1");
+    expect(await page.textContent(error("swap.sizeMiB"))).toBe("");
+    expect(await page.textContent(error("dos.device"))).toBe("");
+    expect(await page.isEnabled("#build")).toBe(true);
+    // The AUTOEXEC.BAT line follows the choices as they are typed.
+    await page.uncheck(input("boot.readOnly"));
+    expect(await page.textContent("#autoexec-preview")).not.toContain(" ro ");
+    await page.check(input("boot.readOnly"));
+  });
+
+  it("shares the choices as a link and as JSON", async () => {
+    const want = mergeConfig(defaultConfig(), { swap: { sizeMiB: 12 }, dos: { openPermissions: true } });
+    const p2 = await page.context().newPage();
+    await p2.goto(app.url + configToHash(want));
+    await p2.waitForSelector("#choices");
+    expect(await p2.inputValue(input("swap.sizeMiB"))).toBe("12");
+    expect(await p2.isChecked(input("dos.openPermissions"))).toBe(true);
+    expect(await p2.textContent("#choices")).toContain("uid=0,gid=0,umask=000,quiet");
+    // Copy link writes the same hash into the address bar.
+    await p2.fill(input("root.hostname"), "shared");
+    await p2.click("#copy-link");
+    const hash = await p2.evaluate(() => location.hash);
+    expect(hash).toMatch(/^#config=/);
+    const saved = await downloadBytes(p2, () => p2.click("#save-json"));
+    expect(saved.name).toBe("looproot-config.json");
+    const json = JSON.parse(new TextDecoder().decode(saved.bytes));
+    expect(json.swap.sizeMiB).toBe(12);
+    expect(json.root.hostname).toBe("shared");
+    await p2.close();
+    // Load it into the first page, then go back to the defaults.
+    await page.setInputFiles("#load-json", { name: "c.json", mimeType: "application/json", buffer: Buffer.from(saved.bytes) });
+    await page.waitForFunction(() => (document.querySelector("#in-swap-sizeMiB") as HTMLInputElement).value === "12");
+    expect(await page.inputValue(input("root.hostname"))).toBe("shared");
+    await page.setInputFiles("#load-json", { name: "bad.json", mimeType: "application/json", buffer: Buffer.from('{"swap":{"sizeMB":3}}') });
+    await page.waitForFunction(() => /swap\.sizeMB/.test(document.querySelector("#general-problems")!.textContent ?? ""));
+    await page.click("#defaults");
+    expect(await page.inputValue(input("swap.sizeMiB"))).toBe("8");
+    expect(await page.inputValue(input("root.hostname"))).toBe("looproot");
+  });
+});
+
+describe("Build and boot", () => {
+  it("builds every image in a worker with progress per step, then boots to the verified loop root", async () => {
+    if (!app.real) {
+      await buildOnly();
+    } else {
+      await buildAndBootVerified();
+    }
+    const steps = await page.$$eval("#steps li", (lis) => lis.map((li) => ({ id: li.getAttribute("data-id"), state: li.getAttribute("data-state"), size: li.querySelector(".ssize")!.textContent, time: li.querySelector(".stime")!.textContent })));
+    expect(steps.map((s) => s.id)).toEqual(["fetch", "check", "initrd", "floppy", "root", "swap", "disk"]);
+    for (const s of steps) {
+      expect(s.state).toBe("done");
+      expect(s.time).toMatch(/\d+ (ms|s)$/);
+    }
+    expect(steps.find((s) => s.id === "floppy")!.size).toBe("1.41 MiB");
+    expect(steps.find((s) => s.id === "disk")!.size).toBe("48 MiB");
+    await shot(page, "03-built");
+    if (!app.real) return;
+    // Every milestone lit, with a time; the verdict and the guest's report.
+    const ms = await page.$$eval("#milestones li", (lis) => lis.map((li) => [li.getAttribute("data-state"), li.querySelector(".mtime")!.textContent]));
+    for (const [state, time] of ms) {
+      expect(state).toBe("reached");
+      expect(time).toMatch(/^\d+\.\d s$/);
+    }
+    expect(await page.getAttribute("#verdict", "data-ok")).toBe("true");
+    expect(await page.textContent("#verdict")).toContain("loop root verified");
+    expect(await page.textContent("#checks")).toContain("7:0 (/dev/loop0)");
+    await shot(page, "04-verified");
+    await shot(page, "04-verified-full", true);
+    mkdirSync(join(REPO, "docs"), { recursive: true });
+    copyFileSync(join(REPO, "test-results", "screenshots", "04-verified.png"), join(REPO, "docs", "screenshot.png"));
+  }, BOOT_MS + 30_000);
+
+  it.skipIf(!REAL)("takes a command on the serial console and shows the answer", async () => {
+    await page.fill("#serial-in", "echo looproot-$((6*7)); cat /proc/swaps");
+    await page.press("#serial-in", "Enter");
+    await page.waitForFunction(() => /looproot-42/.test(document.querySelector("#serial-out")!.textContent ?? ""), undefined, { timeout: 20_000 });
+    const out = (await page.textContent("#serial-out"))!;
+    expect(out.slice(out.lastIndexOf("looproot-42"))).toContain("/dev/loop1");
+    await page.locator("#serial-out").scrollIntoViewIfNeeded();
+    await shot(page, "05-serial-command");
+  }, 40_000);
+
+  it.skipIf(!REAL)("sends keys to the VGA screen only while it has the focus", async () => {
+    await page.focus("#serial-in");
+    await page.keyboard.type("x");
+    expect(await page.inputValue("#serial-in")).toBe("x");
+    await page.fill("#serial-in", "");
+    await page.click("#screen");
+    await page.keyboard.type("echo on-the-$((2+3))-screen\n", { delay: 20 });
+    await page.waitForFunction(() => /on-the-5-screen/.test(document.querySelector("#screen")!.textContent ?? ""), undefined, { timeout: 20_000 });
+    await page.keyboard.press("Escape");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("serial-in");
+    await shot(page, "06-keyboard");
+  }, 40_000);
+
+  it("offers the floppy for download: 1,474,560 bytes with AUTOEXEC.BAT, LOADLIN, ZIMAGE, INITRDGZ.IMG", async () => {
+    const fl = await downloadBytes(page, () => page.click('#downloads button[data-file="floppy.img"]'));
+    expect(fl.name).toBe("floppy.img");
+    expect(fl.bytes.length).toBe(1_474_560);
+    const vol = readFat(fl.bytes);
+    const names = vol.entries.map((e) => e.path);
+    for (const n of ["AUTOEXEC.BAT", "LOADLIN.EXE", "ZIMAGE", "INITRDGZ.IMG", "LRDOS.SYS", "COMMAND.COM"]) expect(names).toContain(n);
+    const autoexec = new TextDecoder().decode(vol.entries.find((e) => e.path === "AUTOEXEC.BAT")!.data());
+    expect(autoexec).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0\r\n");
+    expect(vol.entries.find((e) => e.path === "LOADLIN.EXE")!.size).toBe(readFileSync(join(REPO, "images/debian/LOADLIN.EXE")).length);
+    // The intermediate files and the texts are there too; the listings name what each image holds.
+    const names2 = await page.$$eval("#downloads button", (bs) => bs.map((b) => b.getAttribute("data-file")));
+    expect(names2).toEqual(expect.arrayContaining(["disk.img", "initrd.img", "initrdgz.img", "linuxdsk.img", "linuxswp.img", "AUTOEXEC.BAT", "linuxrc", "fstab"]));
+    const rc = await downloadBytes(page, () => page.click('#downloads button[data-file="linuxrc"]'));
+    expect(new TextDecoder().decode(rc.bytes)).toContain("/bin/losetup /dev/loop0 /mnt/linux/linuxdsk.img");
+    expect(await page.textContent("#qemu-line")).toBe("qemu-system-i386 -m 64 -fda floppy.img -hda disk.img -boot a -serial stdio");
+    await page.click("#list-floppy summary");
+    await page.click("#list-partition summary");
+    await page.click("#list-root summary");
+    expect(await page.textContent("#list-floppy")).toContain("INITRDGZ.IMG");
+    expect(await page.textContent("#list-partition")).toContain("LINUX\\LINUXDSK.IMG");
+    expect(await page.textContent("#list-root")).toMatch(/\/DOS -> \/initrd\/mnt/);
+    await page.click("#list-initrd summary");
+    expect(await page.textContent("#list-initrd")).toMatch(/b.* 8, 1\s+\/dev\/sda1/);
+    expect(await page.textContent("#results")).toContain("mount -n -t msdos /dev/sda1 /mnt");
+    await page.locator("#results-card").scrollIntoViewIfNeeded();
+    await shot(page, "07-results");
+  }, 60_000);
+
+  it.skipIf(!REAL)("a changed swap size shows in the guest's own report after booting again", async () => {
+    await page.fill(input("swap.sizeMiB"), "16");
+    expect(await page.textContent("#build")).toContain("again");
+    await buildAndBootVerified();
+    // (16 MiB / 4 KiB - 1 header page) * 4 KiB = 16,380 KiB in /proc/swaps.
+    expect(await page.textContent("#checks")).toContain("/dev/loop1, 16380 KiB");
+    await page.locator("#boot-card").scrollIntoViewIfNeeded();
+    await shot(page, "08-swap-16");
+    await page.fill(input("swap.sizeMiB"), "8");
+  }, BOOT_MS + 30_000);
+
+  it.skipIf(!REAL)("Stop, then Reset boots the same images again", async () => {
+    await page.click("#stop");
+    expect(await phase()).toBe("stopped");
+    expect(await page.isDisabled("#serial-in")).toBe(true);
+    await page.click("#reset");
+    await page.waitForFunction(() => document.querySelector('#milestones li[data-id="dos"]')!.getAttribute("data-state") === "reached", undefined, { timeout: 60_000 });
+    await stopMachine();
+  }, 90_000);
+});
+
+describe("your own root and your own DOS", () => {
+  it("boots a root filesystem uploaded as a tar.gz", async () => {
+    const config = defaultConfig();
+    const bb = readFileSync(join(app.real ? join(REPO, "images") : process.env.LOOPROOT_IMAGES!, "busybox/busybox-root"));
+    const applets = appletList(readFileSync(join(app.real ? join(REPO, "images") : process.env.LOOPROOT_IMAGES!, "busybox/busybox-root.applets")));
+    // A busybox system whose own rc only says hello: looproot's wrapper init does the HOWTO's part.
+    const tree = busyboxRootTree(config, { busyboxRoot: new Uint8Array(bb), rootApplets: applets })
+      .filter((e) => !["/etc/fstab", "/initrd", "/DOS"].includes(e.path))
+      .map((e) => (e.path === "/etc/init.d/rcS" ? { ...e, data: new TextEncoder().encode("#!/bin/sh\necho my-own-root says hello\n") } : e));
+    const tgz = gzip9(writeTar(tree));
+    await page.selectOption(input("root.source"), "tar");
+    expect(await page.textContent(error("root.archive"))).toContain("choose a tar");
+    expect(await page.isDisabled("#build")).toBe(true);
+    await page.setInputFiles("#root-archive", { name: "my-root.tar.gz", mimeType: "application/gzip", buffer: Buffer.from(tgz) });
+    await page.waitForFunction(() => /my-root\.tar\.gz/.test(document.querySelector("#root-archive-status")!.textContent ?? ""));
+    expect(await page.isEnabled("#build")).toBe(true);
+    if (app.real) {
+      await buildAndBootVerified();
+      expect(await page.textContent("#serial-out")).toContain("my-own-root says hello");
+    } else {
+      await buildOnly();
+    }
+    await page.click("#list-root summary");
+    expect(await page.textContent("#list-root")).toContain("/sbin/looproot-init");
+    expect(await page.textContent("#autoexec-preview")).toContain("init=/sbin/looproot-init");
+    await shot(page, "09-own-root");
+    await stopMachine();
+    await page.selectOption(input("root.source"), "busybox");
+  }, BOOT_MS + 30_000);
+
+  it("takes the boot sector and system files of an uploaded DOS floppy, and refuses one that is not a system disk", async () => {
+    const sys = ATTR_SYSTEM | ATTR_HIDDEN | ATTR_READ_ONLY;
+    const boot = new Uint8Array(512);
+    boot.set([0xeb, 0x3c, 0x90]);
+    boot[510] = 0x55;
+    boot[511] = 0xaa;
+    const time = Date.UTC(2000, 0, 1) / 1000;
+    const kernel = new TextEncoder().encode("FreeDOS stand-in kernel".padEnd(4000, "."));
+    const shell = new TextEncoder().encode("stand-in COMMAND.COM".padEnd(3000, "."));
+    const own = makeFat({ floppy: "1.44M", serial: 1, time, bootSector: boot }, [
+      { path: "KERNEL.SYS", data: kernel, attributes: sys },
+      { path: "COMMAND.COM", data: shell },
+    ]);
+    const notSystem = makeFat({ floppy: "1.44M", serial: 2, time }, [{ path: "README.TXT", data: new Uint8Array(10) }]);
+    await page.selectOption("#dos-choice", "own");
+    await page.setInputFiles("#dos-floppy", { name: "data.img", mimeType: "application/octet-stream", buffer: Buffer.from(notSystem) });
+    await page.waitForFunction(() => /not a system disk|cannot boot/.test(document.querySelector("#err-dos-system")!.textContent ?? ""));
+    expect(await page.isDisabled("#build")).toBe(true);
+    await page.setInputFiles("#dos-floppy", { name: "freedos.img", mimeType: "application/octet-stream", buffer: Buffer.from(own) });
+    await page.waitForFunction(() => /KERNEL\.SYS/.test(document.querySelector("#dos-floppy-status")!.textContent ?? ""));
+    expect(await page.textContent("#err-dos-system")).toBe("");
+    await page.locator("#field-dos-system").scrollIntoViewIfNeeded();
+    await shot(page, "10-own-dos");
+    await buildOnly();
+    await stopMachine();
+    const fl = await downloadBytes(page, () => page.click('#downloads button[data-file="floppy.img"]'));
+    const vol = readFat(fl.bytes);
+    expect(vol.entries.map((e) => e.path).slice(0, 2)).toEqual(["KERNEL.SYS", "COMMAND.COM"]);
+    expect(vol.entries.map((e) => e.path)).not.toContain("LRDOS.SYS");
+    expect(vol.entries.find((e) => e.path === "KERNEL.SYS")!.data()).toEqual(kernel);
+    expect(fl.bytes.subarray(0x3e, 0x1fe)).toEqual(boot.subarray(0x3e, 0x1fe));
+    await page.selectOption("#dos-choice", "lrdos");
+    expect(await page.textContent("#dos-floppy-status")).toBe("");
+  }, 90_000);
+});

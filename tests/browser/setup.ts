@@ -1,0 +1,118 @@
+// Shared by the browser tests: Vite on a free port, Debian's Chromium through playwright-core,
+// screenshots, and stand-ins for guest images that are not built yet (so the build, the
+// downloads and the form can be tested before the kernel exists; the boots need the real ones).
+
+import { createServer, type ViteDevServer } from "vite";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { existsSync, mkdirSync, mkdtempSync, copyFileSync, writeFileSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join, dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { APP_IMAGE_FILES, SEABIOS_FALLBACK } from "../../src/app/assets.ts";
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const SHOTS = join(REPO, "test-results", "screenshots");
+
+/** True when every guest image the page needs is really there (the boot tests need them). */
+export function realImagesPresent(): boolean {
+  return APP_IMAGE_FILES.every((rel) => existsSync(join(REPO, "images", rel)) || (SEABIOS_FALLBACK[rel] && existsSync(SEABIOS_FALLBACK[rel])));
+}
+
+/**
+ * A folder with the real images where they exist and stand-ins where not: random bytes for the
+ * kernel, the busybox applet lists from the binaries (or a few names), a boot sector for DOS.
+ * A floppy built from these cannot boot Linux, but every build step runs on them.
+ */
+export function standInImages(): string {
+  const dir = mkdtempSync(join(tmpdir(), "looproot-app-images-"));
+  let seed = 12345;
+  const rand = (n: number) => Uint8Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24));
+  for (const rel of APP_IMAGE_FILES) {
+    const to = join(dir, rel);
+    mkdirSync(dirname(to), { recursive: true });
+    const real = join(REPO, "images", rel);
+    if (existsSync(real)) {
+      copyFileSync(real, to);
+      continue;
+    }
+    if (SEABIOS_FALLBACK[rel] && existsSync(SEABIOS_FALLBACK[rel])) {
+      copyFileSync(SEABIOS_FALLBACK[rel], to);
+      continue;
+    }
+    if (rel.endsWith(".applets")) {
+      const bin = join(REPO, "images", rel.replace(/\.applets$/, ""));
+      let list = "/bin/sh\n/bin/ash\n/bin/mount\n/sbin/losetup\n/sbin/init\n/bin/echo\n";
+      try {
+        if (existsSync(bin)) list = execFileSync(bin, ["--list-full"], { encoding: "utf8" });
+      } catch {
+        // Not runnable here: the short list will do.
+      }
+      writeFileSync(to, list);
+    } else if (rel === "kernel/bzImage") writeFileSync(to, rand(700_000));
+    else if (rel.endsWith("boot12.bin")) {
+      const b = new Uint8Array(512);
+      b.set([0xeb, 0x3c, 0x90]);
+      b[510] = 0x55;
+      b[511] = 0xaa;
+      writeFileSync(to, b);
+    } else writeFileSync(to, rand(rel.includes("busybox") ? 150_000 : 8_000));
+  }
+  return dir;
+}
+
+export interface AppSession {
+  server: ViteDevServer;
+  browser: Browser;
+  page: Page;
+  url: string;
+  real: boolean;
+  close(): Promise<void>;
+}
+
+export async function startApp(): Promise<AppSession> {
+  const real = realImagesPresent();
+  const saved = process.env.LOOPROOT_IMAGES;
+  if (!real) process.env.LOOPROOT_IMAGES = standInImages();
+  // No HMR and no watcher: other people editing src/ must not reload the page under a test.
+  const server = await createServer({
+    configFile: join(REPO, "vite.config.ts"),
+    root: REPO,
+    logLevel: "error",
+    server: { host: "127.0.0.1", port: 0, strictPort: false, hmr: false, watch: null },
+  });
+  await server.listen();
+  const addr = server.httpServer!.address();
+  if (!addr || typeof addr === "string") throw new Error("vite: no TCP address");
+  const url = `http://127.0.0.1:${addr.port}/`;
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => console.error("page error:", e.message));
+  mkdirSync(SHOTS, { recursive: true });
+  return {
+    server, browser, page, url, real,
+    close: async () => {
+      await browser.close();
+      await server.close();
+      if (saved === undefined) delete process.env.LOOPROOT_IMAGES;
+      else process.env.LOOPROOT_IMAGES = saved;
+    },
+  };
+}
+
+export async function shot(page: Page, name: string, fullPage = false): Promise<string> {
+  const path = join(SHOTS, name + ".png");
+  await page.screenshot({ path, fullPage });
+  return path;
+}
+
+export async function downloadBytes(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Uint8Array }> {
+  const [dl] = await Promise.all([page.waitForEvent("download"), click()]);
+  const path = await dl.path();
+  return { name: dl.suggestedFilename(), bytes: new Uint8Array(readFileSync(path!)) };
+}
