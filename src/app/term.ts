@@ -62,7 +62,7 @@ export class TextTerminal {
   }
 
   text(): string {
-    return this.lines.join("\n");
+    return this.lines.map((l) => l.trimEnd()).join("\n");
   }
 
   clear(): void {

@@ -5,7 +5,9 @@
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import type { Page } from "playwright-core";
-import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, mkdtempSync, existsSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { build as viteBuild, preview as vitePreview } from "vite";
 import { join } from "node:path";
 import { startApp, shot, downloadBytes, realImagesPresent, REPO, type AppSession } from "./setup.ts";
 import { readFat, makeFat, ATTR_SYSTEM, ATTR_HIDDEN, ATTR_READ_ONLY } from "../../src/fs/fat.ts";
@@ -307,4 +309,39 @@ describe("your own root and your own DOS", () => {
     await page.selectOption("#dos-choice", "lrdos");
     expect(await page.textContent("#dos-floppy-status")).toBe("");
   }, 90_000);
+});
+
+describe("the production build", () => {
+  it("dist/ holds the page, the worker, v86.wasm and the images, and builds and boots from its own origin only", async () => {
+    const outDir = mkdtempSync(join(tmpdir(), "looproot-dist-"));
+    await viteBuild({ configFile: join(REPO, "vite.config.ts"), root: REPO, logLevel: "error", build: { outDir, emptyOutDir: true } });
+    for (const rel of ["index.html", "images/kernel/bzImage", "images/debian/LOADLIN.EXE", "images/dos/LRDOS.SYS", "images/debian/bios.bin"]) expect(existsSync(join(outDir, rel)), rel).toBe(true);
+    expect(readdirSync(join(outDir, "assets")).some((f) => f.endsWith(".wasm"))).toBe(true);
+    const server = await vitePreview({ configFile: join(REPO, "vite.config.ts"), root: REPO, logLevel: "error", build: { outDir }, preview: { host: "127.0.0.1", port: 0 } });
+    try {
+      const addr = server.httpServer.address();
+      if (!addr || typeof addr === "string") throw new Error("preview: no address");
+      const origin = `http://127.0.0.1:${addr.port}`;
+      const ctx = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const foreign: string[] = [];
+      // Offline but for this origin: anything else is refused and recorded.
+      await ctx.route("**/*", (route) => {
+        const u = route.request().url();
+        if (u.startsWith(origin) || u.startsWith("blob:") || u.startsWith("data:")) return route.continue();
+        foreign.push(u);
+        return route.abort();
+      });
+      const p = await ctx.newPage();
+      await p.goto(origin + "/");
+      await p.click("#build");
+      await p.waitForSelector("#downloads", { timeout: 60_000 });
+      await p.waitForFunction(() => document.querySelector('#milestones li[data-id="autoexec"]')!.getAttribute("data-state") === "reached", undefined, { timeout: 60_000 });
+      expect(foreign).toEqual([]);
+      await p.screenshot({ path: join(REPO, "test-results", "screenshots", "11-dist.png") });
+      await ctx.close();
+    } finally {
+      await new Promise<void>((r) => server.httpServer.close(() => r()));
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

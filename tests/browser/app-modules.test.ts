@@ -1,0 +1,117 @@
+// The app's pure parts, in Node: the image paths agree with the CLI's, the URL/JSON sharing
+// round-trips, the serial terminal, the applet lists, the field table covers the config.
+
+import { describe, it, expect } from "vitest";
+import { INGREDIENT_FILES } from "../../src/cli/ingredients.ts";
+import { APP_INGREDIENT_FILES, APP_IMAGE_FILES } from "../../src/app/assets.ts";
+import { configToHash, configFromHash, configToJson, configFromJson, diffConfig, getPath, setPath } from "../../src/app/share.ts";
+import { TextTerminal } from "../../src/app/term.ts";
+import { appletList, dosFromFloppy } from "../../src/app/ingredients.ts";
+import { SECTIONS, ALL_FIELDS } from "../../src/app/fields.ts";
+import { defaultConfig, mergeConfig, HOWTO_DIFFERENCES } from "../../src/config.ts";
+import { validateConfig } from "../../src/validate.ts";
+import { makeFat, ATTR_SYSTEM } from "../../src/fs/fat.ts";
+
+describe("image paths", () => {
+  it("are the CLI's ingredient files plus SeaBIOS", () => {
+    expect(APP_INGREDIENT_FILES).toEqual(INGREDIENT_FILES);
+    expect(APP_IMAGE_FILES).toContain("debian/bios.bin");
+    expect(APP_IMAGE_FILES).toContain("debian/vgabios-stdvga.bin");
+    expect(APP_IMAGE_FILES.every((p) => !p.includes("..") && !p.startsWith("/"))).toBe(true);
+  });
+});
+
+describe("sharing", () => {
+  it("the defaults give an empty hash; a change round-trips through the URL", () => {
+    expect(configToHash(defaultConfig())).toBe("");
+    const c = mergeConfig(defaultConfig(), { swap: { sizeMiB: 16 }, dos: { device: "/dev/sdb2", openPermissions: true }, root: { hostname: "ünïcode-is-refused-but-carried" } });
+    const hash = configToHash(c);
+    expect(hash).toMatch(/^#config=[A-Za-z0-9_-]+$/);
+    expect(configFromHash(hash)).toEqual(c);
+    expect(configFromHash("#other=1")).toBeUndefined();
+    expect(() => configFromHash("#config=" + btoa('{"swap":{"size":1}}'))).toThrow(/swap\.size/);
+  });
+  it("JSON round-trips and names unknown or mistyped fields", () => {
+    const c = mergeConfig(defaultConfig(), { initrd: { sizeKiB: 2048 } });
+    expect(configFromJson(configToJson(c))).toEqual(c);
+    expect(configFromJson('{"machine":{"memoryMiB":128}}').machine.memoryMiB).toBe(128);
+    expect(() => configFromJson('{"machine":{"memoryMiB":"128"}}')).toThrow(/machine\.memoryMiB/);
+    expect(() => configFromJson("{")).toThrow(/config JSON/);
+  });
+  it("diff, get and set by path", () => {
+    const c = setPath(defaultConfig(), "swap.sizeMiB", 9);
+    expect(getPath(c, "swap.sizeMiB")).toBe(9);
+    expect(getPath(defaultConfig(), "swap.sizeMiB")).toBe(8);
+    expect(diffConfig(c, defaultConfig())).toEqual({ swap: { sizeMiB: 9 } });
+  });
+});
+
+describe("the field table", () => {
+  it("covers every setting of the config exactly once", () => {
+    const paths: string[] = [];
+    const walk = (o: unknown, p: string) => {
+      if (typeof o === "object" && o !== null) for (const [k, v] of Object.entries(o)) walk(v, p ? `${p}.${k}` : k);
+      else paths.push(p);
+    };
+    walk(defaultConfig(), "");
+    expect(ALL_FIELDS.map((f) => f.path).sort()).toEqual(paths.sort());
+    expect(new Set(ALL_FIELDS.map((f) => f.path)).size).toBe(ALL_FIELDS.length);
+    expect(SECTIONS.map((s) => s.section)).toEqual(["3.3", "3.4", "3.5", "3.6", "3.7", "PC"]);
+  });
+  it("every field has the HOWTO's line, select options include the default, and every problem has a field", () => {
+    const d = defaultConfig();
+    for (const f of ALL_FIELDS) {
+      expect(f.howto.length).toBeGreaterThan(10);
+      if (f.options) expect(f.options.map((o) => o.value)).toContain(getPath(d, f.path));
+    }
+    // Every HOWTO difference is shown: on a field or as a section note.
+    const shown = new Set([...ALL_FIELDS.map((f) => f.path), ...SECTIONS.flatMap((s) => s.notes ?? [])]);
+    for (const diff of HOWTO_DIFFERENCES) expect(shown.has(diff.field)).toBe(true);
+    const bad = mergeConfig(d, { initrd: { sizeKiB: 3, reservedPercent: 80 }, dos: { device: "/dev/hda1", directory: "A:B" }, swap: { sizeMiB: 0, label: "x".repeat(40) }, disk: { sizeMiB: 1, label: "lower" }, floppy: { label: "toolongforalabel" }, boot: { kernelPath: "zImage", root: "loop0", extraArgs: "x".repeat(200) }, machine: { memoryMiB: 1 }, root: { hostname: "-", label: "y".repeat(20) } });
+    for (const p of validateConfig(bad)) expect(shown.has(p.field), p.field).toBe(true);
+  });
+});
+
+describe("the serial terminal", () => {
+  it("handles CR LF, backspace, erase-line and colour codes", () => {
+    const t = new TextTerminal();
+    t.write("Linux version 6.1\r\nlooproot:~# ");
+    t.write("lsx\b \b\r\n");
+    t.write("\x1b[1;34mbin\x1b[0m  etc\r\n");
+    t.write("progress 10%\rprogress 100%\r\n");
+    t.write("abc\x1b[2D\x1b[K\r\n");
+    expect(t.text()).toBe("Linux version 6.1\nlooproot:~# ls\nbin  etc\nprogress 100%\na\n");
+  });
+  it("keeps a bounded number of lines", () => {
+    const t = new TextTerminal(10);
+    for (let i = 0; i < 50; i++) t.write(`line ${i}\n`);
+    const lines = t.text().split("\n");
+    expect(lines.length).toBe(10);
+    expect(lines[8]).toBe("line 49");
+  });
+});
+
+describe("ingredients in the page", () => {
+  it("reads applet lists with or without the leading slash", () => {
+    const enc = new TextEncoder();
+    expect(appletList(enc.encode("bin/ash\nusr/bin/[\n/sbin/init\n\n# comment\nbusybox\n"))).toEqual(["/bin/ash", "/usr/bin/[", "/sbin/init"]);
+  });
+  it("takes the user's DOS from a system floppy and refuses a data floppy", () => {
+    const boot = new Uint8Array(512);
+    boot.set([0xeb, 0x3c, 0x90]);
+    boot[510] = 0x55;
+    boot[511] = 0xaa;
+    const img = makeFat({ floppy: "1.44M", serial: 7, time: 315532800, bootSector: boot }, [
+      { path: "IO.SYS", data: new Uint8Array(100), attributes: ATTR_SYSTEM },
+      { path: "MSDOS.SYS", data: new Uint8Array(50), attributes: ATTR_SYSTEM },
+      { path: "COMMAND.COM", data: new Uint8Array(70) },
+    ]);
+    const dos = dosFromFloppy(img);
+    expect(dos.files.map((f) => f.name)).toEqual(["IO.SYS", "MSDOS.SYS", "COMMAND.COM"]);
+    expect(dos.files[0].attributes & ATTR_SYSTEM).toBeTruthy();
+    expect(dos.name).toContain("IO.SYS");
+    const data = makeFat({ floppy: "1.44M", serial: 8, time: 315532800 }, [{ path: "A.TXT", data: new Uint8Array(3) }]);
+    expect(() => dosFromFloppy(data)).toThrow(/^DOS floppy: /);
+    expect(() => dosFromFloppy(new Uint8Array(100))).toThrow(/^DOS floppy: /);
+  });
+});
