@@ -21,9 +21,17 @@ export function httpFetcher(base: string): FetchBytes {
   };
 }
 
-/** The applet paths `busybox --list-full` printed, one a line ("bin/ash" or "/bin/ash"). */
+/**
+ * The applet paths `busybox --list-full` printed, one a line: "bin/ash" or "/bin/ash"; a bare
+ * name ("ash", what a build without install directories prints) is taken to live in /bin.
+ */
 export function appletList(text: Uint8Array): string[] {
-  return new TextDecoder().decode(text).split("\n").map((l) => l.trim()).filter((l) => /^\/?[^\s#]+\/[^\s]+$/.test(l)).map((l) => (l.startsWith("/") ? l : "/" + l));
+  return new TextDecoder()
+    .decode(text)
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#") && !/\s/.test(l))
+    .map((l) => (l.startsWith("/") ? l : l.includes("/") ? "/" + l : "/bin/" + l));
 }
 
 export async function loadIngredients(get: FetchBytes): Promise<Ingredients> {

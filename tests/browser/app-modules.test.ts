@@ -94,7 +94,7 @@ describe("the serial terminal", () => {
 describe("ingredients in the page", () => {
   it("reads applet lists with or without the leading slash", () => {
     const enc = new TextEncoder();
-    expect(appletList(enc.encode("bin/ash\nusr/bin/[\n/sbin/init\n\n# comment\nbusybox\n"))).toEqual(["/bin/ash", "/usr/bin/[", "/sbin/init"]);
+    expect(appletList(enc.encode("bin/ash\nusr/bin/[\n/sbin/init\n\n# comment\nlosetup\n"))).toEqual(["/bin/ash", "/usr/bin/[", "/sbin/init", "/bin/losetup"]);
   });
   it("takes the user's DOS from a system floppy and refuses a data floppy", () => {
     const boot = new Uint8Array(512);
