@@ -81,16 +81,21 @@ EOF
 fetch() {
   local dl="$WORK/dl"
   mkdir -p "$dl"
-  if [ ! -d "$WORK/src" ]; then
+  # The caches in $WORK are stamped with the pinned versions they hold.
+  local stamp="busybox=$BUSYBOX_VERSION musl=$MUSL_VERSION linux-libc-dev=$LINUX_LIBC_DEV_VERSION"
+  if [ "$(cat "$WORK/src/.looproot-stamp" 2>/dev/null)" != "$stamp" ]; then
+    rm -rf "$WORK/src" "$dl"/busybox*
+    mkdir -p "$dl"
     log "apt-get source busybox=$BUSYBOX_VERSION"
     (cd "$dl" && apt-get source "busybox=$BUSYBOX_VERSION") || {
       echo "busybox: cannot fetch source busybox=$BUSYBOX_VERSION (is deb-src enabled? has Debian replaced this version? then update BUSYBOX_VERSION and rebuild)" >&2
       exit 1
     }
     mv "$dl"/busybox-1.35.0 "$WORK/src"
+    echo "$stamp" > "$WORK/src/.looproot-stamp"
   fi
-  if [ ! -f "$WORK/sysroot/.done" ]; then
-    rm -rf "$WORK/sysroot"
+  if [ "$(cat "$WORK/sysroot/.looproot-stamp" 2>/dev/null)" != "$stamp" ]; then
+    rm -rf "$WORK/sysroot" "$dl"/*.deb
     mkdir -p "$WORK/sysroot"
     (cd "$dl" && apt-get download "musl:i386=$MUSL_VERSION" "musl-dev:i386=$MUSL_VERSION" \
         "linux-libc-dev:i386=$LINUX_LIBC_DEV_VERSION") || {
@@ -101,7 +106,7 @@ fetch() {
     for deb in "$dl"/musl_*_i386.deb "$dl"/musl-dev_*_i386.deb "$dl"/linux-libc-dev_*_i386.deb; do
       dpkg -x "$deb" "$WORK/sysroot"
     done
-    touch "$WORK/sysroot/.done"
+    echo "$stamp" > "$WORK/sysroot/.looproot-stamp"
   fi
 }
 
