@@ -75,7 +75,7 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
   if (opts.wasm) {
     const bytes = opts.wasm;
     config.wasm_fn = async (imports: WebAssembly.Imports) =>
-      (await WebAssembly.instantiate(bytes, imports)).instance.exports;
+      ((await WebAssembly.instantiate(bytes as BufferSource, imports)) as WebAssembly.WebAssemblyInstantiatedSource).instance.exports;
   }
   if (opts.fda) config.fda = { buffer: buf(opts.fda) };
   if (opts.hda) config.hda = { buffer: buf(opts.hda) };

@@ -11,7 +11,8 @@ nasm -f bin -o COMMAND.COM src/command.asm
 for f in src/tests/*.asm; do
   [ -e "$f" ] || continue
   n=$(basename "$f" .asm | tr a-z A-Z)
-  nasm -f bin -I src/tests/ -o "tests/$n.COM" "$f"
+  ext=COM; case $n in RELOC|BADEXE) ext=EXE;; esac
+  nasm -f bin -I src/tests/ -o "tests/$n.$ext" "$f"
 done
 total=$(( $(stat -c %s boot12.bin) + $(stat -c %s LRDOS.SYS) + $(stat -c %s COMMAND.COM) ))
 echo "boot12.bin $(stat -c %s boot12.bin)  LRDOS.SYS $(stat -c %s LRDOS.SYS)  COMMAND.COM $(stat -c %s COMMAND.COM)  total $total (limit 32768)"

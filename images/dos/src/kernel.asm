@@ -1347,7 +1347,8 @@ resolve:
         mov byte [res_abs], 1
         mov byte [di], 0
         jmp short .walk
-.rel:   push si
+.rel:   push ax
+        push si
         lea si, [si+D_CWD]
 .cc:    lodsb
         mov [di], al
@@ -1356,6 +1357,7 @@ resolve:
         jnz .cc
         dec di
         pop si
+        pop ax
 .walk:  ; ax = current dir cluster, bx = rest of the path
         mov [res_dir], ax
         push si
@@ -1428,10 +1430,12 @@ lookup_dir:
         mov byte [di], '\'
         inc di
 .noslash:
+        push ax
         push si
         mov si, fcbname
         call fcb_to_name
         pop si
+        pop ax
         mov byte [di], 0
 .ok:    clc
         ret
@@ -2150,7 +2154,7 @@ create_sft:
         call dir_find
         jc .new
         cmp byte [cr_excl], 0
-        jne .acc
+        jne .exists
         test byte [di+11], 19h
         jnz .acc
         ; truncate the existing file
@@ -2219,6 +2223,9 @@ create_sft:
         stc
         ret
 .io:    mov ax, 1Dh
+        stc
+        ret
+.exists: mov ax, 50h
         stc
         ret
 cr_excl db 0
@@ -2632,12 +2639,12 @@ file_write:
         add eax, edx
         call getsec_e
         jc .ioerr
-        mov ax, [bx+F_POS]
-        and ax, 511
+        mov dx, [bx+F_POS]
+        and dx, 511
         push di
-        add di, ax
+        add di, dx
         mov cx, 512
-        sub cx, ax
+        sub cx, dx
         movzx ecx, cx
         cmp ecx, [rd_left]
         jbe .p1
@@ -2942,11 +2949,10 @@ f_39:   call get_dsdx
         mov ax, [res_dir]
         call dir_free_slot
         jc .acc
-        push di
         call fat_alloc
-        pop di
         jc .acc
         mov [mk_clus], ax
+        call ent_get            ; the FAT work may have reused the buffer
         ; the new entry
         push di
         push si
@@ -2980,6 +2986,7 @@ f_39:   call get_dsdx
         call clus_lba
         call getsec_e
         jc .acc
+        push eax
         push di
         mov cx, 11
         mov al, ' '
@@ -2994,6 +3001,7 @@ f_39:   call get_dsdx
         rep stosb
         pop es
         pop di
+        pop eax
         mov byte [di], '.'
         mov byte [di+32], '.'
         mov byte [di+33], '.'

@@ -1,0 +1,107 @@
+; EXEC (4Bh) of .COM and .EXE programs, return codes (4Ch/4Dh).
+%include "testlib.inc"
+        mov sp, 0FFFEh
+        mov ah, 4Ah
+        mov bx, 1000h
+        int 21h
+        ; CHILD.COM with a tail
+        mov word [pb+2], tail1
+        mov [pb+4], cs
+        mov word [pb+6], fcb
+        mov [pb+8], cs
+        mov word [pb+10], fcb
+        mov [pb+12], cs
+        mov [save_sp], sp
+        mov ax, 4B00h
+        mov bx, pb
+        mov dx, f_child
+        int 21h
+        cli
+        mov bx, cs
+        mov ss, bx
+        mov sp, [cs:save_sp]
+        sti
+        mov ds, bx
+        mov es, bx
+        CHECK nc, '4Bh runs a .COM program'
+        mov ah, 4Dh
+        int 21h
+        cmp ax, 002Ah
+        CHECK e, '4Dh return code 42, normal termination'
+        ; RELOC.EXE: relocations and registers at entry
+        mov word [pb+2], tail0
+        mov [save_sp], sp
+        mov ax, 4B00h
+        mov bx, pb
+        mov dx, f_reloc
+        int 21h
+        cli
+        mov bx, cs
+        mov ss, bx
+        mov sp, [cs:save_sp]
+        sti
+        mov ds, bx
+        mov es, bx
+        CHECK nc, '4Bh runs an .EXE program'
+        mov ah, 4Dh
+        int 21h
+        cmp al, 7
+        CHECK e, '4Dh return code of the .EXE'
+        ; missing program
+        mov ax, 4B00h
+        mov bx, pb
+        mov dx, f_none
+        int 21h
+        pushf
+        cmp ax, 2
+        CHECK e, '4Bh of a missing file gives error 2'
+        popf
+        ; a corrupt EXE header
+        mov [save_sp], sp
+        mov ax, 4B00h
+        mov bx, pb
+        mov dx, f_bad
+        int 21h
+        cli
+        mov bx, cs
+        mov ss, bx
+        mov sp, [cs:save_sp]
+        sti
+        mov ds, bx
+        mov es, bx
+        CHECK c, '4Bh refuses a corrupt EXE header'
+        ; memory is all back: the largest block is unchanged
+        mov ah, 48h
+        mov bx, 0FFFFh
+        int 21h
+        mov [big1], bx
+        mov [save_sp], sp
+        mov ax, 4B00h
+        mov bx, pb
+        mov dx, f_child
+        mov word [pb+2], tail1
+        int 21h
+        cli
+        mov bx, cs
+        mov ss, bx
+        mov sp, [cs:save_sp]
+        sti
+        mov ds, bx
+        mov es, bx
+        mov ah, 48h
+        mov bx, 0FFFFh
+        int 21h
+        cmp bx, [big1]
+        CHECK e, 'a terminated program leaves no memory allocated'
+        PRINT 'DONE APIEXEC'
+        EXIT 0
+save_sp dw 0
+big1    dw 0
+pb      dw 0, 0, 0, 0, 0, 0, 0
+tail1   db 6, ' HELLO', 13
+tail0   db 0, 13
+fcb     db 0, '           ', 0, 0, 0, 0
+f_child db 'CHILD.COM', 0
+f_reloc db 'RELOC.EXE', 0
+f_none  db 'NOSUCH.COM', 0
+f_bad   db 'BADEXE.EXE', 0
