@@ -169,7 +169,7 @@
         mov ah, 6
         mov dl, '*'
         int 21h
-        PRINT ' PASS 02h/06h character output'
+        PRINT 13, 10, 'PASS 02h/06h character output'
         ; multiplex: XMS and Windows checks (nothing installed)
         mov ax, 4300h
         int 2Fh
