@@ -21,7 +21,7 @@ function defaultText(f: FieldDef): string {
   const v = getPath(DEFAULTS, f.path);
   if (f.kind === "bool") return v ? "on" : "off";
   const opt = f.options?.find((o) => o.value === v);
-  return opt ? String(opt.value) : String(v) + (f.unit ? " " + f.unit : "");
+  return opt ? opt.label : String(v) + (f.unit ? " " + f.unit : "");
 }
 
 export class ChoicesForm {
@@ -61,9 +61,12 @@ export class ChoicesForm {
         h("legend", {}, h("span", { class: "secno" }, s.section), " ", s.title),
         h("p", { class: "intro" }, s.intro),
       );
-      for (const note of s.notes ?? []) {
-        const d = HOWTO_DIFFERENCES.find((x) => x.field === note);
-        if (d) fs.append(this.diffNote(d));
+      const notes = (s.notes ?? []).flatMap((n) => HOWTO_DIFFERENCES.filter((x) => x.field === n));
+      if (notes.length) {
+        fs.append(h("details", { class: "diffs", open: s.id === "initrd" ? undefined : true },
+          h("summary", {}, `Where today's ${s.title.replace(/^The /, "").toLowerCase()} differs from the HOWTO (${notes.length})`),
+          ...notes.map((d) => this.diffNote(d)),
+        ));
       }
       for (const f of s.fields) {
         fs.append(this.field(f));
