@@ -572,7 +572,7 @@ batch_read:
         mov ax, 4200h
         int 21h
         mov ah, 3Fh
-        mov cx, 128
+        mov cx, 256             ; line and line2: a long line's end is found
         mov dx, line+2
         int 21h
         push ax
@@ -614,6 +614,7 @@ batch_read:
         inc ax
 .adv:   movzx eax, ax
         add [bat_pos], eax
+        mov byte [line+2+127], 0 ; DOS keeps 127 characters of a line
         clc
         ret
 .missing:
