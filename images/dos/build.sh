@@ -10,6 +10,7 @@ nasm -f bin -o LRDOS.SYS src/kernel.asm
 nasm -f bin -o COMMAND.COM src/command.asm
 for f in src/tests/*.asm; do
   [ -e "$f" ] || continue
+  case $f in */mbr.asm) nasm -f bin -o tests/MBR.BIN "$f"; continue;; esac
   n=$(basename "$f" .asm | tr a-z A-Z)
   ext=COM; case $n in RELOC|BADEXE) ext=EXE;; esac
   nasm -f bin -I src/tests/ -o "tests/$n.$ext" "$f"

@@ -101,6 +101,8 @@ export function makeHardDisk(files: GuestFile[], mb = 32, opts: { bootable?: boo
     mcopyAll(dir, part, files, opts.bootable ?? false);
     const d = readFileSync(img);
     readFileSync(part).copy(d, 63 * 512);
+    // boot code of the MBR (the partition table at 1BEh stays)
+    if (opts.bootable) readFileSync(join(DOS, "tests", "MBR.BIN")).copy(d, 0, 0, 446);
     return new Uint8Array(d);
   } finally {
     cleanup();
@@ -113,7 +115,9 @@ export interface RunResult {
   lines: string[];
   ms: number;
   timedOut: boolean;
-  /** The floppy as the guest left it (v86 only). */
+  /** The disks as the guest left them (QEMU runs). */
+  fdaOut?: Uint8Array;
+  hdaOut?: Uint8Array;
 }
 
 export function linesOf(serial: string): string[] {
@@ -192,8 +196,27 @@ export async function runQemu(opts: { fda?: Uint8Array; hda?: Uint8Array; until:
       resolve();
     });
   });
+  const fdaOut = opts.fda ? new Uint8Array(readFileSync(join(dir, "fda.img"))) : undefined;
+  const hdaOut = opts.hda ? new Uint8Array(readFileSync(join(dir, "hda.img"))) : undefined;
   cleanup();
-  return { serial, lines: linesOf(serial), ms: Date.now() - t0, timedOut };
+  return { serial, lines: linesOf(serial), ms: Date.now() - t0, timedOut, fdaOut, hdaOut };
+}
+
+/** fsck.fat -n on a volume inside `image` at byte `offset`: true when it finds nothing to fix. */
+export function fsckClean(image: Uint8Array, offset = 0): { ok: boolean; output: string } {
+  const { dir, cleanup } = tempDir();
+  try {
+    const p = join(dir, "vol.img");
+    writeFileSync(p, image.subarray(offset));
+    try {
+      const out = execFileSync("fsck.fat", ["-n", p], { encoding: "latin1", stdio: ["ignore", "pipe", "pipe"] });
+      return { ok: out.trim().split("\n").length === 2, output: out };
+    } catch (e) {
+      return { ok: false, output: String((e as { stdout?: string }).stdout ?? e) };
+    }
+  } finally {
+    cleanup();
+  }
 }
 
 export function dosTestPrograms(): GuestFile[] {
