@@ -425,7 +425,14 @@ export function makeExt2(tree: Tree, opts: Ext2Options): Uint8Array {
   const l = computeLayout(totalBlocks, p);
   if (typeof l === "string" || !fits(l, plan)) {
     const need = ext2Needs(tree, opts);
-    throw new Error(`ext2 sizeBytes: ${fmt(opts.sizeBytes)} bytes is too small for the tree: needs at least ${fmt(need.minBytes)} bytes`);
+    if (need.minBytes > opts.sizeBytes) {
+      throw new Error(`ext2 sizeBytes: ${fmt(opts.sizeBytes)} bytes is too small for the tree: needs at least ${fmt(need.minBytes)} bytes`);
+    }
+    // Rare: a smaller size works, but this one's group layout (a cut-off last group, smaller
+    // groups) leaves too little room. Name the next size up that works too.
+    let up = totalBlocks + 1;
+    for (let l2 = computeLayout(up, p); up < MAX_BLOCKS && (typeof l2 === "string" || !fits(l2, plan)); l2 = computeLayout(++up, p));
+    throw new Error(`ext2 sizeBytes: ${fmt(opts.sizeBytes)} bytes does not hold the tree with the group layout of that size: ${fmt(need.minBytes)} or ${fmt(up * B)} bytes do`);
   }
 
   const img = new Uint8Array(opts.sizeBytes);
