@@ -2,7 +2,7 @@
 // report the same group geometry, inode counts, reserved and free counts.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { makeExt2 } from "../../src/fs/ext2.ts";
@@ -47,6 +47,8 @@ describe("ext2: the same layout as mke2fs -t ext2 -O ^resize_inode,^dir_index,^l
       const ours = write(makeExt2([], { sizeBytes: size, blockSize: b, bytesPerInode: i, inodeSize: isz, reservedPercent: m, uuid: UUID, time: T }));
       const theirs = mke2fs(size, b, i, isz, m);
       expect(header(ours)).toEqual(header(theirs));
+      const fsck = spawnSync("e2fsck", ["-fn", ours], { encoding: "utf8" });
+      expect({ status: fsck.status, out: fsck.stdout.split("\n").filter((l) => /^[A-Z].*[?!.]$|\berror\b/i.test(l) && !/^Pass \d/.test(l)) }).toEqual({ status: 0, out: [] });
       freeAfter(ours);
       freeAfter(theirs);
     });
