@@ -22,3 +22,15 @@ export interface Ingredients {
   loadlin: Uint8Array;
   dos: DosSystem;
 }
+
+/**
+ * The applet paths `busybox --list-full` printed, one a line: "usr/bin/awk" or "/bin/ash"; a bare
+ * name ("ash", what a build without install directories prints) is taken to live in /bin.
+ */
+export function parseAppletList(text: string): string[] {
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#") && !/\s/.test(l))
+    .map((l) => (l.startsWith("/") ? l : l.includes("/") ? "/" + l : "/bin/" + l));
+}

@@ -3,7 +3,7 @@
 
 import type { LooprootConfig, FloppyKind } from "./config.ts";
 import { checkDosPath } from "./fs/dosname.ts";
-import { SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_PAGE } from "./fs/swap.ts";
+import { SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_PAGE, SWAP_LABEL_MAX } from "./fs/swap.ts";
 import { linuxDevice } from "./howto/names.ts";
 import { DOS_TAIL_LIMIT, loadlinTail } from "./howto/bootfloppy.ts";
 
@@ -92,7 +92,7 @@ export function validateConfig(c: LooprootConfig): Problem[] {
 
   // mkswap's minimum of 10 pages rounds up to 1 MiB; the maximum is the header's page count.
   intIn("swap.sizeMiB", c.swap.sizeMiB, [Math.ceil((SWAP_MIN_PAGES * SWAP_PAGE) / 1048576), Math.floor((SWAP_MAX_PAGES * SWAP_PAGE) / 1048576)], " MiB");
-  if (new TextEncoder().encode(c.swap.label).length > 16) bad("swap.label", `"${c.swap.label}" is longer than the swap header's 16 bytes`);
+  if (new TextEncoder().encode(c.swap.label).length > SWAP_LABEL_MAX) bad("swap.label", `"${c.swap.label}" is longer than the swap header's ${SWAP_LABEL_MAX} bytes`);
 
   intIn("disk.sizeMiB", c.disk.sizeMiB, LIMITS.diskMiB, " MiB");
   if (Number.isInteger(c.disk.sizeMiB) && Number.isInteger(c.root.sizeMiB) && Number.isInteger(c.swap.sizeMiB) && c.root.sizeMiB + c.swap.sizeMiB >= c.disk.sizeMiB) {

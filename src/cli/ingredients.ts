@@ -3,7 +3,7 @@
 import { readFileSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Ingredients, DosSystem } from "../ingredients.ts";
+import { parseAppletList, type Ingredients, type DosSystem } from "../ingredients.ts";
 import { ATTR_ARCHIVE, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM } from "../fs/fat.ts";
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -27,7 +27,7 @@ function read(rel: string): Uint8Array {
   return new Uint8Array(readFileSync(p));
 }
 
-const applets = (rel: string) => new TextDecoder().decode(read(rel)).split("\n").map((l) => l.trim()).filter((l) => l.startsWith("/"));
+const applets = (rel: string) => parseAppletList(new TextDecoder().decode(read(rel)));
 
 export function lrdos(): DosSystem {
   const sys = ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM;

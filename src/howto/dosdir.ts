@@ -4,31 +4,22 @@
 
 import type { LooprootConfig } from "../config.ts";
 import { makeFat, fatSpace, ATTR_ARCHIVE, type FatFile, type FatOptions } from "../fs/fat.ts";
-import { makeDisk, biosGeometry } from "../fs/mbr.ts";
+import { makeMbr, diskLayout as mbrLayout, type DiskLayout as MbrLayout } from "../fs/mbr.ts";
 import { derivedU32 } from "../ids.ts";
 import { dosPathInDos } from "./names.ts";
 
-/** DOS partitions start on the second track, as FDISK put them. */
-export const PARTITION_START = 63;
-
-export interface DiskLayout {
+export interface DiskLayout extends MbrLayout {
   sizeBytes: number;
-  partitionStart: number;
-  partitionSectors: number;
   partitionType: number;
-  geometry: { cylinders: number; heads: number; sectorsPerTrack: number };
 }
 
-/** The partition fills the disk up to its last whole cylinder, as FDISK would make it. */
+/** The partition: from sector 63 to the last whole cylinder of the BIOS geometry, as FDISK made it. */
 export function diskLayout(config: LooprootConfig): DiskLayout {
   const sizeBytes = config.disk.sizeMiB * 1024 * 1024;
-  const geometry = biosGeometry(sizeBytes);
-  const cylinderSectors = geometry.heads * geometry.sectorsPerTrack;
-  const usable = Math.min(geometry.cylinders * cylinderSectors, sizeBytes / 512);
-  const partitionSectors = usable - PARTITION_START;
+  const layout = mbrLayout(sizeBytes);
   // 04h: FAT16 below 32 MiB (65,536 sectors); 06h: "BIGDOS" FAT16 at or above it.
-  const partitionType = partitionSectors < 65536 ? 0x04 : 0x06;
-  return { sizeBytes, partitionStart: PARTITION_START, partitionSectors, partitionType, geometry };
+  const partitionType = layout.partitionSectors < 65536 ? 0x04 : 0x06;
+  return { ...layout, sizeBytes, partitionType };
 }
 
 function partitionFatOptions(config: LooprootConfig, layout: DiskLayout): FatOptions {
@@ -56,18 +47,29 @@ function dosDirFiles(config: LooprootConfig, root: Uint8Array, swap: Uint8Array)
 export function diskSpace(config: LooprootConfig, rootBytes: number, swapBytes: number) {
   const layout = diskLayout(config);
   const files = dosDirFiles(config, new Uint8Array(0), new Uint8Array(0)).map((f, i) => ({ ...f, size: i === 0 ? rootBytes : swapBytes }));
+
   return { layout, space: fatSpace(partitionFatOptions(config, layout), files, [config.dos.directory]) };
 }
 
+/** The disk image: the MBR, then the FAT16 volume written in place at the partition's start. */
 export function makeHardDisk(config: LooprootConfig, root: Uint8Array, swap: Uint8Array): Uint8Array {
   const layout = diskLayout(config);
-  const volume = makeFat(partitionFatOptions(config, layout), dosDirFiles(config, root, swap), [config.dos.directory]);
-  return makeDisk({
-    sizeBytes: layout.sizeBytes,
-    partitionStart: layout.partitionStart,
-    partitionType: layout.partitionType,
-    volume,
-    active: true,
-    diskSignature: derivedU32(config, "disk-signature"),
-  });
+  const disk = new Uint8Array(layout.sizeBytes);
+  const start = layout.partitionStart * 512;
+  const volume = disk.subarray(start, start + layout.partitionSectors * 512);
+  makeFat(partitionFatOptions(config, layout), dosDirFiles(config, root, swap), [config.dos.directory], volume);
+  disk.set(
+    makeMbr({
+      sizeBytes: layout.sizeBytes,
+      partitionStart: layout.partitionStart,
+      partitionSectors: layout.partitionSectors,
+      partitionType: layout.partitionType,
+      active: true,
+      diskSignature: derivedU32(config, "disk-signature"),
+      volumeBytes: volume.length,
+      volumeBootSector: volume.subarray(0, 512),
+    }),
+    0,
+  );
+  return disk;
 }

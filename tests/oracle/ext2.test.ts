@@ -117,16 +117,12 @@ describe("ext2: block sizes, groups, large files and directories", () => {
     }
   }
 
-  it("64 MiB at 1 KiB blocks: eight groups with sparse superblock backups, 3 MB of files, built fast", () => {
+  it("64 MiB at 1 KiB blocks: eight groups with sparse superblock backups, 3 MB of files", () => {
     const tree: Tree = [dir("/data")];
     for (let i = 0; i < 30; i++) tree.push(file(`/data/f${i}`, bytes(100_000 + i, 100 + i)));
     const opts = { ...HOWTO, sizeBytes: 64 << 20, label: "rootfs" };
-    makeExt2(tree, opts); // warm up the JIT before timing
-    const t0 = performance.now();
+    // Speed is measured by `npm run bench`, not here: timings on a shared machine are noise.
     const img = makeExt2(tree, opts);
-    const ms = performance.now() - t0;
-    console.log(`ext2: 64 MiB image with 3 MB of files built in ${ms.toFixed(1)} ms`);
-    expect(ms).toBeLessThan(1000);
     const image = write(img);
     expectClean(image);
     expect(diffTrees(tree, readExt2(image))).toEqual([]);

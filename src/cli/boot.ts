@@ -1,0 +1,56 @@
+// `looproot boot` and `looproot run`: boot images headless and print the boot chain's timeline.
+
+import { readFileSync, existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bootAndVerify, type BootResult } from "../../emulator/harness.ts";
+import type { Engine, MachineImages } from "../../emulator/engine.ts";
+import { loadBios } from "./ingredients.ts";
+import { loadConfig, runBuild, UsageError, type ParsedArgs } from "./main.ts";
+
+export async function startEngine(name: string, images: MachineImages): Promise<Engine> {
+  if (name === "qemu") return (await import("../../emulator/qemu.ts")).startQemu(images);
+  if (name === "v86") return (await import("../../emulator/v86-node.ts")).startV86Node(images);
+  throw new UsageError(`--engine ${name}: expected v86 or qemu`);
+}
+
+export function formatTimeline(r: BootResult): string {
+  const rows = r.milestones.map((m) => `  ${(m.atMs / 1000).toFixed(2).padStart(7)} s  ${m.title.padEnd(36)} ${m.evidence.slice(0, 90)}`);
+  if (r.failure) rows.push(`  ${(r.failure.atMs / 1000).toFixed(2).padStart(7)} s  FAILED: ${r.failure.title}  (${r.failure.evidence.slice(0, 120)})`);
+  for (const c of r.checks) rows.push(`  ${c.ok ? "ok  " : "FAIL"} ${c.what}: ${c.ok ? c.got : `expected ${c.expected}, got ${c.got}`}`);
+  rows.push(`${r.ok ? "VERIFIED" : "NOT VERIFIED"} (${r.engine}): ${r.summary}`);
+  return rows.join("\n");
+}
+
+export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
+  const timeoutS = Number(args.opts.get("--timeout") ?? 120);
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0 || timeoutS > 3600) throw new UsageError(`--timeout ${args.opts.get("--timeout")}: expected seconds between 1 and 3600`);
+  const engineName = args.opts.get("--engine") ?? "v86";
+  let floppy: Uint8Array, disk: Uint8Array;
+  const config = loadConfig(args);
+  const json = args.flags.has("--json");
+  const say = json ? () => {} : io.out;
+  if (args.command === "run") {
+    if (!args.opts.has("--out")) args.opts.set("--out", mkdtempSync(join(tmpdir(), "looproot-run-")));
+    const { result } = runBuild(args, say);
+    floppy = result.floppy;
+    disk = result.disk;
+  } else {
+    const f = args.opts.get("--floppy"), d = args.opts.get("--disk");
+    if (!f || !d) throw new UsageError("boot needs --floppy FILE and --disk FILE");
+    for (const p of [f, d]) if (!existsSync(p)) throw new UsageError(`${p}: no such file`);
+    floppy = new Uint8Array(readFileSync(f));
+    disk = new Uint8Array(readFileSync(d));
+  }
+  const engine = await startEngine(engineName, { floppy, disk, memoryMiB: config.machine.memoryMiB, ...loadBios() });
+  say(`looproot boot: ${engineName}, ${config.machine.memoryMiB} MiB, timeout ${timeoutS} s`);
+  const result = await bootAndVerify(engine, config, {
+    timeoutS,
+    onEvent: (e) => {
+      if (e.type === "milestone") say(`  ${(e.milestone.atMs / 1000).toFixed(2).padStart(7)} s  ${e.milestone.title}`);
+    },
+  });
+  if (json) io.out(JSON.stringify({ ok: result.ok, engine: result.engine, totalMs: result.totalMs, summary: result.summary, milestones: result.milestones, failure: result.failure, checks: result.checks, report: result.report }, null, 2));
+  else io.out(formatTimeline(result));
+  return result.ok ? 0 : 1;
+}
