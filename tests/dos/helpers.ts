@@ -115,6 +115,8 @@ export interface RunResult {
   lines: string[];
   ms: number;
   timedOut: boolean;
+  /** The VGA text rows at the end (v86 runs). */
+  screen?: string[];
   /** The disks as the guest left them (QEMU runs). */
   fdaOut?: Uint8Array;
   hdaOut?: Uint8Array;
@@ -158,8 +160,9 @@ export async function runV86(opts: {
     timedOut = true;
   }
   const serial = m.serialText();
+  const screen = m.screenText();
   await m.stop();
-  return { serial, lines: linesOf(serial), ms: Date.now() - t0, timedOut };
+  return { serial, lines: linesOf(serial), ms: Date.now() - t0, timedOut, screen };
 }
 
 /** Boots in QEMU (-nographic, SeaBIOS mirrors the screen to the serial port) until `until`. */

@@ -173,3 +173,46 @@ describe("bad input never hangs", () => {
     expectInOrder(r.lines, ["Insufficient disk space", "T31 partial copy removed"]);
   });
 });
+
+describe("programs along PATH, wildcards, CONFIG.SYS", () => {
+  it("finds .COM/.EXE/.BAT in the current directory and along PATH", async () => {
+    const fl = makeFloppy([
+      {
+        name: "AUTOEXEC.BAT",
+        data: crlf([
+          "@echo off",
+          "reloc",
+          "if errorlevel 7 echo T61 found in the root",
+          "path A:\\NOPE;A:\\BIN",
+          "path",
+          "cd \\BIN",
+          "cd \\",
+          "inbin",
+          "echo T99 BAD: a batch along PATH does not return",
+        ]),
+      },
+      { name: "RELOC.EXE", data: readFileSync(join(DOS, "tests", "RELOC.EXE")) },
+      { name: "BIN/INBIN.BAT", data: crlf(["@echo off", "echo T62 batch from PATH %0", "del \\TMP\\*.TXT", "if not exist \\TMP\\A.TXT echo T63 wildcard delete", "dir \\TMP"]) },
+      { name: "TMP/A.TXT", data: "a" },
+      { name: "TMP/B.TXT", data: "b" },
+      { name: "TMP/C.DAT", data: "c" },
+    ]);
+    const r = await runV86({ fda: fl, until: /bytes free[\s\S]*A:\\>/, timeoutMs: 30_000 });
+    expect(r.timedOut, r.serial.slice(-1500)).toBe(false);
+    expect(r.lines.filter((x) => x.includes("T99"))).toEqual([]);
+    expectInOrder(r.lines, ["T61 found in the root", "PATH=A:\\NOPE;A:\\BIN", "T62 batch from PATH INBIN", "T63 wildcard delete", /^C\s+DAT\s+1 /]);
+    expect(r.serial).not.toMatch(/^B\s+TXT/m);
+  });
+
+  it("SERIAL=OFF in CONFIG.SYS stops the copy to COM1", async () => {
+    const fl = makeFloppy([
+      { name: "CONFIG.SYS", data: crlf(["SERIAL=OFF"]) },
+      { name: "AUTOEXEC.BAT", data: crlf(["@echo off", "echo T71 on screen only"]) },
+    ]);
+    const r = await runV86({ fda: fl, until: /T71/, timeoutMs: 8_000 });
+    // nothing reaches COM1 after the kernel starts: the run times out without the line
+    expect(r.timedOut).toBe(true);
+    expect(r.serial).not.toMatch(/T71/);
+    expect(r.screen!.join("\n")).toMatch(/T71 on screen only/);
+  });
+});
