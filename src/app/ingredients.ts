@@ -1,7 +1,7 @@
 // The guest binaries for a build in the page: fetched from images/ on this origin (the same files
 // the CLI reads from disk), and optionally the user's own DOS taken out of an uploaded boot floppy.
 
-import type { Ingredients, DosSystem } from "../ingredients.ts";
+import { parseAppletList, type Ingredients, type DosSystem } from "../ingredients.ts";
 import { ATTR_ARCHIVE, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM, extractSystem } from "../fs/fat.ts";
 import { APP_INGREDIENT_FILES as F } from "./assets.ts";
 
@@ -21,17 +21,8 @@ export function httpFetcher(base: string): FetchBytes {
   };
 }
 
-/**
- * The applet paths `busybox --list-full` printed, one a line: "bin/ash" or "/bin/ash"; a bare
- * name ("ash", what a build without install directories prints) is taken to live in /bin.
- */
 export function appletList(text: Uint8Array): string[] {
-  return new TextDecoder()
-    .decode(text)
-    .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l !== "" && !l.startsWith("#") && !/\s/.test(l))
-    .map((l) => (l.startsWith("/") ? l : l.includes("/") ? "/" + l : "/bin/" + l));
+  return parseAppletList(new TextDecoder().decode(text));
 }
 
 export async function loadIngredients(get: FetchBytes): Promise<Ingredients> {

@@ -21,7 +21,7 @@ type Phase = "idle" | "building" | "built" | "booting" | "verified" | "failed" |
 
 const QEMU_LINE = "qemu-system-i386 -m 64 -fda floppy.img -hda disk.img -boot a -serial stdio";
 const BUILD_STEPS: { id: string; section: string; title: string }[] = [
-  { id: "fetch", section: "3.1", title: "Fetch the ingredients (kernel, busybox, LOADLIN, DOS)" },
+  { id: "fetch", section: "3.1", title: "Fetch the ingredients" },
   { id: "check", section: "3", title: "Check the choices" },
   { id: "initrd", section: "3.3", title: "Initial ramdisk" },
   { id: "floppy", section: "3.7", title: "Boot floppy" },
@@ -75,9 +75,11 @@ function skeleton(): void {
       ),
     ),
     h("p", { id: "general-problems", class: "error general", "aria-live": "polite" }),
+    h("p", { id: "stale", class: "stale", "aria-live": "polite" }),
     h("main", { class: "layout" },
       h("div", { class: "left", id: "left" }),
       h("div", { class: "right" },
+        h("div", { class: "pair" },
         h("section", { class: "card", id: "build-card", "aria-labelledby": "build-h" },
           h("h2", { id: "build-h" }, "Build ", h("span", { id: "build-total", class: "muted" })),
           h("ol", { id: "steps", class: "steps" }),
@@ -88,6 +90,7 @@ function skeleton(): void {
           h("ol", { id: "milestones", class: "milestones" }, ...MILESTONES.map((m) => h("li", { "data-id": m.id, "data-state": "pending" }, h("span", { class: "mark", "aria-hidden": "true" }), h("span", { class: "mtitle" }, m.title), h("span", { class: "mtime" })))),
           h("div", { id: "verdict", class: "verdict", "aria-live": "polite", "data-ok": "" }),
           h("table", { id: "checks", class: "checks", hidden: true }),
+        ),
         ),
         h("section", { class: "card", id: "machine-card", "aria-labelledby": "machine-h" },
           h("h2", { id: "machine-h" }, "The PC ", h("span", { id: "machine-status", class: "muted" }, "not running")),
@@ -146,6 +149,8 @@ function revalidate(config: LooprootConfig, parseProblems: Problem[] = []): void
   const shown = [...problems, ...state.buildProblems];
   const rest = form.showProblems(shown);
   $("#general-problems").textContent = rest.map((p) => `${p.field}: ${p.message}`).join("\n");
+  const stale = !!state.builtConfig && JSON.stringify(state.builtConfig) !== JSON.stringify(config);
+  $("#stale").textContent = stale ? "Your choices changed since this build: “Build and boot again” uses them." : "";
   try {
     const lines = [autoexecBat(config)];
     if (config.boot.paramsFile) lines.push("", "LOADLIN.PAR:", loadlinParams(config));
@@ -204,7 +209,8 @@ function resetSteps(): void {
 function markStep(id: string, title: string | undefined, bytes: number, ms: number, detail: string): void {
   const li = stepRow(id);
   li.dataset.state = "done";
-  if (title) li.querySelector(".stitle")!.textContent = title;
+  // The short title stays; the core's full one (with the commands it stands for) is the tooltip.
+  if (title) li.title = title;
   li.querySelector(".ssize")!.textContent = bytes ? fmtSize(bytes) : "";
   li.querySelector(".stime")!.textContent = fmtMs(ms);
   li.querySelector(".sdetail")!.textContent = detail;
@@ -269,6 +275,7 @@ async function buildAndBoot(): Promise<void> {
   $("#build-total").textContent = `${fmtMs(performance.now() - t0)} in all`;
   state.output = output;
   state.builtConfig = config;
+  revalidate(form.getConfig());
   renderResults(output);
   setPhase("built");
   await boot();
@@ -346,6 +353,12 @@ async function boot(): Promise<void> {
   state.engine = engine;
   if (document.activeElement === $("#screen")) engine.setKeyboard(true);
   setPhase("booting", "booting");
+  const started = performance.now();
+  let stage = "booting";
+  const tick = setInterval(() => {
+    if (run !== state.bootRun || state.phase !== "booting") return clearInterval(tick);
+    $("#machine-status").textContent = `${stage}, ${((performance.now() - started) / 1000).toFixed(0)} s`;
+  }, 500);
   engine.onSerial((t) => {
     term.write(t);
     showSerial();
@@ -357,7 +370,7 @@ async function boot(): Promise<void> {
       li.dataset.state = "reached";
       li.querySelector(".mtime")!.textContent = `${(e.milestone.atMs / 1000).toFixed(1)} s`;
       li.title = e.milestone.evidence;
-      $("#machine-status").textContent = e.milestone.title;
+      stage = e.milestone.title;
     } else if (e.type === "failure") {
       const li = $(`#milestones li[data-id="${e.failure.stage}"]`);
       li.dataset.state = "failed";

@@ -14,9 +14,14 @@ import { APP_IMAGE_FILES, SEABIOS_FALLBACK } from "../../src/app/assets.ts";
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const SHOTS = join(REPO, "test-results", "screenshots");
 
+/** The guest images the page is served: images/, or the folder LOOPROOT_IMAGES names. */
+export function imagesDir(): string {
+  return process.env.LOOPROOT_IMAGES ? resolve(process.env.LOOPROOT_IMAGES) : join(REPO, "images");
+}
+
 /** True when every guest image the page needs is really there (the boot tests need them). */
 export function realImagesPresent(): boolean {
-  return APP_IMAGE_FILES.every((rel) => existsSync(join(REPO, "images", rel)) || (SEABIOS_FALLBACK[rel] && existsSync(SEABIOS_FALLBACK[rel])));
+  return APP_IMAGE_FILES.every((rel) => existsSync(join(imagesDir(), rel)) || (SEABIOS_FALLBACK[rel] && existsSync(SEABIOS_FALLBACK[rel])));
 }
 
 /**
@@ -63,6 +68,8 @@ export function standInImages(): string {
 
 export interface AppSession {
   server: ViteDevServer;
+  /** Where the page's images/ come from. */
+  images: string;
   browser: Browser;
   page: Page;
   url: string;
@@ -74,6 +81,7 @@ export async function startApp(): Promise<AppSession> {
   const real = realImagesPresent();
   const saved = process.env.LOOPROOT_IMAGES;
   if (!real) process.env.LOOPROOT_IMAGES = standInImages();
+  const images = imagesDir();
   // No HMR and no watcher: other people editing src/ must not reload the page under a test.
   const server = await createServer({
     configFile: join(REPO, "vite.config.ts"),
@@ -95,7 +103,7 @@ export async function startApp(): Promise<AppSession> {
   page.on("pageerror", (e) => console.error("page error:", e.message));
   mkdirSync(SHOTS, { recursive: true });
   return {
-    server, browser, page, url, real,
+    server, images, browser, page, url, real,
     close: async () => {
       await browser.close();
       await server.close();
