@@ -455,10 +455,12 @@ prompt:
         movzx bx, byte [line+1]
         mov byte [line+2+bx], 0
         mov si, line+2
+        mov byte [exp_batch], 0 ; DOS expands %VAR% in batch files only
         call do_line
         jmp prompt
 .batch: call batch_read
         jc prompt
+        mov byte [exp_batch], 1
         mov si, line+2
         call skipsp
         cmp byte [si], ':'      ; labels are not commands
@@ -757,6 +759,9 @@ n_shift db 'SHIFT', 0
 ; expand: si -> di with %NAME%, %0-%9, %%
 expand:
         mov cx, 250
+        cmp byte [exp_batch], 0
+        jne .l
+        jmp strcpy
 .l:     lodsb
         test al, al
         jz .d
@@ -770,8 +775,8 @@ expand:
         jne .n1
         inc si
         jmp .st
-.n1:    cmp byte [in_batch], 0
-        je .var
+.n1:    cmp al, '0'
+        jb .var
         cmp al, '0'
         jb .var
         cmp al, '9'
@@ -837,6 +842,7 @@ expand:
 .d:     mov byte [di], 0
         ret
 varname times 42 db 0
+exp_batch db 0
 
 ; batch_arg: al = n -> si = n-th word of bat_args (after SHIFTs), CF if none
 shift_n db 0
@@ -1374,7 +1380,10 @@ c_type: mov si, [args]
         int 21h
         ret
 .nf:    mov si, msg_fnf
-        jmp puts
+        cmp ax, 3
+        jne .nf2
+        mov si, msg_pnf
+.nf2:   jmp puts
 
 ; COPY source [destination]
 c_copy: mov si, [args]
