@@ -21,6 +21,7 @@ export function httpFetcher(base: string): FetchBytes {
   };
 }
 
+/** The applet paths `busybox --list-full` printed (the same parser as the CLI's). */
 export function appletList(text: Uint8Array): string[] {
   return parseAppletList(new TextDecoder().decode(text));
 }
