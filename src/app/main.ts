@@ -571,6 +571,8 @@ function main(): void {
       // A changed choice makes the last build's complaints stale.
       state.buildProblems = [];
       revalidate(config, parse);
+      // The address bar always carries the choices, so a bookmark or a reload keeps them.
+      history.replaceState(null, "", configToHash(config) || location.pathname + location.search);
     },
     onRootArchive: (f) => void onRootArchive(f),
     onDosFloppy: (f) => void onDosFloppy(f),

@@ -87,6 +87,24 @@ describe("the page", () => {
     await shot(page, "01-open");
   });
 
+  it("is keyboard accessible: Tab reaches the skip link and Build and boot, fields are labelled", async () => {
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe("skip");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("build");
+    // Every control of the form has a label.
+    const unlabelled = await page.$$eval("#choices input, #choices select", (els) => els.filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute("aria-label")).map((e) => e.id));
+    expect(unlabelled).toEqual([]);
+    // Typing in a field changes the URL, so a reload keeps the choice.
+    await page.fill(input("swap.sizeMiB"), "10");
+    expect(await page.evaluate(() => location.hash)).toMatch(/^#config=/);
+    await page.reload();
+    await page.waitForSelector("#choices");
+    expect(await page.inputValue(input("swap.sizeMiB"))).toBe("10");
+    await page.click("#defaults");
+    expect(await page.evaluate(() => location.hash)).toBe("");
+  });
+
   it("a bad value shows its error next to the field and disables Build and boot", async () => {
     await page.fill(input("swap.sizeMiB"), "abc");
     expect(await page.textContent(error("swap.sizeMiB"))).toContain("not a whole number");
