@@ -54,8 +54,8 @@ export interface Machine extends Engine {
   readonly emulator: V86;
 }
 
-// v86's boot_order register: 0x321 = floppy, hard disk, CD; 0x213 = CD, floppy, disk ...
-const BOOT_ORDER = { floppy: 0x321, hd: 0x312, cdrom: 0x123 } as const;
+// v86's BootOrder: one nibble per device, lowest first (1 floppy, 2 hard disk, 3 CD).
+const BOOT_ORDER = { floppy: 0x321, hd: 0x132, cdrom: 0x213 } as const;
 
 export async function startMachine(opts: MachineOptions): Promise<Machine> {
   const buf = (a: Uint8Array) => a.slice().buffer as ArrayBuffer;
