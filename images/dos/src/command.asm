@@ -730,6 +730,7 @@ cmd_table:
         dw n_rmdir, c_rd, n_del, c_del, n_erase, c_del, n_type, c_type
         dw n_copy, c_copy, n_dir, c_dir, n_ver, c_ver, n_cls, c_cls
         dw n_exit, c_exit, n_ren, c_ren, n_rename, c_ren, n_shift, c_shift
+        dw n_prompt, c_prompt, n_break, c_rem, n_verify, c_rem
         dw 0
 n_echo  db 'ECHO', 0
 n_rem   db 'REM', 0
@@ -755,6 +756,9 @@ n_exit  db 'EXIT', 0
 n_ren   db 'REN', 0
 n_rename db 'RENAME', 0
 n_shift db 'SHIFT', 0
+n_prompt db 'PROMPT', 0
+n_break db 'BREAK', 0
+n_verify db 'VERIFY', 0
 
 ; expand: si -> di with %NAME%, %0-%9, %%
 expand:
@@ -929,6 +933,15 @@ c_pause:
 c_shift:
         inc byte [shift_n]
         ret
+
+; PROMPT text: kept in the environment (the prompt shown is always $P$G)
+c_prompt:
+        mov si, [args]
+        call skipsp
+        mov dx, si
+        mov si, s_prompt
+        jmp env_set
+s_prompt db 'PROMPT', 0
 
 c_goto: mov si, [args]
         call skipsp
@@ -1591,10 +1604,13 @@ canon:
 
 ; DIR [pattern]
 c_dir:  mov si, [args]
-        mov di, tmp
+.arg:   mov di, tmp
         call getarg
-        jnc .a
-        mov word [tmp], 0
+        jc .none0
+        cmp byte [tmp], '/'     ; switches (/W /P ...) are accepted and ignored
+        je .arg
+        jmp short .a
+.none0: mov word [tmp], 0
 .a:     ; pattern: add *.* to directories and drives
         mov si, tmp
         call strlen
