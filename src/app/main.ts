@@ -238,6 +238,13 @@ function runBuild(config: LooprootConfig): Promise<BuildOutput> {
       }
     };
     w.addEventListener("message", onMessage);
+    // A worker that cannot even start (script failed to load) reports here, not by message.
+    const onError = (ev: ErrorEvent) => {
+      w.removeEventListener("message", onMessage);
+      worker = undefined;
+      reject(Object.assign(new Error(ev.message || "the build worker failed to start"), { stage: "worker" }));
+    };
+    w.addEventListener("error", onError, { once: true });
     w.postMessage({
       type: "build",
       id,

@@ -159,6 +159,21 @@ describe("the page", () => {
 });
 
 describe("Build and boot", () => {
+  it("a problem only the build can find is shown next to its field and at its step", async () => {
+    // 128 KiB passes the range check, but the initrd's busybox alone is bigger.
+    await page.fill(input("initrd.sizeKiB"), "128");
+    expect(await page.isEnabled("#build")).toBe(true);
+    await page.click("#build");
+    await waitPhase(["error"], 60_000);
+    expect(await page.textContent(error("initrd.sizeKiB"))).toMatch(/too small for the initrd's contents/);
+    expect(await page.getAttribute('#steps li[data-id="check"]', "data-state")).toBe("failed");
+    expect(await page.textContent("#build-error")).toContain("initrd.sizeKiB");
+    await page.locator("#field-initrd-sizeKiB").scrollIntoViewIfNeeded();
+    await shot(page, "03-build-error");
+    await page.fill(input("initrd.sizeKiB"), "1024");
+    expect(await page.textContent(error("initrd.sizeKiB"))).toBe("");
+  }, 90_000);
+
   it("builds every image in a worker with progress per step, then boots to the verified loop root", async () => {
     if (!app.real) {
       await buildOnly();
