@@ -19,7 +19,8 @@ import type { BuildOutput, WorkerMessage, FatListing, TreeRow } from "./protocol
 
 type Phase = "idle" | "building" | "built" | "booting" | "verified" | "failed" | "stopped" | "error";
 
-const QEMU_LINE = "qemu-system-i386 -m 64 -fda floppy.img -hda disk.img -boot a -serial stdio";
+/** The same machine in QEMU: its RAM, the two images, boot from A:, the serial console on the terminal. */
+const qemuLine = (memoryMiB: number) => `qemu-system-i386 -m ${memoryMiB} -fda floppy.img -hda disk.img -boot a -serial stdio`;
 const BUILD_STEPS: { id: string; section: string; title: string }[] = [
   { id: "fetch", section: "3.1", title: "Fetch the ingredients" },
   { id: "check", section: "3", title: "Check the choices" },
@@ -474,6 +475,7 @@ function treeListing(rows: TreeRow[]): HTMLElement {
 }
 
 function renderResults(o: BuildOutput): void {
+  const qemu = qemuLine(state.builtConfig?.machine.memoryMiB ?? 64);
   const downloads = h("ul", { class: "downloads", id: "downloads" }, ...o.files.map((f) => h("li", {},
     h("button", { type: "button", "data-file": f.name, onclick: () => download(f.name, f.data) }, "Download ", h("code", {}, f.name)),
     h("span", { class: "size" }, fmtBytes(f.data.length)),
@@ -491,7 +493,7 @@ function renderResults(o: BuildOutput): void {
     h("p", { class: "muted" }, `DOS on the floppy: ${o.dosName}; ${o.floppyFreeBytes.toLocaleString("en-US")} bytes free on it.`),
     downloads,
     h("h3", {}, "Boot these in QEMU"),
-    h("div", { class: "qemu" }, h("code", { id: "qemu-line" }, QEMU_LINE), h("button", { type: "button", id: "copy-qemu", onclick: () => void copyText(QEMU_LINE, "#copy-qemu") }, "Copy")),
+    h("div", { class: "qemu" }, h("code", { id: "qemu-line" }, qemu), h("button", { type: "button", id: "copy-qemu", onclick: () => void copyText(qemu, "#copy-qemu") }, "Copy")),
     h("h3", {}, "Generated files"),
     ...texts.map(([title, text], i) => h("details", { class: "text", open: i === 0 }, h("summary", {}, title), h("pre", {}, text))),
     h("h3", {}, "What is in each image"),
