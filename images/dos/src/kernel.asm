@@ -4387,6 +4387,7 @@ init:
         mov byte [boot_drv], 2
         call floppy_probe
 .cdrv:  call hd_probe
+        mov word [trk_drv], 0   ; tracks read while probing used default geometry
         mov al, [boot_drv]
         mov [cur_drv], al
         ; CONFIG.SYS: SERIAL=OFF turns off the COM1 copy
