@@ -319,7 +319,15 @@ con_in:
         mov al, 8
 .r:     ret
 .none:  pop dx
+        ; idle: after a while without input, wait for the next interrupt
+        ; (keyboard, timer) instead of spinning
+        dec word [idle_spin]
+        jnz con_in
+        mov word [idle_spin], 400
+        sti
+        hlt
         jmp con_in
+idle_spin dw 400
 
 ; read_line: es:di = buffer (DOS 0Ah layout), echoes and edits
 line_tmpl times 130 db 0
