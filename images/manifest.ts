@@ -105,7 +105,7 @@ function expandPattern(folder: string, pattern: string): string[] {
   }
   const files = found.filter((p) => statSync(join(folder, p)).isFile());
   if (files.length === 0) {
-    throw new Error(`recipe entry "${pattern}" in ${folder}: matches no file`);
+    throw new Error(`recipe entry "${pattern}" matches no file in ${folder}`);
   }
   return files;
 }
@@ -157,35 +157,36 @@ export function recipeFolders(imagesDir: string = IMAGES_DIR): string[] {
  * size -1 and sha256 "" so that a check can name them instead of throwing.
  */
 export function computeManifest(imagesDir: string = IMAGES_DIR): Manifest {
-  const recipes: ManifestRecipe[] = [];
-  for (const name of recipeFolders(imagesDir)) {
-    const folder = join(imagesDir, name);
-    const recipe = readRecipe(folder);
-    const files = recipeFiles(folder, recipe);
-    const outputs: ManifestOutput[] = recipe.outputs.map((o) => {
-      if (files.includes(o.file)) {
-        throw new Error(`images/${name}/recipe.json: ${o.file} is both a recipe file and an output`);
-      }
-      const path = join(folder, o.file);
-      const data = existsSync(path) ? readFileSync(path) : undefined;
-      return {
-        path: `images/${name}/${o.file}`,
-        size: data ? data.length : -1,
-        sha256: data ? sha256(data) : "",
-        source_package: o.source_package,
-        version: o.version,
-        licence: o.licence,
-        description: o.description,
-      };
-    });
-    recipes.push({
-      folder: `images/${name}`,
-      recipe_files: files,
-      recipe_sha256: recipeSha256(folder, files),
-      outputs,
-    });
-  }
-  return { format: MANIFEST_FORMAT, recipes };
+  return { format: MANIFEST_FORMAT, recipes: recipeFolders(imagesDir).map((name) => computeRecipe(imagesDir, name)) };
+}
+
+/** One recipe folder's entry; throws naming the folder when its recipe.json is unusable. */
+export function computeRecipe(imagesDir: string, name: string): ManifestRecipe {
+  const folder = join(imagesDir, name);
+  const recipe = readRecipe(folder);
+  const files = recipeFiles(folder, recipe);
+  const outputs: ManifestOutput[] = recipe.outputs.map((o) => {
+    if (files.includes(o.file)) {
+      throw new Error(`images/${name}/recipe.json: ${o.file} is both a recipe file and an output`);
+    }
+    const path = join(folder, o.file);
+    const data = existsSync(path) ? readFileSync(path) : undefined;
+    return {
+      path: `images/${name}/${o.file}`,
+      size: data ? data.length : -1,
+      sha256: data ? sha256(data) : "",
+      source_package: o.source_package,
+      version: o.version,
+      licence: o.licence,
+      description: o.description,
+    };
+  });
+  return {
+    folder: `images/${name}`,
+    recipe_files: files,
+    recipe_sha256: recipeSha256(folder, files),
+    outputs,
+  };
 }
 
 /** Stable text: fixed key order (that of the interfaces), two-space indent, trailing newline. */
@@ -221,7 +222,17 @@ export function checkManifest(imagesDir: string = IMAGES_DIR): string[] {
     return [`images/manifest.json: missing (run npx tsx images/manifest.ts --write)`];
   }
   const recorded = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
-  const actual = computeManifest(imagesDir);
+  // One broken recipe.json must not hide the state of the others.
+  const actual: Manifest = { format: MANIFEST_FORMAT, recipes: [] };
+  const unreadable = new Set<string>();
+  for (const name of recipeFolders(imagesDir)) {
+    try {
+      actual.recipes.push(computeRecipe(imagesDir, name));
+    } catch (e) {
+      unreadable.add(`images/${name}`);
+      problems.push(`images/${name}: ${(e as Error).message}`);
+    }
+  }
   if (recorded.format !== MANIFEST_FORMAT) {
     problems.push(`images/manifest.json: format ${recorded.format}, expected ${MANIFEST_FORMAT}`);
   }
@@ -274,6 +285,7 @@ export function checkManifest(imagesDir: string = IMAGES_DIR): string[] {
     }
   }
   for (const folder of recordedRecipes.keys()) {
+    if (unreadable.has(folder)) continue;
     problems.push(`${folder}: in images/manifest.json but has no recipe.json (run manifest.ts --write)`);
   }
   if (problems.length === 0 && readFileSync(manifestPath, "utf8") !== manifestText(actual)) {

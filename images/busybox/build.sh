@@ -3,6 +3,7 @@
 # linked against Debian's i386 musl:
 #   config-initrd -> busybox-initrd  (what /linuxrc on the initrd needs)
 #   config-root   -> busybox-root    (a comfortable userland for the loop root)
+# and beside each, busybox-<variant>.applets: the applets' install paths.
 #
 #   build.sh            build and write busybox-initrd, busybox-root here
 #   build.sh --check    rebuild in a temp dir, compare with the committed files
@@ -189,9 +190,12 @@ build_variant() {
       CC="gcc -m32 -specs $SPECS -fno-pie -no-pie -ffile-prefix-map=$b=." \
       BB_EXTRA_VERSION="Debian $BUSYBOX_VERSION" \
       KBUILD_BUILD_USER=looproot KBUILD_BUILD_HOST=looproot \
-      busybox > "$WORK/build-$v.log" 2>&1 || { tail -30 "$WORK/build-$v.log" >&2; exit 1; }
+      busybox busybox.links > "$WORK/build-$v.log" 2>&1 || { tail -30 "$WORK/build-$v.log" >&2; exit 1; }
   )
   cp "$b/busybox" "$out/busybox-$v"
+  # Where each applet is installed (/bin/sh, /sbin/losetup, /usr/bin/awk, ...):
+  # the app links the applets into the filesystems it builds from this list.
+  LC_ALL=C sort "$b/busybox.links" > "$out/busybox-$v.applets"
   log "busybox-$v: $(stat -c %s "$out/busybox-$v") bytes, $(gzip -9 -n -c "$out/busybox-$v" | wc -c) gzip -9"
 }
 
@@ -223,14 +227,16 @@ case "$MODE" in
     bad=0
     for v in $VARIANTS; do
       build_variant "$v" "$WORK/out"
-      if cmp -s "$WORK/out/busybox-$v" "$HERE/busybox-$v"; then
-        log "busybox-$v: rebuilt byte-identical ($(sha256sum < "$HERE/busybox-$v" | cut -c1-16)...)"
-      else
-        echo "busybox: MISMATCH: images/busybox/busybox-$v differs from a fresh rebuild" \
-          "(committed $(sha256sum < "$HERE/busybox-$v" 2>/dev/null | cut -c1-16 || echo missing)," \
-          "rebuilt $(sha256sum < "$WORK/out/busybox-$v" | cut -c1-16))" >&2
-        bad=1
-      fi
+      for f in "busybox-$v" "busybox-$v.applets"; do
+        if cmp -s "$WORK/out/$f" "$HERE/$f"; then
+          log "$f: rebuilt byte-identical ($(sha256sum < "$HERE/$f" | cut -c1-16)...)"
+        else
+          echo "busybox: MISMATCH: images/busybox/$f differs from a fresh rebuild" \
+            "(committed $( (sha256sum < "$HERE/$f" || echo missing) 2>/dev/null | cut -c1-16)," \
+            "rebuilt $(sha256sum < "$WORK/out/$f" | cut -c1-16))" >&2
+          bad=1
+        fi
+      done
     done
     exit $bad
     ;;

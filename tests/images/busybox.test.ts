@@ -2,7 +2,7 @@
 // loop root's userland need. They are static i386 ELF files, so an amd64 host
 // runs them directly.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -15,11 +15,38 @@ function applets(binary: string): string[] {
   return execFileSync(binary, ["--list"], { encoding: "utf8" }).trim().split("\n");
 }
 
+describe("busybox-*.applets", () => {
+  it("lists an install path for exactly the applets each binary has", () => {
+    for (const binary of [initrd, root]) {
+      const paths = readFileSync(`${binary}.applets`, "utf8").trimEnd().split("\n");
+      for (const p of paths) expect(p, binary).toMatch(/^\/(bin|sbin|usr\/bin|usr\/sbin)\/[^/]+$/);
+      const names = paths.map((p) => p.slice(p.lastIndexOf("/") + 1)).sort();
+      expect(names, binary).toEqual(applets(binary).sort());
+    }
+    expect(readFileSync(`${initrd}.applets`, "utf8")).toContain("/sbin/losetup\n");
+    expect(readFileSync(`${root}.applets`, "utf8")).toContain("/sbin/init\n");
+  });
+});
+
 describe("busybox-initrd", () => {
   it("has exactly the applets /linuxrc and its error path use", () => {
     expect(applets(initrd).sort()).toEqual(
       ["[", "ash", "cat", "echo", "losetup", "ls", "mkdir", "mount", "sh", "sleep", "test"].sort(),
     );
+  });
+
+  it("takes mount options after the operands, as the HOWTO writes them", () => {
+    // musl's getopt() would stop at /dev/...; busybox must see -o and try the mount.
+    let stderr = "";
+    try {
+      execFileSync(initrd, ["mount", "-n", "-t", "msdos", "/nonexistent1", "/nonexistent2", "-o", "uid=0,gid=0,umask=000,quiet"], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+    } catch (e) {
+      stderr = (e as { stderr: string }).stderr;
+    }
+    expect(stderr).toContain("mount: mounting /nonexistent1 on /nonexistent2 failed");
   });
 
   it("runs the HOWTO's /linuxrc logic down its error path", () => {
