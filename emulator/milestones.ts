@@ -37,7 +37,7 @@ export const MILESTONES: MilestoneDef[] = [
   { id: "linuxrc-mount", title: "/linuxrc mounted the DOS partition", limitS: 60, match: /INITRD: Mounted OK/ },
   { id: "loop-setup", title: "loop devices set up", limitS: 30, match: /INITRD: Loop devices set up/ },
   { id: "root-mounted", title: "root mounted from 7:0", limitS: 30, match: /VFS: Mounted root \((?:ext2|ext4) filesystem\).* on device 7:0/ },
-  { id: "old-root-moved", title: "old root moved to /initrd", limitS: 30, match: /Trying to move old root to \/initrd \.\.\. okay/ },
+  { id: "old-root-moved", title: "old root moved to /initrd", limitS: 30, match: /Trying to move old root to \/initrd \.\.\. ?okay/ },
   { id: "init", title: "init started on the loop root", limitS: 60, match: /LOOPROOT: rc started/ },
   { id: "swap", title: "swap active on /dev/loop1", limitS: 30, match: /LOOPROOT: swap \/dev\/loop1 / },
   { id: "dos-readable", title: "/DOS readable", limitS: 30, match: /LOOPROOT: dosfile / },
@@ -129,21 +129,27 @@ export class MilestoneTracker {
     return rest ? this.line(cleanLine(rest), atMs, "serial") : [];
   }
 
+  private prevSerial = "";
+
   private line(text: string, atMs: number, source: "serial" | "screen"): (MilestoneEvent | FailureEvent)[] {
     if (!text.trim()) return [];
     this.lines.push({ atMs, source, text });
+    // The kernel prints "Trying to move old root to /initrd ... " and its "okay" as two serial
+    // lines (a printk continuation): match each line joined to the one before it as well.
+    const joined = source === "serial" ? this.prevSerial + text : text;
+    if (source === "serial") this.prevSerial = text;
     const events: (MilestoneEvent | FailureEvent)[] = [];
     for (const d of this.defs) {
-      if (!this.reached.has(d.id) && d.match.test(text)) {
-        const e: MilestoneEvent = { id: d.id, title: d.title, atMs, evidence: text.trim() };
+      if (!this.reached.has(d.id) && (d.match.test(text) || d.match.test(joined))) {
+        const e: MilestoneEvent = { id: d.id, title: d.title, atMs, evidence: (d.match.test(text) ? text : joined).trim() };
         this.reached.set(d.id, e);
         events.push(e);
       }
     }
     if (!this.failure) {
       for (const f of FAILURES) {
-        if (f.match.test(text)) {
-          this.failure = { stage: this.stage ?? "shell", title: f.title, atMs, evidence: text.trim() };
+        if (f.match.test(text) || f.match.test(joined)) {
+          this.failure = { stage: this.stage ?? "shell", title: f.title, atMs, evidence: (f.match.test(text) ? text : joined).trim() };
           events.push(this.failure);
           break;
         }

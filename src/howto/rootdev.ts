@@ -63,7 +63,8 @@ export function rcLines(config: LooprootConfig): string[] {
     `for l in loop0 loop1; do echo "${REPORT_PREFIX} $l $(cat /sys/block/$l/loop/backing_file 2>/dev/null)"; done`,
     `tail -n +2 /proc/swaps | while read name type size used prio; do echo "${REPORT_PREFIX} swap $name $type $size"; done`,
     `grep ' ${INITRD_DIR}/mnt ' /proc/mounts | while read src mnt fs opts rest; do echo "${REPORT_PREFIX} dosmount $src $mnt $fs"; done`,
-    `for f in ${config.root.dosLink ? "/DOS" : INITRD_DIR + "/mnt"}${dosDir}/*; do [ -f "$f" ] && echo "${REPORT_PREFIX} dosfile $(basename "$f") $(wc -c < "$f")"; done`,
+    // stat, not wc -c: reading a whole image through the msdos driver takes seconds.
+    `for f in ${config.root.dosLink ? "/DOS" : INITRD_DIR + "/mnt"}${dosDir}/*; do [ -f "$f" ] && echo "${REPORT_PREFIX} dosfile $(basename "$f") $(stat -c %s "$f")"; done`,
     `grep MemTotal /proc/meminfo | while read k v u; do echo "${REPORT_PREFIX} memtotal $v"; done`,
     `echo "${REPORT_PREFIX} report-end"`,
   );
@@ -101,7 +102,7 @@ const INITTAB = [
 const PROFILE = [
   "export PATH=/sbin:/bin:/usr/sbin:/usr/bin",
   "export PS1='\\u@\\h:\\w\\$ '",
-  `echo "${REPORT_PREFIX} shell ready on $(tty)"`,
+  `echo "${REPORT_PREFIX} shell ready on $(readlink /proc/self/fd/0)"`,
   "",
 ].join("\n");
 

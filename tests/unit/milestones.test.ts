@@ -15,7 +15,9 @@ const BOOT = [
   "INITRD: Mounted OK",
   "INITRD: Loop devices set up",
   "[    2.000000] VFS: Mounted root (ext2 filesystem) readonly on device 7:0.",
-  "[    2.100000] Trying to move old root to /initrd ... okay",
+  // The kernel's printk continuation: the "okay" arrives as a line of its own.
+  "Trying to move old root to /initrd ... ",
+  "okay",
   "LOOPROOT: rc started",
   "LOOPROOT: report-begin",
   "LOOPROOT: kernel 6.1.0",
