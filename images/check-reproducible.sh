@@ -10,6 +10,11 @@ cd "$(dirname "$0")"
 # A failing index (one mirror down) must not stop a check whose packages are reachable.
 apt-get update || true
 
+# dos/build.sh assembles with nasm but does not install it.
+if ! command -v nasm >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nasm
+fi
+
 # Optional arguments pick recipes by folder name (e.g. busybox debian).
 scripts=()
 for name in "${@:-kernel busybox dos debian}"; do
