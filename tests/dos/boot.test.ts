@@ -103,3 +103,31 @@ describe("drive C:", () => {
     }
   });
 });
+
+describe("large files", () => {
+  it("COPY of a 600 KB file on A: and to C: gives identical bytes (checked with mtools and fsck.fat)", async () => {
+    const big = new Uint8Array(600_000).map((_, i) => (i * 7 + (i >> 9)) & 255);
+    const floppy = makeFloppy([
+      { name: "AUTOEXEC.BAT", data: crlf(["@echo off", "copy BIG.DAT BIG2.DAT", "copy BIG.DAT C:\\BIG.DAT", "del BIG.DAT", "echo T81 done"]) },
+      { name: "BIG.DAT", data: big },
+    ]);
+    const hd = makeHardDisk([{ name: "OLD.TXT", data: "old" }]);
+    const r = await runQemu({ fda: floppy, hda: hd, until: /T81 done[\s\S]*A:\\>/, timeoutMs: 60_000 });
+    expect(r.timedOut, r.serial.slice(-1000)).toBe(false);
+    expect(fsckClean(r.fdaOut!).ok).toBe(true);
+    expect(fsckClean(r.hdaOut!, 63 * 512).ok).toBe(true);
+    const { dir, cleanup } = tempDir();
+    try {
+      writeFileSync(join(dir, "a.img"), r.fdaOut!);
+      writeFileSync(join(dir, "c.img"), r.hdaOut!.subarray(63 * 512));
+      const a = execFileSync("mtype", ["-i", join(dir, "a.img"), "::BIG2.DAT"], { env, maxBuffer: 1 << 24 });
+      const c = execFileSync("mtype", ["-i", join(dir, "c.img"), "::BIG.DAT"], { env, maxBuffer: 1 << 24 });
+      expect(Buffer.compare(a, Buffer.from(big))).toBe(0);
+      expect(Buffer.compare(c, Buffer.from(big))).toBe(0);
+      const list = execFileSync("mdir", ["-b", "-i", join(dir, "a.img"), "::"], { env, encoding: "latin1" });
+      expect(list).not.toMatch(/BIG\.DAT/i);
+    } finally {
+      cleanup();
+    }
+  });
+});

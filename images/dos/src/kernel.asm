@@ -28,7 +28,8 @@ D_HIDDEN  equ 24        ; dword
 D_MAXCL   equ 28        ; highest valid cluster number
 D_CWDCL   equ 30        ; current directory cluster (0 = root)
 D_CWD     equ 32        ; current directory path, 64 bytes, no leading '\'
-D_SIZE    equ 96
+D_HINT    equ 96        ; where the next free-cluster search starts
+D_SIZE    equ 98
 
 ; system file table entry
 F_REF   equ 0
@@ -563,8 +564,28 @@ phys_io:
         jne .miss
         cmp byte [io_cmd], 2
         je .fromcache
-        mov word [trk_drv], 0   ; a write to the cached track
-        jmp short .direct
+        ; a write to the cached track: write, then keep the buffer in step
+        call chs_rw
+        jc .err
+        push si
+        push cx
+        push ds
+        push es
+        mov di, dx
+        shl di, 9
+        add di, trkbuf
+        mov si, bx
+        push es
+        pop ds
+        push cs
+        pop es
+        shl cx, 8
+        rep movsw
+        pop es
+        pop ds
+        pop cx
+        pop si
+        jmp .ok
 .miss:  cmp byte [io_cmd], 2
         jne .direct
         cmp word [si+D_SPT], TRKMAX
@@ -803,6 +824,31 @@ putsec:
         popad
         ret
 
+; cache_forget: drop cached copies of sectors eax .. eax+cx-1 of drive si
+cache_forget:
+        push di
+        push edx
+        push ecx
+        push bx
+        movzx ecx, cx
+        mov di, cache_hdr
+        mov bx, NBUF
+.l:     cmp [di], si
+        jne .n
+        mov edx, [di+2]
+        sub edx, eax
+        cmp edx, ecx
+        jae .n
+        mov word [di], 0
+.n:     add di, 6
+        dec bx
+        jnz .l
+        pop bx
+        pop ecx
+        pop edx
+        pop di
+        ret
+
 ; forget cached sectors of drive si (after direct writes / media change)
 cache_flush_drv:
         push di
@@ -914,7 +960,30 @@ fat_set:
         shr ecx, 1
         add eax, ecx
         and dx, 0FFFh
-        push eax
+        mov cx, ax
+        and cx, 511
+        cmp cx, 511
+        je .split
+        ; both bytes in one sector: one write per FAT copy
+        push dx
+        call fat_ptr
+        pop dx
+        jc .e
+        test bl, 1
+        jz .ev
+        shl dx, 4
+        and byte [di], 0Fh
+        or [di], dl
+        mov [di+1], dh
+        jmp short .w
+.ev:    mov [di], dl
+        and byte [di+1], 0F0h
+        or [di+1], dh
+.w:     call fat_put
+        popad
+        clc
+        ret
+.split: push eax
         push dx
         call fat_ptr
         pop dx
@@ -974,26 +1043,39 @@ clus_lba:
 ; fat_alloc: si = drive -> ax = new cluster marked end-of-chain, CF if full
 fat_alloc:
         push bx
+        push cx
         push dx
-        mov bx, 2
-.l:     cmp bx, [si+D_MAXCL]
-        ja .full
-        mov ax, bx
+        mov bx, [si+D_HINT]     ; continue after the last allocation
+        cmp bx, 2
+        jb .h2
+        cmp bx, [si+D_MAXCL]
+        jbe .st
+.h2:    mov bx, 2
+.st:    mov cx, [si+D_MAXCL]
+        dec cx
+.l:     mov ax, bx
         call fat_get
         jc .full
         test ax, ax
         jz .got
         inc bx
-        jmp .l
+        cmp bx, [si+D_MAXCL]
+        jbe .n
+        mov bx, 2
+.n:     loop .l
+.full:  pop dx
+        pop cx
+        pop bx
+        stc
+        ret
 .got:   mov ax, bx
         mov dx, 0FFFFh
         call fat_set
+        lea dx, [bx+1]
+        mov [si+D_HINT], dx
         pop dx
+        pop cx
         pop bx
-        ret
-.full:  pop dx
-        pop bx
-        stc
         ret
 
 ; fat_free_chain: si = drive, ax = first cluster
@@ -2645,7 +2727,35 @@ file_write:
         call clus_lba
         movzx edx, dx
         add eax, edx
-        call getsec_e
+        mov cx, [bx+F_POS]
+        and cx, 511
+        jnz .part
+        cmp dword [rd_left], 512
+        jb .part
+        ; whole sectors straight from the caller's buffer, to the end of
+        ; this cluster at most
+        movzx cx, byte [si+D_SPC]
+        sub cx, dx
+        push edx
+        mov edx, [rd_left]
+        shr edx, 9
+        cmp cx, dx
+        jbe .w1
+        mov cx, dx
+.w1:    pop edx
+        call cache_forget
+        push es
+        push bx
+        les bx, [rd_buf]
+        mov byte [io_cmd], 3
+        call disk_io
+        pop bx
+        pop es
+        jc .ioerr
+        movzx ecx, cx
+        shl ecx, 9
+        jmp .adv
+.part:  call getsec_e
         jc .ioerr
         mov dx, [bx+F_POS]
         and dx, 511
@@ -2672,7 +2782,7 @@ file_write:
         pop di
         call putsec
         jc .ioerr
-        add [bx+F_POS], ecx
+.adv:   add [bx+F_POS], ecx
         sub [rd_left], ecx
         add [rd_done], cx
         movzx eax, word [rd_buf]
