@@ -221,3 +221,29 @@ describe("programs along PATH, wildcards, CONFIG.SYS", () => {
     expect(r.screen!.join("\n")).toMatch(/T71 on screen only/);
   });
 });
+
+describe("redirection", () => {
+  it("> and >> send a command's output (internal, or a program's INT 21h 09h/40h) to a file; bad targets give DOS's messages", async () => {
+    const fl = makeFloppy([
+      {
+        name: "AUTOEXEC.BAT",
+        data: crlf([
+          "@echo off",
+          "echo T91 first > OUT.TXT",
+          "echo T92 second >> OUT.TXT",
+          "reloc >> OUT.TXT",
+          "type OUT.TXT",
+          "echo x > \\NODIR\\F.TXT",
+          "type < NOFILE.TXT",
+          "echo T93 end",
+        ]),
+      },
+      { name: "RELOC.EXE", data: readFileSync(join(DOS, "tests", "RELOC.EXE")) },
+    ]);
+    const r = await runQemu({ fda: fl, until: /T93 end[\s\S]*A:\\>/, timeoutMs: 30_000 });
+    expect(r.timedOut, r.serial.slice(-1500)).toBe(false);
+    expectInOrder(r.lines, ["T91 first", "T92 second", "PASS exe: relocation applied", "PASS exe: SS from the header", "File creation error", "File not found", "T93 end"]);
+    // only TYPE printed the lines: each appears once
+    expect(r.lines.filter((l) => l.trim() === "T91 first").length).toBe(1);
+  });
+});

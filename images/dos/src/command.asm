@@ -46,6 +46,7 @@ msg_dirtag  db '<DIR>     ', 0
 msg_curdate db 'Current date is ', 0
 msg_curtime db 'Current time is ', 0
 msg_ioerr   db 'General failure', 13, 10, 0
+msg_fcreate db 'File creation error', 13, 10, 0
 autoexec    db '\AUTOEXEC.BAT', 0
 s_path      db 'PATH', 0
 s_starstar  db '*.*', 0
@@ -636,7 +637,160 @@ do_line:
         call strcpy
         jmp short .go
 .exp:   call expand
-.go:    mov si, xline
+.go:    inc byte [depth]
+        cmp byte [depth], 1
+        jne .inner
+        call redir_setup
+        jc .rdone
+.inner: call do_cmd
+.rdone: cmp byte [depth], 1
+        jne .nr
+        call redir_restore
+.nr:    dec byte [depth]
+        ret
+depth   db 0
+
+; redir_setup: take "> file", ">> file" and "< file" out of xline and point
+; handles 1 and 0 at the files (restored by redir_restore); CF on failure
+redir_setup:
+        mov word [sv_out], 0FFFFh
+        mov word [sv_in], 0FFFFh
+        mov si, xline
+.scan:  mov al, [si]
+        test al, al
+        jz .ok
+        cmp al, '>'
+        je .out
+        cmp al, '<'
+        je .in
+        inc si
+        jmp .scan
+.out:   mov byte [si], ' '
+        mov byte [r_app], 0
+        cmp byte [si+1], '>'
+        jne .o1
+        mov byte [si+1], ' '
+        mov byte [r_app], 1
+.o1:    mov di, rname_out
+        call .name
+        jmp .scan
+.in:    mov byte [si], ' '
+        mov di, rname_in
+        call .name
+        jmp .scan
+.name:  ; the file name after the operator, blanked out of the line
+        push si
+.sk:    cmp byte [si], ' '
+        jne .nm
+        inc si
+        jmp .sk
+.nm:    mov al, [si]
+        cmp al, ' '
+        je .nd
+        cmp al, 0
+        je .nd
+        cmp al, '>'
+        je .nd
+        cmp al, '<'
+        je .nd
+        mov [di], al
+        mov byte [si], ' '
+        inc si
+        inc di
+        jmp .nm
+.nd:    mov byte [di], 0
+        pop si
+        ret
+.ok:    cmp byte [rname_in], 0
+        je .noin
+        mov ax, 3D00h
+        mov dx, rname_in
+        int 21h
+        jc .fnf
+        push ax
+        mov ah, 45h
+        xor bx, bx
+        int 21h
+        mov [sv_in], ax
+        pop bx
+        xor cx, cx
+        mov ah, 46h
+        int 21h
+        mov ah, 3Eh
+        int 21h
+.noin:  cmp byte [rname_out], 0
+        je .done
+        cmp byte [r_app], 0
+        je .create
+        mov ax, 3D01h
+        mov dx, rname_out
+        int 21h
+        jc .create
+        mov bx, ax
+        mov ax, 4202h
+        xor cx, cx
+        xor dx, dx
+        int 21h
+        mov ax, bx
+        jmp short .have
+.create:
+        mov ah, 3Ch
+        xor cx, cx
+        mov dx, rname_out
+        int 21h
+        jc .cerr
+.have:  push ax
+        mov ah, 45h
+        mov bx, 1
+        int 21h
+        mov [sv_out], ax
+        pop bx
+        mov cx, 1
+        mov ah, 46h
+        int 21h
+        mov ah, 3Eh
+        int 21h
+.done:  mov byte [rname_in], 0
+        mov byte [rname_out], 0
+        clc
+        ret
+.fnf:   mov si, msg_fnf
+        jmp short .fail
+.cerr:  mov si, msg_fcreate
+.fail:  call puts
+        call redir_restore
+        mov byte [rname_in], 0
+        mov byte [rname_out], 0
+        stc
+        ret
+
+redir_restore:
+        mov bx, [sv_out]
+        cmp bx, 0FFFFh
+        je .i
+        mov cx, 1
+        mov ah, 46h
+        int 21h
+        mov ah, 3Eh
+        int 21h
+        mov word [sv_out], 0FFFFh
+.i:     mov bx, [sv_in]
+        cmp bx, 0FFFFh
+        je .r
+        xor cx, cx
+        mov ah, 46h
+        int 21h
+        mov ah, 3Eh
+        int 21h
+        mov word [sv_in], 0FFFFh
+.r:     ret
+sv_out  dw 0FFFFh
+sv_in   dw 0FFFFh
+r_app   db 0
+rname_out times 80 db 0
+rname_in times 80 db 0
+
+do_cmd: mov si, xline
         call rtrim
         call skipsp
         cmp byte [si], 0

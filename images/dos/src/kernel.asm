@@ -432,13 +432,67 @@ read_line:
 
 f_01:   call con_in
         mov [r_ax], al
-        call con_out
+        call std_char
         clc
         ret
 f_02:   mov al, dl
         mov [r_ax], al
-        call con_out
+        call std_char
         clc
+        ret
+
+; std_char: al to standard output (handle 1), which may be redirected
+outc    db 0
+std_char:
+        push es
+        push di
+        push cx
+        mov [outc], al
+        push cs
+        pop es
+        mov di, outc
+        mov cx, 1
+        call std_out
+        pop cx
+        pop di
+        pop es
+        ret
+
+; std_out: es:di, cx bytes to handle 1 of the current process
+std_out:
+        pusha
+        push es
+        mov bx, 1
+        call hsft
+        pop es
+        jc .con
+        cmp byte [bx+F_DRV], 0FFh
+        jne .file
+        cmp byte [bx+F_DEV], 3
+        jae .r                  ; PRN, NUL
+.con:   jcxz .r
+.c:     mov al, [es:di]
+        call con_out
+        inc di
+        loop .c
+.r:     popa
+        ret
+.file:  jcxz .r
+        push dword [r_ax]
+        push word [r_dx]
+        push word [r_ds]
+        push word [r_cx]
+        mov [r_dx], di
+        mov [r_ds], es
+        mov [r_cx], cx
+        push es
+        call file_write
+        pop es
+        pop word [r_cx]
+        pop word [r_ds]
+        pop word [r_dx]
+        pop dword [r_ax]
+        popa
         ret
 f_03:   mov byte [r_ax], 0
         clc
@@ -450,7 +504,7 @@ f_06:   cmp dl, 0FFh
         je .in
         mov al, dl
         mov [r_ax], al
-        call con_out
+        call std_char
         clc
         ret
 .in:    call con_ready
@@ -470,13 +524,15 @@ f_08:   call con_in
         clc
         ret
 f_09:   call get_dsdx
-.l:     mov al, [es:di]
-        cmp al, '$'
+        xor cx, cx
+.l:     mov bx, di
+        add bx, cx
+        cmp byte [es:bx], '$'
         je .d
-        call con_out
-        inc di
-        jmp .l
-.d:     mov byte [r_ax], '$'
+        inc cx
+        jnz .l
+.d:     call std_out
+        mov byte [r_ax], '$'
         clc
         ret
 f_0a:   call get_dsdx
