@@ -3,8 +3,8 @@
 
 export interface Engine {
   readonly name: string;
-  /** Text the guest writes to COM1. */
-  onSerial(cb: (text: string) => void): void;
+  /** Text the guest writes to COM1. Returns a function that removes the listener, where the engine can. */
+  onSerial(cb: (text: string) => void): void | (() => void);
   /** The VGA text screen's rows now ([] where the engine cannot show them). */
   screenRows(): string[];
   /** Sends text to COM1 (the serial console's input). */

@@ -37,6 +37,9 @@ export interface BootResult {
   summary: string;
 }
 
+const SHELL_PROBE = 'echo "LOOPROOT: shell ready on $(readlink /proc/self/fd/0)"\n';
+const SHELL_PROBE_EVERY_MS = 3000;
+
 export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts: BootOptions = {}): Promise<BootResult> {
   const timeoutMs = (opts.timeoutS ?? 120) * 1000;
   const pollMs = opts.pollMs ?? 100;
@@ -58,9 +61,16 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
 
   let failure: FailureEvent | undefined;
   let report: GuestReport = parseReport([]);
+  let lastProbe = -Infinity;
   for (;;) {
     await new Promise((r) => setTimeout(r, pollMs));
     const now = elapsed();
+    // Once the report is in, ask the serial console's shell to answer: the echoed command shows
+    // the $(...) unexpanded, only a shell's answer shows the device, so an answer proves a shell.
+    if (report.complete && !tracker.reached.has("shell") && now - lastProbe > SHELL_PROBE_EVERY_MS) {
+      lastProbe = now;
+      engine.sendSerial(SHELL_PROBE);
+    }
     emit(tracker.feedScreen(engine.screenRows(), now));
     report = parseReport(tracker.lines.map((l) => l.text));
     if (tracker.failure) {
@@ -110,22 +120,30 @@ function stuckFailure(stage: MilestoneId, limitS: number, now: number, tracker: 
   return { stage, title: `${what} within ${limitS} s`, atMs: now, evidence: `last line: ${last}` };
 }
 
-/** Types a command at the booted shell and returns what it printed until the next prompt marker. */
+/**
+ * Types a command at the booted shell on the serial console and returns what it printed. The end
+ * marker is computed by the shell ($((40+2))), so the echo of the typed line never matches it.
+ */
 export async function runShellCommand(engine: Engine, command: string, timeoutMs = 15_000): Promise<string> {
-  const marker = `__LR_${Math.floor(Date.now() % 1e9)}__`;
+  const tag = `__LR${Math.floor(Math.random() * 1e9)}`;
+  const typed = `${tag}_$((40+2))_`;
+  const done = `${tag}_42_`;
   let out = "";
-  engine.onSerial((t) => (out += t));
-  engine.sendSerial(`${command}; echo ${marker}\n`);
+  const off = engine.onSerial((t) => (out += t));
+  engine.sendSerial(`${command}; echo "${typed}"\n`);
   const t0 = Date.now();
-  for (;;) {
-    // The marker arrives twice: in the echoed command line and in the output.
-    const first = out.indexOf(marker);
-    const second = first < 0 ? -1 : out.indexOf(marker, first + marker.length);
-    if (second >= 0) {
-      const start = out.indexOf("\n", first);
-      return out.slice(start + 1, second).replace(/\r/g, "");
+  try {
+    for (;;) {
+      const end = out.indexOf(done);
+      if (end >= 0) {
+        const echoed = out.lastIndexOf(typed, end);
+        const start = echoed < 0 ? 0 : out.indexOf("\n", echoed) + 1;
+        return out.slice(start, end).replace(/\r/g, "");
+      }
+      if (Date.now() - t0 > timeoutMs) throw new Error(`shell: no answer to "${command}" within ${timeoutMs / 1000} s (got: ${out.slice(-200)})`);
+      await new Promise((r) => setTimeout(r, 50));
     }
-    if (Date.now() - t0 > timeoutMs) throw new Error(`shell: no answer to "${command}" within ${timeoutMs / 1000} s (got: ${out.slice(-200)})`);
-    await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    off?.();
   }
 }

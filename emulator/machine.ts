@@ -114,7 +114,13 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
   return {
     name: "v86",
     emulator,
-    onSerial: (cb) => listeners.push(cb),
+    onSerial: (cb) => {
+      listeners.push(cb);
+      return () => {
+        const i = listeners.indexOf(cb);
+        if (i >= 0) listeners.splice(i, 1);
+      };
+    },
     screenRows: screenText,
     screenText,
     serialText: () => serial,

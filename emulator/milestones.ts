@@ -41,7 +41,7 @@ export const MILESTONES: MilestoneDef[] = [
   { id: "init", title: "init started on the loop root", limitS: 60, match: /LOOPROOT: rc started/ },
   { id: "swap", title: "swap active on /dev/loop1", limitS: 30, match: /LOOPROOT: swap \/dev\/loop1 / },
   { id: "dos-readable", title: "/DOS readable", limitS: 30, match: /LOOPROOT: dosfile / },
-  { id: "shell", title: "shell ready", limitS: 60, match: /LOOPROOT: shell ready/ },
+  { id: "shell", title: "shell ready", limitS: 60, match: /LOOPROOT: shell ready on \/dev\// },
 ];
 
 export interface FailureDef {
@@ -56,6 +56,7 @@ export const FAILURES: FailureDef[] = [
   // LOADLIN 1.6f's own messages (from its sources): each ends the load or leaves it waiting.
   { title: "LOADLIN failed", match: /ERROR detected, Linux not loaded|Image file not found|IO Error during load|not an Image file|Out of memory \(may be low or extended\)|Cannot lock XMS memory|LOADLIN holding in idle loop|Please enter name of kernel image file|error on reading command line response file|Option -t set, Linux not loaded/ },
   { title: "/linuxrc could not mount the DOS partition", match: /INITRD: Mount failed/ },
+  { title: "the DOS partition is not a readable FAT filesystem", match: /FAT-fs \([^)]*\): (?:Directory bread|bogus number of|Can't find a valid FAT|invalid media value)/ },
   { title: "/linuxrc could not set up a loop device", match: /INITRD: losetup \S+ \S+ failed/ },
   { title: "the kernel could not mount the root filesystem", match: /VFS: Unable to mount root fs|VFS: Cannot open root device/ },
   { title: "kernel panic", match: /Kernel panic - not syncing/ },

@@ -40,7 +40,13 @@ export function startQemu(images: MachineImages): Engine {
   child.on("error", (e) => { stderr += String(e); });
   return {
     name: "qemu",
-    onSerial: (cb) => listeners.push(cb),
+    onSerial: (cb) => {
+      listeners.push(cb);
+      return () => {
+        const i = listeners.indexOf(cb);
+        if (i >= 0) listeners.splice(i, 1);
+      };
+    },
     screenRows: () => {
       const log = join(dir, "bios.log");
       return existsSync(log) ? readFileSync(log, "latin1").split("\n") : [];

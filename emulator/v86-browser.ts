@@ -52,7 +52,13 @@ export async function startV86Browser(opts: BrowserMachineOptions): Promise<Brow
   return {
     name: "v86",
     emulator: m.emulator,
-    onSerial: (cb) => listeners.push(cb),
+    onSerial: (cb) => {
+      listeners.push(cb);
+      return () => {
+        const i = listeners.indexOf(cb);
+        if (i >= 0) listeners.splice(i, 1);
+      };
+    },
     screenRows: () => m.screenRows(),
     sendSerial: (text) => m.sendSerial(text),
     sendKeys: (text) => m.sendKeys(text),
