@@ -166,7 +166,15 @@ export async function runV86(opts: {
 }
 
 /** Boots in QEMU (-nographic, SeaBIOS mirrors the screen to the serial port) until `until`. */
-export async function runQemu(opts: { fda?: Uint8Array; hda?: Uint8Array; until: RegExp; timeoutMs: number; memoryMB?: number }): Promise<RunResult> {
+export async function runQemu(opts: {
+  fda?: Uint8Array;
+  hda?: Uint8Array;
+  until: RegExp;
+  timeoutMs: number;
+  memoryMB?: number;
+  /** Text typed on the serial console once the output matches `after`. */
+  input?: { after: RegExp; text: string }[];
+}): Promise<RunResult> {
   const { dir, cleanup } = tempDir();
   const args = ["-nographic", "-no-reboot", "-m", String(opts.memoryMB ?? 32), "-monitor", "none"];
   if (opts.fda) {
@@ -179,9 +187,11 @@ export async function runQemu(opts: { fda?: Uint8Array; hda?: Uint8Array; until:
     if (!opts.fda) args.push("-boot", "c");
   }
   const t0 = Date.now();
-  const child = spawn("qemu-system-i386", args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("qemu-system-i386", args, { stdio: ["pipe", "pipe", "pipe"] });
   let serial = "";
   let timedOut = false;
+  const pending = [...(opts.input ?? [])];
+  child.stdin.on("error", () => {}); // input still queued when the run ends
   await new Promise<void>((resolve) => {
     const timer = setTimeout(() => {
       timedOut = true;
@@ -189,6 +199,15 @@ export async function runQemu(opts: { fda?: Uint8Array; hda?: Uint8Array; until:
     }, opts.timeoutMs);
     child.stdout.on("data", (d: Buffer) => {
       serial += d.toString("latin1");
+      // typed a few characters at a time: SeaBIOS's serial console moves COM1 input into the
+      // 15-key BIOS keyboard buffer, which a burst of pasted text would overflow
+      while (pending.length && pending[0].after.test(serial)) {
+        const text = pending.shift()!.text;
+        for (let i = 0; i < text.length; i += 4) {
+          const part = text.slice(i, i + 4);
+          setTimeout(() => child.stdin.write(part), (i / 4) * 60);
+        }
+      }
       if (opts.until.test(serial)) {
         clearTimeout(timer);
         child.kill("SIGKILL");

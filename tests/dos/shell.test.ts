@@ -143,6 +143,20 @@ describe("COMMAND.COM batch files and messages", () => {
   });
 });
 
+describe("typing in QEMU", () => {
+  it("takes commands typed on the serial console of qemu -nographic", async () => {
+    const fl = makeFloppy([{ name: "AUTOEXEC.BAT", data: crlf(["@echo off", "echo READY"]) }]);
+    const r = await runQemu({
+      fda: fl,
+      until: /T23 typed in qemu[\s\S]*A:\\>/,
+      timeoutMs: 30_000,
+      input: [{ after: /READY[\s\S]*A:\\>/, text: "echo T23 typed in qemu\r" }],
+    });
+    expect(r.timedOut, r.serial.slice(-800)).toBe(false);
+    expect(r.lines.map((l) => l.trim())).toContain("T23 typed in qemu");
+  });
+});
+
 describe("bad input never hangs", () => {
   it("boots to the prompt without AUTOEXEC.BAT, showing date and time as DOS does", async () => {
     const r = await runV86({ fda: makeFloppy([]), until: /A:\\>/, timeoutMs: 30_000 });
