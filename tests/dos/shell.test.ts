@@ -261,3 +261,16 @@ describe("redirection", () => {
     expect(r.lines.filter((l) => l.trim() === "T91 first").length).toBe(1);
   });
 });
+
+describe("CALL", () => {
+  it("runs a batch file and comes back to the caller; without CALL a batch does not return", async () => {
+    const fl = makeFloppy([
+      { name: "AUTOEXEC.BAT", data: crlf(["@echo off", "call sub.bat one two", "echo T95 back", "call sub three", "sub four", "echo T99 BAD not reached"]) },
+      { name: "SUB.BAT", data: crlf(["@echo off", "echo T94 in %0 %1 %2"]) },
+    ]);
+    const r = await runV86({ fda: fl, until: /T94 in SUB four[\s\S]*A:\\>/, timeoutMs: 30_000 });
+    expect(r.timedOut, r.serial.slice(-1000)).toBe(false);
+    expectInOrder(r.lines, ["T94 in SUB.BAT one two", "T95 back", "T94 in SUB three", "T94 in SUB four"]);
+    expect(r.serial).not.toMatch(/T99/);
+  });
+});

@@ -47,6 +47,7 @@ msg_curdate db 'Current date is ', 0
 msg_curtime db 'Current time is ', 0
 msg_ioerr   db 'General failure', 13, 10, 0
 msg_fcreate db 'File creation error', 13, 10, 0
+msg_callfull db 'CALL nesting too deep', 13, 10, 0
 autoexec    db '\AUTOEXEC.BAT', 0
 s_path      db 'PATH', 0
 s_starstar  db '*.*', 0
@@ -624,7 +625,62 @@ batch_read:
         mov si, msg_bmiss
         call puts
 .end:   mov byte [in_batch], 0
+        call bat_pop            ; a CALLed batch returns to its caller
         stc
+        ret
+
+; the state of a batch file, saved by CALL: bat_pos, bat_name, bat_args
+; (contiguous), echo_on, shift_n
+BFRAME  equ 4 + 80 + 130 + 2
+MAXCALL equ 4
+bat_push:
+        cmp byte [call_depth], MAXCALL
+        jae .full
+        movzx di, byte [call_depth]
+        imul di, BFRAME
+        add di, call_stack
+        mov si, bat_pos
+        mov cx, 4 + 80 + 130
+        rep movsb
+        mov al, [echo_on]
+        stosb
+        mov al, [shift_n]
+        stosb
+        inc byte [call_depth]
+        clc
+        ret
+.full:  stc
+        ret
+bat_pop:
+        cmp byte [call_depth], 0
+        je .r
+        dec byte [call_depth]
+        movzx si, byte [call_depth]
+        imul si, BFRAME
+        add si, call_stack
+        mov di, bat_pos
+        mov cx, 4 + 80 + 130
+        rep movsb
+        lodsb
+        mov [echo_on], al
+        lodsb
+        mov [shift_n], al
+        mov byte [in_batch], 1
+.r:     ret
+call_depth db 0
+calling db 0
+
+; CALL batch [args]: run another batch file and come back
+c_call: mov si, [args]
+        call skipsp
+        mov byte [calling], 1
+        mov di, line2
+        call strcpy
+        mov si, line2
+        mov byte [noexp], 1
+        call do_line
+        mov byte [noexp], 0
+        mov byte [calling], 0
         ret
 
 ; ---------------------------------------------------------------- line
@@ -884,7 +940,7 @@ cmd_table:
         dw n_rmdir, c_rd, n_del, c_del, n_erase, c_del, n_type, c_type
         dw n_copy, c_copy, n_dir, c_dir, n_ver, c_ver, n_cls, c_cls
         dw n_exit, c_exit, n_ren, c_ren, n_rename, c_ren, n_shift, c_shift
-        dw n_prompt, c_prompt, n_break, c_rem, n_verify, c_rem
+        dw n_prompt, c_prompt, n_break, c_rem, n_verify, c_rem, n_call, c_call
         dw 0
 n_echo  db 'ECHO', 0
 n_rem   db 'REM', 0
@@ -911,6 +967,7 @@ n_ren   db 'REN', 0
 n_rename db 'RENAME', 0
 n_shift db 'SHIFT', 0
 n_prompt db 'PROMPT', 0
+n_call  db 'CALL', 0
 n_break db 'BREAK', 0
 n_verify db 'VERIFY', 0
 
@@ -1139,6 +1196,7 @@ c_goto: mov si, [args]
 .nolab: mov si, msg_label
         call puts
         mov byte [in_batch], 0
+        mov byte [call_depth], 0
         ret
 
 c_if:   mov si, [args]
@@ -2216,7 +2274,19 @@ found_prog:
         int 21h
         pop ax
         jmp puts
-.bat:   ; the batch replaces the current one (DOS without CALL)
+.bat:   ; the batch replaces the current one, unless CALL runs it
+        cmp byte [calling], 0
+        je .nocall
+        cmp byte [in_batch], 0
+        je .nocall
+        mov byte [calling], 0
+        push si
+        call bat_push
+        pop si
+        jnc .nocall
+        mov si, msg_callfull
+        jmp puts
+.nocall:
         mov si, fname
         mov di, bat_name
         call strcpy
@@ -2255,7 +2325,8 @@ tail    equ dta + 128
 fcb1    equ tail + 130
 fcb2    equ fcb1 + 37
 pblock  equ fcb2 + 37
-iobuf   equ pblock + 16
+call_stack equ pblock + 16
+iobuf   equ call_stack + BFRAME*MAXCALL
 stack_bottom equ iobuf + IOBUF_SIZE
 stack_top equ stack_bottom + STACK_SIZE
 prog_end equ stack_top
