@@ -49,13 +49,14 @@ describe.skipIf(why !== "")(`LOADLIN on LRDOS${why ? ` (skipped: ${why})` : ""}`
   it("takes its options from an @params file and writes -d logs to a file", async () => {
     const f = floppy(
       ["@echo off", "loadlin @params.txt", "echo T52 after params", "loadlin \\zImage -d debug.txt root=/dev/loop0 ro", "type debug.txt", "echo T53 end"],
-      [{ name: "PARAMS.TXT", data: "\\zImage -t -v\r\ninitrd=\\initrdgz.img\r\nroot=/dev/loop0 ro\r\n" }],
+      [{ name: "PARAMS.TXT", data: "\\zImage -t -v\r\ninitrd=\\initrdgz.img\r\nroot=/dev/loop0 ro mem=64M\r\n" }],
     );
     const r = await runV86({ fda: f, until: /T53 end[\s\S]*A:\\>/, timeoutMs: 60_000, memoryMB: 64 });
     expect(r.timedOut, r.serial.slice(-1500)).toBe(false);
     const before = r.serial.split("T52 after params")[0];
     expect(before).toMatch(/Option -t set, Linux not loaded/);
     expect(before).toMatch(/initrd=\\initrdgz\.img/);
+    expect(before).toMatch(/mem=64M/);
     const log = r.serial.split("T52 after params")[1];
     // the report went to DEBUG.TXT and TYPE shows it
     expect(log).toMatch(/Your current LINUX kernel boot configuration is/);
