@@ -393,7 +393,8 @@ async function boot(): Promise<void> {
     if (run !== state.bootRun) return;
     state.result = result;
     setPhase(result.ok ? "verified" : "failed", result.ok ? "running: the loop root is up, the shell is yours" : "running (the boot did not verify)");
-    if (result.ok) ($("#serial-in") as HTMLInputElement).focus();
+    // The shell is the user's now: type straight into the serial console (the verdict stays in view).
+    if (result.ok && !document.activeElement?.closest("#choices, #screen")) ($("#serial-in") as HTMLInputElement).focus({ preventScroll: true });
   } catch (e) {
     if (run !== state.bootRun) return;
     $("#verdict").textContent = `The boot harness stopped: ${(e as Error).message}`;
@@ -409,6 +410,7 @@ function showVerdict(r: BootResult): void {
   const t = $("#checks") as HTMLTableElement;
   t.replaceChildren(
     h("caption", {}, "What the guest reported, checked against the choices"),
+    h("colgroup", {}, h("col", { class: "c-mark" }), h("col", {}), h("col", {}), h("col", {})),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, ""), h("th", { scope: "col" }, "check"), h("th", { scope: "col" }, "expected"), h("th", { scope: "col" }, "reported"))),
     h("tbody", {}, ...r.checks.map((c) => h("tr", { "data-ok": String(c.ok) }, h("td", {}, c.ok ? "✓" : "✗"), h("td", {}, c.what), h("td", {}, c.expected), h("td", {}, c.got)))),
   );

@@ -199,6 +199,7 @@ describe("Build and boot", () => {
     expect(await page.getAttribute("#verdict", "data-ok")).toBe("true");
     expect(await page.textContent("#verdict")).toContain("loop root verified");
     expect(await page.textContent("#checks")).toContain("7:0 (/dev/loop0)");
+    await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, "04-verified");
     await shot(page, "04-verified-full", true);
     mkdirSync(join(REPO, "docs"), { recursive: true });
