@@ -44,7 +44,7 @@ export interface MachineOptions {
 export interface Machine extends Engine {
   /** The VGA text screen's rows (empty when no text screen is available). */
   screenText(): string[];
-  /** Types text on the PS/2 keyboard ("\n" presses Enter). */
+  /** Types text on the PS/2 keyboard ("\n" presses Enter), 8 keys every 60 ms. */
   sendText(text: string): void;
   /** Every byte COM1 has printed so far. */
   serialText(): string;
@@ -55,6 +55,9 @@ export interface Machine extends Engine {
 }
 
 // v86's BootOrder: one nibble per device, lowest first (1 floppy, 2 hard disk, 3 CD).
+const KEYS_PER_BURST = 8;
+const BURST_INTERVAL_MS = 60;
+
 const BOOT_ORDER = { floppy: 0x321, hd: 0x132, cdrom: 0x213 } as const;
 
 export async function startMachine(opts: MachineOptions): Promise<Machine> {
@@ -108,6 +111,23 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
     const adapter = (emulator as unknown as { screen_adapter?: { get_text_screen?: () => string[] } }).screen_adapter;
     return stopped || !adapter?.get_text_screen ? [] : adapter.get_text_screen();
   };
+  // Typed text goes out a few keys at a time: the PS/2 controller hands every queued key to the
+  // BIOS at once, and the BIOS keyboard buffer holds only 15 keys.
+  let typeQueue = "";
+  let typeTimer: ReturnType<typeof setTimeout> | undefined;
+  const typeMore = () => {
+    typeTimer = undefined;
+    if (stopped || !typeQueue) return;
+    emulator.keyboard_send_text(typeQueue.slice(0, KEYS_PER_BURST));
+    typeQueue = typeQueue.slice(KEYS_PER_BURST);
+    if (typeQueue) typeTimer = setTimeout(typeMore, BURST_INTERVAL_MS);
+  };
+  const type = (text: string) => {
+    if (stopped) return;
+    typeQueue += text;
+    if (!typeTimer) typeMore();
+  };
+
   const matches = (pattern: RegExp | string) =>
     typeof pattern === "string" ? serial.includes(pattern) : pattern.test(serial);
 
@@ -127,12 +147,8 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
     sendSerial: (text) => {
       if (!stopped) emulator.serial0_send(text);
     },
-    sendKeys: (text) => {
-      if (!stopped) emulator.keyboard_send_text(text);
-    },
-    sendText: (text) => {
-      if (!stopped) emulator.keyboard_send_text(text);
-    },
+    sendKeys: type,
+    sendText: type,
     waitForSerial: (pattern, timeoutMs) =>
       new Promise<string>((resolve, reject) => {
         if (matches(pattern)) return resolve(serial);
@@ -151,6 +167,7 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      if (typeTimer) clearTimeout(typeTimer);
       await emulator.destroy();
     },
   };
