@@ -3779,7 +3779,9 @@ ex_seek:                        ; eax = absolute position
         pop bx
         ret
 
-f_4b:   cmp al, 0
+f_4b:   cmp al, 3
+        je exec_overlay
+        cmp al, 0
         jne .inv
         ; copy the parameter block and the path
         push ds
@@ -3858,6 +3860,129 @@ f_4b:   cmp al, 0
         stc
         ret
 ex_saveregs times 10 db 0
+
+; EXEC AL=3: load an overlay (ES:BX -> load segment, relocation factor);
+; no PSP, no environment, nothing runs
+ov_seg  dw 0
+ov_fac  dw 0
+exec_overlay:
+        push ds
+        mov si, [r_bx]
+        mov ds, [r_es]
+        lodsw
+        mov [cs:ov_seg], ax
+        lodsw
+        mov [cs:ov_fac], ax
+        pop ds
+        call get_dsdx
+        mov al, 0
+        call open_sft
+        jc .r
+        cmp byte [bx+F_DRV], 0FFh
+        je .nf
+        mov [ex_sft], bx
+        push dword [r_ax]
+        push dword [r_cx]
+        push word [r_ds]
+        push cs
+        pop es
+        mov di, ex_hdr
+        mov cx, 1Ch
+        call ex_read
+        xor ecx, ecx            ; file offset of the image
+        mov bx, [ex_sft]
+        mov eax, [bx+F_SIZE]
+        cmp word [r_ax], 2
+        jb .img
+        cmp word [ex_hdr], 'MZ'
+        je .exe
+        cmp word [ex_hdr], 'ZM'
+        jne .img
+.exe:   movzx eax, word [ex_hdr+4]
+        shl eax, 9
+        movzx ecx, word [ex_hdr+2]
+        test cx, cx
+        jz .e1
+        sub eax, 512
+        add eax, ecx
+.e1:    movzx ecx, word [ex_hdr+8]
+        shl ecx, 4
+        sub eax, ecx
+        jbe .bad
+.img:   mov [ex_img], eax
+        mov eax, ecx
+        call ex_seek
+        mov ax, [ov_seg]
+        mov [ex_load], ax
+.rdl:   mov ecx, [ex_img]
+        jecxz .rdd
+        cmp ecx, 8000h
+        jbe .r1
+        mov ecx, 8000h
+.r1:    sub [ex_img], ecx
+        mov es, [ex_load]
+        xor di, di
+        push cx
+        call ex_read
+        pop cx
+        add word [ex_load], 800h
+        jmp .rdl
+.rdd:   cmp word [ex_hdr], 'MZ'
+        je .rel
+        cmp word [ex_hdr], 'ZM'
+        jne .done
+.rel:   movzx eax, word [ex_hdr+18h]
+        call ex_seek
+        mov dx, [ex_hdr+6]
+.rl:    test dx, dx
+        jz .done
+        mov cx, dx
+        cmp cx, 64
+        jbe .r2
+        mov cx, 64
+.r2:    sub dx, cx
+        push dx
+        push cx
+        shl cx, 2
+        push cs
+        pop es
+        mov di, ex_rel
+        push cx
+        call ex_read
+        pop cx
+        cmp ax, cx
+        pop cx
+        pop dx
+        jne .bad
+        mov si, ex_rel
+.rp:    mov ax, [si+2]
+        add ax, [ov_seg]
+        mov es, ax
+        mov di, [si]
+        mov ax, [ov_fac]
+        add [es:di], ax
+        add si, 4
+        loop .rp
+        jmp .rl
+.done:  mov bx, [ex_sft]
+        call sft_close
+        pop word [r_ds]
+        pop dword [r_cx]
+        pop dword [r_ax]
+        clc
+.r:     ret
+.bad:   mov bx, [ex_sft]
+        call sft_close
+        pop word [r_ds]
+        pop dword [r_cx]
+        pop dword [r_ax]
+        mov ax, 0Bh
+        stc
+        ret
+.nf:    mov byte [bx+F_REF], 0
+        mov ax, 2
+        stc
+        ret
 
 ; exec_load: build environment, PSP and image.  CF ax = error
 exec_load:

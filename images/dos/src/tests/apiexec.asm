@@ -93,10 +93,30 @@
         int 21h
         cmp bx, [big1]
         CHECK e, 'a terminated program leaves no memory allocated'
+        ; AL=3: RELOC.EXE as an overlay, relocated by a factor of our choice
+        mov ah, 48h
+        mov bx, 100h
+        int 21h
+        mov [ovl], ax
+        mov [ovl+2], ax         ; relocation factor = load segment
+        mov ax, 4B03h
+        mov bx, ovl
+        mov dx, f_reloc
+        int 21h
+        CHECK nc, '4B03h loads an overlay'
+        mov es, [ovl]
+        mov ax, [es:1]          ; the relocated immediate of "mov ax, 0"
+        cmp ax, [ovl]
+        CHECK e, '4B03h applies the relocation factor'
+        mov ah, 49h
+        int 21h
+        push cs
+        pop es
         PRINT 'DONE APIEXEC'
         EXIT 0
 save_sp dw 0
 big1    dw 0
+ovl     dw 0, 0
 pb      dw 0, 0, 0, 0, 0, 0, 0
 tail1   db 6, ' HELLO', 13
 tail0   db 0, 13
