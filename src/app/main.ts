@@ -103,7 +103,8 @@ function skeleton(): void {
             h("p", { id: "screen-hint", class: "hint" }, "Click or Tab into the screen to type on the PC's keyboard; Tab or Esc leaves it."),
             h("div", { class: "serial" },
               h("h3", {}, "Serial console (COM1, ttyS0)"),
-              h("pre", { id: "serial-out", class: "term", role: "log", "aria-label": "Serial console output", tabindex: "0" }),
+              // column-reverse keeps the newest line in view without reading the layout after each update.
+              h("div", { id: "serial-out", class: "term", role: "log", "aria-label": "Serial console output", tabindex: "0" }, h("pre", { id: "serial-text" })),
               h("form", { id: "serial-form", class: "serial-input", onsubmit: (e) => { e.preventDefault(); sendSerialLine(); } },
                 h("label", { for: "serial-in", class: "prompt" }, "$"),
                 h("input", { id: "serial-in", type: "text", autocomplete: "off", spellcheck: "false", disabled: true, placeholder: "type a command for the guest's shell, Enter sends it", "aria-label": "Command for the serial console" }),
@@ -314,20 +315,29 @@ function resetBootView(): void {
   t.hidden = true;
   t.replaceChildren();
   term.clear();
-  $("#serial-out").textContent = "";
+  $("#serial-text").replaceChildren();
 }
 
-let serialPending = false;
+/** The serial console view: one text node per batch of completed lines, then the line being written. */
+const SERIAL_VIEW_MS = 60;
+const SERIAL_MAX_CHUNKS = 300;
+let serialTimer: ReturnType<typeof setTimeout> | undefined;
 function showSerial(): void {
-  if (serialPending) return;
-  serialPending = true;
-  requestAnimationFrame(() => {
-    serialPending = false;
-    const pre = $("#serial-out");
-    const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 24;
-    pre.textContent = term.text();
-    if (atEnd) pre.scrollTop = pre.scrollHeight;
-  });
+  // Redrawn at most every SERIAL_VIEW_MS and only by appending, so a chatty guest costs little layout.
+  serialTimer ??= setTimeout(() => {
+    serialTimer = undefined;
+    const pre = $("#serial-text");
+    const d = term.drain();
+    let current = pre.lastChild as HTMLElement | null;
+    if (d.reset || !current || current.nodeName !== "SPAN") {
+      pre.replaceChildren();
+      current = h("span", { class: "current" });
+      pre.append(current);
+    }
+    if (d.complete) pre.insertBefore(document.createTextNode(d.complete), current);
+    while (pre.childNodes.length > SERIAL_MAX_CHUNKS) pre.firstChild!.remove();
+    current.textContent = d.current;
+  }, SERIAL_VIEW_MS);
 }
 
 async function boot(): Promise<void> {

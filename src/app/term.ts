@@ -5,6 +5,10 @@ export class TextTerminal {
   private lines: string[] = [""];
   private col = 0;
   private esc = "";
+  /** Complete lines already handed out by drain(). */
+  private drained = 0;
+  /** The screen was cleared since the last drain(). */
+  private cleared = false;
   /** Lines kept; older ones scroll away. */
   constructor(private readonly maxLines = 2000) {}
 
@@ -26,7 +30,11 @@ export class TextTerminal {
         case "\n":
           this.lines.push("");
           this.col = 0;
-          if (this.lines.length > this.maxLines) this.lines.splice(0, this.lines.length - this.maxLines);
+          if (this.lines.length > this.maxLines) {
+            const gone = this.lines.length - this.maxLines;
+            this.lines.splice(0, gone);
+            this.drained = Math.max(0, this.drained - gone);
+          }
           break;
         case "\b": if (this.col > 0) this.col--; break;
         case "\t": this.put(" ".repeat(8 - (this.col % 8))); break;
@@ -58,6 +66,8 @@ export class TextTerminal {
     else if (final === "J" && n === 2) {
       this.lines = [""];
       this.col = 0;
+      this.drained = 0;
+      this.cleared = true;
     }
   }
 
@@ -69,5 +79,20 @@ export class TextTerminal {
     this.lines = [""];
     this.col = 0;
     this.esc = "";
+    this.drained = 0;
+    this.cleared = true;
+  }
+
+  /**
+   * What changed since the last call, for a view that appends: the lines completed since then
+   * (each ending in "\n"; they never change again), the line being written, and whether the view
+   * must first throw away what it shows (the screen was cleared).
+   */
+  drain(): { reset: boolean; complete: string; current: string } {
+    const done = this.lines.slice(this.drained, -1).map((l) => l.trimEnd() + "\n").join("");
+    this.drained = this.lines.length - 1;
+    const reset = this.cleared;
+    this.cleared = false;
+    return { reset, complete: done, current: this.lines[this.lines.length - 1].trimEnd() };
   }
 }

@@ -82,6 +82,16 @@ describe("the serial terminal", () => {
     t.write("abc\x1b[2D\x1b[K\r\n");
     expect(t.text()).toBe("Linux version 6.1\nlooproot:~# ls\nbin  etc\nprogress 100%\na\n");
   });
+  it("hands out completed lines once, for a view that appends", () => {
+    const t = new TextTerminal();
+    t.write("one\ntw");
+    expect(t.drain()).toEqual({ reset: false, complete: "one\n", current: "tw" });
+    t.write("o\nthree\n");
+    expect(t.drain()).toEqual({ reset: false, complete: "two\nthree\n", current: "" });
+    expect(t.drain()).toEqual({ reset: false, complete: "", current: "" });
+    t.write("x\x1b[2Jy");
+    expect(t.drain()).toEqual({ reset: true, complete: "", current: "y" });
+  });
   it("keeps a bounded number of lines", () => {
     const t = new TextTerminal(10);
     for (let i = 0; i < 50; i++) t.write(`line ${i}\n`);
