@@ -130,7 +130,17 @@ int21:
         mov ds, bp
         mov ss, bp
         mov sp, kstack_top
-        mov cx, [r_cx]
+        mov bx, [cur_psp]       ; DOS keeps the caller's SS:SP at PSP:2Eh
+        test bx, bx
+        jz .nopsp
+        mov es, bx
+        mov bx, [user_sp]
+        mov [es:2Eh], bx
+        mov bx, [user_ss]
+        mov [es:30h], bx
+        push ds
+        pop es
+.nopsp: mov cx, [r_cx]
         mov si, [r_si]
         mov di, [r_di]
         movzx bx, ah
@@ -3781,8 +3791,9 @@ ex_seek:                        ; eax = absolute position
 
 f_4b:   cmp al, 3
         je exec_overlay
-        cmp al, 0
-        jne .inv
+        mov [ex_mode], al
+        cmp al, 1
+        ja .inv
         ; copy the parameter block and the path
         push ds
         mov si, [r_bx]
@@ -3845,6 +3856,8 @@ f_4b:   cmp al, 3
         pop ax
         popf
         jc .fail
+        cmp byte [ex_mode], 1
+        je exec_nogo
         jmp exec_go
 .dev:   mov byte [bx+F_REF], 0
         mov ax, 2
@@ -4361,6 +4374,37 @@ build_psp:
         sub cx, 11
         xor al, al
         rep stosb
+        ret
+
+; EXEC AL=1: loaded, not started.  The child's PSP becomes current and
+; the caller's parameter block gets SS:SP (+0Eh) and CS:IP (+12h).
+ex_mode db 0
+exec_nogo:
+        mov bx, [ex_sft]
+        call sft_close
+        mov ax, [cur_psp]
+        test ax, ax
+        jz .nop
+        mov es, ax
+        mov ax, [user_sp]
+        mov [es:2Eh], ax
+        mov ax, [user_ss]
+        mov [es:30h], ax
+.nop:   mov ax, [ex_psp]
+        mov [cur_psp], ax
+        mov word [dta], 80h
+        mov [dta+2], ax
+        mov es, [r_es]
+        mov di, [r_bx]
+        mov ax, [ex_sp]
+        mov [es:di+0Eh], ax
+        mov ax, [ex_ss]
+        mov [es:di+10h], ax
+        mov ax, [ex_ip]
+        mov [es:di+12h], ax
+        mov ax, [ex_cs]
+        mov [es:di+14h], ax
+        clc
         ret
 
 ; exec_go: switch to the loaded program

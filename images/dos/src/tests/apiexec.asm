@@ -93,6 +93,31 @@
         int 21h
         cmp bx, [big1]
         CHECK e, 'a terminated program leaves no memory allocated'
+        ; AL=1: CHILD.COM loaded, not run
+        mov word [pb+2], tail1
+        mov ax, 4B01h
+        mov bx, pb
+        mov dx, f_child
+        int 21h
+        CHECK nc, '4B01h loads without running'
+        cmp word [pb+12h], 100h
+        CHECK e, '4B01h returns CS:IP with IP=100h for a .COM'
+        mov ax, [pb+14h]
+        cmp ax, [pb+10h]
+        CHECK e, '4B01h returns SS = CS for a .COM'
+        ; back to our own PSP; free what the loader allocated for the child
+        mov ah, 50h
+        mov bx, cs
+        int 21h
+        mov es, [pb+14h]        ; the program block
+        mov ah, 49h
+        int 21h
+        mov es, [pb+14h]
+        mov es, [es:2Ch]
+        mov ah, 49h
+        int 21h
+        push cs
+        pop es
         ; AL=3: RELOC.EXE as an overlay, relocated by a factor of our choice
         mov ah, 48h
         mov bx, 100h
@@ -117,7 +142,7 @@
 save_sp dw 0
 big1    dw 0
 ovl     dw 0, 0
-pb      dw 0, 0, 0, 0, 0, 0, 0
+pb      dw 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 tail1   db 6, ' HELLO', 13
 tail0   db 0, 13
 fcb     db 0, '           ', 0, 0, 0, 0
