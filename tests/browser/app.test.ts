@@ -226,6 +226,10 @@ describe("Build and boot", () => {
     await page.waitForFunction(() => /expr 100 - 58\s*\n?\s*42\b/.test(document.querySelector("#screen")!.textContent ?? ""), undefined, { timeout: 20_000 });
     await page.keyboard.press("Escape");
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("serial-in");
+    // Tab leaves the screen too: keyboard users are never trapped in it.
+    await page.focus("#screen");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id)).not.toBe("screen");
     await shot(page, "06-keyboard");
   }, 40_000);
 
