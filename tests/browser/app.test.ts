@@ -273,9 +273,23 @@ describe("Build and boot", () => {
     await page.fill(input("swap.sizeMiB"), "8");
   }, BOOT_MS + 30_000);
 
+  it.skipIf(!REAL)("a boot that fails is shown at the stage that failed, with the guest's own line", async () => {
+    // A valid name, but the PC has one disk: /linuxrc cannot mount /dev/sdb1.
+    await page.fill(input("dos.device"), "/dev/sdb1");
+    await page.click("#build");
+    expect(await waitPhase(["verified", "failed", "error"], BOOT_MS)).toBe("failed");
+    const failed = await page.$$eval('#milestones li[data-state="failed"]', (lis) => lis.map((li) => [li.getAttribute("data-id"), li.getAttribute("title")]));
+    expect(failed).toEqual([["linuxrc-mount", expect.stringContaining("INITRD: Mount failed")]]);
+    expect(await page.getAttribute("#verdict", "data-ok")).toBe("false");
+    expect(await page.textContent("#verdict")).toContain("/linuxrc could not mount the DOS partition");
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, "08b-failed-stage");
+    await page.fill(input("dos.device"), "/dev/sda1");
+  }, BOOT_MS + 30_000);
+
   it.skipIf(!REAL)("Stop, then Reset boots the same images again", async () => {
     await page.click("#stop");
-    expect(await phase()).toBe("stopped");
+    await waitPhase(["stopped"], 10_000);
     expect(await page.isDisabled("#serial-in")).toBe(true);
     await page.click("#reset");
     await page.waitForFunction(() => document.querySelector('#milestones li[data-id="dos"]')!.getAttribute("data-state") === "reached", undefined, { timeout: 60_000 });
