@@ -262,6 +262,8 @@ async function buildAndBoot(): Promise<void> {
   const config = form.getConfig();
   revalidate(config);
   if (state.problems.length || state.phase === "building") return;
+  // The phase changes at once, before anything is awaited: the page never shows the old verdict as current.
+  setPhase("building", "stopping");
   await stopMachine();
   state.buildProblems = [];
   state.output = undefined;

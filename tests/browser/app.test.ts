@@ -23,6 +23,8 @@ const REAL = realImagesPresent();
 let app: AppSession;
 let page: Page;
 const BOOT_MS = 150_000;
+/** One retry for a boot: on a shared, busy machine v86 can be starved long enough to miss a stage's time limit. */
+const BOOT_TEST = { timeout: BOOT_MS + 30_000, retry: 1 };
 
 const input = (path: string) => `#in-${path.replace(/[^A-Za-z0-9]/g, "-")}`;
 const error = (path: string) => `#err-${path.replace(/[^A-Za-z0-9]/g, "-")}`;
@@ -43,6 +45,8 @@ async function buildOnly(): Promise<void> {
 /** Builds and boots, and waits for the harness's verdict; explains a failure with the guest's output. */
 async function buildAndBootVerified(): Promise<void> {
   await page.click("#build");
+  // The click ends the last verdict at once (phase "building"), so the wait below sees this boot's.
+  expect(["building", "booting"]).toContain(await phase());
   const p = await waitPhase(["verified", "failed", "error"], BOOT_MS);
   if (p !== "verified") {
     const why = await page.textContent("#verdict");
@@ -174,7 +178,7 @@ describe("Build and boot", () => {
     expect(await page.textContent(error("initrd.sizeKiB"))).toBe("");
   }, 90_000);
 
-  it("builds every image in a worker with progress per step, then boots to the verified loop root", async () => {
+  it("builds every image in a worker with progress per step, then boots to the verified loop root", BOOT_TEST, async () => {
     if (!app.real) {
       await buildOnly();
     } else {
@@ -204,7 +208,7 @@ describe("Build and boot", () => {
     await shot(page, "04-verified-full", true);
     mkdirSync(join(REPO, "docs"), { recursive: true });
     copyFileSync(join(REPO, "test-results", "screenshots", "04-verified.png"), join(REPO, "docs", "screenshot.png"));
-  }, BOOT_MS + 30_000);
+  });
 
   it.skipIf(!REAL)("takes a command on the serial console and shows the answer", async () => {
     await page.fill("#serial-in", "echo looproot-$((6*7)); cat /proc/swaps");
@@ -262,7 +266,7 @@ describe("Build and boot", () => {
     await shot(page, "07-results");
   }, 60_000);
 
-  it.skipIf(!REAL)("a changed swap size shows in the guest's own report after booting again", async () => {
+  it.skipIf(!REAL)("a changed swap size shows in the guest's own report after booting again", BOOT_TEST, async () => {
     await page.fill(input("swap.sizeMiB"), "16");
     expect(await page.textContent("#build")).toContain("again");
     await buildAndBootVerified();
@@ -271,9 +275,9 @@ describe("Build and boot", () => {
     await page.locator("#boot-card").scrollIntoViewIfNeeded();
     await shot(page, "08-swap-16");
     await page.fill(input("swap.sizeMiB"), "8");
-  }, BOOT_MS + 30_000);
+  });
 
-  it.skipIf(!REAL)("a boot that fails is shown at the stage that failed, with the guest's own line", async () => {
+  it.skipIf(!REAL)("a boot that fails is shown at the stage that failed, with the guest's own line", BOOT_TEST, async () => {
     // A valid name, but the PC has one disk: /linuxrc cannot mount /dev/sdb1.
     await page.fill(input("dos.device"), "/dev/sdb1");
     await page.click("#build");
@@ -285,7 +289,7 @@ describe("Build and boot", () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, "08b-failed-stage");
     await page.fill(input("dos.device"), "/dev/sda1");
-  }, BOOT_MS + 30_000);
+  });
 
   it.skipIf(!REAL)("Stop, then Reset boots the same images again", async () => {
     await page.click("#stop");
@@ -298,7 +302,7 @@ describe("Build and boot", () => {
 });
 
 describe("your own root and your own DOS", () => {
-  it("boots a root filesystem uploaded as a tar.gz", async () => {
+  it("boots a root filesystem uploaded as a tar.gz", BOOT_TEST, async () => {
     const config = defaultConfig();
     const bb = readFileSync(join(app.images, "busybox/busybox-root"));
     const applets = appletList(readFileSync(join(app.images, "busybox/busybox-root.applets")));
@@ -308,7 +312,8 @@ describe("your own root and your own DOS", () => {
       .map((e) => (e.path === "/etc/init.d/rcS" ? { ...e, data: new TextEncoder().encode("#!/bin/sh\necho my-own-root says hello\n") } : e));
     const tgz = gzip9(writeTar(tree));
     await page.selectOption(input("root.source"), "tar");
-    expect(await page.textContent(error("root.archive"))).toContain("choose a tar");
+    await page.setInputFiles("#root-archive", []); // (a retry starts without the file)
+    await page.waitForFunction(() => /choose a tar/.test(document.querySelector("#err-root-archive")!.textContent ?? ""));
     expect(await page.isDisabled("#build")).toBe(true);
     await page.setInputFiles("#root-archive", { name: "my-root.tar.gz", mimeType: "application/gzip", buffer: Buffer.from(tgz) });
     await page.waitForFunction(() => /my-root\.tar\.gz/.test(document.querySelector("#root-archive-status")!.textContent ?? ""));
@@ -325,7 +330,7 @@ describe("your own root and your own DOS", () => {
     await shot(page, "09-own-root");
     await stopMachine();
     await page.selectOption(input("root.source"), "busybox");
-  }, BOOT_MS + 30_000);
+  });
 
   it("takes the boot sector and system files of an uploaded DOS floppy, and refuses one that is not a system disk", async () => {
     const sys = ATTR_SYSTEM | ATTR_HIDDEN | ATTR_READ_ONLY;
