@@ -34,3 +34,16 @@ export function parseAppletList(text: string): string[] {
     .filter((l) => l !== "" && !l.startsWith("#") && !/\s/.test(l))
     .map((l) => (l.startsWith("/") ? l : l.includes("/") ? "/" + l : "/bin/" + l));
 }
+
+/** Where each guest binary lives under images/: the CLI reads these files, the page fetches them. */
+export const INGREDIENT_FILES = {
+  kernel: "kernel/bzImage",
+  busyboxInitrd: "busybox/busybox-initrd",
+  initrdApplets: "busybox/busybox-initrd.applets",
+  busyboxRoot: "busybox/busybox-root",
+  rootApplets: "busybox/busybox-root.applets",
+  loadlin: "debian/LOADLIN.EXE",
+  dosBoot: "dos/boot12.bin",
+  dosKernel: "dos/LRDOS.SYS",
+  dosShell: "dos/COMMAND.COM",
+} as const;

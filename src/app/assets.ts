@@ -1,19 +1,11 @@
-// The files under images/ that the page fetches: the guest ingredients (the same paths as the
-// CLI's INGREDIENT_FILES, which the unit test compares) and SeaBIOS. Vite serves them in dev and
+// The files under images/ that the page fetches: the guest ingredients (the table in
+// src/ingredients.ts that the CLI reads from disk) and SeaBIOS. Vite serves them in dev and
 // copies them into dist/images/ on build, so the page needs nothing from outside its origin.
 // No DOM, no Node: vite.config.ts imports this too.
 
-export const APP_INGREDIENT_FILES = {
-  kernel: "kernel/bzImage",
-  busyboxInitrd: "busybox/busybox-initrd",
-  initrdApplets: "busybox/busybox-initrd.applets",
-  busyboxRoot: "busybox/busybox-root",
-  rootApplets: "busybox/busybox-root.applets",
-  loadlin: "debian/LOADLIN.EXE",
-  dosBoot: "dos/boot12.bin",
-  dosKernel: "dos/LRDOS.SYS",
-  dosShell: "dos/COMMAND.COM",
-} as const;
+import { INGREDIENT_FILES } from "../ingredients.ts";
+
+export const APP_INGREDIENT_FILES = INGREDIENT_FILES;
 
 export const APP_BIOS_FILES = {
   bios: "debian/bios.bin",

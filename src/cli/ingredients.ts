@@ -3,23 +3,13 @@
 import { readFileSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseAppletList, type Ingredients, type DosSystem } from "../ingredients.ts";
+import { parseAppletList, INGREDIENT_FILES, type Ingredients, type DosSystem } from "../ingredients.ts";
 import { ATTR_ARCHIVE, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM } from "../fs/fat.ts";
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const IMAGES = join(REPO, "images");
 
-export const INGREDIENT_FILES = {
-  kernel: "kernel/bzImage",
-  busyboxInitrd: "busybox/busybox-initrd",
-  initrdApplets: "busybox/busybox-initrd.applets",
-  busyboxRoot: "busybox/busybox-root",
-  rootApplets: "busybox/busybox-root.applets",
-  loadlin: "debian/LOADLIN.EXE",
-  dosBoot: "dos/boot12.bin",
-  dosKernel: "dos/LRDOS.SYS",
-  dosShell: "dos/COMMAND.COM",
-} as const;
+export { INGREDIENT_FILES };
 
 function read(rel: string): Uint8Array {
   const p = join(IMAGES, rel);
