@@ -82,7 +82,7 @@ function nativeOnce() {
   step("3.6 disk", () => {
     sh("dd", ["if=/dev/zero", `of=${o("disk.img")}`, "bs=1M", `count=${config.disk.sizeMiB}`]);
     execFileSync("sfdisk", ["-q", o("disk.img")], { input: `${layout.partitionStart},${layout.partitionSectors},6,*\n` });
-    sh("mkfs.fat", ["-F", "16", "-h", String(layout.partitionStart), "--offset", String(layout.partitionStart), o("disk.img"), String(layout.partitionSectors / 2)]);
+    sh("mkfs.fat", ["-F", "16", "-h", String(layout.partitionStart), "--offset", String(layout.partitionStart), o("disk.img"), String(Math.floor(layout.partitionSectors / 2))] /* mkfs.fat counts 1 KiB blocks */);
     const img = `${o("disk.img")}@@${layout.partitionStart * 512}`;
     sh("mmd", ["-i", img, "::LINUX"]);
     sh("mcopy", ["-i", img, o("linuxdsk.img"), o("linuxswp.img"), "::LINUX"]);
@@ -101,7 +101,7 @@ for (let i = 0; i < RUNS; i++) {
   nativeBest = Math.min(nativeBest, timeIt(nativeOnce));
 }
 rmSync(work, { recursive: true, force: true });
-console.log(`Build of the default images (best of ${RUNS}; per-step figures are sums over the runs)`);
+console.log(`Build of the default images (totals: best of ${RUNS}; steps: average over the runs)`);
 console.log("  looproot (in-process, pure TypeScript):");
 for (const [k, v] of Object.entries(ours)) console.log(`    ${k.padEnd(12)} ${(v / RUNS).toFixed(1).padStart(8)} ms avg`);
 console.log("  native pipeline (dd, mke2fs -d, gzip -9, mkswap, sfdisk, mkfs.fat, mcopy):");
