@@ -1,0 +1,37 @@
+// `looproot run` and `looproot boot` as a user runs them: exit 0 only for a verified loop root.
+import { describe, it, expect } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const cli = (args: string[]) => spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout: 170_000 });
+
+describe("looproot boot / run", () => {
+  const out = mkdtempSync(join(tmpdir(), "lr-cliboot-"));
+
+  it("run --engine qemu --json builds, boots and reports a verified loop root", () => {
+    const r = cli(["run", "--engine", "qemu", "--out", out, "--json", "--timeout", "150"]);
+    expect(r.status, r.stderr + r.stdout.slice(-2000)).toBe(0);
+    const j = JSON.parse(r.stdout.slice(r.stdout.indexOf("{")));
+    expect(j.ok).toBe(true);
+    expect(j.report.rootdev).toBe("7:0");
+    expect(j.milestones.map((m: { id: string }) => m.id)).toContain("old-root-moved");
+  }, 180_000);
+
+  it("boot exits 1 and names the stage when the disk's partition table is damaged", () => {
+    const disk = new Uint8Array(readFileSync(join(out, "disk.img")));
+    disk[446 + 4] = 0x05;
+    writeFileSync(join(out, "bad.img"), disk);
+    const r = cli(["boot", "--engine", "qemu", "--floppy", join(out, "floppy.img"), "--disk", join(out, "bad.img"), "--timeout", "150"]);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toContain("NOT VERIFIED (qemu)");
+    expect(r.stdout).toContain('failed at "/linuxrc mounted the DOS partition"');
+  }, 180_000);
+
+  it("boot refuses missing files with exit 2", () => {
+    const r = cli(["boot", "--floppy", join(out, "nope.img"), "--disk", join(out, "disk.img")]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("nope.img: no such file");
+  });
+});
