@@ -36,8 +36,12 @@ export function startQemu(images: MachineImages): Engine {
   child.stdout!.on("data", (t: string) => listeners.forEach((cb) => cb(t)));
   child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
   let exited = false;
-  const exit = new Promise<void>((res) => child.on("exit", () => { exited = true; res(); }));
-  child.on("error", (e) => { stderr += String(e); });
+  let stopping = false;
+  // "close" also follows a failed spawn (no "exit" then), so stop() never waits forever.
+  const exit = new Promise<void>((res) => child.on("close", () => { exited = true; res(); }));
+  child.on("error", (e) => { stderr += `qemu-system-i386: ${e.message}\n`; });
+  // QEMU quitting by itself (bad option, missing file) is told to the harness as the machine's last words.
+  exit.then(() => { if (!stopping && stderr.trim()) listeners.forEach((cb) => cb("\n" + stderr.trim() + "\n")); });
   return {
     name: "qemu",
     onSerial: (cb) => {
@@ -54,13 +58,10 @@ export function startQemu(images: MachineImages): Engine {
     sendSerial: (text) => { if (!exited) child.stdin!.write(text); },
     sendKeys: (text) => { if (!exited) child.stdin!.write(text); },
     stop: async () => {
+      stopping = true;
       if (!exited) child.kill("SIGKILL");
       await exit;
       rmSync(dir, { recursive: true, force: true });
-      if (stderr.trim() && /qemu-system-i386: /.test(stderr) && !/terminating on signal/.test(stderr)) {
-        // Left for the caller's log: QEMU's own complaints (bad option, missing file).
-        (globalThis as { lastQemuError?: string }).lastQemuError = stderr.trim();
-      }
     },
   };
 }
