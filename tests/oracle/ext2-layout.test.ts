@@ -1,24 +1,16 @@
 // The ext2 writer's layout against mke2fs itself: for the same size and options, dumpe2fs must
 // report the same group geometry, inode counts, reserved and free counts.
 
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { describe, it, expect } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { makeExt2 } from "../../src/fs/ext2.ts";
-import { scratchBase } from "./ext2-read.ts";
+import { scratchDir } from "./ext2-read.ts";
 import { T, UUID, HOWTO, howtoInitrd } from "./ext2-fixtures.ts";
 
-let tmp: string;
-beforeAll(() => { tmp = fs.mkdtempSync(path.join(scratchBase(), "ext2-layout-")); });
-afterAll(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
-
-let counter = 0;
-function write(img: Uint8Array): string {
-  const p = path.join(tmp, `img${counter++}.img`);
-  fs.writeFileSync(p, img);
-  return p;
-}
+const scratch = scratchDir("ext2-layout-");
+const write = scratch.write;
 const freeAfter = (p: string) => fs.rmSync(p, { force: true });
 
 describe("ext2: the same layout as mke2fs -t ext2 -O ^resize_inode,^dir_index,^large_file", () => {
@@ -28,7 +20,7 @@ describe("ext2: the same layout as mke2fs -t ext2 -O ^resize_inode,^dir_index,^l
     return Object.fromEntries(keys.map((k) => [k, new RegExp(`^${k}:\\s+(.*)$`, "m").exec(h)?.[1]]));
   };
   const mke2fs = (sizeBytes: number, b: number, i: number, isz: number, m: number, from?: string) => {
-    const image = path.join(tmp, `mke2fs${counter++}.img`);
+    const image = scratch.unique("mke2fs");
     fs.writeFileSync(image, new Uint8Array(0));
     fs.truncateSync(image, sizeBytes);
     execFileSync("mke2fs", ["-q", "-F", "-t", "ext2", "-O", "^resize_inode,^dir_index,^large_file", "-I", String(isz), "-b", String(b), "-i", String(i), "-m", String(m),
@@ -55,7 +47,8 @@ describe("ext2: the same layout as mke2fs -t ext2 -O ^resize_inode,^dir_index,^l
   }
   it("the HOWTO's initrd files (without device nodes) take the same blocks and inodes as mke2fs -d", () => {
     const tree = howtoInitrd().filter((e) => e.kind !== "blockdev" && e.kind !== "chardev");
-    const src = fs.mkdtempSync(path.join(tmp, "src-"));
+    const src = scratch.unique("src-", "");
+    fs.mkdirSync(src);
     for (const e of tree) {
       const p = path.join(src, e.path);
       if (e.kind === "dir") fs.mkdirSync(p, { recursive: true });

@@ -1,6 +1,7 @@
 // Reads an ext2 image back into a Tree with e2fsprogs' debugfs (an independent reader), and
 // compares trees. Test-only: uses Node's fs and child_process.
 
+import { beforeAll, afterAll } from "vitest";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -18,6 +19,26 @@ export function scratchBase(): string {
   } catch {
     return os.tmpdir();
   }
+}
+
+/**
+ * A scratch folder for one test file, made before its tests and removed after them: `unique`
+ * names a new file in it, `write` puts an image there and returns its path.
+ */
+export function scratchDir(prefix: string) {
+  let dir = "";
+  let counter = 0;
+  beforeAll(() => { dir = fs.mkdtempSync(path.join(scratchBase(), prefix)); });
+  afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+  const unique = (stem: string, ext = ".img") => path.join(dir, `${stem}${counter++}${ext}`);
+  return {
+    unique,
+    write(img: Uint8Array): string {
+      const p = unique("img");
+      fs.writeFileSync(p, img);
+      return p;
+    },
+  };
 }
 
 function debugfs(image: string, commands: string[]): string {

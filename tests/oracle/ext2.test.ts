@@ -1,7 +1,7 @@
 // The ext2 writer against e2fsprogs: e2fsck -fn must be silent, debugfs must read back the
 // tree we wrote, dumpe2fs and blkid must agree on the superblock.
 
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { describe, it, expect } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -10,19 +10,11 @@ import fc from "fast-check";
 import { makeExt2, ext2Needs, type Ext2Options } from "../../src/fs/ext2.ts";
 import type { Tree } from "../../src/fs/tree.ts";
 import { T, UUID, UUID_STR, HOWTO, bytes, dir, file, link, dev, howtoInitrd } from "./ext2-fixtures.ts";
-import { readExt2, diffTrees, linkCounts, scratchBase } from "./ext2-read.ts";
+import { readExt2, diffTrees, linkCounts, scratchDir } from "./ext2-read.ts";
 import { applyDeviceTable } from "../../src/fs/devtable.ts";
 
-let tmp: string;
-beforeAll(() => { tmp = fs.mkdtempSync(path.join(scratchBase(), "ext2-test-")); });
-afterAll(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
-
-let counter = 0;
-function write(img: Uint8Array): string {
-  const p = path.join(tmp, `img${counter++}.img`);
-  fs.writeFileSync(p, img);
-  return p;
-}
+const scratch = scratchDir("ext2-test-");
+const write = scratch.write;
 
 /** e2fsck -fn: exit status and output; clean means status 0 and no problem lines. */
 function fsck(image: string): { status: number; out: string } {
@@ -162,7 +154,7 @@ describe("ext2: block sizes, groups, large files and directories", () => {
     const stat = execFileSync("debugfs", ["-R", "stat /huge", image], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
     expect(stat).toMatch(/\(TIND\)/);
     expect(stat).toMatch(new RegExp(`Size: ${n}\\b`));
-    const back = path.join(tmp, "huge.out");
+    const back = scratch.unique("huge", ".out");
     execFileSync("debugfs", ["-R", `dump /huge ${back}`, image], { stdio: "ignore" });
     expect(Buffer.compare(fs.readFileSync(back), Buffer.from(data.buffer, data.byteOffset, data.length))).toBe(0);
     fs.rmSync(back);
