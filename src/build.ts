@@ -67,7 +67,7 @@ export function rootTreeFromArchive(config: LooprootConfig, archive: Uint8Array)
 }
 
 /** All checks that need the trees but no images: config fields, then contents against sizes. */
-export function planBuild(input: BuildInput): { initrd: Tree; root: Tree; problems: Problem[] } {
+export function planBuild(input: BuildInput): { initrd: Tree; root: Tree } {
   const { config, ingredients } = input;
   assertValid(validateConfig(config));
   const problems: Problem[] = [];
@@ -97,7 +97,7 @@ export function planBuild(input: BuildInput): { initrd: Tree; root: Tree; proble
     problems.push({ field: "disk.sizeMiB", message: `the root and swap images need ${fmt(space.usedBytes)} bytes but the ${fmt(config.disk.sizeMiB)} MiB disk's partition holds ${fmt(space.totalDataBytes)} (${fmt(-space.freeBytes)} bytes over)` });
   }
   assertValid(problems);
-  return { initrd, root, problems };
+  return { initrd, root };
 }
 
 export function buildImages(input: BuildInput, onStep: (s: StepReport) => void = () => {}): BuildResult {
