@@ -14,7 +14,8 @@ dpkg --add-architecture i386
 apt-get update || true
 apt-get install -y --no-install-recommends \
   e2fsprogs dosfstools mtools fdisk util-linux file \
-  qemu-system-x86 seabios loadlin nasm \
+  qemu-system-x86 seabios loadlin \
   chromium \
-  linux-source-6.1 build-essential bc bison flex libelf-dev libssl-dev xz-utils cpio kmod \
-  gcc-multilib dpkg-dev ca-certificates
+  build-essential bc bison flex libelf-dev libssl-dev xz-utils cpio kmod \
+  gcc-multilib dpkg-dev ca-certificates \
+  qemu-user

@@ -1,0 +1,146 @@
+// One error type for the whole project (modelled on isomorphic-git's): a stable `code` that the CLI's
+// exit codes, the page's messages and the tests key on, the `field` and `limit` where there is one,
+// and a plain-JSON form that crosses the worker boundary and comes back as the same class.
+//
+// Anything thrown that is not a LooprootError is a bug in looproot, never the user's fault: the edges
+// report it as such (the CLI exits 3 with "please report" and the stack).
+
+/** Every code the project throws. The value is the code itself, so it survives JSON. */
+export const ErrorCode = {
+  /** The command line is wrong (unknown option, missing value). */
+  Usage: "E_USAGE",
+  /** One or more config fields are invalid; `problems` lists each with its field. */
+  Config: "E_CONFIG",
+  /** A file the user gave could not be read (missing, a folder, too large, a device). */
+  InputFile: "E_INPUT_FILE",
+  /** The user's root tarball is malformed, hostile or does not fit. */
+  Tar: "E_TAR",
+  /** A tree (root or initrd contents) breaks a filesystem's rules. */
+  Tree: "E_TREE",
+  /** A DOS (8.3) name or path is not valid. */
+  DosName: "E_DOS_NAME",
+  /** A gzip stream is damaged or unpacks past its limit. */
+  Gzip: "E_GZIP",
+  /** A FAT, MBR or other disk image the user gave is damaged or is not what it should be. */
+  Image: "E_IMAGE",
+  /** The guest binaries (images/) are missing or do not match. */
+  Ingredients: "E_INGREDIENTS",
+  /** The output folder cannot take the images. */
+  Output: "E_OUTPUT",
+  /** The emulator itself failed (an internal panic, QEMU missing). */
+  Emulator: "E_EMULATOR",
+  /** A bug in looproot: an exception that none of the above explains. */
+  Bug: "E_BUG",
+} as const;
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** One problem with one field (a config key, a CLI option, a file in a tree). */
+export interface Problem {
+  field: string;
+  message: string;
+  /** The limit that was broken, where there is one (a size, a count, a length). */
+  limit?: number | string;
+}
+
+export interface ErrorJSON {
+  name: "LooprootError";
+  code: ErrorCodeValue;
+  message: string;
+  field?: string;
+  limit?: number | string;
+  problems?: Problem[];
+  /** Extra data for the code (a stage, a path); plain JSON only. */
+  data?: Record<string, unknown>;
+  /** Only for E_BUG: the original stack, for the report. */
+  stack?: string;
+}
+
+export interface ErrorOptions {
+  field?: string;
+  limit?: number | string;
+  problems?: Problem[];
+  data?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+export class LooprootError extends Error {
+  readonly code: ErrorCodeValue;
+  readonly field?: string;
+  readonly limit?: number | string;
+  readonly problems: Problem[];
+  readonly data: Record<string, unknown>;
+
+  constructor(code: ErrorCodeValue, message: string, opts: ErrorOptions = {}) {
+    super(message);
+    this.name = "LooprootError";
+    this.code = code;
+    if (opts.field !== undefined) this.field = opts.field;
+    if (opts.limit !== undefined) this.limit = opts.limit;
+    this.problems = opts.problems ?? (opts.field !== undefined ? [{ field: opts.field, message, ...(opts.limit !== undefined ? { limit: opts.limit } : {}) }] : []);
+    this.data = opts.data ?? {};
+    if (opts.cause !== undefined) (this as { cause?: unknown }).cause = opts.cause;
+  }
+
+  /** True for errors that are the user's to fix (bad input); false for bugs. */
+  get isUserError(): boolean {
+    return this.code !== ErrorCode.Bug && this.code !== ErrorCode.Emulator;
+  }
+
+  toJSON(): ErrorJSON {
+    return {
+      name: "LooprootError",
+      code: this.code,
+      message: this.message,
+      ...(this.field !== undefined ? { field: this.field } : {}),
+      ...(this.limit !== undefined ? { limit: this.limit } : {}),
+      ...(this.problems.length ? { problems: this.problems.map((p) => ({ ...p })) } : {}),
+      ...(Object.keys(this.data).length ? { data: this.data } : {}),
+      ...(this.code === ErrorCode.Bug && this.stack ? { stack: this.stack } : {}),
+    };
+  }
+
+  static fromJSON(j: ErrorJSON): LooprootError {
+    const e = new LooprootError(j.code, j.message, { field: j.field, limit: j.limit, problems: j.problems, data: j.data });
+    if (j.stack) e.stack = j.stack;
+    return e;
+  }
+}
+
+/** Any thrown value as a LooprootError: ours as they are, anything else as a bug with its stack. */
+export function asLooprootError(e: unknown): LooprootError {
+  if (e instanceof LooprootError) return e;
+  const err = e instanceof Error ? e : new Error(String(e));
+  const bug = new LooprootError(ErrorCode.Bug, `${err.name}: ${err.message}`, { cause: err });
+  bug.stack = err.stack ?? bug.stack;
+  return bug;
+}
+
+/** The JSON form of any thrown value (for postMessage, --json output). */
+export function errorToJSON(e: unknown): ErrorJSON {
+  return asLooprootError(e).toJSON();
+}
+
+/** Is this value the JSON form of an error? (For messages that arrive from a worker.) */
+export function isErrorJSON(v: unknown): v is ErrorJSON {
+  return typeof v === "object" && v !== null && (v as ErrorJSON).name === "LooprootError" && typeof (v as ErrorJSON).code === "string" && typeof (v as ErrorJSON).message === "string";
+}
+
+/** Throws one E_CONFIG error carrying every problem, so a user fixes them all in one go. */
+export function configError(problems: Problem[]): LooprootError {
+  return new LooprootError(ErrorCode.Config, problems.map((p) => `${p.field}: ${p.message}`).join("\n"), { problems, ...(problems.length === 1 ? { field: problems[0].field, limit: problems[0].limit } : {}) });
+}
+
+/** What a command line does with an error: the exit code and the lines to print. */
+export function describeForCli(e: unknown): { exitCode: 2 | 3; lines: string[] } {
+  const err = asLooprootError(e);
+  if (err.code === ErrorCode.Bug) {
+    return { exitCode: 3, lines: [`looproot: this is a bug in looproot, please report it with the lines below:`, err.stack ?? err.message] };
+  }
+  if (err.code === ErrorCode.Emulator) {
+    return { exitCode: 3, lines: [`looproot: the emulator failed: ${err.message}`] };
+  }
+  if (err.code === ErrorCode.Config && err.problems.length) {
+    return { exitCode: 2, lines: ["looproot: the config has problems, nothing was built:", ...err.problems.map((p) => `  ${p.field}: ${p.message}`)] };
+  }
+  return { exitCode: 2, lines: [`looproot: ${err.message}`] };
+}
