@@ -107,15 +107,8 @@ resolve:
         push di
         mov si, pathbuf
         mov cx, 127
-.cp:    mov al, [es:di]
-        mov [si], al
-        test al, al
-        jz .cpd
-        inc di
-        inc si
-        loop .cp
-        mov byte [si], 0
-.cpd:   pop di
+        call copy_far
+        pop di
         ; strip trailing spaces
         mov si, pathbuf
         mov al, [cur_drv]
@@ -246,28 +239,11 @@ lookup_dir:
 
 ; fcb_to_name: ds:si = 11-byte name -> es:di "NAME.EXT" (di advanced, no 0)
 fcb_to_name:
-        push cx
         push es
         push cs
         pop es
-        mov cx, 8
-.n:     lodsb
-        cmp al, ' '
-        je .ns
-        stosb
-.ns:    loop .n
-        cmp byte [si], ' '
-        je .d
-        mov al, '.'
-        stosb
-        mov cx, 3
-.e:     lodsb
-        cmp al, ' '
-        je .es
-        stosb
-.es:    loop .e
-.d:     pop es
-        pop cx
+        call fcb_name_es
+        pop es
         ret
 
 has_wild:                       ; ZF=0 if fcbname holds '?'

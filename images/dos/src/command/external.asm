@@ -41,15 +41,8 @@ run_external:
         jc .bad
         mov si, canon1
         mov cx, 127
-.cpv:   mov al, [es:di]
-        mov [si], al
-        test al, al
-        jz .cpd
-        inc di
-        inc si
-        loop .cpv
-        mov byte [si], 0
-.cpd:   push cs
+        call copy_far
+        push cs
         pop es
         mov si, canon1
 .pl:    cmp byte [si], 0

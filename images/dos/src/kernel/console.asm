@@ -221,11 +221,13 @@ read_line:
         call con_out
 .ret:   ret
 
+; 01h read character with echo
 f_01:   call con_in
         mov [r_ax], al
         call std_char
         clc
         ret
+; 02h write character
 f_02:   mov al, dl
         mov [r_ax], al
         call std_char
@@ -285,12 +287,16 @@ std_out:
         pop dword [r_ax]
         popa
         ret
+; 03h read character from AUX
 f_03:   mov byte [r_ax], 0
         clc
         ret
+; 04h write character to AUX
 f_04:
+; 05h write character to printer
 f_05:   clc
         ret
+; 06h direct console I/O
 f_06:   cmp dl, 0FFh
         je .in
         mov al, dl
@@ -309,11 +315,14 @@ f_06:   cmp dl, 0FFh
         or byte [r_fl], 40h
         clc
         ret
+; 07h direct character input, no echo
 f_07:
+; 08h character input, no echo
 f_08:   call con_in
         mov [r_ax], al
         clc
         ret
+; 09h write $-terminated string
 f_09:   call get_dsdx
         xor cx, cx
 .l:     mov bx, di
@@ -326,10 +335,12 @@ f_09:   call get_dsdx
         mov byte [r_ax], '$'
         clc
         ret
+; 0Ah buffered keyboard input
 f_0a:   call get_dsdx
         call read_line
         clc
         ret
+; 0Bh get input status
 f_0b:   call con_ready
         mov al, 0
         jz .n
@@ -337,6 +348,7 @@ f_0b:   call con_ready
 .n:     mov [r_ax], al
         clc
         ret
+; 0Ch flush input buffer, then read
 f_0c:   ; flush the type-ahead, then run 01/06/07/08/0A
 .fl:    call con_ready
         jz .e

@@ -19,6 +19,10 @@ namepos dw 0
 
 ; fullname: dir part of tmp + DTA name -> fname
 fullname:
+        mov si, dta+30
+; dir_plus: dir part of tmp (up to [namepos]) + asciiz si -> fname
+dir_plus:
+        push si
         mov si, tmp
         mov di, fname
 .l:     cmp si, [namepos]
@@ -26,7 +30,7 @@ fullname:
         lodsb
         stosb
         jmp .l
-.n:     mov si, dta+30
+.n:     pop si
         jmp strcpy
 
 c_del:  mov si, [args]
@@ -66,15 +70,8 @@ c_ren:  mov si, [args]
         jc c_md.parm
         call split_path
         ; the new name goes in the directory of the old one
-        mov si, tmp
-        mov di, fname
-.l:     cmp si, [namepos]
-        je .n
-        lodsb
-        stosb
-        jmp .l
-.n:     mov si, tmp2
-        call strcpy
+        mov si, tmp2
+        call dir_plus
         mov ah, 56h
         mov dx, tmp
         mov di, fname

@@ -198,6 +198,7 @@ sft_fill:                       ; fill bx from directory entry di
         ret
 open_mode db 0
 
+; 3Dh open file
 f_3d:   call get_dsdx
         call open_sft
         jc handle_for.r
@@ -251,17 +252,7 @@ create_sft:
         jc .acc
         mov eax, [ent_lba]
         mov [ent_lba], eax
-        push si
-        mov si, fcbname
-        push es
-        push cs
-        pop es
-        mov cx, 11
-        push di
-        rep movsb
-        pop di
-        pop es
-        pop si
+        call name_to_ent
         mov al, [cr_attr]
         and al, 27h
         mov [di+11], al
@@ -306,11 +297,13 @@ create_sft:
 cr_excl db 0
 cr_attr db 0
 
+; 3Ch create file
 f_3c:   call get_dsdx
         mov al, 0
         call create_sft
         jc handle_for.r
         jmp handle_for
+; 5Bh create new file
 f_5b:   call get_dsdx
         mov al, 1
         call create_sft
@@ -347,6 +340,7 @@ sft_close:
 .r:     clc
         ret
 
+; 3Eh close file
 f_3e:   call hsft
         jc .r
         call sft_close
@@ -356,6 +350,7 @@ f_3e:   call hsft
         clc
 .r:     ret
 
+; 45h duplicate handle
 f_45:   call hsft
         jc .r
         inc byte [bx+F_REF]
@@ -367,6 +362,7 @@ f_45:   call hsft
 .f:     dec byte [bx+F_REF]
         stc
         ret
+; 46h force duplicate handle
 f_46:   call hsft
         jc .r
         push bx

@@ -104,9 +104,11 @@ fn_table:
         FN f_none, f_none, f_62, f_none, f_none, f_none, f_66, f_67 ; 60
         FN f_68, f_none, f_68, f_none, f_none
 
+; any function not implemented: error 1, invalid function
 f_none: mov ax, 1
         stc
         ret
+; 1Dh 1Eh 20h CP/M compatibility no-ops: AL = 0
 f_nop0: mov byte [r_ax], 0
         clc
         ret

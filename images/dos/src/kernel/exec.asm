@@ -32,6 +32,7 @@ ex_seek:                        ; eax = absolute position
         pop bx
         ret
 
+; 4Bh EXEC: load and/or execute program
 f_4b:   cmp al, 3
         je exec_overlay
         mov [ex_mode], al
@@ -47,13 +48,8 @@ f_4b:   cmp al, 3
         mov cx, 14
         rep movsb
         pop ds
-        call get_dsdx
-        mov al, 0
-        call open_sft
+        call ex_open
         jc .r
-        cmp byte [bx+F_DRV], 0FFh
-        je .dev
-        mov [ex_sft], bx
         ; full path for the environment
         mov di, ex_path
         push es
@@ -102,9 +98,6 @@ f_4b:   cmp al, 3
         cmp byte [ex_mode], 1
         je exec_nogo
         jmp exec_go
-.dev:   mov byte [bx+F_REF], 0
-        mov ax, 2
-        stc
 .r:     ret
 .inv:   mov ax, 1
         stc
@@ -117,44 +110,41 @@ f_4b:   cmp al, 3
         ret
 ex_saveregs times 10 db 0
 
-; EXEC AL=3: load an overlay (ES:BX -> load segment, relocation factor);
-; no PSP, no environment, nothing runs
-ov_seg  dw 0
-ov_fac  dw 0
-exec_overlay:
-        push ds
-        mov si, [r_bx]
-        mov ds, [r_es]
-        lodsw
-        mov [cs:ov_seg], ax
-        lodsw
-        mov [cs:ov_fac], ax
-        pop ds
+; ex_open: open the caller's DS:DX for EXEC -> [ex_sft]; a device gives error 2
+ex_open:
         call get_dsdx
         mov al, 0
         call open_sft
         jc .r
         cmp byte [bx+F_DRV], 0FFh
-        je .nf
+        je .dev
         mov [ex_sft], bx
-        push dword [r_ax]
-        push dword [r_cx]
-        push word [r_ds]
+        clc
+.r:     ret
+.dev:   mov byte [bx+F_REF], 0
+        mov ax, 2
+        stc
+        ret
+
+; ex_rdhdr: the first 1Ch bytes of the file into ex_hdr -> ZF=1 for an MZ .EXE
+ex_rdhdr:
         push cs
         pop es
         mov di, ex_hdr
         mov cx, 1Ch
         call ex_read
-        xor ecx, ecx            ; file offset of the image
-        mov bx, [ex_sft]
-        mov eax, [bx+F_SIZE]
-        cmp word [r_ax], 2
-        jb .img
-        cmp word [ex_hdr], 'MZ'
-        je .exe
-        cmp word [ex_hdr], 'ZM'
-        jne .img
-.exe:   movzx eax, word [ex_hdr+4]
+        cmp ax, 2
+        jb .r                   ; ZF=0: too short for a signature
+        mov ax, [ex_hdr]
+        cmp ax, 'MZ'
+        je .r
+        cmp ax, 'ZM'
+.r:     ret
+
+; exe_imgsize: ex_hdr -> eax = load image bytes (pages * 512 - header),
+; ecx = header bytes; CF when the header leaves no image
+exe_imgsize:
+        movzx eax, word [ex_hdr+4]
         shl eax, 9
         movzx ecx, word [ex_hdr+2]
         test cx, cx
@@ -164,14 +154,14 @@ exec_overlay:
 .e1:    movzx ecx, word [ex_hdr+8]
         shl ecx, 4
         sub eax, ecx
-        jbe .bad
-.img:   mov [ex_img], eax
-        mov eax, ecx
-        call ex_seek
-        mov ax, [ov_seg]
-        mov [ex_load], ax
-.rdl:   mov ecx, [ex_img]
-        jecxz .rdd
+        ja .r                   ; CF=0
+        stc
+.r:     ret
+
+; ex_readimg: [ex_img] bytes from the file position to [ex_load]:0 on, 32 KiB a read
+ex_readimg:
+        mov ecx, [ex_img]
+        jecxz .r
         cmp ecx, 8000h
         jbe .r1
         mov ecx, 8000h
@@ -182,16 +172,17 @@ exec_overlay:
         call ex_read
         pop cx
         add word [ex_load], 800h
-        jmp .rdl
-.rdd:   cmp word [ex_hdr], 'MZ'
-        je .rel
-        cmp word [ex_hdr], 'ZM'
-        jne .done
-.rel:   movzx eax, word [ex_hdr+18h]
+        jmp ex_readimg
+.r:     ret
+
+; ex_reloc: apply the EXE relocation table: the word at ([ex_rbase] + seg):off
+; gets [ex_rfac] added.  CF when the table is cut short.
+ex_reloc:
+        movzx eax, word [ex_hdr+18h]
         call ex_seek
-        mov dx, [ex_hdr+6]
+        mov dx, [ex_hdr+6]      ; count
 .rl:    test dx, dx
-        jz .done
+        jz .r                   ; CF=0
         mov cx, dx
         cmp cx, 64
         jbe .r2
@@ -212,43 +203,74 @@ exec_overlay:
         jne .bad
         mov si, ex_rel
 .rp:    mov ax, [si+2]
-        add ax, [ov_seg]
+        add ax, [ex_rbase]
         mov es, ax
         mov di, [si]
-        mov ax, [ov_fac]
+        mov ax, [ex_rfac]
         add [es:di], ax
         add si, 4
         loop .rp
         jmp .rl
-.done:  mov bx, [ex_sft]
-        call sft_close
-        pop word [r_ds]
-        pop dword [r_cx]
-        pop dword [r_ax]
-        clc
+.bad:   stc
 .r:     ret
-.bad:   mov bx, [ex_sft]
+ex_rbase dw 0
+ex_rfac  dw 0
+ex_isexe db 0
+
+; EXEC AL=3: load an overlay (ES:BX -> load segment, relocation factor);
+; no PSP, no environment, nothing runs
+exec_overlay:
+        push ds
+        mov si, [r_bx]
+        mov ds, [r_es]
+        lodsw
+        mov [cs:ex_rbase], ax
+        lodsw
+        mov [cs:ex_rfac], ax
+        pop ds
+        call ex_open
+        jc .r
+        push dword [r_ax]
+        push dword [r_cx]
+        push word [r_ds]
+        call ex_rdhdr
+        setz [ex_isexe]
+        mov bx, [ex_sft]
+        mov eax, [bx+F_SIZE]    ; not an .EXE: the whole file is the image
+        xor ecx, ecx
+        cmp byte [ex_isexe], 0
+        je .img
+        call exe_imgsize
+        jc .bad
+.img:   mov [ex_img], eax
+        mov eax, ecx
+        call ex_seek
+        mov ax, [ex_rbase]
+        mov [ex_load], ax
+        call ex_readimg
+        cmp byte [ex_isexe], 0
+        je .done
+        call ex_reloc
+        jc .bad
+.done:  clc
+.out:   pushf
+        push ax
+        mov bx, [ex_sft]
         call sft_close
+        pop ax
+        popf
         pop word [r_ds]
         pop dword [r_cx]
         pop dword [r_ax]
-        mov ax, 0Bh
+.r:     ret
+.bad:   mov ax, 0Bh
         stc
-        ret
-.nf:    mov byte [bx+F_REF], 0
-        mov ax, 2
-        stc
-        ret
+        jmp .out
 
 ; exec_load: build environment, PSP and image.  CF ax = error
 exec_load:
-        ; read the header
-        push cs
-        pop es
-        mov di, ex_hdr
-        mov cx, 1Ch
-        call ex_read
-        mov [ex_hdrlen], ax
+        call ex_rdhdr
+        setz [ex_isexe]
         ; environment
         mov ax, [ex_pb]
         test ax, ax
@@ -321,13 +343,8 @@ exec_load:
         mov es, bx
         mov [es:1], ax
         call build_psp
-        cmp word [ex_hdrlen], 2
-        jb .com
-        mov ax, word [ex_hdr]
-        cmp ax, 'MZ'
-        je .exe
-        cmp ax, 'ZM'
-        je .exe
+        cmp byte [ex_isexe], 0
+        jne .exe
 .com:   ; .COM: the whole file at PSP:100h
         mov bx, [ex_sft]
         mov eax, [bx+F_SIZE]
@@ -361,18 +378,8 @@ exec_load:
         mov word [es:di], 0
         clc
         ret
-.exe:   ; image size = pages * 512 - header
-        movzx eax, word [ex_hdr+4]
-        shl eax, 9
-        movzx ecx, word [ex_hdr+2]
-        test cx, cx
-        jz .e1
-        sub eax, 512
-        add eax, ecx
-.e1:    movzx ecx, word [ex_hdr+8]
-        shl ecx, 4
-        sub eax, ecx
-        jbe .bad
+.exe:   call exe_imgsize
+        jc .bad
         mov [ex_img], eax
         mov ebx, eax
         add ebx, 15
@@ -393,57 +400,15 @@ exec_load:
         mov ax, [ex_psp]
         add ax, 10h
         mov [ex_load], ax
-.rdl:   mov ecx, [ex_img]
-        jecxz .rdd
-        cmp ecx, 8000h
-        jbe .r1
-        mov ecx, 8000h
-.r1:    sub [ex_img], ecx
-        mov es, [ex_load]
-        xor di, di
-        push cx
-        call ex_read
-        pop cx
-        add word [ex_load], 800h
-        jmp .rdl
-.rdd:   ; relocations
+        call ex_readimg
+        ; relocations: segments are relative to the image's first paragraph
         mov ax, [ex_psp]
         add ax, 10h
-        mov [ex_load], ax
-        movzx eax, word [ex_hdr+18h]
-        call ex_seek
-        mov dx, [ex_hdr+6]      ; count
-.rl:    test dx, dx
-        jz .rld
-        mov cx, dx
-        cmp cx, 64
-        jbe .r2
-        mov cx, 64
-.r2:    sub dx, cx
-        push dx
-        push cx
-        shl cx, 2
-        push cs
-        pop es
-        mov di, ex_rel
-        push cx
-        call ex_read
-        pop cx
-        cmp ax, cx
-        pop cx
-        pop dx
-        jne .bad
-        mov si, ex_rel
-        mov bx, [ex_load]
-.rp:    mov ax, [si+2]
-        add ax, bx
-        mov es, ax
-        mov di, [si]
-        add [es:di], bx
-        add si, 4
-        loop .rp
-        jmp .rl
-.rld:   mov ax, [ex_load]
+        mov [ex_rbase], ax
+        mov [ex_rfac], ax
+        call ex_reloc
+        jc .bad
+        mov ax, [ex_rbase]
         mov bx, [ex_hdr+0Eh]
         add bx, ax
         mov [ex_ss], bx
@@ -469,11 +434,9 @@ exec_load:
         mov ax, 8
         stc
 .r:     ret
-ex_hdrlen dw 0
 ex_envlen dw 0
 ex_srcenv dw 0
 ex_load dw 0
-bx_dummy dd 0
 kernel_env dw 0
 
 ex_undo:                        ; free the program block and environment
@@ -619,10 +582,9 @@ build_psp:
         rep stosb
         ret
 
-; EXEC AL=1: loaded, not started.  The child's PSP becomes current and
-; the caller's parameter block gets SS:SP (+0Eh) and CS:IP (+12h).
-ex_mode db 0
-exec_nogo:
+; ex_switch: close the file, save the parent's SS:SP in its PSP and make the
+; child's PSP current (DTA at PSP:80h) -> ax = child's PSP
+ex_switch:
         mov bx, [ex_sft]
         call sft_close
         mov ax, [cur_psp]
@@ -637,6 +599,13 @@ exec_nogo:
         mov [cur_psp], ax
         mov word [dta], 80h
         mov [dta+2], ax
+        ret
+
+; EXEC AL=1: loaded, not started.  The child's PSP becomes current and
+; the caller's parameter block gets SS:SP (+0Eh) and CS:IP (+12h).
+ex_mode db 0
+exec_nogo:
+        call ex_switch
         mov es, [r_es]
         mov di, [r_bx]
         mov ax, [ex_sp]
@@ -652,20 +621,7 @@ exec_nogo:
 
 ; exec_go: switch to the loaded program
 exec_go:
-        mov bx, [ex_sft]
-        call sft_close
-        mov ax, [cur_psp]
-        test ax, ax
-        jz .nop
-        mov es, ax
-        mov ax, [user_sp]
-        mov [es:2Eh], ax
-        mov ax, [user_ss]
-        mov [es:30h], ax
-.nop:   mov ax, [ex_psp]
-        mov [cur_psp], ax
-        mov word [dta], 80h
-        mov [dta+2], ax
+        call ex_switch
         ; INT 22h = return address in the parent
         push ds
         xor bx, bx

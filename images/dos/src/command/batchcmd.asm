@@ -117,21 +117,11 @@ c_goto: mov si, [args]
 c_if:   mov si, [args]
         mov byte [if_not], 0
         call skipsp
-        mov di, tmp
-        push si
-        call getarg
-        mov di, tmp
-        call word_upper
-        pop bx
+        call .word
         cmp dword [tmp], 'NOT'
         jne .n
         mov byte [if_not], 1
-        mov di, tmp
-        push si
-        call getarg
-        mov di, tmp
-        call word_upper
-        pop bx
+        call .word
 .n:     ; bx = start of this word, si after it
         mov di, tmp
         cmp dword [di], 'ERRO'
@@ -230,4 +220,12 @@ c_if:   mov si, [args]
 .syn:   mov si, msg_syntax
         jmp puts
 .r:     ret
+; the next word of si into tmp, upper case -> bx = where it starts, si after it
+.word:  mov di, tmp
+        push si
+        call getarg
+        mov di, tmp
+        call word_upper
+        pop bx
+        ret
 if_not  db 0

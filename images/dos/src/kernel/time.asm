@@ -85,6 +85,7 @@ fat_stamp:
         pop bx
         ret
 
+; 2Ah get date
 f_2a:   call get_date
         mov [r_cx], cx
         mov [r_dx], dx
@@ -119,10 +120,13 @@ f_2a:   call get_date
         clc
         ret
 dow_t   db 0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4
+; 2Bh set date
 f_2b:
+; 2Dh set time
 f_2d:   mov byte [r_ax], 0
         clc
         ret
+; 2Ch get time
 f_2c:   call get_time
         mov [r_cx], cx
         mov [r_dx], dx

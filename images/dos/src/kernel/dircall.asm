@@ -1,4 +1,5 @@
 ; ---------------------------------------------------------------- dir calls
+; 41h delete file
 f_41:   call get_dsdx
         call resolve_find
         jc .r
@@ -14,6 +15,7 @@ f_41:   call get_dsdx
         stc
         ret
 
+; 43h get/set file attributes
 f_43:   call get_dsdx
         call resolve
         jc .r
@@ -56,6 +58,7 @@ f_43:   call get_dsdx
         clc
         ret
 
+; 39h create directory (mkdir)
 f_39:   call get_dsdx
         call resolve
         jc .r
@@ -152,6 +155,7 @@ f_39:   call get_dsdx
 mk_clus dw 0
 mk_stamp dw 0, 0
 
+; 3Ah remove directory (rmdir)
 f_3a:   call get_dsdx
         call resolve
         jc .r
@@ -207,6 +211,7 @@ f_3a:   call get_dsdx
         stc
         ret
 
+; 3Bh set current directory (chdir)
 f_3b:   call get_dsdx
         call resolve
         jc .r
@@ -245,6 +250,7 @@ lookup_dir_end:
         inc di
         jmp .l
 
+; 47h get current directory
 f_47:   mov al, dl
         call bl_drive
         jc .r
@@ -257,6 +263,7 @@ f_47:   mov al, dl
         clc
 .r:     ret
 
+; 56h rename file
 f_56:   call get_dsdx
         call resolve_find
         jc .r
@@ -332,15 +339,7 @@ f_56:   call get_dsdx
         mov ax, [ren_off]
         mov [ent_off], ax
         call ent_get
-        push si
-        mov si, fcbname
-        push es
-        push cs
-        pop es
-        mov cx, 11
-        rep movsb
-        pop es
-        pop si
+        call name_to_ent
         call ent_put
         clc
         ret
@@ -361,6 +360,7 @@ ren_dir dw 0
 
 ; find first / next: DTA layout (DOS 3+): 0 drive, 1 pattern(11), 12 attr,
 ; 13 entry index, 15 dir cluster, 21 attr, 22 time, 24 date, 26 size, 30 name
+; 4Eh find first matching file
 f_4e:   call get_dsdx
         call resolve
         jc .r
@@ -389,6 +389,7 @@ f_4e:   call get_dsdx
         stc
         ret
 .ok:    ret
+; 4Fh find next matching file
 f_4f:   les di, [dta]
         mov al, [es:di]
         call drv_ptr

@@ -1,8 +1,11 @@
 ; ---------------------------------------------------------------- terminate
+; 00h terminate program
 f_term0:
         xor al, al
+; 4Ch terminate with return code
 f_4c:   mov ah, 0
         jmp short terminate
+; 31h terminate and stay resident
 f_31:   ; keep DX paragraphs
         push ax
         mov es, [cur_psp]
@@ -89,6 +92,7 @@ root_exit:                      ; the first shell ended: start it again
         jmp start_shell
 kseg_w  dw KSEG
 
+; 4Dh get return code
 f_4d:   mov ax, [ret_code]
         mov [r_ax], ax
         mov word [ret_code], 0

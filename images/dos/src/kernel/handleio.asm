@@ -56,7 +56,7 @@ sft_clus:
 sc_prev dw 0
 sc_want dw 0
 
-; f_3f: read from handle
+; 3Fh read from file or device
 f_3f:   call hsft
         jc .r
         mov al, [bx+F_MODE]
@@ -126,12 +126,8 @@ file_read:
         cmp ecx, eax
         jbe .c
         mov ecx, eax
-.c:     mov [rd_left], ecx
-        mov word [rd_done], 0
-        mov ax, [r_dx]
-        mov [rd_buf], ax
-        mov ax, [r_ds]
-        mov [rd_buf+2], ax
+.c:     mov word [rd_done], 0
+        call rw_begin
 .loop:  cmp dword [rd_left], 0
         je .fin
         ; cluster of the position
@@ -194,17 +190,7 @@ file_read:
         jc .ioerr
         movzx ecx, cx
         shl ecx, 9
-        add [bx+F_POS], ecx
-        sub [rd_left], ecx
-        add [rd_done], cx
-        ; advance the buffer pointer (normalize)
-        movzx eax, word [rd_buf]
-        add eax, ecx
-        mov edx, eax
-        shr edx, 4
-        and ax, 15
-        mov [rd_buf], ax
-        add [rd_buf+2], dx
+        call rw_adv
         jmp .loop
 .part:  ; partial sector through the cache
         call getsec_e
@@ -227,16 +213,7 @@ file_read:
         pop cx
         pop es
         pop si
-        add [bx+F_POS], ecx
-        sub [rd_left], ecx
-        add [rd_done], cx
-        movzx eax, word [rd_buf]
-        add eax, ecx
-        mov edx, eax
-        shr edx, 4
-        and ax, 15
-        mov [rd_buf], ax
-        add [rd_buf+2], dx
+        call rw_adv
         jmp .loop
 .fin:   mov ax, [rd_done]
         mov [r_ax], ax
@@ -253,7 +230,31 @@ file_read:
         ret
 rd_clus dw 0
 
-; f_40: write to handle
+; rw_begin: ecx = bytes to move, from or to the caller's DS:DX
+rw_begin:
+        mov [rd_left], ecx
+        mov ax, [r_dx]
+        mov [rd_buf], ax
+        mov ax, [r_ds]
+        mov [rd_buf+2], ax
+        ret
+
+; rw_adv: ecx bytes moved: advance the file position, the counts and the
+; caller's buffer pointer (kept normalised, offset < 16)
+rw_adv:
+        add [bx+F_POS], ecx
+        sub [rd_left], ecx
+        add [rd_done], cx
+        movzx eax, word [rd_buf]
+        add eax, ecx
+        mov edx, eax
+        shr edx, 4
+        and ax, 15
+        mov [rd_buf], ax
+        add [rd_buf+2], dx
+        ret
+
+; 40h write to file or device
 f_40:   call hsft
         jc .r
         mov al, [bx+F_MODE]
@@ -293,11 +294,7 @@ file_write:
         jz .trunc
         mov byte [alloc_ok], 1
         movzx ecx, cx
-        mov [rd_left], ecx
-        mov ax, [r_dx]
-        mov [rd_buf], ax
-        mov ax, [r_ds]
-        mov [rd_buf+2], ax
+        call rw_begin
 .loop:  cmp dword [rd_left], 0
         je .fin
         mov eax, [bx+F_POS]
@@ -368,16 +365,7 @@ file_write:
         pop di
         call putsec
         jc .ioerr
-.adv:   add [bx+F_POS], ecx
-        sub [rd_left], ecx
-        add [rd_done], cx
-        movzx eax, word [rd_buf]
-        add eax, ecx
-        mov edx, eax
-        shr edx, 4
-        and ax, 15
-        mov [rd_buf], ax
-        add [rd_buf+2], dx
+.adv:   call rw_adv
         mov eax, [bx+F_POS]
         cmp eax, [bx+F_SIZE]
         jbe .loop
@@ -437,7 +425,7 @@ file_write:
         stc
         ret
 
-; f_42: lseek
+; 42h move file pointer (lseek)
 f_42:   call hsft
         jc .r
         mov ax, [r_cx]
@@ -463,7 +451,7 @@ f_42:   call hsft
         stc
         ret
 
-; f_57: file date/time
+; 57h get/set file date and time
 f_57:   call hsft
         jc .r
         cmp byte [r_ax], 0
@@ -485,7 +473,7 @@ f_57:   call hsft
         stc
         ret
 
-; f_44: IOCTL
+; 44h IOCTL
 f_44:   cmp al, 8
         je .rem
         cmp al, 9
@@ -568,7 +556,8 @@ f_44:   cmp al, 8
         ret
 devinfo dw 80D3h, 80C0h, 0A0C0h, 8084h
 
-bl_drive:                       ; al = 0 default, 1 = A: ... -> si
+; bl_drive: al = 0 default, 1 = A: ... -> si = drive table entry, CF ax=0Fh
+bl_drive:
         test al, al
         jnz .d
         mov al, [cur_drv]

@@ -1,6 +1,8 @@
 ; ---------------------------------------------------------------- misc calls
+; 0Dh disk reset
 f_0d:   clc
         ret
+; 0Eh select default drive
 f_0e:   cmp dl, MAXDRV
         jae .x
         mov al, dl
@@ -10,21 +12,25 @@ f_0e:   cmp dl, MAXDRV
 .x:     mov byte [r_ax], 5      ; drives A: .. E: as DOS reports at least
         clc
         ret
+; 19h get default drive
 f_19:   mov al, [cur_drv]
         mov [r_ax], al
         clc
         ret
+; 1Ah set disk transfer address
 f_1a:   mov ax, [r_ds]
         mov [dta], dx
         mov [dta+2], ax
         clc
         ret
+; 2Fh get disk transfer address
 f_2f:   mov ax, [dta]
         mov [r_bx], ax
         mov ax, [dta+2]
         mov [r_es], ax
         clc
         ret
+; 25h set interrupt vector
 f_25:   movzx bx, al
         shl bx, 2
         push es
@@ -38,6 +44,7 @@ f_25:   movzx bx, al
         pop es
         clc
         ret
+; 35h get interrupt vector
 f_35:   movzx bx, al
         shl bx, 2
         push es
@@ -50,18 +57,22 @@ f_35:   movzx bx, al
         pop es
         clc
         ret
+; 2Eh set verify flag
 f_2e:   mov [verify], al
         clc
         ret
+; 54h get verify flag
 f_54:   mov al, [verify]
         mov [r_ax], al
         clc
         ret
+; 30h get DOS version
 f_30:   mov word [r_ax], 0005h  ; DOS 5.00
         mov word [r_bx], 0FF00h ; OEM FFh
         mov word [r_cx], 0
         clc
         ret
+; 33h get/set Ctrl-Break flag, boot drive, true version
 f_33:   cmp al, 0
         jne .1
         mov dl, [break_flag]
@@ -94,6 +105,7 @@ f_33:   cmp al, 0
 .bad:   mov byte [r_ax], 0FFh
         clc
         ret
+; 37h get/set switch character
 f_37:   cmp al, 0               ; switch character
         jne .1
         mov byte [r_dx], '/'
@@ -103,13 +115,9 @@ f_37:   cmp al, 0               ; switch character
 .1:     mov byte [r_ax], 0FFh
         clc
         ret
+; 36h get free disk space
 f_36:   mov al, dl
-        test al, al
-        jnz .d
-        mov al, [cur_drv]
-        inc al
-.d:     dec al
-        call drv_ptr
+        call bl_drive
         jc .bad
         xor cx, cx              ; free clusters
         mov bx, 2
@@ -135,18 +143,23 @@ f_36:   mov al, dl
 .bad:   mov word [r_ax], 0FFFFh
         clc
         ret
+; 50h set current PSP
 f_50:   mov [cur_psp], bx
         clc
         ret
+; 51h get current PSP
 f_51:
+; 62h get current PSP
 f_62:   mov ax, [cur_psp]
         mov [r_bx], ax
         clc
         ret
+; 52h get list of lists
 f_52:   mov word [r_bx], lol
         mov word [r_es], KSEG
         clc
         ret
+; 58h get/set memory allocation strategy
 f_58:   cmp al, 0
         jne .1
         mov ax, [alloc_strat]
@@ -166,24 +179,28 @@ f_58:   cmp al, 0
 .3:     mov ax, 1
         stc
         ret
+; 59h get extended error
 f_59:   mov ax, [last_err]
         mov [r_ax], ax
         mov word [r_bx], 0D01h
         mov byte [r_cx+1], 1
         clc
         ret
+; 66h get/set global code page
 f_66:   cmp al, 1
         jne .s
         mov word [r_bx], 437
         mov word [r_dx], 437
 .s:     clc
         ret
+; 67h set handle count
 f_67:   clc                     ; handle count: 20 is all we keep
         ret
+; 68h commit file (also 6Ah)
 f_68:   clc                     ; commit: writes are write-through
         ret
 
-; INT 21h 29h: parse a file name into an FCB (DS:SI -> ES:DI)
+; 29h parse file name into FCB
 f_29:   push ds
         mov es, [r_es]
         mov ds, [r_ds]

@@ -69,19 +69,7 @@ mem_alloc:
         mov cx, [es:3]
         sub cx, bx
         jz .own
-        dec cx
-        mov ax, es
-        add ax, bx
-        inc ax
-        push ds
-        mov ds, ax
-        mov dl, [es:0]
-        mov [0], dl
-        mov word [1], 0
-        mov [3], cx
-        pop ds
-        mov byte [es:0], 'M'
-        mov [es:3], bx
+        call mcb_split
 .own:   mov ax, [cur_psp]
         test ax, ax
         jnz .o
@@ -100,6 +88,7 @@ mem_alloc:
         ret
 ma_best dw 0
 
+; 48h allocate memory
 f_48:   call mem_alloc
         jc .e
         mov [r_ax], ax
@@ -124,12 +113,14 @@ mcb_check:                      ; es = block segment -> es = MCB, CF ax=9
 .ok:    clc
         ret
 
+; 49h free memory
 f_49:   mov es, [r_es]
         call mcb_check
         jc .r
         mov word [es:1], 0
 .r:     ret
 
+; 4Ah resize memory block
 f_4a:   mov es, [r_es]
         call mcb_check
         jc .r
@@ -140,6 +131,24 @@ f_4a:   mov es, [r_es]
         mov [r_bx], bx
         stc
 .r:     ret
+
+; mcb_split: es = MCB, bx = paragraphs to keep, cx = paragraphs beyond them
+; (> 0): the rest becomes a free block -> ax = its MCB
+mcb_split:
+        dec cx
+        mov ax, es
+        add ax, bx
+        inc ax
+        push ds
+        mov ds, ax
+        mov dl, [es:0]
+        mov [0], dl
+        mov word [1], 0
+        mov [3], cx
+        pop ds
+        mov byte [es:0], 'M'
+        mov [es:3], bx
+        ret
 
 ; mem_resize: es = MCB, bx = new size -> CF ax=8 bx=max
 mem_resize:
@@ -155,19 +164,7 @@ mem_resize:
         je .ok
         ; shrink: the rest becomes a free block
         sub cx, bx
-        dec cx
-        mov ax, es
-        add ax, bx
-        inc ax
-        push ds
-        mov ds, ax
-        mov dl, [es:0]
-        mov [0], dl
-        mov word [1], 0
-        mov [3], cx
-        pop ds
-        mov byte [es:0], 'M'
-        mov [es:3], bx
+        call mcb_split
         ; merge the new free block with a free successor
         push es
         mov es, ax

@@ -77,6 +77,21 @@ ent_put:                        ; write back the sector holding the entry
         pop eax
         ret
 
+; name_to_ent: fcbname -> the 11 name bytes of the entry at cs:di (di kept)
+name_to_ent:
+        push si
+        push es
+        push cs
+        pop es
+        push di
+        mov si, fcbname
+        mov cx, 11
+        rep movsb
+        pop di
+        pop es
+        pop si
+        ret
+
 ; name_match: compare 11 bytes at di (entry) with pattern at fcbname ('?' wild)
 name_match:
         push ax
