@@ -14,6 +14,8 @@ Usage:
   looproot build --out DIR [--config FILE] [--rootfs TAR] [--set KEY=VALUE ...]
   looproot boot  --floppy FILE --disk FILE [--config FILE] [--timeout S] [--json] [--engine v86|qemu]
   looproot run   [--out DIR] [--config FILE] [--rootfs TAR] [--set ...] [--timeout S] [--json] [--engine v86|qemu]
+  looproot inspect IMAGE [--json]
+                             what a floppy, disk, root image or initrd holds: map and files
   looproot config            print the default config as JSON
   looproot --help
 
@@ -25,6 +27,9 @@ build   writes into DIR: floppy.img (the DOS boot floppy, A:), disk.img (the IDE
 boot    boots a floppy and a disk in the emulator and prints the timeline of the boot chain;
         exits 0 only when the guest confirms its root is on /dev/loop0 with swap on /dev/loop1.
 run     build, then boot (into a temporary folder unless --out is given).
+inspect reads any of the images above (recognised by content) and prints its map, like sfdisk -l,
+        fsck.fat -v and dumpe2fs together (each region with its byte and sector range and the HOWTO
+        step that wrote it), then its files, like debugfs ls -R and mdir -/. --json: the same as data.
 
 Options:
   --out DIR          output folder (created if missing)
@@ -167,6 +172,10 @@ export function runBuild(args: ParsedArgs, log: (s: string) => void): { result: 
 }
 
 export async function main(argv: string[], io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }): Promise<number> {
+  if (argv[0] === "inspect") {
+    const { inspectCommand } = await import("./inspect.ts");
+    return inspectCommand(argv.slice(1), io);
+  }
   try {
     const args = parseArgs(argv);
     if (args.flags.has("--help") || args.command === "help" || argv.length === 0) {
@@ -187,7 +196,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
         return await bootCommand(args, io);
       }
       default:
-        throw new UsageError(args.command ? `unknown command ${args.command} (build, boot, run, config)` : "no command given (build, boot, run, config)");
+        throw new UsageError(args.command ? `unknown command ${args.command} (build, boot, run, inspect, config)` : "no command given (build, boot, run, inspect, config)");
     }
   } catch (e) {
     if (e instanceof ConfigError) {
