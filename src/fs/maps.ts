@@ -9,6 +9,24 @@ import { gunzip } from "./gzip.ts";
 
 const SECTOR = 512;
 
+/**
+ * The FAT reader and gunzip name the problem in plain Errors with a fixed prefix ("FAT image",
+ * "gzip:"); those are user problems and become the project's error here. Anything else (a bug) is
+ * passed on untouched.
+ */
+function typed<T>(fn: () => T, prefix: string, code: typeof ErrorCode.Image | typeof ErrorCode.Gzip): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof LooprootError) && e instanceof Error && e.constructor === Error && e.message.startsWith(prefix)) {
+      throw new LooprootError(code, e.message, { cause: e, field: "image" });
+    }
+    throw e;
+  }
+}
+
+const readFatTyped = (image: Uint8Array, offset: number): FatVolume => typed(() => readFat(image, offset), "FAT image", ErrorCode.Image);
+
 /** One named stretch of an image. Byte ranges are half-open and absolute within the inspected file. */
 export interface Region {
   name: string;
@@ -70,7 +88,7 @@ export interface FatMap {
  * FAT is an E_IMAGE error and the work is bounded by the cluster count.
  */
 export function fatMap(image: Uint8Array, offset = 0, step = "3.7"): FatMap {
-  const vol = readFat(image, offset);
+  const vol = readFatTyped(image, offset);
   const bad = (why: string) => new LooprootError(ErrorCode.Image, `FAT image${offset ? ` at offset ${fmt(offset)}` : ""}: ${why}`);
   const bps = vol.bytesPerSector;
   const b = image.subarray(offset);
@@ -339,7 +357,7 @@ export type Inspection =
 export const INITRD_MAX_BYTES = 256 * 1024 * 1024;
 
 function fatFiles(image: Uint8Array, offset: number): FatTreeEntry[] {
-  return readFat(image, offset).entries.map((e) => ({ path: e.path, directory: (e.attributes & ATTR_DIRECTORY) !== 0, size: e.size, attributes: e.attributes, mtime: e.mtime, data: () => e.data() }));
+  return readFatTyped(image, offset).entries.map((e) => ({ path: e.path, directory: (e.attributes & ATTR_DIRECTORY) !== 0, size: e.size, attributes: e.attributes, mtime: e.mtime, data: () => typed(() => e.data(), "FAT image", ErrorCode.Image) }));
 }
 
 /**
@@ -355,7 +373,7 @@ export function inspect(image: Uint8Array): Inspection {
       return { kind, size: image.length, ext2, regions: ext2Map(ext2, "3.4") };
     }
     case "initrd-gz": {
-      const raw = gunzip(image, INITRD_MAX_BYTES);
+      const raw = typed(() => gunzip(image, INITRD_MAX_BYTES), "gzip:", ErrorCode.Gzip);
       const ext2 = readExt2(raw);
       return { kind, size: image.length, unpackedSize: raw.length, ext2, regions: ext2Map(ext2, "3.3") };
     }
