@@ -8,6 +8,7 @@ import type { Tree } from "./fs/tree.ts";
 import { parseTar, DEFAULT_TAR_LIMITS } from "./fs/tar.ts";
 import { gunzip } from "./fs/gzip.ts";
 import { validateConfig, assertValid, fmt, type Problem } from "./validate.ts";
+import { LooprootError, atField } from "./errors.ts";
 import { initrdTree, initrdNeeds, makeInitrd, linuxrcScript } from "./howto/initrd.ts";
 import { busyboxRootTree, userRootTree, rootNeeds, makeRootImage, fstab, rcScript, wrapperInit } from "./howto/rootdev.ts";
 import { makeSwapImage } from "./howto/swapdev.ts";
@@ -72,23 +73,27 @@ export function planBuild(input: BuildInput): { initrd: Tree; root: Tree } {
   assertValid(validateConfig(config));
   const problems: Problem[] = [];
   let root: Tree;
+  let rootMin: number;
   if (config.root.source === "tar") {
     if (!input.rootArchive) assertValid([{ field: "root.source", message: "is \"tar\" but no root tarball was given" }]);
+    // The tarball's own problems (and the tree rules it breaks) are root.source's, so the page
+    // shows them there; anything else thrown here is a bug and propagates as one.
     try {
       root = userRootTree(config, rootTreeFromArchive(config, input.rootArchive!));
+      rootMin = rootNeeds(config, root);
     } catch (e) {
-      assertValid([{ field: "root.source", message: (e as Error).message }]);
+      if (e instanceof LooprootError) throw atField(e, "root.source");
       throw e;
     }
   } else {
     root = busyboxRootTree(config, ingredients);
+    rootMin = rootNeeds(config, root);
   }
   const initrd = initrdTree(config, ingredients);
   const initrdMin = initrdNeeds(config, initrd);
   if (initrdMin > config.initrd.sizeKiB * 1024) {
     problems.push({ field: "initrd.sizeKiB", message: `${fmt(config.initrd.sizeKiB)} KiB is too small for the initrd's contents: needs at least ${fmt(Math.ceil(initrdMin / 1024))} KiB` });
   }
-  const rootMin = rootNeeds(config, root);
   if (rootMin > config.root.sizeMiB * 1048576) {
     problems.push({ field: "root.sizeMiB", message: `${fmt(config.root.sizeMiB)} MiB is too small for the root's contents: needs at least ${fmt(Math.ceil(rootMin / 1048576))} MiB (${fmt(rootMin)} bytes)` });
   }

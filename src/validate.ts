@@ -2,19 +2,21 @@
 // names the field and the limit; the app shows them next to the fields, the CLI prints them.
 
 import type { LooprootConfig, FloppyKind } from "./config.ts";
-import { checkDosPath } from "./fs/dosname.ts";
+import { checkDosPath, DosNameError } from "./fs/dosname.ts";
 import { SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_PAGE, SWAP_LABEL_MAX } from "./fs/swap.ts";
 import { linuxDevice } from "./howto/names.ts";
 import { DOS_TAIL_LIMIT, loadlinTail } from "./howto/bootfloppy.ts";
+import { LooprootError, ErrorCode, type Problem } from "./errors.ts";
 
-export interface Problem {
-  field: string;
-  message: string;
-}
+export type { Problem };
 
-export class ConfigError extends Error {
-  constructor(public readonly problems: Problem[]) {
-    super(problems.map((p) => `${p.field}: ${p.message}`).join("\n"));
+/** E_CONFIG with every problem found; `problems` lists each with its field and limit. */
+export class ConfigError extends LooprootError {
+  constructor(problems: Problem[]) {
+    super(ErrorCode.Config, problems.map((p) => `${p.field}: ${p.message}`).join("\n"), {
+      problems,
+      ...(problems.length === 1 ? { field: problems[0].field, limit: problems[0].limit } : {}),
+    });
     this.name = "ConfigError";
   }
 }
@@ -55,7 +57,8 @@ export function validateConfig(c: LooprootConfig): Problem[] {
     try {
       checkDosPath(v);
     } catch (e) {
-      bad(field, (e as Error).message);
+      if (!(e instanceof DosNameError)) throw e; // anything else is a bug, not the user's name
+      bad(field, e.message);
     }
   };
 

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { bootAndVerify, type BootResult } from "../../emulator/harness.ts";
 import type { Engine, MachineImages } from "../../emulator/engine.ts";
 import { loadBios } from "./ingredients.ts";
-import { loadConfig, runBuild, UsageError, type ParsedArgs } from "./main.ts";
+import { loadConfig, runBuild, type ParsedArgs } from "./main.ts";
+import { UsageError, inputFileError } from "./errors.ts";
 
 export async function startEngine(name: string, images: MachineImages): Promise<Engine> {
   if (name === "qemu") return (await import("../../emulator/qemu.ts")).startQemu(images);
@@ -38,7 +39,7 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
   } else {
     const f = args.opts.get("--floppy"), d = args.opts.get("--disk");
     if (!f || !d) throw new UsageError("boot needs --floppy FILE and --disk FILE");
-    for (const p of [f, d]) if (!existsSync(p)) throw new UsageError(`${p}: no such file`);
+    for (const [o, p] of [["--floppy", f], ["--disk", d]]) if (!existsSync(p)) throw inputFileError(o, p, "no such file");
     floppy = new Uint8Array(readFileSync(f));
     disk = new Uint8Array(readFileSync(d));
   }

@@ -5,7 +5,10 @@ import { readFileSync, writeFileSync, mkdirSync, renameSync, rmSync, existsSync 
 import { join } from "node:path";
 import { defaultConfig, mergeConfig, type LooprootConfig } from "../config.ts";
 import { buildImages, type BuildResult } from "../build.ts";
-import { ConfigError } from "../validate.ts";
+import { describeForCli } from "../errors.ts";
+import { UsageError, inputFileError } from "./errors.ts";
+
+export { UsageError };
 import { loadIngredients } from "./ingredients.ts";
 
 export const HELP = `looproot: the Loopback Root Filesystem HOWTO (section 3), built as disk images
@@ -38,7 +41,9 @@ Options:
   --json             boot: print the result as JSON
   --engine E         boot: v86 (default) or qemu (qemu-system-i386, serial console)
 
-Exit codes: 0 success, 1 the boot did not reach a verified loop root, 2 bad input.
+Exit codes: 0 success, 1 the boot did not reach a verified loop root, 2 bad input (one line
+per problem, naming the setting or file and the limit), 3 a bug in looproot (please report it
+with the lines printed).
 `;
 
 export interface ParsedArgs {
@@ -51,7 +56,6 @@ export interface ParsedArgs {
 const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--floppy", "--disk", "--timeout", "--engine"]);
 const FLAG_OPTS = new Set(["--json", "--help", "-h"]);
 
-export class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const opts = new Map<string, string>();
@@ -118,14 +122,14 @@ export function loadConfig(args: ParsedArgs): LooprootConfig {
     try {
       text = readFileSync(file, "utf8");
     } catch (e) {
-      throw new UsageError(`--config ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+      throw inputFileError("--config", file, (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message);
     }
-    if (text.length > 1_000_000) throw new UsageError(`--config ${file}: larger than 1,000,000 bytes`);
+    if (text.length > 1_000_000) throw inputFileError("--config", file, "larger than 1,000,000 bytes", 1_000_000);
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (e) {
-      throw new UsageError(`--config ${file}: not valid JSON (${(e as Error).message})`);
+      throw inputFileError("--config", file, `not valid JSON (${(e as Error).message})`);
     }
     config = mergeConfig(config, json);
   }
@@ -137,7 +141,7 @@ export function loadConfig(args: ParsedArgs): LooprootConfig {
 function readRootfs(args: ParsedArgs): Uint8Array | undefined {
   const f = args.opts.get("--rootfs");
   if (!f) return undefined;
-  if (!existsSync(f)) throw new UsageError(`--rootfs ${f}: no such file`);
+  if (!existsSync(f)) throw inputFileError("--rootfs", f, "no such file");
   return new Uint8Array(readFileSync(f));
 }
 
@@ -190,20 +194,8 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
         throw new UsageError(args.command ? `unknown command ${args.command} (build, boot, run, config)` : "no command given (build, boot, run, config)");
     }
   } catch (e) {
-    if (e instanceof ConfigError) {
-      io.err("looproot: the config has problems, nothing was built:");
-      for (const p of e.problems) io.err(`  ${p.field}: ${p.message}`);
-      return 2;
-    }
-    if (e instanceof UsageError || (e instanceof Error && /^(root tarball|[a-z]+(\.[A-Za-z]+)+:)/.test(e.message))) {
-      io.err(`looproot: ${e.message}`);
-      return 2;
-    }
-    if (e instanceof Error && e.name === "ConfigTypeError") {
-      io.err(`looproot: ${e.message}`);
-      return 2;
-    }
-    io.err(`looproot: ${(e as Error).stack ?? e}`);
-    return 3;
-  }
-}
+    // Our own errors are the user's to fix (exit 2, one line per problem); anything else is a bug (exit 3, with the stack).
+    const d = describeForCli(e);
+    for (const line of d.lines) io.err(line);
+    return d.exitCode;
+  }}

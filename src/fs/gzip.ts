@@ -4,6 +4,7 @@
 // OS=3 (Unix). Same input, same bytes.
 
 import { deflateRaw, Inflate } from "pako";
+import { LooprootError, ErrorCode } from "../errors.ts";
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -65,7 +66,7 @@ export function gzip9(data: Uint8Array, opts: GzipOptions = {}): Uint8Array {
  * does; trailing zero padding (tape blocks) is allowed, other trailing bytes are an error.
  */
 export function gunzip(data: Uint8Array, maxBytes: number): Uint8Array {
-  const bad = (why: string) => new Error(`gzip: ${why}`);
+  const bad = (why: string) => new LooprootError(ErrorCode.Gzip, `gzip: ${why}`);
   if (!Number.isInteger(maxBytes) || maxBytes < 0) throw new Error(`gunzip maxBytes: ${maxBytes} is not a byte count`);
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -78,7 +79,7 @@ export function gunzip(data: Uint8Array, maxBytes: number): Uint8Array {
     const first = chunks.length;
     const used = inflateMember(member, members, (chunk) => {
       total += chunk.length;
-      if (total > maxBytes) throw bad(`unpacked data exceeds the limit of ${maxBytes.toLocaleString("en-US")} bytes`);
+      if (total > maxBytes) throw new LooprootError(ErrorCode.Gzip, `gzip: unpacked data exceeds the limit of ${maxBytes.toLocaleString("en-US")} bytes`, { limit: maxBytes });
       chunks.push(chunk);
     }, bad);
     // CRC32 and ISIZE of this member's output.
