@@ -58,13 +58,37 @@ export interface BuildInput {
 
 const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
 
+/** Tar bytes per entry beyond its data: a 512-byte header and up to a block of padding and long-name share. */
+const TAR_ENTRY_OVERHEAD = 2048;
+/** Typed arrays and Node's file reads stop at 2 GiB. */
+const ARCHIVE_MAX = 2 ** 31 - 1;
+
+/**
+ * The largest tar the root image could hold: its data fits the image, and it has no more entries
+ * than the image has inodes (one per ext2 inode ratio), each with its header and padding.
+ */
+export function rootArchiveLimit(config: LooprootConfig): number {
+  const bytes = config.root.sizeMiB * 1048576;
+  const entries = Math.min(DEFAULT_TAR_LIMITS.maxEntries, Math.ceil(bytes / config.root.bytesPerInode));
+  return Math.min(ARCHIVE_MAX, bytes + entries * TAR_ENTRY_OVERHEAD + 2 * 512);
+}
+
 /** Turns the user's archive into a tree, refusing anything larger than the root image could hold. */
 export function rootTreeFromArchive(config: LooprootConfig, archive: Uint8Array): Tree {
-  const cap = config.root.sizeMiB * 1024 * 1024;
+  const cap = config.root.sizeMiB * 1048576;
   const gz = archive.length >= 2 && archive[0] === 0x1f && archive[1] === 0x8b;
-  // A tar is at most a little larger than its contents; the cap keeps a gzip bomb from filling memory.
-  const tar = gz ? gunzip(archive, cap + 64 * 1024 * 1024) : archive;
+  // The gunzip limit is what the image can hold, not a multiple of it: a bomb stops there.
+  const tar = gz ? gunzip(archive, rootArchiveLimit(config)) : archive;
   return parseTar(tar, { ...DEFAULT_TAR_LIMITS, maxTotalBytes: cap });
+}
+
+/** The names buildImages gives its files, known from the config alone (the CLI checks the folder before building). */
+export function outputNames(config: LooprootConfig): string[] {
+  return [
+    "floppy.img", "disk.img", "initrd.img", "initrdgz.img", "linuxdsk.img", "linuxswp.img", "AUTOEXEC.BAT", "linuxrc", "fstab",
+    config.root.source === "tar" ? "looproot-init" : "rcS",
+    ...(config.boot.paramsFile ? ["LOADLIN.PAR"] : []),
+  ];
 }
 
 /** All checks that need the trees but no images: config fields, then contents against sizes. */

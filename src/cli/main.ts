@@ -4,7 +4,8 @@
 import { readFileSync, writeFileSync, mkdirSync, renameSync, rmSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { defaultConfig, mergeConfig, type LooprootConfig } from "../config.ts";
-import { buildImages, type BuildResult } from "../build.ts";
+import { buildImages, outputNames, rootArchiveLimit, type BuildResult } from "../build.ts";
+import { readInputFile, checkOutputFolder } from "./files.ts";
 import { describeForCli } from "../errors.ts";
 import { UsageError, inputFileError } from "./errors.ts";
 
@@ -118,13 +119,7 @@ export function loadConfig(args: ParsedArgs): LooprootConfig {
   let config = defaultConfig();
   const file = args.opts.get("--config");
   if (file) {
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch (e) {
-      throw inputFileError("--config", file, (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message);
-    }
-    if (text.length > 1_000_000) throw inputFileError("--config", file, "larger than 1,000,000 bytes", 1_000_000);
+    const text = new TextDecoder().decode(readInputFile("--config", file, CONFIG_MAX_BYTES));
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -138,11 +133,14 @@ export function loadConfig(args: ParsedArgs): LooprootConfig {
   return config;
 }
 
-function readRootfs(args: ParsedArgs): Uint8Array | undefined {
+/** A config file is a few KiB; anything near a megabyte is a mistake (or /dev/zero). */
+export const CONFIG_MAX_BYTES = 1_000_000;
+
+function readRootfs(args: ParsedArgs, config: LooprootConfig): Uint8Array | undefined {
   const f = args.opts.get("--rootfs");
   if (!f) return undefined;
-  if (!existsSync(f)) throw inputFileError("--rootfs", f, "no such file");
-  return new Uint8Array(readFileSync(f));
+  // No larger than the unpacked tar the root image could hold (a gzip is smaller still).
+  return readInputFile("--rootfs", f, rootArchiveLimit(config));
 }
 
 /** Writes every output into out/.partial, then moves them into place together. */
@@ -159,7 +157,8 @@ export function runBuild(args: ParsedArgs, log: (s: string) => void): { result: 
   const out = args.opts.get("--out");
   if (!out) throw new UsageError("build needs --out DIR");
   const config = loadConfig(args);
-  const rootArchive = readRootfs(args);
+  checkOutputFolder(out, outputNames(config));
+  const rootArchive = readRootfs(args, config);
   const ingredients = loadIngredients();
   const result = buildImages({ config, ingredients, rootArchive }, (s) => {
     log(`  ${s.section.padEnd(4)} ${s.title.padEnd(72)} ${s.ms.toFixed(0).padStart(5)} ms  ${s.detail}`);
