@@ -54,6 +54,8 @@ export interface BuildInput {
   ingredients: Ingredients;
   /** A tar or tar.gz of the root filesystem, when config.root.source is "tar". */
   rootArchive?: Uint8Array;
+  /** The same archive already parsed by parseRootArchive (the CLI does, so the packed bytes can go before the images are built). */
+  rootTree?: Tree;
 }
 
 const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
@@ -82,6 +84,16 @@ export function rootTreeFromArchive(config: LooprootConfig, archive: Uint8Array)
   return parseTar(tar, { ...DEFAULT_TAR_LIMITS, maxTotalBytes: cap });
 }
 
+/** rootTreeFromArchive with its problems placed at root.source (where the page shows them). */
+export function parseRootArchive(config: LooprootConfig, archive: Uint8Array): Tree {
+  try {
+    return rootTreeFromArchive(config, archive);
+  } catch (e) {
+    if (e instanceof LooprootError) throw atField(e, "root.source");
+    throw e;
+  }
+}
+
 /** The names buildImages gives its files, known from the config alone (the CLI checks the folder before building). */
 export function outputNames(config: LooprootConfig): string[] {
   return [
@@ -99,11 +111,12 @@ export function planBuild(input: BuildInput): { initrd: Tree; root: Tree } {
   let root: Tree;
   let rootMin: number;
   if (config.root.source === "tar") {
-    if (!input.rootArchive) assertValid([{ field: "root.source", message: "is \"tar\" but no root tarball was given" }]);
+    if (!input.rootArchive && !input.rootTree) assertValid([{ field: "root.source", message: "is \"tar\" but no root tarball was given" }]);
+    const tree = input.rootTree ?? parseRootArchive(config, input.rootArchive!);
     // The tarball's own problems (and the tree rules it breaks) are root.source's, so the page
     // shows them there; anything else thrown here is a bug and propagates as one.
     try {
-      root = userRootTree(config, rootTreeFromArchive(config, input.rootArchive!));
+      root = userRootTree(config, tree);
       rootMin = rootNeeds(config, root);
     } catch (e) {
       if (e instanceof LooprootError) throw atField(e, "root.source");

@@ -25,22 +25,23 @@ export function readInputFile(option: string, file: string, maxBytes: number): U
     if (st.isDirectory()) throw inputFileError(option, file, "is a folder, not a file");
     if (!st.isFile()) throw inputFileError(option, file, "is not a regular file (a device, FIFO or socket cannot be read as an input)");
     if (st.size > maxBytes) throw inputFileError(option, file, `is ${fmt(st.size)} bytes, more than the limit of ${fmt(maxBytes)}`, maxBytes);
-    // The size can change under us (a file still being written): the cap holds while reading too.
-    const chunks: Uint8Array[] = [];
+    // One buffer of the size fstat gave (plus a byte to notice growth); the cap holds while reading
+    // too, since the file can change under us and a size of 0 says nothing for some special files.
+    let out = new Uint8Array(Math.min(maxBytes + 1, st.size + 1));
     let total = 0;
     for (;;) {
-      const buf = new Uint8Array(Math.min(CHUNK, maxBytes + 1 - total));
-      const n = readSync(fd, buf, 0, buf.length, null);
+      if (total === out.length) {
+        if (total > maxBytes) throw inputFileError(option, file, `grew past the limit of ${fmt(maxBytes)} bytes while it was read`, maxBytes);
+        const grown = new Uint8Array(Math.min(maxBytes + 1, Math.max(CHUNK, out.length * 2)));
+        grown.set(out);
+        out = grown;
+      }
+      const n = readSync(fd, out, total, Math.min(CHUNK, out.length - total), null);
       if (n === 0) break;
       total += n;
-      if (total > maxBytes) throw inputFileError(option, file, `grew past the limit of ${fmt(maxBytes)} bytes while it was read`, maxBytes);
-      chunks.push(n === buf.length ? buf : buf.subarray(0, n));
     }
-    if (chunks.length === 1) return chunks[0];
-    const out = new Uint8Array(total);
-    let o = 0;
-    for (const c of chunks) { out.set(c, o); o += c.length; }
-    return out;
+    if (total > maxBytes) throw inputFileError(option, file, `grew past the limit of ${fmt(maxBytes)} bytes while it was read`, maxBytes);
+    return out.subarray(0, total);
   } catch (e) {
     if (e instanceof LooprootError) throw e;
     throw inputFileError(option, file, errnoWords(e));

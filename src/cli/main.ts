@@ -4,7 +4,8 @@
 import { readFileSync, writeFileSync, mkdirSync, renameSync, rmSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { defaultConfig, mergeConfig, type LooprootConfig } from "../config.ts";
-import { buildImages, outputNames, rootArchiveLimit, type BuildResult } from "../build.ts";
+import { buildImages, outputNames, rootArchiveLimit, parseRootArchive, type BuildResult } from "../build.ts";
+import type { Tree } from "../fs/tree.ts";
 import { readInputFile, checkOutputFolder } from "./files.ts";
 import { describeForCli } from "../errors.ts";
 import { UsageError, inputFileError } from "./errors.ts";
@@ -136,11 +137,12 @@ export function loadConfig(args: ParsedArgs): LooprootConfig {
 /** A config file is a few KiB; anything near a megabyte is a mistake (or /dev/zero). */
 export const CONFIG_MAX_BYTES = 1_000_000;
 
-function readRootfs(args: ParsedArgs, config: LooprootConfig): Uint8Array | undefined {
+/** The --rootfs tree; its packed bytes are garbage once parsed, so they are gone before the images are built. */
+function readRootfs(args: ParsedArgs, config: LooprootConfig): Tree | undefined {
   const f = args.opts.get("--rootfs");
   if (!f) return undefined;
   // No larger than the unpacked tar the root image could hold (a gzip is smaller still).
-  return readInputFile("--rootfs", f, rootArchiveLimit(config));
+  return parseRootArchive(config, readInputFile("--rootfs", f, rootArchiveLimit(config)));
 }
 
 /** Writes every output into out/.partial, then moves them into place together. */
@@ -158,9 +160,9 @@ export function runBuild(args: ParsedArgs, log: (s: string) => void): { result: 
   if (!out) throw new UsageError("build needs --out DIR");
   const config = loadConfig(args);
   checkOutputFolder(out, outputNames(config));
-  const rootArchive = readRootfs(args, config);
   const ingredients = loadIngredients();
-  const result = buildImages({ config, ingredients, rootArchive }, (s) => {
+  const rootTree = readRootfs(args, config);
+  const result = buildImages({ config, ingredients, rootTree }, (s) => {
     log(`  ${s.section.padEnd(4)} ${s.title.padEnd(72)} ${s.ms.toFixed(0).padStart(5)} ms  ${s.detail}`);
   });
   mkdirSync(out, { recursive: true });

@@ -155,7 +155,8 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
       gid: field("gid", 116, 8),
       mtime: field("mtime", 136, 12),
     };
-    if (kind === "file") entry.data = take(size, at).slice();
+    // A view, not a copy: the tree shares the archive's bytes, so memory stays near the data size.
+    if (kind === "file") entry.data = take(size, at);
     if (kind === "symlink") {
       if (rawLink === "") throw new TarError(`${path}: symlink with an empty target`);
       if (!rawLink.startsWith("/")) {

@@ -88,3 +88,15 @@ describe("the output folder is checked before the build runs", () => {
     }
   });
 });
+
+describe("the root tarball's gunzip is bounded by what the image can hold", () => {
+  it("a gzip bomb stops at rootArchiveLimit, as E_GZIP at root.source", async () => {
+    const { gzip9: gzip } = await import("../../src/fs/gzip.ts");
+    const { planBuild } = await import("../../src/build.ts");
+    const config = mergeConfig(defaultConfig(), { root: { source: "tar" } });
+    const bomb = gzip(new Uint8Array(rootArchiveLimit(config) + 1));
+    expect(bomb.length).toBeLessThan(1 << 20);
+    const e = thrownLooproot(() => planBuild({ config, ingredients: loadIngredients(), rootArchive: bomb }));
+    expect([e.code, e.field, e.limit]).toEqual([ErrorCode.Gzip, "root.source", rootArchiveLimit(config)]);
+  });
+});
