@@ -1,12 +1,13 @@
 // `looproot build | boot | run`: the Node edge of the core. Reads files, calls the pure core,
 // writes files; every message names what is wrong and the exit code says whether it worked.
 
-import { readFileSync, writeFileSync, mkdirSync, renameSync, rmSync, existsSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { defaultConfig, mergeConfig, type LooprootConfig } from "../config.ts";
 import { buildImages, outputNames, rootArchiveLimit, parseRootArchive, type BuildResult } from "../build.ts";
 import type { Tree } from "../fs/tree.ts";
-import { readInputFile, checkOutputFolder } from "./files.ts";
+import { readInputFile, checkOutputFolder, outputWriteError } from "./files.ts";
+import { writeOutputSet } from "./outputs.ts";
 import { describeForCli } from "../errors.ts";
 import { UsageError, inputFileError } from "./errors.ts";
 
@@ -25,8 +26,11 @@ Usage:
 build   writes into DIR: floppy.img (the DOS boot floppy, A:), disk.img (the IDE hard disk with the
         FAT16 partition holding C:\\LINUX\\LINUXDSK.IMG and LINUXSWP.IMG), and the intermediate
         files initrd.img, initrdgz.img, linuxdsk.img, linuxswp.img, AUTOEXEC.BAT, linuxrc, fstab
-        and the root's rc script. Files are written to DIR/.partial first and moved into place
-        only when every image is built, so a failed build leaves no half-written images.
+        and the root's rc script. The files replace an earlier build as a set: they are written
+        to DIR/.partial first, moved into place, files of the earlier set that this one does not
+        have are removed, and the manifest looproot-set.json (names, sizes, sha256, the config)
+        is written last. A DIR without looproot-set.json, or whose files differ from it, holds
+        an incomplete set (the build was interrupted): build again.
 boot    boots a floppy and a disk in the emulator and prints the timeline of the boot chain;
         exits 0 only when the guest confirms its root is on /dev/loop0 with swap on /dev/loop1.
 run     build, then boot (into a temporary folder unless --out is given).
@@ -145,14 +149,9 @@ function readRootfs(args: ParsedArgs, config: LooprootConfig): Tree | undefined 
   return parseRootArchive(config, readInputFile("--rootfs", f, rootArchiveLimit(config)));
 }
 
-/** Writes every output into out/.partial, then moves them into place together. */
-export function writeOutputs(out: string, result: BuildResult): void {
-  const partial = join(out, ".partial");
-  rmSync(partial, { recursive: true, force: true });
-  mkdirSync(partial, { recursive: true });
-  for (const f of result.files) writeFileSync(join(partial, f.name), f.data);
-  for (const f of result.files) renameSync(join(partial, f.name), join(out, f.name));
-  rmSync(partial, { recursive: true, force: true });
+/** Writes the outputs as a set (see src/cli/outputs.ts): DIR/.partial first, the manifest last. */
+export function writeOutputs(out: string, result: BuildResult, config: LooprootConfig): void {
+  writeOutputSet(out, result.files, config);
 }
 
 export function runBuild(args: ParsedArgs, log: (s: string) => void): { result: BuildResult; out: string; config: LooprootConfig } {
@@ -165,8 +164,12 @@ export function runBuild(args: ParsedArgs, log: (s: string) => void): { result: 
   const result = buildImages({ config, ingredients, rootTree }, (s) => {
     log(`  ${s.section.padEnd(4)} ${s.title.padEnd(72)} ${s.ms.toFixed(0).padStart(5)} ms  ${s.detail}`);
   });
-  mkdirSync(out, { recursive: true });
-  writeOutputs(out, result);
+  try {
+    mkdirSync(out, { recursive: true });
+  } catch (e) {
+    throw outputWriteError(out, e);
+  }
+  writeOutputs(out, result, config);
   for (const f of result.files) log(`  wrote ${join(out, f.name)} (${f.data.length.toLocaleString("en-US")} bytes): ${f.description}`);
   return { result, out, config };
 }
