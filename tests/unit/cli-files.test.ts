@@ -1,7 +1,7 @@
 // The CLI's file edges (issue 9.6, 9.7): inputs read with the limit checked while reading, non-regular
 // files refused by name, and output-folder problems found before the build runs (exit 2, one line).
 import { describe, it, expect } from "vitest";
-import { mkdtempSync, writeFileSync, mkdirSync, readdirSync, existsSync } from "node:fs";
+import { mkdtempSync, writeFileSync, mkdirSync, readdirSync, existsSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main.ts";
@@ -43,6 +43,15 @@ describe("input files", () => {
     expect([e.code, e.field, e.limit]).toEqual([ErrorCode.InputFile, "--config", 1999]);
     expect(readInputFile("--config", join(d, "big"), 2000)).toHaveLength(2000);
     expect(thrownLooproot(() => readInputFile("--config", join(d, "missing"), 10)).message).toContain("no such file");
+  });
+  it("a --rootfs over 2 GiB is refused before reading (a sparse file, so the test is cheap)", async () => {
+    const d = scratch();
+    const big = join(d, "big.tar");
+    truncateSync((writeFileSync(big, ""), big), 3 * 2 ** 30);
+    const r = await cli(["build", "--out", join(d, "o"), "--rootfs", big, "--set", "root.sizeMiB=2000", "--set", "disk.sizeMiB=2047"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toEqual([`looproot: --rootfs ${big}: is 3,221,225,472 bytes, more than the limit of 2,147,483,647`]);
+    expect(r.ms).toBeLessThan(5000);
   });
   it("--rootfs is bounded by what the root image can hold", () => {
     const c = defaultConfig();
