@@ -9,7 +9,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { makeExt2, ext2Needs } from "../../src/fs/ext2.ts";
 import { readExt2 as readOurs, type Ext2Image } from "../../src/fs/ext2read.ts";
-import { ext2Map } from "../../src/fs/maps.ts";
+import { ext2Map, inspect } from "../../src/fs/maps.ts";
+import { LooprootError } from "../../src/errors.ts";
+import { rng, mutate } from "../unit/inspect-mutate.ts";
 import type { Tree } from "../../src/fs/tree.ts";
 import { readExt2 as readDebugfs, diffTrees, scratchDir, scratchBase } from "./ext2-read.ts";
 import { bytes, dir, UUID, T } from "./ext2-fixtures.ts";
@@ -201,3 +203,55 @@ describe("ext2 reader: images made by mke2fs -d", () => {
     });
   }
 });
+
+describe("ext2 reader: fuzzed mke2fs -d images", () => {
+  // mke2fs's own layout (resize inode, dir_index, 256-byte inodes) mutated: metadata is hot.
+  const img = (() => {
+    const f = mke2fsFromFolder(["-b", "1024", "-I", "256"], 1024, (root) => {
+      fs.mkdirSync(path.join(root, "d/e"), { recursive: true });
+      fs.writeFileSync(path.join(root, "d/e/f"), bytes(300_000, 3));
+      fs.symlinkSync("x".repeat(100), path.join(root, "slow"));
+      fs.symlinkSync("f", path.join(root, "fast"));
+      for (let i = 0; i < 60; i++) fs.writeFileSync(path.join(root, `d/n${i}`), bytes(i * 50, i));
+    });
+    const b = new Uint8Array(fs.readFileSync(f));
+    fs.rmSync(f);
+    return b;
+  });
+  // Built lazily inside the describe's callback: the scratch folder exists once beforeAll ran.
+  let image: Uint8Array | undefined;
+  const hot: [number, number][] = [];
+  it("prepares the image", () => {
+    image = img();
+    const x = readOurs(image);
+    const g = x.layout.groups[0];
+    hot.push([1024, 3072], [g.inodeTable * 1024, (g.inodeTable + g.inodeTableBlocks) * 1024]);
+    for (const n of x.nodes) if (x.tree.find((e) => e.path === n.path)!.kind === "dir") for (const [b, k] of n.runs) hot.push([b * 1024, (b + k) * 1024]);
+    const f = x.nodes.find((n) => n.path === "/d/e/f")!;
+    for (let i = 1; i < f.runs.length; i++) hot.push([(f.runs[i - 1][0] + f.runs[i - 1][1]) * 1024, f.runs[i][0] * 1024]);
+  });
+  fuzzLazy(() => image!, () => hot, 800, 424242);
+});
+
+function fuzzLazy(get: () => Uint8Array, hot: () => [number, number][], count: number, seed: number) {
+  it(`${count} mutations end in a result or a LooprootError, each quickly`, () => {
+    const r = rng(seed);
+    const src = get();
+    let ok = 0, refused = 0, slowest = 0;
+    const foreign: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const m = mutate(src, hot(), r);
+      const t0 = performance.now();
+      try { inspect(m); ok++; } catch (e) {
+        if (e instanceof LooprootError && e.isUserError) refused++;
+        else foreign.push(`#${i}: ${(e as Error)?.stack?.split("\n").slice(0, 3).join(" | ")}`);
+      }
+      slowest = Math.max(slowest, performance.now() - t0);
+    }
+    console.log(`mke2fs image: ${ok} read, ${refused} refused, slowest ${slowest.toFixed(1)} ms`);
+    expect(foreign.slice(0, 5)).toEqual([]);
+    expect(ok).toBeGreaterThan(0);
+    expect(refused).toBeGreaterThan(0);
+    expect(slowest).toBeLessThan(2000);
+  }, 300_000);
+}
