@@ -38,7 +38,7 @@ export function readImageFile(path: string): Uint8Array {
 function regionLines(regions: Region[], depth = 0, out: string[] = []): string[] {
   for (const r of regions) {
     const units = `${r.unit}s ${fmt(r.first)}-${fmt(r.last)}`;
-    const cl = r.clusters ? `  clusters ${r.clusters[0]}-${r.clusters[1]}` : "";
+    const cl = (r.clusters ? `  clusters ${r.clusters[0]}-${r.clusters[1]}` : "") + (r.content ? `  (${r.content.kind}, made in ${r.content.step})` : "");
     out.push(`${"  ".repeat(depth + 1)}${fmt(r.start).padStart(13)}-${fmt(r.end - 1).padEnd(13)} ${units.padEnd(26)} ${r.step.padEnd(4)} ${r.name}${cl}`);
     if (r.children) regionLines(r.children, depth + 1, out);
   }

@@ -45,6 +45,11 @@ export interface Region {
   path?: string;
   /** The HOWTO section whose step wrote these bytes (3.3 initrd .. 3.7 floppy). */
   step: string;
+  /**
+   * A FAT file's contents, recognised from its first bytes, and the step that made them (the
+   * copy onto the volume is `step`): the kernel (3.2), the initrd (3.3), the root image (3.4), swap (3.5).
+   */
+  content?: { kind: ImageKind | "kernel"; step: string };
   children?: Region[];
 }
 
@@ -67,6 +72,7 @@ export interface FatFileRuns {
   path: string;
   directory: boolean;
   size: number;
+  content?: Region["content"];
   /** Cluster runs [first, count] in file order. */
   runs: [number, number][];
 }
@@ -132,6 +138,18 @@ export function fatMap(image: Uint8Array, offset = 0, step = "3.7"): FatMap {
     return runs;
   };
 
+  /** The first 4 KiB of a file, enough to tell what it holds. */
+  const headOf = (runs: [number, number][], size: number): Uint8Array => {
+    const want = Math.min(4096, size), out = new Uint8Array(want);
+    let at = 0;
+    for (const [c, n] of runs) {
+      if (at >= want) break;
+      const len = Math.min(n * clusterBytes, want - at);
+      out.set(b.subarray(clusterAt(c), clusterAt(c) + len), at);
+      at += len;
+    }
+    return out;
+  };
   const files: FatFileRuns[] = [];
   const walk = (raw: Uint8Array, prefix: string, depth: number) => {
     if (depth > 32) throw bad(`${prefix}: directories nested more than 32 deep`);
@@ -160,7 +178,9 @@ export function fatMap(image: Uint8Array, offset = 0, step = "3.7"): FatMap {
         if (need > vol.clusters) throw bad(`${path}: ${fmt(size)} bytes is more than the volume holds`);
         const cs = size === 0 ? [] : chain(first, path, need);
         if (cs.length < need) throw bad(`${path}: ${fmt(size)} bytes need ${need} clusters but the chain has ${cs.length}`);
-        files.push({ path, directory: false, size, runs: toRuns(cs) });
+        const runs = toRuns(cs);
+        const content = size > 0 ? contentOf(headOf(runs, size)) : undefined;
+        files.push({ path, directory: false, size, runs, ...(content ? { content } : {}) });
       }
     }
     for (const [path, idx] of subdirs) {
@@ -187,7 +207,7 @@ export function fatMap(image: Uint8Array, offset = 0, step = "3.7"): FatMap {
   for (const f of files) {
     for (const [c, n] of f.runs) {
       runRegions.push(region(f.directory ? `${f.path}\\ (directory)` : f.path, f.directory ? "dir" : "file", abs(clusterAt(c)), abs(clusterAt(c + n)), step,
-        SECTOR, { clusters: [c, c + n - 1], path: f.path }));
+        SECTOR, { clusters: [c, c + n - 1], path: f.path, ...(f.content ? { content: f.content } : {}) }));
     }
   }
   runRegions.sort((x, y) => x.start - y.start);
@@ -327,6 +347,17 @@ export function recognise(image: Uint8Array): ImageKind {
   if (looksLikeFatBootSector(image)) return "fat";
   if (image.length >= SECTOR && image[510] === 0x55 && image[511] === 0xaa) return "disk";
   throw new LooprootError(ErrorCode.Image, `not a looproot image: ${fmt(image.length)} bytes that are neither an MBR disk, a FAT volume, an ext2 filesystem, a gzip'd initrd nor swap space`, { field: "image" });
+}
+
+const CONTENT_STEP: Record<string, string> = { kernel: "3.2", "initrd-gz": "3.3", ext2: "3.4", swap: "3.5" };
+
+/** What a file inside a FAT volume holds, from its first 4 KiB: the images the HOWTO's steps make. */
+export function contentOf(head: Uint8Array): Region["content"] | undefined {
+  // A Linux boot image: the setup header's "HdrS" at 0x202 and 55 AA at 0x1FE.
+  if (head.length >= 0x206 && head[0x1fe] === 0x55 && head[0x1ff] === 0xaa && String.fromCharCode(...head.subarray(0x202, 0x206)) === "HdrS") return { kind: "kernel", step: "3.2" };
+  let kind: ImageKind | undefined;
+  try { kind = recognise(head); } catch (e) { if (!(e instanceof LooprootError)) throw e; }
+  return kind && CONTENT_STEP[kind] ? { kind, step: CONTENT_STEP[kind] } : undefined;
 }
 
 export interface SwapInfo { pageSize: number; version: number; lastPage: number; badPages: number; label: string; uuid: string }

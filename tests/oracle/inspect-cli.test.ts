@@ -64,6 +64,9 @@ describe("looproot inspect on the default build", () => {
       const runs = [...sh("mshowfat", ["-i", file("floppy.img"), `::/${f.path.replace(/\\/g, "/")}`]).matchAll(/<(\d+)(?:-(\d+))?>/g)].map((m) => [+m[1], (m[2] ? +m[2] : +m[1]) - +m[1] + 1]);
       expect([f.path, f.runs]).toEqual([f.path, runs]);
     }
+    // What each file holds, told from its bytes, and the HOWTO step that made it.
+    const content = Object.fromEntries(j.fat.files.filter((f: { content?: unknown }) => f.content).map((f: { path: string; content: unknown }) => [f.path, f.content]));
+    expect(content).toEqual({ ZIMAGE: { kind: "kernel", step: "3.2" }, "INITRDGZ.IMG": { kind: "initrd-gz", step: "3.3" } });
     const byName = new Map(j.files.map((f: { path: string; sha256: string }) => [f.path, f.sha256]));
     expect(byName.get("INITRDGZ.IMG")).toBe(sha(built.initrdGz));
     expect(byName.get("AUTOEXEC.BAT")).toBe(sha(new TextEncoder().encode(built.texts.autoexecBat)));
@@ -86,6 +89,7 @@ describe("looproot inspect on the default build", () => {
     expect(j.root.path).toBe("LINUX\\LINUXDSK.IMG");
     expectTreeIs(j.root.tree, built.rootTree);
     // The root image's map sits inside the file's clusters on the disk.
+    expect(j.disk.fat.files.map((f: { content?: unknown }) => f.content)).toEqual([undefined, { kind: "ext2", step: "3.4" }, { kind: "swap", step: "3.5" }]);
     const run = j.disk.fat.files[1].runs;
     expect(run.length).toBe(1);
     type R = { name: string; kind: string; start: number; children?: R[] };
