@@ -9,8 +9,11 @@ import { inspect, type Inspection, type Region, type FatMap, type FatTreeEntry, 
 import type { Ext2Image } from "../fs/ext2read.ts";
 import type { Tree } from "../fs/tree.ts";
 
-/** Larger files are refused before reading: looproot's disks are at most 8 GiB, and inspect reads all of it. */
-export const INSPECT_MAX_BYTES = 8 * 1024 ** 3;
+/**
+ * Larger files are refused before reading: inspect reads the whole image into memory, and Node
+ * reads at most 2 GiB - 1 bytes in one go (the emulators take disks under 2 GiB too).
+ */
+export const INSPECT_MAX_BYTES = 2 * 1024 ** 3 - 1;
 
 const fmt = (n: number) => String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 const hex = (n: number, w: number) => n.toString(16).padStart(w, "0");

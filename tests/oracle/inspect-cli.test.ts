@@ -137,6 +137,11 @@ describe("looproot inspect on the default build", () => {
     expect([g.code, g.err]).toEqual([2, "looproot: gzip: CRC32 does not match the data (member 1)"]);
     expect((await cli(["inspect", file("nope.img")])).err).toBe(`looproot: ${file("nope.img")}: no such file`);
     expect((await cli(["inspect"])).code).toBe(2);
+    // Refused from its size, before reading (a sparse file: nothing is written).
+    fs.closeSync(fs.openSync(file("huge.img"), "w"));
+    fs.truncateSync(file("huge.img"), 3 * 1024 ** 3);
+    const h = await cli(["inspect", file("huge.img")]);
+    expect([h.code, h.err]).toEqual([2, `looproot: ${file("huge.img")}: 3,221,225,472 bytes is larger than the 2,147,483,647 inspect reads`]);
     expect((await cli(["inspect", dir])).err).toMatch(/not a regular file/);
     expect((await cli(["inspect", "a", "b"])).err).toBe("looproot: inspect: unexpected argument b (one IMAGE at a time)");
     expect((await cli(["--help"])).out).toMatch(/looproot inspect IMAGE \[--json\]/);
