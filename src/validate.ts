@@ -39,6 +39,10 @@ export const LIMITS = {
   bytesPerInode: [1024, 67108864] as const,
 };
 
+/** Characters COMMAND.COM gives a meaning in a batch line. */
+export const BATCH_SPECIAL = "%<>|";
+const BATCH_MEANING: Record<string, string> = { "%": "the start of a variable (%NAME%, %1)", "<": "input redirection", ">": "output redirection", "|": "a pipe" };
+
 const FLOPPIES: FloppyKind[] = ["360K", "720K", "1.2M", "1.44M", "2.88M"];
 
 export function validateConfig(c: LooprootConfig): Problem[] {
@@ -106,6 +110,13 @@ export function validateConfig(c: LooprootConfig): Problem[] {
     const v = c.boot[f];
     if (!v.startsWith("\\")) bad(`boot.${f}`, `"${v}" must be a path from the floppy's root, starting with \\`);
     else dosPath(`boot.${f}`, v.slice(1));
+  }
+  // These reach AUTOEXEC.BAT (or LOADLIN.PAR), where COMMAND.COM expands % and reads < > | as
+  // redirections and a pipe: LOADLIN would get something other than what the field says.
+  for (const f of ["loadlinPath", "kernelPath", "initrdPath", "root", "extraArgs"] as const) {
+    if (problems.some((p) => p.field === `boot.${f}`)) continue; // one reason a field is enough
+    const ch = [...c.boot[f]].find((x) => BATCH_SPECIAL.includes(x));
+    if (ch !== undefined) bad(`boot.${f}`, `"${c.boot[f]}" holds '${ch}', which COMMAND.COM reads in AUTOEXEC.BAT as ${BATCH_MEANING[ch]}; the boot line cannot hold any of ${BATCH_SPECIAL.split("").join(" ")}`);
   }
   if (!/^\/dev\/\S+$/.test(c.boot.root)) bad("boot.root", `"${c.boot.root}" is not a device path like /dev/loop0`);
   if (!/^[\x21-\x7e]*( [\x21-\x7e]+)*$/.test(c.boot.extraArgs.trim())) bad("boot.extraArgs", "must be printable ASCII words separated by spaces");
