@@ -111,8 +111,9 @@ export function validateConfig(c: LooprootConfig): Problem[] {
     if (!v.startsWith("\\")) bad(`boot.${f}`, `"${v}" must be a path from the floppy's root, starting with \\`);
     else dosPath(`boot.${f}`, v.slice(1));
   }
-  // These reach AUTOEXEC.BAT (or LOADLIN.PAR), where COMMAND.COM expands % and reads < > | as
-  // redirections and a pipe: LOADLIN would get something other than what the field says.
+  // These reach AUTOEXEC.BAT, where COMMAND.COM (ours and MS-DOS's) expands % and reads < > as
+  // redirections (and MS-DOS | as a pipe): LOADLIN would get something other than what the field
+  // says. Refused with the params file too, so that switching it on or off keeps a config valid.
   for (const f of ["loadlinPath", "kernelPath", "initrdPath", "root", "extraArgs"] as const) {
     if (problems.some((p) => p.field === `boot.${f}`)) continue; // one reason a field is enough
     const ch = [...c.boot[f]].find((x) => BATCH_SPECIAL.includes(x));
