@@ -2,7 +2,8 @@
 // tarball: 3.4 "copy an existing Linux installation into it". The archive is untrusted, so every
 // field is bounds-checked, paths are confined to the tree, and totals are capped before allocation.
 
-import { type Tree, type TreeEntry, type NodeKind, normalisePath, parentPath, TreeError } from "./tree.ts";
+import { type Tree, type TreeEntry, type NodeKind, normalisePath, parentPath, pathDepth, decodeNameBytes, nameBytes, shortPath, TreeError } from "./tree.ts";
+import { LooprootError, ErrorCode } from "../errors.ts";
 
 export interface TarLimits {
   /** Sum of all file sizes. */
@@ -13,21 +14,32 @@ export interface TarLimits {
 
 export const DEFAULT_TAR_LIMITS: TarLimits = { maxTotalBytes: 512 * 1024 * 1024, maxEntries: 200_000 };
 
-export class TarError extends Error {
+/** The user's root tarball is malformed, hostile or holds what the root cannot (E_TAR). */
+export class TarError extends LooprootError {
   constructor(message: string) {
-    super(`root tarball: ${message}`);
-    this.name = "TarError";
+    super(ErrorCode.Tar, `root tarball: ${message}`, { field: "root.source" });
   }
 }
 
 const BLOCK = 512;
-const dec = new TextDecoder("utf-8", { fatal: false });
 
-function cString(b: Uint8Array, off: number, len: number): string {
+function cBytes(b: Uint8Array, off: number, len: number): Uint8Array {
   let end = off;
   while (end < off + len && b[end] !== 0) end++;
-  return dec.decode(b.subarray(off, end));
+  return b.subarray(off, end);
 }
+
+/** A NUL-terminated name field, its bytes kept (see decodeNameBytes). */
+function cName(b: Uint8Array, off: number, len: number): string {
+  return decodeNameBytes(cBytes(b, off, len));
+}
+
+/** A NUL-terminated ASCII field (numbers, magic): one character per byte. */
+function cString(b: Uint8Array, off: number, len: number): string {
+  return String.fromCharCode(...cBytes(b, off, len));
+}
+
+const SPARSE_REFUSED = "is a sparse file (tar --sparse); looproot does not read sparse archives: make the tarball without --sparse";
 
 /** Numeric header fields: octal text, or GNU base-256 when the top bit of the first byte is set. */
 function num(b: Uint8Array, off: number, len: number, field: string, at: number): number {
@@ -60,14 +72,16 @@ function parsePax(data: Uint8Array, at: number): Map<string, string> {
   while (i < data.length) {
     let sp = i;
     while (sp < data.length && data[sp] !== 0x20) sp++;
-    const len = Number(dec.decode(data.subarray(i, sp)));
+    const lenText = String.fromCharCode(...data.subarray(i, Math.min(sp, i + 20)));
+    const len = /^[0-9]+$/.test(lenText) ? Number(lenText) : NaN;
     if (!Number.isInteger(len) || len <= 0 || i + len > data.length || sp >= i + len) {
       throw new TarError(`pax header at byte ${at} is damaged`);
     }
-    const rec = dec.decode(data.subarray(sp + 1, i + len - 1));
-    const eq = rec.indexOf("=");
+    // Values keep their bytes: a path under hdrcharset=BINARY is not UTF-8.
+    const rec = data.subarray(sp + 1, i + len - 1);
+    const eq = rec.indexOf(0x3d);
     if (eq < 0) throw new TarError(`pax header at byte ${at} has a record without '='`);
-    out.set(rec.slice(0, eq), rec.slice(eq + 1));
+    out.set(decodeNameBytes(rec.subarray(0, eq)), decodeNameBytes(rec.subarray(eq + 1)));
     i += len;
   }
   return out;
@@ -88,6 +102,8 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
   let pax = new Map<string, string>();
   let globalPax = new Map<string, string>();
   let sawEnd = false;
+  /** Regular files that hard links point at, with the first link's path. */
+  const linkedBy = new Map<string, string>();
 
   const take = (size: number, at: number): Uint8Array => {
     const start = off + BLOCK;
@@ -115,16 +131,23 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
       const data = take(size, at);
       if (type === "x") pax = parsePax(data, at);
       else if (type === "g") globalPax = new Map([...globalPax, ...parsePax(data, at)]);
-      else if (type === "L") longName = cString(data, 0, data.length);
-      else longLink = cString(data, 0, data.length);
+      else if (type === "L") longName = cName(data, 0, data.length);
+      else longLink = cName(data, 0, data.length);
       off += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
       continue;
     }
 
-    let rawName = cString(bytes, off, 100);
-    if (ustar && bytes[off + 345] !== 0 && magic === "ustar") rawName = cString(bytes, off + 345, 155) + "/" + rawName;
+    let rawName = cName(bytes, off, 100);
+    if (ustar && bytes[off + 345] !== 0 && magic === "ustar") rawName = cName(bytes, off + 345, 155) + "/" + rawName;
     rawName = all.get("path") ?? longName ?? rawName;
-    const rawLink = all.get("linkpath") ?? longLink ?? cString(bytes, off + 157, 100);
+    const rawLink = all.get("linkpath") ?? longLink ?? cName(bytes, off + 157, 100);
+    // GNU tar's pax sparse formats (0.0, 0.1, 1.0) keep the map in GNU.sparse.* keys (1.0 also
+    // at the start of the data) and name the entry GNUSparseFile.N/...: read as a plain file, the
+    // result would be the wrong file, so such entries are refused like the old 'S' type.
+    if ([...all.keys()].some((k) => k.startsWith("GNU.sparse."))) {
+      throw new TarError(`${all.get("GNU.sparse.name") ?? rawName} ${SPARSE_REFUSED}`);
+    }
+    if (type === "S") throw new TarError(`${rawName} ${SPARSE_REFUSED}`);
     longName = longLink = undefined;
     pax = new Map();
 
@@ -138,7 +161,8 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
     try {
       path = normalisePath(rawName);
     } catch (e) {
-      throw new TarError(`${rawName}: ${(e as Error).message.replace(/^[^:]*: /, "")}`);
+      if (!(e instanceof TreeError)) throw e;
+      throw new TarError(`${shortPath(rawName)}: ${e.message.slice(e.path.length + 2)}`);
     }
     const dataSize = kind === "file" ? size : 0;
     total += dataSize;
@@ -155,12 +179,8 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
     if (kind === "file") entry.data = take(size, at).slice();
     if (kind === "symlink") {
       if (rawLink === "") throw new TarError(`${path}: symlink with an empty target`);
-      if (!rawLink.startsWith("/")) {
-        try {
-          normalisePath(parentPath(path) + "/" + rawLink);
-        } catch {
-          throw new TarError(`${path}: symlink target "${rawLink}" points outside the tree`);
-        }
+      if (!rawLink.startsWith("/") && climbsOut(pathDepth(parentPath(path)), rawLink)) {
+        throw new TarError(`${path}: symlink target "${rawLink}" points outside the tree`);
       }
       entry.target = rawLink;
     }
@@ -180,7 +200,15 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
       entry.minor = num(bytes, off + 337, 8, "devminor", at);
     }
     if (path === "/" && kind !== "dir") throw new TarError(`the archive's root must be a directory`);
-    entries.delete(path); // a later entry replaces an earlier one, and takes its place in order
+    // A later entry replaces an earlier one, as tar extraction does, and takes its place in order.
+    // Hard links made to the earlier file would keep its contents on disk; here they would
+    // silently follow the new entry, so that case is refused.
+    const linked = linkedBy.get(path);
+    if (linked !== undefined && entries.has(path)) {
+      throw new TarError(`${path} appears twice, and ${linked} is a hard link to the first one: tar would keep two different files, looproot cannot`);
+    }
+    if (kind === "hardlink") linkedBy.set(entry.target!, linkedBy.get(entry.target!) ?? path);
+    entries.delete(path);
     entries.set(path, entry);
     // Parents that the archive does not list get plain directories.
     for (let p = parentPath(path); !entries.has(p); p = parentPath(p)) {
@@ -202,13 +230,22 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
   return [...entries.values()];
 }
 
+/** Does a relative symlink target, followed from a directory `depth` levels deep, climb above the root? */
+function climbsOut(depth: number, target: string): boolean {
+  for (const part of target.split("/")) {
+    if (part === "" || part === ".") continue;
+    depth += part === ".." ? -1 : 1;
+    if (depth < 0) return true;
+  }
+  return false;
+}
+
 /** Writes a tar archive (ustar, GNU long names) of a tree: the tests pack trees with it, the app offers the built root for download. */
 export function writeTar(tree: Tree): Uint8Array {
   const chunks: Uint8Array[] = [];
-  const enc = new TextEncoder();
   const header = (name: string, type: string, size: number, e: TreeEntry, link = "") => {
     const h = new Uint8Array(BLOCK);
-    const put = (s: string, o: number, l: number) => h.set(enc.encode(s).subarray(0, l), o);
+    const put = (s: string, o: number, l: number) => h.set(nameBytes(s).subarray(0, l), o);
     const oct = (v: number, o: number, l: number) => put(v.toString(8).padStart(l - 1, "0"), o, l - 1);
     put(name, 0, 100);
     oct(e.mode, 100, 8);
@@ -234,22 +271,20 @@ export function writeTar(tree: Tree): Uint8Array {
     if (data.length % BLOCK) chunks.push(new Uint8Array(BLOCK - (data.length % BLOCK)));
   };
   const longField = (type: "L" | "K", value: string, e: TreeEntry) => {
-    const data = enc.encode(value + "\0");
+    const data = nameBytes(value + "\0");
     chunks.push(header("././@LongLink", type, data.length, { ...e, mode: 0, uid: 0, gid: 0, mtime: 0 }));
     pad(data);
   };
   const typeOf: Record<NodeKind, string> = { file: "0", hardlink: "1", symlink: "2", chardev: "3", blockdev: "4", dir: "5", fifo: "6", socket: "" };
   for (const e of tree) {
     if (e.kind === "socket") continue; // tar cannot hold sockets
-    let name = e.path === "/" ? "./" : "." + e.path + (e.kind === "dir" ? "/" : "");
+    const name = e.path === "/" ? "./" : "." + e.path + (e.kind === "dir" ? "/" : "");
     const link = e.kind === "hardlink" ? "." + e.target! : e.kind === "symlink" ? e.target! : "";
-    if (enc.encode(link).length > 100) longField("K", link, e);
-    if (enc.encode(name).length > 100) {
-      longField("L", name, e);
-      name = name.slice(0, 99);
-    }
+    if (nameBytes(link).length > 100) longField("K", link, e);
+    // The ustar field keeps the first 100 bytes; readers take the long name.
+    if (nameBytes(name).length > 100) longField("L", name, e);
     const size = e.kind === "file" ? e.data!.length : 0;
-    chunks.push(header(name, typeOf[e.kind], size, e, link.slice(0, 100)));
+    chunks.push(header(name, typeOf[e.kind], size, e, link));
     if (e.kind === "file") pad(e.data!);
   }
   chunks.push(new Uint8Array(BLOCK * 2));
