@@ -167,7 +167,13 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
     const dataSize = kind === "file" ? size : 0;
     total += dataSize;
     if (total > limits.maxTotalBytes) throw new TarError(`files add up to more than the limit of ${limits.maxTotalBytes.toLocaleString("en-US")} bytes`);
-    const field = (k: string, o: number, l: number) => (all.has(k) ? Math.floor(Number(all.get(k))) : num(bytes, off + o, l, k, at));
+    const field = (k: string, o: number, l: number) => {
+      if (!all.has(k)) return num(bytes, off + o, l, k, at);
+      // pax numbers are decimal text (mtime may carry a fraction); anything else is damage, not NaN.
+      const v = all.get(k)!;
+      if (!/^-?[0-9]{1,20}(\.[0-9]*)?$/.test(v)) throw new TarError(`${shortPath(path)}: pax ${k} "${v.slice(0, 40)}" is not a number`);
+      return Math.floor(Number(v));
+    };
     const entry: TreeEntry = {
       path,
       kind,

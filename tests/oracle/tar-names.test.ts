@@ -226,3 +226,14 @@ describe("depth", () => {
     expect(big.chars).toBeLessThan(20 * big.tar);
   });
 });
+
+describe("pax numbers", () => {
+  it("a pax mtime that is not a number is refused, not turned into NaN", () => {
+    const t = scratch.unique("pax", "");
+    fs.mkdirSync(join(t, "r"), { recursive: true });
+    fs.writeFileSync(join(t, "r", "f"), "x");
+    // GNU tar writes the record given with --pax-option; a damaged one is what a hostile archive holds.
+    execFileSync("tar", ["--format=posix", "--pax-option=mtime:=soon", "-cf", join(t, "a.tar"), "-C", join(t, "r"), "f"]);
+    expect(() => parseTar(new Uint8Array(fs.readFileSync(join(t, "a.tar"))))).toThrow(/f: pax mtime "soon" is not a number/);
+  });
+});
