@@ -39,7 +39,102 @@ function cString(b: Uint8Array, off: number, len: number): string {
   return String.fromCharCode(...cBytes(b, off, len));
 }
 
-const SPARSE_REFUSED = "is a sparse file (tar --sparse); looproot does not read sparse archives: make the tarball without --sparse";
+/** A sparse file's data: `realSize` bytes, zero but for the chunks, which are stored one after another from `dataStart`. */
+interface SparseLayout {
+  realSize: number;
+  chunks: [offset: number, length: number][];
+  /** Bytes of the stored data before the first chunk (the 1.0 map). */
+  dataStart: number;
+  /** 512-byte blocks between the header and the data ('S' extension headers). */
+  extraBlocks: number;
+}
+
+/** Most chunks one sparse file may list: bounds the work a hostile map can ask for. */
+const MAX_SPARSE_CHUNKS = 1_000_000;
+
+/**
+ * The sparse map of an entry, in any of GNU tar's formats, or undefined for a plain entry:
+ * the old GNU 'S' type (map in the header and extension blocks), and the pax formats
+ * 0.0 (GNU.sparse.offset/numbytes records), 0.1 (GNU.sparse.map) and 1.0 (map at the start of the data).
+ */
+function sparseLayout(bytes: Uint8Array, off: number, type: string, pax: Map<string, string>, stored: number, name: string, at: number): SparseLayout | undefined {
+  const bad = (why: string) => new TarError(`${shortPath(name)}: sparse map ${why}`);
+  const int = (v: string | undefined, what: string) => {
+    if (v === undefined || !/^[0-9]{1,16}$/.test(v)) throw bad(`has a bad ${what} "${String(v).slice(0, 30)}"`);
+    return Number(v);
+  };
+  const pairs = (nums: number[]): [number, number][] => {
+    if (nums.length % 2) throw bad("has an odd count of numbers");
+    const out: [number, number][] = [];
+    for (let i = 0; i < nums.length; i += 2) out.push([nums[i], nums[i + 1]]);
+    return out;
+  };
+  if (type === "S") {
+    const chunks: [number, number][] = [];
+    const read = (o: number, count: number) => {
+      for (let i = 0; i < count; i++) {
+        if (bytes[o + i * 24] === 0) return;
+        chunks.push([num(bytes, o + i * 24, 12, "sparse offset", at), num(bytes, o + i * 24 + 12, 12, "sparse numbytes", at)]);
+      }
+    };
+    read(off + 386, 4);
+    let extended = bytes[off + 482] !== 0, extraBlocks = 0;
+    while (extended) {
+      const o = off + BLOCK * (1 + extraBlocks);
+      if (o + BLOCK > bytes.length) throw new TarError(`entry at byte ${at} is truncated in its sparse map`);
+      read(o, 21);
+      extended = bytes[o + 504] !== 0;
+      extraBlocks++;
+      if (chunks.length > MAX_SPARSE_CHUNKS) throw bad(`lists more than ${MAX_SPARSE_CHUNKS.toLocaleString("en-US")} chunks`);
+    }
+    return { realSize: num(bytes, off + 483, 12, "sparse realsize", at), chunks, dataStart: 0, extraBlocks };
+  }
+  if (pax.get("GNU.sparse.major") === "1") {
+    if (pax.get("GNU.sparse.minor") !== "0") throw bad(`format 1.${pax.get("GNU.sparse.minor")} is unknown (1.0 is read)`);
+    // Decimal lines: the chunk count, then offset and length of each; padded to a block.
+    const data = bytes.subarray(off + BLOCK, Math.min(bytes.length, off + BLOCK + stored));
+    const nums: number[] = [];
+    let p = 0, want = -1;
+    while (want < 0 || nums.length < want) {
+      const nl = data.indexOf(0x0a, p);
+      if (nl < 0 || nl - p > 20) throw bad("at the start of the data is damaged");
+      const n = int(String.fromCharCode(...data.subarray(p, nl)), "number");
+      p = nl + 1;
+      if (want < 0) {
+        if (n > MAX_SPARSE_CHUNKS) throw bad(`lists more than ${MAX_SPARSE_CHUNKS.toLocaleString("en-US")} chunks`);
+        want = 2 * n;
+      } else nums.push(n);
+    }
+    return { realSize: int(pax.get("GNU.sparse.realsize"), "GNU.sparse.realsize"), chunks: pairs(nums), dataStart: Math.ceil(p / BLOCK) * BLOCK, extraBlocks: 0 };
+  }
+  const map = pax.get("GNU.sparse.map") ?? pax.get(SPARSE_00_MAP);
+  if (map !== undefined) {
+    const nums = map === "" ? [] : map.split(",").map((v) => int(v, "number"));
+    if (nums.length > 2 * MAX_SPARSE_CHUNKS) throw bad(`lists more than ${MAX_SPARSE_CHUNKS.toLocaleString("en-US")} chunks`);
+    return { realSize: int(pax.get("GNU.sparse.size"), "GNU.sparse.size"), chunks: pairs(nums), dataStart: 0, extraBlocks: 0 };
+  }
+  if ([...pax.keys()].some((k) => k.startsWith("GNU.sparse."))) throw bad("is in a form GNU tar does not write (no map found)");
+  return undefined;
+}
+
+/** Where parsePax gathers the repeated GNU.sparse.offset/numbytes records of format 0.0, as "o,n,o,n". */
+const SPARSE_00_MAP = "GNU.sparse.map (0.0)";
+
+/** The file a sparse layout describes: zeros, with each chunk at its offset. */
+function unsparse(layout: SparseLayout, stored: Uint8Array, name: string): Uint8Array {
+  const bad = (why: string) => new TarError(`${shortPath(name)}: sparse map ${why}`);
+  const out = new Uint8Array(layout.realSize);
+  let src = layout.dataStart, end = 0;
+  for (const [o, n] of layout.chunks) {
+    if (o < end) throw bad(`has chunks out of order or overlapping at offset ${o}`);
+    if (o + n > layout.realSize) throw bad(`has a chunk past the file's ${layout.realSize.toLocaleString("en-US")} bytes`);
+    if (src + n > stored.length) throw bad("lists more data than the archive stores");
+    out.set(stored.subarray(src, src + n), o);
+    src += n;
+    end = o + n;
+  }
+  return out;
+}
 
 /** Numeric header fields: octal text, or GNU base-256 when the top bit of the first byte is set. */
 function num(b: Uint8Array, off: number, len: number, field: string, at: number): number {
@@ -81,7 +176,12 @@ function parsePax(data: Uint8Array, at: number): Map<string, string> {
     const rec = data.subarray(sp + 1, i + len - 1);
     const eq = rec.indexOf(0x3d);
     if (eq < 0) throw new TarError(`pax header at byte ${at} has a record without '='`);
-    out.set(decodeNameBytes(rec.subarray(0, eq)), decodeNameBytes(rec.subarray(eq + 1)));
+    const key = decodeNameBytes(rec.subarray(0, eq)), value = decodeNameBytes(rec.subarray(eq + 1));
+    // Sparse format 0.0 repeats these two keys once per chunk: keep them all, in order.
+    if (key === "GNU.sparse.offset" || key === "GNU.sparse.numbytes") {
+      const prev = out.get(SPARSE_00_MAP);
+      out.set(SPARSE_00_MAP, prev === undefined ? value : prev + "," + value);
+    } else out.set(key, value);
     i += len;
   }
   return out;
@@ -141,18 +241,15 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
     if (ustar && bytes[off + 345] !== 0 && magic === "ustar") rawName = cName(bytes, off + 345, 155) + "/" + rawName;
     rawName = all.get("path") ?? longName ?? rawName;
     const rawLink = all.get("linkpath") ?? longLink ?? cName(bytes, off + 157, 100);
-    // GNU tar's pax sparse formats (0.0, 0.1, 1.0) keep the map in GNU.sparse.* keys (1.0 also
-    // at the start of the data) and name the entry GNUSparseFile.N/...: read as a plain file, the
-    // result would be the wrong file, so such entries are refused like the old 'S' type.
-    if ([...all.keys()].some((k) => k.startsWith("GNU.sparse."))) {
-      throw new TarError(`${all.get("GNU.sparse.name") ?? rawName} ${SPARSE_REFUSED}`);
-    }
-    if (type === "S") throw new TarError(`${rawName} ${SPARSE_REFUSED}`);
+    // Sparse files: pax formats 0.1 and 1.0 name the entry GNUSparseFile.N/... and keep the
+    // real name in GNU.sparse.name.
+    if (all.has("GNU.sparse.name")) rawName = all.get("GNU.sparse.name")!;
+    const sparse = sparseLayout(bytes, off, type, all, size, rawName, at);
     longName = longLink = undefined;
     pax = new Map();
 
     const kindOf: Record<string, NodeKind> = {
-      "0": "file", "7": "file", "1": "hardlink", "2": "symlink", "3": "chardev", "4": "blockdev", "5": "dir", "6": "fifo",
+      "0": "file", "7": "file", S: "file", "1": "hardlink", "2": "symlink", "3": "chardev", "4": "blockdev", "5": "dir", "6": "fifo",
     };
     const kind = kindOf[type];
     if (!kind) throw new TarError(`${rawName}: entry type '${type}' is not supported (sparse, multi-volume and vendor types are refused)`);
@@ -164,7 +261,7 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
       if (!(e instanceof TreeError)) throw e;
       throw new TarError(`${shortPath(rawName)}: ${e.message.slice(e.path.length + 2)}`);
     }
-    const dataSize = kind === "file" ? size : 0;
+    const dataSize = kind === "file" ? (sparse ? sparse.realSize : size) : 0;
     total += dataSize;
     if (total > limits.maxTotalBytes) throw new TarError(`files add up to more than the limit of ${limits.maxTotalBytes.toLocaleString("en-US")} bytes`);
     const field = (k: string, o: number, l: number) => {
@@ -182,7 +279,10 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
       gid: field("gid", 116, 8),
       mtime: field("mtime", 136, 12),
     };
-    if (kind === "file") entry.data = take(size, at).slice();
+    if (kind === "file") {
+      const stored = take(size + (sparse ? sparse.extraBlocks * BLOCK : 0), at).subarray(sparse ? sparse.extraBlocks * BLOCK : 0);
+      entry.data = sparse ? unsparse(sparse, stored, path) : stored.slice();
+    }
     if (kind === "symlink") {
       if (rawLink === "") throw new TarError(`${path}: symlink with an empty target`);
       if (!rawLink.startsWith("/") && climbsOut(pathDepth(parentPath(path)), rawLink)) {
@@ -223,7 +323,7 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
     }
     if (entries.size > limits.maxEntries) throw new TarError(`more than ${limits.maxEntries.toLocaleString("en-US")} entries`);
     // Only regular files carry data; POSIX says the size field of the other types is ignored.
-    off += BLOCK + (kind === "file" ? Math.ceil(size / BLOCK) * BLOCK : 0);
+    off += BLOCK + (kind === "file" ? (sparse?.extraBlocks ?? 0) * BLOCK + Math.ceil(size / BLOCK) * BLOCK : 0);
   }
   if (!sawEnd && off !== bytes.length) throw new TarError(`archive ends in the middle of a header at byte ${off}`);
   if (entries.size === 0) throw new TarError("the archive is empty");
