@@ -1,6 +1,8 @@
-// A defensive tar reader (POSIX ustar, pax extended headers, GNU long names) for the user's root
-// tarball: 3.4 "copy an existing Linux installation into it". The archive is untrusted, so every
-// field is bounds-checked, paths are confined to the tree, and totals are capped before allocation.
+// A defensive tar reader (POSIX ustar, pax extended headers, GNU long names, GNU sparse files) for
+// the user's root tarball: 3.4 "copy an existing Linux installation into it". The archive is
+// untrusted, so every field is bounds-checked, paths are confined to the tree, and totals are capped
+// before allocation. Names keep their bytes (see decodeNameBytes in tree.ts); nothing is dropped or
+// renamed: a path given twice follows tar's rule, the later entry wins.
 
 import { type Tree, type TreeEntry, type NodeKind, normalisePath, parentPath, pathDepth, decodeNameBytes, nameBytes, shortPath, TreeError } from "./tree.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
@@ -252,7 +254,7 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
       "0": "file", "7": "file", S: "file", "1": "hardlink", "2": "symlink", "3": "chardev", "4": "blockdev", "5": "dir", "6": "fifo",
     };
     const kind = kindOf[type];
-    if (!kind) throw new TarError(`${rawName}: entry type '${type}' is not supported (sparse, multi-volume and vendor types are refused)`);
+    if (!kind) throw new TarError(`${rawName}: entry type '${type}' is not supported (multi-volume and vendor types are refused)`);
 
     let path: string;
     try {
