@@ -16,10 +16,11 @@ export interface TarLimits {
 
 export const DEFAULT_TAR_LIMITS: TarLimits = { maxTotalBytes: 512 * 1024 * 1024, maxEntries: 200_000 };
 
-/** The user's root tarball is malformed, hostile or holds what the root cannot (E_TAR). */
+/** E_TAR: the user's tarball is malformed, hostile or too large. */
 export class TarError extends LooprootError {
-  constructor(message: string) {
-    super(ErrorCode.Tar, `root tarball: ${message}`, { field: "root.source" });
+  constructor(message: string, limit?: number) {
+    super(ErrorCode.Tar, `root tarball: ${message}`, { limit });
+    this.name = "TarError";
   }
 }
 
@@ -261,11 +262,11 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
       path = normalisePath(rawName);
     } catch (e) {
       if (!(e instanceof TreeError)) throw e;
-      throw new TarError(`${shortPath(rawName)}: ${e.message.slice(e.path.length + 2)}`);
+      throw new TarError(`${shortPath(rawName)}: ${e.reason}`);
     }
     const dataSize = kind === "file" ? (sparse ? sparse.realSize : size) : 0;
     total += dataSize;
-    if (total > limits.maxTotalBytes) throw new TarError(`files add up to more than the limit of ${limits.maxTotalBytes.toLocaleString("en-US")} bytes`);
+    if (total > limits.maxTotalBytes) throw new TarError(`files add up to more than the limit of ${limits.maxTotalBytes.toLocaleString("en-US")} bytes`, limits.maxTotalBytes);
     const field = (k: string, o: number, l: number) => {
       if (!all.has(k)) return num(bytes, off + o, l, k, at);
       // pax numbers are decimal text (mtime may carry a fraction); anything else is damage, not NaN.
@@ -281,9 +282,10 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
       gid: field("gid", 116, 8),
       mtime: field("mtime", 136, 12),
     };
+    // A view, not a copy: the tree shares the archive's bytes, so memory stays near the data size.
     if (kind === "file") {
       const stored = take(size + (sparse ? sparse.extraBlocks * BLOCK : 0), at).subarray(sparse ? sparse.extraBlocks * BLOCK : 0);
-      entry.data = sparse ? unsparse(sparse, stored, path) : stored.slice();
+      entry.data = sparse ? unsparse(sparse, stored, path) : stored;
     }
     if (kind === "symlink") {
       if (rawLink === "") throw new TarError(`${path}: symlink with an empty target`);
@@ -323,7 +325,7 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
       entries.set(p, { path: p, kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: entry.mtime });
       if (p === "/") break;
     }
-    if (entries.size > limits.maxEntries) throw new TarError(`more than ${limits.maxEntries.toLocaleString("en-US")} entries`);
+    if (entries.size > limits.maxEntries) throw new TarError(`more than ${limits.maxEntries.toLocaleString("en-US")} entries`, limits.maxEntries);
     // Only regular files carry data; POSIX says the size field of the other types is ignored.
     off += BLOCK + (kind === "file" ? (sparse?.extraBlocks ?? 0) * BLOCK + Math.ceil(size / BLOCK) * BLOCK : 0);
   }

@@ -26,10 +26,11 @@ export interface TreeEntry {
 
 export type Tree = TreeEntry[];
 
-/** A tree that breaks a filesystem's rules: the user's problem (E_TREE), named by path. */
+/** E_TREE: a tree breaks a filesystem's rules; `path` is the entry, `reason` the rule without the path. */
 export class TreeError extends LooprootError {
-  constructor(public readonly path: string, message: string) {
-    super(ErrorCode.Tree, `${path}: ${message}`, { data: { path } });
+  constructor(public readonly path: string, public readonly reason: string, limit?: number | string) {
+    super(ErrorCode.Tree, `${path}: ${reason}`, { limit, data: { path } });
+    this.name = "TreeError";
   }
 }
 
@@ -214,7 +215,7 @@ function normalisePathOrError(path: string): string | undefined {
     normalisePath(path);
     return undefined;
   } catch (e) {
-    return (e as Error).message.replace(/^.*?: /, "");
+    return e instanceof TreeError ? e.reason : (e as Error).message;
   }
 }
 
