@@ -4,18 +4,22 @@
 
 import wasmUrl from "v86/build/v86.wasm?url";
 import { defaultConfig, type LooprootConfig } from "../config.ts";
-import { validateConfig, type Problem } from "../validate.ts";
+import { validateConfig, floppyKindsForKernel, type Problem, type GuestFacts } from "../validate.ts";
+import { LooprootError, type ErrorJSON } from "../errors.ts";
 import { autoexecBat, loadlinParams } from "../howto/bootfloppy.ts";
 import { MILESTONES } from "../../emulator/milestones.ts";
 import { bootAndVerify, type BootResult, type HarnessEvent } from "../../emulator/harness.ts";
 import { startV86Browser, type BrowserEngine } from "../../emulator/v86-browser.ts";
 import { ChoicesForm } from "./form.ts";
-import { configToHash, configFromHash, configToJson, configFromJson } from "./share.ts";
-import { httpFetcher, dosFromFloppy } from "./ingredients.ts";
+import { configToHash, configToJson, configFromJson, readLink } from "./share.ts";
+import { httpFetcher } from "./ingredients.ts";
 import { APP_BIOS_FILES } from "./assets.ts";
 import { TextTerminal } from "./term.ts";
 import { h, $, fmtBytes, fmtMs, fmtSize, download } from "./dom.ts";
-import type { BuildOutput, WorkerMessage, FatListing, TreeRow } from "./protocol.ts";
+import type { BuildOutput, WorkerMessage, FatListing, TreeRow, InspectRequest, InspectReply } from "./protocol.ts";
+import { fieldName, inWords, ALL_FIELDS } from "./fields.ts";
+
+const ALL_PATHS = new Set(ALL_FIELDS.map((f) => f.path));
 
 type Phase = "idle" | "building" | "built" | "booting" | "verified" | "failed" | "stopped" | "error";
 
@@ -35,9 +39,14 @@ const state = {
   phase: "idle" as Phase,
   problems: [] as Problem[],
   buildProblems: [] as Problem[],
-  rootArchive: undefined as { name: string; bytes: Uint8Array } | undefined,
-  dosFloppy: undefined as { name: string; bytes: Uint8Array } | undefined,
+  /** The uploads stay Files: the worker reads them, never this thread. */
+  rootArchive: undefined as { name: string; file: File } | undefined,
+  /** What the worker's read of the root tarball said, and for which root settings. */
+  rootRead: undefined as { forRoot: string; problem: string; entries?: number } | undefined,
+  dosFloppy: undefined as { name: string; file: File; fileBytes: number[] } | undefined,
   dosProblem: "",
+  /** Sizes of the guest binaries, from the worker, for the checks that need them. */
+  facts: undefined as GuestFacts | undefined,
   output: undefined as BuildOutput | undefined,
   builtConfig: undefined as LooprootConfig | undefined,
   engine: undefined as BrowserEngine | undefined,
@@ -67,6 +76,7 @@ function skeleton(): void {
         h("button", { id: "stop", type: "button", disabled: true, onclick: () => void stopMachine("stopped by you") }, "Stop"),
         h("button", { id: "reset", type: "button", disabled: true, onclick: () => void resetMachine() }, "Reset"),
       ),
+      h("p", { id: "build-why", class: "build-why" }),
       h("div", { class: "share", role: "toolbar", "aria-label": "Share the choices" },
         h("button", { id: "save-json", type: "button", onclick: () => download("looproot-config.json", configToJson(form.getConfig()), "application/json") }, "Save JSON"),
         h("label", { class: "button", for: "load-json" }, "Load JSON"),
@@ -75,6 +85,7 @@ function skeleton(): void {
         h("button", { id: "defaults", type: "button", onclick: () => form.setConfig(defaultConfig()) }, "Defaults"),
       ),
     ),
+    h("div", { id: "link-notice", class: "notice", role: "alert", hidden: true }),
     h("p", { id: "general-problems", class: "error general", "aria-live": "polite" }),
     h("p", { id: "stale", class: "stale", "aria-live": "polite" }),
     h("main", { class: "layout" },
@@ -121,6 +132,9 @@ function skeleton(): void {
       ),
     ),
   );
+  // The sticky choices pane starts below the sticky header, whatever height the header wraps to.
+  const header = $("header.top");
+  new ResizeObserver(() => document.documentElement.style.setProperty("--header-h", `${header.offsetHeight}px`)).observe(header);
   const screen = $("#screen");
   screen.addEventListener("focus", () => state.engine?.setKeyboard(true));
   screen.addEventListener("blur", () => state.engine?.setKeyboard(false));
@@ -139,18 +153,33 @@ function skeleton(): void {
 
 function appProblems(config: LooprootConfig): Problem[] {
   const out: Problem[] = [];
-  if (config.root.source === "tar" && !state.rootArchive) out.push({ field: "root.archive", message: "choose a tar or tar.gz file for the root, or pick the built-in busybox system" });
+  if (config.root.source === "tar") {
+    if (!state.rootArchive) out.push({ field: "root.archive", message: "choose a tar or tar.gz file for the root, or pick the built-in busybox system", fields: ["root.source"] });
+    else if (state.rootRead?.problem) out.push({ field: "root.archive", message: state.rootRead.problem });
+  }
   if (state.dosProblem) out.push({ field: "dos.system", message: state.dosProblem });
   return out;
 }
 
+/** The guest facts for this config: the DOS files are the uploaded DOS's when there is one. */
+function factsFor(): GuestFacts | undefined {
+  if (!state.facts) return undefined;
+  return state.dosFloppy ? { ...state.facts, dosFileBytes: state.dosFloppy.fileBytes } : state.facts;
+}
+
 function revalidate(config: LooprootConfig, parseProblems: Problem[] = []): void {
   const parsed = new Set(parseProblems.map((p) => p.field));
-  const problems = [...parseProblems, ...validateConfig(config).filter((p) => !parsed.has(p.field)), ...appProblems(config)];
+  const facts = factsFor();
+  const problems = [...parseProblems, ...validateConfig(config, facts).filter((p) => !parsed.has(p.field)), ...appProblems(config)];
   state.problems = problems;
   const shown = [...problems, ...state.buildProblems];
   const rest = form.showProblems(shown);
-  $("#general-problems").textContent = rest.map((p) => `${p.field}: ${p.message}`).join("\n");
+  $("#general-problems").textContent = rest.map((p) => `${fieldName(p.field)}: ${inWords(p.message)}`).join("\n");
+  if (facts) {
+    const kernel = (facts.kernelBytes / 1024).toLocaleString("en-US", { maximumFractionDigits: 0 });
+    form.setUnavailable("floppy.kind", new Map(floppyKindsForKernel(config, facts).filter((k) => !k.fits).map((k) => [k.kind, `too small for the ${kernel} KiB kernel`])));
+  }
+  if (config.root.source === "tar" && state.rootArchive && state.rootRead && state.rootRead.forRoot !== JSON.stringify(config.root)) readRootArchive();
   const stale = !!state.builtConfig && JSON.stringify(state.builtConfig) !== JSON.stringify(config);
   $("#stale").textContent = stale ? "Your choices changed since this build: “Build and boot again” uses them." : "";
   try {
@@ -163,16 +192,44 @@ function revalidate(config: LooprootConfig, parseProblems: Problem[] = []): void
   updateButtons();
 }
 
+/** Focuses a field's control from a link, scrolling the choices pane to it. */
+function focusField(field: string): void {
+  const el = form.controlOf(field) ?? document.querySelector<HTMLElement>(`[data-field="${CSS.escape(field)}"]`);
+  if (!el) return;
+  el.scrollIntoView({ block: "center" });
+  el.focus({ preventScroll: true });
+}
+
+/** Next to the Build button: why it is off, each problem's field a link that focuses it. */
+function showWhyDisabled(): void {
+  const why = $("#build-why");
+  if (!state.problems.length || state.phase === "building") {
+    why.replaceChildren();
+    return;
+  }
+  const fields = [...new Set(state.problems.map((p) => p.field))];
+  const n = state.problems.length;
+  why.replaceChildren(
+    `“Build and boot” is off until ${n === 1 ? "this problem is" : `these ${n} problems are`} fixed: `,
+    ...fields.flatMap((f, i) => [
+      i ? ", " : "",
+      h("a", { href: `#field-${f.replace(/[^A-Za-z0-9]/g, "-")}`, "data-focus": f, onclick: (e) => { e.preventDefault(); focusField(f); } }, fieldName(f)),
+    ]),
+    ".",
+  );
+}
+
 function updateButtons(): void {
   const running = !!state.engine;
   const build = $("#build") as HTMLButtonElement;
   build.disabled = state.problems.length > 0 || state.phase === "building";
-  build.title = state.problems.length ? `Fix ${state.problems.length} problem${state.problems.length > 1 ? "s" : ""} first: ${state.problems[0].field}: ${state.problems[0].message}` : "";
+  build.title = state.problems.length ? `Fix ${state.problems.length} problem${state.problems.length > 1 ? "s" : ""} first: ${fieldName(state.problems[0].field)}: ${inWords(state.problems[0].message)}` : "";
   build.textContent = state.phase === "building" ? "Building…" : running || state.output ? "Build and boot again" : "Build and boot";
   ($("#stop") as HTMLButtonElement).disabled = !running;
   ($("#reset") as HTMLButtonElement).disabled = !state.output || state.phase === "building";
   for (const id of ["#serial-in", "#serial-send", "#serial-ctrlc"]) ($(id) as HTMLInputElement).disabled = !running;
   document.body.dataset.phase = state.phase;
+  showWhyDisabled();
 }
 
 function setPhase(p: Phase, status?: string): void {
@@ -229,7 +286,7 @@ function runBuild(config: LooprootConfig): Promise<BuildOutput> {
       if (m.id !== id) return;
       if (m.type === "fetched") markStep("fetch", undefined, m.bytes, m.ms, m.detail);
       else if (m.type === "step") markStep(m.step.id, `${m.step.title}`, m.step.bytes, m.step.ms, m.step.detail);
-      else {
+      else if (m.type === "done" || m.type === "error") {
         w.removeEventListener("message", onMessage);
         if (m.type === "done") resolve(m.output);
         else {
@@ -252,8 +309,8 @@ function runBuild(config: LooprootConfig): Promise<BuildOutput> {
       id,
       base: document.baseURI,
       config,
-      rootArchive: config.root.source === "tar" ? state.rootArchive?.bytes : undefined,
-      dosFloppy: state.dosFloppy?.bytes,
+      rootArchive: config.root.source === "tar" ? state.rootArchive?.file : undefined,
+      dosFloppy: state.dosFloppy?.file,
     });
   });
 }
@@ -552,37 +609,131 @@ async function loadJson(file: File | undefined): Promise<void> {
 }
 
 function loadFromHash(): void {
-  try {
-    const c = configFromHash(location.hash);
-    if (c) form.setConfig(c);
-  } catch (e) {
-    $("#general-problems").textContent = `The link's config: ${(e as Error).message}`;
+  const r = readLink(location.hash);
+  const notice = $("#link-notice");
+  if (!r) return;
+  form.setConfig(r.config);
+  if (!r.dropped.length && !r.truncated) {
+    notice.hidden = true;
+    return;
   }
+  // Say what was wrong and what was kept: a damaged link never turns into the defaults silently.
+  const name = (f: string) => (f === "config" ? "the link" : ALL_PATHS.has(f) ? `“${fieldName(f)}” (${f})` : `“${f}”`);
+  const kept = r.kept.map((f) => `“${fieldName(f)}”`);
+  notice.replaceChildren(
+    h("strong", {}, "This link's settings were damaged. "),
+    r.truncated ? "It was cut short: the settings after its last complete one are lost. " : "",
+    ...(r.dropped.length ? [h("span", {}, `Dropped ${r.dropped.length === 1 ? "one setting" : `${r.dropped.length} settings`}: `), h("ul", {}, ...r.dropped.map((d) => h("li", { "data-dropped": d.field }, `${name(d.field)} ${d.why}`)))] : []),
+    kept.length ? `Kept ${kept.length === 1 ? "one setting" : `${kept.length} settings`} from the link: ${kept.join(", ")}; ` : "Nothing from the link could be kept; ",
+    "everything else is the default.",
+    h("button", { type: "button", class: "dismiss", "aria-label": "Dismiss the note about the link", onclick: () => { notice.hidden = true; } }, "Dismiss"),
+  );
+  notice.hidden = false;
 }
 
-async function onRootArchive(file: File | undefined): Promise<void> {
-  state.rootArchive = file ? { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) } : undefined;
-  form.setStatus("root-archive", file ? `${file.name}: ${fmtBytes(file.size)}` : "");
+// The worker answers these; ids are their own sequence, replies are matched on id and type.
+let inspectId = 0;
+type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
+function askWorker<T extends InspectReply["type"]>(req: WithoutId<InspectRequest>, want: T, w: Worker = getWorker()): Promise<Extract<InspectReply, { type: T }>> {
+  const id = ++inspectId;
+  return new Promise((resolve, reject) => {
+    const onMessage = (ev: MessageEvent<WorkerMessage>) => {
+      const m = ev.data;
+      if (m.id !== id || (m.type !== want && m.type !== "read-failed")) return;
+      w.removeEventListener("message", onMessage);
+      if (m.type === "read-failed") reject(LooprootError.fromJSON(m.error as ErrorJSON));
+      else resolve(m as Extract<InspectReply, { type: T }>);
+    };
+    w.addEventListener("message", onMessage);
+    w.addEventListener("error", (ev) => reject(new Error(ev.message || "the reader could not start")), { once: true });
+    w.postMessage({ ...req, id });
+  });
+}
+
+/**
+ * Each upload is read in a worker of its own: a hostile image can keep only that worker busy, and a
+ * new choice of file ends it (the build worker and this page never wait for it).
+ */
+const readers: Partial<Record<"dos" | "root", Worker>> = {};
+function freshReader(kind: "dos" | "root"): Worker {
+  readers[kind]?.terminate();
+  return (readers[kind] = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" }));
+}
+function endReader(kind: "dos" | "root"): void {
+  readers[kind]?.terminate();
+  delete readers[kind];
+}
+
+let rootReadSeq = 0;
+function readRootArchive(): void {
+  const upload = state.rootArchive;
+  if (!upload) return;
+  const config = form.getConfig();
+  const forRoot = JSON.stringify(config.root);
+  const seq = ++rootReadSeq;
+  state.rootRead = { forRoot, problem: "" };
+  form.setStatus("root-archive", `${upload.name}: ${fmtBytes(upload.file.size)}, reading…`);
+  askWorker({ type: "read-root", file: upload.file, config }, "root-read", freshReader("root")).then(
+    (r) => {
+      if (seq !== rootReadSeq) return;
+      endReader("root");
+      state.rootRead = { forRoot, problem: "", entries: r.entries };
+      form.setStatus("root-archive", `${upload.name}: ${fmtBytes(r.bytes)}, ${r.entries.toLocaleString("en-US")} entries`);
+      revalidate(form.getConfig());
+    },
+    (e: Error) => {
+      if (seq !== rootReadSeq) return;
+      endReader("root");
+      state.rootRead = { forRoot, problem: `${upload.name}: ${e.message}` };
+      form.setStatus("root-archive", "");
+      revalidate(form.getConfig());
+    },
+  );
+}
+
+function onRootArchive(file: File | undefined): void {
+  state.rootArchive = file ? { name: file.name, file } : undefined;
+  state.rootRead = undefined;
+  rootReadSeq++;
+  endReader("root");
+  form.setStatus("root-archive", "");
+  if (file) readRootArchive();
   revalidate(form.getConfig());
 }
 
+let dosReadSeq = 0;
 async function onDosFloppy(file: File | undefined): Promise<void> {
+  const seq = ++dosReadSeq;
   state.dosProblem = "";
   state.dosFloppy = undefined;
-  if (file) {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    try {
-      const dos = dosFromFloppy(bytes);
-      state.dosFloppy = { name: file.name, bytes };
-      form.setStatus("dos-floppy", `${file.name}: ${dos.name}, boot sector and ${dos.files.length} system file${dos.files.length > 1 ? "s" : ""}`);
-    } catch (e) {
-      state.dosProblem = `${file.name}: ${(e as Error).message}`;
-      form.setStatus("dos-floppy", "");
-    }
-  } else {
+  form.setStatus("dos-floppy", file ? `${file.name}: reading…` : "");
+  // Until the worker has read it, Build waits (the problem says so).
+  if (file) state.dosProblem = `${file.name}: still being read`;
+  revalidate(form.getConfig());
+  if (!file) return endReader("dos");
+  try {
+    const dos = await askWorker({ type: "read-dos", file }, "dos-read", freshReader("dos"));
+    if (seq !== dosReadSeq) return;
+    endReader("dos");
+    state.dosProblem = "";
+    state.dosFloppy = { name: file.name, file, fileBytes: dos.files.map((f) => f.size) };
+    form.setStatus("dos-floppy", `${file.name}: ${dos.name}, boot sector and ${dos.files.length} system file${dos.files.length > 1 ? "s" : ""}`);
+  } catch (e) {
+    if (seq !== dosReadSeq) return;
+    endReader("dos");
+    state.dosProblem = `${file.name}: ${(e as Error).message}`;
     form.setStatus("dos-floppy", "");
   }
   revalidate(form.getConfig());
+}
+
+async function loadFacts(): Promise<void> {
+  try {
+    state.facts = (await askWorker({ type: "facts", base: document.baseURI }, "facts")).facts;
+    revalidate(form.getConfig());
+  } catch {
+    // Missing images: the build's fetch step names them; the checks that need sizes wait for it.
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -597,7 +748,7 @@ function main(): void {
       // The address bar always carries the choices, so a bookmark or a reload keeps them.
       history.replaceState(null, "", configToHash(config) || location.pathname + location.search);
     },
-    onRootArchive: (f) => void onRootArchive(f),
+    onRootArchive: (f) => onRootArchive(f),
     onDosFloppy: (f) => void onDosFloppy(f),
   });
   $("#left").append(form.el);
@@ -606,6 +757,7 @@ function main(): void {
   loadFromHash();
   window.addEventListener("hashchange", loadFromHash);
   revalidate(form.getConfig());
+  void loadFacts();
   // For the browser tests and the curious: the live state.
   (window as unknown as { looproot: unknown }).looproot = { state, form, term };
 }

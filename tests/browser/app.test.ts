@@ -131,6 +131,83 @@ describe("the page", () => {
     await page.check(input("boot.readOnly"));
   });
 
+  it("a problem is shown at every field involved, and next to Build with links that focus the fields", async () => {
+    await page.fill(input("root.sizeMiB"), "2000");
+    for (const f of ["disk.sizeMiB", "root.sizeMiB", "swap.sizeMiB"]) {
+      expect(await page.textContent(error(f)), f).toMatch(/cannot hold the 2,000 MiB root image/);
+      expect(await page.getAttribute(input(f), "aria-invalid"), f).toBe("true");
+    }
+    expect(await page.isDisabled("#build")).toBe(true);
+    const why = (await page.textContent("#build-why"))!;
+    expect(why).toMatch(/is off until this problem is fixed: Hard disk size\./);
+    // The words of the form's labels, never the internal keys, next to Build and in its tooltip.
+    expect(why + (await page.getAttribute("#build", "title"))).not.toMatch(/disk\.sizeMiB|root\.sizeMiB/);
+    // The link is where the eye is: inside the viewport, next to the button.
+    const box = (await page.locator("#build-why").boundingBox())!;
+    expect(box.y + box.height).toBeLessThan(800);
+    await shot(page, "02b-why-disabled");
+    await page.click('#build-why a[data-focus="disk.sizeMiB"]');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("in-disk-sizeMiB");
+    const inView = await page.evaluate(() => { const r = document.activeElement!.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; });
+    expect(inView).toBe(true);
+    await page.fill(input("root.sizeMiB"), "24");
+    expect(await page.textContent("#build-why")).toBe("");
+    expect(await page.textContent(error("disk.sizeMiB"))).toBe("");
+  });
+
+  it("refuses at input what the built machine can never boot", async () => {
+    const cases: [string, string, RegExp][] = [
+      ["dos.device", "/dev/sdb1", /one partition.*\/dev\/sda1; \/dev\/sdb1 does not exist/],
+      ["dos.device", "/dev/sda2", /\/dev\/sda2 does not exist/],
+      ["boot.root", "/dev/loop1", /must be \/dev\/loop0: \/dev\/loop1 is the swap image/],
+    ];
+    for (const [f, v, re] of cases) {
+      const old = await page.inputValue(input(f));
+      await page.fill(input(f), v);
+      expect(await page.textContent(error(f)), v).toMatch(re);
+      expect(await page.isDisabled("#build"), v).toBe(true);
+      await page.fill(input(f), old);
+    }
+    // The floppy kinds the kernel alone overflows are offered disabled, saying why (the sizes come from the worker).
+    await page.waitForFunction(() => /too small/.test(document.querySelector('#in-floppy-kind option[value="360K"]')?.textContent ?? ""), undefined, { timeout: 30_000 });
+    const opts = await page.$$eval("#in-floppy-kind option", (os) => os.map((o) => [(o as HTMLOptionElement).value, (o as HTMLOptionElement).disabled]));
+    expect(Object.fromEntries(opts)).toMatchObject({ "360K": true, "720K": true, "1.44M": false, "2.88M": false });
+    // A kernel command line over 2,047 bytes (in a @params file, past DOS's 126).
+    await page.check(input("boot.paramsFile"));
+    await page.fill(input("boot.extraArgs"), Array.from({ length: 40 }, (_, i) => `opt${i}=${"x".repeat(60)}`).join(" "));
+    expect(await page.textContent(error("boot.extraArgs"))).toMatch(/at most 2,047/);
+    await page.fill(input("boot.extraArgs"), "console=tty0 console=ttyS0");
+    await page.uncheck(input("boot.paramsFile"));
+    expect(await page.isEnabled("#build")).toBe(true);
+  });
+
+  it("a damaged link keeps its good settings and says what it dropped and why", async () => {
+    const b64 = (t: string) => Buffer.from(t).toString("base64url");
+    const p2 = await page.context().newPage();
+    // A wrong type and an unknown key among good settings.
+    await p2.goto(app.url + "#config=" + b64(JSON.stringify({ swap: { sizeMiB: "12" }, root: { hostname: "kept", colour: "red" }, dos: { openPermissions: true } })));
+    await p2.waitForSelector("#link-notice:not([hidden])");
+    expect(await p2.inputValue(input("root.hostname"))).toBe("kept");
+    expect(await p2.isChecked(input("dos.openPermissions"))).toBe(true);
+    expect(await p2.inputValue(input("swap.sizeMiB"))).toBe("8");
+    const note = (await p2.textContent("#link-notice"))!;
+    expect(note).toMatch(/Size of the swap device.*must be a number, got string/);
+    expect(note).toMatch(/root\.colour.*is not a known setting/);
+    expect(note).toMatch(/Kept 2 settings from the link: “Host name”, “Let non-root users write to DOS”/);
+    await shot(p2, "01b-damaged-link");
+    await p2.click("#link-notice .dismiss");
+    expect(await p2.isHidden("#link-notice")).toBe(true);
+    // Cut short in the middle of a setting: the complete ones stay.
+    const hash = configToHash(mergeConfig(defaultConfig(), { root: { hostname: "cut" }, swap: { sizeMiB: 12 } }));
+    await p2.close();
+    const p3 = await page.context().newPage();
+    await p3.goto(app.url + hash.slice(0, -6));
+    await p3.waitForSelector("#link-notice:not([hidden])");
+    expect(await p3.textContent("#link-notice")).toMatch(/cut short/);
+    expect(await p3.inputValue(input("root.hostname"))).toBe("cut");
+    await p3.close();
+  });
+
   it("shares the choices as a link and as JSON", async () => {
     const want = mergeConfig(defaultConfig(), { swap: { sizeMiB: 12 }, dos: { openPermissions: true } });
     const p2 = await page.context().newPage();
