@@ -18,6 +18,7 @@ import { TextTerminal } from "./term.ts";
 import { h, $, fmtBytes, fmtMs, fmtSize, download } from "./dom.ts";
 import type { BuildOutput, WorkerMessage, FatListing, TreeRow, InspectRequest, InspectReply } from "./protocol.ts";
 import { fieldName, inWords, ALL_FIELDS } from "./fields.ts";
+import { hintFor } from "./hints.ts";
 
 const ALL_PATHS = new Set(ALL_FIELDS.map((f) => f.path));
 
@@ -47,6 +48,8 @@ const state = {
   dosProblem: "",
   /** Sizes of the guest binaries, from the worker, for the checks that need them. */
   facts: undefined as GuestFacts | undefined,
+  /** The build that booted used the uploaded DOS. */
+  builtOwnDos: false,
   output: undefined as BuildOutput | undefined,
   builtConfig: undefined as LooprootConfig | undefined,
   engine: undefined as BrowserEngine | undefined,
@@ -101,6 +104,7 @@ function skeleton(): void {
           h("h2", { id: "boot-h" }, "Boot chain"),
           h("ol", { id: "milestones", class: "milestones" }, ...MILESTONES.map((m) => h("li", { "data-id": m.id, "data-state": "pending" }, h("span", { class: "mark", "aria-hidden": "true" }), h("span", { class: "mtitle" }, m.title), h("span", { class: "mtime" })))),
           h("div", { id: "verdict", class: "verdict", "aria-live": "polite", "data-ok": "" }),
+          h("p", { id: "boot-hint", class: "boot-hint", hidden: true }),
           h("table", { id: "checks", class: "checks", hidden: true }),
         ),
         ),
@@ -343,6 +347,7 @@ async function buildAndBoot(): Promise<void> {
   $("#build-total").textContent = `${fmtMs(performance.now() - t0)} in all`;
   state.output = output;
   state.builtConfig = config;
+  state.builtOwnDos = !!state.dosFloppy;
   revalidate(form.getConfig());
   renderResults(output);
   setPhase("built");
@@ -373,6 +378,7 @@ function resetBootView(): void {
   const t = $("#checks") as HTMLTableElement;
   t.hidden = true;
   t.replaceChildren();
+  showHint(undefined);
   term.clear();
   $("#serial-text").replaceChildren();
 }
@@ -472,10 +478,25 @@ async function boot(): Promise<void> {
   }
 }
 
+/** Under a failed verdict: what to try, with links to the choices that most likely caused it. */
+function showHint(failure: BootResult["failure"]): void {
+  const el = $("#boot-hint");
+  const hint = failure && hintFor(failure, { ownDos: state.builtOwnDos, ownRoot: state.builtConfig?.root.source === "tar" });
+  el.hidden = !hint;
+  if (!hint) return el.replaceChildren();
+  el.replaceChildren(
+    h("strong", {}, "What to try: "), hint.sentence, " ",
+    h("span", { class: "muted" }, "Look at "),
+    ...hint.fields.flatMap((f, i) => [i ? ", " : "", h("a", { href: `#field-${f.replace(/[^A-Za-z0-9]/g, "-")}`, "data-focus": f, onclick: (e) => { e.preventDefault(); focusField(f); } }, fieldName(f))]),
+    ".",
+  );
+}
+
 function showVerdict(r: BootResult): void {
   const v = $("#verdict");
   v.dataset.ok = String(r.ok);
   v.replaceChildren(h("strong", {}, r.ok ? "Verified: " : "Not verified: "), r.summary);
+  showHint(r.ok ? undefined : r.failure);
   const t = $("#checks") as HTMLTableElement;
   t.replaceChildren(
     h("caption", {}, "What the guest reported, checked against the choices"),
