@@ -102,14 +102,15 @@ function skeleton(): void {
         ),
         h("section", { class: "card", id: "boot-card", "aria-labelledby": "boot-h" },
           h("h2", { id: "boot-h" }, "Boot chain"),
-          h("ol", { id: "milestones", class: "milestones" }, ...MILESTONES.map((m) => h("li", { "data-id": m.id, "data-state": "pending" }, h("span", { class: "mark", "aria-hidden": "true" }), h("span", { class: "mtitle" }, m.title), h("span", { class: "mtime" })))),
+          h("ol", { id: "milestones", class: "milestones", "aria-label": "Boot chain milestones" }, ...MILESTONES.map((m) => h("li", { "data-id": m.id, "data-state": "pending" }, h("span", { class: "mark", "aria-hidden": "true" }), h("span", { class: "mtitle" }, m.title), h("span", { class: "sr-only mstate" }, "(pending)"), h("span", { class: "mtime", "aria-hidden": "true" })))),
           h("div", { id: "verdict", class: "verdict", "aria-live": "polite", "data-ok": "" }),
           h("p", { id: "boot-hint", class: "boot-hint", hidden: true }),
           h("table", { id: "checks", class: "checks", hidden: true }),
         ),
         ),
         h("section", { class: "card", id: "machine-card", "aria-labelledby": "machine-h" },
-          h("h2", { id: "machine-h" }, "The PC ", h("span", { id: "machine-status", class: "muted" }, "not running")),
+          // The status is announced (short phase messages only); the running clock beside it is not.
+          h("h2", { id: "machine-h" }, "The PC ", h("span", { id: "machine-status", class: "muted", role: "status" }, "not running"), h("span", { id: "machine-clock", class: "muted", "aria-hidden": "true" })),
           h("div", { class: "machine" },
             h("div", { id: "screen", class: "screen", tabindex: "0", role: "application", "aria-label": "VGA screen of the emulated PC: while it has the focus, keys go to the PC (Tab leaves)", "aria-describedby": "screen-hint" },
               h("div", { class: "screen-text" }),
@@ -119,7 +120,8 @@ function skeleton(): void {
             h("div", { class: "serial" },
               h("h3", {}, "Serial console (COM1, ttyS0)"),
               // column-reverse keeps the newest line in view without reading the layout after each update.
-              h("div", { id: "serial-out", class: "term", role: "log", "aria-label": "Serial console output", tabindex: "0" }, h("pre", { id: "serial-text" })),
+              // Not live: a screen reader would read out the whole kernel log; the verdict is announced instead.
+              h("div", { id: "serial-out", class: "term", role: "log", "aria-live": "off", "aria-label": "Serial console output", tabindex: "0" }, h("pre", { id: "serial-text" })),
               h("form", { id: "serial-form", class: "serial-input", onsubmit: (e) => { e.preventDefault(); sendSerialLine(); } },
                 h("label", { for: "serial-in", class: "prompt" }, "$"),
                 h("input", { id: "serial-in", type: "text", autocomplete: "off", spellcheck: "false", disabled: true, placeholder: "type a command for the guest's shell, Enter sends it", "aria-label": "Command for the serial console" }),
@@ -238,6 +240,7 @@ function updateButtons(): void {
 
 function setPhase(p: Phase, status?: string): void {
   state.phase = p;
+  if (p !== "booting") $("#machine-clock").textContent = "";
   if (status !== undefined) $("#machine-status").textContent = status;
   updateButtons();
 }
@@ -254,31 +257,38 @@ function stepRow(id: string): HTMLElement {
   return $(`#steps li[data-id="${id}"]`);
 }
 
+/** A build step's state, as the mark shows it and as text for screen readers. */
+function setStep(li: HTMLElement, st: "waiting" | "running" | "done" | "failed"): void {
+  li.dataset.state = st;
+  li.querySelector(".sstate")!.textContent = `${st}: `;
+}
+
 function resetSteps(): void {
   const ol = $("#steps");
   ol.replaceChildren(...BUILD_STEPS.map((s) => h("li", { "data-id": s.id, "data-state": "waiting" },
     h("span", { class: "mark", "aria-hidden": "true" }),
+    h("span", { class: "sr-only sstate" }, "waiting: "),
     h("span", { class: "secno" }, s.section),
     h("span", { class: "stitle" }, s.title),
     h("span", { class: "ssize" }),
     h("span", { class: "stime" }),
     h("span", { class: "sdetail" }),
   )));
-  stepRow("fetch").dataset.state = "running";
+  setStep(stepRow("fetch"), "running");
   $("#build-total").textContent = "";
   $("#build-error").textContent = "";
 }
 
 function markStep(id: string, title: string | undefined, bytes: number, ms: number, detail: string): void {
   const li = stepRow(id);
-  li.dataset.state = "done";
+  setStep(li, "done");
   // The short title stays; the core's full one (with the commands it stands for) is the tooltip.
   if (title) li.title = title;
   li.querySelector(".ssize")!.textContent = bytes ? fmtSize(bytes) : "";
   li.querySelector(".stime")!.textContent = fmtMs(ms);
   li.querySelector(".sdetail")!.textContent = detail;
   const next = li.nextElementSibling as HTMLElement | null;
-  if (next && next.dataset.state === "waiting") next.dataset.state = "running";
+  if (next && next.dataset.state === "waiting") setStep(next, "running");
 }
 
 function runBuild(config: LooprootConfig): Promise<BuildOutput> {
@@ -295,7 +305,7 @@ function runBuild(config: LooprootConfig): Promise<BuildOutput> {
         if (m.type === "done") resolve(m.output);
         else {
           const running = $("#steps").querySelector<HTMLElement>('li[data-state="running"]');
-          if (running) running.dataset.state = "failed";
+          if (running) setStep(running, "failed");
           reject(Object.assign(new Error(m.message), { problems: m.problems, stage: m.stage }));
         }
       }
@@ -366,11 +376,17 @@ async function biosFiles(): Promise<{ bios: Uint8Array; vgaBios: Uint8Array }> {
   return biosCache;
 }
 
+/** A milestone's state, as the dot shows it and as text for screen readers. */
+function setMilestone(li: HTMLElement, st: "pending" | "reached" | "failed", at: string, why = ""): void {
+  li.dataset.state = st;
+  li.querySelector(".mtime")!.textContent = at;
+  li.querySelector(".mstate")!.textContent = st === "pending" ? "(pending)" : st === "reached" ? `(reached at ${at})` : `(failed at ${at}${why ? `: ${why}` : ""})`;
+}
+
 function resetBootView(): void {
   for (const li of Array.from($("#milestones").querySelectorAll<HTMLElement>("li"))) {
-    li.dataset.state = "pending";
-    li.querySelector(".mtime")!.textContent = "";
-    li.title = "";
+    setMilestone(li, "pending", "");
+    (li.querySelector(".mtitle") as HTMLElement).title = "";
   }
   const v = $("#verdict");
   v.textContent = "";
@@ -440,7 +456,7 @@ async function boot(): Promise<void> {
   let stage = "booting";
   const tick = setInterval(() => {
     if (run !== state.bootRun || state.phase !== "booting") return clearInterval(tick);
-    $("#machine-status").textContent = `${stage}, ${((performance.now() - started) / 1000).toFixed(0)} s`;
+    $("#machine-clock").textContent = ` ${stage}, ${((performance.now() - started) / 1000).toFixed(0)} s`;
   }, 500);
   engine.onSerial((t) => {
     term.write(t);
@@ -450,15 +466,13 @@ async function boot(): Promise<void> {
     if (run !== state.bootRun) return;
     if (e.type === "milestone") {
       const li = $(`#milestones li[data-id="${e.milestone.id}"]`);
-      li.dataset.state = "reached";
-      li.querySelector(".mtime")!.textContent = `${(e.milestone.atMs / 1000).toFixed(1)} s`;
-      li.title = e.milestone.evidence;
+      setMilestone(li, "reached", `${(e.milestone.atMs / 1000).toFixed(1)} s`);
+      (li.querySelector(".mtitle") as HTMLElement).title = e.milestone.evidence;
       stage = e.milestone.title;
     } else if (e.type === "failure") {
       const li = $(`#milestones li[data-id="${e.failure.stage}"]`);
-      li.dataset.state = "failed";
-      li.querySelector(".mtime")!.textContent = `${(e.failure.atMs / 1000).toFixed(1)} s`;
-      li.title = e.failure.evidence;
+      setMilestone(li, "failed", `${(e.failure.atMs / 1000).toFixed(1)} s`, e.failure.title);
+      (li.querySelector(".mtitle") as HTMLElement).title = e.failure.evidence;
     } else if (e.type === "verdict") {
       showVerdict(e.result);
     }
@@ -774,7 +788,7 @@ function main(): void {
   });
   $("#left").append(form.el);
   resetSteps();
-  stepRow("fetch").dataset.state = "waiting";
+  setStep(stepRow("fetch"), "waiting");
   loadFromHash();
   window.addEventListener("hashchange", loadFromHash);
   revalidate(form.getConfig());

@@ -365,9 +365,19 @@ describe("Build and boot", () => {
     await page.waitForFunction(() => /broken-root\.tar\.gz: .* entries/.test(document.querySelector("#root-archive-status")!.textContent ?? ""));
     await page.click("#build");
     expect(await waitPhase(["verified", "failed", "error"], BOOT_MS)).toBe("failed");
-    const failed = await page.$$eval('#milestones li[data-state="failed"]', (lis) => lis.map((li) => [li.getAttribute("data-id"), li.getAttribute("title")]));
+    const failed = await page.$$eval('#milestones li[data-state="failed"]', (lis) => lis.map((li) => [li.getAttribute("data-id"), li.querySelector(".mtitle")!.getAttribute("title")]));
     expect(failed).toEqual([["init", expect.stringMatching(/Kernel panic|init/)]]);
     expect(await page.getAttribute("#verdict", "data-ok")).toBe("false");
+    // Screen readers get each milestone's state as text, not only as a coloured dot.
+    const snap = await page.locator("#milestones").ariaSnapshot();
+    expect(snap).toMatch(/listitem: BIOS boots the floppy \(reached at \d+\.\d s\)/);
+    expect(snap).toMatch(/listitem: "?init started on the loop root \(failed at \d+\.\d s: kernel panic\)/);
+    expect(snap).toMatch(/listitem: shell ready \(pending\)/);
+    expect(snap).not.toMatch(/\d s \d/); // the visible time is not read twice
+    // The machine's status is a polite live region with a short message; the serial log is not live.
+    expect(await page.getByRole("status").filter({ hasText: "running" }).textContent()).toBe("running (the boot did not verify)");
+    expect(await page.getAttribute("#serial-out", "aria-live")).toBe("off");
+    expect(await page.getAttribute("#verdict", "aria-live")).toBe("polite");
     const hint = (await page.textContent("#boot-hint"))!;
     expect(hint).toMatch(/What to try: .*working i386 \/bin\/sh/);
     expect(hint).toMatch(/Look at Root tarball/);
