@@ -342,6 +342,9 @@ async function buildAndBoot(): Promise<void> {
   resetSteps();
   resetBootView();
   setPhase("building", "waiting for the build");
+  // On a narrow screen the progress is far below the button: bring it into view.
+  const card = $("#build-card").getBoundingClientRect();
+  if (card.top < 0 || card.top > innerHeight - 80) $("#build-card").scrollIntoView({ block: "start", behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
   const t0 = performance.now();
   let output: BuildOutput;
   try {
@@ -456,7 +459,7 @@ async function boot(): Promise<void> {
   let stage = "booting";
   const tick = setInterval(() => {
     if (run !== state.bootRun || state.phase !== "booting") return clearInterval(tick);
-    $("#machine-clock").textContent = ` ${stage}, ${((performance.now() - started) / 1000).toFixed(0)} s`;
+    $("#machine-clock").textContent = ` · ${stage}, ${((performance.now() - started) / 1000).toFixed(0)} s`;
   }, 500);
   engine.onSerial((t) => {
     term.write(t);
