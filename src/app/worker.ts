@@ -3,7 +3,7 @@
 // progress message per step, then hand the images over (transferred, not copied) with listings.
 
 import { buildImages, rootTreeFromArchive } from "../build.ts";
-import { ConfigError, guestFacts } from "../validate.ts";
+import { guestFacts } from "../validate.ts";
 import { errorToJSON } from "../errors.ts";
 import { readFat } from "../fs/fat.ts";
 import { diskLayout } from "../howto/dosdir.ts";
@@ -45,9 +45,8 @@ async function inspect(req: InspectRequest): Promise<void> {
       post({ type: "root-read", id, entries: tree.length, bytes: bytes.length });
     }
   } catch (e) {
-    // The readers throw plain Errors for bad uploads today: those are the user's, not bugs.
-    const j = errorToJSON(e);
-    post({ type: "read-failed", id, error: j.code === "E_BUG" && e instanceof Error && !(e instanceof TypeError || e instanceof RangeError) ? { ...j, code: "E_IMAGE", message: e.message } : j });
+    // The readers' own errors are LooprootErrors; anything else arrives as a bug, as everywhere.
+    post({ type: "read-failed", id, error: errorToJSON(e) });
   }
 }
 
@@ -103,8 +102,7 @@ self.onmessage = async (ev: MessageEvent<BuildRequest | InspectRequest>) => {
     }
     post({ type: "done", id, output }, [...transfer]);
   } catch (e) {
-    const err = e as Error;
-    if (err instanceof ConfigError) post({ type: "error", id, stage, message: err.message, problems: err.problems });
-    else post({ type: "error", id, stage, message: err.message || String(err) });
+    // The error crosses as JSON (code, field, limit, problems; a bug keeps its stack) and comes back as a LooprootError.
+    post({ type: "error", id, stage, error: errorToJSON(e) });
   }
 };
