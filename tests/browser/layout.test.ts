@@ -113,6 +113,12 @@ for (const [w, hgt] of [[390, 844], [1280, 800]] as const) {
         await page.click("#stop");
       }
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+      // The results (downloads, the QEMU line, listings) after the build, opened.
+      await page.waitForSelector("#downloads", { timeout: 60_000 });
+      await page.click("#list-floppy summary");
+      expect(await overflowing(page)).toEqual([]);
+      await page.locator("#results-card").scrollIntoViewIfNeeded();
+      await shot(page, `layout-${w}-results`);
       await shot(page, `layout-${w}-full`, true);
     }, 180_000);
   });
