@@ -136,7 +136,7 @@ export function inspectText(x: Inspection, name: string): string {
         out.push("", ...fatSummary(x.disk.fat, `FAT volume in partition at sector ${fmt(x.disk.fat.offset / 512)}`), "", "Files (C:):", ...fatTreeLines(x.files, x.disk.fat));
       }
       if (x.root) {
-        out.push("", ...ext2Summary(x.root.ext2, `Root image C:\\${x.root.path}`), "", "Root image map:", MAP_HEAD, ...regionLines(x.root.regions));
+        out.push("", ...ext2Summary(x.root.ext2, `Root image C:\\${x.root.path}`), "", "Root image map" + (x.root.regionsIn === "file" ? " (the file is fragmented: offsets within the file):" : " (offsets on the disk):"), MAP_HEAD, ...regionLines(x.root.regions));
         out.push("", "Root image files (inode, mode, links, uid, gid, size, mtime, path):", ...ext2TreeLines(x.root.ext2.tree, x.root.ext2));
       }
       break;
@@ -173,7 +173,7 @@ function fatFilesJson(files: FatTreeEntry[]) {
 export function inspectJson(x: Inspection, name: string): unknown {
   const ext = (e: Ext2Image) => ({ layout: e.layout, nodes: e.nodes, tree: treeJson(e.tree) });
   switch (x.kind) {
-    case "disk": return { file: name, kind: x.kind, size: x.size, disk: x.disk, ...(x.files ? { files: fatFilesJson(x.files) } : {}), ...(x.root ? { root: { path: x.root.path, regions: x.root.regions, ...ext(x.root.ext2) } } : {}) };
+    case "disk": return { file: name, kind: x.kind, size: x.size, disk: x.disk, ...(x.files ? { files: fatFilesJson(x.files) } : {}), ...(x.root ? { root: { path: x.root.path, regions: x.root.regions, regionsIn: x.root.regionsIn, ...ext(x.root.ext2) } } : {}) };
     case "fat": return { file: name, kind: x.kind, size: x.size, fat: x.fat, files: fatFilesJson(x.files) };
     case "ext2": return { file: name, kind: x.kind, size: x.size, regions: x.regions, ...ext(x.ext2) };
     case "initrd-gz": return { file: name, kind: x.kind, size: x.size, unpackedSize: x.unpackedSize, regions: x.regions, ...ext(x.ext2) };

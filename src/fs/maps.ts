@@ -378,7 +378,7 @@ export function readSwap(image: Uint8Array): SwapInfo {
 export interface FatTreeEntry { path: string; directory: boolean; size: number; attributes: number; mtime: number; data(): Uint8Array }
 
 export type Inspection =
-  | { kind: "disk"; size: number; disk: DiskMap; files?: FatTreeEntry[]; root?: { path: string; ext2: Ext2Image; regions: Region[] } }
+  | { kind: "disk"; size: number; disk: DiskMap; files?: FatTreeEntry[]; root?: { path: string; ext2: Ext2Image; regions: Region[]; regionsIn: "disk" | "file" } }
   | { kind: "fat"; size: number; fat: FatMap; files: FatTreeEntry[] }
   | { kind: "ext2"; size: number; ext2: Ext2Image; regions: Region[] }
   | { kind: "initrd-gz"; size: number; unpackedSize: number; ext2: Ext2Image; regions: Region[] }
@@ -430,7 +430,7 @@ export function inspect(image: Uint8Array): Inspection {
       // it is fragmented, its map is given in its own offsets.
       const contiguous = rootFile.runs.length === 1;
       const off = contiguous ? disk.fat.offset + fatDataStart(disk.fat) + (rootFile.runs[0][0] - 2) * clusterSize(disk.fat) : 0;
-      return { kind, size: image.length, disk, files, root: { path: rootFile.path, ext2, regions: ext2Map(ext2, "3.4", off) } };
+      return { kind, size: image.length, disk, files, root: { path: rootFile.path, ext2, regions: ext2Map(ext2, "3.4", off), regionsIn: contiguous ? "disk" : "file" } };
     }
   }
 }

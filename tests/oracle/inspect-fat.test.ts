@@ -8,6 +8,8 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { inspect, fatMap, diskMap, recognise } from "../../src/fs/maps.ts";
 import { tempDir, run } from "./fat-oracles.ts";
+import { makeExt2 } from "../../src/fs/ext2.ts";
+import { readExt2 } from "../../src/fs/ext2read.ts";
 
 const tmp = tempDir("inspect-fat");
 afterAll(() => tmp.cleanup());
@@ -69,8 +71,8 @@ function ourNumbers(img: Uint8Array, offset = 0) {
 }
 
 /** A volume with directories and files, fragmented by deleting and refilling. */
-function populate(img: string, scale: number) {
-  const put = (p: string, n: number, seed: number) => sh("mcopy", ["-i", img, tmp.file(`src${seed}`, bytes(n, seed)), `::/${p}`]);
+function populate(img: string, scale: number, rootImage?: Uint8Array) {
+  const put = (p: string, n: number, seed: number) => sh("mcopy", ["-i", img, tmp.file(`src${seed}`, p.endsWith("LINUXDSK.IMG") && rootImage ? rootImage : bytes(n, seed)), `::/${p}`]);
   sh("mmd", ["-i", img, "::/LINUX", "::/SUB", "::/SUB/DEEP"]);
   put("A.TXT", 100, 1);
   put("HOLE1.BIN", 3000 * scale, 2);
@@ -129,7 +131,9 @@ describe("disk map: a disk partitioned by sfdisk", () => {
     run("sfdisk", ["-q", disk], new TextEncoder().encode("label: dos\nlabel-id: 0x12345678\nstart=2048, size=65536, type=6, bootable\n"));
     const part = tmp.file("part.img");
     sh("mkfs.fat", ["-F", "16", "-h", "2048", "-C", part, String(32 * 1024)]);
-    populate(part, 10);
+    const root = makeExt2([{ path: "/", kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: 0 }, { path: "/hello", kind: "file", mode: 0o644, uid: 5, gid: 6, mtime: 7, data: bytes(200_000, 42) }],
+      { sizeBytes: 400_000, uuid: new Uint8Array(16), time: 0 });
+    populate(part, 10, root);
     const d = new Uint8Array(fs.readFileSync(disk));
     d.set(fs.readFileSync(part), 2048 * 512);
     fs.writeFileSync(disk, d);
@@ -144,6 +148,12 @@ describe("disk map: a disk partitioned by sfdisk", () => {
     const m = expectVolumeMatches(part, d, 2048 * 512, `${disk}@@${2048 * 512}`);
     expect(ourNumbers(d, 2048 * 512)).toEqual(fsckNumbers(part));
     expect(map.fat!.files).toEqual(m.files);
+    // The root image is fragmented on C: (mcopy filled the holes first): found, gathered from its runs, read.
+    const x = inspect(d);
+    if (x.kind !== "disk" || !x.root) throw new Error("no root image found");
+    expect(map.fat!.files.find((f) => f.path === "LINUX\\LINUXDSK.IMG")!.runs.length).toBeGreaterThanOrEqual(3);
+    expect(x.root.regionsIn).toBe("file");
+    expect(x.root.ext2.tree).toEqual(readExt2(root).tree);
     expect(map.regions[2].children!.map((r) => r.name)).toEqual(["boot sector", "reserved sectors", "FAT 1", "FAT 2", "root directory", "data area"].filter((n) => n !== "reserved sectors" || m.volume.reservedSectors > 1));
   });
 });
