@@ -155,7 +155,7 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
     throw bad("s_blocks_count", `${fmt(blocksCount)} blocks of ${fmt(B)} bytes is more than the image's ${fmt(img.length)} bytes (truncated image?)`, Math.floor(img.length / B));
   }
   if (firstDataBlock !== (B === 1024 ? 1 : 0)) throw bad("s_first_data_block", `${firstDataBlock} is not ${B === 1024 ? 1 : 0} for ${fmt(B)}-byte blocks`);
-  if (bpg === 0 || bpg > 8 * B) throw bad("s_blocks_per_group", `${fmt(bpg)} is outside 1..${fmt(8 * B)}`, 8 * B);
+  if (bpg < 8 || bpg % 8 !== 0 || bpg > 8 * B) throw bad("s_blocks_per_group", `${fmt(bpg)} is not a multiple of 8 in 8..${fmt(8 * B)}`, 8 * B);
   if (ipg === 0 || ipg > 8 * B) throw bad("s_inodes_per_group", `${fmt(ipg)} is outside 1..${fmt(8 * B)}`, 8 * B);
   if (inodeSize < 128 || inodeSize > B || (inodeSize & (inodeSize - 1)) !== 0) throw bad("s_inode_size", `${inodeSize} is not a power of two in 128..${fmt(B)}`);
   if (blocksCount <= firstDataBlock) throw bad("s_blocks_count", `${fmt(blocksCount)} leaves no group after s_first_data_block ${firstDataBlock}`);
@@ -194,18 +194,21 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
     if (!inRange(gr.inodeTable, itableBlocks)) throw bad(`${where} bg_inode_table`, `blocks ${fmt(gr.inodeTable)}..${fmt(gr.inodeTable + itableBlocks - 1)} are outside the filesystem (${fmt(firstDataBlock)}..${fmt(blocksCount - 1)})`);
     groupList.push(gr);
   }
-  // Used data per group: the block bitmap minus the group's own metadata.
+  // Used data per group: the block bitmap minus the group's own metadata. The metadata must fit
+  // its group, which keeps this loop to one pass over the blocks.
   for (const gr of groupList) {
-    const meta = new Set<number>();
-    const mark = (b: number, n: number) => { for (let i = 0; i < n; i++) meta.add(b + i); };
-    if (gr.hasSuperblock) mark(gr.firstBlock, 1 + gr.gdtBlocks + gr.reservedGdtBlocks);
+    const len = gr.lastBlock - gr.firstBlock + 1;
+    const metaLen = gr.hasSuperblock ? 1 + gr.gdtBlocks + gr.reservedGdtBlocks : 0;
+    if (metaLen > len) throw bad(`group ${gr.index}`, `its superblock and ${fmt(gr.gdtBlocks + gr.reservedGdtBlocks)} descriptor blocks do not fit its ${fmt(len)} blocks`, len);
+    const meta = new Uint8Array(len);
+    const mark = (b: number, n: number) => { for (let i = Math.max(b, gr.firstBlock); i < Math.min(b + n, gr.lastBlock + 1); i++) meta[i - gr.firstBlock] = 1; };
+    mark(gr.firstBlock, metaLen);
     mark(gr.blockBitmap, 1); mark(gr.inodeBitmap, 1); mark(gr.inodeTable, itableBlocks);
     const bm = img.subarray(blockAt(gr.blockBitmap), blockAt(gr.blockBitmap) + B);
     let run: [number, number] | undefined;
-    for (let b = gr.firstBlock; b <= gr.lastBlock; b++) {
-      const i = b - gr.firstBlock;
-      const used = (bm[i >> 3] >> (i & 7)) & 1;
-      if (used && !meta.has(b)) {
+    for (let i = 0; i < len; i++) {
+      if ((bm[i >> 3] >> (i & 7)) & 1 && !meta[i]) {
+        const b = gr.firstBlock + i;
         if (run && run[0] + run[1] === b) run[1]++;
         else gr.usedData.push((run = [b, 1]));
       }
