@@ -323,7 +323,16 @@ export function ext2Map(ext: Ext2Image, step: string, offset = 0): Region[] {
     kids.push(blk("inode table", "inode-table", g.inodeTable, g.inodeTableBlocks));
     for (const [f, n] of g.usedData) kids.push(blk("used data", "data", f, n));
     kids.sort((a, b) => a.start - b.start);
-    out.push(blk(`group ${g.index}`, "group", g.firstBlock, g.lastBlock - g.firstBlock + 1, { children: kids }));
+    // Free blocks between, so the children cover the group as the FAT map covers its data area.
+    const tiled: Region[] = [];
+    let next = g.firstBlock;
+    for (const k of kids) {
+      if (k.first > next) tiled.push(blk("free", "free", next, k.first - next));
+      tiled.push(k);
+      next = Math.max(next, k.last + 1);
+    }
+    if (g.lastBlock >= next) tiled.push(blk("free", "free", next, g.lastBlock - next + 1));
+    out.push(blk(`group ${g.index}`, "group", g.firstBlock, g.lastBlock - g.firstBlock + 1, { children: tiled }));
   }
   return out;
 }
