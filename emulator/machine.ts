@@ -81,7 +81,9 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
       ((await WebAssembly.instantiate(bytes as BufferSource, imports)) as WebAssembly.WebAssemblyInstantiatedSource).instance.exports;
   }
   if (opts.fda) config.fda = { buffer: buf(opts.fda) };
-  if (opts.hda) config.hda = { buffer: buf(opts.hda) };
+  // v86 writes the guest's disk writes into this very buffer (its SyncBuffer), so it is the current disk.
+  const hdaBuffer = opts.hda ? buf(opts.hda) : undefined;
+  if (hdaBuffer) config.hda = { buffer: hdaBuffer };
   if (opts.bzimage) config.bzimage = { buffer: buf(opts.bzimage) };
   if (opts.initrd) config.initrd = { buffer: buf(opts.initrd) };
   if (opts.cmdline !== undefined) config.cmdline = opts.cmdline;
@@ -143,6 +145,7 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
     },
     screenRows: screenText,
     screenText,
+    diskImage: () => (hdaBuffer ? new Uint8Array(hdaBuffer) : undefined),
     serialText: () => serial,
     sendSerial: (text) => {
       if (!stopped) emulator.serial0_send(text);

@@ -12,7 +12,8 @@ export const HELP = `looproot: the Loopback Root Filesystem HOWTO (section 3), b
 
 Usage:
   looproot build --out DIR [--config FILE] [--rootfs TAR] [--set KEY=VALUE ...]
-  looproot boot  --floppy FILE --disk FILE [--config FILE] [--timeout S] [--json] [--engine v86|qemu]
+  looproot boot  --floppy FILE --disk FILE [--config FILE] [--timeout S] [--json] [--engine v86|qemu] [--persist]
+  looproot shell --floppy FILE --disk FILE [--config FILE] [--engine v86|qemu] [--persist]
   looproot run   [--out DIR] [--config FILE] [--rootfs TAR] [--set ...] [--timeout S] [--json] [--engine v86|qemu]
   looproot config            print the default config as JSON
   looproot --help
@@ -25,6 +26,9 @@ build   writes into DIR: floppy.img (the DOS boot floppy, A:), disk.img (the IDE
 boot    boots a floppy and a disk in the emulator and prints the timeline of the boot chain;
         exits 0 only when the guest confirms its root is on /dev/loop0 with swap on /dev/loop1.
 run     build, then boot (into a temporary folder unless --out is given).
+shell   boots the images and attaches this terminal to the guest's serial console, to work in the
+        loop root; Ctrl-C goes to the guest, Ctrl-] then q leaves. \`poweroff\` at the guest's
+        shell ends the session; with --persist the disk keeps the work.
 
 Options:
   --out DIR          output folder (created if missing)
@@ -37,6 +41,10 @@ Options:
   --timeout S        boot: give up after S seconds (default 120)
   --json             boot: print the result as JSON
   --engine E         boot: v86 (default) or qemu (qemu-system-i386, serial console)
+  --persist          boot, run, shell: keep the guest's writes in the disk file (QEMU writes into
+                     it as it runs; v86 writes it back, whole, after the guest halts). boot and
+                     run then shut the guest down cleanly after the verdict. Without it the
+                     image files are never changed.
 
 Exit codes: 0 success, 1 the boot did not reach a verified loop root, 2 bad input.
 `;
@@ -49,7 +57,7 @@ export interface ParsedArgs {
 }
 
 const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--floppy", "--disk", "--timeout", "--engine"]);
-const FLAG_OPTS = new Set(["--json", "--help", "-h"]);
+const FLAG_OPTS = new Set(["--json", "--help", "-h", "--persist"]);
 
 export class UsageError extends Error {}
 

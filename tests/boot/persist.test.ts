@@ -1,0 +1,102 @@
+// Keeping the Linux you booted: --persist puts the guest's writes back into the disk file after a
+// clean shutdown, and the disk then passes fsck.fat and e2fsck with the user's files in it.
+// Without --persist the files are left byte for byte as they were.
+import { describe, it, expect, beforeAll } from "vitest";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { config, build, timeline } from "./chain.ts";
+import { bootAndVerify, runShellCommand } from "../../emulator/harness.ts";
+import { shutdownAndKeep, startEngine } from "../../src/cli/boot.ts";
+import { loadBios } from "../../src/cli/ingredients.ts";
+import { SHUTDOWN } from "../../src/howto/rootdev.ts";
+
+const sh = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" });
+const sha = (p: string) => createHash("sha256").update(readFileSync(p)).digest("hex");
+
+/** The disk's FAT partition (by the MBR's first entry) and the root image in it, checked by the real tools. */
+export function checkDisk(disk: Uint8Array, dir: string) {
+  const start = new DataView(disk.buffer, disk.byteOffset).getUint32(446 + 8, true) * 512;
+  const size = new DataView(disk.buffer, disk.byteOffset).getUint32(446 + 12, true) * 512;
+  const part = join(dir, "part.img");
+  writeFileSync(part, disk.subarray(start, start + size));
+  const fat = sh("fsck.fat", ["-n", part]);
+  const root = join(dir, "root.img");
+  const cp = sh("mcopy", ["-o", "-n", "-i", part, "::LINUX/LINUXDSK.IMG", root]);
+  const e2 = sh("e2fsck", ["-fn", root]);
+  return {
+    fat: { status: fat.status, out: fat.stdout + fat.stderr },
+    ext2: { status: cp.status === 0 ? e2.status : -1, out: cp.stderr + e2.stdout + e2.stderr },
+    x: sh("debugfs", ["-R", "cat /root/x", root]).stdout,
+    note: sh("mtype", ["-i", part, "::NOTE.TXT"]).stdout,
+  };
+}
+
+const c = config();
+let floppy: Uint8Array, disk: Uint8Array;
+beforeAll(() => ({ floppy, disk } = build(c)));
+
+describe.each(["qemu", "v86"] as const)("--persist in %s", (engine) => {
+  it("boot, write /root/x and /DOS/NOTE.TXT, poweroff: the disk file is clean and holds both", async () => {
+    const dir = mkdtempSync(join(tmpdir(), `lr-persist-${engine}-`));
+    const path = join(dir, "disk.img");
+    writeFileSync(path, disk);
+    // QEMU runs on the file itself; v86 on the bytes, written back after the halt.
+    const e = await startEngine(engine, { floppy, disk, diskFile: engine === "qemu" ? path : undefined, memoryMiB: c.machine.memoryMiB, ...loadBios() });
+    const result = await bootAndVerify(e, c, { timeoutS: engine === "v86" ? 240 : 90, stopAtEnd: false });
+    try {
+      expect(result.ok, timeline(result)).toBe(true);
+      const out = await runShellCommand(e, "echo hello > /root/x; echo note > /DOS/NOTE.TXT; sync; cat /root/x /DOS/NOTE.TXT", 60_000);
+      expect(out).toContain("hello\nnote");
+      // The control: the same disk before the shutdown is mounted and marked so by Linux.
+      const running = e.diskImage?.()?.slice();
+      if (running) {
+        const before = checkDisk(running, dir);
+        expect(before.fat.status, before.fat.out).toBe(1);
+        expect(before.fat.out).toContain("Dirty bit is set");
+      }
+      const kept = await shutdownAndKeep(e, c, path);
+      expect(kept.shutdown.status, kept.shutdown.line).toBe("clean");
+      expect(kept.shutdown.line).toBe(SHUTDOWN.done);
+      console.log(`${engine}: clean shutdown ${kept.shutdown.ms} ms, save ${kept.saveMs} ms`);
+    } finally {
+      await e.stop();
+    }
+    const d = checkDisk(new Uint8Array(readFileSync(path)), dir);
+    expect(d.fat.status, d.fat.out).toBe(0);
+    expect(d.ext2.status, d.ext2.out).toBe(0);
+    expect(d.ext2.out).not.toContain("not cleanly unmounted");
+    expect(d.x).toBe("hello\n");
+    expect(d.note.replace(/\r/g, "")).toBe("note\n");
+  }, 420_000);
+});
+
+describe("looproot boot with and without --persist (qemu)", () => {
+  const cli = (args: string[]) => spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout: 200_000 });
+  const dir = mkdtempSync(join(tmpdir(), "lr-persist-cli-"));
+  const f = join(dir, "floppy.img"), d = join(dir, "disk.img");
+  beforeAll(() => {
+    writeFileSync(f, floppy);
+    writeFileSync(d, disk);
+  });
+
+  it("without --persist, both files are byte for byte as before", () => {
+    const before = [sha(f), sha(d)];
+    const r = cli(["boot", "--engine", "qemu", "--floppy", f, "--disk", d, "--timeout", "150"]);
+    expect(r.status, r.stderr + r.stdout.slice(-1500)).toBe(0);
+    expect([sha(f), sha(d)]).toEqual(before);
+  }, 210_000);
+
+  it("--persist boots, shuts down cleanly and leaves a clean disk the guest has written to", () => {
+    const before = sha(d);
+    const r = cli(["boot", "--engine", "qemu", "--floppy", f, "--disk", d, "--timeout", "150", "--persist"]);
+    expect(r.status, r.stderr + r.stdout.slice(-1500)).toBe(0);
+    expect(r.stdout).toContain("cleanly shut down");
+    expect(sha(d)).not.toBe(before);
+    const k = checkDisk(new Uint8Array(readFileSync(d)), dir);
+    expect(k.fat.status, k.fat.out).toBe(0);
+    expect(k.ext2.status, k.ext2.out).toBe(0);
+  }, 210_000);
+});
