@@ -194,8 +194,12 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
         const { bootCommand } = await import("./boot.ts");
         return await bootCommand(args, io);
       }
+      case "shell": {
+        const { shellCommand } = await import("./shell.ts");
+        return await shellCommand(args);
+      }
       default:
-        throw new UsageError(args.command ? `unknown command ${args.command} (build, boot, run, config)` : "no command given (build, boot, run, config)");
+        throw new UsageError(args.command ? `unknown command ${args.command} (build, boot, run, shell, config)` : "no command given (build, boot, run, shell, config)");
     }
   } catch (e) {
     if (e instanceof ConfigError) {

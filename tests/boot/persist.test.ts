@@ -2,7 +2,7 @@
 // clean shutdown, and the disk then passes fsck.fat and e2fsck with the user's files in it.
 // Without --persist the files are left byte for byte as they were.
 import { describe, it, expect, beforeAll } from "vitest";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -99,4 +99,51 @@ describe("looproot boot with and without --persist (qemu)", () => {
     expect(k.fat.status, k.fat.out).toBe(0);
     expect(k.ext2.status, k.ext2.out).toBe(0);
   }, 210_000);
+});
+
+describe.each(["qemu", "v86"] as const)("looproot shell --persist in %s, through a pseudo-terminal", (engine) => {
+  it("a user writes both files, Ctrl-C stops a command in the guest, poweroff ends the session; the disk keeps both", async () => {
+    const dir = mkdtempSync(join(tmpdir(), `lr-shell-${engine}-`));
+    const f = join(dir, "floppy.img"), d = join(dir, "disk.img");
+    writeFileSync(f, floppy);
+    writeFileSync(d, disk);
+    // util-linux script gives looproot a pty for stdin and stdout, fed from our pipe.
+    const cmd = `node bin/looproot.mjs shell --engine ${engine} --persist --floppy ${f} --disk ${d}`;
+    const child = spawn("script", ["-qfec", cmd, "/dev/null"], { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.setEncoding("latin1").on("data", (t: string) => (out += t));
+    child.stderr.setEncoding("latin1").on("data", (t: string) => (out += t));
+    const exit = new Promise<number | null>((res) => child.on("close", res));
+    const until = async (what: string | RegExp, ms: number) => {
+      const t0 = Date.now();
+      while (!(typeof what === "string" ? out.includes(what) : what.test(out))) {
+        if (Date.now() - t0 > ms) throw new Error(`${String(what)} not seen within ${ms} ms; output:\n${out.slice(-1500)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    try {
+      await until("Ctrl-] then q leaves", 30_000);
+      await until("shell ready on /dev/ttyS0", 300_000);
+      child.stdin.write("echo hello > /root/x; echo note > /DOS/NOTE.TXT; sync; echo wr$((1+1))ote\r");
+      await until("wr2ote", 60_000);
+      // Ctrl-C reaches the guest's shell (a 300 s sleep ends at once) and not looproot.
+      child.stdin.write("sleep 300\r");
+      await new Promise((r) => setTimeout(r, 1500));
+      child.stdin.write("\x03");
+      child.stdin.write("echo int$((2+3))rupted\r");
+      await until("int5rupted", 30_000);
+      child.stdin.write("poweroff\r");
+      await until(SHUTDOWN.done, 60_000);
+      expect(await exit, out.slice(-1500)).toBe(0);
+    } finally {
+      child.kill();
+    }
+    expect(out).toContain("the guest's writes are kept");
+    const k = checkDisk(new Uint8Array(readFileSync(d)), dir);
+    expect(k.fat.status, k.fat.out).toBe(0);
+    expect(k.ext2.status, k.ext2.out).toBe(0);
+    expect(k.ext2.out).not.toContain("not cleanly unmounted");
+    expect(k.x).toBe("hello\n");
+    expect(k.note.replace(/\r/g, "")).toBe("note\n");
+  }, 420_000);
 });
