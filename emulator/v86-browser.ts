@@ -60,6 +60,7 @@ export async function startV86Browser(opts: BrowserMachineOptions): Promise<Brow
       };
     },
     screenRows: () => m.screenRows(),
+    diskImage: () => m.diskImage?.(),
     sendSerial: (text) => m.sendSerial(text),
     sendKeys: (text) => m.sendKeys(text),
     setKeyboard: (enabled) => {
