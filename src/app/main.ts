@@ -14,6 +14,7 @@ import { configToHash, configFromHash, configToJson, configFromJson } from "./sh
 import { httpFetcher, dosFromFloppy } from "./ingredients.ts";
 import { APP_BIOS_FILES } from "./assets.ts";
 import { TextTerminal } from "./term.ts";
+import { Keep } from "./keep.ts";
 import { h, $, fmtBytes, fmtMs, fmtSize, download } from "./dom.ts";
 import type { BuildOutput, WorkerMessage, FatListing, TreeRow } from "./protocol.ts";
 
@@ -44,9 +45,12 @@ const state = {
   bootRun: 0,
   buildId: 0,
   result: undefined as BootResult | undefined,
+  /** The images the last boot started from (built, or a kept disk resumed). */
+  booted: undefined as { floppy: Uint8Array; disk: Uint8Array } | undefined,
 };
 
 let form: ChoicesForm;
+let keep: Keep;
 let worker: Worker | undefined;
 const term = new TextTerminal();
 let biosCache: { bios: Uint8Array; vgaBios: Uint8Array } | undefined;
@@ -121,6 +125,20 @@ function skeleton(): void {
       ),
     ),
   );
+  keep = new Keep({
+    engine: () => state.engine,
+    config: () => state.builtConfig,
+    images: () => state.booted,
+    stop: () => stopMachine("shut down by the guest"),
+    boot: async (images, config) => {
+      await stopMachine();
+      state.builtConfig = config;
+      resetBootView();
+      await boot(images, true);
+    },
+  });
+  $("#machine-card").append(keep.el);
+  $("#app").prepend(keep.banner);
   const screen = $("#screen");
   screen.addEventListener("focus", () => state.engine?.setKeyboard(true));
   screen.addEventListener("blur", () => state.engine?.setKeyboard(false));
@@ -172,6 +190,7 @@ function updateButtons(): void {
   ($("#stop") as HTMLButtonElement).disabled = !running;
   ($("#reset") as HTMLButtonElement).disabled = !state.output || state.phase === "building";
   for (const id of ["#serial-in", "#serial-send", "#serial-ctrlc"]) ($(id) as HTMLInputElement).disabled = !running;
+  keep?.update();
   document.body.dataset.phase = state.phase;
 }
 
@@ -262,6 +281,8 @@ async function buildAndBoot(): Promise<void> {
   const config = form.getConfig();
   revalidate(config);
   if (state.problems.length || state.phase === "building") return;
+  // A disk the guest has changed is never thrown away without asking.
+  if (!(await keep.mayDiscard())) return;
   // The phase changes at once, before anything is awaited: the page never shows the old verdict as current.
   setPhase("building", "stopping");
   await stopMachine();
@@ -342,8 +363,8 @@ function showSerial(): void {
   }, SERIAL_VIEW_MS);
 }
 
-async function boot(): Promise<void> {
-  const output = state.output;
+async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined = state.output, resumed = false): Promise<void> {
+  const output = images;
   const config = state.builtConfig;
   if (!output || !config) return;
   const run = ++state.bootRun;
@@ -371,6 +392,8 @@ async function boot(): Promise<void> {
     return;
   }
   state.engine = engine;
+  state.booted = { floppy: output.floppy, disk: output.disk };
+  keep.started(output.floppy, output.disk, config, resumed);
   if (document.activeElement === $("#screen")) engine.setKeyboard(true);
   setPhase("booting", "booting");
   const started = performance.now();
@@ -443,6 +466,7 @@ async function stopMachine(why?: string): Promise<void> {
 }
 
 async function resetMachine(): Promise<void> {
+  if (!(await keep.mayDiscard())) return;
   await stopMachine();
   await boot();
 }
@@ -606,6 +630,7 @@ function main(): void {
   loadFromHash();
   window.addEventListener("hashchange", loadFromHash);
   revalidate(form.getConfig());
+  void keep.offerResume();
   // For the browser tests and the curious: the live state.
   (window as unknown as { looproot: unknown }).looproot = { state, form, term };
 }

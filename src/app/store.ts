@@ -111,7 +111,7 @@ export class DiskStore {
   }
 
   /** Stores `disk` over the base in one transaction; returns the blocks and bytes written. */
-  async save(disk: Uint8Array, clean: boolean): Promise<{ blocks: number; bytes: number; ms: number; meta: KeptMeta }> {
+  async save(disk: Uint8Array, clean: boolean): Promise<{ blocks: number; bytes: number; baseBytes: number; ms: number; meta: KeptMeta }> {
     const base = this.base;
     if (!base || !this.mirror) throw new StoreError("nothing to keep: build or resume a disk first");
     const t0 = performance.now();
@@ -121,12 +121,12 @@ export class DiskStore {
     try {
       const t = db.transaction([KEEP, BLOCKS], "readwrite");
       const keep = t.objectStore(KEEP), blocks = t.objectStore(BLOCKS);
-      let bytes = 0;
+      let bytes = 0, baseBytes = 0;
       if (fresh) {
         // A new base replaces whatever was kept before (the page asked the user first).
         blocks.clear();
         keep.put({ floppy: base.floppy, disk: base.disk, config: base.config, builtAt: base.builtAt }, "base");
-        bytes += base.disk.length + base.floppy.length;
+        baseBytes = base.disk.length + base.floppy.length;
       }
       for (const i of dirty) {
         const s = i * BLOCK;
@@ -146,7 +146,7 @@ export class DiskStore {
       await done(t);
       base.stored = true;
       this.mirror = disk.slice();
-      return { blocks: dirty.length, bytes, ms: performance.now() - t0, meta: meta! };
+      return { blocks: dirty.length, bytes, baseBytes, ms: performance.now() - t0, meta: meta! };
     } finally {
       db.close();
     }

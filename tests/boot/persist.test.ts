@@ -12,27 +12,9 @@ import { bootAndVerify, runShellCommand } from "../../emulator/harness.ts";
 import { shutdownAndKeep, startEngine } from "../../src/cli/boot.ts";
 import { loadBios } from "../../src/cli/ingredients.ts";
 import { SHUTDOWN } from "../../src/howto/rootdev.ts";
+import { checkDisk } from "./diskcheck.ts";
 
-const sh = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" });
 const sha = (p: string) => createHash("sha256").update(readFileSync(p)).digest("hex");
-
-/** The disk's FAT partition (by the MBR's first entry) and the root image in it, checked by the real tools. */
-export function checkDisk(disk: Uint8Array, dir: string) {
-  const start = new DataView(disk.buffer, disk.byteOffset).getUint32(446 + 8, true) * 512;
-  const size = new DataView(disk.buffer, disk.byteOffset).getUint32(446 + 12, true) * 512;
-  const part = join(dir, "part.img");
-  writeFileSync(part, disk.subarray(start, start + size));
-  const fat = sh("fsck.fat", ["-n", part]);
-  const root = join(dir, "root.img");
-  const cp = sh("mcopy", ["-o", "-n", "-i", part, "::LINUX/LINUXDSK.IMG", root]);
-  const e2 = sh("e2fsck", ["-fn", root]);
-  return {
-    fat: { status: fat.status, out: fat.stdout + fat.stderr },
-    ext2: { status: cp.status === 0 ? e2.status : -1, out: cp.stderr + e2.stdout + e2.stderr },
-    x: sh("debugfs", ["-R", "cat /root/x", root]).stdout,
-    note: sh("mtype", ["-i", part, "::NOTE.TXT"]).stdout,
-  };
-}
 
 const c = config();
 let floppy: Uint8Array, disk: Uint8Array;
