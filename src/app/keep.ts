@@ -4,14 +4,15 @@
 // to resume the kept disk. The disk lives in store.ts as an overlay over the built image.
 
 import type { LooprootConfig } from "../config.ts";
-import type { Engine } from "../../emulator/engine.ts";
+import type { BrowserEngine } from "../../emulator/v86-browser.ts";
 import { shutdownGuest } from "../../emulator/shutdown.ts";
 import { runShellCommand } from "../../emulator/harness.ts";
 import { DiskStore, StoreError, type KeptMeta } from "./store.ts";
+import { encodeSnapshot, readSnapshotHeader, checkSnapshotImages, snapshotState, imageId, SnapshotError } from "./snapshot.ts";
 import { h, $, fmtMs, fmtSize, download } from "./dom.ts";
 
 export interface KeepHooks {
-  engine(): Engine | undefined;
+  engine(): BrowserEngine | undefined;
   /** The config the running (or last) machine was built from. */
   config(): LooprootConfig | undefined;
   /** The floppy and disk the last boot started from. */
@@ -20,6 +21,10 @@ export interface KeepHooks {
   stop(): Promise<void>;
   /** Boots these images with this config (a resumed disk). */
   boot(images: { floppy: Uint8Array; disk: Uint8Array }, config: LooprootConfig): Promise<void>;
+  /** Builds the images of a config (to restore a snapshot in a page that has not built them). */
+  build(config: LooprootConfig): Promise<{ floppy: Uint8Array; disk: Uint8Array }>;
+  /** Starts a machine on these images and puts it into a saved state. */
+  restore(images: { floppy: Uint8Array; disk: Uint8Array }, config: LooprootConfig, state: ArrayBuffer): Promise<void>;
 }
 
 export const KEEP_HINT = "To keep your work: type poweroff at the shell or press Shut down and save; the disk is then kept in this browser and offered as disk.img.";
@@ -37,6 +42,9 @@ export class Keep {
     this.el = h("div", { class: "keep", id: "keep" },
       h("button", { id: "shutdown-save", type: "button", disabled: true, onclick: () => void this.shutdownAndSave() }, "Shut down and save"),
       h("button", { id: "download-disk", type: "button", disabled: true, onclick: () => void this.downloadCurrent() }, "Download current disk"),
+      h("button", { id: "snapshot-save", type: "button", disabled: true, onclick: () => void this.saveSnapshot() }, "Save machine snapshot"),
+      h("label", { class: "button", for: "snapshot-file" }, "Restore snapshot…"),
+      h("input", { id: "snapshot-file", type: "file", class: "sr-only", onchange: (e) => { const i = e.target as HTMLInputElement; const f = i.files?.[0]; i.value = ""; if (f) void this.restoreSnapshot(f); } }),
       h("p", { id: "keep-status", class: "hint", "aria-live": "polite" }, KEEP_HINT),
     );
     this.banner = h("div", { id: "resume", class: "resume", hidden: true, role: "region", "aria-label": "Your kept disk" });
@@ -52,6 +60,7 @@ export class Keep {
   update(): void {
     const running = !!this.hooks.engine()?.diskImage?.();
     ($("#shutdown-save", this.el) as HTMLButtonElement).disabled = !running;
+    ($("#snapshot-save", this.el) as HTMLButtonElement).disabled = !running;
     ($("#download-disk", this.el) as HTMLButtonElement).disabled = !running && !this.halted && !this.hooks.images();
   }
 
@@ -62,13 +71,25 @@ export class Keep {
   }
 
   /**
-   * Before a rebuild or another boot throws the running disk away: true when that is fine (no
-   * changes, or the user agreed), false to keep it running.
+   * Before a rebuild or a reset throws the running disk away. A disk the guest changed is kept in
+   * this browser (as not cleanly shut down), unless that would replace a disk the user saved
+   * from another build: then the user is asked which one to keep. Never blocks the rebuild.
    */
-  async mayDiscard(): Promise<boolean> {
+  async beforeDiscard(): Promise<void> {
     const disk = this.hooks.engine()?.diskImage?.();
-    if (!disk || !this.store.changed(disk)) return true;
-    return confirm("The running PC's disk has changes that are not saved. Build anew and lose them? (Cancel keeps the PC running: use Shut down and save first.)");
+    if (!disk || !this.store.changed(disk)) return;
+    const copy = disk.slice();
+    try {
+      const kept = await DiskStore.peek();
+      if (kept?.meta.byUser && kept.meta.builtAt !== this.store.builtAt) {
+        const replace = confirm(`The running PC's disk has changes that are not saved. Keep it in this browser instead of your saved disk from ${when(kept.meta.savedAt)}? (Cancel keeps the saved disk; the running one is then lost.)`);
+        if (!replace) return this.status(`The running disk was not kept; your saved disk from ${when(kept.meta.savedAt)} stays.`);
+      }
+      const s = await this.store.save(copy, false, false);
+      this.status(`The running disk's changes were kept in this browser before the rebuild (not cleanly shut down; ${s.blocks} changed blocks); reload the page to get it back.`);
+    } catch (e) {
+      this.status(`The running disk could not be kept before the rebuild: ${(e as Error).message}.`, true);
+    }
   }
 
   async shutdownAndSave(): Promise<void> {
@@ -114,6 +135,41 @@ export class Keep {
     }
     const images = this.hooks.images();
     if (images) download("disk.img", images.disk);
+  }
+
+  /** The whole machine to a file: v86's state, gzip'd, with the images it needs named in its header. */
+  async saveSnapshot(): Promise<void> {
+    const engine = this.hooks.engine(), config = this.hooks.config(), images = this.hooks.images();
+    if (!engine || !config || !images) return;
+    const t0 = performance.now();
+    try {
+      const st = await engine.saveState();
+      const file = await encodeSnapshot(st, { memoryMiB: config.machine.memoryMiB, floppy: imageId(images.floppy), disk: imageId(images.disk), diskSize: images.disk.length, config, takenAt: Date.now() });
+      download("looproot-snapshot.lrsnap", file);
+      this.status(`Machine snapshot saved: ${fmtSize(file.length)} (the machine's ${fmtSize(st.byteLength)} gzip'd) in ${fmtMs(performance.now() - t0)}. Restore snapshot brings the PC back to this moment, in this page or another.`);
+    } catch (e) {
+      this.status(`The snapshot failed: ${(e as Error).message}.`, true);
+    }
+  }
+
+  async restoreSnapshot(file: File): Promise<void> {
+    const t0 = performance.now();
+    try {
+      if (file.size > 2 * 1024 ** 3) throw new SnapshotError("this file is too large to be a looproot snapshot");
+      const { header, body } = readSnapshotHeader(new Uint8Array(await file.arrayBuffer()));
+      this.status(`Restoring the snapshot of ${when(header.takenAt)}…`);
+      let images = this.hooks.images();
+      if (!images || imageId(images.floppy) !== header.floppy || imageId(images.disk) !== header.disk) {
+        this.status("Building the snapshot's images from its choices…");
+        images = await this.hooks.build(header.config);
+      }
+      checkSnapshotImages(header, images.floppy, images.disk);
+      const st = await snapshotState(header, body);
+      await this.hooks.restore(images, header.config, st);
+      this.status(`Restored the snapshot of ${when(header.takenAt)} in ${fmtMs(performance.now() - t0)}: the PC is where it was.`);
+    } catch (e) {
+      this.status(e instanceof SnapshotError ? `Not restored: ${e.message}.` : `The snapshot could not be restored: ${(e as Error).message}.`, true);
+    }
   }
 
   /** On page load: offer the kept disk, if any. */

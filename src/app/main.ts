@@ -18,7 +18,7 @@ import { Keep } from "./keep.ts";
 import { h, $, fmtBytes, fmtMs, fmtSize, download } from "./dom.ts";
 import type { BuildOutput, WorkerMessage, FatListing, TreeRow } from "./protocol.ts";
 
-type Phase = "idle" | "building" | "built" | "booting" | "verified" | "failed" | "stopped" | "error";
+type Phase = "idle" | "building" | "built" | "booting" | "verified" | "restored" | "failed" | "stopped" | "error";
 
 /** The same machine in QEMU: its RAM, the two images, boot from A:, the serial console on the terminal. */
 const qemuLine = (memoryMiB: number) => `qemu-system-i386 -m ${memoryMiB} -fda floppy.img -hda disk.img -boot a -serial stdio`;
@@ -136,6 +136,14 @@ function skeleton(): void {
       resetBootView();
       await boot(images, true);
     },
+    build: async (config) => {
+      resetSteps();
+      const o = await runBuild(config);
+      state.output = o;
+      renderResults(o);
+      return o;
+    },
+    restore: (images, config, st) => restoreMachine(images, config, st),
   });
   $("#machine-card").append(keep.el);
   $("#app").prepend(keep.banner);
@@ -281,10 +289,10 @@ async function buildAndBoot(): Promise<void> {
   const config = form.getConfig();
   revalidate(config);
   if (state.problems.length || state.phase === "building") return;
-  // A disk the guest has changed is never thrown away without asking.
-  if (!(await keep.mayDiscard())) return;
   // The phase changes at once, before anything is awaited: the page never shows the old verdict as current.
   setPhase("building", "stopping");
+  // A disk the guest has changed is never thrown away silently.
+  await keep.beforeDiscard();
   await stopMachine();
   state.buildProblems = [];
   state.output = undefined;
@@ -438,6 +446,40 @@ async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined
   }
 }
 
+/** A machine put into a saved state (keep.ts's snapshots): no boot to watch, the shell is where it was. */
+async function restoreMachine(images: { floppy: Uint8Array; disk: Uint8Array }, config: LooprootConfig, snapshot: ArrayBuffer): Promise<void> {
+  await stopMachine();
+  const run = ++state.bootRun;
+  state.builtConfig = config;
+  resetBootView();
+  setPhase("booting", "restoring the snapshot");
+  const engine = await startV86Browser({
+    floppy: images.floppy,
+    disk: images.disk,
+    memoryMiB: config.machine.memoryMiB,
+    ...(await biosFiles()),
+    wasmPath: new URL(wasmUrl, document.baseURI).href,
+    screen: $("#screen"),
+  });
+  try {
+    await engine.restoreState(snapshot);
+  } catch (e) {
+    await engine.stop();
+    setPhase("error", "not running");
+    throw e;
+  }
+  if (run !== state.bootRun) return void (await engine.stop());
+  engine.onSerial((t) => {
+    term.write(t);
+    showSerial();
+  });
+  state.engine = engine;
+  state.booted = images;
+  keep.started(images.floppy, images.disk, config, false);
+  $("#verdict").textContent = "Restored from a machine snapshot: the PC goes on where the snapshot left it.";
+  setPhase("restored", "running: restored from the snapshot");
+}
+
 function showVerdict(r: BootResult): void {
   const v = $("#verdict");
   v.dataset.ok = String(r.ok);
@@ -466,7 +508,7 @@ async function stopMachine(why?: string): Promise<void> {
 }
 
 async function resetMachine(): Promise<void> {
-  if (!(await keep.mayDiscard())) return;
+  await keep.beforeDiscard();
   await stopMachine();
   await boot();
 }

@@ -16,6 +16,8 @@ export interface KeptMeta {
   /** Blocks that differ from the built image. */
   blocks: number;
   builtAt: number;
+  /** Saved by the user (Shut down and save), not kept on the way to a rebuild. */
+  byUser: boolean;
 }
 
 export interface KeptDisk {
@@ -105,13 +107,18 @@ export class DiskStore {
     this.mirror = disk;
   }
 
+  /** When the disk was built: one disk's saves share it, so it tells a later state of the same disk from another disk. */
+  get builtAt(): number | undefined {
+    return this.base?.builtAt;
+  }
+
   /** True when `disk` differs from what is stored (or, before any save, from the built image). */
   changed(disk: Uint8Array): boolean {
     return !!this.mirror && changedBlocks(this.mirror, disk).length > 0;
   }
 
   /** Stores `disk` over the base in one transaction; returns the blocks and bytes written. */
-  async save(disk: Uint8Array, clean: boolean): Promise<{ blocks: number; bytes: number; baseBytes: number; ms: number; meta: KeptMeta }> {
+  async save(disk: Uint8Array, clean: boolean, byUser = true): Promise<{ blocks: number; bytes: number; baseBytes: number; ms: number; meta: KeptMeta }> {
     const base = this.base;
     if (!base || !this.mirror) throw new StoreError("nothing to keep: build or resume a disk first");
     const t0 = performance.now();
@@ -140,7 +147,7 @@ export class DiskStore {
       const countReq = blocks.count();
       let meta: KeptMeta | undefined;
       countReq.onsuccess = () => {
-        meta = { savedAt: Date.now(), size: disk.length, clean, blocks: countReq.result, builtAt: base.builtAt };
+        meta = { savedAt: Date.now(), size: disk.length, clean, blocks: countReq.result, builtAt: base.builtAt, byUser };
         keep.put(meta, "meta");
       };
       await done(t);
