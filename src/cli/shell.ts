@@ -4,12 +4,12 @@
 // key: q leaves, Ctrl-] sends a Ctrl-] itself. The session ends when the guest halts; with
 // --persist the disk file keeps what the guest wrote.
 
-import { existsSync, readFileSync } from "node:fs";
 import { SHUTDOWN } from "../howto/rootdev.ts";
 import { KERNEL_HALTED } from "../../emulator/shutdown.ts";
 import { loadBios } from "./ingredients.ts";
 import { loadConfig, UsageError, type ParsedArgs } from "./main.ts";
-import { startEngine, writeBackDisk } from "./boot.ts";
+import { startEngine, writeBackDisk, FLOPPY_MAX_BYTES, DISK_MAX_BYTES } from "./boot.ts";
+import { readInputFile } from "./files.ts";
 
 export const ESCAPE_KEY = 0x1d; // Ctrl-]
 export const BANNER_KEYS = "Ctrl-] then q leaves (Ctrl-] Ctrl-] sends Ctrl-]); Ctrl-C goes to the guest";
@@ -46,11 +46,10 @@ export async function shellCommand(args: ParsedArgs, io: ShellIo = { stdin: proc
   if (engineName !== "v86" && engineName !== "qemu") throw new UsageError(`--engine ${engineName}: expected v86 or qemu`);
   const f = args.opts.get("--floppy"), d = args.opts.get("--disk");
   if (!f || !d) throw new UsageError("shell needs --floppy FILE and --disk FILE");
-  for (const p of [f, d]) if (!existsSync(p)) throw new UsageError(`${p}: no such file`);
   const persist = args.flags.has("--persist");
   const config = loadConfig(args);
-  const floppy = new Uint8Array(readFileSync(f));
-  const disk = new Uint8Array(readFileSync(d));
+  const floppy = readInputFile("--floppy", f, FLOPPY_MAX_BYTES);
+  const disk = readInputFile("--disk", d, DISK_MAX_BYTES);
   // Messages of our own go to stderr with \r\n: the terminal is raw, so \n alone would not return.
   const say = (s: string) => io.stderr.write(`\r\nlooproot shell: ${s}\r\n`);
   say(`${engineName}, ${config.machine.memoryMiB} MiB, ${d}${persist ? " (--persist: the disk keeps the guest's writes)" : " (the disk file stays unchanged)"}.`);

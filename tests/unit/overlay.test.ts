@@ -11,12 +11,10 @@ describe("block overlay", () => {
       const base = offset ? backing.subarray(1) : backing.subarray(0, size);
       for (let i = 0; i < size; i++) base[i] = (i * 7) & 0xff;
       const now = base.slice();
+      for (const e of edits) now[e % size] ^= 1 + (e & 0x7f);
+      // Two edits of one byte can cancel out: the truth is the bytes that differ.
       const want = new Set<number>();
-      for (const e of edits) {
-        const at = e % size;
-        now[at] ^= 1 + (e & 0x7f);
-        want.add(Math.floor(at / block));
-      }
+      for (let i = 0; i < size; i++) if (now[i] !== base[i]) want.add(Math.floor(i / block));
       const got = changedBlocks(base, now, block);
       expect(got).toEqual([...want].sort((a, b) => a - b));
       const blocks = new Map(got.map((i) => [i, now.slice(i * block, (i + 1) * block)]));
