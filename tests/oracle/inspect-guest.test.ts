@@ -1,4 +1,4 @@
-// A disk the booted guest changed: Linux (in QEMU) writes files into its loop root and onto the
+// A disk the booted guest changed: Linux (in QEMU, booting the disk file itself) writes files into its loop root and onto the
 // DOS partition, syncs, and the disk is then inspected. The root image found on it must read as
 // debugfs reads the same LINUXDSK.IMG (taken out with mcopy), and C:'s files as mdir lists them.
 
@@ -6,31 +6,29 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { execFileSync } from "node:child_process";
-import { runShellCommand } from "../../emulator/harness.ts";
-import { config, build, boot, timeline } from "../boot/chain.ts";
+import { runShellCommand, bootAndVerify } from "../../emulator/harness.ts";
+import { startEngine } from "../../src/cli/boot.ts";
+import { loadBios } from "../../src/cli/ingredients.ts";
+import { config, build, timeline } from "../boot/chain.ts";
 import { inspect } from "../../src/fs/maps.ts";
 import { readExt2 as readDebugfs, diffTrees, scratchBase } from "./ext2-read.ts";
 
 const hasQemu = (() => { try { execFileSync("qemu-system-i386", ["--version"], { stdio: "ignore" }); return true; } catch { return false; } })();
 
 let dir = "";
-const savedTmp = process.env.TMPDIR;
 beforeAll(() => { dir = fs.mkdtempSync(path.join(scratchBase(), "inspect-guest-")); });
-afterAll(() => {
-  if (savedTmp === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = savedTmp;
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(!hasQemu)("inspect: a disk the guest wrote", () => {
   it("the guest's files in the root image equal debugfs's reading; C:'s equal mdir's", async () => {
     const c = config();
     const images = build(c);
-    // The QEMU engine keeps its disk in a folder under the temp dir: put that here, to copy the
-    // disk out once the guest has synced (the folder goes when the engine stops).
-    process.env.TMPDIR = dir;
-    const { result, engine } = await boot("qemu", c, images.floppy, images.disk, { stopAtEnd: false });
-    let disk: Uint8Array;
+    // QEMU boots the disk file itself, so the guest's writes land in it.
+    const diskFile = path.join(dir, "guest-disk.img");
+    fs.writeFileSync(diskFile, images.disk);
+    const engine = await startEngine("qemu", { floppy: images.floppy, diskFile, memoryMiB: c.machine.memoryMiB, ...loadBios() });
     try {
+      const result = await bootAndVerify(engine, c, { timeoutS: 120, stopAtEnd: false });
       expect(result.ok, timeline(result)).toBe(true);
       const made = await runShellCommand(engine, [
         "mkdir -p /guest/sub && cd /guest && echo hello > hello.txt && ln -s hello.txt link",
@@ -40,17 +38,13 @@ describe.skipIf(!hasQemu)("inspect: a disk the guest wrote", () => {
       ].join(" && "), 60_000);
       expect(made).toContain("guestmade");
       await runShellCommand(engine, "echo from the guest > /DOS/GUEST.TXT; sync; mount -o remount,ro / 2>/dev/null; sync; sleep 1", 60_000);
-      const qdir = fs.readdirSync(dir).find((n) => n.startsWith("looproot-qemu-"));
-      expect(qdir).toBeDefined();
-      disk = new Uint8Array(fs.readFileSync(path.join(dir, qdir!, "disk.img")));
     } finally {
       await engine.stop();
     }
+    const disk = new Uint8Array(fs.readFileSync(diskFile));
 
     const x = inspect(disk);
     if (x.kind !== "disk" || !x.root || !x.files) throw new Error(`inspected as ${x.kind} without a root image`);
-    const diskFile = path.join(dir, "guest-disk.img");
-    fs.writeFileSync(diskFile, disk);
     const at = `${diskFile}@@${x.disk.fat!.offset}`;
     const rootFile = path.join(dir, "linuxdsk.img");
     execFileSync("mcopy", ["-n", "-i", at, "::/LINUX/LINUXDSK.IMG", rootFile]);
