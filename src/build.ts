@@ -75,7 +75,7 @@ export function planBuild(input: BuildInput): { initrd: Tree; root: Tree } {
   if (config.root.source === "tar") {
     if (!input.rootArchive) assertValid([{ field: "root.source", message: "is \"tar\" but no root tarball was given" }]);
     try {
-      root = userRootTree(config, rootTreeFromArchive(config, input.rootArchive!));
+      root = userRootTree(config, rootTreeFromArchive(config, input.rootArchive!), ingredients.busyboxRoot);
     } catch (e) {
       assertValid([{ field: "root.source", message: (e as Error).message }]);
       throw e;

@@ -8,6 +8,7 @@ import { makeExt2, ext2Needs } from "../fs/ext2.ts";
 import { gzip9 } from "../fs/gzip.ts";
 import { derivedUuid } from "../ids.ts";
 import { linuxDevice, mountOptions, dosPathInLinux } from "./names.ts";
+import { INITRD_LINES as SAY } from "./protocol.ts";
 
 /** The /linuxrc script: the HOWTO's listing with the `#!/bin/sh` line it lost and a line per step. */
 export function linuxrcScript(config: LooprootConfig): string {
@@ -21,20 +22,20 @@ export function linuxrcScript(config: LooprootConfig): string {
     "# It mounts the DOS partition and attaches the root and swap images to loop devices;",
     `# when it exits the kernel mounts ${config.boot.root} as the root filesystem.`,
     "",
-    `echo INITRD: Trying to mount ${device} as ${fsType}`,
+    `echo ${SAY.trying(device, fsType)}`,
     "",
     `if /bin/mount -n -t ${fsType} ${device} /mnt${opts ? " -o " + opts : ""}; then`,
     "",
-    "   echo INITRD: Mounted OK",
+    `   echo ${SAY.mounted}`,
     "   ok=yes",
-    `   /bin/losetup /dev/loop0 /mnt${root} || { echo INITRD: losetup /dev/loop0 /mnt${root} failed; ok=no; }`,
-    `   /bin/losetup /dev/loop1 /mnt${swap} || { echo INITRD: losetup /dev/loop1 /mnt${swap} failed; ok=no; }`,
-    "   [ $ok = yes ] && echo INITRD: Loop devices set up",
+    `   /bin/losetup /dev/loop0 /mnt${root} || { echo ${SAY.losetupFailed("/dev/loop0", "/mnt" + root)}; ok=no; }`,
+    `   /bin/losetup /dev/loop1 /mnt${swap} || { echo ${SAY.losetupFailed("/dev/loop1", "/mnt" + swap)}; ok=no; }`,
+    `   [ $ok = yes ] && echo ${SAY.loopsSetUp}`,
     "   exit 0",
     "",
     "else",
     "",
-    "   echo INITRD: Mount failed",
+    `   echo ${SAY.mountFailed}`,
     "   exit 1",
     "",
     "fi",

@@ -65,9 +65,12 @@ describe("3.4 the root device", () => {
   });
   it("a user tree needs a shell and an init, and gets the wrapper", () => {
     const base = [{ path: "/", kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 }, { path: "/bin", kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 }];
-    expect(() => userRootTree(cfg(), base)).toThrow(/no \/bin\/sh/);
-    const ok = [...base, { path: "/bin/sh", kind: "file" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0, data: new Uint8Array(1) }, { path: "/sbin", kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 }, { path: "/sbin/init", kind: "symlink" as const, mode: 0o777, uid: 0, gid: 0, mtime: 0, target: "/bin/sh" }];
-    const t = new Map(userRootTree(cfg(), ok).map((e) => [e.path, e]));
+    expect(() => userRootTree(cfg(), base, ing.busyboxRoot)).toThrow(/no \/bin\/sh/);
+    const elf386 = new Uint8Array(52);
+    elf386.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]);
+    elf386[18] = 3;
+    const ok = [...base, { path: "/bin/sh", kind: "file" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0, data: elf386 }, { path: "/sbin", kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 }, { path: "/sbin/init", kind: "symlink" as const, mode: 0o777, uid: 0, gid: 0, mtime: 0, target: "/bin/sh" }];
+    const t = new Map(userRootTree(cfg(), ok, ing.busyboxRoot).map((e) => [e.path, e]));
     expect(t.get("/sbin/looproot-init")!.mode).toBe(0o755);
     expect(kernelArgs(cfg({ root: { source: "tar" } }))).toContain("init=/sbin/looproot-init");
   });
