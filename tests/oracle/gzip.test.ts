@@ -2,6 +2,7 @@
 
 import { describe, it, expect, afterAll } from "vitest";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { gzip9, gunzip, crc32 } from "../../src/fs/gzip.ts";
 import { tempDir, run, sha256, bytes } from "./fat-oracles.ts";
 
@@ -12,7 +13,7 @@ const inputs: [string, Uint8Array][] = [
   ["empty", new Uint8Array(0)],
   ["zeros", new Uint8Array(1 << 20)],
   ["random", bytes(200_000, 9)],
-  ["text", readFileSync("/work/shared/seed/000_325c7c08e7c4b1d8.txt")],
+  ["text", readFileSync(fileURLToPath(new URL("../../../shared/seed/000_325c7c08e7c4b1d8.txt", import.meta.url)))],
   ["binary", readFileSync("/usr/bin/ls")],
 ];
 
