@@ -5,11 +5,13 @@ import type { LooprootConfig, FloppyKind } from "./config.ts";
 import { checkDosPath } from "./fs/dosname.ts";
 import { SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_PAGE, SWAP_LABEL_MAX } from "./fs/swap.ts";
 import { linuxDevice } from "./howto/names.ts";
-import { DOS_TAIL_LIMIT, loadlinTail } from "./howto/bootfloppy.ts";
+import { DOS_TAIL_LIMIT, LOADLIN_OPTION_MAX, loadlinTail, loadlinOptions, PARAMS_FILE as PARAMS_NAME } from "./howto/bootfloppy.ts";
 
 export interface Problem {
   field: string;
   message: string;
+  /** The limit that was broken, where there is one. */
+  limit?: number | string;
 }
 
 export class ConfigError extends Error {
@@ -43,7 +45,7 @@ const FLOPPIES: FloppyKind[] = ["360K", "720K", "1.2M", "1.44M", "2.88M"];
 
 export function validateConfig(c: LooprootConfig): Problem[] {
   const problems: Problem[] = [];
-  const bad = (field: string, message: string) => problems.push({ field, message });
+  const bad = (field: string, message: string, limit?: number | string) => problems.push({ field, message, ...(limit !== undefined ? { limit } : {}) });
   const intIn = (field: string, v: number, [lo, hi]: readonly [number, number], unit = "") => {
     if (!Number.isInteger(v)) bad(field, `${v} is not a whole number`);
     else if (v < lo || v > hi) bad(field, `${fmt(v)}${unit} is outside the allowed range ${fmt(lo)}..${fmt(hi)}${unit}`);
@@ -112,8 +114,15 @@ export function validateConfig(c: LooprootConfig): Problem[] {
   if (!c.boot.paramsFile) {
     const tail = loadlinTail(c);
     if (tail.length > DOS_TAIL_LIMIT) {
-      bad("boot.extraArgs", `the LOADLIN command tail is ${tail.length} characters; DOS passes at most ${DOS_TAIL_LIMIT} to a program: shorten it or turn on boot.paramsFile (LOADLIN's @params file)`);
+      bad("boot.extraArgs", `the LOADLIN command tail is ${tail.length} characters; DOS passes at most ${DOS_TAIL_LIMIT} to a program: shorten it or turn on boot.paramsFile (LOADLIN's @params file)`, DOS_TAIL_LIMIT);
     }
+  } else {
+    // LOADLIN 1.6f reads each line of its @params file into a small buffer: an option of 80
+    // characters or more makes it print "can't open image file for initrd" and return to DOS.
+    const fieldOf = (i: number, o: string) => (i === 0 ? "boot.kernelPath" : o.startsWith("initrd=") ? "boot.initrdPath" : o.startsWith("root=") ? "boot.root" : "boot.extraArgs");
+    loadlinOptions(c).forEach((o, i) => {
+      if (o.length > LOADLIN_OPTION_MAX) bad(fieldOf(i, o), `the option "${o.length > 40 ? o.slice(0, 37) + "..." : o}" is ${o.length} characters; LOADLIN 1.6f takes at most ${LOADLIN_OPTION_MAX} per option in its params file (${PARAMS_NAME})`, LOADLIN_OPTION_MAX);
+    });
   }
   intIn("machine.memoryMiB", c.machine.memoryMiB, LIMITS.memoryMiB, " MiB");
   return problems;

@@ -65,4 +65,25 @@ describe("faults are named with their stage", () => {
     const floppy = makeFat(floppyFatOptions(c, ing.dos), files);
     await expectFailure(floppy, good.disk, "kernel", /LOADLIN failed/);
   }, 120_000);
+
+  it("an option of 80 characters in LOADLIN's params file: LOADLIN's own message at once, 79 boots", async () => {
+    // The validator refuses such a config (LOADLIN_OPTION_MAX); the floppy is made by hand, as elsewhere.
+    const cp = config({ boot: { paramsFile: true } });
+    const ing = loadIngredients();
+    const im = build(cp);
+    const floppyWith = (option: string) => {
+      const parts = { kernel: ing.kernel, initrdGz: im.initrdGz, loadlin: ing.loadlin, dos: ing.dos };
+      const files = floppyFiles(cp, parts).map((f) => (f.path === "LOADLIN.PAR" ? { ...f, data: new TextEncoder().encode(new TextDecoder().decode(f.data) + option + "\r\n") } : f));
+      return makeFat(floppyFatOptions(cp, ing.dos), files);
+    };
+    const long = "looproot.x=" + "a".repeat(80 - 11);
+    expect(long.length).toBe(80);
+    const t0 = Date.now();
+    const { result } = await boot("qemu", cp, floppyWith(long), im.disk);
+    expect(result.failure, timeline(result)).toMatchObject({ stage: "kernel", title: "LOADLIN failed" });
+    expect(result.failure!.evidence).toContain("can't open image file for initrd");
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    const ok = await boot("qemu", cp, floppyWith(long.slice(1)), im.disk);
+    expect(ok.result.ok, timeline(ok.result)).toBe(true);
+  }, 120_000);
 });

@@ -142,3 +142,13 @@ describe("identifiers derive from the config", () => {
     expect(derivedUuid(cfg(), "root")[6] >> 4).toBe(4);
   });
 });
+
+describe("LOADLIN's own limits", () => {
+  it("refuses an option of 80 characters or more in the params file, naming the field and the limit 79", () => {
+    const arg = "looproot.x=" + "a".repeat(80 - 11);
+    const problems = validateConfig(cfg({ boot: { paramsFile: true, extraArgs: `console=ttyS0 ${arg}` } }));
+    expect(problems).toEqual([expect.objectContaining({ field: "boot.extraArgs", limit: 79 })]);
+    expect(problems[0].message).toMatch(/80 characters; LOADLIN 1\.6f takes at most 79/);
+    expect(validateConfig(cfg({ boot: { paramsFile: true, extraArgs: arg.slice(1) } }))).toEqual([]);
+  });
+});
