@@ -30,7 +30,8 @@ export async function startV86Browser(opts: BrowserMachineOptions): Promise<Brow
     memoryMB: opts.memoryMiB,
     bios: opts.bios,
     vgaBios: opts.vgaBios,
-    wasmPath: opts.wasmPath,
+    // Fetched here, not by v86, so that machine.ts sees v86's panic message if it crashes.
+    wasm: new Uint8Array(await (await fetch(opts.wasmPath)).arrayBuffer()),
     screenContainer: opts.screen,
     boot: "floppy",
   });
@@ -60,6 +61,7 @@ export async function startV86Browser(opts: BrowserMachineOptions): Promise<Brow
       };
     },
     screenRows: () => m.screenRows(),
+    onCrash: (cb) => m.onCrash?.(cb),
     sendSerial: (text) => m.sendSerial(text),
     sendKeys: (text) => m.sendKeys(text),
     setKeyboard: (enabled) => {

@@ -5,6 +5,7 @@ import type { LooprootConfig, FloppyKind } from "./config.ts";
 import { checkDosPath } from "./fs/dosname.ts";
 import { SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_PAGE, SWAP_LABEL_MAX } from "./fs/swap.ts";
 import { linuxDevice } from "./howto/names.ts";
+import { memoryNeeds, type KernelMemory } from "./howto/memory.ts";
 import { DOS_TAIL_LIMIT, LOADLIN_OPTION_MAX, loadlinTail, loadlinOptions, PARAMS_FILE as PARAMS_NAME } from "./howto/bootfloppy.ts";
 
 export interface Problem {
@@ -125,7 +126,16 @@ export function validateConfig(c: LooprootConfig): Problem[] {
     });
   }
   intIn("machine.memoryMiB", c.machine.memoryMiB, LIMITS.memoryMiB, " MiB");
+  if (Number.isInteger(c.machine.memoryMiB) && Number.isInteger(c.initrd.sizeKiB)) memoryProblem(c, bad);
   return problems;
+}
+
+/** machine.memoryMiB below what the chain needs (src/howto/memory.ts); the build checks again with the real initrd. */
+export function memoryProblem(c: LooprootConfig, bad: (f: string, m: string, limit?: number) => void, kernel?: KernelMemory, initrdGzBytes = 0): void {
+  const need = memoryNeeds(c, kernel, initrdGzBytes);
+  if (c.machine.memoryMiB >= LIMITS.memoryMiB[0] && c.machine.memoryMiB < need.minMiB) {
+    bad("machine.memoryMiB", `${fmt(c.machine.memoryMiB)} MiB is too little: this boot chain needs at least ${fmt(need.minMiB)} MiB because ${need.why}`, need.minMiB);
+  }
 }
 
 function volumeLabel(field: string, v: string, bad: (f: string, m: string) => void) {

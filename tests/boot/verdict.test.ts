@@ -43,15 +43,15 @@ describe("a DOS that writes only to the screen (FreeDOS-style)", () => {
 });
 
 describe("a low-memory boot whose first kernel lines are dropped", () => {
-  it("verifies from the report at 20 MiB (QEMU), with the kernel's banner 'not seen'", async () => {
+  for (const engine of ["qemu", "v86"] as const) it(`verifies from the report at 20 MiB (${engine}), with the kernel's banner 'not seen'`, async () => {
     // 20 MiB is the least this kernel loads in (see src/howto/memory.ts); its first printk lines are lost there.
     const low = { ...c, machine: { memoryMiB: 20 } };
-    const { result } = await boot("qemu", low, good.floppy, good.disk);
+    const { result } = await boot(engine, low, good.floppy, good.disk);
     expect(result.ok, timeline(result)).toBe(true);
     expect(result.lines.some((l) => /printk messages dropped/.test(l.text)), timeline(result)).toBe(true);
     expect(result.notSeen.map((m) => m.id)).toContain("kernel");
     expect(result.summary).toMatch(/not seen on this machine: .*Linux kernel starts/);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe("a user's root with only /bin/sh and /sbin/init", () => {
@@ -65,4 +65,25 @@ describe("a user's root with only /bin/sh and /sbin/init", () => {
     expect(result.shell.required).toBe(false);
     expect(result.checks.filter((x) => !x.ok)).toEqual([]);
   }, 120_000);
+});
+
+describe("an emulator that crashes is named at once", () => {
+  it("v86 at 16 MiB (below the minimum, validation bypassed): its internal panic, with the stage", async () => {
+    const low = { ...c, machine: { memoryMiB: 16 } };
+    const t0 = Date.now();
+    const { result } = await boot("v86", low, good.floppy, good.disk);
+    expect(result.ok).toBe(false);
+    expect(result.failure, timeline(result)).toMatchObject({ stage: "kernel", title: "the emulator (v86) crashed" });
+    expect(result.failure!.evidence).toMatch(/v86 stopped with an internal error: .*#GP handler.*RuntimeError: unreachable/);
+    expect(Date.now() - t0).toBeLessThan(60_000);
+  }, 120_000);
+
+  it("QEMU exiting by itself (it cannot allocate the RAM asked for): its own message, at once", async () => {
+    const huge = { ...c, machine: { memoryMiB: 8_000_000 } };
+    const t0 = Date.now();
+    const { result } = await boot("qemu", huge, good.floppy, good.disk);
+    expect(result.failure, timeline(result)).toMatchObject({ stage: "bios", title: "the emulator (qemu) crashed" });
+    expect(result.failure!.evidence).toMatch(/qemu-system-i386 exited \(code 1\): .*cannot set up guest memory/);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+  }, 60_000);
 });

@@ -152,3 +152,25 @@ describe("LOADLIN's own limits", () => {
     expect(validateConfig(cfg({ boot: { paramsFile: true, extraArgs: arg.slice(1) } }))).toEqual([]);
   });
 });
+
+describe("RAM: the least the chain needs", () => {
+  it("the project's kernel header says what PROJECT_KERNEL says", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { kernelMemory, PROJECT_KERNEL } = await import("../../src/howto/memory.ts");
+    expect(kernelMemory(new Uint8Array(readFileSync(new URL("../../images/kernel/bzImage", import.meta.url))))).toEqual(PROJECT_KERNEL);
+  });
+  it("refuses 16-19 MiB with the minimum and why, accepts 20", async () => {
+    for (const m of [16, 19]) {
+      const p = validateConfig(cfg({ machine: { memoryMiB: m } }));
+      expect(p).toEqual([expect.objectContaining({ field: "machine.memoryMiB", limit: 20 })]);
+      expect(p[0].message).toMatch(/needs at least 20 MiB because the kernel \(not relocatable\) unpacks itself at 16 MiB and needs 3,485,696 bytes/);
+    }
+    expect(validateConfig(cfg({ machine: { memoryMiB: 20 } }))).toEqual([]);
+  });
+  it("a bigger RAM disk raises the minimum past the kernel's", async () => {
+    const { memoryNeeds } = await import("../../src/howto/memory.ts");
+    const n = memoryNeeds(cfg({ initrd: { sizeKiB: 4096 } }), { loadAddress: 1048576, initSize: 3_485_696, relocatable: true }, 2_000_000);
+    expect(n.minMiB).toBe(Math.ceil((1048576 + 3_485_696 + 2_000_000 + 4096 * 1024 + 2 * 1048576 + 131072) / 1048576));
+    expect(n.why).toMatch(/running system/);
+  });
+});
