@@ -44,7 +44,7 @@ const SHEBANG_MAX = 256;
 export function checkRootInit(tree: Tree, path: string): void {
   const byPath = new Map(tree.map((x) => [x.path, x] as const));
   const bad = (why: string): never => {
-    throw new LooprootError(ErrorCode.Tar, `root.source: the root tarball's ${path} cannot be started by the kernel: ${why}; the loop root needs an init that is an i386 ELF program or a #! script`, { field: "root.source" });
+    throw new LooprootError(ErrorCode.Tar, `the root tarball's ${path} cannot be started by the kernel: ${why}; the loop root needs an init that is an i386 ELF program or a #! script`, { field: "root.source" });
   };
   let want = path;
   for (let depth = 0; ; depth++) {

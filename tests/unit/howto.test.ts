@@ -174,3 +174,32 @@ describe("RAM: the least the chain needs", () => {
     expect(n.why).toMatch(/running system/);
   });
 });
+
+describe("a user root's init is checked at build", () => {
+  const e = (path: string, kind: "dir" | "file" | "symlink", more: object = {}) => ({ path, kind, mode: kind === "symlink" ? 0o777 : 0o755, uid: 0, gid: 0, mtime: 0, ...more });
+  const elf = (machine: number) => { const d = new Uint8Array(52); d.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]); d[18] = machine; return d; };
+  const base = [e("/", "dir"), e("/bin", "dir"), e("/usr", "dir"), e("/usr/sbin", "dir"), e("/bin/sh", "file", { data: elf(3) })];
+  const build = (extra: object[]) => () => userRootTree(cfg(), [...base, ...extra] as never, ing.busyboxRoot);
+  it("follows links inside the tree to an i386 ELF or a #! script", () => {
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "symlink", { target: "../usr/sbin/init" }), e("/usr/sbin/init", "symlink", { target: "../../bin/sh" })])).not.toThrow();
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { data: new TextEncoder().encode("#!/bin/sh\nexec /bin/sh\n") })])).not.toThrow();
+    const t = new Map(build([e("/sbin", "dir"), e("/sbin/init", "symlink", { target: "/bin/sh" })])().map((x) => [x.path, x]));
+    expect(t.get("/sbin/looproot.d/busybox")!.data).toBe(ing.busyboxRoot);
+    expect(new TextDecoder().decode(t.get("/sbin/looproot-init")!.data).split("\n")[0]).toBe("#!/sbin/looproot.d/busybox sh");
+  });
+  it("resolves a merged-/usr path (/sbin -> usr/sbin) and a loop of links", async () => {
+    const { checkRootInit } = await import("../../src/howto/rootinit.ts");
+    const merged = [...base, e("/sbin", "symlink", { target: "usr/sbin" }), e("/usr/sbin/init", "symlink", { target: "../../bin/sh" })] as never;
+    expect(() => checkRootInit(merged, "/sbin/init")).not.toThrow();
+    const loop = [...base, e("/sbin", "dir"), e("/sbin/init", "symlink", { target: "init2" }), e("/sbin/init2", "symlink", { target: "init" })] as never;
+    expect(() => checkRootInit(loop, "/sbin/init")).toThrow(/more than 40 symlinks/);
+  });
+  it("refuses a dangling link, a link out of the tree's reach, a non-executable, an amd64 program, a script without interpreter", () => {
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "symlink", { target: "/lib/systemd/systemd" })])).toThrow(/\/sbin\/init cannot be started by the kernel: \/lib does not exist/);
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "symlink", { target: "../../../host/init" })])).toThrow(/\/host does not exist/);
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { mode: 0o644, data: elf(3) })])).toThrow(/not executable/);
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { data: elf(62) })])).toThrow(/another machine .*e_machine 62/);
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { data: new TextEncoder().encode("#!/usr/bin/missing\n") })])).toThrow(/\/usr\/bin does not exist/);
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { data: new TextEncoder().encode("hello") })])).toThrow(/neither an ELF program nor a #! script/);
+  });
+});
