@@ -50,7 +50,7 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
       if (e.type === "milestone") say(`  ${(e.milestone.atMs / 1000).toFixed(2).padStart(7)} s  ${e.milestone.title}`);
     },
   });
-  if (json) io.out(JSON.stringify({ ok: result.ok, engine: result.engine, totalMs: result.totalMs, summary: result.summary, milestones: result.milestones, failure: result.failure, checks: result.checks, report: result.report }, null, 2));
+  if (json) io.out(JSON.stringify({ ok: result.ok, engine: result.engine, totalMs: result.totalMs, summary: result.summary, milestones: result.milestones, failure: result.failure, notSeen: result.notSeen, shell: result.shell, checks: result.checks, report: result.report }, null, 2));
   else io.out(formatTimeline(result));
   return result.ok ? 0 : 1;
 }
