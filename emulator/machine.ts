@@ -84,10 +84,11 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
       const env = imports.env as Record<string, unknown> | undefined;
       const log = env?.console_log_from_wasm;
       if (env && typeof log === "function") {
-        // v86's own function decodes the message and prints it; catch what it prints.
+        // v86's own function decodes the message and prints it; keep what it prints (the crash
+        // report carries it) instead of letting it reach the console as a stray line.
         env.console_log_from_wasm = (...args: unknown[]) => {
           const orig = console.error;
-          console.error = (...m: unknown[]) => { wasmMessage = m.map(String).join(" ").trim(); orig(...m); };
+          console.error = (...m: unknown[]) => { wasmMessage = m.map(String).join(" ").trim(); };
           try { return (log as (...a: unknown[]) => unknown)(...args); } finally { console.error = orig; }
         };
       }
