@@ -3,6 +3,7 @@
 // field is bounds-checked, paths are confined to the tree, and totals are capped before allocation.
 
 import { type Tree, type TreeEntry, type NodeKind, normalisePath, parentPath, TreeError } from "./tree.ts";
+import { LooprootError, ErrorCode } from "../errors.ts";
 
 export interface TarLimits {
   /** Sum of all file sizes. */
@@ -13,9 +14,10 @@ export interface TarLimits {
 
 export const DEFAULT_TAR_LIMITS: TarLimits = { maxTotalBytes: 512 * 1024 * 1024, maxEntries: 200_000 };
 
-export class TarError extends Error {
-  constructor(message: string) {
-    super(`root tarball: ${message}`);
+/** E_TAR: the user's tarball is malformed, hostile or too large. */
+export class TarError extends LooprootError {
+  constructor(message: string, limit?: number) {
+    super(ErrorCode.Tar, `root tarball: ${message}`, { limit });
     this.name = "TarError";
   }
 }
@@ -138,11 +140,12 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
     try {
       path = normalisePath(rawName);
     } catch (e) {
-      throw new TarError(`${rawName}: ${(e as Error).message.replace(/^[^:]*: /, "")}`);
+      if (!(e instanceof TreeError)) throw e;
+      throw new TarError(`${rawName}: ${e.reason}`);
     }
     const dataSize = kind === "file" ? size : 0;
     total += dataSize;
-    if (total > limits.maxTotalBytes) throw new TarError(`files add up to more than the limit of ${limits.maxTotalBytes.toLocaleString("en-US")} bytes`);
+    if (total > limits.maxTotalBytes) throw new TarError(`files add up to more than the limit of ${limits.maxTotalBytes.toLocaleString("en-US")} bytes`, limits.maxTotalBytes);
     const field = (k: string, o: number, l: number) => (all.has(k) ? Math.floor(Number(all.get(k))) : num(bytes, off + o, l, k, at));
     const entry: TreeEntry = {
       path,
@@ -152,7 +155,8 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
       gid: field("gid", 116, 8),
       mtime: field("mtime", 136, 12),
     };
-    if (kind === "file") entry.data = take(size, at).slice();
+    // A view, not a copy: the tree shares the archive's bytes, so memory stays near the data size.
+    if (kind === "file") entry.data = take(size, at);
     if (kind === "symlink") {
       if (rawLink === "") throw new TarError(`${path}: symlink with an empty target`);
       if (!rawLink.startsWith("/")) {
@@ -187,7 +191,7 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
       entries.set(p, { path: p, kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: entry.mtime });
       if (p === "/") break;
     }
-    if (entries.size > limits.maxEntries) throw new TarError(`more than ${limits.maxEntries.toLocaleString("en-US")} entries`);
+    if (entries.size > limits.maxEntries) throw new TarError(`more than ${limits.maxEntries.toLocaleString("en-US")} entries`, limits.maxEntries);
     // Only regular files carry data; POSIX says the size field of the other types is ignored.
     off += BLOCK + (kind === "file" ? Math.ceil(size / BLOCK) * BLOCK : 0);
   }

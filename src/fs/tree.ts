@@ -1,6 +1,8 @@
 // A filesystem tree as plain data: what the HOWTO's "[create the files]" step produces,
 // what a user's root tarball parses into, and what the ext2 writer consumes.
 
+import { LooprootError, ErrorCode } from "../errors.ts";
+
 export type NodeKind = "file" | "dir" | "symlink" | "hardlink" | "chardev" | "blockdev" | "fifo" | "socket";
 
 export interface TreeEntry {
@@ -24,9 +26,10 @@ export interface TreeEntry {
 
 export type Tree = TreeEntry[];
 
-export class TreeError extends Error {
-  constructor(public readonly path: string, message: string) {
-    super(`${path}: ${message}`);
+/** E_TREE: a tree breaks a filesystem's rules; `path` is the entry, `reason` the rule without the path. */
+export class TreeError extends LooprootError {
+  constructor(public readonly path: string, public readonly reason: string, limit?: number | string) {
+    super(ErrorCode.Tree, `${path}: ${reason}`, { limit, data: { path } });
     this.name = "TreeError";
   }
 }

@@ -9,8 +9,6 @@ import { WRAPPER_INIT } from "./rootdev.ts";
 
 /** DOS passes a program at most 126 characters of command tail (PSP:80h holds a count, the text and CR). */
 export const DOS_TAIL_LIMIT = 126;
-/** The longest option LOADLIN 1.6f reads from its params file (80 or more: "can't open image file for initrd"). */
-export const LOADLIN_OPTION_MAX = 79;
 /** LOADLIN's parameter file, used when the options do not fit the command tail. */
 export const PARAMS_FILE = "LOADLIN.PAR";
 

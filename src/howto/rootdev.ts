@@ -3,6 +3,7 @@
 // the two fstab lines, /initrd, the /DOS link and the rc line that fake-mounts the DOS partition.
 // Its init scripts print a report of what came up, which the boot harness checks.
 
+import { LooprootError, ErrorCode } from "../errors.ts";
 import type { LooprootConfig } from "../config.ts";
 import type { Ingredients } from "../ingredients.ts";
 import type { Tree, TreeEntry } from "../fs/tree.ts";
@@ -180,10 +181,12 @@ export function addHowtoChanges(config: LooprootConfig, tree: Tree, wrapper?: Ui
 export function userRootTree(config: LooprootConfig, tree: Tree, busybox: Uint8Array): Tree {
   const paths = new Map(tree.map((x) => [x.path, x] as const));
   for (const need of ["/bin/sh", "/sbin/init"]) {
-    if (!paths.has(need)) throw new Error(`root.source: the root tarball has no ${need}; the loop root needs a shell and an init to start`);
+    if (!paths.has(need)) throw new LooprootError(ErrorCode.Tar, `root tarball: has no ${need}; the loop root needs a shell and an init to start`, { field: "root.source" });
   }
-  checkRootInit(tree, "/sbin/init");
-  return addHowtoChanges(config, checkTree(tree), busybox);
+  // The tree's own rules first (their errors name the entry), then whether the kernel can start its init.
+  const checked = checkTree(tree);
+  checkRootInit(checked, "/sbin/init");
+  return addHowtoChanges(config, checked, busybox);
 }
 
 export function rootExt2Options(config: LooprootConfig) {

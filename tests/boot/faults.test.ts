@@ -67,7 +67,7 @@ describe("faults are named with their stage", () => {
   }, 120_000);
 
   it("an option of 80 characters in LOADLIN's params file: LOADLIN's own message at once, 79 boots", async () => {
-    // The validator refuses such a config (LOADLIN_OPTION_MAX); the floppy is made by hand, as elsewhere.
+    // The validator refuses such a config (LOADLIN_PARAM_MAX); the floppy is made by hand, as elsewhere.
     const cp = config({ boot: { paramsFile: true } });
     const ing = loadIngredients();
     const im = build(cp);
