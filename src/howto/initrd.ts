@@ -8,14 +8,17 @@ import { makeExt2, ext2Needs } from "../fs/ext2.ts";
 import { gzip9 } from "../fs/gzip.ts";
 import { derivedUuid } from "../ids.ts";
 import { linuxDevice, mountOptions, dosPathInLinux } from "./names.ts";
+import { shWord } from "./shellquote.ts";
 import { INITRD_LINES as SAY } from "./protocol.ts";
 
 /** The /linuxrc script: the HOWTO's listing with the `#!/bin/sh` line it lost and a line per step. */
 export function linuxrcScript(config: LooprootConfig): string {
-  const { device, fsType } = config.dos;
+  // Every word from the config goes through shWord: DOS names may hold $ ` ' ( ) & #.
+  const device = shWord(config.dos.device);
+  const fsType = shWord(config.dos.fsType);
   const opts = mountOptions(config);
-  const root = dosPathInLinux(config, config.dos.rootFile);
-  const swap = dosPathInLinux(config, config.dos.swapFile);
+  const root = shWord("/mnt" + dosPathInLinux(config, config.dos.rootFile));
+  const swap = shWord("/mnt" + dosPathInLinux(config, config.dos.swapFile));
   return [
     "#!/bin/sh",
     "# /linuxrc: run by the kernel from the initial ramdisk (HOWTO 3.3).",
@@ -24,12 +27,13 @@ export function linuxrcScript(config: LooprootConfig): string {
     "",
     `echo ${SAY.trying(device, fsType)}`,
     "",
-    `if /bin/mount -n -t ${fsType} ${device} /mnt${opts ? " -o " + opts : ""}; then`,
+    `if /bin/mount -n -t ${fsType} ${device} /mnt${opts ? " -o " + shWord(opts) : ""}; then`,
     "",
     `   echo ${SAY.mounted}`,
     "   ok=yes",
-    `   /bin/losetup /dev/loop0 /mnt${root} || { echo ${SAY.losetupFailed("/dev/loop0", "/mnt" + root)}; ok=no; }`,
-    `   /bin/losetup /dev/loop1 /mnt${swap} || { echo ${SAY.losetupFailed("/dev/loop1", "/mnt" + swap)}; ok=no; }`,
+    // The echo lines are the guest protocol's (protocol.ts), with the same quoted words.
+    `   /bin/losetup /dev/loop0 ${root} || { echo ${SAY.losetupFailed("/dev/loop0", root)}; ok=no; }`,
+    `   /bin/losetup /dev/loop1 ${swap} || { echo ${SAY.losetupFailed("/dev/loop1", swap)}; ok=no; }`,
     `   [ $ok = yes ] && echo ${SAY.loopsSetUp}`,
     "   exit 0",
     "",

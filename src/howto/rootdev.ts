@@ -14,6 +14,7 @@ import { initrdDevices } from "./initrd.ts";
 import { dosPathInLinux, mountOptions } from "./names.ts";
 import { REPORT_PREFIX, reportLine, shellReadyLine } from "./protocol.ts";
 import { checkRootInit } from "./rootinit.ts";
+import { shWord, shWords, shGlobIn } from "./shellquote.ts";
 
 /** Where the old initrd ends up, and with it the DOS partition mounted by /linuxrc. */
 export const INITRD_DIR = "/initrd";
@@ -45,7 +46,7 @@ export function fstab(config: LooprootConfig): string {
 /** The HOWTO's fake mount: `mount -f -t msdos /dev/hda1 /initrd/mnt` with the /linuxrc options. */
 export function fakeMountLine(config: LooprootConfig): string {
   const opts = mountOptions(config);
-  return `mount -f -t ${config.dos.fsType} ${config.dos.device} ${INITRD_DIR}/mnt${opts ? " -o " + opts : ""}`;
+  return "mount " + shWords(["-f", "-t", config.dos.fsType, config.dos.device, `${INITRD_DIR}/mnt`, ...(opts ? ["-o", opts] : [])]);
 }
 
 /**
@@ -80,7 +81,7 @@ export function rcLines(config: LooprootConfig, busybox = ROOT_BUSYBOX): string[
     `n=0; while read name type size used prio; do n=$((n+1)); [ $n -gt 1 ] && ${say("swap", "$name $type $size")}; done < /proc/swaps`,
     `while read src mnt fs opts rest; do [ "$mnt" = ${INITRD_DIR}/mnt ] && ${say("dosmount", "$src $mnt $fs")}; done < /proc/mounts`,
     // stat, not wc -c: reading a whole image through the msdos driver takes seconds.
-    `for f in ${config.root.dosLink ? "/DOS" : INITRD_DIR + "/mnt"}${dosDir}/*; do [ -f "$f" ] && ${say("dosfile", '${f##*/} $($bb stat -c %s "$f")')}; done`,
+    `for f in ${shGlobIn((config.root.dosLink ? "/DOS" : INITRD_DIR + "/mnt") + dosDir)}; do [ -f "$f" ] && ${say("dosfile", '${f##*/} $($bb stat -c %s "$f")')}; done`,
     `while read k v u; do [ "$k" = MemTotal: ] && ${say("memtotal", "$v")}; done < /proc/meminfo`,
     say("report-end"),
   );
@@ -89,7 +90,7 @@ export function rcLines(config: LooprootConfig, busybox = ROOT_BUSYBOX): string[
 
 /** /etc/init.d/rcS of the built-in busybox root: the HOWTO's "rc file that mounts the disks". */
 export function rcScript(config: LooprootConfig): string {
-  return ["#!/bin/sh", "# /etc/init.d/rcS: run once by init (HOWTO 3.4's rc file).", "export PATH=/sbin:/bin:/usr/sbin:/usr/bin", ...rcLines(config), `hostname ${config.root.hostname}`, ""].join("\n");
+  return ["#!/bin/sh", "# /etc/init.d/rcS: run once by init (HOWTO 3.4's rc file).", "export PATH=/sbin:/bin:/usr/sbin:/usr/bin", ...rcLines(config), `hostname ${shWord(config.root.hostname)}`, ""].join("\n");
 }
 
 /** For a user-supplied root: run the rc lines, then hand over to the system's own init. */

@@ -4,9 +4,10 @@ import { describe, it, expect } from "vitest";
 import { writeTar } from "../../src/fs/tar.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";
 import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
-import { LooprootError } from "../../src/errors.ts";
 import { loadIngredients } from "../../src/cli/ingredients.ts";
 import { config, build, boot, timeline } from "./chain.ts";
+import { thrownLooproot } from "../unit/thrown.ts";
+import { ErrorCode } from "../../src/errors.ts";
 
 function busyboxSystem(): Tree {
   const ing = loadIngredients();
@@ -36,10 +37,9 @@ describe("a user-supplied root tarball", () => {
     const c = config({ root: { source: "tar" } });
     const archive = writeTar(busyboxSystem());
     archive[100] ^= 0xff; // inside the first header: its checksum no longer matches
-    let err: unknown;
-    try { build(c, archive); } catch (e) { err = e; }
-    expect(err).toBeInstanceOf(LooprootError);
-    expect((err as LooprootError).field).toBe("root.source");
-    expect((err as LooprootError).message).toMatch(/root tarball: header at byte 0 has a bad checksum/);
+    const e = thrownLooproot(() => build(c, archive));
+    expect(e.code).toBe(ErrorCode.Tar);
+    expect(e.field).toBe("root.source");
+    expect(e.message).toMatch(/root tarball: header at byte 0 has a bad checksum/);
   });
 });
