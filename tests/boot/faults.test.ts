@@ -3,6 +3,7 @@ import { describe, it, expect } from "vitest";
 import { makeHardDisk } from "../../src/howto/dosdir.ts";
 import { floppyFiles, floppyFatOptions } from "../../src/howto/bootfloppy.ts";
 import { makeFat } from "../../src/fs/fat.ts";
+import { makeInitrd, initrdTree } from "../../src/howto/initrd.ts";
 import { loadIngredients } from "../../src/cli/ingredients.ts";
 import { config, build, boot, timeline } from "./chain.ts";
 
@@ -35,8 +36,13 @@ describe("faults are named with their stage", () => {
   }, 120_000);
 
   it("a wrong DOS device in /linuxrc: Mount failed", async () => {
-    const wrong = build(config({ dos: { device: "/dev/sdb1" } }));
-    const r = await expectFailure(wrong.floppy, good.disk, "linuxrc-mount", /could not mount the DOS partition/);
+    // Validation now refuses a device the built disk lacks, so the initrd is made by hand (as a
+    // floppy made elsewhere could be), from the same pure steps the build uses.
+    const ing = loadIngredients();
+    const cw = config({ dos: { device: "/dev/sdb1" } });
+    const initrd = makeInitrd(cw, initrdTree(cw, ing));
+    const floppy = makeFat(floppyFatOptions(c, ing.dos), floppyFiles(c, { kernel: ing.kernel, initrdGz: initrd.gz, loadlin: ing.loadlin, dos: ing.dos }));
+    const r = await expectFailure(floppy, good.disk, "linuxrc-mount", /could not mount the DOS partition/);
     expect(r.lines.some((l) => l.text.includes("INITRD: Trying to mount /dev/sdb1 as msdos"))).toBe(true);
   }, 120_000);
 
