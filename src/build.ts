@@ -7,7 +7,8 @@ import type { Ingredients } from "./ingredients.ts";
 import type { Tree } from "./fs/tree.ts";
 import { parseTar, DEFAULT_TAR_LIMITS } from "./fs/tar.ts";
 import { gunzip } from "./fs/gzip.ts";
-import { validateConfig, assertValid, fmt, guestFacts, type Problem } from "./validate.ts";
+import { validateConfig, assertValid, fmt, guestFacts, memoryProblem, type Problem } from "./validate.ts";
+import { kernelMemory } from "./howto/memory.ts";
 import { LooprootError, atField } from "./errors.ts";
 import { initrdTree, initrdNeeds, makeInitrd, linuxrcScript } from "./howto/initrd.ts";
 import { busyboxRootTree, userRootTree, rootNeeds, makeRootImage, fstab, rcScript, wrapperInit } from "./howto/rootdev.ts";
@@ -116,7 +117,7 @@ export function planBuild(input: BuildInput): { initrd: Tree; root: Tree } {
     // The tarball's own problems (and the tree rules it breaks) are root.source's, so the page
     // shows them there; anything else thrown here is a bug and propagates as one.
     try {
-      root = userRootTree(config, tree);
+      root = userRootTree(config, tree, ingredients.busyboxRoot);
       rootMin = rootNeeds(config, root);
     } catch (e) {
       if (e instanceof LooprootError) throw atField(e, "root.source");
@@ -157,6 +158,10 @@ export function buildImages(input: BuildInput, onStep: (s: StepReport) => void =
   const plan = step("check", "3", "Check the choices", () => planBuild(input), () => 0, (p) => `${p.root.length} entries in the root, ${p.initrd.length} in the initrd`);
   const initrd = step("initrd", "3.3", "Initial ramdisk (mke2fs, gzip -9)", () => makeInitrd(config, plan.initrd), (r) => r.gz.length, (r) => `${fmt(r.image.length)} bytes ext2, ${fmt(r.gz.length)} bytes gzip'd`);
 
+  // The RAM check again, now with the real kernel's header and the gzip'd initrd's size.
+  const memory: Problem[] = [];
+  memoryProblem(config, (field, message, limit) => memory.push({ field, message, ...(limit !== undefined ? { limit } : {}) }), kernelMemory(ingredients.kernel), initrd.gz.length);
+  assertValid(memory);
   const parts: FloppyParts = { kernel: ingredients.kernel, initrdGz: initrd.gz, loadlin: ingredients.loadlin, dos: ingredients.dos };
   const fspace = floppySpace(config, parts);
   if (fspace.freeBytes < 0) {

@@ -99,7 +99,7 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
     await engine.stop();
     say(`${diskPath}: ${engineName === "qemu" ? "the guest wrote into it as it booted" : "left as it was"}: the boot did not reach a shell to shut down`);
   }
-  if (json) io.out(JSON.stringify({ ok: result.ok, engine: result.engine, totalMs: result.totalMs, summary: result.summary, milestones: result.milestones, failure: result.failure, checks: result.checks, report: result.report, ...(kept ? { shutdown: kept.shutdown, saveMs: kept.saveMs } : {}) }, null, 2));
+  if (json) io.out(JSON.stringify({ ok: result.ok, engine: result.engine, totalMs: result.totalMs, summary: result.summary, milestones: result.milestones, failure: result.failure, notSeen: result.notSeen, shell: result.shell, checks: result.checks, report: result.report, ...(kept ? { shutdown: kept.shutdown, saveMs: kept.saveMs } : {}) }, null, 2));
   else io.out(formatTimeline(result));
   return result.ok && (!kept || kept.shutdown.status === "clean" || kept.shutdown.status === "halted") ? 0 : 1;
 }
