@@ -3,6 +3,7 @@
 // reports each step's time and size to a progress callback.
 
 import type { LooprootConfig } from "./config.ts";
+import { BUILD_STEPS, type StepId } from "./steps.ts";
 import type { Ingredients } from "./ingredients.ts";
 import type { Tree } from "./fs/tree.ts";
 import { parseTar, DEFAULT_TAR_LIMITS } from "./fs/tar.ts";
@@ -16,7 +17,7 @@ import { makeSwapImage } from "./howto/swapdev.ts";
 import { diskSpace, makeHardDisk, diskLayout } from "./howto/dosdir.ts";
 import { autoexecBat, loadlinParams, floppySpace, makeBootFloppy, type FloppyParts } from "./howto/bootfloppy.ts";
 
-export type StepId = "check" | "initrd" | "floppy" | "root" | "swap" | "disk";
+export { BUILD_STEPS, type StepId } from "./steps.ts";
 
 export interface StepReport {
   id: StepId;
@@ -146,17 +147,18 @@ export function planBuild(input: BuildInput): { initrd: Tree; root: Tree } {
 export function buildImages(input: BuildInput, onStep: (s: StepReport) => void = () => {}): BuildResult {
   const { config, ingredients } = input;
   const steps: StepReport[] = [];
-  const step = <T>(id: StepId, section: string, title: string, fn: () => T, bytes: (r: T) => number, detail: (r: T) => string): T => {
+  const step = <T>(id: StepId, fn: () => T, bytes: (r: T) => number, detail: (r: T) => string): T => {
+    const def = BUILD_STEPS.find((d) => d.id === id)!;
     const t0 = now();
     const r = fn();
-    const s: StepReport = { id, section, title, ms: now() - t0, bytes: bytes(r), detail: detail(r) };
+    const s: StepReport = { id, section: def.section, title: def.long(config), ms: now() - t0, bytes: bytes(r), detail: detail(r) };
     steps.push(s);
     onStep(s);
     return r;
   };
 
-  const plan = step("check", "3", "Check the choices", () => planBuild(input), () => 0, (p) => `${p.root.length} entries in the root, ${p.initrd.length} in the initrd`);
-  const initrd = step("initrd", "3.3", "Initial ramdisk (mke2fs, gzip -9)", () => makeInitrd(config, plan.initrd), (r) => r.gz.length, (r) => `${fmt(r.image.length)} bytes ext2, ${fmt(r.gz.length)} bytes gzip'd`);
+  const plan = step("check", () => planBuild(input), () => 0, (p) => `${p.root.length} entries in the root, ${p.initrd.length} in the initrd`);
+  const initrd = step("initrd", () => makeInitrd(config, plan.initrd), (r) => r.gz.length, (r) => `${fmt(r.image.length)} bytes ext2, ${fmt(r.gz.length)} bytes gzip'd`);
 
   // The RAM check again, now with the real kernel's header and the gzip'd initrd's size.
   const memory: Problem[] = [];
@@ -167,11 +169,11 @@ export function buildImages(input: BuildInput, onStep: (s: StepReport) => void =
   if (fspace.freeBytes < 0) {
     assertValid([{ field: "floppy.kind", message: `the files need ${fmt(fspace.usedBytes)} bytes but a ${config.floppy.kind} floppy has ${fmt(fspace.totalDataBytes)} bytes free (${fmt(-fspace.freeBytes)} bytes over)` }]);
   }
-  const floppy = step("floppy", "3.7", "Boot floppy (format a: /s, AUTOEXEC.BAT, LOADLIN, ZIMAGE, INITRDGZ.IMG)", () => makeBootFloppy(config, parts), (r) => r.length, () => `${fmt(fspace.freeBytes)} bytes free`);
-  const root = step("root", "3.4", "Root device (LINUXDSK.IMG)", () => makeRootImage(config, plan.root), (r) => r.length, () => `${plan.root.length} entries`);
-  const swap = step("swap", "3.5", "Swap device (LINUXSWP.IMG, mkswap)", () => makeSwapImage(config), (r) => r.length, (r) => `${fmt(r.length / 4096 - 1)} pages`);
+  const floppy = step("floppy", () => makeBootFloppy(config, parts), (r) => r.length, () => `${fmt(fspace.freeBytes)} bytes free`);
+  const root = step("root", () => makeRootImage(config, plan.root), (r) => r.length, () => `${plan.root.length} entries`);
+  const swap = step("swap", () => makeSwapImage(config), (r) => r.length, (r) => `${fmt(r.length / 4096 - 1)} pages`);
   const layout = diskLayout(config);
-  const disk = step("disk", "3.6", "DOS directory C:\\" + config.dos.directory + " on a FAT16 partition", () => makeHardDisk(config, root, swap), (r) => r.length, () => `partition type ${layout.partitionType.toString(16).padStart(2, "0")}h at sector ${layout.partitionStart}, CHS ${layout.geometry.cylinders}/${layout.geometry.heads}/${layout.geometry.sectorsPerTrack}`);
+  const disk = step("disk", () => makeHardDisk(config, root, swap), (r) => r.length, () => `partition type ${layout.partitionType.toString(16).padStart(2, "0")}h at sector ${layout.partitionStart}, CHS ${layout.geometry.cylinders}/${layout.geometry.heads}/${layout.geometry.sectorsPerTrack}`);
 
   const enc = new TextEncoder();
   const texts = {

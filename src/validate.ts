@@ -29,7 +29,8 @@ export function assertValid(problems: Problem[]): void {
   if (problems.length) throw new ConfigError(problems);
 }
 
-export const fmt = (n: number) => n.toLocaleString("en-US");
+export { fmt } from "./util/fmt.ts";
+import { fmt } from "./util/fmt.ts";
 
 /** DOS dates run from 1980; ext2's 32-bit timestamps end in January 2038. */
 export const TIME_MIN = 315532800;

@@ -39,7 +39,7 @@ export interface MemoryNeeds {
   why: string;
 }
 
-const fmt = (n: number) => n.toLocaleString("en-US");
+import { fmt } from "../util/fmt.ts";
 
 /**
  * The least RAM (MiB) the chain boots in. Two things must fit: the kernel unpacking itself (a
