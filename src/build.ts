@@ -7,9 +7,9 @@ import type { Ingredients } from "./ingredients.ts";
 import type { Tree } from "./fs/tree.ts";
 import { parseTar, DEFAULT_TAR_LIMITS } from "./fs/tar.ts";
 import { gunzip } from "./fs/gzip.ts";
-import { validateConfig, assertValid, fmt, type Problem } from "./validate.ts";
+import { validateConfig, assertValid, fmt, LIMITS, ConfigError, type Problem } from "./validate.ts";
 import { initrdTree, initrdNeeds, makeInitrd, linuxrcScript } from "./howto/initrd.ts";
-import { busyboxRootTree, userRootTree, rootNeeds, makeRootImage, fstab, rcScript, wrapperInit } from "./howto/rootdev.ts";
+import { busyboxRootTree, userRootTree, addHowtoChanges, rootNeeds, makeRootImage, fstab, rcScript, wrapperInit } from "./howto/rootdev.ts";
 import { makeSwapImage } from "./howto/swapdev.ts";
 import { diskSpace, makeHardDisk, diskLayout } from "./howto/dosdir.ts";
 import { autoexecBat, loadlinParams, floppySpace, makeBootFloppy, type FloppyParts } from "./howto/bootfloppy.ts";
@@ -57,13 +57,48 @@ export interface BuildInput {
 
 const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
 
-/** Turns the user's archive into a tree, refusing anything larger than the root image could hold. */
-export function rootTreeFromArchive(config: LooprootConfig, archive: Uint8Array): Tree {
-  const cap = config.root.sizeMiB * 1024 * 1024;
+function readRootArchive(archive: Uint8Array, cap: number): Tree {
   const gz = archive.length >= 2 && archive[0] === 0x1f && archive[1] === 0x8b;
   // A tar is at most a little larger than its contents; the cap keeps a gzip bomb from filling memory.
   const tar = gz ? gunzip(archive, cap + 64 * 1024 * 1024) : archive;
   return parseTar(tar, { ...DEFAULT_TAR_LIMITS, maxTotalBytes: cap });
+}
+
+/** The unpacked size a gzip's last trailer claims (mod 2^32): only a hint, never trusted for safety. */
+function claimedSize(archive: Uint8Array): number {
+  const gz = archive.length >= 18 && archive[0] === 0x1f && archive[1] === 0x8b;
+  if (!gz) return archive.length;
+  const n = archive.length;
+  return (archive[n - 4] | (archive[n - 3] << 8) | (archive[n - 2] << 16) | (archive[n - 1] << 24)) >>> 0;
+}
+
+/**
+ * Turns the user's archive into a tree, refusing anything larger than the root image could hold.
+ * When it does not fit, says which size would: the archive is read once more, only when it claims
+ * to be larger than the root, and never past the largest root the validator allows.
+ */
+export function rootTreeFromArchive(config: LooprootConfig, archive: Uint8Array): Tree {
+  const MiB = 1024 * 1024;
+  const cap = config.root.sizeMiB * MiB;
+  try {
+    return readRootArchive(archive, cap);
+  } catch (e) {
+    if (claimedSize(archive) <= cap) throw e;
+    const maxCap = LIMITS.rootMiB[1] * MiB;
+    let tree: Tree;
+    try {
+      tree = readRootArchive(archive, maxCap);
+    } catch {
+      if (claimedSize(archive) > maxCap) {
+        assertValid([{ field: "root.sizeMiB", message: `${fmt(config.root.sizeMiB)} MiB is too small for the root tarball, and so is the largest root (${fmt(LIMITS.rootMiB[1])} MiB): it unpacks to about ${fmt(claimedSize(archive))} bytes` }]);
+      }
+      throw e;
+    }
+    const needMiB = Math.ceil(rootNeeds(config, addHowtoChanges(config, tree, true)) / MiB);
+    const diskHint = config.root.sizeMiB < needMiB && needMiB + config.swap.sizeMiB + 2 > config.disk.sizeMiB ? ` (and disk.sizeMiB at least ${fmt(needMiB + config.swap.sizeMiB + 2)})` : "";
+    assertValid([{ field: "root.sizeMiB", message: `${fmt(config.root.sizeMiB)} MiB is too small for the root tarball (its files add up to more than ${fmt(cap)} bytes): set root.sizeMiB to at least ${fmt(needMiB)}${diskHint}` }]);
+    throw e;
+  }
 }
 
 /** All checks that need the trees but no images: config fields, then contents against sizes. */
@@ -77,6 +112,7 @@ export function planBuild(input: BuildInput): { initrd: Tree; root: Tree } {
     try {
       root = userRootTree(config, rootTreeFromArchive(config, input.rootArchive!));
     } catch (e) {
+      if (e instanceof ConfigError) throw e; // already names its field (root.sizeMiB)
       assertValid([{ field: "root.source", message: (e as Error).message }]);
       throw e;
     }

@@ -7,6 +7,18 @@ import { defaultConfig, mergeConfig, type LooprootConfig } from "../config.ts";
 import { buildImages, type BuildResult } from "../build.ts";
 import { ConfigError } from "../validate.ts";
 import { loadIngredients } from "./ingredients.ts";
+import { ROOT_NEEDS } from "../howto/rootdev.ts";
+
+/** Words of `text` in lines of at most `width` columns, each indented by `indent` spaces. */
+function wrap(text: string, indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const w of text.split(" ")) {
+    if (line && indent + line.length + 1 + w.length > width) { lines.push(line); line = w; } else line = line ? line + " " + w : w;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => " ".repeat(indent) + l).join("\n");
+}
 
 export const HELP = `looproot: the Loopback Root Filesystem HOWTO (section 3), built as disk images
 
@@ -30,7 +42,11 @@ Options:
   --out DIR          output folder (created if missing)
   --config FILE      a JSON config; missing keys take the defaults (see \`looproot config\`)
   --rootfs TAR       a tar or tar.gz to use as the root filesystem instead of the built-in
-                     busybox system (sets root.source to "tar")
+                     busybox system (sets root.source to "tar"), e.g. \`tar -C DIR -czf root.tar.gz .\`
+${wrap(`of an i386 system. It needs ${ROOT_NEEDS}.`, 21, 100)}
+                     looproot adds /sbin/looproot-init (the kernel's init=), which runs the HOWTO's
+                     rc lines and then the system's /sbin/init. root.sizeMiB must hold the
+                     unpacked files; a build that does not fit says which size does.
   --set KEY=VALUE    change one setting, e.g. --set swap.sizeMiB=16 --set dos.openPermissions=true
   --floppy FILE      boot: the floppy image (A:)
   --disk FILE        boot: the hard disk image (C:)
