@@ -13,12 +13,21 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-out=${1:-$here/.cache/debian-root/bookworm-i386-sysvinit.tar.gz}
+# Can this host run i386 programs? (arch-test comes with debootstrap's recommends.)
+native=1
+if command -v arch-test >/dev/null; then arch-test -n i386 >/dev/null 2>&1 || native=0; fi
+foreign=0
+if [ "${LOOPROOT_DEBOOTSTRAP_FOREIGN:-0}" = 1 ] || [ $native = 0 ]; then foreign=1; fi
+# The two ways get their own cache, so forcing the foreign way really runs it.
+suffix=""
+[ $foreign = 0 ] || suffix=-foreign
+out=${1:-$here/.cache/debian-root/bookworm-i386-sysvinit$suffix.tar.gz}
 if [ -s "$out" ]; then
   echo "cached: $out"
   echo "$out"
   exit 0
 fi
+
 [ "$(id -u)" = 0 ] || { echo "debian-root.sh: debootstrap needs root" >&2; exit 2; }
 command -v debootstrap >/dev/null || { echo "debian-root.sh: apt-get install debootstrap" >&2; exit 2; }
 
@@ -36,6 +45,7 @@ if [ -z "$mirror" ] && [ -f /etc/apt/sources.list ]; then
 fi
 mirror=${mirror:-http://deb.debian.org/debian}
 
+mkdir -p "$(dirname "$out")"
 work=$(dirname "$out")/work.$$
 mkdir -p "$work"
 dir=$work/root
@@ -49,13 +59,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-# Can this host run an i386 program? The tarball's own busybox-free check: a tiny static ELF is
-# not at hand, so ask the kernel the way debootstrap's arch-test does.
-native=1
-if command -v arch-test >/dev/null; then arch-test -n i386 >/dev/null 2>&1 || native=0; fi
-foreign=0
-if [ "${LOOPROOT_DEBOOTSTRAP_FOREIGN:-0}" = 1 ] || [ $native = 0 ]; then foreign=1; fi
 
 t0=$(date +%s)
 if [ $foreign = 0 ]; then
