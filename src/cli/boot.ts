@@ -7,6 +7,8 @@ import { bootAndVerify, type BootResult } from "../../emulator/harness.ts";
 import type { Engine, MachineImages } from "../../emulator/engine.ts";
 import { loadBios } from "./ingredients.ts";
 import { loadConfig, runBuild, UsageError, type ParsedArgs } from "./main.ts";
+import { knownBuild } from "./buildinfo.ts";
+import type { LooprootConfig } from "../config.ts";
 
 export async function startEngine(name: string, images: MachineImages): Promise<Engine> {
   if (name === "qemu") return (await import("../../emulator/qemu.ts")).startQemu(images);
@@ -27,20 +29,25 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
   if (!Number.isFinite(timeoutS) || timeoutS <= 0 || timeoutS > 3600) throw new UsageError(`--timeout ${args.opts.get("--timeout")}: expected seconds between 1 and 3600`);
   const engineName = args.opts.get("--engine") ?? "v86";
   let floppy: Uint8Array, disk: Uint8Array;
-  const config = loadConfig(args);
+  let config: LooprootConfig;
   const json = args.flags.has("--json");
   const say = json ? () => {} : io.out;
   if (args.command === "run") {
     if (!args.opts.has("--out")) args.opts.set("--out", mkdtempSync(join(tmpdir(), "looproot-run-")));
-    const { result } = runBuild(args, say);
-    floppy = result.floppy;
-    disk = result.disk;
+    const built = runBuild(args, say);
+    ({ config } = built);
+    floppy = built.result.floppy;
+    disk = built.result.disk;
   } else {
     const f = args.opts.get("--floppy"), d = args.opts.get("--disk");
     if (!f || !d) throw new UsageError("boot needs --floppy FILE and --disk FILE");
     for (const p of [f, d]) if (!existsSync(p)) throw new UsageError(`${p}: no such file`);
     floppy = new Uint8Array(readFileSync(f));
     disk = new Uint8Array(readFileSync(d));
+    // Check the guest against what was built, not against the defaults.
+    const known = knownBuild(f, d, floppy, disk);
+    config = loadConfig(args, known.config);
+    say(`looproot boot: the config from ${known.from}${args.opts.has("--config") || args.sets.length ? ", with --config/--set on top" : ""}`);
   }
   const engine = await startEngine(engineName, { floppy, disk, memoryMiB: config.machine.memoryMiB, ...loadBios() });
   say(`looproot boot: ${engineName}, ${config.machine.memoryMiB} MiB, timeout ${timeoutS} s`);

@@ -8,6 +8,7 @@ import { buildImages, type BuildResult } from "../build.ts";
 import { ConfigError } from "../validate.ts";
 import { loadIngredients } from "./ingredients.ts";
 import { ROOT_NEEDS } from "../howto/rootdev.ts";
+import { buildInfoFile, BUILD_INFO_FILE } from "./buildinfo.ts";
 
 /** Words of `text` in lines of at most `width` columns, each indented by `indent` spaces. */
 function wrap(text: string, indent: number, width: number): string {
@@ -32,10 +33,13 @@ Usage:
 build   writes into DIR: floppy.img (the DOS boot floppy, A:), disk.img (the IDE hard disk with the
         FAT16 partition holding C:\\LINUX\\LINUXDSK.IMG and LINUXSWP.IMG), and the intermediate
         files initrd.img, initrdgz.img, linuxdsk.img, linuxswp.img, AUTOEXEC.BAT, linuxrc, fstab
-        and the root's rc script. Files are written to DIR/.partial first and moved into place
+        and the root's rc script, and ${BUILD_INFO_FILE} (the config used and what the images
+        hold, which boot reads). Files are written to DIR/.partial first and moved into place
         only when every image is built, so a failed build leaves no half-written images.
 boot    boots a floppy and a disk in the emulator and prints the timeline of the boot chain;
         exits 0 only when the guest confirms its root is on /dev/loop0 with swap on /dev/loop1.
+        It checks the guest against what was built: ${BUILD_INFO_FILE} beside the disk, or
+        else what the images say (see \`looproot boot --help\`).
 run     build, then boot (into a temporary folder unless --out is given).
 
 Options:
@@ -55,6 +59,30 @@ ${wrap(`of an i386 system. It needs ${ROOT_NEEDS}.`, 21, 100)}
   --engine E         boot: v86 (default) or qemu (qemu-system-i386, serial console)
 
 Exit codes: 0 success, 1 the boot did not reach a verified loop root, 2 bad input.
+`;
+
+export const BOOT_HELP = `looproot boot: boot a built floppy and disk and verify the loop root
+
+Usage:
+  looproot boot --floppy FILE --disk FILE [--engine v86|qemu] [--timeout S] [--json]
+                [--config FILE] [--set KEY=VALUE ...]
+
+What the guest must report (root and swap file names and sizes, root=, the DOS directory) comes
+from ${BUILD_INFO_FILE}, which build writes beside the images; when it is not in the folder of
+--disk or --floppy (or describes other images), from the images themselves: the LOADLIN line in
+AUTOEXEC.BAT (or LOADLIN.PAR) on the floppy and the directory of C: that holds the ext2 root image
+and the swap area. --config and --set change that config (e.g. --set machine.memoryMiB=32).
+
+Options:
+  --floppy FILE      the floppy image (A:)
+  --disk FILE        the hard disk image (C:)
+  --engine E         v86 (default) or qemu (qemu-system-i386, serial console)
+  --timeout S        give up after S seconds (1..3600, default 120)
+  --json             print the result as JSON
+  --config FILE      a JSON config on top of what was built
+  --set KEY=VALUE    change one setting on top of what was built
+
+Exit codes: 0 verified, 1 the boot did not reach a verified loop root, 2 bad input.
 `;
 
 export interface ParsedArgs {
@@ -126,8 +154,9 @@ export function setToPartial(set: string, base: LooprootConfig): Record<string, 
   return out;
 }
 
-export function loadConfig(args: ParsedArgs): LooprootConfig {
-  let config = defaultConfig();
+/** The config from --config and --set on top of `base` (the defaults, or what boot found was built). */
+export function loadConfig(args: ParsedArgs, base: LooprootConfig = defaultConfig()): LooprootConfig {
+  let config = base;
   const file = args.opts.get("--config");
   if (file) {
     let text: string;
@@ -177,7 +206,7 @@ export function runBuild(args: ParsedArgs, log: (s: string) => void): { result: 
     log(`  ${s.section.padEnd(4)} ${s.title.padEnd(72)} ${s.ms.toFixed(0).padStart(5)} ms  ${s.detail}`);
   });
   mkdirSync(out, { recursive: true });
-  writeOutputs(out, result);
+  writeOutputs(out, { ...result, files: [...result.files, buildInfoFile(config, result)] });
   for (const f of result.files) log(`  wrote ${join(out, f.name)} (${f.data.length.toLocaleString("en-US")} bytes): ${f.description}`);
   return { result, out, config };
 }
@@ -186,7 +215,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
   try {
     const args = parseArgs(argv);
     if (args.flags.has("--help") || args.command === "help" || argv.length === 0) {
-      io.out(HELP);
+      io.out(args.command === "boot" ? BOOT_HELP : HELP);
       return 0;
     }
     switch (args.command) {
