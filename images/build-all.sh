@@ -5,11 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# dos/build.sh assembles with nasm but does not install it.
-if ! command -v nasm >/dev/null; then
-  apt-get update || true; DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nasm
-fi
-
 run() {
   local script=$1
   if [ ! -x "$script" ]; then

@@ -82,8 +82,14 @@ function globSegment(pattern: string): RegExp {
 
 /** Expands one recipe entry (a path, or a pattern with * and ? inside segments) to files. */
 function expandPattern(folder: string, pattern: string): string[] {
-  if (pattern.startsWith("/") || pattern.split("/").includes("..")) {
-    throw new Error(`recipe entry "${pattern}" in ${folder}: must be a path inside the folder`);
+  // "../NAME" is a file shared by the recipes (images/lib.sh); nothing else may leave the folder.
+  const shared = /^\.\.\/[^/*?]+$/.test(pattern);
+  if (!shared && (pattern.startsWith("/") || pattern.split("/").includes(".."))) {
+    throw new Error(`recipe entry "${pattern}" in ${folder}: must be a path inside the folder or ../NAME (a file in images/)`);
+  }
+  if (shared) {
+    if (!existsSync(join(folder, pattern)) || !statSync(join(folder, pattern)).isFile()) throw new Error(`recipe entry "${pattern}" matches no file in ${folder}`);
+    return [pattern];
   }
   let found = [""];
   for (const seg of pattern.split("/")) {

@@ -16,6 +16,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+LIB_NAME=busybox PIN_FILE=images/busybox/build.sh
+. "$HERE/../lib.sh"
 
 # Exact inputs. A change here changes the outputs: rebuild and commit them.
 BUSYBOX_VERSION='1:1.35.0-4+deb12u1'
@@ -37,46 +39,7 @@ case "${1:-}" in
   *) echo "usage: $0 [--check|--configs]" >&2; exit 2 ;;
 esac
 
-log() { echo "busybox: $*" >&2; }
-
-need_pkgs() {
-  local missing=()
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    log "apt-get install ${missing[*]}"
-    apt-get update || true
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
-  fi
-}
-
-setup_apt() {
-  # i386 packages are only downloaded (apt-get download), never installed.
-  if ! dpkg --print-foreign-architectures | grep -qx i386; then
-    dpkg --add-architecture i386
-    APT_DIRTY=1
-  fi
-  # A fresh bookworm image has no deb-src entries: add them for apt-get source.
-  if ! grep -rqs '^\(Types:.*deb-src\|deb-src\)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-    cat > /etc/apt/sources.list.d/looproot-src.sources <<'EOF'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-Types: deb-src
-URIs: http://deb.debian.org/debian-security
-Suites: bookworm-security
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
-    APT_DIRTY=1
-  fi
-  if [ -n "${APT_DIRTY:-}" ]; then apt-get update || true; fi
-  need_pkgs build-essential gcc-multilib dpkg-dev bzip2 xz-utils
-}
+log() { lib_log "$*"; }
 
 # Fetch the exact source and musl into $WORK (cached: reused when present).
 fetch() {
@@ -88,25 +51,16 @@ fetch() {
     rm -rf "$WORK/src" "$dl"/busybox*
     mkdir -p "$dl"
     log "apt-get source busybox=$BUSYBOX_VERSION"
-    (cd "$dl" && apt-get source "busybox=$BUSYBOX_VERSION") || {
-      echo "busybox: cannot fetch source busybox=$BUSYBOX_VERSION (is deb-src enabled? has Debian replaced this version? then update BUSYBOX_VERSION and rebuild)" >&2
-      exit 1
-    }
+    fetch_source "$dl" BUSYBOX_VERSION "busybox=$BUSYBOX_VERSION"
     mv "$dl"/busybox-1.35.0 "$WORK/src"
     echo "$stamp" > "$WORK/src/.looproot-stamp"
   fi
   if [ "$(cat "$WORK/sysroot/.looproot-stamp" 2>/dev/null)" != "$stamp" ]; then
     rm -rf "$WORK/sysroot" "$dl"/*.deb
     mkdir -p "$WORK/sysroot"
-    (cd "$dl" && apt-get download "musl:i386=$MUSL_VERSION" "musl-dev:i386=$MUSL_VERSION" \
-        "linux-libc-dev:i386=$LINUX_LIBC_DEV_VERSION") || {
-      echo "busybox: cannot download musl:i386=$MUSL_VERSION / linux-libc-dev:i386=$LINUX_LIBC_DEV_VERSION (update the pins and rebuild)" >&2
-      exit 1
-    }
-    local deb
-    for deb in "$dl"/musl_*_i386.deb "$dl"/musl-dev_*_i386.deb "$dl"/linux-libc-dev_*_i386.deb; do
-      dpkg -x "$deb" "$WORK/sysroot"
-    done
+    fetch_debs "$dl" "MUSL_VERSION=musl:i386=$MUSL_VERSION" "MUSL_VERSION=musl-dev:i386=$MUSL_VERSION" \
+      "LINUX_LIBC_DEV_VERSION=linux-libc-dev:i386=$LINUX_LIBC_DEV_VERSION"
+    unpack_debs "$WORK/sysroot" "$dl"/musl_*_i386.deb "$dl"/musl-dev_*_i386.deb "$dl"/linux-libc-dev_*_i386.deb
     echo "$stamp" > "$WORK/sysroot/.looproot-stamp"
   fi
 }
@@ -200,6 +154,7 @@ build_variant() {
 }
 
 setup_apt
+need_pkgs build-essential gcc-multilib dpkg-dev bzip2 xz-utils
 case "$MODE" in
   build)
     WORK="$HERE/work"

@@ -12,6 +12,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+LIB_NAME=debian PIN_FILE=images/debian/fetch.sh
+. "$HERE/../lib.sh"
 
 LOADLIN_VERSION='1.6f-10'
 SEABIOS_VERSION='1.16.2-1'
@@ -24,25 +26,16 @@ case "${1:-}" in
   *) echo "usage: $0 [--check]" >&2; exit 2 ;;
 esac
 
-log() { echo "debian: $*" >&2; }
+log() { lib_log "$*"; }
 
 TMP=$(mktemp -d /tmp/looproot-debian.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 chmod 755 "$TMP"   # apt's _apt user downloads into it
 
-download() {
-  (cd "$TMP" && apt-get download "loadlin=$LOADLIN_VERSION" "seabios=$SEABIOS_VERSION")
-}
-if ! download; then
-  log "apt-get download failed; refreshing the package lists"
-  apt-get update || true
-  download || {
-    echo "debian: cannot download loadlin=$LOADLIN_VERSION / seabios=$SEABIOS_VERSION (has Debian replaced these versions? then update the pins, rerun, commit)" >&2
-    exit 1
-  }
-fi
-mkdir "$TMP/root" "$TMP/out"
-for deb in "$TMP"/loadlin_*.deb "$TMP"/seabios_*.deb; do dpkg -x "$deb" "$TMP/root"; done
+need_pkgs dpkg-dev
+fetch_debs "$TMP" "LOADLIN_VERSION=loadlin=$LOADLIN_VERSION" "SEABIOS_VERSION=seabios=$SEABIOS_VERSION"
+mkdir "$TMP/out"
+unpack_debs "$TMP/root" "$TMP"/loadlin_*.deb "$TMP"/seabios_*.deb
 
 gzip -dc "$TMP/root/usr/lib/loadlin/loadlin.exe.gz" > "$TMP/out/LOADLIN.EXE"
 cp "$TMP/root/usr/share/seabios/bios.bin" "$TMP/root/usr/share/seabios/vgabios-stdvga.bin" "$TMP/out/"

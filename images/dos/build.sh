@@ -1,9 +1,24 @@
-#!/bin/sh
+#!/bin/bash
 # Build LRDOS with Debian's nasm: boot sectors, kernel, shell and the API
-# test programs.  nasm output is a pure function of its input, so the
-# committed binaries are byte-reproducible.
-set -eu
+# test programs.  nasm output is a pure function of its input and version, so
+# the committed binaries are byte-reproducible with the pinned nasm below,
+# fetched by this script (apt-get download + dpkg -x into work/), whatever nasm
+# the machine has installed.  (--check is the same run: check-reproducible.sh
+# compares the tracked outputs before and after.)
+set -euo pipefail
 cd "$(dirname "$0")"
+LIB_NAME=dos PIN_FILE=images/dos/build.sh
+. ../lib.sh
+
+NASM_VERSION='2.16.01-1'
+tool="work/nasm-$NASM_VERSION"
+if [ ! -x "$tool/usr/bin/nasm" ]; then
+  need_pkgs dpkg-dev
+  rm -rf work/dl "$tool"
+  fetch_debs "$PWD/work/dl" "NASM_VERSION=nasm=$NASM_VERSION"
+  unpack_debs "$tool" work/dl/nasm_*.deb
+fi
+nasm() { "$tool/usr/bin/nasm" "$@"; }
 nasm -f bin -o boot12.bin src/boot.asm
 cp boot12.bin boot16.bin        # one sector handles FAT12 and FAT16
 nasm -f bin -o LRDOS.SYS src/kernel.asm

@@ -6,16 +6,21 @@
 #   build.sh            build into work/ (gitignored) and copy the result to ./bzImage
 #   build.sh --check    rebuild from scratch in a temp dir, compare with the committed bzImage
 #
-# Runs as root on Debian bookworm; installs what it needs with apt-get.
+# Runs as root on Debian bookworm; installs the host tools it needs with apt-get and fetches the
+# pinned linux-source-6.1 package itself (apt-get download + dpkg -x into its work folder), so the
+# linux-source version installed on the machine, if any, plays no part.
 # Byte-reproducible: the build stamps (user, host, time, version) are fixed below,
 # and the kernel's own -fmacro-prefix-map keeps the build path out of the image.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+LIB_NAME=kernel PIN_FILE=images/kernel/build.sh
+. "$HERE/../lib.sh"
 
 # Exact input. A change here changes the output: rebuild and commit bzImage.
 LINUX_SOURCE_VERSION='6.1.176-1'
-TARBALL=/usr/src/linux-source-6.1.tar.xz
+# The downloaded .deb is cached here between runs (apt checks it against the archive's hash).
+DL="$HERE/work/dl"
 
 export KBUILD_BUILD_TIMESTAMP='2024-01-01 00:00:00 UTC'
 export KBUILD_BUILD_USER=looproot
@@ -43,37 +48,32 @@ case "${1:-}" in
   *) echo "usage: $0 [--check]" >&2; exit 2 ;;
 esac
 
-log() { echo "kernel: $*" >&2; }
+log() { lib_log "$*"; }
 
-need_pkgs() {
-  local missing=()
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    log "apt-get install ${missing[*]}"
-    apt-get update || true
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+need_pkgs build-essential bc bison flex libelf-dev xz-utils dpkg-dev
+
+# The pinned linux-source-6.1 .deb in $DL (downloaded once; a stale version is replaced).
+source_deb() {
+  local deb="$DL/linux-source-6.1_${LINUX_SOURCE_VERSION}_all.deb"
+  if [ ! -f "$deb" ] || [ "$(dpkg-deb -f "$deb" Version 2>/dev/null)" != "$LINUX_SOURCE_VERSION" ]; then
+    rm -f "$DL"/linux-source-6.1_*.deb
+    log "apt-get download linux-source-6.1=$LINUX_SOURCE_VERSION (about 140 MB)"
+    fetch_debs "$DL" "LINUX_SOURCE_VERSION=linux-source-6.1=$LINUX_SOURCE_VERSION"
   fi
+  echo "$deb"
 }
 
-need_pkgs linux-source-6.1 build-essential bc bison flex libelf-dev xz-utils
-
-have=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-if [ "$have" != "$LINUX_SOURCE_VERSION" ]; then
-  log "linux-source-6.1 is $have, the recipe pins $LINUX_SOURCE_VERSION:"
-  log "install the pinned version (apt-get install linux-source-6.1=$LINUX_SOURCE_VERSION) or move the pin, rebuild and commit"
-  exit 1
-fi
-
-# build DIR: unpack the source (cached), expand the config, make bzImage.
+# build DIR: unpack the pinned source (cached), expand the config, make bzImage.
 build() {
   local work=$1 src=$1/linux-source-6.1 obj=$1/build
   if [ ! -f "$src/.looproot-$LINUX_SOURCE_VERSION" ]; then
-    log "unpacking $TARBALL into $work"
-    rm -rf "$src"
+    local deb; deb=$(source_deb)
+    log "unpacking linux-source-6.1 $LINUX_SOURCE_VERSION into $work"
+    rm -rf "$src" "$work/pkg"
     mkdir -p "$work"
-    tar -C "$work" -xf "$TARBALL"
+    dpkg -x "$deb" "$work/pkg"
+    tar -C "$work" -xf "$work/pkg/usr/src/linux-source-6.1.tar.xz"
+    rm -rf "$work/pkg"
     touch "$src/.looproot-$LINUX_SOURCE_VERSION"
   fi
   mkdir -p "$obj"

@@ -30,6 +30,7 @@ function copyImages(): string {
     });
   }
   cpSync(join(IMAGES_DIR, "manifest.json"), join(dir, "manifest.json"));
+  cpSync(join(IMAGES_DIR, "lib.sh"), join(dir, "lib.sh"));
   return dir;
 }
 
