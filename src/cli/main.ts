@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { defaultConfig, mergeConfig, type LooprootConfig } from "../config.ts";
 import { buildImages, type BuildResult } from "../build.ts";
 import { ConfigError } from "../validate.ts";
-import { loadIngredients } from "./ingredients.ts";
+import { loadIngredients, dosFromFloppyFile } from "./ingredients.ts";
+import { LooprootError, describeForCli } from "../errors.ts";
 import { ROOT_NEEDS } from "../howto/rootdev.ts";
 import { buildInfoFile, BUILD_INFO_FILE } from "./buildinfo.ts";
 
@@ -24,9 +25,9 @@ function wrap(text: string, indent: number, width: number): string {
 export const HELP = `looproot: the Loopback Root Filesystem HOWTO (section 3), built as disk images
 
 Usage:
-  looproot build --out DIR [--config FILE] [--rootfs TAR] [--set KEY=VALUE ...]
+  looproot build --out DIR [--config FILE] [--rootfs TAR] [--dos FLOPPY] [--set KEY=VALUE ...]
   looproot boot  --floppy FILE --disk FILE [--config FILE] [--timeout S] [--json] [--engine v86|qemu]
-  looproot run   [--out DIR] [--config FILE] [--rootfs TAR] [--set ...] [--timeout S] [--json] [--engine v86|qemu]
+  looproot run   [--out DIR] [--config FILE] [--rootfs TAR] [--dos FLOPPY] [--set ...] [--timeout S] [--json] [--engine v86|qemu]
   looproot config            print the default config as JSON
   looproot --help
 
@@ -51,6 +52,9 @@ ${wrap(`of an i386 system. It needs ${ROOT_NEEDS}.`, 21, 100)}
                      looproot adds /sbin/looproot-init (the kernel's init=), which runs the HOWTO's
                      rc lines and then the system's /sbin/init. root.sizeMiB must hold the
                      unpacked files; a build that does not fit says which size does.
+  --dos FLOPPY       build: take the DOS (boot sector and system files: IO.SYS, MSDOS.SYS,
+                     KERNEL.SYS, COMMAND.COM, any file marked System) from this bootable DOS
+                     floppy image instead of looproot's own LRDOS, as "format a: /s" would
   --set KEY=VALUE    change one setting, e.g. --set swap.sizeMiB=16 --set dos.openPermissions=true
   --floppy FILE      boot: the floppy image (A:)
   --disk FILE        boot: the hard disk image (C:)
@@ -92,7 +96,7 @@ export interface ParsedArgs {
   flags: Set<string>;
 }
 
-const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--floppy", "--disk", "--timeout", "--engine"]);
+const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--dos", "--floppy", "--disk", "--timeout", "--engine"]);
 const FLAG_OPTS = new Set(["--json", "--help", "-h"]);
 
 export class UsageError extends Error {}
@@ -201,7 +205,8 @@ export function runBuild(args: ParsedArgs, log: (s: string) => void): { result: 
   if (!out) throw new UsageError("build needs --out DIR");
   const config = loadConfig(args);
   const rootArchive = readRootfs(args);
-  const ingredients = loadIngredients();
+  const dosFile = args.opts.get("--dos");
+  const ingredients = dosFile ? { ...loadIngredients(), dos: dosFromFloppyFile(dosFile) } : loadIngredients();
   const result = buildImages({ config, ingredients, rootArchive }, (s) => {
     log(`  ${s.section.padEnd(4)} ${s.title.padEnd(72)} ${s.ms.toFixed(0).padStart(5)} ms  ${s.detail}`);
   });
@@ -235,6 +240,11 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
         throw new UsageError(args.command ? `unknown command ${args.command} (build, boot, run, config)` : "no command given (build, boot, run, config)");
     }
   } catch (e) {
+    if (e instanceof LooprootError) {
+      const d = describeForCli(e);
+      for (const l of d.lines) io.err(l);
+      return d.exitCode;
+    }
     if (e instanceof ConfigError) {
       io.err("looproot: the config has problems, nothing was built:");
       for (const p of e.problems) io.err(`  ${p.field}: ${p.message}`);
