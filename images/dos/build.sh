@@ -21,8 +21,8 @@ fi
 nasm() { "$tool/usr/bin/nasm" "$@"; }
 nasm -f bin -o boot12.bin src/boot.asm
 cp boot12.bin boot16.bin        # one sector handles FAT12 and FAT16
-nasm -f bin -o LRDOS.SYS src/kernel.asm
-nasm -f bin -o COMMAND.COM src/command.asm
+nasm -f bin -I src/ -o LRDOS.SYS src/kernel.asm
+nasm -f bin -I src/ -o COMMAND.COM src/command.asm
 for f in src/tests/*.asm; do
   [ -e "$f" ] || continue
   case $f in */mbr.asm) nasm -f bin -o tests/MBR.BIN "$f"; continue;; esac
