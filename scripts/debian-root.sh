@@ -13,9 +13,14 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-# Can this host run i386 programs? (arch-test comes with debootstrap's recommends.)
+# Can this host run i386 programs? Asked of the project's own static i386 busybox (arch-test,
+# a recommends of debootstrap, may not be installed).
 native=1
-if command -v arch-test >/dev/null; then arch-test -n i386 >/dev/null 2>&1 || native=0; fi
+if [ -x "$here/images/busybox/busybox-root" ]; then
+  "$here/images/busybox/busybox-root" true 2>/dev/null || native=0
+elif command -v arch-test >/dev/null; then
+  arch-test -n i386 >/dev/null 2>&1 || native=0
+fi
 foreign=0
 if [ "${LOOPROOT_DEBOOTSTRAP_FOREIGN:-0}" = 1 ] || [ $native = 0 ]; then foreign=1; fi
 # The two ways get their own cache, so forcing the foreign way really runs it.
