@@ -83,16 +83,20 @@ export function rootTreeFromArchive(config: LooprootConfig, archive: Uint8Array)
   try {
     return readRootArchive(archive, cap);
   } catch (e) {
-    if (claimedSize(archive) <= cap) throw e;
-    const maxCap = LIMITS.rootMiB[1] * MiB;
+    const claimed = claimedSize(archive);
+    if (claimed <= cap) throw e;
+    // Reading it again costs memory; only as much as a small multiple of the root (a gzip bomb
+    // must not take gigabytes for a better message): past that, the trailer's claim is the hint.
+    const maxCap = Math.min(LIMITS.rootMiB[1] * MiB, Math.max(4 * cap, 256 * MiB));
+    if (claimed > maxCap) {
+      const about = Math.ceil((claimed * 1.05) / MiB);
+      assertValid([{ field: "root.sizeMiB", message: `${fmt(config.root.sizeMiB)} MiB is too small for the root tarball: it says it unpacks to ${fmt(claimed)} bytes, so set root.sizeMiB to at least about ${fmt(Math.min(about, LIMITS.rootMiB[1]))}${about > LIMITS.rootMiB[1] ? ` (the largest root is ${fmt(LIMITS.rootMiB[1])} MiB)` : ""}` }]);
+    }
     let tree: Tree;
     try {
       tree = readRootArchive(archive, maxCap);
     } catch {
-      if (claimedSize(archive) > maxCap) {
-        assertValid([{ field: "root.sizeMiB", message: `${fmt(config.root.sizeMiB)} MiB is too small for the root tarball, and so is the largest root (${fmt(LIMITS.rootMiB[1])} MiB): it unpacks to about ${fmt(claimedSize(archive))} bytes` }]);
-      }
-      throw e;
+      throw e; // damaged as well as large, or it lied about its size: the first problem stands
     }
     const needMiB = Math.ceil(rootNeeds(config, addHowtoChanges(config, tree, true)) / MiB);
     const diskHint = config.root.sizeMiB < needMiB && needMiB + config.swap.sizeMiB + 2 > config.disk.sizeMiB ? ` (and disk.sizeMiB at least ${fmt(needMiB + config.swap.sizeMiB + 2)})` : "";

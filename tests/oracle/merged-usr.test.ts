@@ -9,6 +9,7 @@ import { buildImages } from "../../src/build.ts";
 import { defaultConfig, mergeConfig } from "../../src/config.ts";
 import { loadIngredients } from "../../src/cli/ingredients.ts";
 import { main } from "../../src/cli/main.ts";
+import { configFromImages } from "../../src/cli/buildinfo.ts";
 import { scratchDir } from "./ext2-read.ts";
 
 const scratch = scratchDir("looproot-merged-");
@@ -42,6 +43,8 @@ describe("a merged-/usr root tarball", () => {
     expect(byPath.get("/sbin")?.kind).toBe("symlink");
     expect(byPath.get("/usr/sbin/looproot-init")?.kind).toBe("file");
     expect(r.texts.autoexecBat).toContain("init=/sbin/looproot-init");
+    // What boot reads back from these images says the root is the user's (init= on the LOADLIN line).
+    expect(configFromImages(r.floppy, r.disk).root.source).toBe("tar");
     // The real tools agree: e2fsck finds the image clean, debugfs follows /sbin to the wrapper.
     const img = scratch.write(r.root);
     execFileSync("e2fsck", ["-fn", img], { stdio: "pipe" });
@@ -92,6 +95,17 @@ describe("a merged-/usr root tarball", () => {
     expect(errs.join("\n")).toContain(`root.sizeMiB: 4 MiB is too small for the root tarball`);
     expect(errs.join("\n")).toContain(`at least ${need}`);
     expect(fs.existsSync(path.join(out, "disk.img"))).toBe(false);
+  });
+
+  it("a tarball claiming to unpack to far more than the root is not read again: its claim is the hint", () => {
+    // A tar of 3 MiB of zeros, gzip'd, with the trailer's ISIZE changed to claim 1,000,000,000 bytes.
+    const gz = tarball((d) => fs.writeFileSync(path.join(d, "usr/lib/zeros"), new Uint8Array(3 * 1024 * 1024))).data;
+    new DataView(gz.buffer, gz.byteOffset).setUint32(gz.length - 4, 1_000_000_000, true);
+    let err: Error | undefined;
+    const t0 = performance.now();
+    try { build(gz, { root: { sizeMiB: 1 } }); } catch (e) { err = e as Error; }
+    expect(err?.message).toBe("root.sizeMiB: 1 MiB is too small for the root tarball: it says it unpacks to 1,000,000,000 bytes, so set root.sizeMiB to at least about 1,002");
+    expect(performance.now() - t0).toBeLessThan(5000);
   });
 
   it("the CLI help says what a root needs", async () => {
