@@ -8,6 +8,7 @@ import type { Tree } from "./fs/tree.ts";
 import { parseTar, DEFAULT_TAR_LIMITS } from "./fs/tar.ts";
 import { gunzip } from "./fs/gzip.ts";
 import { validateConfig, assertValid, fmt, LIMITS, ConfigError, type Problem } from "./validate.ts";
+import { LooprootError, atField } from "./errors.ts";
 import { initrdTree, initrdNeeds, makeInitrd, linuxrcScript } from "./howto/initrd.ts";
 import { busyboxRootTree, userRootTree, addHowtoChanges, rootNeeds, makeRootImage, fstab, rcScript, wrapperInit } from "./howto/rootdev.ts";
 import { makeSwapImage } from "./howto/swapdev.ts";
@@ -53,14 +54,33 @@ export interface BuildInput {
   ingredients: Ingredients;
   /** A tar or tar.gz of the root filesystem, when config.root.source is "tar". */
   rootArchive?: Uint8Array;
+  /** The same archive already parsed by parseRootArchive (the CLI does, so the packed bytes can go before the images are built). */
+  rootTree?: Tree;
 }
 
 const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
 
-function readRootArchive(archive: Uint8Array, cap: number): Tree {
+/** Tar bytes per entry beyond its data: a 512-byte header and up to a block of padding and long-name share. */
+const TAR_ENTRY_OVERHEAD = 2048;
+/** Typed arrays and Node's file reads stop at 2 GiB. */
+const ARCHIVE_MAX = 2 ** 31 - 1;
+
+/**
+ * The largest tar the root image could hold: its data fits the image, and it has no more entries
+ * than the image has inodes (one per ext2 inode ratio), each with its header and padding.
+ */
+export function rootArchiveLimit(config: LooprootConfig): number {
+  const bytes = config.root.sizeMiB * 1048576;
+  const entries = Math.min(DEFAULT_TAR_LIMITS.maxEntries, Math.ceil(bytes / config.root.bytesPerInode));
+  return Math.min(ARCHIVE_MAX, bytes + entries * TAR_ENTRY_OVERHEAD + 2 * 512);
+}
+
+/** The archive as a tree, refusing anything larger than the root image could hold. */
+function readRootArchive(config: LooprootConfig, archive: Uint8Array): Tree {
+  const cap = config.root.sizeMiB * 1048576;
   const gz = archive.length >= 2 && archive[0] === 0x1f && archive[1] === 0x8b;
-  // A tar is at most a little larger than its contents; the cap keeps a gzip bomb from filling memory.
-  const tar = gz ? gunzip(archive, cap + 64 * 1024 * 1024) : archive;
+  // The gunzip limit is what the image can hold, not a multiple of it: a bomb stops there.
+  const tar = gz ? gunzip(archive, rootArchiveLimit(config)) : archive;
   return parseTar(tar, { ...DEFAULT_TAR_LIMITS, maxTotalBytes: cap });
 }
 
@@ -74,14 +94,13 @@ function claimedSize(archive: Uint8Array): number {
 
 /**
  * Turns the user's archive into a tree, refusing anything larger than the root image could hold.
- * When it does not fit, says which size would: the archive is read once more, only when it claims
- * to be larger than the root, and never past the largest root the validator allows.
+ * When it does not fit, says which size would (see below for what that may cost).
  */
 export function rootTreeFromArchive(config: LooprootConfig, archive: Uint8Array): Tree {
   const MiB = 1024 * 1024;
   const cap = config.root.sizeMiB * MiB;
   try {
-    return readRootArchive(archive, cap);
+    return readRootArchive(config, archive);
   } catch (e) {
     const claimed = claimedSize(archive);
     if (claimed <= cap) throw e;
@@ -94,7 +113,7 @@ export function rootTreeFromArchive(config: LooprootConfig, archive: Uint8Array)
     }
     let tree: Tree;
     try {
-      tree = readRootArchive(archive, maxCap);
+      tree = readRootArchive({ ...config, root: { ...config.root, sizeMiB: Math.floor(maxCap / MiB) } }, archive);
     } catch {
       throw e; // damaged as well as large, or it lied about its size: the first problem stands
     }
@@ -105,30 +124,54 @@ export function rootTreeFromArchive(config: LooprootConfig, archive: Uint8Array)
   }
 }
 
+/** rootTreeFromArchive with its problems placed at root.source (where the page shows them). */
+export function parseRootArchive(config: LooprootConfig, archive: Uint8Array): Tree {
+  try {
+    return rootTreeFromArchive(config, archive);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e; // already at its field (root.sizeMiB)
+    if (e instanceof LooprootError) throw atField(e, "root.source");
+    throw e;
+  }
+}
+
+/** The names buildImages gives its files, known from the config alone (the CLI checks the folder before building). */
+export function outputNames(config: LooprootConfig): string[] {
+  return [
+    "floppy.img", "disk.img", "initrd.img", "initrdgz.img", "linuxdsk.img", "linuxswp.img", "AUTOEXEC.BAT", "linuxrc", "fstab",
+    config.root.source === "tar" ? "looproot-init" : "rcS",
+    ...(config.boot.paramsFile ? ["LOADLIN.PAR"] : []),
+  ];
+}
+
 /** All checks that need the trees but no images: config fields, then contents against sizes. */
 export function planBuild(input: BuildInput): { initrd: Tree; root: Tree } {
   const { config, ingredients } = input;
   assertValid(validateConfig(config));
   const problems: Problem[] = [];
   let root: Tree;
+  let rootMin: number;
   if (config.root.source === "tar") {
-    if (!input.rootArchive) assertValid([{ field: "root.source", message: "is \"tar\" but no root tarball was given" }]);
+    if (!input.rootArchive && !input.rootTree) assertValid([{ field: "root.source", message: "is \"tar\" but no root tarball was given" }]);
+    const tree = input.rootTree ?? parseRootArchive(config, input.rootArchive!);
+    // The tarball's own problems (and the tree rules it breaks) are root.source's, so the page
+    // shows them there; anything else thrown here is a bug and propagates as one.
     try {
-      root = userRootTree(config, rootTreeFromArchive(config, input.rootArchive!));
+      root = userRootTree(config, tree);
+      rootMin = rootNeeds(config, root);
     } catch (e) {
-      if (e instanceof ConfigError) throw e; // already names its field (root.sizeMiB)
-      assertValid([{ field: "root.source", message: (e as Error).message }]);
+      if (e instanceof LooprootError) throw atField(e, "root.source");
       throw e;
     }
   } else {
     root = busyboxRootTree(config, ingredients);
+    rootMin = rootNeeds(config, root);
   }
   const initrd = initrdTree(config, ingredients);
   const initrdMin = initrdNeeds(config, initrd);
   if (initrdMin > config.initrd.sizeKiB * 1024) {
     problems.push({ field: "initrd.sizeKiB", message: `${fmt(config.initrd.sizeKiB)} KiB is too small for the initrd's contents: needs at least ${fmt(Math.ceil(initrdMin / 1024))} KiB` });
   }
-  const rootMin = rootNeeds(config, root);
   if (rootMin > config.root.sizeMiB * 1048576) {
     problems.push({ field: "root.sizeMiB", message: `${fmt(config.root.sizeMiB)} MiB is too small for the root's contents: needs at least ${fmt(Math.ceil(rootMin / 1048576))} MiB (${fmt(rootMin)} bytes)` });
   }

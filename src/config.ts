@@ -2,6 +2,7 @@
 // Defaults follow the HOWTO; where today's kernel or tools differ, `HOWTO_DIFFERENCES` says why.
 
 import type { FloppyKind } from "./fs/fat.ts";
+import { LooprootError, ErrorCode } from "./errors.ts";
 
 export type { FloppyKind };
 export type DosFsType = "msdos" | "vfat";
@@ -205,9 +206,11 @@ function mergeInto(target: unknown, src: unknown, path: string): unknown {
   return src;
 }
 
-export class ConfigTypeError extends Error {
-  constructor(public readonly field: string, message: string) {
-    super(`${field}: ${message}`);
+/** A config (JSON, a link, --set) whose shape is wrong: an unknown key or a value of the wrong type. */
+export class ConfigTypeError extends LooprootError {
+  declare readonly field: string;
+  constructor(field: string, message: string) {
+    super(ErrorCode.Config, `${field}: ${message}`, { field, problems: [{ field, message }] });
     this.name = "ConfigTypeError";
   }
 }

@@ -27,6 +27,8 @@ export const ErrorCode = {
   Ingredients: "E_INGREDIENTS",
   /** The output folder cannot take the images. */
   Output: "E_OUTPUT",
+  /** An image cannot hold what it is asked to (a writer's own limit: sizes, counts, dates, labels). */
+  Limit: "E_LIMIT",
   /** The emulator itself failed (an internal panic, QEMU missing). */
   Emulator: "E_EMULATOR",
   /** A bug in looproot: an exception that none of the above explains. */
@@ -113,6 +115,14 @@ export function asLooprootError(e: unknown): LooprootError {
   const bug = new LooprootError(ErrorCode.Bug, `${err.name}: ${err.message}`, { cause: err });
   bug.stack = err.stack ?? bug.stack;
   return bug;
+}
+
+/** The same error placed at a field (the page shows it there): a tree problem found while building the root is root.source's. */
+export function atField(e: LooprootError, field: string): LooprootError {
+  if (e.field === field) return e;
+  const moved = new LooprootError(e.code, e.message, { field, limit: e.limit, data: e.data, cause: e });
+  moved.stack = e.stack;
+  return moved;
 }
 
 /** The JSON form of any thrown value (for postMessage, --json output). */

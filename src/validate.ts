@@ -2,19 +2,22 @@
 // names the field and the limit; the app shows them next to the fields, the CLI prints them.
 
 import type { LooprootConfig, FloppyKind } from "./config.ts";
-import { checkDosPath } from "./fs/dosname.ts";
+import { checkDosPath, toDosName, DosNameError, DOS_MAX_PATH } from "./fs/dosname.ts";
+import { DOS_SYSTEM_FILES } from "./fs/fat.ts";
 import { SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_PAGE, SWAP_LABEL_MAX } from "./fs/swap.ts";
 import { linuxDevice } from "./howto/names.ts";
-import { DOS_TAIL_LIMIT, loadlinTail } from "./howto/bootfloppy.ts";
+import { DOS_TAIL_LIMIT, PARAMS_FILE, loadlinTail, loadlinOptions, floppyName, programName } from "./howto/bootfloppy.ts";
+import { LooprootError, ErrorCode, type Problem } from "./errors.ts";
 
-export interface Problem {
-  field: string;
-  message: string;
-}
+export type { Problem };
 
-export class ConfigError extends Error {
-  constructor(public readonly problems: Problem[]) {
-    super(problems.map((p) => `${p.field}: ${p.message}`).join("\n"));
+/** E_CONFIG with every problem found; `problems` lists each with its field and limit. */
+export class ConfigError extends LooprootError {
+  constructor(problems: Problem[]) {
+    super(ErrorCode.Config, problems.map((p) => `${p.field}: ${p.message}`).join("\n"), {
+      problems,
+      ...(problems.length === 1 ? { field: problems[0].field, limit: problems[0].limit } : {}),
+    });
     this.name = "ConfigError";
   }
 }
@@ -39,24 +42,44 @@ export const LIMITS = {
   bytesPerInode: [1024, 67108864] as const,
 };
 
+/** Characters COMMAND.COM gives a meaning in a batch line. */
+export const BATCH_SPECIAL = "%<>|";
+const BATCH_MEANING: Record<string, string> = { "%": "the start of a variable (%NAME%, %1)", "<": "input redirection", ">": "output redirection", "|": "a pipe" };
+/** The system files any DOS's "format /s" may put on the floppy (LRDOS's own and the common ones). */
+const FLOPPY_SYSTEM_FILES = ["LRDOS.SYS", ...DOS_SYSTEM_FILES];
+
+/** LOADLIN 1.6f: the longest option it reads from a params file. */
+export const LOADLIN_PARAM_MAX = 79;
+
 const FLOPPIES: FloppyKind[] = ["360K", "720K", "1.2M", "1.44M", "2.88M"];
 
 export function validateConfig(c: LooprootConfig): Problem[] {
   const problems: Problem[] = [];
-  const bad = (field: string, message: string) => problems.push({ field, message });
+  const bad = (field: string, message: string, limit?: number | string) => problems.push({ field, message, ...(limit !== undefined ? { limit } : {}) });
   const intIn = (field: string, v: number, [lo, hi]: readonly [number, number], unit = "") => {
     if (!Number.isInteger(v)) bad(field, `${v} is not a whole number`);
-    else if (v < lo || v > hi) bad(field, `${fmt(v)}${unit} is outside the allowed range ${fmt(lo)}..${fmt(hi)}${unit}`);
+    else if (v < lo || v > hi) bad(field, `${fmt(v)}${unit} is outside the allowed range ${fmt(lo)}..${fmt(hi)}${unit}`, `${lo}..${hi}`);
   };
   const oneOf = <T>(field: string, v: T, allowed: readonly T[]) => {
     if (!allowed.includes(v)) bad(field, `${String(v)} is not one of ${allowed.join(", ")}`);
   };
-  const dosPath = (field: string, v: string) => {
+  const dosPath = (field: string, v: string): boolean => {
     try {
       checkDosPath(v);
+      return true;
     } catch (e) {
-      bad(field, (e as Error).message);
+      if (!(e instanceof DosNameError)) throw e; // anything else is a bug, not the user's name
+      bad(field, e.message);
+      return false;
     }
+  };
+  // A file name, not a path: the scripts and AUTOEXEC.BAT name it inside one folder.
+  const dosFile = (field: string, v: string, where: string): boolean => {
+    if (/[\\/]/.test(v)) {
+      bad(field, `"${v}" holds a \\ or /: it must be a file name in ${where}, not a path`);
+      return false;
+    }
+    return dosPath(field, v);
   };
 
   if (!c.name || c.name.length > 64) bad("name", "must be 1 to 64 characters");
@@ -75,16 +98,26 @@ export function validateConfig(c: LooprootConfig): Problem[] {
     bad("dos.device", `${dev} is not a disk partition name like /dev/sda1 (disk sda..sdp, partition 1..15)`);
   }
   oneOf("dos.fsType", c.dos.fsType, ["msdos", "vfat"]);
-  dosPath("dos.directory", c.dos.directory);
-  dosPath("dos.rootFile", c.dos.rootFile);
-  dosPath("dos.swapFile", c.dos.swapFile);
-  if (c.dos.rootFile.toUpperCase() === c.dos.swapFile.toUpperCase()) bad("dos.swapFile", "must differ from dos.rootFile");
+  const dirOk = dosPath("dos.directory", c.dos.directory);
+  const rootOk = dosFile("dos.rootFile", c.dos.rootFile, "dos.directory");
+  const swapOk = dosFile("dos.swapFile", c.dos.swapFile, "dos.directory");
+  if (rootOk && swapOk && toDosName(c.dos.rootFile) === toDosName(c.dos.swapFile)) {
+    bad("dos.swapFile", `"${c.dos.swapFile}" is the same DOS file as dos.rootFile "${c.dos.rootFile}" (${toDosName(c.dos.rootFile)})`);
+  }
+  // DOS reaches a file only through a path of at most 63 characters.
+  for (const [f, ok] of [["dos.rootFile", rootOk], ["dos.swapFile", swapOk]] as const) {
+    if (dirOk && ok) {
+      const full = "\\" + [...checkDosPath(c.dos.directory), toDosName(c.dos[f === "dos.rootFile" ? "rootFile" : "swapFile"])].join("\\");
+      if (full.length > DOS_MAX_PATH) bad(f, `${full} has ${full.length} characters, more than the ${DOS_MAX_PATH} DOS can reach: shorten dos.directory or the name`, DOS_MAX_PATH);
+    }
+  }
 
   intIn("root.sizeMiB", c.root.sizeMiB, LIMITS.rootMiB, " MiB");
   oneOf("root.blockSize", c.root.blockSize, [1024, 2048, 4096]);
   intIn("root.bytesPerInode", c.root.bytesPerInode, LIMITS.bytesPerInode, " bytes");
   intIn("root.reservedPercent", c.root.reservedPercent, LIMITS.reservedPercent, " %");
-  if (new TextEncoder().encode(c.root.label).length > 16) bad("root.label", `"${c.root.label}" is longer than ext2's 16 bytes`);
+  if (new TextEncoder().encode(c.root.label).length > 16) bad("root.label", `"${c.root.label}" is longer than ext2's 16 bytes`, 16);
+  else if (/[\x00-\x1f\x7f]/.test(c.root.label)) bad("root.label", "must not hold control characters (the label is stored NUL-padded)");
   oneOf("root.source", c.root.source, ["busybox", "tar"]);
   if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/.test(c.root.hostname)) bad("root.hostname", `"${c.root.hostname}" is not a host name (letters, digits and -, at most 63)`);
   if (c.root.dosLink && !c.root.initrdDir) bad("root.dosLink", "the /DOS link points into /initrd/mnt, so root.initrdDir must be on too");
@@ -92,7 +125,8 @@ export function validateConfig(c: LooprootConfig): Problem[] {
 
   // mkswap's minimum of 10 pages rounds up to 1 MiB; the maximum is the header's page count.
   intIn("swap.sizeMiB", c.swap.sizeMiB, [Math.ceil((SWAP_MIN_PAGES * SWAP_PAGE) / 1048576), Math.floor((SWAP_MAX_PAGES * SWAP_PAGE) / 1048576)], " MiB");
-  if (new TextEncoder().encode(c.swap.label).length > SWAP_LABEL_MAX) bad("swap.label", `"${c.swap.label}" is longer than the swap header's ${SWAP_LABEL_MAX} bytes`);
+  if (new TextEncoder().encode(c.swap.label).length > SWAP_LABEL_MAX) bad("swap.label", `"${c.swap.label}" is longer than the swap header's ${SWAP_LABEL_MAX} bytes`, SWAP_LABEL_MAX);
+  else if (/[\x00-\x1f\x7f]/.test(c.swap.label)) bad("swap.label", "must not hold control characters (the label is stored NUL-terminated)");
 
   intIn("disk.sizeMiB", c.disk.sizeMiB, LIMITS.diskMiB, " MiB");
   if (Number.isInteger(c.disk.sizeMiB) && Number.isInteger(c.root.sizeMiB) && Number.isInteger(c.swap.sizeMiB) && c.root.sizeMiB + c.swap.sizeMiB >= c.disk.sizeMiB) {
@@ -102,24 +136,47 @@ export function validateConfig(c: LooprootConfig): Problem[] {
   oneOf("floppy.kind", c.floppy.kind, FLOPPIES);
   volumeLabel("floppy.label", c.floppy.label, bad);
 
+  // The floppy's files all sit in its root directory; no two may share a DOS name.
+  const onFloppy = new Map<string, string>(FLOPPY_SYSTEM_FILES.map((n) => [n, "a DOS system file"]));
+  onFloppy.set("AUTOEXEC.BAT", "AUTOEXEC.BAT");
+  if (c.boot.paramsFile) onFloppy.set(PARAMS_FILE, "LOADLIN's @params file");
   for (const f of ["loadlinPath", "kernelPath", "initrdPath"] as const) {
     const v = c.boot[f];
     if (!v.startsWith("\\")) bad(`boot.${f}`, `"${v}" must be a path from the floppy's root, starting with \\`);
-    else dosPath(`boot.${f}`, v.slice(1));
+    else if (dosFile(`boot.${f}`, v.slice(1), "the floppy's root directory")) {
+      const name = toDosName(f === "loadlinPath" ? programName(v) : floppyName(v));
+      const other = onFloppy.get(name);
+      if (other) bad(`boot.${f}`, `${name} is already on the floppy as ${other}: choose another name`);
+      else onFloppy.set(name, `boot.${f}`);
+    }
+  }
+  // These reach AUTOEXEC.BAT, where COMMAND.COM (ours and MS-DOS's) expands % and reads < > as
+  // redirections (and MS-DOS | as a pipe): LOADLIN would get something other than what the field
+  // says. Refused with the params file too, so that switching it on or off keeps a config valid.
+  for (const f of ["loadlinPath", "kernelPath", "initrdPath", "root", "extraArgs"] as const) {
+    if (problems.some((p) => p.field === `boot.${f}`)) continue; // one reason a field is enough
+    const ch = [...c.boot[f]].find((x) => BATCH_SPECIAL.includes(x));
+    if (ch !== undefined) bad(`boot.${f}`, `"${c.boot[f]}" holds '${ch}', which COMMAND.COM reads in AUTOEXEC.BAT as ${BATCH_MEANING[ch]}; the boot line cannot hold any of ${BATCH_SPECIAL.split("").join(" ")}`);
   }
   if (!/^\/dev\/\S+$/.test(c.boot.root)) bad("boot.root", `"${c.boot.root}" is not a device path like /dev/loop0`);
   if (!/^[\x21-\x7e]*( [\x21-\x7e]+)*$/.test(c.boot.extraArgs.trim())) bad("boot.extraArgs", "must be printable ASCII words separated by spaces");
   if (!c.boot.paramsFile) {
     const tail = loadlinTail(c);
     if (tail.length > DOS_TAIL_LIMIT) {
-      bad("boot.extraArgs", `the LOADLIN command tail is ${tail.length} characters; DOS passes at most ${DOS_TAIL_LIMIT} to a program: shorten it or turn on boot.paramsFile (LOADLIN's @params file)`);
+      bad("boot.extraArgs", `the LOADLIN command tail is ${tail.length} characters; DOS passes at most ${DOS_TAIL_LIMIT} to a program: shorten it or turn on boot.paramsFile (LOADLIN's @params file)`, DOS_TAIL_LIMIT);
     }
+  } else {
+    // LOADLIN 1.6f misreads a params-file option of 80 characters or more (measured: 79 works).
+    const long = loadlinOptions(c).find((o) => o.length >= LOADLIN_PARAM_MAX + 1);
+    if (long) bad("boot.extraArgs", `the LOADLIN option "${long.slice(0, 24)}..." has ${long.length} characters; LOADLIN reads at most ${LOADLIN_PARAM_MAX} from a params file`, LOADLIN_PARAM_MAX);
   }
   intIn("machine.memoryMiB", c.machine.memoryMiB, LIMITS.memoryMiB, " MiB");
   return problems;
 }
 
-function volumeLabel(field: string, v: string, bad: (f: string, m: string) => void) {
-  if (v.length > 11) bad(field, `"${v}" is longer than a FAT volume label's 11 characters`);
+function volumeLabel(field: string, v: string, bad: (f: string, m: string, limit?: number) => void) {
+  if (v.length === 0) bad(field, "must be 1 to 11 characters: FORMAT writes a volume label, and an empty one cannot be stored", 11);
+  else if (v.startsWith(" ")) bad(field, `"${v}" starts with a space, which DOS cannot tell from padding`);
+  else if (v.length > 11) bad(field, `"${v}" is longer than a FAT volume label's 11 characters`, 11);
   else if (!/^[A-Z0-9 !#$%&'()@^_`{}~-]*$/.test(v)) bad(field, `"${v}" may hold only upper-case letters, digits, spaces and ! # $ % & ' ( ) - @ ^ _ \` { } ~`);
 }

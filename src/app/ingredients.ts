@@ -4,6 +4,7 @@
 import { parseAppletList, dosFromFloppy as coreDosFromFloppy, type Ingredients, type DosSystem } from "../ingredients.ts";
 import { ATTR_ARCHIVE, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM } from "../fs/fat.ts";
 import { APP_INGREDIENT_FILES as F } from "./assets.ts";
+import { LooprootError, ErrorCode } from "../errors.ts";
 
 export type FetchBytes = (rel: string) => Promise<Uint8Array>;
 
@@ -14,9 +15,9 @@ export function httpFetcher(base: string): FetchBytes {
     try {
       res = await fetch(new URL("images/" + rel, base), { cache: "no-cache" });
     } catch (e) {
-      throw new Error(`images/${rel}: could not be fetched (${(e as Error).message})`);
+      throw new LooprootError(ErrorCode.Ingredients, `images/${rel}: could not be fetched (${(e as Error).message})`, { data: { missing: [rel] } });
     }
-    if (!res.ok) throw new Error(`images/${rel} is missing (HTTP ${res.status}): the guest binaries have not been built yet (\`npm run images\`)`);
+    if (!res.ok) throw new LooprootError(ErrorCode.Ingredients, `images/${rel} is missing (HTTP ${res.status}): the guest binaries have not been built yet (\`npm run images\`)`, { data: { missing: [rel] } });
     return new Uint8Array(await res.arrayBuffer());
   };
 }
@@ -29,8 +30,11 @@ export function appletList(text: Uint8Array): string[] {
 export async function loadIngredients(get: FetchBytes): Promise<Ingredients> {
   const names = Object.keys(F) as (keyof typeof F)[];
   const got = await Promise.allSettled(names.map((k) => get(F[k])));
-  const missing = got.flatMap((g) => (g.status === "rejected" ? [(g.reason as Error).message] : []));
-  if (missing.length) throw new Error(missing.join("\n"));
+  const failed = got.flatMap((g) => (g.status === "rejected" ? [g.reason as unknown] : []));
+  // Missing files are reported together; anything else that went wrong is a bug and propagates as one.
+  const foreign = failed.find((r) => !(r instanceof LooprootError));
+  if (foreign !== undefined) throw foreign;
+  if (failed.length) throw new LooprootError(ErrorCode.Ingredients, (failed as LooprootError[]).map((r) => r.message).join("\n"), { data: { missing: (failed as LooprootError[]).flatMap((r) => (r.data.missing as string[]) ?? []) } });
   const b = Object.fromEntries(names.map((k, i) => [k, (got[i] as PromiseFulfilledResult<Uint8Array>).value])) as Record<keyof typeof F, Uint8Array>;
   const sys = ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM;
   return {
@@ -53,9 +57,6 @@ export async function loadIngredients(get: FetchBytes): Promise<Ingredients> {
 
 /** "Bring your own DOS": the same function as the CLI's --dos, with the page's "DOS floppy:" prefix. */
 export function dosFromFloppy(image: Uint8Array): DosSystem {
-  try {
-    return coreDosFromFloppy(image);
-  } catch (e) {
-    throw new Error(`DOS floppy: ${(e as Error).message.replace(/^DOS floppy: /, "")}`);
-  }
+  // extractSystem's errors (E_IMAGE) already say "DOS floppy: ...".
+  return coreDosFromFloppy(image);
 }

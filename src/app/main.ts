@@ -2,6 +2,7 @@
 // looproot in the browser: the HOWTO's choices, "Build and boot" (the build in a worker, the boot
 // in v86 on this page), the boot chain's milestones with the verdict, and the results to take away.
 
+import { LooprootError, ErrorCode, asLooprootError } from "../errors.ts";
 import wasmUrl from "v86/build/v86.wasm?url";
 import { defaultConfig, type LooprootConfig } from "../config.ts";
 import { validateConfig, type Problem } from "../validate.ts";
@@ -235,7 +236,7 @@ function runBuild(config: LooprootConfig): Promise<BuildOutput> {
         else {
           const running = $("#steps").querySelector<HTMLElement>('li[data-state="running"]');
           if (running) running.dataset.state = "failed";
-          reject(Object.assign(new Error(m.message), { problems: m.problems, stage: m.stage }));
+          reject(Object.assign(LooprootError.fromJSON(m.error), { stage: m.stage }));
         }
       }
     };
@@ -244,7 +245,7 @@ function runBuild(config: LooprootConfig): Promise<BuildOutput> {
     const onError = (ev: ErrorEvent) => {
       w.removeEventListener("message", onMessage);
       worker = undefined;
-      reject(Object.assign(new Error(ev.message || "the build worker failed to start"), { stage: "worker" }));
+      reject(Object.assign(new LooprootError(ErrorCode.Bug, ev.message || "the build worker failed to start"), { stage: "worker" }));
     };
     w.addEventListener("error", onError, { once: true });
     w.postMessage({
@@ -276,9 +277,11 @@ async function buildAndBoot(): Promise<void> {
   try {
     output = await runBuild(config);
   } catch (e) {
-    const err = e as Error & { problems?: Problem[]; stage?: string };
-    state.buildProblems = err.problems ?? [];
-    $("#build-error").textContent = err.problems?.length ? `The build stopped: ${err.problems.map((p) => `${p.field}: ${p.message}`).join("; ")}` : `The build stopped (${err.stage ?? "build"}): ${err.message}`;
+    const err = asLooprootError(e) as LooprootError & { stage?: string };
+    state.buildProblems = err.isUserError ? err.problems : [];
+    $("#build-error").textContent = err.code === ErrorCode.Bug
+      ? `The build stopped (${err.stage ?? "build"}): this is a bug in looproot, please report it: ${err.message}`
+      : err.problems.length ? `The build stopped: ${err.problems.map((p) => `${p.field}: ${p.message}`).join("; ")}` : `The build stopped (${err.stage ?? "build"}): ${err.message}`;
     setPhase("error", "not running");
     revalidate(form.getConfig());
     return;

@@ -3,7 +3,7 @@
 
 import type { LooprootConfig } from "../config.ts";
 import type { StepReport, OutputFile } from "../build.ts";
-import type { Problem } from "../validate.ts";
+import type { ErrorJSON } from "../errors.ts";
 import type { Tree } from "../fs/tree.ts";
 import type { FatVolume } from "../fs/fat.ts";
 
@@ -61,7 +61,7 @@ export type WorkerMessage =
   | { type: "fetched"; id: number; ms: number; bytes: number; detail: string }
   | { type: "step"; id: number; step: StepReport }
   | { type: "done"; id: number; output: BuildOutput }
-  | { type: "error"; id: number; stage: string; message: string; problems?: Problem[] };
+  | { type: "error"; id: number; stage: string; error: ErrorJSON };
 
 export function treeRows(tree: Tree): TreeRow[] {
   return tree.map((e) => ({

@@ -3,7 +3,7 @@
 // progress message per step, then hand the images over (transferred, not copied) with listings.
 
 import { buildImages } from "../build.ts";
-import { ConfigError } from "../validate.ts";
+import { errorToJSON } from "../errors.ts";
 import { readFat } from "../fs/fat.ts";
 import { diskLayout } from "../howto/dosdir.ts";
 import type { Ingredients } from "../ingredients.ts";
@@ -67,8 +67,7 @@ self.onmessage = async (ev: MessageEvent<BuildRequest>) => {
     }
     post({ type: "done", id, output }, [...transfer]);
   } catch (e) {
-    const err = e as Error;
-    if (err instanceof ConfigError) post({ type: "error", id, stage, message: err.message, problems: err.problems });
-    else post({ type: "error", id, stage, message: err.message || String(err) });
+    // The error crosses as JSON (code, field, limit, problems; a bug keeps its stack) and comes back as a LooprootError.
+    post({ type: "error", id, stage, error: errorToJSON(e) });
   }
 };

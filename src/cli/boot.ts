@@ -1,14 +1,20 @@
 // `looproot boot` and `looproot run`: boot images headless and print the boot chain's timeline.
 
-import { readFileSync, existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bootAndVerify, type BootResult } from "../../emulator/harness.ts";
 import type { Engine, MachineImages } from "../../emulator/engine.ts";
 import { loadBios } from "./ingredients.ts";
-import { loadConfig, runBuild, UsageError, type ParsedArgs } from "./main.ts";
+import { loadConfig, runBuild, type ParsedArgs } from "./main.ts";
+import { UsageError } from "./errors.ts";
+import { readInputFile } from "./files.ts";
 import { knownBuild } from "./buildinfo.ts";
 import type { LooprootConfig } from "../config.ts";
+
+/** The largest floppy (2.88 MB) and the largest disk the BIOS and v86 take here (under 2 GiB). */
+const FLOPPY_MAX_BYTES = 2_949_120;
+const DISK_MAX_BYTES = 2 ** 31 - 1;
 
 export async function startEngine(name: string, images: MachineImages): Promise<Engine> {
   if (name === "qemu") return (await import("../../emulator/qemu.ts")).startQemu(images);
@@ -41,9 +47,9 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
   } else {
     const f = args.opts.get("--floppy"), d = args.opts.get("--disk");
     if (!f || !d) throw new UsageError("boot needs --floppy FILE and --disk FILE");
-    for (const p of [f, d]) if (!existsSync(p)) throw new UsageError(`${p}: no such file`);
-    floppy = new Uint8Array(readFileSync(f));
-    disk = new Uint8Array(readFileSync(d));
+    // Read with their limits checked while reading: a device or a FIFO named here cannot make us read forever.
+    floppy = readInputFile("--floppy", f, FLOPPY_MAX_BYTES);
+    disk = readInputFile("--disk", d, DISK_MAX_BYTES);
     // Check the guest against what was built, not against the defaults.
     const known = knownBuild(f, d, floppy, disk);
     config = loadConfig(args, known.config);

@@ -1,21 +1,29 @@
 // Reads the guest binaries from images/ for the CLI, the tests and the benchmark.
 
 import { readFileSync, existsSync, statSync } from "node:fs";
-import { join, dirname } from "node:path";
+import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAppletList, dosFromFloppy, INGREDIENT_FILES, type Ingredients, type DosSystem } from "../ingredients.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
 import { ATTR_ARCHIVE, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM } from "../fs/fat.ts";
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const IMAGES = join(REPO, "images");
+/** images/, or the folder LOOPROOT_IMAGES names (the browser tests and the CLI tests use stand-ins). */
+export const IMAGES = process.env.LOOPROOT_IMAGES ? resolve(process.env.LOOPROOT_IMAGES) : join(REPO, "images");
 
 export { INGREDIENT_FILES };
 
+/** One E_INGREDIENTS error naming every missing file, so a fresh clone gets one line, not a stack. */
+function requireFiles(rels: string[]): void {
+  const missing = rels.filter((rel) => !existsSync(join(IMAGES, rel)));
+  if (missing.length) {
+    throw new LooprootError(ErrorCode.Ingredients, `${missing.map((r) => `images/${r}`).join(", ")} ${missing.length > 1 ? "are" : "is"} missing: run \`npm run images\` to build the guest binaries`, { data: { missing } });
+  }
+}
+
 function read(rel: string): Uint8Array {
-  const p = join(IMAGES, rel);
-  if (!existsSync(p)) throw new Error(`images/${rel} is missing: run \`npm run images\` to build the guest binaries`);
-  return new Uint8Array(readFileSync(p));
+  requireFiles([rel]);
+  return new Uint8Array(readFileSync(join(IMAGES, rel)));
 }
 
 const applets = (rel: string) => parseAppletList(new TextDecoder().decode(read(rel)));
@@ -33,6 +41,7 @@ export function lrdos(): DosSystem {
 }
 
 export function loadIngredients(): Ingredients {
+  requireFiles(Object.values(INGREDIENT_FILES));
   return {
     kernel: read(INGREDIENT_FILES.kernel),
     busyboxInitrd: read(INGREDIENT_FILES.busyboxInitrd),
@@ -69,5 +78,6 @@ export function dosFromFloppyFile(path: string): DosSystem {
 
 /** SeaBIOS and its VGA BIOS, as taken out of Debian's seabios package. */
 export function loadBios(): { bios: Uint8Array; vgaBios: Uint8Array } {
+  requireFiles(["debian/bios.bin", "debian/vgabios-stdvga.bin"]);
   return { bios: read("debian/bios.bin"), vgaBios: read("debian/vgabios-stdvga.bin") };
 }

@@ -1,13 +1,18 @@
 // `looproot build | boot | run`: the Node edge of the core. Reads files, calls the pure core,
 // writes files; every message names what is wrong and the exit code says whether it worked.
 
-import { readFileSync, writeFileSync, mkdirSync, renameSync, rmSync, existsSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { defaultConfig, mergeConfig, type LooprootConfig } from "../config.ts";
-import { buildImages, type BuildResult } from "../build.ts";
-import { ConfigError } from "../validate.ts";
+import { buildImages, outputNames, rootArchiveLimit, parseRootArchive, type BuildResult } from "../build.ts";
+import type { Tree } from "../fs/tree.ts";
+import { readInputFile, checkOutputFolder, outputWriteError } from "./files.ts";
+import { writeOutputSet } from "./outputs.ts";
+import { describeForCli } from "../errors.ts";
+import { UsageError, inputFileError } from "./errors.ts";
+
+export { UsageError };
 import { loadIngredients, dosFromFloppyFile } from "./ingredients.ts";
-import { LooprootError, describeForCli } from "../errors.ts";
 import { ROOT_NEEDS } from "../howto/rootdev.ts";
 import { buildInfoFile, BUILD_INFO_FILE } from "./buildinfo.ts";
 
@@ -35,8 +40,11 @@ build   writes into DIR: floppy.img (the DOS boot floppy, A:), disk.img (the IDE
         FAT16 partition holding C:\\LINUX\\LINUXDSK.IMG and LINUXSWP.IMG), and the intermediate
         files initrd.img, initrdgz.img, linuxdsk.img, linuxswp.img, AUTOEXEC.BAT, linuxrc, fstab
         and the root's rc script, and ${BUILD_INFO_FILE} (the config used and what the images
-        hold, which boot reads). Files are written to DIR/.partial first and moved into place
-        only when every image is built, so a failed build leaves no half-written images.
+        hold, which boot reads). The files replace an earlier build as a set: they are written
+        to DIR/.partial first, moved into place, files of the earlier set that this one does not
+        have are removed, and the manifest looproot-set.json (names, sizes, sha256, the config)
+        is written last. A DIR without looproot-set.json, or whose files differ from it, holds
+        an incomplete set (the build was interrupted): build again.
 boot    boots a floppy and a disk in the emulator and prints the timeline of the boot chain;
         exits 0 only when the guest confirms its root is on /dev/loop0 with swap on /dev/loop1.
         It checks the guest against what was built: ${BUILD_INFO_FILE} beside the disk, or
@@ -62,7 +70,9 @@ ${wrap(`of an i386 system. It needs ${ROOT_NEEDS}.`, 21, 100)}
   --json             boot: print the result as JSON
   --engine E         boot: v86 (default) or qemu (qemu-system-i386, serial console)
 
-Exit codes: 0 success, 1 the boot did not reach a verified loop root, 2 bad input.
+Exit codes: 0 success, 1 the boot did not reach a verified loop root, 2 bad input (one line
+per problem, naming the setting or file and the limit), 3 a bug in looproot (please report it
+with the lines printed).
 `;
 
 export const BOOT_HELP = `looproot boot: boot a built floppy and disk and verify the loop root
@@ -99,7 +109,6 @@ export interface ParsedArgs {
 const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--dos", "--floppy", "--disk", "--timeout", "--engine"]);
 const FLAG_OPTS = new Set(["--json", "--help", "-h"]);
 
-export class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const opts = new Map<string, string>();
@@ -163,18 +172,12 @@ export function loadConfig(args: ParsedArgs, base: LooprootConfig = defaultConfi
   let config = base;
   const file = args.opts.get("--config");
   if (file) {
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch (e) {
-      throw new UsageError(`--config ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
-    }
-    if (text.length > 1_000_000) throw new UsageError(`--config ${file}: larger than 1,000,000 bytes`);
+    const text = new TextDecoder().decode(readInputFile("--config", file, CONFIG_MAX_BYTES));
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (e) {
-      throw new UsageError(`--config ${file}: not valid JSON (${(e as Error).message})`);
+      throw inputFileError("--config", file, `not valid JSON (${(e as Error).message})`);
     }
     config = mergeConfig(config, json);
   }
@@ -183,35 +186,39 @@ export function loadConfig(args: ParsedArgs, base: LooprootConfig = defaultConfi
   return config;
 }
 
-function readRootfs(args: ParsedArgs): Uint8Array | undefined {
+/** A config file is a few KiB; anything near a megabyte is a mistake (or /dev/zero). */
+export const CONFIG_MAX_BYTES = 1_000_000;
+
+/** The --rootfs tree; its packed bytes are garbage once parsed, so they are gone before the images are built. */
+function readRootfs(args: ParsedArgs, config: LooprootConfig): Tree | undefined {
   const f = args.opts.get("--rootfs");
   if (!f) return undefined;
-  if (!existsSync(f)) throw new UsageError(`--rootfs ${f}: no such file`);
-  return new Uint8Array(readFileSync(f));
+  // No larger than the unpacked tar the root image could hold (a gzip is smaller still).
+  return parseRootArchive(config, readInputFile("--rootfs", f, rootArchiveLimit(config)));
 }
 
-/** Writes every output into out/.partial, then moves them into place together. */
-export function writeOutputs(out: string, result: BuildResult): void {
-  const partial = join(out, ".partial");
-  rmSync(partial, { recursive: true, force: true });
-  mkdirSync(partial, { recursive: true });
-  for (const f of result.files) writeFileSync(join(partial, f.name), f.data);
-  for (const f of result.files) renameSync(join(partial, f.name), join(out, f.name));
-  rmSync(partial, { recursive: true, force: true });
+/** Writes the outputs as a set (see src/cli/outputs.ts): DIR/.partial first, the manifest last. */
+export function writeOutputs(out: string, result: BuildResult, config: LooprootConfig): void {
+  writeOutputSet(out, result.files, config);
 }
 
 export function runBuild(args: ParsedArgs, log: (s: string) => void): { result: BuildResult; out: string; config: LooprootConfig } {
   const out = args.opts.get("--out");
   if (!out) throw new UsageError("build needs --out DIR");
   const config = loadConfig(args);
-  const rootArchive = readRootfs(args);
+  checkOutputFolder(out, [...outputNames(config), BUILD_INFO_FILE]);
   const dosFile = args.opts.get("--dos");
   const ingredients = dosFile ? { ...loadIngredients(), dos: dosFromFloppyFile(dosFile) } : loadIngredients();
-  const result = buildImages({ config, ingredients, rootArchive }, (s) => {
+  const rootTree = readRootfs(args, config);
+  const result = buildImages({ config, ingredients, rootTree }, (s) => {
     log(`  ${s.section.padEnd(4)} ${s.title.padEnd(72)} ${s.ms.toFixed(0).padStart(5)} ms  ${s.detail}`);
   });
-  mkdirSync(out, { recursive: true });
-  writeOutputs(out, { ...result, files: [...result.files, buildInfoFile(config, result)] });
+  try {
+    mkdirSync(out, { recursive: true });
+  } catch (e) {
+    throw outputWriteError(out, e);
+  }
+  writeOutputs(out, { ...result, files: [...result.files, buildInfoFile(config, result)] }, config);
   for (const f of result.files) log(`  wrote ${join(out, f.name)} (${f.data.length.toLocaleString("en-US")} bytes): ${f.description}`);
   return { result, out, config };
 }
@@ -240,25 +247,8 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
         throw new UsageError(args.command ? `unknown command ${args.command} (build, boot, run, config)` : "no command given (build, boot, run, config)");
     }
   } catch (e) {
-    if (e instanceof LooprootError) {
-      const d = describeForCli(e);
-      for (const l of d.lines) io.err(l);
-      return d.exitCode;
-    }
-    if (e instanceof ConfigError) {
-      io.err("looproot: the config has problems, nothing was built:");
-      for (const p of e.problems) io.err(`  ${p.field}: ${p.message}`);
-      return 2;
-    }
-    if (e instanceof UsageError || (e instanceof Error && /^(root tarball|[a-z]+(\.[A-Za-z]+)+:)/.test(e.message))) {
-      io.err(`looproot: ${e.message}`);
-      return 2;
-    }
-    if (e instanceof Error && e.name === "ConfigTypeError") {
-      io.err(`looproot: ${e.message}`);
-      return 2;
-    }
-    io.err(`looproot: ${(e as Error).stack ?? e}`);
-    return 3;
-  }
-}
+    // Our own errors are the user's to fix (exit 2, one line per problem); anything else is a bug (exit 3, with the stack).
+    const d = describeForCli(e);
+    for (const line of d.lines) io.err(line);
+    return d.exitCode;
+  }}

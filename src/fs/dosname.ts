@@ -1,5 +1,7 @@
 // DOS 8.3 names: what FORMAT, COPY and COMMAND.COM accept, checked before anything is written.
 
+import { LooprootError, ErrorCode } from "../errors.ts";
+
 /** Characters DOS refuses in a file name (besides control characters and the dot separator). */
 export const DOS_ILLEGAL_CHARS = "\"*+,/:;<=>?[\\]|";
 
@@ -11,9 +13,9 @@ export const DOS_RESERVED_NAMES = [
 /** DOS keeps the current directory in 64 bytes ("\" + path + NUL), so longer paths cannot be reached. */
 export const DOS_MAX_PATH = 63;
 
-export class DosNameError extends Error {
+export class DosNameError extends LooprootError {
   constructor(public readonly dosName: string, rule: string) {
-    super(`DOS name "${dosName}": ${rule}`);
+    super(ErrorCode.DosName, `DOS name "${dosName}": ${rule}`, { data: { name: dosName } });
     this.name = "DosNameError";
   }
 }

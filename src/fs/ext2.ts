@@ -2,7 +2,8 @@
 // done in one pass into one Uint8Array. Field names follow the kernel's ext2_fs.h
 // (s_inodes_count, bg_block_bitmap, i_block, ...). No htree, no resize inode, no journal.
 
-import { checkTree, baseName, parentPath, type Tree, type TreeEntry } from "./tree.ts";
+import { checkTree, baseName, parentPath, nameBytes, TreeError, type Tree, type TreeEntry } from "./tree.ts";
+import { LooprootError, ErrorCode } from "../errors.ts";
 
 export interface Ext2Options {
   /** Size of the image in bytes; the filesystem uses floor(sizeBytes / blockSize) blocks. */
@@ -278,13 +279,13 @@ function planTree(tree: Tree, B: number, time: number): Plan {
 
   for (const e of entries) {
     if (!Number.isInteger(e.mtime) || e.mtime < 0 || e.mtime > MAX_TIME) {
-      throw new Error(`ext2 tree: ${e.path}: mtime ${e.mtime} is outside 0..2,147,483,647`);
+      throw new TreeError(e.path, `mtime ${e.mtime} is outside ext2's 0..2,147,483,647 seconds`, "0..2147483647");
     }
   }
   const rootEntry = entries[0];
   const lpfEntry: TreeEntry = entries.find((e) => e.path === "/lost+found") ??
     { path: "/lost+found", kind: "dir", mode: 0o700, uid: 0, gid: 0, mtime: time };
-  if (lpfEntry.kind !== "dir") throw new Error(`ext2 tree: /lost+found must be a directory, not a ${lpfEntry.kind}`);
+  if (lpfEntry.kind !== "dir") throw new TreeError("/lost+found", `must be a directory (e2fsck keeps orphans there), not a ${lpfEntry.kind}`);
 
   const root: PNode = { ino: ROOT_INO, entry: rootEntry, links: 2, dataBlocks: 0, totalBlocks: 0, children: [] };
   const lpf: PNode = { ino: LPF_INO, entry: lpfEntry, links: 2, dataBlocks: 0, totalBlocks: 0, children: [] };
@@ -308,12 +309,12 @@ function planTree(tree: Tree, B: number, time: number): Plan {
       if (size >= 0x80000000) largeFile = true;
       node.dataBlocks = Math.ceil(size / B);
       const ind = indirectBlocks(node.dataBlocks, P);
-      if (ind < 0) throw new Error(`ext2 tree: ${e.path}: ${fmt(size)} bytes exceeds the largest file ${B}-byte blocks can map`);
+      if (ind < 0) throw new TreeError(e.path, `${fmt(size)} bytes exceeds the largest file ${B}-byte blocks can map`);
       node.totalBlocks = node.dataBlocks + ind;
     } else if (e.kind === "symlink") {
-      const t = enc.encode(e.target!);
-      if (t.includes(0)) throw new Error(`ext2 tree: ${e.path}: symlink target contains a NUL byte`);
-      if (t.length >= B) throw new Error(`ext2 tree: ${e.path}: symlink target of ${fmt(t.length)} bytes exceeds ${fmt(B - 1)} (block size - 1)`);
+      const t = nameBytes(e.target!); // a target keeps its bytes, like a name
+      if (t.includes(0)) throw new TreeError(e.path, "symlink target contains a NUL byte");
+      if (t.length >= B) throw new TreeError(e.path, `symlink target of ${fmt(t.length)} bytes exceeds ${fmt(B - 1)} (block size - 1)`, B - 1);
       node.linkBytes = t;
       // Fast symlinks keep the text in i_block (60 bytes); longer ones take a data block.
       if (t.length >= 60) node.dataBlocks = node.totalBlocks = 1;
@@ -326,12 +327,12 @@ function planTree(tree: Tree, B: number, time: number): Plan {
     const node = byPath.get(e.kind === "hardlink" ? e.target! : e.path)!;
     if (e.kind === "hardlink") {
       node.links++;
-      if (node.links > LINK_MAX) throw new Error(`ext2 tree: ${e.target}: ${fmt(node.links)} links exceed ${fmt(LINK_MAX)}`);
+      if (node.links > LINK_MAX) throw new TreeError(e.target!, `${fmt(node.links)} links exceed ext2's ${fmt(LINK_MAX)}`, LINK_MAX);
     } else if (e.kind === "dir") {
       parent.links++;
-      if (parent.links > LINK_MAX) throw new Error(`ext2 tree: ${parent.entry.path}: ${fmt(parent.links - 2)} subdirectories exceed ${fmt(LINK_MAX - 2)}`);
+      if (parent.links > LINK_MAX) throw new TreeError(parent.entry.path, `${fmt(parent.links - 2)} subdirectories exceed ext2's ${fmt(LINK_MAX - 2)}`, LINK_MAX - 2);
     }
-    parent.children!.push({ name: enc.encode(baseName(e.path)), ino: node.ino, type: fileType(e.kind) });
+    parent.children!.push({ name: nameBytes(baseName(e.path)), ino: node.ino, type: fileType(e.kind) });
   }
 
   let blocks = 0;
@@ -344,9 +345,9 @@ function planTree(tree: Tree, B: number, time: number): Plan {
       ];
       n.dataBlocks = dirBlockCount(all, B);
       if (n === lpf) n.dataBlocks = Math.max(n.dataBlocks, lostFoundBlocks(B));
-      if (n.dataBlocks * B > 0xffffffff) throw new Error(`ext2 tree: ${n.entry.path}: directory exceeds 4 GiB`);
+      if (n.dataBlocks * B > 0xffffffff) throw new TreeError(n.entry.path, "directory exceeds 4 GiB");
       const ind = indirectBlocks(n.dataBlocks, P);
-      if (ind < 0) throw new Error(`ext2 tree: ${n.entry.path}: directory too large`);
+      if (ind < 0) throw new TreeError(n.entry.path, "directory too large for the block map");
       n.totalBlocks = n.dataBlocks + ind;
     }
     blocks += n.totalBlocks;
@@ -372,7 +373,7 @@ export function ext2Needs(tree: Tree, opts: Omit<Ext2Options, "sizeBytes">): { m
   // Find an upper bound by doubling, then bisect assuming (near-)monotonicity, then make sure.
   let hi = Math.max(64, plan.blocks + 16);
   while (!ok(hi)) {
-    if (hi >= MAX_BLOCKS) throw new Error(`ext2 tree: needs more than ${fmt(MAX_BLOCKS)} blocks of ${p.B} bytes`);
+    if (hi >= MAX_BLOCKS) throw new LooprootError(ErrorCode.Limit, `ext2: the tree needs more than ${fmt(MAX_BLOCKS)} blocks of ${p.B} bytes`, { limit: MAX_BLOCKS });
     hi = Math.min(MAX_BLOCKS, hi * 2);
   }
   let lo = Math.max(1, plan.blocks);
@@ -426,13 +427,13 @@ export function makeExt2(tree: Tree, opts: Ext2Options): Uint8Array {
   if (typeof l === "string" || !fits(l, plan)) {
     const need = ext2Needs(tree, opts);
     if (need.minBytes > opts.sizeBytes) {
-      throw new Error(`ext2 sizeBytes: ${fmt(opts.sizeBytes)} bytes is too small for the tree: needs at least ${fmt(need.minBytes)} bytes`);
+      throw new LooprootError(ErrorCode.Limit, `ext2 sizeBytes: ${fmt(opts.sizeBytes)} bytes is too small for the tree: needs at least ${fmt(need.minBytes)} bytes`, { limit: need.minBytes });
     }
     // Rare: a smaller size works, but this one's group layout (a cut-off last group, smaller
     // groups) leaves too little room. Name the next size up that works too.
     let up = totalBlocks + 1;
     for (let l2 = computeLayout(up, p); up < MAX_BLOCKS && (typeof l2 === "string" || !fits(l2, plan)); l2 = computeLayout(++up, p));
-    throw new Error(`ext2 sizeBytes: ${fmt(opts.sizeBytes)} bytes does not hold the tree with the group layout of that size: ${fmt(need.minBytes)} or ${fmt(up * B)} bytes do`);
+    throw new LooprootError(ErrorCode.Limit, `ext2 sizeBytes: ${fmt(opts.sizeBytes)} bytes does not hold the tree with the group layout of that size: ${fmt(need.minBytes)} or ${fmt(up * B)} bytes do`);
   }
 
   const img = new Uint8Array(opts.sizeBytes);

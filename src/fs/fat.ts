@@ -223,7 +223,7 @@ function plan(opts: FatOptions, files: FatFile[], dirs: string[] = [], forWritin
     let cur = root;
     for (let i = 0; i < parts.length; i++) {
       let next = lookup(cur, parts[i]);
-      if (next && !next.dir) throw new Error(`fat path "${raw}": ${next.path} is a file, not a directory`);
+      if (next && !next.dir) throw new LooprootError(ErrorCode.Limit, `fat path "${raw}": ${next.path} is a file, not a directory`);
       if (!next) {
         next = { name: parts[i], path: parts.slice(0, i + 1).join("\\"), dir: true, children: [], parent: cur, clusters: 0, firstCluster: 0 };
         cur.children.push(next);
@@ -241,13 +241,13 @@ function plan(opts: FatOptions, files: FatFile[], dirs: string[] = [], forWritin
     if (f.size !== undefined && forWriting && f.size !== f.data.length) {
       throw new Error(`fat file "${f.path}": size ${fmt(f.size)} differs from its data's ${fmt(f.data.length)} bytes`);
     }
-    if (!Number.isInteger(size) || size < 0 || size > 0xffffffff) throw new Error(`fat file "${f.path}": ${fmt(size)} bytes is outside FAT's 0..4,294,967,295`);
+    if (!Number.isInteger(size) || size < 0 || size > 0xffffffff) throw new LooprootError(ErrorCode.Limit, `fat file "${f.path}": ${fmt(size)} bytes is outside FAT's 0..4,294,967,295`);
     if (f.attributes !== undefined && (!Number.isInteger(f.attributes) || (f.attributes & ~ALLOWED_ATTRS) !== 0)) {
       throw new Error(`fat file "${f.path}": attributes 0x${f.attributes.toString(16)} has bits outside READ_ONLY|HIDDEN|SYSTEM|ARCHIVE (0x27)`);
     }
     const parent = ensureDir(parts.slice(0, -1), f.path);
     const name = parts[parts.length - 1];
-    if (lookup(parent, name)) throw new Error(`fat file "${f.path}": ${parts.join("\\")} appears twice`);
+    if (lookup(parent, name)) throw new LooprootError(ErrorCode.Limit, `fat file "${f.path}": ${parts.join("\\")} appears twice`);
     const node: PlanNode = {
       name, path: parts.join("\\"), dir: false, file: f, children: [], parent,
       clusters: Math.ceil(size / clusterBytes), firstCluster: 0,
@@ -287,10 +287,10 @@ export function fatSpace(opts: FatOptions, files: FatFile[], dirs: string[] = []
 
 /** DOS date and time (UTC) for seconds since the epoch; DOS counts from 1980 to 2107, in 2 s steps. */
 export function dosDateTime(seconds: number, field = "time"): { date: number; time: number } {
-  if (!Number.isFinite(seconds)) throw new Error(`${field}: ${seconds} is not a number of seconds`);
+  if (!Number.isFinite(seconds)) throw new LooprootError(ErrorCode.Limit, `${field}: ${seconds} is not a number of seconds`);
   const d = new Date(Math.floor(seconds) * 1000);
   const y = d.getUTCFullYear();
-  if (y < 1980 || y > 2107) throw new Error(`${field}: year ${y} is outside DOS's 1980..2107`);
+  if (y < 1980 || y > 2107) throw new LooprootError(ErrorCode.Limit, `${field}: year ${y} is outside DOS's 1980..2107`, { limit: "1980..2107" });
   return {
     date: ((y - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate(),
     time: (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >> 1),
@@ -306,13 +306,13 @@ export function fromDosDateTime(date: number, time: number): number {
 
 function checkLabel(label: string): Uint8Array {
   const up = label.toUpperCase();
-  if (up.length === 0 || up.length > 11) throw new Error(`label: "${label}" has ${label.length} characters; a volume label has 1..11`);
-  if (up.startsWith(" ")) throw new Error(`label: "${label}" starts with a space`);
+  if (up.length === 0 || up.length > 11) throw new LooprootError(ErrorCode.Limit, `label: "${label}" has ${label.length} characters; a volume label has 1..11`, { limit: 11 });
+  if (up.startsWith(" ")) throw new LooprootError(ErrorCode.Limit, `label: "${label}" starts with a space`);
   const out = new Uint8Array(11).fill(0x20);
   for (let i = 0; i < up.length; i++) {
     const c = up.charCodeAt(i);
     if (c < 0x20 || c > 0x7e || DOS_ILLEGAL_CHARS.includes(up[i]) || up[i] === ".") {
-      throw new Error(`label: character '${up[i]}' in "${label}" is not allowed in a volume label (illegal: ${DOS_ILLEGAL_CHARS}. and control characters)`);
+      throw new LooprootError(ErrorCode.Limit, `label: character '${up[i]}' in "${label}" is not allowed in a volume label (illegal: ${DOS_ILLEGAL_CHARS}. and control characters)`);
     }
     out[i] = c;
   }
@@ -361,10 +361,10 @@ export function makeFat(opts: FatOptions, files: FatFile[], dirs: string[] = [],
   if (p.usedClusters > g.clusters) {
     const need = p.usedClusters * clusterBytes;
     const have = g.clusters * clusterBytes;
-    throw new Error(`${g.field}: the files need ${fmt(need)} bytes but a ${g.what} has ${fmt(have)} bytes free (${fmt(need - have)} bytes over)`);
+    throw new LooprootError(ErrorCode.Limit, `${g.field}: the files need ${fmt(need)} bytes but a ${g.what} has ${fmt(have)} bytes free (${fmt(need - have)} bytes over)`);
   }
   if (p.rootEntriesUsed > g.rootEntries) {
-    throw new Error(`${g.field}: the root directory needs ${p.rootEntriesUsed} entries but a ${g.what} has ${g.rootEntries} (BPB_RootEntCnt)`);
+    throw new LooprootError(ErrorCode.Limit, `${g.field}: the root directory needs ${p.rootEntriesUsed} entries but a ${g.what} has ${g.rootEntries} (BPB_RootEntCnt)`, { limit: g.rootEntries });
   }
 
   if (into !== undefined && into.length !== g.totalSectors * SECTOR) {
@@ -671,7 +671,13 @@ export const DOS_SYSTEM_FILES = ["IO.SYS", "MSDOS.SYS", "IBMBIO.COM", "IBMDOS.CO
  * Files come in root directory order, ready to pass to makeFat.
  */
 export function extractSystem(image: Uint8Array): { bootSector: Uint8Array; files: FatFile[] } {
-  const vol = readFat(image);
+  let vol: FatVolume;
+  try {
+    vol = readFat(image);
+  } catch (e) {
+    if (!(e instanceof LooprootError)) throw e;
+    throw new LooprootError(ErrorCode.Image, `DOS floppy: ${e.message}`, { cause: e });
+  }
   const bad = (why: string) => new LooprootError(ErrorCode.Image, `DOS floppy: ${why}`);
   if (image[510] !== 0x55 || image[511] !== 0xaa) throw bad("the boot sector has no 55 AA signature, so it cannot boot");
   const files: FatFile[] = [];

@@ -4,6 +4,7 @@
 // OS=3 (Unix). Same input, same bytes.
 
 import { deflateRaw, Inflate } from "pako";
+import { LooprootError, ErrorCode } from "../errors.ts";
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -65,9 +66,13 @@ export function gzip9(data: Uint8Array, opts: GzipOptions = {}): Uint8Array {
  * does; trailing zero padding (tape blocks) is allowed, other trailing bytes are an error.
  */
 export function gunzip(data: Uint8Array, maxBytes: number): Uint8Array {
-  const bad = (why: string) => new Error(`gzip: ${why}`);
+  const bad = (why: string) => new LooprootError(ErrorCode.Gzip, `gzip: ${why}`);
   if (!Number.isInteger(maxBytes) || maxBytes < 0) throw new Error(`gunzip maxBytes: ${maxBytes} is not a byte count`);
-  const chunks: Uint8Array[] = [];
+  // One output buffer, sized from the last member's ISIZE (exact for the usual single member) and
+  // grown by doubling otherwise: memory stays near the unpacked size instead of chunks plus a copy.
+  // ISIZE is untrusted, so the first allocation never exceeds maxBytes.
+  const hint = data.length >= 4 ? new DataView(data.buffer, data.byteOffset + data.length - 4, 4).getUint32(0, true) : 0;
+  let out = new Uint8Array(Math.min(maxBytes, Math.max(hint, 65536)));
   let total = 0;
   let pos = 0;
   let members = 0;
@@ -75,25 +80,26 @@ export function gunzip(data: Uint8Array, maxBytes: number): Uint8Array {
     if (members > 0 && data.subarray(pos).every((b) => b === 0)) break;
     const member = data.subarray(pos);
     const start = total;
-    const first = chunks.length;
+    let crc = 0;
     const used = inflateMember(member, members, (chunk) => {
+      if (total + chunk.length > maxBytes) throw new LooprootError(ErrorCode.Gzip, `gzip: unpacked data exceeds the limit of ${maxBytes.toLocaleString("en-US")} bytes`, { limit: maxBytes });
+      if (total + chunk.length > out.length) {
+        const grown = new Uint8Array(Math.min(maxBytes, Math.max(total + chunk.length, out.length * 2)));
+        grown.set(out.subarray(0, total));
+        out = grown;
+      }
+      out.set(chunk, total);
       total += chunk.length;
-      if (total > maxBytes) throw bad(`unpacked data exceeds the limit of ${maxBytes.toLocaleString("en-US")} bytes`);
-      chunks.push(chunk);
+      crc = crc32(chunk, crc);
     }, bad);
     // CRC32 and ISIZE of this member's output.
-    let crc = 0;
-    for (let i = first; i < chunks.length; i++) crc = crc32(chunks[i], crc);
     const dv = new DataView(member.buffer, member.byteOffset, member.byteLength);
     if (dv.getUint32(used, true) !== crc) throw bad(`CRC32 does not match the data (member ${members + 1})`);
     if (dv.getUint32(used + 4, true) !== ((total - start) >>> 0)) throw bad(`ISIZE does not match the data length (member ${members + 1})`);
     pos += used + 8;
     members++;
   }
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) { out.set(c, o); o += c.length; }
-  return out;
+  return total === out.length ? out : out.slice(0, total);
 }
 
 /** Inflates one member; returns the offset of its trailer within `data`. */

@@ -115,6 +115,7 @@ describe("the default build, checked by the real tools", () => {
       err = e;
     }
     expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).code).toBe("E_CONFIG");
     expect((err as ConfigError).problems[0].field).toBe("floppy.kind");
     expect((err as ConfigError).message).toMatch(/bytes over/);
   });

@@ -1,6 +1,8 @@
 // The ext2 writer against e2fsprogs: e2fsck -fn must be silent, debugfs must read back the
 // tree we wrote, dumpe2fs and blkid must agree on the superblock.
 
+import { thrownLooproot } from "../unit/thrown.ts";
+import { ErrorCode } from "../../src/errors.ts";
 import { describe, it, expect } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -235,15 +237,18 @@ describe("ext2: bad inputs are refused before any work", () => {
     it(name, () => expect(() => makeExt2(t, { ...HOWTO, ...patch })).toThrow(msg));
   }
   it("a symlink longer than a block can hold", () => {
-    expect(() => makeExt2([link("/l", "x".repeat(1024))], HOWTO)).toThrow("ext2 tree: /l: symlink target of 1,024 bytes exceeds 1,023 (block size - 1)");
+    const e = thrownLooproot(() => makeExt2([link("/l", "x".repeat(1024))], HOWTO));
+    expect([e.code, e.limit, e.data.path]).toEqual([ErrorCode.Tree, 1023, "/l"]);
   });
   it("too many inodes for the size", () => {
     const tree: Tree = [];
     for (let i = 0; i < 300; i++) tree.push(file(`/f${i}`, new Uint8Array(0)));
     expect(() => makeExt2(tree, { ...HOWTO, sizeBytes: 256 * 1024, bytesPerInode: 4096 })).toThrow(/^ext2 sizeBytes: 262,144 bytes is too small for the tree: needs at least 1,2\d\d,\d\d\d bytes$/);
+    expect(thrownLooproot(() => makeExt2(tree, { ...HOWTO, sizeBytes: 256 * 1024, bytesPerInode: 4096 })).code).toBe(ErrorCode.Limit);
   });
   it("a /lost+found that is not a directory", () => {
-    expect(() => makeExt2([file("/lost+found", new Uint8Array(1))], HOWTO)).toThrow("ext2 tree: /lost+found must be a directory, not a file");
+    const e = thrownLooproot(() => makeExt2([file("/lost+found", new Uint8Array(1))], HOWTO));
+    expect([e.code, e.data.path]).toEqual([ErrorCode.Tree, "/lost+found"]);
   });
 });
 
