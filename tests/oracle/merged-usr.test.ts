@@ -5,6 +5,8 @@ import { describe, it, expect } from "vitest";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as os from "node:os";
+import { LooprootError } from "../../src/errors.ts";
 import { buildImages } from "../../src/build.ts";
 import { defaultConfig, mergeConfig } from "../../src/config.ts";
 import { loadIngredients } from "../../src/cli/ingredients.ts";
@@ -68,7 +70,8 @@ describe("a merged-/usr root tarball", () => {
       let err: Error | undefined;
       try { build(tarball(change).data); } catch (e) { err = e as Error; }
       expect(err?.message).toMatch(message);
-      expect(err?.message).toMatch(/^root\.source: .*A root needs \/sbin\/init and \/bin\/sh, each an executable regular file or a symlink to one inside the tarball/);
+      expect((err as LooprootError).field).toBe("root.source");
+      expect(err?.message).toMatch(/^the root tarball's .*A root needs \/sbin\/init and \/bin\/sh, each an executable regular file or a symlink to one inside the tarball/);
     });
   }
 
@@ -88,13 +91,14 @@ describe("a merged-/usr root tarball", () => {
     expect(need).toBeGreaterThanOrEqual(7);
     expect(() => build(big.data, { root: { sizeMiB: need } })).not.toThrow();
     // The same on the command line: exit 2 with the field and the size, before anything is written.
-    const out = scratch.unique("out", "");
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "lr-merged-out-")); // not under /dev (refused as an output)
     const errs: string[] = [];
     const code = await main(["build", "--out", out, "--rootfs", big.file, "--set", "root.sizeMiB=4"], { out: () => {}, err: (s) => errs.push(s) });
     expect(code).toBe(2);
     expect(errs.join("\n")).toContain(`root.sizeMiB: 4 MiB is too small for the root tarball`);
     expect(errs.join("\n")).toContain(`at least ${need}`);
     expect(fs.existsSync(path.join(out, "disk.img"))).toBe(false);
+    fs.rmSync(out, { recursive: true, force: true });
   });
 
   it("a tarball claiming to unpack to far more than the root is not read again: its claim is the hint", () => {
