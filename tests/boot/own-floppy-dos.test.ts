@@ -46,7 +46,7 @@ describe("our own floppy as the DOS floppy", () => {
   it("--dos refuses what is not a DOS floppy with exit 2 and the reason", () => {
     const r = cli(["build", "--out", join(out, "c"), "--dos", "package.json"]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^looproot: --dos package\.json: FAT image: /);
+    expect(r.stderr).toMatch(/^looproot: --dos package\.json: DOS floppy: FAT image: /);
     const r2 = cli(["build", "--out", join(out, "c"), "--dos", join(out, "missing.img")]);
     expect(r2.status).toBe(2);
     expect(r2.stderr).toContain("missing.img: no such file");
