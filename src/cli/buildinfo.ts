@@ -9,6 +9,7 @@ import { readFat, FLOPPY_BPB, ATTR_DIRECTORY, type FloppyKind } from "../fs/fat.
 import { PARAMS_FILE, floppyName } from "../howto/bootfloppy.ts";
 import { WRAPPER_INIT } from "../howto/rootdev.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
+import { SET_MANIFEST } from "./outputs.ts";
 
 export const BUILD_INFO_FILE = "looproot-config.json";
 
@@ -65,6 +66,19 @@ export function knownBuild(floppyPath: string, diskPath: string, floppy: Uint8Ar
     if (info?.looproot !== "build-info" || info.summary?.disk?.bytes !== disk.length || info.summary?.floppy?.bytes !== floppy.length) continue;
     try {
       return { config: mergeConfig(defaultConfig(), info.config), from: p };
+    } catch {
+      continue;
+    }
+  }
+  // The output set's manifest carries the config too (a folder from a build that wrote no build-info).
+  for (const dir of new Set([dirname(diskPath), dirname(floppyPath)])) {
+    const p = join(dir, SET_MANIFEST);
+    if (!existsSync(p) || statSync(p).size > 1_000_000) continue;
+    try {
+      const m = JSON.parse(readFileSync(p, "utf8"));
+      const bytes = (name: string) => (m?.files as { name: string; bytes: number }[] | undefined)?.find((f) => f.name === name)?.bytes;
+      if (m?.tool !== "looproot" || bytes("disk.img") !== disk.length || bytes("floppy.img") !== floppy.length) continue;
+      return { config: mergeConfig(defaultConfig(), m.config), from: p };
     } catch {
       continue;
     }

@@ -82,8 +82,9 @@ Usage:
                 [--config FILE] [--set KEY=VALUE ...]
 
 What the guest must report (root and swap file names and sizes, root=, the DOS directory) comes
-from ${BUILD_INFO_FILE}, which build writes beside the images; when it is not in the folder of
---disk or --floppy (or describes other images), from the images themselves: the LOADLIN line in
+from ${BUILD_INFO_FILE} (or the set manifest looproot-set.json), which build writes beside the
+images; when neither is in the folder of --disk or --floppy (or they describe other images), from
+the images themselves: the LOADLIN line in
 AUTOEXEC.BAT (or LOADLIN.PAR) on the floppy and the directory of C: that holds the ext2 root image
 and the swap area. --config and --set change that config (e.g. --set machine.memoryMiB=32).
 

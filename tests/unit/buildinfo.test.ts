@@ -1,7 +1,7 @@
 // `boot` knows what was built: build writes looproot-config.json beside the images, and without it
 // the same settings are read back from the images (the LOADLIN line, the files in C:\).
 import { describe, it, expect } from "vitest";
-import { mkdtempSync, readFileSync, rmSync, copyFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, copyFileSync, mkdirSync, renameSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main, BOOT_HELP } from "../../src/cli/main.ts";
@@ -37,7 +37,13 @@ describe("boot knows what was built", () => {
       expect(k.from).toBe(join(out, BUILD_INFO_FILE));
       expect(k.config).toEqual(want);
 
-      // Without the file (images copied elsewhere): the images say the same about what boot checks.
+      // Without the build-info file, the output set's manifest (which has the config too) serves.
+      renameSync(join(out, BUILD_INFO_FILE), join(out, "moved.json"));
+      const kset = knownBuild(fl, dk, read(fl), read(dk));
+      expect(kset.from).toBe(join(out, "looproot-set.json"));
+      expect(kset.config).toEqual(want);
+
+      // Without either (images copied elsewhere): the images say the same about what boot checks.
       const bare = join(out, "bare");
       mkdirSync(bare);
       copyFileSync(fl, join(bare, "floppy.img"));
