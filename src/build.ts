@@ -93,6 +93,20 @@ function claimedSize(archive: Uint8Array): number {
 }
 
 /**
+ * The largest root size tried when a tarball does not fit, to name the size it needs. Reading it
+ * again costs memory; only as much as a small multiple of the root (a gzip bomb must not take
+ * gigabytes for a better message): past that, the gzip trailer's claim is the hint.
+ */
+export function rootHintMiB(config: LooprootConfig): number {
+  return Math.min(LIMITS.rootMiB[1], Math.max(4 * config.root.sizeMiB, 256));
+}
+
+/** The most of a root archive worth reading: enough to say which root size it needs. */
+export function rootArchiveReadLimit(config: LooprootConfig): number {
+  return rootArchiveLimit({ ...config, root: { ...config.root, sizeMiB: rootHintMiB(config) } });
+}
+
+/**
  * Turns the user's archive into a tree, refusing anything larger than the root image could hold.
  * When it does not fit, says which size would (see below for what that may cost).
  */
@@ -104,9 +118,7 @@ export function rootTreeFromArchive(config: LooprootConfig, archive: Uint8Array)
   } catch (e) {
     const claimed = claimedSize(archive);
     if (claimed <= cap) throw e;
-    // Reading it again costs memory; only as much as a small multiple of the root (a gzip bomb
-    // must not take gigabytes for a better message): past that, the trailer's claim is the hint.
-    const maxCap = Math.min(LIMITS.rootMiB[1] * MiB, Math.max(4 * cap, 256 * MiB));
+    const maxCap = rootHintMiB(config) * MiB;
     if (claimed > maxCap) {
       const about = Math.ceil((claimed * 1.05) / MiB);
       assertValid([{ field: "root.sizeMiB", message: `${fmt(config.root.sizeMiB)} MiB is too small for the root tarball: it says it unpacks to ${fmt(claimed)} bytes, so set root.sizeMiB to at least about ${fmt(Math.min(about, LIMITS.rootMiB[1]))}${about > LIMITS.rootMiB[1] ? ` (the largest root is ${fmt(LIMITS.rootMiB[1])} MiB)` : ""}` }]);

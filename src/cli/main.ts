@@ -1,14 +1,15 @@
 // `looproot build | boot | run`: the Node edge of the core. Reads files, calls the pure core,
 // writes files; every message names what is wrong and the exit code says whether it worked.
 
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { defaultConfig, mergeConfig, type LooprootConfig } from "../config.ts";
-import { buildImages, outputNames, rootArchiveLimit, parseRootArchive, type BuildResult } from "../build.ts";
+import { buildImages, outputNames, rootArchiveReadLimit, parseRootArchive, type BuildResult } from "../build.ts";
+import { ConfigError, LIMITS, fmt } from "../validate.ts";
 import type { Tree } from "../fs/tree.ts";
 import { readInputFile, checkOutputFolder, outputWriteError } from "./files.ts";
 import { writeOutputSet } from "./outputs.ts";
-import { describeForCli } from "../errors.ts";
+import { describeForCli, LooprootError } from "../errors.ts";
 import { UsageError, inputFileError } from "./errors.ts";
 
 export { UsageError };
@@ -194,8 +195,20 @@ export const CONFIG_MAX_BYTES = 1_000_000;
 function readRootfs(args: ParsedArgs, config: LooprootConfig): Tree | undefined {
   const f = args.opts.get("--rootfs");
   if (!f) return undefined;
-  // No larger than the unpacked tar the root image could hold (a gzip is smaller still).
-  return parseRootArchive(config, readInputFile("--rootfs", f, rootArchiveLimit(config)));
+  // No larger than the unpacked tar a root could hold (a gzip is smaller still): the root of the
+  // config, or the larger one tried to say which size the tarball needs.
+  const limit = rootArchiveReadLimit(config);
+  let bytes: Uint8Array;
+  try {
+    bytes = readInputFile("--rootfs", f, limit);
+  } catch (e) {
+    if (e instanceof LooprootError && e.limit === limit) {
+      const size = statSync(f).size;
+      throw new ConfigError([{ field: "root.sizeMiB", message: `${fmt(config.root.sizeMiB)} MiB is too small for the root tarball: ${f} alone is ${fmt(size)} bytes, so set root.sizeMiB to at least about ${fmt(Math.min(LIMITS.rootMiB[1], Math.ceil(size / 1048576)))} (more if it is compressed)` }]);
+    }
+    throw e;
+  }
+  return parseRootArchive(config, bytes);
 }
 
 /** Writes the outputs as a set (see src/cli/outputs.ts): DIR/.partial first, the manifest last. */
