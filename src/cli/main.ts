@@ -202,8 +202,9 @@ function readRootfs(args: ParsedArgs, config: LooprootConfig): Tree | undefined 
   try {
     bytes = readInputFile("--rootfs", f, limit);
   } catch (e) {
-    if (e instanceof LooprootError && e.limit === limit) {
-      const size = statSync(f).size;
+    const size = e instanceof LooprootError && e.limit === limit ? statSync(f).size : 0;
+    // A bigger root would help only below the largest root and the 2 GiB a file read can hold.
+    if (size && config.root.sizeMiB < LIMITS.rootMiB[1] && size < 2 ** 31) {
       throw new ConfigError([{ field: "root.sizeMiB", message: `${fmt(config.root.sizeMiB)} MiB is too small for the root tarball: ${f} alone is ${fmt(size)} bytes, so set root.sizeMiB to at least about ${fmt(Math.min(LIMITS.rootMiB[1], Math.ceil(size / 1048576)))} (more if it is compressed)` }]);
     }
     throw e;

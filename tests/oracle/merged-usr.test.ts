@@ -112,6 +112,18 @@ describe("a merged-/usr root tarball", () => {
     expect(performance.now() - t0).toBeLessThan(5000);
   });
 
+  it("a --rootfs file larger than any root the hint would try names root.sizeMiB before reading it", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lr-merged-big-"));
+    const big = path.join(dir, "big.tar.gz");
+    fs.writeFileSync(big, "");
+    fs.truncateSync(big, 2 ** 30); // sparse: cheap to make, and never read
+    const errs: string[] = [];
+    const code = await main(["build", "--out", path.join(dir, "o"), "--rootfs", big, "--set", "root.sizeMiB=1"], { out: () => {}, err: (s) => errs.push(s) });
+    expect(code).toBe(2);
+    expect(errs.join("\n")).toContain(`root.sizeMiB: 1 MiB is too small for the root tarball: ${big} alone is 1,073,741,824 bytes, so set root.sizeMiB to at least about 1,024`);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it("the CLI help says what a root needs", async () => {
     const outs: string[] = [];
     await main(["--help"], { out: (s) => outs.push(s), err: () => {} });
