@@ -32,7 +32,8 @@ export const HELP = `looproot: the Loopback Root Filesystem HOWTO (section 3), b
 
 Usage:
   looproot build --out DIR [--config FILE] [--rootfs TAR] [--dos FLOPPY] [--set KEY=VALUE ...]
-  looproot boot  --floppy FILE --disk FILE [--config FILE] [--timeout S] [--json] [--engine v86|qemu]
+  looproot boot  --floppy FILE --disk FILE [--config FILE] [--timeout S] [--json] [--engine v86|qemu] [--persist]
+  looproot shell --floppy FILE --disk FILE [--config FILE] [--engine v86|qemu] [--persist]
   looproot run   [--out DIR] [--config FILE] [--rootfs TAR] [--dos FLOPPY] [--set ...] [--timeout S] [--json] [--engine v86|qemu]
   looproot config            print the default config as JSON
   looproot --help
@@ -51,6 +52,9 @@ boot    boots a floppy and a disk in the emulator and prints the timeline of the
         It checks the guest against what was built: ${BUILD_INFO_FILE} beside the disk, or
         else what the images say (see \`looproot boot --help\`).
 run     build, then boot (into a temporary folder unless --out is given).
+shell   boots the images and attaches this terminal to the guest's serial console, to work in the
+        loop root; Ctrl-C goes to the guest, Ctrl-] then q leaves. \`poweroff\` at the guest's
+        shell ends the session; with --persist the disk keeps the work.
 
 Options:
   --out DIR          output folder (created if missing)
@@ -70,6 +74,10 @@ ${wrap(`of an i386 system. It needs ${ROOT_NEEDS}.`, 21, 100)}
   --timeout S        boot: give up after S seconds (default 120)
   --json             boot: print the result as JSON
   --engine E         boot: v86 (default) or qemu (qemu-system-i386, serial console)
+  --persist          boot, run, shell: keep the guest's writes in the disk file (QEMU writes into
+                     it as it runs; v86 writes it back, whole, after the guest halts). boot and
+                     run then shut the guest down cleanly after the verdict. Without it the
+                     image files are never changed.
 
 Exit codes: 0 success, 1 the boot did not reach a verified loop root, 2 bad input (one line
 per problem, naming the setting or file and the limit), 3 a bug in looproot (please report it
@@ -109,7 +117,7 @@ export interface ParsedArgs {
 }
 
 const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--dos", "--floppy", "--disk", "--timeout", "--engine"]);
-const FLAG_OPTS = new Set(["--json", "--help", "-h"]);
+const FLAG_OPTS = new Set(["--json", "--help", "-h", "--persist"]);
 
 
 export function parseArgs(argv: string[]): ParsedArgs {
@@ -258,8 +266,12 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
         const { bootCommand } = await import("./boot.ts");
         return await bootCommand(args, io);
       }
+      case "shell": {
+        const { shellCommand } = await import("./shell.ts");
+        return await shellCommand(args);
+      }
       default:
-        throw new UsageError(args.command ? `unknown command ${args.command} (build, boot, run, config)` : "no command given (build, boot, run, config)");
+        throw new UsageError(args.command ? `unknown command ${args.command} (build, boot, run, shell, config)` : "no command given (build, boot, run, shell, config)");
     }
   } catch (e) {
     // Our own errors are the user's to fix (exit 2, one line per problem); anything else is a bug (exit 3, with the stack).
