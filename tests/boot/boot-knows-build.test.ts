@@ -19,7 +19,9 @@ describe("build with a changed config, then boot", () => {
     expect(r.status, r.stdout.slice(-3000)).toBe(0);
     expect(r.stdout).toContain(`the config from ${join(out, "looproot-config.json")}`);
     expect(r.stdout).toMatch(/ok\s+swap on \/dev\/loop1: \/dev\/loop1, 16380 KiB/);
+    // Neither the build-info file nor the set manifest (which has the config too): the images alone.
     renameSync(join(out, "looproot-config.json"), join(out, "elsewhere.json"));
+    renameSync(join(out, "looproot-set.json"), join(out, "elsewhere-set.json"));
     const r2 = boot();
     expect(r2.status, r2.stdout.slice(-3000)).toBe(0);
     expect(r2.stdout).toContain("the config from the images");
