@@ -35,6 +35,8 @@ Usage:
   looproot boot  --floppy FILE --disk FILE [--config FILE] [--timeout S] [--json] [--engine v86|qemu] [--persist]
   looproot shell --floppy FILE --disk FILE [--config FILE] [--engine v86|qemu] [--persist]
   looproot run   [--out DIR] [--config FILE] [--rootfs TAR] [--dos FLOPPY] [--set ...] [--timeout S] [--json] [--engine v86|qemu]
+  looproot inspect IMAGE [--json]
+                             what a floppy, disk, root image or initrd holds: map and files
   looproot config            print the default config as JSON
   looproot --help
 
@@ -52,6 +54,9 @@ boot    boots a floppy and a disk in the emulator and prints the timeline of the
         It checks the guest against what was built: ${BUILD_INFO_FILE} beside the disk, or
         else what the images say (see \`looproot boot --help\`).
 run     build, then boot (into a temporary folder unless --out is given).
+inspect reads any of the images above (recognised by content) and prints its map, like sfdisk -l,
+        fsck.fat -v and dumpe2fs together (each region with its byte and sector range and the HOWTO
+        step that wrote it), then its files, like debugfs ls -R and mdir -/. --json: the same as data.
 shell   boots the images and attaches this terminal to the guest's serial console, to work in the
         loop root; Ctrl-C goes to the guest, Ctrl-] then q leaves. \`poweroff\` at the guest's
         shell ends the session; with --persist the disk keeps the work.
@@ -247,6 +252,10 @@ export function runBuild(args: ParsedArgs, log: (s: string) => void): { result: 
 }
 
 export async function main(argv: string[], io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }): Promise<number> {
+  if (argv[0] === "inspect") {
+    const { inspectCommand } = await import("./inspect.ts");
+    return inspectCommand(argv.slice(1), io);
+  }
   try {
     const args = parseArgs(argv);
     if (args.flags.has("--help") || args.command === "help" || argv.length === 0) {
@@ -271,7 +280,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
         return await shellCommand(args);
       }
       default:
-        throw new UsageError(args.command ? `unknown command ${args.command} (build, boot, run, shell, config)` : "no command given (build, boot, run, shell, config)");
+        throw new UsageError(args.command ? `unknown command ${args.command} (build, boot, run, shell, inspect, config)` : "no command given (build, boot, run, shell, inspect, config)");
     }
   } catch (e) {
     // Our own errors are the user's to fix (exit 2, one line per problem); anything else is a bug (exit 3, with the stack).
