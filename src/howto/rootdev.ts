@@ -3,11 +3,11 @@
 // the two fstab lines, /initrd, the /DOS link and the rc line that fake-mounts the DOS partition.
 // Its init scripts print a report of what came up, which the boot harness checks.
 
-import { LooprootError, ErrorCode } from "../errors.ts";
 import type { LooprootConfig } from "../config.ts";
 import type { Ingredients } from "../ingredients.ts";
 import type { Tree, TreeEntry } from "../fs/tree.ts";
-import { checkTree, parentPath } from "../fs/tree.ts";
+import { checkTree, parentPath, baseName, resolveInTree } from "../fs/tree.ts";
+import { LooprootError, ErrorCode } from "../errors.ts";
 import { makeExt2, ext2Needs } from "../fs/ext2.ts";
 import { derivedUuid } from "../ids.ts";
 import { initrdDevices } from "./initrd.ts";
@@ -227,6 +227,9 @@ export function addHowtoChanges(config: LooprootConfig, tree: Tree, wrapper?: Ui
   const t = config.time;
   const byPath = new Map(tree.map((x) => [x.path, x] as const));
   const put = (x: TreeEntry) => {
+    // In a merged-/usr root /sbin is a link to usr/sbin: the file goes where the guest will look.
+    const dir = resolveInTree(byPath, parentPath(x.path));
+    if (dir.ok && dir.entry.kind === "dir" && dir.path !== parentPath(x.path)) x = { ...x, path: (dir.path === "/" ? "" : dir.path) + "/" + baseName(x.path) };
     for (let p = parentPath(x.path); !byPath.has(p); p = parentPath(p)) {
       byPath.set(p, { path: p, kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: t });
     }
@@ -244,14 +247,27 @@ export function addHowtoChanges(config: LooprootConfig, tree: Tree, wrapper?: Ui
   return checkTree([...byPath.values()]);
 }
 
+/** What a user's root must hold, in the words of the help and of the error. */
+export const ROOT_NEEDS =
+  "/sbin/init and /bin/sh, each an executable regular file or a symlink to one inside the tarball " +
+  "(merged /usr, where /bin, /sbin and /lib link into /usr, is fine)";
+
 /** A user-supplied tree ("copy an existing Linux installation into it") made ready for the loop root. */
 export function userRootTree(config: LooprootConfig, tree: Tree, busybox: Uint8Array): Tree {
-  const paths = new Map(tree.map((x) => [x.path, x] as const));
-  for (const need of ["/bin/sh", "/sbin/init"]) {
-    if (!paths.has(need)) throw new LooprootError(ErrorCode.Tar, `root tarball: has no ${need}; the loop root needs a shell and an init to start`, { field: "root.source" });
-  }
-  // The tree's own rules first (their errors name the entry), then whether the kernel can start its init.
   const checked = checkTree(tree);
+  const byPath = new Map(checked.map((x) => [x.path, x] as const));
+  // /sbin/init is what the wrapper hands over to; /bin/sh is the system's own shell for its scripts.
+  for (const [need, what] of [["/sbin/init", "an init to start"], ["/bin/sh", "a shell for its own scripts"]] as const) {
+    const r = resolveInTree(byPath, need);
+    let why: string | undefined;
+    if (!r.ok) why = r.reason;
+    else if (r.entry.kind !== "file") why = `${r.path} is a ${r.entry.kind}, not a regular file`;
+    else if ((r.entry.mode & 0o111) === 0) why = `${r.path} is not executable (mode ${r.entry.mode.toString(8).padStart(4, "0")})`;
+    if (why) {
+      throw new LooprootError(ErrorCode.Tar, `the root tarball's ${need} is not usable (${why}); the loop root needs ${what}. A root needs ${ROOT_NEEDS}`, { field: "root.source" });
+    }
+  }
+  // Whether the kernel can start that init: an i386 ELF, or a #! script whose interpreter resolves.
   checkRootInit(checked, "/sbin/init");
   return addHowtoChanges(config, checked, busybox);
 }
