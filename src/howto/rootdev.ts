@@ -13,7 +13,8 @@ import { derivedUuid } from "../ids.ts";
 import { initrdDevices } from "./initrd.ts";
 import { dosPathInLinux, mountOptions } from "./names.ts";
 import { REPORT_PREFIX, reportLine, shellReadyLine } from "./protocol.ts";
-import { checkRootInit } from "./rootinit.ts";
+import { checkRootInit, ROOT_NEEDS } from "./rootinit.ts";
+export { ROOT_NEEDS } from "./rootinit.ts";
 import { shWord, shWords, shGlobIn } from "./shellquote.ts";
 
 /** Where the old initrd ends up, and with it the DOS partition mounted by /linuxrc. */
@@ -227,9 +228,16 @@ export function addHowtoChanges(config: LooprootConfig, tree: Tree, wrapper?: Ui
   const t = config.time;
   const byPath = new Map(tree.map((x) => [x.path, x] as const));
   const put = (x: TreeEntry) => {
-    // In a merged-/usr root /sbin is a link to usr/sbin: the file goes where the guest will look.
-    const dir = resolveInTree(byPath, parentPath(x.path));
-    if (dir.ok && dir.entry.kind === "dir" && dir.path !== parentPath(x.path)) x = { ...x, path: (dir.path === "/" ? "" : dir.path) + "/" + baseName(x.path) };
+    // In a merged-/usr root /sbin is a link to usr/sbin: the file goes where the guest will look,
+    // below the nearest folder the tree has, followed through its links.
+    let anc = parentPath(x.path);
+    const rest = [baseName(x.path)];
+    while (anc !== "/" && !byPath.has(anc)) {
+      rest.unshift(baseName(anc));
+      anc = parentPath(anc);
+    }
+    const dir = resolveInTree(byPath, anc);
+    if (dir.ok && dir.entry.kind === "dir" && dir.path !== anc) x = { ...x, path: (dir.path === "/" ? "" : dir.path) + "/" + rest.join("/") };
     for (let p = parentPath(x.path); !byPath.has(p); p = parentPath(p)) {
       byPath.set(p, { path: p, kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: t });
     }
@@ -247,17 +255,14 @@ export function addHowtoChanges(config: LooprootConfig, tree: Tree, wrapper?: Ui
   return checkTree([...byPath.values()]);
 }
 
-/** What a user's root must hold, in the words of the help and of the error. */
-export const ROOT_NEEDS =
-  "/sbin/init and /bin/sh, each an executable regular file or a symlink to one inside the tarball " +
-  "(merged /usr, where /bin, /sbin and /lib link into /usr, is fine)";
-
 /** A user-supplied tree ("copy an existing Linux installation into it") made ready for the loop root. */
 export function userRootTree(config: LooprootConfig, tree: Tree, busybox: Uint8Array): Tree {
   const checked = checkTree(tree);
+  // Whether the kernel can start its init (an i386 ELF, or a #! script whose interpreter resolves),
+  // then the shell its own scripts need.
+  checkRootInit(checked, "/sbin/init");
   const byPath = new Map(checked.map((x) => [x.path, x] as const));
-  // /sbin/init is what the wrapper hands over to; /bin/sh is the system's own shell for its scripts.
-  for (const [need, what] of [["/sbin/init", "an init to start"], ["/bin/sh", "a shell for its own scripts"]] as const) {
+  for (const [need, what] of [["/bin/sh", "a shell for its own scripts"]] as const) {
     const r = resolveInTree(byPath, need);
     let why: string | undefined;
     if (!r.ok) why = r.reason;
@@ -267,8 +272,6 @@ export function userRootTree(config: LooprootConfig, tree: Tree, busybox: Uint8A
       throw new LooprootError(ErrorCode.Tar, `the root tarball's ${need} is not usable (${why}); the loop root needs ${what}. A root needs ${ROOT_NEEDS}`, { field: "root.source" });
     }
   }
-  // Whether the kernel can start that init: an i386 ELF, or a #! script whose interpreter resolves.
-  checkRootInit(checked, "/sbin/init");
   return addHowtoChanges(config, checked, busybox);
 }
 

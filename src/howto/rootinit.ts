@@ -2,38 +2,13 @@
 // through symlinks resolved inside the tree (never out of it, as the kernel sees them once the tree
 // is /), to a file the kernel can execute: an ELF program or a `#!` script.
 
-import type { Tree, TreeEntry } from "../fs/tree.ts";
+import { resolveInTree, type Tree } from "../fs/tree.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
 
-/** Symlinks followed before giving up, as the kernel's own limit (MAXSYMLINKS is 40). */
-const MAX_LINKS = 40;
-
-/** Resolves `path` in the tree as the kernel would with the tree as root; undefined if it leads nowhere. */
-export function resolveInTree(byPath: Map<string, TreeEntry>, path: string): { entry?: TreeEntry; path: string; why?: string } {
-  let hops = 0;
-  let todo = path.split("/").filter(Boolean);
-  const done: string[] = [];
-  while (todo.length) {
-    const part = todo.shift()!;
-    if (part === ".") continue;
-    if (part === "..") { done.pop(); continue; } // ".." at / stays at /, as for a chroot
-    const here = "/" + [...done, part].join("/");
-    let e = byPath.get(here);
-    if (e?.kind === "hardlink") e = byPath.get(e.target ?? "");
-    if (!e) return { path: here, why: `${here} does not exist` };
-    if (e.kind === "symlink") {
-      if (++hops > MAX_LINKS) return { path: here, why: `more than ${MAX_LINKS} symlinks` };
-      const t = e.target ?? "";
-      if (t.startsWith("/")) done.length = 0;
-      todo = [...t.split("/").filter(Boolean), ...todo];
-      continue;
-    }
-    if (todo.length && e.kind !== "dir") return { path: here, why: `${here} is not a directory` };
-    done.push(part);
-    if (!todo.length) return { entry: e, path: here };
-  }
-  return { entry: byPath.get("/"), path: "/" };
-}
+/** What a user's root must hold, in the words of the help and of every refusal. */
+export const ROOT_NEEDS =
+  "/sbin/init and /bin/sh, each an executable regular file or a symlink to one inside the tarball " +
+  "(merged /usr, where /bin, /sbin and /lib link into /usr, is fine)";
 
 /** Interpreters of #! scripts followed, as the kernel's binfmt_script nesting limit. */
 const MAX_INTERPRETERS = 4;
@@ -44,13 +19,13 @@ const SHEBANG_MAX = 256;
 export function checkRootInit(tree: Tree, path: string): void {
   const byPath = new Map(tree.map((x) => [x.path, x] as const));
   const bad = (why: string): never => {
-    throw new LooprootError(ErrorCode.Tar, `the root tarball's ${path} cannot be started by the kernel: ${why}; the loop root needs an init that is an i386 ELF program or a #! script`, { field: "root.source" });
+    throw new LooprootError(ErrorCode.Tar, `the root tarball's ${path} cannot be started by the kernel: ${why}; the loop root needs an init that is an i386 ELF program or a #! script. A root needs ${ROOT_NEEDS}`, { field: "root.source" });
   };
   let want = path;
   for (let depth = 0; ; depth++) {
     const r = resolveInTree(byPath, want);
+    if (!r.ok) return bad(r.reason);
     const via = r.path === want ? want : `${want} (which leads to ${r.path})`;
-    if (!r.entry) return bad(r.why ?? `${want} leads nowhere`);
     const e = r.entry;
     if (e.kind !== "file") return bad(`${via} is a ${e.kind}`);
     if (!(e.mode & 0o111)) return bad(`${via} is not executable (mode ${(e.mode & 0o7777).toString(8)})`);

@@ -57,9 +57,9 @@ describe("a merged-/usr root tarball", () => {
   });
 
   const refusals: [string, (dir: string) => void, RegExp][] = [
-    ["no init behind the link", (d) => fs.rmSync(path.join(d, "usr/lib/sysvinit/init")), /\/sbin\/init is not usable \(\/usr\/lib\/sysvinit\/init is not in the tree\)/],
-    ["an init that is not executable", (d) => fs.chmodSync(path.join(d, "usr/lib/sysvinit/init"), 0o644), /\/sbin\/init is not usable \(\/usr\/lib\/sysvinit\/init is not executable \(mode 0644\)\)/],
-    ["an init that is a folder", (d) => { fs.rmSync(path.join(d, "usr/lib/sysvinit/init")); fs.mkdirSync(path.join(d, "usr/lib/sysvinit/init")); }, /\/usr\/lib\/sysvinit\/init is a dir, not a regular file/],
+    ["no init behind the link", (d) => fs.rmSync(path.join(d, "usr/lib/sysvinit/init")), /\/sbin\/init cannot be started by the kernel: \/usr\/lib\/sysvinit\/init is not in the tree/],
+    ["an init that is not executable", (d) => fs.chmodSync(path.join(d, "usr/lib/sysvinit/init"), 0o644), /\/sbin\/init cannot be started by the kernel: \/sbin\/init \(which leads to \/usr\/lib\/sysvinit\/init\) is not executable \(mode 644\)/],
+    ["an init that is a folder", (d) => { fs.rmSync(path.join(d, "usr/lib/sysvinit/init")); fs.mkdirSync(path.join(d, "usr/lib/sysvinit/init")); }, /\/usr\/lib\/sysvinit\/init\) is a dir/],
     ["a shell link that loops", (d) => { fs.rmSync(path.join(d, "usr/bin/dash")); fs.symlinkSync("sh", path.join(d, "usr/bin/dash")); }, /\/bin\/sh is not usable \(more than 40 symlinks/],
     // Out of the tree is never followed: an absolute target starts at the tree's root, ".." stops there
     // (the tar reader itself refuses relative targets that climb out).
