@@ -13,6 +13,7 @@ import { UsageError, inputFileError } from "./errors.ts";
 
 export { UsageError };
 import { loadIngredients } from "./ingredients.ts";
+import { packageVersion } from "./package.ts";
 
 export const HELP = `looproot: the Loopback Root Filesystem HOWTO (section 3), built as disk images
 
@@ -22,6 +23,7 @@ Usage:
   looproot run   [--out DIR] [--config FILE] [--rootfs TAR] [--set ...] [--timeout S] [--json] [--engine v86|qemu]
   looproot config            print the default config as JSON
   looproot --help
+  looproot --version     print the package version
 
 build   writes into DIR: floppy.img (the DOS boot floppy, A:), disk.img (the IDE hard disk with the
         FAT16 partition holding C:\\LINUX\\LINUXDSK.IMG and LINUXSWP.IMG), and the intermediate
@@ -60,7 +62,7 @@ export interface ParsedArgs {
 }
 
 const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--floppy", "--disk", "--timeout", "--engine"]);
-const FLAG_OPTS = new Set(["--json", "--help", "-h"]);
+const FLAG_OPTS = new Set(["--json", "--help", "-h", "--version"]);
 
 
 export function parseArgs(argv: string[]): ParsedArgs {
@@ -177,6 +179,10 @@ export function runBuild(args: ParsedArgs, log: (s: string) => void): { result: 
 export async function main(argv: string[], io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }): Promise<number> {
   try {
     const args = parseArgs(argv);
+    if (args.flags.has("--version")) {
+      io.out(packageVersion());
+      return 0;
+    }
     if (args.flags.has("--help") || args.command === "help" || argv.length === 0) {
       io.out(HELP);
       return 0;
