@@ -10,6 +10,7 @@
 // once /sbin/init has printed "ROOT: ok".
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { LooprootError } from "looproot";
 import { makeExt2, treeFromFiles, writeTar, gzip } from "looproot/fs";
 import { imagesDir, loadKernel, bootAndWait } from "looproot/emulator";
 
@@ -27,7 +28,14 @@ if (!tar) {
   tar = gzip(writeTar(tree));
 }
 
-const root = makeExt2({ tar, label: "looproot" });
+let root;
+try {
+  root = makeExt2({ tar, label: "looproot" });
+} catch (e) {
+  if (!(e instanceof LooprootError)) throw e;
+  console.error(`ext2-direct-boot: ${e.code}: ${e.message}`);
+  process.exit(2);
+}
 writeFileSync(out, root);
 console.log(`${out}: ${root.length} bytes of ext2`);
 

@@ -10,6 +10,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
+import { LooprootError } from "looproot";
 import { makeFatFloppy, readFat } from "looproot/fs";
 import { lrdos, bootAndWait } from "looproot/emulator";
 
@@ -28,7 +29,15 @@ const files = readdirSync(folder, { recursive: true, withFileTypes: true })
   .sort()
   .map((p) => ({ path: relative(folder, p).split(sep).join("/"), data: readFileSync(p) }));
 
-const floppy = makeFatFloppy({ files, label: "LOOPROOT", system: lrdos() });
+let floppy;
+try {
+  floppy = makeFatFloppy({ files, label: "LOOPROOT", system: lrdos() });
+} catch (e) {
+  // A LooprootError says what is wrong with which input (e.field: "files[3].path"); anything else is a bug.
+  if (!(e instanceof LooprootError)) throw e;
+  console.error(`fat-floppy: ${e.code} ${e.field ?? ""}: ${e.message}`);
+  process.exit(2);
+}
 writeFileSync(out, floppy);
 console.log(`${out}: ${floppy.length} bytes, ${readFat(floppy).entries.map((e) => e.path).join(", ")}`);
 

@@ -73,7 +73,11 @@ describe("npm pack", () => {
     const c = run("npx", ["--offline", "looproot", "config"], app, 60_000);
     expect(c.status, c.out).toBe(0);
     expect(JSON.parse(c.out).time).toBe(896863620);
-  });
+    // The CLI finds the guest binaries inside the installed package.
+    const b = run("npx", ["--offline", "looproot", "build", "--out", "cli-out"], app, 120_000);
+    expect(b.status, b.out).toBe(0);
+    expect(readdirSync(join(app, "cli-out"))).toEqual(expect.arrayContaining(["floppy.img", "disk.img", "looproot-set.json"]));
+  }, 150_000);
 
   it("the browser entry points (looproot, looproot/fs) import no Node built-in, however deep", () => {
     const builtins = new Set(builtinModules);
@@ -103,7 +107,8 @@ describe("npm pack", () => {
     expect(r.out).toMatch(/A:\\>/);
     const fsck = run("fsck.fat", ["-n", join(app, "floppy.img")], app, 30_000);
     expect(fsck.status, fsck.out).toBe(0);
-    expect(fsck.out).toMatch(/4 files/);
+    const dir = spawnSync("mdir", ["-i", join(app, "floppy.img"), "-b", "-a", "::"], { env: { ...process.env, MTOOLS_SKIP_CHECK: "1" }, encoding: "utf8" });
+    expect(dir.stdout.split("\n").filter(Boolean).map((l) => l.replace(/^.*\//, ""))).toEqual(["LRDOS.SYS", "COMMAND.COM", "AUTOEXEC.BAT", "README.TXT"]);
   }, 200_000);
 
   it("examples/fat-floppy.mjs refuses a file whose name is not a DOS name, naming it", () => {
