@@ -18,4 +18,4 @@ apt-get install -y --no-install-recommends \
   chromium \
   build-essential bc bison flex libelf-dev libssl-dev xz-utils cpio kmod \
   gcc-multilib dpkg-dev ca-certificates \
-  qemu-user
+  qemu-user qemu-user-static binfmt-support debootstrap

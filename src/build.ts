@@ -7,7 +7,7 @@ import type { Ingredients } from "./ingredients.ts";
 import type { Tree } from "./fs/tree.ts";
 import { parseTar, DEFAULT_TAR_LIMITS } from "./fs/tar.ts";
 import { gunzip } from "./fs/gzip.ts";
-import { validateConfig, assertValid, fmt, type Problem } from "./validate.ts";
+import { validateConfig, assertValid, fmt, guestFacts, type Problem } from "./validate.ts";
 import { LooprootError, atField } from "./errors.ts";
 import { initrdTree, initrdNeeds, makeInitrd, linuxrcScript } from "./howto/initrd.ts";
 import { busyboxRootTree, userRootTree, rootNeeds, makeRootImage, fstab, rcScript, wrapperInit } from "./howto/rootdev.ts";
@@ -106,7 +106,7 @@ export function outputNames(config: LooprootConfig): string[] {
 /** All checks that need the trees but no images: config fields, then contents against sizes. */
 export function planBuild(input: BuildInput): { initrd: Tree; root: Tree } {
   const { config, ingredients } = input;
-  assertValid(validateConfig(config));
+  assertValid(validateConfig(config, guestFacts(ingredients)));
   const problems: Problem[] = [];
   let root: Tree;
   let rootMin: number;

@@ -42,6 +42,8 @@ export interface Problem {
   message: string;
   /** The limit that was broken, where there is one (a size, a count, a length). */
   limit?: number | string;
+  /** Other fields a cross-field problem involves (root + swap against the disk): shown at each. */
+  fields?: string[];
 }
 
 export interface ErrorJSON {

@@ -6,7 +6,8 @@ import { checkDosPath, toDosName, DosNameError, DOS_MAX_PATH } from "./fs/dosnam
 import { DOS_SYSTEM_FILES } from "./fs/fat.ts";
 import { SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_PAGE, SWAP_LABEL_MAX } from "./fs/swap.ts";
 import { linuxDevice } from "./howto/names.ts";
-import { DOS_TAIL_LIMIT, PARAMS_FILE, loadlinTail, loadlinOptions, floppyName, programName } from "./howto/bootfloppy.ts";
+import { DOS_TAIL_LIMIT, PARAMS_FILE, loadlinTail, loadlinOptions, floppyName, programName, floppySpace } from "./howto/bootfloppy.ts";
+import type { Ingredients } from "./ingredients.ts";
 import { LooprootError, ErrorCode, type Problem } from "./errors.ts";
 
 export type { Problem };
@@ -42,6 +43,9 @@ export const LIMITS = {
   bytesPerInode: [1024, 67108864] as const,
 };
 
+/** Characters COMMAND.COM gives a meaning in a batch line. */
+export const BATCH_SPECIAL = "%<>|";
+const BATCH_MEANING: Record<string, string> = { "%": "the start of a variable (%NAME%, %1)", "<": "input redirection", ">": "output redirection", "|": "a pipe" };
 /** The system files any DOS's "format /s" may put on the floppy (LRDOS's own and the common ones). */
 const FLOPPY_SYSTEM_FILES = ["LRDOS.SYS", ...DOS_SYSTEM_FILES];
 
@@ -50,9 +54,14 @@ export const LOADLIN_PARAM_MAX = 79;
 
 const FLOPPIES: FloppyKind[] = ["360K", "720K", "1.2M", "1.44M", "2.88M"];
 
-export function validateConfig(c: LooprootConfig): Problem[] {
+/**
+ * Checks config values against the machine looproot builds; `facts` adds the checks that need the
+ * guest binaries' sizes (the CLI and the page pass them once the ingredients are known).
+ */
+export function validateConfig(c: LooprootConfig, facts?: GuestFacts): Problem[] {
   const problems: Problem[] = [];
-  const bad = (field: string, message: string, limit?: number | string) => problems.push({ field, message, ...(limit !== undefined ? { limit } : {}) });
+  // `fields`: the other fields a cross-field problem involves (the page shows it at each of them).
+  const bad = (field: string, message: string, limit?: number | string, fields?: string[]) => problems.push({ field, message, ...(limit !== undefined ? { limit } : {}), ...(fields ? { fields } : {}) });
   const intIn = (field: string, v: number, [lo, hi]: readonly [number, number], unit = "") => {
     if (!Number.isInteger(v)) bad(field, `${v} is not a whole number`);
     else if (v < lo || v > hi) bad(field, `${fmt(v)}${unit} is outside the allowed range ${fmt(lo)}..${fmt(hi)}${unit}`, `${lo}..${hi}`);
@@ -84,7 +93,7 @@ export function validateConfig(c: LooprootConfig): Problem[] {
 
   intIn("initrd.sizeKiB", c.initrd.sizeKiB, LIMITS.initrdKiB, " KiB");
   oneOf("initrd.blockSize", c.initrd.blockSize, [1024, 2048, 4096]);
-  if (Number.isInteger(c.initrd.sizeKiB) && (c.initrd.sizeKiB * 1024) % c.initrd.blockSize) bad("initrd.sizeKiB", `${fmt(c.initrd.sizeKiB)} KiB is not a whole number of ${c.initrd.blockSize}-byte blocks`);
+  if (Number.isInteger(c.initrd.sizeKiB) && (c.initrd.sizeKiB * 1024) % c.initrd.blockSize) bad("initrd.sizeKiB", `${fmt(c.initrd.sizeKiB)} KiB is not a whole number of ${c.initrd.blockSize}-byte blocks`, undefined, ["initrd.blockSize"]);
   intIn("initrd.bytesPerInode", c.initrd.bytesPerInode, LIMITS.bytesPerInode, " bytes");
   intIn("initrd.reservedPercent", c.initrd.reservedPercent, LIMITS.reservedPercent, " %");
 
@@ -99,7 +108,7 @@ export function validateConfig(c: LooprootConfig): Problem[] {
   const rootOk = dosFile("dos.rootFile", c.dos.rootFile, "dos.directory");
   const swapOk = dosFile("dos.swapFile", c.dos.swapFile, "dos.directory");
   if (rootOk && swapOk && toDosName(c.dos.rootFile) === toDosName(c.dos.swapFile)) {
-    bad("dos.swapFile", `"${c.dos.swapFile}" is the same DOS file as dos.rootFile "${c.dos.rootFile}" (${toDosName(c.dos.rootFile)})`);
+    bad("dos.swapFile", `"${c.dos.swapFile}" is the same DOS file as dos.rootFile "${c.dos.rootFile}" (${toDosName(c.dos.rootFile)})`, undefined, ["dos.rootFile"]);
   }
   // DOS reaches a file only through a path of at most 63 characters.
   for (const [f, ok] of [["dos.rootFile", rootOk], ["dos.swapFile", swapOk]] as const) {
@@ -117,8 +126,8 @@ export function validateConfig(c: LooprootConfig): Problem[] {
   else if (/[\x00-\x1f\x7f]/.test(c.root.label)) bad("root.label", "must not hold control characters (the label is stored NUL-padded)");
   oneOf("root.source", c.root.source, ["busybox", "tar"]);
   if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/.test(c.root.hostname)) bad("root.hostname", `"${c.root.hostname}" is not a host name (letters, digits and -, at most 63)`);
-  if (c.root.dosLink && !c.root.initrdDir) bad("root.dosLink", "the /DOS link points into /initrd/mnt, so root.initrdDir must be on too");
-  if (c.root.fakeMount && !c.root.initrdDir) bad("root.fakeMount", "the fake mount is on /initrd/mnt, so root.initrdDir must be on too");
+  if (c.root.dosLink && !c.root.initrdDir) bad("root.dosLink", "the /DOS link points into /initrd/mnt, so root.initrdDir must be on too", undefined, ["root.initrdDir"]);
+  if (c.root.fakeMount && !c.root.initrdDir) bad("root.fakeMount", "the fake mount is on /initrd/mnt, so root.initrdDir must be on too", undefined, ["root.initrdDir"]);
 
   // mkswap's minimum of 10 pages rounds up to 1 MiB; the maximum is the header's page count.
   intIn("swap.sizeMiB", c.swap.sizeMiB, [Math.ceil((SWAP_MIN_PAGES * SWAP_PAGE) / 1048576), Math.floor((SWAP_MAX_PAGES * SWAP_PAGE) / 1048576)], " MiB");
@@ -127,7 +136,7 @@ export function validateConfig(c: LooprootConfig): Problem[] {
 
   intIn("disk.sizeMiB", c.disk.sizeMiB, LIMITS.diskMiB, " MiB");
   if (Number.isInteger(c.disk.sizeMiB) && Number.isInteger(c.root.sizeMiB) && Number.isInteger(c.swap.sizeMiB) && c.root.sizeMiB + c.swap.sizeMiB >= c.disk.sizeMiB) {
-    bad("disk.sizeMiB", `${fmt(c.disk.sizeMiB)} MiB cannot hold the ${fmt(c.root.sizeMiB)} MiB root image and the ${fmt(c.swap.sizeMiB)} MiB swap image plus the partition's own structures: make it at least ${fmt(c.root.sizeMiB + c.swap.sizeMiB + 2)} MiB`);
+    bad("disk.sizeMiB", `${fmt(c.disk.sizeMiB)} MiB cannot hold the ${fmt(c.root.sizeMiB)} MiB root image and the ${fmt(c.swap.sizeMiB)} MiB swap image plus the partition's own structures: make it at least ${fmt(c.root.sizeMiB + c.swap.sizeMiB + 2)} MiB`, c.root.sizeMiB + c.swap.sizeMiB + 2, ["root.sizeMiB", "swap.sizeMiB"]);
   }
   volumeLabel("disk.label", c.disk.label, bad);
   oneOf("floppy.kind", c.floppy.kind, FLOPPIES);
@@ -147,12 +156,20 @@ export function validateConfig(c: LooprootConfig): Problem[] {
       else onFloppy.set(name, `boot.${f}`);
     }
   }
+  // These reach AUTOEXEC.BAT, where COMMAND.COM (ours and MS-DOS's) expands % and reads < > as
+  // redirections (and MS-DOS | as a pipe): LOADLIN would get something other than what the field
+  // says. Refused with the params file too, so that switching it on or off keeps a config valid.
+  for (const f of ["loadlinPath", "kernelPath", "initrdPath", "root", "extraArgs"] as const) {
+    if (problems.some((p) => p.field === `boot.${f}`)) continue; // one reason a field is enough
+    const ch = [...c.boot[f]].find((x) => BATCH_SPECIAL.includes(x));
+    if (ch !== undefined) bad(`boot.${f}`, `"${c.boot[f]}" holds '${ch}', which COMMAND.COM reads in AUTOEXEC.BAT as ${BATCH_MEANING[ch]}; the boot line cannot hold any of ${BATCH_SPECIAL.split("").join(" ")}`);
+  }
   if (!/^\/dev\/\S+$/.test(c.boot.root)) bad("boot.root", `"${c.boot.root}" is not a device path like /dev/loop0`);
   if (!/^[\x21-\x7e]*( [\x21-\x7e]+)*$/.test(c.boot.extraArgs.trim())) bad("boot.extraArgs", "must be printable ASCII words separated by spaces");
   if (!c.boot.paramsFile) {
     const tail = loadlinTail(c);
     if (tail.length > DOS_TAIL_LIMIT) {
-      bad("boot.extraArgs", `the LOADLIN command tail is ${tail.length} characters; DOS passes at most ${DOS_TAIL_LIMIT} to a program: shorten it or turn on boot.paramsFile (LOADLIN's @params file)`, DOS_TAIL_LIMIT);
+      bad("boot.extraArgs", `the LOADLIN command tail is ${tail.length} characters; DOS passes at most ${DOS_TAIL_LIMIT} to a program: shorten it or turn on boot.paramsFile (LOADLIN's @params file)`, DOS_TAIL_LIMIT, ["boot.paramsFile"]);
     }
   } else {
     // LOADLIN 1.6f misreads a params-file option of 80 characters or more (measured: 79 works).
@@ -160,6 +177,7 @@ export function validateConfig(c: LooprootConfig): Problem[] {
     if (long) bad("boot.extraArgs", `the LOADLIN option "${long.slice(0, 24)}..." has ${long.length} characters; LOADLIN reads at most ${LOADLIN_PARAM_MAX} from a params file`, LOADLIN_PARAM_MAX);
   }
   intIn("machine.memoryMiB", c.machine.memoryMiB, LIMITS.memoryMiB, " MiB");
+  problems.push(...machineChecks(c, facts, problems));
   return problems;
 }
 
@@ -168,4 +186,84 @@ function volumeLabel(field: string, v: string, bad: (f: string, m: string, limit
   else if (v.startsWith(" ")) bad(field, `"${v}" starts with a space, which DOS cannot tell from padding`);
   else if (v.length > 11) bad(field, `"${v}" is longer than a FAT volume label's 11 characters`, 11);
   else if (!/^[A-Z0-9 !#$%&'()@^_`{}~-]*$/.test(v)) bad(field, `"${v}" may hold only upper-case letters, digits, spaces and ! # $ % & ' ( ) - @ ^ _ \` { } ~`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// What can never work on the machine looproot builds, refused at input rather than found at boot.
+
+/** The sizes of the guest binaries that go on the floppy (from the ingredients). */
+export interface GuestFacts {
+  kernelBytes: number;
+  loadlinBytes: number;
+  /** The DOS system files "format /s" puts on the floppy (LRDOS's, or the user's own). */
+  dosFileBytes: number[];
+}
+
+export function guestFacts(ing: Pick<Ingredients, "kernel" | "loadlin" | "dos">): GuestFacts {
+  return { kernelBytes: ing.kernel.length, loadlinBytes: ing.loadlin.length, dosFileBytes: ing.dos.files.map((f) => f.data.length) };
+}
+
+/** The only partition the built hard disk has: one primary partition on the first IDE disk. */
+export const DOS_DEVICE = "/dev/sda1";
+/** /linuxrc attaches the root image to /dev/loop0 (and the swap image to /dev/loop1). */
+export const LOOP_ROOT = "/dev/loop0";
+export const LOOP_SWAP = "/dev/loop1";
+/** i386 COMMAND_LINE_SIZE: the kernel keeps 2,048 bytes of command line, its final NUL included. */
+export const KERNEL_CMDLINE_MAX = 2047;
+
+/** The command line the kernel gets from LOADLIN: LOADLIN puts BOOT_IMAGE=<image> first. */
+export function kernelCommandLine(c: LooprootConfig): string {
+  const image = c.boot.kernelPath.replace(/^\\+/, "");
+  return [`BOOT_IMAGE=${image}`, ...loadlinOptions(c).slice(1)].join(" ");
+}
+
+/**
+ * Per floppy kind, whether the kernel, LOADLIN and the DOS files alone (with an empty initrd and
+ * AUTOEXEC.BAT) fit: a kind that fails here can never hold the boot files, whatever else is chosen.
+ */
+export function floppyKindsForKernel(c: LooprootConfig, facts: GuestFacts): { kind: FloppyKind; fits: boolean; needBytes: number; haveBytes: number }[] {
+  const zero = (n: number) => new Uint8Array(n);
+  const parts = {
+    kernel: zero(facts.kernelBytes),
+    loadlin: zero(facts.loadlinBytes),
+    initrdGz: zero(0),
+    dos: { name: "", bootSector: zero(512), files: facts.dosFileBytes.map((n, i) => ({ name: `SYS${i}.SYS`, data: zero(n), attributes: 0 })) },
+  };
+  return FLOPPIES.map((kind) => {
+    const s = floppySpace({ ...c, floppy: { ...c.floppy, kind } }, parts);
+    return { kind, fits: s.freeBytes >= 0, needBytes: s.usedBytes, haveBytes: s.totalDataBytes };
+  });
+}
+
+function machineChecks(c: LooprootConfig, facts: GuestFacts | undefined, earlier: Problem[]): Problem[] {
+  const problems: Problem[] = [];
+  const bad = (field: string, message: string, fields?: string[]) => problems.push(fields ? { field, message, fields } : { field, message });
+  // A well-formed partition name that is not the built disk's one partition (the checks above
+  // already explain malformed names and the HOWTO's /dev/hda1).
+  if (/^\/dev\/sd[a-p]\d+$/.test(c.dos.device) && c.dos.device !== DOS_DEVICE) {
+    bad("dos.device", `the built hard disk is the PC's first disk (sda) with one partition, so Linux names it ${DOS_DEVICE}; ${c.dos.device} does not exist there`);
+  }
+  if (/^\/dev\/\S+$/.test(c.boot.root) && c.boot.root !== LOOP_ROOT) {
+    const why = c.boot.root === LOOP_SWAP ? `${LOOP_SWAP} is the swap image` : /^\/dev\/loop\d+$/.test(c.boot.root) ? `/linuxrc sets up only ${LOOP_ROOT} (the root image) and ${LOOP_SWAP} (the swap image)` : `the root is the image /linuxrc attaches to ${LOOP_ROOT}`;
+    bad("boot.root", `must be ${LOOP_ROOT}: ${why}`);
+  }
+  const words = c.boot.extraArgs.split(/\s+/).filter(Boolean);
+  // The kernel takes the last root= (and ro/rw), so these would silently override the fields that own them.
+  const clash = words.find((w) => /^(root|initrd)=/.test(w) || w === (c.boot.readOnly ? "rw" : "ro"));
+  if (clash) {
+    const owner = clash.startsWith("root=") ? "boot.root" : clash.startsWith("initrd=") ? "boot.initrdPath" : "boot.readOnly";
+    bad("boot.extraArgs", `"${clash}" overrides the choice ${owner} makes: set it there instead`, [owner]);
+  }
+  const cmdline = kernelCommandLine(c);
+  if (cmdline.length > KERNEL_CMDLINE_MAX) {
+    bad("boot.extraArgs", `the kernel command line would be ${fmt(cmdline.length)} bytes; an i386 kernel keeps at most ${fmt(KERNEL_CMDLINE_MAX)} (COMMAND_LINE_SIZE 2,048 with its NUL) and drops the rest`);
+  }
+  // The fit is computed from the floppy's real file list, so only once its names and kind are valid.
+  if (facts && !earlier.some((p) => /^(boot|floppy)\./.test(p.field))) {
+    const k = floppyKindsForKernel(c, facts).find((x) => x.kind === c.floppy.kind)!;
+    if (!k.fits) {
+      bad("floppy.kind", `a ${c.floppy.kind} floppy holds ${fmt(k.haveBytes)} bytes of files, but the kernel (${fmt(facts.kernelBytes)} bytes), LOADLIN and DOS alone need ${fmt(k.needBytes)}: pick a larger floppy`);
+    }
+  }
+  return problems;
 }

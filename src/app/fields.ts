@@ -116,3 +116,33 @@ export const SECTIONS: SectionDef[] = [
 ];
 
 export const ALL_FIELDS: FieldDef[] = SECTIONS.flatMap((s) => s.fields);
+
+/** Fields outside the table: the uploads. */
+const EXTRA_NAMES: Record<string, string> = {
+  "root.archive": "Root tarball",
+  "dos.system": "DOS for “format a: /s”",
+  config: "the config",
+};
+
+/**
+ * A field's name in the words of the form: its label, with the section's subject where another
+ * field has the same label ("Size of the root device").
+ */
+export function fieldName(path: string): string {
+  if (EXTRA_NAMES[path]) return EXTRA_NAMES[path];
+  for (const s of SECTIONS) {
+    const f = s.fields.find((x) => x.path === path);
+    if (!f) continue;
+    const shared = ALL_FIELDS.filter((x) => x.label === f.label).length > 1;
+    return shared ? `${f.label} of ${s.title.replace(/^The /, "the ").replace(/^An? /, (m) => m.toLowerCase())}` : f.label;
+  }
+  return path;
+}
+
+const PATHS = [...ALL_FIELDS.map((f) => f.path), ...Object.keys(EXTRA_NAMES).filter((k) => k !== "config")].sort((a, b) => b.length - a.length);
+const PATH_RE = new RegExp(`(?<![\\w.])(${PATHS.map((p) => p.replace(/\./g, "\\.")).join("|")})(?![\\w])`, "g");
+
+/** A problem's message with the internal keys it mentions replaced by the form's labels. */
+export function inWords(message: string): string {
+  return message.replace(PATH_RE, (p) => `“${fieldName(p)}”`);
+}

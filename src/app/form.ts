@@ -4,7 +4,7 @@
 
 import { defaultConfig, HOWTO_DIFFERENCES, type LooprootConfig } from "../config.ts";
 import type { Problem } from "../validate.ts";
-import { SECTIONS, type FieldDef } from "./fields.ts";
+import { SECTIONS, fieldName, inWords, type FieldDef } from "./fields.ts";
 import { getPath, setPath, type Value } from "./share.ts";
 import { h, idOf } from "./dom.ts";
 
@@ -198,17 +198,24 @@ export class ChoicesForm {
     this.el.querySelector(`#${which}-status`)!.textContent = text;
   }
 
-  /** Shows each problem under its field; returns the ones that belong to no field here. */
+  /**
+   * Shows each problem under its field and under every other field it involves, in the form's words;
+   * returns the ones that belong to no field here.
+   */
   showProblems(problems: Problem[]): Problem[] {
     const byField = new Map<string, string[]>();
     const rest: Problem[] = [];
+    const rowOf = (field: string) => this.el.querySelector(`[data-field="${CSS.escape(field)}"] .error`);
     for (const p of problems) {
-      const el = this.el.querySelector(`[data-field="${CSS.escape(p.field)}"] .error`);
-      if (!el) {
+      if (!rowOf(p.field)) {
         rest.push(p);
         continue;
       }
-      byField.set(p.field, [...(byField.get(p.field) ?? []), p.message]);
+      const text = inWords(p.message);
+      byField.set(p.field, [...(byField.get(p.field) ?? []), text]);
+      for (const other of p.fields ?? []) {
+        if (other !== p.field && rowOf(other)) byField.set(other, [...(byField.get(other) ?? []), `With “${fieldName(p.field)}”: ${text}`]);
+      }
     }
     for (const row of Array.from(this.el.querySelectorAll<HTMLElement>("[data-field]"))) {
       const msgs = byField.get(row.dataset.field!) ?? [];
@@ -221,5 +228,24 @@ export class ChoicesForm {
       }
     }
     return rest;
+  }
+
+  /** The control a field's problems point at (for the links that focus it). */
+  controlOf(field: string): HTMLElement | null {
+    const row = this.el.querySelector<HTMLElement>(`[data-field="${CSS.escape(field)}"]`);
+    return row?.querySelector<HTMLElement>("input:not([disabled]), select:not([disabled])") ?? row?.querySelector<HTMLElement>("input, select") ?? null;
+  }
+
+  /** Marks the options of a select that can never work, with the reason in their text. */
+  setUnavailable(path: string, unavailable: Map<string, string>): void {
+    const sel = this.el.querySelector<HTMLSelectElement>("#in-" + idOf(path));
+    const f = SECTIONS.flatMap((s) => s.fields).find((x) => x.path === path);
+    if (!sel || !f?.options) return;
+    for (const o of Array.from(sel.options)) {
+      const why = unavailable.get(o.value);
+      const opt = f.options.find((x) => String(x.value) === o.value)!;
+      o.disabled = !!why && o.value !== sel.value;
+      o.textContent = why ? `${opt.label} (${why})` : opt.label;
+    }
   }
 }

@@ -5,18 +5,23 @@
 import { LooprootError, ErrorCode, asLooprootError } from "../errors.ts";
 import wasmUrl from "v86/build/v86.wasm?url";
 import { defaultConfig, type LooprootConfig } from "../config.ts";
-import { validateConfig, type Problem } from "../validate.ts";
+import { validateConfig, floppyKindsForKernel, type Problem, type GuestFacts } from "../validate.ts";
+import type { ErrorJSON } from "../errors.ts";
 import { autoexecBat, loadlinParams } from "../howto/bootfloppy.ts";
 import { MILESTONES } from "../../emulator/milestones.ts";
 import { bootAndVerify, type BootResult, type HarnessEvent } from "../../emulator/harness.ts";
 import { startV86Browser, type BrowserEngine } from "../../emulator/v86-browser.ts";
 import { ChoicesForm } from "./form.ts";
-import { configToHash, configFromHash, configToJson, configFromJson } from "./share.ts";
-import { httpFetcher, dosFromFloppy } from "./ingredients.ts";
+import { configToHash, configToJson, configFromJson, readLink } from "./share.ts";
+import { httpFetcher } from "./ingredients.ts";
 import { APP_BIOS_FILES } from "./assets.ts";
 import { TextTerminal } from "./term.ts";
 import { h, $, fmtBytes, fmtMs, fmtSize, download } from "./dom.ts";
-import type { BuildOutput, WorkerMessage, FatListing, TreeRow } from "./protocol.ts";
+import type { BuildOutput, WorkerMessage, FatListing, TreeRow, InspectRequest, InspectReply } from "./protocol.ts";
+import { fieldName, inWords, ALL_FIELDS } from "./fields.ts";
+import { hintFor } from "./hints.ts";
+
+const ALL_PATHS = new Set(ALL_FIELDS.map((f) => f.path));
 
 type Phase = "idle" | "building" | "built" | "booting" | "verified" | "failed" | "stopped" | "error";
 
@@ -36,9 +41,16 @@ const state = {
   phase: "idle" as Phase,
   problems: [] as Problem[],
   buildProblems: [] as Problem[],
-  rootArchive: undefined as { name: string; bytes: Uint8Array } | undefined,
-  dosFloppy: undefined as { name: string; bytes: Uint8Array } | undefined,
+  /** The uploads stay Files: the worker reads them, never this thread. */
+  rootArchive: undefined as { name: string; file: File } | undefined,
+  /** What the worker's read of the root tarball said, and for which root settings. */
+  rootRead: undefined as { forRoot: string; problem: string; entries?: number } | undefined,
+  dosFloppy: undefined as { name: string; file: File; fileBytes: number[] } | undefined,
   dosProblem: "",
+  /** Sizes of the guest binaries, from the worker, for the checks that need them. */
+  facts: undefined as GuestFacts | undefined,
+  /** The build that booted used the uploaded DOS. */
+  builtOwnDos: false,
   output: undefined as BuildOutput | undefined,
   builtConfig: undefined as LooprootConfig | undefined,
   engine: undefined as BrowserEngine | undefined,
@@ -68,6 +80,7 @@ function skeleton(): void {
         h("button", { id: "stop", type: "button", disabled: true, onclick: () => void stopMachine("stopped by you") }, "Stop"),
         h("button", { id: "reset", type: "button", disabled: true, onclick: () => void resetMachine() }, "Reset"),
       ),
+      h("p", { id: "build-why", class: "build-why" }),
       h("div", { class: "share", role: "toolbar", "aria-label": "Share the choices" },
         h("button", { id: "save-json", type: "button", onclick: () => download("looproot-config.json", configToJson(form.getConfig()), "application/json") }, "Save JSON"),
         h("label", { class: "button", for: "load-json" }, "Load JSON"),
@@ -76,6 +89,7 @@ function skeleton(): void {
         h("button", { id: "defaults", type: "button", onclick: () => form.setConfig(defaultConfig()) }, "Defaults"),
       ),
     ),
+    h("div", { id: "link-notice", class: "notice", role: "alert", hidden: true }),
     h("p", { id: "general-problems", class: "error general", "aria-live": "polite" }),
     h("p", { id: "stale", class: "stale", "aria-live": "polite" }),
     h("main", { class: "layout" },
@@ -89,13 +103,15 @@ function skeleton(): void {
         ),
         h("section", { class: "card", id: "boot-card", "aria-labelledby": "boot-h" },
           h("h2", { id: "boot-h" }, "Boot chain"),
-          h("ol", { id: "milestones", class: "milestones" }, ...MILESTONES.map((m) => h("li", { "data-id": m.id, "data-state": "pending" }, h("span", { class: "mark", "aria-hidden": "true" }), h("span", { class: "mtitle" }, m.title), h("span", { class: "mtime" })))),
+          h("ol", { id: "milestones", class: "milestones", "aria-label": "Boot chain milestones" }, ...MILESTONES.map((m) => h("li", { "data-id": m.id, "data-state": "pending" }, h("span", { class: "mark", "aria-hidden": "true" }), h("span", { class: "mtitle" }, m.title), h("span", { class: "sr-only mstate" }, "(pending)"), h("span", { class: "mtime", "aria-hidden": "true" })))),
           h("div", { id: "verdict", class: "verdict", "aria-live": "polite", "data-ok": "" }),
+          h("p", { id: "boot-hint", class: "boot-hint", hidden: true }),
           h("table", { id: "checks", class: "checks", hidden: true }),
         ),
         ),
         h("section", { class: "card", id: "machine-card", "aria-labelledby": "machine-h" },
-          h("h2", { id: "machine-h" }, "The PC ", h("span", { id: "machine-status", class: "muted" }, "not running")),
+          // The status is announced (short phase messages only); the running clock beside it is not.
+          h("h2", { id: "machine-h" }, "The PC ", h("span", { id: "machine-status", class: "muted", role: "status" }, "not running"), h("span", { id: "machine-clock", class: "muted", "aria-hidden": "true" })),
           h("div", { class: "machine" },
             h("div", { id: "screen", class: "screen", tabindex: "0", role: "application", "aria-label": "VGA screen of the emulated PC: while it has the focus, keys go to the PC (Tab leaves)", "aria-describedby": "screen-hint" },
               h("div", { class: "screen-text" }),
@@ -105,7 +121,8 @@ function skeleton(): void {
             h("div", { class: "serial" },
               h("h3", {}, "Serial console (COM1, ttyS0)"),
               // column-reverse keeps the newest line in view without reading the layout after each update.
-              h("div", { id: "serial-out", class: "term", role: "log", "aria-label": "Serial console output", tabindex: "0" }, h("pre", { id: "serial-text" })),
+              // Not live: a screen reader would read out the whole kernel log; the verdict is announced instead.
+              h("div", { id: "serial-out", class: "term", role: "log", "aria-live": "off", "aria-label": "Serial console output", tabindex: "0" }, h("pre", { id: "serial-text" })),
               h("form", { id: "serial-form", class: "serial-input", onsubmit: (e) => { e.preventDefault(); sendSerialLine(); } },
                 h("label", { for: "serial-in", class: "prompt" }, "$"),
                 h("input", { id: "serial-in", type: "text", autocomplete: "off", spellcheck: "false", disabled: true, placeholder: "type a command for the guest's shell, Enter sends it", "aria-label": "Command for the serial console" }),
@@ -122,6 +139,9 @@ function skeleton(): void {
       ),
     ),
   );
+  // The sticky choices pane starts below the sticky header, whatever height the header wraps to.
+  const header = $("header.top");
+  new ResizeObserver(() => document.documentElement.style.setProperty("--header-h", `${header.offsetHeight}px`)).observe(header);
   const screen = $("#screen");
   screen.addEventListener("focus", () => state.engine?.setKeyboard(true));
   screen.addEventListener("blur", () => state.engine?.setKeyboard(false));
@@ -140,18 +160,33 @@ function skeleton(): void {
 
 function appProblems(config: LooprootConfig): Problem[] {
   const out: Problem[] = [];
-  if (config.root.source === "tar" && !state.rootArchive) out.push({ field: "root.archive", message: "choose a tar or tar.gz file for the root, or pick the built-in busybox system" });
+  if (config.root.source === "tar") {
+    if (!state.rootArchive) out.push({ field: "root.archive", message: "choose a tar or tar.gz file for the root, or pick the built-in busybox system", fields: ["root.source"] });
+    else if (state.rootRead?.problem) out.push({ field: "root.archive", message: state.rootRead.problem });
+  }
   if (state.dosProblem) out.push({ field: "dos.system", message: state.dosProblem });
   return out;
 }
 
+/** The guest facts for this config: the DOS files are the uploaded DOS's when there is one. */
+function factsFor(): GuestFacts | undefined {
+  if (!state.facts) return undefined;
+  return state.dosFloppy ? { ...state.facts, dosFileBytes: state.dosFloppy.fileBytes } : state.facts;
+}
+
 function revalidate(config: LooprootConfig, parseProblems: Problem[] = []): void {
   const parsed = new Set(parseProblems.map((p) => p.field));
-  const problems = [...parseProblems, ...validateConfig(config).filter((p) => !parsed.has(p.field)), ...appProblems(config)];
+  const facts = factsFor();
+  const problems = [...parseProblems, ...validateConfig(config, facts).filter((p) => !parsed.has(p.field)), ...appProblems(config)];
   state.problems = problems;
   const shown = [...problems, ...state.buildProblems];
   const rest = form.showProblems(shown);
-  $("#general-problems").textContent = rest.map((p) => `${p.field}: ${p.message}`).join("\n");
+  $("#general-problems").textContent = rest.map((p) => `${fieldName(p.field)}: ${inWords(p.message)}`).join("\n");
+  if (facts) {
+    const kernel = (facts.kernelBytes / 1024).toLocaleString("en-US", { maximumFractionDigits: 0 });
+    form.setUnavailable("floppy.kind", new Map(floppyKindsForKernel(config, facts).filter((k) => !k.fits).map((k) => [k.kind, `too small for the ${kernel} KiB kernel`])));
+  }
+  if (config.root.source === "tar" && state.rootArchive && state.rootRead && state.rootRead.forRoot !== JSON.stringify(config.root)) readRootArchive();
   const stale = !!state.builtConfig && JSON.stringify(state.builtConfig) !== JSON.stringify(config);
   $("#stale").textContent = stale ? "Your choices changed since this build: “Build and boot again” uses them." : "";
   try {
@@ -164,20 +199,49 @@ function revalidate(config: LooprootConfig, parseProblems: Problem[] = []): void
   updateButtons();
 }
 
+/** Focuses a field's control from a link, scrolling the choices pane to it. */
+function focusField(field: string): void {
+  const el = form.controlOf(field) ?? document.querySelector<HTMLElement>(`[data-field="${CSS.escape(field)}"]`);
+  if (!el) return;
+  el.scrollIntoView({ block: "center" });
+  el.focus({ preventScroll: true });
+}
+
+/** Next to the Build button: why it is off, each problem's field a link that focuses it. */
+function showWhyDisabled(): void {
+  const why = $("#build-why");
+  if (!state.problems.length || state.phase === "building") {
+    why.replaceChildren();
+    return;
+  }
+  const fields = [...new Set(state.problems.map((p) => p.field))];
+  const n = state.problems.length;
+  why.replaceChildren(
+    `“Build and boot” is off until ${n === 1 ? "this problem is" : `these ${n} problems are`} fixed: `,
+    ...fields.flatMap((f, i) => [
+      i ? ", " : "",
+      h("a", { href: `#field-${f.replace(/[^A-Za-z0-9]/g, "-")}`, "data-focus": f, onclick: (e) => { e.preventDefault(); focusField(f); } }, fieldName(f)),
+    ]),
+    ".",
+  );
+}
+
 function updateButtons(): void {
   const running = !!state.engine;
   const build = $("#build") as HTMLButtonElement;
   build.disabled = state.problems.length > 0 || state.phase === "building";
-  build.title = state.problems.length ? `Fix ${state.problems.length} problem${state.problems.length > 1 ? "s" : ""} first: ${state.problems[0].field}: ${state.problems[0].message}` : "";
+  build.title = state.problems.length ? `Fix ${state.problems.length} problem${state.problems.length > 1 ? "s" : ""} first: ${fieldName(state.problems[0].field)}: ${inWords(state.problems[0].message)}` : "";
   build.textContent = state.phase === "building" ? "Building…" : running || state.output ? "Build and boot again" : "Build and boot";
   ($("#stop") as HTMLButtonElement).disabled = !running;
   ($("#reset") as HTMLButtonElement).disabled = !state.output || state.phase === "building";
   for (const id of ["#serial-in", "#serial-send", "#serial-ctrlc"]) ($(id) as HTMLInputElement).disabled = !running;
   document.body.dataset.phase = state.phase;
+  showWhyDisabled();
 }
 
 function setPhase(p: Phase, status?: string): void {
   state.phase = p;
+  if (p !== "booting") $("#machine-clock").textContent = "";
   if (status !== undefined) $("#machine-status").textContent = status;
   updateButtons();
 }
@@ -194,31 +258,38 @@ function stepRow(id: string): HTMLElement {
   return $(`#steps li[data-id="${id}"]`);
 }
 
+/** A build step's state, as the mark shows it and as text for screen readers. */
+function setStep(li: HTMLElement, st: "waiting" | "running" | "done" | "failed"): void {
+  li.dataset.state = st;
+  li.querySelector(".sstate")!.textContent = `${st}: `;
+}
+
 function resetSteps(): void {
   const ol = $("#steps");
   ol.replaceChildren(...BUILD_STEPS.map((s) => h("li", { "data-id": s.id, "data-state": "waiting" },
     h("span", { class: "mark", "aria-hidden": "true" }),
+    h("span", { class: "sr-only sstate" }, "waiting: "),
     h("span", { class: "secno" }, s.section),
     h("span", { class: "stitle" }, s.title),
     h("span", { class: "ssize" }),
     h("span", { class: "stime" }),
     h("span", { class: "sdetail" }),
   )));
-  stepRow("fetch").dataset.state = "running";
+  setStep(stepRow("fetch"), "running");
   $("#build-total").textContent = "";
   $("#build-error").textContent = "";
 }
 
 function markStep(id: string, title: string | undefined, bytes: number, ms: number, detail: string): void {
   const li = stepRow(id);
-  li.dataset.state = "done";
+  setStep(li, "done");
   // The short title stays; the core's full one (with the commands it stands for) is the tooltip.
   if (title) li.title = title;
   li.querySelector(".ssize")!.textContent = bytes ? fmtSize(bytes) : "";
   li.querySelector(".stime")!.textContent = fmtMs(ms);
   li.querySelector(".sdetail")!.textContent = detail;
   const next = li.nextElementSibling as HTMLElement | null;
-  if (next && next.dataset.state === "waiting") next.dataset.state = "running";
+  if (next && next.dataset.state === "waiting") setStep(next, "running");
 }
 
 function runBuild(config: LooprootConfig): Promise<BuildOutput> {
@@ -230,12 +301,12 @@ function runBuild(config: LooprootConfig): Promise<BuildOutput> {
       if (m.id !== id) return;
       if (m.type === "fetched") markStep("fetch", undefined, m.bytes, m.ms, m.detail);
       else if (m.type === "step") markStep(m.step.id, `${m.step.title}`, m.step.bytes, m.step.ms, m.step.detail);
-      else {
+      else if (m.type === "done" || m.type === "error") {
         w.removeEventListener("message", onMessage);
         if (m.type === "done") resolve(m.output);
         else {
           const running = $("#steps").querySelector<HTMLElement>('li[data-state="running"]');
-          if (running) running.dataset.state = "failed";
+          if (running) setStep(running, "failed");
           reject(Object.assign(LooprootError.fromJSON(m.error), { stage: m.stage }));
         }
       }
@@ -253,8 +324,8 @@ function runBuild(config: LooprootConfig): Promise<BuildOutput> {
       id,
       base: document.baseURI,
       config,
-      rootArchive: config.root.source === "tar" ? state.rootArchive?.bytes : undefined,
-      dosFloppy: state.dosFloppy?.bytes,
+      rootArchive: config.root.source === "tar" ? state.rootArchive?.file : undefined,
+      dosFloppy: state.dosFloppy?.file,
     });
   });
 }
@@ -272,6 +343,9 @@ async function buildAndBoot(): Promise<void> {
   resetSteps();
   resetBootView();
   setPhase("building", "waiting for the build");
+  // On a narrow screen the progress is far below the button: bring it into view.
+  const card = $("#build-card").getBoundingClientRect();
+  if (card.top < 0 || card.top > innerHeight - 80) $("#build-card").scrollIntoView({ block: "start", behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
   const t0 = performance.now();
   let output: BuildOutput;
   try {
@@ -289,6 +363,7 @@ async function buildAndBoot(): Promise<void> {
   $("#build-total").textContent = `${fmtMs(performance.now() - t0)} in all`;
   state.output = output;
   state.builtConfig = config;
+  state.builtOwnDos = !!state.dosFloppy;
   revalidate(form.getConfig());
   renderResults(output);
   setPhase("built");
@@ -307,11 +382,17 @@ async function biosFiles(): Promise<{ bios: Uint8Array; vgaBios: Uint8Array }> {
   return biosCache;
 }
 
+/** A milestone's state, as the dot shows it and as text for screen readers. */
+function setMilestone(li: HTMLElement, st: "pending" | "reached" | "failed", at: string, why = ""): void {
+  li.dataset.state = st;
+  li.querySelector(".mtime")!.textContent = at;
+  li.querySelector(".mstate")!.textContent = st === "pending" ? "(pending)" : st === "reached" ? `(reached at ${at})` : `(failed at ${at}${why ? `: ${why}` : ""})`;
+}
+
 function resetBootView(): void {
   for (const li of Array.from($("#milestones").querySelectorAll<HTMLElement>("li"))) {
-    li.dataset.state = "pending";
-    li.querySelector(".mtime")!.textContent = "";
-    li.title = "";
+    setMilestone(li, "pending", "");
+    (li.querySelector(".mtitle") as HTMLElement).title = "";
   }
   const v = $("#verdict");
   v.textContent = "";
@@ -319,6 +400,7 @@ function resetBootView(): void {
   const t = $("#checks") as HTMLTableElement;
   t.hidden = true;
   t.replaceChildren();
+  showHint(undefined);
   term.clear();
   $("#serial-text").replaceChildren();
 }
@@ -380,7 +462,7 @@ async function boot(): Promise<void> {
   let stage = "booting";
   const tick = setInterval(() => {
     if (run !== state.bootRun || state.phase !== "booting") return clearInterval(tick);
-    $("#machine-status").textContent = `${stage}, ${((performance.now() - started) / 1000).toFixed(0)} s`;
+    $("#machine-clock").textContent = ` · ${stage}, ${((performance.now() - started) / 1000).toFixed(0)} s`;
   }, 500);
   engine.onSerial((t) => {
     term.write(t);
@@ -390,15 +472,13 @@ async function boot(): Promise<void> {
     if (run !== state.bootRun) return;
     if (e.type === "milestone") {
       const li = $(`#milestones li[data-id="${e.milestone.id}"]`);
-      li.dataset.state = "reached";
-      li.querySelector(".mtime")!.textContent = `${(e.milestone.atMs / 1000).toFixed(1)} s`;
-      li.title = e.milestone.evidence;
+      setMilestone(li, "reached", `${(e.milestone.atMs / 1000).toFixed(1)} s`);
+      (li.querySelector(".mtitle") as HTMLElement).title = e.milestone.evidence;
       stage = e.milestone.title;
     } else if (e.type === "failure") {
       const li = $(`#milestones li[data-id="${e.failure.stage}"]`);
-      li.dataset.state = "failed";
-      li.querySelector(".mtime")!.textContent = `${(e.failure.atMs / 1000).toFixed(1)} s`;
-      li.title = e.failure.evidence;
+      setMilestone(li, "failed", `${(e.failure.atMs / 1000).toFixed(1)} s`, e.failure.title);
+      (li.querySelector(".mtitle") as HTMLElement).title = e.failure.evidence;
     } else if (e.type === "verdict") {
       showVerdict(e.result);
     }
@@ -418,10 +498,25 @@ async function boot(): Promise<void> {
   }
 }
 
+/** Under a failed verdict: what to try, with links to the choices that most likely caused it. */
+function showHint(failure: BootResult["failure"]): void {
+  const el = $("#boot-hint");
+  const hint = failure && hintFor(failure, { ownDos: state.builtOwnDos, ownRoot: state.builtConfig?.root.source === "tar" });
+  el.hidden = !hint;
+  if (!hint) return el.replaceChildren();
+  el.replaceChildren(
+    h("strong", {}, "What to try: "), hint.sentence, " ",
+    h("span", { class: "muted" }, "Look at "),
+    ...hint.fields.flatMap((f, i) => [i ? ", " : "", h("a", { href: `#field-${f.replace(/[^A-Za-z0-9]/g, "-")}`, "data-focus": f, onclick: (e) => { e.preventDefault(); focusField(f); } }, fieldName(f))]),
+    ".",
+  );
+}
+
 function showVerdict(r: BootResult): void {
   const v = $("#verdict");
   v.dataset.ok = String(r.ok);
   v.replaceChildren(h("strong", {}, r.ok ? "Verified: " : "Not verified: "), r.summary);
+  showHint(r.ok ? undefined : r.failure);
   const t = $("#checks") as HTMLTableElement;
   t.replaceChildren(
     h("caption", {}, "What the guest reported, checked against the choices"),
@@ -555,37 +650,131 @@ async function loadJson(file: File | undefined): Promise<void> {
 }
 
 function loadFromHash(): void {
-  try {
-    const c = configFromHash(location.hash);
-    if (c) form.setConfig(c);
-  } catch (e) {
-    $("#general-problems").textContent = `The link's config: ${(e as Error).message}`;
+  const r = readLink(location.hash);
+  const notice = $("#link-notice");
+  if (!r) return;
+  form.setConfig(r.config);
+  if (!r.dropped.length && !r.truncated) {
+    notice.hidden = true;
+    return;
   }
+  // Say what was wrong and what was kept: a damaged link never turns into the defaults silently.
+  const name = (f: string) => (f === "config" ? "the link" : ALL_PATHS.has(f) ? `“${fieldName(f)}” (${f})` : `“${f}”`);
+  const kept = r.kept.map((f) => `“${fieldName(f)}”`);
+  notice.replaceChildren(
+    h("strong", {}, "This link's settings were damaged. "),
+    r.truncated ? "It was cut short: the settings after its last complete one are lost. " : "",
+    ...(r.dropped.length ? [h("span", {}, `Dropped ${r.dropped.length === 1 ? "one setting" : `${r.dropped.length} settings`}: `), h("ul", {}, ...r.dropped.map((d) => h("li", { "data-dropped": d.field }, `${name(d.field)} ${d.why}`)))] : []),
+    kept.length ? `Kept ${kept.length === 1 ? "one setting" : `${kept.length} settings`} from the link: ${kept.join(", ")}; ` : "Nothing from the link could be kept; ",
+    "everything else is the default.",
+    h("button", { type: "button", class: "dismiss", "aria-label": "Dismiss the note about the link", onclick: () => { notice.hidden = true; } }, "Dismiss"),
+  );
+  notice.hidden = false;
 }
 
-async function onRootArchive(file: File | undefined): Promise<void> {
-  state.rootArchive = file ? { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) } : undefined;
-  form.setStatus("root-archive", file ? `${file.name}: ${fmtBytes(file.size)}` : "");
+// The worker answers these; ids are their own sequence, replies are matched on id and type.
+let inspectId = 0;
+type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
+function askWorker<T extends InspectReply["type"]>(req: WithoutId<InspectRequest>, want: T, w: Worker = getWorker()): Promise<Extract<InspectReply, { type: T }>> {
+  const id = ++inspectId;
+  return new Promise((resolve, reject) => {
+    const onMessage = (ev: MessageEvent<WorkerMessage>) => {
+      const m = ev.data;
+      if (m.id !== id || (m.type !== want && m.type !== "read-failed")) return;
+      w.removeEventListener("message", onMessage);
+      if (m.type === "read-failed") reject(LooprootError.fromJSON(m.error as ErrorJSON));
+      else resolve(m as Extract<InspectReply, { type: T }>);
+    };
+    w.addEventListener("message", onMessage);
+    w.addEventListener("error", (ev) => reject(new Error(ev.message || "the reader could not start")), { once: true });
+    w.postMessage({ ...req, id });
+  });
+}
+
+/**
+ * Each upload is read in a worker of its own: a hostile image can keep only that worker busy, and a
+ * new choice of file ends it (the build worker and this page never wait for it).
+ */
+const readers: Partial<Record<"dos" | "root", Worker>> = {};
+function freshReader(kind: "dos" | "root"): Worker {
+  readers[kind]?.terminate();
+  return (readers[kind] = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" }));
+}
+function endReader(kind: "dos" | "root"): void {
+  readers[kind]?.terminate();
+  delete readers[kind];
+}
+
+let rootReadSeq = 0;
+function readRootArchive(): void {
+  const upload = state.rootArchive;
+  if (!upload) return;
+  const config = form.getConfig();
+  const forRoot = JSON.stringify(config.root);
+  const seq = ++rootReadSeq;
+  state.rootRead = { forRoot, problem: "" };
+  form.setStatus("root-archive", `${upload.name}: ${fmtBytes(upload.file.size)}, reading…`);
+  askWorker({ type: "read-root", file: upload.file, config }, "root-read", freshReader("root")).then(
+    (r) => {
+      if (seq !== rootReadSeq) return;
+      endReader("root");
+      state.rootRead = { forRoot, problem: "", entries: r.entries };
+      form.setStatus("root-archive", `${upload.name}: ${fmtBytes(r.bytes)}, ${r.entries.toLocaleString("en-US")} entries`);
+      revalidate(form.getConfig());
+    },
+    (e: Error) => {
+      if (seq !== rootReadSeq) return;
+      endReader("root");
+      state.rootRead = { forRoot, problem: `${upload.name}: ${e.message}` };
+      form.setStatus("root-archive", "");
+      revalidate(form.getConfig());
+    },
+  );
+}
+
+function onRootArchive(file: File | undefined): void {
+  state.rootArchive = file ? { name: file.name, file } : undefined;
+  state.rootRead = undefined;
+  rootReadSeq++;
+  endReader("root");
+  form.setStatus("root-archive", "");
+  if (file) readRootArchive();
   revalidate(form.getConfig());
 }
 
+let dosReadSeq = 0;
 async function onDosFloppy(file: File | undefined): Promise<void> {
+  const seq = ++dosReadSeq;
   state.dosProblem = "";
   state.dosFloppy = undefined;
-  if (file) {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    try {
-      const dos = dosFromFloppy(bytes);
-      state.dosFloppy = { name: file.name, bytes };
-      form.setStatus("dos-floppy", `${file.name}: ${dos.name}, boot sector and ${dos.files.length} system file${dos.files.length > 1 ? "s" : ""}`);
-    } catch (e) {
-      state.dosProblem = `${file.name}: ${(e as Error).message}`;
-      form.setStatus("dos-floppy", "");
-    }
-  } else {
+  form.setStatus("dos-floppy", file ? `${file.name}: reading…` : "");
+  // Until the worker has read it, Build waits (the problem says so).
+  if (file) state.dosProblem = `${file.name}: still being read`;
+  revalidate(form.getConfig());
+  if (!file) return endReader("dos");
+  try {
+    const dos = await askWorker({ type: "read-dos", file }, "dos-read", freshReader("dos"));
+    if (seq !== dosReadSeq) return;
+    endReader("dos");
+    state.dosProblem = "";
+    state.dosFloppy = { name: file.name, file, fileBytes: dos.files.map((f) => f.size) };
+    form.setStatus("dos-floppy", `${file.name}: ${dos.name}, boot sector and ${dos.files.length} system file${dos.files.length > 1 ? "s" : ""}`);
+  } catch (e) {
+    if (seq !== dosReadSeq) return;
+    endReader("dos");
+    state.dosProblem = `${file.name}: ${(e as Error).message}`;
     form.setStatus("dos-floppy", "");
   }
   revalidate(form.getConfig());
+}
+
+async function loadFacts(): Promise<void> {
+  try {
+    state.facts = (await askWorker({ type: "facts", base: document.baseURI }, "facts")).facts;
+    revalidate(form.getConfig());
+  } catch {
+    // Missing images: the build's fetch step names them; the checks that need sizes wait for it.
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -600,15 +789,16 @@ function main(): void {
       // The address bar always carries the choices, so a bookmark or a reload keeps them.
       history.replaceState(null, "", configToHash(config) || location.pathname + location.search);
     },
-    onRootArchive: (f) => void onRootArchive(f),
+    onRootArchive: (f) => onRootArchive(f),
     onDosFloppy: (f) => void onDosFloppy(f),
   });
   $("#left").append(form.el);
   resetSteps();
-  stepRow("fetch").dataset.state = "waiting";
+  setStep(stepRow("fetch"), "waiting");
   loadFromHash();
   window.addEventListener("hashchange", loadFromHash);
   revalidate(form.getConfig());
+  void loadFacts();
   // For the browser tests and the curious: the live state.
   (window as unknown as { looproot: unknown }).looproot = { state, form, term };
 }

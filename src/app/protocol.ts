@@ -3,6 +3,7 @@
 
 import type { LooprootConfig } from "../config.ts";
 import type { StepReport, OutputFile } from "../build.ts";
+import type { GuestFacts } from "../validate.ts";
 import type { ErrorJSON } from "../errors.ts";
 import type { Tree } from "../fs/tree.ts";
 import type { FatVolume } from "../fs/fat.ts";
@@ -13,11 +14,26 @@ export interface BuildRequest {
   /** The page's address: images/ is fetched relative to it (the worker's own URL is elsewhere). */
   base: string;
   config: LooprootConfig;
-  /** The user's root tarball (tar or tar.gz) when config.root.source is "tar". */
-  rootArchive?: Uint8Array;
-  /** A bootable DOS floppy whose boot sector and system files replace LRDOS. */
-  dosFloppy?: Uint8Array;
+  /** The user's root tarball (tar or tar.gz) when config.root.source is "tar"; a File is read here, in the worker. */
+  rootArchive?: Uint8Array | Blob;
+  /** A bootable DOS floppy whose boot sector and system files replace LRDOS (read in the worker, too). */
+  dosFloppy?: Uint8Array | Blob;
 }
+
+/**
+ * Work the page hands the worker so its own thread never parses untrusted bytes: the sizes of the
+ * guest binaries (for the checks that need them) and a first read of each upload.
+ */
+export type InspectRequest =
+  | { type: "facts"; id: number; base: string }
+  | { type: "read-dos"; id: number; file: Blob }
+  | { type: "read-root"; id: number; file: Blob; config: LooprootConfig };
+
+export type InspectReply =
+  | { type: "facts"; id: number; facts: GuestFacts }
+  | { type: "dos-read"; id: number; name: string; files: { name: string; size: number }[] }
+  | { type: "root-read"; id: number; entries: number; bytes: number }
+  | { type: "read-failed"; id: number; error: ErrorJSON };
 
 export interface TreeRow {
   path: string;
@@ -61,7 +77,8 @@ export type WorkerMessage =
   | { type: "fetched"; id: number; ms: number; bytes: number; detail: string }
   | { type: "step"; id: number; step: StepReport }
   | { type: "done"; id: number; output: BuildOutput }
-  | { type: "error"; id: number; stage: string; error: ErrorJSON };
+  | { type: "error"; id: number; stage: string; error: ErrorJSON }
+  | InspectReply;
 
 export function treeRows(tree: Tree): TreeRow[] {
   return tree.map((e) => ({

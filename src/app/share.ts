@@ -2,7 +2,7 @@
 // in JSON and in the page's URL. The URL holds only what differs from the defaults, so a shared
 // link stays short and keeps working when a later version adds new settings.
 
-import { defaultConfig, mergeConfig, type LooprootConfig } from "../config.ts";
+import { defaultConfig, mergeConfig, ConfigTypeError, type LooprootConfig } from "../config.ts";
 
 export type Value = string | number | boolean;
 
@@ -78,4 +78,158 @@ export function configFromHash(hash: string): LooprootConfig | undefined {
     throw new Error("the link's config is damaged (not base64url)");
   }
   return configFromJson(text);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A shared link that arrives damaged (cut short by a chat program, edited by hand, from a later
+// version with settings this one does not know) keeps every setting that is still good and says
+// what it dropped and why, instead of falling back to the defaults without a word.
+
+/** A link's hash is at most this long; anything longer is not one of ours. */
+export const MAX_LINK_CHARS = 64 * 1024;
+
+export interface Dropped {
+  /** The setting's dotted path as the link spelled it ("config" for the link as a whole). */
+  field: string;
+  why: string;
+}
+
+export interface LinkRead {
+  config: LooprootConfig;
+  /** Paths of the settings taken from the link. */
+  kept: string[];
+  dropped: Dropped[];
+  /** The link's text ended in the middle: settings after that point are lost. */
+  truncated: boolean;
+}
+
+/** Base64url that may have lost characters at its end: decodes every complete byte. */
+function fromBase64UrlLenient(s: string): string {
+  let t = s.replace(/-/g, "+").replace(/_/g, "/");
+  if (t.length % 4 === 1) t = t.slice(0, -1);
+  const bin = atob(t + "=".repeat((4 - (t.length % 4)) % 4));
+  return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+}
+
+/**
+ * Parses JSON that may be cut short: returns the value with every member that was complete
+ * (a cut string, number or nested value is left out). Linear in the text; nesting is bounded.
+ */
+const SCALAR = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+
+export function parsePartialJson(text: string): { value: unknown; truncated: boolean } {
+  let i = 0;
+  let truncated = false;
+  const END = Symbol("end");
+  const ws = () => {
+    while (i < text.length && " \t\n\r".includes(text[i])) i++;
+  };
+  const fail = (what: string): never => {
+    throw new SyntaxError(`${what} at character ${i + 1}`);
+  };
+  const value = (depth: number): unknown => {
+    if (depth > 32) fail("nested too deeply");
+    ws();
+    if (i >= text.length) return END;
+    const c = text[i];
+    if (c === "{" || c === "[") {
+      const obj = c === "{";
+      const out: Record<string, unknown> | unknown[] = obj ? {} : [];
+      i++;
+      for (let first = true; ; first = false) {
+        ws();
+        if (i >= text.length) return (truncated = true), out;
+        if (text[i] === (obj ? "}" : "]")) return i++, out;
+        if (!first) {
+          if (text[i] !== ",") fail("expected , or the end of the list");
+          i++;
+          ws();
+        }
+        let key = "";
+        if (obj) {
+          if (i >= text.length) return (truncated = true), out;
+          if (text[i] !== '"') fail("expected a name in quotes");
+          const k = value(depth + 1);
+          if (k === END) return (truncated = true), out;
+          key = k as string;
+          ws();
+          if (i >= text.length) return (truncated = true), out;
+          if (text[i] !== ":") fail("expected :");
+          i++;
+        }
+        const v = value(depth + 1);
+        if (v === END) return (truncated = true), out;
+        if (obj) (out as Record<string, unknown>)[key] = v;
+        else (out as unknown[]).push(v);
+        if (truncated) return out;
+      }
+    }
+    // A scalar: JSON.parse it once its end is known; one cut by the end of the text is lost.
+    SCALAR.lastIndex = i;
+    const m = SCALAR.exec(text);
+    if (m) {
+      // A number that runs to the end of the text may have lost digits.
+      if (i + m[0].length >= text.length && !/^["tfn]/.test(m[0])) return (truncated = true), (i = text.length), END;
+      i += m[0].length;
+      return JSON.parse(m[0]);
+    }
+    const rest = text.slice(i);
+    if (/^"(?:[^"\\]|\\.)*\\?$/s.test(rest) || ["true", "false", "null"].some((w) => w.startsWith(rest))) return (truncated = true), (i = text.length), END;
+    return fail("not a JSON value");
+  };
+  const v = value(0);
+  ws();
+  if (v !== END && i < text.length) fail("unexpected text after the settings");
+  return { value: v === END ? undefined : v, truncated: truncated || v === END };
+}
+
+/** Every leaf of a partial config, as [path, value] (objects that are not plain settings count as leaves). */
+function leaves(v: unknown, path: string, base: unknown, out: [string, unknown][]): void {
+  const isObj = (x: unknown) => typeof x === "object" && x !== null && !Array.isArray(x);
+  if (isObj(v) && (path === "" || isObj(base))) {
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) leaves(x, path ? `${path}.${k}` : k, isObj(base) ? (base as Record<string, unknown>)[k] : undefined, out);
+  } else out.push([path, v]);
+}
+
+/** The config a link carries, keeping what is good; undefined when the hash carries none. */
+export function readLink(hash: string): LinkRead | undefined {
+  const m = /(?:^#|&)config=([^&]*)/.exec(hash);
+  if (!m) return undefined;
+  const defaults = defaultConfig();
+  const whole = (why: string): LinkRead => ({ config: defaults, kept: [], dropped: [{ field: "config", why }], truncated: false });
+  if (m[1].length > MAX_LINK_CHARS) return whole(`is ${m[1].length.toLocaleString("en-US")} characters long, more than a link's ${MAX_LINK_CHARS.toLocaleString("en-US")}`);
+  const bad = /[^A-Za-z0-9_-]/.exec(m[1]);
+  const code = bad ? m[1].slice(0, bad.index) : m[1];
+  let text: string;
+  try {
+    text = fromBase64UrlLenient(code);
+  } catch {
+    return whole("is not base64url text");
+  }
+  let parsed: { value: unknown; truncated: boolean };
+  try {
+    parsed = parsePartialJson(text);
+  } catch (e) {
+    return whole(`is not JSON (${(e as Error).message})`);
+  }
+  const truncated = parsed.truncated || !!bad;
+  if (parsed.value === undefined) return { ...whole("was cut off before its first setting"), truncated: true };
+  if (typeof parsed.value !== "object" || parsed.value === null || Array.isArray(parsed.value)) return whole("is not a set of settings");
+  const pairs: [string, unknown][] = [];
+  leaves(parsed.value, "", defaults, pairs);
+  let config = defaults;
+  const kept: string[] = [];
+  const dropped: Dropped[] = [];
+  for (const [path, v] of pairs) {
+    // One setting at a time through the same merge as a JSON file, so the same rules apply.
+    const partial = path.split(".").reduceRight<unknown>((acc, k) => ({ [k]: acc }), v);
+    try {
+      config = mergeConfig(config, partial);
+      kept.push(path);
+    } catch (e) {
+      if (!(e instanceof ConfigTypeError)) throw e;
+      dropped.push({ field: e.field, why: e.message.slice(e.field.length + 2) });
+    }
+  }
+  return { config, kept, dropped, truncated };
 }

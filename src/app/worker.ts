@@ -2,40 +2,75 @@
 // The build runs here, off the page's thread: fetch the ingredients once, run buildImages with a
 // progress message per step, then hand the images over (transferred, not copied) with listings.
 
-import { buildImages } from "../build.ts";
+import { buildImages, rootTreeFromArchive } from "../build.ts";
+import { guestFacts } from "../validate.ts";
 import { errorToJSON } from "../errors.ts";
 import { readFat } from "../fs/fat.ts";
 import { diskLayout } from "../howto/dosdir.ts";
 import type { Ingredients } from "../ingredients.ts";
 import { loadIngredients, httpFetcher, dosFromFloppy } from "./ingredients.ts";
-import { treeRows, fatListing, type BuildRequest, type WorkerMessage, type BuildOutput } from "./protocol.ts";
+import { treeRows, fatListing, type BuildRequest, type InspectRequest, type WorkerMessage, type BuildOutput } from "./protocol.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
 
 let cached: Ingredients | undefined;
+let loading: Promise<Ingredients> | undefined;
 
 const post = (m: WorkerMessage, transfer: Transferable[] = []) => self.postMessage(m, transfer);
 
-self.onmessage = async (ev: MessageEvent<BuildRequest>) => {
+/** The ingredients, fetched once for every build and inspection. */
+async function ingredientsFrom(base: string): Promise<{ ing: Ingredients; fetchedMs: number }> {
+  if (cached) return { ing: cached, fetchedMs: 0 };
+  const f0 = performance.now();
+  // One fetch for the facts request and a build that starts while it runs; a failed one is retried next time.
+  loading ??= loadIngredients(httpFetcher(base)).finally(() => (loading = undefined));
+  cached = await loading;
+  return { ing: cached, fetchedMs: performance.now() - f0 };
+}
+
+const bytesOf = async (b: Uint8Array | Blob | undefined) => (b instanceof Blob ? new Uint8Array(await b.arrayBuffer()) : b);
+
+/** Uploads and sizes, off the page's thread. A failed read is reported with the error's JSON form. */
+async function inspect(req: InspectRequest): Promise<void> {
+  const { id } = req;
+  try {
+    if (req.type === "facts") {
+      post({ type: "facts", id, facts: guestFacts((await ingredientsFrom(req.base)).ing) });
+    } else if (req.type === "read-dos") {
+      const dos = dosFromFloppy((await bytesOf(req.file))!);
+      post({ type: "dos-read", id, name: dos.name, files: dos.files.map((f) => ({ name: f.name, size: f.data.length })) });
+    } else {
+      const bytes = (await bytesOf(req.file))!;
+      const tree = rootTreeFromArchive(req.config, bytes);
+      post({ type: "root-read", id, entries: tree.length, bytes: bytes.length });
+    }
+  } catch (e) {
+    // The readers' own errors are LooprootErrors; anything else arrives as a bug, as everywhere.
+    post({ type: "read-failed", id, error: errorToJSON(e) });
+  }
+}
+
+self.onmessage = async (ev: MessageEvent<BuildRequest | InspectRequest>) => {
   const req = ev.data;
-  if (req.type !== "build") return;
+  if (req.type !== "build") return void inspect(req);
   const { id, config } = req;
   const t0 = performance.now();
   let stage = "fetch";
   try {
-    if (!cached) {
-      const f0 = performance.now();
-      cached = await loadIngredients(httpFetcher(req.base));
-      const c = cached;
+    const fresh = !cached;
+    const { ing: c, fetchedMs } = await ingredientsFrom(req.base);
+    if (fresh) {
       const bytes = c.kernel.length + c.busyboxInitrd.length + c.busyboxRoot.length + c.loadlin.length + c.dos.bootSector.length + c.dos.files.reduce((n, f) => n + f.data.length, 0);
-      post({ type: "fetched", id, ms: performance.now() - f0, bytes, detail: `kernel ${c.kernel.length.toLocaleString("en-US")} bytes, 2 busybox builds, LOADLIN, ${c.dos.name}` });
+      post({ type: "fetched", id, ms: fetchedMs, bytes, detail: `kernel ${c.kernel.length.toLocaleString("en-US")} bytes, 2 busybox builds, LOADLIN, ${c.dos.name}` });
     } else {
       post({ type: "fetched", id, ms: 0, bytes: 0, detail: "already loaded" });
     }
     stage = "dos";
-    const ingredients: Ingredients = req.dosFloppy ? { ...cached, dos: dosFromFloppy(req.dosFloppy) } : cached;
+    const dosFloppy = await bytesOf(req.dosFloppy);
+    const ingredients: Ingredients = dosFloppy ? { ...c, dos: dosFromFloppy(dosFloppy) } : c;
     stage = "build";
-    const r = buildImages({ config, ingredients, rootArchive: req.rootArchive }, (step) => post({ type: "step", id, step }));
+    const rootArchive = await bytesOf(req.rootArchive);
+    const r = buildImages({ config, ingredients, rootArchive }, (step) => post({ type: "step", id, step }));
     stage = "listing";
     const layout = diskLayout(config);
     const output: BuildOutput = {
@@ -55,7 +90,7 @@ self.onmessage = async (ev: MessageEvent<BuildRequest>) => {
       totalMs: performance.now() - t0,
     };
     // Transfer each output buffer once; never one the ingredient cache still holds.
-    const keep = new Set<ArrayBufferLike>([cached.kernel, cached.busyboxInitrd, cached.busyboxRoot, cached.loadlin, cached.dos.bootSector, ...cached.dos.files.map((f) => f.data)].map((a) => a.buffer));
+    const keep = new Set<ArrayBufferLike>([c.kernel, c.busyboxInitrd, c.busyboxRoot, c.loadlin, c.dos.bootSector, ...c.dos.files.map((f) => f.data)].map((a) => a.buffer));
     const transfer = new Set<ArrayBuffer>();
     for (const f of output.files) {
       if (keep.has(f.data.buffer)) f.data = f.data.slice();

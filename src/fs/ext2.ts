@@ -2,7 +2,7 @@
 // done in one pass into one Uint8Array. Field names follow the kernel's ext2_fs.h
 // (s_inodes_count, bg_block_bitmap, i_block, ...). No htree, no resize inode, no journal.
 
-import { checkTree, baseName, parentPath, TreeError, type Tree, type TreeEntry } from "./tree.ts";
+import { checkTree, baseName, parentPath, nameBytes, TreeError, type Tree, type TreeEntry } from "./tree.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
 
 export interface Ext2Options {
@@ -312,7 +312,7 @@ function planTree(tree: Tree, B: number, time: number): Plan {
       if (ind < 0) throw new TreeError(e.path, `${fmt(size)} bytes exceeds the largest file ${B}-byte blocks can map`);
       node.totalBlocks = node.dataBlocks + ind;
     } else if (e.kind === "symlink") {
-      const t = enc.encode(e.target!);
+      const t = nameBytes(e.target!); // a target keeps its bytes, like a name
       if (t.includes(0)) throw new TreeError(e.path, "symlink target contains a NUL byte");
       if (t.length >= B) throw new TreeError(e.path, `symlink target of ${fmt(t.length)} bytes exceeds ${fmt(B - 1)} (block size - 1)`, B - 1);
       node.linkBytes = t;
@@ -332,7 +332,7 @@ function planTree(tree: Tree, B: number, time: number): Plan {
       parent.links++;
       if (parent.links > LINK_MAX) throw new TreeError(parent.entry.path, `${fmt(parent.links - 2)} subdirectories exceed ext2's ${fmt(LINK_MAX - 2)}`, LINK_MAX - 2);
     }
-    parent.children!.push({ name: enc.encode(baseName(e.path)), ino: node.ino, type: fileType(e.kind) });
+    parent.children!.push({ name: nameBytes(baseName(e.path)), ino: node.ino, type: fileType(e.kind) });
   }
 
   let blocks = 0;

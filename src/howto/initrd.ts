@@ -8,13 +8,16 @@ import { makeExt2, ext2Needs } from "../fs/ext2.ts";
 import { gzip9 } from "../fs/gzip.ts";
 import { derivedUuid } from "../ids.ts";
 import { linuxDevice, mountOptions, dosPathInLinux } from "./names.ts";
+import { shWord } from "./shellquote.ts";
 
 /** The /linuxrc script: the HOWTO's listing with the `#!/bin/sh` line it lost and a line per step. */
 export function linuxrcScript(config: LooprootConfig): string {
-  const { device, fsType } = config.dos;
+  // Every word from the config goes through shWord: DOS names may hold $ ` ' ( ) & #.
+  const device = shWord(config.dos.device);
+  const fsType = shWord(config.dos.fsType);
   const opts = mountOptions(config);
-  const root = dosPathInLinux(config, config.dos.rootFile);
-  const swap = dosPathInLinux(config, config.dos.swapFile);
+  const root = shWord("/mnt" + dosPathInLinux(config, config.dos.rootFile));
+  const swap = shWord("/mnt" + dosPathInLinux(config, config.dos.swapFile));
   return [
     "#!/bin/sh",
     "# /linuxrc: run by the kernel from the initial ramdisk (HOWTO 3.3).",
@@ -23,12 +26,12 @@ export function linuxrcScript(config: LooprootConfig): string {
     "",
     `echo INITRD: Trying to mount ${device} as ${fsType}`,
     "",
-    `if /bin/mount -n -t ${fsType} ${device} /mnt${opts ? " -o " + opts : ""}; then`,
+    `if /bin/mount -n -t ${fsType} ${device} /mnt${opts ? " -o " + shWord(opts) : ""}; then`,
     "",
     "   echo INITRD: Mounted OK",
     "   ok=yes",
-    `   /bin/losetup /dev/loop0 /mnt${root} || { echo INITRD: losetup /dev/loop0 /mnt${root} failed; ok=no; }`,
-    `   /bin/losetup /dev/loop1 /mnt${swap} || { echo INITRD: losetup /dev/loop1 /mnt${swap} failed; ok=no; }`,
+    `   /bin/losetup /dev/loop0 ${root} || { echo INITRD: losetup /dev/loop0 ${root} failed; ok=no; }`,
+    `   /bin/losetup /dev/loop1 ${swap} || { echo INITRD: losetup /dev/loop1 ${swap} failed; ok=no; }`,
     "   [ $ok = yes ] && echo INITRD: Loop devices set up",
     "   exit 0",
     "",

@@ -12,6 +12,7 @@ import { makeExt2, ext2Needs } from "../fs/ext2.ts";
 import { derivedUuid } from "../ids.ts";
 import { initrdDevices } from "./initrd.ts";
 import { dosPathInLinux, mountOptions } from "./names.ts";
+import { shWord, shWords, shGlobIn } from "./shellquote.ts";
 
 /** Where the old initrd ends up, and with it the DOS partition mounted by /linuxrc. */
 export const INITRD_DIR = "/initrd";
@@ -35,7 +36,7 @@ export function fstab(config: LooprootConfig): string {
 /** The HOWTO's fake mount: `mount -f -t msdos /dev/hda1 /initrd/mnt` with the /linuxrc options. */
 export function fakeMountLine(config: LooprootConfig): string {
   const opts = mountOptions(config);
-  return `mount -f -t ${config.dos.fsType} ${config.dos.device} ${INITRD_DIR}/mnt${opts ? " -o " + opts : ""}`;
+  return "mount " + shWords(["-f", "-t", config.dos.fsType, config.dos.device, `${INITRD_DIR}/mnt`, ...(opts ? ["-o", opts] : [])]);
 }
 
 /**
@@ -65,7 +66,7 @@ export function rcLines(config: LooprootConfig): string[] {
     `tail -n +2 /proc/swaps | while read name type size used prio; do echo "${REPORT_PREFIX} swap $name $type $size"; done`,
     `grep ' ${INITRD_DIR}/mnt ' /proc/mounts | while read src mnt fs opts rest; do echo "${REPORT_PREFIX} dosmount $src $mnt $fs"; done`,
     // stat, not wc -c: reading a whole image through the msdos driver takes seconds.
-    `for f in ${config.root.dosLink ? "/DOS" : INITRD_DIR + "/mnt"}${dosDir}/*; do [ -f "$f" ] && echo "${REPORT_PREFIX} dosfile $(basename "$f") $(stat -c %s "$f")"; done`,
+    `for f in ${shGlobIn((config.root.dosLink ? "/DOS" : INITRD_DIR + "/mnt") + dosDir)}; do [ -f "$f" ] && echo "${REPORT_PREFIX} dosfile $(basename "$f") $(stat -c %s "$f")"; done`,
     `grep MemTotal /proc/meminfo | while read k v u; do echo "${REPORT_PREFIX} memtotal $v"; done`,
     `echo "${REPORT_PREFIX} report-end"`,
   );
@@ -74,7 +75,7 @@ export function rcLines(config: LooprootConfig): string[] {
 
 /** /etc/init.d/rcS of the built-in busybox root: the HOWTO's "rc file that mounts the disks". */
 export function rcScript(config: LooprootConfig): string {
-  return ["#!/bin/sh", "# /etc/init.d/rcS: run once by init (HOWTO 3.4's rc file).", "export PATH=/sbin:/bin:/usr/sbin:/usr/bin", ...rcLines(config), `hostname ${config.root.hostname}`, ""].join("\n");
+  return ["#!/bin/sh", "# /etc/init.d/rcS: run once by init (HOWTO 3.4's rc file).", "export PATH=/sbin:/bin:/usr/sbin:/usr/bin", ...rcLines(config), `hostname ${shWord(config.root.hostname)}`, ""].join("\n");
 }
 
 /** For a user-supplied root: run the rc lines, then hand over to the system's own init. */

@@ -6,6 +6,8 @@ import { gzip9 } from "../../src/fs/gzip.ts";
 import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
 import { loadIngredients } from "../../src/cli/ingredients.ts";
 import { config, build, boot, timeline } from "./chain.ts";
+import { thrownLooproot } from "../unit/thrown.ts";
+import { ErrorCode } from "../../src/errors.ts";
 
 function busyboxSystem(): Tree {
   const ing = loadIngredients();
@@ -35,6 +37,9 @@ describe("a user-supplied root tarball", () => {
     const c = config({ root: { source: "tar" } });
     const archive = writeTar(busyboxSystem());
     archive[100] ^= 0xff; // inside the first header: its checksum no longer matches
-    expect(() => build(c, archive)).toThrow(/root\.source: root tarball: header at byte 0 has a bad checksum/);
+    const e = thrownLooproot(() => build(c, archive));
+    expect(e.code).toBe(ErrorCode.Tar);
+    expect(e.field).toBe("root.source");
+    expect(e.message).toMatch(/root tarball: header at byte 0 has a bad checksum/);
   });
 });

@@ -4,10 +4,10 @@
 import { describe, it, expect } from "vitest";
 import { INGREDIENT_FILES } from "../../src/cli/ingredients.ts";
 import { APP_INGREDIENT_FILES, APP_IMAGE_FILES } from "../../src/app/assets.ts";
-import { configToHash, configFromHash, configToJson, configFromJson, diffConfig, getPath, setPath } from "../../src/app/share.ts";
+import { configToHash, configFromHash, configToJson, configFromJson, diffConfig, getPath, setPath, readLink, parsePartialJson } from "../../src/app/share.ts";
 import { TextTerminal } from "../../src/app/term.ts";
 import { appletList, dosFromFloppy } from "../../src/app/ingredients.ts";
-import { SECTIONS, ALL_FIELDS } from "../../src/app/fields.ts";
+import { SECTIONS, ALL_FIELDS, fieldName, inWords } from "../../src/app/fields.ts";
 import { defaultConfig, mergeConfig, HOWTO_DIFFERENCES } from "../../src/config.ts";
 import { validateConfig } from "../../src/validate.ts";
 import { makeFat, ATTR_SYSTEM } from "../../src/fs/fat.ts";
@@ -43,6 +43,77 @@ describe("sharing", () => {
     expect(getPath(c, "swap.sizeMiB")).toBe(9);
     expect(getPath(defaultConfig(), "swap.sizeMiB")).toBe(8);
     expect(diffConfig(c, defaultConfig())).toEqual({ swap: { sizeMiB: 9 } });
+  });
+});
+
+describe("a damaged link keeps every good setting and names each dropped one", () => {
+  const b64 = (s: string) => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const want = mergeConfig(defaultConfig(), { swap: { sizeMiB: 12 }, root: { hostname: "shared", sizeMiB: 40 }, dos: { openPermissions: true } });
+  const full = configToHash(want);
+
+  it("an intact link: everything kept, nothing dropped", () => {
+    const r = readLink(full)!;
+    expect(r.config).toEqual(want);
+    expect(r.dropped).toEqual([]);
+    expect(r.truncated).toBe(false);
+    expect(r.kept.sort()).toEqual(["dos.openPermissions", "root.hostname", "root.sizeMiB", "swap.sizeMiB"]);
+    expect(readLink("#other=1")).toBeUndefined();
+  });
+  it("cut at every length: what was complete is kept, nothing else changes, and it says it was cut", () => {
+    const json = JSON.stringify(diffConfig(want, defaultConfig()));
+    for (let n = 1; n < full.length - "#config=".length; n++) {
+      const r = readLink(full.slice(0, "#config=".length + n))!;
+      expect(r.truncated || r.dropped.length > 0, `cut at ${n}`).toBe(true);
+      // Every setting kept has the link's value; every other one is the default.
+      for (const path of ALL_FIELDS.map((f) => f.path)) {
+        const got = getPath(r.config, path);
+        if (r.kept.includes(path)) expect(got, `${path} cut at ${n}`).toEqual(getPath(want, path));
+        else expect(got, `${path} cut at ${n}`).toEqual(getPath(defaultConfig(), path));
+      }
+    }
+    // Cut just after the first complete setting: that one survives.
+    const cut = json.indexOf(",") ;
+    const r = readLink("#config=" + b64(json.slice(0, cut)))!;
+    expect(r.truncated).toBe(true);
+    expect(r.kept.length).toBe(1);
+  });
+  it("a wrong type or an unknown key drops that setting only, with the reason", () => {
+    const r = readLink("#config=" + b64(JSON.stringify({ swap: { sizeMiB: "12", label: "sw" }, root: { hostname: "ok", colour: "red" }, floppy: 3 })))!;
+    expect(r.config.root.hostname).toBe("ok");
+    expect(r.config.swap.label).toBe("sw");
+    expect(r.config.swap.sizeMiB).toBe(8);
+    expect(r.dropped).toEqual([
+      { field: "swap.sizeMiB", why: "must be a number, got string" },
+      { field: "root.colour", why: "is not a known setting" },
+      { field: "floppy", why: "must be an object" },
+    ]);
+  });
+  it("garbage is refused as a whole, never a foreign exception", () => {
+    for (const h of ["#config=%%%", "#config=" + b64("[1,2]"), "#config=" + b64("{]"), "#config=" + b64("x".repeat(100)), "#config=" + "A".repeat(70_000), "#config=" + b64("[".repeat(100))]) {
+      const r = readLink(h)!;
+      expect(r.kept, h.slice(0, 40)).toEqual([]);
+      expect(r.config).toEqual(defaultConfig());
+      expect(r.dropped.length + (r.truncated ? 1 : 0)).toBeGreaterThan(0);
+    }
+  });
+  it("the partial JSON reader", () => {
+    expect(parsePartialJson('{"a":{"b":1,"c":"x')).toEqual({ value: { a: { b: 1 } }, truncated: true });
+    expect(parsePartialJson('{"a":12')).toEqual({ value: {}, truncated: true });
+    expect(parsePartialJson('{"a":tr')).toEqual({ value: {}, truncated: true });
+    expect(parsePartialJson('{"a":true,"b":[1,2]}')).toEqual({ value: { a: true, b: [1, 2] }, truncated: false });
+    expect(() => parsePartialJson('{"a":1}x')).toThrow(SyntaxError);
+  });
+});
+
+describe("problems in the form's words", () => {
+  it("names fields by their labels, with the section where a label repeats", () => {
+    expect(fieldName("disk.sizeMiB")).toBe("Hard disk size");
+    expect(fieldName("root.sizeMiB")).toBe("Size of the root device");
+    expect(fieldName("swap.sizeMiB")).toBe("Size of the swap device");
+    expect(inWords("shorten it or turn on boot.paramsFile (LOADLIN's @params file)")).toBe("shorten it or turn on “Put the options in a LOADLIN @params file” (LOADLIN's @params file)");
+    for (const c of [{ root: { sizeMiB: 2000 } }, { root: { dosLink: true, initrdDir: false } }, { dos: { swapFile: "LINUXDSK.IMG" } }]) {
+      for (const p of validateConfig(mergeConfig(defaultConfig(), c))) expect(inWords(p.message)).not.toMatch(/\b(root|dos|boot|swap|disk)\.[a-zA-Z]+\b/);
+    }
   });
 });
 

@@ -117,6 +117,6 @@ describe("the default build, checked by the real tools", () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).code).toBe("E_CONFIG");
     expect((err as ConfigError).problems[0].field).toBe("floppy.kind");
-    expect((err as ConfigError).message).toMatch(/bytes over/);
+    expect((err as ConfigError).message).toMatch(/1\.44M floppy/);
   });
 });
