@@ -25,7 +25,8 @@ export interface ApiSymbol {
   members: { name: string; type: string; doc: string }[];
 }
 
-const clean = (s: string) => s.replace(/import\("[^"]+"\)\./g, "");
+// The entry modules import core types as CoreX to re-export them as X: show the public name.
+const clean = (s: string) => s.replace(/import\("[^"]+"\)\./g, "").replace(/\bCore([A-Z]\w*)/g, "$1");
 
 function kindOf(decl: ts.Declaration): string {
   if (ts.isFunctionDeclaration(decl)) return "function";
@@ -64,7 +65,7 @@ export function collect(): ApiSymbol[] {
           if (kind === "type") {
             // An alias of a core type: show what it stands for, members and all.
             type = checker.getTypeAtLocation((decl as ts.TypeAliasDeclaration).type);
-            const isObject = !!(type.flags & ts.TypeFlags.Object) && type.getCallSignatures().length === 0 && type.getProperties().length > 0;
+            const isObject = !!(type.flags & ts.TypeFlags.Object) && !checker.isArrayType(type) && type.getCallSignatures().length === 0 && type.getProperties().length > 0;
             signature = isObject ? `type ${sym.name} = { ... }` : `type ${sym.name} = ${clean(checker.typeToString(type, decl, ts.TypeFormatFlags.InTypeAlias | ts.TypeFormatFlags.NoTruncation))}`;
             if (!isObject || (type.symbol && type.symbol.flags & ts.SymbolFlags.Class)) type = undefined as unknown as ts.Type;
           } else {
