@@ -79,6 +79,12 @@ describe("npm pack", () => {
     expect(readdirSync(join(app, "cli-out"))).toEqual(expect.arrayContaining(["floppy.img", "disk.img", "looproot-set.json"]));
   }, 150_000);
 
+  it("the installed `npx looproot boot` boots what `looproot build` wrote, in v86", () => {
+    const r = run("npx", ["--offline", "looproot", "boot", "--floppy", "cli-out/floppy.img", "--disk", "cli-out/disk.img", "--json"], app, 360_000);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toMatch(/"ok":\s*true/);
+  }, 400_000);
+
   it("the browser entry points (looproot, looproot/fs) import no Node built-in, however deep", () => {
     const builtins = new Set(builtinModules);
     const seen = new Set<string>();
