@@ -13,11 +13,18 @@ export interface Engine {
   sendKeys(text: string): void;
   /** Stops the machine and frees what it holds; safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * The hard disk as the guest has written it so far (a view, not a copy), where the engine keeps
+   * the disk in memory (v86). Absent where the guest writes to a file itself (QEMU with diskFile).
+   */
+  diskImage?(): Uint8Array | undefined;
 }
 
 export interface MachineImages {
   floppy: Uint8Array;
   disk?: Uint8Array;
+  /** QEMU: boot this disk file itself, so that the guest's writes land in it (`--persist`). */
+  diskFile?: string;
   memoryMiB: number;
   bios: Uint8Array;
   vgaBios: Uint8Array;

@@ -50,6 +50,10 @@ export interface Machine extends Engine {
   serialText(): string;
   /** Resolves with the serial text once it matches `pattern`; rejects after `timeoutMs`. */
   waitForSerial(pattern: RegExp | string, timeoutMs: number): Promise<string>;
+  /** The whole machine's state (v86's save_state: memory, devices, the disks' contents). */
+  saveState(): Promise<ArrayBuffer>;
+  /** Puts the machine into a state saveState gave (same v86, same memory size). */
+  restoreState(state: ArrayBuffer): Promise<void>;
   /** The underlying V86 instance, for anything this wrapper does not cover. */
   readonly emulator: V86;
 }
@@ -81,7 +85,9 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
       ((await WebAssembly.instantiate(bytes as BufferSource, imports)) as WebAssembly.WebAssemblyInstantiatedSource).instance.exports;
   }
   if (opts.fda) config.fda = { buffer: buf(opts.fda) };
-  if (opts.hda) config.hda = { buffer: buf(opts.hda) };
+  // v86 writes the guest's disk writes into this very buffer (its SyncBuffer), so it is the current disk.
+  const hdaBuffer = opts.hda ? buf(opts.hda) : undefined;
+  if (hdaBuffer) config.hda = { buffer: hdaBuffer };
   if (opts.bzimage) config.bzimage = { buffer: buf(opts.bzimage) };
   if (opts.initrd) config.initrd = { buffer: buf(opts.initrd) };
   if (opts.cmdline !== undefined) config.cmdline = opts.cmdline;
@@ -143,6 +149,14 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
     },
     screenRows: screenText,
     screenText,
+    diskImage: () => {
+      // After restore_state v86 holds the disk in a new buffer: read it where the IDE disk keeps it.
+      const live = (emulator as unknown as { v86?: { cpu?: { devices?: { ide?: { primary?: { master?: { buffer?: { buffer?: unknown } } } } } } } }).v86?.cpu?.devices?.ide?.primary?.master?.buffer?.buffer;
+      if (live instanceof ArrayBuffer) return new Uint8Array(live);
+      return hdaBuffer ? new Uint8Array(hdaBuffer) : undefined;
+    },
+    saveState: () => emulator.save_state(),
+    restoreState: (state) => emulator.restore_state(state),
     serialText: () => serial,
     sendSerial: (text) => {
       if (!stopped) emulator.serial0_send(text);

@@ -24,7 +24,10 @@ export function startQemu(images: MachineImages): Engine {
     "-chardev", `file,id=biosdbg,path=${join(dir, "bios.log")}`, "-device", "isa-debugcon,iobase=0x402,chardev=biosdbg",
     "-no-reboot", "-nodefaults",
   ];
-  if (images.disk) {
+  if (images.diskFile) {
+    // The user's own file, written by the guest as a real disk would be (no snapshot, no copy).
+    args.push("-drive", `file=${images.diskFile},if=ide,format=raw,index=0,media=disk`);
+  } else if (images.disk) {
     const hda = join(dir, "disk.img");
     writeFileSync(hda, images.disk);
     args.push("-drive", `file=${hda},if=ide,format=raw,index=0,media=disk`);
@@ -59,6 +62,11 @@ export function startQemu(images: MachineImages): Engine {
     sendKeys: (text) => { if (!exited) child.stdin!.write(text); },
     stop: async () => {
       stopping = true;
+      // A disk file the guest writes to gets QEMU's own orderly exit (it flushes the file); SIGKILL after 10 s.
+      if (!exited && images.diskFile) {
+        child.kill("SIGTERM");
+        await Promise.race([exit, new Promise((r) => setTimeout(r, 10_000))]);
+      }
       if (!exited) child.kill("SIGKILL");
       await exit;
       rmSync(dir, { recursive: true, force: true });

@@ -17,6 +17,8 @@ export interface BrowserMachineOptions extends MachineImages {
 export interface BrowserEngine extends Engine {
   /** Lets key presses reach the guest (true while the screen has the focus). */
   setKeyboard(enabled: boolean): void;
+  saveState(): Promise<ArrayBuffer>;
+  restoreState(state: ArrayBuffer): Promise<void>;
   readonly emulator: V86;
 }
 
@@ -60,6 +62,9 @@ export async function startV86Browser(opts: BrowserMachineOptions): Promise<Brow
       };
     },
     screenRows: () => m.screenRows(),
+    diskImage: () => m.diskImage?.(),
+    saveState: () => m.saveState(),
+    restoreState: (state) => m.restoreState(state),
     sendSerial: (text) => m.sendSerial(text),
     sendKeys: (text) => m.sendKeys(text),
     setKeyboard: (enabled) => {

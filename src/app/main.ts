@@ -16,6 +16,7 @@ import { configToHash, configToJson, configFromJson, readLink } from "./share.ts
 import { httpFetcher } from "./ingredients.ts";
 import { APP_BIOS_FILES } from "./assets.ts";
 import { TextTerminal } from "./term.ts";
+import { Keep } from "./keep.ts";
 import { h, $, fmtBytes, fmtMs, fmtSize, download } from "./dom.ts";
 import type { BuildOutput, WorkerMessage, FatListing, TreeRow, InspectRequest, InspectReply } from "./protocol.ts";
 import { fieldName, inWords, ALL_FIELDS } from "./fields.ts";
@@ -23,7 +24,7 @@ import { hintFor } from "./hints.ts";
 
 const ALL_PATHS = new Set(ALL_FIELDS.map((f) => f.path));
 
-type Phase = "idle" | "building" | "built" | "booting" | "verified" | "failed" | "stopped" | "error";
+type Phase = "idle" | "building" | "built" | "booting" | "verified" | "restored" | "failed" | "stopped" | "error";
 
 /** The same machine in QEMU: its RAM, the two images, boot from A:, the serial console on the terminal. */
 const qemuLine = (memoryMiB: number) => `qemu-system-i386 -m ${memoryMiB} -fda floppy.img -hda disk.img -boot a -serial stdio`;
@@ -57,9 +58,12 @@ const state = {
   bootRun: 0,
   buildId: 0,
   result: undefined as BootResult | undefined,
+  /** The images the last boot started from (built, or a kept disk resumed). */
+  booted: undefined as { floppy: Uint8Array; disk: Uint8Array } | undefined,
 };
 
 let form: ChoicesForm;
+let keep: Keep;
 let worker: Worker | undefined;
 const term = new TextTerminal();
 let biosCache: { bios: Uint8Array; vgaBios: Uint8Array } | undefined;
@@ -139,6 +143,28 @@ function skeleton(): void {
       ),
     ),
   );
+  keep = new Keep({
+    engine: () => state.engine,
+    config: () => state.builtConfig,
+    images: () => state.booted,
+    stop: () => stopMachine("shut down by the guest"),
+    boot: async (images, config) => {
+      await stopMachine();
+      state.builtConfig = config;
+      resetBootView();
+      await boot(images, true);
+    },
+    build: async (config) => {
+      resetSteps();
+      const o = await runBuild(config);
+      state.output = o;
+      renderResults(o);
+      return o;
+    },
+    restore: (images, config, st) => restoreMachine(images, config, st),
+  });
+  $("#machine-card").append(keep.el);
+  $("#app").prepend(keep.banner);
   // The sticky choices pane starts below the sticky header, whatever height the header wraps to.
   const header = $("header.top");
   new ResizeObserver(() => document.documentElement.style.setProperty("--header-h", `${header.offsetHeight}px`)).observe(header);
@@ -235,6 +261,7 @@ function updateButtons(): void {
   ($("#stop") as HTMLButtonElement).disabled = !running;
   ($("#reset") as HTMLButtonElement).disabled = !state.output || state.phase === "building";
   for (const id of ["#serial-in", "#serial-send", "#serial-ctrlc"]) ($(id) as HTMLInputElement).disabled = !running;
+  keep?.update();
   document.body.dataset.phase = state.phase;
   showWhyDisabled();
 }
@@ -336,6 +363,8 @@ async function buildAndBoot(): Promise<void> {
   if (state.problems.length || state.phase === "building") return;
   // The phase changes at once, before anything is awaited: the page never shows the old verdict as current.
   setPhase("building", "stopping");
+  // A disk the guest has changed is never thrown away silently.
+  await keep.beforeDiscard();
   await stopMachine();
   state.buildProblems = [];
   state.output = undefined;
@@ -427,8 +456,8 @@ function showSerial(): void {
   }, SERIAL_VIEW_MS);
 }
 
-async function boot(): Promise<void> {
-  const output = state.output;
+async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined = state.output, resumed = false): Promise<void> {
+  const output = images;
   const config = state.builtConfig;
   if (!output || !config) return;
   const run = ++state.bootRun;
@@ -456,6 +485,8 @@ async function boot(): Promise<void> {
     return;
   }
   state.engine = engine;
+  state.booted = { floppy: output.floppy, disk: output.disk };
+  keep.started(output.floppy, output.disk, config, resumed);
   if (document.activeElement === $("#screen")) engine.setKeyboard(true);
   setPhase("booting", "booting");
   const started = performance.now();
@@ -496,6 +527,40 @@ async function boot(): Promise<void> {
     $("#verdict").dataset.ok = "false";
     setPhase("failed");
   }
+}
+
+/** A machine put into a saved state (keep.ts's snapshots): no boot to watch, the shell is where it was. */
+async function restoreMachine(images: { floppy: Uint8Array; disk: Uint8Array }, config: LooprootConfig, snapshot: ArrayBuffer): Promise<void> {
+  await stopMachine();
+  const run = ++state.bootRun;
+  state.builtConfig = config;
+  resetBootView();
+  setPhase("booting", "restoring the snapshot");
+  const engine = await startV86Browser({
+    floppy: images.floppy,
+    disk: images.disk,
+    memoryMiB: config.machine.memoryMiB,
+    ...(await biosFiles()),
+    wasmPath: new URL(wasmUrl, document.baseURI).href,
+    screen: $("#screen"),
+  });
+  try {
+    await engine.restoreState(snapshot);
+  } catch (e) {
+    await engine.stop();
+    setPhase("error", "not running");
+    throw e;
+  }
+  if (run !== state.bootRun) return void (await engine.stop());
+  engine.onSerial((t) => {
+    term.write(t);
+    showSerial();
+  });
+  state.engine = engine;
+  state.booted = images;
+  keep.started(images.floppy, images.disk, config, false);
+  $("#verdict").textContent = "Restored from a machine snapshot: the PC goes on where the snapshot left it.";
+  setPhase("restored", "running: restored from the snapshot");
 }
 
 /** Under a failed verdict: what to try, with links to the choices that most likely caused it. */
@@ -541,6 +606,7 @@ async function stopMachine(why?: string): Promise<void> {
 }
 
 async function resetMachine(): Promise<void> {
+  await keep.beforeDiscard();
   await stopMachine();
   await boot();
 }
@@ -798,6 +864,7 @@ function main(): void {
   loadFromHash();
   window.addEventListener("hashchange", loadFromHash);
   revalidate(form.getConfig());
+  void keep.offerResume();
   void loadFacts();
   // For the browser tests and the curious: the live state.
   (window as unknown as { looproot: unknown }).looproot = { state, form, term };

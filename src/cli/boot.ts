@@ -1,23 +1,54 @@
 // `looproot boot` and `looproot run`: boot images headless and print the boot chain's timeline.
 
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, dirname, basename } from "node:path";
 import { bootAndVerify, type BootResult } from "../../emulator/harness.ts";
 import type { Engine, MachineImages } from "../../emulator/engine.ts";
+import { shutdownGuest, type ShutdownResult } from "../../emulator/shutdown.ts";
+import type { LooprootConfig } from "../config.ts";
 import { loadBios } from "./ingredients.ts";
 import { loadConfig, runBuild, type ParsedArgs } from "./main.ts";
 import { UsageError } from "./errors.ts";
 import { readInputFile } from "./files.ts";
 
 /** The largest floppy (2.88 MB) and the largest disk the BIOS and v86 take here (under 2 GiB). */
-const FLOPPY_MAX_BYTES = 2_949_120;
-const DISK_MAX_BYTES = 2 ** 31 - 1;
+export const FLOPPY_MAX_BYTES = 2_949_120;
+export const DISK_MAX_BYTES = 2 ** 31 - 1;
 
 export async function startEngine(name: string, images: MachineImages): Promise<Engine> {
   if (name === "qemu") return (await import("../../emulator/qemu.ts")).startQemu(images);
   if (name === "v86") return (await import("../../emulator/v86-node.ts")).startV86Node(images);
   throw new UsageError(`--engine ${name}: expected v86 or qemu`);
+}
+
+/**
+ * --persist, after the guest has halted: v86's disk (kept in memory) goes back into its file whole
+ * or not at all (a temporary file beside it, then rename); QEMU wrote into the file itself.
+ */
+export function writeBackDisk(engine: Engine, diskPath: string): "written" | "in place" {
+  const bytes = engine.diskImage?.();
+  if (!bytes) return "in place";
+  const tmp = join(dirname(diskPath), `.${basename(diskPath)}.looproot-${process.pid}`);
+  try {
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, diskPath);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  return "written";
+}
+
+/** Shuts the guest down cleanly, stops it, and keeps the disk in diskPath; one line for the user. */
+export async function shutdownAndKeep(engine: Engine, config: LooprootConfig, diskPath: string, request = true): Promise<{ shutdown: ShutdownResult; kept: string; saveMs: number }> {
+  const shutdown = await shutdownGuest(engine, config, { request });
+  await engine.stop();
+  const t0 = Date.now();
+  const how = writeBackDisk(engine, diskPath);
+  const saveMs = Date.now() - t0;
+  const state = shutdown.status === "clean" ? "cleanly shut down" : shutdown.status === "halted" ? "halted by its own shutdown" : `NOT cleanly shut down (${shutdown.line})`;
+  const kept = `${diskPath}: the guest's writes are kept (${how === "written" ? `written back in ${saveMs} ms` : "written in place"}); ${state} in ${(shutdown.ms / 1000).toFixed(1)} s`;
+  return { shutdown, kept, saveMs };
 }
 
 export function formatTimeline(r: BootResult): string {
@@ -32,7 +63,8 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
   const timeoutS = Number(args.opts.get("--timeout") ?? 120);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0 || timeoutS > 3600) throw new UsageError(`--timeout ${args.opts.get("--timeout")}: expected seconds between 1 and 3600`);
   const engineName = args.opts.get("--engine") ?? "v86";
-  let floppy: Uint8Array, disk: Uint8Array;
+  let floppy: Uint8Array, disk: Uint8Array, diskPath: string;
+  const persist = args.flags.has("--persist");
   const config = loadConfig(args);
   const json = args.flags.has("--json");
   const say = json ? () => {} : io.out;
@@ -41,22 +73,33 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
     const { result } = runBuild(args, say);
     floppy = result.floppy;
     disk = result.disk;
+    diskPath = join(args.opts.get("--out")!, "disk.img");
   } else {
     const f = args.opts.get("--floppy"), d = args.opts.get("--disk");
     if (!f || !d) throw new UsageError("boot needs --floppy FILE and --disk FILE");
     // Read with their limits checked while reading: a device or a FIFO named here cannot make us read forever.
     floppy = readInputFile("--floppy", f, FLOPPY_MAX_BYTES);
     disk = readInputFile("--disk", d, DISK_MAX_BYTES);
+    diskPath = d;
   }
-  const engine = await startEngine(engineName, { floppy, disk, memoryMiB: config.machine.memoryMiB, ...loadBios() });
+  const diskFile = persist && engineName === "qemu" ? diskPath : undefined;
+  const engine = await startEngine(engineName, { floppy, disk, diskFile, memoryMiB: config.machine.memoryMiB, ...loadBios() });
   say(`looproot boot: ${engineName}, ${config.machine.memoryMiB} MiB, timeout ${timeoutS} s`);
   const result = await bootAndVerify(engine, config, {
     timeoutS,
     onEvent: (e) => {
       if (e.type === "milestone") say(`  ${(e.milestone.atMs / 1000).toFixed(2).padStart(7)} s  ${e.milestone.title}`);
     },
+    stopAtEnd: !persist,
   });
-  if (json) io.out(JSON.stringify({ ok: result.ok, engine: result.engine, totalMs: result.totalMs, summary: result.summary, milestones: result.milestones, failure: result.failure, checks: result.checks, report: result.report }, null, 2));
+  // --persist: the guest powers off (the harness's own probes are all it wrote) and the disk is kept.
+  const kept = persist && result.ok ? await shutdownAndKeep(engine, config, diskPath) : undefined;
+  if (kept) say(kept.kept);
+  else if (persist) {
+    await engine.stop();
+    say(`${diskPath}: ${engineName === "qemu" ? "the guest wrote into it as it booted" : "left as it was"}: the boot did not reach a shell to shut down`);
+  }
+  if (json) io.out(JSON.stringify({ ok: result.ok, engine: result.engine, totalMs: result.totalMs, summary: result.summary, milestones: result.milestones, failure: result.failure, checks: result.checks, report: result.report, ...(kept ? { shutdown: kept.shutdown, saveMs: kept.saveMs } : {}) }, null, 2));
   else io.out(formatTimeline(result));
-  return result.ok ? 0 : 1;
+  return result.ok && (!kept || kept.shutdown.status === "clean" || kept.shutdown.status === "halted") ? 0 : 1;
 }

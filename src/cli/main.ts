@@ -19,11 +19,14 @@ export const HELP = `looproot: the Loopback Root Filesystem HOWTO (section 3), b
 
 Usage:
   looproot build --out DIR [--config FILE] [--rootfs TAR] [--set KEY=VALUE ...]
-  looproot boot  --floppy FILE --disk FILE [--config FILE] [--timeout S] [--json] [--engine v86|qemu]
+  looproot boot  --floppy FILE --disk FILE [--config FILE] [--timeout S] [--json] [--engine v86|qemu] [--persist]
+  looproot shell --floppy FILE --disk FILE [--config FILE] [--engine v86|qemu] [--persist]
   looproot run   [--out DIR] [--config FILE] [--rootfs TAR] [--set ...] [--timeout S] [--json] [--engine v86|qemu]
+  looproot inspect IMAGE [--json]
+                             what a floppy, disk, root image or initrd holds: map and files
   looproot config            print the default config as JSON
   looproot --help
-  looproot --version     print the package version
+  looproot --version         print the package version
 
 build   writes into DIR: floppy.img (the DOS boot floppy, A:), disk.img (the IDE hard disk with the
         FAT16 partition holding C:\\LINUX\\LINUXDSK.IMG and LINUXSWP.IMG), and the intermediate
@@ -36,6 +39,12 @@ build   writes into DIR: floppy.img (the DOS boot floppy, A:), disk.img (the IDE
 boot    boots a floppy and a disk in the emulator and prints the timeline of the boot chain;
         exits 0 only when the guest confirms its root is on /dev/loop0 with swap on /dev/loop1.
 run     build, then boot (into a temporary folder unless --out is given).
+inspect reads any of the images above (recognised by content) and prints its map, like sfdisk -l,
+        fsck.fat -v and dumpe2fs together (each region with its byte and sector range and the HOWTO
+        step that wrote it), then its files, like debugfs ls -R and mdir -/. --json: the same as data.
+shell   boots the images and attaches this terminal to the guest's serial console, to work in the
+        loop root; Ctrl-C goes to the guest, Ctrl-] then q leaves. \`poweroff\` at the guest's
+        shell ends the session; with --persist the disk keeps the work.
 
 Options:
   --out DIR          output folder (created if missing)
@@ -48,6 +57,10 @@ Options:
   --timeout S        boot: give up after S seconds (default 120)
   --json             boot: print the result as JSON
   --engine E         boot: v86 (default) or qemu (qemu-system-i386, serial console)
+  --persist          boot, run, shell: keep the guest's writes in the disk file (QEMU writes into
+                     it as it runs; v86 writes it back, whole, after the guest halts). boot and
+                     run then shut the guest down cleanly after the verdict. Without it the
+                     image files are never changed.
 
 Exit codes: 0 success, 1 the boot did not reach a verified loop root, 2 bad input (one line
 per problem, naming the setting or file and the limit), 3 a bug in looproot (please report it
@@ -62,7 +75,7 @@ export interface ParsedArgs {
 }
 
 const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--floppy", "--disk", "--timeout", "--engine"]);
-const FLAG_OPTS = new Set(["--json", "--help", "-h", "--version"]);
+const FLAG_OPTS = new Set(["--json", "--help", "-h", "--persist", "--version"]);
 
 
 export function parseArgs(argv: string[]): ParsedArgs {
@@ -177,6 +190,10 @@ export function runBuild(args: ParsedArgs, log: (s: string) => void): { result: 
 }
 
 export async function main(argv: string[], io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }): Promise<number> {
+  if (argv[0] === "inspect") {
+    const { inspectCommand } = await import("./inspect.ts");
+    return inspectCommand(argv.slice(1), io);
+  }
   try {
     const args = parseArgs(argv);
     if (args.flags.has("--version")) {
@@ -200,8 +217,12 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
         const { bootCommand } = await import("./boot.ts");
         return await bootCommand(args, io);
       }
+      case "shell": {
+        const { shellCommand } = await import("./shell.ts");
+        return await shellCommand(args);
+      }
       default:
-        throw new UsageError(args.command ? `unknown command ${args.command} (build, boot, run, config)` : "no command given (build, boot, run, config)");
+        throw new UsageError(args.command ? `unknown command ${args.command} (build, boot, run, shell, inspect, config)` : "no command given (build, boot, run, shell, inspect, config)");
     }
   } catch (e) {
     // Our own errors are the user's to fix (exit 2, one line per problem); anything else is a bug (exit 3, with the stack).

@@ -90,14 +90,79 @@ export function wrapperInit(config: LooprootConfig): string {
   ].join("\n");
 }
 
+/**
+ * The guest's shutdown lines (poweroff, halt, reboot): the harness waits for `done` (or `unclean`)
+ * before it takes the disk. One place for them until the guest's protocol lines share a module.
+ */
+export const SHUTDOWN = {
+  begin: `${REPORT_PREFIX} shutdown begins`,
+  done: `${REPORT_PREFIX} shutdown complete`,
+  unclean: `${REPORT_PREFIX} shutdown unclean:`,
+  /** Matches the end of the shutdown, clean or not, in the console text. */
+  pattern: new RegExp(`${REPORT_PREFIX} shutdown (complete|unclean:[^\\r\\n]*)`),
+} as const;
+
+/**
+ * The steps that leave the disk clean, for the root's shutdown script and for typing at the
+ * console of a root whose own shutdown did not run. The DOS partition cannot be unmounted: it
+ * holds the file behind /dev/loop0, which is /. So: swap off and its loop freed, the root
+ * remounted read-only (ext2 then writes its "clean" state through loop0 into the file), sync, and
+ * then what unmounting the FAT would do now that nothing writes to it: clear the "volume dirty"
+ * bit Linux set at mount (boot sector byte 0x25, 0x41 on FAT32), sync again.
+ */
+export function shutdownLines(config: LooprootConfig): string[] {
+  const dev = config.dos.device;
+  const dos = `${INITRD_DIR}/mnt`;
+  return [
+    "sync",
+    `swapoff /dev/loop1 && echo "${REPORT_PREFIX} swapoff /dev/loop1 ok"`,
+    "losetup -d /dev/loop1 2>/dev/null",
+    `if mount -n -o remount,ro / && grep -q ' / [^ ]* ro[, ]' /proc/mounts; then echo "${REPORT_PREFIX} root remounted ro"; ro=yes; else ro=no; fi`,
+    "sync",
+    `if [ $ro = yes ] && umount -n ${dos} 2>/dev/null; then echo "${REPORT_PREFIX} dos unmounted"; sync; dos=clean; ` +
+      `elif [ $ro = yes ] && grep -q '^${dev} ${dos} ' /proc/mounts; then ` +
+      `${fatCleanCommand(dev)} && sync && dos=clean && echo "${REPORT_PREFIX} dos marked clean"; fi`,
+    `if [ $ro = yes ] && [ "$dos" = clean ]; then echo "${SHUTDOWN.done}"; else echo "${SHUTDOWN.unclean} root ro=$ro, dos=\${dos:-dirty}"; fi`,
+  ];
+}
+
+/** Clears the FAT "volume dirty" bit of `dev` (a device or an image file); fails if it cannot read it. */
+export function fatCleanCommand(dev: string): string {
+  return (
+    `{ off=37; [ "$(dd if=${dev} bs=1 skip=82 count=5 2>/dev/null)" = FAT32 ] && off=65; ` +
+    `b=$(dd if=${dev} bs=1 skip=$off count=1 2>/dev/null | od -An -tu1); [ -n "$b" ] && ` +
+    `printf "\\\\$(printf %o $((b & 254)))" | dd of=${dev} bs=1 seek=$off count=1 conv=notrunc 2>/dev/null; }`
+  );
+}
+
+/** /etc/init.d/rcK: run by busybox init on poweroff, halt or reboot, before init kills every process. */
+export function shutdownScript(config: LooprootConfig): string {
+  return [
+    "#!/bin/sh",
+    "# /etc/init.d/rcK: run by init (inittab ::shutdown:) on poweroff, halt or reboot.",
+    "export PATH=/sbin:/bin:/usr/sbin:/usr/bin",
+    `echo "${SHUTDOWN.begin}"`,
+    "# Every other process first, so that no file on the root is still open for writing.",
+    "kill -TERM -1 2>/dev/null; sleep 1; kill -KILL -1 2>/dev/null",
+    "dos=",
+    ...shutdownLines(config),
+    "",
+  ].join("\n");
+}
+
+/** The same steps typed at the console of a root whose own shutdown did not leave the disk clean. */
+export function consoleShutdownCommand(config: LooprootConfig): string {
+  return ["dos=", ...shutdownLines(config), "sync; poweroff -f || halt -f"].join("; ");
+}
+
 const INITTAB = [
   "# busybox init: the rc script, then a shell on the serial console and on the screen.",
   "::sysinit:/etc/init.d/rcS",
   "ttyS0::respawn:-/bin/sh",
   "tty1::respawn:-/bin/sh",
   "::ctrlaltdel:/sbin/reboot",
-  "::shutdown:/sbin/swapoff -a",
-  "::shutdown:/bin/umount -a -r",
+  "# poweroff, halt, reboot: leave the loop root and the DOS partition clean first.",
+  "::shutdown:/etc/init.d/rcK",
   "",
 ].join("\n");
 
@@ -126,6 +191,7 @@ export function busyboxRootTree(config: LooprootConfig, ing: Pick<Ingredients, "
   }
   tree.push(text("/etc/inittab", INITTAB));
   tree.push(text("/etc/init.d/rcS", rcScript(config), 0o755));
+  tree.push(text("/etc/init.d/rcK", shutdownScript(config), 0o755));
   tree.push(text("/etc/profile", PROFILE));
   tree.push(text("/etc/hostname", config.root.hostname + "\n"));
   tree.push(text("/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"));

@@ -16,8 +16,9 @@ import { join } from "node:path";
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const BZIMAGE = join(ROOT, "images", "kernel", "bzImage");
 export const BUSYBOX = join(ROOT, "images", "busybox", "busybox-initrd");
-export const BIOS = "/usr/share/seabios/bios.bin";
-export const VGABIOS = "/usr/share/seabios/vgabios-stdvga.bin";
+// The committed SeaBIOS (images/debian, from the pinned seabios package), as the app and the CLI use.
+export const BIOS = join(ROOT, "images", "debian", "bios.bin");
+export const VGABIOS = join(ROOT, "images", "debian", "vgabios-stdvga.bin");
 export const WASM = join(ROOT, "node_modules", "v86", "build", "v86.wasm");
 
 const env = { ...process.env, MTOOLS_SKIP_CHECK: "1", LC_ALL: "C" };

@@ -10,8 +10,9 @@ import { startMachine } from "../../emulator/machine.ts";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const DOS = join(ROOT, "images", "dos");
-export const BIOS = "/usr/share/seabios/bios.bin";
-export const VGABIOS = "/usr/share/seabios/vgabios-stdvga.bin";
+// The committed SeaBIOS (images/debian, from the pinned seabios package), as the app and the CLI use.
+export const BIOS = join(ROOT, "images", "debian", "bios.bin");
+export const VGABIOS = join(ROOT, "images", "debian", "vgabios-stdvga.bin");
 export const WASM = join(ROOT, "node_modules", "v86", "build", "v86.wasm");
 
 const env = { ...process.env, MTOOLS_SKIP_CHECK: "1", LC_ALL: "C" };
@@ -256,8 +257,6 @@ export function kernelImage(): { path: string; data: Uint8Array } | undefined {
 export function loadlinExe(): Uint8Array | undefined {
   const p = join(ROOT, "images", "debian", "LOADLIN.EXE");
   if (existsSync(p)) return new Uint8Array(readFileSync(p));
-  const gz = "/usr/lib/loadlin/loadlin.exe.gz";
-  if (existsSync(gz)) return new Uint8Array(execFileSync("gunzip", ["-c", gz]));
   return undefined;
 }
 

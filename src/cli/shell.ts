@@ -1,0 +1,113 @@
+// `looproot shell`: boots the images and joins this terminal to the guest's serial console, raw,
+// so that a user works in the loop root from their own terminal. Every key goes to the guest
+// (Ctrl-C included) except the escape key, Ctrl-], which, like telnet's, is followed by a command
+// key: q leaves, Ctrl-] sends a Ctrl-] itself. The session ends when the guest halts; with
+// --persist the disk file keeps what the guest wrote.
+
+import { SHUTDOWN } from "../howto/rootdev.ts";
+import { KERNEL_HALTED } from "../../emulator/shutdown.ts";
+import { loadBios } from "./ingredients.ts";
+import { loadConfig, UsageError, type ParsedArgs } from "./main.ts";
+import { startEngine, writeBackDisk, FLOPPY_MAX_BYTES, DISK_MAX_BYTES } from "./boot.ts";
+import { readInputFile } from "./files.ts";
+
+export const ESCAPE_KEY = 0x1d; // Ctrl-]
+export const BANNER_KEYS = "Ctrl-] then q leaves (Ctrl-] Ctrl-] sends Ctrl-]); Ctrl-C goes to the guest";
+
+export interface ShellIo {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/**
+ * Splits what the user typed into bytes for the guest and the escape commands, keeping the
+ * escape state across chunks (a terminal may deliver Ctrl-] and q in two reads).
+ */
+export class EscapeReader {
+  private pending = false;
+  feed(chunk: Uint8Array): { toGuest: Uint8Array; commands: string[] } {
+    const out: number[] = [];
+    const commands: string[] = [];
+    for (const b of chunk) {
+      if (this.pending) {
+        this.pending = false;
+        if (b === ESCAPE_KEY) out.push(b);
+        else commands.push(String.fromCharCode(b).toLowerCase());
+      } else if (b === ESCAPE_KEY) this.pending = true;
+      else out.push(b);
+    }
+    return { toGuest: Uint8Array.from(out), commands };
+  }
+}
+
+export async function shellCommand(args: ParsedArgs, io: ShellIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const engineName = args.opts.get("--engine") ?? "v86";
+  if (engineName !== "v86" && engineName !== "qemu") throw new UsageError(`--engine ${engineName}: expected v86 or qemu`);
+  const f = args.opts.get("--floppy"), d = args.opts.get("--disk");
+  if (!f || !d) throw new UsageError("shell needs --floppy FILE and --disk FILE");
+  const persist = args.flags.has("--persist");
+  const config = loadConfig(args);
+  const floppy = readInputFile("--floppy", f, FLOPPY_MAX_BYTES);
+  const disk = readInputFile("--disk", d, DISK_MAX_BYTES);
+  // Messages of our own go to stderr with \r\n: the terminal is raw, so \n alone would not return.
+  const say = (s: string) => io.stderr.write(`\r\nlooproot shell: ${s}\r\n`);
+  say(`${engineName}, ${config.machine.memoryMiB} MiB, ${d}${persist ? " (--persist: the disk keeps the guest's writes)" : " (the disk file stays unchanged)"}.`);
+  say(`${BANNER_KEYS}; \`poweroff\` at the guest's shell ends the session.`);
+
+  const engine = await startEngine(engineName, { floppy, disk, diskFile: persist && engineName === "qemu" ? d : undefined, memoryMiB: config.machine.memoryMiB, ...loadBios() });
+  const raw = io.stdin.isTTY === true;
+  let end: (why: "halted" | "unclean" | "left" | "signal") => void = () => {};
+  const ended = new Promise<"halted" | "unclean" | "left" | "signal">((res) => (end = res));
+
+  // The guest's output, raw; its end of the shutdown decides when the session is over.
+  let tail = "";
+  engine.onSerial((t) => {
+    io.stdout.write(Buffer.from(t, "latin1"));
+    tail = (tail + t).slice(-4096);
+    const said = SHUTDOWN.pattern.exec(tail);
+    if (said) end(said[1] === "complete" ? "halted" : "unclean");
+    else if (KERNEL_HALTED.test(tail)) end("halted");
+  });
+  const keys = new EscapeReader();
+  const onData = (chunk: Buffer) => {
+    const { toGuest, commands } = keys.feed(chunk);
+    if (toGuest.length) engine.sendSerial(Buffer.from(toGuest).toString("latin1"));
+    for (const c of commands) {
+      if (c === "q") end("left");
+      else say(BANNER_KEYS);
+    }
+  };
+  const onSignal = () => end("signal");
+  if (raw) io.stdin.setRawMode(true);
+  io.stdin.on("data", onData);
+  io.stdin.resume();
+  process.on("SIGTERM", onSignal);
+  process.on("SIGHUP", onSignal);
+
+  let why: Awaited<typeof ended>;
+  try {
+    why = await ended;
+    // The guest's last lines (init's, then the kernel's) before the machine is switched off.
+    if (why === "halted" || why === "unclean") await waitFor(() => KERNEL_HALTED.test(tail), 5_000);
+  } finally {
+    io.stdin.off("data", onData);
+    if (raw) io.stdin.setRawMode(false);
+    io.stdin.pause();
+    process.off("SIGTERM", onSignal);
+    process.off("SIGHUP", onSignal);
+    await engine.stop();
+  }
+  const clean = why === "halted";
+  if (persist) {
+    const how = writeBackDisk(engine, d);
+    say(`${d}: the guest's writes are kept (${how === "written" ? "written back" : "written in place"})${clean ? "" : ", but the guest was NOT cleanly shut down: use poweroff next time"}.`);
+  } else {
+    say(`${d} is unchanged (without --persist the guest's writes are dropped).`);
+  }
+  return why === "unclean" ? 1 : 0;
+}
+
+async function waitFor(ok: () => boolean, ms: number): Promise<void> {
+  for (const t0 = Date.now(); !ok() && Date.now() - t0 < ms; ) await new Promise((r) => setTimeout(r, 50));
+}
