@@ -7,6 +7,7 @@ import { makeFat, readFat as coreReadFat, extractSystem as coreExtractSystem, fa
 import { checkDosPath as coreCheckDosPath } from "./dosname.ts";
 import { makeMbr, diskLayout, DISK_MIN_BYTES, DISK_MAX_BYTES } from "./mbr.ts";
 import { makeExt2 as coreMakeExt2, ext2Needs, type Ext2Options } from "./ext2.ts";
+import { readExt2 as coreReadExt2 } from "./ext2read.ts";
 import { makeSwap as coreMakeSwap, SWAP_PAGE, SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_LABEL_MAX } from "./swap.ts";
 import { parseTar, writeTar as coreWriteTar, DEFAULT_TAR_LIMITS, type TarLimits as CoreTarLimits } from "./tar.ts";
 import { gunzip as coreGunzip, gzip9 } from "./gzip.ts";
@@ -375,6 +376,15 @@ export function readTar(archive: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIM
 /** A FAT12/16 volume read back: its BPB fields and every entry with its data. `offset` is the volume's byte offset. */
 export function readFat(image: Uint8Array, offset = 0): FatVolume {
   return coreReadFat(checkBytes("image", image), offset);
+}
+
+/**
+ * The contents of an ext2 image as a tree (files with their data, directories, links, devices),
+ * read with bounded time and memory: at most `maxDataBytes` of file data (default 4 x the image
+ * size plus 16 MiB); `offset` is where the filesystem starts in `image`.
+ */
+export function readExt2(image: Uint8Array, opts: { maxDataBytes?: number; offset?: number } = {}): Tree {
+  return coreReadExt2(checkBytes("image", image), opts).tree;
 }
 
 /** The one partition an MBR made by makeFatDisk describes, read back. */
