@@ -11,6 +11,11 @@ export interface Engine {
   sendSerial(text: string): void;
   /** Types text on the keyboard. */
   sendKeys(text: string): void;
+  /**
+   * Called once if the emulator itself dies (a v86 internal panic, QEMU exiting on its own): the
+   * message names what happened. Not for the guest's own failures, which it prints.
+   */
+  onCrash?(cb: (message: string) => void): void;
   /** Stops the machine and frees what it holds; safe to call twice. */
   stop(): Promise<void>;
   /**

@@ -79,10 +79,25 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
     boot_order: BOOT_ORDER[boot],
   };
   if (opts.wasmPath) config.wasm_path = opts.wasmPath;
+  // v86's wasm reports a Rust panic ("Unimplemented: #GP handler") through console_log_from_wasm
+  // just before it traps with "unreachable": keep the last such message to name the crash.
+  let wasmMessage = "";
   if (opts.wasm) {
     const bytes = opts.wasm;
-    config.wasm_fn = async (imports: WebAssembly.Imports) =>
-      ((await WebAssembly.instantiate(bytes as BufferSource, imports)) as WebAssembly.WebAssemblyInstantiatedSource).instance.exports;
+    config.wasm_fn = async (imports: WebAssembly.Imports) => {
+      const env = imports.env as Record<string, unknown> | undefined;
+      const log = env?.console_log_from_wasm;
+      if (env && typeof log === "function") {
+        // v86's own function decodes the message and prints it; keep what it prints (the crash
+        // report carries it) instead of letting it reach the console as a stray line.
+        env.console_log_from_wasm = (...args: unknown[]) => {
+          const orig = console.error;
+          console.error = (...m: unknown[]) => { wasmMessage = m.map(String).join(" ").trim(); };
+          try { return (log as (...a: unknown[]) => unknown)(...args); } finally { console.error = orig; }
+        };
+      }
+      return ((await WebAssembly.instantiate(bytes as BufferSource, imports)) as WebAssembly.WebAssemblyInstantiatedSource).instance.exports;
+    };
   }
   if (opts.fda) config.fda = { buffer: buf(opts.fda) };
   // v86 writes the guest's disk writes into this very buffer (its SyncBuffer), so it is the current disk.
@@ -104,11 +119,37 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
     for (const w of waiters.slice()) w();
   });
   let stopped = false;
+  // A panic inside v86 (a CPU feature it does not implement) throws out of its main loop, where
+  // nobody could catch it: the process died with a raw stack, the page with an uncaught
+  // "unreachable". Wrap the loop's tick so the crash ends this machine and is reported.
+  let crash: string | undefined;
+  const crashListeners: ((m: string) => void)[] = [];
+  const catchCrashes = () => {
+    const inner = (emulator as unknown as { v86?: { do_tick: () => void; running: boolean; stopping: boolean; bus: { send: (e: string) => void } } }).v86;
+    if (!inner || (inner as { __looproot?: boolean }).__looproot) return;
+    (inner as { __looproot?: boolean }).__looproot = true;
+    const tick = inner.do_tick.bind(inner);
+    inner.do_tick = () => {
+      try {
+        tick();
+      } catch (e) {
+        if (crash !== undefined) return;
+        const err = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        crash = `v86 stopped with an internal error: ${wasmMessage ? wasmMessage.replace(/\s+/g, " ") + " (" + err + ")" : err}`;
+        // The loop is dead: tell v86 so, so that stop() and destroy() do not wait for it.
+        inner.running = false;
+        inner.stopping = false;
+        inner.bus.send("emulator-stopped");
+        for (const cb of crashListeners) cb(crash);
+      }
+    };
+  };
   await new Promise<void>((resolve, reject) => {
     const ms = opts.startTimeoutMs ?? 30_000;
     const t = setTimeout(() => reject(new Error(`v86 did not start within ${ms} ms (wasm at ${opts.wasmPath ?? "(bytes)"}?)`)), ms);
     emulator.add_listener("emulator-started", () => {
       clearTimeout(t);
+      catchCrashes();
       resolve();
     });
   });
@@ -148,6 +189,10 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
       };
     },
     screenRows: screenText,
+    onCrash: (cb) => {
+      crashListeners.push(cb);
+      if (crash !== undefined) cb(crash);
+    },
     screenText,
     diskImage: () => {
       // After restore_state v86 holds the disk in a new buffer: read it where the IDE disk keeps it.

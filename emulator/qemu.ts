@@ -1,12 +1,33 @@
 // QEMU (qemu-system-i386, TCG) as a boot engine in Node: the same images, SeaBIOS and serial
-// console as v86, so the two can be compared on one run. SeaBIOS's own messages come from its
-// debug port (0x402), standing in for the screen that QEMU shows no one here.
+// console as v86, so the two can be compared on one run. The VGA text screen is read as v86's is:
+// QEMU's machine protocol (QMP, on a Unix socket) saves the text buffer at 0xB8000 every SCREEN_POLL_MS, so a
+// DOS that writes only to the screen (FreeDOS) is seen too. SeaBIOS's own messages come from its
+// debug port (0x402).
 
 import { spawn, type ChildProcess } from "node:child_process";
+import { createConnection, type Socket } from "node:net";
 import { mkdtempSync, writeFileSync, rmSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Engine, MachineImages } from "./engine.ts";
+
+const SCREEN_POLL_MS = 250;
+/** 80x25 characters, each a character byte and an attribute byte. */
+const TEXT_BYTES = 80 * 25 * 2;
+
+/** The rows of a VGA text buffer (character, attribute pairs), printable ASCII only. */
+export function textRows(buf: Uint8Array, cols = 80): string[] {
+  const rows: string[] = [];
+  for (let at = 0; at + cols * 2 <= buf.length; at += cols * 2) {
+    let row = "";
+    for (let c = 0; c < cols; c++) {
+      const ch = buf[at + c * 2];
+      row += ch >= 0x20 && ch < 0x7f ? String.fromCharCode(ch) : " ";
+    }
+    rows.push(row.trimEnd());
+  }
+  return rows;
+}
 
 export function startQemu(images: MachineImages): Engine {
   const dir = mkdtempSync(join(tmpdir(), "looproot-qemu-"));
@@ -21,6 +42,7 @@ export function startQemu(images: MachineImages): Engine {
     "-boot", "a",
     "-display", "none", "-vga", "std",
     "-serial", "stdio", "-monitor", "none",
+    "-qmp", `unix:${join(dir, "qmp.sock")},server=on,wait=off`,
     "-chardev", `file,id=biosdbg,path=${join(dir, "bios.log")}`, "-device", "isa-debugcon,iobase=0x402,chardev=biosdbg",
     "-no-reboot", "-nodefaults",
   ];
@@ -45,6 +67,56 @@ export function startQemu(images: MachineImages): Engine {
   child.on("error", (e) => { stderr += `qemu-system-i386: ${e.message}\n`; });
   // QEMU quitting by itself (bad option, missing file) is told to the harness as the machine's last words.
   exit.then(() => { if (!stopping && stderr.trim()) listeners.forEach((cb) => cb("\n" + stderr.trim() + "\n")); });
+  const crashListeners: ((m: string) => void)[] = [];
+  let exitCode: number | null = null;
+  child.on("exit", (code, signal) => { exitCode = code ?? (signal ? 128 : null); });
+  // QEMU ending by itself: its own error, or (code 0, no message) the guest resetting the machine,
+  // which -no-reboot turns into an exit (a triple fault, or a reboot).
+  exit.then(() => {
+    if (stopping) return;
+    const why = stderr.trim().split("\n").slice(-3).join(" / ");
+    const msg = exitCode === 0 && !why
+      ? "qemu-system-i386 stopped: the guest reset the machine (a triple fault or a reboot; -no-reboot ends QEMU there)"
+      : `qemu-system-i386 exited (code ${exitCode ?? "?"}): ${why || "no message"}`;
+    crashListeners.forEach((cb) => cb(msg));
+  });
+
+  // The screen: QMP's `pmemsave` writes the text buffer to a file; its {"return": {}} answer
+  // means the file is complete.
+  const vga = join(dir, "vga.bin");
+  let screen: string[] = [];
+  let monitor: Socket | undefined;
+  let waiting = false;
+  let pollTimer: ReturnType<typeof setInterval> | undefined;
+  const connect = (tries: number) => {
+    if (exited || stopping) return;
+    const sock = createConnection(join(dir, "qmp.sock"));
+    sock.setEncoding("latin1");
+    let pending = "";
+    sock.on("error", () => { sock.destroy(); if (!monitor && tries > 0) setTimeout(() => connect(tries - 1), 100); });
+    sock.on("connect", () => {
+      monitor = sock;
+      sock.write(JSON.stringify({ execute: "qmp_capabilities" }) + "\n");
+      pollTimer = setInterval(() => {
+        if (waiting || exited || stopping) return;
+        waiting = true;
+        sock.write(JSON.stringify({ execute: "pmemsave", arguments: { val: 0xb8000, size: TEXT_BYTES, filename: vga }, id: "screen" }) + "\n");
+      }, SCREEN_POLL_MS);
+    });
+    sock.on("data", (t: string) => {
+      pending += t;
+      const lines = pending.split("\n");
+      pending = lines.pop()!;
+      for (const l of lines) {
+        if (!l.includes('"screen"')) continue; // greetings, events, the capabilities answer
+        waiting = false;
+        try {
+          screen = textRows(new Uint8Array(readFileSync(vga)));
+        } catch { /* an error answer or no file yet: the next poll tries again */ }
+      }
+    });
+  };
+  connect(50);
   return {
     name: "qemu",
     onSerial: (cb) => {
@@ -56,12 +128,15 @@ export function startQemu(images: MachineImages): Engine {
     },
     screenRows: () => {
       const log = join(dir, "bios.log");
-      return existsSync(log) ? readFileSync(log, "latin1").split("\n") : [];
+      return [...(existsSync(log) ? readFileSync(log, "latin1").split("\n") : []), ...screen];
     },
+    onCrash: (cb) => { crashListeners.push(cb); },
     sendSerial: (text) => { if (!exited) child.stdin!.write(text); },
     sendKeys: (text) => { if (!exited) child.stdin!.write(text); },
     stop: async () => {
       stopping = true;
+      if (pollTimer) clearInterval(pollTimer);
+      monitor?.destroy();
       // A disk file the guest writes to gets QEMU's own orderly exit (it flushes the file); SIGKILL after 10 s.
       if (!exited && images.diskFile) {
         child.kill("SIGTERM");

@@ -32,7 +32,8 @@ export async function startV86Browser(opts: BrowserMachineOptions): Promise<Brow
     memoryMB: opts.memoryMiB,
     bios: opts.bios,
     vgaBios: opts.vgaBios,
-    wasmPath: opts.wasmPath,
+    // Fetched here, not by v86, so that machine.ts sees v86's panic message if it crashes.
+    wasm: new Uint8Array(await (await fetch(opts.wasmPath)).arrayBuffer()),
     screenContainer: opts.screen,
     boot: "floppy",
   });
@@ -62,6 +63,7 @@ export async function startV86Browser(opts: BrowserMachineOptions): Promise<Brow
       };
     },
     screenRows: () => m.screenRows(),
+    onCrash: (cb) => m.onCrash?.(cb),
     diskImage: () => m.diskImage?.(),
     saveState: () => m.saveState(),
     restoreState: (state) => m.restoreState(state),

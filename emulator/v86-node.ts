@@ -1,6 +1,7 @@
 // v86 as a boot engine in Node: the shared machine.ts wrapper with v86.wasm from node_modules.
 
 import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Engine, MachineImages } from "./engine.ts";
 import { startMachine } from "./machine.ts";
@@ -17,7 +18,8 @@ export async function startV86Node(images: MachineImages): Promise<Engine> {
     memoryMB: images.memoryMiB,
     bios: images.bios,
     vgaBios: images.vgaBios,
-    wasmPath: v86WasmPath(),
+    // The bytes rather than the path: machine.ts then sees v86's panic message (see wasm_fn there).
+    wasm: new Uint8Array(readFileSync(v86WasmPath())),
     boot: "floppy",
   });
 }

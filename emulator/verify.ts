@@ -3,11 +3,13 @@
 
 import type { LooprootConfig } from "../src/config.ts";
 import { dosPathInLinux } from "../src/howto/names.ts";
-import { REPORT_PREFIX } from "../src/howto/rootdev.ts";
+import { parseReportLine } from "../src/howto/protocol.ts";
 import { cleanLine } from "./milestones.ts";
 
 export interface GuestReport {
   complete: boolean;
+  /** The loop root's init ran our rc lines ("rc started", printed before the report). */
+  initStarted: boolean;
   kernel?: string;
   rootdev?: string;
   rootfs?: { type: string; options: string[] };
@@ -19,21 +21,25 @@ export interface GuestReport {
 }
 
 export function parseReport(lines: string[]): GuestReport {
-  const r: GuestReport = { complete: false, loop: {}, swaps: [], dosMounts: [], dosFiles: [] };
+  const r: GuestReport = { complete: false, initStarted: false, loop: {}, swaps: [], dosMounts: [], dosFiles: [] };
   let inside = false;
+  // The same line read twice (from the serial console and from the screen) counts once.
+  const seen = new Set<string>();
   for (const raw of lines) {
     const line = cleanLine(raw).trim();
-    const at = line.indexOf(REPORT_PREFIX);
-    if (at < 0) continue;
-    const [key, ...rest] = line.slice(at + REPORT_PREFIX.length).trim().split(/\s+/);
-    if (key === "report-begin") inside = true;
-    if (key === "report-end" && inside) r.complete = true;
+    const p = parseReportLine(line);
+    if (!p || seen.has(line)) continue;
+    seen.add(line);
+    const rest = p.values;
+    if (p.key === "rc-started") r.initStarted = true;
+    if (p.key === "report-begin") inside = true;
+    if (p.key === "report-end" && inside) r.complete = true;
     if (!inside) continue;
-    switch (key) {
+    switch (p.key) {
       case "kernel": r.kernel = rest[0]; break;
       case "rootdev": r.rootdev = rest[0]; break;
       case "rootfs": r.rootfs = { type: rest[0], options: (rest[1] ?? "").split(",") }; break;
-      case "loop0": case "loop1": r.loop[key] = rest.join(" "); break;
+      case "loop0": case "loop1": r.loop[p.key] = rest.join(" "); break;
       case "swap": r.swaps.push({ name: rest[0], type: rest[1], sizeKiB: Number(rest[2]) }); break;
       case "dosmount": r.dosMounts.push({ source: rest[0], mountpoint: rest[1], type: rest[2] }); break;
       case "dosfile": r.dosFiles.push({ name: rest[0], size: Number(rest[1]) }); break;
@@ -61,6 +67,7 @@ export function verifyReport(config: LooprootConfig, r: GuestReport): Check[] {
   // /proc/swaps counts the usable pages: all but the header page.
   const swapKiB = (swapBytes / 4096 - 1) * 4;
 
+  check("init started on the loop root", r.initStarted, "rc started", r.initStarted ? "rc started" : undefined);
   check("report complete", r.complete, "report-begin ... report-end", r.complete ? "complete" : "incomplete");
   check("root device", r.rootdev === "7:0", "7:0 (/dev/loop0)", r.rootdev);
   check("root filesystem", r.rootfs?.type === "ext2", "ext2", r.rootfs?.type);

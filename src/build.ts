@@ -3,19 +3,21 @@
 // reports each step's time and size to a progress callback.
 
 import type { LooprootConfig } from "./config.ts";
+import { BUILD_STEPS, type StepId } from "./steps.ts";
 import type { Ingredients } from "./ingredients.ts";
 import type { Tree } from "./fs/tree.ts";
 import { parseTar, DEFAULT_TAR_LIMITS } from "./fs/tar.ts";
 import { gunzip } from "./fs/gzip.ts";
-import { validateConfig, assertValid, fmt, guestFacts, type Problem } from "./validate.ts";
+import { validateConfig, assertValid, fmt, guestFacts, memoryProblem, LIMITS, ConfigError, type Problem } from "./validate.ts";
+import { kernelMemory } from "./howto/memory.ts";
 import { LooprootError, atField } from "./errors.ts";
 import { initrdTree, initrdNeeds, makeInitrd, linuxrcScript } from "./howto/initrd.ts";
-import { busyboxRootTree, userRootTree, rootNeeds, makeRootImage, fstab, rcScript, wrapperInit } from "./howto/rootdev.ts";
+import { busyboxRootTree, userRootTree, addHowtoChanges, rootNeeds, makeRootImage, fstab, rcScript, wrapperInit } from "./howto/rootdev.ts";
 import { makeSwapImage } from "./howto/swapdev.ts";
 import { diskSpace, makeHardDisk, diskLayout } from "./howto/dosdir.ts";
 import { autoexecBat, loadlinParams, floppySpace, makeBootFloppy, type FloppyParts } from "./howto/bootfloppy.ts";
 
-export type StepId = "check" | "initrd" | "floppy" | "root" | "swap" | "disk";
+export { BUILD_STEPS, type StepId } from "./steps.ts";
 
 export interface StepReport {
   id: StepId;
@@ -75,8 +77,8 @@ export function rootArchiveLimit(config: LooprootConfig): number {
   return Math.min(ARCHIVE_MAX, bytes + entries * TAR_ENTRY_OVERHEAD + 2 * 512);
 }
 
-/** Turns the user's archive into a tree, refusing anything larger than the root image could hold. */
-export function rootTreeFromArchive(config: LooprootConfig, archive: Uint8Array): Tree {
+/** The archive as a tree, refusing anything larger than the root image could hold. */
+function readRootArchive(config: LooprootConfig, archive: Uint8Array): Tree {
   const cap = config.root.sizeMiB * 1048576;
   const gz = archive.length >= 2 && archive[0] === 0x1f && archive[1] === 0x8b;
   // The gunzip limit is what the image can hold, not a multiple of it: a bomb stops there.
@@ -84,11 +86,65 @@ export function rootTreeFromArchive(config: LooprootConfig, archive: Uint8Array)
   return parseTar(tar, { ...DEFAULT_TAR_LIMITS, maxTotalBytes: cap });
 }
 
-/** rootTreeFromArchive with its problems placed at root.source (where the page shows them). */
-export function parseRootArchive(config: LooprootConfig, archive: Uint8Array): Tree {
+/** The unpacked size a gzip's last trailer claims (mod 2^32): only a hint, never trusted for safety. */
+function claimedSize(archive: Uint8Array): number {
+  const gz = archive.length >= 18 && archive[0] === 0x1f && archive[1] === 0x8b;
+  if (!gz) return archive.length;
+  const n = archive.length;
+  return (archive[n - 4] | (archive[n - 3] << 8) | (archive[n - 2] << 16) | (archive[n - 1] << 24)) >>> 0;
+}
+
+/**
+ * The largest root size tried when a tarball does not fit, to name the size it needs. Reading it
+ * again costs memory; only as much as a small multiple of the root (a gzip bomb must not take
+ * gigabytes for a better message): past that, the gzip trailer's claim is the hint.
+ */
+export function rootHintMiB(config: LooprootConfig): number {
+  return Math.min(LIMITS.rootMiB[1], Math.max(4 * config.root.sizeMiB, 256));
+}
+
+/** The most of a root archive worth reading: enough to say which root size it needs. */
+export function rootArchiveReadLimit(config: LooprootConfig): number {
+  return rootArchiveLimit({ ...config, root: { ...config.root, sizeMiB: rootHintMiB(config) } });
+}
+
+/**
+ * Turns the user's archive into a tree, refusing anything larger than the root image could hold.
+ * When it does not fit, says which size would (see below for what that may cost).
+ */
+export function rootTreeFromArchive(config: LooprootConfig, archive: Uint8Array, wrapperBusybox?: Uint8Array): Tree {
+  const MiB = 1024 * 1024;
+  const cap = config.root.sizeMiB * MiB;
   try {
-    return rootTreeFromArchive(config, archive);
+    return readRootArchive(config, archive);
   } catch (e) {
+    const claimed = claimedSize(archive);
+    if (claimed <= cap) throw e;
+    const maxCap = rootHintMiB(config) * MiB;
+    if (claimed > maxCap) {
+      const about = Math.ceil((claimed * 1.05) / MiB);
+      assertValid([{ field: "root.sizeMiB", message: `${fmt(config.root.sizeMiB)} MiB is too small for the root tarball: it says it unpacks to ${fmt(claimed)} bytes, so set root.sizeMiB to at least about ${fmt(Math.min(about, LIMITS.rootMiB[1]))}${about > LIMITS.rootMiB[1] ? ` (the largest root is ${fmt(LIMITS.rootMiB[1])} MiB)` : ""}` }]);
+    }
+    let tree: Tree;
+    try {
+      tree = readRootArchive({ ...config, root: { ...config.root, sizeMiB: Math.floor(maxCap / MiB) } }, archive);
+    } catch {
+      throw e; // damaged as well as large, or it lied about its size: the first problem stands
+    }
+    // With the files looproot adds (the wrapper and its busybox, where the caller has it).
+    const needMiB = Math.ceil(rootNeeds(config, addHowtoChanges(config, tree, wrapperBusybox ?? new Uint8Array(0))) / MiB);
+    const diskHint = config.root.sizeMiB < needMiB && needMiB + config.swap.sizeMiB + 2 > config.disk.sizeMiB ? ` (and disk.sizeMiB at least ${fmt(needMiB + config.swap.sizeMiB + 2)})` : "";
+    assertValid([{ field: "root.sizeMiB", message: `${fmt(config.root.sizeMiB)} MiB is too small for the root tarball (its files add up to more than ${fmt(cap)} bytes): set root.sizeMiB to at least ${fmt(needMiB)}${diskHint}` }]);
+    throw e;
+  }
+}
+
+/** rootTreeFromArchive with its problems placed at root.source (where the page shows them). */
+export function parseRootArchive(config: LooprootConfig, archive: Uint8Array, wrapperBusybox?: Uint8Array): Tree {
+  try {
+    return rootTreeFromArchive(config, archive, wrapperBusybox);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e; // already at its field (root.sizeMiB)
     if (e instanceof LooprootError) throw atField(e, "root.source");
     throw e;
   }
@@ -112,11 +168,11 @@ export function planBuild(input: BuildInput): { initrd: Tree; root: Tree } {
   let rootMin: number;
   if (config.root.source === "tar") {
     if (!input.rootArchive && !input.rootTree) assertValid([{ field: "root.source", message: "is \"tar\" but no root tarball was given" }]);
-    const tree = input.rootTree ?? parseRootArchive(config, input.rootArchive!);
+    const tree = input.rootTree ?? parseRootArchive(config, input.rootArchive!, ingredients.busyboxRoot);
     // The tarball's own problems (and the tree rules it breaks) are root.source's, so the page
     // shows them there; anything else thrown here is a bug and propagates as one.
     try {
-      root = userRootTree(config, tree);
+      root = userRootTree(config, tree, ingredients.busyboxRoot);
       rootMin = rootNeeds(config, root);
     } catch (e) {
       if (e instanceof LooprootError) throw atField(e, "root.source");
@@ -145,28 +201,33 @@ export function planBuild(input: BuildInput): { initrd: Tree; root: Tree } {
 export function buildImages(input: BuildInput, onStep: (s: StepReport) => void = () => {}): BuildResult {
   const { config, ingredients } = input;
   const steps: StepReport[] = [];
-  const step = <T>(id: StepId, section: string, title: string, fn: () => T, bytes: (r: T) => number, detail: (r: T) => string): T => {
+  const step = <T>(id: StepId, fn: () => T, bytes: (r: T) => number, detail: (r: T) => string): T => {
+    const def = BUILD_STEPS.find((d) => d.id === id)!;
     const t0 = now();
     const r = fn();
-    const s: StepReport = { id, section, title, ms: now() - t0, bytes: bytes(r), detail: detail(r) };
+    const s: StepReport = { id, section: def.section, title: def.long(config), ms: now() - t0, bytes: bytes(r), detail: detail(r) };
     steps.push(s);
     onStep(s);
     return r;
   };
 
-  const plan = step("check", "3", "Check the choices", () => planBuild(input), () => 0, (p) => `${p.root.length} entries in the root, ${p.initrd.length} in the initrd`);
-  const initrd = step("initrd", "3.3", "Initial ramdisk (mke2fs, gzip -9)", () => makeInitrd(config, plan.initrd), (r) => r.gz.length, (r) => `${fmt(r.image.length)} bytes ext2, ${fmt(r.gz.length)} bytes gzip'd`);
+  const plan = step("check", () => planBuild(input), () => 0, (p) => `${p.root.length} entries in the root, ${p.initrd.length} in the initrd`);
+  const initrd = step("initrd", () => makeInitrd(config, plan.initrd), (r) => r.gz.length, (r) => `${fmt(r.image.length)} bytes ext2, ${fmt(r.gz.length)} bytes gzip'd`);
 
+  // The RAM check again, now with the real kernel's header and the gzip'd initrd's size.
+  const memory: Problem[] = [];
+  memoryProblem(config, (field, message, limit) => memory.push({ field, message, ...(limit !== undefined ? { limit } : {}) }), kernelMemory(ingredients.kernel), initrd.gz.length);
+  assertValid(memory);
   const parts: FloppyParts = { kernel: ingredients.kernel, initrdGz: initrd.gz, loadlin: ingredients.loadlin, dos: ingredients.dos };
   const fspace = floppySpace(config, parts);
   if (fspace.freeBytes < 0) {
     assertValid([{ field: "floppy.kind", message: `the files need ${fmt(fspace.usedBytes)} bytes but a ${config.floppy.kind} floppy has ${fmt(fspace.totalDataBytes)} bytes free (${fmt(-fspace.freeBytes)} bytes over)` }]);
   }
-  const floppy = step("floppy", "3.7", "Boot floppy (format a: /s, AUTOEXEC.BAT, LOADLIN, ZIMAGE, INITRDGZ.IMG)", () => makeBootFloppy(config, parts), (r) => r.length, () => `${fmt(fspace.freeBytes)} bytes free`);
-  const root = step("root", "3.4", "Root device (LINUXDSK.IMG)", () => makeRootImage(config, plan.root), (r) => r.length, () => `${plan.root.length} entries`);
-  const swap = step("swap", "3.5", "Swap device (LINUXSWP.IMG, mkswap)", () => makeSwapImage(config), (r) => r.length, (r) => `${fmt(r.length / 4096 - 1)} pages`);
+  const floppy = step("floppy", () => makeBootFloppy(config, parts), (r) => r.length, () => `${fmt(fspace.freeBytes)} bytes free`);
+  const root = step("root", () => makeRootImage(config, plan.root), (r) => r.length, () => `${plan.root.length} entries`);
+  const swap = step("swap", () => makeSwapImage(config), (r) => r.length, (r) => `${fmt(r.length / 4096 - 1)} pages`);
   const layout = diskLayout(config);
-  const disk = step("disk", "3.6", "DOS directory C:\\" + config.dos.directory + " on a FAT16 partition", () => makeHardDisk(config, root, swap), (r) => r.length, () => `partition type ${layout.partitionType.toString(16).padStart(2, "0")}h at sector ${layout.partitionStart}, CHS ${layout.geometry.cylinders}/${layout.geometry.heads}/${layout.geometry.sectorsPerTrack}`);
+  const disk = step("disk", () => makeHardDisk(config, root, swap), (r) => r.length, () => `partition type ${layout.partitionType.toString(16).padStart(2, "0")}h at sector ${layout.partitionStart}, CHS ${layout.geometry.cylinders}/${layout.geometry.heads}/${layout.geometry.sectorsPerTrack}`);
 
   const enc = new TextEncoder();
   const texts = {

@@ -1,3 +1,5 @@
+import { extractSystem, ATTR_ARCHIVE } from "./fs/fat.ts";
+
 // The guest binaries a build needs. The core never loads them itself: the CLI reads them from
 // images/, the browser fetches them, the tests pass whatever they like.
 
@@ -47,3 +49,17 @@ export const INGREDIENT_FILES = {
   dosKernel: "dos/LRDOS.SYS",
   dosShell: "dos/COMMAND.COM",
 } as const;
+
+/**
+ * "Bring your own DOS": the boot sector and system files of a bootable DOS floppy (the page's
+ * upload and the CLI's --dos), in the order "format /s" copies them. Throws E_IMAGE when the
+ * image is not a FAT floppy with a boot sector and system files.
+ */
+export function dosFromFloppy(image: Uint8Array): DosSystem {
+  const sys = extractSystem(image);
+  return {
+    name: `your DOS (${sys.files.map((f) => f.path).join(", ")})`,
+    bootSector: sys.bootSector,
+    files: sys.files.map((f) => ({ name: f.path, data: f.data, attributes: f.attributes ?? ATTR_ARCHIVE })),
+  };
+}

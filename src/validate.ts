@@ -6,6 +6,7 @@ import { checkDosPath, toDosName, DosNameError, DOS_MAX_PATH } from "./fs/dosnam
 import { DOS_SYSTEM_FILES } from "./fs/fat.ts";
 import { SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_PAGE, SWAP_LABEL_MAX } from "./fs/swap.ts";
 import { linuxDevice } from "./howto/names.ts";
+import { memoryNeeds, kernelMemory, type KernelMemory } from "./howto/memory.ts";
 import { DOS_TAIL_LIMIT, PARAMS_FILE, loadlinTail, loadlinOptions, floppyName, programName, floppySpace } from "./howto/bootfloppy.ts";
 import type { Ingredients } from "./ingredients.ts";
 import { LooprootError, ErrorCode, type Problem } from "./errors.ts";
@@ -28,7 +29,8 @@ export function assertValid(problems: Problem[]): void {
   if (problems.length) throw new ConfigError(problems);
 }
 
-export const fmt = (n: number) => n.toLocaleString("en-US");
+export { fmt } from "./util/fmt.ts";
+import { fmt } from "./util/fmt.ts";
 
 /** DOS dates run from 1980; ext2's 32-bit timestamps end in January 2038. */
 export const TIME_MIN = 315532800;
@@ -172,13 +174,26 @@ export function validateConfig(c: LooprootConfig, facts?: GuestFacts): Problem[]
       bad("boot.extraArgs", `the LOADLIN command tail is ${tail.length} characters; DOS passes at most ${DOS_TAIL_LIMIT} to a program: shorten it or turn on boot.paramsFile (LOADLIN's @params file)`, DOS_TAIL_LIMIT, ["boot.paramsFile"]);
     }
   } else {
-    // LOADLIN 1.6f misreads a params-file option of 80 characters or more (measured: 79 works).
-    const long = loadlinOptions(c).find((o) => o.length >= LOADLIN_PARAM_MAX + 1);
-    if (long) bad("boot.extraArgs", `the LOADLIN option "${long.slice(0, 24)}..." has ${long.length} characters; LOADLIN reads at most ${LOADLIN_PARAM_MAX} from a params file`, LOADLIN_PARAM_MAX);
+    // LOADLIN 1.6f reads each line of its @params file into a small buffer: an option of 80
+    // characters or more makes it print "can't open image file for initrd" and return to DOS
+    // (measured: 79 works). The problem goes to the field the option comes from.
+    const fieldOf = (i: number, o: string) => (i === 0 ? "boot.kernelPath" : o.startsWith("initrd=") ? "boot.initrdPath" : o.startsWith("root=") ? "boot.root" : "boot.extraArgs");
+    loadlinOptions(c).forEach((o, i) => {
+      if (o.length > LOADLIN_PARAM_MAX) bad(fieldOf(i, o), `the option "${o.length > 40 ? o.slice(0, 37) + "..." : o}" is ${o.length} characters; LOADLIN 1.6f takes at most ${LOADLIN_PARAM_MAX} per option in its params file (${PARAMS_FILE})`, LOADLIN_PARAM_MAX);
+    });
   }
   intIn("machine.memoryMiB", c.machine.memoryMiB, LIMITS.memoryMiB, " MiB");
+  if (Number.isInteger(c.machine.memoryMiB) && Number.isInteger(c.initrd.sizeKiB)) memoryProblem(c, bad, facts?.kernelMemory);
   problems.push(...machineChecks(c, facts, problems));
   return problems;
+}
+
+/** machine.memoryMiB below what the chain needs (src/howto/memory.ts); the build checks again with the real initrd. */
+export function memoryProblem(c: LooprootConfig, bad: (f: string, m: string, limit?: number) => void, kernel?: KernelMemory, initrdGzBytes = 0): void {
+  const need = memoryNeeds(c, kernel, initrdGzBytes);
+  if (c.machine.memoryMiB >= LIMITS.memoryMiB[0] && c.machine.memoryMiB < need.minMiB) {
+    bad("machine.memoryMiB", `${fmt(c.machine.memoryMiB)} MiB is too little: this boot chain needs at least ${fmt(need.minMiB)} MiB because ${need.why}`, need.minMiB);
+  }
 }
 
 function volumeLabel(field: string, v: string, bad: (f: string, m: string, limit?: number) => void) {
@@ -197,10 +212,12 @@ export interface GuestFacts {
   loadlinBytes: number;
   /** The DOS system files "format /s" puts on the floppy (LRDOS's, or the user's own). */
   dosFileBytes: number[];
+  /** What the kernel's setup header says about its memory (for the RAM minimum). */
+  kernelMemory?: KernelMemory;
 }
 
 export function guestFacts(ing: Pick<Ingredients, "kernel" | "loadlin" | "dos">): GuestFacts {
-  return { kernelBytes: ing.kernel.length, loadlinBytes: ing.loadlin.length, dosFileBytes: ing.dos.files.map((f) => f.data.length) };
+  return { kernelBytes: ing.kernel.length, loadlinBytes: ing.loadlin.length, dosFileBytes: ing.dos.files.map((f) => f.data.length), kernelMemory: kernelMemory(ing.kernel) };
 }
 
 /** The only partition the built hard disk has: one primary partition on the first IDE disk. */

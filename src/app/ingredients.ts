@@ -1,8 +1,8 @@
 // The guest binaries for a build in the page: fetched from images/ on this origin (the same files
 // the CLI reads from disk), and optionally the user's own DOS taken out of an uploaded boot floppy.
 
-import { parseAppletList, type Ingredients, type DosSystem } from "../ingredients.ts";
-import { ATTR_ARCHIVE, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM, extractSystem } from "../fs/fat.ts";
+import { parseAppletList, dosFromFloppy as coreDosFromFloppy, type Ingredients, type DosSystem } from "../ingredients.ts";
+import { ATTR_ARCHIVE, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM } from "../fs/fat.ts";
 import { APP_INGREDIENT_FILES as F } from "./assets.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
 
@@ -55,14 +55,8 @@ export async function loadIngredients(get: FetchBytes): Promise<Ingredients> {
   };
 }
 
-/** "Bring your own DOS": the boot sector and system files of an uploaded bootable DOS floppy. */
+/** "Bring your own DOS": the same function as the CLI's --dos, with the page's "DOS floppy:" prefix. */
 export function dosFromFloppy(image: Uint8Array): DosSystem {
   // extractSystem's errors (E_IMAGE) already say "DOS floppy: ...".
-  const sys = extractSystem(image);
-  const names = sys.files.map((f) => f.path);
-  return {
-    name: `your DOS (${names.join(", ")})`,
-    bootSector: sys.bootSector,
-    files: sys.files.map((f) => ({ name: f.path, data: f.data, attributes: f.attributes ?? ATTR_ARCHIVE })),
-  };
+  return coreDosFromFloppy(image);
 }

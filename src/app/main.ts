@@ -4,6 +4,7 @@
 
 import { LooprootError, ErrorCode, asLooprootError } from "../errors.ts";
 import wasmUrl from "v86/build/v86.wasm?url";
+import { BUILD_STEPS as CORE_BUILD_STEPS } from "../steps.ts";
 import { defaultConfig, type LooprootConfig } from "../config.ts";
 import { validateConfig, floppyKindsForKernel, type Problem, type GuestFacts } from "../validate.ts";
 import type { ErrorJSON } from "../errors.ts";
@@ -28,14 +29,10 @@ type Phase = "idle" | "building" | "built" | "booting" | "verified" | "restored"
 
 /** The same machine in QEMU: its RAM, the two images, boot from A:, the serial console on the terminal. */
 const qemuLine = (memoryMiB: number) => `qemu-system-i386 -m ${memoryMiB} -fda floppy.img -hda disk.img -boot a -serial stdio`;
+/** The page's steps: fetching the ingredients, then the build's own (src/build.ts). */
 const BUILD_STEPS: { id: string; section: string; title: string }[] = [
   { id: "fetch", section: "3.1", title: "Fetch the ingredients" },
-  { id: "check", section: "3", title: "Check the choices" },
-  { id: "initrd", section: "3.3", title: "Initial ramdisk" },
-  { id: "floppy", section: "3.7", title: "Boot floppy" },
-  { id: "root", section: "3.4", title: "Root device" },
-  { id: "swap", section: "3.5", title: "Swap device" },
-  { id: "disk", section: "3.6", title: "DOS directory on the hard disk" },
+  ...CORE_BUILD_STEPS.map(({ id, section, title }) => ({ id, section, title })),
 ];
 
 const state = {

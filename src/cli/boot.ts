@@ -11,6 +11,7 @@ import { loadBios } from "./ingredients.ts";
 import { loadConfig, runBuild, type ParsedArgs } from "./main.ts";
 import { UsageError } from "./errors.ts";
 import { readInputFile } from "./files.ts";
+import { knownBuild } from "./buildinfo.ts";
 
 /** The largest floppy (2.88 MB) and the largest disk the BIOS and v86 take here (under 2 GiB). */
 export const FLOPPY_MAX_BYTES = 2_949_120;
@@ -64,15 +65,16 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
   if (!Number.isFinite(timeoutS) || timeoutS <= 0 || timeoutS > 3600) throw new UsageError(`--timeout ${args.opts.get("--timeout")}: expected seconds between 1 and 3600`);
   const engineName = args.opts.get("--engine") ?? "v86";
   let floppy: Uint8Array, disk: Uint8Array, diskPath: string;
+  let config: LooprootConfig;
   const persist = args.flags.has("--persist");
-  const config = loadConfig(args);
   const json = args.flags.has("--json");
   const say = json ? () => {} : io.out;
   if (args.command === "run") {
     if (!args.opts.has("--out")) args.opts.set("--out", mkdtempSync(join(tmpdir(), "looproot-run-")));
-    const { result } = runBuild(args, say);
-    floppy = result.floppy;
-    disk = result.disk;
+    const built = runBuild(args, say);
+    ({ config } = built);
+    floppy = built.result.floppy;
+    disk = built.result.disk;
     diskPath = join(args.opts.get("--out")!, "disk.img");
   } else {
     const f = args.opts.get("--floppy"), d = args.opts.get("--disk");
@@ -81,6 +83,10 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
     floppy = readInputFile("--floppy", f, FLOPPY_MAX_BYTES);
     disk = readInputFile("--disk", d, DISK_MAX_BYTES);
     diskPath = d;
+    // Check the guest against what was built, not against the defaults.
+    const known = knownBuild(f, d, floppy, disk);
+    config = loadConfig(args, known.config);
+    say(`looproot boot: the config from ${known.from}${args.opts.has("--config") || args.sets.length ? ", with --config/--set on top" : ""}`);
   }
   const diskFile = persist && engineName === "qemu" ? diskPath : undefined;
   const engine = await startEngine(engineName, { floppy, disk, diskFile, memoryMiB: config.machine.memoryMiB, ...loadBios() });
@@ -99,7 +105,7 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
     await engine.stop();
     say(`${diskPath}: ${engineName === "qemu" ? "the guest wrote into it as it booted" : "left as it was"}: the boot did not reach a shell to shut down`);
   }
-  if (json) io.out(JSON.stringify({ ok: result.ok, engine: result.engine, totalMs: result.totalMs, summary: result.summary, milestones: result.milestones, failure: result.failure, checks: result.checks, report: result.report, ...(kept ? { shutdown: kept.shutdown, saveMs: kept.saveMs } : {}) }, null, 2));
+  if (json) io.out(JSON.stringify({ ok: result.ok, engine: result.engine, totalMs: result.totalMs, summary: result.summary, milestones: result.milestones, failure: result.failure, notSeen: result.notSeen, shell: result.shell, checks: result.checks, report: result.report, ...(kept ? { shutdown: kept.shutdown, saveMs: kept.saveMs } : {}) }, null, 2));
   else io.out(formatTimeline(result));
   return result.ok && (!kept || kept.shutdown.status === "clean" || kept.shutdown.status === "halted") ? 0 : 1;
 }

@@ -1,9 +1,9 @@
 // Reads the guest binaries from images/ for the CLI, the tests and the benchmark.
 
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync, existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { packageRoot } from "./package.ts";
-import { parseAppletList, INGREDIENT_FILES, type Ingredients, type DosSystem } from "../ingredients.ts";
+import { parseAppletList, dosFromFloppy, INGREDIENT_FILES, type Ingredients, type DosSystem } from "../ingredients.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
 import { ATTR_ARCHIVE, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM } from "../fs/fat.ts";
 
@@ -53,6 +53,29 @@ export function loadIngredients(dir = IMAGES): Ingredients {
     loadlin: read(INGREDIENT_FILES.loadlin, dir),
     dos: lrdos(dir),
   };
+}
+
+/** The largest floppy image (2.88M): a --dos file beyond it is not a floppy. */
+const DOS_FLOPPY_MAX = 2_949_120;
+
+/** `--dos FLOPPY`: the DOS system of a bootable DOS floppy image, as the page's upload takes it. */
+export function dosFromFloppyFile(path: string): DosSystem {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new LooprootError(ErrorCode.InputFile, `--dos ${path}: not a regular file`, { field: "--dos" });
+    size = st.size;
+  } catch (e) {
+    if (e instanceof LooprootError) throw e;
+    throw new LooprootError(ErrorCode.InputFile, `--dos ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`, { field: "--dos" });
+  }
+  if (size > DOS_FLOPPY_MAX) throw new LooprootError(ErrorCode.InputFile, `--dos ${path}: ${size.toLocaleString("en-US")} bytes is larger than any floppy (2.88M: ${DOS_FLOPPY_MAX.toLocaleString("en-US")} bytes)`, { field: "--dos", limit: DOS_FLOPPY_MAX });
+  try {
+    return dosFromFloppy(new Uint8Array(readFileSync(path)));
+  } catch (e) {
+    if (e instanceof LooprootError) throw new LooprootError(e.code, `--dos ${path}: ${e.message}`, { field: "--dos" });
+    throw e;
+  }
 }
 
 /** SeaBIOS and its VGA BIOS, as taken out of Debian's seabios package. */

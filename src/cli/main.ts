@@ -1,27 +1,41 @@
 // `looproot build | boot | run`: the Node edge of the core. Reads files, calls the pure core,
 // writes files; every message names what is wrong and the exit code says whether it worked.
 
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { defaultConfig, mergeConfig, type LooprootConfig } from "../config.ts";
-import { buildImages, outputNames, rootArchiveLimit, parseRootArchive, type BuildResult } from "../build.ts";
+import { buildImages, outputNames, rootArchiveReadLimit, parseRootArchive, type BuildResult } from "../build.ts";
+import { ConfigError, LIMITS, fmt } from "../validate.ts";
 import type { Tree } from "../fs/tree.ts";
 import { readInputFile, checkOutputFolder, outputWriteError } from "./files.ts";
 import { writeOutputSet } from "./outputs.ts";
-import { describeForCli } from "../errors.ts";
+import { describeForCli, LooprootError } from "../errors.ts";
 import { UsageError, inputFileError } from "./errors.ts";
 
 export { UsageError };
-import { loadIngredients } from "./ingredients.ts";
+import { loadIngredients, dosFromFloppyFile } from "./ingredients.ts";
 import { packageVersion } from "./package.ts";
+import { ROOT_NEEDS } from "../howto/rootdev.ts";
+import { buildInfoFile, BUILD_INFO_FILE } from "./buildinfo.ts";
+
+/** Words of `text` in lines of at most `width` columns, each indented by `indent` spaces. */
+function wrap(text: string, indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const w of text.split(" ")) {
+    if (line && indent + line.length + 1 + w.length > width) { lines.push(line); line = w; } else line = line ? line + " " + w : w;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => " ".repeat(indent) + l).join("\n");
+}
 
 export const HELP = `looproot: the Loopback Root Filesystem HOWTO (section 3), built as disk images
 
 Usage:
-  looproot build --out DIR [--config FILE] [--rootfs TAR] [--set KEY=VALUE ...]
+  looproot build --out DIR [--config FILE] [--rootfs TAR] [--dos FLOPPY] [--set KEY=VALUE ...]
   looproot boot  --floppy FILE --disk FILE [--config FILE] [--timeout S] [--json] [--engine v86|qemu] [--persist]
   looproot shell --floppy FILE --disk FILE [--config FILE] [--engine v86|qemu] [--persist]
-  looproot run   [--out DIR] [--config FILE] [--rootfs TAR] [--set ...] [--timeout S] [--json] [--engine v86|qemu]
+  looproot run   [--out DIR] [--config FILE] [--rootfs TAR] [--dos FLOPPY] [--set ...] [--timeout S] [--json] [--engine v86|qemu]
   looproot inspect IMAGE [--json]
                              what a floppy, disk, root image or initrd holds: map and files
   looproot config            print the default config as JSON
@@ -31,13 +45,16 @@ Usage:
 build   writes into DIR: floppy.img (the DOS boot floppy, A:), disk.img (the IDE hard disk with the
         FAT16 partition holding C:\\LINUX\\LINUXDSK.IMG and LINUXSWP.IMG), and the intermediate
         files initrd.img, initrdgz.img, linuxdsk.img, linuxswp.img, AUTOEXEC.BAT, linuxrc, fstab
-        and the root's rc script. The files replace an earlier build as a set: they are written
+        and the root's rc script, and ${BUILD_INFO_FILE} (the config used and what the images
+        hold, which boot reads). The files replace an earlier build as a set: they are written
         to DIR/.partial first, moved into place, files of the earlier set that this one does not
         have are removed, and the manifest looproot-set.json (names, sizes, sha256, the config)
         is written last. A DIR without looproot-set.json, or whose files differ from it, holds
         an incomplete set (the build was interrupted): build again.
 boot    boots a floppy and a disk in the emulator and prints the timeline of the boot chain;
         exits 0 only when the guest confirms its root is on /dev/loop0 with swap on /dev/loop1.
+        It checks the guest against what was built: ${BUILD_INFO_FILE} beside the disk, or
+        else what the images say (see \`looproot boot --help\`).
 run     build, then boot (into a temporary folder unless --out is given).
 inspect reads any of the images above (recognised by content) and prints its map, like sfdisk -l,
         fsck.fat -v and dumpe2fs together (each region with its byte and sector range and the HOWTO
@@ -50,7 +67,14 @@ Options:
   --out DIR          output folder (created if missing)
   --config FILE      a JSON config; missing keys take the defaults (see \`looproot config\`)
   --rootfs TAR       a tar or tar.gz to use as the root filesystem instead of the built-in
-                     busybox system (sets root.source to "tar")
+                     busybox system (sets root.source to "tar"), e.g. \`tar -C DIR -czf root.tar.gz .\`
+${wrap(`of an i386 system. It needs ${ROOT_NEEDS}.`, 21, 100)}
+                     looproot adds /sbin/looproot-init (the kernel's init=), which runs the HOWTO's
+                     rc lines and then the system's /sbin/init. root.sizeMiB must hold the
+                     unpacked files; a build that does not fit says which size does.
+  --dos FLOPPY       build: take the DOS (boot sector and system files: IO.SYS, MSDOS.SYS,
+                     KERNEL.SYS, COMMAND.COM, any file marked System) from this bootable DOS
+                     floppy image instead of looproot's own LRDOS, as "format a: /s" would
   --set KEY=VALUE    change one setting, e.g. --set swap.sizeMiB=16 --set dos.openPermissions=true
   --floppy FILE      boot: the floppy image (A:)
   --disk FILE        boot: the hard disk image (C:)
@@ -67,6 +91,31 @@ per problem, naming the setting or file and the limit), 3 a bug in looproot (ple
 with the lines printed).
 `;
 
+export const BOOT_HELP = `looproot boot: boot a built floppy and disk and verify the loop root
+
+Usage:
+  looproot boot --floppy FILE --disk FILE [--engine v86|qemu] [--timeout S] [--json]
+                [--config FILE] [--set KEY=VALUE ...]
+
+What the guest must report (root and swap file names and sizes, root=, the DOS directory) comes
+from ${BUILD_INFO_FILE} (or the set manifest looproot-set.json), which build writes beside the
+images; when neither is in the folder of --disk or --floppy (or they describe other images), from
+the images themselves: the LOADLIN line in
+AUTOEXEC.BAT (or LOADLIN.PAR) on the floppy and the directory of C: that holds the ext2 root image
+and the swap area. --config and --set change that config (e.g. --set machine.memoryMiB=32).
+
+Options:
+  --floppy FILE      the floppy image (A:)
+  --disk FILE        the hard disk image (C:)
+  --engine E         v86 (default) or qemu (qemu-system-i386, serial console)
+  --timeout S        give up after S seconds (1..3600, default 120)
+  --json             print the result as JSON
+  --config FILE      a JSON config on top of what was built
+  --set KEY=VALUE    change one setting on top of what was built
+
+Exit codes: 0 verified, 1 the boot did not reach a verified loop root, 2 bad input.
+`;
+
 export interface ParsedArgs {
   command: string;
   opts: Map<string, string>;
@@ -74,7 +123,7 @@ export interface ParsedArgs {
   flags: Set<string>;
 }
 
-const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--floppy", "--disk", "--timeout", "--engine"]);
+const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--dos", "--floppy", "--disk", "--timeout", "--engine"]);
 const FLAG_OPTS = new Set(["--json", "--help", "-h", "--persist", "--version"]);
 
 
@@ -135,8 +184,9 @@ export function setToPartial(set: string, base: LooprootConfig): Record<string, 
   return out;
 }
 
-export function loadConfig(args: ParsedArgs): LooprootConfig {
-  let config = defaultConfig();
+/** The config from --config and --set on top of `base` (the defaults, or what boot found was built). */
+export function loadConfig(args: ParsedArgs, base: LooprootConfig = defaultConfig()): LooprootConfig {
+  let config = base;
   const file = args.opts.get("--config");
   if (file) {
     const text = new TextDecoder().decode(readInputFile("--config", file, CONFIG_MAX_BYTES));
@@ -157,11 +207,24 @@ export function loadConfig(args: ParsedArgs): LooprootConfig {
 export const CONFIG_MAX_BYTES = 1_000_000;
 
 /** The --rootfs tree; its packed bytes are garbage once parsed, so they are gone before the images are built. */
-function readRootfs(args: ParsedArgs, config: LooprootConfig): Tree | undefined {
+function readRootfs(args: ParsedArgs, config: LooprootConfig, wrapperBusybox: Uint8Array): Tree | undefined {
   const f = args.opts.get("--rootfs");
   if (!f) return undefined;
-  // No larger than the unpacked tar the root image could hold (a gzip is smaller still).
-  return parseRootArchive(config, readInputFile("--rootfs", f, rootArchiveLimit(config)));
+  // No larger than the unpacked tar a root could hold (a gzip is smaller still): the root of the
+  // config, or the larger one tried to say which size the tarball needs.
+  const limit = rootArchiveReadLimit(config);
+  let bytes: Uint8Array;
+  try {
+    bytes = readInputFile("--rootfs", f, limit);
+  } catch (e) {
+    const size = e instanceof LooprootError && e.limit === limit ? statSync(f).size : 0;
+    // A bigger root would help only below the largest root and the 2 GiB a file read can hold.
+    if (size && config.root.sizeMiB < LIMITS.rootMiB[1] && size < 2 ** 31) {
+      throw new ConfigError([{ field: "root.sizeMiB", message: `${fmt(config.root.sizeMiB)} MiB is too small for the root tarball: ${f} alone is ${fmt(size)} bytes, so set root.sizeMiB to at least about ${fmt(Math.min(LIMITS.rootMiB[1], Math.ceil(size / 1048576)))} (more if it is compressed)` }]);
+    }
+    throw e;
+  }
+  return parseRootArchive(config, bytes, wrapperBusybox);
 }
 
 /** Writes the outputs as a set (see src/cli/outputs.ts): DIR/.partial first, the manifest last. */
@@ -173,9 +236,10 @@ export function runBuild(args: ParsedArgs, log: (s: string) => void): { result: 
   const out = args.opts.get("--out");
   if (!out) throw new UsageError("build needs --out DIR");
   const config = loadConfig(args);
-  checkOutputFolder(out, outputNames(config));
-  const ingredients = loadIngredients();
-  const rootTree = readRootfs(args, config);
+  checkOutputFolder(out, [...outputNames(config), BUILD_INFO_FILE]);
+  const dosFile = args.opts.get("--dos");
+  const ingredients = dosFile ? { ...loadIngredients(), dos: dosFromFloppyFile(dosFile) } : loadIngredients();
+  const rootTree = readRootfs(args, config, ingredients.busyboxRoot);
   const result = buildImages({ config, ingredients, rootTree }, (s) => {
     log(`  ${s.section.padEnd(4)} ${s.title.padEnd(72)} ${s.ms.toFixed(0).padStart(5)} ms  ${s.detail}`);
   });
@@ -184,7 +248,7 @@ export function runBuild(args: ParsedArgs, log: (s: string) => void): { result: 
   } catch (e) {
     throw outputWriteError(out, e);
   }
-  writeOutputs(out, result, config);
+  writeOutputs(out, { ...result, files: [...result.files, buildInfoFile(config, result)] }, config);
   for (const f of result.files) log(`  wrote ${join(out, f.name)} (${f.data.length.toLocaleString("en-US")} bytes): ${f.description}`);
   return { result, out, config };
 }
@@ -201,7 +265,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
       return 0;
     }
     if (args.flags.has("--help") || args.command === "help" || argv.length === 0) {
-      io.out(HELP);
+      io.out(args.command === "boot" ? BOOT_HELP : HELP);
       return 0;
     }
     switch (args.command) {

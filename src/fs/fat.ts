@@ -482,7 +482,8 @@ export interface FatEntry {
   size: number;
   attributes: number;
   mtime: number;
-  data(): Uint8Array;
+  /** The file's bytes; with `maxBytes`, only its first maxBytes (to identify a big image cheaply). */
+  data(maxBytes?: number): Uint8Array;
 }
 
 export interface FatVolume {
@@ -506,6 +507,11 @@ export interface FatVolume {
   entries: FatEntry[];
 }
 
+/**
+ * Reads a FAT12/16 volume that may be hostile (a user's own floppy). Every directory cluster is
+ * visited at most once in the whole walk, so cross-linked or looping directories are an error
+ * (E_IMAGE) instead of work that grows with their product; the walk is bounded by the image size.
+ */
 export function readFat(image: Uint8Array, offset = 0): FatVolume {
   const bad = (why: string) => new LooprootError(ErrorCode.Image, `FAT image${offset ? ` at offset ${fmt(offset)}` : ""}: ${why}`);
   if (offset < 0 || offset + SECTOR > image.length) throw bad(`no boot sector (image has ${fmt(image.length)} bytes)`);
@@ -550,12 +556,20 @@ export function readFat(image: Uint8Array, offset = 0): FatVolume {
   const clusterBytes = spc * bps;
   const clusterAt = (c: number) => (firstData + (c - 2) * spc) * bps;
 
-  /** The cluster chain from `first`: bounded, so a looped or cross-linked FAT ends in an error. */
-  const chain = (first: number, what: string): number[] => {
+  /**
+   * The cluster chain from `first`, at most `max` clusters long (more are not needed). `owner`, when
+   * given, records which directory each cluster belongs to: a second owner means a cross-link.
+   */
+  const chain = (first: number, what: string, max = clusters, owner?: Map<number, string>): number[] => {
     const out: number[] = [];
     let c = first;
-    while (true) {
+    while (out.length < max) {
       if (c < 2 || c > maxCluster) throw bad(`${what}: cluster ${c} is outside 2..${maxCluster}`);
+      if (owner) {
+        const other = owner.get(c);
+        if (other !== undefined) throw bad(other === what ? `${what}: the cluster chain loops at cluster ${c}` : `${what}: cluster ${c} also belongs to ${other || "the root directory"} (cross-linked directories)`);
+        owner.set(c, what);
+      }
       out.push(c);
       if (out.length > clusters) throw bad(`${what}: the cluster chain loops`);
       const nx = getFat(c);
@@ -568,7 +582,8 @@ export function readFat(image: Uint8Array, offset = 0): FatVolume {
 
   let label: string | undefined;
   const entries: FatEntry[] = [];
-  const seenDirClusters = new Set<number>();
+  // Which directory each directory cluster belongs to, across the whole walk.
+  const dirOwner = new Map<number, string>();
 
   const readDir = (raw: Uint8Array, prefix: string, depth: number) => {
     if (depth > 32) throw bad(`${prefix}: directories nested more than 32 deep`);
@@ -601,14 +616,16 @@ export function readFat(image: Uint8Array, offset = 0): FatVolume {
       } else {
         entries.push({
           path, size, attributes: attr, mtime,
-          data: () => {
-            const out = new Uint8Array(size);
-            if (size === 0) return out;
-            const need = Math.ceil(size / clusterBytes);
-            const cs = chain(cluster, path);
-            if (cs.length < need) throw bad(`${path}: ${fmt(size)} bytes need ${need} clusters but the chain has ${cs.length}`);
+          data: (maxBytes = size) => {
+            const want = Math.min(size, Math.max(0, maxBytes));
+            if (size > clusters * clusterBytes) throw bad(`${path}: ${fmt(size)} bytes is more than the whole volume holds (${fmt(clusters * clusterBytes)})`);
+            const out = new Uint8Array(want);
+            if (want === 0) return out;
+            const need = Math.ceil(want / clusterBytes);
+            const cs = chain(cluster, path, need, new Map()); // a loop within the file is damage too
+            if (cs.length < need) throw bad(`${path}: ${fmt(size)} bytes need ${Math.ceil(size / clusterBytes)} clusters but the chain has ${cs.length}`);
             for (let i = 0; i < need; i++) {
-              const n = Math.min(clusterBytes, size - i * clusterBytes);
+              const n = Math.min(clusterBytes, want - i * clusterBytes);
               out.set(b.subarray(clusterAt(cs[i]), clusterAt(cs[i]) + n), i * clusterBytes);
             }
             return out;
@@ -617,9 +634,7 @@ export function readFat(image: Uint8Array, offset = 0): FatVolume {
       }
     }
     for (const [path, cluster] of dirs) {
-      if (seenDirClusters.has(cluster)) throw bad(`${path}: directory cluster ${cluster} is used twice (loop)`);
-      seenDirClusters.add(cluster);
-      const cs = chain(cluster, path);
+      const cs = chain(cluster, path, clusters, dirOwner);
       const sub = new Uint8Array(cs.length * clusterBytes);
       cs.forEach((c, i) => sub.set(b.subarray(clusterAt(c), clusterAt(c) + clusterBytes), i * clusterBytes));
       readDir(sub, path, depth + 1);
@@ -645,12 +660,15 @@ export function readFat(image: Uint8Array, offset = 0): FatVolume {
   };
 }
 
-/** The system files "format /s" copies, for MS-DOS, PC DOS and FreeDOS. */
-export const DOS_SYSTEM_FILES = ["IO.SYS", "MSDOS.SYS", "IBMBIO.COM", "IBMDOS.COM", "KERNEL.SYS", "COMMAND.COM"];
+/** The system files "format /s" copies, for MS-DOS, PC DOS, FreeDOS and looproot's own LRDOS. */
+export const DOS_SYSTEM_FILES = ["IO.SYS", "MSDOS.SYS", "IBMBIO.COM", "IBMDOS.COM", "KERNEL.SYS", "LRDOS.SYS", "COMMAND.COM"];
 
 /**
  * Takes the boot sector and the system files out of a DOS boot floppy, for "format /s" with the
- * user's own DOS. Files come in root directory order, ready to pass to makeFat.
+ * user's own DOS: the files named in DOS_SYSTEM_FILES and any other root file marked System (what
+ * "format /s" and SYS mark their kernel files with, whatever a DOS calls them: a boot sector looks
+ * its kernel up by name, so leaving one out gives a floppy that stops at "... missing").
+ * Files come in root directory order, ready to pass to makeFat.
  */
 export function extractSystem(image: Uint8Array): { bootSector: Uint8Array; files: FatFile[] } {
   let vol: FatVolume;
@@ -660,16 +678,17 @@ export function extractSystem(image: Uint8Array): { bootSector: Uint8Array; file
     if (!(e instanceof LooprootError)) throw e;
     throw new LooprootError(ErrorCode.Image, `DOS floppy: ${e.message}`, { cause: e });
   }
-  if (image[510] !== 0x55 || image[511] !== 0xaa) throw new LooprootError(ErrorCode.Image, "DOS floppy: the boot sector has no 55 AA signature, so it cannot boot");
+  const bad = (why: string) => new LooprootError(ErrorCode.Image, `DOS floppy: ${why}`);
+  if (image[510] !== 0x55 || image[511] !== 0xaa) throw bad("the boot sector has no 55 AA signature, so it cannot boot");
   const files: FatFile[] = [];
   for (const e of vol.entries) {
-    if (e.attributes & ATTR_DIRECTORY) continue;
-    if (DOS_SYSTEM_FILES.includes(e.path)) {
+    if (e.attributes & (ATTR_DIRECTORY | ATTR_VOLUME_ID) || e.path.includes("\\")) continue;
+    if (DOS_SYSTEM_FILES.includes(e.path) || e.attributes & ATTR_SYSTEM) {
       files.push({ path: e.path, data: e.data(), attributes: e.attributes & ALLOWED_ATTRS, mtime: e.mtime });
     }
   }
   if (files.length === 0) {
-    throw new LooprootError(ErrorCode.Image, `DOS floppy: none of ${DOS_SYSTEM_FILES.join(", ")} is in the root directory, so it is not a system disk`);
+    throw bad(`none of ${DOS_SYSTEM_FILES.join(", ")} nor any System file is in the root directory, so it is not a system disk`);
   }
   return { bootSector: image.slice(0, SECTOR), files };
 }

@@ -55,9 +55,9 @@ export interface Region {
 
 export type ImageKind = "disk" | "fat" | "ext2" | "initrd-gz" | "swap";
 
-function fmt(n: number): string {
-  return String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
+import { fmt as fmtNumber } from "../util/fmt.ts";
+
+const fmt = (n: number) => fmtNumber(Math.trunc(n));
 
 function region(name: string, kind: Region["kind"], start: number, end: number, step: string, unitSize = SECTOR, extra: Partial<Region> = {}): Region {
   const unit = unitSize === SECTOR && extra.unit !== "block" ? "sector" : "block";

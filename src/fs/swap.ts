@@ -25,7 +25,7 @@ export interface SwapOptions {
   label?: string;
 }
 
-const fmt = (n: number) => n.toLocaleString("en-US");
+import { fmt } from "../util/fmt.ts";
 
 export function makeSwap(opts: SwapOptions): Uint8Array {
   const { sizeBytes } = opts;

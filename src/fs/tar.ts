@@ -4,6 +4,7 @@
 // before allocation. Names keep their bytes (see decodeNameBytes in tree.ts); nothing is dropped or
 // renamed: a path given twice follows tar's rule, the later entry wins.
 
+import { fmt } from "../util/fmt.ts";
 import { type Tree, type TreeEntry, type NodeKind, normalisePath, parentPath, pathDepth, decodeNameBytes, nameBytes, shortPath, TreeError } from "./tree.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
 
@@ -88,7 +89,7 @@ function sparseLayout(bytes: Uint8Array, off: number, type: string, pax: Map<str
       read(o, 21);
       extended = bytes[o + 504] !== 0;
       extraBlocks++;
-      if (chunks.length > MAX_SPARSE_CHUNKS) throw bad(`lists more than ${MAX_SPARSE_CHUNKS.toLocaleString("en-US")} chunks`);
+      if (chunks.length > MAX_SPARSE_CHUNKS) throw bad(`lists more than ${fmt(MAX_SPARSE_CHUNKS)} chunks`);
     }
     return { realSize: num(bytes, off + 483, 12, "sparse realsize", at), chunks, dataStart: 0, extraBlocks };
   }
@@ -104,7 +105,7 @@ function sparseLayout(bytes: Uint8Array, off: number, type: string, pax: Map<str
       const n = int(String.fromCharCode(...data.subarray(p, nl)), "number");
       p = nl + 1;
       if (want < 0) {
-        if (n > MAX_SPARSE_CHUNKS) throw bad(`lists more than ${MAX_SPARSE_CHUNKS.toLocaleString("en-US")} chunks`);
+        if (n > MAX_SPARSE_CHUNKS) throw bad(`lists more than ${fmt(MAX_SPARSE_CHUNKS)} chunks`);
         want = 2 * n;
       } else nums.push(n);
     }
@@ -113,7 +114,7 @@ function sparseLayout(bytes: Uint8Array, off: number, type: string, pax: Map<str
   const map = pax.get("GNU.sparse.map") ?? pax.get(SPARSE_00_MAP);
   if (map !== undefined) {
     const nums = map === "" ? [] : map.split(",").map((v) => int(v, "number"));
-    if (nums.length > 2 * MAX_SPARSE_CHUNKS) throw bad(`lists more than ${MAX_SPARSE_CHUNKS.toLocaleString("en-US")} chunks`);
+    if (nums.length > 2 * MAX_SPARSE_CHUNKS) throw bad(`lists more than ${fmt(MAX_SPARSE_CHUNKS)} chunks`);
     return { realSize: int(pax.get("GNU.sparse.size"), "GNU.sparse.size"), chunks: pairs(nums), dataStart: 0, extraBlocks: 0 };
   }
   if ([...pax.keys()].some((k) => k.startsWith("GNU.sparse."))) throw bad("is in a form GNU tar does not write (no map found)");
@@ -130,7 +131,7 @@ function unsparse(layout: SparseLayout, stored: Uint8Array, name: string): Uint8
   let src = layout.dataStart, end = 0;
   for (const [o, n] of layout.chunks) {
     if (o < end) throw bad(`has chunks out of order or overlapping at offset ${o}`);
-    if (o + n > layout.realSize) throw bad(`has a chunk past the file's ${layout.realSize.toLocaleString("en-US")} bytes`);
+    if (o + n > layout.realSize) throw bad(`has a chunk past the file's ${fmt(layout.realSize)} bytes`);
     if (src + n > stored.length) throw bad("lists more data than the archive stores");
     out.set(stored.subarray(src, src + n), o);
     src += n;
@@ -266,7 +267,7 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
     }
     const dataSize = kind === "file" ? (sparse ? sparse.realSize : size) : 0;
     total += dataSize;
-    if (total > limits.maxTotalBytes) throw new TarError(`files add up to more than the limit of ${limits.maxTotalBytes.toLocaleString("en-US")} bytes`, limits.maxTotalBytes);
+    if (total > limits.maxTotalBytes) throw new TarError(`files add up to more than the limit of ${fmt(limits.maxTotalBytes)} bytes`, limits.maxTotalBytes);
     const field = (k: string, o: number, l: number) => {
       if (!all.has(k)) return num(bytes, off + o, l, k, at);
       // pax numbers are decimal text (mtime may carry a fraction); anything else is damage, not NaN.
@@ -325,7 +326,7 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
       entries.set(p, { path: p, kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: entry.mtime });
       if (p === "/") break;
     }
-    if (entries.size > limits.maxEntries) throw new TarError(`more than ${limits.maxEntries.toLocaleString("en-US")} entries`, limits.maxEntries);
+    if (entries.size > limits.maxEntries) throw new TarError(`more than ${fmt(limits.maxEntries)} entries`, limits.maxEntries);
     // Only regular files carry data; POSIX says the size field of the other types is ignored.
     off += BLOCK + (kind === "file" ? (sparse?.extraBlocks ?? 0) * BLOCK + Math.ceil(size / BLOCK) * BLOCK : 0);
   }

@@ -286,3 +286,60 @@ export function checkTree(tree: Tree): Tree {
     return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
   });
 }
+
+// ---- Symlinks inside a tree ----------------------------------------------------------------
+// A root tarball is a system seen from inside: its links are read as its own kernel would read
+// them with the tree as "/" (an absolute target starts at the tree's root, ".." at the root
+// stays there), so a lookup can never leave the tree.
+
+/** Linux's own bound on links followed in one lookup (MAXSYMLINKS). */
+export const MAX_SYMLINK_FOLLOWS = 40;
+
+export type Resolved =
+  | { ok: true; path: string; entry: TreeEntry }
+  | { ok: false; path: string; reason: string };
+
+/**
+ * Looks `path` up in a tree the way the guest's kernel would: every symlink on the way (and the
+ * last one too, unless `followLast` is false) is followed, hard links give their target file.
+ * On failure says where and why ("/usr/bin/sh is not in the tree", a loop, a file used as a
+ * directory). Bounded: at most MAX_SYMLINK_FOLLOWS links, each step O(1) through the map.
+ */
+export function resolveInTree(entries: ReadonlyMap<string, TreeEntry>, path: string, followLast = true): Resolved {
+  const pending = pathParts(normalisePath(path)).reverse(); // a stack: the next component last
+  const done: string[] = [];
+  let follows = 0;
+  const here = () => "/" + done.join("/");
+  while (pending.length) {
+    const part = pending.pop()!;
+    if (part === "." || part === "") continue;
+    if (part === "..") {
+      done.pop();
+      continue;
+    }
+    done.push(part);
+    const p = here();
+    const e = entries.get(p);
+    if (!e) return { ok: false, path: p, reason: `${p} is not in the tree` };
+    const last = pending.length === 0;
+    if (e.kind === "symlink" && (!last || followLast)) {
+      if (++follows > MAX_SYMLINK_FOLLOWS) return { ok: false, path: p, reason: `more than ${MAX_SYMLINK_FOLLOWS} symlinks on the way (a loop?) at ${p}` };
+      const target = e.target ?? "";
+      done.pop();
+      if (target.startsWith("/")) done.length = 0;
+      const parts = target.split("/");
+      for (let i = parts.length - 1; i >= 0; i--) pending.push(parts[i]);
+      continue;
+    }
+    if (!last && e.kind !== "dir") return { ok: false, path: p, reason: `${p} is a ${e.kind}, not a directory` };
+  }
+  const p = here();
+  const e = entries.get(p);
+  if (!e) return { ok: false, path: p, reason: `${p} is not in the tree` }; // only "/" can get here
+  if (e.kind === "hardlink") {
+    const t = e.target === undefined ? undefined : entries.get(e.target);
+    if (!t) return { ok: false, path: p, reason: `${p} is a hard link to ${e.target}, which is not in the tree` };
+    return { ok: true, path: p, entry: t };
+  }
+  return { ok: true, path: p, entry: e };
+}

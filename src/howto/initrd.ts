@@ -9,6 +9,7 @@ import { gzip9 } from "../fs/gzip.ts";
 import { derivedUuid } from "../ids.ts";
 import { linuxDevice, mountOptions, dosPathInLinux } from "./names.ts";
 import { shWord } from "./shellquote.ts";
+import { INITRD_LINES as SAY } from "./protocol.ts";
 
 /** The /linuxrc script: the HOWTO's listing with the `#!/bin/sh` line it lost and a line per step. */
 export function linuxrcScript(config: LooprootConfig): string {
@@ -24,20 +25,21 @@ export function linuxrcScript(config: LooprootConfig): string {
     "# It mounts the DOS partition and attaches the root and swap images to loop devices;",
     `# when it exits the kernel mounts ${config.boot.root} as the root filesystem.`,
     "",
-    `echo INITRD: Trying to mount ${device} as ${fsType}`,
+    `echo ${SAY.trying(device, fsType)}`,
     "",
     `if /bin/mount -n -t ${fsType} ${device} /mnt${opts ? " -o " + shWord(opts) : ""}; then`,
     "",
-    "   echo INITRD: Mounted OK",
+    `   echo ${SAY.mounted}`,
     "   ok=yes",
-    `   /bin/losetup /dev/loop0 ${root} || { echo INITRD: losetup /dev/loop0 ${root} failed; ok=no; }`,
-    `   /bin/losetup /dev/loop1 ${swap} || { echo INITRD: losetup /dev/loop1 ${swap} failed; ok=no; }`,
-    "   [ $ok = yes ] && echo INITRD: Loop devices set up",
+    // The echo lines are the guest protocol's (protocol.ts), with the same quoted words.
+    `   /bin/losetup /dev/loop0 ${root} || { echo ${SAY.losetupFailed("/dev/loop0", root)}; ok=no; }`,
+    `   /bin/losetup /dev/loop1 ${swap} || { echo ${SAY.losetupFailed("/dev/loop1", swap)}; ok=no; }`,
+    `   [ $ok = yes ] && echo ${SAY.loopsSetUp}`,
     "   exit 0",
     "",
     "else",
     "",
-    "   echo INITRD: Mount failed",
+    `   echo ${SAY.mountFailed}`,
     "   exit 1",
     "",
     "fi",

@@ -3,23 +3,33 @@
 // the two fstab lines, /initrd, the /DOS link and the rc line that fake-mounts the DOS partition.
 // Its init scripts print a report of what came up, which the boot harness checks.
 
-import { LooprootError, ErrorCode } from "../errors.ts";
 import type { LooprootConfig } from "../config.ts";
 import type { Ingredients } from "../ingredients.ts";
 import type { Tree, TreeEntry } from "../fs/tree.ts";
-import { checkTree, parentPath } from "../fs/tree.ts";
+import { checkTree, parentPath, baseName, resolveInTree } from "../fs/tree.ts";
+import { LooprootError, ErrorCode } from "../errors.ts";
 import { makeExt2, ext2Needs } from "../fs/ext2.ts";
 import { derivedUuid } from "../ids.ts";
 import { initrdDevices } from "./initrd.ts";
 import { dosPathInLinux, mountOptions } from "./names.ts";
+import { REPORT_PREFIX, reportLine, shellReadyLine } from "./protocol.ts";
+import { checkRootInit } from "./rootinit.ts";
 import { shWord, shWords, shGlobIn } from "./shellquote.ts";
 
 /** Where the old initrd ends up, and with it the DOS partition mounted by /linuxrc. */
 export const INITRD_DIR = "/initrd";
-/** Prefix of every line of the guest's report on the console. */
-export const REPORT_PREFIX = "LOOPROOT:";
+export { REPORT_PREFIX };
 /** The wrapper that runs the HOWTO's rc lines before a user-supplied system's own init. */
 export const WRAPPER_INIT = "/sbin/looproot-init";
+/**
+ * The project's static busybox, put out of the way in a user's root: the wrapper and the report
+ * run with it, so they need nothing from the user's userland (a root may hold only /bin/sh and
+ * /sbin/init, or a busybox without swapon or stat). The initrd's busybox at /initrd/bin is no
+ * help: it has only the applets /linuxrc needs, and /initrd may be turned off.
+ */
+export const WRAPPER_BUSYBOX = "/sbin/looproot.d/busybox";
+/** The built-in root's busybox. */
+export const ROOT_BUSYBOX = "/bin/busybox";
 
 /** 3.4: "/dev/loop0 / ext2 defaults 1 1" and "/dev/loop1 swap swap defaults 1 1". */
 export function fstab(config: LooprootConfig): string {
@@ -42,33 +52,38 @@ export function fakeMountLine(config: LooprootConfig): string {
 /**
  * The shell lines that bring the loop root into service and report on it: remount rw (the
  * kernel mounted it `ro`), swap on /dev/loop1, the fake mount, then the machine-readable report.
+ * Every command outside the shell's builtins runs as `$bb APPLET` (the busybox at `busybox`), and
+ * the report reads /proc and /sys with the shell's own `read`, so no tool of the root is needed.
  */
-export function rcLines(config: LooprootConfig): string[] {
+export function rcLines(config: LooprootConfig, busybox = ROOT_BUSYBOX): string[] {
   const dosDir = dosPathInLinux(config, "").replace(/\/$/, "");
+  const say = (key: Parameters<typeof reportLine>[0], rest = "") => `echo "${reportLine(key)}${rest ? " " + rest : ""}"`;
   const lines = [
-    "mount -t proc proc /proc 2>/dev/null",
-    "mount -t sysfs sysfs /sys 2>/dev/null",
-    `echo "${REPORT_PREFIX} rc started"`,
-    "mount -n -o remount,rw / && echo \"" + REPORT_PREFIX + " root remounted rw\"",
-    "swapon /dev/loop1 && echo \"" + REPORT_PREFIX + " swapon /dev/loop1 ok\"",
+    `bb=${busybox}`,
+    "$bb mount -t proc proc /proc 2>/dev/null",
+    "$bb mount -t sysfs sysfs /sys 2>/dev/null",
+    say("rc-started"),
+    `$bb mount -n -o remount,rw / && ${say("root-rw")}`,
+    `$bb swapon /dev/loop1 && ${say("swapon-ok")}`,
   ];
   if (config.root.fakeMount) {
     lines.push("# HOWTO 3.4: a 'fake' mount so that df and friends know where the DOS partition is.");
-    lines.push(fakeMountLine(config) + " 2>/dev/null");
+    lines.push("$bb " + fakeMountLine(config) + " 2>/dev/null");
   }
   lines.push(
-    `echo "${REPORT_PREFIX} report-begin"`,
-    `echo "${REPORT_PREFIX} kernel $(uname -r)"`,
+    say("report-begin"),
+    say("kernel", "$($bb uname -r)"),
     // The root's device number from mountinfo: 7:0 is /dev/loop0.
-    `while read id parent dev root mnt rest; do [ "$mnt" = / ] && echo "${REPORT_PREFIX} rootdev $dev"; done < /proc/self/mountinfo`,
-    `grep ' / ' /proc/mounts | while read src mnt fs opts rest; do echo "${REPORT_PREFIX} rootfs $fs $opts"; done`,
-    `for l in loop0 loop1; do echo "${REPORT_PREFIX} $l $(cat /sys/block/$l/loop/backing_file 2>/dev/null)"; done`,
-    `tail -n +2 /proc/swaps | while read name type size used prio; do echo "${REPORT_PREFIX} swap $name $type $size"; done`,
-    `grep ' ${INITRD_DIR}/mnt ' /proc/mounts | while read src mnt fs opts rest; do echo "${REPORT_PREFIX} dosmount $src $mnt $fs"; done`,
+    `while read id parent dev root mnt rest; do [ "$mnt" = / ] && ${say("rootdev", "$dev")}; done < /proc/self/mountinfo`,
+    // The last "/" line of /proc/mounts is the root as it is now (an initramfs "rootfs" may precede it).
+    `r=; while read src mnt fs opts rest; do [ "$mnt" = / ] && r="$fs $opts"; done < /proc/mounts; [ -n "$r" ] && ${say("rootfs", "$r")}`,
+    `for l in loop0 loop1; do f=; read f < /sys/block/$l/loop/backing_file 2>/dev/null; echo "${REPORT_PREFIX} $l $f"; done`,
+    `n=0; while read name type size used prio; do n=$((n+1)); [ $n -gt 1 ] && ${say("swap", "$name $type $size")}; done < /proc/swaps`,
+    `while read src mnt fs opts rest; do [ "$mnt" = ${INITRD_DIR}/mnt ] && ${say("dosmount", "$src $mnt $fs")}; done < /proc/mounts`,
     // stat, not wc -c: reading a whole image through the msdos driver takes seconds.
-    `for f in ${shGlobIn((config.root.dosLink ? "/DOS" : INITRD_DIR + "/mnt") + dosDir)}; do [ -f "$f" ] && echo "${REPORT_PREFIX} dosfile $(basename "$f") $(stat -c %s "$f")"; done`,
-    `grep MemTotal /proc/meminfo | while read k v u; do echo "${REPORT_PREFIX} memtotal $v"; done`,
-    `echo "${REPORT_PREFIX} report-end"`,
+    `for f in ${shGlobIn((config.root.dosLink ? "/DOS" : INITRD_DIR + "/mnt") + dosDir)}; do [ -f "$f" ] && ${say("dosfile", '${f##*/} $($bb stat -c %s "$f")')}; done`,
+    `while read k v u; do [ "$k" = MemTotal: ] && ${say("memtotal", "$v")}; done < /proc/meminfo`,
+    say("report-end"),
   );
   return lines;
 }
@@ -81,10 +96,11 @@ export function rcScript(config: LooprootConfig): string {
 /** For a user-supplied root: run the rc lines, then hand over to the system's own init. */
 export function wrapperInit(config: LooprootConfig): string {
   return [
-    "#!/bin/sh",
+    // Run by looproot's own busybox, so the user's /bin/sh may be anything or nothing.
+    `#!${WRAPPER_BUSYBOX} sh`,
     "# Added by looproot: the HOWTO's rc changes for a root looproot did not build, then the system's own init.",
     "export PATH=/sbin:/bin:/usr/sbin:/usr/bin",
-    ...rcLines(config),
+    ...rcLines(config, WRAPPER_BUSYBOX),
     'exec /sbin/init "$@"',
     "",
   ].join("\n");
@@ -169,7 +185,7 @@ const INITTAB = [
 const PROFILE = [
   "export PATH=/sbin:/bin:/usr/sbin:/usr/bin",
   "export PS1='\\u@\\h:\\w\\$ '",
-  `echo "${REPORT_PREFIX} shell ready on $(readlink /proc/self/fd/0)"`,
+  shellReadyLine(),
   "",
 ].join("\n");
 
@@ -206,10 +222,14 @@ export function busyboxRootTree(config: LooprootConfig, ing: Pick<Ingredients, "
 }
 
 /** 3.4's changes to any root tree: fstab, /initrd (+ /initrd/mnt target), /DOS, the rc hook. */
-export function addHowtoChanges(config: LooprootConfig, tree: Tree, wrapper = false): Tree {
+/** `wrapper`: the busybox for the wrapper init of a user's root (absent for the built-in root). */
+export function addHowtoChanges(config: LooprootConfig, tree: Tree, wrapper?: Uint8Array): Tree {
   const t = config.time;
   const byPath = new Map(tree.map((x) => [x.path, x] as const));
   const put = (x: TreeEntry) => {
+    // In a merged-/usr root /sbin is a link to usr/sbin: the file goes where the guest will look.
+    const dir = resolveInTree(byPath, parentPath(x.path));
+    if (dir.ok && dir.entry.kind === "dir" && dir.path !== parentPath(x.path)) x = { ...x, path: (dir.path === "/" ? "" : dir.path) + "/" + baseName(x.path) };
     for (let p = parentPath(x.path); !byPath.has(p); p = parentPath(p)) {
       byPath.set(p, { path: p, kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: t });
     }
@@ -219,17 +239,37 @@ export function addHowtoChanges(config: LooprootConfig, tree: Tree, wrapper = fa
   if (config.root.initrdDir) put({ path: INITRD_DIR, kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: t });
   if (config.root.dosLink) put({ path: "/DOS", kind: "symlink", mode: 0o777, uid: 0, gid: 0, mtime: t, target: INITRD_DIR + "/mnt" });
   for (const d of ["/proc", "/sys"]) if (!byPath.has(d)) put({ path: d, kind: "dir", mode: 0o555, uid: 0, gid: 0, mtime: t });
+  // The kernel mounts devtmpfs on /dev (CONFIG_DEVTMPFS_MOUNT) only if the root has the folder:
+  // without it init starts with no console, and the report goes nowhere.
+  if (!byPath.has("/dev")) put({ path: "/dev", kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: t });
+  if (wrapper) put({ path: WRAPPER_BUSYBOX, kind: "file", mode: 0o755, uid: 0, gid: 0, mtime: t, data: wrapper });
   if (wrapper) put({ path: WRAPPER_INIT, kind: "file", mode: 0o755, uid: 0, gid: 0, mtime: t, data: new TextEncoder().encode(wrapperInit(config)) });
   return checkTree([...byPath.values()]);
 }
 
+/** What a user's root must hold, in the words of the help and of the error. */
+export const ROOT_NEEDS =
+  "/sbin/init and /bin/sh, each an executable regular file or a symlink to one inside the tarball " +
+  "(merged /usr, where /bin, /sbin and /lib link into /usr, is fine)";
+
 /** A user-supplied tree ("copy an existing Linux installation into it") made ready for the loop root. */
-export function userRootTree(config: LooprootConfig, tree: Tree): Tree {
-  const paths = new Map(tree.map((x) => [x.path, x] as const));
-  for (const need of ["/bin/sh", "/sbin/init"]) {
-    if (!paths.has(need)) throw new LooprootError(ErrorCode.Tar, `root tarball: has no ${need}; the loop root needs a shell and an init to start`, { field: "root.source" });
+export function userRootTree(config: LooprootConfig, tree: Tree, busybox: Uint8Array): Tree {
+  const checked = checkTree(tree);
+  const byPath = new Map(checked.map((x) => [x.path, x] as const));
+  // /sbin/init is what the wrapper hands over to; /bin/sh is the system's own shell for its scripts.
+  for (const [need, what] of [["/sbin/init", "an init to start"], ["/bin/sh", "a shell for its own scripts"]] as const) {
+    const r = resolveInTree(byPath, need);
+    let why: string | undefined;
+    if (!r.ok) why = r.reason;
+    else if (r.entry.kind !== "file") why = `${r.path} is a ${r.entry.kind}, not a regular file`;
+    else if ((r.entry.mode & 0o111) === 0) why = `${r.path} is not executable (mode ${r.entry.mode.toString(8).padStart(4, "0")})`;
+    if (why) {
+      throw new LooprootError(ErrorCode.Tar, `the root tarball's ${need} is not usable (${why}); the loop root needs ${what}. A root needs ${ROOT_NEEDS}`, { field: "root.source" });
+    }
   }
-  return addHowtoChanges(config, checkTree(tree), true);
+  // Whether the kernel can start that init: an i386 ELF, or a #! script whose interpreter resolves.
+  checkRootInit(checked, "/sbin/init");
+  return addHowtoChanges(config, checked, busybox);
 }
 
 export function rootExt2Options(config: LooprootConfig) {

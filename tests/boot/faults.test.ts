@@ -3,6 +3,7 @@ import { describe, it, expect } from "vitest";
 import { makeHardDisk } from "../../src/howto/dosdir.ts";
 import { floppyFiles, floppyFatOptions } from "../../src/howto/bootfloppy.ts";
 import { makeFat } from "../../src/fs/fat.ts";
+import { makeInitrd, initrdTree } from "../../src/howto/initrd.ts";
 import { loadIngredients } from "../../src/cli/ingredients.ts";
 import { config, build, boot, timeline } from "./chain.ts";
 
@@ -35,8 +36,13 @@ describe("faults are named with their stage", () => {
   }, 120_000);
 
   it("a wrong DOS device in /linuxrc: Mount failed", async () => {
-    const wrong = build(config({ dos: { device: "/dev/sdb1" } }));
-    const r = await expectFailure(wrong.floppy, good.disk, "linuxrc-mount", /could not mount the DOS partition/);
+    // Validation now refuses a device the built disk lacks, so the initrd is made by hand (as a
+    // floppy made elsewhere could be), from the same pure steps the build uses.
+    const ing = loadIngredients();
+    const cw = config({ dos: { device: "/dev/sdb1" } });
+    const initrd = makeInitrd(cw, initrdTree(cw, ing));
+    const floppy = makeFat(floppyFatOptions(c, ing.dos), floppyFiles(c, { kernel: ing.kernel, initrdGz: initrd.gz, loadlin: ing.loadlin, dos: ing.dos }));
+    const r = await expectFailure(floppy, good.disk, "linuxrc-mount", /could not mount the DOS partition/);
     expect(r.lines.some((l) => l.text.includes("INITRD: Trying to mount /dev/sdb1 as msdos"))).toBe(true);
   }, 120_000);
 
@@ -64,5 +70,26 @@ describe("faults are named with their stage", () => {
     const files = floppyFiles(c, parts).filter((f) => f.path !== "ZIMAGE");
     const floppy = makeFat(floppyFatOptions(c, ing.dos), files);
     await expectFailure(floppy, good.disk, "kernel", /LOADLIN failed/);
+  }, 120_000);
+
+  it("an option of 80 characters in LOADLIN's params file: LOADLIN's own message at once, 79 boots", async () => {
+    // The validator refuses such a config (LOADLIN_PARAM_MAX); the floppy is made by hand, as elsewhere.
+    const cp = config({ boot: { paramsFile: true } });
+    const ing = loadIngredients();
+    const im = build(cp);
+    const floppyWith = (option: string) => {
+      const parts = { kernel: ing.kernel, initrdGz: im.initrdGz, loadlin: ing.loadlin, dos: ing.dos };
+      const files = floppyFiles(cp, parts).map((f) => (f.path === "LOADLIN.PAR" ? { ...f, data: new TextEncoder().encode(new TextDecoder().decode(f.data) + option + "\r\n") } : f));
+      return makeFat(floppyFatOptions(cp, ing.dos), files);
+    };
+    const long = "looproot.x=" + "a".repeat(80 - 11);
+    expect(long.length).toBe(80);
+    const t0 = Date.now();
+    const { result } = await boot("qemu", cp, floppyWith(long), im.disk);
+    expect(result.failure, timeline(result)).toMatchObject({ stage: "kernel", title: "LOADLIN failed" });
+    expect(result.failure!.evidence).toContain("can't open image file for initrd");
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    const ok = await boot("qemu", cp, floppyWith(long.slice(1)), im.disk);
+    expect(ok.result.ok, timeline(ok.result)).toBe(true);
   }, 120_000);
 });

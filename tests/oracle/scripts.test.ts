@@ -110,6 +110,13 @@ function makeJail(dir: string) {
   for (const s of ["mount", "losetup", "swapon", "hostname", "reboot", "halt", "poweroff", "init"]) {
     writeFileSync(join(dir, "bin", s), "#!/bin/dash\n{ printf '%s\\0' \"$0\" \"$@\"; printf '\\n'; } >> /calls\nexit 0\n", { mode: 0o755 });
   }
+  // The rc lines run every command as `$bb APPLET` (bb is /bin/busybox in the built root, looproot's
+  // own /sbin/looproot.d/busybox in a user's): this busybox records the stubbed applets as the
+  // stubs do and runs the rest with the real busybox-root.
+  const stubbed = "mount|losetup|swapon|hostname|reboot|halt|poweroff|init";
+  const bb = `#!/bin/dash\ncase "$1" in ${stubbed}) a=$1; shift; { printf '%s\\0' "$a" "$@"; printf '\\n'; } >> /calls; exit 0;; esac\nexec /bb/root/busybox "$@"\n`;
+  mkdirSync(join(dir, "sbin/looproot.d"), { recursive: true });
+  for (const at of ["bin/busybox", "sbin/looproot.d/busybox"]) writeFileSync(join(dir, at), bb, { mode: 0o755 });
   // What the rc script's report reads, empty: the report lines are not what this test checks.
   mkdirSync(join(dir, "proc/self"), { recursive: true });
   for (const f of ["proc/self/mountinfo", "proc/mounts", "proc/swaps", "proc/meminfo"]) writeFileSync(join(dir, f), "");

@@ -239,7 +239,11 @@ describe("depth", () => {
     // that order, d^2 and more. Counted on the string primitives, not timed.
     const count = (depth: number) => {
       const e = (path: string, kind: "file", data = Uint8Array.of(1)) => ({ path, kind, mode: 0o755, uid: 0, gid: 0, mtime: 0, data });
-      const tar = writeTar([e("/bin/sh", "file"), e("/sbin/init", "file"), e(chain(depth), "file")]);
+      // An i386 ELF header for the shell and a #! init: the build checks the kernel could start them.
+      const elf = new Uint8Array(52);
+      elf.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]);
+      elf[18] = 3;
+      const tar = writeTar([e("/bin/sh", "file", elf), e("/sbin/init", "file", new TextEncoder().encode("#!/bin/sh\n")), e(chain(depth), "file")]);
       let chars = 0;
       const realSplit = String.prototype.split;
       const realEncode = TextEncoder.prototype.encode;
@@ -253,7 +257,7 @@ describe("depth", () => {
       });
       try {
         const c = mergeConfig(defaultConfig(), { root: { source: "tar" } });
-        const tree = userRootTree(c, parseTar(tar));
+        const tree = userRootTree(c, parseTar(tar), Uint8Array.of(1));
         rootNeeds(c, tree);
       } finally {
         vi.restoreAllMocks();

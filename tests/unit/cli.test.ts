@@ -57,7 +57,7 @@ describe("looproot CLI", () => {
     const r = spawnSync("node", ["bin/looproot.mjs", "build", "--out", join(out, "o"), "--config", cfg, "--set", "swap.sizeMiB=4"], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     const files = readdirSync(join(out, "o")).sort();
-    expect(files).toEqual(["AUTOEXEC.BAT", "disk.img", "floppy.img", "fstab", "initrd.img", "initrdgz.img", "linuxdsk.img", "linuxrc", "linuxswp.img", "looproot-set.json", "rcS"].sort());
+    expect(files).toEqual(["AUTOEXEC.BAT", "disk.img", "floppy.img", "fstab", "initrd.img", "initrdgz.img", "linuxdsk.img", "linuxrc", "linuxswp.img", "looproot-config.json", "looproot-set.json", "rcS"].sort());
     expect(statSync(join(out, "o", "linuxswp.img")).size).toBe(4 * 1048576);
     expect(existsSync(join(out, "o", ".partial"))).toBe(false);
   });

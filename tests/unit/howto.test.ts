@@ -65,9 +65,12 @@ describe("3.4 the root device", () => {
   });
   it("a user tree needs a shell and an init, and gets the wrapper", () => {
     const base = [{ path: "/", kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 }, { path: "/bin", kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 }];
-    expect(() => userRootTree(cfg(), base)).toThrow(/no \/bin\/sh/);
-    const ok = [...base, { path: "/bin/sh", kind: "file" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0, data: new Uint8Array(1) }, { path: "/sbin", kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 }, { path: "/sbin/init", kind: "symlink" as const, mode: 0o777, uid: 0, gid: 0, mtime: 0, target: "/bin/sh" }];
-    const t = new Map(userRootTree(cfg(), ok).map((e) => [e.path, e]));
+    expect(() => userRootTree(cfg(), base, ing.busyboxRoot)).toThrow(/\/sbin\/init is not usable \(\/sbin is not in the tree\)/);
+    const elf386 = new Uint8Array(52);
+    elf386.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]);
+    elf386[18] = 3;
+    const ok = [...base, { path: "/bin/sh", kind: "file" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0, data: elf386 }, { path: "/sbin", kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 }, { path: "/sbin/init", kind: "symlink" as const, mode: 0o777, uid: 0, gid: 0, mtime: 0, target: "/bin/sh" }];
+    const t = new Map(userRootTree(cfg(), ok, ing.busyboxRoot).map((e) => [e.path, e]));
     expect(t.get("/sbin/looproot-init")!.mode).toBe(0o755);
     expect(kernelArgs(cfg({ root: { source: "tar" } }))).toContain("init=/sbin/looproot-init");
   });
@@ -137,5 +140,66 @@ describe("identifiers derive from the config", () => {
     expect(derivedUuid(cfg(), "root")).not.toEqual(derivedUuid(cfg({ name: "other" }), "root"));
     expect(canonicalJson({ b: 1, a: [1, { d: 2, c: 3 }] })).toBe('{"a":[1,{"c":3,"d":2}],"b":1}');
     expect(derivedUuid(cfg(), "root")[6] >> 4).toBe(4);
+  });
+});
+
+describe("LOADLIN's own limits", () => {
+  it("refuses an option of 80 characters or more in the params file, naming the field and the limit 79", () => {
+    const arg = "looproot.x=" + "a".repeat(80 - 11);
+    const problems = validateConfig(cfg({ boot: { paramsFile: true, extraArgs: `console=ttyS0 ${arg}` } }));
+    expect(problems).toEqual([expect.objectContaining({ field: "boot.extraArgs", limit: 79 })]);
+    expect(problems[0].message).toMatch(/80 characters; LOADLIN 1\.6f takes at most 79/);
+    expect(validateConfig(cfg({ boot: { paramsFile: true, extraArgs: arg.slice(1) } }))).toEqual([]);
+  });
+});
+
+describe("RAM: the least the chain needs", () => {
+  it("the project's kernel header says what PROJECT_KERNEL says", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { kernelMemory, PROJECT_KERNEL } = await import("../../src/howto/memory.ts");
+    expect(kernelMemory(new Uint8Array(readFileSync(new URL("../../images/kernel/bzImage", import.meta.url))))).toEqual(PROJECT_KERNEL);
+  });
+  it("refuses 16-19 MiB with the minimum and why, accepts 20", async () => {
+    for (const m of [16, 19]) {
+      const p = validateConfig(cfg({ machine: { memoryMiB: m } }));
+      expect(p).toEqual([expect.objectContaining({ field: "machine.memoryMiB", limit: 20 })]);
+      expect(p[0].message).toMatch(/needs at least 20 MiB because the kernel \(not relocatable\) unpacks itself at 16 MiB and needs 3,485,696 bytes/);
+    }
+    expect(validateConfig(cfg({ machine: { memoryMiB: 20 } }))).toEqual([]);
+  });
+  it("a bigger RAM disk raises the minimum past the kernel's", async () => {
+    const { memoryNeeds } = await import("../../src/howto/memory.ts");
+    const n = memoryNeeds(cfg({ initrd: { sizeKiB: 4096 } }), { loadAddress: 1048576, initSize: 3_485_696, relocatable: true }, 2_000_000);
+    expect(n.minMiB).toBe(Math.ceil((1048576 + 3_485_696 + 2_000_000 + 4096 * 1024 + 2 * 1048576 + 131072) / 1048576));
+    expect(n.why).toMatch(/running system/);
+  });
+});
+
+describe("a user root's init is checked at build", () => {
+  const e = (path: string, kind: "dir" | "file" | "symlink", more: object = {}) => ({ path, kind, mode: kind === "symlink" ? 0o777 : 0o755, uid: 0, gid: 0, mtime: 0, ...more });
+  const elf = (machine: number) => { const d = new Uint8Array(52); d.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]); d[18] = machine; return d; };
+  const base = [e("/", "dir"), e("/bin", "dir"), e("/usr", "dir"), e("/usr/sbin", "dir"), e("/bin/sh", "file", { data: elf(3) })];
+  const build = (extra: object[]) => () => userRootTree(cfg(), [...base, ...extra] as never, ing.busyboxRoot);
+  it("follows links inside the tree to an i386 ELF or a #! script", () => {
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "symlink", { target: "../usr/sbin/init" }), e("/usr/sbin/init", "symlink", { target: "../../bin/sh" })])).not.toThrow();
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { data: new TextEncoder().encode("#!/bin/sh\nexec /bin/sh\n") })])).not.toThrow();
+    const t = new Map(build([e("/sbin", "dir"), e("/sbin/init", "symlink", { target: "/bin/sh" })])().map((x) => [x.path, x]));
+    expect(t.get("/sbin/looproot.d/busybox")!.data).toBe(ing.busyboxRoot);
+    expect(new TextDecoder().decode(t.get("/sbin/looproot-init")!.data).split("\n")[0]).toBe("#!/sbin/looproot.d/busybox sh");
+  });
+  it("resolves a merged-/usr path (/sbin -> usr/sbin) and a loop of links", async () => {
+    const { checkRootInit } = await import("../../src/howto/rootinit.ts");
+    const merged = [...base, e("/sbin", "symlink", { target: "usr/sbin" }), e("/usr/sbin/init", "symlink", { target: "../../bin/sh" })] as never;
+    expect(() => checkRootInit(merged, "/sbin/init")).not.toThrow();
+    const loop = [...base, e("/sbin", "dir"), e("/sbin/init", "symlink", { target: "init2" }), e("/sbin/init2", "symlink", { target: "init" })] as never;
+    expect(() => checkRootInit(loop, "/sbin/init")).toThrow(/more than 40 symlinks/);
+  });
+  it("refuses a dangling link, a link out of the tree's reach, a non-executable, an amd64 program, a script without interpreter", () => {
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "symlink", { target: "/lib/systemd/systemd" })])).toThrow(/\/sbin\/init cannot be started by the kernel: \/lib does not exist/);
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "symlink", { target: "../../../host/init" })])).toThrow(/\/host does not exist/);
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { mode: 0o644, data: elf(3) })])).toThrow(/not executable/);
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { data: elf(62) })])).toThrow(/another machine .*e_machine 62/);
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { data: new TextEncoder().encode("#!/usr/bin/missing\n") })])).toThrow(/\/usr\/bin does not exist/);
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { data: new TextEncoder().encode("hello") })])).toThrow(/neither an ELF program nor a #! script/);
   });
 });

@@ -60,8 +60,9 @@ describe("tree problems of the user's root are E_TREE at root.source, with the l
   const base = (): TreeEntry[] => [
     { path: "/bin", kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: 0 },
     { path: "/sbin", kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: 0 },
-    { path: "/bin/sh", kind: "file", mode: 0o755, uid: 0, gid: 0, mtime: 0, data: new Uint8Array(10) },
-    { path: "/sbin/init", kind: "file", mode: 0o755, uid: 0, gid: 0, mtime: 0, data: new Uint8Array(10) },
+    // A real shell and a #! init: the build checks that the kernel could start them.
+    { path: "/bin/sh", kind: "file", mode: 0o755, uid: 0, gid: 0, mtime: 0, data: ingredients.busyboxRoot },
+    { path: "/sbin/init", kind: "file", mode: 0o755, uid: 0, gid: 0, mtime: 0, data: new TextEncoder().encode("#!/bin/sh\n") },
   ];
   const tarConfig = cfg({ root: { source: "tar", sizeMiB: 64 }, disk: { sizeMiB: 80 } });
   const refuse = (tree: Tree) => thrownLooproot(() => planBuild({ config: tarConfig, ingredients, rootArchive: writeTar(tree) }));

@@ -1,0 +1,84 @@
+// The guest protocol: every line the generated scripts print for the harness (/linuxrc's
+// "INITRD: ..." and the loop root's "LOOPROOT: ..." report), and the patterns that recognise them.
+// The scripts (initrd.ts, rootdev.ts) build their echo lines from here and the harness
+// (emulator/milestones.ts, harness.ts, verify.ts) matches with the same module, so the two sides
+// cannot drift apart. Pure: no Node, no DOM.
+
+export const INITRD_PREFIX = "INITRD:";
+/** Prefix of every line of the loop root's report on the console. */
+export const REPORT_PREFIX = "LOOPROOT:";
+
+/** The text after the prefix of each line /linuxrc prints; `$1`-style holes are filled by the script. */
+export const INITRD_LINES = {
+  trying: (device: string, fsType: string) => `${INITRD_PREFIX} Trying to mount ${device} as ${fsType}`,
+  mounted: `${INITRD_PREFIX} Mounted OK`,
+  loopsSetUp: `${INITRD_PREFIX} Loop devices set up`,
+  mountFailed: `${INITRD_PREFIX} Mount failed`,
+  losetupFailed: (loop: string, file: string) => `${INITRD_PREFIX} losetup ${loop} ${file} failed`,
+} as const;
+
+export const INITRD_PATTERNS = {
+  trying: /INITRD: Trying to mount (\S+) as (\S+)/,
+  mounted: /INITRD: Mounted OK/,
+  loopsSetUp: /INITRD: Loop devices set up/,
+  mountFailed: /INITRD: Mount failed/,
+  losetupFailed: /INITRD: losetup (\S+) (\S+) failed/,
+} as const;
+
+/** Keys of the report lines, in the order the rc lines print them. */
+export type ReportKey =
+  | "rc-started" | "root-rw" | "swapon-ok" | "report-begin" | "kernel" | "rootdev" | "rootfs"
+  | "loop0" | "loop1" | "swap" | "dosmount" | "dosfile" | "memtotal" | "report-end" | "shell";
+
+/** A report line as the script writes it: the prefix, the key's words, then shell-expanded values. */
+export const REPORT_WORDS: Record<ReportKey, string> = {
+  "rc-started": "rc started",
+  "root-rw": "root remounted rw",
+  "swapon-ok": "swapon /dev/loop1 ok",
+  "report-begin": "report-begin",
+  kernel: "kernel",
+  rootdev: "rootdev",
+  rootfs: "rootfs",
+  loop0: "loop0",
+  loop1: "loop1",
+  swap: "swap",
+  dosmount: "dosmount",
+  dosfile: "dosfile",
+  memtotal: "memtotal",
+  "report-end": "report-end",
+  shell: "shell ready on",
+};
+
+/** The start of a report line for `key`, before any value: `LOOPROOT: rootdev`. */
+export const reportLine = (key: ReportKey) => `${REPORT_PREFIX} ${REPORT_WORDS[key]}`;
+
+export const REPORT_PATTERNS = {
+  rcStarted: /LOOPROOT: rc started/,
+  swap: /LOOPROOT: swap \/dev\/loop1 /,
+  dosfile: /LOOPROOT: dosfile /,
+  shell: /LOOPROOT: shell ready on \/dev\//,
+} as const;
+
+/**
+ * Typed at the serial console once the report is in. Only a shell's answer shows a device: the
+ * echo of the typed line shows the `$(...)` unexpanded, so an answer proves a shell reads the console.
+ */
+export const SHELL_PROBE = `echo "${reportLine("shell")} $(readlink /proc/self/fd/0)"\n`;
+
+/** The shell's own answer line, as /etc/profile of the built-in root also prints it. */
+export const shellReadyLine = (busybox?: string) => `echo "${reportLine("shell")} $(${busybox ? busybox + " " : ""}readlink /proc/self/fd/0)"`;
+
+/** Splits a report line into its key and values; undefined for a line that is not one. */
+export function parseReportLine(line: string): { key: ReportKey; values: string[] } | undefined {
+  const at = line.indexOf(REPORT_PREFIX);
+  if (at < 0) return undefined;
+  const rest = line.slice(at + REPORT_PREFIX.length).trim();
+  let best: ReportKey | undefined;
+  for (const k of Object.keys(REPORT_WORDS) as ReportKey[]) {
+    const w = REPORT_WORDS[k];
+    if ((rest === w || rest.startsWith(w + " ")) && (!best || w.length > REPORT_WORDS[best].length)) best = k;
+  }
+  if (!best) return undefined;
+  const tail = rest.slice(REPORT_WORDS[best].length).trim();
+  return { key: best, values: tail ? tail.split(/\s+/) : [] };
+}

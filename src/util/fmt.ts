@@ -1,0 +1,2 @@
+// Numbers in messages, with thousands separators ("1,457,664 bytes"), the same in every message.
+export const fmt = (n: number) => n.toLocaleString("en-US");
