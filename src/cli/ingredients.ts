@@ -1,55 +1,57 @@
 // Reads the guest binaries from images/ for the CLI, the tests and the benchmark.
 
 import { readFileSync, existsSync, statSync } from "node:fs";
-import { join, dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
+import { packageRoot } from "./package.ts";
 import { parseAppletList, dosFromFloppy, INGREDIENT_FILES, type Ingredients, type DosSystem } from "../ingredients.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
 import { ATTR_ARCHIVE, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM } from "../fs/fat.ts";
 
-export const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const REPO = packageRoot();
 /** images/, or the folder LOOPROOT_IMAGES names (the browser tests and the CLI tests use stand-ins). */
 export const IMAGES = process.env.LOOPROOT_IMAGES ? resolve(process.env.LOOPROOT_IMAGES) : join(REPO, "images");
 
 export { INGREDIENT_FILES };
 
 /** One E_INGREDIENTS error naming every missing file, so a fresh clone gets one line, not a stack. */
-function requireFiles(rels: string[]): void {
-  const missing = rels.filter((rel) => !existsSync(join(IMAGES, rel)));
+function requireFiles(rels: string[], dir = IMAGES): void {
+  const missing = rels.filter((rel) => !existsSync(join(dir, rel)));
   if (missing.length) {
-    throw new LooprootError(ErrorCode.Ingredients, `${missing.map((r) => `images/${r}`).join(", ")} ${missing.length > 1 ? "are" : "is"} missing: run \`npm run images\` to build the guest binaries`, { data: { missing } });
+    throw new LooprootError(ErrorCode.Ingredients, `${missing.map((r) => (dir === IMAGES ? `images/${r}` : join(dir, r))).join(", ")} ${missing.length > 1 ? "are" : "is"} missing: run \`npm run images\` to build the guest binaries`, { data: { missing } });
   }
 }
 
-function read(rel: string): Uint8Array {
-  requireFiles([rel]);
-  return new Uint8Array(readFileSync(join(IMAGES, rel)));
+function read(rel: string, dir = IMAGES): Uint8Array {
+  requireFiles([rel], dir);
+  return new Uint8Array(readFileSync(join(dir, rel)));
 }
 
-const applets = (rel: string) => parseAppletList(new TextDecoder().decode(read(rel)));
+const applets = (rel: string, dir: string) => parseAppletList(new TextDecoder().decode(read(rel, dir)));
 
-export function lrdos(): DosSystem {
+/** Our own DOS (images/dos): boot sector, LRDOS.SYS and COMMAND.COM, from `dir` (default images/). */
+export function lrdos(dir = IMAGES): DosSystem {
   const sys = ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM;
   return {
     name: "LRDOS",
-    bootSector: read(INGREDIENT_FILES.dosBoot),
+    bootSector: read(INGREDIENT_FILES.dosBoot, dir),
     files: [
-      { name: "LRDOS.SYS", data: read(INGREDIENT_FILES.dosKernel), attributes: sys },
-      { name: "COMMAND.COM", data: read(INGREDIENT_FILES.dosShell), attributes: ATTR_ARCHIVE },
+      { name: "LRDOS.SYS", data: read(INGREDIENT_FILES.dosKernel, dir), attributes: sys },
+      { name: "COMMAND.COM", data: read(INGREDIENT_FILES.dosShell, dir), attributes: ATTR_ARCHIVE },
     ],
   };
 }
 
-export function loadIngredients(): Ingredients {
-  requireFiles(Object.values(INGREDIENT_FILES));
+/** Every guest binary a build needs, read from `dir` (default images/). */
+export function loadIngredients(dir = IMAGES): Ingredients {
+  requireFiles(Object.values(INGREDIENT_FILES), dir);
   return {
-    kernel: read(INGREDIENT_FILES.kernel),
-    busyboxInitrd: read(INGREDIENT_FILES.busyboxInitrd),
-    initrdApplets: applets(INGREDIENT_FILES.initrdApplets),
-    busyboxRoot: read(INGREDIENT_FILES.busyboxRoot),
-    rootApplets: applets(INGREDIENT_FILES.rootApplets),
-    loadlin: read(INGREDIENT_FILES.loadlin),
-    dos: lrdos(),
+    kernel: read(INGREDIENT_FILES.kernel, dir),
+    busyboxInitrd: read(INGREDIENT_FILES.busyboxInitrd, dir),
+    initrdApplets: applets(INGREDIENT_FILES.initrdApplets, dir),
+    busyboxRoot: read(INGREDIENT_FILES.busyboxRoot, dir),
+    rootApplets: applets(INGREDIENT_FILES.rootApplets, dir),
+    loadlin: read(INGREDIENT_FILES.loadlin, dir),
+    dos: lrdos(dir),
   };
 }
 
@@ -77,7 +79,7 @@ export function dosFromFloppyFile(path: string): DosSystem {
 }
 
 /** SeaBIOS and its VGA BIOS, as taken out of Debian's seabios package. */
-export function loadBios(): { bios: Uint8Array; vgaBios: Uint8Array } {
-  requireFiles(["debian/bios.bin", "debian/vgabios-stdvga.bin"]);
-  return { bios: read("debian/bios.bin"), vgaBios: read("debian/vgabios-stdvga.bin") };
+export function loadBios(dir = IMAGES): { bios: Uint8Array; vgaBios: Uint8Array } {
+  requireFiles(["debian/bios.bin", "debian/vgabios-stdvga.bin"], dir);
+  return { bios: read("debian/bios.bin", dir), vgaBios: read("debian/vgabios-stdvga.bin", dir) };
 }

@@ -14,6 +14,7 @@ import { UsageError, inputFileError } from "./errors.ts";
 
 export { UsageError };
 import { loadIngredients, dosFromFloppyFile } from "./ingredients.ts";
+import { packageVersion } from "./package.ts";
 import { ROOT_NEEDS } from "../howto/rootdev.ts";
 import { buildInfoFile, BUILD_INFO_FILE } from "./buildinfo.ts";
 
@@ -39,6 +40,7 @@ Usage:
                              what a floppy, disk, root image or initrd holds: map and files
   looproot config            print the default config as JSON
   looproot --help
+  looproot --version         print the package version
 
 build   writes into DIR: floppy.img (the DOS boot floppy, A:), disk.img (the IDE hard disk with the
         FAT16 partition holding C:\\LINUX\\LINUXDSK.IMG and LINUXSWP.IMG), and the intermediate
@@ -122,7 +124,7 @@ export interface ParsedArgs {
 }
 
 const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--dos", "--floppy", "--disk", "--timeout", "--engine"]);
-const FLAG_OPTS = new Set(["--json", "--help", "-h", "--persist"]);
+const FLAG_OPTS = new Set(["--json", "--help", "-h", "--persist", "--version"]);
 
 
 export function parseArgs(argv: string[]): ParsedArgs {
@@ -258,6 +260,10 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
   }
   try {
     const args = parseArgs(argv);
+    if (args.flags.has("--version")) {
+      io.out(packageVersion());
+      return 0;
+    }
     if (args.flags.has("--help") || args.command === "help" || argv.length === 0) {
       io.out(args.command === "boot" ? BOOT_HELP : HELP);
       return 0;

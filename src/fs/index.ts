@@ -1,0 +1,446 @@
+// `looproot/fs`: the image writers and readers as a small, stable API for other projects. Pure
+// (no Node, no DOM): it runs in Node, in a browser tab and in a worker. Each function checks its
+// options with a LooprootError naming the field and the limit, then calls the core writers in this
+// folder; nothing here formats a filesystem itself.
+
+import { makeFat, readFat as coreReadFat, extractSystem as coreExtractSystem, fatGeometry, ATTR_ARCHIVE, ATTR_DIRECTORY, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM, FLOPPY_BPB, type FatFile, type FatOptions, type FatVolume as CoreFatVolume, type FatEntry as CoreFatEntry, type FloppyKind as CoreFloppyKind } from "./fat.ts";
+import { checkDosPath as coreCheckDosPath } from "./dosname.ts";
+import { makeMbr, diskLayout, DISK_MIN_BYTES, DISK_MAX_BYTES } from "./mbr.ts";
+import { makeExt2 as coreMakeExt2, ext2Needs, type Ext2Options } from "./ext2.ts";
+import { readExt2 as coreReadExt2 } from "./ext2read.ts";
+import { makeSwap as coreMakeSwap, SWAP_PAGE, SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_LABEL_MAX } from "./swap.ts";
+import { parseTar, writeTar as coreWriteTar, DEFAULT_TAR_LIMITS, type TarLimits as CoreTarLimits } from "./tar.ts";
+import { gunzip as coreGunzip, gzip9 } from "./gzip.ts";
+import { checkTree, normalisePath, parentPath, type Tree as CoreTree, type TreeEntry as CoreTreeEntry } from "./tree.ts";
+import { sha256 } from "../util/sha256.ts";
+import { LooprootError, ErrorCode, atField } from "../errors.ts";
+import type { DosSystem as CoreDosSystem } from "../ingredients.ts";
+
+/** DOS attribute bits for ImageFile.attributes: read-only, hidden, system, archive; ATTR_DIRECTORY marks directories in readFat's entries. */
+export const ATTR = { READ_ONLY: ATTR_READ_ONLY, HIDDEN: ATTR_HIDDEN, SYSTEM: ATTR_SYSTEM, ARCHIVE: ATTR_ARCHIVE, DIRECTORY: ATTR_DIRECTORY } as const;
+/** Swap limits: a 4096-byte page, mkswap's 10-page minimum, the 2^19 pages an i386 kernel uses, a 15-byte label. */
+export const SWAP_LIMITS = { page: SWAP_PAGE, minPages: SWAP_MIN_PAGES, maxPages: SWAP_MAX_PAGES, labelBytes: SWAP_LABEL_MAX } as const;
+/** Disk sizes makeFatDisk takes: two cylinders of 16 x 63 sectors up to 8 GiB. */
+export const DISK_LIMITS = { minBytes: DISK_MIN_BYTES, maxBytes: DISK_MAX_BYTES } as const;
+/** readTar's default limits: 512 MiB of contents, 200,000 entries. */
+export const TAR_LIMITS: TarLimits = DEFAULT_TAR_LIMITS;
+/** A tree as a POSIX ustar archive (GNU long names where needed), the inverse of readTar. */
+export const writeTar: (tree: Tree) => Uint8Array = coreWriteTar;
+/** gzip -9 -n: deterministic (no name, no time stamp). */
+export const gzip: (data: Uint8Array) => Uint8Array = (data) => gzip9(checkBytes("data", data));
+/** Unpacks gzip data, refusing to produce more than maxBytes (checked while inflating). */
+export const gunzip: (data: Uint8Array, maxBytes: number) => Uint8Array = coreGunzip;
+/** Checks a DOS path ("LINUX\\LINUXDSK.IMG") and returns its upper-cased 8.3 components; throws E_DOS_NAME. */
+export const checkDosPath: (path: string) => string[] = coreCheckDosPath;
+/** The boot sector and system files of a user's DOS boot floppy, as a DosSystem for makeFatFloppy's `system`. */
+export function extractSystem(floppy: Uint8Array, name = "DOS"): DosSystem {
+  const s = coreExtractSystem(checkBytes("floppy", floppy));
+  return { name, bootSector: s.bootSector, files: s.files.map((f) => ({ name: f.path, data: f.data, attributes: f.attributes ?? ATTR_ARCHIVE })) };
+}
+
+/** A filesystem tree as plain data: one entry per path, parents before children. */
+export type Tree = CoreTree;
+/** One entry of a Tree: path, kind, mode, owner, time and the kind's data. */
+export type TreeEntry = CoreTreeEntry;
+/** A FAT volume read back by readFat: the BPB's fields and its entries. */
+export type FatVolume = CoreFatVolume;
+/** One file or directory of a FatVolume; data() reads its clusters. */
+export type FatEntry = CoreFatEntry;
+/** A standard floppy: "360K", "720K", "1.2M", "1.44M" or "2.88M". */
+export type FloppyKind = CoreFloppyKind;
+/** Limits for reading a tar: total bytes of contents and number of entries. */
+export type TarLimits = CoreTarLimits;
+/** A DOS to make a floppy bootable: its boot sector and its system files, in order. */
+export type DosSystem = CoreDosSystem;
+
+/** 1998-06-03 08:47 UTC, the HOWTO's date: the default time stamp, so the same input gives the same bytes. */
+export const DEFAULT_TIME = Date.UTC(1998, 5, 3, 8, 47, 0) / 1000;
+
+/** One file for a FAT image. */
+export interface ImageFile {
+  /** DOS path from the root, "\" or "/" separated: "AUTOEXEC.BAT", "GAMES/TETRIS.EXE" (8.3 names, checked). */
+  path: string;
+  data: Uint8Array;
+  /** Seconds since the epoch (1980..2107); default: the image's `time`. */
+  mtime?: number;
+  /** DOS attribute bits (ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM | ATTR_ARCHIVE); default ATTR_ARCHIVE. */
+  attributes?: number;
+}
+
+/** What every FAT image takes besides its size. */
+export interface FatContents {
+  /** The files, written in this order after any system files. */
+  files: ImageFile[];
+  /** Extra (possibly empty) directories; the parents of every file are made anyway. */
+  dirs?: string[];
+  /** Volume label, at most 11 characters of a DOS name. */
+  label?: string;
+  /** BS_VolID; default: derived from the file names and sizes. */
+  serial?: number;
+  /** Seconds since the epoch for the time stamps; default DEFAULT_TIME. */
+  time?: number;
+}
+
+/** Options for makeFatFloppy. */
+export interface FatFloppyOptions extends FatContents {
+  /** The floppy size; default "1.44M". */
+  floppy?: FloppyKind;
+  /**
+   * A DOS to make the floppy bootable ("format a: /s"): its boot sector, and its system files
+   * written first, in order, as DOS requires. In Node, `lrdos()` from looproot/emulator gives the
+   * package's own DOS; `extractSystem` (looproot/fs) takes one out of a user's DOS floppy.
+   */
+  system?: DosSystem;
+}
+
+/** Options for makeFatDisk. */
+export interface FatDiskOptions extends FatContents {
+  /** The whole disk in bytes, a multiple of 512, DISK_MIN_BYTES..DISK_MAX_BYTES. */
+  sizeBytes: number;
+  /** The MBR's disk signature; default: derived like `serial`. */
+  diskSignature?: number;
+  /** 512 bytes of partition boot code (bytes 0..2 and 0x3E..0x1FF kept), e.g. images/dos/boot16.bin. */
+  bootSector?: Uint8Array;
+}
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+function limit(field: string, message: string, lim?: number | string): LooprootError {
+  return new LooprootError(ErrorCode.Limit, `${field}: ${message}`, { field, ...(lim !== undefined ? { limit: lim } : {}) });
+}
+
+function checkInt(field: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) throw limit(field, `${String(v)} is not a whole number in ${fmt(min)}..${fmt(max)}`, `${min}..${max}`);
+  return v;
+}
+
+function checkBytes(field: string, v: unknown): Uint8Array {
+  if (!(v instanceof Uint8Array)) throw new LooprootError(ErrorCode.Limit, `${field}: expected a Uint8Array`, { field });
+  return v;
+}
+
+/** A u32 from the SHA-256 of what identifies an image, so a default serial is stable and differs between contents. */
+function derivedU32(purpose: string, parts: string[]): number {
+  const d = sha256(purpose + "\0" + parts.join("\0"));
+  return (d[0] | (d[1] << 8) | (d[2] << 16) | (d[3] << 24)) >>> 0;
+}
+
+function derivedUuid(purpose: string, parts: string[]): Uint8Array {
+  const u = sha256(purpose + "\0" + parts.join("\0")).slice(0, 16);
+  u[6] = (u[6] & 0x0f) | 0x40;
+  u[8] = (u[8] & 0x3f) | 0x80;
+  return u;
+}
+
+/** Checks the list and turns it into the core's FatFile list, names checked with the index in the field. */
+function fatFiles(files: unknown, time: number, system?: DosSystem): { files: FatFile[]; ids: string[] } {
+  if (!Array.isArray(files)) throw new LooprootError(ErrorCode.Limit, "files: expected an array of { path, data }", { field: "files" });
+  const out: FatFile[] = [];
+  const seen = new Map<string, string>();
+  const add = (field: string, path: unknown, data: unknown, attributes: number | undefined, mtime: number | undefined) => {
+    if (typeof path !== "string") throw new LooprootError(ErrorCode.DosName, `${field}.path: expected a string`, { field: `${field}.path` });
+    let parts: string[];
+    try {
+      parts = coreCheckDosPath(path);
+    } catch (e) {
+      throw e instanceof LooprootError ? atField(e, `${field}.path`) : e;
+    }
+    const key = parts.join("\\");
+    if (seen.has(key)) throw new LooprootError(ErrorCode.DosName, `${field}.path: "${path}" is ${key}, the same DOS name as ${seen.get(key)}`, { field: `${field}.path` });
+    seen.set(key, field);
+    if (attributes !== undefined) checkInt(`${field}.attributes`, attributes, 0, ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM | ATTR_ARCHIVE);
+    if (mtime !== undefined) checkInt(`${field}.mtime`, mtime, 315532800, 4354819199);
+    out.push({ path: key, data: checkBytes(`${field}.data`, data), attributes: attributes ?? ATTR_ARCHIVE, mtime: mtime ?? time });
+  };
+  system?.files.forEach((f, i) => add(`system.files[${i}]`, f.name, f.data, f.attributes, undefined));
+  files.forEach((f: ImageFile, i) => add(`files[${i}]`, f?.path, f?.data, f?.attributes, f?.mtime));
+  return { files: out, ids: out.map((f) => `${f.path}:${f.data.length}`) };
+}
+
+function checkDirs(dirs: unknown): string[] {
+  if (dirs === undefined) return [];
+  if (!Array.isArray(dirs)) throw new LooprootError(ErrorCode.DosName, "dirs: expected an array of DOS paths", { field: "dirs" });
+  return dirs.map((d, i) => {
+    if (typeof d !== "string") throw new LooprootError(ErrorCode.DosName, `dirs[${i}]: expected a string`, { field: `dirs[${i}]` });
+    try {
+      return coreCheckDosPath(d).join("\\");
+    } catch (e) {
+      throw e instanceof LooprootError ? atField(e, `dirs[${i}]`) : e;
+    }
+  });
+}
+
+function commonFat(opts: FatContents) {
+  const time = opts.time === undefined ? DEFAULT_TIME : checkInt("time", opts.time, 315532800, 4354819199);
+  if (opts.serial !== undefined) checkInt("serial", opts.serial, 0, 0xffffffff);
+  return { time, dirs: checkDirs(opts.dirs) };
+}
+
+/**
+ * A FAT12 floppy image holding `files`, bootable when `system` is given: its boot sector goes in
+ * (with the floppy's own BPB) and its system files are written first, as "format a: /s" does.
+ * Without a system the boot sector prints that the disk is not bootable.
+ */
+export function makeFatFloppy(opts: FatFloppyOptions): Uint8Array {
+  const floppy = opts.floppy ?? "1.44M";
+  if (!Object.hasOwn(FLOPPY_BPB, floppy)) throw limit("floppy", `"${floppy}" is not one of ${Object.keys(FLOPPY_BPB).join(", ")}`, Object.keys(FLOPPY_BPB).join(", "));
+  const { time, dirs } = commonFat(opts);
+  if (opts.system) checkBytes("system.bootSector", opts.system.bootSector);
+  const { files, ids } = fatFiles(opts.files, time, opts.system);
+  const fo: FatOptions = {
+    floppy,
+    driveNumber: 0x00,
+    label: opts.label,
+    serial: opts.serial ?? derivedU32("floppy-serial", [floppy, opts.label ?? "", ...ids, ...dirs]),
+    bootSector: opts.system?.bootSector,
+    time,
+  };
+  return makeFat(fo, files, dirs);
+}
+
+/**
+ * A hard disk image: an MBR with one active FAT partition from sector 63 to the last whole
+ * cylinder of the BIOS geometry (as DOS FDISK made it), formatted FAT12 or FAT16 by size, holding
+ * `files`. The partition type is 01h (FAT12), 04h (FAT16 under 32 MiB) or 06h (FAT16 above).
+ */
+export function makeFatDisk(opts: FatDiskOptions): Uint8Array {
+  const sizeBytes = checkInt("sizeBytes", opts.sizeBytes, DISK_MIN_BYTES, DISK_MAX_BYTES);
+  if (sizeBytes % 512 !== 0) throw limit("sizeBytes", `${fmt(sizeBytes)} is not a whole number of 512-byte sectors`, 512);
+  const { time, dirs } = commonFat(opts);
+  if (opts.diskSignature !== undefined) checkInt("diskSignature", opts.diskSignature, 0, 0xffffffff);
+  if (opts.bootSector !== undefined) checkBytes("bootSector", opts.bootSector);
+  const { files, ids } = fatFiles(opts.files, time);
+  const layout = diskLayout(sizeBytes);
+  if (layout.partitionSectors * 512 > 2 ** 31 - 32768) throw limit("sizeBytes", `${fmt(sizeBytes)} bytes give a partition over 2 GiB, more than FAT16 holds`);
+  const idParts = [String(sizeBytes), opts.label ?? "", ...ids, ...dirs];
+  const fo: FatOptions = {
+    totalSectors: layout.partitionSectors,
+    hiddenSectors: layout.partitionStart,
+    heads: layout.geometry.heads,
+    sectorsPerTrack: layout.geometry.sectorsPerTrack,
+    driveNumber: 0x80,
+    label: opts.label,
+    serial: opts.serial ?? derivedU32("disk-serial", idParts),
+    bootSector: opts.bootSector,
+    time,
+  };
+  const fatType = fatGeometry(fo).fatType;
+  const disk = new Uint8Array(sizeBytes);
+  const start = layout.partitionStart * 512;
+  const volume = disk.subarray(start, start + layout.partitionSectors * 512);
+  makeFat(fo, files, dirs, volume);
+  const mbr = makeMbr({
+    sizeBytes,
+    partitionStart: layout.partitionStart,
+    partitionSectors: layout.partitionSectors,
+    partitionType: fatType === 12 ? 0x01 : layout.partitionSectors < 65536 ? 0x04 : 0x06,
+    active: true,
+    diskSignature: opts.diskSignature ?? derivedU32("disk-signature", idParts),
+    volumeBytes: volume.length,
+    volumeBootSector: volume.subarray(0, 512),
+  });
+  disk.set(mbr, 0);
+  return disk;
+}
+
+/** Options for makeExt2: the contents as a tree or as a tar (or tar.gz), and mke2fs's settings. */
+export interface Ext2ImageOptions {
+  /** The contents as plain data (see treeFromFiles). */
+  tree?: Tree;
+  /** The contents as a tar archive, gzip'd or not (ustar, GNU and pax headers; checked with `tarLimits`). */
+  tar?: Uint8Array;
+  /** Limits for reading `tar`; default DEFAULT_TAR_LIMITS (512 MiB, 200,000 entries). */
+  tarLimits?: TarLimits;
+  /** Image size in bytes; default: the smallest that holds the contents, plus `slackBytes`. */
+  sizeBytes?: number;
+  /** Free space added to the smallest size when sizeBytes is not given; default 256 KiB. */
+  slackBytes?: number;
+  /** mke2fs -b; default 1024. */
+  blockSize?: 1024 | 2048 | 4096;
+  /** mke2fs -i; default 4096. */
+  bytesPerInode?: number;
+  /** mke2fs -m; default 5. */
+  reservedPercent?: number;
+  /** mke2fs -L, at most 16 bytes. */
+  label?: string;
+  /** s_uuid (16 bytes); default: derived from the contents' paths and sizes. */
+  uuid?: Uint8Array;
+  /** Seconds since the epoch for the superblock and lost+found; default DEFAULT_TIME. */
+  time?: number;
+}
+
+/** The largest ext2 image makeExt2 writes: one Uint8Array. */
+const EXT2_MAX_BYTES = 2 ** 31 - 1;
+
+/**
+ * An ext2 image (what `mke2fs -t ext2` and copying the files in gives) from a tree or a tarball.
+ * Exactly one of `tree` and `tar` must be given.
+ */
+export function makeExt2(opts: Ext2ImageOptions): Uint8Array {
+  if ((opts.tree === undefined) === (opts.tar === undefined)) throw new LooprootError(ErrorCode.Limit, "tree, tar: give exactly one of them", { field: opts.tree ? "tar" : "tree" });
+  const tree = opts.tree !== undefined ? checkTree(opts.tree) : readTar(checkBytes("tar", opts.tar), opts.tarLimits);
+  const time = opts.time === undefined ? DEFAULT_TIME : checkInt("time", opts.time, 0, 0x7fffffff);
+  if (opts.uuid !== undefined && checkBytes("uuid", opts.uuid).length !== 16) throw limit("uuid", `${opts.uuid.length} bytes, a UUID has 16`, 16);
+  const uuid = opts.uuid ?? derivedUuid("ext2-uuid", [opts.label ?? "", ...tree.map((e) => `${e.path}:${e.kind}:${e.data?.length ?? 0}`)]);
+  const settings: Omit<Ext2Options, "sizeBytes"> = { blockSize: opts.blockSize, bytesPerInode: opts.bytesPerInode, reservedPercent: opts.reservedPercent, label: opts.label, uuid, time };
+  let sizeBytes: number;
+  if (opts.sizeBytes !== undefined) sizeBytes = checkInt("sizeBytes", opts.sizeBytes, 1, EXT2_MAX_BYTES);
+  else {
+    const slack = opts.slackBytes === undefined ? 256 * 1024 : checkInt("slackBytes", opts.slackBytes, 0, EXT2_MAX_BYTES);
+    const block = opts.blockSize ?? 1024;
+    sizeBytes = Math.ceil((ext2Needs(tree, settings).minBytes + slack) / block) * block;
+    if (sizeBytes > EXT2_MAX_BYTES) throw limit("sizeBytes", `the contents need ${fmt(sizeBytes)} bytes, more than the ${fmt(EXT2_MAX_BYTES)} of one image`, EXT2_MAX_BYTES);
+  }
+  return coreMakeExt2(tree, { ...settings, sizeBytes });
+}
+
+/** Options for makeSwap. */
+export interface SwapImageOptions {
+  /** Size in bytes, whole 4096-byte pages, SWAP_MIN_PAGES..SWAP_MAX_PAGES of them. */
+  sizeBytes: number;
+  /** At most SWAP_LABEL_MAX (15) bytes. */
+  label?: string;
+  /** sws_uuid (16 bytes); default: derived from the size and label. */
+  uuid?: Uint8Array;
+}
+
+/** A Linux swap area (mkswap's version-1 header), ready for `swapon`. */
+export function makeSwap(opts: SwapImageOptions): Uint8Array {
+  const sizeBytes = checkInt("sizeBytes", opts.sizeBytes, SWAP_MIN_PAGES * SWAP_PAGE, SWAP_MAX_PAGES * SWAP_PAGE);
+  if (sizeBytes % SWAP_PAGE !== 0) throw limit("sizeBytes", `${fmt(sizeBytes)} is not a whole number of ${SWAP_PAGE}-byte pages`, SWAP_PAGE);
+  if (opts.label !== undefined && (typeof opts.label !== "string" || new TextEncoder().encode(opts.label).length > SWAP_LABEL_MAX)) {
+    throw limit("label", `"${String(opts.label)}" is longer than ${SWAP_LABEL_MAX} bytes`, SWAP_LABEL_MAX);
+  }
+  if (opts.uuid !== undefined && checkBytes("uuid", opts.uuid).length !== 16) throw limit("uuid", `${opts.uuid.length} bytes, a UUID has 16`, 16);
+  return coreMakeSwap({ sizeBytes, label: opts.label, uuid: opts.uuid ?? derivedUuid("swap-uuid", [String(sizeBytes), opts.label ?? ""]) });
+}
+
+/** One file for treeFromFiles: a path and its contents (a string is written as UTF-8). */
+export interface TreeFile {
+  /** Absolute or relative Unix path: "/sbin/init", "etc/motd". */
+  path: string;
+  /** Contents of a file; omit for a directory or a symlink. */
+  data?: Uint8Array | string;
+  /** kind "symlink": the link text. */
+  symlink?: string;
+  /** Permission bits; default 0o644 for files (0o755 when `executable`), 0o755 for directories. */
+  mode?: number;
+  executable?: boolean;
+  /** A directory (no data). */
+  dir?: boolean;
+}
+
+/**
+ * A tree (root-owned, time stamps `time`) from a list of files, with every parent directory made,
+ * ready for makeExt2 or writeTar. Checked by the same rules as a tarball.
+ */
+export function treeFromFiles(files: TreeFile[], time = DEFAULT_TIME): Tree {
+  if (!Array.isArray(files)) throw new LooprootError(ErrorCode.Tree, "files: expected an array of { path, data }", { field: "files" });
+  const byPath = new Map<string, TreeEntry>();
+  const dir = (path: string) => {
+    if (!byPath.has(path)) byPath.set(path, { path, kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: time });
+  };
+  const parents = (path: string) => {
+    const chain: string[] = [];
+    for (let p = parentPath(path); !byPath.has(p); p = parentPath(p)) {
+      chain.push(p);
+      if (p === "/") break;
+    }
+    for (const p of chain.reverse()) dir(p);
+  };
+  dir("/");
+  files.forEach((f, i) => {
+    if (typeof f?.path !== "string") throw new LooprootError(ErrorCode.Tree, `files[${i}].path: expected a string`, { field: `files[${i}].path` });
+    const path = normalisePath(f.path.startsWith("/") ? f.path : "/" + f.path);
+    parents(path);
+    const mode = f.mode ?? (f.dir || f.executable ? 0o755 : f.symlink !== undefined ? 0o777 : 0o644);
+    if (f.dir) byPath.set(path, { path, kind: "dir", mode, uid: 0, gid: 0, mtime: time });
+    else if (f.symlink !== undefined) byPath.set(path, { path, kind: "symlink", target: f.symlink, mode, uid: 0, gid: 0, mtime: time });
+    else {
+      const data = typeof f.data === "string" ? new TextEncoder().encode(f.data) : checkBytes(`files[${i}].data`, f.data ?? new Uint8Array(0));
+      byPath.set(path, { path, kind: "file", data, mode, uid: 0, gid: 0, mtime: time });
+    }
+  });
+  return checkTree([...byPath.values()]);
+}
+
+/** A tar or tar.gz read into a tree, within `limits` (bounded time and memory for untrusted input). */
+export function readTar(archive: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMITS): Tree {
+  checkBytes("tar", archive);
+  const gz = archive.length >= 2 && archive[0] === 0x1f && archive[1] === 0x8b;
+  // Headers and padding take at most a few blocks per entry beyond the data.
+  const bytes = gz ? gunzip(archive, Math.min(2 ** 31 - 1, limits.maxTotalBytes + limits.maxEntries * 2048 + 1024)) : archive;
+  return parseTar(bytes, limits);
+}
+
+/** A FAT12/16 volume read back: its BPB fields and every entry with its data. `offset` is the volume's byte offset. */
+export function readFat(image: Uint8Array, offset = 0): FatVolume {
+  return coreReadFat(checkBytes("image", image), offset);
+}
+
+/**
+ * The contents of an ext2 image as a tree (files with their data, directories, links, devices),
+ * read with bounded time and memory: at most `maxDataBytes` of file data (default 4 x the image
+ * size plus 16 MiB); `offset` is where the filesystem starts in `image`.
+ */
+export function readExt2(image: Uint8Array, opts: { maxDataBytes?: number; offset?: number } = {}): Tree {
+  return coreReadExt2(checkBytes("image", image), opts).tree;
+}
+
+/** The one partition an MBR made by makeFatDisk describes, read back. */
+export interface PartitionInfo {
+  /** 0..3: the slot in the partition table. */
+  index: number;
+  type: number;
+  active: boolean;
+  /** First sector (LBA) and sector count. */
+  start: number;
+  sectors: number;
+}
+
+/** The primary partitions of an MBR disk image (empty slots left out). */
+export function readMbr(image: Uint8Array): PartitionInfo[] {
+  checkBytes("image", image);
+  if (image.length < 512 || image[510] !== 0x55 || image[511] !== 0xaa) throw new LooprootError(ErrorCode.Image, "MBR: the first sector has no 55 AA signature");
+  const dv = new DataView(image.buffer, image.byteOffset, 512);
+  const out: PartitionInfo[] = [];
+  for (let i = 0; i < 4; i++) {
+    const e = 446 + 16 * i;
+    const type = image[e + 4];
+    if (type === 0) continue;
+    const start = dv.getUint32(e + 8, true);
+    const sectors = dv.getUint32(e + 12, true);
+    if (start + sectors > image.length / 512) throw new LooprootError(ErrorCode.Image, `MBR: partition ${i + 1} (sectors ${fmt(start)}+${fmt(sectors)}) runs past the image's ${fmt(image.length / 512)} sectors`);
+    out.push({ index: i, type, active: image[e] === 0x80, start, sectors });
+  }
+  return out;
+}
+
+/** The FAT volume in the first partition of a disk image from makeFatDisk (or DOS FDISK). */
+export function readFatDisk(image: Uint8Array): FatVolume {
+  const part = readMbr(image)[0];
+  if (!part) throw new LooprootError(ErrorCode.Image, "MBR: the partition table is empty");
+  return coreReadFat(image, part.start * 512);
+}
+
+/** A swap area's header read back. */
+export interface SwapInfo {
+  /** Usable pages after the header page (mkswap's last_page). */
+  lastPage: number;
+  uuid: Uint8Array;
+  label: string;
+}
+
+/** Reads the version-1 header of a swap area ("SWAPSPACE2" at the end of the first page). */
+export function readSwap(image: Uint8Array): SwapInfo {
+  checkBytes("image", image);
+  const sig = image.length >= SWAP_PAGE ? new TextDecoder().decode(image.subarray(SWAP_PAGE - 10, SWAP_PAGE)) : "";
+  if (sig !== "SWAPSPACE2") throw new LooprootError(ErrorCode.Image, "swap: no SWAPSPACE2 signature at the end of the first page");
+  const dv = new DataView(image.buffer, image.byteOffset, SWAP_PAGE);
+  const version = dv.getUint32(1024, true);
+  if (version !== 1) throw new LooprootError(ErrorCode.Image, `swap: header version ${version}, expected 1`);
+  const label = image.subarray(1024 + 28, 1024 + 44);
+  const nul = label.indexOf(0);
+  return { lastPage: dv.getUint32(1028, true), uuid: image.slice(1024 + 12, 1024 + 28), label: new TextDecoder().decode(nul < 0 ? label : label.subarray(0, nul)) };
+}
+

@@ -1,0 +1,115 @@
+// `looproot`: the Loopback Root Filesystem HOWTO's section 3 as one call. Pure (no Node, no DOM):
+// the caller hands in the guest binaries (in Node, loadIngredients() from looproot/emulator reads
+// the package's own; in a page, ingredientsFrom() with fetch). Thin wrappers over src/build.ts.
+
+import { buildImages as coreBuildImages, outputNames as coreOutputNames, type BuildResult as CoreBuildResult, type StepReport as CoreStepReport, type OutputFile as CoreOutputFile } from "./build.ts";
+import { defaultConfig as coreDefaultConfig, mergeConfig, HOWTO_TIME as CORE_HOWTO_TIME, type LooprootConfig as CoreConfig } from "./config.ts";
+import { validateConfig as coreValidateConfig, assertValid } from "./validate.ts";
+import { parseAppletList, INGREDIENT_FILES as CORE_FILES, type Ingredients as CoreIngredients } from "./ingredients.ts";
+import { LooprootError as CoreError, ErrorCode as CoreCode, asLooprootError as coreAsError, type ErrorJSON as CoreErrorJSON, type Problem as CoreProblem } from "./errors.ts";
+import { ATTR_ARCHIVE, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM } from "./fs/fat.ts";
+
+/** The one error type: `code` (an ErrorCode value), `field` and `limit` where there is one, `problems`, toJSON/fromJSON. */
+export const LooprootError = CoreError;
+/** An instance of LooprootError. */
+export type LooprootError = CoreError;
+/** Every error code looproot throws ("E_CONFIG", "E_DOS_NAME", "E_LIMIT", ...). */
+export const ErrorCode = CoreCode;
+/** The JSON form of a LooprootError (what `looproot boot --json` and the page's worker carry). */
+export type ErrorJSON = CoreErrorJSON;
+/** One problem with one field of the input. */
+export type Problem = CoreProblem;
+/** Any thrown value as a LooprootError: ours unchanged, anything else as E_BUG with its stack. */
+export const asLooprootError: (e: unknown) => CoreError = coreAsError;
+
+/** The whole build's settings; `defaultConfig()` is the HOWTO's own. */
+export type LooprootConfig = CoreConfig;
+/** The guest binaries a build needs (kernel, busyboxes and their applet lists, LOADLIN, a DOS). */
+export type Ingredients = CoreIngredients;
+/** Everything a build makes: the images, the scripts, the trees, the step reports and the output files. */
+export type BuildResult = CoreBuildResult;
+/** One step of the build as the progress callback sees it. */
+export type StepReport = CoreStepReport;
+/** One output file (floppy.img, disk.img, ...) with its name, bytes and description. */
+export type OutputFile = CoreOutputFile;
+
+/** 1998-06-03 08:47 UTC, the HOWTO's date: every time stamp in a default build. */
+export const HOWTO_TIME: number = CORE_HOWTO_TIME;
+
+/** Where each guest binary lives under the package's images/ folder (the keys of `ingredientsFrom`). */
+export const INGREDIENT_FILES = CORE_FILES;
+
+/** The HOWTO's config: the floppy, the 8 MiB root and swap and the 64 MiB disk of section 3. */
+export function defaultConfig(): LooprootConfig {
+  return coreDefaultConfig();
+}
+
+/**
+ * A full config from a partial one (the JSON `looproot config` prints, any keys left out): the
+ * defaults filled in, then checked. Throws one E_CONFIG error listing every problem.
+ */
+export function makeConfig(partial: unknown = {}): LooprootConfig {
+  const config = mergeConfig(coreDefaultConfig(), partial);
+  assertValid(coreValidateConfig(config));
+  return config;
+}
+
+/** Every problem with a config, each naming its field (empty when the config is valid). */
+export function validateConfig(config: LooprootConfig): Problem[] {
+  return coreValidateConfig(config);
+}
+
+/** What buildHowto takes. */
+export interface HowtoInput {
+  /** A full or partial config; default the HOWTO's. */
+  config?: unknown;
+  /** The guest binaries. */
+  ingredients: Ingredients;
+  /** A tar or tar.gz of the root filesystem, when config.root.source is "tar". */
+  rootArchive?: Uint8Array;
+  /** Called after each step with its time and size. */
+  onStep?: (step: StepReport) => void;
+}
+
+/**
+ * Builds section 3 of the HOWTO: the DOS boot floppy, the IDE disk whose FAT16 partition holds
+ * C:\LINUX\LINUXDSK.IMG (the ext2 root) and LINUXSWP.IMG (swap), and the intermediate files.
+ * Checks the whole config before building anything; the same input gives the same bytes.
+ */
+export function buildHowto(input: HowtoInput): BuildResult {
+  const config = makeConfig(input.config ?? {});
+  return coreBuildImages({ config, ingredients: input.ingredients, rootArchive: input.rootArchive }, input.onStep);
+}
+
+/** The names of the files a build with this config writes (floppy.img, disk.img, ...). */
+export function outputNames(config: LooprootConfig): string[] {
+  return coreOutputNames(config);
+}
+
+/**
+ * The guest binaries read through `get`, which is given each INGREDIENT_FILES path (relative to
+ * images/) and returns its bytes: `fetch` in a page, a file read anywhere else.
+ */
+export async function ingredientsFrom(get: (rel: string) => Promise<Uint8Array>): Promise<Ingredients> {
+  const names = Object.keys(CORE_FILES) as (keyof typeof CORE_FILES)[];
+  const bytes = await Promise.all(names.map((k) => get(CORE_FILES[k])));
+  const b = Object.fromEntries(names.map((k, i) => [k, bytes[i]])) as Record<keyof typeof CORE_FILES, Uint8Array>;
+  const text = (u: Uint8Array) => parseAppletList(new TextDecoder().decode(u));
+  return {
+    kernel: b.kernel,
+    busyboxInitrd: b.busyboxInitrd,
+    initrdApplets: text(b.initrdApplets),
+    busyboxRoot: b.busyboxRoot,
+    rootApplets: text(b.rootApplets),
+    loadlin: b.loadlin,
+    dos: {
+      name: "LRDOS",
+      bootSector: b.dosBoot,
+      files: [
+        // "format /s" makes the kernel file read-only, hidden and system.
+        { name: "LRDOS.SYS", data: b.dosKernel, attributes: ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM },
+        { name: "COMMAND.COM", data: b.dosShell, attributes: ATTR_ARCHIVE },
+      ],
+    },
+  };
+}

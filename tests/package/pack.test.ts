@@ -1,0 +1,149 @@
+// The package as a user gets it: `npm pack`, installed offline into an empty folder, used with
+// nothing but Node. The examples run there against the installed copy (not the repository), and
+// their images are checked with the real tools: fsck.fat -n, e2fsck -fn, and a boot in v86.
+
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; dependencies: Record<string, string> };
+const NPM_ENV = { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" };
+
+let tmp = "";
+let tarball = "";
+let files: string[] = [];
+let app = "";
+
+function run(cmd: string, args: string[], cwd: string, timeout: number) {
+  const r = spawnSync(cmd, args, { cwd, env: NPM_ENV, encoding: "utf8", timeout });
+  return { status: r.status, out: `${r.stdout ?? ""}${r.stderr ?? ""}`, error: r.error };
+}
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), "looproot-pack-"));
+  // prepack compiles dist-lib/ (tsc -p tsconfig.build.json) first.
+  const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", tmp], { cwd: ROOT, env: NPM_ENV, encoding: "utf8", timeout: 300_000 })) as { filename: string; size: number; unpackedSize: number; files: { path: string }[] }[];
+  tarball = join(tmp, packed[0].filename);
+  files = packed[0].files.map((f) => f.path).sort();
+  console.log(`packed ${packed[0].filename}: ${packed[0].size} bytes (${packed[0].unpackedSize} unpacked), ${files.length} files:\n${files.join("\n")}`);
+
+  // The dependencies as this machine installed them, packed too, so the install needs no network
+  // (npm's cache here holds no registry metadata, so --offline cannot resolve "pako@^3" by name).
+  const deps = Object.keys(pkg.dependencies).map((d) => {
+    const out = execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", tmp, join(ROOT, "node_modules", d)], { env: NPM_ENV, encoding: "utf8", timeout: 120_000 });
+    return join(tmp, out.trim().split("\n").at(-1)!);
+  });
+  app = join(tmp, "app");
+  execFileSync("mkdir", [app]);
+  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "looproot-user", private: true, type: "module" }));
+  execFileSync("npm", ["install", "--offline", tarball, ...deps], { cwd: app, env: NPM_ENV, stdio: "pipe", timeout: 300_000 });
+}, 600_000);
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("npm pack", () => {
+  it("ships the compiled library, its types, the guest binaries with their licences, and nothing else", () => {
+    for (const f of ["dist-lib/src/index.js", "dist-lib/src/index.d.ts", "dist-lib/src/fs/index.js", "dist-lib/src/fs/index.d.ts", "dist-lib/emulator/index.js", "dist-lib/emulator/index.d.ts",
+      "bin/looproot.mjs", "CHANGELOG.md", "docs/API.md", "LICENSES/GPL-2.0.txt", "LICENSES/LGPL-3.0.txt", "images/README.md", "images/manifest.json",
+      "images/kernel/bzImage", "images/dos/LRDOS.SYS", "images/debian/bios.bin", "examples/fat-floppy.mjs"]) {
+      expect(files, f).toContain(f);
+    }
+    // No TypeScript sources, tests, recipes or their work folders.
+    const stray = files.filter((f) => /^(src|tests|emulator|bench|scripts)\//.test(f) || (f.endsWith(".ts") && !f.endsWith(".d.ts")) || /\/(work|tests?)\//.test(f) || /\.(sh|asm|json)$/.test(f) && !["package.json", "images/manifest.json"].includes(f) || /recipe|config-|fragment/.test(f));
+    expect(stray).toEqual([]);
+    // Every binary the loaders read is in the package.
+    const manifest = JSON.parse(readFileSync(join(ROOT, "images/manifest.json"), "utf8")) as { recipes: { outputs: { path: string }[] }[] };
+    const shipped = manifest.recipes.flatMap((r) => r.outputs.map((o) => o.path)).filter((p) => !p.startsWith("images/dos/tests/"));
+    for (const p of shipped) expect(files, p).toContain(p);
+  });
+
+  it("installs offline with only Node: no tsx, and `npx looproot --version` prints the version", () => {
+    expect(existsSync(join(app, "node_modules/looproot/dist-lib/src/cli/main.js"))).toBe(true);
+    expect(existsSync(join(app, "node_modules/tsx"))).toBe(false);
+    expect(existsSync(join(app, "node_modules/looproot/src"))).toBe(false);
+    const r = run("npx", ["--offline", "looproot", "--version"], app, 60_000);
+    expect(r.out.trim(), r.out).toBe(pkg.version);
+    expect(r.status).toBe(0);
+    const c = run("npx", ["--offline", "looproot", "config"], app, 60_000);
+    expect(c.status, c.out).toBe(0);
+    expect(JSON.parse(c.out).time).toBe(896863620);
+    // The CLI finds the guest binaries inside the installed package.
+    const b = run("npx", ["--offline", "looproot", "build", "--out", "cli-out"], app, 120_000);
+    expect(b.status, b.out).toBe(0);
+    expect(readdirSync(join(app, "cli-out"))).toEqual(expect.arrayContaining(["floppy.img", "disk.img", "looproot-set.json"]));
+  }, 150_000);
+
+  it("the installed `npx looproot boot` boots what `looproot build` wrote, in v86", () => {
+    const r = run("npx", ["--offline", "looproot", "boot", "--floppy", "cli-out/floppy.img", "--disk", "cli-out/disk.img", "--json"], app, 360_000);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toMatch(/"ok":\s*true/);
+  }, 400_000);
+
+  it("the browser entry points (looproot, looproot/fs) import no Node built-in, however deep", () => {
+    const builtins = new Set(builtinModules);
+    const seen = new Set<string>();
+    const bad: string[] = [];
+    const walk = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of readFileSync(file, "utf8").matchAll(/(?:import|export)\s*(?:[^"';]*?\sfrom\s*)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)) {
+        const spec = m[1] ?? m[2];
+        if (spec.startsWith(".")) walk(resolve(dirname(file), spec));
+        else if (spec.startsWith("node:") || builtins.has(spec.split("/")[0])) bad.push(`${file}: ${spec}`);
+      }
+    };
+    const lib = join(app, "node_modules/looproot/dist-lib/src");
+    walk(join(lib, "index.js"));
+    walk(join(lib, "fs/index.js"));
+    expect(seen.size).toBeGreaterThan(10);
+    expect(bad).toEqual([]);
+  });
+
+  it("examples/fat-floppy.mjs: the floppy passes fsck.fat -n and boots in v86 to the DOS prompt", () => {
+    copyFileSync(join(app, "node_modules/looproot/examples/fat-floppy.mjs"), join(app, "fat-floppy.mjs"));
+    const r = run("node", ["fat-floppy.mjs"], app, 150_000);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toContain("Hello from a looproot floppy");
+    expect(r.out).toMatch(/A:\\>/);
+    const fsck = run("fsck.fat", ["-n", join(app, "floppy.img")], app, 30_000);
+    expect(fsck.status, fsck.out).toBe(0);
+    const dir = spawnSync("mdir", ["-i", join(app, "floppy.img"), "-b", "-a", "::"], { env: { ...process.env, MTOOLS_SKIP_CHECK: "1" }, encoding: "utf8" });
+    expect(dir.stdout.split("\n").filter(Boolean).map((l) => l.replace(/^.*\//, ""))).toEqual(["LRDOS.SYS", "COMMAND.COM", "AUTOEXEC.BAT", "README.TXT"]);
+  }, 200_000);
+
+  it("examples/fat-floppy.mjs refuses a file whose name is not a DOS name, naming it", () => {
+    const dir = join(app, "badnames");
+    execFileSync("mkdir", ["-p", dir]);
+    writeFileSync(join(dir, "too-long-name.txt"), "x");
+    const r = run("node", ["fat-floppy.mjs", dir, join(app, "bad.img")], app, 60_000);
+    expect(r.status).not.toBe(0);
+    expect(r.out).toMatch(/E_DOS_NAME|DOS name "too-long-name.txt"/);
+    expect(existsSync(join(app, "bad.img"))).toBe(false);
+  }, 90_000);
+
+  it("examples/ext2-direct-boot.mjs: the root passes e2fsck -fn and boots directly as the initrd", () => {
+    copyFileSync(join(app, "node_modules/looproot/examples/ext2-direct-boot.mjs"), join(app, "ext2-direct-boot.mjs"));
+    const r = run("node", ["ext2-direct-boot.mjs"], app, 300_000);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toMatch(/VFS: Mounted root \(ext2 filesystem\)/);
+    expect(r.out).toMatch(/ROOT: \/ is \/dev\/root \/ ext2 rw/);
+    const fsck = run("e2fsck", ["-fn", join(app, "root.ext2")], app, 30_000);
+    expect(fsck.status, fsck.out).toBe(0);
+  }, 360_000);
+
+  it("examples/howto.mjs: the whole HOWTO builds, boots and verifies", () => {
+    copyFileSync(join(app, "node_modules/looproot/examples/howto.mjs"), join(app, "howto.mjs"));
+    const r = run("node", ["howto.mjs", "out"], app, 420_000);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toMatch(/loop root verified: \/ on 7:0 \(\/dev\/loop0\), swap on \/dev\/loop1/);
+    expect(readdirSync(join(app, "out"))).toEqual(expect.arrayContaining(["floppy.img", "disk.img", "linuxdsk.img"]));
+    const fsck = run("fsck.fat", ["-n", join(app, "out", "floppy.img")], app, 30_000);
+    expect(fsck.status, fsck.out).toBe(0);
+  }, 480_000);
+});
