@@ -3,7 +3,7 @@
 // start took and the process's peak RSS as JSON. A fresh process, so no other run's peak hides it.
 import { defaultConfig, mergeConfig } from "../src/config.ts";
 import { buildImages } from "../src/build.ts";
-import { loadIngredients, loadBios } from "../src/cli/ingredients.ts";
+import { loadIngredients, loadBios } from "../src/node/ingredients.ts";
 import { startEngine } from "../src/cli/boot.ts";
 
 const config = mergeConfig(defaultConfig(), JSON.parse(process.argv[2] ?? "{}"));

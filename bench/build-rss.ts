@@ -2,7 +2,7 @@
 // as JSON on stdout. A fresh process per config, so one build's peak does not hide another's.
 import { defaultConfig, mergeConfig } from "../src/config.ts";
 import { buildImages } from "../src/build.ts";
-import { loadIngredients } from "../src/cli/ingredients.ts";
+import { loadIngredients } from "../src/node/ingredients.ts";
 
 const config = mergeConfig(defaultConfig(), JSON.parse(process.argv[2] ?? "{}"));
 const ingredients = loadIngredients();

@@ -3,7 +3,7 @@
 import { describe, it, expect } from "vitest";
 import { defaultConfig, mergeConfig } from "../../src/config.ts";
 import { buildImages } from "../../src/build.ts";
-import { loadIngredients } from "../../src/cli/ingredients.ts";
+import { loadIngredients } from "../../src/node/ingredients.ts";
 import { makeHardDisk, hardDiskWindows } from "../../src/howto/dosdir.ts";
 import { makeRootImage } from "../../src/howto/rootdev.ts";
 import { makeSwapImage } from "../../src/howto/swapdev.ts";
