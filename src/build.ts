@@ -41,7 +41,9 @@ export interface BuildResult {
   disk: Uint8Array;
   initrd: Uint8Array;
   initrdGz: Uint8Array;
+  /** LINUXDSK.IMG: a view of its clusters in `disk`, not a copy (a guest writing to `disk` changes it too). */
   root: Uint8Array;
+  /** LINUXSWP.IMG: a view of its clusters in `disk`, not a copy. */
   swap: Uint8Array;
   texts: { autoexecBat: string; linuxrc: string; fstab: string; rc: string; loadlinParams?: string };
   rootTree: Tree;
