@@ -16,10 +16,17 @@ import { V86 } from "v86";
 import type { Engine } from "./engine.ts";
 
 export interface MachineOptions {
-  /** Floppy image for drive A: (BIOS 00h). v86 works on a copy. */
+  /** Floppy image for drive A: (BIOS 00h). v86 works on a copy unless `copy` is false. */
   fda?: Uint8Array;
-  /** Hard disk image (BIOS 80h). v86 works on a copy. */
+  /** Hard disk image (BIOS 80h). v86 works on a copy unless `copy` is false. */
   hda?: Uint8Array;
+  /**
+   * false: v86 works on the caller's own buffers (the guest's writes land in them) instead of a
+   * copy of each, for a caller that does not need the images again: one copy of a 2 GiB disk in
+   * memory, not two. An image that is only part of its ArrayBuffer (v86 takes whole buffers) is
+   * still copied. Default true, for callers that reuse the images (the page's reset).
+   */
+  copy?: boolean;
   memoryMB: number;
   /** SeaBIOS image (Debian: /usr/share/seabios/bios.bin). */
   bios: Uint8Array;
@@ -66,6 +73,8 @@ const BOOT_ORDER = { floppy: 0x321, hd: 0x132, cdrom: 0x213 } as const;
 
 export async function startMachine(opts: MachineOptions): Promise<Machine> {
   const buf = (a: Uint8Array) => a.slice().buffer as ArrayBuffer;
+  const own = (a: Uint8Array) =>
+    opts.copy === false && a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a.buffer : buf(a);
   const boot = opts.boot ?? (opts.fda ? "floppy" : "hd");
   const config: Record<string, unknown> = {
     memory_size: opts.memoryMB * 1024 * 1024,
@@ -99,9 +108,9 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
       return ((await WebAssembly.instantiate(bytes as BufferSource, imports)) as WebAssembly.WebAssemblyInstantiatedSource).instance.exports;
     };
   }
-  if (opts.fda) config.fda = { buffer: buf(opts.fda) };
+  if (opts.fda) config.fda = { buffer: own(opts.fda) };
   // v86 writes the guest's disk writes into this very buffer (its SyncBuffer), so it is the current disk.
-  const hdaBuffer = opts.hda ? buf(opts.hda) : undefined;
+  const hdaBuffer = opts.hda ? own(opts.hda) : undefined;
   if (hdaBuffer) config.hda = { buffer: hdaBuffer };
   if (opts.bzimage) config.bzimage = { buffer: buf(opts.bzimage) };
   if (opts.initrd) config.initrd = { buffer: buf(opts.initrd) };

@@ -11,8 +11,10 @@ export function v86WasmPath(): string {
   return join(dirname(require.resolve("v86/package.json")), "build", "v86.wasm");
 }
 
-export async function startV86Node(images: MachineImages): Promise<Engine> {
+/** `copy: false`: v86 works on the caller's floppy and disk buffers themselves (see MachineOptions.copy). */
+export async function startV86Node(images: MachineImages, opts: { copy?: boolean } = {}): Promise<Engine> {
   return startMachine({
+    copy: opts.copy ?? true,
     fda: images.floppy,
     hda: images.disk,
     memoryMB: images.memoryMiB,

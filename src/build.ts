@@ -14,7 +14,7 @@ import { LooprootError, atField } from "./errors.ts";
 import { initrdTree, initrdNeeds, makeInitrd, linuxrcScript } from "./howto/initrd.ts";
 import { busyboxRootTree, userRootTree, addHowtoChanges, rootNeeds, makeRootImage, fstab, rcScript, wrapperInit } from "./howto/rootdev.ts";
 import { makeSwapImage } from "./howto/swapdev.ts";
-import { diskSpace, makeHardDisk, diskLayout } from "./howto/dosdir.ts";
+import { diskSpace, makeHardDisk, diskLayout, hardDiskWindows } from "./howto/dosdir.ts";
 import { autoexecBat, loadlinParams, floppySpace, makeBootFloppy, type FloppyParts } from "./howto/bootfloppy.ts";
 
 export { BUILD_STEPS, type StepId } from "./steps.ts";
@@ -41,7 +41,9 @@ export interface BuildResult {
   disk: Uint8Array;
   initrd: Uint8Array;
   initrdGz: Uint8Array;
+  /** LINUXDSK.IMG: a view of its clusters in `disk`, not a copy (a guest writing to `disk` changes it too). */
   root: Uint8Array;
+  /** LINUXSWP.IMG: a view of its clusters in `disk`, not a copy. */
   swap: Uint8Array;
   texts: { autoexecBat: string; linuxrc: string; fstab: string; rc: string; loadlinParams?: string };
   rootTree: Tree;
@@ -224,10 +226,14 @@ export function buildImages(input: BuildInput, onStep: (s: StepReport) => void =
     assertValid([{ field: "floppy.kind", message: `the files need ${fmt(fspace.usedBytes)} bytes but a ${config.floppy.kind} floppy has ${fmt(fspace.totalDataBytes)} bytes free (${fmt(-fspace.freeBytes)} bytes over)` }]);
   }
   const floppy = step("floppy", () => makeBootFloppy(config, parts), (r) => r.length, () => `${fmt(fspace.freeBytes)} bytes free`);
-  const root = step("root", () => makeRootImage(config, plan.root), (r) => r.length, () => `${plan.root.length} entries`);
-  const swap = step("swap", () => makeSwapImage(config), (r) => r.length, (r) => `${fmt(r.length / 4096 - 1)} pages`);
+  // The disk is allocated once and the root and swap images are written straight into their
+  // clusters of its partition: one copy of each, and nothing zero-filled (a fresh array is zero).
+  // root and swap (and BuildResult's) are views of the disk.
+  const windows = hardDiskWindows(config, config.root.sizeMiB * 1048576, config.swap.sizeMiB * 1048576);
+  const root = step("root", () => makeRootImage(config, plan.root, windows.root), (r) => r.length, () => `${plan.root.length} entries`);
+  const swap = step("swap", () => makeSwapImage(config, windows.swap), (r) => r.length, (r) => `${fmt(r.length / 4096 - 1)} pages`);
   const layout = diskLayout(config);
-  const disk = step("disk", () => makeHardDisk(config, root, swap), (r) => r.length, () => `partition type ${layout.partitionType.toString(16).padStart(2, "0")}h at sector ${layout.partitionStart}, CHS ${layout.geometry.cylinders}/${layout.geometry.heads}/${layout.geometry.sectorsPerTrack}`);
+  const disk = step("disk", () => makeHardDisk(config, root, swap, windows), (r) => r.length, () => `partition type ${layout.partitionType.toString(16).padStart(2, "0")}h at sector ${layout.partitionStart}, CHS ${layout.geometry.cylinders}/${layout.geometry.heads}/${layout.geometry.sectorsPerTrack}`);
 
   const enc = new TextEncoder();
   const texts = {

@@ -18,9 +18,13 @@ import { knownBuild } from "./buildinfo.ts";
 export const FLOPPY_MAX_BYTES = 2_949_120;
 export const DISK_MAX_BYTES = 2 ** 31 - 1;
 
-export async function startEngine(name: string, images: MachineImages): Promise<Engine> {
+/**
+ * `copy: false` when the caller does not use the images' bytes again (the CLI: the files stay on
+ * disk): v86 then works on them, the guest's writes included, instead of on a copy of each.
+ */
+export async function startEngine(name: string, images: MachineImages, opts: { copy?: boolean } = {}): Promise<Engine> {
   if (name === "qemu") return (await import("../../emulator/qemu.ts")).startQemu(images);
-  if (name === "v86") return (await import("../../emulator/v86-node.ts")).startV86Node(images);
+  if (name === "v86") return (await import("../../emulator/v86-node.ts")).startV86Node(images, opts);
   throw new UsageError(`--engine ${name}: expected v86 or qemu`);
 }
 
@@ -90,7 +94,8 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
     say(`looproot boot: the config from ${known.from}${args.opts.has("--config") || args.sets.length ? ", with --config/--set on top" : ""}`);
   }
   const diskFile = persist && engineName === "qemu" ? diskPath : undefined;
-  const engine = await startEngine(engineName, { floppy, disk, diskFile, memoryMiB: config.machine.memoryMiB, ...loadBios() });
+  // The bytes are not used again here (run wrote its files already): no copy for v86.
+  const engine = await startEngine(engineName, { floppy, disk, diskFile, memoryMiB: config.machine.memoryMiB, ...loadBios() }, { copy: false });
   say(`looproot boot: ${engineName}, ${config.machine.memoryMiB} MiB, timeout ${timeoutS} s`);
   const result = await bootAndVerify(engine, config, {
     timeoutS,

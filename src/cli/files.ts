@@ -25,23 +25,29 @@ export function readInputFile(option: string, file: string, maxBytes: number): U
     if (st.isDirectory()) throw inputFileError(option, file, "is a folder, not a file");
     if (!st.isFile()) throw inputFileError(option, file, "is not a regular file (a device, FIFO or socket cannot be read as an input)");
     if (st.size > maxBytes) throw inputFileError(option, file, `is ${fmt(st.size)} bytes, more than the limit of ${fmt(maxBytes)}`, maxBytes);
-    // One buffer of the size fstat gave (plus a byte to notice growth); the cap holds while reading
-    // too, since the file can change under us and a size of 0 says nothing for some special files.
-    let out = new Uint8Array(Math.min(maxBytes + 1, st.size + 1));
+    // One buffer of exactly the size fstat gave, so an unchanged file comes back as a whole
+    // ArrayBuffer (v86 can boot it without a copy); a one-byte probe notices growth. The cap holds
+    // while reading too, since the file can change under us and a size of 0 says nothing for some
+    // special files.
+    let out = new Uint8Array(Math.min(maxBytes + 1, st.size));
     let total = 0;
+    const probe = new Uint8Array(1);
     for (;;) {
       if (total === out.length) {
-        if (total > maxBytes) throw inputFileError(option, file, `grew past the limit of ${fmt(maxBytes)} bytes while it was read`, maxBytes);
+        if (readSync(fd, probe, 0, 1, null) === 0) break;
+        if (total + 1 > maxBytes) throw inputFileError(option, file, `grew past the limit of ${fmt(maxBytes)} bytes while it was read`, maxBytes);
         const grown = new Uint8Array(Math.min(maxBytes + 1, Math.max(CHUNK, out.length * 2)));
         grown.set(out);
+        grown[total++] = probe[0];
         out = grown;
+        continue;
       }
       const n = readSync(fd, out, total, Math.min(CHUNK, out.length - total), null);
       if (n === 0) break;
       total += n;
     }
     if (total > maxBytes) throw inputFileError(option, file, `grew past the limit of ${fmt(maxBytes)} bytes while it was read`, maxBytes);
-    return out.subarray(0, total);
+    return total === out.length ? out : out.subarray(0, total);
   } catch (e) {
     if (e instanceof LooprootError) throw e;
     throw inputFileError(option, file, errnoWords(e));

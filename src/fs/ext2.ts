@@ -411,8 +411,11 @@ function hashSeed(uuid: Uint8Array): Uint8Array {
 /**
  * Builds an ext2 image of opts.sizeBytes bytes holding `tree`: what `mke2fs -t ext2` with these
  * options followed by copying the tree in would give (without resize_inode and dir_index).
+ * `into`, when given, is where the image is written instead of a new array (a file's window of a
+ * disk image, so the image is never copied); it must be sizeBytes long and all zero, as a fresh
+ * array is (nothing is zero-filled here).
  */
-export function makeExt2(tree: Tree, opts: Ext2Options): Uint8Array {
+export function makeExt2(tree: Tree, opts: Ext2Options, into?: Uint8Array): Uint8Array {
   const p = checkParams(opts);
   const B = p.B;
   if (!Number.isInteger(opts.sizeBytes) || opts.sizeBytes <= 0) {
@@ -436,8 +439,11 @@ export function makeExt2(tree: Tree, opts: Ext2Options): Uint8Array {
     throw new LooprootError(ErrorCode.Limit, `ext2 sizeBytes: ${fmt(opts.sizeBytes)} bytes does not hold the tree with the group layout of that size: ${fmt(need.minBytes)} or ${fmt(up * B)} bytes do`);
   }
 
-  const img = new Uint8Array(opts.sizeBytes);
-  const dv = new DataView(img.buffer);
+  if (into !== undefined && into.length !== opts.sizeBytes) {
+    throw new Error(`ext2 into: ${fmt(into.length)} bytes, the image has ${fmt(opts.sizeBytes)}`);
+  }
+  const img = into ?? new Uint8Array(opts.sizeBytes);
+  const dv = new DataView(img.buffer, img.byteOffset, img.byteLength);
   const P = B / 4;
 
   // Metadata placement and the block-in-use map (one byte per block: simple and fast enough).

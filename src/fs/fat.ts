@@ -285,6 +285,37 @@ export function fatSpace(opts: FatOptions, files: FatFile[], dirs: string[] = []
 // ---------------------------------------------------------------------------------------------
 // Writing.
 
+/** Clusters in plan order from 2 on, each entry one contiguous run. */
+function allocate(p: Plan): void {
+  let next = 2;
+  for (const n of p.order) {
+    if (n.clusters > 0) {
+      n.firstCluster = next;
+      next += n.clusters;
+    }
+  }
+}
+
+/**
+ * Where makeFat will put each file's data: the byte offset in the volume of its contiguous cluster
+ * run, in the order of `files` (sizes from `size` or data.length; the bytes are not read). A caller
+ * can write a large file straight into that window of the volume and pass the window as its data:
+ * makeFat then leaves it where it is instead of copying it.
+ */
+export function fatFileOffsets(opts: FatOptions, files: FatFile[], dirs: string[] = []): number[] {
+  const p = plan(opts, files, dirs);
+  if (p.usedClusters > p.g.clusters) {
+    throw new LooprootError(ErrorCode.Limit, `${p.g.field}: the files need ${fmt(p.usedClusters * p.g.sectorsPerCluster * SECTOR)} bytes but a ${p.g.what} has ${fmt(p.g.clusters * p.g.sectorsPerCluster * SECTOR)} bytes free`);
+  }
+  allocate(p);
+  const g = p.g;
+  return files.map((f) => {
+    const n = p.order.find((o) => !o.dir && o.file === f)!;
+    if (n.clusters === 0) return -1; // an empty file has no clusters
+    return (g.firstDataSector + (n.firstCluster - 2) * g.sectorsPerCluster) * SECTOR;
+  });
+}
+
 /** DOS date and time (UTC) for seconds since the epoch; DOS counts from 1980 to 2107, in 2 s steps. */
 export function dosDateTime(seconds: number, field = "time"): { date: number; time: number } {
   if (!Number.isFinite(seconds)) throw new LooprootError(ErrorCode.Limit, `${field}: ${seconds} is not a number of seconds`);
@@ -343,7 +374,8 @@ const NOT_BOOTABLE =
 /**
  * Formats a volume and copies the files in. `into`, when given, is where the volume is written
  * instead of a new array (for instance the partition's window of a whole disk image, which saves
- * a copy of a large volume); it must be exactly the volume's size and zero-filled (a fresh array).
+ * a copy of a large volume); it must be exactly the volume's size and zero-filled (a fresh array),
+ * except for file data already written in place at the offsets fatFileOffsets gives.
  */
 export function makeFat(opts: FatOptions, files: FatFile[], dirs: string[] = [], into?: Uint8Array): Uint8Array {
   checkInt("serial", opts.serial, 0, 0xffffffff);
@@ -404,14 +436,7 @@ export function makeFat(opts: FatOptions, files: FatFile[], dirs: string[] = [],
   else writeAscii(img, 43, "NO NAME", 11);
   writeAscii(img, 54, `FAT${g.fatType}`, 8); // BS_FilSysType
 
-  // Allocate clusters in order, each entry contiguous.
-  let next = 2;
-  for (const n of p.order) {
-    if (n.clusters > 0) {
-      n.firstCluster = next;
-      next += n.clusters;
-    }
-  }
+  allocate(p);
 
   // One FAT, then copied.
   const fatBytes = g.fatSectors * SECTOR;
@@ -468,7 +493,13 @@ export function makeFat(opts: FatOptions, files: FatFile[], dirs: string[] = [],
   writeDir(p.root, rootStart);
   for (const n of p.order) {
     if (n.dir) writeDir(n, clusterOffset(n.firstCluster));
-    else if (n.clusters > 0) img.set(n.file!.data, clusterOffset(n.firstCluster));
+    else if (n.clusters > 0) {
+      const data = n.file!.data;
+      const at = clusterOffset(n.firstCluster);
+      // Already in its clusters (written through a view from fatFileOffsets): nothing to copy.
+      if (data.buffer === img.buffer && data.byteOffset === img.byteOffset + at) continue;
+      img.set(data, at);
+    }
   }
   return img;
 }

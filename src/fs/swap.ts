@@ -27,7 +27,12 @@ export interface SwapOptions {
 
 import { fmt } from "../util/fmt.ts";
 
-export function makeSwap(opts: SwapOptions): Uint8Array {
+/**
+ * The swap area. `into`, when given, is where it is written instead of a new array (its window of
+ * a disk image); it must be sizeBytes long and all zero, as a fresh array is: only the header page
+ * is written.
+ */
+export function makeSwap(opts: SwapOptions, into?: Uint8Array): Uint8Array {
   const { sizeBytes } = opts;
   if (!Number.isInteger(sizeBytes) || sizeBytes % SWAP_PAGE !== 0) {
     throw new Error(`swap sizeBytes: ${sizeBytes} is not a whole number of ${SWAP_PAGE}-byte pages`);
@@ -48,8 +53,11 @@ export function makeSwap(opts: SwapOptions): Uint8Array {
   }
   if (label.includes(0)) throw new Error("swap label: contains a NUL byte");
 
-  const out = new Uint8Array(sizeBytes);
-  const dv = new DataView(out.buffer);
+  if (into !== undefined && into.length !== sizeBytes) {
+    throw new Error(`swap into: ${fmt(into.length)} bytes, the swap area has ${fmt(sizeBytes)}`);
+  }
+  const out = into ?? new Uint8Array(sizeBytes);
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
   // The first 1024 bytes (bootbits) stay zero, as mkswap leaves them on a file.
   dv.setUint32(1024, 1, true); // version
   dv.setUint32(1028, pages - 1, true); // last_page

@@ -3,7 +3,7 @@
 // geometry the BIOS reports (DOS finds C: through the BIOS, Linux through the partition table).
 
 import type { LooprootConfig } from "../config.ts";
-import { makeFat, fatSpace, ATTR_ARCHIVE, type FatFile, type FatOptions } from "../fs/fat.ts";
+import { makeFat, fatSpace, fatFileOffsets, ATTR_ARCHIVE, type FatFile, type FatOptions } from "../fs/fat.ts";
 import { makeMbr, diskLayout as mbrLayout, type DiskLayout as MbrLayout } from "../fs/mbr.ts";
 import { derivedU32 } from "../ids.ts";
 import { dosPathInDos } from "./names.ts";
@@ -51,10 +51,44 @@ export function diskSpace(config: LooprootConfig, rootBytes: number, swapBytes: 
   return { layout, space: fatSpace(partitionFatOptions(config, layout), files, [config.dos.directory]) };
 }
 
-/** The disk image: the MBR, then the FAT16 volume written in place at the partition's start. */
-export function makeHardDisk(config: LooprootConfig, root: Uint8Array, swap: Uint8Array): Uint8Array {
+/** A disk image being built in place: the whole disk, and the windows of its partition where the root and swap images go. */
+export interface HardDiskWindows {
+  disk: Uint8Array;
+  /** LINUXDSK.IMG's contiguous cluster run: write the root image here. */
+  root: Uint8Array;
+  /** LINUXSWP.IMG's contiguous cluster run: write the swap image here. */
+  swap: Uint8Array;
+}
+
+/**
+ * The disk buffer, allocated once and still all zero, with the windows where the FAT layout will
+ * put the root and swap images (each file is one contiguous run of clusters). Build the images
+ * into the windows, then call makeHardDisk with them: nothing big is built twice or copied.
+ */
+export function hardDiskWindows(config: LooprootConfig, rootBytes: number, swapBytes: number): HardDiskWindows {
   const layout = diskLayout(config);
+  const sized = dosDirFiles(config, new Uint8Array(0), new Uint8Array(0)).map((f, i) => ({ ...f, size: i === 0 ? rootBytes : swapBytes }));
+  const [rootAt, swapAt] = fatFileOffsets(partitionFatOptions(config, layout), sized, [config.dos.directory]);
   const disk = new Uint8Array(layout.sizeBytes);
+  const start = layout.partitionStart * 512;
+  return {
+    disk,
+    root: disk.subarray(start + rootAt, start + rootAt + rootBytes),
+    swap: disk.subarray(start + swapAt, start + swapAt + swapBytes),
+  };
+}
+
+/**
+ * The disk image: the MBR, then the FAT16 volume written in place at the partition's start.
+ * `root` and `swap` are copied into the partition, unless they are the windows of `inPlace`
+ * (from hardDiskWindows), already in their clusters: then that disk is finished and returned.
+ */
+export function makeHardDisk(config: LooprootConfig, root: Uint8Array, swap: Uint8Array, inPlace?: HardDiskWindows): Uint8Array {
+  const layout = diskLayout(config);
+  if (inPlace && (inPlace.root !== root || inPlace.swap !== swap || inPlace.disk.length !== layout.sizeBytes)) {
+    throw new Error("makeHardDisk: root and swap are not the windows of the disk given to build in place");
+  }
+  const disk = inPlace?.disk ?? new Uint8Array(layout.sizeBytes);
   const start = layout.partitionStart * 512;
   const volume = disk.subarray(start, start + layout.partitionSectors * 512);
   makeFat(partitionFatOptions(config, layout), dosDirFiles(config, root, swap), [config.dos.directory], volume);

@@ -290,6 +290,7 @@ export function rootNeeds(config: LooprootConfig, tree: Tree): number {
   return ext2Needs(tree, rootExt2Options(config)).minBytes;
 }
 
-export function makeRootImage(config: LooprootConfig, tree: Tree): Uint8Array {
-  return makeExt2(tree, { ...rootExt2Options(config), sizeBytes: config.root.sizeMiB * 1024 * 1024 });
+/** `into`: a zeroed window of root.sizeMiB to write the image in (its clusters on the disk). */
+export function makeRootImage(config: LooprootConfig, tree: Tree, into?: Uint8Array): Uint8Array {
+  return makeExt2(tree, { ...rootExt2Options(config), sizeBytes: config.root.sizeMiB * 1024 * 1024 }, into);
 }

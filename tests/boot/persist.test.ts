@@ -26,7 +26,8 @@ describe.each(["qemu", "v86"] as const)("--persist in %s", (engine) => {
     const path = join(dir, "disk.img");
     writeFileSync(path, disk);
     // QEMU runs on the file itself; v86 on the bytes, written back after the halt.
-    const e = await startEngine(engine, { floppy, disk, diskFile: engine === "qemu" ? path : undefined, memoryMiB: c.machine.memoryMiB, ...loadBios() });
+    // As the CLI does: v86 on the bytes themselves, not a copy (v86 runs last, nothing reuses them).
+    const e = await startEngine(engine, { floppy, disk, diskFile: engine === "qemu" ? path : undefined, memoryMiB: c.machine.memoryMiB, ...loadBios() }, { copy: false });
     const result = await bootAndVerify(e, c, { timeoutS: engine === "v86" ? 240 : 90, stopAtEnd: false });
     try {
       expect(result.ok, timeline(result)).toBe(true);
