@@ -45,7 +45,7 @@ export function readImages(floppy: Uint8Array, disk: Uint8Array, names: ImageNam
   const fl = fatOf(floppy, 0, (why) => bad("floppy", `not a boot floppy: ${why}`));
   const file = (name: string) => fl.entries.find((e) => e.path.toUpperCase() === name.toUpperCase() && !(e.attributes & ATTR_DIRECTORY));
   const auto = file("AUTOEXEC.BAT");
-  if (!auto) throw bad("floppy", "no AUTOEXEC.BAT on the floppy, so the LOADLIN line is unknown");
+  if (!auto) throw bad("floppy", "not a looproot boot floppy: it has no AUTOEXEC.BAT, so the LOADLIN line is unknown");
   const line = new TextDecoder().decode(auto.data(4096)).split(/\r?\n/).map((l) => l.trim()).find((l) => /loadlin/i.test(l));
   if (!line) throw bad("floppy", "AUTOEXEC.BAT has no LOADLIN line");
   let words = line.split(/\s+/);

@@ -51,7 +51,7 @@ describe("reading a build back from its images", () => {
     const blank = floppy.slice();
     const rootDir = (1 + 2 * 9) * 512;
     blank.fill(0, rootDir, rootDir + 224 * 32);
-    expect(refusal(blank, disk).message).toMatch(/^f\.img: no AUTOEXEC\.BAT on the floppy/);
+    expect(refusal(blank, disk).message).toMatch(/^f\.img: not a looproot boot floppy: it has no AUTOEXEC\.BAT/);
   });
 
   it("refuses a disk without an MBR, with a foreign partition type, or with a damaged FAT", () => {
