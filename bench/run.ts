@@ -10,7 +10,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, linkSync, chmodSync
 import { join } from "node:path";
 import { defaultConfig } from "../src/config.ts";
 import { buildImages } from "../src/build.ts";
-import { loadIngredients, loadBios } from "../src/cli/ingredients.ts";
+import { loadIngredients, loadBios } from "../src/node/ingredients.ts";
 import { diskLayout } from "../src/howto/dosdir.ts";
 import { floppyFiles } from "../src/howto/bootfloppy.ts";
 import type { Tree } from "../src/fs/tree.ts";

@@ -1,13 +1,13 @@
 // `looproot/emulator`: boot images in v86 (Node) and wait for the guest, or run the HOWTO's own
 // verification; and read the package's guest binaries (images/) from disk. Node only. Thin
-// wrappers over machine.ts, harness.ts and src/cli/ingredients.ts.
+// wrappers over machine.ts, harness.ts and src/node/ingredients.ts.
 
 import { join, resolve } from "node:path";
 import { startMachine as coreStartMachine, type Machine as CoreMachine, type MachineOptions as CoreMachineOptions } from "./machine.ts";
 import { v86WasmPath } from "./v86-node.ts";
 import { bootAndVerify as coreBootAndVerify, runShellCommand as coreRunShellCommand, type BootOptions as CoreBootOptions, type BootResult as CoreBootResult, type HarnessEvent as CoreHarnessEvent } from "./harness.ts";
-import { loadIngredients as coreLoadIngredients, loadBios as coreLoadBios, lrdos as coreLrdos } from "../src/cli/ingredients.ts";
-import { packageRoot } from "../src/cli/package.ts";
+import { loadIngredients as coreLoadIngredients, loadBios as coreLoadBios, lrdos as coreLrdos } from "../src/node/ingredients.ts";
+import { packageRoot } from "../src/node/package.ts";
 import { mergeConfig, defaultConfig, type LooprootConfig } from "../src/config.ts";
 import { LooprootError, ErrorCode } from "../src/errors.ts";
 import type { Ingredients, DosSystem } from "../src/ingredients.ts";

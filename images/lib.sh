@@ -1,5 +1,5 @@
-# images/lib.sh: what every recipe does with Debian's archive, in one place. Sourced by
-# kernel/build.sh, busybox/build.sh, dos/build.sh and debian/fetch.sh after they set LIB_NAME.
+# images/lib.sh: what every recipe does with Debian's archive, in one place. Sourced first by
+# kernel/build.sh, busybox/build.sh, dos/build.sh and debian/fetch.sh.
 #
 # Every input of a recipe is pinned to an exact Debian version and fetched by the recipe itself
 # (apt-get download / apt-get source into its own work folder, unpacked with dpkg -x), never taken
@@ -10,6 +10,27 @@
 # here" rather than "not reproducible" (see images/README.md, "When a pin disappears").
 
 PIN_GONE=75
+
+# The recipe that sourced this file: its folder (HERE), its name in messages, its path for "move the pin".
+HERE=$(cd "$(dirname "$0")" && pwd)
+: "${LIB_NAME:=$(basename "$HERE")}"
+: "${PIN_FILE:=images/$LIB_NAME/$(basename "$0")}"
+
+# recipe_mode DEFAULT [MODE...] -- "$@": MODE is DEFAULT with no argument, or the --MODE given
+# (--check always; the other modes a recipe lists).
+recipe_mode() {
+  local default=$1; shift
+  local modes=(check)
+  while [ "$1" != -- ]; do modes+=("$1"); shift; done
+  shift
+  MODE=$default
+  if [ $# -gt 1 ] || { [ $# -eq 1 ] && [[ " ${modes[*]} " != *" ${1#--} "* || "$1" != --* ]]; }; then
+    echo "usage: $0 [$(printf -- '--%s|' "${modes[@]}" | sed 's/|$//')]" >&2
+    exit 2
+  fi
+  [ $# -eq 1 ] && MODE=${1#--}
+  return 0
+}
 
 lib_log() { echo "${LIB_NAME:-images}: $*" >&2; }
 

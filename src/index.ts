@@ -5,9 +5,8 @@
 import { buildImages as coreBuildImages, outputNames as coreOutputNames, type BuildResult as CoreBuildResult, type StepReport as CoreStepReport, type OutputFile as CoreOutputFile } from "./build.ts";
 import { defaultConfig as coreDefaultConfig, mergeConfig, HOWTO_TIME as CORE_HOWTO_TIME, type LooprootConfig as CoreConfig } from "./config.ts";
 import { validateConfig as coreValidateConfig, assertValid } from "./validate.ts";
-import { parseAppletList, INGREDIENT_FILES as CORE_FILES, type Ingredients as CoreIngredients } from "./ingredients.ts";
+import { ingredientsFromBytes as coreIngredientsFromBytes, INGREDIENT_FILES as CORE_FILES, type IngredientBytes, type Ingredients as CoreIngredients } from "./ingredients.ts";
 import { LooprootError as CoreError, ErrorCode as CoreCode, asLooprootError as coreAsError, type ErrorJSON as CoreErrorJSON, type Problem as CoreProblem } from "./errors.ts";
-import { ATTR_ARCHIVE, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM } from "./fs/fat.ts";
 
 /** The one error type: `code` (an ErrorCode value), `field` and `limit` where there is one, `problems`, toJSON/fromJSON. */
 export const LooprootError = CoreError;
@@ -93,23 +92,5 @@ export function outputNames(config: LooprootConfig): string[] {
 export async function ingredientsFrom(get: (rel: string) => Promise<Uint8Array>): Promise<Ingredients> {
   const names = Object.keys(CORE_FILES) as (keyof typeof CORE_FILES)[];
   const bytes = await Promise.all(names.map((k) => get(CORE_FILES[k])));
-  const b = Object.fromEntries(names.map((k, i) => [k, bytes[i]])) as Record<keyof typeof CORE_FILES, Uint8Array>;
-  const text = (u: Uint8Array) => parseAppletList(new TextDecoder().decode(u));
-  return {
-    kernel: b.kernel,
-    busyboxInitrd: b.busyboxInitrd,
-    initrdApplets: text(b.initrdApplets),
-    busyboxRoot: b.busyboxRoot,
-    rootApplets: text(b.rootApplets),
-    loadlin: b.loadlin,
-    dos: {
-      name: "LRDOS",
-      bootSector: b.dosBoot,
-      files: [
-        // "format /s" makes the kernel file read-only, hidden and system.
-        { name: "LRDOS.SYS", data: b.dosKernel, attributes: ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM },
-        { name: "COMMAND.COM", data: b.dosShell, attributes: ATTR_ARCHIVE },
-      ],
-    },
-  };
+  return coreIngredientsFromBytes(Object.fromEntries(names.map((k, i) => [k, bytes[i]])) as IngredientBytes);
 }

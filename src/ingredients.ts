@@ -1,4 +1,4 @@
-import { extractSystem, ATTR_ARCHIVE } from "./fs/fat.ts";
+import { extractSystem, ATTR_ARCHIVE, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM } from "./fs/fat.ts";
 
 // The guest binaries a build needs. The core never loads them itself: the CLI reads them from
 // images/, the browser fetches them, the tests pass whatever they like.
@@ -61,5 +61,34 @@ export function dosFromFloppy(image: Uint8Array): DosSystem {
     name: `your DOS (${sys.files.map((f) => f.path).join(", ")})`,
     bootSector: sys.bootSector,
     files: sys.files.map((f) => ({ name: f.path, data: f.data, attributes: f.attributes ?? ATTR_ARCHIVE })),
+  };
+}
+
+/** The bytes of each INGREDIENT_FILES entry, however they were loaded (a file read, a fetch). */
+export type IngredientBytes = Record<keyof typeof INGREDIENT_FILES, Uint8Array>;
+
+/** Our own DOS from its three files: "format /s" makes the kernel file read-only, hidden and system. */
+export function lrdosSystem(b: Pick<IngredientBytes, "dosBoot" | "dosKernel" | "dosShell">): DosSystem {
+  return {
+    name: "LRDOS",
+    bootSector: b.dosBoot,
+    files: [
+      { name: "LRDOS.SYS", data: b.dosKernel, attributes: ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM },
+      { name: "COMMAND.COM", data: b.dosShell, attributes: ATTR_ARCHIVE },
+    ],
+  };
+}
+
+/** The Ingredients a build takes, from the bytes of the files under images/ (the CLI, the page and the package all load through this). */
+export function ingredientsFromBytes(b: IngredientBytes): Ingredients {
+  const applets = (u: Uint8Array) => parseAppletList(new TextDecoder().decode(u));
+  return {
+    kernel: b.kernel,
+    busyboxInitrd: b.busyboxInitrd,
+    initrdApplets: applets(b.initrdApplets),
+    busyboxRoot: b.busyboxRoot,
+    rootApplets: applets(b.rootApplets),
+    loadlin: b.loadlin,
+    dos: lrdosSystem(b),
   };
 }

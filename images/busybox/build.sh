@@ -15,9 +15,7 @@
 # host's amd64 libc6-dev when versions differ.
 set -euo pipefail
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-LIB_NAME=busybox PIN_FILE=images/busybox/build.sh
-. "$HERE/../lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 # Exact inputs. A change here changes the outputs: rebuild and commit them.
 BUSYBOX_VERSION='1:1.35.0-4+deb12u1'
@@ -31,13 +29,7 @@ export KCONFIG_NOTIMESTAMP=1
 export LC_ALL=C TZ=UTC
 umask 022
 
-MODE=build
-case "${1:-}" in
-  '') ;;
-  --check) MODE=check ;;
-  --configs) MODE=configs ;;
-  *) echo "usage: $0 [--check|--configs]" >&2; exit 2 ;;
-esac
+recipe_mode build configs -- "$@"
 
 log() { lib_log "$*"; }
 

@@ -11,20 +11,13 @@
 # into a temp dir, so nothing is installed and the versions are exact.
 set -euo pipefail
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-LIB_NAME=debian PIN_FILE=images/debian/fetch.sh
-. "$HERE/../lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 LOADLIN_VERSION='1.6f-10'
 SEABIOS_VERSION='1.16.2-1'
 FILES='LOADLIN.EXE bios.bin vgabios-stdvga.bin'
 
-MODE=fetch
-case "${1:-}" in
-  '') ;;
-  --check) MODE=check ;;
-  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
-esac
+recipe_mode fetch -- "$@"
 
 log() { lib_log "$*"; }
 

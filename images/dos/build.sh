@@ -6,9 +6,8 @@
 # the machine has installed.  (--check is the same run: check-reproducible.sh
 # compares the tracked outputs before and after.)
 set -euo pipefail
-cd "$(dirname "$0")"
-LIB_NAME=dos PIN_FILE=images/dos/build.sh
-. ../lib.sh
+. "$(dirname "$0")/../lib.sh"
+cd "$HERE"
 
 NASM_VERSION='2.16.01-1'
 tool="work/nasm-$NASM_VERSION"

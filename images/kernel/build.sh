@@ -13,9 +13,7 @@
 # and the kernel's own -fmacro-prefix-map keeps the build path out of the image.
 set -euo pipefail
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-LIB_NAME=kernel PIN_FILE=images/kernel/build.sh
-. "$HERE/../lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 # Exact input. A change here changes the output: rebuild and commit bzImage.
 LINUX_SOURCE_VERSION='6.1.176-1'
@@ -41,12 +39,7 @@ INPUT KEYBOARD_ATKBD SERIO_I8042 PROC_FS SYSFS DEVTMPFS TMPFS INOTIFY_USER EXT2_
 FAT_FS MSDOS_FS VFAT_FS NLS_CODEPAGE_437 NLS_ISO8859_1'
 FORBIDDEN='MODULES'
 
-MODE=build
-case "${1:-}" in
-  '') ;;
-  --check) MODE=check ;;
-  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
-esac
+recipe_mode build -- "$@"
 
 log() { lib_log "$*"; }
 

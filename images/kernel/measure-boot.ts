@@ -6,8 +6,7 @@
 //   npx tsx images/kernel/measure-boot.ts path/to/bzImage [more bzImages...]
 
 import { readFileSync, statSync } from "node:fs";
-import { startMachine } from "../../emulator/machine.ts";
-import { BIOS, CMDLINE, VGABIOS, WASM, buildDirectImages, memoryFor } from "../../tests/boot/direct-images.ts";
+import { buildDirectImages, startDirectMachine } from "../../tests/boot/direct-images.ts";
 
 const marks: [string, RegExp][] = [
   ["first kernel line", /Linux version/],
@@ -16,19 +15,10 @@ const marks: [string, RegExp][] = [
   ["loop root init", /ROOT: done/],
 ];
 
-const { initrdGz, hda } = buildDirectImages();
+const images = buildDirectImages();
 for (const path of process.argv.slice(2)) {
   const t0 = performance.now();
-  const m = await startMachine({
-    bzimage: readFileSync(path),
-    initrd: initrdGz,
-    cmdline: CMDLINE,
-    hda,
-    memoryMB: memoryFor(initrdGz.length),
-    bios: readFileSync(BIOS),
-    vgaBios: readFileSync(VGABIOS),
-    wasmPath: WASM,
-  });
+  const m = await startDirectMachine(readFileSync(path), images);
   const times: string[] = [];
   for (const [name, re] of marks) {
     await m.waitForSerial(re, 120_000);

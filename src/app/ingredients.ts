@@ -1,8 +1,7 @@
 // The guest binaries for a build in the page: fetched from images/ on this origin (the same files
 // the CLI reads from disk), and optionally the user's own DOS taken out of an uploaded boot floppy.
 
-import { parseAppletList, dosFromFloppy as coreDosFromFloppy, type Ingredients, type DosSystem } from "../ingredients.ts";
-import { ATTR_ARCHIVE, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM } from "../fs/fat.ts";
+import { parseAppletList, ingredientsFromBytes, dosFromFloppy as coreDosFromFloppy, type IngredientBytes, type Ingredients, type DosSystem } from "../ingredients.ts";
 import { APP_INGREDIENT_FILES as F } from "./assets.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
 
@@ -35,24 +34,7 @@ export async function loadIngredients(get: FetchBytes): Promise<Ingredients> {
   const foreign = failed.find((r) => !(r instanceof LooprootError));
   if (foreign !== undefined) throw foreign;
   if (failed.length) throw new LooprootError(ErrorCode.Ingredients, (failed as LooprootError[]).map((r) => r.message).join("\n"), { data: { missing: (failed as LooprootError[]).flatMap((r) => (r.data.missing as string[]) ?? []) } });
-  const b = Object.fromEntries(names.map((k, i) => [k, (got[i] as PromiseFulfilledResult<Uint8Array>).value])) as Record<keyof typeof F, Uint8Array>;
-  const sys = ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM;
-  return {
-    kernel: b.kernel,
-    busyboxInitrd: b.busyboxInitrd,
-    initrdApplets: appletList(b.initrdApplets),
-    busyboxRoot: b.busyboxRoot,
-    rootApplets: appletList(b.rootApplets),
-    loadlin: b.loadlin,
-    dos: {
-      name: "LRDOS",
-      bootSector: b.dosBoot,
-      files: [
-        { name: "LRDOS.SYS", data: b.dosKernel, attributes: sys },
-        { name: "COMMAND.COM", data: b.dosShell, attributes: ATTR_ARCHIVE },
-      ],
-    },
-  };
+  return ingredientsFromBytes(Object.fromEntries(names.map((k, i) => [k, (got[i] as PromiseFulfilledResult<Uint8Array>).value])) as IngredientBytes);
 }
 
 /** "Bring your own DOS": the same function as the CLI's --dos, with the page's "DOS floppy:" prefix. */

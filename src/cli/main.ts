@@ -1,22 +1,13 @@
 // `looproot build | boot | run`: the Node edge of the core. Reads files, calls the pure core,
 // writes files; every message names what is wrong and the exit code says whether it worked.
 
-import { mkdirSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { defaultConfig, mergeConfig, type LooprootConfig } from "../config.ts";
-import { buildImages, outputNames, rootArchiveReadLimit, parseRootArchive, type BuildResult } from "../build.ts";
-import { ConfigError, LIMITS, fmt } from "../validate.ts";
-import type { Tree } from "../fs/tree.ts";
-import { readInputFile, checkOutputFolder, outputWriteError } from "./files.ts";
-import { writeOutputSet } from "./outputs.ts";
-import { describeForCli, LooprootError } from "../errors.ts";
-import { UsageError, inputFileError } from "./errors.ts";
+import { describeForCli } from "../errors.ts";
+import { UsageError } from "./errors.ts";
 
 export { UsageError };
-import { loadIngredients, dosFromFloppyFile } from "./ingredients.ts";
-import { packageVersion } from "./package.ts";
+import { packageVersion } from "../node/package.ts";
 import { ROOT_NEEDS } from "../howto/rootdev.ts";
-import { buildInfoFile, BUILD_INFO_FILE } from "./buildinfo.ts";
+import { BUILD_INFO_FILE } from "./buildinfo.ts";
 
 /** Words of `text` in lines of at most `width` columns, each indented by `indent` spaces. */
 function wrap(text: string, indent: number, width: number): string {
@@ -116,142 +107,10 @@ Options:
 Exit codes: 0 verified, 1 the boot did not reach a verified loop root, 2 bad input.
 `;
 
-export interface ParsedArgs {
-  command: string;
-  opts: Map<string, string>;
-  sets: string[];
-  flags: Set<string>;
-}
-
-const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--dos", "--floppy", "--disk", "--timeout", "--engine"]);
-const FLAG_OPTS = new Set(["--json", "--help", "-h", "--persist", "--version"]);
-
-
-export function parseArgs(argv: string[]): ParsedArgs {
-  const opts = new Map<string, string>();
-  const sets: string[] = [];
-  const flags = new Set<string>();
-  let command = "";
-  for (let i = 0; i < argv.length; i++) {
-    let a = argv[i];
-    let inline: string | undefined;
-    const eq = a.indexOf("=");
-    if (a.startsWith("--") && eq > 0) {
-      inline = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    }
-    if (a === "--set") {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError("--set needs KEY=VALUE");
-      sets.push(v);
-    } else if (VALUE_OPTS.has(a)) {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value`);
-      opts.set(a, v);
-    } else if (FLAG_OPTS.has(a)) flags.add(a === "-h" ? "--help" : a);
-    else if (a.startsWith("-")) throw new UsageError(`unknown option ${a} (see looproot --help)`);
-    else if (!command) command = a;
-    else throw new UsageError(`unexpected argument ${a}`);
-  }
-  return { command, opts, sets, flags };
-}
-
-/** "swap.sizeMiB=16" -> { swap: { sizeMiB: 16 } }, typed after the default's type. */
-export function setToPartial(set: string, base: LooprootConfig): Record<string, unknown> {
-  const eq = set.indexOf("=");
-  if (eq <= 0) throw new UsageError(`--set ${set}: expected KEY=VALUE`);
-  const keys = set.slice(0, eq).split(".");
-  const raw = set.slice(eq + 1);
-  let cur: unknown = base;
-  for (const k of keys) {
-    if (typeof cur !== "object" || cur === null || !(k in cur)) throw new UsageError(`--set ${set}: ${keys.join(".")} is not a known setting`);
-    cur = (cur as Record<string, unknown>)[k];
-  }
-  let value: unknown = raw;
-  if (typeof cur === "number") {
-    value = Number(raw);
-    if (raw.trim() === "" || Number.isNaN(value)) throw new UsageError(`--set ${set}: ${keys.join(".")} must be a number`);
-  } else if (typeof cur === "boolean") {
-    if (raw !== "true" && raw !== "false") throw new UsageError(`--set ${set}: ${keys.join(".")} must be true or false`);
-    value = raw === "true";
-  }
-  const out: Record<string, unknown> = {};
-  let o = out;
-  keys.forEach((k, i) => {
-    if (i === keys.length - 1) o[k] = value;
-    else o = (o[k] = {}) as Record<string, unknown>;
-  });
-  return out;
-}
-
-/** The config from --config and --set on top of `base` (the defaults, or what boot found was built). */
-export function loadConfig(args: ParsedArgs, base: LooprootConfig = defaultConfig()): LooprootConfig {
-  let config = base;
-  const file = args.opts.get("--config");
-  if (file) {
-    const text = new TextDecoder().decode(readInputFile("--config", file, CONFIG_MAX_BYTES));
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      throw inputFileError("--config", file, `not valid JSON (${(e as Error).message})`);
-    }
-    config = mergeConfig(config, json);
-  }
-  for (const s of args.sets) config = mergeConfig(config, setToPartial(s, config));
-  if (args.opts.has("--rootfs")) config = mergeConfig(config, { root: { source: "tar" } });
-  return config;
-}
-
-/** A config file is a few KiB; anything near a megabyte is a mistake (or /dev/zero). */
-export const CONFIG_MAX_BYTES = 1_000_000;
-
-/** The --rootfs tree; its packed bytes are garbage once parsed, so they are gone before the images are built. */
-function readRootfs(args: ParsedArgs, config: LooprootConfig, wrapperBusybox: Uint8Array): Tree | undefined {
-  const f = args.opts.get("--rootfs");
-  if (!f) return undefined;
-  // No larger than the unpacked tar a root could hold (a gzip is smaller still): the root of the
-  // config, or the larger one tried to say which size the tarball needs.
-  const limit = rootArchiveReadLimit(config);
-  let bytes: Uint8Array;
-  try {
-    bytes = readInputFile("--rootfs", f, limit);
-  } catch (e) {
-    const size = e instanceof LooprootError && e.limit === limit ? statSync(f).size : 0;
-    // A bigger root would help only below the largest root and the 2 GiB a file read can hold.
-    if (size && config.root.sizeMiB < LIMITS.rootMiB[1] && size < 2 ** 31) {
-      throw new ConfigError([{ field: "root.sizeMiB", message: `${fmt(config.root.sizeMiB)} MiB is too small for the root tarball: ${f} alone is ${fmt(size)} bytes, so set root.sizeMiB to at least about ${fmt(Math.min(LIMITS.rootMiB[1], Math.ceil(size / 1048576)))} (more if it is compressed)` }]);
-    }
-    throw e;
-  }
-  return parseRootArchive(config, bytes, wrapperBusybox);
-}
-
-/** Writes the outputs as a set (see src/cli/outputs.ts): DIR/.partial first, the manifest last. */
-export function writeOutputs(out: string, result: BuildResult, config: LooprootConfig): void {
-  writeOutputSet(out, result.files, config);
-}
-
-export function runBuild(args: ParsedArgs, log: (s: string) => void): { result: BuildResult; out: string; config: LooprootConfig } {
-  const out = args.opts.get("--out");
-  if (!out) throw new UsageError("build needs --out DIR");
-  const config = loadConfig(args);
-  checkOutputFolder(out, [...outputNames(config), BUILD_INFO_FILE]);
-  const dosFile = args.opts.get("--dos");
-  const ingredients = dosFile ? { ...loadIngredients(), dos: dosFromFloppyFile(dosFile) } : loadIngredients();
-  const rootTree = readRootfs(args, config, ingredients.busyboxRoot);
-  const result = buildImages({ config, ingredients, rootTree }, (s) => {
-    log(`  ${s.section.padEnd(4)} ${s.title.padEnd(72)} ${s.ms.toFixed(0).padStart(5)} ms  ${s.detail}`);
-  });
-  try {
-    mkdirSync(out, { recursive: true });
-  } catch (e) {
-    throw outputWriteError(out, e);
-  }
-  writeOutputs(out, { ...result, files: [...result.files, buildInfoFile(config, result)] }, config);
-  for (const f of result.files) log(`  wrote ${join(out, f.name)} (${f.data.length.toLocaleString("en-US")} bytes): ${f.description}`);
-  return { result, out, config };
-}
+export { parseArgs, setToPartial, loadConfig, CONFIG_MAX_BYTES, type ParsedArgs } from "./args.ts";
+export { runBuild, writeOutputs } from "./build.ts";
+import { parseArgs, loadConfig } from "./args.ts";
+import { runBuild } from "./build.ts";
 
 export async function main(argv: string[], io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }): Promise<number> {
   if (argv[0] === "inspect") {

@@ -6,8 +6,9 @@
 
 import { SHUTDOWN } from "../howto/rootdev.ts";
 import { KERNEL_HALTED } from "../../emulator/shutdown.ts";
-import { loadBios } from "./ingredients.ts";
-import { loadConfig, UsageError, type ParsedArgs } from "./main.ts";
+import { loadBios } from "../node/ingredients.ts";
+import { loadConfig, type ParsedArgs } from "./args.ts";
+import { UsageError } from "./errors.ts";
 import { startEngine, writeBackDisk, FLOPPY_MAX_BYTES, DISK_MAX_BYTES } from "./boot.ts";
 import { readInputFile } from "./files.ts";
 import { knownBuild } from "./buildinfo.ts";

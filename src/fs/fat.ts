@@ -90,7 +90,7 @@ export interface FatGeometry {
   field: string;
 }
 
-const fmt = (n: number) => n.toLocaleString("en-US");
+import { fmt } from "../util/fmt.ts";
 
 /**
  * The largest FAT16 volume: 65,524 clusters of 64 sectors (32 KiB) after the boot sector, a

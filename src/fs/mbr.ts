@@ -5,7 +5,7 @@ import { messageBootCode } from "./bootmsg.ts";
 import { FAT16_MAX_SECTORS } from "./fat.ts";
 
 const SECTOR = 512;
-const fmt = (n: number) => n.toLocaleString("en-US");
+import { fmt } from "../util/fmt.ts";
 
 export interface BiosGeometry {
   cylinders: number;

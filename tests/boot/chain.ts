@@ -1,7 +1,7 @@
 // Shared by the full-chain boot tests: build from a config, boot in an engine, return the verdict.
 import { defaultConfig, mergeConfig, type LooprootConfig } from "../../src/config.ts";
 import { buildImages, type BuildResult } from "../../src/build.ts";
-import { loadIngredients, loadBios } from "../../src/cli/ingredients.ts";
+import { loadIngredients, loadBios } from "../../src/node/ingredients.ts";
 import { startEngine } from "../../src/cli/boot.ts";
 import { bootAndVerify, type BootResult, type BootOptions } from "../../emulator/harness.ts";
 import type { Engine } from "../../emulator/engine.ts";

@@ -5,8 +5,8 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMachine, type Machine } from "../../emulator/machine.ts";
-import { BIOS, BUSYBOX, BZIMAGE, CMDLINE, HELLO, VGABIOS, WASM, buildDirectImages, memoryFor } from "./direct-images.ts";
+import type { Machine } from "../../emulator/machine.ts";
+import { BIOS, BUSYBOX, BZIMAGE, HELLO, VGABIOS, WASM, startDirectMachine } from "./direct-images.ts";
 
 describe("direct boot of images/kernel/bzImage in v86", () => {
   let m: Machine | undefined;
@@ -19,17 +19,7 @@ describe("direct boot of images/kernel/bzImage in v86", () => {
   });
 
   it("runs /linuxrc from the gzip'd ext2 initrd, mounts /dev/sda1 (FAT16) and comes up on the loop root", async () => {
-    const { initrdGz, hda } = buildDirectImages();
-    m = await startMachine({
-      bzimage: readFileSync(BZIMAGE),
-      initrd: initrdGz,
-      cmdline: CMDLINE,
-      hda,
-      memoryMB: memoryFor(initrdGz.length),
-      bios: readFileSync(BIOS),
-      vgaBios: readFileSync(VGABIOS),
-      wasmPath: WASM,
-    });
+    m = await startDirectMachine(readFileSync(BZIMAGE));
     await m.waitForSerial(/ROOT: done|Kernel panic/, 90_000);
     const out = m.serialText();
 

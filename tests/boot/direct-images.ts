@@ -12,6 +12,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startMachine, type Machine } from "../../emulator/machine.ts";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const BZIMAGE = join(ROOT, "images", "kernel", "bzImage");
@@ -125,3 +126,17 @@ export function memoryFor(initrdBytes: number): number {
 }
 
 export const CMDLINE = "console=ttyS0 root=/dev/loop0 ro";
+
+/** v86's direct Linux boot of `bzimage` with these images (no DOS): the test and images/kernel/measure-boot.ts. */
+export function startDirectMachine(bzimage: Uint8Array, images: DirectImages = buildDirectImages()): Promise<Machine> {
+  return startMachine({
+    bzimage,
+    initrd: images.initrdGz,
+    cmdline: CMDLINE,
+    hda: images.hda,
+    memoryMB: memoryFor(images.initrdGz.length),
+    bios: readFileSync(BIOS),
+    vgaBios: readFileSync(VGABIOS),
+    wasmPath: WASM,
+  });
+}

@@ -4,7 +4,7 @@ import { makeHardDisk } from "../../src/howto/dosdir.ts";
 import { floppyFiles, floppyFatOptions } from "../../src/howto/bootfloppy.ts";
 import { makeFat } from "../../src/fs/fat.ts";
 import { makeInitrd, initrdTree } from "../../src/howto/initrd.ts";
-import { loadIngredients } from "../../src/cli/ingredients.ts";
+import { loadIngredients } from "../../src/node/ingredients.ts";
 import { config, build, boot, timeline } from "./chain.ts";
 
 const c = config();

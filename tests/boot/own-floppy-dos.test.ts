@@ -10,7 +10,7 @@ import { dosFromFloppy } from "../../src/ingredients.ts";
 import { dosFromFloppy as pageDosFromFloppy } from "../../src/app/ingredients.ts";
 import { config, boot, timeline } from "./chain.ts";
 import { buildImages } from "../../src/build.ts";
-import { loadIngredients } from "../../src/cli/ingredients.ts";
+import { loadIngredients } from "../../src/node/ingredients.ts";
 
 const cli = (args: string[]) => spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout: 170_000 });
 

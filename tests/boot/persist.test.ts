@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { config, build, timeline } from "./chain.ts";
 import { bootAndVerify, runShellCommand } from "../../emulator/harness.ts";
 import { shutdownAndKeep, startEngine } from "../../src/cli/boot.ts";
-import { loadBios } from "../../src/cli/ingredients.ts";
+import { loadBios } from "../../src/node/ingredients.ts";
 import { SHUTDOWN } from "../../src/howto/rootdev.ts";
 import { checkDisk } from "./diskcheck.ts";
 

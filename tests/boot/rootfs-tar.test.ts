@@ -4,7 +4,7 @@ import { describe, it, expect } from "vitest";
 import { writeTar } from "../../src/fs/tar.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";
 import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
-import { loadIngredients } from "../../src/cli/ingredients.ts";
+import { loadIngredients } from "../../src/node/ingredients.ts";
 import { config, build, boot, timeline } from "./chain.ts";
 import { thrownLooproot } from "../unit/thrown.ts";
 import { ErrorCode } from "../../src/errors.ts";

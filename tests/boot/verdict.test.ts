@@ -7,7 +7,7 @@ import { makeFat, ATTR_ARCHIVE } from "../../src/fs/fat.ts";
 import { writeTar } from "../../src/fs/tar.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";
 import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
-import { loadIngredients } from "../../src/cli/ingredients.ts";
+import { loadIngredients } from "../../src/node/ingredients.ts";
 import { config, build, boot, timeline } from "./chain.ts";
 
 const ing = loadIngredients();

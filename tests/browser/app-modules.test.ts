@@ -2,7 +2,7 @@
 // round-trips, the serial terminal, the applet lists, the field table covers the config.
 
 import { describe, it, expect } from "vitest";
-import { INGREDIENT_FILES } from "../../src/cli/ingredients.ts";
+import { INGREDIENT_FILES } from "../../src/node/ingredients.ts";
 import { APP_INGREDIENT_FILES, APP_IMAGE_FILES } from "../../src/app/assets.ts";
 import { configToHash, configFromHash, configToJson, configFromJson, diffConfig, getPath, setPath, readLink, parsePartialJson } from "../../src/app/share.ts";
 import { TextTerminal } from "../../src/app/term.ts";

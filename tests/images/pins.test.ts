@@ -43,7 +43,7 @@ describe("pinned inputs", () => {
     for (const f of ["kernel/build.sh", "busybox/build.sh", "dos/build.sh", "debian/fetch.sh"]) {
       const s = readFileSync(join(IMAGES_DIR, f), "utf8");
       expect(s, f).not.toMatch(/(?:^|[\s"'=])\/usr\/src\/linux-source|dpkg-query -W -f='\$\{Version\}'|need_pkgs[^\n]*\b(linux-source|nasm|musl|loadlin|seabios)\b/);
-      expect(s, f).toMatch(/^\. "?(?:\$HERE\/)?\.\.\/lib\.sh"?$/m);
+      expect(s, f).toMatch(/^\. "\$\(dirname "\$0"\)\/\.\.\/lib\.sh"$/m);
     }
   });
 });

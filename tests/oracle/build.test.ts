@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultConfig, mergeConfig } from "../../src/config.ts";
 import { buildImages, type BuildResult } from "../../src/build.ts";
-import { loadIngredients } from "../../src/cli/ingredients.ts";
+import { loadIngredients } from "../../src/node/ingredients.ts";
 import { uuidString, derivedUuid, derivedU32 } from "../../src/ids.ts";
 import { diskLayout } from "../../src/howto/dosdir.ts";
 import { ConfigError } from "../../src/validate.ts";

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { main } from "../../src/cli/main.ts";
 import { buildImages, type BuildResult } from "../../src/build.ts";
 import { defaultConfig } from "../../src/config.ts";
-import { loadIngredients } from "../../src/cli/ingredients.ts";
+import { loadIngredients } from "../../src/node/ingredients.ts";
 import { checkTree, type Tree } from "../../src/fs/tree.ts";
 import { scratchBase } from "./ext2-read.ts";
 

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { execFileSync } from "node:child_process";
 import { runShellCommand, bootAndVerify } from "../../emulator/harness.ts";
 import { startEngine } from "../../src/cli/boot.ts";
-import { loadBios } from "../../src/cli/ingredients.ts";
+import { loadBios } from "../../src/node/ingredients.ts";
 import { config, build, timeline } from "../boot/chain.ts";
 import { inspect } from "../../src/fs/maps.ts";
 import { readExt2 as readDebugfs, diffTrees, scratchBase } from "./ext2-read.ts";

@@ -9,7 +9,7 @@ import * as os from "node:os";
 import { LooprootError } from "../../src/errors.ts";
 import { buildImages } from "../../src/build.ts";
 import { defaultConfig, mergeConfig } from "../../src/config.ts";
-import { loadIngredients } from "../../src/cli/ingredients.ts";
+import { loadIngredients } from "../../src/node/ingredients.ts";
 import { main } from "../../src/cli/main.ts";
 import { configFromImages } from "../../src/cli/buildinfo.ts";
 import { scratchDir } from "./ext2-read.ts";

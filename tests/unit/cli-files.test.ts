@@ -8,7 +8,7 @@ import { main } from "../../src/cli/main.ts";
 import { readInputFile, checkOutputFolder } from "../../src/cli/files.ts";
 import { buildImages, outputNames, rootArchiveLimit } from "../../src/build.ts";
 import { defaultConfig, mergeConfig } from "../../src/config.ts";
-import { loadIngredients } from "../../src/cli/ingredients.ts";
+import { loadIngredients } from "../../src/node/ingredients.ts";
 import { ErrorCode } from "../../src/errors.ts";
 import { thrownLooproot } from "./thrown.ts";
 

@@ -1,10 +1,10 @@
 // `looproot --version` prints package.json's version, found from the module's own location
-// (src/cli/package.ts walks up to looproot's package.json, as it must from dist-lib/ too).
+// (src/node/package.ts walks up to looproot's package.json, as it must from dist-lib/ too).
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { main } from "../../src/cli/main.ts";
-import { packageRoot } from "../../src/cli/package.ts";
+import { packageRoot } from "../../src/node/package.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 

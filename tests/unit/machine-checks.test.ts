@@ -11,7 +11,7 @@ import { defaultConfig, mergeConfig, type LooprootConfig } from "../../src/confi
 import { validateConfig, guestFacts, floppyKindsForKernel, kernelCommandLine, KERNEL_CMDLINE_MAX, DOS_DEVICE, LOOP_ROOT } from "../../src/validate.ts";
 import { linuxrcScript } from "../../src/howto/initrd.ts";
 import { buildImages } from "../../src/build.ts";
-import { loadIngredients } from "../../src/cli/ingredients.ts";
+import { loadIngredients } from "../../src/node/ingredients.ts";
 import { LooprootError } from "../../src/errors.ts";
 import { ConfigError } from "../../src/validate.ts";
 

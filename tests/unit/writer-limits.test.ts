@@ -6,7 +6,7 @@ import { validateConfig, ConfigError } from "../../src/validate.ts";
 import { planBuild, buildImages } from "../../src/build.ts";
 import { ErrorCode } from "../../src/errors.ts";
 import { writeTar } from "../../src/fs/tar.ts";
-import { loadIngredients } from "../../src/cli/ingredients.ts";
+import { loadIngredients } from "../../src/node/ingredients.ts";
 import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
 import { thrownLooproot } from "./thrown.ts";
 

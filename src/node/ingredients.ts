@@ -3,9 +3,8 @@
 import { readFileSync, existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { packageRoot } from "./package.ts";
-import { parseAppletList, dosFromFloppy, INGREDIENT_FILES, type Ingredients, type DosSystem } from "../ingredients.ts";
+import { dosFromFloppy, ingredientsFromBytes, lrdosSystem, INGREDIENT_FILES, type IngredientBytes, type Ingredients, type DosSystem } from "../ingredients.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
-import { ATTR_ARCHIVE, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM } from "../fs/fat.ts";
 
 export const REPO = packageRoot();
 /** images/, or the folder LOOPROOT_IMAGES names (the browser tests and the CLI tests use stand-ins). */
@@ -26,33 +25,19 @@ function read(rel: string, dir = IMAGES): Uint8Array {
   return new Uint8Array(readFileSync(join(dir, rel)));
 }
 
-const applets = (rel: string, dir: string) => parseAppletList(new TextDecoder().decode(read(rel, dir)));
+const readAll = <K extends keyof IngredientBytes>(keys: K[], dir: string) => {
+  requireFiles(keys.map((k) => INGREDIENT_FILES[k]), dir);
+  return Object.fromEntries(keys.map((k) => [k, read(INGREDIENT_FILES[k], dir)])) as Pick<IngredientBytes, K>;
+};
 
 /** Our own DOS (images/dos): boot sector, LRDOS.SYS and COMMAND.COM, from `dir` (default images/). */
 export function lrdos(dir = IMAGES): DosSystem {
-  const sys = ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM;
-  return {
-    name: "LRDOS",
-    bootSector: read(INGREDIENT_FILES.dosBoot, dir),
-    files: [
-      { name: "LRDOS.SYS", data: read(INGREDIENT_FILES.dosKernel, dir), attributes: sys },
-      { name: "COMMAND.COM", data: read(INGREDIENT_FILES.dosShell, dir), attributes: ATTR_ARCHIVE },
-    ],
-  };
+  return lrdosSystem(readAll(["dosBoot", "dosKernel", "dosShell"], dir));
 }
 
 /** Every guest binary a build needs, read from `dir` (default images/). */
 export function loadIngredients(dir = IMAGES): Ingredients {
-  requireFiles(Object.values(INGREDIENT_FILES), dir);
-  return {
-    kernel: read(INGREDIENT_FILES.kernel, dir),
-    busyboxInitrd: read(INGREDIENT_FILES.busyboxInitrd, dir),
-    initrdApplets: applets(INGREDIENT_FILES.initrdApplets, dir),
-    busyboxRoot: read(INGREDIENT_FILES.busyboxRoot, dir),
-    rootApplets: applets(INGREDIENT_FILES.rootApplets, dir),
-    loadlin: read(INGREDIENT_FILES.loadlin, dir),
-    dos: lrdos(dir),
-  };
+  return ingredientsFromBytes(readAll(Object.keys(INGREDIENT_FILES) as (keyof IngredientBytes)[], dir));
 }
 
 /** The largest floppy image (2.88M): a --dos file beyond it is not a floppy. */

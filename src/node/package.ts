@@ -1,12 +1,12 @@
 // Where the looproot package is on disk and which version it is. The same code runs from the
-// sources (src/cli/) and from the compiled package (dist-lib/src/cli/), at different depths, so
+// sources (src/node/) and from the compiled package (dist-lib/src/node/), at different depths, so
 // the root is found by walking up to looproot's own package.json rather than by a fixed "../..".
 
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** How many folders up the walk goes: dist-lib/src/cli is three below the root. */
+/** How many folders up the walk goes: dist-lib/src/node is three below the root. */
 const MAX_UP = 6;
 
 let cached: { root: string; version: string } | undefined;
