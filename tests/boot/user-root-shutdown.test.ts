@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { writeTar } from "../../src/fs/tar.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";
 import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
-import { loadIngredients, loadBios } from "../../src/cli/ingredients.ts";
+import { loadIngredients, loadBios } from "../../src/node/ingredients.ts";
 import { startEngine } from "../../src/cli/boot.ts";
 import { bootAndVerify, runShellCommand } from "../../emulator/harness.ts";
 import { shutdownGuest } from "../../emulator/shutdown.ts";
