@@ -18,6 +18,7 @@ import { httpFetcher } from "./ingredients.ts";
 import { APP_BIOS_FILES } from "./assets.ts";
 import { TextTerminal } from "./term.ts";
 import { Keep } from "./keep.ts";
+import { OpenImages } from "./open.ts";
 import { h, $, fmtBytes, fmtMs, fmtSize, download } from "./dom.ts";
 import type { BuildOutput, WorkerMessage, FatListing, TreeRow, InspectRequest, InspectReply } from "./protocol.ts";
 import { fieldName, inWords, ALL_FIELDS } from "./fields.ts";
@@ -161,6 +162,20 @@ function skeleton(): void {
     restore: (images, config, st) => restoreMachine(images, config, st),
   });
   $("#machine-card").append(keep.el);
+  const opener = new OpenImages({
+    // A fresh worker per pair: a hostile image keeps only that one busy, and it ends with the read.
+    read: (floppy, disk) => {
+      const done = <T>(v: T) => (endReader("images"), v);
+      return askWorker({ type: "read-images", floppy, disk, names: { floppy: floppy.name, disk: disk.name } }, "images-read", freshReader("images")).then(done, (e) => Promise.reject(done(e)));
+    },
+    boot: async (o) => {
+      await keep.beforeDiscard();
+      await stopMachine();
+      state.builtConfig = o.config;
+      await boot({ floppy: o.floppy, disk: o.disk });
+    },
+  });
+  $("#machine-card").append(opener.el);
   $("#app").prepend(keep.banner);
   // The sticky choices pane starts below the sticky header, whatever height the header wraps to.
   const header = $("header.top");
@@ -605,7 +620,8 @@ async function stopMachine(why?: string): Promise<void> {
 async function resetMachine(): Promise<void> {
   await keep.beforeDiscard();
   await stopMachine();
-  await boot();
+  // What last booted (a build, a resumed disk or opened images), with the config it booted with.
+  await boot(state.booted ?? state.output);
 }
 
 function sendSerialLine(): void {
@@ -758,12 +774,12 @@ function askWorker<T extends InspectReply["type"]>(req: WithoutId<InspectRequest
  * Each upload is read in a worker of its own: a hostile image can keep only that worker busy, and a
  * new choice of file ends it (the build worker and this page never wait for it).
  */
-const readers: Partial<Record<"dos" | "root", Worker>> = {};
-function freshReader(kind: "dos" | "root"): Worker {
+const readers: Partial<Record<"dos" | "root" | "images", Worker>> = {};
+function freshReader(kind: "dos" | "root" | "images"): Worker {
   readers[kind]?.terminate();
   return (readers[kind] = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" }));
 }
-function endReader(kind: "dos" | "root"): void {
+function endReader(kind: "dos" | "root" | "images"): void {
   readers[kind]?.terminate();
   delete readers[kind];
 }

@@ -27,12 +27,14 @@ export interface BuildRequest {
 export type InspectRequest =
   | { type: "facts"; id: number; base: string }
   | { type: "read-dos"; id: number; file: Blob }
-  | { type: "read-root"; id: number; file: Blob; config: LooprootConfig };
+  | { type: "read-root"; id: number; file: Blob; config: LooprootConfig }
+  | { type: "read-images"; id: number; floppy: Blob; disk: Blob; names: { floppy: string; disk: string } };
 
 export type InspectReply =
   | { type: "facts"; id: number; facts: GuestFacts }
   | { type: "dos-read"; id: number; name: string; files: { name: string; size: number }[] }
   | { type: "root-read"; id: number; entries: number; bytes: number }
+  | { type: "images-read"; id: number; floppy: Uint8Array; disk: Uint8Array; config: LooprootConfig; rootFile: string; swapFile: string; loadlinLine: string }
   | { type: "read-failed"; id: number; error: ErrorJSON };
 
 export interface TreeRow {

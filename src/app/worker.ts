@@ -7,6 +7,7 @@ import { guestFacts } from "../validate.ts";
 import { errorToJSON } from "../errors.ts";
 import { readFat } from "../fs/fat.ts";
 import { diskLayout } from "../howto/dosdir.ts";
+import { readImages } from "../howto/fromimages.ts";
 import type { Ingredients } from "../ingredients.ts";
 import { loadIngredients, httpFetcher, dosFromFloppy } from "./ingredients.ts";
 import { treeRows, fatListing, type BuildRequest, type InspectRequest, type WorkerMessage, type BuildOutput } from "./protocol.ts";
@@ -39,6 +40,11 @@ async function inspect(req: InspectRequest): Promise<void> {
     } else if (req.type === "read-dos") {
       const dos = dosFromFloppy((await bytesOf(req.file))!);
       post({ type: "dos-read", id, name: dos.name, files: dos.files.map((f) => ({ name: f.name, size: f.data.length })) });
+    } else if (req.type === "read-images") {
+      // Images a user opens: checked here (a damaged FAT can cost only this worker), then handed over.
+      const floppy = (await bytesOf(req.floppy))!, disk = (await bytesOf(req.disk))!;
+      const r = readImages(floppy, disk, req.names);
+      post({ type: "images-read", id, floppy, disk, config: r.config, rootFile: r.rootFile, swapFile: r.swapFile, loadlinLine: r.loadlinLine }, [floppy.buffer as ArrayBuffer, disk.buffer as ArrayBuffer]);
     } else {
       const bytes = (await bytesOf(req.file))!;
       const tree = rootTreeFromArchive(req.config, bytes);

@@ -11,6 +11,7 @@ import { loadConfig, type ParsedArgs } from "./args.ts";
 import { UsageError } from "./errors.ts";
 import { startEngine, writeBackDisk, FLOPPY_MAX_BYTES, DISK_MAX_BYTES } from "./boot.ts";
 import { readInputFile } from "./files.ts";
+import { knownBuild } from "./buildinfo.ts";
 
 export const ESCAPE_KEY = 0x1d; // Ctrl-]
 export const BANNER_KEYS = "Ctrl-] then q leaves (Ctrl-] Ctrl-] sends Ctrl-]); Ctrl-C goes to the guest";
@@ -42,17 +43,25 @@ export class EscapeReader {
   }
 }
 
-export async function shellCommand(args: ParsedArgs, io: ShellIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+/** What a shell session boots: the files, and the config they were built with (as boot finds it). */
+export function shellInputs(args: ParsedArgs) {
   const engineName = args.opts.get("--engine") ?? "v86";
   if (engineName !== "v86" && engineName !== "qemu") throw new UsageError(`--engine ${engineName}: expected v86 or qemu`);
   const f = args.opts.get("--floppy"), d = args.opts.get("--disk");
   if (!f || !d) throw new UsageError("shell needs --floppy FILE and --disk FILE");
-  const persist = args.flags.has("--persist");
-  const config = loadConfig(args);
   const floppy = readInputFile("--floppy", f, FLOPPY_MAX_BYTES);
   const disk = readInputFile("--disk", d, DISK_MAX_BYTES);
+  // The built config (its memory size above all), as boot uses it, not the defaults.
+  const known = knownBuild(f, d, floppy, disk);
+  return { engineName: engineName as "v86" | "qemu", d, floppy, disk, config: loadConfig(args, known.config), from: known.from };
+}
+
+export async function shellCommand(args: ParsedArgs, io: ShellIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const persist = args.flags.has("--persist");
+  const { engineName, d, floppy, disk, config, from } = shellInputs(args);
   // Messages of our own go to stderr with \r\n: the terminal is raw, so \n alone would not return.
   const say = (s: string) => io.stderr.write(`\r\nlooproot shell: ${s}\r\n`);
+  say(`the config from ${from}${args.opts.has("--config") || args.sets.length ? ", with --config/--set on top" : ""}.`);
   say(`${engineName}, ${config.machine.memoryMiB} MiB, ${d}${persist ? " (--persist: the disk keeps the guest's writes)" : " (the disk file stays unchanged)"}.`);
   say(`${BANNER_KEYS}; \`poweroff\` at the guest's shell ends the session.`);
 

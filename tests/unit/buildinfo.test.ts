@@ -66,7 +66,7 @@ describe("boot knows what was built", () => {
   }, 60_000);
 
   it("images that are not a looproot build are refused with the image's problem", () => {
-    expect(() => configFromImages(new Uint8Array(1474560), new Uint8Array(1048576))).toThrow(/FAT image/);
+    expect(() => configFromImages(new Uint8Array(1474560), new Uint8Array(1048576))).toThrow(/--floppy: not a boot floppy/);
   });
 
   it("boot --help lists every option boot takes", async () => {

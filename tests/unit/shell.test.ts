@@ -1,7 +1,10 @@
 // `looproot shell`'s keys: everything goes to the guest except Ctrl-] and the command after it.
 import { describe, it, expect } from "vitest";
-import { EscapeReader, ESCAPE_KEY } from "../../src/cli/shell.ts";
-import { main } from "../../src/cli/main.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EscapeReader, ESCAPE_KEY, shellInputs } from "../../src/cli/shell.ts";
+import { main, parseArgs } from "../../src/cli/main.ts";
 
 describe("looproot shell", () => {
   it("passes Ctrl-C and every other byte through; Ctrl-] q is a command, also split over reads", () => {
@@ -20,4 +23,20 @@ describe("looproot shell", () => {
     expect(await main(["shell", "--floppy", "a"], io)).toBe(2);
     expect(err.join("\n")).toMatch(/f\.img: no such file[\s\S]*--engine bochs: expected v86 or qemu[\s\S]*needs --floppy FILE and --disk FILE/);
   });
+
+  it("boots with the config the images were built with, as boot does, not the defaults", async () => {
+    const out = mkdtempSync(join(tmpdir(), "lr-shell-cfg-"));
+    try {
+      expect(await main(["build", "--out", out, "--set", "machine.memoryMiB=96", "--set", "swap.sizeMiB=16"], { out: () => {}, err: () => {} })).toBe(0);
+      const files = ["--floppy", join(out, "floppy.img"), "--disk", join(out, "disk.img")];
+      const s = shellInputs(parseArgs(["shell", ...files]));
+      expect(s.from).toBe(join(out, "looproot-config.json"));
+      expect(s.config.machine.memoryMiB).toBe(96);
+      expect(s.config.swap.sizeMiB).toBe(16);
+      // --set still goes on top of what was built.
+      expect(shellInputs(parseArgs(["shell", ...files, "--set", "machine.memoryMiB=128"])).config.machine.memoryMiB).toBe(128);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

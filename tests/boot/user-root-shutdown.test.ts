@@ -1,0 +1,69 @@
+// A user's own root whose `poweroff` does not halt the machine: shutdownGuest waits for it, then
+// types the HOWTO's shutdown steps at the console (sync, swapoff, the loop root read-only, the
+// DOS partition unmounted, halt), and the disk the guest leaves is clean by fsck.fat and e2fsck.
+import { describe, it, expect } from "vitest";
+import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeTar } from "../../src/fs/tar.ts";
+import { gzip9 } from "../../src/fs/gzip.ts";
+import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
+import { loadIngredients, loadBios } from "../../src/node/ingredients.ts";
+import { startEngine } from "../../src/cli/boot.ts";
+import { bootAndVerify, runShellCommand } from "../../emulator/harness.ts";
+import { shutdownGuest } from "../../emulator/shutdown.ts";
+import { SHUTDOWN } from "../../src/howto/rootdev.ts";
+import { config, build, timeline } from "./chain.ts";
+import { checkDisk } from "./diskcheck.ts";
+
+const REFUSED = "poweroff: this root does not power off";
+
+/** A busybox system whose poweroff and halt-by-signal do nothing but say so; halt -f still works. */
+function stubbornRoot(): Tree {
+  const ing = loadIngredients();
+  const e = (path: string, kind: TreeEntry["kind"], mode: number, more: Partial<TreeEntry> = {}): TreeEntry => ({ path, kind, mode, uid: 0, gid: 0, mtime: 1_000_000_000, ...more });
+  const tree: Tree = ["/", "/bin", "/sbin", "/usr", "/usr/bin", "/usr/sbin", "/etc", "/dev", "/tmp", "/root"].map((d) => e(d, "dir", 0o755));
+  tree.push(e("/bin/busybox", "file", 0o755, { data: ing.busyboxRoot }));
+  const stub = new TextEncoder().encode(`#!/bin/sh\necho "${REFUSED}" >&2\nexit 1\n`);
+  for (const a of ing.rootApplets) {
+    if (a === "/bin/busybox") continue;
+    if (/\/poweroff$/.test(a)) tree.push(e(a, "file", 0o755, { data: stub }));
+    else tree.push(e(a, "symlink", 0o777, { target: "/bin/busybox" }));
+  }
+  tree.push(e("/etc/inittab", "file", 0o644, { data: new TextEncoder().encode("ttyS0::respawn:-/bin/sh\n") }));
+  return tree;
+}
+
+describe("a user's own root whose poweroff does not halt", () => {
+  it("gets the shutdown steps typed at the console, and its disk is left clean", async () => {
+    const ing = loadIngredients();
+    expect(ing.rootApplets.some((a) => a.endsWith("/poweroff")), "the busybox root has a poweroff applet to replace").toBe(true);
+    const c = config({ root: { source: "tar" } });
+    const images = build(c, gzip9(writeTar(stubbornRoot())));
+    const dir = mkdtempSync(join(tmpdir(), "lr-user-shutdown-"));
+    const path = join(dir, "disk.img");
+    writeFileSync(path, images.disk);
+    const engine = await startEngine("qemu", { floppy: images.floppy, disk: images.disk, diskFile: path, memoryMiB: c.machine.memoryMiB, ...loadBios() });
+    try {
+      const result = await bootAndVerify(engine, c, { timeoutS: 90, stopAtEnd: false });
+      expect(result.ok, timeline(result)).toBe(true);
+      expect(await runShellCommand(engine, "echo hello > /root/x; echo note > /DOS/NOTE.TXT; sync; cat /root/x", 60_000)).toContain("hello");
+      let seen = "";
+      engine.onSerial((t) => (seen += t));
+      const r = await shutdownGuest(engine, c, { ownShutdownMs: 5_000, timeoutMs: 60_000 });
+      console.log(`user root: ${r.status} in ${r.ms} ms, steps typed: ${r.typedSteps}, ${r.line}`);
+      expect(seen).toContain(REFUSED);
+      expect(r.typedSteps).toBe(true);
+      expect(r.status, `${r.line}\n${seen.slice(-1500)}`).toBe("clean");
+      expect(r.line).toBe(SHUTDOWN.done);
+    } finally {
+      await engine.stop();
+    }
+    const d = checkDisk(new Uint8Array(readFileSync(path)), dir);
+    expect(d.fat.status, d.fat.out).toBe(0);
+    expect(d.ext2.status, d.ext2.out).toBe(0);
+    expect(d.ext2.out).not.toContain("not cleanly unmounted");
+    expect(d.x).toBe("hello\n");
+    expect(d.note.replace(/\r/g, "")).toBe("note\n");
+  }, 240_000);
+});
