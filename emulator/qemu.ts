@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Engine, MachineImages } from "./engine.ts";
 
-const SCREEN_POLL_MS = 250;
+const SCREEN_POLL_MS = 100;
 /** 80x25 characters, each a character byte and an attribute byte. */
 const TEXT_BYTES = 80 * 25 * 2;
 
@@ -45,6 +45,9 @@ export function startQemu(images: MachineImages): Engine {
     "-qmp", `unix:${join(dir, "qmp.sock")},server=on,wait=off`,
     "-chardev", `file,id=biosdbg,path=${join(dir, "bios.log")}`, "-device", "isa-debugcon,iobase=0x402,chardev=biosdbg",
     "-no-reboot", "-nodefaults",
+    // Paused until the monitor is connected (then "cont"): a fast boot must not run past the DOS
+    // and LOADLIN screens before the first screen read.
+    "-S",
   ];
   if (images.diskFile) {
     // The user's own file, written by the guest as a real disk would be (no snapshot, no copy).
@@ -93,10 +96,16 @@ export function startQemu(images: MachineImages): Engine {
     const sock = createConnection(join(dir, "qmp.sock"));
     sock.setEncoding("latin1");
     let pending = "";
-    sock.on("error", () => { sock.destroy(); if (!monitor && tries > 0) setTimeout(() => connect(tries - 1), 100); });
+    sock.on("error", () => {
+      sock.destroy();
+      if (monitor) return;
+      if (tries > 0) setTimeout(() => connect(tries - 1), 100);
+      else crashListeners.forEach((cb) => cb("qemu-system-i386 started but its monitor socket never answered (the machine waits paused for it)"));
+    });
     sock.on("connect", () => {
       monitor = sock;
       sock.write(JSON.stringify({ execute: "qmp_capabilities" }) + "\n");
+      sock.write(JSON.stringify({ execute: "cont", id: "cont" }) + "\n");
       pollTimer = setInterval(() => {
         if (waiting || exited || stopping) return;
         waiting = true;
@@ -116,7 +125,7 @@ export function startQemu(images: MachineImages): Engine {
       }
     });
   };
-  connect(50);
+  connect(600); // up to a minute for QEMU to open its socket on a loaded machine
   return {
     name: "qemu",
     onSerial: (cb) => {
