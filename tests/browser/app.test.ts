@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync, readFileSync, mkdtempSync, existsSync, readdir
 import { tmpdir } from "node:os";
 import { build as viteBuild, preview as vitePreview } from "vite";
 import { join } from "node:path";
-import { startApp, shot, downloadBytes, realImagesPresent, REPO, type AppSession } from "./setup.ts";
+import { shot, downloadBytes, realImagesPresent, REPO, type AppSession, openApp } from "./setup.ts";
 import { readFat, makeFat, ATTR_SYSTEM, ATTR_HIDDEN, ATTR_READ_ONLY } from "../../src/fs/fat.ts";
 import { writeTar } from "../../src/fs/tar.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";
@@ -62,10 +62,8 @@ async function stopMachine(): Promise<void> {
 }
 
 beforeAll(async () => {
-  app = await startApp();
+  app = await openApp();
   page = app.page;
-  await page.goto(app.url);
-  await page.waitForSelector("#choices");
 }, 60_000);
 
 afterAll(async () => {

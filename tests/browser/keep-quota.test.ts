@@ -4,16 +4,14 @@
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import type { Page } from "playwright-core";
-import { startApp, type AppSession } from "./setup.ts";
+import { type AppSession, openApp } from "./setup.ts";
 
 let app: AppSession;
 let page: Page;
 
 beforeAll(async () => {
-  app = await startApp();
+  app = await openApp();
   page = app.page;
-  await page.goto(app.url);
-  await page.waitForSelector("#choices");
 }, 60_000);
 
 afterAll(async () => {

@@ -8,7 +8,7 @@ import type { Page } from "playwright-core";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startApp, shot, downloadBytes, realImagesPresent, type AppSession } from "./setup.ts";
+import { shot, downloadBytes, realImagesPresent, type AppSession, openApp } from "./setup.ts";
 import { checkDisk } from "../boot/diskcheck.ts";
 
 const REAL = realImagesPresent();
@@ -29,10 +29,8 @@ const serialHas = (re: RegExp, timeout: number) =>
   page.waitForFunction((src) => new RegExp(src).test(document.querySelector("#serial-out")!.textContent ?? ""), re.source, { timeout, polling: 200 });
 
 beforeAll(async () => {
-  app = await startApp();
+  app = await openApp();
   page = app.page;
-  await page.goto(app.url);
-  await page.waitForSelector("#choices");
 }, 60_000);
 
 afterAll(async () => {

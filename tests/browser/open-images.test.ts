@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startApp, shot, realImagesPresent, type AppSession } from "./setup.ts";
+import { shot, realImagesPresent, type AppSession, openApp } from "./setup.ts";
 import { main } from "../../src/cli/main.ts";
 
 const REAL = realImagesPresent();
@@ -20,10 +20,8 @@ let out: string;
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), "lr-open-"));
-  app = await startApp();
+  app = await openApp();
   page = app.page;
-  await page.goto(app.url);
-  await page.waitForSelector("#choices");
 }, 60_000);
 
 afterAll(async () => {

@@ -124,3 +124,11 @@ export async function downloadBytes(page: Page, click: () => Promise<void>): Pro
   const path = await dl.path();
   return { name: dl.suggestedFilename(), bytes: new Uint8Array(readFileSync(path!)) };
 }
+
+/** A started app with its page loaded and the choices drawn: every browser test file's beginning. */
+export async function openApp(): Promise<AppSession> {
+  const app = await startApp();
+  await app.page.goto(app.url);
+  await app.page.waitForSelector("#choices");
+  return app;
+}
