@@ -1,7 +1,8 @@
 // A kept disk checked by the real tools: fsck.fat -n on its FAT partition (found by the MBR),
 // e2fsck -fn on the LINUXDSK.IMG inside it, and the user's two files read back.
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { expect } from "vitest";
 import { join } from "node:path";
 
 const sh = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" });
@@ -24,3 +25,13 @@ export function checkDisk(disk: Uint8Array, dir: string) {
   };
 }
 
+
+/** The disk file after a clean shutdown: both filesystems clean and the user's two files there. */
+export function expectKeptWork(diskFile: string, dir: string): void {
+  const d = checkDisk(new Uint8Array(readFileSync(diskFile)), dir);
+  expect(d.fat.status, d.fat.out).toBe(0);
+  expect(d.ext2.status, d.ext2.out).toBe(0);
+  expect(d.ext2.out).not.toContain("not cleanly unmounted");
+  expect(d.x).toBe("hello\n");
+  expect(d.note.replace(/\r/g, "")).toBe("note\n");
+}
