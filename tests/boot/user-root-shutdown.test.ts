@@ -2,7 +2,7 @@
 // types the HOWTO's shutdown steps at the console (sync, swapoff, the loop root read-only, the
 // DOS partition unmounted, halt), and the disk the guest leaves is clean by fsck.fat and e2fsck.
 import { describe, it, expect } from "vitest";
-import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeTar } from "../../src/fs/tar.ts";
