@@ -5,7 +5,7 @@
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import type { Page } from "playwright-core";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,9 +30,17 @@ afterAll(async () => {
 });
 
 const phase = () => page.evaluate(() => document.body.dataset.phase ?? "");
+// The images go to the page as files on disk (a path), not as buffers: a 48 MiB buffer crosses
+// Playwright's protocol as base64 and can take longer than the action timeout on a busy machine.
 async function openPair(floppy: { name: string; bytes: Uint8Array }, disk: { name: string; bytes: Uint8Array }): Promise<void> {
-  await page.setInputFiles("#open-floppy", { name: floppy.name, mimeType: "application/octet-stream", buffer: Buffer.from(floppy.bytes) });
-  await page.setInputFiles("#open-disk", { name: disk.name, mimeType: "application/octet-stream", buffer: Buffer.from(disk.bytes) });
+  const file = (f: { name: string; bytes: Uint8Array }) => {
+    const dir = join(out, "pick-" + Math.random().toString(36).slice(2));
+    mkdirSync(dir);
+    writeFileSync(join(dir, f.name), f.bytes);
+    return join(dir, f.name);
+  };
+  await page.setInputFiles("#open-floppy", file(floppy));
+  await page.setInputFiles("#open-disk", file(disk));
   await page.click("#open-boot");
 }
 const statusMatches = (re: RegExp) =>
