@@ -23,6 +23,7 @@ import { h, $, fmtBytes, fmtMs, fmtSize, download } from "./dom.ts";
 import type { BuildOutput, WorkerMessage, FatListing, TreeRow, InspectRequest, InspectReply } from "./protocol.ts";
 import { fieldName, inWords, ALL_FIELDS } from "./fields.ts";
 import { hintFor } from "./hints.ts";
+import { wantsAutostart, bootVerdict, problemVerdict, publishVerdict, clearVerdict } from "./contract.ts";
 
 const ALL_PATHS = new Set(ALL_FIELDS.map((f) => f.path));
 
@@ -372,7 +373,9 @@ function runBuild(config: LooprootConfig): Promise<BuildOutput> {
 async function buildAndBoot(): Promise<void> {
   const config = form.getConfig();
   revalidate(config);
-  if (state.problems.length || state.phase === "building") return;
+  if (state.phase === "building") return;
+  if (state.problems.length) return publishVerdict(problemVerdict("validate", "the config has problems", state.problems));
+  clearVerdict();
   // The phase changes at once, before anything is awaited: the page never shows the old verdict as current.
   setPhase("building", "stopping");
   // A disk the guest has changed is never thrown away silently.
@@ -397,6 +400,7 @@ async function buildAndBoot(): Promise<void> {
     $("#build-error").textContent = err.code === ErrorCode.Bug
       ? `The build stopped (${err.stage ?? "build"}): this is a bug in looproot, please report it: ${err.message}`
       : err.problems.length ? `The build stopped: ${err.problems.map((p) => `${p.field}: ${p.message}`).join("; ")}` : `The build stopped (${err.stage ?? "build"}): ${err.message}`;
+    publishVerdict(problemVerdict("build", $("#build-error").textContent ?? "", err.problems));
     setPhase("error", "not running");
     revalidate(form.getConfig());
     return;
@@ -489,6 +493,7 @@ async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined
   } catch (e) {
     $("#verdict").textContent = `The emulator did not start: ${(e as Error).message}`;
     $("#verdict").dataset.ok = "false";
+    publishVerdict(problemVerdict("emulator", $("#verdict").textContent));
     setPhase("error", "not running");
     return;
   }
@@ -530,6 +535,7 @@ async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined
     const result = await bootAndVerify(engine, config, { onEvent, stopAtEnd: false, timeoutS: 300 });
     if (run !== state.bootRun) return;
     state.result = result;
+    publishVerdict(bootVerdict(result));
     setPhase(result.ok ? "verified" : "failed", result.ok ? "running: the loop root is up, the shell is yours" : "running (the boot did not verify)");
     // The shell is the user's now: type straight into the serial console (the verdict stays in view).
     if (result.ok && !document.activeElement?.closest("#choices, #screen")) ($("#serial-in") as HTMLInputElement).focus({ preventScroll: true });
@@ -537,6 +543,7 @@ async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined
     if (run !== state.bootRun) return;
     $("#verdict").textContent = `The boot harness stopped: ${(e as Error).message}`;
     $("#verdict").dataset.ok = "false";
+    publishVerdict(problemVerdict("emulator", $("#verdict").textContent));
     setPhase("failed");
   }
 }
@@ -728,14 +735,14 @@ async function loadJson(file: File | undefined): Promise<void> {
   ($("#load-json") as HTMLInputElement).value = "";
 }
 
-function loadFromHash(): void {
+function loadFromHash(): ReturnType<typeof readLink> {
   const r = readLink(location.hash);
   const notice = $("#link-notice");
-  if (!r) return;
+  if (!r) return r;
   form.setConfig(r.config);
   if (!r.dropped.length && !r.truncated) {
     notice.hidden = true;
-    return;
+    return r;
   }
   // Say what was wrong and what was kept: a damaged link never turns into the defaults silently.
   const name = (f: string) => (f === "config" ? "the link" : ALL_PATHS.has(f) ? `“${fieldName(f)}” (${f})` : `“${f}”`);
@@ -749,6 +756,7 @@ function loadFromHash(): void {
     h("button", { type: "button", class: "dismiss", "aria-label": "Dismiss the note about the link", onclick: () => { notice.hidden = true; } }, "Dismiss"),
   );
   notice.hidden = false;
+  return r;
 }
 
 // The worker answers these; ids are their own sequence, replies are matched on id and type.
@@ -874,9 +882,17 @@ function main(): void {
   $("#left").append(form.el);
   resetSteps();
   setStep(stepRow("fetch"), "waiting");
-  loadFromHash();
-  window.addEventListener("hashchange", loadFromHash);
+  // Read before the form rewrites the address bar with the choices alone.
+  const autostart = wantsAutostart(location.hash, location.search);
+  const link = loadFromHash();
+  window.addEventListener("hashchange", () => void loadFromHash());
   revalidate(form.getConfig());
+  // The test contract (contract.ts): a damaged link is not booted as something else; a good one is.
+  if (autostart) {
+    const damaged = link ? [...link.dropped.map((d) => ({ field: d.field, message: d.why })), ...(link.truncated ? [{ field: "config", message: "was cut short" }] : [])] : [];
+    if (damaged.length) publishVerdict(problemVerdict("link", "the link's settings were damaged", damaged));
+    else void buildAndBoot();
+  }
   void keep.offerResume();
   void loadFacts();
   // For the browser tests and the curious: the live state.

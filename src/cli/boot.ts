@@ -13,6 +13,7 @@ import { runBuild } from "./build.ts";
 import { UsageError } from "./errors.ts";
 import { readInputFile } from "./files.ts";
 import { knownBuild } from "./buildinfo.ts";
+import { bootResultJson } from "../bootjson.ts";
 
 /** The largest floppy (2.88 MB) and the largest disk the BIOS and v86 take here (under 2 GiB). */
 export const FLOPPY_MAX_BYTES = 2_949_120;
@@ -111,7 +112,7 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
     await engine.stop();
     say(`${diskPath}: ${engineName === "qemu" ? "the guest wrote into it as it booted" : "left as it was"}: the boot did not reach a shell to shut down`);
   }
-  if (json) io.out(JSON.stringify({ ok: result.ok, engine: result.engine, totalMs: result.totalMs, summary: result.summary, milestones: result.milestones, failure: result.failure, notSeen: result.notSeen, shell: result.shell, checks: result.checks, report: result.report, ...(kept ? { shutdown: kept.shutdown, saveMs: kept.saveMs } : {}) }, null, 2));
+  if (json) io.out(JSON.stringify(bootResultJson(result, kept), null, 2));
   else io.out(formatTimeline(result));
   return result.ok && (!kept || kept.shutdown.status === "clean" || kept.shutdown.status === "halted") ? 0 : 1;
 }

@@ -8,6 +8,8 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSyn
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { build as viteBuild, preview as vitePreview } from "vite";
+import { chromium } from "playwright-core";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; dependencies: Record<string, string> };
@@ -116,6 +118,53 @@ describe("npm pack", () => {
     const dir = spawnSync("mdir", ["-i", join(app, "floppy.img"), "-b", "-a", "::"], { env: { ...process.env, MTOOLS_SKIP_CHECK: "1" }, encoding: "utf8" });
     expect(dir.stdout.split("\n").filter(Boolean).map((l) => l.replace(/^.*\//, ""))).toEqual(["LRDOS.SYS", "COMMAND.COM", "AUTOEXEC.BAT", "README.TXT"]);
   }, 200_000);
+
+  it("examples/web: Vite builds it against the installed package; in Chromium it makes a floppy fsck.fat accepts", async () => {
+    // The page is not in the tarball (a project's own page): it is copied from the repository and
+    // built where the package is installed, so "looproot" and "looproot/fs" resolve to the tarball's copy.
+    // Vite itself is this repository's (the empty folder has none).
+    const web = join(app, "web");
+    execFileSync("mkdir", ["-p", web]);
+    for (const f of ["index.html", "main.js"]) copyFileSync(join(ROOT, "examples/web", f), join(web, f));
+    const outDir = join(app, "web-dist");
+    await viteBuild({ root: web, configFile: false, logLevel: "error", build: { outDir, emptyOutDir: true } });
+    const js = readdirSync(join(outDir, "assets")).filter((f) => f.endsWith(".js")).map((f) => readFileSync(join(outDir, "assets", f), "utf8")).join("\n");
+    expect(js).not.toMatch(/from\s*["']node:/);
+    const server = await vitePreview({ root: web, configFile: false, logLevel: "error", build: { outDir }, preview: { host: "127.0.0.1", port: 0 } });
+    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+    try {
+      const addr = server.httpServer.address();
+      if (!addr || typeof addr === "string") throw new Error("preview: no address");
+      const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`http://127.0.0.1:${addr.port}/`);
+      const pick = (files: [string, string][]) => page.setInputFiles("#files", files.map(([name, text]) => ({ name, mimeType: "text/plain", buffer: Buffer.from(text) })));
+      // A name DOS cannot hold is refused, naming it; no download is offered.
+      await pick([["too-long-name.txt", "x"]]);
+      await page.click("#make");
+      await page.waitForSelector('#status[data-ok="false"]');
+      expect(await page.textContent("#status")).toContain("too-long-name.txt");
+      expect(await page.isHidden("#download")).toBe(true);
+      await pick([["README.TXT", "Made in a browser by looproot/fs.\r\n"], ["HELLO.BAT", "@echo hello\r\n"]]);
+      await page.click("#make");
+      await page.waitForSelector('#status[data-ok="true"]');
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+      const img = join(app, "web-floppy.img");
+      await download.saveAs(img);
+      expect(readFileSync(img).length).toBe(1_474_560);
+      const fsck = run("fsck.fat", ["-n", img], app, 30_000);
+      expect(fsck.status, fsck.out).toBe(0);
+      const dir = spawnSync("mdir", ["-i", img, "-b", "-a", "::"], { env: { ...process.env, MTOOLS_SKIP_CHECK: "1" }, encoding: "utf8" });
+      expect(dir.stdout.split("\n").filter(Boolean).map((l) => l.replace(/^.*\//, ""))).toEqual(["README.TXT", "HELLO.BAT"]);
+      const label = spawnSync("mlabel", ["-i", img, "-s", "::"], { env: { ...process.env, MTOOLS_SKIP_CHECK: "1" }, encoding: "utf8" });
+      expect(label.stdout).toContain("MYFLOPPY");
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await new Promise<void>((r) => server.httpServer.close(() => r()));
+    }
+  }, 180_000);
 
   it("examples/fat-floppy.mjs refuses a file whose name is not a DOS name, naming it", () => {
     const dir = join(app, "badnames");
