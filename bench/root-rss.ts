@@ -2,6 +2,7 @@
 // JSON), as `looproot build --rootfs` does it (read, parse, build), then with argv[4] = "boot" a
 // v86 start on the images (copy: false, as the CLI boots). Prints the peak RSS after each phase
 // as JSON: maxRSS only grows, so each figure is the peak so far and the steps show what adds to it.
+import { readFileSync } from "node:fs";
 import { defaultConfig, mergeConfig } from "../src/config.ts";
 import { buildImages, parseRootArchive, rootArchiveReadLimit } from "../src/build.ts";
 import { readInputFile } from "../src/cli/files.ts";
@@ -11,8 +12,9 @@ import type { Tree } from "../src/fs/tree.ts";
 
 const config = mergeConfig(defaultConfig(), { ...JSON.parse(process.argv[3] ?? "{}"), root: { ...JSON.parse(process.argv[3] ?? "{}").root, source: "tar" } });
 const ingredients = loadIngredients();
-// maxRSS is in KiB on Linux.
-const peak = () => process.resourceUsage().maxRSS;
+// VmHWM (KiB), not getrusage's maxRSS: Linux carries maxRSS over fork and exec, so a child of a
+// parent that just made a big tarball would start at the parent's peak.
+const peak = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))![1]);
 const rss = () => Math.round(process.memoryUsage().rss / 1024);
 const phases: Record<string, number> = { start: peak() };
 const t0 = performance.now();

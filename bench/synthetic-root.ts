@@ -25,7 +25,10 @@ function noise(n: number, seed: string): Uint8Array {
 
 /** Writes the .tar.gz to path; returns its size and the data bytes of its files. */
 export function writeSyntheticRoot(path: string, dataMiB: number, ing: Pick<Ingredients, "busyboxRoot" | "rootApplets">): { bytes: number; dataBytes: number } {
-  const base = busyboxRootTree(defaultConfig(), ing);
+  // A user's root has its own rc: the built-in one's HOWTO lines (swapon /dev/loop1 among them) are
+  // what the build's wrapper init runs before it, and would fail run twice.
+  const rc = new TextEncoder().encode("#!/bin/sh\nexport PATH=/sbin:/bin:/usr/sbin:/usr/bin\nhostname bigroot\n");
+  const base = busyboxRootTree(defaultConfig(), ing).map((e) => (e.path === "/etc/init.d/rcS" ? { ...e, data: rc } : e));
   const at = (p: string, kind: "dir" | "file", data?: Uint8Array): TreeEntry => ({ path: p, kind, mode: kind === "dir" ? 0o755 : 0o644, uid: 0, gid: 0, mtime: 0, data });
   const extra: Tree = [at("/data", "dir"), at("/data/big", "dir"), at("/data/small", "dir")];
   // A sixth of the data as 4 KiB files (dataMiB * 256 / 6 of them), the rest as 8 MiB ones.
