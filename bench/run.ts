@@ -143,7 +143,7 @@ for (const [name, partial] of MEMORY_CASES) {
   writeSyntheticRoot(synthetic, 300, ingredients);
   const big = { disk: { sizeMiB: 2047 }, root: { sizeMiB: 400 }, swap: { sizeMiB: 64 } };
   console.log("\nA root tarball on a 2 GiB disk (400 MiB root, 64 MiB swap), as `looproot build --rootfs` and `boot` do it:");
-  console.log("  peak RSS after each step (base = the process before reading; maxRSS only grows)");
+  console.log("  peak RSS (VmHWM) after each step (base = the process before reading; the peak only grows)");
   try {
     for (const [name, tar] of [...(given ? [[`given (${given.split("/").pop()})`, given]] : []), ["synthetic 300 MiB", synthetic]]) {
       const b = child("root-rss.ts", [tar, JSON.stringify(big), "build"]);
