@@ -2,8 +2,9 @@
 // The build runs here, off the page's thread: fetch the ingredients once, run buildImages with a
 // progress message per step, then hand the images over (transferred, not copied) with listings.
 
-import { buildImages, rootTreeFromArchive } from "../build.ts";
-import { guestFacts } from "../validate.ts";
+import { buildImages, rootTreeFromArchive, parseRootArchive } from "../build.ts";
+import { guestFacts, assertValid, validateConfig } from "../validate.ts";
+import type { Tree } from "../fs/tree.ts";
 import { errorToJSON } from "../errors.ts";
 import { readFat } from "../fs/fat.ts";
 import { diskLayout } from "../howto/dosdir.ts";
@@ -75,8 +76,15 @@ self.onmessage = async (ev: MessageEvent<BuildRequest | InspectRequest>) => {
     const dosFloppy = await bytesOf(req.dosFloppy);
     const ingredients: Ingredients = dosFloppy ? { ...c, dos: dosFromFloppy(dosFloppy) } : c;
     stage = "build";
-    const rootArchive = await bytesOf(req.rootArchive);
-    const r = buildImages({ config, ingredients, rootArchive }, (step) => post({ type: "step", id, step }));
+    // The tarball parsed here (after the config checks, as buildImages orders them), so that its
+    // packed bytes are garbage before the images are built: a 300 MiB upload is not held beside them.
+    const treeOf = async (file: Blob | Uint8Array): Promise<Tree> => parseRootArchive(config, (await bytesOf(file))!, ingredients.busyboxRoot);
+    let rootTree: Tree | undefined;
+    if (config.root.source === "tar" && req.rootArchive) {
+      assertValid(validateConfig(config, guestFacts(ingredients)));
+      rootTree = await treeOf(req.rootArchive);
+    }
+    const r = buildImages({ config, ingredients, rootTree }, (step) => post({ type: "step", id, step }));
     stage = "listing";
     const layout = diskLayout(config);
     const output: BuildOutput = {
