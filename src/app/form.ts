@@ -162,7 +162,12 @@ export class ChoicesForm {
   }
 
   private changed(): void {
-    this.handlers.onChange(this.config, [...this.parseProblems].map(([field, message]) => ({ field, message })));
+    this.handlers.onChange(this.config, this.getParseProblems());
+  }
+
+  /** The fields whose text is not a value yet ("abc" in a number field): the config keeps their last good value. */
+  getParseProblems(): Problem[] {
+    return [...this.parseProblems].map(([field, message]) => ({ field, message }));
   }
 
   /** Replaces the whole config (loaded JSON, URL, defaults). */

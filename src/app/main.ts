@@ -213,7 +213,9 @@ function factsFor(): GuestFacts | undefined {
   return state.dosFloppy ? { ...state.facts, dosFileBytes: state.dosFloppy.fileBytes } : state.facts;
 }
 
-function revalidate(config: LooprootConfig, parseProblems: Problem[] = []): void {
+// Every caller revalidates with the form's text problems too: a later revalidation (the guest file
+// sizes arriving, an upload read) must not re-enable Build while a field still holds "abc".
+function revalidate(config: LooprootConfig, parseProblems: Problem[] = form.getParseProblems()): void {
   const parsed = new Set(parseProblems.map((p) => p.field));
   const facts = factsFor();
   const problems = [...parseProblems, ...validateConfig(config, facts).filter((p) => !parsed.has(p.field)), ...appProblems(config)];
