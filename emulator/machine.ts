@@ -71,35 +71,8 @@ const BURST_INTERVAL_MS = 60;
 
 const BOOT_ORDER = { floppy: 0x321, hd: 0x132, cdrom: 0x213 } as const;
 
-/** True when every byte of c is zero (a word at a time where aligned). */
-function allZero(c: Uint8Array): boolean {
-  let i = 0;
-  if (c.byteOffset % 4 === 0) {
-    const w = new Uint32Array(c.buffer, c.byteOffset, c.length >>> 2);
-    for (let j = 0; j < w.length; j++) if (w[j] !== 0) return false;
-    i = w.length * 4;
-  }
-  for (; i < c.length; i++) if (c[i] !== 0) return false;
-  return true;
-}
-
-/**
- * A copy that leaves the source's all-zero 64 KiB chunks untouched in the new buffer: a fresh
- * buffer is zero pages the OS has not handed out yet, so a 2 GiB disk holding 300 MiB costs about
- * 300 MiB, where slice() would touch (and keep resident) all 2 GiB. Same bytes as slice().
- */
-function sparseCopy(a: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length);
-  const CHUNK = 65536;
-  for (let i = 0; i < a.length; i += CHUNK) {
-    const c = a.subarray(i, Math.min(a.length, i + CHUNK));
-    if (!allZero(c)) out.set(c, i);
-  }
-  return out;
-}
-
 export async function startMachine(opts: MachineOptions): Promise<Machine> {
-  const buf = (a: Uint8Array) => sparseCopy(a).buffer as ArrayBuffer;
+  const buf = (a: Uint8Array) => a.slice().buffer as ArrayBuffer;
   const own = (a: Uint8Array) =>
     opts.copy === false && a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a.buffer : buf(a);
   const boot = opts.boot ?? (opts.fda ? "floppy" : "hd");
