@@ -5,14 +5,14 @@ import { defaultConfig, mergeConfig } from "../src/config.ts";
 import { buildImages } from "../src/build.ts";
 import { loadIngredients, loadBios } from "../src/node/ingredients.ts";
 import { startEngine } from "../src/cli/boot.ts";
+import { peakKiB } from "./peak.ts";
 
 const config = mergeConfig(defaultConfig(), JSON.parse(process.argv[2] ?? "{}"));
 const copy = process.argv[3] !== "nocopy";
 const r = buildImages({ config, ingredients: loadIngredients() });
-const builtKiB = process.resourceUsage().maxRSS;
+const builtKiB = peakKiB();
 const t0 = performance.now();
 const engine = await startEngine("v86", { floppy: r.floppy, disk: r.disk, memoryMiB: config.machine.memoryMiB, ...loadBios() }, { copy });
 const startMs = performance.now() - t0;
 await engine.stop();
-// maxRSS is in KiB on Linux.
-console.log(JSON.stringify({ startMs, builtKiB, peakKiB: process.resourceUsage().maxRSS }));
+console.log(JSON.stringify({ startMs, builtKiB, peakKiB: peakKiB() }));

@@ -3,12 +3,12 @@
 import { defaultConfig, mergeConfig } from "../src/config.ts";
 import { buildImages } from "../src/build.ts";
 import { loadIngredients } from "../src/node/ingredients.ts";
+import { peakKiB } from "./peak.ts";
 
 const config = mergeConfig(defaultConfig(), JSON.parse(process.argv[2] ?? "{}"));
 const ingredients = loadIngredients();
-const baseKiB = process.resourceUsage().maxRSS;
+const baseKiB = peakKiB();
 const t0 = performance.now();
 const r = buildImages({ config, ingredients });
 const ms = performance.now() - t0;
-// maxRSS is in KiB on Linux.
-console.log(JSON.stringify({ ms, diskBytes: r.disk.length, baseKiB, peakKiB: process.resourceUsage().maxRSS }));
+console.log(JSON.stringify({ ms, diskBytes: r.disk.length, baseKiB, peakKiB: peakKiB() }));

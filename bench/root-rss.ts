@@ -1,20 +1,18 @@
 // Child of bench/run.ts: a build from a root tarball (argv[2]: its path; argv[3]: the config as
 // JSON), as `looproot build --rootfs` does it (read, parse, build), then with argv[4] = "boot" a
 // v86 start on the images (copy: false, as the CLI boots). Prints the peak RSS after each phase
-// as JSON: maxRSS only grows, so each figure is the peak so far and the steps show what adds to it.
-import { readFileSync } from "node:fs";
+// as JSON: the peak only grows, so each figure is the peak so far and the steps show what adds to it.
 import { defaultConfig, mergeConfig } from "../src/config.ts";
 import { buildImages, parseRootArchive, rootArchiveReadLimit } from "../src/build.ts";
 import { readInputFile } from "../src/cli/files.ts";
 import { loadIngredients, loadBios } from "../src/node/ingredients.ts";
 import { startEngine } from "../src/cli/boot.ts";
 import type { Tree } from "../src/fs/tree.ts";
+import { peakKiB } from "./peak.ts";
 
 const config = mergeConfig(defaultConfig(), { ...JSON.parse(process.argv[3] ?? "{}"), root: { ...JSON.parse(process.argv[3] ?? "{}").root, source: "tar" } });
 const ingredients = loadIngredients();
-// VmHWM (KiB), not getrusage's maxRSS: Linux carries maxRSS over fork and exec, so a child of a
-// parent that just made a big tarball would start at the parent's peak.
-const peak = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))![1]);
+const peak = peakKiB;
 const rss = () => Math.round(process.memoryUsage().rss / 1024);
 const phases: Record<string, number> = { start: peak() };
 const t0 = performance.now();

@@ -111,7 +111,7 @@ for (const [k, v] of Object.entries(native)) console.log(`    ${k.padEnd(12)} ${
 console.log(`  looproot ${oursBest.toFixed(0)} ms, native ${nativeBest.toFixed(0)} ms: looproot takes ${(oursBest / nativeBest).toFixed(2)}x the native time (target: at most 0.25x)`);
 
 // Peak memory: each build (and each v86 start) in a child process of its own, so one run's peak
-// cannot hide another's. maxRSS counts only pages touched: the disk's untouched zeros cost nothing.
+// cannot hide another's. The peak (bench/peak.ts) counts only pages touched: the disk's untouched zeros cost nothing.
 const MEMORY_CASES: [string, unknown][] = [
   ["default images (48 MiB disk)", {}],
   ["512 MiB disk (400 MiB root, 64 MiB swap)", { disk: { sizeMiB: 512 }, root: { sizeMiB: 400 }, swap: { sizeMiB: 64 } }],
