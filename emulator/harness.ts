@@ -80,6 +80,8 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
     await new Promise((r) => setTimeout(r, pollMs));
     const now = elapsed();
     if (crash) {
+      // The screen's last state is evidence too: a crash between two samples must not hide how far it got.
+      emit(tracker.feedScreen(engine.screenRows(), now));
       emit(tracker.flush(now));
       failure = { stage: tracker.stage ?? "shell", title: `the emulator (${engine.name}) crashed`, atMs: crash.atMs, evidence: crash.message };
       break;
