@@ -7,6 +7,8 @@ import type { GuestFacts } from "../validate.ts";
 import type { ErrorJSON } from "../errors.ts";
 import type { Tree } from "../fs/tree.ts";
 import type { FatVolume } from "../fs/fat.ts";
+import type { SeeReport } from "../fs/see.ts";
+import type { VolumeDiff } from "../fs/seediff.ts";
 
 export interface BuildRequest {
   type: "build";
@@ -28,13 +30,19 @@ export type InspectRequest =
   | { type: "facts"; id: number; base: string }
   | { type: "read-dos"; id: number; file: Blob }
   | { type: "read-root"; id: number; file: Blob; config: LooprootConfig }
-  | { type: "read-images"; id: number; floppy: Blob; disk: Blob; names: { floppy: string; disk: string } };
+  | { type: "read-images"; id: number; floppy: Blob; disk: Blob; names: { floppy: string; disk: string } }
+  /**
+   * See inside: maps and files of these images (transferred here and back, so never copied), and
+   * with `base` (the built images' report) what changed against it.
+   */
+  | { type: "see"; id: number; floppy?: Uint8Array; disk?: Uint8Array; base?: SeeReport };
 
 export type InspectReply =
   | { type: "facts"; id: number; facts: GuestFacts }
   | { type: "dos-read"; id: number; name: string; files: { name: string; size: number }[] }
   | { type: "root-read"; id: number; entries: number; bytes: number }
-  | { type: "images-read"; id: number; floppy: Uint8Array; disk: Uint8Array; config: LooprootConfig; rootFile: string; swapFile: string; loadlinLine: string }
+  | { type: "images-read"; id: number; floppy: Uint8Array; disk: Uint8Array; config: LooprootConfig; rootFile: string; swapFile: string; loadlinLine: string; see?: SeeReport }
+  | { type: "seen"; id: number; report: SeeReport; diff?: VolumeDiff[]; floppy?: Uint8Array; disk?: Uint8Array }
   | { type: "read-failed"; id: number; error: ErrorJSON };
 
 export interface TreeRow {
@@ -72,6 +80,8 @@ export interface BuildOutput {
   floppyFreeBytes: number;
   dosName: string;
   listings: { floppy: FatListing; partition: FatListing; initrd: TreeRow[]; root: TreeRow[] };
+  /** The images' maps and files, read back from their bytes (src/fs/see.ts). */
+  see?: SeeReport;
   totalMs: number;
 }
 

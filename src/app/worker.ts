@@ -11,6 +11,8 @@ import { diskLayout } from "../howto/dosdir.ts";
 import { readImages } from "../howto/fromimages.ts";
 import type { Ingredients } from "../ingredients.ts";
 import { loadIngredients, httpFetcher, dosFromFloppy } from "./ingredients.ts";
+import { seeImages, type SeeReport } from "../fs/see.ts";
+import { diffReports } from "../fs/seediff.ts";
 import { treeRows, fatListing, type BuildRequest, type InspectRequest, type WorkerMessage, type BuildOutput } from "./protocol.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -30,6 +32,20 @@ async function ingredientsFrom(base: string): Promise<{ ing: Ingredients; fetche
   return { ing: cached, fetchedMs: performance.now() - f0 };
 }
 
+/**
+ * The See-inside report; a bug in it is reported in the report (as a bug) rather than failing the
+ * build or the read it rides along with.
+ */
+function seeReport(images: { floppy?: Uint8Array; disk?: Uint8Array }): SeeReport {
+  try {
+    return seeImages(images);
+  } catch (e) {
+    return { maps: [], volumes: [], problems: [{ part: "See inside", message: `a bug in looproot: ${(e as Error).message}` }] };
+  }
+}
+
+const initrdBuffer = (r: SeeReport | undefined) => (r?.initrd ? [r.initrd.buffer as ArrayBuffer] : []);
+
 const bytesOf = async (b: Uint8Array | Blob | undefined) => (b instanceof Blob ? new Uint8Array(await b.arrayBuffer()) : b);
 
 /** Uploads and sizes, off the page's thread. A failed read is reported with the error's JSON form. */
@@ -45,7 +61,13 @@ async function inspect(req: InspectRequest): Promise<void> {
       // Images a user opens: checked here (a damaged FAT can cost only this worker), then handed over.
       const floppy = (await bytesOf(req.floppy))!, disk = (await bytesOf(req.disk))!;
       const r = readImages(floppy, disk, req.names);
-      post({ type: "images-read", id, floppy, disk, config: r.config, rootFile: r.rootFile, swapFile: r.swapFile, loadlinLine: r.loadlinLine }, [floppy.buffer as ArrayBuffer, disk.buffer as ArrayBuffer]);
+      const see = seeReport({ floppy, disk });
+      post({ type: "images-read", id, floppy, disk, config: r.config, rootFile: r.rootFile, swapFile: r.swapFile, loadlinLine: r.loadlinLine, see }, [floppy.buffer as ArrayBuffer, disk.buffer as ArrayBuffer, ...initrdBuffer(see)]);
+    } else if (req.type === "see") {
+      const report = seeReport({ floppy: req.floppy, disk: req.disk });
+      const diff = req.base ? diffReports(req.base, report) : undefined;
+      const back = [req.floppy, req.disk].filter((b): b is Uint8Array => !!b).map((b) => b.buffer as ArrayBuffer);
+      post({ type: "seen", id, report, ...(diff ? { diff } : {}), ...(req.floppy ? { floppy: req.floppy } : {}), ...(req.disk ? { disk: req.disk } : {}) }, [...back, ...initrdBuffer(report)]);
     } else {
       const bytes = (await bytesOf(req.file))!;
       const tree = rootTreeFromArchive(req.config, bytes);
@@ -101,6 +123,7 @@ self.onmessage = async (ev: MessageEvent<BuildRequest | InspectRequest>) => {
         initrd: treeRows(r.initrdTree),
         root: treeRows(r.rootTree),
       },
+      see: seeReport({ floppy: r.floppy, disk: r.disk }),
       totalMs: performance.now() - t0,
     };
     // Transfer each output buffer once; never one the ingredient cache still holds.
@@ -114,7 +137,7 @@ self.onmessage = async (ev: MessageEvent<BuildRequest | InspectRequest>) => {
       if (keep.has(output[k].buffer)) output[k] = output[k].slice();
       transfer.add(output[k].buffer as ArrayBuffer);
     }
-    post({ type: "done", id, output }, [...transfer]);
+    post({ type: "done", id, output }, [...transfer, ...initrdBuffer(output.see)]);
   } catch (e) {
     // The error crosses as JSON (code, field, limit, problems; a bug keeps its stack) and comes back as a LooprootError.
     post({ type: "error", id, stage, error: errorToJSON(e) });

@@ -77,6 +77,8 @@ export interface Ext2Node {
   size: number;
   /** Data blocks in file order as runs [first, count]; holes are left out. */
   runs: [number, number][];
+  /** The logical block (within the file) where each run starts, so holes can be placed. */
+  starts: number[];
 }
 
 export interface Ext2Image {
@@ -269,23 +271,25 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
   };
 
   let dataBudget = opts.maxDataBytes ?? 4 * img.length + 16 * 1024 * 1024;
-  const readData = (ind: Inode, where: string): { data: Uint8Array; runs: [number, number][] } => {
+  const readData = (ind: Inode, where: string): { data: Uint8Array; runs: [number, number][]; starts: number[] } => {
     if (ind.size > dataBudget) throw bad(`${where} (inode ${ind.ino}) i_size`, `${fmt(ind.size)} bytes is more than the ${fmt(dataBudget)} left to unpack from this image`, dataBudget);
     dataBudget -= ind.size;
     const n = Math.ceil(ind.size / B);
     const map = blockMap(ind, n, where);
     const data = new Uint8Array(ind.size);
-    const runs: [number, number][] = [];
+    const runs: [number, number][] = [], starts: number[] = [];
+    let prev = -2;
     for (let i = 0; i < n; i++) {
       const p = map[i];
       if (p === 0) continue;
       const len = Math.min(B, ind.size - i * B);
       data.set(img.subarray(blockAt(p), blockAt(p) + len), i * B);
       const last = runs[runs.length - 1];
-      if (last && last[0] + last[1] === p) last[1]++;
-      else runs.push([p, 1]);
+      if (last && last[0] + last[1] === p && prev === i - 1) last[1]++;
+      else { runs.push([p, 1]); starts.push(i); }
+      prev = i;
     }
-    return { data, runs };
+    return { data, runs, starts };
   };
 
   const kindOf = (mode: number, where: string): Exclude<NodeKind, "hardlink"> => {
@@ -302,7 +306,7 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
   };
 
   const entries: (TreeEntry & { ino: number })[] = [];
-  interface Info { links: number; size: number; runs: [number, number][]; data?: Uint8Array; major?: number; minor?: number }
+  interface Info { links: number; size: number; runs: [number, number][]; starts: number[]; data?: Uint8Array; major?: number; minor?: number }
   const nodeInfo = new Map<number, Info>();
   const dirsSeen = new Set<number>();
   const paths = new Set<string>(["/"]);
@@ -325,7 +329,7 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
     if (dir.size > blocksCount * B) throw bad(`${path} (inode ${ino}) i_size`, `${fmt(dir.size)} bytes is larger than the filesystem`, blocksCount * B);
     const n = Math.ceil(dir.size / B);
     const map = blockMap(dir, n, path);
-    const runs: [number, number][] = [];
+    const runs: [number, number][] = [], starts: number[] = [];
     for (let bi = 0; bi < n; bi++) {
       const p = map[bi];
       if (p === 0) throw bad(`${path} (inode ${ino})`, `directory block ${bi} is a hole`);
@@ -333,7 +337,7 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
       dirBlocks.add(p);
       const last = runs[runs.length - 1];
       if (last && last[0] + last[1] === p) last[1]++;
-      else runs.push([p, 1]);
+      else { runs.push([p, 1]); starts.push(bi); }
       const at = blockAt(p);
       let o = 0;
       while (o < B) {
@@ -359,12 +363,12 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
               if (dirsSeen.has(eIno)) throw bad(`${cpath} (inode ${eIno})`, "this directory is linked from more than one place (a loop)");
               dirsSeen.add(eIno);
               queue.push({ ino: eIno, path: cpath });
-              nodeInfo.set(eIno, { links: ci.links, size: ci.size, runs: [] });
+              nodeInfo.set(eIno, { links: ci.links, size: ci.size, runs: [], starts: [] });
             } else if (!nodeInfo.has(eIno)) {
-              const info: Info = { links: ci.links, size: ci.size, runs: [] };
+              const info: Info = { links: ci.links, size: ci.size, runs: [], starts: [] };
               if (kind === "file") {
                 const r = readData(ci, cpath);
-                info.data = r.data; info.runs = r.runs;
+                info.data = r.data; info.runs = r.runs; info.starts = r.starts;
               } else if (kind === "symlink") {
                 const eaBlocks = ci.fileAcl ? B / 512 : 0;
                 if (ci.size === 0) throw bad(`${cpath} (inode ${eIno}) i_size`, "a symlink with an empty target");
@@ -375,7 +379,7 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
                 } else {
                   if (ci.size >= B) throw bad(`${cpath} (inode ${eIno}) i_size`, `${fmt(ci.size)} bytes is too long for a symlink`, B - 1);
                   const r = readData(ci, cpath);
-                  info.data = r.data; info.runs = r.runs;
+                  info.data = r.data; info.runs = r.runs; info.starts = r.starts;
                 }
               } else if (kind === "chardev" || kind === "blockdev") {
                 // Old encoding in i_block[0] (8-bit major and minor), new in i_block[1].
@@ -394,7 +398,7 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
         o += recLen;
       }
     }
-    nodeInfo.set(ino, { links: dir.links, size: dir.size, runs });
+    nodeInfo.set(ino, { links: dir.links, size: dir.size, runs, starts });
   }
 
   // Tree order (parents first, then by path), and the first path of a regular file's inode carries
@@ -405,7 +409,7 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
   const nodes: Ext2Node[] = [];
   for (const e of sorted) {
     const info = nodeInfo.get(e.ino)!;
-    nodes.push({ path: e.path, ino: e.ino, links: info.links, size: info.size, runs: info.runs });
+    nodes.push({ path: e.path, ino: e.ino, links: info.links, size: info.size, runs: info.runs, starts: info.starts });
     const { ino, ...entry } = e;
     if (e.kind === "file") {
       const fp = firstPath.get(ino);
