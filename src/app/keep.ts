@@ -57,6 +57,11 @@ export class Keep {
     this.update();
   }
 
+  /** The disk the guest left at its last shutdown, while the machine is off. */
+  lastDisk(): Uint8Array | undefined {
+    return this.halted?.disk;
+  }
+
   update(): void {
     const running = !!this.hooks.engine()?.diskImage?.();
     ($("#shutdown-save", this.el) as HTMLButtonElement).disabled = !running;

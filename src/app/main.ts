@@ -19,6 +19,7 @@ import { APP_BIOS_FILES } from "./assets.ts";
 import { TextTerminal } from "./term.ts";
 import { Keep } from "./keep.ts";
 import { OpenImages } from "./open.ts";
+import { SeeInside } from "./seeinside.ts";
 import { h, $, fmtBytes, fmtMs, fmtSize, download } from "./dom.ts";
 import type { BuildOutput, WorkerMessage, FatListing, TreeRow, InspectRequest, InspectReply } from "./protocol.ts";
 import { fieldName, inWords, ALL_FIELDS } from "./fields.ts";
@@ -63,6 +64,7 @@ const state = {
 
 let form: ChoicesForm;
 let keep: Keep;
+let see: SeeInside;
 let worker: Worker | undefined;
 const term = new TextTerminal();
 let biosCache: { bios: Uint8Array; vgaBios: Uint8Array } | undefined;
@@ -151,6 +153,7 @@ function skeleton(): void {
       await stopMachine();
       state.builtConfig = config;
       resetBootView();
+      see.setKept(images, keep.store.baseImages());
       await boot(images, true);
     },
     build: async (config) => {
@@ -173,10 +176,22 @@ function skeleton(): void {
       await keep.beforeDiscard();
       await stopMachine();
       state.builtConfig = o.config;
+      see.setImages({ floppy: o.floppy, disk: o.disk }, o.see, "the opened images");
       await boot({ floppy: o.floppy, disk: o.disk });
     },
   });
   $("#machine-card").append(opener.el);
+  see = new SeeInside({
+    // The images go to a worker of their own and come back (transferred, not copied).
+    ask: async (images, base) => {
+      const done = <T>(v: T) => (endReader("see"), v);
+      const transfer = [images.floppy, images.disk].filter((b): b is Uint8Array => !!b).map((b) => b.buffer as ArrayBuffer);
+      const r = await askWorker({ type: "see", ...images, ...(base ? { base } : {}) }, "seen", freshReader("see"), transfer).then(done, (e) => Promise.reject(done(e)));
+      return { report: r.report, ...(r.diff ? { diff: r.diff } : {}), images: { floppy: r.floppy, disk: r.disk } };
+    },
+    currentDisk: () => (state.engine?.diskImage?.() ?? keep.lastDisk())?.slice(),
+  });
+  $("#results-card").after(see.el);
   $("#app").prepend(keep.banner);
   // The sticky choices pane starts below the sticky header, whatever height the header wraps to.
   const header = $("header.top");
@@ -277,6 +292,7 @@ function updateButtons(): void {
   ($("#reset") as HTMLButtonElement).disabled = !state.output || state.phase === "building";
   for (const id of ["#serial-in", "#serial-send", "#serial-ctrlc"]) ($(id) as HTMLInputElement).disabled = !running;
   keep?.update();
+  see?.update(running || !!keep?.lastDisk());
   document.body.dataset.phase = state.phase;
   showWhyDisabled();
 }
@@ -413,6 +429,7 @@ async function buildAndBoot(): Promise<void> {
   state.builtOwnDos = !!state.dosFloppy;
   revalidate(form.getConfig());
   renderResults(output);
+  see.setImages({ floppy: output.floppy, disk: output.disk }, output.see, "the images just built");
   setPhase("built");
   await boot();
 }
@@ -764,7 +781,7 @@ function loadFromHash(): ReturnType<typeof readLink> {
 // The worker answers these; ids are their own sequence, replies are matched on id and type.
 let inspectId = 0;
 type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
-function askWorker<T extends InspectReply["type"]>(req: WithoutId<InspectRequest>, want: T, w: Worker = getWorker()): Promise<Extract<InspectReply, { type: T }>> {
+function askWorker<T extends InspectReply["type"]>(req: WithoutId<InspectRequest>, want: T, w: Worker = getWorker(), transfer: Transferable[] = []): Promise<Extract<InspectReply, { type: T }>> {
   const id = ++inspectId;
   return new Promise((resolve, reject) => {
     const onMessage = (ev: MessageEvent<WorkerMessage>) => {
@@ -776,7 +793,7 @@ function askWorker<T extends InspectReply["type"]>(req: WithoutId<InspectRequest
     };
     w.addEventListener("message", onMessage);
     w.addEventListener("error", (ev) => reject(new Error(ev.message || "the reader could not start")), { once: true });
-    w.postMessage({ ...req, id });
+    w.postMessage({ ...req, id }, transfer);
   });
 }
 
@@ -784,12 +801,13 @@ function askWorker<T extends InspectReply["type"]>(req: WithoutId<InspectRequest
  * Each upload is read in a worker of its own: a hostile image can keep only that worker busy, and a
  * new choice of file ends it (the build worker and this page never wait for it).
  */
-const readers: Partial<Record<"dos" | "root" | "images", Worker>> = {};
-function freshReader(kind: "dos" | "root" | "images"): Worker {
+type ReaderKind = "dos" | "root" | "images" | "see";
+const readers: Partial<Record<ReaderKind, Worker>> = {};
+function freshReader(kind: ReaderKind): Worker {
   readers[kind]?.terminate();
   return (readers[kind] = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" }));
 }
-function endReader(kind: "dos" | "root" | "images"): void {
+function endReader(kind: ReaderKind): void {
   readers[kind]?.terminate();
   delete readers[kind];
 }

@@ -4,6 +4,7 @@
 // A refused pair is named in the status line and nothing boots.
 
 import type { LooprootConfig } from "../config.ts";
+import type { SeeReport } from "../fs/see.ts";
 import { h, $, fmtSize } from "./dom.ts";
 
 /** Sizes checked before any byte is read: the largest floppy the BIOS knows, the largest disk v86 takes here. */
@@ -16,6 +17,8 @@ export interface OpenedImages {
   config: LooprootConfig;
   rootFile: string;
   swapFile: string;
+  /** Their maps and files, read in the same worker. */
+  see?: SeeReport;
 }
 
 export interface OpenHooks {

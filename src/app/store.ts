@@ -99,6 +99,11 @@ const req = <T>(r: IDBRequest<T>) => new Promise<T>((res, rej) => {
  */
 export class DiskStore {
   private base?: { floppy: Uint8Array; disk: Uint8Array; config: LooprootConfig; builtAt: number; stored: boolean };
+
+  /** The built images the kept disk is an overlay on (what it is compared with). */
+  baseImages(): { floppy: Uint8Array; disk: Uint8Array } | undefined {
+    return this.base && { floppy: this.base.floppy, disk: this.base.disk };
+  }
   private mirror?: Uint8Array;
 
   /** The images a boot starts from: a fresh build (not stored until the first save) or a resumed disk. */
