@@ -115,7 +115,9 @@ export class MapView {
   }
 
   private draw(): void {
-    const W = this.width || this.svgBox.clientWidth || 600;
+    // Not in the page yet: drawn when the ResizeObserver gives the box its width.
+    const W = this.width || this.svgBox.clientWidth;
+    if (!W) return;
     const v = this.view;
     const row1 = layoutRow(v.items, v, W, MIN_W);
     const kids = v.items.flatMap((r) => r.children ?? []);

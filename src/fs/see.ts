@@ -69,13 +69,24 @@ export interface SeeReport {
 
 const SECTOR = 512;
 
-/** Two 32-bit lanes over the bytes (FNV-1a and a multiply-rotate mix): enough to tell changed contents apart. */
-export function hash64(b: Uint8Array): string {
-  let h1 = 0x811c9dc5, h2 = 0x9747b28c ^ b.length;
-  for (let i = 0; i < b.length; i++) {
-    const x = b[i];
+/**
+ * Two 32-bit lanes (FNV-1a and a multiply-rotate mix) over the bytes, four at a time: enough to
+ * tell changed contents apart, and fast enough for a disk's worth of files.
+ */
+export function hash64(data: Uint8Array): string {
+  // Words are read from an aligned copy, so the hash depends on the bytes only.
+  const b = data.byteOffset % 4 === 0 ? data : data.slice();
+  const words = b.length >>> 2;
+  const w = new Int32Array(b.buffer, b.byteOffset, words);
+  let h1 = 0x811c9dc5 ^ b.length, h2 = 0x9747b28c;
+  for (let i = 0; i < words; i++) {
+    const x = w[i];
     h1 = Math.imul(h1 ^ x, 0x01000193);
     h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x85ebca6b) ^ x;
+  }
+  for (let i = words * 4; i < b.length; i++) {
+    h1 = Math.imul(h1 ^ b[i], 0x01000193);
+    h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x85ebca6b) ^ b[i];
   }
   return (h1 >>> 0).toString(16).padStart(8, "0") + (h2 >>> 0).toString(16).padStart(8, "0");
 }

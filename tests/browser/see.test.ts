@@ -139,4 +139,42 @@ describe("See inside", () => {
     await page.locator("#see-diff").scrollIntoViewIfNeeded();
     await shot(page, "see-diff");
   }, 400_000);
+
+  it("opened images are mapped and browsable too", async () => {
+    const floppy = await downloadBytes(page, () => page.click('#downloads button[data-file="floppy.img"]'));
+    const disk = await downloadBytes(page, () => page.click('#downloads button[data-file="disk.img"]'));
+    await page.click("#open-images summary");
+    await page.setInputFiles("#open-floppy", { name: "floppy.img", mimeType: "application/octet-stream", buffer: Buffer.from(floppy.bytes) });
+    await page.setInputFiles("#open-disk", { name: "disk.img", mimeType: "application/octet-stream", buffer: Buffer.from(disk.bytes) });
+    await page.click("#open-boot");
+    await page.waitForFunction(() => /opened images/.test(document.querySelector("#see-what")!.textContent ?? ""), undefined, { timeout: 60_000 });
+    await page.click('#see-file-tabs button[data-tab="floppy"]');
+    await page.click('#see-files button[aria-label="Show AUTOEXEC.BAT"]');
+    expect(await page.textContent("#see-files pre.files-text")).toMatch(/loadlin/i);
+    await page.click("#stop");
+  }, 120_000);
+
+  it("at 390 px the card fits the screen, and the map and the files stay inside it", async () => {
+    const p = await (await app.browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    try {
+      await p.goto(app.url);
+      await p.waitForSelector("#choices");
+      await p.click("#build");
+      await p.waitForSelector("#see-map g.region", { timeout: 120_000 });
+      await p.click("#stop");
+      await p.locator("#see-card").scrollIntoViewIfNeeded();
+      const r = await p.evaluate(() => {
+        const box = (s: string) => document.querySelector(s)!.getBoundingClientRect();
+        return { card: box("#see-card"), svg: box("#see-map svg"), files: box("#see-files"), page: document.documentElement.scrollWidth };
+      });
+      const wide = await p.evaluate(() => Array.from(document.querySelectorAll("#see-card *")).filter((e) => e.getBoundingClientRect().right > 390.5).slice(0, 8).map((e) => `${e.tagName}.${e.getAttribute("class") ?? ""}#${e.id} ${Math.round(e.getBoundingClientRect().right)}`));
+      expect(r.page, wide.join("; ")).toBeLessThanOrEqual(390);
+      expect(r.card.right).toBeLessThanOrEqual(390);
+      expect(r.svg.right).toBeLessThanOrEqual(r.card.right);
+      expect(r.files.right).toBeLessThanOrEqual(r.card.right);
+      await p.locator("#see-map").screenshot({ path: join(SHOTS, "see-map-disk-390.png") });
+    } finally {
+      await p.context().close();
+    }
+  }, 180_000);
 });

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { execFileSync } from "node:child_process";
 import { config, build } from "../boot/chain.ts";
-import { seeImages, readExtents, type SeeReport } from "../../src/fs/see.ts";
+import { seeImages, readExtents, hash64, type SeeReport } from "../../src/fs/see.ts";
 import { diffReports, diffFiles } from "../../src/fs/seediff.ts";
 import { gunzip } from "../../src/fs/gzip.ts";
 import { readExt2 as readDebugfs, scratchBase } from "./ext2-read.ts";
@@ -97,6 +97,20 @@ describe("See inside: the report and the diff against the real tools", () => {
     // The floppy and the initrd were not touched.
     expect(d.filter((x) => x.id === "floppy" || x.id === "initrd").every((x) => !x.added.length && !x.removed.length && !x.changed.length)).toBe(true);
   }, 120_000);
+
+  it("hash64: any one byte changed changes it; where the bytes lie in memory does not", () => {
+    const b = new Uint8Array(1001).map((_, i) => (i * 7) & 0xff);
+    const h = hash64(b);
+    for (const i of [0, 3, 4, 500, 999, 1000]) {
+      const c = b.slice();
+      c[i] ^= 1;
+      expect(hash64(c), `byte ${i}`).not.toBe(h);
+    }
+    const shifted = new Uint8Array(1003);
+    shifted.set(b, 1);
+    expect(hash64(shifted.subarray(1, 1002))).toBe(h);
+    expect(hash64(b.subarray(0, 1000))).not.toBe(h);
+  });
 
   it("diffFiles: a changed type, a changed symlink target and an mtime-only change are named", () => {
     const f = (path: string, o: object = {}) => ({ path, kind: "file" as const, size: 1, mtime: 1, mode: 0o644, uid: 0, gid: 0, extents: [], hash: "a", ...o });
