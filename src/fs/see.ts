@@ -71,24 +71,64 @@ const SECTOR = 512;
 
 /**
  * Two 32-bit lanes (FNV-1a and a multiply-rotate mix) over the bytes, four at a time: enough to
- * tell changed contents apart, and fast enough for a disk's worth of files.
+ * tell changed contents apart, and fast enough for a disk's worth of files. Fed in pieces (a
+ * file's extents, straight from the image) it gives the same value as over the whole.
  */
+export class Hash64 {
+  private h1: number;
+  private h2 = 0x9747b28c;
+  private carry = new Uint8Array(4);
+  private nCarry = 0;
+
+  constructor(length: number) {
+    this.h1 = 0x811c9dc5 ^ length;
+  }
+
+  private word(x: number): void {
+    this.h1 = Math.imul(this.h1 ^ x, 0x01000193);
+    this.h2 = Math.imul((this.h2 << 5) | (this.h2 >>> 27), 0x85ebca6b) ^ x;
+  }
+
+  update(b: Uint8Array): void {
+    let i = 0;
+    while (this.nCarry && this.nCarry < 4 && i < b.length) this.carry[this.nCarry++] = b[i++];
+    if (this.nCarry === 4) {
+      this.word(this.carry[0] | (this.carry[1] << 8) | (this.carry[2] << 16) | (this.carry[3] << 24));
+      this.nCarry = 0;
+    }
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    for (; i + 4 <= b.length; i += 4) this.word(dv.getInt32(i, true));
+    while (i < b.length) this.carry[this.nCarry++] = b[i++];
+  }
+
+  digest(): string {
+    for (let i = 0; i < this.nCarry; i++) {
+      this.h1 = Math.imul(this.h1 ^ this.carry[i], 0x01000193);
+      this.h2 = Math.imul((this.h2 << 5) | (this.h2 >>> 27), 0x85ebca6b) ^ this.carry[i];
+    }
+    this.nCarry = 0;
+    return (this.h1 >>> 0).toString(16).padStart(8, "0") + (this.h2 >>> 0).toString(16).padStart(8, "0");
+  }
+}
+
 export function hash64(data: Uint8Array): string {
-  // Words are read from an aligned copy, so the hash depends on the bytes only.
-  const b = data.byteOffset % 4 === 0 ? data : data.slice();
-  const words = b.length >>> 2;
-  const w = new Int32Array(b.buffer, b.byteOffset, words);
-  let h1 = 0x811c9dc5 ^ b.length, h2 = 0x9747b28c;
-  for (let i = 0; i < words; i++) {
-    const x = w[i];
-    h1 = Math.imul(h1 ^ x, 0x01000193);
-    h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x85ebca6b) ^ x;
+  const h = new Hash64(data.length);
+  h.update(data);
+  return h.digest();
+}
+
+/** The hash of a file's bytes read through its extents, without gathering them (holes hash as zeros). */
+function hashExtents(src: Uint8Array, extents: [number, number, number][], size: number): string {
+  const h = new Hash64(size);
+  let at = 0;
+  const zeros = (n: number) => { for (let k = n; k > 0; k -= 65536) h.update(new Uint8Array(Math.min(65536, k))); };
+  for (const [o, s, l] of [...extents].sort((a, b) => a[0] - b[0])) {
+    if (o > at) zeros(o - at);
+    h.update(src.subarray(s, s + l));
+    at = o + l;
   }
-  for (let i = words * 4; i < b.length; i++) {
-    h1 = Math.imul(h1 ^ b[i], 0x01000193);
-    h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x85ebca6b) ^ b[i];
-  }
-  return (h1 >>> 0).toString(16).padStart(8, "0") + (h2 >>> 0).toString(16).padStart(8, "0");
+  if (size > at) zeros(size - at);
+  return h.digest();
 }
 
 function fatDataStart(v: Omit<FatVolume, "entries">): number {
@@ -124,13 +164,13 @@ export function throughExtents(outer: [number, number, number][], fileAt: number
   return out;
 }
 
-function fatVolume(id: VolumeId, title: string, source: Source, m: FatMap, vol: FatVolume): SeeVolume {
+function fatVolume(id: VolumeId, title: string, source: Source, m: FatMap, vol: FatVolume, src: Uint8Array): SeeVolume {
   const runsOf = new Map(m.files.map((f) => [f.path, f.runs]));
   const files: SeeFile[] = vol.entries.map((e) => {
     const dir = (e.attributes & ATTR_DIRECTORY) !== 0;
     const runs = runsOf.get(e.path) ?? [];
     const f: SeeFile = { path: e.path, kind: dir ? "dir" : "file", size: dir ? 0 : e.size, mtime: e.mtime, attributes: e.attributes, extents: dir ? [] : fatExtents(m, runs, e.size) };
-    if (!dir) f.hash = hash64(e.data());
+    if (!dir) f.hash = hashExtents(src, f.extents, f.size);
     return f;
   });
   return { id, title, source, files };
@@ -216,7 +256,7 @@ export function seeImages(images: { floppy?: Uint8Array; disk?: Uint8Array }): S
     const fm = part(problems, "the floppy", () => fatMap(floppy, 0, "3.7"));
     if (fm) {
       report.maps.push({ id: "floppy", title: "A: the boot floppy", size: floppy.length, regions: fm.regions, facts: fatFacts(fm) });
-      const vol = part(problems, "the floppy's files", () => fatVolume("floppy", "A: the boot floppy", "floppy", fm, readFat(floppy)));
+      const vol = part(problems, "the floppy's files", () => fatVolume("floppy", "A: the boot floppy", "floppy", fm, readFat(floppy), floppy));
       if (vol) report.volumes.push(vol);
       const gz = fm.files.find((f) => f.content?.kind === "initrd-gz");
       if (gz) {
@@ -240,13 +280,14 @@ export function seeImages(images: { floppy?: Uint8Array; disk?: Uint8Array }): S
       const fm = dm.fat;
       if (fm) {
         const end = fm.offset + fm.volume.totalSectors * fm.volume.bytesPerSector;
-        const vol = part(problems, "the partition's files", () => fatVolume("partition", "C: the FAT partition", "disk", fm, readFat(disk.subarray(0, end), fm.offset)));
+        const vol = part(problems, "the partition's files", () => fatVolume("partition", "C: the FAT partition", "disk", fm, readFat(disk.subarray(0, end), fm.offset), disk));
         if (vol) report.volumes.push(vol);
         const root = fm.files.find((f) => !f.directory && /\.IMG$/.test(f.path) && f.runs.length > 0 && looksLikeExt2(gather(disk, fatExtents(fm, f.runs, Math.min(f.size, 2048)), Math.min(f.size, 2048))));
         if (root) {
           part(problems, `the root image (${root.path})`, () => {
             const outer = fatExtents(fm, root.runs, root.size);
-            const ext = readExt2(gather(disk, outer, root.size));
+            // In one piece (as looproot writes it) it is read where it lies, not copied out.
+            const ext = outer.length === 1 ? readExt2(disk.subarray(0, outer[0][1] + root.size), { offset: outer[0][1] }) : readExt2(gather(disk, outer, root.size));
             const one = outer.length === 1 ? outer[0][1] : undefined;
             report.maps.push({ id: "root", title: `The root image (C:\\${root.path})`, size: root.size, regions: ext2Map(ext, "3.4"), facts: `${ext2Facts(ext)}; ${outer.length === 1 ? "one piece" : `${outer.length} pieces`} on the partition`, ...(one !== undefined ? { diskOffset: one } : {}) });
             report.volumes.push(ext2Volume("root", `The root image (C:\\${root.path})`, "disk", ext, (s, len, at) => throughExtents(outer, at, s, len)));
