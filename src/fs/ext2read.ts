@@ -95,6 +95,11 @@ export interface Ext2ReadOptions {
   maxDataBytes?: number;
   /** Offset of the filesystem in `image` (a partition or a file inside another image). */
   offset?: number;
+  /**
+   * false: regular files' contents are not copied out (their entries carry no data; their blocks
+   * are in `nodes`), so a big image can be listed and mapped without a second copy of its files.
+   */
+  contents?: boolean;
 }
 
 function fmt(n: number): string {
@@ -271,19 +276,19 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
   };
 
   let dataBudget = opts.maxDataBytes ?? 4 * img.length + 16 * 1024 * 1024;
-  const readData = (ind: Inode, where: string): { data: Uint8Array; runs: [number, number][]; starts: number[] } => {
+  const readData = (ind: Inode, where: string, keep = true): { data?: Uint8Array; runs: [number, number][]; starts: number[] } => {
     if (ind.size > dataBudget) throw bad(`${where} (inode ${ind.ino}) i_size`, `${fmt(ind.size)} bytes is more than the ${fmt(dataBudget)} left to unpack from this image`, dataBudget);
     dataBudget -= ind.size;
     const n = Math.ceil(ind.size / B);
     const map = blockMap(ind, n, where);
-    const data = new Uint8Array(ind.size);
+    const data = keep ? new Uint8Array(ind.size) : undefined;
     const runs: [number, number][] = [], starts: number[] = [];
     let prev = -2;
     for (let i = 0; i < n; i++) {
       const p = map[i];
       if (p === 0) continue;
       const len = Math.min(B, ind.size - i * B);
-      data.set(img.subarray(blockAt(p), blockAt(p) + len), i * B);
+      data?.set(img.subarray(blockAt(p), blockAt(p) + len), i * B);
       const last = runs[runs.length - 1];
       if (last && last[0] + last[1] === p && prev === i - 1) last[1]++;
       else { runs.push([p, 1]); starts.push(i); }
@@ -367,7 +372,7 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
             } else if (!nodeInfo.has(eIno)) {
               const info: Info = { links: ci.links, size: ci.size, runs: [], starts: [] };
               if (kind === "file") {
-                const r = readData(ci, cpath);
+                const r = readData(ci, cpath, opts.contents !== false);
                 info.data = r.data; info.runs = r.runs; info.starts = r.starts;
               } else if (kind === "symlink") {
                 const eaBlocks = ci.fileAcl ? B / 512 : 0;
@@ -415,7 +420,7 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
       const fp = firstPath.get(ino);
       if (fp !== undefined) { tree.push({ ...entry, kind: "hardlink", target: fp }); continue; }
       firstPath.set(ino, e.path);
-      entry.data = info.data;
+      if (info.data) entry.data = info.data;
     }
     tree.push(entry);
   }

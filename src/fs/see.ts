@@ -176,16 +176,15 @@ function fatVolume(id: VolumeId, title: string, source: Source, m: FatMap, vol: 
   return { id, title, source, files };
 }
 
-function ext2Volume(id: VolumeId, title: string, source: Source, ext: Ext2Image, place: (at: number, len: number, fileAt: number) => [number, number, number][]): SeeVolume {
+function ext2Volume(id: VolumeId, title: string, source: Source, ext: Ext2Image, src: Uint8Array, place: (at: number, len: number, fileAt: number) => [number, number, number][]): SeeVolume {
   const B = ext.layout.blockSize;
   const nodes = new Map(ext.nodes.map((n) => [n.path, n]));
   const files: SeeFile[] = ext.tree.map((e) => {
     const n = nodes.get(e.path)!;
-    const f: SeeFile = { path: e.path, kind: e.kind, size: e.kind === "file" ? e.data!.length : e.kind === "symlink" ? n.size : e.kind === "hardlink" ? n.size : 0, mtime: e.mtime ?? 0, mode: e.mode, uid: e.uid, gid: e.gid, ino: n.ino, extents: [] };
+    const f: SeeFile = { path: e.path, kind: e.kind, size: e.kind === "file" || e.kind === "symlink" || e.kind === "hardlink" ? n.size : 0, mtime: e.mtime ?? 0, mode: e.mode, uid: e.uid, gid: e.gid, ino: n.ino, extents: [] };
     if (e.target !== undefined) f.target = e.target;
     if (e.major !== undefined) { f.major = e.major; f.minor = e.minor; }
     if (e.kind === "file" || e.kind === "symlink") {
-      f.hash = hash64(e.kind === "file" ? e.data! : new TextEncoder().encode(e.target ?? ""));
       // Fast symlinks have no blocks; their target is the content.
       const size = f.size;
       n.runs.forEach(([b, k], i) => {
@@ -193,6 +192,8 @@ function ext2Volume(id: VolumeId, title: string, source: Source, ext: Ext2Image,
         const len = Math.min(k * B, size - at);
         if (len > 0) f.extents.push(...place(b * B, len, at));
       });
+      // Hashed where the bytes lie: the reader copied no file contents out.
+      f.hash = e.kind === "file" ? hashExtents(src, f.extents, size) : hash64(new TextEncoder().encode(e.target ?? ""));
     }
     return f;
   });
@@ -263,10 +264,10 @@ export function seeImages(images: { floppy?: Uint8Array; disk?: Uint8Array }): S
         part(problems, `the initrd (${gz.path})`, () => {
           const packed = gather(floppy, fatExtents(fm, gz.runs, gz.size), gz.size);
           const raw = gunzip(packed, INITRD_MAX_BYTES);
-          const ext = readExt2(raw);
+          const ext = readExt2(raw, { contents: false });
           report.initrd = raw;
           report.maps.push({ id: "initrd", title: `The initial ramdisk (${gz.path}, unpacked)`, size: raw.length, regions: ext2Map(ext, "3.3"), facts: `${ext2Facts(ext)}; ${v(gz.size)} bytes gzip'd on the floppy` });
-          report.volumes.push(ext2Volume("initrd", `The initial ramdisk (${gz.path})`, "initrd", ext, (s, len, at) => [[at, s, len]]));
+          report.volumes.push(ext2Volume("initrd", `The initial ramdisk (${gz.path})`, "initrd", ext, raw, (s, len, at) => [[at, s, len]]));
         });
       }
     }
@@ -287,10 +288,10 @@ export function seeImages(images: { floppy?: Uint8Array; disk?: Uint8Array }): S
           part(problems, `the root image (${root.path})`, () => {
             const outer = fatExtents(fm, root.runs, root.size);
             // In one piece (as looproot writes it) it is read where it lies, not copied out.
-            const ext = outer.length === 1 ? readExt2(disk.subarray(0, outer[0][1] + root.size), { offset: outer[0][1] }) : readExt2(gather(disk, outer, root.size));
+            const ext = outer.length === 1 ? readExt2(disk.subarray(0, outer[0][1] + root.size), { offset: outer[0][1], contents: false }) : readExt2(gather(disk, outer, root.size), { contents: false });
             const one = outer.length === 1 ? outer[0][1] : undefined;
             report.maps.push({ id: "root", title: `The root image (C:\\${root.path})`, size: root.size, regions: ext2Map(ext, "3.4"), facts: `${ext2Facts(ext)}; ${outer.length === 1 ? "one piece" : `${outer.length} pieces`} on the partition`, ...(one !== undefined ? { diskOffset: one } : {}) });
-            report.volumes.push(ext2Volume("root", `The root image (C:\\${root.path})`, "disk", ext, (s, len, at) => throughExtents(outer, at, s, len)));
+            report.volumes.push(ext2Volume("root", `The root image (C:\\${root.path})`, "disk", ext, disk, (s, len, at) => throughExtents(outer, at, s, len)));
           });
         }
       }
