@@ -150,7 +150,7 @@ export class FileBrowser {
         this.opts.onShowOnMap && f.extents.length ? h("button", { type: "button", class: "files-onmap", onclick: () => this.opts.onShowOnMap!(f) }, "Show on the map") : null,
         h("button", { type: "button", onclick: () => { this.viewEl.hidden = true; } }, "Close"),
       ),
-      text !== undefined ? h("pre", { class: "files-text", tabindex: 0, "aria-label": `Contents of ${f.path}` }, text) : head ? h("p", { class: "muted" }, head.length > VIEW_MAX_BYTES ? "Too large to show here: download it." : "Not text: download it.") : null,
+      text !== undefined ? h("pre", { class: "files-text", tabindex: 0, "aria-label": `Contents of ${f.path}` }, text) : head ? h("p", { class: "muted" }, !looksLikeText(head) ? "Not text: download it." : "Too large to show here: download it.") : null,
     ));
     this.viewEl.hidden = false;
   }
