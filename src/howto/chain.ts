@@ -40,10 +40,10 @@ export const CHAIN: ChainBox[] = [
   { id: "loadlin", label: "LOADLIN", does: "LOADLIN reads the kernel and the initrd from A: into memory and starts Linux.", proof: ["loadlin"], lines: [/^LOADLIN/, /Image file not found|not an Image file|IO Error during load|Linux not loaded/] },
   { id: "kernel", label: "Linux kernel", does: "The kernel starts with the command line LOADLIN passed on.", proof: ["kernel"], lines: [/Command line: /, /Memory: \d+K/] },
   { id: "initrd", label: "initrd", does: "The kernel unpacks the gzip'd ext2 initrd (HOWTO 3.3) into /dev/ram0 and runs its /linuxrc.", proof: ["initrd"], lines: [/RAMDISK: /, /deprecated initrd support/, /Freeing initrd memory/] },
-  { id: "linuxrc", label: "/linuxrc", does: "/linuxrc mounts the DOS partition on /mnt.", proof: ["linuxrc-mount"], lines: [INITRD_PATTERNS.trying, INITRD_PATTERNS.mountFailed, /FAT-fs \(/] },
+  { id: "linuxrc", label: "/linuxrc", does: "/linuxrc mounts the DOS partition on /mnt.", proof: ["linuxrc-mount"], lines: [INITRD_PATTERNS.trying, INITRD_PATTERNS.mountFailed, /FAT-fs \((?!loop)/, /^mount: /] },
   { id: "loop0", label: "/dev/loop0", does: "/linuxrc attaches the root image on the DOS partition to /dev/loop0.", proof: ["loop-setup"], lines: [/losetup \/dev\/loop0 /, starts("loop0"), starts("rootdev"), starts("rootfs")] },
   { id: "loop1", label: "/dev/loop1", does: "/linuxrc attaches the swap file on the DOS partition to /dev/loop1; init turns swap on there.", proof: ["loop-setup", "swap"], lines: [/losetup \/dev\/loop1 /, starts("loop1"), reportLine("swapon-ok"), /swapon: /], parallel: true },
-  { id: "pivot", label: "Root on /dev/loop0", does: "The kernel mounts /dev/loop0 as / (root=) and moves the initrd to /initrd.", proof: ["root-mounted", "old-root-moved"], lines: [/VFS: /] },
+  { id: "pivot", label: "Pivot to loop root", does: "The kernel mounts /dev/loop0 as / (root=) and moves the initrd to /initrd.", proof: ["root-mounted", "old-root-moved"], lines: [/VFS: /] },
   { id: "init", label: "init", does: "init runs the loop root's rc file: / read-write, swap on, the DOS partition under /initrd/mnt.", proof: ["init", "dos-readable"], lines: [/Run (?!\/linuxrc)\S+ as init process/, reportLine("root-rw"), starts("dosmount"), starts("dosfile")] },
   { id: "shell", label: "Shell", does: "A shell answers on the serial console (ttyS0).", proof: ["shell"], lines: [] },
 ];
@@ -139,15 +139,16 @@ export class ChainLog {
 
   line(atMs: number, text: string): void {
     const t = text.trim();
-    if (!t) return;
-    if (!this.recent.some((r) => r.text === t)) this.recent.push({ atMs, text: t, role: "context" });
+    // After the failure the kernel goes on talking (trying the root on every filesystem): not evidence.
+    if (!t || this.failure) return;
+    if (!merged(this.recent, t)) this.recent.push({ atMs, text: t, role: "context" });
     if (this.recent.length > CONTEXT_LINES) this.recent.shift();
     // The same line from the serial console and from the screen counts once.
     if (this.seenText.has(t)) return;
     for (const b of CHAIN) {
       if (!b.lines.some((p) => (typeof p === "string" ? t.includes(p) : p.test(t)))) continue;
       const list = this.extra.get(b.id) ?? [];
-      if (list.length >= LINES_PER_BOX) continue;
+      if (merged(list, t) || list.length >= LINES_PER_BOX) continue;
       list.push({ atMs, text: t, role: "line" });
       this.extra.set(b.id, list);
       this.seenText.add(t); // bounded: only lines kept for a box are remembered
@@ -181,6 +182,17 @@ export class ChainLog {
     for (const l of out) if (!best.has(l.text) || rank[l.role] < rank[best.get(l.text)!.role]) best.set(l.text, l);
     return [...best.values()].sort((a, b) => a.atMs - b.atMs);
   }
+}
+
+/**
+ * The screen cuts a line at 80 columns that the serial console has whole: a line that begins
+ * another is the same line. Keeps the longer one; true when `t` was one already kept.
+ */
+function merged(list: EvidenceLine[], t: string): boolean {
+  const i = list.findIndex((l) => l.text.startsWith(t) || t.startsWith(l.text));
+  if (i < 0) return false;
+  if (t.length > list[i].text.length) list[i] = { ...list[i], text: t };
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -349,13 +361,13 @@ export function boxNote(id: BoxId, f: ChainFacts): string {
     case "dos": return f.system.map((s) => s.name).join(", ") || "none on A:";
     case "command": return f.shell ? `${fmt(f.shell.bytes)} bytes` : "not on A:";
     case "autoexec": return f.autoexec ? `${fmt(f.autoexec.bytes)} bytes` : "not on A:";
-    case "loadlin": return `${f.loadlin.reads.length} files, ${fmt(f.loadlin.totalBytes)} bytes`;
+    case "loadlin": return `${fmt(f.loadlin.totalBytes)} bytes`;
     case "kernel": return k ? k.name : "";
-    case "initrd": return f.initrdUnpackedBytes !== undefined ? `${fmt(f.initrdUnpackedBytes)} bytes` : "";
+    case "initrd": return f.initrdUnpackedBytes !== undefined ? `ram0: ${fmt(Math.ceil(f.initrdUnpackedBytes / 1024))} KiB` : "";
     case "linuxrc": return f.linuxrc.device;
     case "loop0": return f.linuxrc.loop0.dos.replace(/^.*\\/, "");
     case "loop1": return f.linuxrc.loop1.dos.replace(/^.*\\/, "");
-    case "pivot": return "old root to /initrd";
+    case "pivot": return `/ on ${f.root.device}`;
     case "init": return f.root.init;
     case "shell": return "ttyS0";
   }

@@ -232,3 +232,14 @@ describe("what each step reads, from the floppy", () => {
     expect(() => chainFacts(new Uint8Array(1474560), config)).toThrow(/FAT image/);
   });
 });
+
+describe("the same line twice", () => {
+  it("a screen row cut at 80 columns and the serial line it came from are one line, the whole one", () => {
+    const log = new ChainLog();
+    const whole = "[    0.5] Memory: 61464K/65144K available (1503K kernel code, 216K rwdata, 272K rodata, 192K init)";
+    log.line(10, whole.slice(0, 80));
+    log.line(12, whole);
+    log.line(13, whole.slice(0, 60));
+    expect(log.evidence("kernel")).toEqual([{ atMs: 10, text: whole, role: "line" }]);
+  });
+});
