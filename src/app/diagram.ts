@@ -35,8 +35,13 @@ export class ChainDiagram {
   /** Which boot the facts belong to: a late answer for an earlier boot is dropped. */
   private seq = 0;
   private lastStatus = "";
+  /** The verdict's word when the boot ended with every step seen but the report disagreeing. */
+  private disagrees = false;
+  private lineTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly hint: HTMLElement;
 
   constructor() {
+    this.hint = h("p", { class: "muted" }, "Select a step (click it, or Tab to it and press Enter) to see the guest's lines that prove it and what it read.");
     const boxes = CHAIN.map((b) => h("button", {
       type: "button", class: "cbox", "data-id": b.id, "data-state": "pending", "aria-pressed": "false", "aria-controls": "chain-detail",
       onclick: () => this.select(b.id),
@@ -56,9 +61,7 @@ export class ChainDiagram {
       h("h2", { id: "chain-h" }, "The boot chain, drawn ", h("span", { class: "muted" }, "(select a step for its evidence)")),
       h("ol", { id: "chain", class: "chain", "aria-label": "Boot chain steps" }, ...items),
       h("p", { id: "chain-status", class: "chain-status", role: "status", "aria-live": "polite" }, "Waiting for a boot."),
-      h("div", { id: "chain-detail", class: "chain-detail", tabindex: "0", "aria-label": "Evidence for the selected step" },
-        h("p", { class: "muted" }, "Select a step (click it, or Tab to it and press Enter) to see the guest's lines that prove it and what it read."),
-      ),
+      h("div", { id: "chain-detail", class: "chain-detail", tabindex: "0", "aria-label": "Evidence for the selected step" }, this.hint),
     );
     this.render();
   }
@@ -73,6 +76,7 @@ export class ChainDiagram {
     this.log = new ChainLog();
     this.started = false;
     this.ended = false;
+    this.disagrees = false;
     if (this.autoSelected) this.selected = undefined;
     this.autoSelected = false;
     this.facts = undefined;
@@ -98,9 +102,21 @@ export class ChainDiagram {
     this.setStatus("Restored from a snapshot: no boot to watch, so no step is proven.");
   }
 
+  /** The machine was stopped before a verdict: nothing is running any more. */
+  stopped(): void {
+    if (!this.started || this.ended) return;
+    this.ended = true;
+    this.render();
+  }
+
   /** The harness's events, as they arrive. */
   event(e: HarnessEvent): void {
-    if (e.type === "line") return this.log.line(e.atMs, e.text);
+    if (e.type === "line") {
+      this.log.line(e.atMs, e.text);
+      // A selected step's own lines show up within a moment, without a redraw per kernel line.
+      if (this.selected && !this.lineTimer) this.lineTimer = setTimeout(() => { this.lineTimer = undefined; this.render(); }, 300);
+      return;
+    }
     if (e.type === "milestone") this.log.milestone(e.milestone);
     else if (e.type === "failure") {
       this.log.fail(e.failure);
@@ -110,7 +126,10 @@ export class ChainDiagram {
         this.selected = CHAIN.find((b) => this.states()[b.id] === "failed")?.id;
         this.autoSelected = true;
       }
-    } else if (e.type === "verdict") this.ended = true;
+    } else if (e.type === "verdict") {
+      this.ended = true;
+      this.disagrees = !e.result.ok && !e.result.failure;
+    }
     this.render();
   }
 
@@ -155,6 +174,7 @@ export class ChainDiagram {
     const proven = CHAIN.filter((b) => st[b.id] === "reached").length;
     const failed = CHAIN.find((b) => st[b.id] === "failed");
     if (failed) this.setStatus(`Failed at “${failed.label}”: ${this.log.failure!.title}. ${proven} of ${CHAIN.length} steps proven.`);
+    else if (this.disagrees) this.setStatus(`${proven} of ${CHAIN.length} steps seen, but the guest's report disagrees with the choices (see the checks).`);
     else if (this.started || proven) this.setStatus(proven === CHAIN.length ? `All ${CHAIN.length} steps proven.` : `${proven} of ${CHAIN.length} steps proven${this.ended ? "." : `; running: ${CHAIN.find((b) => st[b.id] === "active")?.label ?? "…"}.`}`);
     else this.setStatus("Waiting for a boot.");
     this.renderDetail(st);
@@ -163,7 +183,10 @@ export class ChainDiagram {
   private renderDetail(st: Record<BoxId, BoxState>): void {
     const pane = $("#chain-detail", this.el);
     const id = this.selected;
-    if (!id) return;
+    if (!id) {
+      if (pane.firstChild !== this.hint || pane.childNodes.length > 1) pane.replaceChildren(this.hint);
+      return;
+    }
     const b = CHAIN.find((x) => x.id === id)!;
     const lines = this.log.evidence(id);
     const reads = this.facts ? readsFor(id, this.facts) : [];

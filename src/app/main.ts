@@ -626,6 +626,7 @@ async function stopMachine(why?: string): Promise<void> {
   const e = state.engine;
   state.engine = undefined;
   if (e) await e.stop();
+  chain.stopped();
   if (why) {
     const v = $("#verdict");
     if (!v.dataset.ok) v.textContent = `Stopped before the verdict (${why}).`;

@@ -162,7 +162,9 @@ export class ChainLog {
   fail(f: ChainFailure): void {
     if (this.failure) return;
     this.failure = f;
-    this.context = this.recent.slice();
+    // The lines up to the failure's own: the harness reports it after the rest of that batch.
+    const at = this.recent.map((r) => r.text).lastIndexOf(f.evidence);
+    this.context = this.recent.slice(0, at < 0 ? undefined : at + 1);
   }
 
   /** The box's lines in time order: its milestones, its other lines, and for the failed box the failure and the lines before it. */

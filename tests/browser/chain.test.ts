@@ -126,6 +126,7 @@ describe.skipIf(!REAL)("the boot chain, drawn", () => {
     // Enter again on the same box closes its details.
     await page.keyboard.press("Enter");
     expect(await page.getAttribute('#chain .cbox[data-id="dos"]', "aria-pressed")).toBe("false");
+    expect(await page.textContent("#chain-detail")).toMatch(/^Select a step/);
 
     // The same floppy with a disk whose FAT partition has a media byte Linux refuses (0xF1; the
     // page's reader accepts it): /linuxrc's mount fails, and its box says so with the guest's lines.

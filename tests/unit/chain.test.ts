@@ -243,3 +243,20 @@ describe("the same line twice", () => {
     expect(log.evidence("kernel")).toEqual([{ atMs: 10, text: whole, role: "line" }]);
   });
 });
+
+describe("the lines before a failure", () => {
+  it("are the ones up to the failure's own line, though the harness reports it after the rest of its batch", () => {
+    const log = new ChainLog();
+    log.line(1, "INITRD: Trying to mount /dev/sda1 as msdos");
+    log.line(2, "mount: mounting /dev/sda1 on /mnt failed: Invalid argument");
+    log.line(3, "INITRD: Mount failed");
+    log.line(3, "EXT2-fs (loop0): error: unable to read superblock");
+    log.fail({ stage: "linuxrc-mount", title: "/linuxrc could not mount the DOS partition", atMs: 3, evidence: "INITRD: Mount failed" });
+    log.line(4, "Kernel panic - not syncing: VFS: Unable to mount root fs");
+    expect(log.evidence("linuxrc").map((l) => [l.role, l.text])).toEqual([
+      ["line", "INITRD: Trying to mount /dev/sda1 as msdos"],
+      ["line", "mount: mounting /dev/sda1 on /mnt failed: Invalid argument"],
+      ["failure", "INITRD: Mount failed"],
+    ]);
+  });
+});
