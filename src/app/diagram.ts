@@ -61,7 +61,7 @@ export class ChainDiagram {
       h("h2", { id: "chain-h" }, "The boot chain, drawn ", h("span", { class: "muted" }, "(select a step for its evidence)")),
       h("ol", { id: "chain", class: "chain", "aria-label": "Boot chain steps" }, ...items),
       h("p", { id: "chain-status", class: "chain-status", role: "status", "aria-live": "polite" }, "Waiting for a boot."),
-      h("div", { id: "chain-detail", class: "chain-detail", tabindex: "0", "aria-label": "Evidence for the selected step" }, this.hint),
+      h("div", { id: "chain-detail", class: "chain-detail", role: "region", tabindex: "0", "aria-label": "Evidence for the selected step" }, this.hint),
     );
     this.render();
   }

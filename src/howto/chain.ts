@@ -258,6 +258,8 @@ export function chainFacts(floppy: Uint8Array, config: LooprootConfig): ChainFac
   const line = auto ? new TextDecoder().decode(auto.data(4096)).split(/\r?\n/).map((l) => l.trim()).find((l) => /loadlin/i.test(l)) ?? "" : "";
   const reads: ChainFacts["loadlin"]["reads"] = [];
   const read = (role: "params" | "kernel" | "initrd", dosPath: string) => {
+    // A path on another drive (C:\...) is not on the floppy: named as written, with no bytes.
+    if (/^[B-Zb-z]:/.test(dosPath)) return void reads.push({ role, name: dosPath.toUpperCase() });
     const name = floppyName(dosPath);
     reads.push({ role, name, ...(byName.has(name) ? { bytes: byName.get(name)!.size } : {}) });
   };
@@ -299,7 +301,7 @@ export interface Read {
   bytes?: number;
 }
 
-const a = (name: string) => `A:\\${name}`;
+const a = (name: string) => (/^[A-Z]:/.test(name) ? name : `A:\\${name}`);
 const fmt = (n: number) => n.toLocaleString("en-US");
 
 /** What a step reads or uses, for the box's details. */

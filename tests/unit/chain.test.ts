@@ -260,3 +260,13 @@ describe("the lines before a failure", () => {
     ]);
   });
 });
+
+describe("a kernel on another drive", () => {
+  it("is named as written and not counted as read from A:", () => {
+    const config = mergeConfig(defaultConfig(), { boot: { kernelPath: "C:\\LINUX\\ZIMAGE" } });
+    const f = chainFacts(makeBootFloppy(defaultConfig(), parts), config);
+    expect(f.loadlin.reads[0]).toEqual({ role: "kernel", name: "C:\\LINUX\\ZIMAGE" });
+    expect(f.loadlin.totalBytes).toBe(f.loadlin.reads[1].bytes);
+    expect(readsFor("loadlin", f)[1].what).toBe("the kernel C:\\LINUX\\ZIMAGE is not on A:");
+  });
+});
