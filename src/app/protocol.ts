@@ -9,6 +9,7 @@ import type { Tree } from "../fs/tree.ts";
 import type { FatVolume } from "../fs/fat.ts";
 import type { SeeReport } from "../fs/see.ts";
 import type { VolumeDiff } from "../fs/seediff.ts";
+import type { ChainFacts } from "../howto/chain.ts";
 
 export interface BuildRequest {
   type: "build";
@@ -31,6 +32,7 @@ export type InspectRequest =
   | { type: "read-dos"; id: number; file: Blob }
   | { type: "read-root"; id: number; file: Blob; config: LooprootConfig }
   | { type: "read-images"; id: number; floppy: Blob; disk: Blob; names: { floppy: string; disk: string } }
+  | { type: "chain"; id: number; floppy: Uint8Array; config: LooprootConfig }
   /**
    * See inside: maps and files of these images (transferred here and back, so never copied), and
    * with `base` (the built images' report) what changed against it.
@@ -43,6 +45,7 @@ export type InspectReply =
   | { type: "root-read"; id: number; entries: number; bytes: number }
   | { type: "images-read"; id: number; floppy: Uint8Array; disk: Uint8Array; config: LooprootConfig; rootFile: string; swapFile: string; loadlinLine: string; see?: SeeReport }
   | { type: "seen"; id: number; report: SeeReport; diff?: VolumeDiff[]; floppy?: Uint8Array; disk?: Uint8Array }
+  | { type: "chain"; id: number; facts: ChainFacts }
   | { type: "read-failed"; id: number; error: ErrorJSON };
 
 export interface TreeRow {

@@ -9,6 +9,7 @@ import { errorToJSON } from "../errors.ts";
 import { readFat } from "../fs/fat.ts";
 import { diskLayout } from "../howto/dosdir.ts";
 import { readImages } from "../howto/fromimages.ts";
+import { chainFacts } from "../howto/chain.ts";
 import type { Ingredients } from "../ingredients.ts";
 import { loadIngredients, httpFetcher, dosFromFloppy } from "./ingredients.ts";
 import { seeImages, type SeeReport } from "../fs/see.ts";
@@ -68,6 +69,9 @@ async function inspect(req: InspectRequest): Promise<void> {
       const diff = req.base ? diffReports(req.base, report) : undefined;
       const back = [req.floppy, req.disk].filter((b): b is Uint8Array => !!b).map((b) => b.buffer as ArrayBuffer);
       post({ type: "seen", id, report, ...(diff ? { diff } : {}), ...(req.floppy ? { floppy: req.floppy } : {}), ...(req.disk ? { disk: req.disk } : {}) }, [...back, ...initrdBuffer(report)]);
+    } else if (req.type === "chain") {
+      // What each step of the boot chain reads, for the page's diagram (the floppy may be a user's).
+      post({ type: "chain", id, facts: chainFacts(req.floppy, req.config) });
     } else {
       const bytes = (await bytesOf(req.file))!;
       const tree = rootTreeFromArchive(req.config, bytes);
