@@ -295,7 +295,6 @@ function updateButtons(): void {
   ($("#reset") as HTMLButtonElement).disabled = !state.output || state.phase === "building";
   for (const id of ["#serial-in", "#serial-send", "#serial-ctrlc"]) ($(id) as HTMLInputElement).disabled = !running;
   keep?.update();
-  see?.update(running || !!keep?.lastDisk());
   document.body.dataset.phase = state.phase;
   showWhyDisabled();
 }

@@ -70,6 +70,7 @@ export class SeeInside {
     if (!report) return;
     this.base = { images, report, initrd: report.initrd, label };
     this.render(this.base);
+    this.update();
   }
 
   /** A disk kept in the browser: read (and compared with its build) only when asked, as it costs a copy. */
@@ -82,6 +83,7 @@ export class SeeInside {
       try {
         const baseR = built ? await this.hooks.ask({ floppy: built.floppy.slice(), disk: built.disk.slice() }) : undefined;
         if (baseR) this.base = { images: built!, report: baseR.report, initrd: baseR.report.initrd, label: "the built images" };
+        this.update();
         const now = await this.hooks.ask({ floppy: images.floppy.slice(), disk: images.disk.slice() }, baseR?.report);
         this.render({ images: now.images, report: now.report, initrd: now.report.initrd, label: "the kept disk", ...(now.diff ? { diff: now.diff } : {}) });
         b.hidden = true;
@@ -94,15 +96,19 @@ export class SeeInside {
     };
   }
 
-  /** Enables Compare while there is a disk to compare. */
-  update(canCompare: boolean): void {
-    ($("#see-compare", this.el) as HTMLButtonElement).disabled = !canCompare || !this.base;
+  /**
+   * Compare is on once there are images to compare with; whether the guest has a disk yet is
+   * asked when it is pressed (a shutdown leaves its disk without the page being told).
+   */
+  update(): void {
+    ($("#see-compare", this.el) as HTMLButtonElement).disabled = !this.base;
   }
 
   async compare(): Promise<void> {
     const base = this.base;
+    if (!base) return;
     const disk = this.hooks.currentDisk();
-    if (!base || !disk) return;
+    if (!disk) return this.status("Nothing to compare yet: boot these images first.");
     this.status("Reading the disk as the guest has it…");
     const t0 = performance.now();
     try {

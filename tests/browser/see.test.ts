@@ -177,4 +177,26 @@ describe("See inside", () => {
       await p.context().close();
     }
   }, 180_000);
+
+  it.skipIf(!realImagesPresent())("a disk shut down and kept in the browser is compared with its build, after a reload too", async () => {
+    await page.click("#build");
+    await page.waitForFunction(() => ["verified", "failed", "error"].includes(document.body.dataset.phase ?? ""), undefined, { timeout: 240_000, polling: 250 });
+    await page.fill("#serial-in", "echo kept > /root/kept.txt; sync; echo wr$((2+3))ote");
+    await page.press("#serial-in", "Enter");
+    await page.waitForFunction(() => /\nwr5ote/.test(document.querySelector("#serial-out")!.textContent ?? ""), undefined, { timeout: 60_000 });
+    await downloadBytes(page, () => page.click("#shutdown-save"));
+    await page.waitForFunction(() => /kept in this browser/.test(document.querySelector("#keep-status")!.textContent ?? ""), undefined, { timeout: 120_000 });
+    // The machine is off: Compare reads the disk the guest left.
+    await page.click("#see-compare");
+    await page.waitForSelector('#see-diff li[data-change="added"][data-path="/root/kept.txt"]', { timeout: 60_000 });
+    await page.reload();
+    await page.waitForSelector("#resume:not([hidden])", { timeout: 30_000 });
+    await page.click("#resume-boot");
+    await page.waitForSelector("#see-load:not([hidden])", { timeout: 60_000 });
+    await page.click("#see-load");
+    await page.waitForSelector('#see-diff li[data-change="added"][data-path="/root/kept.txt"]', { timeout: 60_000 });
+    expect(await page.textContent("#see-what")).toContain("kept disk");
+    expect(await page.textContent("#see-diff")).toContain("against the built images");
+    await page.click("#stop");
+  }, 500_000);
 });
