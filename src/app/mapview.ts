@@ -99,6 +99,32 @@ export class MapView {
     return true;
   }
 
+  /**
+   * Zooms to a file of an ext2 image from its byte ranges in the image: its own blocks marked,
+   * the blocks between them (other files', metadata, free) shown as such.
+   */
+  showRanges(path: string, ranges: [number, number][]): boolean {
+    const rs = ranges.filter(([s, e]) => e > s && s >= 0 && e <= this.map.size).sort((a, b) => a[0] - b[0]);
+    if (!rs.length) return false;
+    const B = this.map.regions.find((r) => r.unit === "block")?.unitSize ?? 512;
+    const unit = B === 512 ? "sector" : "block";
+    const step = this.map.regions[0]?.step ?? "";
+    const mk = (name: string, kind: Region["kind"], start: number, end: number, extra: Partial<Region> = {}): Region =>
+      ({ name, kind, start, end, unit, unitSize: B, first: Math.floor(start / B), last: Math.ceil(end / B) - 1, step, ...extra });
+    const items: Region[] = [];
+    let at = rs[0][0];
+    for (const [s, e] of rs) {
+      if (s > at) items.push(mk("other blocks (metadata, other files, free)", "free", at, s));
+      const last = items[items.length - 1];
+      if (last?.path === path && last.end >= s) { last.end = Math.max(last.end, e); last.last = Math.ceil(last.end / B) - 1; }
+      else items.push(mk(path, "file", Math.max(s, at), e, { path }));
+      at = Math.max(at, e);
+    }
+    this.stack.push({ title: path, start: rs[0][0], end: at, items, highlight: path });
+    this.draw();
+    return true;
+  }
+
   private zoom(p: Placed<Region>): void {
     const r = p.items[0];
     if (p.items.length > 1) {

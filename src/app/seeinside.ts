@@ -184,16 +184,22 @@ export class SeeInside {
 
   private browser(v: SeeVolume, s: Shown): FileBrowser {
     const diff = s.diff?.find((d) => d.id === v.id);
-    const mapOf: Partial<Record<VolumeId, MapId>> = { floppy: "floppy", partition: "disk" };
-    const mapId = mapOf[v.id];
+    const mapOf: Record<VolumeId, MapId> = { floppy: "floppy", partition: "disk", root: "root", initrd: "initrd" };
+    const map = s.report.maps.find((m) => m.id === mapOf[v.id]);
+    // An ext2 file is found on its image's map by its byte ranges there: the initrd's extents are
+    // its own offsets; the root image's are the disk's, which map back when it lies in one piece.
+    const ext2Shift = v.id === "initrd" ? 0 : v.id === "root" ? map?.diskOffset : undefined;
+    const canShow = !!map && (v.id === "floppy" || v.id === "partition" || ext2Shift !== undefined);
     return new FileBrowser(v, {
       source: () => (v.source === "initrd" ? s.initrd : v.source === "floppy" ? s.images.floppy : s.images.disk),
       ...(diff ? { diff } : {}),
-      ...(mapId && s.report.maps.some((m) => m.id === mapId) ? {
+      ...(canShow ? {
         onShowOnMap: (f) => {
-          this.mapId = mapId;
+          this.mapId = map!.id;
           this.renderMapTabs();
-          this.mapView(s.report.maps.find((m) => m.id === mapId)!).showFile(f.path);
+          const view = this.mapView(map!);
+          if (ext2Shift === undefined || v.id === "floppy" || v.id === "partition") view.showFile(f.path);
+          else view.showRanges(f.path, f.extents.map(([, src, len]) => [src - ext2Shift, src - ext2Shift + len]));
           $("#see-map", this.el).scrollIntoView({ block: "nearest" });
         },
       } : {}),

@@ -32,6 +32,8 @@ const attr = (sel: string, name: string) => page.locator(sel).first().getAttribu
 
 async function mapShot(name: string): Promise<void> {
   const path = join(SHOTS, `see-map-${name}.png`);
+  // Clear of the sticky header.
+  await page.locator("#see-map").evaluate((e) => e.scrollIntoView({ block: "center" }));
   await page.locator("#see-map").screenshot({ path });
   if (process.env.LOOPROOT_UPDATE_SCREENSHOT === "1") {
     mkdirSync(join(REPO, "docs"), { recursive: true });
@@ -111,9 +113,21 @@ describe("See inside", () => {
     await page.click('#see-files button:has-text("↑ ..")');
     await page.click('#see-files button[aria-label="Open directory bin"]');
     await page.click('#see-files button[aria-label="Show busybox"]');
+    const busybox = { size: Number((await page.textContent("#see-files .files-view p"))!.replace(/,/g, "").match(/^(\d+) bytes/)![1]) };
     const bb = await downloadBytes(page, () => page.click("#see-files .files-download"));
     execFileSync("debugfs", ["-R", `dump /bin/busybox ${join(dir, "busybox")}`, rootFile], { stdio: "ignore" });
     expect(Buffer.compare(Buffer.from(bb.bytes), readFileSync(join(dir, "busybox")))).toBe(0);
+    // busybox on the root image's map: the marked blocks are the ones debugfs lists for it.
+    await page.click("#see-files .files-onmap");
+    expect(await page.getAttribute('#see-map-tabs button[data-tab="root"]', "aria-pressed")).toBe("true");
+    const marked = await page.$$eval("#see-map g.region[data-mark]", (gs) => gs.map((g) => [Number(g.getAttribute("data-start")), Number(g.getAttribute("data-end"))]));
+    const mine = marked.flatMap(([s, e]) => Array.from({ length: Math.ceil(e / 1024) - Math.floor(s / 1024) }, (_, i) => Math.floor(s / 1024) + i));
+    // debugfs stat's BLOCKS: "(0-11):289-300, (IND):301, (12-267):302-557, ..."; the (IND)-style ones are indirect blocks, not the file's data.
+    const stat = execFileSync("debugfs", ["-R", "stat /bin/busybox", rootFile], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const listed = [...stat.matchAll(/\((\d+)(?:-\d+)?\):(\d+)(?:-(\d+))?/g)].flatMap((m) => Array.from({ length: Number(m[3] ?? m[2]) - Number(m[2]) + 1 }, (_, i) => Number(m[2]) + i));
+    expect(listed.length).toBe(Math.ceil(busybox.size / 1024));
+    expect(mine).toEqual(listed);
+    await mapShot("busybox-blocks");
     await shot(page, "see-files-root");
   }, 300_000);
 
