@@ -10,6 +10,7 @@ import { runShellCommand } from "../../emulator/harness.ts";
 import { DiskStore, StoreError, type KeptMeta } from "./store.ts";
 import { encodeSnapshot, readSnapshotHeader, checkSnapshotImages, snapshotState, imageId, SnapshotError } from "./snapshot.ts";
 import { h, $, fmtMs, fmtSize, download } from "./dom.ts";
+import { sparseCopy } from "./pieces.ts";
 
 export interface KeepHooks {
   engine(): BrowserEngine | undefined;
@@ -78,7 +79,8 @@ export class Keep {
   async beforeDiscard(): Promise<void> {
     const disk = this.hooks.engine()?.diskImage?.();
     if (!disk || !this.store.changed(disk)) return;
-    const copy = disk.slice();
+    // The guest goes on writing while the save runs: keep what it was now (its zeros not copied).
+    const copy = sparseCopy(disk);
     try {
       const kept = await DiskStore.peek();
       if (kept?.meta.byUser && kept.meta.builtAt !== this.store.builtAt) {
@@ -98,7 +100,8 @@ export class Keep {
     ($("#shutdown-save", this.el) as HTMLButtonElement).disabled = true;
     this.status("Shutting down: the guest syncs, turns swap off, remounts the root read-only and marks the DOS partition clean…");
     const r = await shutdownGuest(engine, config, { timeoutMs: 120_000 });
-    const disk = engine.diskImage?.()?.slice();
+    // The machine stops now, so its disk stays as it is: no copy of it is needed.
+    const disk = engine.diskImage?.();
     await this.hooks.stop();
     if (!disk) return this.status("The machine kept no disk to save.", true);
     const clean = r.status === "clean" || r.status === "halted";
@@ -125,7 +128,8 @@ export class Keep {
       } catch {
         // A busy shell does not stop the download; the label says what it is.
       }
-      const disk = engine.diskImage!()!.slice();
+      // download() makes its Blob now, from the disk's pieces: that is the copy, no slice() first.
+      const disk = engine.diskImage!()!;
       download("disk-running-not-shut-down.img", disk);
       return this.status(`Downloaded the disk of the running PC (${fmtSize(disk.length)}), synced but NOT cleanly shut down: fsck may find its filesystems marked in use.`);
     }

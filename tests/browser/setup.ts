@@ -4,7 +4,7 @@
 
 import { createServer, type ViteDevServer } from "vite";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { existsSync, mkdirSync, mkdtempSync, copyFileSync, writeFileSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, copyFileSync, writeFileSync, readFileSync, readdirSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, dirname, resolve } from "node:path";
@@ -131,4 +131,47 @@ export async function openApp(): Promise<AppSession> {
   await app.page.goto(app.url);
   await app.page.waitForSelector("#choices");
   return app;
+}
+
+/** Summed RSS of Chromium's renderer processes (the tab and its workers live there). */
+export function rendererRss(): number {
+  let total = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (!cmd.includes("--type=renderer") || !cmd.includes("chromium")) continue;
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      if (m) total += Number(m[1]) * 1024;
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return total;
+}
+
+/**
+ * Samples the page's JS heap (CDP Performance.getMetrics) and the renderers' RSS every 250 ms and
+ * keeps the peaks; mark() notes the peaks so far under a name, for the report.
+ */
+export async function memoryPeaks(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const MB = (b: number) => `${(b / 1048576).toFixed(0)} MiB`;
+  const p = { heap: 0, rss: 0, at: {} as Record<string, string> };
+  const sample = async () => {
+    p.rss = Math.max(p.rss, rendererRss());
+    const { metrics } = await cdp.send("Performance.getMetrics").catch(() => ({ metrics: [] as { name: string; value: number }[] }));
+    p.heap = Math.max(p.heap, metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? 0);
+  };
+  const timer = setInterval(() => void sample(), 250);
+  return {
+    peaks: p,
+    sample,
+    mark: async (name: string) => {
+      await sample();
+      p.at[name] = `heap ${MB(p.heap)}, renderers ${MB(p.rss)}`;
+    },
+    report: () => `peak JS heap (page) ${MB(p.heap)}, peak renderer RSS ${MB(p.rss)}; peaks so far: ${Object.entries(p.at).map(([k, v]) => `${k}: ${v}`).join("; ")}`,
+    stop: () => clearInterval(timer),
+  };
 }
