@@ -18,9 +18,12 @@ export function isZero(a: Uint8Array): boolean {
   const head = (4 - (a.byteOffset % 4)) % 4;
   const n = Math.min(head, a.length);
   for (let i = 0; i < n; i++) if (a[i]) return false;
-  const words = Math.floor((a.length - n) / 4);
-  const w = new Uint32Array(a.buffer, a.byteOffset + n, words);
-  for (let i = 0; i < words; i++) if (w[i]) return false;
+  // Words only when the head was whole (a view shorter than its head has none, and no aligned start).
+  const words = n === head ? Math.floor((a.length - n) / 4) : 0;
+  if (words) {
+    const w = new Uint32Array(a.buffer, a.byteOffset + n, words);
+    for (let i = 0; i < words; i++) if (w[i]) return false;
+  }
   for (let i = n + words * 4; i < a.length; i++) if (a[i]) return false;
   return true;
 }

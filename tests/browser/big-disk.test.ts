@@ -30,7 +30,7 @@ describe.skipIf(!REAL)("a 2047 MiB disk in the page", () => {
   it("builds, boots to the verified loop root, is kept and downloaded, and boots again from the browser", { timeout: 1_200_000 }, async () => {
     app = await openApp();
     const { page } = app;
-    const mem = await memoryPeaks(page);
+    const mem = await memoryPeaks(app);
     let crashed = false;
     page.on("crash", () => (crashed = true));
     try {

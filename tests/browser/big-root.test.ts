@@ -6,7 +6,7 @@ import { describe, it, expect, afterAll } from "vitest";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openApp, realImagesPresent, shot, rendererRss, type AppSession } from "./setup.ts";
+import { openApp, realImagesPresent, shot, chromiumRss, type AppSession } from "./setup.ts";
 import { writeSyntheticRoot } from "../../bench/synthetic-root.ts";
 import { appletList } from "../../src/app/ingredients.ts";
 
@@ -35,7 +35,7 @@ describe.skipIf(!REAL)("a 300 MiB root tarball in the page", () => {
     const mark = (name: string) => (at[name] = `heap ${MB(heapPeak)}, renderers ${MB(rssPeak)}`);
     page.on("crash", () => (crashed = true));
     const sample = async () => {
-      rssPeak = Math.max(rssPeak, rendererRss());
+      rssPeak = Math.max(rssPeak, chromiumRss(app!.marker).renderers);
       const { metrics } = await cdp.send("Performance.getMetrics").catch(() => ({ metrics: [] as { name: string; value: number }[] }));
       heapPeak = Math.max(heapPeak, metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? 0);
     };

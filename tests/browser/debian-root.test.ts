@@ -22,7 +22,7 @@ describe.skipIf(!debianRootEnabled || !realImagesPresent())("the Debian 12 root 
     console.log(`debian root: ${secs(t)} s (${made.said})`);
     app = await openApp();
     const { page } = app;
-    const mem = await memoryPeaks(page);
+    const mem = await memoryPeaks(app);
     try {
       // The sizes the CLI test uses: 210 MiB unpacked fits a 256 MiB root.
       await page.fill(input("disk.sizeMiB"), "272");
