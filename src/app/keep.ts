@@ -111,7 +111,7 @@ export class Keep {
     download(clean ? "disk.img" : "disk-not-cleanly-shut-down.img", disk);
     try {
       const s = await this.store.save(disk, clean);
-      const base = s.baseBytes ? `the built images stored once (${fmtSize(s.baseBytes)}) and ` : "";
+      const base = s.baseBytes ? `the built images stored once (${fmtSize(s.baseBytes)}, their all-zero MiBs left out) and ` : "";
       this.status(`The guest ${how}; disk.img (${fmtSize(disk.length)}) downloaded and kept in this browser: ${base}${s.blocks} changed block${s.blocks === 1 ? "" : "s"} (${fmtSize(s.bytes)}) saved in ${fmtMs(s.ms)}.`, !clean);
     } catch (e) {
       this.status(`The guest ${how}; disk.img downloaded, but ${e instanceof StoreError ? e.message : `keeping it failed: ${(e as Error).message}`}.`, true);

@@ -4,7 +4,7 @@
 // the stored state is always one whole state and a save costs what changed, not the disk's size.
 
 import type { LooprootConfig } from "../config.ts";
-import { sparseCopy, sparseBlob, blobBytes } from "./pieces.ts";
+import { sparseCopy, toStored, fromStored, type StoredImage } from "./pieces.ts";
 
 /** Overlay block size: big enough that a 64 MiB disk has ~1000 blocks, small enough that a file write costs little. */
 export const BLOCK = 64 * 1024;
@@ -133,10 +133,11 @@ export class DiskStore {
       if (fresh) {
         // A new base replaces whatever was kept before (the page asked the user first).
         blocks.clear();
-        // The disk as a Blob of its pieces: IndexedDB keeps a Blob as a file, where a 2 GiB array
-        // would have to be cloned whole (and Chromium cannot clone one that big).
-        keep.put({ floppy: base.floppy, disk: sparseBlob(base.disk), config: base.config, builtAt: base.builtAt }, "base");
-        baseBytes = base.disk.length + base.floppy.length;
+        // The disk as its non-zero pieces in a Blob (pieces.ts): IndexedDB keeps a Blob as a file,
+        // where a 2 GiB array would have to be cloned whole (and Chromium cannot clone one that big).
+        const stored = toStored(base.disk);
+        keep.put({ floppy: base.floppy, disk: stored, config: base.config, builtAt: base.builtAt }, "base");
+        baseBytes = stored.blob.size + base.floppy.length;
       }
       for (const i of dirty) {
         const s = i * BLOCK;
@@ -180,14 +181,14 @@ export class DiskStore {
       const t = db.transaction([KEEP, BLOCKS]);
       const [meta, base, keys, values] = await Promise.all([
         req(t.objectStore(KEEP).get("meta")) as Promise<KeptMeta | undefined>,
-        req(t.objectStore(KEEP).get("base")) as Promise<{ floppy: Uint8Array; disk: Uint8Array | Blob; config: LooprootConfig; builtAt: number } | undefined>,
+        req(t.objectStore(KEEP).get("base")) as Promise<{ floppy: Uint8Array; disk: Uint8Array | StoredImage; config: LooprootConfig; builtAt: number } | undefined>,
         req(t.objectStore(BLOCKS).getAllKeys()),
         req(t.objectStore(BLOCKS).getAll()),
       ]);
       if (!meta || !base) return undefined;
       const blocks = new Map<number, Uint8Array>(keys.map((k, i) => [Number(k), values[i] as Uint8Array]));
-      // A disk kept by an earlier version is an array; since then it is a Blob.
-      const baseDisk = base.disk instanceof Blob ? await blobBytes(base.disk) : base.disk;
+      // A disk kept by an earlier version is an array; since then its stored pieces.
+      const baseDisk = base.disk instanceof Uint8Array ? base.disk : await fromStored(base.disk);
       const disk = applyBlocks(baseDisk, blocks);
       this.base = { ...base, disk: baseDisk, stored: true };
       this.mirror = sparseCopy(disk);

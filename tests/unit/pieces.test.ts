@@ -1,10 +1,10 @@
 // Big images in pieces (src/util/pieces.ts, src/app/pieces.ts): packing and unpacking, the sparse
-// copy and the Blob of pieces give back the same bytes, whatever the size, the view's offset and
+// copy, the Blob of pieces and the stored form give back the same bytes, whatever the size, the view's offset and
 // where the non-zero bytes are; all-zero pieces cross as nothing.
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import { PIECE, isZero, pack, unpack, sparseCopy } from "../../src/util/pieces.ts";
-import { sparseBlob, blobBytes } from "../../src/app/pieces.ts";
+import { sparseBlob, toStored, fromStored } from "../../src/app/pieces.ts";
 
 /** An image of `size` bytes, zero except at `marks`, as a view at `offset` into a larger buffer. */
 function image(size: number, marks: number[], offset: number): Uint8Array {
@@ -19,7 +19,7 @@ const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffse
 const arb = fc.tuple(fc.integer({ min: 0, max: 3 * PIECE + 5000 }), fc.array(fc.nat(), { maxLength: 8 }), fc.integer({ min: 0, max: 3 }));
 
 describe("images in pieces", () => {
-  it("pack and unpack, sparseCopy, and a Blob of pieces give back the image byte for byte", async () => {
+  it("pack and unpack, sparseCopy, a Blob of pieces and the stored pieces give back the image byte for byte", async () => {
     await fc.assert(fc.asyncProperty(arb, async ([size, marks, offset]) => {
       const img = image(size, marks, offset);
       const { packed, transfer } = pack(img);
@@ -32,7 +32,10 @@ describe("images in pieces", () => {
       const blob = sparseBlob(img);
       expect(blob.size).toBe(size);
       expect(same(new Uint8Array(await blob.arrayBuffer()), img)).toBe(true);
-      expect(same(await blobBytes(blob), img)).toBe(true);
+      const stored = toStored(img);
+      expect(stored.present).toEqual(packed.pieces.flatMap((p, i) => (p ? [i] : [])));
+      expect(stored.blob.size).toBe(stored.present.reduce((n, i) => n + Math.min(PIECE, size - i * PIECE), 0));
+      expect(same(await fromStored(stored), img)).toBe(true);
     }), { numRuns: 25 });
   });
 
