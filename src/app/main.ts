@@ -21,7 +21,8 @@ import { Keep } from "./keep.ts";
 import { OpenImages } from "./open.ts";
 import { ChainDiagram } from "./diagram.ts";
 import { h, $, fmtBytes, fmtMs, fmtSize, download } from "./dom.ts";
-import type { BuildOutput, WorkerMessage, FatListing, TreeRow, InspectRequest, InspectReply } from "./protocol.ts";
+import { fromWire, type BuildOutput, type WorkerMessage, type FatListing, type TreeRow, type InspectRequest, type InspectReply } from "./protocol.ts";
+import { unpack } from "./pieces.ts";
 import { fieldName, inWords, ALL_FIELDS } from "./fields.ts";
 import { hintFor } from "./hints.ts";
 import { wantsAutostart, bootVerdict, problemVerdict, publishVerdict, clearVerdict } from "./contract.ts";
@@ -170,7 +171,7 @@ function skeleton(): void {
     // A fresh worker per pair: a hostile image keeps only that one busy, and it ends with the read.
     read: (floppy, disk) => {
       const done = <T>(v: T) => (endReader("images"), v);
-      return askWorker({ type: "read-images", floppy, disk, names: { floppy: floppy.name, disk: disk.name } }, "images-read", freshReader("images")).then(done, (e) => Promise.reject(done(e)));
+      return askWorker({ type: "read-images", floppy, disk, names: { floppy: floppy.name, disk: disk.name } }, "images-read", freshReader("images")).then((r) => done({ ...r, disk: unpack(r.disk) }), (e) => Promise.reject(done(e)));
     },
     boot: async (o) => {
       await keep.beforeDiscard();
@@ -348,7 +349,7 @@ function runBuild(config: LooprootConfig): Promise<BuildOutput> {
       else if (m.type === "step") markStep(m.step.id, `${m.step.title}`, m.step.bytes, m.step.ms, m.step.detail);
       else if (m.type === "done" || m.type === "error") {
         w.removeEventListener("message", onMessage);
-        if (m.type === "done") resolve(m.output);
+        if (m.type === "done") resolve(fromWire(m.output));
         else {
           const running = $("#steps").querySelector<HTMLElement>('li[data-state="running"]');
           if (running) setStep(running, "failed");

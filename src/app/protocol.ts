@@ -8,6 +8,7 @@ import type { ErrorJSON } from "../errors.ts";
 import type { Tree } from "../fs/tree.ts";
 import type { FatVolume } from "../fs/fat.ts";
 import type { ChainFacts } from "../howto/chain.ts";
+import { unpack, type PackedImage } from "./pieces.ts";
 
 export interface BuildRequest {
   type: "build";
@@ -36,7 +37,7 @@ export type InspectReply =
   | { type: "facts"; id: number; facts: GuestFacts }
   | { type: "dos-read"; id: number; name: string; files: { name: string; size: number }[] }
   | { type: "root-read"; id: number; entries: number; bytes: number }
-  | { type: "images-read"; id: number; floppy: Uint8Array; disk: Uint8Array; config: LooprootConfig; rootFile: string; swapFile: string; loadlinLine: string }
+  | { type: "images-read"; id: number; floppy: Uint8Array; disk: PackedImage; config: LooprootConfig; rootFile: string; swapFile: string; loadlinLine: string }
   | { type: "chain"; id: number; facts: ChainFacts }
   | { type: "read-failed"; id: number; error: ErrorJSON };
 
@@ -78,10 +79,28 @@ export interface BuildOutput {
   totalMs: number;
 }
 
+/**
+ * BuildOutput as it crosses from the worker: the disk in pieces (pieces.ts), and the output files
+ * that are views of the disk (disk.img, LINUXDSK.IMG, LINUXSWP.IMG) as ranges of it, not copies.
+ */
+export interface BuildOutputWire extends Omit<BuildOutput, "disk"> {
+  disk: PackedImage;
+  diskViews: { file: number; offset: number; length: number }[];
+}
+
+/** The page's side of BuildOutputWire: one disk buffer, the files' views into it again. */
+export function fromWire(w: BuildOutputWire): BuildOutput {
+  const disk = unpack(w.disk);
+  const files = w.files.map((f) => ({ ...f }));
+  for (const v of w.diskViews) files[v.file].data = disk.subarray(v.offset, v.offset + v.length);
+  const { diskViews: _, ...rest } = w;
+  return { ...rest, disk, files };
+}
+
 export type WorkerMessage =
   | { type: "fetched"; id: number; ms: number; bytes: number; detail: string }
   | { type: "step"; id: number; step: StepReport }
-  | { type: "done"; id: number; output: BuildOutput }
+  | { type: "done"; id: number; output: BuildOutputWire }
   | { type: "error"; id: number; stage: string; error: ErrorJSON }
   | InspectReply;
 
