@@ -6,6 +6,14 @@
 import type { V86 } from "v86";
 import type { Engine, MachineImages } from "./engine.ts";
 import { startMachine } from "./machine.ts";
+import { sparseCopy } from "../src/util/pieces.ts";
+
+/**
+ * From this size the disk v86 works on is a sparse copy (only the non-zero pieces written): a
+ * slice() of a 2 GiB disk touches all of its pages, 2 GiB more in the tab and seconds before the
+ * guest runs. Smaller disks keep the plain copy every other boot uses.
+ */
+const SPARSE_COPY_FROM = 256 * 1048576;
 
 export interface BrowserMachineOptions extends MachineImages {
   /** URL of v86.wasm on this origin. */
@@ -27,8 +35,10 @@ const SERIAL_BATCH_MS = 25;
 
 export async function startV86Browser(opts: BrowserMachineOptions): Promise<BrowserEngine> {
   const m = await startMachine({
-    fda: opts.floppy,
-    hda: opts.disk,
+    // Copies made here, so v86 takes them as they are: the page keeps the built images for a reset.
+    fda: opts.floppy.slice(),
+    hda: opts.disk && (opts.disk.length >= SPARSE_COPY_FROM ? sparseCopy(opts.disk) : opts.disk.slice()),
+    copy: false,
     memoryMB: opts.memoryMiB,
     bios: opts.bios,
     vgaBios: opts.vgaBios,

@@ -1,5 +1,7 @@
 // A few DOM helpers so the app can stay plain TypeScript.
 
+import { sparseBlob } from "./pieces.ts";
+
 type Attrs = Record<string, string | number | boolean | undefined | ((ev: Event) => void)>;
 type Child = Node | string | null | undefined | false;
 
@@ -38,9 +40,9 @@ export const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s`
 /** A stable id from a config path: "swap.sizeMiB" -> "swap-sizeMiB". */
 export const idOf = (path: string) => path.replace(/[^A-Za-z0-9]/g, "-");
 
-/** Starts a download of bytes under a file name. */
+/** Starts a download of bytes under a file name (a Blob of their pieces: a 2 GiB disk is not copied whole). */
 export function download(name: string, data: Uint8Array | string, type = "application/octet-stream"): void {
-  const blob = new Blob([typeof data === "string" ? data : (data as Uint8Array<ArrayBuffer>)], { type });
+  const blob = typeof data === "string" ? new Blob([data], { type }) : sparseBlob(data, type);
   const url = URL.createObjectURL(blob);
   const a = h("a", { href: url, download: name });
   document.body.append(a);

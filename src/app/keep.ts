@@ -10,6 +10,7 @@ import { runShellCommand } from "../../emulator/harness.ts";
 import { DiskStore, StoreError, type KeptMeta } from "./store.ts";
 import { encodeSnapshot, readSnapshotHeader, checkSnapshotImages, snapshotState, imageId, SnapshotError } from "./snapshot.ts";
 import { h, $, fmtMs, fmtSize, download } from "./dom.ts";
+import { sparseCopy } from "./pieces.ts";
 
 export interface KeepHooks {
   engine(): BrowserEngine | undefined;
@@ -83,7 +84,8 @@ export class Keep {
   async beforeDiscard(): Promise<void> {
     const disk = this.hooks.engine()?.diskImage?.();
     if (!disk || !this.store.changed(disk)) return;
-    const copy = disk.slice();
+    // The guest goes on writing while the save runs: keep what it was now (its zeros not copied).
+    const copy = sparseCopy(disk);
     try {
       const kept = await DiskStore.peek();
       if (kept?.meta.byUser && kept.meta.builtAt !== this.store.builtAt) {
@@ -103,7 +105,8 @@ export class Keep {
     ($("#shutdown-save", this.el) as HTMLButtonElement).disabled = true;
     this.status("Shutting down: the guest syncs, turns swap off, remounts the root read-only and marks the DOS partition clean…");
     const r = await shutdownGuest(engine, config, { timeoutMs: 120_000 });
-    const disk = engine.diskImage?.()?.slice();
+    // The machine stops now, so its disk stays as it is: no copy of it is needed.
+    const disk = engine.diskImage?.();
     await this.hooks.stop();
     if (!disk) return this.status("The machine kept no disk to save.", true);
     const clean = r.status === "clean" || r.status === "halted";
@@ -113,7 +116,7 @@ export class Keep {
     download(clean ? "disk.img" : "disk-not-cleanly-shut-down.img", disk);
     try {
       const s = await this.store.save(disk, clean);
-      const base = s.baseBytes ? `the built images stored once (${fmtSize(s.baseBytes)}) and ` : "";
+      const base = s.baseBytes ? `the built images stored once (${fmtSize(s.baseBytes)}, their all-zero MiBs left out) and ` : "";
       this.status(`The guest ${how}; disk.img (${fmtSize(disk.length)}) downloaded and kept in this browser: ${base}${s.blocks} changed block${s.blocks === 1 ? "" : "s"} (${fmtSize(s.bytes)}) saved in ${fmtMs(s.ms)}.`, !clean);
     } catch (e) {
       this.status(`The guest ${how}; disk.img downloaded, but ${e instanceof StoreError ? e.message : `keeping it failed: ${(e as Error).message}`}.`, true);
@@ -130,7 +133,8 @@ export class Keep {
       } catch {
         // A busy shell does not stop the download; the label says what it is.
       }
-      const disk = engine.diskImage!()!.slice();
+      // download() makes its Blob now, from the disk's pieces: that is the copy, no slice() first.
+      const disk = engine.diskImage!()!;
       download("disk-running-not-shut-down.img", disk);
       return this.status(`Downloaded the disk of the running PC (${fmtSize(disk.length)}), synced but NOT cleanly shut down: fsck may find its filesystems marked in use.`);
     }

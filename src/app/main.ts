@@ -22,7 +22,8 @@ import { OpenImages } from "./open.ts";
 import { SeeInside } from "./seeinside.ts";
 import { ChainDiagram } from "./diagram.ts";
 import { h, $, fmtBytes, fmtMs, fmtSize, download } from "./dom.ts";
-import type { BuildOutput, WorkerMessage, FatListing, TreeRow, InspectRequest, InspectReply } from "./protocol.ts";
+import { fromWire, type BuildOutput, type WorkerMessage, type FatListing, type TreeRow, type InspectRequest, type InspectReply } from "./protocol.ts";
+import { pack, unpack } from "./pieces.ts";
 import { fieldName, inWords, ALL_FIELDS } from "./fields.ts";
 import { hintFor } from "./hints.ts";
 import { wantsAutostart, bootVerdict, problemVerdict, publishVerdict, clearVerdict } from "./contract.ts";
@@ -173,7 +174,7 @@ function skeleton(): void {
     // A fresh worker per pair: a hostile image keeps only that one busy, and it ends with the read.
     read: (floppy, disk) => {
       const done = <T>(v: T) => (endReader("images"), v);
-      return askWorker({ type: "read-images", floppy, disk, names: { floppy: floppy.name, disk: disk.name } }, "images-read", freshReader("images")).then(done, (e) => Promise.reject(done(e)));
+      return askWorker({ type: "read-images", floppy, disk, names: { floppy: floppy.name, disk: disk.name } }, "images-read", freshReader("images")).then((r) => done({ ...r, disk: unpack(r.disk) }), (e) => Promise.reject(done(e)));
     },
     boot: async (o) => {
       await keep.beforeDiscard();
@@ -186,13 +187,16 @@ function skeleton(): void {
   $("#machine-card").append(opener.el);
   see = new SeeInside({
     // The images go to a worker of their own and come back (transferred, not copied).
+    // The images are copied once, as pieces (the zero ones skipped), sent to a worker of their own and back.
     ask: async (images, base) => {
       const done = <T>(v: T) => (endReader("see"), v);
-      const transfer = [images.floppy, images.disk].filter((b): b is Uint8Array => !!b).map((b) => b.buffer as ArrayBuffer);
-      const r = await askWorker({ type: "see", ...images, ...(base ? { base } : {}) }, "seen", freshReader("see"), transfer).then(done, (e) => Promise.reject(done(e)));
-      return { report: r.report, ...(r.diff ? { diff: r.diff } : {}), images: { floppy: r.floppy, disk: r.disk } };
+      const floppy = images.floppy?.slice();
+      const disk = images.disk ? pack(images.disk) : undefined;
+      const transfer = [...(floppy ? [floppy.buffer as ArrayBuffer] : []), ...(disk?.transfer ?? [])];
+      const r = await askWorker({ type: "see", ...(floppy ? { floppy } : {}), ...(disk ? { disk: disk.packed } : {}), ...(base ? { base } : {}) }, "seen", freshReader("see"), transfer).then(done, (e) => Promise.reject(done(e)));
+      return { report: r.report, ...(r.diff ? { diff: r.diff } : {}), images: { floppy: r.floppy, disk: r.disk && unpack(r.disk) } };
     },
-    currentDisk: () => (state.engine?.diskImage?.() ?? keep.lastDisk())?.slice(),
+    currentDisk: () => state.engine?.diskImage?.() ?? keep.lastDisk(),
   });
   $("#results-card").after(see.el);
   $("#app").prepend(keep.banner);
@@ -363,7 +367,7 @@ function runBuild(config: LooprootConfig): Promise<BuildOutput> {
       else if (m.type === "step") markStep(m.step.id, `${m.step.title}`, m.step.bytes, m.step.ms, m.step.detail);
       else if (m.type === "done" || m.type === "error") {
         w.removeEventListener("message", onMessage);
-        if (m.type === "done") resolve(m.output);
+        if (m.type === "done") resolve(fromWire(m.output));
         else {
           const running = $("#steps").querySelector<HTMLElement>('li[data-state="running"]');
           if (running) setStep(running, "failed");

@@ -10,6 +10,7 @@ import type { FatVolume } from "../fs/fat.ts";
 import type { SeeReport } from "../fs/see.ts";
 import type { VolumeDiff } from "../fs/seediff.ts";
 import type { ChainFacts } from "../howto/chain.ts";
+import { unpack, type PackedImage } from "./pieces.ts";
 
 export interface BuildRequest {
   type: "build";
@@ -34,17 +35,17 @@ export type InspectRequest =
   | { type: "read-images"; id: number; floppy: Blob; disk: Blob; names: { floppy: string; disk: string } }
   | { type: "chain"; id: number; floppy: Uint8Array; config: LooprootConfig }
   /**
-   * See inside: maps and files of these images (transferred here and back, so never copied), and
+   * See inside: maps and files of these images (the disk in pieces, transferred here and back), and
    * with `base` (the built images' report) what changed against it.
    */
-  | { type: "see"; id: number; floppy?: Uint8Array; disk?: Uint8Array; base?: SeeReport };
+  | { type: "see"; id: number; floppy?: Uint8Array; disk?: PackedImage; base?: SeeReport };
 
 export type InspectReply =
   | { type: "facts"; id: number; facts: GuestFacts }
   | { type: "dos-read"; id: number; name: string; files: { name: string; size: number }[] }
   | { type: "root-read"; id: number; entries: number; bytes: number }
-  | { type: "images-read"; id: number; floppy: Uint8Array; disk: Uint8Array; config: LooprootConfig; rootFile: string; swapFile: string; loadlinLine: string; see?: SeeReport }
-  | { type: "seen"; id: number; report: SeeReport; diff?: VolumeDiff[]; floppy?: Uint8Array; disk?: Uint8Array }
+  | { type: "images-read"; id: number; floppy: Uint8Array; disk: PackedImage; config: LooprootConfig; rootFile: string; swapFile: string; loadlinLine: string; see?: SeeReport }
+  | { type: "seen"; id: number; report: SeeReport; diff?: VolumeDiff[]; floppy?: Uint8Array; disk?: PackedImage }
   | { type: "chain"; id: number; facts: ChainFacts }
   | { type: "read-failed"; id: number; error: ErrorJSON };
 
@@ -88,10 +89,28 @@ export interface BuildOutput {
   totalMs: number;
 }
 
+/**
+ * BuildOutput as it crosses from the worker: the disk in pieces (pieces.ts), and the output files
+ * that are views of the disk (disk.img, LINUXDSK.IMG, LINUXSWP.IMG) as ranges of it, not copies.
+ */
+export interface BuildOutputWire extends Omit<BuildOutput, "disk"> {
+  disk: PackedImage;
+  diskViews: { file: number; offset: number; length: number }[];
+}
+
+/** The page's side of BuildOutputWire: one disk buffer, the files' views into it again. */
+export function fromWire(w: BuildOutputWire): BuildOutput {
+  const disk = unpack(w.disk);
+  const files = w.files.map((f) => ({ ...f }));
+  for (const v of w.diskViews) files[v.file].data = disk.subarray(v.offset, v.offset + v.length);
+  const { diskViews: _, ...rest } = w;
+  return { ...rest, disk, files };
+}
+
 export type WorkerMessage =
   | { type: "fetched"; id: number; ms: number; bytes: number; detail: string }
   | { type: "step"; id: number; step: StepReport }
-  | { type: "done"; id: number; output: BuildOutput }
+  | { type: "done"; id: number; output: BuildOutputWire }
   | { type: "error"; id: number; stage: string; error: ErrorJSON }
   | InspectReply;
 

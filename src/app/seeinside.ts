@@ -15,9 +15,9 @@ export interface SeeImages {
 }
 
 export interface SeeHooks {
-  /** The worker's report for these images (they go there and come back), with a diff when `base` is given. */
+  /** The worker's report for a copy of these images (the copy comes back), with a diff when `base` is given. */
   ask(images: SeeImages, base?: SeeReport): Promise<{ report: SeeReport; diff?: VolumeDiff[]; images: SeeImages }>;
-  /** A copy of the disk as the guest has it now (running or shut down), or undefined. */
+  /** The disk as the guest has it now (running or shut down), or undefined; ask() copies it. */
   currentDisk(): Uint8Array | undefined;
 }
 
@@ -81,10 +81,10 @@ export class SeeInside {
       b.disabled = true;
       this.status("Reading the kept disk…");
       try {
-        const baseR = built ? await this.hooks.ask({ floppy: built.floppy.slice(), disk: built.disk.slice() }) : undefined;
+        const baseR = built ? await this.hooks.ask(built) : undefined;
         if (baseR) this.base = { images: built!, report: baseR.report, initrd: baseR.report.initrd, label: "the built images" };
         this.update();
-        const now = await this.hooks.ask({ floppy: images.floppy.slice(), disk: images.disk.slice() }, baseR?.report);
+        const now = await this.hooks.ask(images, baseR?.report);
         this.render({ images: now.images, report: now.report, initrd: now.report.initrd, label: "the kept disk", ...(now.diff ? { diff: now.diff } : {}) });
         b.hidden = true;
         this.status("");

@@ -4,6 +4,7 @@
 // the stored state is always one whole state and a save costs what changed, not the disk's size.
 
 import type { LooprootConfig } from "../config.ts";
+import { sparseCopy, toStored, fromStored, type StoredImage } from "./pieces.ts";
 
 /** Overlay block size: big enough that a 64 MiB disk has ~1000 blocks, small enough that a file write costs little. */
 export const BLOCK = 64 * 1024;
@@ -48,9 +49,9 @@ export function changedBlocks(before: Uint8Array, now: Uint8Array, block = BLOCK
   return out;
 }
 
-/** The base with the overlay's blocks laid over it (a new array). */
+/** The base with the overlay's blocks laid over it (a new array; the base's zeros are not copied). */
 export function applyBlocks(base: Uint8Array, blocks: Map<number, Uint8Array>, block = BLOCK): Uint8Array {
-  const out = base.slice();
+  const out = sparseCopy(base);
   for (const [i, data] of blocks) {
     if (i * block + data.length > out.length) throw new Error(`overlay: block ${i} lies beyond the ${out.length}-byte disk`);
     out.set(data, i * block);
@@ -137,8 +138,11 @@ export class DiskStore {
       if (fresh) {
         // A new base replaces whatever was kept before (the page asked the user first).
         blocks.clear();
-        keep.put({ floppy: base.floppy, disk: base.disk, config: base.config, builtAt: base.builtAt }, "base");
-        baseBytes = base.disk.length + base.floppy.length;
+        // The disk as its non-zero pieces in a Blob (pieces.ts): IndexedDB keeps a Blob as a file,
+        // where a 2 GiB array would have to be cloned whole (and Chromium cannot clone one that big).
+        const stored = toStored(base.disk);
+        keep.put({ floppy: base.floppy, disk: stored, config: base.config, builtAt: base.builtAt }, "base");
+        baseBytes = stored.blob.size + base.floppy.length;
       }
       for (const i of dirty) {
         const s = i * BLOCK;
@@ -157,7 +161,7 @@ export class DiskStore {
       };
       await done(t);
       base.stored = true;
-      this.mirror = disk.slice();
+      this.mirror = sparseCopy(disk);
       return { blocks: dirty.length, bytes, baseBytes, ms: performance.now() - t0, meta: meta! };
     } finally {
       db.close();
@@ -182,15 +186,17 @@ export class DiskStore {
       const t = db.transaction([KEEP, BLOCKS]);
       const [meta, base, keys, values] = await Promise.all([
         req(t.objectStore(KEEP).get("meta")) as Promise<KeptMeta | undefined>,
-        req(t.objectStore(KEEP).get("base")) as Promise<{ floppy: Uint8Array; disk: Uint8Array; config: LooprootConfig; builtAt: number } | undefined>,
+        req(t.objectStore(KEEP).get("base")) as Promise<{ floppy: Uint8Array; disk: Uint8Array | StoredImage; config: LooprootConfig; builtAt: number } | undefined>,
         req(t.objectStore(BLOCKS).getAllKeys()),
         req(t.objectStore(BLOCKS).getAll()),
       ]);
       if (!meta || !base) return undefined;
       const blocks = new Map<number, Uint8Array>(keys.map((k, i) => [Number(k), values[i] as Uint8Array]));
-      const disk = applyBlocks(base.disk, blocks);
-      this.base = { ...base, stored: true };
-      this.mirror = disk.slice();
+      // A disk kept by an earlier version is an array; since then its stored pieces.
+      const baseDisk = base.disk instanceof Uint8Array ? base.disk : await fromStored(base.disk);
+      const disk = applyBlocks(baseDisk, blocks);
+      this.base = { ...base, disk: baseDisk, stored: true };
+      this.mirror = sparseCopy(disk);
       return { meta, config: base.config, floppy: base.floppy, disk };
     } finally {
       db.close();

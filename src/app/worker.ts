@@ -14,7 +14,8 @@ import type { Ingredients } from "../ingredients.ts";
 import { loadIngredients, httpFetcher, dosFromFloppy } from "./ingredients.ts";
 import { seeImages, type SeeReport } from "../fs/see.ts";
 import { diffReports } from "../fs/seediff.ts";
-import { treeRows, fatListing, type BuildRequest, type InspectRequest, type WorkerMessage, type BuildOutput } from "./protocol.ts";
+import { treeRows, fatListing, type BuildRequest, type InspectRequest, type WorkerMessage, type BuildOutputWire } from "./protocol.ts";
+import { pack, unpack } from "./pieces.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -63,12 +64,15 @@ async function inspect(req: InspectRequest): Promise<void> {
       const floppy = (await bytesOf(req.floppy))!, disk = (await bytesOf(req.disk))!;
       const r = readImages(floppy, disk, req.names);
       const see = seeReport({ floppy, disk });
-      post({ type: "images-read", id, floppy, disk, config: r.config, rootFile: r.rootFile, swapFile: r.swapFile, loadlinLine: r.loadlinLine, see }, [floppy.buffer as ArrayBuffer, disk.buffer as ArrayBuffer, ...initrdBuffer(see)]);
+      const packed = pack(disk);
+      post({ type: "images-read", id, floppy, disk: packed.packed, config: r.config, rootFile: r.rootFile, swapFile: r.swapFile, loadlinLine: r.loadlinLine, see }, [floppy.buffer as ArrayBuffer, ...packed.transfer, ...initrdBuffer(see)]);
     } else if (req.type === "see") {
-      const report = seeReport({ floppy: req.floppy, disk: req.disk });
+      // The disk comes in pieces (a 2 GiB buffer cannot be posted) and goes back the same way.
+      const disk = req.disk ? unpack(req.disk) : undefined;
+      const report = seeReport({ floppy: req.floppy, disk });
       const diff = req.base ? diffReports(req.base, report) : undefined;
-      const back = [req.floppy, req.disk].filter((b): b is Uint8Array => !!b).map((b) => b.buffer as ArrayBuffer);
-      post({ type: "seen", id, report, ...(diff ? { diff } : {}), ...(req.floppy ? { floppy: req.floppy } : {}), ...(req.disk ? { disk: req.disk } : {}) }, [...back, ...initrdBuffer(report)]);
+      const back = disk ? pack(disk) : undefined;
+      post({ type: "seen", id, report, ...(diff ? { diff } : {}), ...(req.floppy ? { floppy: req.floppy } : {}), ...(back ? { disk: back.packed } : {}) }, [...(req.floppy ? [req.floppy.buffer as ArrayBuffer] : []), ...(back?.transfer ?? []), ...initrdBuffer(report)]);
     } else if (req.type === "chain") {
       // What each step of the boot chain reads, for the page's diagram (the floppy may be a user's).
       post({ type: "chain", id, facts: chainFacts(req.floppy, req.config) });
@@ -113,10 +117,20 @@ self.onmessage = async (ev: MessageEvent<BuildRequest | InspectRequest>) => {
     const r = buildImages({ config, ingredients, rootTree }, (step) => post({ type: "step", id, step }));
     stage = "listing";
     const layout = diskLayout(config);
-    const output: BuildOutput = {
+    // The disk crosses in pieces (a 2047 MiB buffer cannot be posted, pieces.ts), and the files
+    // that are views of it cross as ranges: the page rebuilds them as views of its one disk buffer.
+    const diskViews: BuildOutputWire["diskViews"] = [];
+    const files = r.files.map((f, i) => {
+      if (f.data.buffer !== r.disk.buffer) return f;
+      diskViews.push({ file: i, offset: f.data.byteOffset - r.disk.byteOffset, length: f.data.length });
+      return { ...f, data: new Uint8Array(0) };
+    });
+    const disk = pack(r.disk);
+    const output: BuildOutputWire = {
       floppy: r.floppy,
-      disk: r.disk,
-      files: r.files,
+      disk: disk.packed,
+      diskViews,
+      files,
       texts: r.texts,
       steps: r.steps,
       floppyFreeBytes: r.floppyFreeBytes,
@@ -132,15 +146,13 @@ self.onmessage = async (ev: MessageEvent<BuildRequest | InspectRequest>) => {
     };
     // Transfer each output buffer once; never one the ingredient cache still holds.
     const keep = new Set<ArrayBufferLike>([c.kernel, c.busyboxInitrd, c.busyboxRoot, c.loadlin, c.dos.bootSector, ...c.dos.files.map((f) => f.data)].map((a) => a.buffer));
-    const transfer = new Set<ArrayBuffer>();
+    const transfer = new Set<ArrayBuffer>(disk.transfer);
     for (const f of output.files) {
       if (keep.has(f.data.buffer)) f.data = f.data.slice();
       transfer.add(f.data.buffer as ArrayBuffer);
     }
-    for (const k of ["floppy", "disk"] as const) {
-      if (keep.has(output[k].buffer)) output[k] = output[k].slice();
-      transfer.add(output[k].buffer as ArrayBuffer);
-    }
+    if (keep.has(output.floppy.buffer)) output.floppy = output.floppy.slice();
+    transfer.add(output.floppy.buffer as ArrayBuffer);
     post({ type: "done", id, output }, [...transfer, ...initrdBuffer(output.see)]);
   } catch (e) {
     // The error crosses as JSON (code, field, limit, problems; a bug keeps its stack) and comes back as a LooprootError.

@@ -1,5 +1,5 @@
 // Issue 10's "Done means" for Debian: a Debian 12 i386 minbase with sysvinit made by debootstrap
-// (scripts/debian-root.sh, cached under .cache/), packed with plain `tar -czf`, builds through
+// (scripts/debian-root.sh through tests/helpers/debian-root.ts, made once per run), packed with plain `tar -czf`, builds through
 // `looproot build --rootfs`, boots to sysvinit's runlevel 2 in v86 and in QEMU, and `looproot boot`
 // exits 0. Runs when LOOPROOT_DEBIAN_ROOT=1 or CI=true (debootstrap needs root and the mirror);
 // LOOPROOT_DEBOOTSTRAP_FOREIGN=1 makes the script take the --foreign + qemu-i386-static way.
@@ -10,8 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { config, boot, timeline } from "./chain.ts";
 import { knownBuild } from "../../src/cli/buildinfo.ts";
-
-const enabled = process.env.LOOPROOT_DEBIAN_ROOT === "1" || process.env.CI === "true";
+import { debianRootEnabled as enabled, debianRootTarball } from "../helpers/debian-root.ts";
 // 210 MiB unpacked (7,000 entries): 256 MiB holds it with room for the rc's writes.
 const SETS = ["root.sizeMiB=256", "disk.sizeMiB=272"];
 const cli = (args: string[], timeout = 600_000) => spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout });
@@ -23,10 +22,9 @@ describe.skipIf(!enabled)("a Debian 12 root made by debootstrap", () => {
 
   it("debootstrap makes it, and the build refuses too small a root by name and size", () => {
     const t0 = performance.now();
-    const r = spawnSync("bash", ["scripts/debian-root.sh"], { encoding: "utf8", timeout: 1_500_000 });
-    expect(r.status, r.stderr.slice(-3000)).toBe(0);
-    tarball = r.stdout.trim().split("\n").pop()!;
-    console.log(`debian-root.sh: ${secs(t0)} s (${r.stdout.trim().split("\n").slice(-2, -1)[0]})`);
+    const made = debianRootTarball();
+    tarball = made.path;
+    console.log(`debian-root.sh: ${secs(t0)} s (${made.said})`);
     const small = cli(["build", "--out", join(out, "small"), "--rootfs", tarball]);
     expect(small.status).toBe(2);
     expect(small.stderr).toMatch(/root\.sizeMiB: 24 MiB is too small for the root tarball .*: set root\.sizeMiB to at least \d{3}/);

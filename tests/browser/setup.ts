@@ -4,7 +4,7 @@
 
 import { createServer, type ViteDevServer } from "vite";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { existsSync, mkdirSync, mkdtempSync, copyFileSync, writeFileSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, copyFileSync, writeFileSync, readFileSync, readdirSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, dirname, resolve } from "node:path";
@@ -74,6 +74,8 @@ export interface AppSession {
   page: Page;
   url: string;
   real: boolean;
+  /** A switch on this Chromium's command line, to tell its processes from other sessions'. */
+  marker: string;
   close(): Promise<void>;
 }
 
@@ -93,17 +95,18 @@ export async function startApp(): Promise<AppSession> {
   const addr = server.httpServer!.address();
   if (!addr || typeof addr === "string") throw new Error("vite: no TCP address");
   const url = `http://127.0.0.1:${addr.port}/`;
+  const marker = `--looproot-test-session=${process.pid}-${Date.now()}`;
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [marker, "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   const page = await context.newPage();
   page.on("pageerror", (e) => console.error("page error:", e.message));
   mkdirSync(SHOTS, { recursive: true });
   return {
-    server, images, browser, page, url, real,
+    server, images, browser, page, url, real, marker,
     close: async () => {
       await browser.close();
       await server.close();
@@ -131,4 +134,71 @@ export async function openApp(): Promise<AppSession> {
   await app.page.goto(app.url);
   await app.page.waitForSelector("#choices");
   return app;
+}
+
+/** This session's Chromium: the browser process (found by the marker switch on its command line) and all its descendants. */
+function chromiumPids(marker: string): { pid: string; renderer: boolean }[] {
+  const procs = new Map<string, { ppid: string; cmd: string }>();
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const ppid = /PPid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? "";
+      procs.set(pid, { ppid, cmd: readFileSync(`/proc/${pid}/cmdline`, "utf8") });
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  const ours = new Set([...procs].filter(([, p]) => p.cmd.includes(marker) && !p.cmd.includes("--type=")).map(([pid]) => pid));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, p] of procs) if (!ours.has(pid) && ours.has(p.ppid)) (ours.add(pid), (grew = true));
+  }
+  return [...ours].map((pid) => ({ pid, renderer: procs.get(pid)!.cmd.includes("--type=renderer") }));
+}
+
+/**
+ * RSS of this session's Chromium (other sessions' browsers on the machine are not counted): its
+ * renderers (the tab and its workers) and all its processes (the browser process holds the Blobs).
+ */
+export function chromiumRss(marker: string): { renderers: number; all: number } {
+  let renderers = 0, all = 0;
+  for (const p of chromiumPids(marker)) {
+    try {
+      const kb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p.pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
+      all += kb;
+      if (p.renderer) renderers += kb;
+    } catch {
+      // Gone.
+    }
+  }
+  return { renderers, all };
+}
+
+/**
+ * Samples the page's JS heap (CDP Performance.getMetrics) and the renderers' RSS every 250 ms and
+ * keeps the peaks; mark() notes the peaks so far under a name, for the report.
+ */
+export async function memoryPeaks(app: AppSession) {
+  const { page } = app;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const MB = (b: number) => `${(b / 1048576).toFixed(0)} MiB`;
+  const p = { heap: 0, rss: 0, all: 0, at: {} as Record<string, string> };
+  const sample = async () => {
+    const r = chromiumRss(app.marker);
+    p.rss = Math.max(p.rss, r.renderers);
+    p.all = Math.max(p.all, r.all);
+    const { metrics } = await cdp.send("Performance.getMetrics").catch(() => ({ metrics: [] as { name: string; value: number }[] }));
+    p.heap = Math.max(p.heap, metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? 0);
+  };
+  const timer = setInterval(() => void sample(), 250);
+  return {
+    peaks: p,
+    sample,
+    mark: async (name: string) => {
+      await sample();
+      p.at[name] = `heap ${MB(p.heap)}, renderers ${MB(p.rss)}, Chromium ${MB(p.all)}`;
+    },
+    report: () => `peak JS heap (page) ${MB(p.heap)}, peak RSS of the renderers ${MB(p.rss)}, of all this Chromium's processes ${MB(p.all)}; peaks so far: ${Object.entries(p.at).map(([k, v]) => `${k}: ${v}`).join("; ")}`,
+    stop: () => clearInterval(timer),
+  };
 }
