@@ -7,7 +7,8 @@
 //   --images NAME=DIR     the default config built from other guest binaries (e.g. a busybox build)
 //   --before DIR          the default config built by another checkout (its code, images and page),
 //                         e.g. /work/main: a before/after table from one run
-//   BENCH_BOOT_RUNS=N     rounds (default 3); BENCH_BROWSER=0 leaves Chromium out
+//   BENCH_BOOT_RUNS=N     rounds (default 3); BENCH_BROWSER=0 leaves Chromium out;
+//   BENCH_ENGINES=LIST    only these columns (v86,chromium,qemu)
 
 import { mkdtempSync, rmSync, existsSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -166,7 +167,9 @@ export async function benchBoots(argv: string[]): Promise<void> {
   const rounds = Number(process.env.BENCH_BOOT_RUNS ?? 3);
   const cases = parseCases(argv);
   const withBrowser = process.env.BENCH_BROWSER !== "0" && existsSync("/usr/bin/chromium");
-  const engines = ["v86", ...(withBrowser ? ["chromium"] : []), "qemu"] as const;
+  // BENCH_ENGINES=v86,chromium,qemu (default: all three) picks the columns.
+  const wanted = (process.env.BENCH_ENGINES ?? "v86,chromium,qemu").split(",");
+  const engines = (["v86", ...(withBrowser ? ["chromium"] : []), "qemu"] as const).filter((e) => wanted.includes(e));
   const runs = new Map<string, Stages[]>();
   const page = withBrowser ? await startPage() : undefined;
   const before = cases.find((c) => c.repo);
