@@ -19,6 +19,7 @@ import { APP_BIOS_FILES } from "./assets.ts";
 import { TextTerminal } from "./term.ts";
 import { Keep } from "./keep.ts";
 import { OpenImages } from "./open.ts";
+import { ChainDiagram } from "./diagram.ts";
 import { h, $, fmtBytes, fmtMs, fmtSize, download } from "./dom.ts";
 import type { BuildOutput, WorkerMessage, FatListing, TreeRow, InspectRequest, InspectReply } from "./protocol.ts";
 import { fieldName, inWords, ALL_FIELDS } from "./fields.ts";
@@ -65,6 +66,7 @@ let form: ChoicesForm;
 let keep: Keep;
 let worker: Worker | undefined;
 const term = new TextTerminal();
+const chain = new ChainDiagram();
 let biosCache: { bios: Uint8Array; vgaBios: Uint8Array } | undefined;
 
 // ---------------------------------------------------------------------------------------------
@@ -112,6 +114,7 @@ function skeleton(): void {
           h("table", { id: "checks", class: "checks", hidden: true }),
         ),
         ),
+        chain.el,
         h("section", { class: "card", id: "machine-card", "aria-labelledby": "machine-h" },
           // The status is announced (short phase messages only); the running clock beside it is not.
           h("h2", { id: "machine-h" }, "The PC ", h("span", { id: "machine-status", class: "muted", role: "status" }, "not running"), h("span", { id: "machine-clock", class: "muted", "aria-hidden": "true" })),
@@ -448,6 +451,7 @@ function resetBootView(): void {
   t.hidden = true;
   t.replaceChildren();
   showHint(undefined);
+  chain.reset();
   term.clear();
   $("#serial-text").replaceChildren();
 }
@@ -505,6 +509,8 @@ async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined
   }
   state.engine = engine;
   state.booted = { floppy: output.floppy, disk: output.disk };
+  // What each step reads, from this floppy (in a worker of its own: it may be a user's).
+  chain.begin(askWorker({ type: "chain", floppy: output.floppy.slice(), config }, "chain", freshReader("chain")).then((r) => r.facts).finally(() => endReader("chain")));
   keep.started(output.floppy, output.disk, config, resumed);
   if (document.activeElement === $("#screen")) engine.setKeyboard(true);
   setPhase("booting", "booting");
@@ -520,6 +526,7 @@ async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined
   });
   const onEvent = (e: HarnessEvent) => {
     if (run !== state.bootRun) return;
+    chain.event(e);
     if (e.type === "milestone") {
       const li = $(`#milestones li[data-id="${e.milestone.id}"]`);
       setMilestone(li, "reached", `${(e.milestone.atMs / 1000).toFixed(1)} s`);
@@ -581,6 +588,7 @@ async function restoreMachine(images: { floppy: Uint8Array; disk: Uint8Array }, 
   state.booted = images;
   keep.started(images.floppy, images.disk, config, false);
   $("#verdict").textContent = "Restored from a machine snapshot: the PC goes on where the snapshot left it.";
+  chain.restored();
   setPhase("restored", "running: restored from the snapshot");
 }
 
@@ -618,6 +626,7 @@ async function stopMachine(why?: string): Promise<void> {
   const e = state.engine;
   state.engine = undefined;
   if (e) await e.stop();
+  chain.stopped();
   if (why) {
     const v = $("#verdict");
     if (!v.dataset.ok) v.textContent = `Stopped before the verdict (${why}).`;
@@ -784,12 +793,12 @@ function askWorker<T extends InspectReply["type"]>(req: WithoutId<InspectRequest
  * Each upload is read in a worker of its own: a hostile image can keep only that worker busy, and a
  * new choice of file ends it (the build worker and this page never wait for it).
  */
-const readers: Partial<Record<"dos" | "root" | "images", Worker>> = {};
-function freshReader(kind: "dos" | "root" | "images"): Worker {
+const readers: Partial<Record<"dos" | "root" | "images" | "chain", Worker>> = {};
+function freshReader(kind: "dos" | "root" | "images" | "chain"): Worker {
   readers[kind]?.terminate();
   return (readers[kind] = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" }));
 }
-function endReader(kind: "dos" | "root" | "images"): void {
+function endReader(kind: "dos" | "root" | "images" | "chain"): void {
   readers[kind]?.terminate();
   delete readers[kind];
 }

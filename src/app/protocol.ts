@@ -7,6 +7,7 @@ import type { GuestFacts } from "../validate.ts";
 import type { ErrorJSON } from "../errors.ts";
 import type { Tree } from "../fs/tree.ts";
 import type { FatVolume } from "../fs/fat.ts";
+import type { ChainFacts } from "../howto/chain.ts";
 
 export interface BuildRequest {
   type: "build";
@@ -28,13 +29,15 @@ export type InspectRequest =
   | { type: "facts"; id: number; base: string }
   | { type: "read-dos"; id: number; file: Blob }
   | { type: "read-root"; id: number; file: Blob; config: LooprootConfig }
-  | { type: "read-images"; id: number; floppy: Blob; disk: Blob; names: { floppy: string; disk: string } };
+  | { type: "read-images"; id: number; floppy: Blob; disk: Blob; names: { floppy: string; disk: string } }
+  | { type: "chain"; id: number; floppy: Uint8Array; config: LooprootConfig };
 
 export type InspectReply =
   | { type: "facts"; id: number; facts: GuestFacts }
   | { type: "dos-read"; id: number; name: string; files: { name: string; size: number }[] }
   | { type: "root-read"; id: number; entries: number; bytes: number }
   | { type: "images-read"; id: number; floppy: Uint8Array; disk: Uint8Array; config: LooprootConfig; rootFile: string; swapFile: string; loadlinLine: string }
+  | { type: "chain"; id: number; facts: ChainFacts }
   | { type: "read-failed"; id: number; error: ErrorJSON };
 
 export interface TreeRow {

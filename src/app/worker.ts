@@ -9,6 +9,7 @@ import { errorToJSON } from "../errors.ts";
 import { readFat } from "../fs/fat.ts";
 import { diskLayout } from "../howto/dosdir.ts";
 import { readImages } from "../howto/fromimages.ts";
+import { chainFacts } from "../howto/chain.ts";
 import type { Ingredients } from "../ingredients.ts";
 import { loadIngredients, httpFetcher, dosFromFloppy } from "./ingredients.ts";
 import { treeRows, fatListing, type BuildRequest, type InspectRequest, type WorkerMessage, type BuildOutput } from "./protocol.ts";
@@ -46,6 +47,9 @@ async function inspect(req: InspectRequest): Promise<void> {
       const floppy = (await bytesOf(req.floppy))!, disk = (await bytesOf(req.disk))!;
       const r = readImages(floppy, disk, req.names);
       post({ type: "images-read", id, floppy, disk, config: r.config, rootFile: r.rootFile, swapFile: r.swapFile, loadlinLine: r.loadlinLine }, [floppy.buffer as ArrayBuffer, disk.buffer as ArrayBuffer]);
+    } else if (req.type === "chain") {
+      // What each step of the boot chain reads, for the page's diagram (the floppy may be a user's).
+      post({ type: "chain", id, facts: chainFacts(req.floppy, req.config) });
     } else {
       const bytes = (await bytesOf(req.file))!;
       const tree = rootTreeFromArchive(req.config, bytes);

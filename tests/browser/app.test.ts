@@ -471,6 +471,11 @@ describe("your own root and your own DOS", () => {
     expect(vol.entries.map((e) => e.path)).not.toContain("LRDOS.SYS");
     expect(vol.entries.find((e) => e.path === "KERNEL.SYS")!.data()).toEqual(kernel);
     expect(fl.bytes.subarray(0x3e, 0x1fe)).toEqual(boot.subarray(0x3e, 0x1fe));
+    // The boot chain's DOS box names the uploaded DOS's system file, read from the built floppy.
+    await page.waitForFunction(() => document.querySelector('#chain .cbox[data-id="dos"] .cnote')?.textContent === "KERNEL.SYS");
+    await page.click('#chain .cbox[data-id="dos"]');
+    expect(await page.$$eval("#chain-detail ul.creads li", (lis) => lis.map((li) => li.textContent))).toEqual(["the DOS's system file A:\\KERNEL.SYS4,000 bytes"]);
+    await page.click('#chain .cbox[data-id="dos"]');
     await page.selectOption("#dos-choice", "lrdos");
     expect(await page.textContent("#dos-floppy-status")).toBe("");
   }, 90_000);
