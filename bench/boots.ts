@@ -23,29 +23,60 @@ type Stages = Partial<Record<MilestoneId, number>> & { total?: number; cpu?: num
 
 /** CPU seconds of this process and of its reaped children (QEMU), from /proc/self/stat. */
 function cpuSelfAndChildren(): { self: number; children: number } {
-  const f = readFileSync("/proc/self/stat", "utf8").slice(readFileSync("/proc/self/stat", "utf8").lastIndexOf(")") + 2).split(" ");
+  const st = readFileSync("/proc/self/stat", "utf8");
+  const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
   // Fields 14-17 (utime, stime, cutime, cstime) are 11-14 after the state field.
   const tick = 100;
   return { self: (Number(f[11]) + Number(f[12])) / tick, children: (Number(f[13]) + Number(f[14])) / tick };
 }
 
+/** The largest peak RSS (VmHWM, KiB) among the Chromium renderers below `root`: the page's process. */
+function rendererPeakKiB(root: number): number {
+  let best = 0;
+  for (const pid of descendants(root)) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, "latin1").includes("--type=renderer")) continue;
+      const m = readFileSync(`/proc/${pid}/status`, "latin1").match(/VmHWM:\s+(\d+)/);
+      if (m) best = Math.max(best, Number(m[1]));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return best;
+}
+
+function descendants(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const st = readFileSync(`/proc/${d}/stat`, "utf8");
+      parent.set(Number(d), Number(st.slice(st.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const out = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, pp] of parent) if (!out.has(pid) && out.has(pp)) (out.add(pid), (grew = true));
+  }
+  return [...out];
+}
+
 /** CPU seconds used so far by a process and every descendant of it (the Chromium processes). */
 function cpuOfTree(root: number): number {
-  const procs = readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map((pid) => {
+  let sum = 0;
+  for (const pid of descendants(root)) {
     try {
       const st = readFileSync(`/proc/${pid}/stat`, "utf8");
       const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
-      return { pid: Number(pid), ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / 100 };
+      sum += (Number(f[11]) + Number(f[12])) / 100;
     } catch {
-      return undefined;
+      // Gone meanwhile.
     }
-  }).filter((p): p is { pid: number; ppid: number; cpu: number } => !!p);
-  const inTree = new Set([root]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of procs) if (!inTree.has(p.pid) && inTree.has(p.ppid)) (inTree.add(p.pid), (grew = true));
   }
-  return procs.filter((p) => inTree.has(p.pid)).reduce((a, p) => a + p.cpu, 0);
+  return sum;
 }
 interface Case { name: string; config: LooprootConfig; partial: unknown; imagesDir?: string; repo?: string }
 
@@ -112,12 +143,18 @@ async function startPage(repo = REPO): Promise<Page> {
   const addr = server.httpServer.address();
   if (!addr || typeof addr === "string") throw new Error("vite preview: no address");
   const url = `http://127.0.0.1:${addr.port}/`;
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu", "--enable-precise-memory-info"] });
   return {
     async boot(c) {
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       try {
         const page = await ctx.newPage();
+        // The page's peak JS heap, sampled (Chromium gives exact figures with --enable-precise-memory-info).
+        await page.addInitScript(() => {
+          const w = window as unknown as { __peakHeap: number; performance: { memory?: { usedJSHeapSize: number } } };
+          w.__peakHeap = 0;
+          setInterval(() => (w.__peakHeap = Math.max(w.__peakHeap, w.performance.memory?.usedJSHeapSize ?? 0)), 100);
+        });
         // Chromium is a child of this process (which only serves files meanwhile): the tree is the page.
         const pid = process.pid;
         const c0 = pid ? cpuOfTree(pid) : NaN;
@@ -130,7 +167,8 @@ async function startPage(repo = REPO): Promise<Page> {
           console.log(`  chromium ${c.name}: ${v.summary}`);
           return {};
         }
-        const s: Stages & { wall?: number } = { total: v.totalMs, wall, cpu: pid ? (cpuOfTree(pid) - c0) * 1000 : NaN };
+        const heap = await page.evaluate(() => (window as unknown as { __peakHeap: number }).__peakHeap);
+        const s: Stages & { wall?: number } = { total: v.totalMs, wall, cpu: pid ? (cpuOfTree(pid) - c0) * 1000 : NaN, heapMiB: heap / 1048576, rssMiB: rendererPeakKiB(process.pid) / 1024 } as Stages;
         for (const m of v.milestones) s[m.id] = m.atMs;
         return s;
       } finally {
@@ -221,6 +259,8 @@ export async function benchBoots(argv: string[]): Promise<void> {
     console.log(`  ${"total (verdict)".padEnd(36)} ${cols.map((e) => f(tot[e])).join(" ")}   ${f(tot.v86 / tot.qemu, 13)}${cols.includes("chromium") ? f(tot.chromium / tot.v86, 20) : ""}`);
     const cpu = Object.fromEntries(cols.map((e) => [e, med(k(e), "cpu")]));
     console.log(`  ${"CPU seconds used (less load-bound)".padEnd(36)} ${cols.map((e) => f(cpu[e])).join(" ")}   ${f(cpu.v86 / cpu.qemu, 13)}${cols.includes("chromium") ? f(cpu.chromium / cpu.v86, 20) : ""}`);
+    // med() gives seconds from milliseconds: these two are MiB already.
+    if (cols.includes("chromium")) console.log(`  page memory (median): peak JS heap ${(med(k("chromium"), "heapMiB") * 1000).toFixed(0)} MiB, renderer peak RSS ${(med(k("chromium"), "rssMiB") * 1000).toFixed(0)} MiB (the images, v86's memory and the disk included)`);
     console.log(`  spread of the totals: ${cols.map((e) => `${e} ${spread(k(e))} s`).join(", ")}${cols.includes("chromium") ? `; page link to verdict (build + boot) ${f(med(k("chromium"), "wall"), 0)} s` : ""}`);
     const loadlin = med(k("v86"), "loadlin");
     console.log(`  targets: v86/QEMU ${f(tot.v86 / tot.qemu, 0)} (<= ${TARGET_TOTAL}), power-on to LOADLIN in v86 ${f(loadlin, 0)} s (<= ${TARGET_LOADLIN_S})` +
