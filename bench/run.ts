@@ -1,7 +1,7 @@
 // npm run bench: the default images built by looproot and by the native pipeline the HOWTO uses
 // (dd, mke2fs -d, gzip -9, mkswap, sfdisk, mkfs.fat, mcopy) from the same content, side by side in
-// one run, best of N each. Then, if --boot is given, boots the images in v86 and QEMU and prints
-// the time per stage and the totals. With --boot or --keep: keeping the Linux you booted (benchKeep
+// one run, best of N each. Then, if --boot is given, boots the images in v86 in Node, v86 in
+// Chromium and QEMU and prints the time per stage, the ratios and the totals (bench/boots.ts). With --boot or --keep: keeping the Linux you booted (benchKeep
 // below): clean shutdown, disk write-back, snapshot size and restore to a working shell beside a
 // full boot, in v86 in Node. Peak memory of builds and v86 starts (up to a 2047 MiB disk) always;
 // with --boot also of a boot to the verdict; with --page (opt-in, minutes) the page's peaks for
@@ -17,6 +17,13 @@ import { loadIngredients, loadBios } from "../src/node/ingredients.ts";
 import { diskLayout } from "../src/howto/dosdir.ts";
 import { floppyFiles } from "../src/howto/bootfloppy.ts";
 import type { Tree } from "../src/fs/tree.ts";
+import { benchBoots } from "./boots.ts";
+
+// --boot-only: just the boots (bench/boots.ts), for measuring a change to the guest side by side.
+if (process.argv.includes("--boot-only")) {
+  await benchBoots(process.argv.slice(2));
+  process.exit(0);
+}
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const base = existsSync("/dev/shm") ? "/dev/shm" : "/tmp";
@@ -170,24 +177,7 @@ for (const [name, partial] of MEMORY_CASES) {
   }
 }
 
-if (process.argv.includes("--boot")) {
-  const { startEngine } = await import("../src/cli/boot.ts");
-  const { bootAndVerify } = await import("../emulator/harness.ts");
-  const bios = loadBios();
-  const rows: Record<string, Record<string, number>> = {};
-  const totals: Record<string, number> = {};
-  for (const name of ["v86", "qemu"]) {
-    const engine = await startEngine(name, { floppy: result.floppy, disk: result.disk, memoryMiB: config.machine.memoryMiB, ...bios });
-    const r = await bootAndVerify(engine, config, { timeoutS: 180 });
-    totals[name] = r.ok ? r.totalMs : NaN;
-    for (const m of r.milestones) (rows[m.title] ??= {})[name] = m.atMs;
-    if (!r.ok) console.log(`  ${name}: ${r.summary}`);
-  }
-  console.log("\nBoot to a verified loop root, seconds since power-on:");
-  console.log(`  ${"stage".padEnd(38)} ${"v86".padStart(8)} ${"qemu".padStart(8)}`);
-  for (const [title, t] of Object.entries(rows)) console.log(`  ${title.padEnd(38)} ${((t.v86 ?? NaN) / 1000).toFixed(2).padStart(8)} ${((t.qemu ?? NaN) / 1000).toFixed(2).padStart(8)}`);
-  console.log(`  total: v86 ${(totals.v86 / 1000).toFixed(2)} s, QEMU ${(totals.qemu / 1000).toFixed(2)} s, v86/QEMU ${(totals.v86 / totals.qemu).toFixed(2)}`);
-}
+if (process.argv.includes("--boot")) await benchBoots(process.argv.slice(2));
 
 /**
  * Keeping the guest, in v86 in Node: a full boot to a verified shell; a machine snapshot (as the

@@ -33,6 +33,30 @@ export interface BrowserEngine extends Engine {
 /** Serial output arrives a byte at a time; hand it on in batches so the page redraws less often. */
 const SERIAL_BATCH_MS = 25;
 
+type Loop = { yield: (ms: number, tick: number) => void; yield_callback: (tick: number) => void };
+type PostTask = (cb: () => void, opts: { delay: number }) => unknown;
+
+/**
+ * v86 0.5.462 yields between slices through a helper Worker's postMessage round trip (a hop to
+ * another thread and back per slice, and timers clamped there) unless the page's URL holds
+ * "use-scheduling-api"; measured, that cost the page about 2 s of a 7 s boot. Its main loop
+ * instance is swapped to the same-thread path v86 has for that flag: scheduler.postTask, or a
+ * MessageChannel where there is none. The worker stays (v86 terminates it on destroy).
+ */
+function fastYield(emulator: V86): void {
+  const loop = (emulator as unknown as { v86?: Loop }).v86;
+  if (!loop) return;
+  const postTask = (globalThis as { scheduler?: { postTask?: PostTask } }).scheduler?.postTask;
+  if (typeof postTask === "function") {
+    const scheduler = (globalThis as unknown as { scheduler: { postTask: PostTask } }).scheduler;
+    loop.yield = (ms, tick) => void scheduler.postTask(() => loop.yield_callback(tick), { delay: Math.max(0, ms) });
+    return;
+  }
+  const channel = new MessageChannel();
+  channel.port1.onmessage = (e: MessageEvent<number>) => loop.yield_callback(e.data);
+  loop.yield = (ms, tick) => (ms < 1 ? channel.port2.postMessage(tick) : void setTimeout(() => loop.yield_callback(tick), ms));
+}
+
 export async function startV86Browser(opts: BrowserMachineOptions): Promise<BrowserEngine> {
   const m = await startMachine({
     // Copies made here, so v86 takes them as they are: the page keeps the built images for a reset.
@@ -48,6 +72,7 @@ export async function startV86Browser(opts: BrowserMachineOptions): Promise<Brow
     boot: "floppy",
   });
   m.emulator.keyboard_set_enabled(false);
+  fastYield(m.emulator);
   const listeners: ((t: string) => void)[] = [];
   let pending = "";
   let timer: ReturnType<typeof setTimeout> | undefined;

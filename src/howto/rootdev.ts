@@ -61,8 +61,8 @@ export function rcLines(config: LooprootConfig, busybox = ROOT_BUSYBOX): string[
   const say = (key: Parameters<typeof reportLine>[0], rest = "") => `echo "${reportLine(key)}${rest ? " " + rest : ""}"`;
   const lines = [
     `bb=${busybox}`,
-    "$bb mount -t proc proc /proc 2>/dev/null",
-    "$bb mount -t sysfs sysfs /sys 2>/dev/null",
+    // Each process costs v86 far more than QEMU (issue 12): one mount for both, from the fstab lines.
+    "$bb mount -a -t proc,sysfs 2>/dev/null",
     say("rc-started"),
     `$bb mount -n -o remount,rw / && ${say("root-rw")}`,
     `$bb swapon /dev/loop1 && ${say("swapon-ok")}`,
@@ -73,7 +73,8 @@ export function rcLines(config: LooprootConfig, busybox = ROOT_BUSYBOX): string[
   }
   lines.push(
     say("report-begin"),
-    say("kernel", "$($bb uname -r)"),
+    // uname -r without a process: the kernel's release as /proc has it.
+    `k=; read k < /proc/sys/kernel/osrelease; ${say("kernel", "$k")}`,
     // The root's device number from mountinfo: 7:0 is /dev/loop0.
     `while read id parent dev root mnt rest; do [ "$mnt" = / ] && ${say("rootdev", "$dev")}; done < /proc/self/mountinfo`,
     // The last "/" line of /proc/mounts is the root as it is now (an initramfs "rootfs" may precede it).
@@ -83,7 +84,8 @@ export function rcLines(config: LooprootConfig, busybox = ROOT_BUSYBOX): string[
     `while read src mnt fs opts rest; do [ "$mnt" = ${INITRD_DIR}/mnt ] && ${say("dosmount", "$src $mnt $fs")}; done < /proc/mounts`,
     // stat, not wc -c: reading a whole image through the msdos driver takes seconds.
     `for f in ${shGlobIn((config.root.dosLink ? "/DOS" : INITRD_DIR + "/mnt") + dosDir)}; do [ -f "$f" ] && ${say("dosfile", '${f##*/} $($bb stat -c %s "$f")')}; done`,
-    `while read k v u; do [ "$k" = MemTotal: ] && ${say("memtotal", "$v")}; done < /proc/meminfo`,
+    // MemTotal is meminfo's first line: stop there (the shell's read takes a byte per system call).
+    `while read k v u; do [ "$k" = MemTotal: ] && { ${say("memtotal", "$v")}; break; }; done < /proc/meminfo`,
     say("report-end"),
   );
   return lines;
@@ -91,7 +93,7 @@ export function rcLines(config: LooprootConfig, busybox = ROOT_BUSYBOX): string[
 
 /** /etc/init.d/rcS of the built-in busybox root: the HOWTO's "rc file that mounts the disks". */
 export function rcScript(config: LooprootConfig): string {
-  return ["#!/bin/sh", "# /etc/init.d/rcS: run once by init (HOWTO 3.4's rc file).", "export PATH=/sbin:/bin:/usr/sbin:/usr/bin", ...rcLines(config), `hostname ${shWord(config.root.hostname)}`, ""].join("\n");
+  return ["#!/bin/sh", "# /etc/init.d/rcS: run once by init (HOWTO 3.4's rc file).", "export PATH=/sbin:/bin:/usr/sbin:/usr/bin", ...rcLines(config), `printf '%s\\n' ${shWord(config.root.hostname)} > /proc/sys/kernel/hostname`, ""].join("\n");
 }
 
 /** For a user-supplied root: run the rc lines, then hand over to the system's own init. */

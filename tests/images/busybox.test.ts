@@ -25,7 +25,8 @@ describe.each(WAYS)("busybox run %s", (way: I386Way) => {
         const paths = readFileSync(`${binary}.applets`, "utf8").trimEnd().split("\n");
         for (const p of paths) expect(p, binary).toMatch(/^\/(bin|sbin|usr\/bin|usr\/sbin)\/[^/]+$/);
         const names = paths.map((p) => p.slice(p.lastIndexOf("/") + 1)).sort();
-        expect(names, binary).toEqual(applets(binary).sort());
+        // With FEATURE_SH_STANDALONE (the root build) --list names the binary itself too: it has no link.
+        expect(names, binary).toEqual(applets(binary).filter((a) => a !== "busybox").sort());
       }
       expect(readFileSync(`${initrd}.applets`, "utf8")).toContain("/sbin/losetup\n");
       expect(readFileSync(`${root}.applets`, "utf8")).toContain("/sbin/init\n");

@@ -98,6 +98,22 @@ describe("size budgets", () => {
     expect(gz.length).toBeLessThanOrEqual(110 * 1024);
   });
 
+  it("the default boot floppy keeps at least 100 KB free (mtools' count)", async () => {
+    const { buildImages } = await import("../../src/build.ts");
+    const { defaultConfig } = await import("../../src/config.ts");
+    const { loadIngredients } = await import("../../src/node/ingredients.ts");
+    const dir = mkdtempSync(join(tmpdir(), "lr-floppy-free-"));
+    try {
+      const file = join(dir, "floppy.img");
+      writeFileSync(file, buildImages({ config: defaultConfig(), ingredients: loadIngredients(IMAGES_DIR) }).floppy);
+      const out = execFileSync("mdir", ["-i", file, "::"], { encoding: "utf8", env: { ...process.env, MTOOLS_SKIP_CHECK: "1" } });
+      const free = Number(out.match(/([\d ]+) bytes free/)![1].replace(/ /g, ""));
+      expect(free).toBeGreaterThanOrEqual(100_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("LOADLIN.EXE is LOADLIN 1.6f's 61,952 bytes", () => {
     expect(statSync(join(IMAGES_DIR, "debian", "LOADLIN.EXE")).size).toBe(61952);
   });
