@@ -11,7 +11,7 @@ import type { Page } from "playwright-core";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openApp, downloadBytes, realImagesPresent, REPO, SHOTS, type AppSession } from "./setup.ts";
+import { useApp, downloadBytes, realImagesPresent, REPO, SHOTS, type AppSession } from "./setup.ts";
 import { readFat, ATTR_SYSTEM } from "../../src/fs/fat.ts";
 import { CHAIN } from "../../src/howto/chain.ts";
 
@@ -21,16 +21,14 @@ let app: AppSession;
 let page: Page;
 let out: string;
 
-beforeAll(async () => {
-  out = mkdtempSync(join(tmpdir(), "lr-chain-"));
-  app = await openApp();
-  page = app.page;
-}, 60_000);
-
-afterAll(async () => {
-  await app?.close();
-  rmSync(out, { recursive: true, force: true });
+useApp((a) => {
+  app = a;
+  page = a.page;
 });
+beforeAll(() => {
+  out = mkdtempSync(join(tmpdir(), "lr-chain-"));
+});
+afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const states = () => page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll<HTMLElement>("#chain .cbox")).map((b) => [b.dataset.id!, b.dataset.state!])));
 const cardBox = () => page.locator("#chain-card").evaluate((e) => { const r = e.getBoundingClientRect(); return { w: Math.round(r.width), h: Math.round(r.height) }; });

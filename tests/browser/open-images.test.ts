@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { shot, realImagesPresent, type AppSession, openApp } from "./setup.ts";
+import { shot, realImagesPresent, type AppSession, useApp } from "./setup.ts";
 import { main } from "../../src/cli/main.ts";
 
 const REAL = realImagesPresent();
@@ -18,16 +18,14 @@ let app: AppSession;
 let page: Page;
 let out: string;
 
-beforeAll(async () => {
-  out = mkdtempSync(join(tmpdir(), "lr-open-"));
-  app = await openApp();
-  page = app.page;
-}, 60_000);
-
-afterAll(async () => {
-  await app?.close();
-  rmSync(out, { recursive: true, force: true });
+useApp((a) => {
+  app = a;
+  page = a.page;
 });
+beforeAll(() => {
+  out = mkdtempSync(join(tmpdir(), "lr-open-"));
+});
+afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const phase = () => page.evaluate(() => document.body.dataset.phase ?? "");
 // The images go to the page as files on disk (a path), not as buffers: a 48 MiB buffer crosses

@@ -2,6 +2,7 @@
 // screenshots, and stand-ins for guest images that are not built yet (so the build, the
 // downloads and the form can be tested before the kernel exists; the boots need the real ones).
 
+import { beforeAll, afterAll } from "vitest";
 import { createServer, type ViteDevServer } from "vite";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { existsSync, mkdirSync, mkdtempSync, copyFileSync, writeFileSync, readFileSync, readdirSync } from "node:fs";
@@ -134,6 +135,18 @@ export async function openApp(): Promise<AppSession> {
   await app.page.goto(app.url);
   await app.page.waitForSelector("#choices");
   return app;
+}
+
+/** One app for a test file's tests: opened before them (ready gets it), closed after them. */
+export function useApp(ready: (app: AppSession) => void): void {
+  let app: AppSession | undefined;
+  beforeAll(async () => {
+    app = await openApp();
+    ready(app);
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+  });
 }
 
 /** This session's Chromium: the browser process (found by the marker switch on its command line) and all its descendants. */
