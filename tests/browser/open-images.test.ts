@@ -77,6 +77,8 @@ describe.skipIf(!REAL)("open images", () => {
     await page.waitForFunction(() => ["verified", "failed", "error"].includes(document.body.dataset.phase ?? ""), undefined, { timeout: BOOT_MS, polling: 200 });
     const checks = (await page.textContent("#checks")) ?? "";
     expect(await phase(), `${await page.textContent("#verdict")}\n${checks}`).toBe("verified");
+    // The results pane says what booted instead of listing a build.
+    expect(await page.textContent("#results")).toMatch(/^Booted the opened images \(root C:\\LR\\LINUXDSK\.IMG, swap C:\\LR\\LINUXSWP\.IMG\)/);
     // 16 MiB of swap file, less its header page: what the images say, not the default 8 MiB.
     expect(checks).toContain("swap on /dev/loop1/dev/loop1, 16380 KiB/dev/loop1, 16380 KiB");
     expect(checks).toContain("loop0 backing file…/lr/linuxdsk.img/initrd/mnt/lr/linuxdsk.img");
