@@ -3,11 +3,10 @@
 // is verified against what the images name; a damaged disk and a floppy that is no boot floppy are
 // refused with their messages, and nothing boots. Needs the real guest images.
 
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { describe, it, expect } from "vitest";
 import type { Page } from "playwright-core";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { shot, realImagesPresent, type AppSession, useApp } from "./setup.ts";
 import { main } from "../../src/cli/main.ts";
@@ -18,14 +17,11 @@ let app: AppSession;
 let page: Page;
 let out: string;
 
-useApp((a) => {
+useApp((a, scratch) => {
   app = a;
   page = a.page;
-});
-beforeAll(() => {
-  out = mkdtempSync(join(tmpdir(), "lr-open-"));
-});
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+  out = scratch;
+}, "lr-open-");
 
 const phase = () => page.evaluate(() => document.body.dataset.phase ?? "");
 // The images go to the page as files on disk (a path), not as buffers: a 48 MiB buffer crosses

@@ -5,7 +5,7 @@
 import { beforeAll, afterAll } from "vitest";
 import { createServer, type ViteDevServer } from "vite";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { existsSync, mkdirSync, mkdtempSync, copyFileSync, writeFileSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, copyFileSync, writeFileSync, readFileSync, readdirSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, dirname, resolve } from "node:path";
@@ -137,15 +137,21 @@ export async function openApp(): Promise<AppSession> {
   return app;
 }
 
-/** One app for a test file's tests: opened before them (ready gets it), closed after them. */
-export function useApp(ready: (app: AppSession) => void): void {
+/**
+ * One app for a test file's tests: opened before them (ready gets it, and a scratch folder when
+ * scratchPrefix is given), closed after them, the folder removed.
+ */
+export function useApp(ready: (app: AppSession, scratch: string) => void, scratchPrefix?: string): void {
   let app: AppSession | undefined;
+  let scratch = "";
   beforeAll(async () => {
+    if (scratchPrefix) scratch = mkdtempSync(join(tmpdir(), scratchPrefix));
     app = await openApp();
-    ready(app);
+    ready(app, scratch);
   }, 60_000);
   afterAll(async () => {
     await app?.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 }
 
