@@ -19,7 +19,9 @@ import { loadIngredients, loadBios, REPO } from "../src/node/ingredients.ts";
 import { MILESTONES, type MilestoneId } from "../emulator/milestones.ts";
 import type { HarnessEvent } from "../emulator/harness.ts";
 
-type Stages = Partial<Record<MilestoneId, number>> & { total?: number; cpu?: number };
+type Stages = Partial<Record<MilestoneId, number>> & { total?: number; cpu?: number; build?: number; buildAll?: number };
+/** The build's own steps, in ms (what src/build.ts reports, in Node and in the page's worker alike). */
+const stepsMs = (steps: { ms: number }[]) => steps.reduce((a, x) => a + x.ms, 0);
 
 /** CPU seconds of this process and of its reaped children (QEMU), from /proc/self/stat. */
 function cpuSelfAndChildren(): { self: number; children: number } {
@@ -81,7 +83,7 @@ function cpuOfTree(root: number): number {
 interface Case { name: string; config: LooprootConfig; partial: unknown; imagesDir?: string; repo?: string }
 
 /** The floppy and disk of a case: built by this checkout, or by the case's own (--before). */
-async function caseImages(c: Case): Promise<{ floppy: Uint8Array; disk: Uint8Array }> {
+async function caseImages(c: Case): Promise<{ floppy: Uint8Array; disk: Uint8Array; steps: { ms: number }[] }> {
   if (!c.repo) return buildImages({ config: c.config, ingredients: loadIngredients(c.imagesDir) });
   const { buildImages: build } = await import(join(c.repo, "src", "build.ts"));
   const { loadIngredients: load } = await import(join(c.repo, "src", "node", "ingredients.ts"));
@@ -116,7 +118,7 @@ async function bootNode(engineName: "v86" | "qemu", c: Case): Promise<Stages> {
     console.log(`  ${engineName} ${c.name}: ${r.summary}`);
     return {};
   }
-  const s: Stages = { total: r.totalMs, cpu: cpu * 1000 };
+  const s: Stages = { total: r.totalMs, cpu: cpu * 1000, build: stepsMs(r0.steps) };
   for (const m of r.milestones) s[m.id] = m.atMs;
   for (const [id, ms] of Object.entries(cpuAt)) (s as Record<string, number>)[`cpu:${id}`] = ms;
   return s;
@@ -168,7 +170,12 @@ async function startPage(repo = REPO): Promise<Page> {
           return {};
         }
         const heap = await page.evaluate(() => (window as unknown as { __peakHeap: number }).__peakHeap);
-        const s: Stages & { wall?: number } = { total: v.totalMs, wall, cpu: pid ? (cpuOfTree(pid) - c0) * 1000 : NaN, heapMiB: heap / 1048576, rssMiB: rendererPeakKiB(process.pid) / 1024 } as Stages;
+        // The build in the page's worker: its steps, and the whole request (listings and maps too).
+        const built = await page.evaluate(() => {
+          const o = (window as unknown as { looproot: { state: { output?: { steps: { ms: number }[]; totalMs: number } } } }).looproot.state.output;
+          return o ? { steps: o.steps.map((x) => ({ ms: x.ms })), totalMs: o.totalMs } : undefined;
+        });
+        const s: Stages & { wall?: number } = { total: v.totalMs, wall, cpu: pid ? (cpuOfTree(pid) - c0) * 1000 : NaN, heapMiB: heap / 1048576, rssMiB: rendererPeakKiB(process.pid) / 1024, build: built ? stepsMs(built.steps) : NaN, buildAll: built?.totalMs ?? NaN } as Stages;
         for (const m of v.milestones) s[m.id] = m.atMs;
         return s;
       } finally {
@@ -262,6 +269,8 @@ export async function benchBoots(argv: string[]): Promise<void> {
     // med() gives seconds from milliseconds: these two are MiB already.
     if (cols.includes("chromium")) console.log(`  page memory (median): peak JS heap ${(med(k("chromium"), "heapMiB") * 1000).toFixed(0)} MiB, renderer peak RSS ${(med(k("chromium"), "rssMiB") * 1000).toFixed(0)} MiB (the images, v86's memory and the disk included)`);
     console.log(`  spread of the totals: ${cols.map((e) => `${e} ${spread(k(e))} s`).join(", ")}${cols.includes("chromium") ? `; page link to verdict (build + boot) ${f(med(k("chromium"), "wall"), 0)} s` : ""}`);
+    const buildNode = med(k("v86"), "build") * 1000, buildPage = med(k("chromium"), "build") * 1000;
+    if (Number.isFinite(buildNode)) console.log(`  build of these images (its steps, median): Node ${buildNode.toFixed(0)} ms` + (cols.includes("chromium") ? `, the page's worker ${buildPage.toFixed(0)} ms (${(buildPage / buildNode).toFixed(2)}x; with the listings and maps it sends back ${(med(k("chromium"), "buildAll") * 1000).toFixed(0)} ms)` : ""));
     const loadlin = med(k("v86"), "loadlin");
     console.log(`  targets: v86/QEMU ${f(tot.v86 / tot.qemu, 0)} (<= ${TARGET_TOTAL}), power-on to LOADLIN in v86 ${f(loadlin, 0)} s (<= ${TARGET_LOADLIN_S})` +
       (cols.includes("chromium") ? `, page/Node ${f(tot.chromium / tot.v86, 0)} (<= ${TARGET_PAGE})` : ""));
