@@ -23,6 +23,13 @@ export interface Engine {
    * the disk in memory (v86). Absent where the guest writes to a file itself (QEMU with diskFile).
    */
   diskImage?(): Uint8Array | undefined;
+  /**
+   * How long the machine's CPU has run so far, in milliseconds of a free host core, as far as the
+   * engine can tell (v86: guest instructions at a rate it reaches on a free core; QEMU: its CPU
+   * time). It grows slower than the clock on a starved host and barely while the guest halts, so
+   * the harness can tell a stuck guest from a busy machine. Absent where the engine cannot tell.
+   */
+  ranMs?(): number;
 }
 
 export interface MachineImages {

@@ -29,7 +29,28 @@ export function textRows(buf: Uint8Array, cols = 80): string[] {
   return rows;
 }
 
-export function startQemu(images: MachineImages): Engine {
+/** Linux's clock ticks per second in /proc (USER_HZ), 100 on every architecture Node runs on. */
+const USER_HZ = 100;
+/** The CPU time (user + system) of a process so far, from /proc/PID/stat; the last reading once it is gone. */
+function cpuTime(pid: number | undefined): () => number {
+  let last = 0;
+  return () => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+      // Fields after the command name (which may hold spaces and parentheses): utime and stime are 14 and 15.
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      last = ((Number(f[11]) + Number(f[12])) * 1000) / USER_HZ;
+    } catch {
+      // Exited: the harness hears of the exit through onCrash.
+    }
+    return last;
+  };
+}
+
+/** QEMU's engine; its process id is there for callers that watch or signal the process. */
+export type QemuEngine = Engine & { readonly pid: number | undefined };
+
+export function startQemu(images: MachineImages): QemuEngine {
   const dir = mkdtempSync(join(tmpdir(), "looproot-qemu-"));
   const fda = join(dir, "floppy.img");
   writeFileSync(fda, images.floppy);
@@ -127,6 +148,7 @@ export function startQemu(images: MachineImages): Engine {
   };
   connect(600); // up to a minute for QEMU to open its socket on a loaded machine
   return {
+    pid: child.pid,
     name: "qemu",
     onSerial: (cb) => {
       listeners.push(cb);
@@ -139,6 +161,7 @@ export function startQemu(images: MachineImages): Engine {
       const log = join(dir, "bios.log");
       return [...(existsSync(log) ? readFileSync(log, "latin1").split("\n") : []), ...screen];
     },
+    ...(existsSync("/proc/self/stat") ? { ranMs: cpuTime(child.pid) } : {}),
     onCrash: (cb) => { crashListeners.push(cb); },
     sendSerial: (text) => { if (!exited) child.stdin!.write(text); },
     sendKeys: (text) => { if (!exited) child.stdin!.write(text); },

@@ -98,6 +98,7 @@ export async function startV86Browser(opts: BrowserMachineOptions): Promise<Brow
       };
     },
     screenRows: () => m.screenRows(),
+    ranMs: () => m.ranMs!(),
     onCrash: (cb) => m.onCrash?.(cb),
     diskImage: () => m.diskImage?.(),
     saveState: () => m.saveState(),

@@ -181,12 +181,14 @@ function skeleton(): void {
       await stopMachine();
       state.builtConfig = o.config;
       see.setImages({ floppy: o.floppy, disk: o.disk }, o.see, "the opened images");
+      // The results pane describes a build; it must not go on listing one that is not booted.
+      $("#results").replaceChildren(h("p", { class: "muted", id: "results-opened" },
+        `Booted the opened images (root ${o.rootFile}, swap ${o.swapFile}); they were not built here, so there is nothing to list. Build to see a build's images and files.`));
       await boot({ floppy: o.floppy, disk: o.disk });
     },
   });
   $("#machine-card").append(opener.el);
   see = new SeeInside({
-    // The images go to a worker of their own and come back (transferred, not copied).
     // The images are copied once, as pieces (the zero ones skipped), sent to a worker of their own and back.
     ask: async (images, base) => {
       const done = <T>(v: T) => (endReader("see"), v);

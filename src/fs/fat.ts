@@ -70,7 +70,8 @@ export interface FatFile {
   mtime?: number;
 }
 
-export interface FatGeometry {
+/** The BIOS parameter block's numbers, as the writer lays a volume out and the reader finds them. */
+export interface FatBpb {
   fatType: 12 | 16;
   totalSectors: number;
   sectorsPerCluster: number;
@@ -84,6 +85,9 @@ export interface FatGeometry {
   hiddenSectors: number;
   driveNumber: number;
   clusters: number;
+}
+
+export interface FatGeometry extends FatBpb {
   firstDataSector: number;
   /** Words for messages: "1.44M floppy", "64 MiB FAT16 partition". */
   what: string;
@@ -517,22 +521,9 @@ export interface FatEntry {
   data(maxBytes?: number): Uint8Array;
 }
 
-export interface FatVolume {
-  fatType: 12 | 16;
+export interface FatVolume extends FatBpb {
   bytesPerSector: number;
-  sectorsPerCluster: number;
-  reservedSectors: number;
-  numFats: number;
-  rootEntries: number;
-  totalSectors: number;
-  media: number;
-  fatSectors: number;
-  sectorsPerTrack: number;
-  heads: number;
-  hiddenSectors: number;
-  driveNumber: number;
   oemName: string;
-  clusters: number;
   label?: string;
   serial?: number;
   entries: FatEntry[];

@@ -31,6 +31,9 @@ function stubbornRoot(): Tree {
     else tree.push(e(a, "symlink", 0o777, { target: "/bin/busybox" }));
   }
   tree.push(e("/etc/inittab", "file", 0o644, { data: new TextEncoder().encode("ttyS0::respawn:-/bin/sh\n") }));
+  // This busybox's ash runs its own applets before anything on PATH (FEATURE_SH_STANDALONE), so the
+  // login shell is pointed at the root's poweroff by a function, as a profile would do.
+  tree.push(e("/etc/profile", "file", 0o644, { data: new TextEncoder().encode('poweroff() { /sbin/poweroff "$@"; }\n') }));
   return tree;
 }
 

@@ -3,13 +3,13 @@
 // downloads, a user's root tarball and a user's DOS. Screenshots go to test-results/screenshots/.
 // The boots need the real guest images; without them the build-side tests still run.
 
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { describe, it, expect } from "vitest";
 import type { Page } from "playwright-core";
 import { copyFileSync, mkdirSync, readFileSync, mkdtempSync, existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { build as viteBuild, preview as vitePreview } from "vite";
 import { join } from "node:path";
-import { shot, downloadBytes, realImagesPresent, REPO, type AppSession, openApp } from "./setup.ts";
+import { shot, downloadBytes, realImagesPresent, REPO, type AppSession, useApp } from "./setup.ts";
 import { readFat, makeFat, ATTR_SYSTEM, ATTR_HIDDEN, ATTR_READ_ONLY } from "../../src/fs/fat.ts";
 import { writeTar } from "../../src/fs/tar.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";
@@ -61,13 +61,9 @@ async function stopMachine(): Promise<void> {
   if (await page.isEnabled("#stop")) await page.click("#stop");
 }
 
-beforeAll(async () => {
-  app = await openApp();
-  page = app.page;
-}, 60_000);
-
-afterAll(async () => {
-  await app?.close();
+useApp((a) => {
+  app = a;
+  page = a.page;
 });
 
 describe("the page", () => {

@@ -6,12 +6,11 @@
 // of the diagram go to test-results/screenshots/, and to docs/ with LOOPROOT_UPDATE_SCREENSHOT=1.
 // Needs the real guest images.
 
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { describe, it, expect } from "vitest";
 import type { Page } from "playwright-core";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { openApp, downloadBytes, realImagesPresent, REPO, SHOTS, type AppSession } from "./setup.ts";
+import { useApp, downloadBytes, realImagesPresent, REPO, SHOTS, type AppSession } from "./setup.ts";
 import { readFat, ATTR_SYSTEM } from "../../src/fs/fat.ts";
 import { CHAIN } from "../../src/howto/chain.ts";
 
@@ -21,16 +20,11 @@ let app: AppSession;
 let page: Page;
 let out: string;
 
-beforeAll(async () => {
-  out = mkdtempSync(join(tmpdir(), "lr-chain-"));
-  app = await openApp();
-  page = app.page;
-}, 60_000);
-
-afterAll(async () => {
-  await app?.close();
-  rmSync(out, { recursive: true, force: true });
-});
+useApp((a, scratch) => {
+  app = a;
+  page = a.page;
+  out = scratch;
+}, "lr-chain-");
 
 const states = () => page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll<HTMLElement>("#chain .cbox")).map((b) => [b.dataset.id!, b.dataset.state!])));
 const cardBox = () => page.locator("#chain-card").evaluate((e) => { const r = e.getBoundingClientRect(); return { w: Math.round(r.width), h: Math.round(r.height) }; });

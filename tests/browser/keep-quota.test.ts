@@ -2,20 +2,16 @@
 // from IndexedDB (the origin's quota lowered through the DevTools protocol) and says so in words;
 // with the quota back, the same save is kept. Runs on stand-in images too: nothing boots.
 
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { describe, it, expect } from "vitest";
 import type { Page } from "playwright-core";
-import { type AppSession, openApp } from "./setup.ts";
+import { type AppSession, useApp } from "./setup.ts";
 
 let app: AppSession;
 let page: Page;
 
-beforeAll(async () => {
-  app = await openApp();
-  page = app.page;
-}, 60_000);
-
-afterAll(async () => {
-  await app?.close();
+useApp((a) => {
+  app = a;
+  page = a.page;
 });
 
 /** Saves an 8 MiB disk of random bytes (nothing for the store to compress) over a fresh base, in the page. */

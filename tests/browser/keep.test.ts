@@ -3,12 +3,12 @@
 // e2fsck and holds both; the page is reloaded, offers the kept disk, boots it, and the guest
 // shows both files. Needs the real guest images.
 
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { describe, it, expect } from "vitest";
 import type { Page } from "playwright-core";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { shot, downloadBytes, realImagesPresent, type AppSession, openApp } from "./setup.ts";
+import { shot, downloadBytes, realImagesPresent, type AppSession, useApp } from "./setup.ts";
 import { checkDisk } from "../boot/diskcheck.ts";
 
 const REAL = realImagesPresent();
@@ -28,13 +28,9 @@ async function typeLine(line: string): Promise<void> {
 const serialHas = (re: RegExp, timeout: number) =>
   page.waitForFunction((src) => new RegExp(src).test(document.querySelector("#serial-out")!.textContent ?? ""), re.source, { timeout, polling: 200 });
 
-beforeAll(async () => {
-  app = await openApp();
-  page = app.page;
-}, 60_000);
-
-afterAll(async () => {
-  await app?.close();
+useApp((a) => {
+  app = a;
+  page = a.page;
 });
 
 describe.skipIf(!REAL)("keep the Linux you booted", () => {

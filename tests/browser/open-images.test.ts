@@ -3,13 +3,12 @@
 // is verified against what the images name; a damaged disk and a floppy that is no boot floppy are
 // refused with their messages, and nothing boots. Needs the real guest images.
 
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { describe, it, expect } from "vitest";
 import type { Page } from "playwright-core";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { shot, realImagesPresent, type AppSession, openApp } from "./setup.ts";
+import { shot, realImagesPresent, type AppSession, useApp } from "./setup.ts";
 import { main } from "../../src/cli/main.ts";
 
 const REAL = realImagesPresent();
@@ -18,16 +17,11 @@ let app: AppSession;
 let page: Page;
 let out: string;
 
-beforeAll(async () => {
-  out = mkdtempSync(join(tmpdir(), "lr-open-"));
-  app = await openApp();
-  page = app.page;
-}, 60_000);
-
-afterAll(async () => {
-  await app?.close();
-  rmSync(out, { recursive: true, force: true });
-});
+useApp((a, scratch) => {
+  app = a;
+  page = a.page;
+  out = scratch;
+}, "lr-open-");
 
 const phase = () => page.evaluate(() => document.body.dataset.phase ?? "");
 // The images go to the page as files on disk (a path), not as buffers: a 48 MiB buffer crosses
@@ -79,6 +73,8 @@ describe.skipIf(!REAL)("open images", () => {
     await page.waitForFunction(() => ["verified", "failed", "error"].includes(document.body.dataset.phase ?? ""), undefined, { timeout: BOOT_MS, polling: 200 });
     const checks = (await page.textContent("#checks")) ?? "";
     expect(await phase(), `${await page.textContent("#verdict")}\n${checks}`).toBe("verified");
+    // The results pane says what booted instead of listing a build.
+    expect(await page.textContent("#results")).toMatch(/^Booted the opened images \(root C:\\LR\\LINUXDSK\.IMG, swap C:\\LR\\LINUXSWP\.IMG\)/);
     // 16 MiB of swap file, less its header page: what the images say, not the default 8 MiB.
     expect(checks).toContain("swap on /dev/loop1/dev/loop1, 16380 KiB/dev/loop1, 16380 KiB");
     expect(checks).toContain("loop0 backing file…/lr/linuxdsk.img/initrd/mnt/lr/linuxdsk.img");

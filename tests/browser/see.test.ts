@@ -6,26 +6,22 @@
 // Screenshots of each map go to test-results/screenshots/see-*.png, and to docs/ only with
 // LOOPROOT_UPDATE_SCREENSHOT=1.
 
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { describe, it, expect } from "vitest";
 import type { Page } from "playwright-core";
 import { mkdtempSync, writeFileSync, readFileSync, copyFileSync, mkdirSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openApp, downloadBytes, shot, realImagesPresent, REPO, SHOTS, type AppSession } from "./setup.ts";
+import { useApp, downloadBytes, shot, realImagesPresent, REPO, SHOTS, type AppSession } from "./setup.ts";
 import { diskMap } from "../../src/fs/maps.ts";
 
 let app: AppSession;
 let page: Page;
 const dir = mkdtempSync(join(tmpdir(), "lr-see-"));
 
-beforeAll(async () => {
-  app = await openApp();
-  page = app.page;
-}, 60_000);
-
-afterAll(async () => {
-  await app?.close();
+useApp((a) => {
+  app = a;
+  page = a.page;
 });
 
 const attr = (sel: string, name: string) => page.locator(sel).first().getAttribute(name).then(Number);

@@ -2,9 +2,10 @@
 // screenshots, and stand-ins for guest images that are not built yet (so the build, the
 // downloads and the form can be tested before the kernel exists; the boots need the real ones).
 
+import { beforeAll, afterAll } from "vitest";
 import { createServer, type ViteDevServer } from "vite";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { existsSync, mkdirSync, mkdtempSync, copyFileSync, writeFileSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, copyFileSync, writeFileSync, readFileSync, readdirSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, dirname, resolve } from "node:path";
@@ -134,6 +135,24 @@ export async function openApp(): Promise<AppSession> {
   await app.page.goto(app.url);
   await app.page.waitForSelector("#choices");
   return app;
+}
+
+/**
+ * One app for a test file's tests: opened before them (ready gets it, and a scratch folder when
+ * scratchPrefix is given), closed after them, the folder removed.
+ */
+export function useApp(ready: (app: AppSession, scratch: string) => void, scratchPrefix?: string): void {
+  let app: AppSession | undefined;
+  let scratch = "";
+  beforeAll(async () => {
+    if (scratchPrefix) scratch = mkdtempSync(join(tmpdir(), scratchPrefix));
+    app = await openApp();
+    ready(app, scratch);
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
 }
 
 /** This session's Chromium: the browser process (found by the marker switch on its command line) and all its descendants. */

@@ -1,5 +1,6 @@
 // Shared inputs for the ext2 oracle tests: the HOWTO's initrd listing and small tree builders.
 
+import fc from "fast-check";
 import type { Ext2Options } from "../../src/fs/ext2.ts";
 import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
 
@@ -49,3 +50,13 @@ export function howtoInitrd(): Tree {
 
 /** The HOWTO's `dd bs=1k count=1024` + `mke2fs -i 1024 -b 1024 -m 5`. */
 export const HOWTO: Ext2Options = { sizeBytes: 1024 * 1024, blockSize: 1024, bytesPerInode: 1024, reservedPercent: 5, uuid: UUID, time: T, label: "initrd" };
+
+/** Random inode metadata for the property tests: any mode bits, ids at both ends, old and new device numbers. */
+export const metaArbs = {
+  mode: fc.integer({ min: 0, max: 0o7777 }),
+  uid: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 0xffffffff })),
+  gid: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 0xffffffff })),
+  mtime: fc.integer({ min: 0, max: 1_700_000_000 }),
+  major: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 4095 })),
+  minor: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 0xfffff })),
+};

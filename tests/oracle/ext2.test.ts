@@ -11,7 +11,7 @@ import * as path from "node:path";
 import fc from "fast-check";
 import { makeExt2, ext2Needs, type Ext2Options } from "../../src/fs/ext2.ts";
 import type { Tree } from "../../src/fs/tree.ts";
-import { T, UUID, UUID_STR, HOWTO, bytes, dir, file, link, dev, howtoInitrd } from "./ext2-fixtures.ts";
+import { T, UUID, UUID_STR, HOWTO, bytes, dir, file, link, dev, howtoInitrd , metaArbs } from "./ext2-fixtures.ts";
 import { readExt2, diffTrees, linkCounts, scratchDir } from "./ext2-read.ts";
 import { applyDeviceTable } from "../../src/fs/devtable.ts";
 
@@ -274,12 +274,7 @@ function specArb(B: number) {
     kind: fc.constantFrom("file", "file", "file", "symlink", "hardlink", "chardev", "blockdev", "fifo", "socket") as fc.Arbitrary<Spec["kind"]>,
     size: sizeArb(B),
     target: fc.oneof(fc.string({ unit: nameChars, minLength: 1, maxLength: 59 }), fc.string({ unit: nameChars, minLength: 60, maxLength: Math.min(B - 1, 400) })),
-    mode: fc.integer({ min: 0, max: 0o7777 }),
-    uid: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 0xffffffff })),
-    gid: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 0xffffffff })),
-    mtime: fc.integer({ min: 0, max: 1_700_000_000 }),
-    major: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 4095 })),
-    minor: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 0xfffff })),
+    ...metaArbs,
     linkPick: fc.nat(),
     children: fc.constant([] as Spec[]),
   });

@@ -14,7 +14,7 @@ import { LooprootError } from "../../src/errors.ts";
 import { rng, mutate } from "../unit/inspect-mutate.ts";
 import type { Tree } from "../../src/fs/tree.ts";
 import { readExt2 as readDebugfs, diffTrees, scratchDir, scratchBase } from "./ext2-read.ts";
-import { bytes, dir, UUID, T } from "./ext2-fixtures.ts";
+import { bytes, dir, UUID, T , metaArbs } from "./ext2-fixtures.ts";
 
 const scratch = scratchDir("inspect-ext2-");
 
@@ -78,12 +78,7 @@ function specArb(B: number) {
     // Sizes at the edges of direct, single and double indirection.
     size: fc.oneof(fc.constantFrom(0, 1, B - 1, B, 12 * B, 12 * B + 1, (12 + P) * B, (12 + P) * B + 1), fc.integer({ min: 0, max: 30_000 })),
     target: fc.oneof(fc.string({ unit: nameChars, minLength: 1, maxLength: 59 }), fc.string({ unit: nameChars, minLength: 60, maxLength: 300 })),
-    mode: fc.integer({ min: 0, max: 0o7777 }),
-    uid: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 0xffffffff })),
-    gid: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 0xffffffff })),
-    mtime: fc.integer({ min: 0, max: 1_700_000_000 }),
-    major: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 4095 })),
-    minor: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 0xfffff })),
+    ...metaArbs,
     pick: fc.nat(),
     children: fc.constant([] as Spec[]),
   });
