@@ -18,6 +18,7 @@ import { buildImages } from "../src/build.ts";
 import { loadIngredients, loadBios, REPO } from "../src/node/ingredients.ts";
 import { MILESTONES, type MilestoneId } from "../emulator/milestones.ts";
 import type { HarnessEvent } from "../emulator/harness.ts";
+import { V86_INSTRUCTIONS_PER_MS } from "../emulator/machine.ts";
 
 type Stages = Partial<Record<MilestoneId, number>> & { total?: number; cpu?: number; build?: number; buildAll?: number };
 /** The build's own steps, in ms (what src/build.ts reports, in Node and in the page's worker alike). */
@@ -109,7 +110,13 @@ async function bootNode(engineName: "v86" | "qemu", c: Case): Promise<Stages> {
   const engine = await startEngine(engineName, { floppy: r0.floppy, disk: r0.disk, memoryMiB: c.config.machine.memoryMiB, ...loadBios() }, { copy: false });
   // v86 runs in this process: its CPU time at each milestone too (what a loaded machine distorts least).
   const cpuAt: Partial<Record<MilestoneId, number>> = {};
-  const onEvent = engineName === "v86" ? (e: HarnessEvent) => { if (e.type === "milestone") cpuAt[e.milestone.id] = (cpuSelfAndChildren().self - cpu0.self) * 1000; } : undefined;
+  // And the guest instructions v86 has run (its own counter): the same on a loaded machine as on a quiet one.
+  const insnAt: Partial<Record<MilestoneId, number>> = {};
+  const onEvent = engineName === "v86" ? (e: HarnessEvent) => {
+    if (e.type !== "milestone") return;
+    cpuAt[e.milestone.id] = (cpuSelfAndChildren().self - cpu0.self) * 1000;
+    insnAt[e.milestone.id] = (engine.ranMs?.() ?? NaN) * V86_INSTRUCTIONS_PER_MS;
+  } : undefined;
   const r = await bootAndVerify(engine, c.config, { timeoutS: 180, onEvent });
   const cpu1 = cpuSelfAndChildren();
   // v86 runs in this process; QEMU is a child, reaped by stop() (bootAndVerify stops the engine).
@@ -121,6 +128,8 @@ async function bootNode(engineName: "v86" | "qemu", c: Case): Promise<Stages> {
   const s: Stages = { total: r.totalMs, cpu: cpu * 1000, build: stepsMs(r0.steps) };
   for (const m of r.milestones) s[m.id] = m.atMs;
   for (const [id, ms] of Object.entries(cpuAt)) (s as Record<string, number>)[`cpu:${id}`] = ms;
+  // Stored as "ms" so med() gives thousands: printed as millions below.
+  for (const [id, n] of Object.entries(insnAt)) (s as Record<string, number>)[`insn:${id}`] = n / 1000;
   return s;
 }
 
@@ -253,13 +262,13 @@ export async function benchBoots(argv: string[]): Promise<void> {
     const cols = engines.filter((e) => !(e === "chromium" && c.imagesDir));
     console.log(`\nBoot to a verified loop root, ${c.name}${c.name === "default" ? "" : ` (${c.repo ? `built by ${c.repo}` : c.imagesDir ? `images from ${c.imagesDir}` : JSON.stringify(c.partial)})`}: seconds since power-on, median of ${rounds}; step = time since the stage before`);
     const v86cpu = cols.includes("v86");
-    console.log(`  ${"stage".padEnd(36)} ${cols.map((e) => e.padStart(7)).join(" ")}   ${"v86/qemu step".padStart(13)}${cols.includes("chromium") ? "  chromium/v86 step" : ""}${v86cpu ? "   v86 CPU s" : ""}`);
+    console.log(`  ${"stage".padEnd(36)} ${cols.map((e) => e.padStart(7)).join(" ")}   ${"v86/qemu step".padStart(13)}${cols.includes("chromium") ? "  chromium/v86 step" : ""}${v86cpu ? "   v86 CPU s  v86 M insn" : ""}`);
     let prev: Record<string, number> = Object.fromEntries(cols.map((e) => [e, 0]));
     for (const m of MILESTONES) {
       const t = Object.fromEntries(cols.map((e) => [e, med(k(e), m.id)]));
       if (cols.every((e) => !Number.isFinite(t[e]))) continue;
       const step = (a: string, b: string) => (t[a] - prev[a]) / (t[b] - prev[b]);
-      console.log(`  ${m.title.padEnd(36)} ${cols.map((e) => f(t[e])).join(" ")}   ${f(step("v86", "qemu"), 13)}${cols.includes("chromium") ? f(step("chromium", "v86"), 20) : ""}${v86cpu ? f(med(k("v86"), `cpu:${m.id}`), 12) : ""}`);
+      console.log(`  ${m.title.padEnd(36)} ${cols.map((e) => f(t[e])).join(" ")}   ${f(step("v86", "qemu"), 13)}${cols.includes("chromium") ? f(step("chromium", "v86"), 20) : ""}${v86cpu ? f(med(k("v86"), `cpu:${m.id}`), 12) + f(med(k("v86"), `insn:${m.id}`), 12) : ""}`);
       prev = Object.fromEntries(cols.map((e) => [e, Number.isFinite(t[e]) ? t[e] : prev[e]]));
     }
     const tot = Object.fromEntries(cols.map((e) => [e, med(k(e), "total")]));

@@ -76,7 +76,7 @@ const BOOT_ORDER = { floppy: 0x321, hd: 0x132, cdrom: 0x213 } as const;
  * loops (a spinning guest) and 16 M where code runs once (measured, images/kernel/NOTES.md): a
  * spin counts faster than the clock, so a stuck guest is still stopped at the limit.
  */
-const V86_INSTRUCTIONS_PER_MS = 50_000;
+export const V86_INSTRUCTIONS_PER_MS = 50_000;
 
 export async function startMachine(opts: MachineOptions): Promise<Machine> {
   const buf = (a: Uint8Array) => a.slice().buffer as ArrayBuffer;
