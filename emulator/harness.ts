@@ -66,18 +66,18 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
     for (const e of events) {
       if ("stage" in e) opts.onEvent?.({ type: "failure", failure: e });
       else {
-        mark = { wallMs: elapsed(), ranMs: engine.ranMs?.() };
+        ranAtProgress = engine.ranMs?.();
         opts.onEvent?.({ type: "milestone", milestone: e });
       }
     }
   };
-  // Where the machine was at the last milestone: the clock, and how long its CPU had run.
-  let mark = { wallMs: 0, ranMs: engine.ranMs?.() };
+  // How long the machine's CPU had run at the last milestone.
+  let ranAtProgress = engine.ranMs?.();
   // A starved host or a throttled tab runs the guest slower than the clock: a stage is stuck once
   // its limit has passed and the machine has also run that long, or after four times the limit
   // whatever it ran (a guest that halts forever uses no CPU).
   const stuckToo = (limitS: number, now: number) =>
-    mark.ranMs === undefined || engine.ranMs!() - mark.ranMs >= limitS * 1000 || now - mark.wallMs >= 4 * limitS * 1000;
+    ranAtProgress === undefined || engine.ranMs!() - ranAtProgress >= limitS * 1000 || tracker.sinceProgress(now) >= 4 * limitS * 1000;
   engine.onSerial((text) => emit(tracker.feedSerial(text, elapsed())));
   let crash: { message: string; atMs: number } | undefined;
   engine.onCrash?.((message) => { crash ??= { message, atMs: elapsed() }; });

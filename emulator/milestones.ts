@@ -187,11 +187,15 @@ export class MilestoneTracker {
     return events;
   }
 
+  /** Milliseconds since the last milestone reached (or since startMs, if that is later). */
+  sinceProgress(nowMs: number, startMs = 0): number {
+    return nowMs - Math.max(startMs, ...[...this.reached.values()].map((e) => e.atMs));
+  }
+
   /** The stage whose time limit, counted from the last milestone reached, has run out, if any. */
   overdue(nowMs: number, startMs = 0): MilestoneDef | undefined {
     const next = this.defs[this.furthest + 1];
     if (!next) return undefined;
-    const since = Math.max(startMs, ...[...this.reached.values()].map((e) => e.atMs));
-    return nowMs - since > next.limitS * 1000 ? next : undefined;
+    return this.sinceProgress(nowMs, startMs) > next.limitS * 1000 ? next : undefined;
   }
 }
