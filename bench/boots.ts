@@ -5,6 +5,8 @@
 //
 //   --variant NAME=JSON   a partial config booted beside the defaults (e.g. a kernel argument)
 //   --images NAME=DIR     the default config built from other guest binaries (e.g. a busybox build)
+//   --v86-jit NAME=I=V[,I=V]  the default images, v86 with these JIT settings (set_jit_config), e.g.
+//                         nolooplimit=2=0 (loop safety off: measuring only, see emulator/machine.ts)
 //   --before DIR          the default config built by another checkout (its code, images and page),
 //                         e.g. /work/main: a before/after table from one run
 //   BENCH_BOOT_RUNS=N     rounds (default 3); BENCH_BROWSER=0 leaves Chromium out;
@@ -81,7 +83,7 @@ function cpuOfTree(root: number): number {
   }
   return sum;
 }
-interface Case { name: string; config: LooprootConfig; partial: unknown; imagesDir?: string; repo?: string }
+interface Case { name: string; config: LooprootConfig; partial: unknown; imagesDir?: string; repo?: string; jitConfig?: [number, number][] }
 
 /** The floppy and disk of a case: built by this checkout, or by the case's own (--before). */
 async function caseImages(c: Case): Promise<{ floppy: Uint8Array; disk: Uint8Array; steps: { ms: number }[] }> {
@@ -107,7 +109,7 @@ async function bootNode(engineName: "v86" | "qemu", c: Case): Promise<Stages> {
   const { bootAndVerify } = await import("../emulator/harness.ts");
   const r0 = await caseImages(c);
   const cpu0 = cpuSelfAndChildren();
-  const engine = await startEngine(engineName, { floppy: r0.floppy, disk: r0.disk, memoryMiB: c.config.machine.memoryMiB, ...loadBios() }, { copy: false });
+  const engine = await startEngine(engineName, { floppy: r0.floppy, disk: r0.disk, memoryMiB: c.config.machine.memoryMiB, ...loadBios() }, { copy: false, jitConfig: c.jitConfig });
   // v86 runs in this process: its CPU time at each milestone too (what a loaded machine distorts least).
   const cpuAt: Partial<Record<MilestoneId, number>> = {};
   // And the guest instructions v86 has run (its own counter): the same on a loaded machine as on a quiet one.
@@ -207,11 +209,15 @@ function parseCases(argv: string[]): Case[] {
       cases.unshift({ name: "before", config: defaultConfig(), partial: {}, repo: value });
       continue;
     }
-    if (flag !== "--variant" && flag !== "--images") continue;
+    if (flag !== "--variant" && flag !== "--images" && flag !== "--v86-jit") continue;
     const eq = value?.indexOf("=") ?? -1;
     if (eq < 1) throw new Error(`${flag} NAME=VALUE expected`);
     const name = value.slice(0, eq), rest = value.slice(eq + 1);
-    if (flag === "--variant") {
+    if (flag === "--v86-jit") {
+      const pairs = rest.split(",").map((kv) => kv.split("=").map(Number) as [number, number]);
+      if (pairs.some((p) => p.length !== 2 || !p.every(Number.isInteger))) throw new Error(`--v86-jit ${value}: NAME=INDEX=VALUE[,INDEX=VALUE] expected`);
+      cases.push({ name, config: defaultConfig(), partial: { v86Jit: rest }, jitConfig: pairs });
+    } else if (flag === "--variant") {
       const partial = JSON.parse(rest);
       cases.push({ name, config: mergeConfig(defaultConfig(), partial), partial });
     } else {
@@ -239,8 +245,9 @@ export async function benchBoots(argv: string[]): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       for (const c of cases) {
         for (const e of engines) {
-          // The page builds from the images it serves: an --images case has no page column.
-          if (e === "chromium" && c.imagesDir) continue;
+          // The page builds from the images it serves and runs v86 as shipped: an --images or
+          // --v86-jit case has no page column.
+          if (e === "chromium" && (c.imagesDir || c.jitConfig)) continue;
           const s = e === "chromium" ? await (c.repo ? pageBefore! : page!).boot(c) : await bootNode(e as "v86" | "qemu", c);
           const key = `${c.name}/${e}`;
           runs.set(key, [...(runs.get(key) ?? []), s]);
@@ -259,7 +266,7 @@ export async function benchBoots(argv: string[]): Promise<void> {
   const f = (x: number, w = 7) => (Number.isFinite(x) ? x.toFixed(2) : "-").padStart(w);
   for (const c of cases) {
     const k = (e: string) => `${c.name}/${e}`;
-    const cols = engines.filter((e) => !(e === "chromium" && c.imagesDir));
+    const cols = engines.filter((e) => !(e === "chromium" && (c.imagesDir || c.jitConfig)));
     console.log(`\nBoot to a verified loop root, ${c.name}${c.name === "default" ? "" : ` (${c.repo ? `built by ${c.repo}` : c.imagesDir ? `images from ${c.imagesDir}` : JSON.stringify(c.partial)})`}: seconds since power-on, median of ${rounds}; step = time since the stage before`);
     const v86cpu = cols.includes("v86");
     console.log(`  ${"stage".padEnd(36)} ${cols.map((e) => e.padStart(7)).join(" ")}   ${"v86/qemu step".padStart(13)}${cols.includes("chromium") ? "  chromium/v86 step" : ""}${v86cpu ? "   v86 CPU s  v86 M insn" : ""}`);

@@ -46,6 +46,12 @@ export interface MachineOptions {
   screenContainer?: unknown;
   /** Milliseconds to wait for v86 to start (default 30 s). */
   startTimeoutMs?: number;
+  /**
+   * For measuring only (`npm run bench -- --v86-jit`): v86's JIT settings, [index, value] pairs
+   * for its set_jit_config (0 JIT off, 1 pages per module, 2 loop safety, 3 extra basic blocks).
+   * Loop safety off (2=0) makes a guest that spins inside compiled code hang this thread for good.
+   */
+  jitConfig?: [number, number][];
 }
 
 export interface Machine extends Engine {
@@ -165,6 +171,8 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
     const t = setTimeout(() => reject(new Error(`v86 did not start within ${ms} ms (wasm at ${opts.wasmPath ?? "(bytes)"}?)`)), ms);
     emulator.add_listener("emulator-started", () => {
       clearTimeout(t);
+      const wm = (emulator as unknown as { v86?: { cpu?: { wm?: { exports?: { set_jit_config?: (i: number, v: number) => void } } } } }).v86?.cpu?.wm?.exports;
+      for (const [i, v] of opts.jitConfig ?? []) wm?.set_jit_config?.(i, v);
       catchCrashes();
       resolve();
     });

@@ -12,7 +12,7 @@ export function v86WasmPath(): string {
 }
 
 /** `copy: false`: v86 works on the caller's floppy and disk buffers themselves (see MachineOptions.copy). */
-export async function startV86Node(images: MachineImages, opts: { copy?: boolean } = {}): Promise<Engine> {
+export async function startV86Node(images: MachineImages, opts: { copy?: boolean; jitConfig?: [number, number][] } = {}): Promise<Engine> {
   return startMachine({
     copy: opts.copy ?? true,
     fda: images.floppy,
@@ -23,5 +23,6 @@ export async function startV86Node(images: MachineImages, opts: { copy?: boolean
     // The bytes rather than the path: machine.ts then sees v86's panic message (see wasm_fn there).
     wasm: new Uint8Array(readFileSync(v86WasmPath())),
     boot: "floppy",
+    jitConfig: opts.jitConfig,
   });
 }
