@@ -216,7 +216,7 @@ function parseCases(argv: string[]): Case[] {
     if (flag === "--v86-jit") {
       const pairs = rest.split(",").map((kv) => kv.split("=").map(Number) as [number, number]);
       if (pairs.some((p) => p.length !== 2 || !p.every(Number.isInteger))) throw new Error(`--v86-jit ${value}: NAME=INDEX=VALUE[,INDEX=VALUE] expected`);
-      cases.push({ name, config: defaultConfig(), partial: { v86Jit: rest }, jitConfig: pairs });
+      cases.push({ name, config: defaultConfig(), partial: {}, jitConfig: pairs });
     } else if (flag === "--variant") {
       const partial = JSON.parse(rest);
       cases.push({ name, config: mergeConfig(defaultConfig(), partial), partial });
@@ -267,7 +267,7 @@ export async function benchBoots(argv: string[]): Promise<void> {
   for (const c of cases) {
     const k = (e: string) => `${c.name}/${e}`;
     const cols = engines.filter((e) => !(e === "chromium" && (c.imagesDir || c.jitConfig)));
-    console.log(`\nBoot to a verified loop root, ${c.name}${c.name === "default" ? "" : ` (${c.repo ? `built by ${c.repo}` : c.imagesDir ? `images from ${c.imagesDir}` : JSON.stringify(c.partial)})`}: seconds since power-on, median of ${rounds}; step = time since the stage before`);
+    console.log(`\nBoot to a verified loop root, ${c.name}${c.name === "default" ? "" : ` (${c.repo ? `built by ${c.repo}` : c.imagesDir ? `images from ${c.imagesDir}` : c.jitConfig ? `v86 set_jit_config ${c.jitConfig.map(([i, v]) => `${i}=${v}`).join(",")}` : JSON.stringify(c.partial)})`}: seconds since power-on, median of ${rounds}; step = time since the stage before`);
     const v86cpu = cols.includes("v86");
     console.log(`  ${"stage".padEnd(36)} ${cols.map((e) => e.padStart(7)).join(" ")}   ${"v86/qemu step".padStart(13)}${cols.includes("chromium") ? "  chromium/v86 step" : ""}${v86cpu ? "   v86 CPU s  v86 M insn" : ""}`);
     let prev: Record<string, number> = Object.fromEntries(cols.map((e) => [e, 0]));

@@ -171,8 +171,16 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
     const t = setTimeout(() => reject(new Error(`v86 did not start within ${ms} ms (wasm at ${opts.wasmPath ?? "(bytes)"}?)`)), ms);
     emulator.add_listener("emulator-started", () => {
       clearTimeout(t);
-      const wm = (emulator as unknown as { v86?: { cpu?: { wm?: { exports?: { set_jit_config?: (i: number, v: number) => void } } } } }).v86?.cpu?.wm?.exports;
-      for (const [i, v] of opts.jitConfig ?? []) wm?.set_jit_config?.(i, v);
+      // v86 sends emulator-started before its first tick: settings made here apply to all code it compiles.
+      if (opts.jitConfig?.length) {
+        const set = (emulator as unknown as { v86?: { cpu?: { wm?: { exports?: { set_jit_config?: (i: number, v: number) => void } } } } }).v86?.cpu?.wm?.exports?.set_jit_config;
+        // A measurement of a setting v86 did not take would be a measurement of its defaults.
+        if (!set) {
+          void Promise.resolve(emulator.destroy()).catch(() => {});
+          return reject(new Error("jitConfig: this v86 has no set_jit_config"));
+        }
+        for (const [i, v] of opts.jitConfig) set(i, v);
+      }
       catchCrashes();
       resolve();
     });

@@ -4,7 +4,10 @@ import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Engine, MachineImages } from "./engine.ts";
-import { startMachine } from "./machine.ts";
+import { startMachine, type MachineOptions } from "./machine.ts";
+
+/** What a caller may choose of a Node v86 machine; the rest comes from the images. */
+export type V86NodeOptions = Pick<MachineOptions, "copy" | "jitConfig">;
 
 export function v86WasmPath(): string {
   const require = createRequire(import.meta.url);
@@ -12,7 +15,7 @@ export function v86WasmPath(): string {
 }
 
 /** `copy: false`: v86 works on the caller's floppy and disk buffers themselves (see MachineOptions.copy). */
-export async function startV86Node(images: MachineImages, opts: { copy?: boolean; jitConfig?: [number, number][] } = {}): Promise<Engine> {
+export async function startV86Node(images: MachineImages, opts: V86NodeOptions = {}): Promise<Engine> {
   return startMachine({
     copy: opts.copy ?? true,
     fda: images.floppy,

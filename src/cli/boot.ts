@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, dirname, basename } from "node:path";
 import { bootAndVerify, type BootResult } from "../../emulator/harness.ts";
 import type { Engine, MachineImages } from "../../emulator/engine.ts";
+import type { V86NodeOptions } from "../../emulator/v86-node.ts";
 import { shutdownGuest, type ShutdownResult } from "../../emulator/shutdown.ts";
 import type { LooprootConfig } from "../config.ts";
 import { loadBios } from "../node/ingredients.ts";
@@ -23,7 +24,7 @@ export const DISK_MAX_BYTES = 2 ** 31 - 1;
  * `copy: false` when the caller does not use the images' bytes again (the CLI: the files stay on
  * disk): v86 then works on them, the guest's writes included, instead of on a copy of each.
  */
-export async function startEngine(name: string, images: MachineImages, opts: { copy?: boolean; jitConfig?: [number, number][] } = {}): Promise<Engine> {
+export async function startEngine(name: string, images: MachineImages, opts: V86NodeOptions = {}): Promise<Engine> {
   if (name === "qemu") return (await import("../../emulator/qemu.ts")).startQemu(images);
   if (name === "v86") return (await import("../../emulator/v86-node.ts")).startV86Node(images, opts);
   throw new UsageError(`--engine ${name}: expected v86 or qemu`);
