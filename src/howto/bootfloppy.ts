@@ -21,6 +21,11 @@ export function kernelArgs(config: LooprootConfig): string[] {
   return args;
 }
 
+/** The init= the user gave in boot.extraArgs, which the kernel takes over looproot's own (the last one wins), if any. */
+export function userInitArg(config: LooprootConfig): string | undefined {
+  return config.boot.extraArgs.split(/\s+/).filter((a) => a.startsWith("init=")).at(-1);
+}
+
 /** LOADLIN's options after the program name: the kernel, initrd=, then the kernel's own arguments. */
 export function loadlinOptions(config: LooprootConfig): string[] {
   return [config.boot.kernelPath, `initrd=${config.boot.initrdPath}`, ...kernelArgs(config)];

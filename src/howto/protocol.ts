@@ -56,6 +56,7 @@ export const REPORT_PATTERNS = {
   rcStarted: /LOOPROOT: rc started/,
   swap: /LOOPROOT: swap \/dev\/loop1 /,
   dosfile: /LOOPROOT: dosfile /,
+  reportEnd: /LOOPROOT: report-end\b/,
   shell: /LOOPROOT: shell ready on \/dev\//,
 } as const;
 

@@ -371,13 +371,13 @@ describe("Build and boot", () => {
     await page.click("#build");
     expect(await waitPhase(["verified", "failed", "error"], BOOT_MS)).toBe("failed");
     const failed = await page.$$eval('#milestones li[data-state="failed"]', (lis) => lis.map((li) => [li.getAttribute("data-id"), li.querySelector(".mtitle")!.getAttribute("title")]));
-    expect(failed).toEqual([["shell", expect.stringMatching(/Kernel panic|init/)]]);
+    expect(failed).toEqual([["init-ready", expect.stringMatching(/Kernel panic|init/)]]);
     expect(await page.getAttribute("#verdict", "data-ok")).toBe("false");
     // Screen readers get each milestone's state as text, not only as a coloured dot.
     const snap = await page.locator("#milestones").ariaSnapshot();
     expect(snap).toMatch(/listitem: BIOS boots the floppy \(reached at \d+\.\d s\)/);
     expect(snap).toMatch(/listitem: "?init started on the loop root \(reached at \d+\.\d s\)/);
-    expect(snap).toMatch(/listitem: "?shell ready \(failed at \d+\.\d s: kernel panic\)/);
+    expect(snap).toMatch(/listitem: "?the root's init ready \(failed at \d+\.\d s: init exited\)/);
     expect(snap).not.toMatch(/\d s \d/); // the visible time is not read twice
     // The machine's status is a polite live region with a short message; the serial log is not live.
     expect(await page.getByRole("status").filter({ hasText: "running" }).textContent()).toBe("running (the boot did not verify)");

@@ -71,7 +71,7 @@ describe("the chain's boxes", () => {
     const titles = new Set(FAILURES.map((f) => f.title));
     for (const t of Object.keys(FAILURE_BOX)) expect(titles.has(t), t).toBe(true);
     // The boxes the issue names, in boot order.
-    expect(CHAIN.map((b) => b.id)).toEqual(["bios", "boot-sector", "dos", "command", "autoexec", "loadlin", "kernel", "initrd", "linuxrc", "loop0", "loop1", "pivot", "init", "shell"]);
+    expect(CHAIN.map((b) => b.id)).toEqual(["bios", "boot-sector", "dos", "command", "autoexec", "loadlin", "kernel", "initrd", "linuxrc", "loop0", "loop1", "pivot", "init", "loop-root", "ready"]);
   });
 
   it("a verified boot lights every box, in chain order", () => {
@@ -84,14 +84,14 @@ describe("the chain's boxes", () => {
     const { states } = run(BOOT, 7);
     expect(only(states, "reached")).toEqual(["bios", "boot-sector", "dos", "command", "autoexec", "loadlin", "kernel"]);
     expect(only(states, "active")).toEqual(["initrd"]);
-    expect(only(states, "pending")).toEqual(["linuxrc", "loop0", "loop1", "pivot", "init", "shell"]);
+    expect(only(states, "pending")).toEqual(["linuxrc", "loop0", "loop1", "pivot", "init", "loop-root", "ready"]);
   });
 
   it("a DOS that prints nothing of its own: its boxes are not seen, not failed, and the chain goes on", () => {
     const { states } = run(BOOT.filter(([, t]) => t !== "LRDOS 1.0"));
     expect(only(states, "not-seen")).toEqual(["boot-sector", "dos"]);
     expect(only(states, "failed")).toEqual([]);
-    expect(states.shell).toBe("reached");
+    expect(states.ready).toBe("reached");
   });
 
   it("/linuxrc's mount failing: its box is red with the failure's line and the lines before it; later boxes stay pending", () => {
@@ -99,7 +99,7 @@ describe("the chain's boxes", () => {
     const { states, log } = run(lines);
     expect(only(states, "failed")).toEqual(["linuxrc"]);
     expect(only(states, "active")).toEqual([]);
-    expect(only(states, "pending")).toEqual(["loop0", "loop1", "pivot", "init", "shell"]);
+    expect(only(states, "pending")).toEqual(["loop0", "loop1", "pivot", "init", "loop-root", "ready"]);
     const ev = log.evidence("linuxrc");
     expect(ev.find((l) => l.role === "failure")).toEqual({ atMs: 7000, text: "FAT-fs (sda1): invalid media value (0xf1)", role: "failure" });
     expect(ev.map((l) => l.text)).toContain("INITRD: Trying to mount /dev/sda1 as msdos");
