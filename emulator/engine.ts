@@ -38,6 +38,8 @@ export interface MachineImages {
   /** QEMU: boot this disk file itself, so that the guest's writes land in it (`--persist`). */
   diskFile?: string;
   memoryMiB: number;
+  /** QEMU only: more command-line arguments (e.g. `-cpu 486`), for tests until the machine choices land. */
+  qemuArgs?: string[];
   bios: Uint8Array;
   vgaBios: Uint8Array;
 }

@@ -57,12 +57,15 @@ export const REPORT_PATTERNS = {
   swap: /LOOPROOT: swap \/dev\/loop1 /,
   dosfile: /LOOPROOT: dosfile /,
   reportEnd: /LOOPROOT: report-end\b/,
-  shell: /LOOPROOT: shell ready on \/dev\//,
+  // A shell's answer: a device, or nothing where /proc is not mounted (init=/bin/sh); never the
+  // "$(" of the typed command echoed back.
+  shell: /LOOPROOT: shell ready on(?: \/dev\/\S*| *$)/,
 } as const;
 
 /**
- * Typed at the serial console once the report is in. Only a shell's answer shows a device: the
- * echo of the typed line shows the `$(...)` unexpanded, so an answer proves a shell reads the console.
+ * Typed at the serial console once the report is in (or when the kernel's init never ran our rc).
+ * Only a shell's answer ends after "on" with a device or nothing: the echo of the typed line shows
+ * the `$(...)` unexpanded, so an answer proves a shell reads the console.
  */
 export const SHELL_PROBE = `echo "${reportLine("shell")} $(readlink /proc/self/fd/0)"\n`;
 

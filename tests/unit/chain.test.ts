@@ -14,6 +14,7 @@ import { defaultConfig, mergeConfig } from "../../src/config.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";
 import { ATTR_SYSTEM, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_ARCHIVE } from "../../src/fs/fat.ts";
 import { loadIngredients } from "../../src/node/ingredients.ts";
+import { buildImages } from "../../src/build.ts";
 
 // Lines in the shape the guest prints them, with the times of a real v86 boot (ms since power-on).
 const BOOT: [number, string][] = [
@@ -268,5 +269,15 @@ describe("a kernel on another drive", () => {
     expect(f.loadlin.reads[0]).toEqual({ role: "kernel", name: "C:\\LINUX\\ZIMAGE" });
     expect(f.loadlin.totalBytes).toBe(f.loadlin.reads[1].bytes);
     expect(readsFor("loadlin", f)[1].what).toBe("the kernel C:\\LINUX\\ZIMAGE is not on A:");
+  });
+});
+
+describe("the init box", () => {
+  it("names what the kernel runs: the user's init= from the kernel arguments, else the root's own", () => {
+    const floppy = buildImages({ config: defaultConfig(), ingredients: loadIngredients() }).floppy;
+    const init = (p: unknown) => boxNote("init", chainFacts(floppy, mergeConfig(defaultConfig(), p)));
+    expect(init({})).toBe("/sbin/init");
+    expect(init({ root: { source: "tar" } })).toBe("/sbin/looproot-init");
+    expect(init({ boot: { extraArgs: "console=ttyS0 init=/bin/false init=/bin/sh" } })).toBe("/bin/sh");
   });
 });

@@ -265,6 +265,8 @@ describe("the root's own init, after looproot's report", () => {
       ["INIT: Entering runlevel: 2\n", "sysvinit entered its runlevel"],
       ["- runit: $Id: 25da3b82 $: enter stage: 2\n", "runit entered stage 2"],
       ["LOOPROOT: shell ready on /dev/ttyS0\n", "a shell answers on the serial console"],
+      // A shell run before /proc is mounted answers with nothing after "on".
+      ["LOOPROOT: shell ready on \r\n", "a shell answers on the serial console"],
       ["\r\nDebian GNU/Linux 12 debian ttyS0\r\n\r\ndebian login: ", "a login prompt"],
     ];
     for (const [text, what] of signs) {
