@@ -10,6 +10,7 @@ import { loadIngredients as coreLoadIngredients, loadBios as coreLoadBios, lrdos
 import { packageRoot } from "../src/node/package.ts";
 import { mergeConfig, defaultConfig, type LooprootConfig } from "../src/config.ts";
 import { LooprootError, ErrorCode } from "../src/errors.ts";
+import { validateConfig, assertValid } from "../src/validate.ts";
 import type { Ingredients, DosSystem } from "../src/ingredients.ts";
 import type { BuildResult } from "../src/build.ts";
 
@@ -110,6 +111,9 @@ export async function bootAndWait(opts: Partial<MachineOptions> & { memoryMB?: n
  */
 export async function bootHowto(build: Pick<BuildResult, "floppy" | "disk">, config: unknown = {}, opts: BootOptions = {}): Promise<BootResult> {
   const full: LooprootConfig = mergeConfig(defaultConfig(), config);
+  // Build's own validation (field and limit) before the machine starts: the memory the result
+  // reports is the memory the guest had, never a size v86 refused or rounded.
+  assertValid(validateConfig(full));
   const engine = await startMachine({ fda: build.floppy, hda: build.disk, memoryMB: full.machine.memoryMiB, boot: "floppy" });
   return coreBootAndVerify(engine, full, opts);
 }

@@ -15,9 +15,11 @@ export type { Problem };
 
 /** E_CONFIG with every problem found; `problems` lists each with its field and limit. */
 export class ConfigError extends LooprootError {
-  constructor(problems: Problem[]) {
+  /** `data.nothing`: what the problems stopped ("built" unless said: "booted" for boot's config). */
+  constructor(problems: Problem[], data?: Record<string, unknown>) {
     super(ErrorCode.Config, problems.map((p) => `${p.field}: ${p.message}`).join("\n"), {
       problems,
+      data,
       ...(problems.length === 1 ? { field: problems[0].field, limit: problems[0].limit } : {}),
     });
     this.name = "ConfigError";

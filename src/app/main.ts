@@ -27,6 +27,7 @@ import { pack, unpack } from "./pieces.ts";
 import { fieldName, inWords, ALL_FIELDS } from "./fields.ts";
 import { hintFor } from "./hints.ts";
 import { wantsAutostart, bootVerdict, problemVerdict, publishVerdict, clearVerdict } from "./contract.ts";
+import { safeText } from "../util/safe.ts";
 
 const ALL_PATHS = new Set(ALL_FIELDS.map((f) => f.path));
 
@@ -423,9 +424,9 @@ async function buildAndBoot(): Promise<void> {
   } catch (e) {
     const err = asLooprootError(e) as LooprootError & { stage?: string };
     state.buildProblems = err.isUserError ? err.problems : [];
-    $("#build-error").textContent = err.code === ErrorCode.Bug
+    $("#build-error").textContent = safeText(err.code === ErrorCode.Bug
       ? `The build stopped (${err.stage ?? "build"}): this is a bug in looproot, please report it: ${err.message}`
-      : err.problems.length ? `The build stopped: ${err.problems.map((p) => `${p.field}: ${p.message}`).join("; ")}` : `The build stopped (${err.stage ?? "build"}): ${err.message}`;
+      : err.problems.length ? `The build stopped: ${err.problems.map((p) => `${p.field}: ${p.message}`).join("; ")}` : `The build stopped (${err.stage ?? "build"}): ${err.message}`, 2000);
     publishVerdict(problemVerdict("build", $("#build-error").textContent ?? "", err.problems));
     setPhase("error", "not running");
     revalidate(form.getConfig());
@@ -763,7 +764,7 @@ async function loadJson(file: File | undefined): Promise<void> {
     form.setConfig(configFromJson(await file.text()));
     $("#general-problems").textContent = "";
   } catch (e) {
-    $("#general-problems").textContent = `${file.name}: ${(e as Error).message}`;
+    $("#general-problems").textContent = safeText(`${file.name}: ${(e as Error).message}`, 1000);
   }
   ($("#load-json") as HTMLInputElement).value = "";
 }
@@ -846,7 +847,7 @@ function readRootArchive(): void {
     (e: Error) => {
       if (seq !== rootReadSeq) return;
       endReader("root");
-      state.rootRead = { forRoot, problem: `${upload.name}: ${e.message}` };
+      state.rootRead = { forRoot, problem: safeText(`${upload.name}: ${e.message}`, 1000) };
       form.setStatus("root-archive", "");
       revalidate(form.getConfig());
     },
@@ -883,7 +884,7 @@ async function onDosFloppy(file: File | undefined): Promise<void> {
   } catch (e) {
     if (seq !== dosReadSeq) return;
     endReader("dos");
-    state.dosProblem = `${file.name}: ${(e as Error).message}`;
+    state.dosProblem = safeText(`${file.name}: ${(e as Error).message}`, 1000);
     form.setStatus("dos-floppy", "");
   }
   revalidate(form.getConfig());

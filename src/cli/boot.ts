@@ -13,7 +13,7 @@ import { loadConfig, type ParsedArgs } from "./args.ts";
 import { runBuild } from "./build.ts";
 import { UsageError } from "./errors.ts";
 import { readInputFile } from "./files.ts";
-import { knownBuild } from "./buildinfo.ts";
+import { knownBuild, checkBootConfig } from "./buildinfo.ts";
 import { bootResultJson } from "../bootjson.ts";
 import { hintFor, type Hint } from "../app/hints.ts";
 import { readFat } from "../fs/fat.ts";
@@ -114,6 +114,7 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
     // Check the guest against what was built, not against the defaults.
     const known = knownBuild(f, d, floppy, disk);
     config = loadConfig(args, known.config);
+    checkBootConfig(config, known);
     say(`looproot boot: the config from ${known.from}${args.opts.has("--config") || args.sets.length ? ", with --config/--set on top" : ""}`);
   }
   const diskFile = persist && engineName === "qemu" ? diskPath : undefined;

@@ -11,7 +11,7 @@ import { loadConfig, type ParsedArgs } from "./args.ts";
 import { UsageError } from "./errors.ts";
 import { startEngine, writeBackDisk, FLOPPY_MAX_BYTES, DISK_MAX_BYTES } from "./boot.ts";
 import { readInputFile } from "./files.ts";
-import { knownBuild } from "./buildinfo.ts";
+import { knownBuild, checkBootConfig } from "./buildinfo.ts";
 
 export const ESCAPE_KEY = 0x1d; // Ctrl-]
 export const BANNER_KEYS = "Ctrl-] then q leaves (Ctrl-] Ctrl-] sends Ctrl-]); Ctrl-C goes to the guest";
@@ -53,7 +53,9 @@ export function shellInputs(args: ParsedArgs) {
   const disk = readInputFile("--disk", d, DISK_MAX_BYTES);
   // The built config (its memory size above all), as boot uses it, not the defaults.
   const known = knownBuild(f, d, floppy, disk);
-  return { engineName: engineName as "v86" | "qemu", d, floppy, disk, config: loadConfig(args, known.config), from: known.from };
+  const config = loadConfig(args, known.config);
+  checkBootConfig(config, known);
+  return { engineName: engineName as "v86" | "qemu", d, floppy, disk, config, from: known.from };
 }
 
 export async function shellCommand(args: ParsedArgs, io: ShellIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
