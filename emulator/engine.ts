@@ -38,6 +38,8 @@ export interface MachineImages {
   /** QEMU: boot this disk file itself, so that the guest's writes land in it (`--persist`). */
   diskFile?: string;
   memoryMiB: number;
+  /** A network card with the engine's own user-mode network (see emulator/net.ts); none when absent. */
+  net?: boolean;
   bios: Uint8Array;
   vgaBios: Uint8Array;
 }
