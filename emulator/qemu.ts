@@ -10,6 +10,7 @@ import { mkdtempSync, writeFileSync, rmSync, readFileSync, existsSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Engine, MachineImages } from "./engine.ts";
+import { qemuNetArgs } from "./net.ts";
 
 const SCREEN_POLL_MS = 100;
 /** 80x25 characters, each a character byte and an attribute byte. */
@@ -69,6 +70,7 @@ export function startQemu(images: MachineImages): QemuEngine {
     // Paused until the monitor is connected (then "cont"): a fast boot must not run past the DOS
     // and LOADLIN screens before the first screen read.
     "-S",
+    ...qemuNetArgs(images.net),
   ];
   if (images.diskFile) {
     // The user's own file, written by the guest as a real disk would be (no snapshot, no copy).

@@ -34,6 +34,8 @@ const ALL_PATHS = new Set(ALL_FIELDS.map((f) => f.path));
 type Phase = "idle" | "building" | "built" | "booting" | "verified" | "restored" | "failed" | "stopped" | "error";
 
 /** The same machine in QEMU: its RAM, the two images, boot from A:, the serial console on the terminal. */
+/** What the "Network" choice gives the guest (emulator/net.ts), said beside it. */
+const NET_SENTENCE = "Network (from the next boot): a network card and an address by DHCP from v86's own network, which carries the guest's web requests (HTTP, port 80) through this page's fetch(): this page's server is http://PORT.external/ (PORT: the page's port), other sites only where they allow cross-origin requests; no other protocols. Needs a kernel with networking (the distribution kernel).";
 const qemuLine = (memoryMiB: number) => `qemu-system-i386 -m ${memoryMiB} -fda floppy.img -hda disk.img -boot a -serial stdio`;
 /** The page's steps: fetching the ingredients, then the build's own (src/build.ts). */
 const BUILD_STEPS: { id: string; section: string; title: string }[] = [
@@ -88,6 +90,8 @@ function skeleton(): void {
         h("button", { id: "build", class: "primary", type: "button", onclick: () => void buildAndBoot() }, "Build and boot"),
         h("button", { id: "stop", type: "button", disabled: true, onclick: () => void stopMachine("stopped by you") }, "Stop"),
         h("button", { id: "reset", type: "button", disabled: true, onclick: () => void resetMachine() }, "Reset"),
+        h("label", { class: "net-choice", title: NET_SENTENCE }, h("input", { id: "net", type: "checkbox", "aria-describedby": "net-what" }), " Network"),
+        h("span", { id: "net-what", class: "sr-only" }, NET_SENTENCE),
       ),
       h("p", { id: "build-why", class: "build-why" }),
       h("div", { class: "share", role: "toolbar", "aria-label": "Share the choices" },
@@ -515,6 +519,7 @@ async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined
       floppy: output.floppy,
       disk: output.disk,
       memoryMiB: config.machine.memoryMiB,
+      net: ($("#net") as HTMLInputElement).checked,
       ...bios,
       wasmPath: new URL(wasmUrl, document.baseURI).href,
       screen: $("#screen"),

@@ -16,7 +16,7 @@ export interface ParsedArgs {
 }
 
 const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--dos", "--floppy", "--disk", "--timeout", "--engine"]);
-const FLAG_OPTS = new Set(["--json", "--help", "-h", "--persist", "--version"]);
+const FLAG_OPTS = new Set(["--json", "--help", "-h", "--persist", "--version", "--net"]);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const opts = new Map<string, string>();

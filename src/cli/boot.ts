@@ -119,7 +119,7 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
   }
   const diskFile = persist && engineName === "qemu" ? diskPath : undefined;
   // The bytes are not used again here (run wrote its files already): no copy for v86.
-  const engine = await startEngine(engineName, { floppy, disk, diskFile, memoryMiB: config.machine.memoryMiB, ...loadBios() }, { copy: false });
+  const engine = await startEngine(engineName, { floppy, disk, diskFile, memoryMiB: config.machine.memoryMiB, net: args.flags.has("--net"), ...loadBios() }, { copy: false });
   say(`looproot boot: ${engineName}, ${config.machine.memoryMiB} MiB, timeout ${timeoutS} s`);
   const result = await bootAndVerify(engine, config, {
     timeoutS,

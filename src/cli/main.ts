@@ -24,9 +24,9 @@ export const HELP = `looproot: the Loopback Root Filesystem HOWTO (section 3), b
 
 Usage:
   looproot build --out DIR [--config FILE] [--rootfs TAR] [--dos FLOPPY] [--set KEY=VALUE ...]
-  looproot boot  --floppy FILE --disk FILE [--config FILE] [--timeout S] [--json] [--engine v86|qemu] [--persist]
-  looproot shell --floppy FILE --disk FILE [--config FILE] [--engine v86|qemu] [--persist]
-  looproot run   [--out DIR] [--config FILE] [--rootfs TAR] [--dos FLOPPY] [--set ...] [--timeout S] [--json] [--engine v86|qemu]
+  looproot boot  --floppy FILE --disk FILE [--config FILE] [--timeout S] [--json] [--engine v86|qemu] [--persist] [--net]
+  looproot shell --floppy FILE --disk FILE [--config FILE] [--engine v86|qemu] [--persist] [--net]
+  looproot run   [--out DIR] [--config FILE] [--rootfs TAR] [--dos FLOPPY] [--set ...] [--timeout S] [--json] [--engine v86|qemu] [--net]
   looproot inspect IMAGE [--json]
                              what a floppy, disk, root image or initrd holds: map and files
   looproot config            print the default config as JSON
@@ -76,6 +76,12 @@ ${wrap(`of an i386 system. It needs ${ROOT_NEEDS}.`, 21, 100)}
                      it as it runs; v86 writes it back, whole, after the guest halts). boot and
                      run then shut the guest down cleanly after the verdict. Without it the
                      image files are never changed.
+  --net              boot, run, shell: a network card on the engine's user-mode network; the
+                     guest gets its address by DHCP. QEMU: an e1000 card, the host's 127.0.0.1
+                     is 10.0.2.2. v86: a virtio card on v86's fetch backend, which carries the
+                     guest's HTTP to port 80 through fetch(): http://PORT.external/ is the
+                     host's localhost:PORT. Needs a kernel with networking (the distribution
+                     kernel).
 
 Exit codes: 0 success, 1 the boot did not reach a verified loop root, 2 bad input (one line
 per problem, naming the setting or file and the limit), 3 a bug in looproot (please report it
@@ -86,7 +92,7 @@ export const BOOT_HELP = `looproot boot: boot a built floppy and disk and verify
 
 Usage:
   looproot boot --floppy FILE --disk FILE [--engine v86|qemu] [--timeout S] [--json]
-                [--config FILE] [--set KEY=VALUE ...]
+                [--config FILE] [--set KEY=VALUE ...] [--persist] [--net]
 
 What the guest must report (root and swap file names and sizes, root=, the DOS directory) comes
 from ${BUILD_INFO_FILE} (or the set manifest looproot-set.json), which build writes beside the
@@ -101,6 +107,7 @@ Options:
   --engine E         v86 (default) or qemu (qemu-system-i386, serial console)
   --timeout S        give up after S seconds (1..3600, default 120)
   --json             print the result as JSON
+  --net              a network card on the engine's user-mode network (see looproot --help)
   --config FILE      a JSON config on top of what was built
   --set KEY=VALUE    change one setting on top of what was built
 

@@ -67,7 +67,7 @@ export async function shellCommand(args: ParsedArgs, io: ShellIo = { stdin: proc
   say(`${engineName}, ${config.machine.memoryMiB} MiB, ${d}${persist ? " (--persist: the disk keeps the guest's writes)" : " (the disk file stays unchanged)"}.`);
   say(`${BANNER_KEYS}; \`poweroff\` at the guest's shell ends the session.`);
 
-  const engine = await startEngine(engineName, { floppy, disk, diskFile: persist && engineName === "qemu" ? d : undefined, memoryMiB: config.machine.memoryMiB, ...loadBios() }, { copy: false });
+  const engine = await startEngine(engineName, { floppy, disk, diskFile: persist && engineName === "qemu" ? d : undefined, memoryMiB: config.machine.memoryMiB, net: args.flags.has("--net"), ...loadBios() }, { copy: false });
   const raw = io.stdin.isTTY === true;
   let end: (why: "halted" | "unclean" | "left" | "signal") => void = () => {};
   const ended = new Promise<"halted" | "unclean" | "left" | "signal">((res) => (end = res));

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { describe, it, expect } from "vitest";
 import { defaultConfig, mergeConfig, type LooprootConfig } from "../../src/config.ts";
 import { linuxrcScript, initrdTree } from "../../src/howto/initrd.ts";
@@ -73,6 +74,28 @@ describe("3.4 the root device", () => {
     const t = new Map(userRootTree(cfg(), ok, ing.busyboxRoot).map((e) => [e.path, e]));
     expect(t.get("/sbin/looproot-init")!.mode).toBe(0o755);
     expect(kernelArgs(cfg({ root: { source: "tar" } }))).toContain("init=/sbin/looproot-init");
+    // No systemd in the tree: no systemd shutdown hook.
+    expect([...t.keys()].some((p) => p.includes("system-shutdown"))).toBe(false);
+  });
+  it("a merged-/usr systemd root gets the shutdown hook where systemd-shutdown looks, run by looproot's busybox", () => {
+    const d = (path: string) => ({ path, kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 });
+    const l = (path: string, target: string) => ({ path, kind: "symlink" as const, mode: 0o777, uid: 0, gid: 0, mtime: 0, target });
+    const elf386 = new Uint8Array(52);
+    elf386.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]);
+    elf386[18] = 3;
+    const tree = [d("/"), d("/usr"), d("/usr/bin"), d("/usr/lib"), d("/usr/lib/systemd"), d("/usr/sbin"), l("/bin", "usr/bin"), l("/lib", "usr/lib"), l("/sbin", "usr/sbin"),
+      { path: "/usr/bin/sh", kind: "file" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0, data: elf386 },
+      { path: "/usr/lib/systemd/systemd", kind: "file" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0, data: elf386 }, l("/usr/sbin/init", "../lib/systemd/systemd")];
+    const t = new Map(userRootTree(cfg(), tree, ing.busyboxRoot).map((e) => [e.path, e]));
+    const hook = t.get("/usr/lib/systemd/system-shutdown/looproot.shutdown")!;
+    expect(hook.mode).toBe(0o755);
+    const text = new TextDecoder().decode(hook.data);
+    expect(text.split("\n")[0]).toBe("#!/sbin/looproot.d/busybox sh");
+    expect(spawnSync("sh", ["-n"], { input: text }).status).toBe(0);
+    // The DOS partition's dirty bit is cleared only once the root is read-only, then the console hears it.
+    expect(text.indexOf("remount,ro /")).toBeLessThan(text.indexOf("umount -n /initrd/mnt"));
+    expect(text).toContain("LOOPROOT: shutdown complete");
+    expect(t.has("/lib/systemd/system-shutdown/looproot.shutdown")).toBe(false);
   });
 });
 
