@@ -29,6 +29,10 @@ export const ErrorCode = {
   Output: "E_OUTPUT",
   /** An image cannot hold what it is asked to (a writer's own limit: sizes, counts, dates, labels). */
   Limit: "E_LIMIT",
+  /** An argument has the wrong type (a string where a Uint8Array belongs, an object missing). */
+  Type: "E_TYPE",
+  /** The guest did not answer within the time limit (a shell command that never finished). */
+  Timeout: "E_TIMEOUT",
   /** The emulator itself failed (an internal panic, QEMU missing). */
   Emulator: "E_EMULATOR",
   /** A bug in looproot: an exception that none of the above explains. */
