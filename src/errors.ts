@@ -131,6 +131,11 @@ export function atField(e: LooprootError, field: string): LooprootError {
   return moved;
 }
 
+/** An argument of the wrong type (E_TYPE), named by its field: "files: expected an array of { path, data }". */
+export function typeError(field: string, expected: string): LooprootError {
+  return new LooprootError(ErrorCode.Type, `${field}: expected ${expected}`, { field });
+}
+
 /** The JSON form of any thrown value (for postMessage, --json output). */
 export function errorToJSON(e: unknown): ErrorJSON {
   return asLooprootError(e).toJSON();
