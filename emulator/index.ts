@@ -5,7 +5,8 @@
 import { join, resolve } from "node:path";
 import { startMachine as coreStartMachine, type Machine as CoreMachine, type MachineOptions as CoreMachineOptions } from "./machine.ts";
 import { v86WasmPath } from "./v86-node.ts";
-import { bootAndVerify as coreBootAndVerify, runShellCommand as coreRunShellCommand, type BootOptions as CoreBootOptions, type BootResult as CoreBootResult, type HarnessEvent as CoreHarnessEvent } from "./harness.ts";
+import { shellCommand as coreShellCommand, type ShellResult as CoreShellResult } from "./shell.ts";
+import { bootAndVerify as coreBootAndVerify, type BootOptions as CoreBootOptions, type BootResult as CoreBootResult, type HarnessEvent as CoreHarnessEvent } from "./harness.ts";
 import { loadIngredients as coreLoadIngredients, loadBios as coreLoadBios, lrdos as coreLrdos } from "../src/node/ingredients.ts";
 import { packageRoot } from "../src/node/package.ts";
 import { mergeConfig, defaultConfig, type LooprootConfig } from "../src/config.ts";
@@ -104,21 +105,45 @@ export async function bootAndWait(opts: Partial<MachineOptions> & { memoryMB?: n
   return result;
 }
 
+/** What bootHowto gives back when it leaves the machine running (`stopAtEnd: false`): the verdict and the machine, which the caller stops. */
+export interface RunningBootResult extends BootResult {
+  /** The PC, still running (at the guest's shell when `ok`): call `machine.stop()` when done with it. */
+  machine: Machine;
+}
+
 /**
  * Boots a HOWTO build (its floppy and disk) in v86 and runs the HOWTO's own verification: the
  * boot chain's milestones, then the guest's report checked against the config (root on
  * /dev/loop0, swap on /dev/loop1, the DOS partition readable). `config` is the one the build used.
+ * The machine is stopped at the end, unless `stopAtEnd: false`: then it is returned as `machine`
+ * and the caller stops it (a running machine keeps Node's process alive).
  */
-export async function bootHowto(build: Pick<BuildResult, "floppy" | "disk">, config: unknown = {}, opts: BootOptions = {}): Promise<BootResult> {
+export async function bootHowto(build: Pick<BuildResult, "floppy" | "disk">, config: unknown, opts: BootOptions & { stopAtEnd: false }): Promise<RunningBootResult>;
+export async function bootHowto(build: Pick<BuildResult, "floppy" | "disk">, config?: unknown, opts?: BootOptions & { stopAtEnd?: true }): Promise<BootResult>;
+export async function bootHowto(build: Pick<BuildResult, "floppy" | "disk">, config: unknown = {}, opts: BootOptions = {}): Promise<BootResult | RunningBootResult> {
   const full: LooprootConfig = mergeConfig(defaultConfig(), config);
   // Build's own validation (field and limit) before the machine starts: the memory the result
   // reports is the memory the guest had, never a size v86 refused or rounded.
   assertValid(validateConfig(full));
-  const engine = await startMachine({ fda: build.floppy, hda: build.disk, memoryMB: full.machine.memoryMiB, boot: "floppy" });
-  return coreBootAndVerify(engine, full, opts);
+  const machine = await startMachine({ fda: build.floppy, hda: build.disk, memoryMB: full.machine.memoryMiB, boot: "floppy" });
+  let result: BootResult;
+  try {
+    result = await coreBootAndVerify(machine, full, opts);
+  } catch (e) {
+    await machine.stop();
+    throw e;
+  }
+  return opts.stopAtEnd === false ? { ...result, machine } : result;
 }
 
-/** Types a command at a booted Linux shell on the serial console and returns what it printed. */
-export async function runShellCommand(machine: Machine, command: string, timeoutMs = 15_000): Promise<string> {
-  return coreRunShellCommand(machine, command, timeoutMs);
+/** What a shell command printed (without the echo of the typed line, end marker, carriage returns or ANSI escapes) and its exit status. */
+export type ShellResult = CoreShellResult;
+
+/**
+ * Types a one-line command at a booted Linux shell on the serial console (a machine from
+ * `bootHowto(..., { stopAtEnd: false })`) and returns only what it printed, and its exit status.
+ * Throws E_TIMEOUT when the shell does not finish within `timeoutMs`.
+ */
+export async function runShellCommand(machine: Machine, command: string, timeoutMs = 15_000): Promise<ShellResult> {
+  return coreShellCommand(machine, command, timeoutMs);
 }

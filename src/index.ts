@@ -6,7 +6,7 @@ import { buildImages as coreBuildImages, outputNames as coreOutputNames, type Bu
 import { defaultConfig as coreDefaultConfig, mergeConfig, HOWTO_TIME as CORE_HOWTO_TIME, type LooprootConfig as CoreConfig } from "./config.ts";
 import { validateConfig as coreValidateConfig, assertValid } from "./validate.ts";
 import { ingredientsFromBytes as coreIngredientsFromBytes, INGREDIENT_FILES as CORE_FILES, type IngredientBytes, type Ingredients as CoreIngredients } from "./ingredients.ts";
-import { LooprootError as CoreError, ErrorCode as CoreCode, asLooprootError as coreAsError, type ErrorJSON as CoreErrorJSON, type Problem as CoreProblem } from "./errors.ts";
+import { LooprootError as CoreError, ErrorCode as CoreCode, asLooprootError as coreAsError, typeError, type ErrorJSON as CoreErrorJSON, type Problem as CoreProblem } from "./errors.ts";
 
 /** The one error type: `code` (an ErrorCode value), `field` and `limit` where there is one, `problems`, toJSON/fromJSON. */
 export const LooprootError = CoreError;
@@ -55,6 +55,7 @@ export function makeConfig(partial: unknown = {}): LooprootConfig {
 
 /** Every problem with a config, each naming its field (empty when the config is valid). */
 export function validateConfig(config: LooprootConfig): Problem[] {
+  checkObject("config", config);
   return coreValidateConfig(config);
 }
 
@@ -76,12 +77,17 @@ export interface HowtoInput {
  * Checks the whole config before building anything; the same input gives the same bytes.
  */
 export function buildHowto(input: HowtoInput): BuildResult {
+  checkObject("input", input);
+  checkObject("ingredients", input.ingredients);
+  if (input.rootArchive !== undefined && !(input.rootArchive instanceof Uint8Array)) throw typeError("rootArchive", "a Uint8Array");
+  if (input.onStep !== undefined && typeof input.onStep !== "function") throw typeError("onStep", "a function");
   const config = makeConfig(input.config ?? {});
   return coreBuildImages({ config, ingredients: input.ingredients, rootArchive: input.rootArchive }, input.onStep);
 }
 
 /** The names of the files a build with this config writes (floppy.img, disk.img, ...). */
 export function outputNames(config: LooprootConfig): string[] {
+  checkObject("config", config);
   return coreOutputNames(config);
 }
 
@@ -90,7 +96,13 @@ export function outputNames(config: LooprootConfig): string[] {
  * images/) and returns its bytes: `fetch` in a page, a file read anywhere else.
  */
 export async function ingredientsFrom(get: (rel: string) => Promise<Uint8Array>): Promise<Ingredients> {
+  if (typeof get !== "function") throw typeError("get", "a function (rel: string) => Promise<Uint8Array>");
   const names = Object.keys(CORE_FILES) as (keyof typeof CORE_FILES)[];
   const bytes = await Promise.all(names.map((k) => get(CORE_FILES[k])));
   return coreIngredientsFromBytes(Object.fromEntries(names.map((k, i) => [k, bytes[i]])) as IngredientBytes);
+}
+
+function checkObject<T>(field: string, v: T): T {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw typeError(field, "an object");
+  return v;
 }

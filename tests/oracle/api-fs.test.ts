@@ -86,7 +86,7 @@ describe("makeExt2 and makeSwap", () => {
       expect(new TextDecoder().decode(back.find((e) => e.path === "/etc/motd")?.data)).toBe("hello\n");
       expect(back.find((e) => e.path === "/bin/sh")).toMatchObject({ kind: "symlink", target: "busybox" });
       expect(back.find((e) => e.path === "/sbin/init")?.mode).toBe(0o755);
-      expect(thrown(() => makeExt2({ tree, tar: writeTar(tree) })).code).toBe("E_LIMIT");
+      expect(thrown(() => makeExt2({ tree, tar: writeTar(tree) })).code).toBe("E_TYPE");
       expect(thrown(() => makeExt2({ tar: enc("not a tar at all, just text that is long enough to be a block?") })).code).toBe("E_TAR");
     } finally {
       t.cleanup();
