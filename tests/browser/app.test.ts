@@ -81,7 +81,7 @@ describe("the page", () => {
     expect(dev).toContain("/dev/sda1");
     expect(dev).toMatch(/libata|SCSI/);
     expect(await page.textContent("#field-swap-sizeMiB")).toContain("between 8MB and the amount of RAM");
-    expect(await page.textContent("#autoexec-preview")).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0\n");
+    expect(await page.textContent("#autoexec-preview")).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200\n");
     expect(await page.isEnabled("#build")).toBe(true);
     await shot(page, "01-open");
   });
@@ -171,7 +171,7 @@ describe("the page", () => {
     await page.check(input("boot.paramsFile"));
     await page.fill(input("boot.extraArgs"), Array.from({ length: 40 }, (_, i) => `opt${i}=${"x".repeat(60)}`).join(" "));
     expect(await page.textContent(error("boot.extraArgs"))).toMatch(/at most 2,047/);
-    await page.fill(input("boot.extraArgs"), "console=tty0 console=ttyS0");
+    await page.fill(input("boot.extraArgs"), "console=tty0 console=ttyS0,115200");
     await page.uncheck(input("boot.paramsFile"));
     expect(await page.isEnabled("#build")).toBe(true);
   });
@@ -320,7 +320,7 @@ describe("Build and boot", () => {
     const names = vol.entries.map((e) => e.path);
     for (const n of ["AUTOEXEC.BAT", "LOADLIN.EXE", "ZIMAGE", "INITRDGZ.IMG", "LRDOS.SYS", "COMMAND.COM"]) expect(names).toContain(n);
     const autoexec = new TextDecoder().decode(vol.entries.find((e) => e.path === "AUTOEXEC.BAT")!.data());
-    expect(autoexec).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0\r\n");
+    expect(autoexec).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200\r\n");
     expect(vol.entries.find((e) => e.path === "LOADLIN.EXE")!.size).toBe(readFileSync(join(app.images, "debian/LOADLIN.EXE")).length);
     // The intermediate files and the texts are there too; the listings name what each image holds.
     const names2 = await page.$$eval("#downloads button", (bs) => bs.map((b) => b.getAttribute("data-file")));

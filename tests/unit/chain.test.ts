@@ -183,7 +183,7 @@ describe("what each step reads, from the floppy", () => {
     expect(f.loadlin.totalBytes).toBe(m.get("ZIMAGE")!.size + m.get("INITRDGZ.IMG")!.size);
     expect(f.loadlin.programFile).toEqual({ name: "LOADLIN.EXE", bytes: m.get("LOADLIN.EXE")!.size });
     expect(f.initrdUnpackedBytes).toBe(initrdRaw.length);
-    expect(f.autoexec!.line).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0");
+    expect(f.autoexec!.line).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200");
     expect(f.linuxrc).toEqual({
       device: "/dev/sda1", fsType: "msdos", mountPoint: "/mnt",
       loop0: { dos: "C:\\LINUX\\LINUXDSK.IMG", linux: "/mnt/linux/linuxdsk.img", bytes: 24 * 1048576 },
