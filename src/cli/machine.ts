@@ -32,7 +32,7 @@ export function machineChoice(args: ParsedArgs, config: LooprootConfig): Machine
   const machine = args.opts.get("--machine");
   const cpu = args.opts.get("--cpu");
   if (engine === "v86" && (machine !== undefined || cpu !== undefined)) {
-    throw new UsageError(`${machine !== undefined ? "--machine" : "--cpu"}: v86 emulates one fixed PC (i440FX/PIIX3, an i686); choose --engine qemu or bochs to pick a machine or CPU`);
+    throw new UsageError(`${machine !== undefined ? "--machine" : "--cpu"}: v86 emulates one fixed PC (i440FX/PIIX3, a Pentium III); choose --engine qemu or bochs to pick a machine or CPU`);
   }
   const pc: PcChoice = {};
   if (machine !== undefined) {
