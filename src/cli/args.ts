@@ -15,7 +15,7 @@ export interface ParsedArgs {
   flags: Set<string>;
 }
 
-const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--dos", "--floppy", "--disk", "--timeout", "--engine"]);
+const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--dos", "--floppy", "--disk", "--timeout", "--engine", "--machine", "--cpu", "--ram"]);
 const FLAG_OPTS = new Set(["--json", "--help", "-h", "--persist", "--version", "--net"]);
 
 export function parseArgs(argv: string[]): ParsedArgs {

@@ -17,6 +17,9 @@ import { knownBuild, checkBootConfig } from "./buildinfo.ts";
 import { bootResultJson } from "../bootjson.ts";
 import { hintFor, type Hint } from "../app/hints.ts";
 import { readFat } from "../fs/fat.ts";
+import { machineChoice, ENGINES } from "./machine.ts";
+import { describePc, MACHINES, V86_PC, type PcChoice } from "../../emulator/pc.ts";
+import { defaultConfig } from "../config.ts";
 
 /** The largest floppy (2.88 MB) and the largest disk the BIOS and v86 take here (under 2 GiB). */
 export const FLOPPY_MAX_BYTES = 2_949_120;
@@ -28,8 +31,23 @@ export const DISK_MAX_BYTES = 2 ** 31 - 1;
  */
 export async function startEngine(name: string, images: MachineImages, opts: V86NodeOptions = {}): Promise<Engine> {
   if (name === "qemu") return (await import("../../emulator/qemu.ts")).startQemu(images);
+  if (name === "bochs") return (await import("../../emulator/bochs.ts")).startBochs(images);
   if (name === "v86") return (await import("../../emulator/v86-node.ts")).startV86Node(images, opts);
-  throw new UsageError(`--engine ${name}: expected v86 or qemu`);
+  throw new UsageError(`--engine ${name}: expected one of ${ENGINES.join(", ")}`);
+}
+
+/** QEMU and Bochs run on the disk file itself under --persist; v86 keeps the disk in memory and writes it back. */
+export const writesInPlace = (engine: string) => engine === "qemu" || engine === "bochs";
+
+/** The PC a boot ran on, for --json: the engine, its machine and CPU (null: the engine's default), the RAM. */
+export function machineJson(engine: string, pc: PcChoice, memoryMiB: number) {
+  return {
+    engine,
+    machine: engine === "v86" ? null : pc.machine ?? null,
+    cpu: engine === "v86" ? null : pc.cpu ?? null,
+    memoryMiB,
+    description: engine === "v86" ? `${V86_PC.chipset}; CPU ${V86_PC.cpu}` : MACHINES[pc.machine ?? "pc"],
+  };
 }
 
 /**
@@ -91,7 +109,8 @@ export function bootHint(r: BootResult, config: LooprootConfig, floppy: Uint8Arr
 export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
   const timeoutS = Number(args.opts.get("--timeout") ?? 120);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0 || timeoutS > 3600) throw new UsageError(`--timeout ${args.opts.get("--timeout")}: expected seconds between 1 and 3600`);
-  const engineName = args.opts.get("--engine") ?? "v86";
+  // The engine and PC are checked before anything is built or read.
+  machineChoice(args, defaultConfig());
   let floppy: Uint8Array, disk: Uint8Array, diskPath: string;
   let config: LooprootConfig;
   const persist = args.flags.has("--persist");
@@ -117,10 +136,13 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
     checkBootConfig(config, known);
     say(`looproot boot: the config from ${known.from}${args.opts.has("--config") || args.sets.length ? ", with --config/--set on top" : ""}`);
   }
-  const diskFile = persist && engineName === "qemu" ? diskPath : undefined;
+  const choice = machineChoice(args, config);
+  const engineName = choice.engine;
+  config = choice.config;
+  const diskFile = persist && writesInPlace(engineName) ? diskPath : undefined;
   // The bytes are not used again here (run wrote its files already): no copy for v86.
-  const engine = await startEngine(engineName, { floppy, disk, diskFile, memoryMiB: config.machine.memoryMiB, net: args.flags.has("--net"), ...loadBios() }, { copy: false });
-  say(`looproot boot: ${engineName}, ${config.machine.memoryMiB} MiB, timeout ${timeoutS} s`);
+  const engine = await startEngine(engineName, { floppy, disk, diskFile, memoryMiB: config.machine.memoryMiB, pc: choice.pc, net: args.flags.has("--net"), ...loadBios() }, { copy: false });
+  say(`looproot boot: ${describePc(engineName, choice.pc, config.machine.memoryMiB)}, timeout ${timeoutS} s`);
   const result = await bootAndVerify(engine, config, {
     timeoutS,
     onEvent: (e) => {
@@ -133,9 +155,9 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
   if (kept) say(kept.kept);
   else if (persist) {
     await engine.stop();
-    say(`${diskPath}: ${engineName === "qemu" ? "the guest wrote into it as it booted" : "left as it was"}: the boot did not reach a shell to shut down`);
+    say(`${diskPath}: ${writesInPlace(engineName) ? "the guest wrote into it as it booted" : "left as it was"}: the boot did not reach a shell to shut down`);
   }
-  if (json) io.out(JSON.stringify(bootResultJson(result, kept), null, 2));
+  if (json) io.out(JSON.stringify({ ...bootResultJson(result, kept), machine: machineJson(engineName, choice.pc, config.machine.memoryMiB) }, null, 2));
   else io.out(formatTimeline(result, bootHint(result, config, floppy)));
   return result.ok && (!kept || kept.shutdown.status === "clean" || kept.shutdown.status === "halted") ? 0 : 1;
 }
