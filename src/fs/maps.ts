@@ -348,12 +348,25 @@ function looksLikeFatBootSector(b: Uint8Array, offset = 0): boolean {
   return (b[offset] === 0xeb || b[offset] === 0xe9) && [512, 1024, 2048, 4096].includes(bps) && spc > 0 && (spc & (spc - 1)) === 0 && nfats >= 1 && nfats <= 4;
 }
 
+/**
+ * A FAT boot sector whose BPB has a bad number is still no MBR: it starts with a jump and either
+ * names its file system ("FAT12   " at 54, "FAT32   " at 82) or has a partition table no MBR has
+ * (a status byte other than 00 or 80). Read as a FAT volume, the reader then names the bad field
+ * instead of a "partition status" made of boot code.
+ */
+function looksLikeDamagedFatBootSector(b: Uint8Array): boolean {
+  if (b.length < SECTOR || !(b[0] === 0xeb || b[0] === 0xe9)) return false;
+  const text = (at: number) => String.fromCharCode(...b.subarray(at, at + 8));
+  if (/^FAT(12|16|32)? {0,5}$/.test(text(54)) || text(82) === "FAT32   ") return true;
+  return [0, 1, 2, 3].some((i) => b[446 + 16 * i] !== 0 && b[446 + 16 * i] !== 0x80);
+}
+
 /** What the file is, from its bytes alone (not its name). */
 export function recognise(image: Uint8Array): ImageKind {
   if (image.length >= 2 && image[0] === 0x1f && image[1] === 0x8b) return "initrd-gz";
   if (looksLikeExt2(image)) return "ext2";
   if (image.length >= 4096 && new TextDecoder("latin1").decode(image.subarray(4086, 4096)) === "SWAPSPACE2") return "swap";
-  if (looksLikeFatBootSector(image)) return "fat";
+  if (looksLikeFatBootSector(image) || looksLikeDamagedFatBootSector(image)) return "fat";
   if (image.length >= SECTOR && image[510] === 0x55 && image[511] === 0xaa) return "disk";
   throw new LooprootError(ErrorCode.Image, `not a looproot image: ${fmt(image.length)} bytes that are neither an MBR disk, a FAT volume, an ext2 filesystem, a gzip'd initrd nor swap space`, { field: "image" });
 }
