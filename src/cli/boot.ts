@@ -11,8 +11,10 @@ import type { LooprootConfig } from "../config.ts";
 import { loadBios } from "../node/ingredients.ts";
 import { loadConfig, type ParsedArgs } from "./args.ts";
 import { runBuild } from "./build.ts";
-import { UsageError } from "./errors.ts";
+import { UsageError, inputFileError } from "./errors.ts";
 import { readInputFile } from "./files.ts";
+import { FLOPPY_BPB } from "../fs/fat.ts";
+import { fmt } from "../util/fmt.ts";
 import { knownBuild, checkBootConfig } from "./buildinfo.ts";
 import { bootResultJson } from "../bootjson.ts";
 import { hintFor, type Hint } from "../app/hints.ts";
@@ -24,6 +26,20 @@ import { defaultConfig } from "../config.ts";
 /** The largest floppy (2.88 MB) and the largest disk the BIOS and v86 take here (under 2 GiB). */
 export const FLOPPY_MAX_BYTES = 2_949_120;
 export const DISK_MAX_BYTES = 2 ** 31 - 1;
+
+/**
+ * The two images boot and shell take, read with their limits. A floppy must be one of the sizes a
+ * PC's drive has (v86 and QEMU take its geometry from the size; another size reads as garbage and
+ * DOS stops with "Disk read error"): refused here, naming --floppy and the file.
+ */
+export function readBootImages(floppyPath: string, diskPath: string): { floppy: Uint8Array; disk: Uint8Array } {
+  const floppy = readInputFile("--floppy", floppyPath, FLOPPY_MAX_BYTES);
+  const sizes = Object.entries(FLOPPY_BPB).map(([k, b]) => [k, b.totalSectors * 512] as const);
+  if (!sizes.some(([, n]) => n === floppy.length)) {
+    throw inputFileError("--floppy", floppyPath, `is ${fmt(floppy.length)} bytes, not the size of a floppy disk (${sizes.map(([k, n]) => `${k} ${fmt(n)}`).join(", ")})`);
+  }
+  return { floppy, disk: readInputFile("--disk", diskPath, DISK_MAX_BYTES) };
+}
 
 /**
  * `copy: false` when the caller does not use the images' bytes again (the CLI: the files stay on
@@ -127,8 +143,7 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
     const f = args.opts.get("--floppy"), d = args.opts.get("--disk");
     if (!f || !d) throw new UsageError("boot needs --floppy FILE and --disk FILE");
     // Read with their limits checked while reading: a device or a FIFO named here cannot make us read forever.
-    floppy = readInputFile("--floppy", f, FLOPPY_MAX_BYTES);
-    disk = readInputFile("--disk", d, DISK_MAX_BYTES);
+    ({ floppy, disk } = readBootImages(f, d));
     diskPath = d;
     // Check the guest against what was built, not against the defaults.
     const known = knownBuild(f, d, floppy, disk);

@@ -96,7 +96,7 @@ export function knownBuild(floppyPath: string, diskPath: string, floppy: Uint8Ar
       continue;
     }
   }
-  return { config: configFromImages(floppy, disk), from: "the images (AUTOEXEC.BAT on the floppy, the files in C:\\ on the disk)", fromImages: true };
+  return { config: configFromImages(floppy, disk, { floppy: `--floppy ${floppyPath}`, disk: `--disk ${diskPath}` }), from: "the images (AUTOEXEC.BAT on the floppy, the files in C:\\ on the disk)", fromImages: true };
 }
 
 /** Re-exported for the CLI's callers: the reading itself is the core's (src/howto/fromimages.ts). */

@@ -9,11 +9,10 @@ import { KERNEL_HALTED } from "../../emulator/shutdown.ts";
 import { loadBios } from "../node/ingredients.ts";
 import { loadConfig, type ParsedArgs } from "./args.ts";
 import { UsageError } from "./errors.ts";
-import { startEngine, writeBackDisk, writesInPlace, FLOPPY_MAX_BYTES, DISK_MAX_BYTES } from "./boot.ts";
+import { startEngine, writeBackDisk, writesInPlace, readBootImages } from "./boot.ts";
 import { machineChoice } from "./machine.ts";
 import { describePc } from "../../emulator/pc.ts";
 import { defaultConfig } from "../config.ts";
-import { readInputFile } from "./files.ts";
 import { knownBuild, checkBootConfig } from "./buildinfo.ts";
 
 export const ESCAPE_KEY = 0x1d; // Ctrl-]
@@ -51,8 +50,7 @@ export function shellInputs(args: ParsedArgs) {
   machineChoice(args, defaultConfig()); // the engine and PC, checked before any file is read
   const f = args.opts.get("--floppy"), d = args.opts.get("--disk");
   if (!f || !d) throw new UsageError("shell needs --floppy FILE and --disk FILE");
-  const floppy = readInputFile("--floppy", f, FLOPPY_MAX_BYTES);
-  const disk = readInputFile("--disk", d, DISK_MAX_BYTES);
+  const { floppy, disk } = readBootImages(f, d);
   // The built config (its memory size above all), as boot uses it, not the defaults.
   const known = knownBuild(f, d, floppy, disk);
   const config = loadConfig(args, known.config);

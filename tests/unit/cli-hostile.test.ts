@@ -3,7 +3,7 @@
 // and every message is one line naming the field, with control characters escaped and long values
 // cut. Each case: exit 2, no stack, nothing started.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdtempSync, rmSync, readFileSync, writeFileSync, cpSync } from "node:fs";
+import { mkdtempSync, rmSync, readFileSync, writeFileSync, cpSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main.ts";
@@ -30,6 +30,7 @@ let dir = "";
 const f = (n: string) => join(dir, n);
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "lr-hostile-"));
+  mkdirSync(join(dir, "alone"));
   const r = await cli(["build", "--out", f("out")]);
   expect(r.code, r.err).toBe(0);
 }, 120_000);
@@ -121,3 +122,41 @@ describe("terminal-safe messages", () => {
     expect(s.err.length).toBeLessThan(400);
   });
 });
+
+describe("right diagnoses", () => {
+  const alone = (name: string, bytes: Uint8Array) => {
+    // Beside a copy of the disk but without the build's config: boot reads the images themselves.
+    cpSync(f("out/disk.img"), f("alone/disk.img"));
+    writeFileSync(f(`alone/${name}`), bytes);
+    return cli(["boot", "--floppy", f(`alone/${name}`), "--disk", f("alone/disk.img"), "--timeout", "5"]);
+  };
+  const floppy = () => new Uint8Array(readFileSync(f("out/floppy.img")));
+  it("a floppy with one bad BPB byte is a damaged FAT volume, not an MBR disk", async () => {
+    for (const [off, v, want] of [[11, 1, /BPB_BytsPerSec 513/], [13, 3, /BPB_SecPerClus 3 is not a power of two/], [16, 0, /BPB_NumFATs 0/]] as const) {
+      const b = floppy();
+      b[off] = v;
+      writeFileSync(f("bpb.img"), b);
+      const r = await cli(["inspect", f("bpb.img")]);
+      refused(r, want);
+      expect(r.err).not.toMatch(/MBR|partition/);
+      const boot = await alone("bpb.img", b);
+      refused(boot, new RegExp(`^looproot: --floppy ${f("alone/bpb.img").replace(/[/.]/g, "\\$&")}: not a boot floppy: FAT image: ${want.source}`));
+    }
+  });
+  it("boot names --floppy and the file: a size no floppy has, a floppy that is no boot floppy", async () => {
+    const odd = new Uint8Array(1_474_560 + 512);
+    odd.set(floppy());
+    refused(await alone("odd.img", odd), /--floppy .*odd\.img: is 1,475,072 bytes, not the size of a floppy disk \(360K 368,640, .*2\.88M 2,949,120\)/);
+    refused(await alone("zero.img", new Uint8Array(1_474_560)), /^looproot: --floppy .*zero\.img: not a boot floppy: its first sector has no boot signature/);
+  });
+  it("an AUTOEXEC.BAT line with control characters reaches the terminal escaped", async () => {
+    const b = floppy();
+    const at = Buffer.from(b).indexOf("\\zImage");
+    expect(at).toBeGreaterThan(0);
+    b.set(Buffer.from("\\\x1b[2J\x07Z"), at);
+    const r = await alone("esc.img", b);
+    refused(r, /--floppy .*esc\.img: the LOADLIN line names the kernel \\\\x1b\[2J\\x07Z, which is not on the floppy/);
+    expect(r.errLines).toHaveLength(1);
+  });
+});
+
