@@ -11,7 +11,7 @@ import { readExt2 as coreReadExt2 } from "./ext2read.ts";
 import { makeSwap as coreMakeSwap, SWAP_PAGE, SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_LABEL_MAX } from "./swap.ts";
 import { parseTar, writeTar as coreWriteTar, DEFAULT_TAR_LIMITS, type TarLimits as CoreTarLimits } from "./tar.ts";
 import { gunzip as coreGunzip, gzip9 } from "./gzip.ts";
-import { checkTree, normalisePath, parentPath, type Tree as CoreTree, type TreeEntry as CoreTreeEntry } from "./tree.ts";
+import { checkTree, normalisePath, parentPath, type Tree as CoreTree, type NodeKind as CoreNodeKind } from "./tree.ts";
 import { sha256 } from "../util/sha256.ts";
 import { LooprootError, ErrorCode, atField, typeError } from "../errors.ts";
 import type { DosSystem as CoreDosSystem } from "../ingredients.ts";
@@ -43,10 +43,35 @@ export function extractSystem(floppy: Uint8Array, name = "DOS"): DosSystem {
   return { name, bootSector: s.bootSector, files: s.files.map((f) => ({ name: f.path, data: f.data, attributes: f.attributes ?? ATTR_ARCHIVE })) };
 }
 
+/** What every tree entry has: its path, permission bits, owner and time stamp. */
+export interface TreeEntryBase {
+  /** Absolute, normalised path: "/", "/bin/sh". No "." or ".." components, no trailing slash. */
+  path: string;
+  /** Permission and special bits only (0o7777): the file type is `kind`. */
+  mode: number;
+  uid: number;
+  gid: number;
+  /** Seconds since the epoch. */
+  mtime: number;
+}
+/** A regular file and its contents. */
+export interface FileEntry extends TreeEntryBase { kind: "file"; data: Uint8Array }
+/** A directory. */
+export interface DirEntry extends TreeEntryBase { kind: "dir" }
+/** A symbolic link and its link text. */
+export interface SymlinkEntry extends TreeEntryBase { kind: "symlink"; target: string }
+/** A hard link: another name for the earlier "file" entry at the absolute path `target`. */
+export interface HardlinkEntry extends TreeEntryBase { kind: "hardlink"; target: string }
+/** A character or block device node and its numbers (major 0..4095, minor 0..1048575). */
+export interface DeviceEntry extends TreeEntryBase { kind: "chardev" | "blockdev"; major: number; minor: number }
+/** A named pipe or a socket (no data). */
+export interface SpecialEntry extends TreeEntryBase { kind: "fifo" | "socket" }
+/** One entry of a Tree, told apart by `kind`: each kind has exactly the fields it needs (a device its numbers). */
+export type TreeEntry = FileEntry | DirEntry | SymlinkEntry | HardlinkEntry | DeviceEntry | SpecialEntry;
 /** A filesystem tree as plain data: one entry per path, parents before children. */
-export type Tree = CoreTree;
-/** One entry of a Tree: path, kind, mode, owner, time and the kind's data. */
-export type TreeEntry = CoreTreeEntry;
+export type Tree = TreeEntry[];
+/** The kinds of tree entry: "file", "dir", "symlink", "hardlink", "chardev", "blockdev", "fifo", "socket". */
+export type NodeKind = CoreNodeKind;
 /** A FAT volume read back by readFat: the BPB's fields and its entries. */
 export type FatVolume = CoreFatVolume;
 /** One file or directory of a FatVolume; data() reads its clusters. */
@@ -139,10 +164,13 @@ function atFieldIfNone<T>(field: string, run: () => T): T {
   }
 }
 
+/** A core tree that checkTree has passed: each entry has the fields of its kind, so it is a public Tree. */
+const asPublic = (tree: CoreTree): Tree => tree as Tree;
+
 /** A tree checked by the writers' rules, its errors (each naming the entry's path) at `field`. */
 function checkedTree(field: string, tree: unknown): Tree {
   if (!Array.isArray(tree)) throw typeError(field, "an array of tree entries");
-  return atFieldIfNone(field, () => checkTree(tree));
+  return asPublic(atFieldIfNone(field, () => checkTree(tree)));
 }
 
 /** A u32 from the SHA-256 of what identifies an image, so a default serial is stable and differs between contents. */
@@ -280,14 +308,27 @@ export function makeFatDisk(opts: FatDiskOptions): Uint8Array {
   return disk;
 }
 
-/** Options for makeExt2: the contents as a tree or as a tar (or tar.gz), and mke2fs's settings. */
-export interface Ext2ImageOptions {
-  /** The contents as plain data (see treeFromFiles). */
-  tree?: Tree;
+/** makeExt2's contents given as a tree. */
+export interface Ext2FromTree {
+  /** The contents as plain data (see treeFromFiles, treeFromDirectory). */
+  tree: Tree;
+  tar?: never;
+}
+
+/** makeExt2's contents given as a tar archive. */
+export interface Ext2FromTar {
   /** The contents as a tar archive, gzip'd or not (ustar, GNU and pax headers; checked with `tarLimits`). */
-  tar?: Uint8Array;
-  /** Limits for reading `tar`; default DEFAULT_TAR_LIMITS (512 MiB, 200,000 entries). */
+  tar: Uint8Array;
+  /** Limits for reading `tar`; default TAR_LIMITS. */
   tarLimits?: TarLimits;
+  tree?: never;
+}
+
+/** Options for makeExt2: the contents, as a tree or as a tar (exactly one), and mke2fs's settings. */
+export type Ext2ImageOptions = (Ext2FromTree | Ext2FromTar) & Ext2Settings;
+
+/** mke2fs's settings for makeExt2. */
+export interface Ext2Settings {
   /** Image size in bytes; default: the smallest that holds the contents, plus `slackBytes`. */
   sizeBytes?: number;
   /** Free space added to the smallest size when sizeBytes is not given; default 256 KiB. */
@@ -323,7 +364,7 @@ export function makeExt2(opts: Ext2ImageOptions): Uint8Array {
   const tree = opts.tree !== undefined ? checkedTree("tree", opts.tree) : readTar(checkBytes("tar", opts.tar), opts.tarLimits);
   const time = opts.time === undefined ? DEFAULT_TIME : checkInt("time", opts.time, 0, 0x7fffffff);
   if (opts.uuid !== undefined && checkBytes("uuid", opts.uuid).length !== 16) throw limit("uuid", `${opts.uuid.length} bytes, a UUID has 16`, 16);
-  const uuid = opts.uuid ?? derivedUuid("ext2-uuid", [opts.label ?? "", ...tree.map((e) => `${e.path}:${e.kind}:${e.data?.length ?? 0}`)]);
+  const uuid = opts.uuid ?? derivedUuid("ext2-uuid", [opts.label ?? "", ...tree.map((e) => `${e.path}:${e.kind}:${(e as { data?: Uint8Array }).data?.length ?? 0}`)]);
   const settings: Omit<Ext2Options, "sizeBytes"> = { blockSize: opts.blockSize, bytesPerInode: opts.bytesPerInode, reservedPercent: opts.reservedPercent, label: opts.label, uuid, time };
   let sizeBytes: number;
   if (opts.sizeBytes !== undefined) sizeBytes = checkInt("sizeBytes", opts.sizeBytes, 1, EXT2_MAX_BYTES);
@@ -417,7 +458,7 @@ export function readTar(archive: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIM
   const gz = archive.length >= 2 && archive[0] === 0x1f && archive[1] === 0x8b;
   // Headers and padding take at most a few blocks per entry beyond the data.
   const bytes = gz ? gunzip(archive, Math.min(2 ** 31 - 1, limits.maxTotalBytes + limits.maxEntries * 2048 + 1024)) : archive;
-  return atFieldIfNone("tar", () => parseTar(bytes, limits));
+  return asPublic(atFieldIfNone("tar", () => parseTar(bytes, limits)));
 }
 
 /** A FAT12/16 volume read back: its BPB fields and every entry with its data. `offset` is the volume's byte offset. */
@@ -437,7 +478,7 @@ export function readExt2(image: Uint8Array, opts: { maxDataBytes?: number; offse
   checkObject("opts", opts);
   if (opts.offset !== undefined) checkInt("opts.offset", opts.offset, 0, Math.max(0, image.length - 1));
   if (opts.maxDataBytes !== undefined) checkInt("opts.maxDataBytes", opts.maxDataBytes, 0, Number.MAX_SAFE_INTEGER);
-  return atFieldIfNone("image", () => coreReadExt2(image, opts).tree);
+  return asPublic(atFieldIfNone("image", () => coreReadExt2(image, opts).tree));
 }
 
 /** The one partition an MBR made by makeFatDisk describes, read back. */
