@@ -56,7 +56,7 @@ export const HOWTO_TIME: number = CORE_HOWTO_TIME;
 /** Where each guest binary lives under the package's images/ folder (the keys of `ingredientsFrom`). */
 export const INGREDIENT_FILES = CORE_FILES;
 
-/** The HOWTO's config: the floppy, the 8 MiB root and swap and the 64 MiB disk of section 3. */
+/** The HOWTO's config: the floppy, the root and swap images and the disk of section 3 (its values below). */
 export function defaultConfig(): LooprootConfig {
   return coreDefaultConfig();
 }

@@ -16,13 +16,27 @@ import { sha256 } from "../util/sha256.ts";
 import { LooprootError, ErrorCode, atField, typeError } from "../errors.ts";
 import type { DosSystem as CoreDosSystem } from "../ingredients.ts";
 
-/** DOS attribute bits for ImageFile.attributes: read-only, hidden, system, archive; ATTR_DIRECTORY marks directories in readFat's entries. */
+/** DOS attribute bits for ImageFile.attributes: READ_ONLY, HIDDEN, SYSTEM, ARCHIVE; DIRECTORY marks directories in readFat's entries. */
 export const ATTR = { READ_ONLY: ATTR_READ_ONLY, HIDDEN: ATTR_HIDDEN, SYSTEM: ATTR_SYSTEM, ARCHIVE: ATTR_ARCHIVE, DIRECTORY: ATTR_DIRECTORY } as const;
-/** Swap limits: a 4096-byte page, mkswap's 10-page minimum, the 2^19 pages an i386 kernel uses, a 15-byte label. */
+/** Swap limits: the page size, mkswap's minimum of pages, the most pages an i386 kernel uses, the label's bytes. */
 export const SWAP_LIMITS = { page: SWAP_PAGE, minPages: SWAP_MIN_PAGES, maxPages: SWAP_MAX_PAGES, labelBytes: SWAP_LABEL_MAX } as const;
-/** Disk sizes makeFatDisk takes: two cylinders of 16 x 63 sectors up to 8 GiB. */
-export const DISK_LIMITS = { minBytes: DISK_MIN_BYTES, maxBytes: DISK_MAX_BYTES } as const;
-/** readTar's default limits: 512 MiB of contents, 200,000 entries. */
+/** The largest FAT16 partition (2 GiB less one 32 KiB cluster: 65,524 clusters of 32 KiB and the FATs). */
+const FAT16_MAX_PARTITION_BYTES = 2 ** 31 - 32768;
+
+/** Disk sizes makeFatDisk takes, in bytes: from two cylinders of the BIOS geometry up to the largest disk whose FAT16 partition DOS reads. */
+export const DISK_LIMITS = { minBytes: DISK_MIN_BYTES, maxBytes: largestFatDisk() } as const;
+
+/** The largest disk (in sectors, up to the MBR's own limit) whose partition still fits FAT16; the partition grows with the disk, so a binary search finds it. */
+function largestFatDisk(): number {
+  let lo = DISK_MIN_BYTES / 512, hi = DISK_MAX_BYTES / 512;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (diskLayout(mid * 512).partitionSectors * 512 <= FAT16_MAX_PARTITION_BYTES) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo * 512;
+}
+/** readTar's default limits: bytes of contents and number of entries. */
 export const TAR_LIMITS: TarLimits = DEFAULT_TAR_LIMITS;
 /** A tree as a POSIX ustar archive (GNU long names where needed), the inverse of readTar. Checked like makeExt2's tree first. */
 export const writeTar: (tree: Tree) => Uint8Array = (tree) => coreWriteTar(checkedTree("tree", tree));
@@ -93,7 +107,7 @@ export interface ImageFile {
   data: Uint8Array;
   /** Seconds since the epoch (1980..2107); default: the image's `time`. */
   mtime?: number;
-  /** DOS attribute bits (ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM | ATTR_ARCHIVE); default ATTR_ARCHIVE. */
+  /** DOS attribute bits (ATTR.READ_ONLY | ATTR.HIDDEN | ATTR.SYSTEM | ATTR.ARCHIVE); default ATTR.ARCHIVE. */
   attributes?: number;
 }
 
@@ -125,7 +139,7 @@ export interface FatFloppyOptions extends FatContents {
 
 /** Options for makeFatDisk. */
 export interface FatDiskOptions extends FatContents {
-  /** The whole disk in bytes, a multiple of 512, DISK_MIN_BYTES..DISK_MAX_BYTES. */
+  /** The whole disk in bytes, a multiple of 512, DISK_LIMITS.minBytes..DISK_LIMITS.maxBytes. */
   sizeBytes: number;
   /** The MBR's disk signature; default: derived like `serial`. */
   diskSignature?: number;
@@ -264,14 +278,14 @@ export function makeFatFloppy(opts: FatFloppyOptions): Uint8Array {
  */
 export function makeFatDisk(opts: FatDiskOptions): Uint8Array {
   checkObject("opts", opts);
-  const sizeBytes = checkInt("sizeBytes", opts.sizeBytes, DISK_MIN_BYTES, DISK_MAX_BYTES);
+  const sizeBytes = checkInt("sizeBytes", opts.sizeBytes, DISK_LIMITS.minBytes, DISK_LIMITS.maxBytes);
   if (sizeBytes % 512 !== 0) throw limit("sizeBytes", `${fmt(sizeBytes)} is not a whole number of 512-byte sectors`, 512);
   const { time, dirs } = commonFat(opts);
   if (opts.diskSignature !== undefined) checkInt("diskSignature", opts.diskSignature, 0, 0xffffffff);
   if (opts.bootSector !== undefined) checkBootSector(checkBytes("bootSector", opts.bootSector));
   const { files, ids } = fatFiles(opts.files, time);
   const layout = diskLayout(sizeBytes);
-  if (layout.partitionSectors * 512 > 2 ** 31 - 32768) throw limit("sizeBytes", `${fmt(sizeBytes)} bytes give a partition over 2 GiB, more than FAT16 holds`);
+  if (layout.partitionSectors * 512 > FAT16_MAX_PARTITION_BYTES) throw limit("sizeBytes", `${fmt(sizeBytes)} bytes give a partition over 2 GiB, more than FAT16 holds`);
   const idParts = [String(sizeBytes), opts.label ?? "", ...ids, ...dirs];
   const fo: FatOptions = {
     totalSectors: layout.partitionSectors,
@@ -379,9 +393,9 @@ export function makeExt2(opts: Ext2ImageOptions): Uint8Array {
 
 /** Options for makeSwap. */
 export interface SwapImageOptions {
-  /** Size in bytes, whole 4096-byte pages, SWAP_MIN_PAGES..SWAP_MAX_PAGES of them. */
+  /** Size in bytes, whole pages of SWAP_LIMITS.page bytes, SWAP_LIMITS.minPages..SWAP_LIMITS.maxPages of them. */
   sizeBytes: number;
-  /** At most SWAP_LABEL_MAX (15) bytes. */
+  /** At most SWAP_LIMITS.labelBytes bytes. */
   label?: string;
   /** sws_uuid (16 bytes); default: derived from the size and label. */
   uuid?: Uint8Array;
