@@ -11,18 +11,32 @@ import { readExt2 as coreReadExt2 } from "./ext2read.ts";
 import { makeSwap as coreMakeSwap, SWAP_PAGE, SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_LABEL_MAX } from "./swap.ts";
 import { parseTar, writeTar as coreWriteTar, DEFAULT_TAR_LIMITS, type TarLimits as CoreTarLimits } from "./tar.ts";
 import { gunzip as coreGunzip, gzip9 } from "./gzip.ts";
-import { checkTree, normalisePath, parentPath, type Tree as CoreTree, type TreeEntry as CoreTreeEntry } from "./tree.ts";
+import { checkTree, normalisePath, parentPath, type Tree as CoreTree, type NodeKind as CoreNodeKind } from "./tree.ts";
 import { sha256 } from "../util/sha256.ts";
 import { LooprootError, ErrorCode, atField, typeError } from "../errors.ts";
 import type { DosSystem as CoreDosSystem } from "../ingredients.ts";
 
-/** DOS attribute bits for ImageFile.attributes: read-only, hidden, system, archive; ATTR_DIRECTORY marks directories in readFat's entries. */
+/** DOS attribute bits for ImageFile.attributes: READ_ONLY, HIDDEN, SYSTEM, ARCHIVE; DIRECTORY marks directories in readFat's entries. */
 export const ATTR = { READ_ONLY: ATTR_READ_ONLY, HIDDEN: ATTR_HIDDEN, SYSTEM: ATTR_SYSTEM, ARCHIVE: ATTR_ARCHIVE, DIRECTORY: ATTR_DIRECTORY } as const;
-/** Swap limits: a 4096-byte page, mkswap's 10-page minimum, the 2^19 pages an i386 kernel uses, a 15-byte label. */
+/** Swap limits: the page size, mkswap's minimum of pages, the most pages an i386 kernel uses, the label's bytes. */
 export const SWAP_LIMITS = { page: SWAP_PAGE, minPages: SWAP_MIN_PAGES, maxPages: SWAP_MAX_PAGES, labelBytes: SWAP_LABEL_MAX } as const;
-/** Disk sizes makeFatDisk takes: two cylinders of 16 x 63 sectors up to 8 GiB. */
-export const DISK_LIMITS = { minBytes: DISK_MIN_BYTES, maxBytes: DISK_MAX_BYTES } as const;
-/** readTar's default limits: 512 MiB of contents, 200,000 entries. */
+/** The largest FAT16 partition (2 GiB less one 32 KiB cluster: 65,524 clusters of 32 KiB and the FATs). */
+const FAT16_MAX_PARTITION_BYTES = 2 ** 31 - 32768;
+
+/** Disk sizes makeFatDisk takes, in bytes: from two cylinders of the BIOS geometry up to the largest disk whose FAT16 partition DOS reads. */
+export const DISK_LIMITS = { minBytes: DISK_MIN_BYTES, maxBytes: largestFatDisk() } as const;
+
+/** The largest disk (in sectors, up to the MBR's own limit) whose partition still fits FAT16; the partition grows with the disk, so a binary search finds it. */
+function largestFatDisk(): number {
+  let lo = DISK_MIN_BYTES / 512, hi = DISK_MAX_BYTES / 512;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (diskLayout(mid * 512).partitionSectors * 512 <= FAT16_MAX_PARTITION_BYTES) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo * 512;
+}
+/** readTar's default limits: bytes of contents and number of entries. */
 export const TAR_LIMITS: TarLimits = DEFAULT_TAR_LIMITS;
 /** A tree as a POSIX ustar archive (GNU long names where needed), the inverse of readTar. Checked like makeExt2's tree first. */
 export const writeTar: (tree: Tree) => Uint8Array = (tree) => coreWriteTar(checkedTree("tree", tree));
@@ -43,10 +57,35 @@ export function extractSystem(floppy: Uint8Array, name = "DOS"): DosSystem {
   return { name, bootSector: s.bootSector, files: s.files.map((f) => ({ name: f.path, data: f.data, attributes: f.attributes ?? ATTR_ARCHIVE })) };
 }
 
+/** What every tree entry has: its path, permission bits, owner and time stamp. */
+export interface TreeEntryBase {
+  /** Absolute, normalised path: "/", "/bin/sh". No "." or ".." components, no trailing slash. */
+  path: string;
+  /** Permission and special bits only (0o7777): the file type is `kind`. */
+  mode: number;
+  uid: number;
+  gid: number;
+  /** Seconds since the epoch. */
+  mtime: number;
+}
+/** A regular file and its contents. */
+export interface FileEntry extends TreeEntryBase { kind: "file"; data: Uint8Array }
+/** A directory. */
+export interface DirEntry extends TreeEntryBase { kind: "dir" }
+/** A symbolic link and its link text. */
+export interface SymlinkEntry extends TreeEntryBase { kind: "symlink"; target: string }
+/** A hard link: another name for the earlier "file" entry at the absolute path `target`. */
+export interface HardlinkEntry extends TreeEntryBase { kind: "hardlink"; target: string }
+/** A character or block device node and its numbers (major 0..4095, minor 0..1048575). */
+export interface DeviceEntry extends TreeEntryBase { kind: "chardev" | "blockdev"; major: number; minor: number }
+/** A named pipe or a socket (no data). */
+export interface SpecialEntry extends TreeEntryBase { kind: "fifo" | "socket" }
+/** One entry of a Tree, told apart by `kind`: each kind has exactly the fields it needs (a device its numbers). */
+export type TreeEntry = FileEntry | DirEntry | SymlinkEntry | HardlinkEntry | DeviceEntry | SpecialEntry;
 /** A filesystem tree as plain data: one entry per path, parents before children. */
-export type Tree = CoreTree;
-/** One entry of a Tree: path, kind, mode, owner, time and the kind's data. */
-export type TreeEntry = CoreTreeEntry;
+export type Tree = TreeEntry[];
+/** The kinds of tree entry: "file", "dir", "symlink", "hardlink", "chardev", "blockdev", "fifo", "socket". */
+export type NodeKind = CoreNodeKind;
 /** A FAT volume read back by readFat: the BPB's fields and its entries. */
 export type FatVolume = CoreFatVolume;
 /** One file or directory of a FatVolume; data() reads its clusters. */
@@ -68,7 +107,7 @@ export interface ImageFile {
   data: Uint8Array;
   /** Seconds since the epoch (1980..2107); default: the image's `time`. */
   mtime?: number;
-  /** DOS attribute bits (ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM | ATTR_ARCHIVE); default ATTR_ARCHIVE. */
+  /** DOS attribute bits (ATTR.READ_ONLY | ATTR.HIDDEN | ATTR.SYSTEM | ATTR.ARCHIVE); default ATTR.ARCHIVE. */
   attributes?: number;
 }
 
@@ -100,7 +139,7 @@ export interface FatFloppyOptions extends FatContents {
 
 /** Options for makeFatDisk. */
 export interface FatDiskOptions extends FatContents {
-  /** The whole disk in bytes, a multiple of 512, DISK_MIN_BYTES..DISK_MAX_BYTES. */
+  /** The whole disk in bytes, a multiple of 512, DISK_LIMITS.minBytes..DISK_LIMITS.maxBytes. */
   sizeBytes: number;
   /** The MBR's disk signature; default: derived like `serial`. */
   diskSignature?: number;
@@ -139,10 +178,13 @@ function atFieldIfNone<T>(field: string, run: () => T): T {
   }
 }
 
+/** A core tree that checkTree has passed: each entry has the fields of its kind, so it is a public Tree. */
+const asPublic = (tree: CoreTree): Tree => tree as Tree;
+
 /** A tree checked by the writers' rules, its errors (each naming the entry's path) at `field`. */
 function checkedTree(field: string, tree: unknown): Tree {
   if (!Array.isArray(tree)) throw typeError(field, "an array of tree entries");
-  return atFieldIfNone(field, () => checkTree(tree));
+  return asPublic(atFieldIfNone(field, () => checkTree(tree)));
 }
 
 /** A u32 from the SHA-256 of what identifies an image, so a default serial is stable and differs between contents. */
@@ -236,14 +278,14 @@ export function makeFatFloppy(opts: FatFloppyOptions): Uint8Array {
  */
 export function makeFatDisk(opts: FatDiskOptions): Uint8Array {
   checkObject("opts", opts);
-  const sizeBytes = checkInt("sizeBytes", opts.sizeBytes, DISK_MIN_BYTES, DISK_MAX_BYTES);
+  const sizeBytes = checkInt("sizeBytes", opts.sizeBytes, DISK_LIMITS.minBytes, DISK_LIMITS.maxBytes);
   if (sizeBytes % 512 !== 0) throw limit("sizeBytes", `${fmt(sizeBytes)} is not a whole number of 512-byte sectors`, 512);
   const { time, dirs } = commonFat(opts);
   if (opts.diskSignature !== undefined) checkInt("diskSignature", opts.diskSignature, 0, 0xffffffff);
   if (opts.bootSector !== undefined) checkBootSector(checkBytes("bootSector", opts.bootSector));
   const { files, ids } = fatFiles(opts.files, time);
   const layout = diskLayout(sizeBytes);
-  if (layout.partitionSectors * 512 > 2 ** 31 - 32768) throw limit("sizeBytes", `${fmt(sizeBytes)} bytes give a partition over 2 GiB, more than FAT16 holds`);
+  if (layout.partitionSectors * 512 > FAT16_MAX_PARTITION_BYTES) throw limit("sizeBytes", `${fmt(sizeBytes)} bytes give a partition over 2 GiB, more than FAT16 holds`);
   const idParts = [String(sizeBytes), opts.label ?? "", ...ids, ...dirs];
   const fo: FatOptions = {
     totalSectors: layout.partitionSectors,
@@ -280,14 +322,27 @@ export function makeFatDisk(opts: FatDiskOptions): Uint8Array {
   return disk;
 }
 
-/** Options for makeExt2: the contents as a tree or as a tar (or tar.gz), and mke2fs's settings. */
-export interface Ext2ImageOptions {
-  /** The contents as plain data (see treeFromFiles). */
-  tree?: Tree;
+/** makeExt2's contents given as a tree. */
+export interface Ext2FromTree {
+  /** The contents as plain data (see treeFromFiles, treeFromDirectory). */
+  tree: Tree;
+  tar?: never;
+}
+
+/** makeExt2's contents given as a tar archive. */
+export interface Ext2FromTar {
   /** The contents as a tar archive, gzip'd or not (ustar, GNU and pax headers; checked with `tarLimits`). */
-  tar?: Uint8Array;
-  /** Limits for reading `tar`; default DEFAULT_TAR_LIMITS (512 MiB, 200,000 entries). */
+  tar: Uint8Array;
+  /** Limits for reading `tar`; default TAR_LIMITS. */
   tarLimits?: TarLimits;
+  tree?: never;
+}
+
+/** Options for makeExt2: the contents, as a tree or as a tar (exactly one), and mke2fs's settings. */
+export type Ext2ImageOptions = (Ext2FromTree | Ext2FromTar) & Ext2Settings;
+
+/** mke2fs's settings for makeExt2. */
+export interface Ext2Settings {
   /** Image size in bytes; default: the smallest that holds the contents, plus `slackBytes`. */
   sizeBytes?: number;
   /** Free space added to the smallest size when sizeBytes is not given; default 256 KiB. */
@@ -323,7 +378,7 @@ export function makeExt2(opts: Ext2ImageOptions): Uint8Array {
   const tree = opts.tree !== undefined ? checkedTree("tree", opts.tree) : readTar(checkBytes("tar", opts.tar), opts.tarLimits);
   const time = opts.time === undefined ? DEFAULT_TIME : checkInt("time", opts.time, 0, 0x7fffffff);
   if (opts.uuid !== undefined && checkBytes("uuid", opts.uuid).length !== 16) throw limit("uuid", `${opts.uuid.length} bytes, a UUID has 16`, 16);
-  const uuid = opts.uuid ?? derivedUuid("ext2-uuid", [opts.label ?? "", ...tree.map((e) => `${e.path}:${e.kind}:${e.data?.length ?? 0}`)]);
+  const uuid = opts.uuid ?? derivedUuid("ext2-uuid", [opts.label ?? "", ...tree.map((e) => `${e.path}:${e.kind}:${(e as { data?: Uint8Array }).data?.length ?? 0}`)]);
   const settings: Omit<Ext2Options, "sizeBytes"> = { blockSize: opts.blockSize, bytesPerInode: opts.bytesPerInode, reservedPercent: opts.reservedPercent, label: opts.label, uuid, time };
   let sizeBytes: number;
   if (opts.sizeBytes !== undefined) sizeBytes = checkInt("sizeBytes", opts.sizeBytes, 1, EXT2_MAX_BYTES);
@@ -338,9 +393,9 @@ export function makeExt2(opts: Ext2ImageOptions): Uint8Array {
 
 /** Options for makeSwap. */
 export interface SwapImageOptions {
-  /** Size in bytes, whole 4096-byte pages, SWAP_MIN_PAGES..SWAP_MAX_PAGES of them. */
+  /** Size in bytes, whole pages of SWAP_LIMITS.page bytes, SWAP_LIMITS.minPages..SWAP_LIMITS.maxPages of them. */
   sizeBytes: number;
-  /** At most SWAP_LABEL_MAX (15) bytes. */
+  /** At most SWAP_LIMITS.labelBytes bytes. */
   label?: string;
   /** sws_uuid (16 bytes); default: derived from the size and label. */
   uuid?: Uint8Array;
@@ -417,7 +472,7 @@ export function readTar(archive: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIM
   const gz = archive.length >= 2 && archive[0] === 0x1f && archive[1] === 0x8b;
   // Headers and padding take at most a few blocks per entry beyond the data.
   const bytes = gz ? gunzip(archive, Math.min(2 ** 31 - 1, limits.maxTotalBytes + limits.maxEntries * 2048 + 1024)) : archive;
-  return atFieldIfNone("tar", () => parseTar(bytes, limits));
+  return asPublic(atFieldIfNone("tar", () => parseTar(bytes, limits)));
 }
 
 /** A FAT12/16 volume read back: its BPB fields and every entry with its data. `offset` is the volume's byte offset. */
@@ -437,7 +492,7 @@ export function readExt2(image: Uint8Array, opts: { maxDataBytes?: number; offse
   checkObject("opts", opts);
   if (opts.offset !== undefined) checkInt("opts.offset", opts.offset, 0, Math.max(0, image.length - 1));
   if (opts.maxDataBytes !== undefined) checkInt("opts.maxDataBytes", opts.maxDataBytes, 0, Number.MAX_SAFE_INTEGER);
-  return atFieldIfNone("image", () => coreReadExt2(image, opts).tree);
+  return asPublic(atFieldIfNone("image", () => coreReadExt2(image, opts).tree));
 }
 
 /** The one partition an MBR made by makeFatDisk describes, read back. */
