@@ -102,7 +102,10 @@ export const FAILURES: FailureDef[] = [
   { title: "the kernel could not mount the root filesystem", match: /VFS: Unable to mount root fs|VFS: Cannot open root device/ },
   // The kernel's real-mode setup code and its decompressor write these on the VGA screen only,
   // then halt (arch/x86/boot/cpu.c, main.c, a20.c; compressed/misc.c's error()).
-  { title: "the kernel refused this CPU", match: /This kernel requires an? \S+ CPU|requires the following features not present on the CPU|Unable to boot - please use a kernel appropriate for your CPU/ },
+  { title: "the kernel refused this CPU", match: /This kernel requires an? \S+ CPU|requires the following features not present on the CPU|Unable to boot - please use a kernel appropriate for your CPU|kernel can not run on this Xeon Phi/ },
+  // vga= a mode the card lacks: the setup code then waits at its mode menu for good (vga=ask's own
+  // prompt goes on after 30 s, so it is no failure).
+  { title: "the kernel's setup code asks for a video mode", match: /Undefined video mode number/ },
   { title: "the kernel's setup code stopped", match: /A20 gate not responding, unable to boot|-- System halted/ },
   // PID 1 ended: the kernel panics with this before the generic line below.
   { title: "init exited", match: /Attempted to kill init!/ },

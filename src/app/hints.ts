@@ -50,6 +50,7 @@ export const HINTS_BY_FAILURE: Record<string, HintRule> = {
   "the root's init froze": { sentence: "The root's own init stopped itself after looproot's report: its last lines say why (systemd's \"Failed to mount API filesystems\" means the kernel lacks what systemd needs).", fields: ["root.archive", "root.source"] },
   "a shell runs as init instead of the loop root's init": { sentence: "A shell runs as PID 1 instead of the loop root's init: remove init= from the kernel arguments.", fields: ["boot.extraArgs"] },
   "the kernel refused this CPU": { sentence: "The kernel's setup code refused this PC's processor: put a kernel built for it on the floppy.", fields: ["boot.kernelPath"] },
+  "the kernel's setup code asks for a video mode": { sentence: "The kernel's setup code waits for a video mode at the keyboard: remove vga= from the kernel arguments (or give a mode the PC's card has).", fields: ["boot.extraArgs"] },
   "the kernel's setup code stopped": { sentence: "The kernel stopped before its first line: check the kernel file, and give the PC more RAM.", fields: ["boot.kernelPath", "machine.memoryMiB"] },
   "swapon failed": { sentence: "The loop root is up but swapon refused /dev/loop1: check the swap image's size and file name.", fields: ["swap.sizeMiB", "dos.swapFile"] },
 };

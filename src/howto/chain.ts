@@ -63,6 +63,7 @@ export const FAILURE_BOX: Record<string, BoxId | ((evidence: string) => BoxId)> 
   // The kernel's setup code runs before its first line: the kernel box, whatever stage was awaited.
   "the kernel refused this CPU": "kernel",
   "the kernel's setup code stopped": "kernel",
+  "the kernel's setup code asks for a video mode": "kernel",
   "/linuxrc could not mount the DOS partition": "linuxrc",
   "the DOS partition is not a readable FAT filesystem": "linuxrc",
   "/linuxrc could not set up a loop device": (evidence) => (/\/dev\/loop1\b/.test(evidence) ? "loop1" : "loop0"),

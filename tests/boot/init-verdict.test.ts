@@ -14,7 +14,7 @@ import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
 import { loadIngredients, loadBios } from "../../src/node/ingredients.ts";
 import { startQemu } from "../../emulator/qemu.ts";
 import { bootAndVerify } from "../../emulator/harness.ts";
-import { config, build, timeline } from "./chain.ts";
+import { config, build, boot, timeline } from "./chain.ts";
 
 const cli = (args: string[], timeout = 170_000) => spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout });
 const dir = mkdtempSync(join(tmpdir(), "verdict-init-"));
@@ -112,6 +112,19 @@ describe("init= in the kernel arguments (built-in root, QEMU)", () => {
     expect(r.stdout).toMatch(/what to try: The kernel arguments say init=\/bin\/false \(boot\.extraArgs\)/);
     console.log(`init=/bin/false: ${r.secs.toFixed(1)} s`);
   }, 120_000);
+});
+
+describe("init=/bin/sh in v86 (the page's engine)", () => {
+  it("the shell is found and the argument named within 30 s of the shell's start", async () => {
+    const c = config({ boot: { extraArgs: "console=tty0 console=ttyS0,115200 init=/bin/sh" } });
+    const images = build(c);
+    const { result } = await boot("v86", c, images.floppy, images.disk);
+    expect(result.failure, timeline(result)).toMatchObject({ stage: "init", title: "a shell runs as init instead of the loop root's init" });
+    expect(result.failure!.hint?.sentence).toMatch(/init=\/bin\/sh \(boot\.extraArgs\)/);
+    const shellAt = result.lines.find((l) => /Run \/bin\/sh as init process/.test(l.text))!.atMs;
+    expect(result.failure!.atMs - shellAt).toBeLessThan(30_000);
+    console.log(`v86 init=/bin/sh: shell run at ${(shellAt / 1000).toFixed(1)} s, named at ${(result.failure!.atMs / 1000).toFixed(1)} s`);
+  }, 300_000);
 });
 
 describe("a kernel whose setup code refuses the CPU", () => {

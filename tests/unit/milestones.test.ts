@@ -320,6 +320,15 @@ describe("the kernel's setup code refusing the machine, on the screen only", () 
     t.feedScreen(["LOADLIN v1.6f (C) 1994..2002 Hans Lermen <lermen@fgan.de>", "This kernel requires an i686 CPU, but only detected an i486 CPU.", "Unable to boot - please use a kernel appropriate for your CPU."], 900);
     expect(t.failure).toMatchObject({ stage: "kernel", title: "the kernel refused this CPU", evidence: "This kernel requires an i686 CPU, but only detected an i486 CPU." });
   });
+
+  it("a video mode the card lacks (its menu waits for good) is named too; vga=ask's own prompt, which goes on after 30 s, is not a failure", () => {
+    const ask = new MilestoneTracker();
+    ask.feedScreen(["LOADLIN v1.6f (C) 1994..2002 Hans Lermen <lermen@fgan.de>", "Press <ENTER> to see video modes available, <SPACE> to continue, or wait 30 sec"], 900);
+    expect(ask.failure).toBeUndefined();
+    const t = new MilestoneTracker();
+    t.feedScreen(["LOADLIN v1.6f (C) 1994..2002 Hans Lermen <lermen@fgan.de>", "Undefined video mode number: 999", "Press <ENTER> to see video modes available, <SPACE> to continue, or wait 30 sec"], 900);
+    expect(t.failure).toMatchObject({ stage: "kernel", title: "the kernel's setup code asks for a video mode" });
+  });
 });
 
 describe("hints from the guest's lines and the kernel arguments", () => {
