@@ -56,11 +56,11 @@ function startCli(args: string[], until: RegExp, timeoutMs: number): Promise<{ c
 }
 
 /** SIGKILLs looproot; its engine's processes must be gone within 2 s and the disk must stop changing. */
-async function killAndCheck(child: ChildProcess, engine = "qemu", atLeast = 1): Promise<number> {
+async function killAndCheck(child: ChildProcess, engine = "qemu", atLeast = 1, signal: NodeJS.Signals = "SIGKILL"): Promise<number> {
   const pid = child.pid!;
   expect(processesOf(pid, engine).length, "the run's engine processes before the kill").toBeGreaterThanOrEqual(atLeast);
   const exited = new Promise((r) => child.on("exit", r));
-  child.kill("SIGKILL");
+  child.kill(signal);
   await exited;
   const t0 = Date.now();
   while (processesOf(pid, engine).length && Date.now() - t0 < 2000) await sleep(50);
@@ -97,6 +97,13 @@ describe("engine processes end with looproot (SIGKILL)", () => {
     expect(r.status, r.stderr).not.toBe(2);
     for (const pid of [...killed, r.pid]) expect(runDirs(pid), `run folders of looproot ${pid}`).toEqual([]);
   }, 90_000);
+});
+
+describe.each(["SIGINT", "SIGTERM"] as const)("engine processes end with looproot (%s)", (signal) => {
+  it("boot --engine qemu signalled once DOS is up", async () => {
+    const { child } = await startCli(["boot", "--engine", "qemu", "--floppy", floppy, "--disk", disk], /DOS is up/, 120_000);
+    await killAndCheck(child, "qemu", 1, signal);
+  }, 150_000);
 });
 
 describe("Bochs ends with looproot too", () => {
