@@ -119,7 +119,7 @@ describe("validation names the field and the limit", () => {
     expect(validateConfig(cfg({ disk: { sizeMiB: 30 } }))[0].message).toMatch(/at least 34 MiB/);
     expect(fields(cfg({ swap: { sizeMiB: 0 } }))).toEqual(["swap.sizeMiB"]);
     expect(fields(cfg({ floppy: { label: "lower" } }))).toEqual(["floppy.label"]);
-    expect(fields(cfg({ machine: { memoryMiB: 8 } }))).toEqual(["machine.memoryMiB"]);
+    expect(fields(cfg({ machine: { memoryMiB: 2 } }))).toEqual(["machine.memoryMiB"]);
   });
   it("a command tail over 126 characters offers the @params file", () => {
     const c = cfg({ boot: { extraArgs: "console=tty0 console=ttyS0 " + "x".repeat(60) } });
@@ -159,13 +159,20 @@ describe("RAM: the least the chain needs", () => {
     const { kernelMemory, PROJECT_KERNEL } = await import("../../src/howto/memory.ts");
     expect(kernelMemory(new Uint8Array(readFileSync(new URL("../../images/kernel/bzImage", import.meta.url))))).toEqual(PROJECT_KERNEL);
   });
-  it("refuses 16-19 MiB with the minimum and why, accepts 20", async () => {
-    for (const m of [16, 19]) {
+  it("refuses 4-7 MiB with the minimum and why, accepts 8 (the kernel unpacks at 1 MiB)", async () => {
+    for (const m of [4, 7]) {
       const p = validateConfig(cfg({ machine: { memoryMiB: m } }));
-      expect(p).toEqual([expect.objectContaining({ field: "machine.memoryMiB", limit: 20 })]);
-      expect(p[0].message).toMatch(/needs at least 20 MiB because the kernel \(not relocatable\) unpacks itself at 16 MiB and needs 3,485,696 bytes/);
+      expect(p).toEqual([expect.objectContaining({ field: "machine.memoryMiB", limit: 8 })]);
+      expect(p[0].message).toMatch(/needs at least 8 MiB because the running system needs 7,852,032 bytes: 1 MiB of low memory, the kernel's 3,526,656/);
     }
-    expect(validateConfig(cfg({ machine: { memoryMiB: 20 } }))).toEqual([]);
+    expect(validateConfig(cfg({ machine: { memoryMiB: 8 } }))).toEqual([]);
+    expect(validateConfig(cfg({ machine: { memoryMiB: 3 } }))).toEqual([expect.objectContaining({ field: "machine.memoryMiB", limit: "4..1024" })]);
+  });
+  it("a kernel that unpacks at 16 MiB (Linux's default) needs 20", async () => {
+    const { memoryNeeds } = await import("../../src/howto/memory.ts");
+    const n = memoryNeeds(cfg({}), { loadAddress: 16 * 1048576, initSize: 3_485_696, relocatable: false });
+    expect(n.minMiB).toBe(20);
+    expect(n.why).toMatch(/not relocatable\) unpacks itself at 16 MiB and needs 3,485,696 bytes/);
   });
   it("a bigger RAM disk raises the minimum past the kernel's", async () => {
     const { memoryNeeds } = await import("../../src/howto/memory.ts");
