@@ -2,6 +2,7 @@
 // HOWTO's own line of explanation. The form is generated from this table.
 
 import { safeText } from "../util/safe.ts";
+import { V86_PC } from "../../emulator/pc.ts";
 
 export type FieldKind = "int" | "text" | "select" | "bool";
 
@@ -108,7 +109,8 @@ export const SECTIONS: SectionDef[] = [
     id: "machine",
     section: "PC",
     title: "The emulated PC",
-    intro: "An i386 PC with SeaBIOS, a floppy drive and a PIIX IDE controller.",
+    // Which PC it is, as measured from a booted guest (emulator/pc.ts): v86 has no other.
+    intro: `v86's one fixed PC, with SeaBIOS and a 1.44 MB floppy drive: ${V86_PC.chipset}. Its CPU answers CPUID as ${V86_PC.cpu}. Other PCs (a 486, ISA-only, AHCI) are the command line's: looproot boot --engine qemu --machine isapc|q35 --cpu 486|pentium|… or --engine bochs.`,
     fields: [
       { path: "machine.memoryMiB", label: "RAM", kind: "int", unit: "MiB", howto: "“…between 8MB and the amount of RAM that you have.” (3.5, about swap)" },
       { path: "name", label: "Build name", kind: "text", howto: "(ours) seeds the UUIDs and serial numbers, so the same choices give the same bytes." },

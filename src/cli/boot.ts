@@ -20,6 +20,7 @@ import { bootResultJson } from "../bootjson.ts";
 import { hintFor, type Hint } from "../app/hints.ts";
 import { readFat } from "../fs/fat.ts";
 import { machineChoice, ENGINES } from "./machine.ts";
+import { bochsDiskFileProblem } from "../../emulator/bochs-config.ts";
 import { describePc, MACHINES, V86_PC, type PcChoice } from "../../emulator/pc.ts";
 import { defaultConfig } from "../config.ts";
 
@@ -54,6 +55,12 @@ export async function startEngine(name: string, images: MachineImages, opts: V86
 
 /** QEMU and Bochs run on the disk file itself under --persist; v86 keeps the disk in memory and writes it back. */
 export const writesInPlace = (engine: string) => engine === "qemu" || engine === "bochs";
+
+/** --persist on Bochs: the file must be whole ATA cylinders (emulator/bochs-config.ts), refused before booting. */
+export function checkBochsDiskFile(path: string, bytes: number): void {
+  const problem = bochsDiskFileProblem(bytes);
+  if (problem) throw new UsageError(`--disk ${path} with --engine bochs --persist: ${problem}`);
+}
 
 /** The PC a boot ran on, for --json: the engine, its machine and CPU (null: the engine's default), the RAM. */
 export function machineJson(engine: string, pc: PcChoice, memoryMiB: number) {
@@ -155,6 +162,7 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
   const engineName = choice.engine;
   config = choice.config;
   const diskFile = persist && writesInPlace(engineName) ? diskPath : undefined;
+  if (diskFile && engineName === "bochs") checkBochsDiskFile(diskFile, disk.length);
   // The bytes are not used again here (run wrote its files already): no copy for v86.
   const engine = await startEngine(engineName, { floppy, disk, diskFile, memoryMiB: config.machine.memoryMiB, pc: choice.pc, net: args.flags.has("--net"), ...loadBios() }, { copy: false });
   say(`looproot boot: ${describePc(engineName, choice.pc, config.machine.memoryMiB)}, timeout ${timeoutS} s`);

@@ -9,7 +9,7 @@ import { KERNEL_HALTED } from "../../emulator/shutdown.ts";
 import { loadBios } from "../node/ingredients.ts";
 import { loadConfig, type ParsedArgs } from "./args.ts";
 import { UsageError } from "./errors.ts";
-import { startEngine, writeBackDisk, writesInPlace, readBootImages } from "./boot.ts";
+import { startEngine, writeBackDisk, writesInPlace, readBootImages, checkBochsDiskFile } from "./boot.ts";
 import { machineChoice } from "./machine.ts";
 import { describePc } from "../../emulator/pc.ts";
 import { defaultConfig } from "../config.ts";
@@ -62,6 +62,7 @@ export function shellInputs(args: ParsedArgs) {
 export async function shellCommand(args: ParsedArgs, io: ShellIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const persist = args.flags.has("--persist");
   const { engineName, pc, d, floppy, disk, config, from } = shellInputs(args);
+  if (persist && engineName === "bochs") checkBochsDiskFile(d, disk.length);
   // Messages of our own go to stderr with \r\n: the terminal is raw, so \n alone would not return.
   const say = (s: string) => io.stderr.write(`\r\nlooproot shell: ${s}\r\n`);
   say(`the config from ${from}${args.opts.has("--config") || args.sets.length ? ", with --config/--set on top" : ""}.`);
