@@ -11,6 +11,7 @@ import { packageRoot } from "../src/node/package.ts";
 import { mergeConfig, defaultConfig, type LooprootConfig } from "../src/config.ts";
 import { LooprootError, ErrorCode } from "../src/errors.ts";
 import { validateConfig, assertValid } from "../src/validate.ts";
+import { checkLoopFiles } from "../src/howto/fromimages.ts";
 import type { Ingredients, DosSystem } from "../src/ingredients.ts";
 import type { BuildResult } from "../src/build.ts";
 
@@ -114,6 +115,7 @@ export async function bootHowto(build: Pick<BuildResult, "floppy" | "disk">, con
   // Build's own validation (field and limit) before the machine starts: the memory the result
   // reports is the memory the guest had, never a size v86 refused or rounded.
   assertValid(validateConfig(full));
+  checkLoopFiles(build.disk, full, { floppy: "floppy", disk: "disk" });
   const engine = await startMachine({ fda: build.floppy, hda: build.disk, memoryMB: full.machine.memoryMiB, boot: "floppy" });
   return coreBootAndVerify(engine, full, opts);
 }

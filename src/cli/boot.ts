@@ -16,6 +16,7 @@ import { readInputFile } from "./files.ts";
 import { FLOPPY_BPB } from "../fs/fat.ts";
 import { fmt } from "../util/fmt.ts";
 import { knownBuild, checkBootConfig } from "./buildinfo.ts";
+import { checkLoopFiles } from "../howto/fromimages.ts";
 import { bootResultJson } from "../bootjson.ts";
 
 /** The largest floppy (2.88 MB) and the largest disk the BIOS and v86 take here (under 2 GiB). */
@@ -109,6 +110,7 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
     const known = knownBuild(f, d, floppy, disk);
     config = loadConfig(args, known.config);
     checkBootConfig(config, known);
+    checkLoopFiles(disk, config, { floppy: `--floppy ${f}`, disk: `--disk ${d}` });
     say(`looproot boot: the config from ${known.from}${args.opts.has("--config") || args.sets.length ? ", with --config/--set on top" : ""}`);
   }
   const diskFile = persist && engineName === "qemu" ? diskPath : undefined;

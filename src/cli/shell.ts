@@ -11,6 +11,7 @@ import { loadConfig, type ParsedArgs } from "./args.ts";
 import { UsageError } from "./errors.ts";
 import { startEngine, writeBackDisk, readBootImages } from "./boot.ts";
 import { knownBuild, checkBootConfig } from "./buildinfo.ts";
+import { checkLoopFiles } from "../howto/fromimages.ts";
 
 export const ESCAPE_KEY = 0x1d; // Ctrl-]
 export const BANNER_KEYS = "Ctrl-] then q leaves (Ctrl-] Ctrl-] sends Ctrl-]); Ctrl-C goes to the guest";
@@ -53,6 +54,7 @@ export function shellInputs(args: ParsedArgs) {
   const known = knownBuild(f, d, floppy, disk);
   const config = loadConfig(args, known.config);
   checkBootConfig(config, known);
+  checkLoopFiles(disk, config, { floppy: `--floppy ${f}`, disk: `--disk ${d}` });
   return { engineName: engineName as "v86" | "qemu", d, floppy, disk, config, from: known.from };
 }
 
