@@ -9,7 +9,8 @@ import { KERNEL_HALTED } from "../../emulator/shutdown.ts";
 import { loadBios } from "../node/ingredients.ts";
 import { loadConfig, type ParsedArgs } from "./args.ts";
 import { UsageError } from "./errors.ts";
-import { startEngine, writeBackDisk, readBootImages } from "./boot.ts";
+import { startEngine, writeBackDisk, readBootImages, removeStaleWriteBacks } from "./boot.ts";
+import { safeText } from "../util/safe.ts";
 import { knownBuild, checkBootConfig } from "./buildinfo.ts";
 import { checkLoopFiles } from "../howto/fromimages.ts";
 
@@ -62,7 +63,8 @@ export async function shellCommand(args: ParsedArgs, io: ShellIo = { stdin: proc
   const persist = args.flags.has("--persist");
   const { engineName, d, floppy, disk, config, from } = shellInputs(args);
   // Messages of our own go to stderr with \r\n: the terminal is raw, so \n alone would not return.
-  const say = (s: string) => io.stderr.write(`\r\nlooproot shell: ${s}\r\n`);
+  const say = (s: string) => io.stderr.write(`\r\nlooproot shell: ${safeText(s, 1000)}\r\n`);
+  removeStaleWriteBacks(d, say);
   say(`the config from ${from}${args.opts.has("--config") || args.sets.length ? ", with --config/--set on top" : ""}.`);
   say(`${engineName}, ${config.machine.memoryMiB} MiB, ${d}${persist ? " (--persist: the disk keeps the guest's writes)" : " (the disk file stays unchanged)"}.`);
   say(`${BANNER_KEYS}; \`poweroff\` at the guest's shell ends the session.`);

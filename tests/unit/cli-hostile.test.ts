@@ -3,7 +3,7 @@
 // and every message is one line naming the field, with control characters escaped and long values
 // cut. Each case: exit 2, no stack, nothing started.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdtempSync, rmSync, readFileSync, writeFileSync, cpSync, mkdirSync } from "node:fs";
+import { mkdtempSync, rmSync, readFileSync, writeFileSync, cpSync, mkdirSync, existsSync, readdirSync, statfsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main.ts";
@@ -12,7 +12,7 @@ import { parseArgs } from "../../src/cli/args.ts";
 import { bootHowto } from "../../emulator/index.ts";
 import { LooprootError, ErrorCode } from "../../src/errors.ts";
 import { inspect } from "../../src/fs/maps.ts";
-import { spawnSync } from "node:child_process";
+import { spawnSync, spawn } from "node:child_process";
 
 async function cli(args: string[]) {
   const out: string[] = [], err: string[] = [];
@@ -215,6 +215,51 @@ describe("image checks before a boot", () => {
     for (const [name, disk] of cases) {
       const r = fsck(disk);
       expect(r.status, `${name}: ${r.stdout}`).toBe(1);
+    }
+  });
+});
+
+describe("nothing is left behind", () => {
+  it("write-back copies left by a killed looproot beside the disk are removed by the next boot", async () => {
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid!; // exited: its PID names no process now
+    const other = spawn("sleep", ["30"]); // alive, but not a looproot: a recycled PID
+    try {
+      for (const pid of [dead, other.pid!]) writeFileSync(f(`out/.disk.img.looproot-${pid}`), new Uint8Array(4096));
+      writeFileSync(f("out/.disk.img.looproot-notes"), "not ours");
+      const r = await boot("--set", "machine.memoryMiB=4096");
+      expect(r.code).toBe(2);
+      for (const pid of [dead, other.pid!]) {
+        expect(existsSync(f(`out/.disk.img.looproot-${pid}`))).toBe(false);
+        expect(r.out).toContain(`.disk.img.looproot-${pid}: removed, a write-back copy left by a looproot that was killed (PID ${pid})`);
+      }
+      expect(existsSync(f("out/.disk.img.looproot-notes"))).toBe(true);
+      // One whose writer runs (this test's own process stands for it) is left alone.
+      const mine = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
+      try {
+        writeFileSync(f(`out/.disk.img.looproot-${mine.pid}`), "in progress");
+        await boot("--set", "machine.memoryMiB=4096");
+        expect(existsSync(f(`out/.disk.img.looproot-${mine.pid}`))).toBe(true);
+      } finally {
+        mine.kill("SIGKILL");
+      }
+      await boot("--set", "machine.memoryMiB=4096");
+      expect(existsSync(f(`out/.disk.img.looproot-${mine.pid}`))).toBe(false);
+    } finally {
+      other.kill("SIGKILL");
+    }
+  });
+  it("a build that fills the disk (ENOSPC) says so and leaves no DIR/.partial behind", async (t) => {
+    // A 4 MiB tmpfs (root can mount one; elsewhere the case is skipped, saying why).
+    const tiny = f("tiny");
+    mkdirSync(tiny);
+    if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", tiny]).status !== 0) return t.skip("cannot mount a tmpfs here (not root)");
+    try {
+      const r = await cli(["build", "--out", join(tiny, "out")]);
+      refused(r, /^looproot: --out .*tiny\/out: the disk is full \(ENOSPC/);
+      expect(readdirSync(join(tiny, "out"))).toEqual([]);
+      expect(statfsSync(tiny).bfree).toBe(statfsSync(tiny).blocks);
+    } finally {
+      spawnSync("umount", [tiny]);
     }
   });
 });
