@@ -115,6 +115,18 @@ describe.skipIf(!REAL)("the VGA screen is a terminal", () => {
     await screenHas(/\nbar11ok\b/);
   }, 60_000);
 
+  it("Compare has the guest sync first: a file written without sync is listed; the harness's probes are not in the serial console", async () => {
+    expect(await page.textContent("#serial-out")).not.toMatch(/shell ready on|__LR\d/);
+    await page.fill("#serial-in", "echo new > /root/nosync; echo ns$((1+1))ok");
+    await page.press("#serial-in", "Enter");
+    await serialHas(/\nns2ok/);
+    await page.click("#see-compare");
+    await page.waitForFunction(() => /nosync/.test(document.querySelector("#see-diff")!.textContent ?? ""), undefined, { timeout: 60_000, polling: 200 });
+    expect(await page.textContent("#see-status")).not.toMatch(/did not answer sync/);
+    // The sync the page asked for is not shown to the user either.
+    expect(await page.textContent("#serial-out")).not.toMatch(/__LR\d/);
+  }, 90_000);
+
   it("an underscore is visible at 1x: the pixels under its row are lit", async () => {
     if ((await phase()) !== "verified") (await page.click("#build"), await waitVerified());
     await page.click("#screen");
