@@ -12,6 +12,7 @@ import { makeSwap as coreMakeSwap, SWAP_PAGE, SWAP_MIN_PAGES, SWAP_MAX_PAGES, SW
 import { parseTar, writeTar as coreWriteTar, DEFAULT_TAR_LIMITS, type TarLimits as CoreTarLimits } from "./tar.ts";
 import { gunzip as coreGunzip, gzip9 } from "./gzip.ts";
 import { checkTree, normalisePath, parentPath, type Tree as CoreTree, type NodeKind as CoreNodeKind } from "./tree.ts";
+import { inspect as coreInspect, type Inspection as CoreInspection, type Region as CoreRegion, type ImageKind as CoreImageKind } from "./maps.ts";
 import { sha256 } from "../util/sha256.ts";
 import { LooprootError, ErrorCode, atField, typeError } from "../errors.ts";
 import type { DosSystem as CoreDosSystem } from "../ingredients.ts";
@@ -552,3 +553,19 @@ export function readSwap(image: Uint8Array): SwapInfo {
   return { lastPage: dv.getUint32(1028, true), uuid: image.slice(1024 + 12, 1024 + 28), label: new TextDecoder().decode(nul < 0 ? label : label.subarray(0, nul)) };
 }
 
+
+/** What inspectImage found: the image's kind, size and map (regions by HOWTO step), and its files where it has a FAT volume. */
+export type ImageMap = CoreInspection;
+/** One named stretch of an image (half-open byte range, the same in sectors or blocks, the HOWTO step that wrote it). */
+export type Region = CoreRegion;
+/** What an image is, recognised by its content: "disk", "fat", "ext2", "initrd-gz" or "swap". */
+export type ImageKind = CoreImageKind;
+
+/**
+ * The map `looproot inspect` draws of any image looproot builds (a disk with its partition and
+ * root image, a FAT floppy, an ext2 image, a gzip'd initrd, a swap area), recognised by content.
+ * Throws E_IMAGE (field "image") for an image it cannot read.
+ */
+export function inspectImage(image: Uint8Array): ImageMap {
+  return atFieldIfNone("image", () => coreInspect(checkBytes("image", image)));
+}

@@ -78,6 +78,10 @@ const FS: Record<string, Case[]> = {
     ["too short", () => fs.readExt2(new Uint8Array(10)), { code: "E_IMAGE", field: "superblock", limit: 2048 }],
     ["offset a string", () => fs.readExt2(new Uint8Array(4096), { offset: bad("0") }), { code: "E_TYPE", field: "opts.offset" }],
   ],
+  inspectImage: [
+    ["not bytes", () => fs.inspectImage(bad("disk.img")), { code: "E_TYPE", field: "image" }],
+    ["nothing it knows", () => fs.inspectImage(new Uint8Array(4096)), { code: "E_IMAGE", field: "image" }],
+  ],
   readSwap: [["no signature", () => fs.readSwap(new Uint8Array(4096)), { code: "E_IMAGE", field: "image" }]],
   gzip: [["not bytes", () => fs.gzip(bad("text")), { code: "E_TYPE", field: "data" }]],
   gunzip: [
