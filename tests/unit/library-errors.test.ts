@@ -82,6 +82,15 @@ const FS: Record<string, Case[]> = {
     ["not bytes", () => fs.inspectImage(bad("disk.img")), { code: "E_TYPE", field: "image" }],
     ["nothing it knows", () => fs.inspectImage(new Uint8Array(4096)), { code: "E_IMAGE", field: "image" }],
   ],
+  editFat: [
+    ["not bytes", () => fs.editFat(bad("floppy.img"), { put: [] }), { code: "E_TYPE", field: "image" }],
+    ["no changes", () => fs.editFat(new Uint8Array(512), bad(undefined)), { code: "E_TYPE", field: "changes" }],
+    ["not a FAT volume", () => fs.editFat(new Uint8Array(512), { remove: ["A.TXT"] }), { code: "E_IMAGE", field: "image" }],
+  ],
+  editFatDisk: [
+    ["no MBR", () => fs.editFatDisk(new Uint8Array(512), { put: [] }), { code: "E_IMAGE", field: "image" }],
+    ["put not an array", () => fs.editFatDisk(fs.makeFatDisk({ sizeBytes: 4 << 20, files: [] }), { put: bad("A.TXT") }), { code: "E_TYPE", field: "put" }],
+  ],
   readSwap: [["no signature", () => fs.readSwap(new Uint8Array(4096)), { code: "E_IMAGE", field: "image" }]],
   gzip: [["not bytes", () => fs.gzip(bad("text")), { code: "E_TYPE", field: "data" }]],
   gunzip: [
