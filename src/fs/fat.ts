@@ -358,7 +358,7 @@ function writeAscii(b: Uint8Array, at: number, s: string, len: number): void {
   for (let i = 0; i < len; i++) b[at + i] = i < s.length ? s.charCodeAt(i) : 0x20;
 }
 
-function dirEntry(b: Uint8Array, at: number, name11: Uint8Array, attr: number, cluster: number, size: number, secs: number, field: string): void {
+export function dirEntry(b: Uint8Array, at: number, name11: Uint8Array, attr: number, cluster: number, size: number, secs: number, field: string): void {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const { date, time } = dosDateTime(secs, field);
   b.set(name11, at); // DIR_Name
