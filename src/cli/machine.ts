@@ -45,6 +45,11 @@ export function machineChoice(args: ParsedArgs, config: LooprootConfig): Machine
     if (!isCpu(cpu) || !allowed.includes(cpu)) throw new UsageError(`--cpu ${cpu}: expected one of ${allowed.join(", ")}${engine === "bochs" ? " (the QEMU names of the models Bochs 2.7 has; it has no i486)" : ""}`);
     pc.cpu = cpu;
   }
+  if (args.flags.has("--net")) {
+    // Bochs runs in a network namespace of its own (bochs.ts); QEMU's card (emulator/net.ts) is an e1000, a PCI card.
+    if (engine === "bochs") throw new UsageError("--net: Bochs runs without a network here (its display would otherwise listen on every interface); use --engine qemu or v86");
+    if (pc.machine === "isapc") throw new UsageError("--net with --machine isapc: the network card is an e1000, a PCI card, and isapc has no PCI bus; use --machine pc or q35");
+  }
   const ram = args.opts.get("--ram");
   if (ram === undefined) return { engine, pc, config };
   const [lo, hi] = LIMITS.memoryMiB;

@@ -34,6 +34,8 @@ describe("--engine, --machine, --cpu, --ram", () => {
     [["--ram", "+64"], "--ram +64: expected a whole number"],
     [["--engine", "qemu", "--ram", String(min - 1)], `--ram ${min - 1}: too little, this boot chain needs at least ${min} MiB because ${why}`],
     [["--engine", "kvm"], "--engine kvm: expected one of v86, qemu, bochs"],
+    [["--engine", "bochs", "--net"], "--net: Bochs runs without a network here"],
+    [["--engine", "qemu", "--machine", "isapc", "--net"], "--net with --machine isapc: the network card is an e1000, a PCI card"],
   ])("boot %j is refused with exit 2, naming the option", async (opts, message) => {
     for (const command of ["boot", "shell"]) {
       const r = await cli([command, ...opts, ...files]);
