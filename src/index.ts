@@ -116,7 +116,11 @@ export function outputNames(config: LooprootConfig): string[] {
 export async function ingredientsFrom(get: (rel: string) => Promise<Uint8Array>): Promise<Ingredients> {
   if (typeof get !== "function") throw typeError("get", "a function (rel: string) => Promise<Uint8Array>");
   const names = Object.keys(CORE_FILES) as (keyof typeof CORE_FILES)[];
-  const bytes = await Promise.all(names.map((k) => get(CORE_FILES[k])));
+  const bytes = await Promise.all(names.map(async (k) => {
+    const b = await get(CORE_FILES[k]);
+    if (!(b instanceof Uint8Array)) throw typeError(`get("${CORE_FILES[k]}")`, "a Uint8Array");
+    return b;
+  }));
   return coreIngredientsFromBytes(Object.fromEntries(names.map((k, i) => [k, bytes[i]])) as IngredientBytes);
 }
 

@@ -4,7 +4,7 @@
 // lowest free clusters; a full subdirectory grows by a cluster, a full root directory is an error.
 
 import { readFat, dirEntry, dosDateTime, ATTR_DIRECTORY, ATTR_VOLUME_ID, ATTR_ARCHIVE } from "./fat.ts";
-import { dosName11, checkDosPath } from "./dosname.ts";
+import { dosName11, checkDosPath, toDosName, DOS_ILLEGAL_CHARS } from "./dosname.ts";
 import { LooprootError, ErrorCode, atField } from "../errors.ts";
 import { fmt } from "../util/fmt.ts";
 
@@ -23,6 +23,66 @@ export interface FatPut {
   attributes?: number;
 }
 
+/** VFAT's limit on a long name, in UTF-16 units. */
+export const LONG_NAME_MAX = 255;
+/** Characters a long name may not hold (besides control characters). */
+const LONG_ILLEGAL = '"*/:<>?\\|';
+/** Characters a short name may not hold, which a generated alias replaces with "_". */
+const SHORT_ILLEGAL = DOS_ILLEGAL_CHARS + ".";
+
+/** An 8.3 name as it is, or undefined where the name needs a long-name entry. */
+function shortForm(name: string): string | undefined {
+  try {
+    const dos = toDosName(name);
+    // A name in another case is kept as written only in a long-name entry.
+    return dos === name ? dos : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The components of a path of long names ("/" or "\\" separated), each checked. */
+function longParts(path: string, field: string): string[] {
+  const parts = path.split(/[\\/]+/).filter(Boolean).map((p) => p.replace(/[. ]+$/, ""));
+  if (parts.length === 0) throw new LooprootError(ErrorCode.DosName, `${field}: "${path}" names no file`, { field });
+  for (const p of parts) {
+    if (p === "" || p === "." || p === "..") throw new LooprootError(ErrorCode.DosName, `${field}: "${path}" has an empty, "." or ".." component`, { field });
+    if (p.length > LONG_NAME_MAX) throw new LooprootError(ErrorCode.DosName, `${field}: a name is ${p.length} characters, more than VFAT's ${LONG_NAME_MAX}`, { field, limit: LONG_NAME_MAX });
+    for (const ch of p) {
+      if (ch.charCodeAt(0) < 0x20 || LONG_ILLEGAL.includes(ch)) throw new LooprootError(ErrorCode.DosName, `${field}: character ${JSON.stringify(ch)} is not allowed in a long name (illegal: ${LONG_ILLEGAL} and control characters)`, { field });
+    }
+  }
+  return parts;
+}
+
+/** The short-name checksum each long-name entry carries (the VFAT specification's). */
+function lfnChecksum(name11: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < 11; i++) sum = ((((sum & 1) << 7) | (sum >> 1)) + name11[i]) & 0xff;
+  return sum;
+}
+
+/** The long-name entries for `name`, in the order they are written (the last part first). */
+function lfnEntries(name: string, name11: Uint8Array): Uint8Array[] {
+  const units = Array.from({ length: name.length }, (_, i) => name.charCodeAt(i));
+  const count = Math.ceil(units.length / 13);
+  if (units.length % 13) units.push(0);
+  while (units.length < count * 13) units.push(0xffff);
+  const sum = lfnChecksum(name11);
+  const out: Uint8Array[] = [];
+  for (let k = count; k >= 1; k--) {
+    const e = new Uint8Array(32);
+    const dv = new DataView(e.buffer);
+    e[0] = k | (k === count ? 0x40 : 0);
+    e[11] = ATTR_LONG_NAME;
+    e[13] = sum;
+    const chunk = units.slice((k - 1) * 13, k * 13);
+    [1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30].forEach((o, i) => dv.setUint16(o, chunk[i], true));
+    out.push(e);
+  }
+  return out;
+}
+
 /** What to change, done in this order: remove, mkdir, put. */
 export interface FatChanges {
   /** Files, or folders with everything in them, to delete. */
@@ -33,6 +93,12 @@ export interface FatChanges {
   put?: FatPut[];
   /** Seconds since the epoch for new folders and files without an mtime. */
   time: number;
+  /**
+   * VFAT long names: paths may use any name a long-name entry holds ("Read Me.txt"); a name that
+   * is not 8.3 gets an alias (README~1.TXT) and long-name entries, as Windows 95 and Linux's vfat
+   * write them. Without it every name must be 8.3.
+   */
+  longNames?: boolean;
 }
 
 /**
@@ -109,26 +175,93 @@ export function editFatVolume(image: Uint8Array, offset: number, changes: FatCha
     else for (const c of chain(dirCluster)) for (let o = 0; o < clusterBytes; o += 32) out.push(at(c) + o);
     return out;
   };
-  const find = (dirCluster: number, name11: Uint8Array): { slot: number; index: number; attr: number; cluster: number } | undefined => {
+  /** The 11 bytes of a name that is 8.3 (in any case), for looking it up by its short name. */
+  const shortFormBytes = (name: string): Uint8Array | undefined => {
+    try {
+      return dosName11(toDosName(name));
+    } catch {
+      return undefined;
+    }
+  };
+  /** An entry by its short name, or (case-insensitively) by its long name. */
+  const find = (dirCluster: number, name11: Uint8Array | undefined, long?: string): { slot: number; index: number; attr: number; cluster: number } | undefined => {
     const list = slots(dirCluster);
+    let lfn = "";
     for (let i = 0; i < list.length; i++) {
       const s = list[i];
       if (b[s] === 0x00) break;
       const attr = b[s + 11];
-      if (b[s] === 0xe5 || (attr & ATTR_LONG_NAME) === ATTR_LONG_NAME || attr & ATTR_VOLUME_ID) continue;
-      if (name11.every((v, k) => b[s + k] === v)) return { slot: s, index: i, attr, cluster: dv.getUint16(s + 26, true) };
+      if (b[s] === 0xe5) { lfn = ""; continue; }
+      if ((attr & ATTR_LONG_NAME) === ATTR_LONG_NAME) {
+        // Parts come last first: each one read goes in front of what was read so far.
+        let part = "";
+        for (const o of [1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30]) {
+          const u = dv.getUint16(s + o, true);
+          if (u === 0 || u === 0xffff) break;
+          part += String.fromCharCode(u);
+        }
+        lfn = b[s] & 0x40 ? part : part + lfn;
+        continue;
+      }
+      const named = lfn;
+      lfn = "";
+      if (attr & ATTR_VOLUME_ID) continue;
+      if (name11 && name11.every((v, k) => b[s + k] === v)) return { slot: s, index: i, attr, cluster: dv.getUint16(s + 26, true) };
+      if (long !== undefined && named !== "" && named.toUpperCase() === long.toUpperCase()) return { slot: s, index: i, attr, cluster: dv.getUint16(s + 26, true) };
     }
     return undefined;
   };
-  const freeSlot = (dirCluster: number, field: string): number => {
-    const list = slots(dirCluster);
-    const s = list.find((o) => b[o] === 0x00 || b[o] === 0xe5);
-    if (s !== undefined) return s;
-    if (dirCluster === 0) throw new LooprootError(ErrorCode.Limit, `${field}: the root directory is full (${vol.rootEntries} entries, BPB_RootEntCnt)`, { field, limit: vol.rootEntries });
-    const last = chain(dirCluster).at(-1)!;
-    const [added] = alloc(1, field);
-    setFat(last, added);
-    return at(added);
+  /** The 11 bytes of a short name for `name` in the folder: itself when 8.3, else a free ~N alias. */
+  const shortName = (dirCluster: number, name: string, field: string): { name11: Uint8Array; long: boolean } => {
+    const short = shortForm(name);
+    if (short !== undefined) return { name11: dosName11(short), long: false };
+    if (!changes.longNames) {
+      try {
+        dosName11(name);
+      } catch (e) {
+        throw e instanceof LooprootError ? atField(e, field) : e;
+      }
+      return { name11: dosName11(name), long: false };
+    }
+    // An 8.3 name in another case ("docs") keeps its upper-case form as the alias, the case in the long name.
+    const upper = shortFormBytes(name);
+    if (upper && !find(dirCluster, upper)) return { name11: upper, long: true };
+    const up = name.toUpperCase().replace(/^[. ]+/, "");
+    const dot = up.lastIndexOf(".");
+    const clean = (t: string) => [...t.replace(/ /g, "")].map((c) => (c.charCodeAt(0) > 0x7e || SHORT_ILLEGAL.includes(c) ? "_" : c)).join("");
+    const base = clean(dot > 0 ? up.slice(0, dot) : up) || "_";
+    const ext = clean(dot > 0 ? up.slice(dot + 1) : "").slice(0, 3);
+    for (let n = 1; n < 1_000_000; n++) {
+      const tail = `~${n}`;
+      const name11 = new Uint8Array(11).fill(0x20);
+      const head = base.slice(0, 8 - tail.length) + tail;
+      for (let i = 0; i < head.length; i++) name11[i] = head.charCodeAt(i);
+      for (let i = 0; i < ext.length; i++) name11[8 + i] = ext.charCodeAt(i);
+      if (!find(dirCluster, name11)) return { name11, long: true };
+    }
+    throw new LooprootError(ErrorCode.Limit, `${field}: no free short alias for "${name}"`, { field });
+  };
+  /** `count` consecutive free slots (long-name entries and their short entry), growing a subdirectory as needed; the first slot's index. */
+  const freeSlots = (dirCluster: number, count: number, field: string): number[] => {
+    for (;;) {
+      const list = slots(dirCluster);
+      let run = 0;
+      for (let i = 0; i < list.length; i++) {
+        run = b[list[i]] === 0x00 || b[list[i]] === 0xe5 ? run + 1 : 0;
+        if (run === count) return list.slice(i - count + 1, i + 1);
+      }
+      if (dirCluster === 0) throw new LooprootError(ErrorCode.Limit, `${field}: the root directory is full (${vol.rootEntries} entries, BPB_RootEntCnt)`, { field, limit: vol.rootEntries });
+      const last = chain(dirCluster).at(-1)!;
+      const [added] = alloc(1, field);
+      setFat(last, added);
+    }
+  };
+  /** Writes the long-name entries (where needed) and returns the slot for the short entry. */
+  const place = (dirCluster: number, name: string, sn: { name11: Uint8Array; long: boolean }, field: string): number => {
+    const lfn = sn.long ? lfnEntries(name, sn.name11) : [];
+    const run = freeSlots(dirCluster, lfn.length + 1, field);
+    lfn.forEach((e, i) => b.set(e, run[i]));
+    return run[lfn.length];
   };
   /** Marks an entry deleted, with the long-name entries just before it. */
   const unlink = (dirCluster: number, index: number) => {
@@ -150,6 +283,7 @@ export function editFatVolume(image: Uint8Array, offset: number, changes: FatCha
   };
 
   const parts = (field: string, path: string): string[] => {
+    if (changes.longNames) return longParts(path, field);
     try {
       return checkDosPath(path);
     } catch (e) {
@@ -160,19 +294,19 @@ export function editFatVolume(image: Uint8Array, offset: number, changes: FatCha
   const folder = (names: string[], field: string, make: boolean): number => {
     let dir = 0;
     for (let i = 0; i < names.length; i++) {
-      const n11 = dosName11(names[i]);
-      const e = find(dir, n11);
+      const e = find(dir, shortFormBytes(names[i]), names[i]);
       if (e && !(e.attr & ATTR_DIRECTORY)) throw new LooprootError(ErrorCode.Limit, `${field}: ${names.slice(0, i + 1).join("\\")} is a file, not a folder`, { field });
       if (e) {
         dir = e.cluster;
         continue;
       }
       if (!make) throw new LooprootError(ErrorCode.Limit, `${field}: ${names.slice(0, i + 1).join("\\")} is not on the volume`, { field });
-      const slot = freeSlot(dir, field);
+      const sn = shortName(dir, names[i], field);
+      const slot = place(dir, names[i], sn, field);
       const [c] = alloc(1, field);
       dirEntry(b, at(c), DOT, ATTR_DIRECTORY, c, 0, changes.time, "time");
       dirEntry(b, at(c) + 32, DOTDOT, ATTR_DIRECTORY, dir, 0, changes.time, "time");
-      dirEntry(b, slot, n11, ATTR_DIRECTORY, c, 0, changes.time, "time");
+      dirEntry(b, slot, sn.name11, ATTR_DIRECTORY, c, 0, changes.time, "time");
       dir = c;
     }
     return dir;
@@ -182,7 +316,7 @@ export function editFatVolume(image: Uint8Array, offset: number, changes: FatCha
     const field = `remove[${i}]`;
     const names = parts(field, path);
     const dir = folder(names.slice(0, -1), field, false);
-    const e = find(dir, dosName11(names.at(-1)!));
+    const e = find(dir, shortFormBytes(names.at(-1)!), names.at(-1)!);
     if (!e) throw new LooprootError(ErrorCode.Limit, `${field}: ${names.join("\\")} is not on the volume`, { field });
     if (e.attr & ATTR_DIRECTORY) removeTree(e.cluster);
     freeChain(e.cluster);
@@ -193,16 +327,22 @@ export function editFatVolume(image: Uint8Array, offset: number, changes: FatCha
     const field = `put[${i}]`;
     const names = parts(`${field}.path`, f.path);
     const dir = folder(names.slice(0, -1), `${field}.path`, true);
-    const n11 = dosName11(names.at(-1)!);
-    const old = find(dir, n11);
+    const leaf = names.at(-1)!;
+    const old = find(dir, shortFormBytes(leaf), leaf);
     if (old && old.attr & ATTR_DIRECTORY) throw new LooprootError(ErrorCode.Limit, `${field}.path: ${names.join("\\")} is a folder`, { field: `${field}.path` });
     const mtime = f.mtime ?? changes.time;
     dosDateTime(mtime, `${field}.mtime`);
     let slot: number;
+    let n11: Uint8Array;
     if (old) {
       freeChain(old.cluster);
       slot = old.slot;
-    } else slot = freeSlot(dir, `${field}.path`);
+      n11 = b.slice(slot, slot + 11);
+    } else {
+      const sn = shortName(dir, leaf, `${field}.path`);
+      slot = place(dir, leaf, sn, `${field}.path`);
+      n11 = sn.name11;
+    }
     const clusters = f.data.length ? alloc(Math.ceil(f.data.length / clusterBytes), `${field}.data`) : [];
     clusters.forEach((c, k) => b.set(f.data.subarray(k * clusterBytes, (k + 1) * clusterBytes), at(c)));
     dirEntry(b, slot, n11, f.attributes ?? ATTR_ARCHIVE, clusters[0] ?? 0, f.data.length, mtime, `${field}.mtime`);

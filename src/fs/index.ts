@@ -125,6 +125,12 @@ export interface FatContents {
   serial?: number;
   /** Seconds since the epoch for the time stamps; default DEFAULT_TIME. */
   time?: number;
+  /**
+   * VFAT long names: a file whose path is not 8.3 ("Read Me.txt", "docs/Long Folder/x.html") is
+   * written with an alias (READM~1.TXT) and long-name entries, after the 8.3 files, as Windows 95
+   * and Linux's vfat write them. Without it such a path is refused (E_DOS_NAME).
+   */
+  longNames?: boolean;
 }
 
 /** Options for makeFatFloppy. */
@@ -227,6 +233,39 @@ function fatFiles(files: unknown, time: number, system?: DosSystem): { files: Fa
   return { files: out, ids: out.map((f) => `${f.path}:${f.data.length}`) };
 }
 
+/** With `longNames`, the files whose paths are not 8.3 go apart (with their index, for errors); the rest as they are. */
+function splitLong(opts: FatContents): { short: unknown; long: { file: ImageFile; index: number }[] } {
+  if (opts.longNames === undefined || opts.longNames === false || !Array.isArray(opts.files)) return { short: opts.files, long: [] };
+  if (opts.longNames !== true) throw typeError("longNames", "a boolean");
+  const short: ImageFile[] = [];
+  const long: { file: ImageFile; index: number }[] = [];
+  opts.files.forEach((f: ImageFile, index) => {
+    let dos = typeof f?.path === "string";
+    try {
+      if (dos) coreCheckDosPath(f.path);
+    } catch {
+      dos = false;
+    }
+    if (dos || typeof f?.path !== "string") short.push(f);
+    else {
+      checkBytes(`files[${index}].data`, f.data);
+      long.push({ file: f, index });
+    }
+  });
+  return { short, long };
+}
+
+/** Writes the long-named files into the fresh volume at `offset`, their errors at their own files[i]. */
+function addLong(image: Uint8Array, offset: number, long: { file: ImageFile; index: number }[], time: number): void {
+  if (!long.length) return;
+  try {
+    editFatVolume(image, offset, { put: long.map(({ file }) => ({ path: file.path, data: file.data, mtime: file.mtime, attributes: file.attributes })), time, longNames: true });
+  } catch (e) {
+    const m = e instanceof LooprootError ? /^put\[(\d+)\](.*)$/.exec(e.field ?? "") : null;
+    throw m ? atField(e as LooprootError, `files[${long[+m[1]].index}]${m[2]}`) : e;
+  }
+}
+
 function checkDirs(dirs: unknown): string[] {
   if (dirs === undefined) return [];
   if (!Array.isArray(dirs)) throw typeError("dirs", "an array of DOS paths");
@@ -261,7 +300,9 @@ export function makeFatFloppy(opts: FatFloppyOptions): Uint8Array {
     checkBootSector(checkBytes("system.bootSector", opts.system.bootSector), "system.bootSector");
     if (!Array.isArray(opts.system.files)) throw typeError("system.files", "an array of { name, data }");
   }
-  const { files, ids } = fatFiles(opts.files, time, opts.system);
+  const { short, long } = splitLong(opts);
+  const { files, ids } = fatFiles(short, time, opts.system);
+  ids.push(...long.map(({ file }) => `${file.path}:${file.data?.length}`));
   const fo: FatOptions = {
     floppy,
     driveNumber: 0x00,
@@ -270,7 +311,9 @@ export function makeFatFloppy(opts: FatFloppyOptions): Uint8Array {
     bootSector: opts.system?.bootSector,
     time,
   };
-  return makeFat(fo, files, dirs);
+  const image = makeFat(fo, files, dirs);
+  addLong(image, 0, long, time);
+  return image;
 }
 
 /**
@@ -285,7 +328,9 @@ export function makeFatDisk(opts: FatDiskOptions): Uint8Array {
   const { time, dirs } = commonFat(opts);
   if (opts.diskSignature !== undefined) checkInt("diskSignature", opts.diskSignature, 0, 0xffffffff);
   if (opts.bootSector !== undefined) checkBootSector(checkBytes("bootSector", opts.bootSector));
-  const { files, ids } = fatFiles(opts.files, time);
+  const { short, long } = splitLong(opts);
+  const { files, ids } = fatFiles(short, time);
+  ids.push(...long.map(({ file }) => `${file.path}:${file.data?.length}`));
   const layout = diskLayout(sizeBytes);
   if (layout.partitionSectors * 512 > FAT16_MAX_PARTITION_BYTES) throw limit("sizeBytes", `${fmt(sizeBytes)} bytes give a partition over 2 GiB, more than FAT16 holds`);
   const idParts = [String(sizeBytes), opts.label ?? "", ...ids, ...dirs];
@@ -321,6 +366,7 @@ export function makeFatDisk(opts: FatDiskOptions): Uint8Array {
     volumeBootSector: volume.subarray(0, 512),
   });
   disk.set(mbr, 0);
+  addLong(disk, start, long, time);
   return disk;
 }
 
@@ -581,6 +627,8 @@ export interface FatChanges {
   put?: ImageFile[];
   /** Seconds since the epoch for new folders and for files without an mtime; default DEFAULT_TIME. */
   time?: number;
+  /** VFAT long names for paths that are not 8.3, as makeFatFloppy's `longNames`; a long name also finds an existing entry by its long name. */
+  longNames?: boolean;
 }
 
 function checkChanges(changes: FatChanges) {
@@ -602,7 +650,8 @@ function checkChanges(changes: FatChanges) {
     if (f.mtime !== undefined) checkInt(`put[${i}].mtime`, f.mtime, 315532800, 4354819199);
     return { path: f.path, data: f.data, mtime: f.mtime, attributes: f.attributes };
   });
-  return { remove: paths("remove"), mkdir: paths("mkdir"), put, time };
+  if (changes.longNames !== undefined && typeof changes.longNames !== "boolean") throw typeError("longNames", "a boolean");
+  return { remove: paths("remove"), mkdir: paths("mkdir"), put, time, longNames: changes.longNames };
 }
 
 /**

@@ -1,7 +1,8 @@
 // The library's bootHowto with `stopAtEnd: false` returns its machine, and once the caller stops
 // it the process ends by itself (issue 26: the machine used to run on in a local variable, so Node
 // never exited). Run as a child process, as a user's script would be; the same boot checks that
-// runShellCommand gives only what a command printed, and its exit status.
+// runShellCommand gives only what a command printed, and its exit status, and that Linux's vfat
+// reads a long file name editFatDisk added to the built disk.
 import { describe, it, expect } from "vitest";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -34,6 +35,8 @@ describe("looproot/emulator bootHowto({ stopAtEnd: false })", () => {
     expect(answers["(exit 3)"]).toEqual({ output: "", status: 3 });
     expect(answers["ls /nonexistent 2>&1; true"].output).toMatch(/^ls: \/nonexistent: No such file or directory\n$/);
     expect(answers["cat /proc/swaps | tail -n 1"].output).toMatch(/^\/dev\/loop1\s+partition\s+\d+\s+\d+\s+-?\d+\n$/);
+    // Linux's vfat reads the long name editFatDisk wrote into the built disk.
+    expect(answers["cat '/DOS/Long Name From The Host.txt'"]).toEqual({ output: "written by editFatDisk\n", status: 0 });
     const stopped = lines.at(-1).stopped as number;
     expect(exited.at - stopped, "ms from machine.stop() to the process's exit").toBeLessThan(EXIT_BOUND_MS);
   }, 300_000);

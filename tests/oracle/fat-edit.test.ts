@@ -104,3 +104,51 @@ describe("editFatDisk", () => {
     expect(dir.stdout.split("\n").filter(Boolean).map((l) => l.replace(/^::\//, ""))).toEqual(["LINUX/", "LINUX/NOTE.TXT"]);
   });
 });
+
+describe("VFAT long names", () => {
+  const long = "a".repeat(100) + ".dat";
+  it("makeFatFloppy({ longNames: true }) writes them; mtools reads them back by name and fsck.fat -n is clean", () => {
+    const img = makeFatFloppy({
+      longNames: true,
+      files: [
+        { path: "Read Me First.txt", data: enc("read me\r\n") },
+        { path: "SHORT.TXT", data: enc("short\r\n") },
+        { path: "docs/Long Folder Name/index.html", data: enc("<p>hi</p>") },
+        { path: long, data: bytes(2000, 5) },
+        { path: "Read Me Second.txt", data: enc("second\r\n") },
+      ],
+    });
+    const f = tmp.file("lfn.img", img);
+    const fsck = fsckFat(f);
+    expect(fsck.ok, fsck.output).toBe(true);
+    expect(mtoolsList(f).sort()).toEqual(["Read Me First.txt", "Read Me Second.txt", "SHORT.TXT", "docs/", "docs/Long Folder Name/", "docs/Long Folder Name/index.html", long].sort());
+    expect(mtype(f, "Read Me First.txt").toString()).toBe("read me\r\n");
+    expect(mtype(f, "Read Me Second.txt").toString()).toBe("second\r\n");
+    expect(mtype(f, "docs/Long Folder Name/index.html").toString()).toBe("<p>hi</p>");
+    expect(Buffer.compare(mtype(f, long), Buffer.from(bytes(2000, 5)))).toBe(0);
+    // The aliases DOS sees, as Windows 95 would name them: "docs" and "index.html" only change case.
+    expect(readFat(img).entries.map((e) => e.path)).toEqual(["SHORT.TXT", "README~1.TXT", "DOCS", "AAAAAA~1.DAT", "README~2.TXT", "DOCS\\LONGFO~1", "DOCS\\LONGFO~1\\INDEX~1.HTM"]);
+  });
+
+  it("editFat({ longNames: true }) adds, finds by long name and deletes with the long-name entries", () => {
+    const img = makeFatFloppy({ longNames: true, files: [{ path: "Read Me First.txt", data: enc("1\r\n") }, { path: "Keep This One.txt", data: enc("k\r\n") }] });
+    editFat(img, { longNames: true, remove: ["read me first.txt"], put: [{ path: "Keep This One.txt", data: enc("replaced\r\n") }, { path: "New Folder/New File.md", data: enc("# new\n") }] });
+    const f = tmp.file("lfn-edit.img", img);
+    const fsck = fsckFat(f);
+    expect(fsck.ok, fsck.output).toBe(true);
+    expect(mtoolsList(f).sort()).toEqual(["Keep This One.txt", "New Folder/", "New Folder/New File.md"]);
+    expect(mtype(f, "Keep This One.txt").toString()).toBe("replaced\r\n");
+  });
+
+  it("without longNames a name that is not 8.3 is refused, naming the file", () => {
+    let err: unknown;
+    try {
+      makeFatFloppy({ files: [{ path: "SHORT.TXT", data: enc("x") }, { path: "Read Me.txt", data: enc("x") }] });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(LooprootError);
+    expect((err as LooprootError).code).toBe("E_DOS_NAME");
+    expect((err as LooprootError).field).toBe("files[1].path");
+  });
+});

@@ -79,7 +79,10 @@ describe.skipIf(!asRoot)("treeFromDirectory (looproot/node) equals mke2fs -d, by
     t("etc/motd", 900_000_000);
     t("big", 1_000_000_000);
     lutimesSync(join(dir, "etc/short"), 800_000_000, 800_000_000);
-    for (const p of ["etc/deep/er", "etc/deep", "etc", "home/user", "home", "dev", "."]) t(p, 1_100_000_000);
+    for (const p of ["etc/deep/er", "etc/deep", "etc", "home/user", "home", "dev"]) t(p, 1_050_000_000);
+    // mke2fs -d leaves "/" with the filesystem's creation time (E2FSPROGS_FAKE_TIME below), where
+    // treeFromDirectory keeps the folder's own: the folder is given that time so the two agree.
+    t(".", FAKE_TIME);
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -96,7 +99,8 @@ describe.skipIf(!asRoot)("treeFromDirectory (looproot/node) equals mke2fs -d, by
     expect(by.get("/etc/deep/motd2")?.kind).toBe("file");
     expect(by.get("/etc/motd")).toMatchObject({ kind: "hardlink", target: "/etc/deep/motd2" });
     expect(by.get("/home/motd3")).toMatchObject({ kind: "hardlink", target: "/etc/deep/motd2" });
-    expect(by.get("/")).toMatchObject({ kind: "dir", mtime: 1_100_000_000 });
+    expect(by.get("/")).toMatchObject({ kind: "dir", mtime: FAKE_TIME });
+    expect(by.get("/etc/deep/er")).toMatchObject({ kind: "dir", mtime: 1_050_000_000 });
   });
 
   it("makeExt2 of it reads back as mke2fs -d's image of the folder does, and e2fsck -fn is clean", () => {

@@ -118,7 +118,10 @@ const ROOT: Record<string, Case[]> = {
     ["no ingredients", () => root.buildHowto(bad({})), { code: "E_TYPE", field: "ingredients" }],
   ],
   outputNames: [["nothing", () => root.outputNames(bad(undefined)), { code: "E_TYPE", field: "config" }]],
-  ingredientsFrom: [["not a function", () => root.ingredientsFrom(bad("images/")), { code: "E_TYPE", field: "get" }]],
+  ingredientsFrom: [
+    ["not a function", () => root.ingredientsFrom(bad("images/")), { code: "E_TYPE", field: "get" }],
+    ["gives a string", () => root.ingredientsFrom(async () => bad("bytes")), { code: "E_TYPE", field: /^get\("kernel\/bzImage"\)$/ }],
+  ],
 };
 
 /** Exports that take nothing a caller can get wrong. */
