@@ -105,7 +105,9 @@ export class ChoicesForm {
       control.addEventListener("input", () => this.typed(f, (control as HTMLInputElement).value));
     }
     const diff = HOWTO_DIFFERENCES.find((d) => d.field === f.path);
-    const labelEl = h("label", { for: id }, f.label);
+    // A label other fields share ("Size") is read out with its section ("Size of the root device").
+    const full = fieldName(f.path);
+    const labelEl = h("label", { for: id }, f.label, full !== f.label && full.startsWith(f.label) ? h("span", { class: "sr-only" }, full.slice(f.label.length)) : null);
     const row = h("div", { class: "field" + (f.kind === "bool" ? " bool" : ""), id: "field-" + idOf(f.path), "data-field": f.path },
       f.kind === "bool"
         ? h("div", { class: "control" }, control, labelEl)

@@ -69,6 +69,8 @@ export class Keep {
   private conflict?: KeptMeta;
   private timer?: ReturnType<typeof setTimeout>;
   private unwatch?: () => void;
+  /** The status line shows the hint or a background note, which the next note may replace. */
+  private quiet = true;
   /** The console's last text, for the guest's shutdown and whether it ended in a reboot. */
   private tail = "";
 
@@ -162,7 +164,7 @@ export class Keep {
     try {
       if (await this.userDiskInTheWay()) return;
       await this.serial(() => this.store.save(copy, false, false));
-      this.status("Your changes on the running PC are kept in this browser as you go (not cleanly shut down); Shut down and save leaves a clean disk.");
+      this.aside("Your changes on the running PC are kept in this browser as you go (not cleanly shut down); Shut down and save leaves a clean disk.");
     } catch (e) {
       this.status(`The running disk's changes could not be kept in this browser: ${(e as Error).message}.`, true);
     }
@@ -173,7 +175,7 @@ export class Keep {
     if (this.store.baseStored) return undefined;
     const kept = await DiskStore.peek();
     if (kept && kept.meta.builtAt !== this.store.builtAt) {
-      if (!this.conflict) this.status(`Your changes on this PC are not kept automatically while ${keptName(kept.meta)} is kept here; Shut down and save keeps them instead of it.`);
+      if (!this.conflict) this.aside(`Your changes on this PC are not kept automatically while ${keptName(kept.meta)} is kept here; Shut down and save keeps them instead of it.`);
       return (this.conflict = kept.meta);
     }
     return undefined;
@@ -191,10 +193,16 @@ export class Keep {
     ($("#download-disk", this.el) as HTMLButtonElement).disabled = !running && !this.halted && !this.hooks.images();
   }
 
-  private status(text: string, bad = false): void {
+  private status(text: string, bad = false, quiet = text === KEEP_HINT): void {
     const p = $("#keep-status", this.el);
     p.textContent = text;
     p.dataset.bad = String(bad);
+    this.quiet = quiet;
+  }
+
+  /** A background note (the periodic keep): it never hides what an action of the user just said. */
+  private aside(text: string): void {
+    if (this.quiet) this.status(text, false, true);
   }
 
   /**
@@ -208,7 +216,11 @@ export class Keep {
     this.ended();
     if (!disk || !this.store.changed(disk)) {
       // Stopped as last kept (not as built): Download current disk names it as not shut down.
-      if (stoppedDisk && this.store.baseStored) this.halted = { disk: stoppedDisk, clean: false };
+      if (stoppedDisk && this.store.baseStored) {
+        this.halted = { disk: stoppedDisk, clean: false };
+        this.update();
+        this.status(`Its changes were all kept in this browser before ${why} (not cleanly shut down); reload the page to get it back, or Download current disk.`);
+      }
       return;
     }
     // The guest goes on writing while the save runs: keep what it was now (its zeros not copied).
@@ -370,7 +382,7 @@ export class Keep {
     if (!kept) return void (this.banner.hidden = true);
     if (what === "download") return download(kept.meta.clean ? DISK_NAMES.clean : DISK_NAMES.unclean, kept.disk);
     this.banner.hidden = true;
-    this.status(`Booting your disk from ${when(kept.meta.savedAt)}.`);
+    this.status(`Booting your disk from ${when(kept.meta.savedAt)}.`, false, true);
     await this.hooks.boot({ floppy: kept.floppy, disk: kept.disk }, kept.config);
   }
 

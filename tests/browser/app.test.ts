@@ -97,6 +97,10 @@ describe("the page", () => {
     // Every control of the form has a label.
     const unlabelled = await page.$$eval("#choices input, #choices select", (els) => els.filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute("aria-label")).map((e) => e.id));
     expect(unlabelled).toEqual([]);
+    // No two controls share a name for a screen reader (three "Size" fields name their sections).
+    const names = await page.$$eval("#choices input, #choices select", (els) => els.map((e) => (e as HTMLInputElement).labels?.[0]?.textContent ?? e.getAttribute("aria-label")));
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+    expect(names).toContain("Size of the root device");
     // Typing in a field changes the URL, so a reload keeps the choice.
     await page.fill(input("swap.sizeMiB"), "10");
     expect(await page.evaluate(() => location.hash)).toMatch(/^#config=/);

@@ -47,17 +47,31 @@ useApp((a) => {
 describe.skipIf(!REAL)("the VGA screen is a terminal", () => {
   it("vi on the screen: insert, Esc, :wq saves the file", async () => {
     await page.click("#build");
+    // Build turns off while it runs; its focus goes to the build's progress, not to <body>.
+    expect(await active()).toBe("build-h");
     await waitVerified();
+    // After the verdict the PC is in view and its serial line has the focus.
+    await page.waitForTimeout(1000); // the smooth scroll
+    expect(await active()).toBe("serial-in");
+    const top = await page.evaluate(() => document.querySelector("#machine-card")!.getBoundingClientRect().top);
+    expect(top).toBeGreaterThanOrEqual(0);
+    expect(top).toBeLessThan(400);
     await page.click("#screen");
     expect(await active()).toBe("screen-input");
     // The VGA console's own shell (tty1): a fresh prompt first.
     await type("\n");
     await type("vi /root/v.txt\n");
-    await page.waitForTimeout(1500);
+    // vi takes the terminal (and drops what was typed before) once it draws its empty file.
+    await screenHas(/\n~\s*\n~\s*\n~/);
+    await page.waitForTimeout(500);
     await type("ihello vi");
     await page.keyboard.press("Escape");
     // Esc stayed with the guest: the focus did not leave the screen.
     expect(await active()).toBe("screen-input");
+    // vi left insert mode: its status line says "-" instead of "I". (vi reads Esc and what follows
+    // at once as one escape sequence, so ":" comes after that, as a person's would.)
+    await screenHas(/\n- \/root\/v\.txt \[Modified\]/, 10_000);
+    await page.waitForTimeout(300);
     await shifted("Semicolon");
     await type("wq\n");
     await page.waitForTimeout(800);

@@ -80,6 +80,8 @@ describe.skipIf(!REAL)("the user's work is never dropped", () => {
     await page.click("#resume-boot");
     await waitVerified();
     await writeX("two");
+    // The running disk's changes are kept as the guest goes (a crashed tab loses only seconds).
+    await statusHas(/kept in this browser as you go/, 30_000);
     await page.click("#stop");
     await statusHas(/kept in this browser before the stop/);
     const dl = await downloadBytes(page, () => page.click("#download-disk"));
