@@ -86,6 +86,13 @@ describe("strict settings", () => {
       expect(r.errLines).toHaveLength(1);
     }
   });
+  it("--timeout is whole seconds in decimal digits", async () => {
+    for (const v of ["0x10", "1e3", "+60", "1.5", "0", "3601", "\x1b[2J"]) {
+      const r = await cli(["boot", "--floppy", f("out/floppy.img"), "--disk", f("out/disk.img"), "--timeout", v]);
+      refused(r, /--timeout .*: expected whole seconds between 1 and 3600, in decimal digits/);
+      expect(r.errLines).toHaveLength(1);
+    }
+  });
   it("prototype names are unknown settings, in --set and in a config file", async () => {
     for (const s of ["toString=x", "__proto__.toString=x", "constructor=1", "swap.hasOwnProperty=1", "root.__proto__=1"]) {
       const r = await cli(["build", "--out", f("strict"), "--set", s]);
