@@ -31,6 +31,10 @@ export const ErrorCode = {
   Output: "E_OUTPUT",
   /** An image cannot hold what it is asked to (a writer's own limit: sizes, counts, dates, labels). */
   Limit: "E_LIMIT",
+  /** An argument has the wrong type (a string where a Uint8Array belongs, an object missing). */
+  Type: "E_TYPE",
+  /** The guest did not answer within the time limit (a shell command that never finished). */
+  Timeout: "E_TIMEOUT",
   /** The emulator itself failed (an internal panic, QEMU missing). */
   Emulator: "E_EMULATOR",
   /** A bug in looproot: an exception that none of the above explains. */
@@ -127,6 +131,11 @@ export function atField(e: LooprootError, field: string): LooprootError {
   const moved = new LooprootError(e.code, e.message, { field, limit: e.limit, data: e.data, cause: e });
   moved.stack = e.stack;
   return moved;
+}
+
+/** An argument of the wrong type (E_TYPE), named by its field: "files: expected an array of { path, data }". */
+export function typeError(field: string, expected: string): LooprootError {
+  return new LooprootError(ErrorCode.Type, `${field}: expected ${expected}`, { field });
 }
 
 /** The JSON form of any thrown value (for postMessage, --json output). */

@@ -7,7 +7,7 @@ import { DOS_SYSTEM_FILES } from "./fs/fat.ts";
 import { SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_PAGE, SWAP_LABEL_MAX } from "./fs/swap.ts";
 import { linuxDevice } from "./howto/names.ts";
 import { memoryNeeds, kernelMemory, type KernelMemory } from "./howto/memory.ts";
-import { DOS_TAIL_LIMIT, PARAMS_FILE, loadlinTail, loadlinOptions, floppyName, programName, floppySpace } from "./howto/bootfloppy.ts";
+import { DOS_TAIL_LIMIT, PARAMS_FILE, loadlinTail, loadlinOptions, floppyName, programName, floppySpace, serialBaud, SERIAL_RATES } from "./howto/bootfloppy.ts";
 import type { Ingredients } from "./ingredients.ts";
 import { LooprootError, ErrorCode, type Problem } from "./errors.ts";
 
@@ -42,7 +42,7 @@ export const LIMITS = {
   initrdKiB: [64, 4096] as const, // the kernel's RAM disk is 4,096 KiB unless ramdisk_size= says otherwise
   rootMiB: [1, 2000] as const,
   diskMiB: [4, 2047] as const, // FAT16 with 32 KiB clusters ends just below 2 GiB
-  memoryMiB: [16, 1024] as const,
+  memoryMiB: [4, 1024] as const, // the least is what the kernel and initrd need (src/howto/memory.ts), 8 MiB by default
   reservedPercent: [0, 50] as const, // mke2fs refuses more than 50 %
   bytesPerInode: [1024, 67108864] as const,
 };
@@ -272,6 +272,10 @@ function machineChecks(c: LooprootConfig, facts: GuestFacts | undefined, earlier
   if (clash) {
     const owner = clash.startsWith("root=") ? "boot.root" : clash.startsWith("initrd=") ? "boot.initrdPath" : "boot.readOnly";
     bad("boot.extraArgs", `"${clash}" overrides the choice ${owner} makes: set it there instead`, [owner]);
+  }
+  const baud = serialBaud(c);
+  if (baud !== undefined && !(SERIAL_RATES as readonly number[]).includes(baud)) {
+    bad("boot.extraArgs", `console=ttyS0's rate must be one of ${SERIAL_RATES.join(", ")} (the 8250's rates, which LRDOS sets COM1 to as well)`);
   }
   const cmdline = kernelCommandLine(c);
   if (cmdline.length > KERNEL_CMDLINE_MAX) {

@@ -15,8 +15,8 @@ export interface ParsedArgs {
   flags: Set<string>;
 }
 
-const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--dos", "--floppy", "--disk", "--timeout", "--engine"]);
-const FLAG_OPTS = new Set(["--json", "--help", "-h", "--persist", "--version"]);
+const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--dos", "--floppy", "--disk", "--timeout", "--engine", "--machine", "--cpu", "--ram"]);
+const FLAG_OPTS = new Set(["--json", "--help", "-h", "--persist", "--version", "--net"]);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const opts = new Map<string, string>();
