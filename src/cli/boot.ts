@@ -9,7 +9,8 @@ import type { V86NodeOptions } from "../../emulator/v86-node.ts";
 import { shutdownGuest, type ShutdownResult } from "../../emulator/shutdown.ts";
 import type { LooprootConfig } from "../config.ts";
 import { loadBios } from "../node/ingredients.ts";
-import { loadConfig, type ParsedArgs } from "./args.ts";
+import { loadConfig, decimalNumber, type ParsedArgs } from "./args.ts";
+import { safeText } from "../util/safe.ts";
 import { runBuild } from "./build.ts";
 import { UsageError, inputFileError } from "./errors.ts";
 import { readInputFile } from "./files.ts";
@@ -174,8 +175,9 @@ export function bootHint(r: BootResult, config: LooprootConfig, floppy: Uint8Arr
 }
 
 export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
-  const timeoutS = Number(args.opts.get("--timeout") ?? 120);
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0 || timeoutS > 3600) throw new UsageError(`--timeout ${args.opts.get("--timeout")}: expected seconds between 1 and 3600`);
+  // Whole seconds in decimal digits, as every number looproot reads (no 0x10, 1e3, +60).
+  const timeoutS = decimalNumber(args.opts.get("--timeout") ?? "120") ?? NaN;
+  if (!(timeoutS >= 1 && timeoutS <= 3600)) throw new UsageError(`--timeout ${safeText(args.opts.get("--timeout") ?? "", 40)}: expected whole seconds between 1 and 3600, in decimal digits`);
   // The engine and PC are checked before anything is built or read.
   machineChoice(args, defaultConfig());
   let floppy: Uint8Array, disk: Uint8Array, diskPath: string;

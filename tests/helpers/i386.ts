@@ -10,7 +10,7 @@
 // native way (the kernel's own i386 loader), and for the emulated way with qemu-i386 registered
 // with P (argv[0] kept), so a re-exec is emulated too, on a host with or without IA32 emulation.
 import { execFileSync, spawnSync, type ExecFileSyncOptions } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync, renameSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -49,8 +49,13 @@ function qemuWrapper(): string {
   const qemu = qemuI386();
   if (!qemu) throw new Error("qemu-i386 is missing: apt-get install qemu-user");
   if (!wrapper) {
-    wrapper = join(mkdtempSync(join(tmpdir(), "looproot-i386-")), "qemu-i386-P");
-    writeFileSync(wrapper, `#!/bin/sh\nbin=$1; a0=$2; shift 2; exec ${qemu} -0 "$a0" "$bin" "$@"\n`, { mode: 0o755 });
+    // One file per uid, the same bytes every time (test workers are killed, not exited: a
+    // folder per process would pile up); written beside and renamed, so a reader never sees half.
+    const text = `#!/bin/sh\nbin=$1; a0=$2; shift 2; exec ${qemu} -0 "$a0" "$bin" "$@"\n`;
+    wrapper = join(tmpdir(), `looproot-qemu-i386-P-${process.getuid?.() ?? 0}`);
+    const part = `${wrapper}.${process.pid}`;
+    writeFileSync(part, text, { mode: 0o755 });
+    renameSync(part, wrapper);
   }
   return wrapper;
 }
