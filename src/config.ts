@@ -3,6 +3,7 @@
 
 import type { FloppyKind } from "./fs/fat.ts";
 import { LooprootError, ErrorCode } from "./errors.ts";
+import { safeText } from "./util/safe.ts";
 
 export type { FloppyKind };
 export type DosFsType = "msdos" | "vfat";
@@ -142,7 +143,7 @@ export function defaultConfig(): LooprootConfig {
       kernel: "auto",
       root: "/dev/loop0",
       readOnly: true,
-      extraArgs: "console=tty0 console=ttyS0",
+      extraArgs: "console=tty0 console=ttyS0,115200",
       paramsFile: false,
     },
     machine: { memoryMiB: 64 },
@@ -190,8 +191,8 @@ export const HOWTO_DIFFERENCES: { field: string; howto: string; here: string; wh
   {
     field: "boot.extraArgs",
     howto: "(none)",
-    here: "console=tty0 console=ttyS0",
-    why: "Kernel messages go to the screen and to the serial port, where the boot harness reads them.",
+    here: "console=tty0 console=ttyS0,115200",
+    why: "Kernel messages go to the screen and to the serial port, where the boot harness reads them, at the rate LRDOS sets COM1 to (115200, a 16550A's top rate: a timed UART carries the kernel's lines 12 times faster than the kernel's own 9600); another rate there goes into LRDOS's CONFIG.SYS too.",
   },
 ];
 
@@ -209,12 +210,13 @@ function mergeInto(target: unknown, src: unknown, path: string): unknown {
     const t = target as Record<string, unknown>;
     for (const [k, v] of Object.entries(src as Record<string, unknown>)) {
       const p = path ? `${path}.${k}` : k;
-      if (!(k in t)) throw new ConfigTypeError(p, "is not a known setting");
+      // Own keys only: toString, constructor and __proto__ are an object's, not settings.
+      if (!Object.hasOwn(t, k)) throw new ConfigTypeError(safeText(p, 100), "is not a known setting");
       t[k] = mergeInto(t[k], v, p);
     }
     return t;
   }
-  if (typeof target !== typeof src) throw new ConfigTypeError(path, `must be a ${typeof target}, got ${src === null ? "null" : typeof src}`);
+  if (typeof target !== typeof src) throw new ConfigTypeError(safeText(path, 100), `must be a ${typeof target}, got ${src === null ? "null" : typeof src}`);
   return src;
 }
 

@@ -1,6 +1,8 @@
 // The choices the HOWTO's sections 3.3 to 3.7 leave to the reader, in its order, each with the
 // HOWTO's own line of explanation. The form is generated from this table.
 
+import { safeText } from "../util/safe.ts";
+
 export type FieldKind = "int" | "text" | "select" | "bool";
 
 export interface FieldDef {
@@ -154,7 +156,7 @@ export function fieldName(path: string): string {
 const PATHS = [...ALL_FIELDS.map((f) => f.path), ...Object.keys(EXTRA_NAMES).filter((k) => k !== "config")].sort((a, b) => b.length - a.length);
 const PATH_RE = new RegExp(`(?<![\\w.])(${PATHS.map((p) => p.replace(/\./g, "\\.")).join("|")})(?![\\w])`, "g");
 
-/** A problem's message with the internal keys it mentions replaced by the form's labels. */
+/** A problem's message with the internal keys it mentions replaced by the form's labels (control characters shown escaped, long values cut). */
 export function inWords(message: string): string {
-  return message.replace(PATH_RE, (p) => `“${fieldName(p)}”`);
+  return safeText(message, 1000).replace(PATH_RE, (p) => `“${fieldName(p)}”`);
 }

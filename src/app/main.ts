@@ -27,12 +27,15 @@ import { pack, unpack } from "./pieces.ts";
 import { fieldName, inWords, ALL_FIELDS } from "./fields.ts";
 import { hintFor } from "./hints.ts";
 import { wantsAutostart, bootVerdict, problemVerdict, publishVerdict, clearVerdict } from "./contract.ts";
+import { safeText } from "../util/safe.ts";
 
 const ALL_PATHS = new Set(ALL_FIELDS.map((f) => f.path));
 
 type Phase = "idle" | "building" | "built" | "booting" | "verified" | "restored" | "failed" | "stopped" | "error";
 
 /** The same machine in QEMU: its RAM, the two images, boot from A:, the serial console on the terminal. */
+/** What the "Network" choice gives the guest (emulator/net.ts), said beside it. */
+const NET_SENTENCE = "Network (from the next boot): a network card and an address by DHCP from v86's own network, which carries the guest's web requests (HTTP, port 80) through this page's fetch(): this page's server is http://PORT.external/ (PORT: the page's port), other sites only where they allow cross-origin requests; no other protocols. Needs a kernel with networking (the distribution kernel).";
 const qemuLine = (memoryMiB: number) => `qemu-system-i386 -m ${memoryMiB} -fda floppy.img -hda disk.img -boot a -serial stdio`;
 /** The page's steps: fetching the ingredients, then the build's own (src/build.ts). */
 const BUILD_STEPS: { id: string; section: string; title: string }[] = [
@@ -87,6 +90,8 @@ function skeleton(): void {
         h("button", { id: "build", class: "primary", type: "button", onclick: () => void buildAndBoot() }, "Build and boot"),
         h("button", { id: "stop", type: "button", disabled: true, onclick: () => void stopMachine("stopped by you") }, "Stop"),
         h("button", { id: "reset", type: "button", disabled: true, onclick: () => void resetMachine() }, "Reset"),
+        h("label", { class: "net-choice", title: NET_SENTENCE }, h("input", { id: "net", type: "checkbox", "aria-describedby": "net-what" }), " Network"),
+        h("span", { id: "net-what", class: "sr-only" }, NET_SENTENCE),
       ),
       h("p", { id: "build-why", class: "build-why" }),
       h("div", { class: "share", role: "toolbar", "aria-label": "Share the choices" },
@@ -423,9 +428,9 @@ async function buildAndBoot(): Promise<void> {
   } catch (e) {
     const err = asLooprootError(e) as LooprootError & { stage?: string };
     state.buildProblems = err.isUserError ? err.problems : [];
-    $("#build-error").textContent = err.code === ErrorCode.Bug
+    $("#build-error").textContent = safeText(err.code === ErrorCode.Bug
       ? `The build stopped (${err.stage ?? "build"}): this is a bug in looproot, please report it: ${err.message}`
-      : err.problems.length ? `The build stopped: ${err.problems.map((p) => `${p.field}: ${p.message}`).join("; ")}` : `The build stopped (${err.stage ?? "build"}): ${err.message}`;
+      : err.problems.length ? `The build stopped: ${err.problems.map((p) => `${p.field}: ${p.message}`).join("; ")}` : `The build stopped (${err.stage ?? "build"}): ${err.message}`, 2000);
     publishVerdict(problemVerdict("build", $("#build-error").textContent ?? "", err.problems));
     setPhase("error", "not running");
     revalidate(form.getConfig());
@@ -514,6 +519,7 @@ async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined
       floppy: output.floppy,
       disk: output.disk,
       memoryMiB: config.machine.memoryMiB,
+      net: ($("#net") as HTMLInputElement).checked,
       ...bios,
       wasmPath: new URL(wasmUrl, document.baseURI).href,
       screen: $("#screen"),
@@ -763,7 +769,7 @@ async function loadJson(file: File | undefined): Promise<void> {
     form.setConfig(configFromJson(await file.text()));
     $("#general-problems").textContent = "";
   } catch (e) {
-    $("#general-problems").textContent = `${file.name}: ${(e as Error).message}`;
+    $("#general-problems").textContent = safeText(`${file.name}: ${(e as Error).message}`, 1000);
   }
   ($("#load-json") as HTMLInputElement).value = "";
 }
@@ -846,7 +852,7 @@ function readRootArchive(): void {
     (e: Error) => {
       if (seq !== rootReadSeq) return;
       endReader("root");
-      state.rootRead = { forRoot, problem: `${upload.name}: ${e.message}` };
+      state.rootRead = { forRoot, problem: safeText(`${upload.name}: ${e.message}`, 1000) };
       form.setStatus("root-archive", "");
       revalidate(form.getConfig());
     },
@@ -883,7 +889,7 @@ async function onDosFloppy(file: File | undefined): Promise<void> {
   } catch (e) {
     if (seq !== dosReadSeq) return;
     endReader("dos");
-    state.dosProblem = `${file.name}: ${(e as Error).message}`;
+    state.dosProblem = safeText(`${file.name}: ${(e as Error).message}`, 1000);
     form.setStatus("dos-floppy", "");
   }
   revalidate(form.getConfig());

@@ -6,6 +6,7 @@
 import type { LooprootConfig } from "../config.ts";
 import type { SeeReport } from "../fs/see.ts";
 import { h, $, fmtSize } from "./dom.ts";
+import { safeText } from "../util/safe.ts";
 
 /** Sizes checked before any byte is read: the largest floppy the BIOS knows, the largest disk v86 takes here. */
 export const OPEN_FLOPPY_MAX_BYTES = 2_949_120;
@@ -73,7 +74,7 @@ export class OpenImages {
     try {
       opened = await this.hooks.read(floppy, disk);
     } catch (e) {
-      if (seq === this.seq) this.status(`Not booted: ${(e as Error).message}`, true);
+      if (seq === this.seq) this.status(`Not booted: ${safeText((e as Error).message, 1000)}`, true);
       return;
     }
     if (seq !== this.seq) return;

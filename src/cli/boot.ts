@@ -11,14 +11,35 @@ import type { LooprootConfig } from "../config.ts";
 import { loadBios } from "../node/ingredients.ts";
 import { loadConfig, type ParsedArgs } from "./args.ts";
 import { runBuild } from "./build.ts";
-import { UsageError } from "./errors.ts";
+import { UsageError, inputFileError } from "./errors.ts";
 import { readInputFile } from "./files.ts";
-import { knownBuild } from "./buildinfo.ts";
+import { FLOPPY_BPB } from "../fs/fat.ts";
+import { fmt } from "../util/fmt.ts";
+import { knownBuild, checkBootConfig } from "./buildinfo.ts";
 import { bootResultJson } from "../bootjson.ts";
+import { hintFor, type Hint } from "../app/hints.ts";
+import { readFat } from "../fs/fat.ts";
+import { machineChoice, ENGINES } from "./machine.ts";
+import { describePc, MACHINES, V86_PC, type PcChoice } from "../../emulator/pc.ts";
+import { defaultConfig } from "../config.ts";
 
 /** The largest floppy (2.88 MB) and the largest disk the BIOS and v86 take here (under 2 GiB). */
 export const FLOPPY_MAX_BYTES = 2_949_120;
 export const DISK_MAX_BYTES = 2 ** 31 - 1;
+
+/**
+ * The two images boot and shell take, read with their limits. A floppy must be one of the sizes a
+ * PC's drive has (v86 and QEMU take its geometry from the size; another size reads as garbage and
+ * DOS stops with "Disk read error"): refused here, naming --floppy and the file.
+ */
+export function readBootImages(floppyPath: string, diskPath: string): { floppy: Uint8Array; disk: Uint8Array } {
+  const floppy = readInputFile("--floppy", floppyPath, FLOPPY_MAX_BYTES);
+  const sizes = Object.entries(FLOPPY_BPB).map(([k, b]) => [k, b.totalSectors * 512] as const);
+  if (!sizes.some(([, n]) => n === floppy.length)) {
+    throw inputFileError("--floppy", floppyPath, `is ${fmt(floppy.length)} bytes, not the size of a floppy disk (${sizes.map(([k, n]) => `${k} ${fmt(n)}`).join(", ")})`);
+  }
+  return { floppy, disk: readInputFile("--disk", diskPath, DISK_MAX_BYTES) };
+}
 
 /**
  * `copy: false` when the caller does not use the images' bytes again (the CLI: the files stay on
@@ -26,8 +47,23 @@ export const DISK_MAX_BYTES = 2 ** 31 - 1;
  */
 export async function startEngine(name: string, images: MachineImages, opts: V86NodeOptions = {}): Promise<Engine> {
   if (name === "qemu") return (await import("../../emulator/qemu.ts")).startQemu(images);
+  if (name === "bochs") return (await import("../../emulator/bochs.ts")).startBochs(images);
   if (name === "v86") return (await import("../../emulator/v86-node.ts")).startV86Node(images, opts);
-  throw new UsageError(`--engine ${name}: expected v86 or qemu`);
+  throw new UsageError(`--engine ${name}: expected one of ${ENGINES.join(", ")}`);
+}
+
+/** QEMU and Bochs run on the disk file itself under --persist; v86 keeps the disk in memory and writes it back. */
+export const writesInPlace = (engine: string) => engine === "qemu" || engine === "bochs";
+
+/** The PC a boot ran on, for --json: the engine, its machine and CPU (null: the engine's default), the RAM. */
+export function machineJson(engine: string, pc: PcChoice, memoryMiB: number) {
+  return {
+    engine,
+    machine: engine === "v86" ? null : pc.machine ?? null,
+    cpu: engine === "v86" ? null : pc.cpu ?? null,
+    memoryMiB,
+    description: engine === "v86" ? `${V86_PC.chipset}; CPU ${V86_PC.cpu}` : MACHINES[pc.machine ?? "pc"],
+  };
 }
 
 /**
@@ -59,18 +95,38 @@ export async function shutdownAndKeep(engine: Engine, config: LooprootConfig, di
   return { shutdown, kept, saveMs };
 }
 
-export function formatTimeline(r: BootResult): string {
+/**
+ * The verdict for a terminal: the milestones in time order, looproot's report checked against the
+ * config (the HOWTO's loop root), then for a failure the guest's last lines and what to try.
+ */
+export function formatTimeline(r: BootResult, hint?: Hint): string {
   const rows = r.milestones.map((m) => `  ${(m.atMs / 1000).toFixed(2).padStart(7)} s  ${m.title.padEnd(36)} ${m.evidence.slice(0, 90)}`);
   if (r.failure) rows.push(`  ${(r.failure.atMs / 1000).toFixed(2).padStart(7)} s  FAILED: ${r.failure.title}  (${r.failure.evidence.slice(0, 120)})`);
+  if (r.checks.length) rows.push("  looproot's report (HOWTO's loop root):");
   for (const c of r.checks) rows.push(`  ${c.ok ? "ok  " : "FAIL"} ${c.what}: ${c.ok ? c.got : `expected ${c.expected}, got ${c.got}`}`);
+  if (r.lastLines?.length) rows.push(`  the guest's last lines${r.milestones.some((m) => m.id === "loop-root") ? " (the root's init)" : ""}:`, ...r.lastLines.map((l) => `  | ${l.slice(0, 120)}`));
+  if (hint) rows.push(`  what to try: ${hint.sentence}${hint.fields.length ? ` (look at ${hint.fields.join(", ")})` : ""}`);
   rows.push(`${r.ok ? "VERIFIED" : "NOT VERIFIED"} (${r.engine}): ${r.summary}`);
   return rows.join("\n");
+}
+
+/** The hint for a failed boot, as the page gives it (whether the floppy carries LRDOS decides between causes). */
+export function bootHint(r: BootResult, config: LooprootConfig, floppy: Uint8Array): Hint | undefined {
+  if (r.ok || !r.failure) return undefined;
+  let ownDos = false;
+  try {
+    ownDos = !readFat(floppy).entries.some((e) => e.path.toUpperCase() === "LRDOS.SYS");
+  } catch {
+    ownDos = true; // not a FAT floppy looproot made: the user's own
+  }
+  return hintFor(r.failure, { ownDos, ownRoot: config.root.source === "tar" });
 }
 
 export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
   const timeoutS = Number(args.opts.get("--timeout") ?? 120);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0 || timeoutS > 3600) throw new UsageError(`--timeout ${args.opts.get("--timeout")}: expected seconds between 1 and 3600`);
-  const engineName = args.opts.get("--engine") ?? "v86";
+  // The engine and PC are checked before anything is built or read.
+  machineChoice(args, defaultConfig());
   let floppy: Uint8Array, disk: Uint8Array, diskPath: string;
   let config: LooprootConfig;
   const persist = args.flags.has("--persist");
@@ -87,18 +143,21 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
     const f = args.opts.get("--floppy"), d = args.opts.get("--disk");
     if (!f || !d) throw new UsageError("boot needs --floppy FILE and --disk FILE");
     // Read with their limits checked while reading: a device or a FIFO named here cannot make us read forever.
-    floppy = readInputFile("--floppy", f, FLOPPY_MAX_BYTES);
-    disk = readInputFile("--disk", d, DISK_MAX_BYTES);
+    ({ floppy, disk } = readBootImages(f, d));
     diskPath = d;
     // Check the guest against what was built, not against the defaults.
     const known = knownBuild(f, d, floppy, disk);
     config = loadConfig(args, known.config);
+    checkBootConfig(config, known);
     say(`looproot boot: the config from ${known.from}${args.opts.has("--config") || args.sets.length ? ", with --config/--set on top" : ""}`);
   }
-  const diskFile = persist && engineName === "qemu" ? diskPath : undefined;
+  const choice = machineChoice(args, config);
+  const engineName = choice.engine;
+  config = choice.config;
+  const diskFile = persist && writesInPlace(engineName) ? diskPath : undefined;
   // The bytes are not used again here (run wrote its files already): no copy for v86.
-  const engine = await startEngine(engineName, { floppy, disk, diskFile, memoryMiB: config.machine.memoryMiB, ...loadBios() }, { copy: false });
-  say(`looproot boot: ${engineName}, ${config.machine.memoryMiB} MiB, timeout ${timeoutS} s`);
+  const engine = await startEngine(engineName, { floppy, disk, diskFile, memoryMiB: config.machine.memoryMiB, pc: choice.pc, net: args.flags.has("--net"), ...loadBios() }, { copy: false });
+  say(`looproot boot: ${describePc(engineName, choice.pc, config.machine.memoryMiB)}, timeout ${timeoutS} s`);
   const result = await bootAndVerify(engine, config, {
     timeoutS,
     onEvent: (e) => {
@@ -111,9 +170,9 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
   if (kept) say(kept.kept);
   else if (persist) {
     await engine.stop();
-    say(`${diskPath}: ${engineName === "qemu" ? "the guest wrote into it as it booted" : "left as it was"}: the boot did not reach a shell to shut down`);
+    say(`${diskPath}: ${writesInPlace(engineName) ? "the guest wrote into it as it booted" : "left as it was"}: the boot did not reach a shell to shut down`);
   }
-  if (json) io.out(JSON.stringify(bootResultJson(result, kept), null, 2));
-  else io.out(formatTimeline(result));
+  if (json) io.out(JSON.stringify({ ...bootResultJson(result, kept), machine: machineJson(engineName, choice.pc, config.machine.memoryMiB) }, null, 2));
+  else io.out(formatTimeline(result, bootHint(result, config, floppy)));
   return result.ok && (!kept || kept.shutdown.status === "clean" || kept.shutdown.status === "halted") ? 0 : 1;
 }

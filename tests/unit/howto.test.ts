@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { describe, it, expect } from "vitest";
 import { defaultConfig, mergeConfig, type LooprootConfig } from "../../src/config.ts";
 import { linuxrcScript, initrdTree } from "../../src/howto/initrd.ts";
@@ -73,12 +74,34 @@ describe("3.4 the root device", () => {
     const t = new Map(userRootTree(cfg(), ok, ing.busyboxRoot).map((e) => [e.path, e]));
     expect(t.get("/sbin/looproot-init")!.mode).toBe(0o755);
     expect(kernelArgs(cfg({ root: { source: "tar" } }))).toContain("init=/sbin/looproot-init");
+    // No systemd in the tree: no systemd shutdown hook.
+    expect([...t.keys()].some((p) => p.includes("system-shutdown"))).toBe(false);
+  });
+  it("a merged-/usr systemd root gets the shutdown hook where systemd-shutdown looks, run by looproot's busybox", () => {
+    const d = (path: string) => ({ path, kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 });
+    const l = (path: string, target: string) => ({ path, kind: "symlink" as const, mode: 0o777, uid: 0, gid: 0, mtime: 0, target });
+    const elf386 = new Uint8Array(52);
+    elf386.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]);
+    elf386[18] = 3;
+    const tree = [d("/"), d("/usr"), d("/usr/bin"), d("/usr/lib"), d("/usr/lib/systemd"), d("/usr/sbin"), l("/bin", "usr/bin"), l("/lib", "usr/lib"), l("/sbin", "usr/sbin"),
+      { path: "/usr/bin/sh", kind: "file" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0, data: elf386 },
+      { path: "/usr/lib/systemd/systemd", kind: "file" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0, data: elf386 }, l("/usr/sbin/init", "../lib/systemd/systemd")];
+    const t = new Map(userRootTree(cfg(), tree, ing.busyboxRoot).map((e) => [e.path, e]));
+    const hook = t.get("/usr/lib/systemd/system-shutdown/looproot.shutdown")!;
+    expect(hook.mode).toBe(0o755);
+    const text = new TextDecoder().decode(hook.data);
+    expect(text.split("\n")[0]).toBe("#!/sbin/looproot.d/busybox sh");
+    expect(spawnSync("sh", ["-n"], { input: text }).status).toBe(0);
+    // The DOS partition's dirty bit is cleared only once the root is read-only, then the console hears it.
+    expect(text.indexOf("remount,ro /")).toBeLessThan(text.indexOf("umount -n /initrd/mnt"));
+    expect(text).toContain("LOOPROOT: shutdown complete");
+    expect(t.has("/lib/systemd/system-shutdown/looproot.shutdown")).toBe(false);
   });
 });
 
 describe("3.7 AUTOEXEC.BAT", () => {
   it("is the HOWTO's one line plus the consoles", () => {
-    expect(autoexecBat(cfg())).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0\r\n");
+    expect(autoexecBat(cfg())).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200\r\n");
     expect(autoexecBat(cfg({ boot: { extraArgs: "" } }))).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro\r\n");
   });
   it("moves the options to LOADLIN's @params file on request", () => {
@@ -216,7 +239,7 @@ describe("3.7 which kernel, and where LOADLIN reads it (boot.kernel)", () => {
     const { kernelChoice, kernelDosPath, kernelFileOnDisk } = await import("../../src/howto/kernel.ts");
     expect(kernelChoice(cfg())).toBe("howto");
     expect(kernelFileOnDisk(cfg())).toBeUndefined();
-    expect(autoexecBat(cfg())).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0\r\n");
+    expect(autoexecBat(cfg())).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200\r\n");
     const tar = cfg({ root: { source: "tar" } });
     expect(kernelChoice(tar)).toBe("distro");
     expect(kernelDosPath(tar)).toBe("C:\\LINUX\\ZIMAGE");
