@@ -43,6 +43,18 @@ export function cylinders(bytes: number): number {
   return Math.floor(bytes / CYLINDER_BYTES);
 }
 
+/**
+ * Why Bochs cannot run on this disk file as it is (--persist), or undefined: its ATA disk is whole
+ * cylinders, so a file with a partial last cylinder would lose its tail to the guest (a copy is
+ * padded instead).
+ */
+export function bochsDiskFileProblem(bytes: number): string | undefined {
+  const c = cylinders(bytes);
+  if (c < 1 || c > ATA_MAX_CYLINDERS) return `its ${bytes} bytes are ${c} cylinders of ${CYLINDER_BYTES} bytes (16 heads x 63 sectors); Bochs's ATA disk takes 1 to ${ATA_MAX_CYLINDERS}`;
+  if (bytes % CYLINDER_BYTES) return `its ${bytes} bytes are not whole cylinders of ${CYLINDER_BYTES} bytes (16 heads x 63 sectors): Bochs's disk would end ${bytes - c * CYLINDER_BYTES} bytes short of the file; boot it without --persist (a padded copy), or with --engine qemu`;
+  return undefined;
+}
+
 export function bochsrc(files: BochsFiles, memoryMiB: number, pc: PcChoice = {}): string {
   const model = pc.cpu ? BOCHS_CPUS[pc.cpu] : undefined;
   if (pc.cpu && !model) throw new Error(`Bochs has no CPU model for ${pc.cpu}`);

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import type { Engine, MachineImages } from "./engine.ts";
 import { makeRunDir, removeRunDir, spawnTied, cpuTime } from "./tied.ts";
 import { textRows } from "./qemu.ts";
-import { bochsrc, cylinders, CYLINDER_BYTES, ATA_MAX_CYLINDERS } from "./bochs-config.ts";
+import { bochsrc, cylinders, bochsDiskFileProblem, CYLINDER_BYTES, ATA_MAX_CYLINDERS } from "./bochs-config.ts";
 
 /** How often the screen is read: each read halts the machine for a moment. */
 const SCREEN_POLL_MS = 700;
@@ -35,9 +35,9 @@ export function parseXp(text: string): Uint8Array {
 }
 
 /** Starts the pty relay; resolves with its process and the pty's path, which it prints first. */
-function startPty(): Promise<{ relay: ChildProcess; tty: string; rest: string }> {
+function startPty(dir: string): Promise<{ relay: ChildProcess; tty: string; rest: string }> {
   // Raw and without echo before anything is written, so the guest's bytes pass unchanged both ways.
-  const relay = spawnTied("script", ["-q", "-e", "-c", "stty raw -echo; tty; exec sleep 2147483647", "/dev/null"], { stdio: ["pipe", "pipe", "pipe"] });
+  const relay = spawnTied("script", ["-q", "-e", "-c", "stty raw -echo; tty; exec sleep 2147483647", "/dev/null"], dir, { stdio: ["pipe", "pipe", "pipe"] });
   relay.stdout!.setEncoding("latin1");
   return new Promise((res, rej) => {
     let got = "";
@@ -62,6 +62,11 @@ export async function startBochs(images: MachineImages): Promise<BochsEngine> {
   let disk: { path: string; cylinders: number } | undefined;
   if (images.diskFile) {
     const size = statSync(images.diskFile).size;
+    const problem = bochsDiskFileProblem(size);
+    if (problem) {
+      removeRunDir(dir);
+      throw new Error(`${images.diskFile}: ${problem}`);
+    }
     disk = { path: images.diskFile, cylinders: cylinders(size) };
   } else if (images.disk) {
     const path = join(dir, "disk.img");
@@ -77,7 +82,7 @@ export async function startBochs(images: MachineImages): Promise<BochsEngine> {
   }
   let pty: Awaited<ReturnType<typeof startPty>>;
   try {
-    pty = await startPty();
+    pty = await startPty(dir);
   } catch (e) {
     removeRunDir(dir);
     throw e;
@@ -94,7 +99,7 @@ export async function startBochs(images: MachineImages): Promise<BochsEngine> {
   const fifo = join(dir, "debugger.fifo");
   execFileSync("mkfifo", ["-m", "600", fifo]);
   const stdin = openSync(fifo, "r+"); // read-write: opening neither blocks nor sees an end of file
-  const child = spawnTied("unshare", ["--net", "--map-root-user", "stdbuf", "-o0", "bochs", "-q", "-f", rc], { stdio: [stdin, "pipe", "pipe"], cwd: dir });
+  const child = spawnTied("unshare", ["--net", "--map-root-user", "stdbuf", "-o0", "bochs", "-q", "-f", rc], dir, { stdio: [stdin, "pipe", "pipe"], cwd: dir });
   const debug = (line: string) => { if (!exited) write(stdin, line + "\n", () => {}); };
   const listeners: ((t: string) => void)[] = [];
   const crashListeners: ((m: string) => void)[] = [];

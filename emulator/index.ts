@@ -14,6 +14,7 @@ import { LooprootError, ErrorCode, typeError } from "../src/errors.ts";
 import type { PartialConfig } from "../src/index.ts";
 import type { MilestoneEvent as CoreMilestoneEvent, FailureEvent as CoreFailureEvent, MilestoneId as CoreMilestoneId } from "./milestones.ts";
 import { validateConfig, assertValid } from "../src/validate.ts";
+import { checkLoopFiles } from "../src/howto/fromimages.ts";
 import type { Ingredients, DosSystem } from "../src/ingredients.ts";
 import type { BuildResult } from "../src/build.ts";
 
@@ -144,6 +145,7 @@ export async function bootHowto(build: Pick<BuildResult, "floppy" | "disk">, con
   // Build's own validation (field and limit) before the machine starts: the memory the result
   // reports is the memory the guest had, never a size v86 refused or rounded.
   assertValid(validateConfig(full));
+  checkLoopFiles(build.disk, full, { floppy: "floppy", disk: "disk" });
   const machine = await startMachine({ fda: build.floppy, hda: build.disk, memoryMB: full.machine.memoryMiB, boot: "floppy" });
   let result: BootResult;
   try {

@@ -76,7 +76,7 @@ export function startQemu(images: MachineImages): QemuEngine {
   const args = qemuArgs(images, dir, hda);
   args.push(...(images.qemuArgs ?? []));
   // Tied to this process: QEMU is SIGKILLed by the kernel when looproot dies, even by SIGKILL.
-  const child: ChildProcess = spawnTied("qemu-system-i386", args, { stdio: ["pipe", "pipe", "pipe"] });
+  const child: ChildProcess = spawnTied("qemu-system-i386", args, dir, { stdio: ["pipe", "pipe", "pipe"] });
   const listeners: ((t: string) => void)[] = [];
   let stderr = "";
   child.stdout!.setEncoding("latin1");

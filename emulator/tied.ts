@@ -9,9 +9,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** Starts `cmd` so that the kernel SIGKILLs it when this process dies (no -daemonize, no double fork). */
-export function spawnTied(cmd: string, args: string[], opts: SpawnOptions): ChildProcess {
-  return spawn("setpriv", ["--pdeathsig", "KILL", "--", cmd, ...args], opts);
+/**
+ * Starts `cmd` so that the kernel SIGKILLs it when this process dies (no -daemonize, no double
+ * fork). It and whatever it starts carry LOOPROOT_RUN_DIR=runDir in their environment, the run's
+ * mark by which its processes can be told from any other's.
+ */
+export function spawnTied(cmd: string, args: string[], runDir: string, opts: SpawnOptions): ChildProcess {
+  return spawn("setpriv", ["--pdeathsig", "KILL", "--", cmd, ...args], { ...opts, env: { ...(opts.env ?? process.env), LOOPROOT_RUN_DIR: runDir } });
 }
 
 const RUN_DIR = /^looproot-(qemu|bochs)-(\d+)-/;

@@ -14,6 +14,7 @@ export const ENTRIES = [
   { name: "looproot", file: "src/index.ts", what: "The whole HOWTO build. Pure: runs in Node, in a page and in a worker." },
   { name: "looproot/fs", file: "src/fs/index.ts", what: "The image writers and readers. Pure: runs in Node, in a page and in a worker." },
   { name: "looproot/emulator", file: "emulator/index.ts", what: "Booting images in v86, and the package's guest binaries. Node only." },
+  { name: "looproot/node", file: "src/node/index.ts", what: "What needs Node's file system: a folder read into a tree, as `mke2fs -d` takes one." },
 ];
 
 export interface ApiSymbol {

@@ -79,7 +79,20 @@ export class OpenImages {
     }
     if (seq !== this.seq) return;
     const c = opened.config;
-    this.status(`Opened: root ${opened.rootFile} on ${c.boot.root}, swap ${opened.swapFile}, ${c.machine.memoryMiB} MiB; booting and verifying against these.`);
+    const dirty = fatMarkedInUse(opened.disk) ? ` Warning: ${disk.name} was not shut down cleanly (its DOS partition is still marked in use), so Linux may find errors on it; a clean shutdown (poweroff, or Shut down and save) avoids that.` : "";
+    this.status(`Opened: root ${opened.rootFile} on ${c.boot.root}, swap ${opened.swapFile}, ${c.machine.memoryMiB} MiB; booting and verifying against these.${dirty}`, !!dirty);
     await this.hooks.boot(opened);
   }
+}
+
+/**
+ * The "volume dirty" bit Linux sets on a FAT partition it mounts and a clean shutdown clears
+ * (rootdev.ts's fatCleanCommand: boot sector byte 0x25, 0x41 on FAT32), of the MBR's first partition.
+ */
+export function fatMarkedInUse(disk: Uint8Array): boolean {
+  if (disk.length < 512) return false;
+  const start = new DataView(disk.buffer, disk.byteOffset).getUint32(446 + 8, true) * 512;
+  if (start + 512 > disk.length) return false;
+  const fat32 = new TextDecoder().decode(disk.subarray(start + 82, start + 87)) === "FAT32";
+  return (disk[start + (fat32 ? 0x41 : 0x25)] & 1) === 1;
 }

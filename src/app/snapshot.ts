@@ -23,6 +23,8 @@ export interface SnapshotHeader {
   config: LooprootConfig;
   takenAt: number;
   stateBytes: number;
+  /** The serial console's last text when it was taken (shown again after a restore). */
+  serial?: string;
 }
 
 /** A snapshot that cannot be restored here, with the reason for the user. */

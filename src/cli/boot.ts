@@ -1,6 +1,6 @@
 // `looproot boot` and `looproot run`: boot images headless and print the boot chain's timeline.
 
-import { mkdtempSync, writeFileSync, renameSync, rmSync } from "node:fs";
+import { mkdtempSync, writeFileSync, renameSync, rmSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname, basename } from "node:path";
 import { bootAndVerify, type BootResult } from "../../emulator/harness.ts";
@@ -16,10 +16,12 @@ import { readInputFile } from "./files.ts";
 import { FLOPPY_BPB } from "../fs/fat.ts";
 import { fmt } from "../util/fmt.ts";
 import { knownBuild, checkBootConfig } from "./buildinfo.ts";
+import { checkLoopFiles } from "../howto/fromimages.ts";
 import { bootResultJson } from "../bootjson.ts";
 import { hintFor, type Hint } from "../app/hints.ts";
 import { readFat } from "../fs/fat.ts";
 import { machineChoice, ENGINES } from "./machine.ts";
+import { bochsDiskFileProblem } from "../../emulator/bochs-config.ts";
 import { describePc, MACHINES, V86_PC, type PcChoice } from "../../emulator/pc.ts";
 import { defaultConfig } from "../config.ts";
 
@@ -55,6 +57,12 @@ export async function startEngine(name: string, images: MachineImages, opts: V86
 /** QEMU and Bochs run on the disk file itself under --persist; v86 keeps the disk in memory and writes it back. */
 export const writesInPlace = (engine: string) => engine === "qemu" || engine === "bochs";
 
+/** --persist on Bochs: the file must be whole ATA cylinders (emulator/bochs-config.ts), refused before booting. */
+export function checkBochsDiskFile(path: string, bytes: number): void {
+  const problem = bochsDiskFileProblem(bytes);
+  if (problem) throw new UsageError(`--disk ${path} with --engine bochs --persist: ${problem}`);
+}
+
 /** The PC a boot ran on, for --json: the engine, its machine and CPU (null: the engine's default), the RAM. */
 export function machineJson(engine: string, pc: PcChoice, memoryMiB: number) {
   return {
@@ -73,7 +81,7 @@ export function machineJson(engine: string, pc: PcChoice, memoryMiB: number) {
 export function writeBackDisk(engine: Engine, diskPath: string): "written" | "in place" {
   const bytes = engine.diskImage?.();
   if (!bytes) return "in place";
-  const tmp = join(dirname(diskPath), `.${basename(diskPath)}.looproot-${process.pid}`);
+  const tmp = writeBackName(diskPath, process.pid);
   try {
     writeFileSync(tmp, bytes);
     renameSync(tmp, diskPath);
@@ -81,6 +89,49 @@ export function writeBackDisk(engine: Engine, diskPath: string): "written" | "in
     rmSync(tmp, { force: true });
   }
   return "written";
+}
+
+/** The write-back copy's name: beside the disk, hidden, with the writer's PID. */
+const writeBackName = (diskPath: string, pid: number) => join(dirname(diskPath), `.${basename(diskPath)}.looproot-${pid}`);
+
+/**
+ * Write-back copies a killed looproot left beside the disk (SIGKILL between the write and the
+ * rename runs no cleanup): removed when their writer is gone, so none stays for ever. A copy whose
+ * PID is alive and still a looproot (or node) is another run's, in progress, and is left alone.
+ */
+export function removeStaleWriteBacks(diskPath: string, say: (s: string) => void): void {
+  const dir = dirname(diskPath), prefix = `.${basename(diskPath)}.looproot-`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // the disk was read from there; a folder that cannot be listed holds nothing we could remove
+  }
+  for (const n of names) {
+    if (!n.startsWith(prefix) || !/^\d+$/.test(n.slice(prefix.length))) continue;
+    const pid = Number(n.slice(prefix.length));
+    if (pid !== process.pid && writerAlive(pid)) continue;
+    try {
+      rmSync(join(dir, n), { force: true });
+      say(`${join(dir, n)}: removed, a write-back copy left by a looproot that was killed (PID ${pid})`);
+    } catch (e) {
+      say(`${join(dir, n)}: a write-back copy left by a killed looproot (PID ${pid}) could not be removed (${(e as Error).message}); remove it by hand`);
+    }
+  }
+}
+
+function writerAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+  // A recycled PID belongs to some other program: then the copy is stale all the same.
+  try {
+    return /looproot|node|tsx/.test(readFileSync(`/proc/${pid}/cmdline`, "latin1"));
+  } catch {
+    return true; // no /proc: alive is all we know
+  }
 }
 
 /** Shuts the guest down cleanly, stops it, and keeps the disk in diskPath; one line for the user. */
@@ -145,16 +196,19 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
     // Read with their limits checked while reading: a device or a FIFO named here cannot make us read forever.
     ({ floppy, disk } = readBootImages(f, d));
     diskPath = d;
+    removeStaleWriteBacks(d, say);
     // Check the guest against what was built, not against the defaults.
     const known = knownBuild(f, d, floppy, disk);
     config = loadConfig(args, known.config);
     checkBootConfig(config, known);
+    checkLoopFiles(disk, config, { floppy: `--floppy ${f}`, disk: `--disk ${d}` });
     say(`looproot boot: the config from ${known.from}${args.opts.has("--config") || args.sets.length ? ", with --config/--set on top" : ""}`);
   }
   const choice = machineChoice(args, config);
   const engineName = choice.engine;
   config = choice.config;
   const diskFile = persist && writesInPlace(engineName) ? diskPath : undefined;
+  if (diskFile && engineName === "bochs") checkBochsDiskFile(diskFile, disk.length);
   // The bytes are not used again here (run wrote its files already): no copy for v86.
   const engine = await startEngine(engineName, { floppy, disk, diskFile, memoryMiB: config.machine.memoryMiB, pc: choice.pc, net: args.flags.has("--net"), ...loadBios() }, { copy: false });
   say(`looproot boot: ${describePc(engineName, choice.pc, config.machine.memoryMiB)}, timeout ${timeoutS} s`);

@@ -9,11 +9,13 @@ import { KERNEL_HALTED } from "../../emulator/shutdown.ts";
 import { loadBios } from "../node/ingredients.ts";
 import { loadConfig, type ParsedArgs } from "./args.ts";
 import { UsageError } from "./errors.ts";
-import { startEngine, writeBackDisk, writesInPlace, readBootImages } from "./boot.ts";
+import { startEngine, writeBackDisk, writesInPlace, readBootImages, checkBochsDiskFile, removeStaleWriteBacks } from "./boot.ts";
 import { machineChoice } from "./machine.ts";
 import { describePc } from "../../emulator/pc.ts";
 import { defaultConfig } from "../config.ts";
+import { safeText } from "../util/safe.ts";
 import { knownBuild, checkBootConfig } from "./buildinfo.ts";
+import { checkLoopFiles } from "../howto/fromimages.ts";
 
 export const ESCAPE_KEY = 0x1d; // Ctrl-]
 export const BANNER_KEYS = "Ctrl-] then q leaves (Ctrl-] Ctrl-] sends Ctrl-]); Ctrl-C goes to the guest";
@@ -55,6 +57,7 @@ export function shellInputs(args: ParsedArgs) {
   const known = knownBuild(f, d, floppy, disk);
   const config = loadConfig(args, known.config);
   checkBootConfig(config, known);
+  checkLoopFiles(disk, config, { floppy: `--floppy ${f}`, disk: `--disk ${d}` });
   const choice = machineChoice(args, config);
   return { engineName: choice.engine, pc: choice.pc, d, floppy, disk, config: choice.config, from: known.from };
 }
@@ -62,8 +65,10 @@ export function shellInputs(args: ParsedArgs) {
 export async function shellCommand(args: ParsedArgs, io: ShellIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const persist = args.flags.has("--persist");
   const { engineName, pc, d, floppy, disk, config, from } = shellInputs(args);
+  if (persist && engineName === "bochs") checkBochsDiskFile(d, disk.length);
   // Messages of our own go to stderr with \r\n: the terminal is raw, so \n alone would not return.
-  const say = (s: string) => io.stderr.write(`\r\nlooproot shell: ${s}\r\n`);
+  const say = (s: string) => io.stderr.write(`\r\nlooproot shell: ${safeText(s, 1000)}\r\n`);
+  removeStaleWriteBacks(d, say);
   say(`the config from ${from}${args.opts.has("--config") || args.sets.length ? ", with --config/--set on top" : ""}.`);
   say(`${describePc(engineName, pc, config.machine.memoryMiB)}, ${d}${persist ? " (--persist: the disk keeps the guest's writes)" : " (the disk file stays unchanged)"}.`);
   say(`${BANNER_KEYS}; \`poweroff\` at the guest's shell ends the session.`);

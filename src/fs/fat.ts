@@ -358,7 +358,7 @@ function writeAscii(b: Uint8Array, at: number, s: string, len: number): void {
   for (let i = 0; i < len; i++) b[at + i] = i < s.length ? s.charCodeAt(i) : 0x20;
 }
 
-function dirEntry(b: Uint8Array, at: number, name11: Uint8Array, attr: number, cluster: number, size: number, secs: number, field: string): void {
+export function dirEntry(b: Uint8Array, at: number, name11: Uint8Array, attr: number, cluster: number, size: number, secs: number, field: string): void {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const { date, time } = dosDateTime(secs, field);
   b.set(name11, at); // DIR_Name
@@ -522,6 +522,11 @@ export interface FatEntry {
   mtime: number;
   /** The file's bytes; with `maxBytes`, only its first maxBytes (to identify a big image cheaply). */
   data(maxBytes?: number): Uint8Array;
+  /**
+   * The clusters the file's size needs, from its chain, checked (in range, no loop, not ending
+   * early or in a free cluster), without reading the data; [] for a directory or an empty file.
+   */
+  clusters(): number[];
 }
 
 export interface FatVolume extends FatBpb {
@@ -636,19 +641,27 @@ export function readFat(image: Uint8Array, offset = 0): FatVolume {
       const size = ev.getUint32(28, true);
       const mtime = fromDosDateTime(ev.getUint16(24, true), ev.getUint16(22, true));
       if (attr & ATTR_DIRECTORY) {
-        entries.push({ path, size: 0, attributes: attr, mtime, data: () => new Uint8Array(0) });
+        entries.push({ path, size: 0, attributes: attr, mtime, data: () => new Uint8Array(0), clusters: () => [] });
         dirs.push([path, cluster]);
       } else {
+        // The chain a file of this size needs: too short, looping or running off the volume is damage.
+        const fileChain = (need: number) => {
+          if (size > clusters * clusterBytes) throw bad(`${path}: ${fmt(size)} bytes is more than the whole volume holds (${fmt(clusters * clusterBytes)})`);
+          if (need === 0) return [];
+          const cs = chain(cluster, path, need, new Map()); // a loop within the file is damage too
+          if (cs.length < need) throw bad(`${path}: ${fmt(size)} bytes need ${Math.ceil(size / clusterBytes)} clusters but the chain has ${cs.length}`);
+          return cs;
+        };
         entries.push({
           path, size, attributes: attr, mtime,
+          clusters: () => fileChain(Math.ceil(size / clusterBytes)),
           data: (maxBytes = size) => {
             const want = Math.min(size, Math.max(0, maxBytes));
             if (size > clusters * clusterBytes) throw bad(`${path}: ${fmt(size)} bytes is more than the whole volume holds (${fmt(clusters * clusterBytes)})`);
             const out = new Uint8Array(want);
             if (want === 0) return out;
             const need = Math.ceil(want / clusterBytes);
-            const cs = chain(cluster, path, need, new Map()); // a loop within the file is damage too
-            if (cs.length < need) throw bad(`${path}: ${fmt(size)} bytes need ${Math.ceil(size / clusterBytes)} clusters but the chain has ${cs.length}`);
+            const cs = fileChain(need);
             for (let i = 0; i < need; i++) {
               const n = Math.min(clusterBytes, want - i * clusterBytes);
               out.set(b.subarray(clusterAt(cs[i]), clusterAt(cs[i]) + n), i * clusterBytes);

@@ -12,6 +12,8 @@ import { makeSwap as coreMakeSwap, SWAP_PAGE, SWAP_MIN_PAGES, SWAP_MAX_PAGES, SW
 import { parseTar, writeTar as coreWriteTar, DEFAULT_TAR_LIMITS, type TarLimits as CoreTarLimits } from "./tar.ts";
 import { gunzip as coreGunzip, gzip9 } from "./gzip.ts";
 import { checkTree, normalisePath, parentPath, type Tree as CoreTree, type NodeKind as CoreNodeKind } from "./tree.ts";
+import { inspect as coreInspect, type Inspection as CoreInspection, type Region as CoreRegion, type ImageKind as CoreImageKind } from "./maps.ts";
+import { editFatVolume } from "./fatedit.ts";
 import { sha256 } from "../util/sha256.ts";
 import { LooprootError, ErrorCode, atField, typeError } from "../errors.ts";
 import type { DosSystem as CoreDosSystem } from "../ingredients.ts";
@@ -552,3 +554,75 @@ export function readSwap(image: Uint8Array): SwapInfo {
   return { lastPage: dv.getUint32(1028, true), uuid: image.slice(1024 + 12, 1024 + 28), label: new TextDecoder().decode(nul < 0 ? label : label.subarray(0, nul)) };
 }
 
+
+/** What inspectImage found: the image's kind, size and map (regions by HOWTO step), and its files where it has a FAT volume. */
+export type ImageMap = CoreInspection;
+/** One named stretch of an image (half-open byte range, the same in sectors or blocks, the HOWTO step that wrote it). */
+export type Region = CoreRegion;
+/** What an image is, recognised by its content: "disk", "fat", "ext2", "initrd-gz" or "swap". */
+export type ImageKind = CoreImageKind;
+
+/**
+ * The map `looproot inspect` draws of any image looproot builds (a disk with its partition and
+ * root image, a FAT floppy, an ext2 image, a gzip'd initrd, a swap area), recognised by content.
+ * Throws E_IMAGE (field "image") for an image it cannot read.
+ */
+export function inspectImage(image: Uint8Array): ImageMap {
+  return atFieldIfNone("image", () => coreInspect(checkBytes("image", image)));
+}
+
+/** What editFat changes, in this order: `remove`, then `mkdir`, then `put`. */
+export interface FatChanges {
+  /** DOS paths of files, or of folders with everything in them, to delete (as mdel / mdeltree). */
+  remove?: string[];
+  /** Folders to make, with their parents (as mmd); one that exists is left as it is. */
+  mkdir?: string[];
+  /** Files to add, or to replace where the path exists (as mcopy -o); their folders are made as needed. */
+  put?: ImageFile[];
+  /** Seconds since the epoch for new folders and for files without an mtime; default DEFAULT_TIME. */
+  time?: number;
+}
+
+function checkChanges(changes: FatChanges) {
+  checkObject("changes", changes);
+  const time = changes.time === undefined ? DEFAULT_TIME : checkInt("time", changes.time, 315532800, 4354819199);
+  const paths = (field: "remove" | "mkdir") => {
+    const v = changes[field];
+    if (v === undefined) return [];
+    if (!Array.isArray(v)) throw typeError(field, "an array of DOS paths");
+    v.forEach((p, i) => { if (typeof p !== "string") throw typeError(`${field}[${i}]`, "a string"); });
+    return v;
+  };
+  if (changes.put !== undefined && !Array.isArray(changes.put)) throw typeError("put", "an array of { path, data }");
+  const put = (changes.put ?? []).map((f, i) => {
+    checkObject(`put[${i}]`, f);
+    if (typeof f.path !== "string") throw typeError(`put[${i}].path`, "a string");
+    checkBytes(`put[${i}].data`, f.data);
+    if (f.attributes !== undefined) checkInt(`put[${i}].attributes`, f.attributes, 0, ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM | ATTR_ARCHIVE);
+    if (f.mtime !== undefined) checkInt(`put[${i}].mtime`, f.mtime, 315532800, 4354819199);
+    return { path: f.path, data: f.data, mtime: f.mtime, attributes: f.attributes };
+  });
+  return { remove: paths("remove"), mkdir: paths("mkdir"), put, time };
+}
+
+/**
+ * Changes a FAT12/16 image in place, as mtools' `mcopy -o -i`, `mmd -i` and `mdeltree -i` do:
+ * adds or replaces files, makes folders, deletes files and folders, leaving every other file's
+ * clusters and entries where they are. `offset` is the volume's byte offset in `image`. Checked
+ * before anything is written; an error (the volume or its root directory full, a path that is not
+ * there) leaves `image` as it was.
+ */
+export function editFat(image: Uint8Array, changes: FatChanges, offset = 0): void {
+  checkBytes("image", image);
+  checkInt("offset", offset, 0, Math.max(0, image.length - 1));
+  const c = checkChanges(changes);
+  atFieldIfNone("image", () => editFatVolume(image, offset, c));
+}
+
+/** editFat on the FAT volume in the first partition of a disk image (from makeFatDisk, or DOS FDISK). */
+export function editFatDisk(image: Uint8Array, changes: FatChanges): void {
+  const part = readMbr(image)[0];
+  if (!part) throw new LooprootError(ErrorCode.Image, "MBR: the partition table is empty", { field: "image" });
+  const c = checkChanges(changes);
+  atFieldIfNone("image", () => editFatVolume(image, part.start * 512, c));
+}

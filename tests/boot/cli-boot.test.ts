@@ -4,6 +4,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { memoryNeeds } from "../../src/howto/memory.ts";
+import { config } from "./chain.ts";
 
 const cli = (args: string[]) => spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout: 170_000 });
 
@@ -17,6 +19,16 @@ describe("looproot boot / run", () => {
     expect(j.ok).toBe(true);
     expect(j.report.rootdev).toBe("7:0");
     expect(j.milestones.map((m: { id: string }) => m.id)).toContain("old-root-moved");
+  }, 180_000);
+
+  it("boot --engine qemu --machine q35 --cpu pentium2 --ram MIN --json names the PC it verified", () => {
+    const min = memoryNeeds(config()).minMiB;
+    const r = cli(["boot", "--engine", "qemu", "--machine", "q35", "--cpu", "pentium2", "--ram", String(min), "--floppy", join(out, "floppy.img"), "--disk", join(out, "disk.img"), "--json"]);
+    expect(r.status, r.stderr + r.stdout.slice(-2000)).toBe(0);
+    const j = JSON.parse(r.stdout.slice(r.stdout.indexOf("{")));
+    expect(j.machine).toMatchObject({ engine: "qemu", machine: "q35", cpu: "pentium2", memoryMiB: min });
+    expect(j.machine.description).toContain("AHCI");
+    expect(j.report.memTotalKiB).toBeLessThanOrEqual(min * 1024);
   }, 180_000);
 
   it("boot exits 1 and names the stage when the disk's partition table is damaged", () => {

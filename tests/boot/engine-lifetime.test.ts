@@ -20,19 +20,23 @@ beforeAll(() => {
   expect(r.status, r.stderr).toBe(0);
 });
 
-const marker = (pid: number) => `looproot-qemu-${pid}-`;
-/** Processes whose command line holds this run's marker (its QEMU names its run folder in -L). */
-function processesOf(pid: number): number[] {
+const marker = (pid: number, engine = "qemu") => `looproot-${engine}-${pid}-`;
+/**
+ * Processes holding this run's marker: in their command line (QEMU names its run folder in -L,
+ * Bochs its bochsrc) or in their environment (LOOPROOT_RUN_DIR, which the helpers they start
+ * inherit too).
+ */
+function processesOf(pid: number, engine = "qemu"): number[] {
   const found: number[] = [];
   for (const p of readdirSync("/proc")) {
     if (!/^\d+$/.test(p)) continue;
     try {
-      if (readFileSync(`/proc/${p}/cmdline`, "latin1").includes(marker(pid))) found.push(Number(p));
-    } catch { /* gone meanwhile */ }
+      if (["cmdline", "environ"].some((f) => readFileSync(`/proc/${p}/${f}`, "latin1").includes(marker(pid, engine)))) found.push(Number(p));
+    } catch { /* gone meanwhile, or not ours to read */ }
   }
   return found;
 }
-const runDirs = (pid: number) => readdirSync(tmpdir()).filter((n) => n.startsWith(marker(pid)));
+const runDirs = (pid: number, engine = "qemu") => readdirSync(tmpdir()).filter((n) => n.startsWith(marker(pid, engine)));
 const sha = (p: string) => createHash("sha256").update(readFileSync(p)).digest("hex");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -51,16 +55,16 @@ function startCli(args: string[], until: RegExp, timeoutMs: number): Promise<{ c
   });
 }
 
-/** SIGKILLs looproot; its QEMU must be gone within 2 s and the disk must stop changing. */
-async function killAndCheck(child: ChildProcess): Promise<number> {
+/** SIGKILLs looproot; its engine's processes must be gone within 2 s and the disk must stop changing. */
+async function killAndCheck(child: ChildProcess, engine = "qemu", atLeast = 1, signal: NodeJS.Signals = "SIGKILL"): Promise<number> {
   const pid = child.pid!;
-  expect(processesOf(pid).length, "the run's QEMU was running before the kill").toBeGreaterThan(0);
+  expect(processesOf(pid, engine).length, "the run's engine processes before the kill").toBeGreaterThanOrEqual(atLeast);
   const exited = new Promise((r) => child.on("exit", r));
-  child.kill("SIGKILL");
+  child.kill(signal);
   await exited;
   const t0 = Date.now();
-  while (processesOf(pid).length && Date.now() - t0 < 2000) await sleep(50);
-  expect(processesOf(pid), "engine processes of the killed run 2 s after the kill").toEqual([]);
+  while (processesOf(pid, engine).length && Date.now() - t0 < 2000) await sleep(50);
+  expect(processesOf(pid, engine), "engine processes of the killed run 2 s after the kill").toEqual([]);
   const before = sha(disk);
   await sleep(1500);
   expect(sha(disk), "the disk changed after the run's QEMU was gone").toBe(before);
@@ -93,6 +97,24 @@ describe("engine processes end with looproot (SIGKILL)", () => {
     expect(r.status, r.stderr).not.toBe(2);
     for (const pid of [...killed, r.pid]) expect(runDirs(pid), `run folders of looproot ${pid}`).toEqual([]);
   }, 90_000);
+});
+
+describe.each(["SIGINT", "SIGTERM"] as const)("engine processes end with looproot (%s)", (signal) => {
+  it("boot --engine qemu signalled once DOS is up", async () => {
+    const { child } = await startCli(["boot", "--engine", "qemu", "--floppy", floppy, "--disk", disk], /DOS is up/, 120_000);
+    await killAndCheck(child, "qemu", 1, signal);
+  }, 150_000);
+});
+
+describe("Bochs ends with looproot too", () => {
+  it("boot --engine bochs killed once DOS is up: Bochs, its pty relay and the relay's shell are gone", async () => {
+    const { child } = await startCli(["boot", "--engine", "bochs", "--floppy", floppy, "--disk", disk], /DOS is up/, 120_000);
+    // bochs-bin, script, and the sleep holding the pty open.
+    const pid = await killAndCheck(child, "bochs", 3);
+    expect(runDirs(pid, "bochs")).toHaveLength(1);
+    cleanStaleRunDirs();
+    expect(runDirs(pid, "bochs")).toEqual([]);
+  }, 150_000);
 });
 
 describe("cleanStaleRunDirs", () => {

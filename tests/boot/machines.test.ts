@@ -1,7 +1,7 @@
 // The hardware matrix (issue 23): the default images verified on QEMU's pc, isapc and q35 with a
 // 486, a Pentium, a Pentium II and qemu32, at the least RAM the chain needs and at 64 MiB, one boot
 // a cell, two QEMUs at a time; and once on Bochs (slow: with CI=true or LOOPROOT_SLOW=1). Cells the
-// committed kernel cannot boot are skipped with the reason its own config gives (helpers/kernel-pcs.ts).
+// committed images cannot boot are skipped with the reason the images give (helpers/image-pcs.ts).
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { config, build, timeline } from "./chain.ts";
 import { startEngine } from "../../src/cli/boot.ts";
@@ -9,7 +9,7 @@ import { loadBios } from "../../src/node/ingredients.ts";
 import { bootAndVerify } from "../../emulator/harness.ts";
 import { mergeConfig } from "../../src/config.ts";
 import type { MachineName, CpuName, PcChoice } from "../../emulator/pc.ts";
-import { kernelCannot, minimumMiB } from "../helpers/kernel-pcs.ts";
+import { imagesCannot, minimumMiB } from "../helpers/image-pcs.ts";
 
 const c = config();
 let floppy: Uint8Array, disk: Uint8Array;
@@ -51,7 +51,7 @@ describe.concurrent("QEMU hardware matrix (default images)", () => {
   for (const machine of MACHINES) {
     for (const cpu of CPUS) {
       for (const ram of [min, 64]) {
-        const why = kernelCannot(machine, cpu);
+        const why = imagesCannot(machine, cpu);
         const name = `-M ${machine} -cpu ${cpu} -m ${ram}${why ? ` (skipped: ${why})` : ""}`;
         it.skipIf(why !== undefined)(name, async () => {
           const { result, ms } = await slot(() => verify("qemu", { machine, cpu }, ram, 90));
@@ -65,7 +65,7 @@ describe.concurrent("QEMU hardware matrix (default images)", () => {
 
 const slow = process.env.CI === "true" || process.env.LOOPROOT_SLOW === "1";
 // Bochs 2.7 has no i486 model: a Pentium where the kernel runs on one, else its Pentium III.
-const bochsCpu: CpuName = kernelCannot("pc", "pentium") ? "pentium3" : "pentium";
+const bochsCpu: CpuName = imagesCannot("pc", "pentium") ? "pentium3" : "pentium";
 describe("Bochs (its own BIOS, a timed UART)", () => {
   it.skipIf(!slow)(`cpu ${bochsCpu}, ${c.machine.memoryMiB} MiB: the loop root verified (slow; CI=true or LOOPROOT_SLOW=1)`, async () => {
     const { result, ms } = await verify("bochs", { cpu: bochsCpu }, c.machine.memoryMiB, 400);

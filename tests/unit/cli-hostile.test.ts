@@ -3,7 +3,7 @@
 // and every message is one line naming the field, with control characters escaped and long values
 // cut. Each case: exit 2, no stack, nothing started.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdtempSync, rmSync, readFileSync, writeFileSync, cpSync, mkdirSync } from "node:fs";
+import { mkdtempSync, rmSync, readFileSync, writeFileSync, cpSync, mkdirSync, existsSync, readdirSync, statfsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main.ts";
@@ -11,6 +11,8 @@ import { shellInputs } from "../../src/cli/shell.ts";
 import { parseArgs } from "../../src/cli/args.ts";
 import { bootHowto } from "../../emulator/index.ts";
 import { LooprootError, ErrorCode } from "../../src/errors.ts";
+import { inspect } from "../../src/fs/maps.ts";
+import { spawnSync, spawn } from "node:child_process";
 
 async function cli(args: string[]) {
   const out: string[] = [], err: string[] = [];
@@ -157,6 +159,108 @@ describe("right diagnoses", () => {
     const r = await alone("esc.img", b);
     refused(r, /--floppy .*esc\.img: the LOADLIN line names the kernel \\\\x1b\[2J\\x07Z, which is not on the floppy/);
     expect(r.errLines).toHaveLength(1);
+  });
+});
+
+describe("image checks before a boot", () => {
+  /** The built disk with its FAT16 partition's FAT entries changed (every FAT copy), and a way to find a file's clusters. */
+  function damaged(change: (chainOf: (name: string) => number[], setFat: (n: number, v: number) => void) => void): Uint8Array {
+    const disk = new Uint8Array(readFileSync(f("out/disk.img")));
+    const dv = new DataView(disk.buffer);
+    const p = dv.getUint32(446 + 8, true) * 512;
+    const bps = dv.getUint16(p + 11, true), rsvd = dv.getUint16(p + 14, true), nfats = disk[p + 16], fatSz = dv.getUint16(p + 22, true);
+    const get = (n: number) => dv.getUint16(p + rsvd * bps + 2 * n, true);
+    const setFat = (n: number, v: number) => { for (let k = 0; k < nfats; k++) dv.setUint16(p + (rsvd + k * fatSz) * bps + 2 * n, v, true); };
+    const x = inspect(disk);
+    if (x.kind !== "disk" || !x.disk.fat) throw new Error("the built disk has no FAT");
+    const chainOf = (name: string) => {
+      const first = x.disk.fat!.files.find((e) => e.path.endsWith(name))!.runs[0][0];
+      const out = [first];
+      while (get(out[out.length - 1]) < 0xfff8) out.push(get(out[out.length - 1]));
+      return out;
+    };
+    change(chainOf, setFat);
+    return disk;
+  }
+  const bootWith = (name: string, disk: Uint8Array) => {
+    writeFileSync(f(`out/${name}`), disk);
+    // Beside the build's config (boot then reads nothing from the images) and alone (it reads them): refused both ways.
+    return Promise.all([cli(["boot", "--floppy", f("out/floppy.img"), "--disk", f(`out/${name}`), "--timeout", "5"]), (async () => {
+      cpSync(f("out/floppy.img"), f("alone/floppy.img"));
+      writeFileSync(f(`alone/${name}`), disk);
+      return cli(["boot", "--floppy", f("alone/floppy.img"), "--disk", f(`alone/${name}`), "--timeout", "5"]);
+    })()]);
+  };
+  it("a looping, short or cross-linked chain of the root or swap file is refused, not booted", async () => {
+    const cases: [string, Uint8Array, RegExp][] = [
+      ["loop.img", damaged((chain, set) => { const c = chain("LINUXSWP.IMG"); set(c[c.length - 2], c[10]); }), /LINUX\\LINUXSWP\.IMG: the cluster chain loops at cluster/],
+      ["short.img", damaged((chain, set) => { const c = chain("LINUXSWP.IMG"); set(c[5], 0xffff); }), /LINUX\\LINUXSWP\.IMG: [\d,]+ bytes need \d+ clusters but the chain has 6/],
+      ["free.img", damaged((chain, set) => { const c = chain("LINUXDSK.IMG"); set(c[3], 0); }), /LINUX\\LINUXDSK\.IMG: the cluster chain runs into a free cluster/],
+      ["cross.img", damaged((chain, set) => { const r = chain("LINUXDSK.IMG"), w = chain("LINUXSWP.IMG"); set(w[w.length - 2], r[r.length - 1]); }), /C:\\LINUX\\LINUX(DSK|SWP)\.IMG and C:\\LINUX\\LINUX(DSK|SWP)\.IMG share cluster \d+ \(cross-linked files\)/],
+    ];
+    for (const [name, disk, why] of cases) {
+      for (const r of await bootWith(name, disk)) {
+        refused(r, why);
+        expect(r.err).toMatch(new RegExp(`^looproot: --disk .*${name.replace(".", "\\.")}: the FAT partition (is damaged|cannot be read): `));
+        expect(r.out).not.toMatch(/VERIFIED/);
+      }
+    }
+    // fsck.fat (on the partition alone: it takes no offset) agrees that each is damaged, and that the built one is not.
+    const fsck = (disk: Uint8Array) => {
+      const part = disk.subarray(new DataView(disk.buffer, disk.byteOffset).getUint32(446 + 8, true) * 512);
+      writeFileSync(f("part.img"), part);
+      return spawnSync("fsck.fat", ["-n", f("part.img")], { encoding: "utf8" });
+    };
+    expect(fsck(new Uint8Array(readFileSync(f("out/disk.img")))).status).toBe(0);
+    for (const [name, disk] of cases) {
+      const r = fsck(disk);
+      expect(r.status, `${name}: ${r.stdout}`).toBe(1);
+    }
+  });
+});
+
+describe("nothing is left behind", () => {
+  it("write-back copies left by a killed looproot beside the disk are removed by the next boot", async () => {
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid!; // exited: its PID names no process now
+    const other = spawn("sleep", ["30"]); // alive, but not a looproot: a recycled PID
+    try {
+      for (const pid of [dead, other.pid!]) writeFileSync(f(`out/.disk.img.looproot-${pid}`), new Uint8Array(4096));
+      writeFileSync(f("out/.disk.img.looproot-notes"), "not ours");
+      const r = await boot("--set", "machine.memoryMiB=4096");
+      expect(r.code).toBe(2);
+      for (const pid of [dead, other.pid!]) {
+        expect(existsSync(f(`out/.disk.img.looproot-${pid}`))).toBe(false);
+        expect(r.out).toContain(`.disk.img.looproot-${pid}: removed, a write-back copy left by a looproot that was killed (PID ${pid})`);
+      }
+      expect(existsSync(f("out/.disk.img.looproot-notes"))).toBe(true);
+      // One whose writer runs (this test's own process stands for it) is left alone.
+      const mine = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
+      try {
+        writeFileSync(f(`out/.disk.img.looproot-${mine.pid}`), "in progress");
+        await boot("--set", "machine.memoryMiB=4096");
+        expect(existsSync(f(`out/.disk.img.looproot-${mine.pid}`))).toBe(true);
+      } finally {
+        mine.kill("SIGKILL");
+      }
+      await boot("--set", "machine.memoryMiB=4096");
+      expect(existsSync(f(`out/.disk.img.looproot-${mine.pid}`))).toBe(false);
+    } finally {
+      other.kill("SIGKILL");
+    }
+  });
+  it("a build that fills the disk (ENOSPC) says so and leaves no DIR/.partial behind", async (t) => {
+    // A 4 MiB tmpfs (root can mount one; elsewhere the case is skipped, saying why).
+    const tiny = f("tiny");
+    mkdirSync(tiny);
+    if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", tiny]).status !== 0) return t.skip("cannot mount a tmpfs here (not root)");
+    try {
+      const r = await cli(["build", "--out", join(tiny, "out")]);
+      refused(r, /^looproot: --out .*tiny\/out: the disk is full \(ENOSPC/);
+      expect(readdirSync(join(tiny, "out"))).toEqual([]);
+      expect(statfsSync(tiny).bfree).toBe(statfsSync(tiny).blocks);
+    } finally {
+      spawnSync("umount", [tiny]);
+    }
   });
 });
 

@@ -78,6 +78,19 @@ const FS: Record<string, Case[]> = {
     ["too short", () => fs.readExt2(new Uint8Array(10)), { code: "E_IMAGE", field: "superblock", limit: 2048 }],
     ["offset a string", () => fs.readExt2(new Uint8Array(4096), { offset: bad("0") }), { code: "E_TYPE", field: "opts.offset" }],
   ],
+  inspectImage: [
+    ["not bytes", () => fs.inspectImage(bad("disk.img")), { code: "E_TYPE", field: "image" }],
+    ["nothing it knows", () => fs.inspectImage(new Uint8Array(4096)), { code: "E_IMAGE", field: "image" }],
+  ],
+  editFat: [
+    ["not bytes", () => fs.editFat(bad("floppy.img"), { put: [] }), { code: "E_TYPE", field: "image" }],
+    ["no changes", () => fs.editFat(new Uint8Array(512), bad(undefined)), { code: "E_TYPE", field: "changes" }],
+    ["not a FAT volume", () => fs.editFat(new Uint8Array(512), { remove: ["A.TXT"] }), { code: "E_IMAGE", field: "image" }],
+  ],
+  editFatDisk: [
+    ["no MBR", () => fs.editFatDisk(new Uint8Array(512), { put: [] }), { code: "E_IMAGE", field: "image" }],
+    ["put not an array", () => fs.editFatDisk(fs.makeFatDisk({ sizeBytes: 4 << 20, files: [] }), { put: bad("A.TXT") }), { code: "E_TYPE", field: "put" }],
+  ],
   readSwap: [["no signature", () => fs.readSwap(new Uint8Array(4096)), { code: "E_IMAGE", field: "image" }]],
   gzip: [["not bytes", () => fs.gzip(bad("text")), { code: "E_TYPE", field: "data" }]],
   gunzip: [

@@ -21,7 +21,7 @@ async function cli(args: string[]) {
 const files = ["--floppy", "/nonexistent/f.img", "--disk", "/nonexistent/d.img"];
 
 describe("--engine, --machine, --cpu, --ram", () => {
-  const min = memoryNeeds(defaultConfig()).minMiB;
+  const { minMiB: min, why } = memoryNeeds(defaultConfig());
   it.each([
     [["--engine", "qemu", "--machine", "at"], "--machine at: expected one of pc, isapc, q35"],
     [["--engine", "qemu", "--cpu", "386"], `--cpu 386: expected one of ${CPUS.join(", ")}`],
@@ -32,7 +32,7 @@ describe("--engine, --machine, --cpu, --ram", () => {
     [["--engine", "qemu", "--ram", "0x40"], `--ram 0x40: expected a whole number of MiB from ${LIMITS.memoryMiB[0]} to 1,024`],
     [["--engine", "qemu", "--ram", "4096"], "--ram 4096: expected a whole number of MiB from"],
     [["--ram", "+64"], "--ram +64: expected a whole number"],
-    [["--engine", "qemu", "--ram", String(min - 1)], `--ram ${min - 1}: too little, this boot chain needs at least ${min} MiB because the kernel`],
+    [["--engine", "qemu", "--ram", String(min - 1)], `--ram ${min - 1}: too little, this boot chain needs at least ${min} MiB because ${why}`],
     [["--engine", "kvm"], "--engine kvm: expected one of v86, qemu, bochs"],
   ])("boot %j is refused with exit 2, naming the option", async (opts, message) => {
     for (const command of ["boot", "shell"]) {
