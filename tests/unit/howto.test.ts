@@ -191,6 +191,13 @@ describe("RAM: the least the chain needs", () => {
     expect(validateConfig(cfg({ machine: { memoryMiB: 8 } }))).toEqual([]);
     expect(validateConfig(cfg({ machine: { memoryMiB: 3 } }))).toEqual([expect.objectContaining({ field: "machine.memoryMiB", limit: "4..1024" })]);
   });
+  it("the distribution kernel's header says what PROJECT_DISTRO_KERNEL says, and a root tarball (auto: that kernel) needs 9 MiB", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { kernelMemory, PROJECT_DISTRO_KERNEL } = await import("../../src/howto/memory.ts");
+    expect(kernelMemory(new Uint8Array(readFileSync(new URL("../../images/kernel/bzImage-distro", import.meta.url))))).toEqual(PROJECT_DISTRO_KERNEL);
+    expect(validateConfig(cfg({ root: { source: "tar" }, machine: { memoryMiB: 8 } }))).toEqual([expect.objectContaining({ field: "machine.memoryMiB", limit: 9 })]);
+    expect(validateConfig(cfg({ root: { source: "tar" }, machine: { memoryMiB: 9 } }))).toEqual([]);
+  });
   it("a kernel that unpacks at 16 MiB (Linux's default) needs 20", async () => {
     const { memoryNeeds } = await import("../../src/howto/memory.ts");
     const n = memoryNeeds(cfg({}), { loadAddress: 16 * 1048576, initSize: 3_485_696, relocatable: false });
