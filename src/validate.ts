@@ -7,6 +7,7 @@ import { DOS_SYSTEM_FILES } from "./fs/fat.ts";
 import { SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_PAGE, SWAP_LABEL_MAX } from "./fs/swap.ts";
 import { linuxDevice } from "./howto/names.ts";
 import { memoryNeeds, kernelMemory, type KernelMemory } from "./howto/memory.ts";
+import { KERNEL_CHOICES, kernelChoice, kernelDosPath } from "./howto/kernel.ts";
 import { DOS_TAIL_LIMIT, PARAMS_FILE, loadlinTail, loadlinOptions, floppyName, programName, floppySpace, serialBaud, SERIAL_RATES } from "./howto/bootfloppy.ts";
 import type { Ingredients } from "./ingredients.ts";
 import { LooprootError, ErrorCode, type Problem } from "./errors.ts";
@@ -144,6 +145,7 @@ export function validateConfig(c: LooprootConfig, facts?: GuestFacts): Problem[]
   }
   volumeLabel("disk.label", c.disk.label, bad);
   oneOf("floppy.kind", c.floppy.kind, FLOPPIES);
+  oneOf("boot.kernel", c.boot.kernel, KERNEL_CHOICES);
   volumeLabel("floppy.label", c.floppy.label, bad);
 
   // The floppy's files all sit in its root directory; no two may share a DOS name.
@@ -185,7 +187,7 @@ export function validateConfig(c: LooprootConfig, facts?: GuestFacts): Problem[]
     });
   }
   intIn("machine.memoryMiB", c.machine.memoryMiB, LIMITS.memoryMiB, " MiB");
-  if (Number.isInteger(c.machine.memoryMiB) && Number.isInteger(c.initrd.sizeKiB)) memoryProblem(c, bad, facts?.kernelMemory);
+  if (Number.isInteger(c.machine.memoryMiB) && Number.isInteger(c.initrd.sizeKiB)) memoryProblem(c, bad, KERNEL_CHOICES.includes(c.boot.kernel) && kernelChoice(c) === "distro" ? facts?.distroKernelMemory : facts?.kernelMemory);
   problems.push(...machineChecks(c, facts, problems));
   return problems;
 }
@@ -216,10 +218,18 @@ export interface GuestFacts {
   dosFileBytes: number[];
   /** What the kernel's setup header says about its memory (for the RAM minimum). */
   kernelMemory?: KernelMemory;
+  /** The same for the distribution kernel, when loaded (boot.kernel, src/howto/kernel.ts). */
+  distroKernelMemory?: KernelMemory;
 }
 
-export function guestFacts(ing: Pick<Ingredients, "kernel" | "loadlin" | "dos">): GuestFacts {
-  return { kernelBytes: ing.kernel.length, loadlinBytes: ing.loadlin.length, dosFileBytes: ing.dos.files.map((f) => f.data.length), kernelMemory: kernelMemory(ing.kernel) };
+export function guestFacts(ing: Pick<Ingredients, "kernel" | "kernelDistro" | "loadlin" | "dos">): GuestFacts {
+  return {
+    kernelBytes: ing.kernel.length,
+    loadlinBytes: ing.loadlin.length,
+    dosFileBytes: ing.dos.files.map((f) => f.data.length),
+    kernelMemory: kernelMemory(ing.kernel),
+    ...(ing.kernelDistro ? { distroKernelMemory: kernelMemory(ing.kernelDistro) } : {}),
+  };
 }
 
 /** The only partition the built hard disk has: one primary partition on the first IDE disk. */
@@ -232,7 +242,7 @@ export const KERNEL_CMDLINE_MAX = 2047;
 
 /** The command line the kernel gets from LOADLIN: LOADLIN puts BOOT_IMAGE=<image> first. */
 export function kernelCommandLine(c: LooprootConfig): string {
-  const image = c.boot.kernelPath.replace(/^\\+/, "");
+  const image = kernelDosPath(c).replace(/^\\+/, "");
   return [`BOOT_IMAGE=${image}`, ...loadlinOptions(c).slice(1)].join(" ");
 }
 

@@ -28,6 +28,8 @@ export function kernelMemory(bzImage: Uint8Array): KernelMemory | undefined {
  * unpacks where LOADLIN loads it); a test checks these against the file.
  */
 export const PROJECT_KERNEL: KernelMemory = { loadAddress: MiB, initSize: 3_526_656, relocatable: false };
+/** The same for the distribution kernel (images/kernel/bzImage-distro, boot.kernel; src/howto/kernel.ts). */
+export const PROJECT_DISTRO_KERNEL: KernelMemory = { loadAddress: MiB, initSize: 4_820_992, relocatable: false };
 
 /** SeaBIOS keeps the top 128 KiB of RAM for itself (the e820 map marks it reserved). */
 const BIOS_TOP_RESERVED = 128 * 1024;
@@ -43,6 +45,7 @@ export interface MemoryNeeds {
 }
 
 import { fmt } from "../util/fmt.ts";
+import { kernelChoice } from "./kernel.ts";
 
 /**
  * The least RAM (MiB) the chain boots in. Two things must fit: the kernel unpacking itself (a
@@ -50,7 +53,7 @@ import { fmt } from "../util/fmt.ts";
  * BIOS's reserved top), and the running system (low memory, the kernel, the gzip'd initrd and
  * its unpacked copy in the RAM disk, the root's init). `initrdGzBytes` is 0 when not yet built.
  */
-export function memoryNeeds(config: LooprootConfig, kernel: KernelMemory = PROJECT_KERNEL, initrdGzBytes = 0): MemoryNeeds {
+export function memoryNeeds(config: LooprootConfig, kernel: KernelMemory = kernelChoice(config) === "distro" ? PROJECT_DISTRO_KERNEL : PROJECT_KERNEL, initrdGzBytes = 0): MemoryNeeds {
   const at = kernel.relocatable ? MiB : kernel.loadAddress;
   const unpack = at + kernel.initSize + BIOS_TOP_RESERVED;
   const ramdisk = config.initrd.sizeKiB * 1024;

@@ -15,6 +15,7 @@ import { loadIngredients, loadBios } from "../../src/node/ingredients.ts";
 import { startQemu } from "../../emulator/qemu.ts";
 import { bootAndVerify } from "../../emulator/harness.ts";
 import { config, build, boot, timeline } from "./chain.ts";
+import { kernelRefuses } from "../helpers/image-pcs.ts";
 
 const cli = (args: string[], timeout = 170_000) => spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout });
 const dir = mkdtempSync(join(tmpdir(), "verdict-init-"));
@@ -128,7 +129,9 @@ describe("init=/bin/sh in v86 (the page's engine)", () => {
 });
 
 describe("a kernel whose setup code refuses the CPU", () => {
-  it("QEMU -cpu 486 with the i686 kernel: the refusal read from the screen, named within seconds", async () => {
+  // Needs a kernel built for an i686 (no processor family in images/kernel/config): the committed
+  // kernel is an M486 one since issue 23 and runs on a 486, so there is nothing to refuse.
+  it.skipIf(!kernelRefuses("486"))(`QEMU -cpu 486 with the i686 kernel: the refusal read from the screen, named within seconds${kernelRefuses("486") ? "" : " (skipped: the committed kernel runs on a 486)"}`, async () => {
     const c = config();
     const images = build(c);
     const engine = startQemu({ floppy: images.floppy, disk: images.disk, memoryMiB: c.machine.memoryMiB, qemuArgs: ["-cpu", "486"], ...loadBios() });

@@ -28,6 +28,11 @@ function cmovCount(binary: string): number {
 }
 const userlandI686 = ["busybox-initrd", "busybox-root"].map((b) => [b, cmovCount(b)] as const).filter(([, n]) => n > 0);
 
+/** Whether the committed kernel's setup code refuses this CPU ("This kernel requires an i686 CPU"). */
+export function kernelRefuses(cpu: CpuName): boolean {
+  return CPU_FAMILY[cpu] < kernelFamily();
+}
+
 /** Why the committed images cannot boot this PC, or undefined where they should. */
 export function imagesCannot(machine: MachineName, cpu: CpuName): string | undefined {
   if (CPU_FAMILY[cpu] < kernelFamily()) return `the kernel is built for family ${kernelFamily()} CPUs (no M486/M586 in images/kernel/config), -cpu ${cpu} is family ${CPU_FAMILY[cpu]}`;

@@ -191,6 +191,13 @@ describe("RAM: the least the chain needs", () => {
     expect(validateConfig(cfg({ machine: { memoryMiB: 8 } }))).toEqual([]);
     expect(validateConfig(cfg({ machine: { memoryMiB: 3 } }))).toEqual([expect.objectContaining({ field: "machine.memoryMiB", limit: "4..1024" })]);
   });
+  it("the distribution kernel's header says what PROJECT_DISTRO_KERNEL says, and a root tarball (auto: that kernel) needs 9 MiB", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { kernelMemory, PROJECT_DISTRO_KERNEL } = await import("../../src/howto/memory.ts");
+    expect(kernelMemory(new Uint8Array(readFileSync(new URL("../../images/kernel/bzImage-distro", import.meta.url))))).toEqual(PROJECT_DISTRO_KERNEL);
+    expect(validateConfig(cfg({ root: { source: "tar" }, machine: { memoryMiB: 8 } }))).toEqual([expect.objectContaining({ field: "machine.memoryMiB", limit: 9 })]);
+    expect(validateConfig(cfg({ root: { source: "tar" }, machine: { memoryMiB: 9 } }))).toEqual([]);
+  });
   it("a kernel that unpacks at 16 MiB (Linux's default) needs 20", async () => {
     const { memoryNeeds } = await import("../../src/howto/memory.ts");
     const n = memoryNeeds(cfg({}), { loadAddress: 16 * 1048576, initSize: 3_485_696, relocatable: false });
@@ -231,5 +238,32 @@ describe("a user root's init is checked at build", () => {
     expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { data: elf(62) })])).toThrow(/another machine .*e_machine 62/);
     expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { data: new TextEncoder().encode("#!/usr/bin/missing\n") })])).toThrow(/\/usr\/bin is not in the tree/);
     expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { data: new TextEncoder().encode("hello") })])).toThrow(/neither an ELF program nor a #! script/);
+  });
+});
+
+describe("3.7 which kernel, and where LOADLIN reads it (boot.kernel)", () => {
+  it("auto: the HOWTO kernel on the floppy for the busybox root, the distribution kernel in C:\\LINUX for a tarball", async () => {
+    const { kernelChoice, kernelDosPath, kernelFileOnDisk } = await import("../../src/howto/kernel.ts");
+    expect(kernelChoice(cfg())).toBe("howto");
+    expect(kernelFileOnDisk(cfg())).toBeUndefined();
+    expect(autoexecBat(cfg())).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200\r\n");
+    const tar = cfg({ root: { source: "tar" } });
+    expect(kernelChoice(tar)).toBe("distro");
+    expect(kernelDosPath(tar)).toBe("C:\\LINUX\\ZIMAGE");
+    expect(kernelChoice(cfg({ root: { source: "tar" }, boot: { kernel: "howto" } }))).toBe("howto");
+    const d = cfg({ boot: { kernel: "distro", kernelPath: "\\vmlinuz" }, dos: { directory: "LR" } });
+    expect(kernelFileOnDisk(d)).toBe("LR\\VMLINUZ");
+    expect(autoexecBat(d)).toMatch(/^\\loadlin C:\\LR\\VMLINUZ initrd=\\initrdgz\.img /);
+  });
+  it("refuses a kernel choice that does not exist", () => {
+    expect(validateConfig(cfg({ boot: { kernel: "huge" } }))).toEqual([expect.objectContaining({ field: "boot.kernel", message: "huge is not one of auto, howto, distro" })]);
+  });
+  it("the distribution kernel is not on the floppy, and a build without it names the file", async () => {
+    const { floppyFiles } = await import("../../src/howto/bootfloppy.ts");
+    const { chosenKernel } = await import("../../src/howto/kernel.ts");
+    const parts = { kernel: new Uint8Array(4), initrdGz: new Uint8Array(4), loadlin: new Uint8Array(4), dos: { name: "", bootSector: new Uint8Array(512), files: [] } };
+    expect(floppyFiles(cfg(), parts).map((f) => f.path)).toContain("ZIMAGE");
+    expect(floppyFiles(cfg({ boot: { kernel: "distro" } }), parts).map((f) => f.path)).not.toContain("ZIMAGE");
+    expect(() => chosenKernel(cfg({ boot: { kernel: "distro" } }), { kernel: new Uint8Array(4) })).toThrow(/boot\.kernel: the distribution kernel \(images\/kernel\/bzImage-distro\) is not available/);
   });
 });
