@@ -1,6 +1,6 @@
 #!/bin/bash
-# Builds two static i386 busybox binaries from Debian's busybox source package,
-# linked against Debian's i386 musl:
+# Builds two static busybox binaries for any PC from a 486 on, from Debian's busybox source
+# package, linked against Debian's i386 musl:
 #   config-initrd -> busybox-initrd  (what /linuxrc on the initrd needs)
 #   config-root   -> busybox-root    (a comfortable userland for the loop root)
 # and beside each, busybox-<variant>.applets: the applets' install paths.
@@ -21,6 +21,10 @@ set -euo pipefail
 BUSYBOX_VERSION='1:1.35.0-4+deb12u1'
 MUSL_VERSION='1.2.3-1'
 LINUX_LIBC_DEV_VERSION='6.1.176-1'
+# libgcc (64-bit division, crtbeginT.o) from Debian's i386 gcc: the host's multilib libgcc is built
+# with -fcf-protection, and its ENDBR32 (a hint NOP from the Pentium Pro on) traps on a 486 or a
+# Pentium. The same gcc release as the host's gcc-12 that compiles busybox.
+LIBGCC_VERSION='12.2.0-14+deb12u1'
 VARIANTS='initrd root'
 
 # Reproducibility: no timestamps in the config headers or the banner.
@@ -38,7 +42,7 @@ fetch() {
   local dl="$WORK/dl"
   mkdir -p "$dl"
   # The caches in $WORK are stamped with the pinned versions they hold.
-  local stamp="busybox=$BUSYBOX_VERSION musl=$MUSL_VERSION linux-libc-dev=$LINUX_LIBC_DEV_VERSION"
+  local stamp="busybox=$BUSYBOX_VERSION musl=$MUSL_VERSION linux-libc-dev=$LINUX_LIBC_DEV_VERSION libgcc=$LIBGCC_VERSION"
   if [ "$(cat "$WORK/src/.looproot-stamp" 2>/dev/null)" != "$stamp" ]; then
     rm -rf "$WORK/src" "$dl"/busybox*
     mkdir -p "$dl"
@@ -51,16 +55,19 @@ fetch() {
     rm -rf "$WORK/sysroot" "$dl"/*.deb
     mkdir -p "$WORK/sysroot"
     fetch_debs "$dl" "MUSL_VERSION=musl:i386=$MUSL_VERSION" "MUSL_VERSION=musl-dev:i386=$MUSL_VERSION" \
-      "LINUX_LIBC_DEV_VERSION=linux-libc-dev:i386=$LINUX_LIBC_DEV_VERSION"
-    unpack_debs "$WORK/sysroot" "$dl"/musl_*_i386.deb "$dl"/musl-dev_*_i386.deb "$dl"/linux-libc-dev_*_i386.deb
+      "LINUX_LIBC_DEV_VERSION=linux-libc-dev:i386=$LINUX_LIBC_DEV_VERSION" \
+      "LIBGCC_VERSION=libgcc-12-dev:i386=$LIBGCC_VERSION"
+    unpack_debs "$WORK/sysroot" "$dl"/musl_*_i386.deb "$dl"/musl-dev_*_i386.deb "$dl"/linux-libc-dev_*_i386.deb \
+      "$dl"/libgcc-12-dev_*_i386.deb
     echo "$stamp" > "$WORK/sysroot/.looproot-stamp"
   fi
 }
 
 # A private copy of musl-gcc.specs: headers and libraries from the unpacked
-# sysroot, kernel headers after musl's, a static non-PIE i386 link.
+# sysroot, kernel headers after musl's, libgcc and crtbeginT/crtend from the
+# i386 libgcc-12-dev, a static non-PIE i386 link.
 write_specs() {
-  local s="$WORK/sysroot"
+  local s="$WORK/sysroot" g="$WORK/sysroot/usr/lib/gcc/i686-linux-gnu/12"
   local inc="-nostdinc -isystem $s/usr/include/i386-linux-musl -isystem $s/usr/include -isystem $s/usr/include/i386-linux-gnu -isystem include%s"
   SPECS="$WORK/musl-gcc.specs"
   cat > "$SPECS" <<EOF
@@ -76,13 +83,13 @@ $inc %(old_cpp_options)
 -L$s/usr/lib/i386-linux-musl -L .%s
 
 *libgcc:
-libgcc.a%s %:if-exists(libgcc_eh.a%s)
+$g/libgcc.a $g/libgcc_eh.a
 
 *startfile:
-$s/usr/lib/i386-linux-musl/crt1.o $s/usr/lib/i386-linux-musl/crti.o crtbeginT.o%s
+$s/usr/lib/i386-linux-musl/crt1.o $s/usr/lib/i386-linux-musl/crti.o $g/crtbeginT.o
 
 *endfile:
-crtend.o%s $s/usr/lib/i386-linux-musl/crtn.o
+$g/crtend.o $s/usr/lib/i386-linux-musl/crtn.o
 
 *link:
 -m elf_i386 -nostdlib -static
@@ -132,8 +139,10 @@ build_variant() {
       exit 1
     fi
     # The build folder differs between build and --check: keep it out of the binary.
+    # -march=i486: Debian's gcc -m32 targets an i686 (CMOV, which a 486 or a Pentium traps on);
+    # the HOWTO's PCs are 486s. musl's libc.a needs no rebuild: its configure adds -march=i486.
     make -j2 \
-      CC="gcc -m32 -specs $SPECS -fno-pie -no-pie -ffile-prefix-map=$b=." \
+      CC="gcc -m32 -march=i486 -specs $SPECS -fno-pie -no-pie -ffile-prefix-map=$b=." \
       BB_EXTRA_VERSION="Debian $BUSYBOX_VERSION" \
       KBUILD_BUILD_USER=looproot KBUILD_BUILD_HOST=looproot \
       busybox busybox.links > "$WORK/build-$v.log" 2>&1 || { tail -30 "$WORK/build-$v.log" >&2; exit 1; }

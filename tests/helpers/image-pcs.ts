@@ -1,9 +1,9 @@
 // Which PCs the committed images can boot, read from the images themselves: the kernel's config
-// (images/kernel/config) and setup header, and the instructions in the busybox binaries (objdump).
+// (images/kernel/config) and setup header, and the instructions in the busybox binaries (objdump, helpers/x86-isa.ts).
 // The hardware matrix tests every cell they claim and names why it skips the others; images built
 // for more PCs turn their cells on by themselves.
 import { readFileSync } from "node:fs";
-import { execFileSync } from "node:child_process";
+import { scanBinary, describeMisfits } from "./x86-isa.ts";
 import { kernelMemory, memoryNeeds } from "../../src/howto/memory.ts";
 import type { LooprootConfig } from "../../src/config.ts";
 import type { MachineName, CpuName } from "../../emulator/pc.ts";
@@ -21,12 +21,10 @@ function kernelFamily(): number {
 /** CPUID family of QEMU's models (and Bochs's equals). */
 const CPU_FAMILY: Record<CpuName, number> = { "486": 4, pentium: 5, pentium2: 6, pentium3: 6, qemu32: 6, kvm32: 6, coreduo: 6, n270: 6, athlon: 6, core2duo: 6 };
 
-/** CMOVcc came with the Pentium Pro (family 6): a binary that has one needs an i686. */
-function cmovCount(binary: string): number {
-  const text = execFileSync("objdump", ["-d", new URL(`../../images/busybox/${binary}`, import.meta.url).pathname], { encoding: "latin1", maxBuffer: 256 << 20 });
-  return text.split("\n").filter((l) => /\tcmov/.test(l)).length;
-}
-const userlandI686 = ["busybox-initrd", "busybox-root"].map((b) => [b, cmovCount(b)] as const).filter(([, n]) => n > 0);
+/** The busybox binaries that need a later CPU than a 486, with the family they need (helpers/x86-isa.ts). */
+const userland = ["busybox-initrd", "busybox-root"]
+  .map((b) => [b, scanBinary(new URL(`../../images/busybox/${b}`, import.meta.url).pathname)] as const)
+  .filter(([, r]) => r.family > 4);
 
 /** Whether the committed kernel's setup code refuses this CPU ("This kernel requires an i686 CPU"). */
 export function kernelRefuses(cpu: CpuName): boolean {
@@ -36,7 +34,8 @@ export function kernelRefuses(cpu: CpuName): boolean {
 /** Why the committed images cannot boot this PC, or undefined where they should. */
 export function imagesCannot(machine: MachineName, cpu: CpuName): string | undefined {
   if (CPU_FAMILY[cpu] < kernelFamily()) return `the kernel is built for family ${kernelFamily()} CPUs (no M486/M586 in images/kernel/config), -cpu ${cpu} is family ${CPU_FAMILY[cpu]}`;
-  if (CPU_FAMILY[cpu] < 6 && userlandI686.length) return `images/busybox/${userlandI686.map(([b, n]) => `${b} has ${n} CMOV`).join(", ")} (i686-only instructions): -cpu ${cpu} traps with "invalid opcode" in /linuxrc`;
+  const needy = userland.filter(([, r]) => CPU_FAMILY[cpu] < r.family);
+  if (needy.length) return `images/busybox/${needy.map(([b, r]) => `${b} needs family ${r.family} (${describeMisfits(r.misfits)})`).join(", ")}: -cpu ${cpu} is family ${CPU_FAMILY[cpu]} and traps with "invalid opcode" in /linuxrc`;
   if (machine === "isapc" && !has("PATA_LEGACY")) return "isapc has no PCI and the kernel has no ISA IDE driver (CONFIG_PATA_LEGACY)";
   if (machine === "q35" && !has("SATA_AHCI")) return "q35's disk is on ICH9 AHCI and the kernel has no CONFIG_SATA_AHCI";
   return undefined;
