@@ -10,6 +10,7 @@ import { parseTar, DEFAULT_TAR_LIMITS } from "./fs/tar.ts";
 import { gunzip } from "./fs/gzip.ts";
 import { validateConfig, assertValid, fmt, guestFacts, memoryProblem, LIMITS, ConfigError, type Problem } from "./validate.ts";
 import { kernelMemory } from "./howto/memory.ts";
+import { chosenKernel, kernelFileOnDisk } from "./howto/kernel.ts";
 import { LooprootError, atField } from "./errors.ts";
 import { initrdTree, initrdNeeds, makeInitrd, linuxrcScript } from "./howto/initrd.ts";
 import { busyboxRootTree, userRootTree, addHowtoChanges, rootNeeds, makeRootImage, fstab, rcScript, wrapperInit } from "./howto/rootdev.ts";
@@ -192,7 +193,7 @@ export function planBuild(input: BuildInput): { initrd: Tree; root: Tree } {
   if (rootMin > config.root.sizeMiB * 1048576) {
     problems.push({ field: "root.sizeMiB", message: `${fmt(config.root.sizeMiB)} MiB is too small for the root's contents: needs at least ${fmt(Math.ceil(rootMin / 1048576))} MiB (${fmt(rootMin)} bytes)` });
   }
-  const { space } = diskSpace(config, config.root.sizeMiB * 1048576, config.swap.sizeMiB * 1048576);
+  const { space } = diskSpace(config, config.root.sizeMiB * 1048576, config.swap.sizeMiB * 1048576, kernelFileOnDisk(config) ? chosenKernel(config, ingredients).length : 0);
   if (space.freeBytes < 0) {
     problems.push({ field: "disk.sizeMiB", message: `the root and swap images need ${fmt(space.usedBytes)} bytes but the ${fmt(config.disk.sizeMiB)} MiB disk's partition holds ${fmt(space.totalDataBytes)} (${fmt(-space.freeBytes)} bytes over)` });
   }
@@ -218,9 +219,10 @@ export function buildImages(input: BuildInput, onStep: (s: StepReport) => void =
 
   // The RAM check again, now with the real kernel's header and the gzip'd initrd's size.
   const memory: Problem[] = [];
-  memoryProblem(config, (field, message, limit) => memory.push({ field, message, ...(limit !== undefined ? { limit } : {}) }), kernelMemory(ingredients.kernel), initrd.gz.length);
+  const kernel = chosenKernel(config, ingredients);
+  memoryProblem(config, (field, message, limit) => memory.push({ field, message, ...(limit !== undefined ? { limit } : {}) }), kernelMemory(kernel), initrd.gz.length);
   assertValid(memory);
-  const parts: FloppyParts = { kernel: ingredients.kernel, initrdGz: initrd.gz, loadlin: ingredients.loadlin, dos: ingredients.dos };
+  const parts: FloppyParts = { kernel, initrdGz: initrd.gz, loadlin: ingredients.loadlin, dos: ingredients.dos };
   const fspace = floppySpace(config, parts);
   if (fspace.freeBytes < 0) {
     assertValid([{ field: "floppy.kind", message: `the files need ${fmt(fspace.usedBytes)} bytes but a ${config.floppy.kind} floppy has ${fmt(fspace.totalDataBytes)} bytes free (${fmt(-fspace.freeBytes)} bytes over)` }]);
@@ -229,11 +231,12 @@ export function buildImages(input: BuildInput, onStep: (s: StepReport) => void =
   // The disk is allocated once and the root and swap images are written straight into their
   // clusters of its partition: one copy of each, and nothing zero-filled (a fresh array is zero).
   // root and swap (and BuildResult's) are views of the disk.
-  const windows = hardDiskWindows(config, config.root.sizeMiB * 1048576, config.swap.sizeMiB * 1048576);
+  const kernelOnDisk = kernelFileOnDisk(config) ? kernel : undefined;
+  const windows = hardDiskWindows(config, config.root.sizeMiB * 1048576, config.swap.sizeMiB * 1048576, kernelOnDisk?.length);
   const root = step("root", () => makeRootImage(config, plan.root, windows.root), (r) => r.length, () => `${plan.root.length} entries`);
   const swap = step("swap", () => makeSwapImage(config, windows.swap), (r) => r.length, (r) => `${fmt(r.length / 4096 - 1)} pages`);
   const layout = diskLayout(config);
-  const disk = step("disk", () => makeHardDisk(config, root, swap, windows), (r) => r.length, () => `partition type ${layout.partitionType.toString(16).padStart(2, "0")}h at sector ${layout.partitionStart}, CHS ${layout.geometry.cylinders}/${layout.geometry.heads}/${layout.geometry.sectorsPerTrack}`);
+  const disk = step("disk", () => makeHardDisk(config, root, swap, windows, kernelOnDisk), (r) => r.length, () => `partition type ${layout.partitionType.toString(16).padStart(2, "0")}h at sector ${layout.partitionStart}, CHS ${layout.geometry.cylinders}/${layout.geometry.heads}/${layout.geometry.sectorsPerTrack}`);
 
   const enc = new TextEncoder();
   const texts = {

@@ -70,6 +70,11 @@ export interface BootConfig {
   loadlinPath: string;
   kernelPath: string;
   initrdPath: string;
+  /**
+   * Which kernel LOADLIN boots: "howto" (small, on the floppy as in 3.7), "distro" (what systemd and
+   * networking need; too big for the floppy, so in C:\LINUX), or "auto": distro for a root tarball.
+   */
+  kernel: "auto" | "howto" | "distro";
   /** `root=/dev/loop0`. */
   root: string;
   /** `ro`: the root is mounted read-only and remounted by the init scripts. */
@@ -134,6 +139,7 @@ export function defaultConfig(): LooprootConfig {
       loadlinPath: "\\loadlin",
       kernelPath: "\\zImage",
       initrdPath: "\\initrdgz.img",
+      kernel: "auto",
       root: "/dev/loop0",
       readOnly: true,
       extraArgs: "console=tty0 console=ttyS0",
@@ -156,6 +162,12 @@ export const HOWTO_DIFFERENCES: { field: string; howto: string; here: string; wh
     howto: "zImage (make zImage)",
     here: "a bzImage copied as ZIMAGE",
     why: "Today's x86 kernels only build bzImage; LOADLIN 1.6f loads it high. The HOWTO's file name is kept.",
+  },
+  {
+    field: "boot.kernel",
+    howto: "one kernel, ZIMAGE on the boot floppy",
+    here: "the HOWTO kernel on the floppy; for a root tarball, a distribution kernel in C:\\LINUX",
+    why: "Today's distributions (systemd, udev, D-Bus, DHCP) need sockets, cgroups, namespaces, network cards and ext4; that kernel is too big for a 1.44 MB floppy, and LOADLIN reads it from C: as well.",
   },
   {
     field: "linuxrc",

@@ -13,8 +13,10 @@ export interface DosSystem {
 }
 
 export interface Ingredients {
-  /** The bzImage that goes on the floppy as ZIMAGE. */
+  /** The HOWTO kernel: the bzImage that goes on the floppy as ZIMAGE. */
   kernel: Uint8Array;
+  /** The distribution kernel (src/howto/kernel.ts), when loaded: only boot.kernel "distro" needs it. */
+  kernelDistro?: Uint8Array;
   /** Static busybox for the initrd, and the applet paths it answers to (busybox --list-full). */
   busyboxInitrd: Uint8Array;
   initrdApplets: string[];
@@ -49,6 +51,9 @@ export const INGREDIENT_FILES = {
   dosKernel: "dos/LRDOS.SYS",
   dosShell: "dos/COMMAND.COM",
 } as const;
+
+/** The distribution kernel under images/: optional, so loaded apart from INGREDIENT_FILES. */
+export const DISTRO_KERNEL_FILE = "kernel/bzImage-distro";
 
 /**
  * "Bring your own DOS": the boot sector and system files of a bootable DOS floppy (the page's

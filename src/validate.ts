@@ -7,6 +7,7 @@ import { DOS_SYSTEM_FILES } from "./fs/fat.ts";
 import { SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_PAGE, SWAP_LABEL_MAX } from "./fs/swap.ts";
 import { linuxDevice } from "./howto/names.ts";
 import { memoryNeeds, kernelMemory, type KernelMemory } from "./howto/memory.ts";
+import { KERNEL_CHOICES, kernelChoice, kernelDosPath } from "./howto/kernel.ts";
 import { DOS_TAIL_LIMIT, PARAMS_FILE, loadlinTail, loadlinOptions, floppyName, programName, floppySpace } from "./howto/bootfloppy.ts";
 import type { Ingredients } from "./ingredients.ts";
 import { LooprootError, ErrorCode, type Problem } from "./errors.ts";
@@ -40,7 +41,7 @@ export const LIMITS = {
   initrdKiB: [64, 4096] as const, // the kernel's RAM disk is 4,096 KiB unless ramdisk_size= says otherwise
   rootMiB: [1, 2000] as const,
   diskMiB: [4, 2047] as const, // FAT16 with 32 KiB clusters ends just below 2 GiB
-  memoryMiB: [16, 1024] as const,
+  memoryMiB: [4, 1024] as const, // the least is what the kernel and initrd need (src/howto/memory.ts), 8 MiB by default
   reservedPercent: [0, 50] as const, // mke2fs refuses more than 50 %
   bytesPerInode: [1024, 67108864] as const,
 };
@@ -142,6 +143,7 @@ export function validateConfig(c: LooprootConfig, facts?: GuestFacts): Problem[]
   }
   volumeLabel("disk.label", c.disk.label, bad);
   oneOf("floppy.kind", c.floppy.kind, FLOPPIES);
+  oneOf("boot.kernel", c.boot.kernel, KERNEL_CHOICES);
   volumeLabel("floppy.label", c.floppy.label, bad);
 
   // The floppy's files all sit in its root directory; no two may share a DOS name.
@@ -183,7 +185,7 @@ export function validateConfig(c: LooprootConfig, facts?: GuestFacts): Problem[]
     });
   }
   intIn("machine.memoryMiB", c.machine.memoryMiB, LIMITS.memoryMiB, " MiB");
-  if (Number.isInteger(c.machine.memoryMiB) && Number.isInteger(c.initrd.sizeKiB)) memoryProblem(c, bad, facts?.kernelMemory);
+  if (Number.isInteger(c.machine.memoryMiB) && Number.isInteger(c.initrd.sizeKiB)) memoryProblem(c, bad, KERNEL_CHOICES.includes(c.boot.kernel) && kernelChoice(c) === "distro" ? facts?.distroKernelMemory : facts?.kernelMemory);
   problems.push(...machineChecks(c, facts, problems));
   return problems;
 }
@@ -214,10 +216,18 @@ export interface GuestFacts {
   dosFileBytes: number[];
   /** What the kernel's setup header says about its memory (for the RAM minimum). */
   kernelMemory?: KernelMemory;
+  /** The same for the distribution kernel, when loaded (boot.kernel, src/howto/kernel.ts). */
+  distroKernelMemory?: KernelMemory;
 }
 
-export function guestFacts(ing: Pick<Ingredients, "kernel" | "loadlin" | "dos">): GuestFacts {
-  return { kernelBytes: ing.kernel.length, loadlinBytes: ing.loadlin.length, dosFileBytes: ing.dos.files.map((f) => f.data.length), kernelMemory: kernelMemory(ing.kernel) };
+export function guestFacts(ing: Pick<Ingredients, "kernel" | "kernelDistro" | "loadlin" | "dos">): GuestFacts {
+  return {
+    kernelBytes: ing.kernel.length,
+    loadlinBytes: ing.loadlin.length,
+    dosFileBytes: ing.dos.files.map((f) => f.data.length),
+    kernelMemory: kernelMemory(ing.kernel),
+    ...(ing.kernelDistro ? { distroKernelMemory: kernelMemory(ing.kernelDistro) } : {}),
+  };
 }
 
 /** The only partition the built hard disk has: one primary partition on the first IDE disk. */
@@ -230,7 +240,7 @@ export const KERNEL_CMDLINE_MAX = 2047;
 
 /** The command line the kernel gets from LOADLIN: LOADLIN puts BOOT_IMAGE=<image> first. */
 export function kernelCommandLine(c: LooprootConfig): string {
-  const image = c.boot.kernelPath.replace(/^\\+/, "");
+  const image = kernelDosPath(c).replace(/^\\+/, "");
   return [`BOOT_IMAGE=${image}`, ...loadlinOptions(c).slice(1)].join(" ");
 }
 

@@ -95,6 +95,18 @@ export const SECTIONS: SectionDef[] = [
       { path: "floppy.label", label: "Floppy label", kind: "text", where: "format a: /s /v:…", howto: "(ours) the FAT volume label of A:." },
       { path: "boot.loadlinPath", label: "LOADLIN", kind: "text", where: "\\loadlin …", howto: "“LOADLIN.EXE The LOADLIN program executable.”" },
       { path: "boot.kernelPath", label: "Kernel", kind: "text", where: "… \\zImage …", howto: "“ZIMAGE The Linux kernel.”" },
+      {
+        path: "boot.kernel",
+        label: "Which kernel",
+        kind: "select",
+        options: [
+          { value: "auto", label: "auto: the HOWTO's for the built-in root, the distribution's for your root" },
+          { value: "howto", label: "the HOWTO's (small, on the floppy)" },
+          { value: "distro", label: "the distribution's (systemd, network; in C:\\LINUX)" },
+        ],
+        where: "… c:\\linux\\zImage … (distribution kernel)",
+        howto: "(ours) “ZIMAGE The Linux kernel.” Today's distributions need a bigger kernel than the floppy holds; LOADLIN reads it from C:.",
+      },
       { path: "boot.initrdPath", label: "Initial ramdisk", kind: "text", where: "initrd=\\initrdgz.img", howto: "“INITRDGZ.IMG The compressed initial ramdisk image.”" },
       { path: "boot.root", label: "Root device", kind: "text", where: "root=/dev/loop0", howto: "“…the root device after the initial ramdisk has finished…”" },
       { path: "boot.readOnly", label: "Mount the root read-only first", kind: "bool", where: "ro", howto: "“…and that the root partition is to be mounted read-only.”" },

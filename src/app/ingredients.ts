@@ -1,7 +1,7 @@
 // The guest binaries for a build in the page: fetched from images/ on this origin (the same files
 // the CLI reads from disk), and optionally the user's own DOS taken out of an uploaded boot floppy.
 
-import { parseAppletList, ingredientsFromBytes, dosFromFloppy as coreDosFromFloppy, type IngredientBytes, type Ingredients, type DosSystem } from "../ingredients.ts";
+import { parseAppletList, ingredientsFromBytes, DISTRO_KERNEL_FILE, dosFromFloppy as coreDosFromFloppy, type IngredientBytes, type Ingredients, type DosSystem } from "../ingredients.ts";
 import { APP_INGREDIENT_FILES as F } from "./assets.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
 
@@ -34,7 +34,13 @@ export async function loadIngredients(get: FetchBytes): Promise<Ingredients> {
   const foreign = failed.find((r) => !(r instanceof LooprootError));
   if (foreign !== undefined) throw foreign;
   if (failed.length) throw new LooprootError(ErrorCode.Ingredients, (failed as LooprootError[]).map((r) => r.message).join("\n"), { data: { missing: (failed as LooprootError[]).flatMap((r) => (r.data.missing as string[]) ?? []) } });
-  return ingredientsFromBytes(Object.fromEntries(names.map((k, i) => [k, (got[i] as PromiseFulfilledResult<Uint8Array>).value])) as IngredientBytes);
+  const ing = ingredientsFromBytes(Object.fromEntries(names.map((k, i) => [k, (got[i] as PromiseFulfilledResult<Uint8Array>).value])) as IngredientBytes);
+  // The distribution kernel is optional: without it only boot.kernel "distro" fails, naming the file.
+  const distro = await get(DISTRO_KERNEL_FILE).catch((e: unknown) => {
+    if (e instanceof LooprootError) return undefined;
+    throw e;
+  });
+  return distro ? { ...ing, kernelDistro: distro } : ing;
 }
 
 /** "Bring your own DOS": the same function as the CLI's --dos, with the page's "DOS floppy:" prefix. */

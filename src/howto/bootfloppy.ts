@@ -6,6 +6,7 @@ import type { DosSystem } from "../ingredients.ts";
 import { makeFat, fatSpace, ATTR_ARCHIVE, type FatOptions } from "../fs/fat.ts";
 import { derivedU32 } from "../ids.ts";
 import { WRAPPER_INIT } from "./rootdev.ts";
+import { kernelDosPath, kernelFileOnDisk } from "./kernel.ts";
 
 /** DOS passes a program at most 126 characters of command tail (PSP:80h holds a count, the text and CR). */
 export const DOS_TAIL_LIMIT = 126;
@@ -23,7 +24,7 @@ export function kernelArgs(config: LooprootConfig): string[] {
 
 /** LOADLIN's options after the program name: the kernel, initrd=, then the kernel's own arguments. */
 export function loadlinOptions(config: LooprootConfig): string[] {
-  return [config.boot.kernelPath, `initrd=${config.boot.initrdPath}`, ...kernelArgs(config)];
+  return [kernelDosPath(config), `initrd=${config.boot.initrdPath}`, ...kernelArgs(config)];
 }
 
 export function loadlinTail(config: LooprootConfig): string {
@@ -80,7 +81,8 @@ export function floppyFiles(config: LooprootConfig, parts: FloppyParts) {
     ...parts.dos.files.map((f) => file(f.name, f.data, f.attributes)),
     file("AUTOEXEC.BAT", enc.encode(autoexecBat(config))),
     file(programName(config.boot.loadlinPath), parts.loadlin),
-    file(floppyName(config.boot.kernelPath), parts.kernel),
+    // The distribution kernel is in C:\LINUX instead (src/howto/kernel.ts).
+    ...(kernelFileOnDisk(config) ? [] : [file(floppyName(config.boot.kernelPath), parts.kernel)]),
     file(floppyName(config.boot.initrdPath), parts.initrdGz),
   ];
   if (config.boot.paramsFile) files.push(file(PARAMS_FILE, enc.encode(loadlinParams(config))));

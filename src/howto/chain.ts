@@ -7,6 +7,7 @@ import type { LooprootConfig } from "../config.ts";
 import type { MilestoneId } from "../../emulator/milestones.ts";
 import { readFat, ATTR_DIRECTORY, ATTR_VOLUME_ID, ATTR_SYSTEM, DOS_SYSTEM_FILES, type FatEntry } from "../fs/fat.ts";
 import { floppyName, programName, PARAMS_FILE, kernelArgs } from "./bootfloppy.ts";
+import { kernelDosPath } from "./kernel.ts";
 import { dosPathInLinux, dosPathInDos } from "./names.ts";
 import { INITRD_PATTERNS, reportLine } from "./protocol.ts";
 import { WRAPPER_INIT } from "./rootdev.ts";
@@ -264,7 +265,7 @@ export function chainFacts(floppy: Uint8Array, config: LooprootConfig): ChainFac
     reads.push({ role, name, ...(byName.has(name) ? { bytes: byName.get(name)!.size } : {}) });
   };
   if (config.boot.paramsFile) read("params", PARAMS_FILE);
-  read("kernel", config.boot.kernelPath);
+  read("kernel", kernelDosPath(config));
   read("initrd", config.boot.initrdPath);
   const initrd = byName.get(floppyName(config.boot.initrdPath));
   let initrdUnpackedBytes: number | undefined;

@@ -7,6 +7,7 @@ import { makeFat, fatSpace, fatFileOffsets, ATTR_ARCHIVE, type FatFile, type Fat
 import { makeMbr, diskLayout as mbrLayout, type DiskLayout as MbrLayout } from "../fs/mbr.ts";
 import { derivedU32 } from "../ids.ts";
 import { dosPathInDos } from "./names.ts";
+import { kernelFileOnDisk } from "./kernel.ts";
 
 export interface DiskLayout extends MbrLayout {
   sizeBytes: number;
@@ -36,17 +37,20 @@ function partitionFatOptions(config: LooprootConfig, layout: DiskLayout): FatOpt
   };
 }
 
-function dosDirFiles(config: LooprootConfig, root: Uint8Array, swap: Uint8Array): FatFile[] {
+/** Root, swap and (for the distribution kernel) the kernel LOADLIN reads from C: (src/howto/kernel.ts). */
+function dosDirFiles(config: LooprootConfig, root: Uint8Array, swap: Uint8Array, kernel?: Uint8Array): FatFile[] {
+  const kernelFile = kernelFileOnDisk(config);
   return [
     { path: dosPathInDos(config, config.dos.rootFile), data: root, attributes: ATTR_ARCHIVE, mtime: config.time },
     { path: dosPathInDos(config, config.dos.swapFile), data: swap, attributes: ATTR_ARCHIVE, mtime: config.time },
+    ...(kernelFile ? [{ path: kernelFile, data: kernel ?? new Uint8Array(0), attributes: ATTR_ARCHIVE, mtime: config.time }] : []),
   ];
 }
 
 /** Space check before the images are built: sizes only, no bytes. */
-export function diskSpace(config: LooprootConfig, rootBytes: number, swapBytes: number) {
+export function diskSpace(config: LooprootConfig, rootBytes: number, swapBytes: number, kernelBytes = 0) {
   const layout = diskLayout(config);
-  const files = dosDirFiles(config, new Uint8Array(0), new Uint8Array(0)).map((f, i) => ({ ...f, size: i === 0 ? rootBytes : swapBytes }));
+  const files = dosDirFiles(config, new Uint8Array(0), new Uint8Array(0)).map((f, i) => ({ ...f, size: [rootBytes, swapBytes, kernelBytes][i] }));
 
   return { layout, space: fatSpace(partitionFatOptions(config, layout), files, [config.dos.directory]) };
 }
@@ -65,9 +69,9 @@ export interface HardDiskWindows {
  * put the root and swap images (each file is one contiguous run of clusters). Build the images
  * into the windows, then call makeHardDisk with them: nothing big is built twice or copied.
  */
-export function hardDiskWindows(config: LooprootConfig, rootBytes: number, swapBytes: number): HardDiskWindows {
+export function hardDiskWindows(config: LooprootConfig, rootBytes: number, swapBytes: number, kernelBytes = 0): HardDiskWindows {
   const layout = diskLayout(config);
-  const sized = dosDirFiles(config, new Uint8Array(0), new Uint8Array(0)).map((f, i) => ({ ...f, size: i === 0 ? rootBytes : swapBytes }));
+  const sized = dosDirFiles(config, new Uint8Array(0), new Uint8Array(0)).map((f, i) => ({ ...f, size: [rootBytes, swapBytes, kernelBytes][i] }));
   const [rootAt, swapAt] = fatFileOffsets(partitionFatOptions(config, layout), sized, [config.dos.directory]);
   const disk = new Uint8Array(layout.sizeBytes);
   const start = layout.partitionStart * 512;
@@ -83,7 +87,7 @@ export function hardDiskWindows(config: LooprootConfig, rootBytes: number, swapB
  * `root` and `swap` are copied into the partition, unless they are the windows of `inPlace`
  * (from hardDiskWindows), already in their clusters: then that disk is finished and returned.
  */
-export function makeHardDisk(config: LooprootConfig, root: Uint8Array, swap: Uint8Array, inPlace?: HardDiskWindows): Uint8Array {
+export function makeHardDisk(config: LooprootConfig, root: Uint8Array, swap: Uint8Array, inPlace?: HardDiskWindows, kernel?: Uint8Array): Uint8Array {
   const layout = diskLayout(config);
   if (inPlace && (inPlace.root !== root || inPlace.swap !== swap || inPlace.disk.length !== layout.sizeBytes)) {
     throw new Error("makeHardDisk: root and swap are not the windows of the disk given to build in place");
@@ -91,7 +95,7 @@ export function makeHardDisk(config: LooprootConfig, root: Uint8Array, swap: Uin
   const disk = inPlace?.disk ?? new Uint8Array(layout.sizeBytes);
   const start = layout.partitionStart * 512;
   const volume = disk.subarray(start, start + layout.partitionSectors * 512);
-  makeFat(partitionFatOptions(config, layout), dosDirFiles(config, root, swap), [config.dos.directory], volume);
+  makeFat(partitionFatOptions(config, layout), dosDirFiles(config, root, swap, kernel), [config.dos.directory], volume);
   disk.set(
     makeMbr({
       sizeBytes: layout.sizeBytes,

@@ -7,6 +7,7 @@ import { defaultConfig, type LooprootConfig } from "../config.ts";
 import { readFat, FLOPPY_BPB, ATTR_DIRECTORY, type FloppyKind, type FatVolume } from "../fs/fat.ts";
 import { PARAMS_FILE, floppyName } from "./bootfloppy.ts";
 import { WRAPPER_INIT } from "./rootdev.ts";
+import { kernelFromDosPath } from "./kernel.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
 
 const KINDS = Object.entries(FLOPPY_BPB) as [FloppyKind, (typeof FLOPPY_BPB)[FloppyKind]][];
@@ -71,6 +72,8 @@ export function readImages(floppy: Uint8Array, disk: Uint8Array, names: ImageNam
     else extra.push(w);
   }
   c.boot.extraArgs = extra.join(" ");
+  // A kernel in a directory of C: is where the distribution kernel goes (src/howto/kernel.ts).
+  const onDisk = kernelSeen ? kernelFromDosPath(c.boot.kernelPath) : undefined;
   // The kernel and initrd LOADLIN is told to load must be on the floppy (A:\ paths or bare names).
   for (const [what, p] of [["kernel", kernelSeen ? c.boot.kernelPath : ""], ["initrd", c.boot.initrdPath]] as const) {
     if (!p) throw bad("floppy", `the LOADLIN line names no ${what}`);
@@ -101,6 +104,13 @@ export function readImages(floppy: Uint8Array, disk: Uint8Array, names: ImageNam
   if (!found) throw bad("disk", "no directory of C: holds both an ext2 root image and a swap area");
   const [dir, d] = found;
   c.dos.directory = dir;
+  if (onDisk) {
+    if (onDisk.directory.toUpperCase() !== dir.toUpperCase()) throw bad("disk", `the LOADLIN line names the kernel C:\\${onDisk.directory}\\${onDisk.kernelPath.slice(1)}, but the root and swap images are in C:\\${dir}`);
+    if (!part.entries.some((e) => e.path.toUpperCase() === `${dir}\\${onDisk.kernelPath.slice(1)}`.toUpperCase())) throw bad("disk", `the LOADLIN line names the kernel C:\\${onDisk.directory}\\${onDisk.kernelPath.slice(1)}, which is not on the disk`);
+    c.boot.kernelPath = onDisk.kernelPath;
+  }
+  // "auto" when it says the same (a root tarball gets the distribution kernel), else the explicit choice.
+  c.boot.kernel = (c.root.source === "tar") === Boolean(onDisk) ? "auto" : onDisk ? "distro" : "howto";
   c.dos.rootFile = d.root!;
   c.dos.swapFile = d.swap!;
   c.root.sizeMiB = d.rootBytes! / 1048576;

@@ -3,7 +3,7 @@
 import { readFileSync, existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { packageRoot } from "./package.ts";
-import { dosFromFloppy, ingredientsFromBytes, lrdosSystem, INGREDIENT_FILES, type IngredientBytes, type Ingredients, type DosSystem } from "../ingredients.ts";
+import { dosFromFloppy, ingredientsFromBytes, lrdosSystem, INGREDIENT_FILES, DISTRO_KERNEL_FILE, type IngredientBytes, type Ingredients, type DosSystem } from "../ingredients.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
 
 export const REPO = packageRoot();
@@ -35,9 +35,11 @@ export function lrdos(dir = IMAGES): DosSystem {
   return lrdosSystem(readAll(["dosBoot", "dosKernel", "dosShell"], dir));
 }
 
-/** Every guest binary a build needs, read from `dir` (default images/). */
+/** Every guest binary a build needs, read from `dir` (default images/), and the distribution kernel if it is there. */
 export function loadIngredients(dir = IMAGES): Ingredients {
-  return ingredientsFromBytes(readAll(Object.keys(INGREDIENT_FILES) as (keyof IngredientBytes)[], dir));
+  const ing = ingredientsFromBytes(readAll(Object.keys(INGREDIENT_FILES) as (keyof IngredientBytes)[], dir));
+  const distro = join(dir, DISTRO_KERNEL_FILE);
+  return existsSync(distro) ? { ...ing, kernelDistro: new Uint8Array(readFileSync(distro)) } : ing;
 }
 
 /** The largest floppy image (2.88M): a --dos file beyond it is not a floppy. */

@@ -142,7 +142,7 @@ describe("validation names the field and the limit", () => {
     expect(validateConfig(cfg({ disk: { sizeMiB: 30 } }))[0].message).toMatch(/at least 34 MiB/);
     expect(fields(cfg({ swap: { sizeMiB: 0 } }))).toEqual(["swap.sizeMiB"]);
     expect(fields(cfg({ floppy: { label: "lower" } }))).toEqual(["floppy.label"]);
-    expect(fields(cfg({ machine: { memoryMiB: 8 } }))).toEqual(["machine.memoryMiB"]);
+    expect(fields(cfg({ machine: { memoryMiB: 2 } }))).toEqual(["machine.memoryMiB"]);
   });
   it("a command tail over 126 characters offers the @params file", () => {
     const c = cfg({ boot: { extraArgs: "console=tty0 console=ttyS0 " + "x".repeat(60) } });
@@ -182,13 +182,20 @@ describe("RAM: the least the chain needs", () => {
     const { kernelMemory, PROJECT_KERNEL } = await import("../../src/howto/memory.ts");
     expect(kernelMemory(new Uint8Array(readFileSync(new URL("../../images/kernel/bzImage", import.meta.url))))).toEqual(PROJECT_KERNEL);
   });
-  it("refuses 16-19 MiB with the minimum and why, accepts 20", async () => {
-    for (const m of [16, 19]) {
+  it("refuses 4-7 MiB with the minimum and why, accepts 8 (the kernel unpacks at 1 MiB)", async () => {
+    for (const m of [4, 7]) {
       const p = validateConfig(cfg({ machine: { memoryMiB: m } }));
-      expect(p).toEqual([expect.objectContaining({ field: "machine.memoryMiB", limit: 20 })]);
-      expect(p[0].message).toMatch(/needs at least 20 MiB because the kernel \(not relocatable\) unpacks itself at 16 MiB and needs 3,485,696 bytes/);
+      expect(p).toEqual([expect.objectContaining({ field: "machine.memoryMiB", limit: 8 })]);
+      expect(p[0].message).toMatch(/needs at least 8 MiB because the running system needs 7,852,032 bytes: 1 MiB of low memory, the kernel's 3,526,656/);
     }
-    expect(validateConfig(cfg({ machine: { memoryMiB: 20 } }))).toEqual([]);
+    expect(validateConfig(cfg({ machine: { memoryMiB: 8 } }))).toEqual([]);
+    expect(validateConfig(cfg({ machine: { memoryMiB: 3 } }))).toEqual([expect.objectContaining({ field: "machine.memoryMiB", limit: "4..1024" })]);
+  });
+  it("a kernel that unpacks at 16 MiB (Linux's default) needs 20", async () => {
+    const { memoryNeeds } = await import("../../src/howto/memory.ts");
+    const n = memoryNeeds(cfg({}), { loadAddress: 16 * 1048576, initSize: 3_485_696, relocatable: false });
+    expect(n.minMiB).toBe(20);
+    expect(n.why).toMatch(/not relocatable\) unpacks itself at 16 MiB and needs 3,485,696 bytes/);
   });
   it("a bigger RAM disk raises the minimum past the kernel's", async () => {
     const { memoryNeeds } = await import("../../src/howto/memory.ts");
@@ -224,5 +231,32 @@ describe("a user root's init is checked at build", () => {
     expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { data: elf(62) })])).toThrow(/another machine .*e_machine 62/);
     expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { data: new TextEncoder().encode("#!/usr/bin/missing\n") })])).toThrow(/\/usr\/bin is not in the tree/);
     expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { data: new TextEncoder().encode("hello") })])).toThrow(/neither an ELF program nor a #! script/);
+  });
+});
+
+describe("3.7 which kernel, and where LOADLIN reads it (boot.kernel)", () => {
+  it("auto: the HOWTO kernel on the floppy for the busybox root, the distribution kernel in C:\\LINUX for a tarball", async () => {
+    const { kernelChoice, kernelDosPath, kernelFileOnDisk } = await import("../../src/howto/kernel.ts");
+    expect(kernelChoice(cfg())).toBe("howto");
+    expect(kernelFileOnDisk(cfg())).toBeUndefined();
+    expect(autoexecBat(cfg())).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0\r\n");
+    const tar = cfg({ root: { source: "tar" } });
+    expect(kernelChoice(tar)).toBe("distro");
+    expect(kernelDosPath(tar)).toBe("C:\\LINUX\\ZIMAGE");
+    expect(kernelChoice(cfg({ root: { source: "tar" }, boot: { kernel: "howto" } }))).toBe("howto");
+    const d = cfg({ boot: { kernel: "distro", kernelPath: "\\vmlinuz" }, dos: { directory: "LR" } });
+    expect(kernelFileOnDisk(d)).toBe("LR\\VMLINUZ");
+    expect(autoexecBat(d)).toMatch(/^\\loadlin C:\\LR\\VMLINUZ initrd=\\initrdgz\.img /);
+  });
+  it("refuses a kernel choice that does not exist", () => {
+    expect(validateConfig(cfg({ boot: { kernel: "huge" } }))).toEqual([expect.objectContaining({ field: "boot.kernel", message: "huge is not one of auto, howto, distro" })]);
+  });
+  it("the distribution kernel is not on the floppy, and a build without it names the file", async () => {
+    const { floppyFiles } = await import("../../src/howto/bootfloppy.ts");
+    const { chosenKernel } = await import("../../src/howto/kernel.ts");
+    const parts = { kernel: new Uint8Array(4), initrdGz: new Uint8Array(4), loadlin: new Uint8Array(4), dos: { name: "", bootSector: new Uint8Array(512), files: [] } };
+    expect(floppyFiles(cfg(), parts).map((f) => f.path)).toContain("ZIMAGE");
+    expect(floppyFiles(cfg({ boot: { kernel: "distro" } }), parts).map((f) => f.path)).not.toContain("ZIMAGE");
+    expect(() => chosenKernel(cfg({ boot: { kernel: "distro" } }), { kernel: new Uint8Array(4) })).toThrow(/boot\.kernel: the distribution kernel \(images\/kernel\/bzImage-distro\) is not available/);
   });
 });
