@@ -57,8 +57,9 @@ const SHELL_PROBE_EVERY_MS = 3000;
 const RC_GRACE_MS = 3000;
 /** The kernel names the program it runs as PID 1 (/linuxrc is the initrd's, not the root's). */
 const RUN_INIT = /Run (?!\/linuxrc\b)(\S+) as init process/;
-/** Lines shown for a failure. */
+/** Lines shown for a failure, each cut at so many characters (a binary read as text has no newlines). */
 const LAST_LINES = 10;
+const LAST_LINE_CHARS = 240;
 
 export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts: BootOptions = {}): Promise<BootResult> {
   const timeoutMs = (opts.timeoutS ?? 120) * 1000;
@@ -193,7 +194,7 @@ function lastLines(tracker: MilestoneTracker): string[] {
   const all = tracker.lines.filter((l) => !l.text.includes(probe));
   const from = end ? all.findIndex((l) => l.text.trim() === end.evidence) + 1 : 0;
   const own = all.slice(Math.max(0, from));
-  return (own.length ? own : all).slice(-LAST_LINES).map((l) => l.text);
+  return (own.length ? own : all).slice(-LAST_LINES).map((l) => (l.text.length > LAST_LINE_CHARS ? l.text.slice(0, LAST_LINE_CHARS) + "…" : l.text));
 }
 
 function stuckFailure(stage: MilestoneId, limitS: number, now: number, tracker: MilestoneTracker, what = "no progress"): FailureEvent {

@@ -342,6 +342,12 @@ describe("hints from the guest's lines and the kernel arguments", () => {
     expect(verdictHint({ stage: "init", title: "init exited" }, c("console=ttyS0"), [])).toBeUndefined();
     expect(verdictHint({ stage: "kernel", title: "kernel panic" }, c("init=/bin/sh"), [])).toBeUndefined();
   });
+  it("an init that ran and ended is told apart from one that could not start (the page's table names that one)", () => {
+    const c0 = c("console=ttyS0", "tar");
+    expect(verdictHint({ stage: "init-ready", title: "init exited" }, c0, ["my init: bye"])?.sentence).toMatch(/ended after looproot's report/);
+    expect(verdictHint({ stage: "init-ready", title: "init exited" }, c0, ["/sbin/looproot-init: exec: line 12: /sbin/init: Exec format error"])).toBeUndefined();
+    expect(verdictHint({ stage: "init-ready", title: "init exited" }, c0, ["/sbin/init: line 1: ELF\x90\x90: not found"])).toBeUndefined();
+  });
   it("systemd without its API filesystems points at the kernel", () => {
     const h = verdictHint({ stage: "init-ready", title: "the root's init froze" }, c("console=ttyS0", "tar"), ["[!!!!!!] Failed to mount API filesystems.", "systemd[1]: Freezing execution."])!;
     expect(h.sentence).toMatch(/kernel lacks what systemd needs.*boot\.kernel = "distro"/);
