@@ -306,10 +306,10 @@ describe("the root's own init, after looproot's report", () => {
   it("a stall here is silence: any line of the guest's is progress, the probe's echo is not", () => {
     const t = booted();
     const at = (upToReport.length - 1) * 10;
-    t.feedSerial("[  OK  ] Started some.service.\n", at + 50_000);
-    expect(t.overdue(at + 100_000)).toBeUndefined();
-    for (let s = 60_000; s <= 120_000; s += 3000) t.feedSerial(SHELL_PROBE, at + s);
-    expect(t.overdue(at + 111_000)?.id).toBe("init-ready");
+    t.feedSerial("[  OK  ] Started some.service.\n", at + 150_000);
+    expect(t.overdue(at + 300_000)).toBeUndefined();
+    for (let s = 160_000; s <= 340_000; s += 3000) t.feedSerial(SHELL_PROBE, at + s);
+    expect(t.overdue(at + 331_000)?.id).toBe("init-ready");
   });
 });
 
