@@ -40,6 +40,8 @@ export interface MachineImages {
   memoryMiB: number;
   /** A network card with the engine's own user-mode network (see emulator/net.ts); none when absent. */
   net?: boolean;
+  /** QEMU only: more command-line arguments (e.g. `-cpu 486`), for tests until the machine choices land. */
+  qemuArgs?: string[];
   bios: Uint8Array;
   vgaBios: Uint8Array;
 }

@@ -1,15 +1,17 @@
 // The boot harness: watches an engine boot the images, records each milestone with its time and
-// evidence, stops at the first failure, stalled stage or emulator crash, and declares the loop root
-// up when the guest's own report proves it: root on 7:0, swap on /dev/loop1, the DOS partition
-// mounted and init started, as the config says. Milestones a machine does not print are "not
-// seen", not failures. The shell on the serial console is required for the built-in root (its
-// inittab starts one there); for a user's root it is looked for and reported, never required.
+// evidence, stops at the first failure, stalled stage or emulator crash, and judges the boot in two
+// stages. "HOWTO's loop root up": the guest's own report proves root on 7:0, swap on /dev/loop1,
+// the DOS partition mounted and init started, as the config says. "The root's init ready": then
+// the root's own init reaches its goal (a shell on the serial console, a login prompt, systemd's
+// default target, a runlevel: INIT_READY). Both make a verified boot. Milestones a machine does not
+// print are "not seen", not failures.
 
 import type { LooprootConfig } from "../src/config.ts";
 import type { Engine } from "./engine.ts";
 import { SHELL_PROBE } from "../src/howto/protocol.ts";
-import { MilestoneTracker, MILESTONES, type MilestoneEvent, type FailureEvent, type MilestoneId } from "./milestones.ts";
+import { MilestoneTracker, MILESTONES, INIT_READY, type MilestoneEvent, type FailureEvent, type MilestoneId } from "./milestones.ts";
 import { parseReport, verifyReport, type Check, type GuestReport } from "./verify.ts";
+import { verdictHint } from "./hint.ts";
 
 export interface BootOptions {
   /** Overall limit in seconds. */
@@ -19,8 +21,6 @@ export interface BootOptions {
   onEvent?: (e: HarnessEvent) => void;
   /** Stop the engine at the end (default true); false leaves it running for a user at the shell. */
   stopAtEnd?: boolean;
-  /** For a user's root: seconds to look for a shell on the serial console after the report (default 10). */
-  shellGraceS?: number;
 }
 
 export type HarnessEvent =
@@ -37,10 +37,15 @@ export interface BootResult {
   failure?: FailureEvent;
   /** Milestones this machine did not print (before the furthest one reached): not failures. */
   notSeen: { id: MilestoneId; title: string }[];
-  /** The shell on the serial console: required for the built-in root, looked for in a user's. */
+  /** The shell on the serial console: the built-in root's goal (its inittab starts one there), looked for in a user's. */
   shell: { required: boolean; ready: boolean; evidence?: string };
+  /** The root's own init at its goal: which sign (INIT_READY's words) and the line that shows it. */
+  initReady?: { what: string; evidence: string };
   report: GuestReport;
+  /** The report against the config: whenever the report is complete, also when the root's init failed later. */
   checks: Check[];
+  /** A failed boot: the guest's last lines (after looproot's report, the root's init's own). */
+  lastLines?: string[];
   /** Everything the guest printed, serial and screen, in order. */
   lines: { atMs: number; source: "serial" | "screen"; text: string }[];
   /** One line for humans: why it passed or where it stopped. */
@@ -48,16 +53,27 @@ export interface BootResult {
 }
 
 const SHELL_PROBE_EVERY_MS = 3000;
+/** After the kernel's "Run X as init process", how long looproot's rc gets to say it started before the console is asked whether a shell runs instead. */
+const RC_GRACE_MS = 3000;
+/** How long a shell is asked for where none is required (a user's root, a kernel's init that skipped our rc). */
+const PROBE_WINDOW_MS = 10_000;
+/** The kernel names the program it runs as PID 1 (/linuxrc is the initrd's, not the root's). */
+const RUN_INIT = /Run (?!\/linuxrc\b)(\S+) as init process/;
+/** Lines shown for a failure, each cut at so many characters (a binary read as text has no newlines). */
+const LAST_LINES = 10;
+const LAST_LINE_CHARS = 240;
 
 export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts: BootOptions = {}): Promise<BootResult> {
   const timeoutMs = (opts.timeoutS ?? 120) * 1000;
   const pollMs = opts.pollMs ?? 100;
   const shellRequired = config.root.source !== "tar";
-  const shellGraceMs = (opts.shellGraceS ?? 10) * 1000;
   const tracker = new MilestoneTracker();
   const t0 = Date.now();
   const elapsed = () => Date.now() - t0;
   let linesSeen = 0;
+  // How long the machine's CPU had run when the boot last made progress.
+  let progressAt = tracker.progressAt();
+  let ranAtProgress = engine.ranMs?.();
   const emit = (events: (MilestoneEvent | FailureEvent)[]) => {
     for (; linesSeen < tracker.lines.length; linesSeen++) {
       const l = tracker.lines[linesSeen];
@@ -65,14 +81,13 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
     }
     for (const e of events) {
       if ("stage" in e) opts.onEvent?.({ type: "failure", failure: e });
-      else {
-        ranAtProgress = engine.ranMs?.();
-        opts.onEvent?.({ type: "milestone", milestone: e });
-      }
+      else opts.onEvent?.({ type: "milestone", milestone: e });
+    }
+    if (tracker.progressAt() !== progressAt) {
+      progressAt = tracker.progressAt();
+      ranAtProgress = engine.ranMs?.();
     }
   };
-  // How long the machine's CPU had run at the last milestone.
-  let ranAtProgress = engine.ranMs?.();
   // A starved host or a throttled tab runs the guest slower than the clock: a stage is stuck once
   // its limit has passed and the machine has also run that long, or after four times the limit
   // whatever it ran (a guest that halts forever uses no CPU).
@@ -85,7 +100,7 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
   let failure: FailureEvent | undefined;
   let report: GuestReport = parseReport([]);
   let lastProbe = -Infinity;
-  let reportAt: number | undefined;
+  let runInit: { atMs: number; path: string } | undefined;
   for (;;) {
     await new Promise((r) => setTimeout(r, pollMs));
     const now = elapsed();
@@ -93,52 +108,70 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
       // The screen's last state is evidence too: a crash between two samples must not hide how far it got.
       emit(tracker.feedScreen(engine.screenRows(), now));
       emit(tracker.flush(now));
-      failure = { stage: tracker.stage ?? "shell", title: `the emulator (${engine.name}) crashed`, atMs: crash.atMs, evidence: crash.message };
+      failure = { stage: tracker.stage ?? "init-ready", title: `the emulator (${engine.name}) crashed`, atMs: crash.atMs, evidence: crash.message };
       break;
     }
-    // Once the report is in, ask the serial console's shell to answer: the echoed command shows
-    // the $(...) unexpanded, only a shell's answer shows the device, so an answer proves a shell.
-    if (report.complete && !tracker.reached.has("shell") && now - lastProbe > SHELL_PROBE_EVERY_MS) {
+    if (!runInit) {
+      const l = tracker.lines.find((x) => RUN_INIT.test(x.text));
+      if (l) runInit = { atMs: l.atMs, path: RUN_INIT.exec(l.text)![1] };
+    }
+    // Ask the serial console's shell to answer: once the report is in, and when the kernel started
+    // an init that did not run looproot's rc (init=/bin/sh). The echoed command shows the $(...)
+    // unexpanded, only a shell's answer shows the device, so an answer proves a shell.
+    // A user's root gets the probe for PROBE_WINDOW_MS only: typed at a console where a getty or
+    // its own init will later read, it would be input to them.
+    const rcMissing = !!runInit && !tracker.reached.has("init") && now - runInit.atMs > RC_GRACE_MS && now - runInit.atMs < RC_GRACE_MS + PROBE_WINDOW_MS;
+    const reportAt = tracker.reached.get("loop-root")?.atMs ?? now;
+    const askShell = report.complete && (shellRequired || now - reportAt < PROBE_WINDOW_MS);
+    if ((askShell || rcMissing) && !tracker.reached.has("init-ready") && now - lastProbe > SHELL_PROBE_EVERY_MS) {
       lastProbe = now;
       engine.sendSerial(SHELL_PROBE);
     }
     emit(tracker.feedScreen(engine.screenRows(), now));
     report = parseReport(tracker.lines.map((l) => l.text));
-    if (report.complete) reportAt ??= now;
     if (tracker.failure) {
       failure = tracker.failure;
       break;
     }
-    if (report.complete && tracker.reached.has("shell")) break;
-    // A user's root may start no shell on ttyS0 (Debian's inittab does not): the report decides.
-    if (report.complete && !shellRequired && now - reportAt! > shellGraceMs) break;
+    const ready = tracker.reached.get("init-ready");
+    if (ready && !tracker.reached.has("init")) {
+      // A shell (or a getty) runs as PID 1 in place of the root's init: the HOWTO's rc never ran.
+      const how = runInit ? `the kernel ran ${runInit.path} as init` : "a shell answers";
+      failure = { stage: "init", title: "a shell runs as init instead of the loop root's init", atMs: now, evidence: `${how}; looproot's rc never ran (${ready.evidence})` };
+      break;
+    }
+    if (report.complete && ready) break;
     const stuck = tracker.overdue(now);
-    if (stuck && (!report.complete || shellRequired) && stuckToo(stuck.limitS, now)) {
+    if (stuck && stuckToo(stuck.limitS, now)) {
       failure = stuckFailure(stuck.id, stuck.limitS, now, tracker);
       break;
     }
     if (now > timeoutMs) {
-      failure = stuckFailure(tracker.stage ?? "shell", timeoutMs / 1000, now, tracker, "overall time limit");
+      failure = stuckFailure(tracker.stage ?? "init-ready", timeoutMs / 1000, now, tracker, "overall time limit");
       break;
     }
   }
   if (failure && !tracker.failure) emit([failure]);
   emit(tracker.flush(elapsed()));
-  const checks = failure ? [] : verifyReport(config, report);
+  const checks = report.complete ? verifyReport(config, report) : [];
   const bad = checks.filter((c) => !c.ok);
   const ok = !failure && bad.length === 0;
   const totalMs = elapsed();
-  const shellEvent = tracker.reached.get("shell");
+  const readyEvent = tracker.reached.get("init-ready");
+  const shellEvent = readyEvent && INIT_READY[0].match.test(readyEvent.evidence) ? readyEvent : undefined;
   const shell = { required: shellRequired, ready: !!shellEvent, ...(shellEvent ? { evidence: shellEvent.evidence } : {}) };
-  const notSeen = tracker.notSeen.filter((id) => id !== "shell").map((id) => ({ id, title: MILESTONES.find((m) => m.id === id)!.title }));
-  const notes = [
-    ...(notSeen.length ? [`not seen on this machine: ${notSeen.map((m) => m.title).join(", ")}`] : []),
-    ...(!shellRequired ? [shell.ready ? "a shell answers on the serial console" : `no shell answered on the serial console within ${shellGraceMs / 1000} s (the root's own init decides that)`] : []),
-  ];
+  const initReady = readyEvent && !failure ? { what: INIT_READY.find((r) => r.match.test(readyEvent.evidence))?.what ?? "a login prompt", evidence: readyEvent.evidence } : undefined;
+  const notSeen = tracker.notSeen.map((id) => ({ id, title: MILESTONES.find((m) => m.id === id)!.title }));
+  const loopRootAt = tracker.reached.get("loop-root")?.atMs;
+  const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const notes = notSeen.length ? [`not seen on this machine: ${notSeen.map((m) => m.title).join(", ")}`] : [];
+  const hint = failure ? verdictHint(failure, config, tracker.lines.map((l) => l.text)) : undefined;
+  if (failure && hint) failure.hint = hint;
   const summary = ok
-    ? `loop root verified: / on 7:0 (/dev/loop0), swap on /dev/loop1, ${config.dos.device} mounted, init started, in ${(totalMs / 1000).toFixed(1)} s` + (notes.length ? `; ${notes.join("; ")}` : "")
+    ? `loop root verified: / on 7:0 (/dev/loop0), swap on /dev/loop1, ${config.dos.device} mounted, init started${loopRootAt !== undefined ? ` (HOWTO's loop root up at ${secs(loopRootAt)})` : ""}; the root's init ready: ${initReady!.what}, in ${secs(totalMs)}` + (notes.length ? `; ${notes.join("; ")}` : "")
     : failure
-      ? `failed at "${MILESTONES.find((m) => m.id === failure!.stage)?.title ?? failure.stage}": ${failure.title} (${failure.evidence})`
+      ? `failed at "${MILESTONES.find((m) => m.id === failure!.stage)?.title ?? failure.stage}": ${failure.title} (${failure.evidence})` +
+        (failure.stage === "init-ready" && bad.length === 0 && report.complete ? "; the HOWTO's loop root was up (looproot's report verified)" : "")
       : `the guest's report disagrees with the config: ${bad.map((c) => `${c.what}: expected ${c.expected}, got ${c.got}`).join("; ")}`;
   const result: BootResult = {
     ok,
@@ -148,8 +181,10 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
     failure,
     notSeen,
     shell,
+    ...(initReady ? { initReady } : {}),
     report,
     checks,
+    ...(ok ? {} : { lastLines: lastLines(tracker) }),
     lines: tracker.lines,
     summary,
   };
@@ -158,8 +193,19 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
   return result;
 }
 
+/** The guest's last lines, without the harness's probes echoed back; after looproot's report, only the root's init's own. */
+function lastLines(tracker: MilestoneTracker): string[] {
+  const probe = SHELL_PROBE.trim();
+  const end = tracker.reached.get("loop-root");
+  const all = tracker.lines.filter((l) => !l.text.includes(probe));
+  const from = end ? all.findIndex((l) => l.text.trim() === end.evidence) + 1 : 0;
+  const own = all.slice(Math.max(0, from));
+  return (own.length ? own : all).slice(-LAST_LINES).map((l) => (l.text.length > LAST_LINE_CHARS ? l.text.slice(0, LAST_LINE_CHARS) + "…" : l.text));
+}
+
 function stuckFailure(stage: MilestoneId, limitS: number, now: number, tracker: MilestoneTracker, what = "no progress"): FailureEvent {
-  const last = tracker.lines.at(-1)?.text ?? "(the machine printed nothing)";
+  const probe = SHELL_PROBE.trim();
+  const last = tracker.lines.filter((l) => !l.text.includes(probe)).at(-1)?.text ?? "(the machine printed nothing)";
   return { stage, title: `${what} within ${limitS} s`, atMs: now, evidence: `last line: ${last}` };
 }
 

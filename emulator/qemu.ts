@@ -80,6 +80,7 @@ export function startQemu(images: MachineImages): QemuEngine {
     writeFileSync(hda, images.disk);
     args.push("-drive", `file=${hda},if=ide,format=raw,index=0,media=disk`);
   }
+  args.push(...(images.qemuArgs ?? []));
   const child: ChildProcess = spawn("qemu-system-i386", args, { stdio: ["pipe", "pipe", "pipe"] });
   const listeners: ((t: string) => void)[] = [];
   let stderr = "";

@@ -15,6 +15,8 @@ export function bootResultJson(result: BootResult, kept?: { shutdown: ShutdownRe
     failure: result.failure,
     notSeen: result.notSeen,
     shell: result.shell,
+    ...(result.initReady ? { initReady: result.initReady } : {}),
+    ...(result.lastLines ? { lastLines: result.lastLines } : {}),
     checks: result.checks,
     report: result.report,
     ...(kept ? { shutdown: kept.shutdown, saveMs: kept.saveMs } : {}),

@@ -142,7 +142,7 @@ export function defaultConfig(): LooprootConfig {
       kernel: "auto",
       root: "/dev/loop0",
       readOnly: true,
-      extraArgs: "console=tty0 console=ttyS0",
+      extraArgs: "console=tty0 console=ttyS0,115200",
       paramsFile: false,
     },
     machine: { memoryMiB: 64 },
@@ -190,8 +190,8 @@ export const HOWTO_DIFFERENCES: { field: string; howto: string; here: string; wh
   {
     field: "boot.extraArgs",
     howto: "(none)",
-    here: "console=tty0 console=ttyS0",
-    why: "Kernel messages go to the screen and to the serial port, where the boot harness reads them.",
+    here: "console=tty0 console=ttyS0,115200",
+    why: "Kernel messages go to the screen and to the serial port, where the boot harness reads them, at the rate LRDOS sets COM1 to (115200, a 16550A's top rate: a timed UART carries the kernel's lines 12 times faster than the kernel's own 9600); another rate there goes into LRDOS's CONFIG.SYS too.",
   },
 ];
 

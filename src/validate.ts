@@ -8,7 +8,7 @@ import { SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_PAGE, SWAP_LABEL_MAX } from "./fs/
 import { linuxDevice } from "./howto/names.ts";
 import { memoryNeeds, kernelMemory, type KernelMemory } from "./howto/memory.ts";
 import { KERNEL_CHOICES, kernelChoice, kernelDosPath } from "./howto/kernel.ts";
-import { DOS_TAIL_LIMIT, PARAMS_FILE, loadlinTail, loadlinOptions, floppyName, programName, floppySpace } from "./howto/bootfloppy.ts";
+import { DOS_TAIL_LIMIT, PARAMS_FILE, loadlinTail, loadlinOptions, floppyName, programName, floppySpace, serialBaud, SERIAL_RATES } from "./howto/bootfloppy.ts";
 import type { Ingredients } from "./ingredients.ts";
 import { LooprootError, ErrorCode, type Problem } from "./errors.ts";
 
@@ -280,6 +280,10 @@ function machineChecks(c: LooprootConfig, facts: GuestFacts | undefined, earlier
   if (clash) {
     const owner = clash.startsWith("root=") ? "boot.root" : clash.startsWith("initrd=") ? "boot.initrdPath" : "boot.readOnly";
     bad("boot.extraArgs", `"${clash}" overrides the choice ${owner} makes: set it there instead`, [owner]);
+  }
+  const baud = serialBaud(c);
+  if (baud !== undefined && !(SERIAL_RATES as readonly number[]).includes(baud)) {
+    bad("boot.extraArgs", `console=ttyS0's rate must be one of ${SERIAL_RATES.join(", ")} (the 8250's rates, which LRDOS sets COM1 to as well)`);
   }
   const cmdline = kernelCommandLine(c);
   if (cmdline.length > KERNEL_CMDLINE_MAX) {

@@ -40,12 +40,18 @@ export const HINTS_BY_FAILURE: Record<string, HintRule> = {
   "/linuxrc could not set up a loop device": { sentence: "/linuxrc mounted the DOS partition but could not attach the image files: check the DOS directory and the root and swap image file names.", fields: ["dos.directory", "dos.rootFile", "dos.swapFile"] },
   "the kernel could not mount the root filesystem": { sentence: "The kernel could not mount the loop root: the root device must be /dev/loop0, the image /linuxrc attaches the root file to.", fields: ["boot.root", "dos.rootFile"] },
   "kernel panic": (stage, ctx) =>
-    ["init", "swap", "dos-readable", "shell"].includes(stage) || (stage === "old-root-moved" && ctx.ownRoot)
+    ["init", "swap", "dos-readable", "loop-root", "init-ready"].includes(stage) || (stage === "old-root-moved" && ctx.ownRoot)
       ? initProblem(ctx)
       : ["kernel", "initrd"].includes(stage)
         ? { sentence: "The kernel stopped while it unpacked the initial ramdisk: give the PC more RAM, or check the initial ramdisk's size.", fields: ["machine.memoryMiB", "initrd.sizeKiB"] }
         : { sentence: "The kernel stopped before the loop root was up: check the root device and the initial ramdisk.", fields: ["boot.root", "initrd.sizeKiB"] },
   "init could not start": (_s, ctx) => initProblem(ctx),
+  "init exited": (_s, ctx) => initProblem(ctx),
+  "the root's init froze": { sentence: "The root's own init stopped itself after looproot's report: its last lines say why (systemd's \"Failed to mount API filesystems\" means the kernel lacks what systemd needs).", fields: ["root.archive", "root.source"] },
+  "a shell runs as init instead of the loop root's init": { sentence: "A shell runs as PID 1 instead of the loop root's init: remove init= from the kernel arguments.", fields: ["boot.extraArgs"] },
+  "the kernel refused this CPU": { sentence: "The kernel's setup code refused this PC's processor: put a kernel built for it on the floppy.", fields: ["boot.kernelPath"] },
+  "the kernel's setup code asks for a video mode": { sentence: "The kernel's setup code waits for a video mode at the keyboard: remove vga= from the kernel arguments (or give a mode the PC's card has).", fields: ["boot.extraArgs"] },
+  "the kernel's setup code stopped": { sentence: "The kernel stopped before its first line: check the kernel file, and give the PC more RAM.", fields: ["boot.kernelPath", "machine.memoryMiB"] },
   "swapon failed": { sentence: "The loop root is up but swapon refused /dev/loop1: check the swap image's size and file name.", fields: ["swap.sizeMiB", "dos.swapFile"] },
 };
 
@@ -64,12 +70,15 @@ export const HINTS_BY_STAGE: Record<string, HintRule> = {
   init: (_s, ctx) => initProblem(ctx),
   swap: { sentence: "init did not turn on swap on /dev/loop1: check the swap image.", fields: ["swap.sizeMiB", "dos.swapFile"] },
   "dos-readable": { sentence: "The DOS partition was not readable at /DOS: check the /initrd directory, the /DOS link and the fake mount.", fields: ["root.initrdDir", "root.dosLink", "root.fakeMount"] },
-  shell: (_s, ctx) => (ctx.ownRoot ? { sentence: "The boot got to the end of the rc scripts but no shell answered on the serial console: the root tarball needs a working /bin/sh.", fields: ["root.archive"] } : { sentence: "No shell answered on the serial console: the kernel arguments must keep console=ttyS0.", fields: ["boot.extraArgs"] }),
+  "loop-root": { sentence: "init ran the rc lines but looproot's report did not end: check the root's size and the swap image.", fields: ["root.sizeMiB", "swap.sizeMiB"] },
+  "init-ready": (_s, ctx) => (ctx.ownRoot ? { sentence: "looproot's report proved the loop root, but the root's own init showed no sign of being ready (a login prompt, systemd's default target, a runlevel, a shell on the serial console): its last lines show how far it got.", fields: ["root.archive"] } : { sentence: "No shell answered on the serial console: the kernel arguments must keep console=ttyS0.", fields: ["boot.extraArgs"] }),
 };
 
 const apply = (rule: HintRule | undefined, stage: string, ctx: HintContext) => (typeof rule === "function" ? rule(stage, ctx) : rule);
 
-/** The hint for a failed boot: by its failure line, else by the stage it stalled at. */
-export function hintFor(failure: { stage: string; title: string }, ctx: HintContext): Hint | undefined {
+/** The hint for a failed boot: the harness's, else by its failure line, else by the stage it stalled at. */
+export function hintFor(failure: { stage: string; title: string; hint?: Hint }, ctx: HintContext): Hint | undefined {
+  // The harness's own hint, from the guest's lines and the kernel arguments, knows the cause best.
+  if (failure.hint) return failure.hint;
   return apply(HINTS_BY_FAILURE[failure.title], failure.stage, ctx) ?? apply(HINTS_BY_STAGE[failure.stage], failure.stage, ctx);
 }

@@ -15,6 +15,8 @@ import { UsageError } from "./errors.ts";
 import { readInputFile } from "./files.ts";
 import { knownBuild } from "./buildinfo.ts";
 import { bootResultJson } from "../bootjson.ts";
+import { hintFor, type Hint } from "../app/hints.ts";
+import { readFat } from "../fs/fat.ts";
 
 /** The largest floppy (2.88 MB) and the largest disk the BIOS and v86 take here (under 2 GiB). */
 export const FLOPPY_MAX_BYTES = 2_949_120;
@@ -59,12 +61,31 @@ export async function shutdownAndKeep(engine: Engine, config: LooprootConfig, di
   return { shutdown, kept, saveMs };
 }
 
-export function formatTimeline(r: BootResult): string {
+/**
+ * The verdict for a terminal: the milestones in time order, looproot's report checked against the
+ * config (the HOWTO's loop root), then for a failure the guest's last lines and what to try.
+ */
+export function formatTimeline(r: BootResult, hint?: Hint): string {
   const rows = r.milestones.map((m) => `  ${(m.atMs / 1000).toFixed(2).padStart(7)} s  ${m.title.padEnd(36)} ${m.evidence.slice(0, 90)}`);
   if (r.failure) rows.push(`  ${(r.failure.atMs / 1000).toFixed(2).padStart(7)} s  FAILED: ${r.failure.title}  (${r.failure.evidence.slice(0, 120)})`);
+  if (r.checks.length) rows.push("  looproot's report (HOWTO's loop root):");
   for (const c of r.checks) rows.push(`  ${c.ok ? "ok  " : "FAIL"} ${c.what}: ${c.ok ? c.got : `expected ${c.expected}, got ${c.got}`}`);
+  if (r.lastLines?.length) rows.push(`  the guest's last lines${r.milestones.some((m) => m.id === "loop-root") ? " (the root's init)" : ""}:`, ...r.lastLines.map((l) => `  | ${l.slice(0, 120)}`));
+  if (hint) rows.push(`  what to try: ${hint.sentence}${hint.fields.length ? ` (look at ${hint.fields.join(", ")})` : ""}`);
   rows.push(`${r.ok ? "VERIFIED" : "NOT VERIFIED"} (${r.engine}): ${r.summary}`);
   return rows.join("\n");
+}
+
+/** The hint for a failed boot, as the page gives it (whether the floppy carries LRDOS decides between causes). */
+export function bootHint(r: BootResult, config: LooprootConfig, floppy: Uint8Array): Hint | undefined {
+  if (r.ok || !r.failure) return undefined;
+  let ownDos = false;
+  try {
+    ownDos = !readFat(floppy).entries.some((e) => e.path.toUpperCase() === "LRDOS.SYS");
+  } catch {
+    ownDos = true; // not a FAT floppy looproot made: the user's own
+  }
+  return hintFor(r.failure, { ownDos, ownRoot: config.root.source === "tar" });
 }
 
 export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
@@ -114,6 +135,6 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
     say(`${diskPath}: ${engineName === "qemu" ? "the guest wrote into it as it booted" : "left as it was"}: the boot did not reach a shell to shut down`);
   }
   if (json) io.out(JSON.stringify(bootResultJson(result, kept), null, 2));
-  else io.out(formatTimeline(result));
+  else io.out(formatTimeline(result, bootHint(result, config, floppy)));
   return result.ok && (!kept || kept.shutdown.status === "clean" || kept.shutdown.status === "halted") ? 0 : 1;
 }

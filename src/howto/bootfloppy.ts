@@ -22,6 +22,38 @@ export function kernelArgs(config: LooprootConfig): string[] {
   return args;
 }
 
+/** The init= the user gave in boot.extraArgs, which the kernel takes over looproot's own (the last one wins), if any. */
+export function userInitArg(config: LooprootConfig): string | undefined {
+  return config.boot.extraArgs.split(/\s+/).filter((a) => a.startsWith("init=")).at(-1);
+}
+
+/**
+ * The serial console's rates the chain can share: the 8250's rates up to its 115200 clock, which
+ * LRDOS sets from CONFIG.SYS (SERIAL=<rate>) and the kernel from console=ttyS0,<rate>.
+ */
+export const SERIAL_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
+/** LRDOS's COM1 rate when CONFIG.SYS names none (images/dos/src/kernel/init.asm). */
+export const LRDOS_BAUD = 115200;
+/** The kernel's rate for a console=ttyS0 without one. */
+const KERNEL_DEFAULT_BAUD = 9600;
+
+/**
+ * The serial console's rate the kernel arguments set: the last console=ttyS0[,<rate>[<parity>...]]
+ * (NaN for a rate that is no number); undefined when the kernel has no serial console.
+ */
+export function serialBaud(config: LooprootConfig): number | undefined {
+  const last = config.boot.extraArgs.split(/\s+/).filter((a) => /^console=ttyS0(?:,|$)/.test(a)).at(-1);
+  if (!last) return undefined;
+  const rate = last.slice("console=ttyS0".length + 1).match(/^\d*/)![0];
+  return last === "console=ttyS0" ? KERNEL_DEFAULT_BAUD : rate ? Number(rate) : NaN;
+}
+
+/** LRDOS's CONFIG.SYS: COM1 at the kernel console's rate, so the whole chain talks at one rate; none when LRDOS's own rate is that rate. */
+export function lrdosConfigSys(config: LooprootConfig): string | undefined {
+  const baud = serialBaud(config);
+  return baud !== undefined && baud !== LRDOS_BAUD ? `SERIAL=${baud}\r\n` : undefined;
+}
+
 /** LOADLIN's options after the program name: the kernel, initrd=, then the kernel's own arguments. */
 export function loadlinOptions(config: LooprootConfig): string[] {
   return [kernelDosPath(config), `initrd=${config.boot.initrdPath}`, ...kernelArgs(config)];
@@ -77,8 +109,11 @@ export function floppyFatOptions(config: LooprootConfig, dos: DosSystem): FatOpt
 export function floppyFiles(config: LooprootConfig, parts: FloppyParts) {
   const enc = new TextEncoder();
   const file = (path: string, data: Uint8Array, attributes = ATTR_ARCHIVE) => ({ path, data, attributes, mtime: config.time });
+  // LRDOS reads SERIAL= from CONFIG.SYS; another DOS would call the line unknown.
+  const configSys = parts.dos.name === "LRDOS" ? lrdosConfigSys(config) : undefined;
   const files = [
     ...parts.dos.files.map((f) => file(f.name, f.data, f.attributes)),
+    ...(configSys ? [file("CONFIG.SYS", enc.encode(configSys))] : []),
     file("AUTOEXEC.BAT", enc.encode(autoexecBat(config))),
     file(programName(config.boot.loadlinPath), parts.loadlin),
     // The distribution kernel is in C:\LINUX instead (src/howto/kernel.ts).

@@ -4,9 +4,9 @@
 // bytes and the config. Pure: the page's diagram (src/app/diagram.ts) only draws what this says.
 
 import type { LooprootConfig } from "../config.ts";
-import type { MilestoneId } from "../../emulator/milestones.ts";
+import { INIT_READY, type MilestoneId } from "../../emulator/milestones.ts";
 import { readFat, ATTR_DIRECTORY, ATTR_VOLUME_ID, ATTR_SYSTEM, DOS_SYSTEM_FILES, type FatEntry } from "../fs/fat.ts";
-import { floppyName, programName, PARAMS_FILE, kernelArgs } from "./bootfloppy.ts";
+import { floppyName, programName, PARAMS_FILE, kernelArgs, userInitArg } from "./bootfloppy.ts";
 import { kernelDosPath } from "./kernel.ts";
 import { dosPathInLinux, dosPathInDos } from "./names.ts";
 import { INITRD_PATTERNS, reportLine } from "./protocol.ts";
@@ -14,7 +14,7 @@ import { WRAPPER_INIT } from "./rootdev.ts";
 
 export type BoxId =
   | "bios" | "boot-sector" | "dos" | "command" | "autoexec" | "loadlin" | "kernel" | "initrd"
-  | "linuxrc" | "loop0" | "loop1" | "pivot" | "init" | "shell";
+  | "linuxrc" | "loop0" | "loop1" | "pivot" | "init" | "loop-root" | "ready";
 
 export interface ChainBox {
   id: BoxId;
@@ -46,7 +46,8 @@ export const CHAIN: ChainBox[] = [
   { id: "loop1", label: "/dev/loop1", does: "/linuxrc attaches the swap file on the DOS partition to /dev/loop1; init turns swap on there.", proof: ["loop-setup", "swap"], lines: [/losetup \/dev\/loop1 /, starts("loop1"), reportLine("swapon-ok"), /swapon: /], parallel: true },
   { id: "pivot", label: "Pivot to loop root", does: "The kernel mounts /dev/loop0 as / (root=) and moves the initrd to /initrd.", proof: ["root-mounted", "old-root-moved"], lines: [/VFS: /] },
   { id: "init", label: "init", does: "init runs the loop root's rc file: / read-write, swap on, the DOS partition under /initrd/mnt.", proof: ["init", "dos-readable"], lines: [/Run (?!\/linuxrc)\S+ as init process/, reportLine("root-rw"), starts("dosmount"), starts("dosfile")] },
-  { id: "shell", label: "Shell", does: "A shell answers on the serial console (ttyS0).", proof: ["shell"], lines: [] },
+  { id: "loop-root", label: "HOWTO's loop root up", does: "looproot's report, from the rc lines, proves / on /dev/loop0, swap on /dev/loop1 and the DOS partition mounted, as the config says.", proof: ["loop-root"], lines: [reportLine("report-begin"), starts("memtotal")] },
+  { id: "ready", label: "Root's init ready", does: "The root's own init reaches its goal: a shell on the serial console, a login prompt, systemd's default target or a runlevel.", proof: ["init-ready"], lines: INIT_READY.map((r) => r.match) },
 ];
 
 const BOX = new Map(CHAIN.map((b, i) => [b.id, { box: b, index: i }]));
@@ -60,6 +61,10 @@ export const FAILURE_BOX: Record<string, BoxId | ((evidence: string) => BoxId)> 
   "DOS could not load its kernel": "boot-sector",
   "AUTOEXEC.BAT: a command was not found": "autoexec",
   "LOADLIN failed": "loadlin",
+  // The kernel's setup code runs before its first line: the kernel box, whatever stage was awaited.
+  "the kernel refused this CPU": "kernel",
+  "the kernel's setup code stopped": "kernel",
+  "the kernel's setup code asks for a video mode": "kernel",
   "/linuxrc could not mount the DOS partition": "linuxrc",
   "the DOS partition is not a readable FAT filesystem": "linuxrc",
   "/linuxrc could not set up a loop device": (evidence) => (/\/dev\/loop1\b/.test(evidence) ? "loop1" : "loop0"),
@@ -75,7 +80,7 @@ export interface ChainFailure { stage: MilestoneId; title: string; atMs: number;
 export function failureBox(f: ChainFailure): BoxId {
   const own = FAILURE_BOX[f.title];
   if (own) return typeof own === "function" ? own(f.evidence) : own;
-  return CHAIN.find((b) => b.proof.includes(f.stage))?.id ?? "shell";
+  return CHAIN.find((b) => b.proof.includes(f.stage))?.id ?? "ready";
 }
 
 export type BoxState = "pending" | "active" | "reached" | "failed" | "not-seen";
@@ -290,7 +295,8 @@ export function chainFacts(floppy: Uint8Array, config: LooprootConfig): ChainFac
       loop0: backing(config.dos.rootFile, Math.round(config.root.sizeMiB * 1048576)),
       loop1: backing(config.dos.swapFile, Math.round(config.swap.sizeMiB * 1048576)),
     },
-    root: { device: config.boot.root, readOnly: config.boot.readOnly, init: config.root.source === "tar" ? WRAPPER_INIT : "/sbin/init" },
+    // The kernel runs the last init= on its command line: the user's, when boot.extraArgs has one.
+    root: { device: config.boot.root, readOnly: config.boot.readOnly, init: userInitArg(config)?.slice("init=".length) || (config.root.source === "tar" ? WRAPPER_INIT : "/sbin/init") },
   };
 }
 
@@ -352,8 +358,10 @@ export function readsFor(id: BoxId, f: ChainFacts): Read[] {
       return [{ what: `mounts root=${f.root.device} ${f.root.readOnly ? "read-only" : "read-write"} as /; the initrd moves to /initrd`, where: f.root.device }];
     case "init":
       return [{ what: "runs init from the loop root", where: f.root.init }];
-    case "shell":
-      return [{ what: "a shell on the serial console", where: "/dev/ttyS0" }];
+    case "loop-root":
+      return [{ what: "looproot's report, checked against the config", where: "/dev/ttyS0" }];
+    case "ready":
+      return [{ what: "the root's own init: a shell, a getty, systemd or sysvinit", where: "/dev/ttyS0 and the screen" }];
   }
 }
 
@@ -374,6 +382,7 @@ export function boxNote(id: BoxId, f: ChainFacts): string {
     case "loop1": return f.linuxrc.loop1.dos.replace(/^.*\\/, "");
     case "pivot": return `/ on ${f.root.device}`;
     case "init": return f.root.init;
-    case "shell": return "ttyS0";
+    case "loop-root": return "the report";
+    case "ready": return "ttyS0, tty1";
   }
 }

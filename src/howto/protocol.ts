@@ -56,12 +56,16 @@ export const REPORT_PATTERNS = {
   rcStarted: /LOOPROOT: rc started/,
   swap: /LOOPROOT: swap \/dev\/loop1 /,
   dosfile: /LOOPROOT: dosfile /,
-  shell: /LOOPROOT: shell ready on \/dev\//,
+  reportEnd: /LOOPROOT: report-end\b/,
+  // A shell's answer: a device, or nothing where /proc is not mounted (init=/bin/sh); never the
+  // "$(" of the typed command echoed back.
+  shell: /LOOPROOT: shell ready on(?: \/dev\/\S*| *$)/,
 } as const;
 
 /**
- * Typed at the serial console once the report is in. Only a shell's answer shows a device: the
- * echo of the typed line shows the `$(...)` unexpanded, so an answer proves a shell reads the console.
+ * Typed at the serial console once the report is in (or when the kernel's init never ran our rc).
+ * Only a shell's answer ends after "on" with a device or nothing: the echo of the typed line shows
+ * the `$(...)` unexpanded, so an answer proves a shell reads the console.
  */
 export const SHELL_PROBE = `echo "${reportLine("shell")} $(readlink /proc/self/fd/0)"\n`;
 

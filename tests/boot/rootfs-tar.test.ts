@@ -30,7 +30,9 @@ describe("a user-supplied root tarball", () => {
     expect(images.texts.autoexecBat).toContain("init=/sbin/looproot-init");
     const { result } = await boot("qemu", c, images.floppy, images.disk);
     expect(result.ok, timeline(result)).toBe(true);
-    expect(result.milestones.find((m) => m.id === "shell")!.evidence).toMatch(/shell ready on \/dev\/ttyS0/);
+    // Its inittab's shell on ttyS0 is the root's init at its goal.
+    expect(result.milestones.find((m) => m.id === "init-ready")!.evidence).toMatch(/shell ready on \/dev\/ttyS0/);
+    expect(result.initReady?.what).toBe("a shell answers on the serial console");
   }, 120_000);
 
   it("a damaged tarball is refused before anything is built", () => {

@@ -81,7 +81,7 @@ describe("the page", () => {
     expect(dev).toContain("/dev/sda1");
     expect(dev).toMatch(/libata|SCSI/);
     expect(await page.textContent("#field-swap-sizeMiB")).toContain("between 8MB and the amount of RAM");
-    expect(await page.textContent("#autoexec-preview")).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0\n");
+    expect(await page.textContent("#autoexec-preview")).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200\n");
     expect(await page.isEnabled("#build")).toBe(true);
     await shot(page, "01-open");
   });
@@ -171,7 +171,7 @@ describe("the page", () => {
     await page.check(input("boot.paramsFile"));
     await page.fill(input("boot.extraArgs"), Array.from({ length: 40 }, (_, i) => `opt${i}=${"x".repeat(60)}`).join(" "));
     expect(await page.textContent(error("boot.extraArgs"))).toMatch(/at most 2,047/);
-    await page.fill(input("boot.extraArgs"), "console=tty0 console=ttyS0");
+    await page.fill(input("boot.extraArgs"), "console=tty0 console=ttyS0,115200");
     await page.uncheck(input("boot.paramsFile"));
     expect(await page.isEnabled("#build")).toBe(true);
   });
@@ -320,7 +320,7 @@ describe("Build and boot", () => {
     const names = vol.entries.map((e) => e.path);
     for (const n of ["AUTOEXEC.BAT", "LOADLIN.EXE", "ZIMAGE", "INITRDGZ.IMG", "LRDOS.SYS", "COMMAND.COM"]) expect(names).toContain(n);
     const autoexec = new TextDecoder().decode(vol.entries.find((e) => e.path === "AUTOEXEC.BAT")!.data());
-    expect(autoexec).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0\r\n");
+    expect(autoexec).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200\r\n");
     expect(vol.entries.find((e) => e.path === "LOADLIN.EXE")!.size).toBe(readFileSync(join(app.images, "debian/LOADLIN.EXE")).length);
     // The intermediate files and the texts are there too; the listings name what each image holds.
     const names2 = await page.$$eval("#downloads button", (bs) => bs.map((b) => b.getAttribute("data-file")));
@@ -371,13 +371,13 @@ describe("Build and boot", () => {
     await page.click("#build");
     expect(await waitPhase(["verified", "failed", "error"], BOOT_MS)).toBe("failed");
     const failed = await page.$$eval('#milestones li[data-state="failed"]', (lis) => lis.map((li) => [li.getAttribute("data-id"), li.querySelector(".mtitle")!.getAttribute("title")]));
-    expect(failed).toEqual([["shell", expect.stringMatching(/Kernel panic|init/)]]);
+    expect(failed).toEqual([["init-ready", expect.stringMatching(/Kernel panic|init/)]]);
     expect(await page.getAttribute("#verdict", "data-ok")).toBe("false");
     // Screen readers get each milestone's state as text, not only as a coloured dot.
     const snap = await page.locator("#milestones").ariaSnapshot();
     expect(snap).toMatch(/listitem: BIOS boots the floppy \(reached at \d+\.\d s\)/);
     expect(snap).toMatch(/listitem: "?init started on the loop root \(reached at \d+\.\d s\)/);
-    expect(snap).toMatch(/listitem: "?shell ready \(failed at \d+\.\d s: kernel panic\)/);
+    expect(snap).toMatch(/listitem: "?the root's init ready \(failed at \d+\.\d s: init exited\)/);
     expect(snap).not.toMatch(/\d s \d/); // the visible time is not read twice
     // The machine's status is a polite live region with a short message; the serial log is not live.
     expect(await page.getByRole("status").filter({ hasText: "running" }).textContent()).toBe("running (the boot did not verify)");

@@ -71,7 +71,7 @@ describe.skipIf(!REAL)("the boot chain, drawn", () => {
     await chainShot("chain-mid-boot");
     const mid = await states();
     expect(mid.bios).toBe("reached");
-    expect(mid.shell).toBe("pending");
+    expect(mid.ready).toBe("pending");
     while (!["verified", "failed", "error"].includes(await page.evaluate(() => document.body.dataset.phase ?? ""))) {
       sizes.add(JSON.stringify(await cardBox()));
       await page.waitForTimeout(250);

@@ -14,6 +14,7 @@ import { defaultConfig, mergeConfig } from "../../src/config.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";
 import { ATTR_SYSTEM, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_ARCHIVE } from "../../src/fs/fat.ts";
 import { loadIngredients } from "../../src/node/ingredients.ts";
+import { buildImages } from "../../src/build.ts";
 
 // Lines in the shape the guest prints them, with the times of a real v86 boot (ms since power-on).
 const BOOT: [number, string][] = [
@@ -71,7 +72,7 @@ describe("the chain's boxes", () => {
     const titles = new Set(FAILURES.map((f) => f.title));
     for (const t of Object.keys(FAILURE_BOX)) expect(titles.has(t), t).toBe(true);
     // The boxes the issue names, in boot order.
-    expect(CHAIN.map((b) => b.id)).toEqual(["bios", "boot-sector", "dos", "command", "autoexec", "loadlin", "kernel", "initrd", "linuxrc", "loop0", "loop1", "pivot", "init", "shell"]);
+    expect(CHAIN.map((b) => b.id)).toEqual(["bios", "boot-sector", "dos", "command", "autoexec", "loadlin", "kernel", "initrd", "linuxrc", "loop0", "loop1", "pivot", "init", "loop-root", "ready"]);
   });
 
   it("a verified boot lights every box, in chain order", () => {
@@ -84,14 +85,14 @@ describe("the chain's boxes", () => {
     const { states } = run(BOOT, 7);
     expect(only(states, "reached")).toEqual(["bios", "boot-sector", "dos", "command", "autoexec", "loadlin", "kernel"]);
     expect(only(states, "active")).toEqual(["initrd"]);
-    expect(only(states, "pending")).toEqual(["linuxrc", "loop0", "loop1", "pivot", "init", "shell"]);
+    expect(only(states, "pending")).toEqual(["linuxrc", "loop0", "loop1", "pivot", "init", "loop-root", "ready"]);
   });
 
   it("a DOS that prints nothing of its own: its boxes are not seen, not failed, and the chain goes on", () => {
     const { states } = run(BOOT.filter(([, t]) => t !== "LRDOS 1.0"));
     expect(only(states, "not-seen")).toEqual(["boot-sector", "dos"]);
     expect(only(states, "failed")).toEqual([]);
-    expect(states.shell).toBe("reached");
+    expect(states.ready).toBe("reached");
   });
 
   it("/linuxrc's mount failing: its box is red with the failure's line and the lines before it; later boxes stay pending", () => {
@@ -99,7 +100,7 @@ describe("the chain's boxes", () => {
     const { states, log } = run(lines);
     expect(only(states, "failed")).toEqual(["linuxrc"]);
     expect(only(states, "active")).toEqual([]);
-    expect(only(states, "pending")).toEqual(["loop0", "loop1", "pivot", "init", "shell"]);
+    expect(only(states, "pending")).toEqual(["loop0", "loop1", "pivot", "init", "loop-root", "ready"]);
     const ev = log.evidence("linuxrc");
     expect(ev.find((l) => l.role === "failure")).toEqual({ atMs: 7000, text: "FAT-fs (sda1): invalid media value (0xf1)", role: "failure" });
     expect(ev.map((l) => l.text)).toContain("INITRD: Trying to mount /dev/sda1 as msdos");
@@ -182,7 +183,7 @@ describe("what each step reads, from the floppy", () => {
     expect(f.loadlin.totalBytes).toBe(m.get("ZIMAGE")!.size + m.get("INITRDGZ.IMG")!.size);
     expect(f.loadlin.programFile).toEqual({ name: "LOADLIN.EXE", bytes: m.get("LOADLIN.EXE")!.size });
     expect(f.initrdUnpackedBytes).toBe(initrdRaw.length);
-    expect(f.autoexec!.line).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0");
+    expect(f.autoexec!.line).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200");
     expect(f.linuxrc).toEqual({
       device: "/dev/sda1", fsType: "msdos", mountPoint: "/mnt",
       loop0: { dos: "C:\\LINUX\\LINUXDSK.IMG", linux: "/mnt/linux/linuxdsk.img", bytes: 24 * 1048576 },
@@ -268,5 +269,15 @@ describe("a kernel on another drive", () => {
     expect(f.loadlin.reads[0]).toEqual({ role: "kernel", name: "C:\\LINUX\\ZIMAGE" });
     expect(f.loadlin.totalBytes).toBe(f.loadlin.reads[1].bytes);
     expect(readsFor("loadlin", f)[1].what).toBe("the kernel C:\\LINUX\\ZIMAGE is not on A:");
+  });
+});
+
+describe("the init box", () => {
+  it("names what the kernel runs: the user's init= from the kernel arguments, else the root's own", () => {
+    const floppy = buildImages({ config: defaultConfig(), ingredients: loadIngredients() }).floppy;
+    const init = (p: unknown) => boxNote("init", chainFacts(floppy, mergeConfig(defaultConfig(), p)));
+    expect(init({})).toBe("/sbin/init");
+    expect(init({ root: { source: "tar" } })).toBe("/sbin/looproot-init");
+    expect(init({ boot: { extraArgs: "console=ttyS0 init=/bin/false init=/bin/sh" } })).toBe("/bin/sh");
   });
 });

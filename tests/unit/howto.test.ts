@@ -101,7 +101,7 @@ describe("3.4 the root device", () => {
 
 describe("3.7 AUTOEXEC.BAT", () => {
   it("is the HOWTO's one line plus the consoles", () => {
-    expect(autoexecBat(cfg())).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0\r\n");
+    expect(autoexecBat(cfg())).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200\r\n");
     expect(autoexecBat(cfg({ boot: { extraArgs: "" } }))).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro\r\n");
   });
   it("moves the options to LOADLIN's @params file on request", () => {

@@ -78,7 +78,7 @@ describe("root= is the loop device /linuxrc attaches the root image to", () => {
 
 describe("the kernel command line fits i386's COMMAND_LINE_SIZE", () => {
   it("counts what LOADLIN passes (BOOT_IMAGE= first) and refuses one byte over 2,047", () => {
-    expect(kernelCommandLine(cfg())).toBe("BOOT_IMAGE=zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0");
+    expect(kernelCommandLine(cfg())).toBe("BOOT_IMAGE=zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200");
     const base = kernelCommandLine(cfg({ boot: { extraArgs: "", paramsFile: true } })).length;
     // Words of 70 characters keep under LOADLIN's 79-character option limit in a params file.
     const args = (n: number) => {

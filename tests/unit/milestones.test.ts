@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { MilestoneTracker, MILESTONES } from "../../emulator/milestones.ts";
+import { MilestoneTracker, MILESTONES, INIT_READY } from "../../emulator/milestones.ts";
+import { verdictHint } from "../../emulator/hint.ts";
 import { parseReport, verifyReport } from "../../emulator/verify.ts";
 import { defaultConfig, mergeConfig } from "../../src/config.ts";
 import { linuxrcScript } from "../../src/howto/initrd.ts";
@@ -179,7 +180,7 @@ describe("one guest protocol: every line the scripts print is recognised", () =>
       }
     }
     // Each side of the protocol is exercised: milestones, failures and every report key.
-    for (const want of ["linuxrc-mount", "loop-setup", "init", "swap", "dos-readable", "shell", "failure: /linuxrc could not mount the DOS partition", "failure: /linuxrc could not set up a loop device", "initrd: trying"]) {
+    for (const want of ["linuxrc-mount", "loop-setup", "init", "swap", "dos-readable", "loop-root", "init-ready", "failure: /linuxrc could not mount the DOS partition", "failure: /linuxrc could not set up a loop device", "initrd: trying"]) {
       expect(recognised.has(want), want).toBe(true);
     }
     for (const key of ["rc-started", "root-rw", "swapon-ok", "report-begin", "kernel", "rootdev", "rootfs", "loop0", "loop1", "swap", "dosmount", "dosfile", "memtotal", "report-end", "shell"]) {
@@ -209,5 +210,146 @@ describe("one guest protocol: every line the scripts print is recognised", () =>
     expect(w).toContain("read k < /proc/sys/kernel/osrelease");
     expect(w).not.toContain("uname");
     expect(rcScript(defaultConfig())).toContain("printf '%s\\n' looproot > /proc/sys/kernel/hostname");
+  });
+});
+
+describe("a serial line that arrives in pieces", () => {
+  const report = BOOT.slice(BOOT.indexOf("LOOPROOT: rc started"));
+  const head = BOOT.slice(0, BOOT.indexOf("LOOPROOT: rc started"));
+
+  it("is one line when its newline comes, however the bytes were cut", () => {
+    const text = BOOT.join("\r\n") + "\r\n";
+    // Every cut size from one byte up, and an uneven mix: the same milestones, evidence and times order.
+    for (const sizes of [[1], [2], [3], [7], [64], [1, 5, 2, 11, 3]]) {
+      const t = new MilestoneTracker();
+      for (let at = 0, k = 0; at < text.length; k++) {
+        const n = sizes[k % sizes.length];
+        t.feedSerial(text.slice(at, at + n), at);
+        at += n;
+      }
+      expect([...t.reached.keys()], String(sizes)).toEqual(MILESTONES.map((m) => m.id));
+      expect(t.reached.get("loop-setup")!.evidence).toBe("INITRD: Loop devices set up");
+      expect(t.failure).toBeUndefined();
+    }
+  });
+
+  it("a kernel line written into the middle of a script's line does not hide either", () => {
+    const t = new MilestoneTracker();
+    head.slice(0, 8).forEach((l) => t.feedSerial(l + "\n", 1));
+    // As a timed UART (Bochs, a real PC) delivers them when /linuxrc and printk write at once.
+    for (const piece of ["INITRD: Loop dev", "[    2.100000] VFS: Mounted root (ext2 filesystem) readonly on device 7:0.\n", "ices set up\n"]) t.feedSerial(piece, 2);
+    expect(t.reached.get("loop-setup")?.evidence).toBe("INITRD: Loop devices set up");
+    expect(t.reached.has("root-mounted")).toBe(true);
+    // And the other way round: the report's end cut by a kernel line.
+    for (const l of head.slice(10)) t.feedSerial(l + "\n", 3);
+    for (const l of report.slice(0, -2)) t.feedSerial(l + "\n", 3);
+    for (const piece of ["LOOPROOT: repo", "[    3.000000] random: crng init done\n", "rt-end\n"]) t.feedSerial(piece, 4);
+    expect(t.reached.get("loop-root")?.evidence).toBe("LOOPROOT: report-end");
+    expect(t.failure).toBeUndefined();
+  });
+});
+
+describe("the root's own init, after looproot's report", () => {
+  const upToReport = BOOT.slice(0, BOOT.indexOf("LOOPROOT: report-end") + 1);
+  const booted = () => {
+    const t = new MilestoneTracker();
+    upToReport.forEach((l, i) => t.feedSerial(l + "\n", i * 10));
+    expect(t.stage).toBe("init-ready");
+    return t;
+  };
+
+  it("is ready at the sign its kind of init prints: each one, and a login prompt before its newline", () => {
+    const signs: [string, string][] = [
+      ["[  OK  ] Reached target multi-user.target - Multi-User System.\n", "systemd reached its default target"],
+      ["[  OK  ] Reached target Graphical Interface.\n", "systemd reached its default target"],
+      ["INIT: Entering runlevel: 2\n", "sysvinit entered its runlevel"],
+      ["- runit: $Id: 25da3b82 $: enter stage: 2\n", "runit entered stage 2"],
+      ["LOOPROOT: shell ready on /dev/ttyS0\n", "a shell answers on the serial console"],
+      // A shell run before /proc is mounted answers with nothing after "on".
+      ["LOOPROOT: shell ready on \r\n", "a shell answers on the serial console"],
+      ["\r\nDebian GNU/Linux 12 debian ttyS0\r\n\r\ndebian login: ", "a login prompt"],
+    ];
+    for (const [text, what] of signs) {
+      const t = booted();
+      const events = t.feedSerial(text, 5000);
+      expect(events.map((e) => ("id" in e ? e.id : e.title)), text).toEqual(["init-ready"]);
+      expect(INIT_READY.find((r) => r.match.test(t.reached.get("init-ready")!.evidence))?.what, text).toBe(what);
+      expect(t.done).toBe(true);
+    }
+    // getty on the screen (tty1) counts too.
+    const s = booted();
+    s.feedScreen(["Debian GNU/Linux 12 debian tty1", "", "debian login:"], 6000);
+    expect(s.reached.get("init-ready")?.evidence).toBe("debian login:");
+  });
+
+  it("is not ready on a target on the way, or on the harness's probe echoed back", () => {
+    const t = booted();
+    t.feedSerial("[  OK  ] Reached target basic.target - Basic System.\nsystemd-logind.service - User Login Management\n", 100);
+    t.feedSerial(SHELL_PROBE.replace("\n", "\r\n"), 200);
+    t.feedSerial("INIT: Entering runlevel: S\n", 300);
+    expect(t.reached.has("init-ready")).toBe(false);
+  });
+
+  it("freezing, ending or panicking is a failure at this stage, with the init's line", () => {
+    const cases: [string, string][] = [
+      ["[!!!!!!] Failed to mount API filesystems.\nsystemd[1]: Freezing execution.\n", "the root's init froze"],
+      ["[    9.000000] Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000100\n", "init exited"],
+      ["[    9.000000] Kernel panic - not syncing: Oops\n", "kernel panic"],
+    ];
+    for (const [text, title] of cases) {
+      const t = booted();
+      t.feedSerial(text, 9000);
+      expect(t.failure, text).toMatchObject({ stage: "init-ready", title });
+    }
+  });
+
+  it("a stall here is silence: any line of the guest's is progress, the probe's echo is not", () => {
+    const t = booted();
+    const at = (upToReport.length - 1) * 10;
+    t.feedSerial("[  OK  ] Started some.service.\n", at + 150_000);
+    expect(t.overdue(at + 300_000)).toBeUndefined();
+    for (let s = 160_000; s <= 340_000; s += 3000) t.feedSerial(SHELL_PROBE, at + s);
+    expect(t.overdue(at + 331_000)?.id).toBe("init-ready");
+  });
+});
+
+describe("the kernel's setup code refusing the machine, on the screen only", () => {
+  it("is named at once, at the kernel's stage", () => {
+    const t = new MilestoneTracker();
+    t.feedSerial(BOOT.slice(0, 4).join("\n") + "\n", 1);
+    t.feedScreen(["LOADLIN v1.6f (C) 1994..2002 Hans Lermen <lermen@fgan.de>", "This kernel requires an i686 CPU, but only detected an i486 CPU.", "Unable to boot - please use a kernel appropriate for your CPU."], 900);
+    expect(t.failure).toMatchObject({ stage: "kernel", title: "the kernel refused this CPU", evidence: "This kernel requires an i686 CPU, but only detected an i486 CPU." });
+  });
+
+  it("a video mode the card lacks (its menu waits for good) is named too; vga=ask's own prompt, which goes on after 30 s, is not a failure", () => {
+    const ask = new MilestoneTracker();
+    ask.feedScreen(["LOADLIN v1.6f (C) 1994..2002 Hans Lermen <lermen@fgan.de>", "Press <ENTER> to see video modes available, <SPACE> to continue, or wait 30 sec"], 900);
+    expect(ask.failure).toBeUndefined();
+    const t = new MilestoneTracker();
+    t.feedScreen(["LOADLIN v1.6f (C) 1994..2002 Hans Lermen <lermen@fgan.de>", "Undefined video mode number: 999", "Press <ENTER> to see video modes available, <SPACE> to continue, or wait 30 sec"], 900);
+    expect(t.failure).toMatchObject({ stage: "kernel", title: "the kernel's setup code asks for a video mode" });
+  });
+});
+
+describe("hints from the guest's lines and the kernel arguments", () => {
+  const c = (extraArgs: string, source = "builtin") => mergeConfig(defaultConfig(), { boot: { extraArgs }, root: { source } });
+  it("an init= in the kernel arguments is named, for the failures after the loop root is mounted", () => {
+    for (const [stage, title] of [["init", "init exited"], ["init", "a shell runs as init instead of the loop root's init"], ["init", "no progress within 60 s"]] as const) {
+      const h = verdictHint({ stage, title }, c("console=tty0 console=ttyS0 init=/bin/sh"), [])!;
+      expect(h.sentence).toMatch(/init=\/bin\/sh \(boot\.extraArgs\)/);
+      expect(h.fields).toEqual(["boot.extraArgs"]);
+    }
+    expect(verdictHint({ stage: "init", title: "init exited" }, c("console=ttyS0"), [])).toBeUndefined();
+    expect(verdictHint({ stage: "kernel", title: "kernel panic" }, c("init=/bin/sh"), [])).toBeUndefined();
+  });
+  it("an init that ran and ended is told apart from one that could not start (the page's table names that one)", () => {
+    const c0 = c("console=ttyS0", "tar");
+    expect(verdictHint({ stage: "init-ready", title: "init exited" }, c0, ["my init: bye"])?.sentence).toMatch(/ended after looproot's report/);
+    expect(verdictHint({ stage: "init-ready", title: "init exited" }, c0, ["/sbin/looproot-init: exec: line 12: /sbin/init: Exec format error"])).toBeUndefined();
+    expect(verdictHint({ stage: "init-ready", title: "init exited" }, c0, ["/sbin/init: line 1: ELF\x90\x90: not found"])).toBeUndefined();
+  });
+  it("systemd without its API filesystems points at the kernel", () => {
+    const h = verdictHint({ stage: "init-ready", title: "the root's init froze" }, c("console=ttyS0", "tar"), ["[!!!!!!] Failed to mount API filesystems.", "systemd[1]: Freezing execution."])!;
+    expect(h.sentence).toMatch(/kernel lacks what systemd needs.*boot\.kernel = "distro"/);
   });
 });

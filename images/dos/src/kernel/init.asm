@@ -93,19 +93,9 @@ init:
         mov word [es:di], KSEG
         jmp .v
 .vd:    pop es
-        ; COM1 115200 8N1 (v86 ignores the rate)
-        mov dx, 3FBh
-        mov al, 80h
-        out dx, al
-        mov dx, 3F8h
-        mov al, 1
-        out dx, al
-        inc dx
-        mov al, 0
-        out dx, al
-        mov dx, 3FBh
-        mov al, 3
-        out dx, al
+        ; COM1 115200 8N1 until CONFIG.SYS says otherwise (v86 and QEMU ignore the rate)
+        mov bx, 1
+        call set_baud
         mov dx, 3F9h
         mov al, 0
         out dx, al
@@ -155,7 +145,7 @@ init:
         mov word [trk_drv], 0   ; tracks read while probing used default geometry
         mov al, [boot_drv]
         mov [cur_drv], al
-        ; CONFIG.SYS: SERIAL=OFF turns off the COM1 copy
+        ; CONFIG.SYS: SERIAL=OFF turns off the COM1 copy, SERIAL=<rate> sets its baud rate
         call read_config
         mov si, banner
         call con_puts
@@ -361,7 +351,23 @@ hd_probe:
         mov [si+D_LBA], al
 .r:     ret
 
-; read_config: look for "SERIAL=OFF" in \CONFIG.SYS of the boot drive
+; set_baud: COM1 at 115200/BX baud, 8N1
+set_baud:
+        mov dx, 3FBh
+        mov al, 80h             ; DLAB: the next two ports are the divisor
+        out dx, al
+        mov dx, 3F8h
+        mov al, bl
+        out dx, al
+        inc dx
+        mov al, bh
+        out dx, al
+        mov dx, 3FBh
+        mov al, 3
+        out dx, al
+        ret
+
+; read_config: look for "SERIAL=OFF" or "SERIAL=<rate>" in \CONFIG.SYS of the boot drive
 cfg_name db 'A:\CONFIG.SYS', 0
 read_config:
         mov al, [boot_drv]
@@ -411,7 +417,32 @@ read_config:
         jmp .c
 .no:    pop si
         jmp .l
-.hit:   pop si
+.hit:   pop ax                  ; SI: after the '='
+        mov al, [si]
+        and al, 0DFh
+        cmp al, 'O'
+        jne .num
         mov byte [serial_on], 0
+        ret
+        ; a rate that divides 115200 (the 8250's clock / 16); any other is ignored
+.num:   xor ecx, ecx
+.dig:   movzx eax, byte [si]
+        sub al, '0'
+        cmp al, 9
+        ja .set
+        imul ecx, ecx, 10
+        add ecx, eax
+        inc si
+        jmp .dig
+.set:   jecxz .r
+        mov eax, 115200
+        xor edx, edx
+        div ecx
+        test edx, edx
+        jnz .r
+        test eax, eax
+        jz .r
+        mov bx, ax
+        call set_baud
 .r:     ret
-cfg_serial db 'ERIAL=OFF', 0
+cfg_serial db 'ERIAL=', 0
