@@ -239,7 +239,7 @@ describe("3.7 which kernel, and where LOADLIN reads it (boot.kernel)", () => {
     const { kernelChoice, kernelDosPath, kernelFileOnDisk } = await import("../../src/howto/kernel.ts");
     expect(kernelChoice(cfg())).toBe("howto");
     expect(kernelFileOnDisk(cfg())).toBeUndefined();
-    expect(autoexecBat(cfg())).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0\r\n");
+    expect(autoexecBat(cfg())).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200\r\n");
     const tar = cfg({ root: { source: "tar" } });
     expect(kernelChoice(tar)).toBe("distro");
     expect(kernelDosPath(tar)).toBe("C:\\LINUX\\ZIMAGE");
