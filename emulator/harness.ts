@@ -56,10 +56,13 @@ export interface BootResult {
 const SHELL_PROBE_EVERY_MS = 3000;
 /** After the kernel's "Run X as init process", how long looproot's rc gets to say it started before the console is asked whether a shell runs instead. */
 const RC_GRACE_MS = 3000;
+/** How long a shell is asked for where none is required (a user's root, a kernel's init that skipped our rc). */
+const PROBE_WINDOW_MS = 10_000;
 /** The kernel names the program it runs as PID 1 (/linuxrc is the initrd's, not the root's). */
 const RUN_INIT = /Run (?!\/linuxrc\b)(\S+) as init process/;
-/** Lines shown for a failure. */
+/** Lines shown for a failure, each cut at so many characters (a binary read as text has no newlines). */
 const LAST_LINES = 10;
+const LAST_LINE_CHARS = 240;
 
 export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts: BootOptions = {}): Promise<BootResult> {
   const timeoutMs = (opts.timeoutS ?? 120) * 1000;
@@ -116,8 +119,12 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
     // Ask the serial console's shell to answer: once the report is in, and when the kernel started
     // an init that did not run looproot's rc (init=/bin/sh). The echoed command shows the $(...)
     // unexpanded, only a shell's answer shows the device, so an answer proves a shell.
-    const rcMissing = !!runInit && !tracker.reached.has("init") && now - runInit.atMs > RC_GRACE_MS;
-    if ((report.complete || rcMissing) && !tracker.reached.has("init-ready") && now - lastProbe > SHELL_PROBE_EVERY_MS) {
+    // A user's root gets the probe for PROBE_WINDOW_MS only: typed at a console where a getty or
+    // its own init will later read, it would be input to them.
+    const rcMissing = !!runInit && !tracker.reached.has("init") && now - runInit.atMs > RC_GRACE_MS && now - runInit.atMs < RC_GRACE_MS + PROBE_WINDOW_MS;
+    const reportAt = tracker.reached.get("loop-root")?.atMs ?? now;
+    const askShell = report.complete && (shellRequired || now - reportAt < PROBE_WINDOW_MS);
+    if ((askShell || rcMissing) && !tracker.reached.has("init-ready") && now - lastProbe > SHELL_PROBE_EVERY_MS) {
       lastProbe = now;
       engine.sendSerial(SHELL_PROBE);
     }
@@ -194,7 +201,7 @@ function lastLines(tracker: MilestoneTracker): string[] {
   const all = tracker.lines.filter((l) => !l.text.includes(probe));
   const from = end ? all.findIndex((l) => l.text.trim() === end.evidence) + 1 : 0;
   const own = all.slice(Math.max(0, from));
-  return (own.length ? own : all).slice(-LAST_LINES).map((l) => l.text);
+  return (own.length ? own : all).slice(-LAST_LINES).map((l) => (l.text.length > LAST_LINE_CHARS ? l.text.slice(0, LAST_LINE_CHARS) + "…" : l.text));
 }
 
 function stuckFailure(stage: MilestoneId, limitS: number, now: number, tracker: MilestoneTracker, what = "no progress"): FailureEvent {

@@ -26,7 +26,10 @@ export function verdictHint(failure: Pick<FailureEvent, "stage" | "title">, conf
   if (/Failed to mount API filesystems/.test(text)) {
     return { sentence: "systemd could not mount its API filesystems (cgroups, autofs, Unix sockets are missing): this kernel lacks what systemd needs. Choose the distribution kernel (boot.kernel = \"distro\"), or a root with sysvinit, OpenRC or runit.", fields: ["root.source"] };
   }
-  if (failure.title === "init exited" && failure.stage === "init-ready") {
+  // An init that ran and ended; one the wrapper could not start at all is the page's table's case (a working i386 /sbin/init).
+  // (The shell execs /sbin/init; a file the kernel refuses it then reads as a script: "line 1: ...".)
+  const notStarted = /\/sbin\/init: (?:line 1: |.*(?:Exec format error|not found|No such file|Permission denied|can't execute))/.test(text);
+  if (failure.title === "init exited" && failure.stage === "init-ready" && !notStarted) {
     return { sentence: "The root's own /sbin/init ended after looproot's report (PID 1 must run for as long as the system does): its last lines say why.", fields: ["root.source"] };
   }
   return undefined;

@@ -78,7 +78,9 @@ export const MILESTONES: MilestoneDef[] = [
   // looproot's own report is complete: everything above is the HOWTO's doing.
   { id: "loop-root", title: "HOWTO's loop root up", limitS: 30, match: REPORT_PATTERNS.reportEnd },
   // Then the root's own init, which may take long but talks while it works: silence is the stall.
-  { id: "init-ready", title: "the root's init ready", limitS: 60, match: anyOf(INIT_READY), prompt: /(?:^|\S )login: *$/, anyLineIsProgress: true },
+  // Debian's sysvinit rcS is silent for 24 s of QEMU's time in one step (17 s in another), which
+  // v86 runs several times slower: three minutes of the machine's time without a line.
+  { id: "init-ready", title: "the root's init ready", limitS: 180, match: anyOf(INIT_READY), prompt: /(?:^|\S )login: *$/, anyLineIsProgress: true },
 ];
 
 export interface FailureDef {

@@ -169,14 +169,15 @@ case $init in
     ln -sf /dev/null "$dir/etc/systemd/network/99-default.link"
     ;;
   sysvinit|openrc)
-    # Debian's inittab has this line commented out; a serial console needs it.
-    grep -q '^T0:' "$dir/etc/inittab" || echo 'T0:2345:respawn:/sbin/getty -L ttyS0 9600 vt100' >> "$dir/etc/inittab"
+    # Debian's inittab has this line commented out (at 9600); a serial console needs it, at the
+    # rate of the kernel's console (looproot's console=ttyS0,115200).
+    grep -q '^T0:' "$dir/etc/inittab" || echo 'T0:2345:respawn:/sbin/getty -L ttyS0 115200 vt100' >> "$dir/etc/inittab"
     ;;
   runit)
     # Debian's getty-run has services for tty1..6 and hvc0 only: one for the serial console
     # like them, enabled as they are (a link in the default runsvdir).
     mkdir -p "$dir/etc/sv/getty-ttyS0"
-    printf '#!/bin/sh -euC\nexec chpst -P getty -L 9600 ttyS0 vt100\n' > "$dir/etc/sv/getty-ttyS0/run"
+    printf '#!/bin/sh -euC\nexec chpst -P getty -L 115200 ttyS0 vt100\n' > "$dir/etc/sv/getty-ttyS0/run"
     chmod 755 "$dir/etc/sv/getty-ttyS0/run"
     ln -sf /etc/sv/getty-ttyS0 "$dir/etc/runit/runsvdir/default/getty-ttyS0"
     ;;

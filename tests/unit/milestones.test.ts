@@ -306,10 +306,10 @@ describe("the root's own init, after looproot's report", () => {
   it("a stall here is silence: any line of the guest's is progress, the probe's echo is not", () => {
     const t = booted();
     const at = (upToReport.length - 1) * 10;
-    t.feedSerial("[  OK  ] Started some.service.\n", at + 50_000);
-    expect(t.overdue(at + 100_000)).toBeUndefined();
-    for (let s = 60_000; s <= 120_000; s += 3000) t.feedSerial(SHELL_PROBE, at + s);
-    expect(t.overdue(at + 111_000)?.id).toBe("init-ready");
+    t.feedSerial("[  OK  ] Started some.service.\n", at + 150_000);
+    expect(t.overdue(at + 300_000)).toBeUndefined();
+    for (let s = 160_000; s <= 340_000; s += 3000) t.feedSerial(SHELL_PROBE, at + s);
+    expect(t.overdue(at + 331_000)?.id).toBe("init-ready");
   });
 });
 
@@ -341,6 +341,12 @@ describe("hints from the guest's lines and the kernel arguments", () => {
     }
     expect(verdictHint({ stage: "init", title: "init exited" }, c("console=ttyS0"), [])).toBeUndefined();
     expect(verdictHint({ stage: "kernel", title: "kernel panic" }, c("init=/bin/sh"), [])).toBeUndefined();
+  });
+  it("an init that ran and ended is told apart from one that could not start (the page's table names that one)", () => {
+    const c0 = c("console=ttyS0", "tar");
+    expect(verdictHint({ stage: "init-ready", title: "init exited" }, c0, ["my init: bye"])?.sentence).toMatch(/ended after looproot's report/);
+    expect(verdictHint({ stage: "init-ready", title: "init exited" }, c0, ["/sbin/looproot-init: exec: line 12: /sbin/init: Exec format error"])).toBeUndefined();
+    expect(verdictHint({ stage: "init-ready", title: "init exited" }, c0, ["/sbin/init: line 1: ELF\x90\x90: not found"])).toBeUndefined();
   });
   it("systemd without its API filesystems points at the kernel", () => {
     const h = verdictHint({ stage: "init-ready", title: "the root's init froze" }, c("console=ttyS0", "tar"), ["[!!!!!!] Failed to mount API filesystems.", "systemd[1]: Freezing execution."])!;
