@@ -1,6 +1,8 @@
 // What the boot harness needs from an emulator, whichever one runs the machine: v86 in Node or
 // in the page, or QEMU in Node. Keeps the milestone logic free of any one emulator's API.
 
+import type { PcChoice } from "./pc.ts";
+
 export interface Engine {
   readonly name: string;
   /** Text the guest writes to COM1. Returns a function that removes the listener, where the engine can. */
@@ -40,6 +42,10 @@ export interface MachineImages {
   memoryMiB: number;
   /** QEMU only: more command-line arguments (e.g. `-cpu 486`), for tests until the machine choices land. */
   qemuArgs?: string[];
+  /** A network card with the engine's own user-mode network (see emulator/net.ts); none when absent. */
+  net?: boolean;
+  /** QEMU and Bochs: the machine and CPU to emulate (their defaults where absent); v86 has one fixed PC. */
+  pc?: PcChoice;
   bios: Uint8Array;
   vgaBios: Uint8Array;
 }

@@ -12,6 +12,7 @@ import { SHELL_PROBE } from "../src/howto/protocol.ts";
 import { MilestoneTracker, MILESTONES, INIT_READY, type MilestoneEvent, type FailureEvent, type MilestoneId } from "./milestones.ts";
 import { parseReport, verifyReport, type Check, type GuestReport } from "./verify.ts";
 import { verdictHint } from "./hint.ts";
+import { shellCommand } from "./shell.ts";
 
 export interface BootOptions {
   /** Overall limit in seconds. */
@@ -209,30 +210,7 @@ function stuckFailure(stage: MilestoneId, limitS: number, now: number, tracker: 
   return { stage, title: `${what} within ${limitS} s`, atMs: now, evidence: `last line: ${last}` };
 }
 
-/**
- * Types a command at the booted shell on the serial console and returns what it printed. The end
- * marker is computed by the shell ($((40+2))), so the echo of the typed line never matches it.
- */
+/** Types a command at the booted shell on the serial console and returns what it printed (emulator/shell.ts). */
 export async function runShellCommand(engine: Engine, command: string, timeoutMs = 15_000): Promise<string> {
-  const tag = `__LR${Math.floor(Math.random() * 1e9)}`;
-  const typed = `${tag}_$((40+2))_`;
-  const done = `${tag}_42_`;
-  let out = "";
-  const off = engine.onSerial((t) => (out += t));
-  engine.sendSerial(`${command}; echo "${typed}"\n`);
-  const t0 = Date.now();
-  try {
-    for (;;) {
-      const end = out.indexOf(done);
-      if (end >= 0) {
-        const echoed = out.lastIndexOf(typed, end);
-        const start = echoed < 0 ? 0 : out.indexOf("\n", echoed) + 1;
-        return out.slice(start, end).replace(/\r/g, "");
-      }
-      if (Date.now() - t0 > timeoutMs) throw new Error(`shell: no answer to "${command}" within ${timeoutMs / 1000} s (got: ${out.slice(-200)})`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  } finally {
-    off?.();
-  }
+  return (await shellCommand(engine, command, timeoutMs)).output;
 }

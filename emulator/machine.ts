@@ -14,6 +14,7 @@
 
 import { V86 } from "v86";
 import type { Engine } from "./engine.ts";
+import { v86NetDevice } from "./net.ts";
 
 export interface MachineOptions {
   /** Floppy image for drive A: (BIOS 00h). v86 works on a copy unless `copy` is false. */
@@ -52,6 +53,8 @@ export interface MachineOptions {
    * Loop safety off (2=0) makes a guest that spins inside compiled code hang this thread for good.
    */
   jitConfig?: [number, number][];
+  /** A virtio network card on v86's fetch backend (emulator/net.ts). */
+  net?: boolean;
 }
 
 export interface Machine extends Engine {
@@ -129,6 +132,8 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
   if (opts.initrd) config.initrd = { buffer: buf(opts.initrd) };
   if (opts.cmdline !== undefined) config.cmdline = opts.cmdline;
   if (opts.screenContainer) config.screen_container = opts.screenContainer;
+  const net = v86NetDevice(opts.net);
+  if (net) config.net_device = net;
 
   const emulator = new V86(config as unknown as ConstructorParameters<typeof V86>[0]);
   let serial = "";

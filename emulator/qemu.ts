@@ -4,12 +4,13 @@
 // DOS that writes only to the screen (FreeDOS) is seen too. SeaBIOS's own messages come from its
 // debug port (0x402).
 
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createConnection, type Socket } from "node:net";
-import { mkdtempSync, writeFileSync, rmSync, readFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Engine, MachineImages } from "./engine.ts";
+import { qemuNetArgs } from "./net.ts";
+import { makeRunDir, removeRunDir, spawnTied, cpuTime } from "./tied.ts";
 
 const SCREEN_POLL_MS = 100;
 /** 80x25 characters, each a character byte and an attribute byte. */
@@ -29,37 +30,18 @@ export function textRows(buf: Uint8Array, cols = 80): string[] {
   return rows;
 }
 
-/** Linux's clock ticks per second in /proc (USER_HZ), 100 on every architecture Node runs on. */
-const USER_HZ = 100;
-/** The CPU time (user + system) of a process so far, from /proc/PID/stat; the last reading once it is gone. */
-function cpuTime(pid: number | undefined): () => number {
-  let last = 0;
-  return () => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
-      // Fields after the command name (which may hold spaces and parentheses): utime and stime are 14 and 15.
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      last = ((Number(f[11]) + Number(f[12])) * 1000) / USER_HZ;
-    } catch {
-      // Exited: the harness hears of the exit through onCrash.
-    }
-    return last;
-  };
-}
-
 /** QEMU's engine; its process id is there for callers that watch or signal the process. */
 export type QemuEngine = Engine & { readonly pid: number | undefined };
 
-export function startQemu(images: MachineImages): QemuEngine {
-  const dir = mkdtempSync(join(tmpdir(), "looproot-qemu-"));
-  const fda = join(dir, "floppy.img");
-  writeFileSync(fda, images.floppy);
-  writeFileSync(join(dir, "bios.bin"), images.bios);
-  writeFileSync(join(dir, "vgabios-stdvga.bin"), images.vgaBios);
+/**
+ * qemu-system-i386's arguments for one run in `dir` (which holds bios.bin, the VGA BIOS and the
+ * floppy): one group per concern, so an option (a network card) is one more push.
+ */
+export function qemuArgs(images: MachineImages, dir: string, hda: string | undefined): string[] {
   const args = [
     "-L", dir, "-bios", "bios.bin",
     "-m", String(images.memoryMiB),
-    "-drive", `file=${fda},if=floppy,format=raw,index=0`,
+    "-drive", `file=${join(dir, "floppy.img")},if=floppy,format=raw,index=0`,
     "-boot", "a",
     "-display", "none", "-vga", "std",
     "-serial", "stdio", "-monitor", "none",
@@ -69,17 +51,32 @@ export function startQemu(images: MachineImages): QemuEngine {
     // Paused until the monitor is connected (then "cont"): a fast boot must not run past the DOS
     // and LOADLIN screens before the first screen read.
     "-S",
+    ...qemuNetArgs(images.net),
   ];
-  if (images.diskFile) {
-    // The user's own file, written by the guest as a real disk would be (no snapshot, no copy).
-    args.push("-drive", `file=${images.diskFile},if=ide,format=raw,index=0,media=disk`);
-  } else if (images.disk) {
-    const hda = join(dir, "disk.img");
+  // QEMU 7.2 gives each of these machines a floppy controller for an if=floppy drive (q35 and
+  // isapc included) and puts an if=ide disk where the machine has its disk: PIIX3 IDE on pc, the
+  // legacy ports on isapc, ICH9 AHCI port 0 on q35.
+  if (images.pc?.machine) args.push("-M", images.pc.machine);
+  if (images.pc?.cpu) args.push("-cpu", images.pc.cpu);
+  if (hda) args.push("-drive", `file=${hda},if=ide,format=raw,index=0,media=disk`);
+  return args;
+}
+
+export function startQemu(images: MachineImages): QemuEngine {
+  const dir = makeRunDir("qemu");
+  writeFileSync(join(dir, "floppy.img"), images.floppy);
+  writeFileSync(join(dir, "bios.bin"), images.bios);
+  writeFileSync(join(dir, "vgabios-stdvga.bin"), images.vgaBios);
+  // diskFile: the user's own file, written by the guest as a real disk would be (no snapshot, no copy).
+  let hda = images.diskFile;
+  if (!hda && images.disk) {
+    hda = join(dir, "disk.img");
     writeFileSync(hda, images.disk);
-    args.push("-drive", `file=${hda},if=ide,format=raw,index=0,media=disk`);
   }
+  const args = qemuArgs(images, dir, hda);
   args.push(...(images.qemuArgs ?? []));
-  const child: ChildProcess = spawn("qemu-system-i386", args, { stdio: ["pipe", "pipe", "pipe"] });
+  // Tied to this process: QEMU is SIGKILLed by the kernel when looproot dies, even by SIGKILL.
+  const child: ChildProcess = spawnTied("qemu-system-i386", args, dir, { stdio: ["pipe", "pipe", "pipe"] });
   const listeners: ((t: string) => void)[] = [];
   let stderr = "";
   child.stdout!.setEncoding("latin1");
@@ -177,7 +174,7 @@ export function startQemu(images: MachineImages): QemuEngine {
       }
       if (!exited) child.kill("SIGKILL");
       await exit;
-      rmSync(dir, { recursive: true, force: true });
+      removeRunDir(dir);
     },
   };
 }

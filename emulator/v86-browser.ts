@@ -70,6 +70,7 @@ export async function startV86Browser(opts: BrowserMachineOptions): Promise<Brow
     wasm: new Uint8Array(await (await fetch(opts.wasmPath)).arrayBuffer()),
     screenContainer: opts.screen,
     boot: "floppy",
+    net: opts.net,
   });
   m.emulator.keyboard_set_enabled(false);
   fastYield(m.emulator);

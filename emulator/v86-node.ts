@@ -27,5 +27,6 @@ export async function startV86Node(images: MachineImages, opts: V86NodeOptions =
     wasm: new Uint8Array(readFileSync(v86WasmPath())),
     boot: "floppy",
     jitConfig: opts.jitConfig,
+    net: images.net,
   });
 }

@@ -14,6 +14,7 @@ export const ENTRIES = [
   { name: "looproot", file: "src/index.ts", what: "The whole HOWTO build. Pure: runs in Node, in a page and in a worker." },
   { name: "looproot/fs", file: "src/fs/index.ts", what: "The image writers and readers. Pure: runs in Node, in a page and in a worker." },
   { name: "looproot/emulator", file: "emulator/index.ts", what: "Booting images in v86, and the package's guest binaries. Node only." },
+  { name: "looproot/node", file: "src/node/index.ts", what: "What needs Node's file system: a folder read into a tree, as `mke2fs -d` takes one." },
 ];
 
 export interface ApiSymbol {
@@ -94,7 +95,24 @@ export function collect(): ApiSymbol[] {
   return out;
 }
 
-export function render(symbols: ApiSymbol[]): string {
+/**
+ * The values behind the docs' numbers, read from the modules themselves (not typed into comments):
+ * each exported constant that is plain data, and what defaultConfig() returns.
+ */
+export async function values(): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const entry of ENTRIES) {
+    const mod = (await import(join(ROOT, entry.file))) as Record<string, unknown>;
+    for (const [name, v] of Object.entries(mod)) {
+      const shown = name === "defaultConfig" && typeof v === "function" ? v() : v;
+      if (typeof shown === "function" || shown === undefined) continue;
+      out.set(`${entry.name}:${name}`, JSON.stringify(shown, null, 2));
+    }
+  }
+  return out;
+}
+
+export function render(symbols: ApiSymbol[], vals: Map<string, string>): string {
   const lines = [
     "# looproot API",
     "",
@@ -107,6 +125,8 @@ export function render(symbols: ApiSymbol[]): string {
     for (const s of symbols.filter((x) => x.entry === entry.name).sort((a, b) => a.name.localeCompare(b.name))) {
       lines.push(`### ${s.name} (${s.kind})`, "", s.doc || "(undocumented)", "");
       if (s.signature) lines.push("```ts", s.signature, "```", "");
+      const value = vals.get(`${s.entry}:${s.name}`);
+      if (value !== undefined) lines.push(s.kind === "function" ? "Returns:" : "Value:", "", "```json", value, "```", "");
       if (s.members.length) {
         lines.push("| Field | Type | |", "| --- | --- | --- |");
         for (const m of s.members) lines.push(`| \`${m.name}\` | \`${m.type.replace(/\|/g, "\\|")}\` | ${m.doc.replace(/\n/g, " ").replace(/\|/g, "\\|")} |`);
@@ -121,7 +141,7 @@ const API_MD = join(ROOT, "docs", "API.md");
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const symbols = collect();
-  const md = render(symbols);
+  const md = render(symbols, await values());
   const undocumented = symbols.filter((s) => !s.doc).map((s) => `${s.entry}: ${s.name}`);
   if (process.argv.includes("--check")) {
     let bad = false;

@@ -19,6 +19,8 @@ apt-get install -y --no-install-recommends \
   build-essential bc bison flex libelf-dev libssl-dev xz-utils cpio kmod \
   gcc-multilib dpkg-dev ca-certificates \
   qemu-user qemu-user-static binfmt-support debootstrap \
-  nasm
+  nasm \
+  bochs bochsbios vgabios
+# bochs, bochsbios and vgabios: the third boot engine (emulator/bochs.ts), with its own BIOS.
 # nasm is here for ndisasm, a test oracle for the hand-assembled boot stubs; the DOS recipe
 # assembles with its own pinned nasm (images/lib.sh), whatever version this installs.

@@ -7,10 +7,10 @@ import { BUILD_STEPS, type StepId } from "./steps.ts";
 import type { Ingredients } from "./ingredients.ts";
 import type { Tree } from "./fs/tree.ts";
 import { parseTar, DEFAULT_TAR_LIMITS } from "./fs/tar.ts";
-import { gunzip } from "./fs/gzip.ts";
+import { gunzip, gunzipSize, isGzipLimit } from "./fs/gzip.ts";
 import { validateConfig, assertValid, fmt, guestFacts, memoryProblem, LIMITS, ConfigError, type Problem } from "./validate.ts";
 import { kernelMemory } from "./howto/memory.ts";
-import { LooprootError, atField } from "./errors.ts";
+import { LooprootError, ErrorCode, atField } from "./errors.ts";
 import { initrdTree, initrdNeeds, makeInitrd, linuxrcScript } from "./howto/initrd.ts";
 import { busyboxRootTree, userRootTree, addHowtoChanges, rootNeeds, makeRootImage, fstab, rcScript, wrapperInit } from "./howto/rootdev.ts";
 import { makeSwapImage } from "./howto/swapdev.ts";
@@ -88,12 +88,21 @@ function readRootArchive(config: LooprootConfig, archive: Uint8Array): Tree {
   return parseTar(tar, { ...DEFAULT_TAR_LIMITS, maxTotalBytes: cap });
 }
 
-/** The unpacked size a gzip's last trailer claims (mod 2^32): only a hint, never trusted for safety. */
-function claimedSize(archive: Uint8Array): number {
-  const gz = archive.length >= 18 && archive[0] === 0x1f && archive[1] === 0x8b;
+/**
+ * What the archive unpacks to: a tar's own size, or a gzip's, counted by inflating the whole
+ * stream with every member's CRC checked (output dropped, so a bomb costs time, not memory; past
+ * 4 GiB, the bound of a 32-bit ISIZE, the count stops). A damaged stream throws its E_GZIP here,
+ * before any size is hinted.
+ */
+function unpackedSize(archive: Uint8Array): number {
+  const gz = archive.length >= 2 && archive[0] === 0x1f && archive[1] === 0x8b;
   if (!gz) return archive.length;
-  const n = archive.length;
-  return (archive[n - 4] | (archive[n - 3] << 8) | (archive[n - 2] << 16) | (archive[n - 1] << 24)) >>> 0;
+  try {
+    return gunzipSize(archive, 2 ** 32);
+  } catch (e) {
+    if (isGzipLimit(e)) return 2 ** 32;
+    throw e;
+  }
 }
 
 /**
@@ -120,12 +129,15 @@ export function rootTreeFromArchive(config: LooprootConfig, archive: Uint8Array,
   try {
     return readRootArchive(config, archive);
   } catch (e) {
-    const claimed = claimedSize(archive);
+    // A damaged gzip (bad CRC, truncated, trailing garbage) is said as such: no size hint from
+    // what its last four bytes happen to hold.
+    if (e instanceof LooprootError && e.code === ErrorCode.Gzip && !isGzipLimit(e)) throw e;
+    const claimed = unpackedSize(archive);
     if (claimed <= cap) throw e;
     const maxCap = rootHintMiB(config) * MiB;
     if (claimed > maxCap) {
       const about = Math.ceil((claimed * 1.05) / MiB);
-      assertValid([{ field: "root.sizeMiB", message: `${fmt(config.root.sizeMiB)} MiB is too small for the root tarball: it says it unpacks to ${fmt(claimed)} bytes, so set root.sizeMiB to at least about ${fmt(Math.min(about, LIMITS.rootMiB[1]))}${about > LIMITS.rootMiB[1] ? ` (the largest root is ${fmt(LIMITS.rootMiB[1])} MiB)` : ""}` }]);
+      assertValid([{ field: "root.sizeMiB", message: `${fmt(config.root.sizeMiB)} MiB is too small for the root tarball: it unpacks to ${fmt(claimed)} bytes, so set root.sizeMiB to at least about ${fmt(Math.min(about, LIMITS.rootMiB[1]))}${about > LIMITS.rootMiB[1] ? ` (the largest root is ${fmt(LIMITS.rootMiB[1])} MiB)` : ""}` }]);
     }
     let tree: Tree;
     try {

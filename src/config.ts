@@ -3,6 +3,7 @@
 
 import type { FloppyKind } from "./fs/fat.ts";
 import { LooprootError, ErrorCode } from "./errors.ts";
+import { safeText } from "./util/safe.ts";
 
 export type { FloppyKind };
 export type DosFsType = "msdos" | "vfat";
@@ -197,12 +198,13 @@ function mergeInto(target: unknown, src: unknown, path: string): unknown {
     const t = target as Record<string, unknown>;
     for (const [k, v] of Object.entries(src as Record<string, unknown>)) {
       const p = path ? `${path}.${k}` : k;
-      if (!(k in t)) throw new ConfigTypeError(p, "is not a known setting");
+      // Own keys only: toString, constructor and __proto__ are an object's, not settings.
+      if (!Object.hasOwn(t, k)) throw new ConfigTypeError(safeText(p, 100), "is not a known setting");
       t[k] = mergeInto(t[k], v, p);
     }
     return t;
   }
-  if (typeof target !== typeof src) throw new ConfigTypeError(path, `must be a ${typeof target}, got ${src === null ? "null" : typeof src}`);
+  if (typeof target !== typeof src) throw new ConfigTypeError(safeText(path, 100), `must be a ${typeof target}, got ${src === null ? "null" : typeof src}`);
   return src;
 }
 

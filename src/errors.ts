@@ -5,6 +5,8 @@
 // Anything thrown that is not a LooprootError is a bug in looproot, never the user's fault: the edges
 // report it as such (the CLI exits 3 with "please report" and the stack).
 
+import { safeText, safeLines } from "./util/safe.ts";
+
 /** Every code the project throws. The value is the code itself, so it survives JSON. */
 export const ErrorCode = {
   /** The command line is wrong (unknown option, missing value). */
@@ -29,6 +31,10 @@ export const ErrorCode = {
   Output: "E_OUTPUT",
   /** An image cannot hold what it is asked to (a writer's own limit: sizes, counts, dates, labels). */
   Limit: "E_LIMIT",
+  /** An argument has the wrong type (a string where a Uint8Array belongs, an object missing). */
+  Type: "E_TYPE",
+  /** The guest did not answer within the time limit (a shell command that never finished). */
+  Timeout: "E_TIMEOUT",
   /** The emulator itself failed (an internal panic, QEMU missing). */
   Emulator: "E_EMULATOR",
   /** A bug in looproot: an exception that none of the above explains. */
@@ -127,6 +133,11 @@ export function atField(e: LooprootError, field: string): LooprootError {
   return moved;
 }
 
+/** An argument of the wrong type (E_TYPE), named by its field: "files: expected an array of { path, data }". */
+export function typeError(field: string, expected: string): LooprootError {
+  return new LooprootError(ErrorCode.Type, `${field}: expected ${expected}`, { field });
+}
+
 /** The JSON form of any thrown value (for postMessage, --json output). */
 export function errorToJSON(e: unknown): ErrorJSON {
   return asLooprootError(e).toJSON();
@@ -145,14 +156,20 @@ export function configError(problems: Problem[]): LooprootError {
 /** What a command line does with an error: the exit code and the lines to print. */
 export function describeForCli(e: unknown): { exitCode: 2 | 3; lines: string[] } {
   const err = asLooprootError(e);
+  // Messages carry values from the user and from images: each line is escaped and cut, and a
+  // newline inside a message is shown as \x0a, so no value can forge a line of its own.
+  const one = (s: string) => safeText(s, CLI_LINE_MAX);
   if (err.code === ErrorCode.Bug) {
-    return { exitCode: 3, lines: [`looproot: this is a bug in looproot, please report it with the lines below:`, err.stack ?? err.message] };
+    return { exitCode: 3, lines: [`looproot: this is a bug in looproot, please report it with the lines below:`, ...safeLines(err.stack ?? err.message, CLI_LINE_MAX)] };
   }
   if (err.code === ErrorCode.Emulator) {
-    return { exitCode: 3, lines: [`looproot: the emulator failed: ${err.message}`] };
+    return { exitCode: 3, lines: [`looproot: the emulator failed: ${one(err.message)}`] };
   }
   if (err.code === ErrorCode.Config && err.problems.length) {
-    return { exitCode: 2, lines: ["looproot: the config has problems, nothing was built:", ...err.problems.map((p) => `  ${p.field}: ${p.message}`)] };
+    return { exitCode: 2, lines: [`looproot: the config has problems, nothing was ${err.data.nothing === "booted" ? "booted" : "built"}:`, ...err.problems.map((p) => `  ${one(`${p.field}: ${p.message}`)}`)] };
   }
-  return { exitCode: 2, lines: [`looproot: ${err.message}`] };
+  return { exitCode: 2, lines: [`looproot: ${one(err.message)}`] };
 }
+
+/** The longest line an error prints (a value inside it is usually cut shorter where it is quoted). */
+export const CLI_LINE_MAX = 1000;

@@ -15,9 +15,11 @@ export type { Problem };
 
 /** E_CONFIG with every problem found; `problems` lists each with its field and limit. */
 export class ConfigError extends LooprootError {
-  constructor(problems: Problem[]) {
+  /** `data.nothing`: what the problems stopped ("built" unless said: "booted" for boot's config). */
+  constructor(problems: Problem[], data?: Record<string, unknown>) {
     super(ErrorCode.Config, problems.map((p) => `${p.field}: ${p.message}`).join("\n"), {
       problems,
+      data,
       ...(problems.length === 1 ? { field: problems[0].field, limit: problems[0].limit } : {}),
     });
     this.name = "ConfigError";
@@ -40,7 +42,7 @@ export const LIMITS = {
   initrdKiB: [64, 4096] as const, // the kernel's RAM disk is 4,096 KiB unless ramdisk_size= says otherwise
   rootMiB: [1, 2000] as const,
   diskMiB: [4, 2047] as const, // FAT16 with 32 KiB clusters ends just below 2 GiB
-  memoryMiB: [16, 1024] as const,
+  memoryMiB: [4, 1024] as const, // the least is what the kernel and initrd need (src/howto/memory.ts), 8 MiB by default
   reservedPercent: [0, 50] as const, // mke2fs refuses more than 50 %
   bytesPerInode: [1024, 67108864] as const,
 };

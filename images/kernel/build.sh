@@ -29,12 +29,14 @@ export KCONFIG_NOTIMESTAMP=1
 export LC_ALL=C TZ=UTC
 umask 022
 
-# What the HOWTO's boot chain and a Debian/busybox userland on the loop root need.
+# What the HOWTO's boot chain and a Debian/busybox userland on the loop root need, on every PC
+# from a 486 on (ISA, PIIX and AHCI disks; loaded at 1 MiB so 16 MiB of RAM is enough).
 # olddefconfig silently drops a symbol whose dependencies are missing: catch that.
+# SYM means CONFIG_SYM=y; SYM=VALUE means exactly that line.
 REQUIRED='PRINTK MULTIUSER FUTEX EPOLL SIGNALFD TIMERFD EVENTFD SHMEM FILE_LOCKING
 POSIX_TIMERS SYSVIPC BINFMT_ELF BINFMT_SCRIPT BLOCK MSDOS_PARTITION BLK_DEV_LOOP
 BLK_DEV_RAM BLK_DEV_INITRD RD_GZIP SWAP PCI SCSI BLK_DEV_SD ATA ATA_SFF ATA_BMDMA
-ATA_PIIX TTY VT VT_CONSOLE VGA_CONSOLE UNIX98_PTYS SERIAL_8250 SERIAL_8250_CONSOLE
+ATA_PIIX PATA_LEGACY SATA_AHCI M486 PHYSICAL_START=0x100000 TTY VT VT_CONSOLE VGA_CONSOLE UNIX98_PTYS SERIAL_8250 SERIAL_8250_CONSOLE
 INPUT KEYBOARD_ATKBD SERIO_I8042 PROC_FS SYSFS DEVTMPFS TMPFS INOTIFY_USER EXT2_FS
 FAT_FS MSDOS_FS VFAT_FS NLS_CODEPAGE_437 NLS_ISO8859_1'
 FORBIDDEN='MODULES'
@@ -74,7 +76,8 @@ build() {
   make -C "$src" O="$obj" ARCH=i386 olddefconfig >/dev/null
   local sym
   for sym in $REQUIRED; do
-    grep -qx "CONFIG_$sym=y" "$obj/.config" || { log "config: CONFIG_$sym is not =y after olddefconfig"; exit 1; }
+    [[ $sym == *=* ]] || sym="$sym=y"
+    grep -qx "CONFIG_$sym" "$obj/.config" || { log "config: CONFIG_$sym is not set so after olddefconfig"; exit 1; }
   done
   for sym in $FORBIDDEN; do
     if grep -qx "CONFIG_$sym=y" "$obj/.config"; then log "config: CONFIG_$sym must stay off"; exit 1; fi

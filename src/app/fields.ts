@@ -1,6 +1,10 @@
 // The choices the HOWTO's sections 3.3 to 3.7 leave to the reader, in its order, each with the
 // HOWTO's own line of explanation. The form is generated from this table.
 
+import { safeText } from "../util/safe.ts";
+import { V86_PC } from "../../emulator/pc.ts";
+import type { LooprootConfig } from "../config.ts";
+
 export type FieldKind = "int" | "text" | "select" | "bool";
 
 export interface FieldDef {
@@ -106,7 +110,8 @@ export const SECTIONS: SectionDef[] = [
     id: "machine",
     section: "PC",
     title: "The emulated PC",
-    intro: "An i386 PC with SeaBIOS, a floppy drive and a PIIX IDE controller.",
+    // Which PC it is, as measured from a booted guest (emulator/pc.ts): v86 has no other.
+    intro: `v86's one fixed PC, with SeaBIOS and a 1.44 MB floppy drive: ${V86_PC.chipset}. Its CPU answers CPUID as ${V86_PC.cpu}. Other PCs (a 486, ISA-only, AHCI) are the command line's: looproot boot --engine qemu --machine isapc|q35 --cpu 486|pentium|… or --engine bochs.`,
     fields: [
       { path: "machine.memoryMiB", label: "RAM", kind: "int", unit: "MiB", howto: "“…between 8MB and the amount of RAM that you have.” (3.5, about swap)" },
       { path: "name", label: "Build name", kind: "text", howto: "(ours) seeds the UUIDs and serial numbers, so the same choices give the same bytes." },
@@ -139,10 +144,20 @@ export function fieldName(path: string): string {
   return path;
 }
 
-const PATHS = [...ALL_FIELDS.map((f) => f.path), ...Object.keys(EXTRA_NAMES).filter((k) => k !== "config")].sort((a, b) => b.length - a.length);
+// Only dotted keys are rewritten: a bare "name" in a message is the English word ("8.3 name").
+const PATHS = [...ALL_FIELDS.map((f) => f.path), ...Object.keys(EXTRA_NAMES)].filter((p) => p.includes(".")).sort((a, b) => b.length - a.length);
 const PATH_RE = new RegExp(`(?<![\\w.])(${PATHS.map((p) => p.replace(/\./g, "\\.")).join("|")})(?![\\w])`, "g");
 
-/** A problem's message with the internal keys it mentions replaced by the form's labels. */
+/**
+ * A problem's message with the internal keys it mentions replaced by the form's labels; a quoted
+ * value (the user's own text) is left exactly as it is (control characters shown escaped, long
+ * values cut).
+ */
 export function inWords(message: string): string {
-  return message.replace(PATH_RE, (p) => `“${fieldName(p)}”`);
+  return safeText(message, 1000).split(/("[^"]*")/).map((part, i) => (i % 2 ? part : part.replace(PATH_RE, (p) => `“${fieldName(p)}”`))).join("");
+}
+
+/** A section's intro for these choices: the HOWTO's file and directory names become the chosen ones. */
+export function introFor(s: SectionDef, c: LooprootConfig): string {
+  return s.intro.replace(/C:\\LINUX\b/g, `C:\\${c.dos.directory}`).replace(/\bLINUXDSK\.IMG\b/g, c.dos.rootFile).replace(/\bLINUXSWP\.IMG\b/g, c.dos.swapFile);
 }

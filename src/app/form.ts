@@ -4,7 +4,7 @@
 
 import { defaultConfig, HOWTO_DIFFERENCES, type LooprootConfig } from "../config.ts";
 import type { Problem } from "../validate.ts";
-import { SECTIONS, fieldName, inWords, type FieldDef } from "./fields.ts";
+import { SECTIONS, fieldName, inWords, introFor, type FieldDef } from "./fields.ts";
 import { getPath, setPath, type Value } from "./share.ts";
 import { h, idOf } from "./dom.ts";
 
@@ -59,7 +59,7 @@ export class ChoicesForm {
     for (const s of SECTIONS) {
       const fs = h("fieldset", { id: `section-${s.id}`, class: "section" },
         h("legend", {}, h("span", { class: "secno" }, s.section), " ", s.title),
-        h("p", { class: "intro" }, s.intro),
+        h("p", { class: "intro", "data-intro": s.id }, introFor(s, this.config)),
       );
       const notes = (s.notes ?? []).flatMap((n) => HOWTO_DIFFERENCES.filter((x) => x.field === n));
       if (notes.length) {
@@ -105,7 +105,9 @@ export class ChoicesForm {
       control.addEventListener("input", () => this.typed(f, (control as HTMLInputElement).value));
     }
     const diff = HOWTO_DIFFERENCES.find((d) => d.field === f.path);
-    const labelEl = h("label", { for: id }, f.label);
+    // A label other fields share ("Size") is read out with its section ("Size of the root device").
+    const full = fieldName(f.path);
+    const labelEl = h("label", { for: id }, f.label, full !== f.label && full.startsWith(f.label) ? h("span", { class: "sr-only" }, full.slice(f.label.length)) : null);
     const row = h("div", { class: "field" + (f.kind === "bool" ? " bool" : ""), id: "field-" + idOf(f.path), "data-field": f.path },
       f.kind === "bool"
         ? h("div", { class: "control" }, control, labelEl)
@@ -150,7 +152,8 @@ export class ChoicesForm {
       this.parseProblems.delete(f.path);
       this.set(f, Number(t), false);
     } else {
-      this.set(f, raw, false);
+      // Spaces around a value are never meant ("/dev/loop0 " would be refused as another device).
+      this.set(f, raw.trim(), false);
     }
   }
 
@@ -162,6 +165,10 @@ export class ChoicesForm {
   }
 
   private changed(): void {
+    for (const s of SECTIONS) {
+      const p = this.el.querySelector(`[data-intro="${s.id}"]`);
+      if (p) p.textContent = introFor(s, this.config);
+    }
     this.handlers.onChange(this.config, this.getParseProblems());
   }
 

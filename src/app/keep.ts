@@ -2,10 +2,15 @@
 // its disk is kept in the browser and offered as disk.img), "Download current disk" at any time
 // (synced first, and named as not shut down while the PC runs), and on a reopened page the offer
 // to resume the kept disk. The disk lives in store.ts as an overlay over the built image.
+// One rule for the user's work: a disk the guest changed is never dropped silently. The guest's own
+// poweroff is noticed and kept like "Shut down and save"; Stop, Reset, Rebuild, Restore and Open
+// keep the running disk first; while the PC runs its changes are kept every few seconds (a crashed
+// tab loses at most those), and a reload or close with changes not yet kept asks first.
 
 import type { LooprootConfig } from "../config.ts";
 import type { BrowserEngine } from "../../emulator/v86-browser.ts";
-import { shutdownGuest } from "../../emulator/shutdown.ts";
+import { shutdownGuest, KERNEL_HALTED, type ShutdownResult } from "../../emulator/shutdown.ts";
+import { SHUTDOWN } from "../howto/rootdev.ts";
 import { runShellCommand } from "../../emulator/harness.ts";
 import { DiskStore, StoreError, type KeptMeta } from "./store.ts";
 import { encodeSnapshot, readSnapshotHeader, checkSnapshotImages, snapshotState, imageId, SnapshotError } from "./snapshot.ts";
@@ -22,15 +27,33 @@ export interface KeepHooks {
   stop(): Promise<void>;
   /** Boots these images with this config (a resumed disk). */
   boot(images: { floppy: Uint8Array; disk: Uint8Array }, config: LooprootConfig): Promise<void>;
+  /** Starts the stopped machine again on its disk as the guest left it (the guest rebooted). */
+  reboot(): Promise<void>;
   /** Builds the images of a config (to restore a snapshot in a page that has not built them). */
   build(config: LooprootConfig): Promise<{ floppy: Uint8Array; disk: Uint8Array }>;
   /** Starts a machine on these images and puts it into a saved state. */
-  restore(images: { floppy: Uint8Array; disk: Uint8Array }, config: LooprootConfig, state: ArrayBuffer): Promise<void>;
+  restore(images: { floppy: Uint8Array; disk: Uint8Array }, config: LooprootConfig, state: ArrayBuffer, serial?: string): Promise<void>;
+  /** The serial console's text, kept in a snapshot so that a restored page shows it again. */
+  serialText(): string;
 }
 
 export const KEEP_HINT = "To keep your work: type poweroff at the shell or press Shut down and save; the disk is then kept in this browser and offered as disk.img.";
 
 const when = (t: number) => new Date(t).toLocaleString();
+
+/** The kernel's last line before it restarts the machine. */
+const REBOOTING = /reboot: Restarting system/;
+
+/** How much of the serial console a snapshot keeps (its last lines). */
+const SNAPSHOT_SERIAL_CHARS = 64 * 1024;
+
+/** The kept disk in words: the user's own save, or one kept on the way. */
+const keptName = (m: KeptMeta) => `${m.byUser ? "your saved disk" : "the disk kept"} from ${when(m.savedAt)}`;
+
+/** How often the running disk's changes are kept; at least 20 times what one comparison costs (a 2 GiB disk). */
+export const AUTOSAVE_MS = 5_000;
+/** A downloaded disk's name says what state it is in. */
+export const DISK_NAMES = { clean: "disk.img", unclean: "disk-not-cleanly-shut-down.img", running: "disk-running-not-shut-down.img" } as const;
 
 export class Keep {
   readonly store = new DiskStore();
@@ -38,6 +61,18 @@ export class Keep {
   readonly banner: HTMLElement;
   /** The disk after the last clean shutdown, while the machine is off (what Download offers then). */
   private halted?: { disk: Uint8Array; clean: boolean };
+  /** Saves run one after another: each compares with what the one before stored. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private saving = 0;
+  private shuttingDown = false;
+  /** A user's saved disk of another build is kept: this machine's changes wait for the user's word. */
+  private conflict?: KeptMeta;
+  private timer?: ReturnType<typeof setTimeout>;
+  private unwatch?: () => void;
+  /** The status line shows the hint or a background note, which the next note may replace. */
+  private quiet = true;
+  /** The console's last text, for the guest's shutdown and whether it ended in a reboot. */
+  private tail = "";
 
   constructor(private hooks: KeepHooks) {
     this.el = h("div", { class: "keep", id: "keep" },
@@ -49,13 +84,101 @@ export class Keep {
       h("p", { id: "keep-status", class: "hint", "aria-live": "polite" }, KEEP_HINT),
     );
     this.banner = h("div", { id: "resume", class: "resume", hidden: true, role: "region", "aria-label": "Your kept disk" });
+    // A reload or a closed tab must not drop changes that are not kept yet: the browser asks.
+    window.addEventListener("beforeunload", (e) => {
+      if (!this.unsaved()) return;
+      e.preventDefault();
+      e.returnValue = "";
+    });
   }
 
   /** A new machine starts from these images: they are the base of what a save keeps. */
   started(floppy: Uint8Array, disk: Uint8Array, config: LooprootConfig, resumed: boolean): void {
     if (!resumed) this.store.setBase(floppy, disk, config);
     this.halted = undefined;
+    this.shuttingDown = false;
+    this.conflict = undefined;
+    this.watch();
     this.update();
+  }
+
+  /** The machine is gone: no more watching its console or keeping its disk. */
+  ended(): void {
+    this.unwatch?.();
+    this.unwatch = undefined;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** The guest's own shutdown (poweroff, halt, reboot typed at a console) and the periodic keep. */
+  private watch(): void {
+    this.ended();
+    const engine = this.hooks.engine();
+    if (!engine) return;
+    this.tail = "";
+    this.unwatch = () => undefined;
+    const off = engine.onSerial((t) => {
+      const tail = (this.tail = (this.tail + t).slice(-4096));
+      if (this.shuttingDown) return;
+      const halted = KERNEL_HALTED.exec(tail);
+      if (halted) void this.shutdownAndSave({ status: "halted", ms: 0, line: halted[0], typedSteps: false });
+      else if (tail.includes(SHUTDOWN.begin)) void this.shutdownAndSave("guest");
+    });
+    this.unwatch = () => off?.();
+    // A comparison of a big disk takes a while: the next one comes after at least 20 times its cost.
+    const tick = (lastMs: number) => {
+      this.timer = setTimeout(() => {
+        const t0 = performance.now();
+        void this.autosave().finally(() => {
+          if (this.unwatch) tick(performance.now() - t0);
+        });
+      }, Math.max(AUTOSAVE_MS, 20 * lastMs));
+    };
+    tick(0);
+  }
+
+  /** True while the running disk has changes this browser has not kept (the page then asks before it goes). */
+  unsaved(): boolean {
+    if (this.saving || this.shuttingDown) return true;
+    const disk = this.hooks.engine()?.diskImage?.();
+    return !!disk && this.store.changed(disk);
+  }
+
+  /** Runs store saves one at a time, in order. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    this.saving++;
+    const run = this.queue.then(fn, fn).finally(() => this.saving--);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Keeps the running disk's changes (as not cleanly shut down), unless a disk the user saved from
+   * another build is kept: that one is not replaced behind the user's back (the page asks at the
+   * next Stop, Reset or Rebuild, and before the tab closes).
+   */
+  private async autosave(): Promise<void> {
+    const disk = this.hooks.engine()?.diskImage?.();
+    if (!disk || this.shuttingDown || this.saving || !this.store.changed(disk)) return;
+    const copy = sparseCopy(disk);
+    try {
+      if (await this.userDiskInTheWay()) return;
+      await this.serial(() => this.store.save(copy, false, false));
+      this.aside("Your changes on the running PC are kept in this browser as you go (not cleanly shut down); Shut down and save leaves a clean disk.");
+    } catch (e) {
+      this.status(`The running disk's changes could not be kept in this browser: ${(e as Error).message}.`, true);
+    }
+  }
+
+  /** A disk of another build (or another machine) that a save of this machine would replace. */
+  private async userDiskInTheWay(): Promise<KeptMeta | undefined> {
+    if (this.store.baseStored) return undefined;
+    const kept = await DiskStore.peek();
+    if (kept && kept.meta.builtAt !== this.store.builtAt) {
+      if (!this.conflict) this.aside(`Your changes on this PC are not kept automatically while ${keptName(kept.meta)} is kept here; Shut down and save keeps them instead of it.`);
+      return (this.conflict = kept.meta);
+    }
+    return undefined;
   }
 
   /** The disk the guest left at its last shutdown, while the machine is off. */
@@ -70,56 +193,104 @@ export class Keep {
     ($("#download-disk", this.el) as HTMLButtonElement).disabled = !running && !this.halted && !this.hooks.images();
   }
 
-  private status(text: string, bad = false): void {
+  private status(text: string, bad = false, quiet = text === KEEP_HINT): void {
     const p = $("#keep-status", this.el);
     p.textContent = text;
     p.dataset.bad = String(bad);
+    this.quiet = quiet;
+  }
+
+  /** A background note (the periodic keep): it never hides what an action of the user just said. */
+  private aside(text: string): void {
+    if (this.quiet) this.status(text, false, true);
   }
 
   /**
-   * Before a rebuild or a reset throws the running disk away. A disk the guest changed is kept in
-   * this browser (as not cleanly shut down), unless that would replace a disk the user saved
-   * from another build: then the user is asked which one to keep. Never blocks the rebuild.
+   * Before a Stop, Reset, Rebuild, Restore or Open throws the running disk away. A disk the guest
+   * changed is kept in this browser (as not cleanly shut down), unless that would replace a disk
+   * the user saved from another build: then the user is asked which one to keep. Never blocks the
+   * action. `disk` is the stopped machine's disk (Stop), else the running one is copied now.
    */
-  async beforeDiscard(): Promise<void> {
-    const disk = this.hooks.engine()?.diskImage?.();
-    if (!disk || !this.store.changed(disk)) return;
-    // The guest goes on writing while the save runs: keep what it was now (its zeros not copied).
-    const copy = sparseCopy(disk);
-    try {
-      const kept = await DiskStore.peek();
-      if (kept?.meta.byUser && kept.meta.builtAt !== this.store.builtAt) {
-        const replace = confirm(`The running PC's disk has changes that are not saved. Keep it in this browser instead of your saved disk from ${when(kept.meta.savedAt)}? (Cancel keeps the saved disk; the running one is then lost.)`);
-        if (!replace) return this.status(`The running disk was not kept; your saved disk from ${when(kept.meta.savedAt)} stays.`);
+  async beforeDiscard(why = "the rebuild", stoppedDisk?: Uint8Array): Promise<void> {
+    const disk = stoppedDisk ?? this.hooks.engine()?.diskImage?.();
+    this.ended();
+    if (!disk || !this.store.changed(disk)) {
+      // Stopped as last kept (not as built): Download current disk names it as not shut down.
+      if (stoppedDisk && this.store.baseStored) {
+        this.halted = { disk: stoppedDisk, clean: false };
+        this.update();
+        this.status(`Its changes were all kept in this browser before ${why} (not cleanly shut down); reload the page to get it back, or Download current disk.`);
       }
-      const s = await this.store.save(copy, false, false);
-      this.status(`The running disk's changes were kept in this browser before the rebuild (not cleanly shut down; ${s.blocks} changed blocks); reload the page to get it back.`);
+      return;
+    }
+    // The guest goes on writing while the save runs: keep what it was now (its zeros not copied).
+    const copy = stoppedDisk ?? sparseCopy(disk);
+    this.halted = { disk: copy, clean: false };
+    this.update();
+    try {
+      const kept = this.store.baseStored ? undefined : await DiskStore.peek();
+      if (kept && kept.meta.builtAt !== this.store.builtAt) {
+        const replace = confirm(`The running PC's disk has changes that are not saved. Keep it in this browser instead of ${keptName(kept.meta)}? (Cancel keeps that one; the running one is then lost.)`);
+        if (!replace) return this.status(`The running disk was not kept; ${keptName(kept.meta)} stays.`);
+      }
+      const s = await this.serial(() => this.store.save(copy, false, false));
+      this.status(`The running disk's changes were kept in this browser before ${why} (not cleanly shut down; ${s.meta.blocks} block${s.meta.blocks === 1 ? "" : "s"} changed since its build); reload the page to get it back, or Download current disk.`);
     } catch (e) {
-      this.status(`The running disk could not be kept before the rebuild: ${(e as Error).message}.`, true);
+      this.status(`The running disk could not be kept before ${why}: ${(e as Error).message}.`, true);
     }
   }
 
-  async shutdownAndSave(): Promise<void> {
+  /**
+   * "Shut down and save" (the page asks the guest to power off, then downloads and keeps the disk),
+   * or the guest's own shutdown seen on its console ("guest": it is waited for; a result: the
+   * kernel already halted), which keeps the disk the same way without a download nobody asked for.
+   */
+  async shutdownAndSave(by: "button" | "guest" | ShutdownResult = "button"): Promise<void> {
     const engine = this.hooks.engine(), config = this.hooks.config();
-    if (!engine || !config) return;
+    if (!engine || !config || this.shuttingDown) return;
+    this.shuttingDown = true;
+    clearTimeout(this.timer);
     ($("#shutdown-save", this.el) as HTMLButtonElement).disabled = true;
-    this.status("Shutting down: the guest syncs, turns swap off, remounts the root read-only and marks the DOS partition clean…");
-    const r = await shutdownGuest(engine, config, { timeoutMs: 120_000 });
+    const button = by === "button";
+    this.status(button ? "Shutting down: the guest syncs, turns swap off, remounts the root read-only and marks the DOS partition clean…" : "The guest is shutting down by itself; its disk is kept when it has halted…");
+    const r = typeof by === "object" ? by : await shutdownGuest(engine, config, { timeoutMs: 120_000, request: button });
     // The machine stops now, so its disk stays as it is: no copy of it is needed.
     const disk = engine.diskImage?.();
+    this.ended();
     await this.hooks.stop();
     if (!disk) return this.status("The machine kept no disk to save.", true);
     const clean = r.status === "clean" || r.status === "halted";
     this.halted = { disk, clean };
     this.update();
-    const how = clean ? `shut down cleanly in ${fmtMs(r.ms)}` : `did NOT shut down cleanly (${r.line})`;
-    download(clean ? "disk.img" : "disk-not-cleanly-shut-down.img", disk);
+    const why = r.line || `no answer within ${fmtMs(r.ms)}`;
+    const how = clean ? (button ? `shut down cleanly in ${fmtMs(r.ms)}` : "shut down by itself, cleanly") : `did NOT shut down cleanly (${why})`;
+    const name = clean ? DISK_NAMES.clean : DISK_NAMES.unclean;
+    if (button) download(name, disk);
+    const got = button ? `${name} (${fmtSize(disk.length)}) downloaded and kept in this browser` : `its disk (${fmtSize(disk.length)}) is kept in this browser (Download current disk saves it as ${name})`;
     try {
-      const s = await this.store.save(disk, clean);
+      const s = await this.serial(() => this.store.save(disk, clean));
       const base = s.baseBytes ? `the built images stored once (${fmtSize(s.baseBytes)}, their all-zero MiBs left out) and ` : "";
-      this.status(`The guest ${how}; disk.img (${fmtSize(disk.length)}) downloaded and kept in this browser: ${base}${s.blocks} changed block${s.blocks === 1 ? "" : "s"} (${fmtSize(s.bytes)}) saved in ${fmtMs(s.ms)}.`, !clean);
+      this.status(`The guest ${how}; ${got}: ${base}${s.blocks} changed block${s.blocks === 1 ? "" : "s"} (${fmtSize(s.bytes)}) saved in ${fmtMs(s.ms)}.`, !clean);
     } catch (e) {
-      this.status(`The guest ${how}; disk.img downloaded, but ${e instanceof StoreError ? e.message : `keeping it failed: ${(e as Error).message}`}.`, true);
+      this.status(`The guest ${how}; ${button ? `${name} downloaded` : "its disk is here until the page closes"}, but ${e instanceof StoreError ? e.message : `keeping it failed: ${(e as Error).message}`}.`, true);
+    } finally {
+      this.shuttingDown = false;
+    }
+    // A reboot (reboot typed, Ctrl-Alt-Del) starts the PC again on the kept disk, as a real one would.
+    if (!button && REBOOTING.test(this.tail)) await this.hooks.reboot();
+  }
+
+  /** Asks the guest to write its caches out; false when its shell did not answer. */
+  async syncGuest(): Promise<boolean> {
+    const engine = this.hooks.engine();
+    if (!engine) return false;
+    try {
+      // Twice: the root's writes reach the file behind /dev/loop0 in the first, but the DOS
+      // partition holding that file may have been synced before they did; the second writes it out.
+      await runShellCommand(engine, "sync; sync", 30_000);
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -128,22 +299,18 @@ export class Keep {
     if (engine?.diskImage?.()) {
       // At least the data is on the disk: the guest writes its caches out first.
       this.status("Syncing the guest's disk…");
-      try {
-        await runShellCommand(engine, "sync", 30_000);
-      } catch {
-        // A busy shell does not stop the download; the label says what it is.
-      }
+      const synced = await this.syncGuest();
       // download() makes its Blob now, from the disk's pieces: that is the copy, no slice() first.
       const disk = engine.diskImage!()!;
-      download("disk-running-not-shut-down.img", disk);
-      return this.status(`Downloaded the disk of the running PC (${fmtSize(disk.length)}), synced but NOT cleanly shut down: fsck may find its filesystems marked in use.`);
+      download(DISK_NAMES.running, disk);
+      return this.status(`Downloaded the disk of the running PC (${fmtSize(disk.length)}), ${synced ? "synced" : "NOT synced (the guest's shell did not answer sync, so its last writes may be missing)"} but NOT cleanly shut down: fsck may find its filesystems marked in use.`, !synced);
     }
     if (this.halted) {
-      download(this.halted.clean ? "disk.img" : "disk-not-cleanly-shut-down.img", this.halted.disk);
+      download(this.halted.clean ? DISK_NAMES.clean : DISK_NAMES.unclean, this.halted.disk);
       return this.status(`Downloaded the disk as the guest left it (${this.halted.clean ? "cleanly shut down" : "not cleanly shut down"}).`);
     }
     const images = this.hooks.images();
-    if (images) download("disk.img", images.disk);
+    if (images) download(DISK_NAMES.clean, images.disk);
   }
 
   /** The whole machine to a file: v86's state, gzip'd, with the images it needs named in its header. */
@@ -153,7 +320,7 @@ export class Keep {
     const t0 = performance.now();
     try {
       const st = await engine.saveState();
-      const file = await encodeSnapshot(st, { memoryMiB: config.machine.memoryMiB, floppy: imageId(images.floppy), disk: imageId(images.disk), diskSize: images.disk.length, config, takenAt: Date.now() });
+      const file = await encodeSnapshot(st, { memoryMiB: config.machine.memoryMiB, floppy: imageId(images.floppy), disk: imageId(images.disk), diskSize: images.disk.length, config, takenAt: Date.now(), serial: this.hooks.serialText().slice(-SNAPSHOT_SERIAL_CHARS) });
       download("looproot-snapshot.lrsnap", file);
       this.status(`Machine snapshot saved: ${fmtSize(file.length)} (the machine's ${fmtSize(st.byteLength)} gzip'd) in ${fmtMs(performance.now() - t0)}. Restore snapshot brings the PC back to this moment, in this page or another.`);
     } catch (e) {
@@ -174,7 +341,9 @@ export class Keep {
       }
       checkSnapshotImages(header, images.floppy, images.disk);
       const st = await snapshotState(header, body);
-      await this.hooks.restore(images, header.config, st);
+      // The running PC is replaced: its changed disk is kept (or the user asked) first.
+      await this.beforeDiscard("the restore");
+      await this.hooks.restore(images, header.config, st, typeof header.serial === "string" ? header.serial.slice(-SNAPSHOT_SERIAL_CHARS) : "");
       this.status(`Restored the snapshot of ${when(header.takenAt)} in ${fmtMs(performance.now() - t0)}: the PC is where it was.`);
     } catch (e) {
       this.status(e instanceof SnapshotError ? `Not restored: ${e.message}.` : `The snapshot could not be restored: ${(e as Error).message}.`, true);
@@ -211,9 +380,9 @@ export class Keep {
       return;
     }
     if (!kept) return void (this.banner.hidden = true);
-    if (what === "download") return download(kept.meta.clean ? "disk.img" : "disk-not-cleanly-shut-down.img", kept.disk);
+    if (what === "download") return download(kept.meta.clean ? DISK_NAMES.clean : DISK_NAMES.unclean, kept.disk);
     this.banner.hidden = true;
-    this.status(`Booting your disk from ${when(kept.meta.savedAt)}.`);
+    this.status(`Booting your disk from ${when(kept.meta.savedAt)}.`, false, true);
     await this.hooks.boot({ floppy: kept.floppy, disk: kept.disk }, kept.config);
   }
 

@@ -13,10 +13,12 @@ import { MILESTONES } from "../../emulator/milestones.ts";
 import { bootAndVerify, type BootResult, type HarnessEvent } from "../../emulator/harness.ts";
 import { startV86Browser, type BrowserEngine } from "../../emulator/v86-browser.ts";
 import { ChoicesForm } from "./form.ts";
-import { configToHash, configToJson, configFromJson, readLink } from "./share.ts";
+import { configToHash, configToJson, readConfigFile, readLink } from "./share.ts";
 import { httpFetcher } from "./ingredients.ts";
 import { APP_BIOS_FILES } from "./assets.ts";
 import { TextTerminal } from "./term.ts";
+import { reportLine } from "../howto/protocol.ts";
+import { ScreenConsole, RELEASE_KEYS } from "./screen.ts";
 import { Keep } from "./keep.ts";
 import { OpenImages } from "./open.ts";
 import { SeeInside } from "./seeinside.ts";
@@ -27,12 +29,15 @@ import { pack, unpack } from "./pieces.ts";
 import { fieldName, inWords, ALL_FIELDS } from "./fields.ts";
 import { hintFor } from "./hints.ts";
 import { wantsAutostart, bootVerdict, problemVerdict, publishVerdict, clearVerdict } from "./contract.ts";
+import { safeText } from "../util/safe.ts";
 
 const ALL_PATHS = new Set(ALL_FIELDS.map((f) => f.path));
 
 type Phase = "idle" | "building" | "built" | "booting" | "verified" | "restored" | "failed" | "stopped" | "error";
 
 /** The same machine in QEMU: its RAM, the two images, boot from A:, the serial console on the terminal. */
+/** What the "Network" choice gives the guest (emulator/net.ts), said beside it. */
+const NET_SENTENCE = "Network (from the next boot): a network card and an address by DHCP from v86's own network, which carries the guest's web requests (HTTP, port 80) through this page's fetch(): this page's server is http://PORT.external/ (PORT: the page's port), other sites only where they allow cross-origin requests; no other protocols. Needs a kernel with networking (the distribution kernel).";
 const qemuLine = (memoryMiB: number) => `qemu-system-i386 -m ${memoryMiB} -fda floppy.img -hda disk.img -boot a -serial stdio`;
 /** The page's steps: fetching the ingredients, then the build's own (src/build.ts). */
 const BUILD_STEPS: { id: string; section: string; title: string }[] = [
@@ -68,7 +73,14 @@ let form: ChoicesForm;
 let keep: Keep;
 let see: SeeInside;
 let worker: Worker | undefined;
-const term = new TextTerminal();
+/**
+ * The harness's own lines are not the user's: its shell probe (protocol.ts's SHELL_PROBE, echoed
+ * and answered) and the tagged commands of runShellCommand (harness.ts: sync before a download).
+ */
+const HARNESS_LINES = new RegExp(`${reportLine("shell")} |__LR\\d+_`);
+const term = new TextTerminal(2000, HARNESS_LINES);
+// After the host key the focus goes on to the serial console's line (or its output while off).
+const screenConsole = new ScreenConsole({ engine: () => state.engine, after: () => ($("#serial-in") as HTMLInputElement).disabled ? $("#serial-out") : $("#serial-in") });
 const chain = new ChainDiagram();
 let biosCache: { bios: Uint8Array; vgaBios: Uint8Array } | undefined;
 
@@ -85,8 +97,10 @@ function skeleton(): void {
       ),
       h("div", { class: "actions", role: "toolbar", "aria-label": "Build and machine" },
         h("button", { id: "build", class: "primary", type: "button", onclick: () => void buildAndBoot() }, "Build and boot"),
-        h("button", { id: "stop", type: "button", disabled: true, onclick: () => void stopMachine("stopped by you") }, "Stop"),
+        h("button", { id: "stop", type: "button", disabled: true, onclick: () => void stopByUser() }, "Stop"),
         h("button", { id: "reset", type: "button", disabled: true, onclick: () => void resetMachine() }, "Reset"),
+        h("label", { class: "net-choice", title: NET_SENTENCE }, h("input", { id: "net", type: "checkbox", "aria-describedby": "net-what" }), " Network"),
+        h("span", { id: "net-what", class: "sr-only" }, NET_SENTENCE),
       ),
       h("p", { id: "build-why", class: "build-why" }),
       h("div", { class: "share", role: "toolbar", "aria-label": "Share the choices" },
@@ -105,7 +119,7 @@ function skeleton(): void {
       h("div", { class: "right" },
         h("div", { class: "pair" },
         h("section", { class: "card", id: "build-card", "aria-labelledby": "build-h" },
-          h("h2", { id: "build-h" }, "Build ", h("span", { id: "build-total", class: "muted" })),
+          h("h2", { id: "build-h", tabindex: "-1" }, "Build ", h("span", { id: "build-total", class: "muted" })),
           h("ol", { id: "steps", class: "steps" }),
           h("p", { id: "build-error", class: "error", "aria-live": "polite" }),
         ),
@@ -122,11 +136,9 @@ function skeleton(): void {
           // The status is announced (short phase messages only); the running clock beside it is not.
           h("h2", { id: "machine-h" }, "The PC ", h("span", { id: "machine-status", class: "muted", role: "status" }, "not running"), h("span", { id: "machine-clock", class: "muted", "aria-hidden": "true" })),
           h("div", { class: "machine" },
-            h("div", { id: "screen", class: "screen", tabindex: "0", role: "application", "aria-label": "VGA screen of the emulated PC: while it has the focus, keys go to the PC (Tab leaves)", "aria-describedby": "screen-hint" },
-              h("div", { class: "screen-text" }),
-              h("canvas", { class: "screen-canvas", hidden: true }),
-            ),
-            h("p", { id: "screen-hint", class: "hint" }, "Click or Tab into the screen to type on the PC's keyboard; Tab or Esc leaves it."),
+            screenConsole.bar,
+            screenConsole.screen,
+            h("p", { id: "screen-hint", class: "hint" }, `Click or tap the screen to type on the PC: it then takes every key, Esc, Tab and Ctrl ones too. ${RELEASE_KEYS} (or Release keyboard) gives the keyboard back to the page.`),
             h("div", { class: "serial" },
               h("h3", {}, "Serial console (COM1, ttyS0)"),
               // column-reverse keeps the newest line in view without reading the layout after each update.
@@ -134,7 +146,7 @@ function skeleton(): void {
               h("div", { id: "serial-out", class: "term", role: "log", "aria-live": "off", "aria-label": "Serial console output", tabindex: "0" }, h("pre", { id: "serial-text" })),
               h("form", { id: "serial-form", class: "serial-input", onsubmit: (e) => { e.preventDefault(); sendSerialLine(); } },
                 h("label", { for: "serial-in", class: "prompt" }, "$"),
-                h("input", { id: "serial-in", type: "text", autocomplete: "off", spellcheck: "false", disabled: true, placeholder: "type a command for the guest's shell, Enter sends it", "aria-label": "Command for the serial console" }),
+                h("input", { id: "serial-in", type: "text", autocomplete: "off", spellcheck: "false", disabled: true, placeholder: "a command for the guest's shell: Enter sends it, Tab completes it", "aria-label": "Command for the serial console (Tab completes a started line)", onkeydown: (e) => serialKey(e as KeyboardEvent) }),
                 h("button", { type: "submit", id: "serial-send", disabled: true }, "Send"),
                 h("button", { type: "button", id: "serial-ctrlc", disabled: true, onclick: () => state.engine?.sendSerial("\x03") }, "Ctrl-C"),
               ),
@@ -167,7 +179,9 @@ function skeleton(): void {
       renderResults(o);
       return o;
     },
-    restore: (images, config, st) => restoreMachine(images, config, st),
+    restore: (images, config, st, serial) => restoreMachine(images, config, st, serial),
+    serialText: () => term.text(),
+    reboot: () => resetMachine(),
   });
   $("#machine-card").append(keep.el);
   const opener = new OpenImages({
@@ -177,7 +191,7 @@ function skeleton(): void {
       return askWorker({ type: "read-images", floppy, disk, names: { floppy: floppy.name, disk: disk.name } }, "images-read", freshReader("images")).then((r) => done({ ...r, disk: unpack(r.disk) }), (e) => Promise.reject(done(e)));
     },
     boot: async (o) => {
-      await keep.beforeDiscard();
+      await keep.beforeDiscard("the opened images boot");
       await stopMachine();
       state.builtConfig = o.config;
       see.setImages({ floppy: o.floppy, disk: o.disk }, o.see, "the opened images");
@@ -198,24 +212,17 @@ function skeleton(): void {
       const r = await askWorker({ type: "see", ...(floppy ? { floppy } : {}), ...(disk ? { disk: disk.packed } : {}), ...(base ? { base } : {}) }, "seen", freshReader("see"), transfer).then(done, (e) => Promise.reject(done(e)));
       return { report: r.report, ...(r.diff ? { diff: r.diff } : {}), images: { floppy: r.floppy, disk: r.disk && unpack(r.disk) } };
     },
-    currentDisk: () => state.engine?.diskImage?.() ?? keep.lastDisk(),
+    currentDisk: async () => {
+      if (!state.engine?.diskImage?.()) return { disk: keep.lastDisk() };
+      const synced = await keep.syncGuest();
+      return { disk: state.engine?.diskImage?.() ?? keep.lastDisk(), unsynced: !synced };
+    },
   });
   $("#results-card").after(see.el);
   $("#app").prepend(keep.banner);
   // The sticky choices pane starts below the sticky header, whatever height the header wraps to.
   const header = $("header.top");
   new ResizeObserver(() => document.documentElement.style.setProperty("--header-h", `${header.offsetHeight}px`)).observe(header);
-  const screen = $("#screen");
-  screen.addEventListener("focus", () => state.engine?.setKeyboard(true));
-  screen.addEventListener("blur", () => state.engine?.setKeyboard(false));
-  screen.addEventListener("click", () => screen.focus());
-  screen.addEventListener("keydown", (e) => {
-    // Tab and Esc leave the screen, so keyboard users are never trapped in it.
-    if (e.key === "Tab" || e.key === "Escape") {
-      state.engine?.setKeyboard(false);
-      if (e.key === "Escape") $("#serial-in").focus();
-    }
-  }, true);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -298,7 +305,7 @@ function updateButtons(): void {
   build.title = state.problems.length ? `Fix ${state.problems.length} problem${state.problems.length > 1 ? "s" : ""} first: ${fieldName(state.problems[0].field)}: ${inWords(state.problems[0].message)}` : "";
   build.textContent = state.phase === "building" ? "Building…" : running || state.output ? "Build and boot again" : "Build and boot";
   ($("#stop") as HTMLButtonElement).disabled = !running;
-  ($("#reset") as HTMLButtonElement).disabled = !state.output || state.phase === "building";
+  ($("#reset") as HTMLButtonElement).disabled = !(running || state.booted || state.output) || state.phase === "building";
   for (const id of ["#serial-in", "#serial-send", "#serial-ctrlc"]) ($(id) as HTMLInputElement).disabled = !running;
   keep?.update();
   document.body.dataset.phase = state.phase;
@@ -402,8 +409,11 @@ async function buildAndBoot(): Promise<void> {
   if (state.phase === "building") return;
   if (state.problems.length) return publishVerdict(problemVerdict("validate", "the config has problems", state.problems));
   clearVerdict();
+  // Build turns off while it runs: its focus goes to the progress, not to the page's <body>.
+  const hadFocus = document.activeElement === $("#build");
   // The phase changes at once, before anything is awaited: the page never shows the old verdict as current.
   setPhase("building", "stopping");
+  if (hadFocus) $("#build-h").focus({ preventScroll: true });
   // A disk the guest has changed is never thrown away silently.
   await keep.beforeDiscard();
   await stopMachine();
@@ -423,9 +433,9 @@ async function buildAndBoot(): Promise<void> {
   } catch (e) {
     const err = asLooprootError(e) as LooprootError & { stage?: string };
     state.buildProblems = err.isUserError ? err.problems : [];
-    $("#build-error").textContent = err.code === ErrorCode.Bug
+    $("#build-error").textContent = safeText(err.code === ErrorCode.Bug
       ? `The build stopped (${err.stage ?? "build"}): this is a bug in looproot, please report it: ${err.message}`
-      : err.problems.length ? `The build stopped: ${err.problems.map((p) => `${p.field}: ${p.message}`).join("; ")}` : `The build stopped (${err.stage ?? "build"}): ${err.message}`;
+      : err.problems.length ? `The build stopped: ${err.problems.map((p) => `${p.field}: ${p.message}`).join("; ")}` : `The build stopped (${err.stage ?? "build"}): ${err.message}`, 2000);
     publishVerdict(problemVerdict("build", $("#build-error").textContent ?? "", err.problems));
     setPhase("error", "not running");
     revalidate(form.getConfig());
@@ -514,6 +524,7 @@ async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined
       floppy: output.floppy,
       disk: output.disk,
       memoryMiB: config.machine.memoryMiB,
+      net: ($("#net") as HTMLInputElement).checked,
       ...bios,
       wasmPath: new URL(wasmUrl, document.baseURI).href,
       screen: $("#screen"),
@@ -534,7 +545,7 @@ async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined
   // What each step reads, from this floppy (in a worker of its own: it may be a user's).
   chain.begin(askWorker({ type: "chain", floppy: output.floppy.slice(), config }, "chain", freshReader("chain")).then((r) => r.facts).finally(() => endReader("chain")));
   keep.started(output.floppy, output.disk, config, resumed);
-  if (document.activeElement === $("#screen")) engine.setKeyboard(true);
+  screenConsole.attached(engine);
   setPhase("booting", "booting");
   const started = performance.now();
   let stage = "booting";
@@ -568,8 +579,12 @@ async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined
     state.result = result;
     publishVerdict(bootVerdict(result));
     setPhase(result.ok ? "verified" : "failed", result.ok ? "running: the loop root is up, the shell is yours" : "running (the boot did not verify)");
-    // The shell is the user's now: type straight into the serial console (the verdict stays in view).
-    if (result.ok && !document.activeElement?.closest("#choices, #screen")) ($("#serial-in") as HTMLInputElement).focus({ preventScroll: true });
+    // The shell is the user's now: the PC comes into view with the serial console's line focused,
+    // unless the user is busy in the choices or already typing on the screen.
+    if (result.ok && !document.activeElement?.closest("#choices, #screen")) {
+      $("#machine-card").scrollIntoView({ block: "start", behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
+      ($("#serial-in") as HTMLInputElement).focus({ preventScroll: true });
+    }
   } catch (e) {
     if (run !== state.bootRun) return;
     $("#verdict").textContent = `The boot harness stopped: ${(e as Error).message}`;
@@ -580,7 +595,7 @@ async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined
 }
 
 /** A machine put into a saved state (keep.ts's snapshots): no boot to watch, the shell is where it was. */
-async function restoreMachine(images: { floppy: Uint8Array; disk: Uint8Array }, config: LooprootConfig, snapshot: ArrayBuffer): Promise<void> {
+async function restoreMachine(images: { floppy: Uint8Array; disk: Uint8Array }, config: LooprootConfig, snapshot: ArrayBuffer, serial = ""): Promise<void> {
   await stopMachine();
   const run = ++state.bootRun;
   state.builtConfig = config;
@@ -602,12 +617,19 @@ async function restoreMachine(images: { floppy: Uint8Array; disk: Uint8Array }, 
     throw e;
   }
   if (run !== state.bootRun) return void (await engine.stop());
+  // The console as it was when the snapshot was taken (kept in its header), then what comes next.
+  term.write(serial);
+  showSerial();
+  // See inside reads the images the snapshot runs on (built here when the page had none).
+  if (state.output?.floppy === images.floppy && state.output.disk === images.disk) see.setImages({ floppy: images.floppy, disk: images.disk }, state.output.see, "the snapshot's images");
+  else see.setKept(images, images);
   engine.onSerial((t) => {
     term.write(t);
     showSerial();
   });
   state.engine = engine;
   state.booted = images;
+  screenConsole.attached(engine);
   keep.started(images.floppy, images.disk, config, false);
   $("#verdict").textContent = "Restored from a machine snapshot: the PC goes on where the snapshot left it.";
   chain.restored();
@@ -647,6 +669,7 @@ async function stopMachine(why?: string): Promise<void> {
   state.bootRun++;
   const e = state.engine;
   state.engine = undefined;
+  keep?.ended();
   if (e) await e.stop();
   chain.stopped();
   if (why) {
@@ -657,11 +680,37 @@ async function stopMachine(why?: string): Promise<void> {
   updateButtons();
 }
 
+/** Stop: the machine halts at once, then its disk, if the guest changed it, is kept (keep.ts's rule). */
+async function stopByUser(): Promise<void> {
+  const disk = state.engine?.diskImage?.();
+  await stopMachine("stopped by you");
+  if (disk) await keep.beforeDiscard("the stop", disk);
+}
+
+/**
+ * The PC's reset button: the machine starts again from the floppy with its disk as the guest left
+ * it (kept first, by keep.ts's rule), as a real reset would.
+ */
 async function resetMachine(): Promise<void> {
-  await keep.beforeDiscard();
+  const booted = state.booted;
+  if (!booted) return void (await boot(state.output));
+  const running = state.engine?.diskImage?.();
   await stopMachine();
-  // What last booted (a build, a resumed disk or opened images), with the config it booted with.
-  await boot(state.booted ?? state.output);
+  if (running) await keep.beforeDiscard("the reset", running);
+  await boot({ floppy: booted.floppy, disk: running ?? keep.lastDisk() ?? booted.disk }, true);
+}
+
+/**
+ * Tab on a started line completes it as a terminal would: the line so far and a Tab go to the
+ * guest's shell, which then holds the line (its echo shows the completion); typing goes on from
+ * there and Enter ends it. Tab on an empty line moves the focus on, as everywhere on the page.
+ */
+function serialKey(e: KeyboardEvent): void {
+  const input = e.target as HTMLInputElement;
+  if (e.key !== "Tab" || e.shiftKey || e.ctrlKey || e.altKey || !input.value || !state.engine) return;
+  e.preventDefault();
+  state.engine.sendSerial(input.value + "\t");
+  input.value = "";
 }
 
 function sendSerialLine(): void {
@@ -724,7 +773,7 @@ function renderResults(o: BuildOutput): void {
     h("p", { class: "muted" }, `DOS on the floppy: ${o.dosName}; ${o.floppyFreeBytes.toLocaleString("en-US")} bytes free on it.`),
     downloads,
     h("h3", {}, "Boot these in QEMU"),
-    h("div", { class: "qemu" }, h("code", { id: "qemu-line" }, qemu), h("button", { type: "button", id: "copy-qemu", onclick: () => void copyText(qemu, "#copy-qemu") }, "Copy")),
+    h("div", { class: "qemu" }, h("code", { id: "qemu-line" }, qemu), h("button", { type: "button", id: "copy-qemu", onclick: () => void copyText(qemu, "#copy-qemu", "#qemu-line") }, "Copy")),
     h("h3", {}, "Generated files"),
     ...texts.map(([title, text], i) => h("details", { class: "text", open: i === 0 }, h("summary", {}, title), h("pre", {}, text))),
     h("h3", {}, "What is in each image"),
@@ -738,17 +787,25 @@ function renderResults(o: BuildOutput): void {
 // ---------------------------------------------------------------------------------------------
 // Share and uploads
 
-async function copyText(text: string, buttonSel: string): Promise<void> {
+async function copyText(text: string, buttonSel: string, shownIn?: string): Promise<void> {
   const b = $(buttonSel);
   const old = b.textContent;
   try {
     await navigator.clipboard.writeText(text);
     b.textContent = "Copied";
   } catch {
-    // No clipboard (insecure origin, denied): select the text so Ctrl-C works.
-    b.textContent = "Select and copy";
+    // No clipboard (insecure origin, denied): the text is selected where it is shown, so Ctrl-C
+    // copies it; a link is in the address bar.
+    const el = shownIn ? document.querySelector(shownIn) : null;
+    if (el) {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      getSelection()?.removeAllRanges();
+      getSelection()?.addRange(range);
+      b.textContent = "Selected: press Ctrl-C";
+    } else b.textContent = "Copy it from the address bar";
   }
-  setTimeout(() => (b.textContent = old), 1500);
+  setTimeout(() => (b.textContent = old), 2500);
 }
 
 async function copyLink(): Promise<void> {
@@ -759,37 +816,48 @@ async function copyLink(): Promise<void> {
 
 async function loadJson(file: File | undefined): Promise<void> {
   if (!file) return;
-  try {
-    form.setConfig(configFromJson(await file.text()));
-    $("#general-problems").textContent = "";
-  } catch (e) {
-    $("#general-problems").textContent = `${file.name}: ${(e as Error).message}`;
-  }
   ($("#load-json") as HTMLInputElement).value = "";
+  try {
+    if (file.size > 1_000_000) throw new Error(`is ${fmtSize(file.size)}, larger than any looproot JSON`);
+    const r = readConfigFile(await file.text());
+    form.setConfig(r.config);
+    $("#general-problems").textContent = "";
+    showDamaged(`${file.name} (${r.kind}): some settings could not be loaded.`, "the file", { ...r, truncated: false });
+  } catch (e) {
+    $("#link-notice").hidden = true;
+    $("#general-problems").textContent = safeText(`${file.name}: ${(e as Error).message}; nothing was loaded.`, 1000);
+  }
 }
 
 function loadFromHash(): ReturnType<typeof readLink> {
   const r = readLink(location.hash);
-  const notice = $("#link-notice");
   if (!r) return r;
   form.setConfig(r.config);
+  showDamaged("This link's settings were damaged.", "the link", r);
+  return r;
+}
+
+/**
+ * What was wrong with settings from a link or a file, and what was kept: damaged settings never
+ * turn into the defaults silently. Each dropped one is named by its field's label.
+ */
+function showDamaged(title: string, from: string, r: { kept: string[]; dropped: { field: string; why: string }[]; truncated: boolean }): void {
+  const notice = $("#link-notice");
   if (!r.dropped.length && !r.truncated) {
     notice.hidden = true;
-    return r;
+    return;
   }
-  // Say what was wrong and what was kept: a damaged link never turns into the defaults silently.
-  const name = (f: string) => (f === "config" ? "the link" : ALL_PATHS.has(f) ? `“${fieldName(f)}” (${f})` : `“${f}”`);
+  const name = (f: string) => (f === "config" ? "the settings as a whole" : ALL_PATHS.has(f) ? `“${fieldName(f)}” (${f})` : `“${f}”`);
   const kept = r.kept.map((f) => `“${fieldName(f)}”`);
   notice.replaceChildren(
-    h("strong", {}, "This link's settings were damaged. "),
+    h("strong", {}, `${title} `),
     r.truncated ? "It was cut short: the settings after its last complete one are lost. " : "",
     ...(r.dropped.length ? [h("span", {}, `Dropped ${r.dropped.length === 1 ? "one setting" : `${r.dropped.length} settings`}: `), h("ul", {}, ...r.dropped.map((d) => h("li", { "data-dropped": d.field }, `${name(d.field)} ${d.why}`)))] : []),
-    kept.length ? `Kept ${kept.length === 1 ? "one setting" : `${kept.length} settings`} from the link: ${kept.join(", ")}; ` : "Nothing from the link could be kept; ",
+    kept.length ? `Kept ${kept.length === 1 ? "one setting" : `${kept.length} settings`} from ${from}: ${kept.join(", ")}; ` : `Nothing from ${from} could be kept; `,
     "everything else is the default.",
-    h("button", { type: "button", class: "dismiss", "aria-label": "Dismiss the note about the link", onclick: () => { notice.hidden = true; } }, "Dismiss"),
+    h("button", { type: "button", class: "dismiss", "aria-label": "Dismiss the note about the damaged settings", onclick: () => { notice.hidden = true; } }, "Dismiss"),
   );
   notice.hidden = false;
-  return r;
 }
 
 // The worker answers these; ids are their own sequence, replies are matched on id and type.
@@ -846,7 +914,7 @@ function readRootArchive(): void {
     (e: Error) => {
       if (seq !== rootReadSeq) return;
       endReader("root");
-      state.rootRead = { forRoot, problem: `${upload.name}: ${e.message}` };
+      state.rootRead = { forRoot, problem: safeText(`${upload.name}: ${e.message}`, 1000) };
       form.setStatus("root-archive", "");
       revalidate(form.getConfig());
     },
@@ -883,7 +951,7 @@ async function onDosFloppy(file: File | undefined): Promise<void> {
   } catch (e) {
     if (seq !== dosReadSeq) return;
     endReader("dos");
-    state.dosProblem = `${file.name}: ${(e as Error).message}`;
+    state.dosProblem = safeText(`${file.name}: ${(e as Error).message}`, 1000);
     form.setStatus("dos-floppy", "");
   }
   revalidate(form.getConfig());
@@ -930,7 +998,7 @@ function main(): void {
   void keep.offerResume();
   void loadFacts();
   // For the browser tests and the curious: the live state.
-  (window as unknown as { looproot: unknown }).looproot = { state, form, term };
+  (window as unknown as { looproot: unknown }).looproot = { state, form, term, keep };
 }
 
 main();

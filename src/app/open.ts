@@ -6,6 +6,7 @@
 import type { LooprootConfig } from "../config.ts";
 import type { SeeReport } from "../fs/see.ts";
 import { h, $, fmtSize } from "./dom.ts";
+import { safeText } from "../util/safe.ts";
 
 /** Sizes checked before any byte is read: the largest floppy the BIOS knows, the largest disk v86 takes here. */
 export const OPEN_FLOPPY_MAX_BYTES = 2_949_120;
@@ -73,12 +74,25 @@ export class OpenImages {
     try {
       opened = await this.hooks.read(floppy, disk);
     } catch (e) {
-      if (seq === this.seq) this.status(`Not booted: ${(e as Error).message}`, true);
+      if (seq === this.seq) this.status(`Not booted: ${safeText((e as Error).message, 1000)}`, true);
       return;
     }
     if (seq !== this.seq) return;
     const c = opened.config;
-    this.status(`Opened: root ${opened.rootFile} on ${c.boot.root}, swap ${opened.swapFile}, ${c.machine.memoryMiB} MiB; booting and verifying against these.`);
+    const dirty = fatMarkedInUse(opened.disk) ? ` Warning: ${disk.name} was not shut down cleanly (its DOS partition is still marked in use), so Linux may find errors on it; a clean shutdown (poweroff, or Shut down and save) avoids that.` : "";
+    this.status(`Opened: root ${opened.rootFile} on ${c.boot.root}, swap ${opened.swapFile}, ${c.machine.memoryMiB} MiB; booting and verifying against these.${dirty}`, !!dirty);
     await this.hooks.boot(opened);
   }
+}
+
+/**
+ * The "volume dirty" bit Linux sets on a FAT partition it mounts and a clean shutdown clears
+ * (rootdev.ts's fatCleanCommand: boot sector byte 0x25, 0x41 on FAT32), of the MBR's first partition.
+ */
+export function fatMarkedInUse(disk: Uint8Array): boolean {
+  if (disk.length < 512) return false;
+  const start = new DataView(disk.buffer, disk.byteOffset).getUint32(446 + 8, true) * 512;
+  if (start + 512 > disk.length) return false;
+  const fat32 = new TextDecoder().decode(disk.subarray(start + 82, start + 87)) === "FAT32";
+  return (disk[start + (fat32 ? 0x41 : 0x25)] & 1) === 1;
 }

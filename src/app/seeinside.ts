@@ -17,8 +17,11 @@ export interface SeeImages {
 export interface SeeHooks {
   /** The worker's report for a copy of these images (the copy comes back), with a diff when `base` is given. */
   ask(images: SeeImages, base?: SeeReport): Promise<{ report: SeeReport; diff?: VolumeDiff[]; images: SeeImages }>;
-  /** The disk as the guest has it now (running or shut down), or undefined; ask() copies it. */
-  currentDisk(): Uint8Array | undefined;
+  /**
+   * The disk as the guest has it now (running: after asking it to sync; shut down), or no disk;
+   * `unsynced` when a running guest did not answer the sync. ask() copies it.
+   */
+  currentDisk(): Promise<{ disk?: Uint8Array; unsynced?: boolean }>;
 }
 
 const MAP_TAB: Record<MapId, string> = { floppy: "Floppy", disk: "Hard disk", root: "Root image", initrd: "Initrd" };
@@ -107,8 +110,11 @@ export class SeeInside {
   async compare(): Promise<void> {
     const base = this.base;
     if (!base) return;
-    const disk = this.hooks.currentDisk();
+    this.status("Asking the guest to write its caches out (sync)…");
+    const { disk, unsynced } = await this.hooks.currentDisk();
     if (!disk) return this.status("Nothing to compare yet: boot these images first.");
+    // Without a sync the guest's last writes may still be in its memory: the list would be partial.
+    const partial = unsynced ? " The guest did not answer sync, so its latest writes may be missing from this list." : "";
     this.status("Reading the disk as the guest has it…");
     const t0 = performance.now();
     try {
@@ -121,7 +127,7 @@ export class SeeInside {
         problems: r.report.problems,
       };
       this.render({ images: { floppy: base.images.floppy, disk: r.images.disk }, report, initrd: base.initrd, label: "the disk as the guest left it", ...(r.diff ? { diff: r.diff } : {}) });
-      this.status(`Read in ${Math.round(performance.now() - t0)} ms.`);
+      this.status(`Read in ${Math.round(performance.now() - t0)} ms.${partial}`);
     } catch (e) {
       this.status(`Could not read the disk: ${(e as Error).message}`);
     }

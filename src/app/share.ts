@@ -215,8 +215,14 @@ export function readLink(hash: string): LinkRead | undefined {
   const truncated = parsed.truncated || !!bad;
   if (parsed.value === undefined) return { ...whole("was cut off before its first setting"), truncated: true };
   if (typeof parsed.value !== "object" || parsed.value === null || Array.isArray(parsed.value)) return whole("is not a set of settings");
+  return { ...mergeLeaves(parsed.value), truncated };
+}
+
+/** A partial config merged one setting at a time over the defaults: every good one kept, every bad one named. */
+function mergeLeaves(value: object): { config: LooprootConfig; kept: string[]; dropped: Dropped[] } {
+  const defaults = defaultConfig();
   const pairs: [string, unknown][] = [];
-  leaves(parsed.value, "", defaults, pairs);
+  leaves(value, "", defaults, pairs);
   let config = defaults;
   const kept: string[] = [];
   const dropped: Dropped[] = [];
@@ -231,5 +237,26 @@ export function readLink(hash: string): LinkRead | undefined {
       dropped.push({ field: e.field, why: e.message.slice(e.field.length + 2) });
     }
   }
-  return { config, kept, dropped, truncated };
+  return { config, kept, dropped };
+}
+
+/**
+ * A JSON file of looproot's: the page's Save JSON or `looproot config` (the settings), the CLI's
+ * looproot-config.json beside a build (`{"looproot": "build-info", "config": …}`) or its
+ * looproot-set.json (`{"tool": "looproot", "config": …}`). Every good setting is kept and every
+ * bad one named with its field, as for a link; a file that is none of these throws.
+ */
+export function readConfigFile(text: string): { config: LooprootConfig; kept: string[]; dropped: Dropped[]; kind: string } {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`is not JSON (${(e as Error).message})`);
+  }
+  const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+  if (!isObj(v)) throw new Error("is not a set of settings (a JSON object)");
+  let kind = "settings";
+  if (v.looproot === "build-info" && isObj(v.config)) (kind = "a build's looproot-config.json"), (v = v.config);
+  else if (v.tool === "looproot" && isObj(v.config)) (kind = "a build's looproot-set.json"), (v = v.config);
+  return { ...mergeLeaves(v as object), kind };
 }

@@ -23,6 +23,8 @@ export interface SnapshotHeader {
   config: LooprootConfig;
   takenAt: number;
   stateBytes: number;
+  /** The serial console's last text when it was taken (shown again after a restore). */
+  serial?: string;
 }
 
 /** A snapshot that cannot be restored here, with the reason for the user. */
@@ -50,8 +52,9 @@ async function pipe(data: Uint8Array, t: CompressionStream | DecompressionStream
   return out;
 }
 
+/** The header's JSON starts with the v86 version and the state's size; the console text comes last. */
 export async function encodeSnapshot(state: ArrayBuffer, h: Omit<SnapshotHeader, "v86" | "stateBytes">): Promise<Uint8Array> {
-  const header = new TextEncoder().encode(JSON.stringify({ ...h, v86: V86_VERSION, stateBytes: state.byteLength }));
+  const header = new TextEncoder().encode(JSON.stringify({ v86: V86_VERSION, stateBytes: state.byteLength, ...h }));
   const body = await pipe(new Uint8Array(state), new CompressionStream("gzip"));
   const out = new Uint8Array(SNAPSHOT_MAGIC.length + 4 + header.length + body.length);
   out.set(new TextEncoder().encode(SNAPSHOT_MAGIC));

@@ -99,7 +99,7 @@ const req = <T>(r: IDBRequest<T>) => new Promise<T>((res, rej) => {
  * changed without reading the store back.
  */
 export class DiskStore {
-  private base?: { floppy: Uint8Array; disk: Uint8Array; config: LooprootConfig; builtAt: number; stored: boolean };
+  private base?: { floppy: Uint8Array; disk: Uint8Array; config: LooprootConfig; builtAt: number; stored: boolean; byUser?: boolean };
 
   /** The built images the kept disk is an overlay on (what it is compared with). */
   baseImages(): { floppy: Uint8Array; disk: Uint8Array } | undefined {
@@ -111,6 +111,11 @@ export class DiskStore {
   setBase(floppy: Uint8Array, disk: Uint8Array, config: LooprootConfig, builtAt = Date.now()): void {
     this.base = { floppy, disk, config, builtAt, stored: false };
     this.mirror = disk;
+  }
+
+  /** True once this base is the one kept (its later saves replace only its own earlier ones). */
+  get baseStored(): boolean {
+    return !!this.base?.stored;
   }
 
   /** When the disk was built: one disk's saves share it, so it tells a later state of the same disk from another disk. */
@@ -156,11 +161,13 @@ export class DiskStore {
       const countReq = blocks.count();
       let meta: KeptMeta | undefined;
       countReq.onsuccess = () => {
-        meta = { savedAt: Date.now(), size: disk.length, clean, blocks: countReq.result, builtAt: base.builtAt, byUser };
+        // A disk the user once saved stays the user's: a later automatic save of it does not demote it.
+        meta = { savedAt: Date.now(), size: disk.length, clean, blocks: countReq.result, builtAt: base.builtAt, byUser: byUser || (!fresh && !!base.byUser) };
         keep.put(meta, "meta");
       };
       await done(t);
       base.stored = true;
+      base.byUser = meta!.byUser;
       this.mirror = sparseCopy(disk);
       return { blocks: dirty.length, bytes, baseBytes, ms: performance.now() - t0, meta: meta! };
     } finally {
@@ -195,7 +202,7 @@ export class DiskStore {
       // A disk kept by an earlier version is an array; since then its stored pieces.
       const baseDisk = base.disk instanceof Uint8Array ? base.disk : await fromStored(base.disk);
       const disk = applyBlocks(baseDisk, blocks);
-      this.base = { ...base, disk: baseDisk, stored: true };
+      this.base = { ...base, disk: baseDisk, stored: true, byUser: meta.byUser };
       this.mirror = sparseCopy(disk);
       return { meta, config: base.config, floppy: base.floppy, disk };
     } finally {

@@ -9,8 +9,8 @@ export class TextTerminal {
   private drained = 0;
   /** The screen was cleared since the last drain(). */
   private cleared = false;
-  /** Lines kept; older ones scroll away. */
-  constructor(private readonly maxLines = 2000) {}
+  /** Lines kept; older ones scroll away. Lines matching `hide` are left out of drain()'s view. */
+  constructor(private readonly maxLines = 2000, private readonly hide?: RegExp) {}
 
   write(text: string): void {
     for (const ch of text) {
@@ -89,10 +89,11 @@ export class TextTerminal {
    * must first throw away what it shows (the screen was cleared).
    */
   drain(): { reset: boolean; complete: string; current: string } {
-    const done = this.lines.slice(this.drained, -1).map((l) => l.trimEnd() + "\n").join("");
+    const done = this.lines.slice(this.drained, -1).filter((l) => !this.hide?.test(l)).map((l) => l.trimEnd() + "\n").join("");
     this.drained = this.lines.length - 1;
     const reset = this.cleared;
     this.cleared = false;
-    return { reset, complete: done, current: this.lines[this.lines.length - 1].trimEnd() };
+    const current = this.lines[this.lines.length - 1];
+    return { reset, complete: done, current: this.hide?.test(current) ? "" : current.trimEnd() };
   }
 }

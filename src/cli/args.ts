@@ -4,6 +4,9 @@
 import { defaultConfig, mergeConfig, type LooprootConfig } from "../config.ts";
 import { readInputFile } from "./files.ts";
 import { UsageError, inputFileError } from "./errors.ts";
+import { safeText } from "../util/safe.ts";
+import { utf8ErrorOffset } from "../util/utf8.ts";
+import { fmt } from "../util/fmt.ts";
 
 export interface ParsedArgs {
   command: string;
@@ -12,8 +15,8 @@ export interface ParsedArgs {
   flags: Set<string>;
 }
 
-const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--dos", "--floppy", "--disk", "--timeout", "--engine"]);
-const FLAG_OPTS = new Set(["--json", "--help", "-h", "--persist", "--version"]);
+const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--dos", "--floppy", "--disk", "--timeout", "--engine", "--machine", "--cpu", "--ram"]);
+const FLAG_OPTS = new Set(["--json", "--help", "-h", "--persist", "--version", "--net"]);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const opts = new Map<string, string>();
@@ -46,21 +49,25 @@ export function parseArgs(argv: string[]): ParsedArgs {
 
 /** "swap.sizeMiB=16" -> { swap: { sizeMiB: 16 } }, typed after the default's type. */
 export function setToPartial(set: string, base: LooprootConfig): Record<string, unknown> {
+  const shown = safeText(set, 100);
   const eq = set.indexOf("=");
-  if (eq <= 0) throw new UsageError(`--set ${set}: expected KEY=VALUE`);
+  if (eq <= 0) throw new UsageError(`--set ${shown}: expected KEY=VALUE`);
   const keys = set.slice(0, eq).split(".");
+  const key = safeText(keys.join("."), 100);
   const raw = set.slice(eq + 1);
   let cur: unknown = base;
   for (const k of keys) {
-    if (typeof cur !== "object" || cur === null || !(k in cur)) throw new UsageError(`--set ${set}: ${keys.join(".")} is not a known setting`);
+    // Own keys only: toString, constructor and __proto__ are an object's, not settings.
+    if (typeof cur !== "object" || cur === null || !Object.hasOwn(cur, k)) throw new UsageError(`--set ${shown}: ${key} is not a known setting (see looproot config)`);
     cur = (cur as Record<string, unknown>)[k];
   }
+  if (typeof cur === "object" && cur !== null) throw new UsageError(`--set ${shown}: ${key} is a group of settings; set one of ${Object.keys(cur).map((k) => `${key}.${k}`).join(", ")}`);
   let value: unknown = raw;
   if (typeof cur === "number") {
-    value = Number(raw);
-    if (raw.trim() === "" || Number.isNaN(value)) throw new UsageError(`--set ${set}: ${keys.join(".")} must be a number`);
+    value = decimalNumber(raw);
+    if (value === undefined) throw new UsageError(`--set ${shown}: ${key} must be a whole number written in decimal digits 0-9 (at most ${MAX_DIGITS}), got "${safeText(raw, 40)}"`);
   } else if (typeof cur === "boolean") {
-    if (raw !== "true" && raw !== "false") throw new UsageError(`--set ${set}: ${keys.join(".")} must be true or false`);
+    if (raw !== "true" && raw !== "false") throw new UsageError(`--set ${shown}: ${key} must be true or false, got "${safeText(raw, 40)}"`);
     value = raw === "true";
   }
   const out: Record<string, unknown> = {};
@@ -72,20 +79,56 @@ export function setToPartial(set: string, base: LooprootConfig): Record<string, 
   return out;
 }
 
+/** Every number a config holds is a size, a count or a time in whole units: 15 digits stay exact. */
+const MAX_DIGITS = 15;
+
+/**
+ * "16" -> 16; anything Number() would also take ("0x10", "0b10000", "+16", " 16", "1e1", "16.0",
+ * "1e-400") -> undefined: a typo must not become another size.
+ */
+export function decimalNumber(raw: string): number | undefined {
+  return new RegExp(`^[0-9]{1,${MAX_DIGITS}}$`).test(raw) ? Number(raw) : undefined;
+}
+
+/**
+ * The first number in a parsed JSON text that is not plain decimal digits (a sign, a fraction or
+ * an exponent: 1e-400 parses as 0, 1e9 as a billion), with its byte offset; undefined when none.
+ */
+export function firstNonDecimalNumber(text: string): { offset: number; token: string } | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+    } else if (c === "-" || (c >= "0" && c <= "9")) {
+      const token = /^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 400))![0];
+      if (decimalNumber(token) === undefined) return { offset: new TextEncoder().encode(text.slice(0, i)).length, token };
+      i += token.length - 1;
+    }
+  }
+  return undefined;
+}
+
+/** A JSON config's text from its bytes: UTF-8 (the byte offset of the first that is not), numbers in decimal digits. */
+export function parseConfigJson(option: string, file: string, bytes: Uint8Array): unknown {
+  const bad = utf8ErrorOffset(bytes);
+  if (bad >= 0) throw inputFileError(option, file, `is not UTF-8 text: byte ${fmt(bad)} (0x${bytes[bad].toString(16).padStart(2, "0")}) starts no UTF-8 character; save the file as UTF-8`);
+  const text = new TextDecoder().decode(bytes);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw inputFileError(option, file, `not valid JSON (${(e as Error).message})`);
+  }
+  const n = firstNonDecimalNumber(text);
+  if (n) throw inputFileError(option, file, `byte ${fmt(n.offset)}: ${safeText(n.token, 40)} is not a whole number written in decimal digits 0-9 (at most ${MAX_DIGITS}): every size, count and time in a config is one`);
+  return json;
+}
+
 /** The config from --config and --set on top of `base` (the defaults, or what boot found was built). */
 export function loadConfig(args: ParsedArgs, base: LooprootConfig = defaultConfig()): LooprootConfig {
   let config = base;
   const file = args.opts.get("--config");
-  if (file) {
-    const text = new TextDecoder().decode(readInputFile("--config", file, CONFIG_MAX_BYTES));
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      throw inputFileError("--config", file, `not valid JSON (${(e as Error).message})`);
-    }
-    config = mergeConfig(config, json);
-  }
+  if (file) config = mergeConfig(config, parseConfigJson("--config", file, readInputFile("--config", file, CONFIG_MAX_BYTES)));
   for (const s of args.sets) config = mergeConfig(config, setToPartial(s, config));
   if (args.opts.has("--rootfs")) config = mergeConfig(config, { root: { source: "tar" } });
   return config;

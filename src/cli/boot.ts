@@ -1,6 +1,6 @@
 // `looproot boot` and `looproot run`: boot images headless and print the boot chain's timeline.
 
-import { mkdtempSync, writeFileSync, renameSync, rmSync } from "node:fs";
+import { mkdtempSync, writeFileSync, renameSync, rmSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname, basename } from "node:path";
 import { bootAndVerify, type BootResult } from "../../emulator/harness.ts";
@@ -11,16 +11,37 @@ import type { LooprootConfig } from "../config.ts";
 import { loadBios } from "../node/ingredients.ts";
 import { loadConfig, type ParsedArgs } from "./args.ts";
 import { runBuild } from "./build.ts";
-import { UsageError } from "./errors.ts";
+import { UsageError, inputFileError } from "./errors.ts";
 import { readInputFile } from "./files.ts";
-import { knownBuild } from "./buildinfo.ts";
+import { FLOPPY_BPB } from "../fs/fat.ts";
+import { fmt } from "../util/fmt.ts";
+import { knownBuild, checkBootConfig } from "./buildinfo.ts";
+import { checkLoopFiles } from "../howto/fromimages.ts";
 import { bootResultJson } from "../bootjson.ts";
 import { hintFor, type Hint } from "../app/hints.ts";
 import { readFat } from "../fs/fat.ts";
+import { machineChoice, ENGINES } from "./machine.ts";
+import { bochsDiskFileProblem } from "../../emulator/bochs-config.ts";
+import { describePc, MACHINES, V86_PC, type PcChoice } from "../../emulator/pc.ts";
+import { defaultConfig } from "../config.ts";
 
 /** The largest floppy (2.88 MB) and the largest disk the BIOS and v86 take here (under 2 GiB). */
 export const FLOPPY_MAX_BYTES = 2_949_120;
 export const DISK_MAX_BYTES = 2 ** 31 - 1;
+
+/**
+ * The two images boot and shell take, read with their limits. A floppy must be one of the sizes a
+ * PC's drive has (v86 and QEMU take its geometry from the size; another size reads as garbage and
+ * DOS stops with "Disk read error"): refused here, naming --floppy and the file.
+ */
+export function readBootImages(floppyPath: string, diskPath: string): { floppy: Uint8Array; disk: Uint8Array } {
+  const floppy = readInputFile("--floppy", floppyPath, FLOPPY_MAX_BYTES);
+  const sizes = Object.entries(FLOPPY_BPB).map(([k, b]) => [k, b.totalSectors * 512] as const);
+  if (!sizes.some(([, n]) => n === floppy.length)) {
+    throw inputFileError("--floppy", floppyPath, `is ${fmt(floppy.length)} bytes, not the size of a floppy disk (${sizes.map(([k, n]) => `${k} ${fmt(n)}`).join(", ")})`);
+  }
+  return { floppy, disk: readInputFile("--disk", diskPath, DISK_MAX_BYTES) };
+}
 
 /**
  * `copy: false` when the caller does not use the images' bytes again (the CLI: the files stay on
@@ -28,8 +49,29 @@ export const DISK_MAX_BYTES = 2 ** 31 - 1;
  */
 export async function startEngine(name: string, images: MachineImages, opts: V86NodeOptions = {}): Promise<Engine> {
   if (name === "qemu") return (await import("../../emulator/qemu.ts")).startQemu(images);
+  if (name === "bochs") return (await import("../../emulator/bochs.ts")).startBochs(images);
   if (name === "v86") return (await import("../../emulator/v86-node.ts")).startV86Node(images, opts);
-  throw new UsageError(`--engine ${name}: expected v86 or qemu`);
+  throw new UsageError(`--engine ${name}: expected one of ${ENGINES.join(", ")}`);
+}
+
+/** QEMU and Bochs run on the disk file itself under --persist; v86 keeps the disk in memory and writes it back. */
+export const writesInPlace = (engine: string) => engine === "qemu" || engine === "bochs";
+
+/** --persist on Bochs: the file must be whole ATA cylinders (emulator/bochs-config.ts), refused before booting. */
+export function checkBochsDiskFile(path: string, bytes: number): void {
+  const problem = bochsDiskFileProblem(bytes);
+  if (problem) throw new UsageError(`--disk ${path} with --engine bochs --persist: ${problem}`);
+}
+
+/** The PC a boot ran on, for --json: the engine, its machine and CPU (null: the engine's default), the RAM. */
+export function machineJson(engine: string, pc: PcChoice, memoryMiB: number) {
+  return {
+    engine,
+    machine: engine === "v86" ? null : pc.machine ?? null,
+    cpu: engine === "v86" ? null : pc.cpu ?? null,
+    memoryMiB,
+    description: engine === "v86" ? `${V86_PC.chipset}; CPU ${V86_PC.cpu}` : MACHINES[pc.machine ?? "pc"],
+  };
 }
 
 /**
@@ -39,7 +81,7 @@ export async function startEngine(name: string, images: MachineImages, opts: V86
 export function writeBackDisk(engine: Engine, diskPath: string): "written" | "in place" {
   const bytes = engine.diskImage?.();
   if (!bytes) return "in place";
-  const tmp = join(dirname(diskPath), `.${basename(diskPath)}.looproot-${process.pid}`);
+  const tmp = writeBackName(diskPath, process.pid);
   try {
     writeFileSync(tmp, bytes);
     renameSync(tmp, diskPath);
@@ -47,6 +89,49 @@ export function writeBackDisk(engine: Engine, diskPath: string): "written" | "in
     rmSync(tmp, { force: true });
   }
   return "written";
+}
+
+/** The write-back copy's name: beside the disk, hidden, with the writer's PID. */
+const writeBackName = (diskPath: string, pid: number) => join(dirname(diskPath), `.${basename(diskPath)}.looproot-${pid}`);
+
+/**
+ * Write-back copies a killed looproot left beside the disk (SIGKILL between the write and the
+ * rename runs no cleanup): removed when their writer is gone, so none stays for ever. A copy whose
+ * PID is alive and still a looproot (or node) is another run's, in progress, and is left alone.
+ */
+export function removeStaleWriteBacks(diskPath: string, say: (s: string) => void): void {
+  const dir = dirname(diskPath), prefix = `.${basename(diskPath)}.looproot-`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // the disk was read from there; a folder that cannot be listed holds nothing we could remove
+  }
+  for (const n of names) {
+    if (!n.startsWith(prefix) || !/^\d+$/.test(n.slice(prefix.length))) continue;
+    const pid = Number(n.slice(prefix.length));
+    if (pid !== process.pid && writerAlive(pid)) continue;
+    try {
+      rmSync(join(dir, n), { force: true });
+      say(`${join(dir, n)}: removed, a write-back copy left by a looproot that was killed (PID ${pid})`);
+    } catch (e) {
+      say(`${join(dir, n)}: a write-back copy left by a killed looproot (PID ${pid}) could not be removed (${(e as Error).message}); remove it by hand`);
+    }
+  }
+}
+
+function writerAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+  // A recycled PID belongs to some other program: then the copy is stale all the same.
+  try {
+    return /looproot|node|tsx/.test(readFileSync(`/proc/${pid}/cmdline`, "latin1"));
+  } catch {
+    return true; // no /proc: alive is all we know
+  }
 }
 
 /** Shuts the guest down cleanly, stops it, and keeps the disk in diskPath; one line for the user. */
@@ -91,7 +176,8 @@ export function bootHint(r: BootResult, config: LooprootConfig, floppy: Uint8Arr
 export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
   const timeoutS = Number(args.opts.get("--timeout") ?? 120);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0 || timeoutS > 3600) throw new UsageError(`--timeout ${args.opts.get("--timeout")}: expected seconds between 1 and 3600`);
-  const engineName = args.opts.get("--engine") ?? "v86";
+  // The engine and PC are checked before anything is built or read.
+  machineChoice(args, defaultConfig());
   let floppy: Uint8Array, disk: Uint8Array, diskPath: string;
   let config: LooprootConfig;
   const persist = args.flags.has("--persist");
@@ -108,18 +194,24 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
     const f = args.opts.get("--floppy"), d = args.opts.get("--disk");
     if (!f || !d) throw new UsageError("boot needs --floppy FILE and --disk FILE");
     // Read with their limits checked while reading: a device or a FIFO named here cannot make us read forever.
-    floppy = readInputFile("--floppy", f, FLOPPY_MAX_BYTES);
-    disk = readInputFile("--disk", d, DISK_MAX_BYTES);
+    ({ floppy, disk } = readBootImages(f, d));
     diskPath = d;
+    removeStaleWriteBacks(d, say);
     // Check the guest against what was built, not against the defaults.
     const known = knownBuild(f, d, floppy, disk);
     config = loadConfig(args, known.config);
+    checkBootConfig(config, known);
+    checkLoopFiles(disk, config, { floppy: `--floppy ${f}`, disk: `--disk ${d}` });
     say(`looproot boot: the config from ${known.from}${args.opts.has("--config") || args.sets.length ? ", with --config/--set on top" : ""}`);
   }
-  const diskFile = persist && engineName === "qemu" ? diskPath : undefined;
+  const choice = machineChoice(args, config);
+  const engineName = choice.engine;
+  config = choice.config;
+  const diskFile = persist && writesInPlace(engineName) ? diskPath : undefined;
+  if (diskFile && engineName === "bochs") checkBochsDiskFile(diskFile, disk.length);
   // The bytes are not used again here (run wrote its files already): no copy for v86.
-  const engine = await startEngine(engineName, { floppy, disk, diskFile, memoryMiB: config.machine.memoryMiB, ...loadBios() }, { copy: false });
-  say(`looproot boot: ${engineName}, ${config.machine.memoryMiB} MiB, timeout ${timeoutS} s`);
+  const engine = await startEngine(engineName, { floppy, disk, diskFile, memoryMiB: config.machine.memoryMiB, pc: choice.pc, net: args.flags.has("--net"), ...loadBios() }, { copy: false });
+  say(`looproot boot: ${describePc(engineName, choice.pc, config.machine.memoryMiB)}, timeout ${timeoutS} s`);
   const result = await bootAndVerify(engine, config, {
     timeoutS,
     onEvent: (e) => {
@@ -132,9 +224,9 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
   if (kept) say(kept.kept);
   else if (persist) {
     await engine.stop();
-    say(`${diskPath}: ${engineName === "qemu" ? "the guest wrote into it as it booted" : "left as it was"}: the boot did not reach a shell to shut down`);
+    say(`${diskPath}: ${writesInPlace(engineName) ? "the guest wrote into it as it booted" : "left as it was"}: the boot did not reach a shell to shut down`);
   }
-  if (json) io.out(JSON.stringify(bootResultJson(result, kept), null, 2));
+  if (json) io.out(JSON.stringify({ ...bootResultJson(result, kept), machine: machineJson(engineName, choice.pc, config.machine.memoryMiB) }, null, 2));
   else io.out(formatTimeline(result, bootHint(result, config, floppy)));
   return result.ok && (!kept || kept.shutdown.status === "clean" || kept.shutdown.status === "halted") ? 0 : 1;
 }

@@ -7,6 +7,7 @@ import { defaultConfig, mergeConfig, type LooprootConfig } from "../config.ts";
 import type { BuildResult, OutputFile } from "../build.ts";
 import { configFromImages } from "../howto/fromimages.ts";
 import { SET_MANIFEST } from "./outputs.ts";
+import { validateConfig, ConfigError, type Problem } from "../validate.ts";
 
 export const BUILD_INFO_FILE = "looproot-config.json";
 
@@ -43,6 +44,21 @@ export interface KnownBuild {
   config: LooprootConfig;
   /** Where the config came from, for the user: the file, or the images. */
   from: string;
+  /** True when `config` was read from the images (their sizes are facts, not choices). */
+  fromImages?: boolean;
+}
+
+/**
+ * The config a boot uses goes through build's validation (field and limit, exit 2) before any
+ * engine starts: the RAM it reports is then the RAM the machine gets. Read from the images, a
+ * value is what the images hold (a root file of 24.5 MiB is no one's typo), so there only the
+ * problems that --config and --set bring are refused.
+ */
+export function checkBootConfig(config: LooprootConfig, known: KnownBuild): void {
+  const key = (p: Problem) => `${p.field}\n${p.message}`;
+  const ofImages = known.fromImages ? new Set(validateConfig(known.config).map(key)) : new Set<string>();
+  const problems = validateConfig(config).filter((p) => !ofImages.has(key(p)));
+  if (problems.length) throw new ConfigError(problems, { nothing: "booted" });
 }
 
 /**
@@ -80,7 +96,7 @@ export function knownBuild(floppyPath: string, diskPath: string, floppy: Uint8Ar
       continue;
     }
   }
-  return { config: configFromImages(floppy, disk), from: "the images (AUTOEXEC.BAT on the floppy, the files in C:\\ on the disk)" };
+  return { config: configFromImages(floppy, disk, { floppy: `--floppy ${floppyPath}`, disk: `--disk ${diskPath}` }), from: "the images (AUTOEXEC.BAT on the floppy, the files in C:\\ on the disk)", fromImages: true };
 }
 
 /** Re-exported for the CLI's callers: the reading itself is the core's (src/howto/fromimages.ts). */

@@ -5,6 +5,7 @@ import { openSync, readSync, closeSync, fstatSync, statSync, accessSync, realpat
 import { resolve, dirname, join } from "node:path";
 import { LooprootError, ErrorCode } from "../errors.ts";
 import { inputFileError } from "./errors.ts";
+import { isZero } from "../util/pieces.ts";
 
 const CHUNK = 1 << 20;
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -32,6 +33,7 @@ export function readInputFile(option: string, file: string, maxBytes: number): U
     let out = new Uint8Array(Math.min(maxBytes + 1, st.size));
     let total = 0;
     const probe = new Uint8Array(1);
+    const scratch = new Uint8Array(CHUNK);
     for (;;) {
       if (total === out.length) {
         if (readSync(fd, probe, 0, 1, null) === 0) break;
@@ -42,8 +44,12 @@ export function readInputFile(option: string, file: string, maxBytes: number): U
         out = grown;
         continue;
       }
-      const n = readSync(fd, out, total, Math.min(CHUNK, out.length - total), null);
+      // Through a scratch piece, and only non-zero pieces copied: the pages of a fresh buffer cost
+      // no memory until written, so a mostly empty 2 GiB disk takes what it holds, not its size.
+      const n = readSync(fd, scratch, 0, Math.min(CHUNK, out.length - total), null);
       if (n === 0) break;
+      const piece = scratch.subarray(0, n);
+      if (!isZero(piece)) out.set(piece, total);
       total += n;
     }
     if (total > maxBytes) throw inputFileError(option, file, `grew past the limit of ${fmt(maxBytes)} bytes while it was read`, maxBytes);

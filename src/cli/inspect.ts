@@ -2,8 +2,9 @@
 // own bytes: the map (like sfdisk -l, fsck.fat -v and dumpe2fs -h) and the files (like debugfs ls -R
 // and mdir -/). --json prints the same as data, file contents as sizes and SHA-256 sums.
 
-import { readFileSync, statSync } from "node:fs";
 import { createHash } from "node:crypto";
+import { readInputFile } from "./files.ts";
+import { safeText } from "../util/safe.ts";
 import { LooprootError, ErrorCode, describeForCli } from "../errors.ts";
 import { inspect, type Inspection, type Region, type FatMap, type FatTreeEntry, type DiskMap } from "../fs/maps.ts";
 import type { Ext2Image } from "../fs/ext2read.ts";
@@ -20,20 +21,21 @@ const hex = (n: number, w: number) => n.toString(16).padStart(w, "0");
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 const iso = (t: number) => new Date(t * 1000).toISOString().replace("T", " ").replace(/\.000Z$/, "");
 
+/** The image, read once into one buffer (no second copy), every read error the user's to fix. */
 export function readImageFile(path: string): Uint8Array {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new LooprootError(ErrorCode.InputFile, `${path}: not a regular file`, { field: "IMAGE" });
-    size = st.size;
-  } catch (e) {
-    if (e instanceof LooprootError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new LooprootError(ErrorCode.InputFile, `${path}: ${code === "ENOENT" ? "no such file" : (e as Error).message}`, { field: "IMAGE" });
-  }
-  if (size > INSPECT_MAX_BYTES) throw new LooprootError(ErrorCode.InputFile, `${path}: ${fmt(size)} bytes is larger than the ${fmt(INSPECT_MAX_BYTES)} inspect reads`, { field: "IMAGE", limit: INSPECT_MAX_BYTES });
-  return new Uint8Array(readFileSync(path));
+  return readInputFile("IMAGE", path, INSPECT_MAX_BYTES);
 }
+
+/**
+ * The lister's caps: a path longer than Linux's PATH_MAX (4,096 bytes) cannot be named by any
+ * program, and past 100,000 entries a listing is no longer read by a person. What is left out is
+ * counted ("N more"), so a tree 30,000 directories deep lists in seconds with bounded output.
+ */
+export const INSPECT_MAX_ENTRIES = 100_000;
+export const INSPECT_MAX_PATH_CHARS = 4096;
+
+/** A name or text from an image, safe for the terminal (paths are already capped by the reader). */
+const shown = (s: string) => safeText(s, INSPECT_MAX_PATH_CHARS + 100);
 
 // ---------------------------------------------------------------------------------------------
 // Text
@@ -54,7 +56,7 @@ function fatSummary(m: FatMap, title: string): string[] {
   const v = m.volume;
   const cb = v.sectorsPerCluster * v.bytesPerSector;
   return [
-    `${title}: FAT${v.fatType}${v.label ? `, label ${v.label}` : ""}${v.serial !== undefined ? `, serial ${hex(v.serial >>> 16, 4).toUpperCase()}-${hex(v.serial & 0xffff, 4).toUpperCase()}` : ""}, OEM "${v.oemName}"`,
+    `${title}: FAT${v.fatType}${v.label ? `, label ${shown(v.label)}` : ""}${v.serial !== undefined ? `, serial ${hex(v.serial >>> 16, 4).toUpperCase()}-${hex(v.serial & 0xffff, 4).toUpperCase()}` : ""}, OEM "${shown(v.oemName)}"`,
     `  ${v.bytesPerSector} bytes per sector, ${v.sectorsPerCluster} sectors per cluster (${fmt(cb)} bytes), ${v.reservedSectors} reserved sectors`,
     `  ${v.numFats} FATs of ${v.fatSectors} sectors, ${v.rootEntries} root directory entries, media 0x${hex(v.media, 2)}`,
     `  ${fmt(v.totalSectors)} sectors (${fmt(v.totalSectors * v.bytesPerSector)} bytes), ${v.sectorsPerTrack} sectors/track, ${v.heads} heads, ${fmt(v.hiddenSectors)} hidden sectors`,
@@ -71,7 +73,7 @@ function fatTreeLines(files: FatTreeEntry[], m: FatMap): string[] {
   return files.map((f) => {
     const r = runs.get(f.path) ?? [];
     const rs = r.map(([c, n]) => (n === 1 ? `${c}` : `${c}-${c + n - 1}`)).join(",");
-    return `  ${attrLetters(f.attributes)} ${(f.directory ? "<DIR>" : fmt(f.size)).padStart(12)} ${iso(f.mtime)}  ${f.path}${f.directory ? "\\" : ""}${rs ? `  [clusters ${rs}]` : ""}`;
+    return `  ${attrLetters(f.attributes)} ${(f.directory ? "<DIR>" : fmt(f.size)).padStart(12)} ${iso(f.mtime)}  ${shown(f.path)}${f.directory ? "\\" : ""}${rs ? `  [clusters ${rs}]` : ""}`;
   });
 }
 
@@ -90,7 +92,7 @@ function ext2Summary(x: Ext2Image, title: string): string[] {
   const L = x.layout;
   const feats = FEATURES.filter(([w, bit]) => ((w === "compat" ? L.featureCompat : w === "incompat" ? L.featureIncompat : L.featureRoCompat) & bit) !== 0).map(([, , n]) => n);
   return [
-    `${title}: ext2${L.label ? `, volume name ${L.label}` : ""}, UUID ${L.uuid}`,
+    `${title}: ext2${L.label ? `, volume name ${shown(L.label)}` : ""}, UUID ${L.uuid}`,
     `  features: ${feats.join(" ") || "(none)"}; revision ${L.revLevel}; state ${L.state & 1 ? "clean" : "not clean"}`,
     `  ${fmt(L.blocksCount)} blocks of ${fmt(L.blockSize)} bytes (${fmt(L.reservedBlocks)} reserved, ${fmt(L.freeBlocks)} free), first data block ${L.firstDataBlock}`,
     `  ${fmt(L.inodesCount)} inodes of ${L.inodeSize} bytes (${fmt(L.freeInodes)} free), first inode ${L.firstIno}`,
@@ -101,15 +103,17 @@ function ext2Summary(x: Ext2Image, title: string): string[] {
 
 function ext2TreeLines(tree: Tree, x: Ext2Image): string[] {
   const nodes = new Map(x.nodes.map((n) => [n.path, n]));
-  // Each directory followed by what is in it, as ls -R reads.
-  const key = (p: string) => p.split("/");
+  // Each directory followed by what is in it, as ls -R reads; each path split once, not per comparison.
+  const keyed = tree.map((e) => ({ e, key: e.path.split("/") }));
   const cmp = (a: string[], b: string[]) => { for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1; return a.length - b.length; };
-  return [...tree].sort((a, b) => cmp(key(a.path), key(b.path))).map((e) => {
+  const lines = keyed.sort((a, b) => cmp(a.key, b.key)).map(({ e }) => {
     const n = nodes.get(e.path);
     const size = e.kind === "chardev" || e.kind === "blockdev" ? `${e.major}, ${e.minor}` : fmt(n?.size ?? 0);
-    const tail = e.kind === "symlink" ? ` -> ${e.target}` : e.kind === "hardlink" ? ` (hard link to ${e.target})` : "";
-    return `  ${String(n?.ino ?? "").padStart(6)} ${modeString(e.kind, e.mode)} ${String(n?.links ?? "").padStart(3)} ${String(e.uid).padStart(5)} ${String(e.gid).padStart(5)} ${size.padStart(11)} ${iso(e.mtime)}  ${e.path}${tail}`;
+    const tail = e.kind === "symlink" ? ` -> ${shown(e.target ?? "")}` : e.kind === "hardlink" ? ` (hard link to ${shown(e.target ?? "")})` : "";
+    return `  ${String(n?.ino ?? "").padStart(6)} ${modeString(e.kind, e.mode)} ${String(n?.links ?? "").padStart(3)} ${String(e.uid).padStart(5)} ${String(e.gid).padStart(5)} ${size.padStart(11)} ${iso(e.mtime)}  ${shown(e.path)}${tail}`;
   });
+  if (x.omitted) lines.push(`  ... and ${fmt(x.omitted)} more not listed (paths longer than ${fmt(INSPECT_MAX_PATH_CHARS)} characters, or past the first ${fmt(INSPECT_MAX_ENTRIES)} entries)`);
+  return lines;
 }
 
 function diskLines(d: DiskMap, name: string): string[] {
@@ -125,8 +129,10 @@ function diskLines(d: DiskMap, name: string): string[] {
   return out;
 }
 
-export function inspectText(x: Inspection, name: string): string {
+/** The text listing's lines (the command prints them in pieces, never as one string). */
+export function inspectText(x: Inspection, name: string): string[] {
   const out: string[] = [];
+  name = shown(name);
   const map = (regions: Region[]) => out.push("", "Map:", MAP_HEAD, ...regionLines(regions));
   switch (x.kind) {
     case "disk":
@@ -156,7 +162,7 @@ export function inspectText(x: Inspection, name: string): string {
       map(x.regions);
       break;
   }
-  return out.join("\n");
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -171,7 +177,7 @@ function fatFilesJson(files: FatTreeEntry[]) {
 }
 
 export function inspectJson(x: Inspection, name: string): unknown {
-  const ext = (e: Ext2Image) => ({ layout: e.layout, nodes: e.nodes, tree: treeJson(e.tree) });
+  const ext = (e: Ext2Image) => ({ layout: e.layout, nodes: e.nodes, tree: treeJson(e.tree), ...(e.omitted ? { omitted: e.omitted } : {}) });
   switch (x.kind) {
     case "disk": return { file: name, kind: x.kind, size: x.size, disk: x.disk, ...(x.files ? { files: fatFilesJson(x.files) } : {}), ...(x.root ? { root: { path: x.root.path, regions: x.root.regions, regionsIn: x.root.regionsIn, ...ext(x.root.ext2) } } : {}) };
     case "fat": return { file: name, kind: x.kind, size: x.size, fat: x.fat, files: fatFilesJson(x.files) };
@@ -203,9 +209,15 @@ export function inspectCommand(argv: string[], io: { out: (s: string) => void; e
       else throw new LooprootError(ErrorCode.Usage, `inspect: unexpected argument ${a} (one IMAGE at a time)`, { field: a });
     }
     if (!image) throw new LooprootError(ErrorCode.Usage, "inspect needs an IMAGE (a floppy, a disk, a root image or an initrd)", { field: "IMAGE" });
-    const bytes = readImageFile(image);
-    const x = inspect(bytes);
-    io.out(json ? JSON.stringify(inspectJson(x, image), null, 2) : inspectText(x, image));
+    let bytes: Uint8Array | undefined = readImageFile(image);
+    // The text needs no file contents (sizes and blocks come from the inodes); --json hashes them.
+    const x = inspect(bytes, { contents: json, maxEntries: INSPECT_MAX_ENTRIES, maxPathChars: INSPECT_MAX_PATH_CHARS });
+    bytes = undefined;
+    if (json) io.out(JSON.stringify(inspectJson(x, image), null, 2));
+    else {
+      const lines = inspectText(x, image);
+      for (let i = 0; i < lines.length; i += 1000) io.out(lines.slice(i, i + 1000).join("\n"));
+    }
     return 0;
   } catch (e) {
     const d = describeForCli(e);

@@ -8,6 +8,8 @@ export { UsageError };
 import { packageVersion } from "../node/package.ts";
 import { ROOT_NEEDS } from "../howto/rootdev.ts";
 import { BUILD_INFO_FILE } from "./buildinfo.ts";
+import { CPUS } from "../../emulator/pc.ts";
+import { BOCHS_CPUS } from "../../emulator/bochs-config.ts";
 
 /** Words of `text` in lines of at most `width` columns, each indented by `indent` spaces. */
 function wrap(text: string, indent: number, width: number): string {
@@ -24,9 +26,9 @@ export const HELP = `looproot: the Loopback Root Filesystem HOWTO (section 3), b
 
 Usage:
   looproot build --out DIR [--config FILE] [--rootfs TAR] [--dos FLOPPY] [--set KEY=VALUE ...]
-  looproot boot  --floppy FILE --disk FILE [--config FILE] [--timeout S] [--json] [--engine v86|qemu] [--persist]
-  looproot shell --floppy FILE --disk FILE [--config FILE] [--engine v86|qemu] [--persist]
-  looproot run   [--out DIR] [--config FILE] [--rootfs TAR] [--dos FLOPPY] [--set ...] [--timeout S] [--json] [--engine v86|qemu]
+  looproot boot  --floppy FILE --disk FILE [--config FILE] [--timeout S] [--json] [--engine E] [PC] [--persist] [--net]
+  looproot shell --floppy FILE --disk FILE [--config FILE] [--engine E] [PC] [--persist] [--net]
+  looproot run   [--out DIR] [--config FILE] [--rootfs TAR] [--dos FLOPPY] [--set ...] [--timeout S] [--json] [--engine E] [PC] [--net]
   looproot inspect IMAGE [--json]
                              what a floppy, disk, root image or initrd holds: map and files
   looproot config            print the default config as JSON
@@ -71,11 +73,23 @@ ${wrap(`of an i386 system. It needs ${ROOT_NEEDS}.`, 21, 100)}
   --disk FILE        boot: the hard disk image (C:)
   --timeout S        boot: give up after S seconds (default 120)
   --json             boot: print the result as JSON
-  --engine E         boot: v86 (default) or qemu (qemu-system-i386, serial console)
+  --engine E         boot, run, shell: v86 (default), qemu (qemu-system-i386) or bochs (Bochs 2.7
+                     with its own BIOS; slow)
+  PC: --machine M    qemu: pc (i440FX/PIIX3 IDE, the default), isapc (ISA only) or q35 (ICH9 AHCI);
+                     bochs: pc or isapc. v86 is one fixed PC (i440FX/PIIX3, a Pentium III).
+      --cpu C        qemu: ${CPUS.slice(0, 7).join(", ")},
+                     ${CPUS.slice(7).join(", ")} (QEMU's names); bochs: ${Object.keys(BOCHS_CPUS).join(", ")}
+      --ram MiB      the machine's RAM (machine.memoryMiB), from the chain's minimum up to 1024
   --persist          boot, run, shell: keep the guest's writes in the disk file (QEMU writes into
                      it as it runs; v86 writes it back, whole, after the guest halts). boot and
                      run then shut the guest down cleanly after the verdict. Without it the
                      image files are never changed.
+  --net              boot, run, shell: a network card on the engine's user-mode network; the
+                     guest gets its address by DHCP. QEMU: an e1000 card, the host's 127.0.0.1
+                     is 10.0.2.2. v86: a virtio card on v86's fetch backend, which carries the
+                     guest's HTTP to port 80 through fetch(): http://PORT.external/ is the
+                     host's localhost:PORT. Needs a kernel with networking (the distribution
+                     kernel).
 
 Exit codes: 0 success, 1 the boot did not reach a verified loop root, 2 bad input (one line
 per problem, naming the setting or file and the limit), 3 a bug in looproot (please report it
@@ -85,8 +99,8 @@ with the lines printed).
 export const BOOT_HELP = `looproot boot: boot a built floppy and disk and verify the loop root
 
 Usage:
-  looproot boot --floppy FILE --disk FILE [--engine v86|qemu] [--timeout S] [--json]
-                [--config FILE] [--set KEY=VALUE ...]
+  looproot boot --floppy FILE --disk FILE [--engine v86|qemu|bochs] [--timeout S] [--json]
+                [--machine M] [--cpu C] [--ram MiB] [--config FILE] [--set KEY=VALUE ...] [--persist] [--net]
 
 What the guest must report (root and swap file names and sizes, root=, the DOS directory) comes
 from ${BUILD_INFO_FILE} (or the set manifest looproot-set.json), which build writes beside the
@@ -98,9 +112,13 @@ and the swap area. --config and --set change that config (e.g. --set machine.mem
 Options:
   --floppy FILE      the floppy image (A:)
   --disk FILE        the hard disk image (C:)
-  --engine E         v86 (default) or qemu (qemu-system-i386, serial console)
+  --engine E         v86 (default), qemu (qemu-system-i386) or bochs (Bochs 2.7, slow)
+  --machine M        qemu: pc, isapc or q35; bochs: pc or isapc (v86 has one fixed PC)
+  --cpu C            qemu: ${CPUS.join(", ")}; bochs: ${Object.keys(BOCHS_CPUS).join(", ")}
+  --ram MiB          the machine's RAM, from the chain's minimum up to 1024
   --timeout S        give up after S seconds (1..3600, default 120)
   --json             print the result as JSON
+  --net              a network card on the engine's user-mode network (see looproot --help)
   --config FILE      a JSON config on top of what was built
   --set KEY=VALUE    change one setting on top of what was built
 

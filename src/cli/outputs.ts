@@ -55,6 +55,13 @@ export function writeOutputSet(out: string, files: OutputFile[], config: Looproo
     renameSync(join(partial, SET_MANIFEST), join(out, SET_MANIFEST));
     rmSync(partial, { recursive: true, force: true });
   } catch (e) {
+    // A failed write (the disk full above all) takes its partial files with it: left behind they
+    // would keep the disk full. The folder still says "incomplete" by its missing manifest.
+    try {
+      rmSync(partial, { recursive: true, force: true });
+    } catch {
+      // the first error is the one to report
+    }
     throw outputWriteError(out, e);
   }
   return manifest;

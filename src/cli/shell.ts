@@ -9,9 +9,13 @@ import { KERNEL_HALTED } from "../../emulator/shutdown.ts";
 import { loadBios } from "../node/ingredients.ts";
 import { loadConfig, type ParsedArgs } from "./args.ts";
 import { UsageError } from "./errors.ts";
-import { startEngine, writeBackDisk, FLOPPY_MAX_BYTES, DISK_MAX_BYTES } from "./boot.ts";
-import { readInputFile } from "./files.ts";
-import { knownBuild } from "./buildinfo.ts";
+import { startEngine, writeBackDisk, writesInPlace, readBootImages, checkBochsDiskFile, removeStaleWriteBacks } from "./boot.ts";
+import { machineChoice } from "./machine.ts";
+import { describePc } from "../../emulator/pc.ts";
+import { defaultConfig } from "../config.ts";
+import { safeText } from "../util/safe.ts";
+import { knownBuild, checkBootConfig } from "./buildinfo.ts";
+import { checkLoopFiles } from "../howto/fromimages.ts";
 
 export const ESCAPE_KEY = 0x1d; // Ctrl-]
 export const BANNER_KEYS = "Ctrl-] then q leaves (Ctrl-] Ctrl-] sends Ctrl-]); Ctrl-C goes to the guest";
@@ -45,27 +49,31 @@ export class EscapeReader {
 
 /** What a shell session boots: the files, and the config they were built with (as boot finds it). */
 export function shellInputs(args: ParsedArgs) {
-  const engineName = args.opts.get("--engine") ?? "v86";
-  if (engineName !== "v86" && engineName !== "qemu") throw new UsageError(`--engine ${engineName}: expected v86 or qemu`);
+  machineChoice(args, defaultConfig()); // the engine and PC, checked before any file is read
   const f = args.opts.get("--floppy"), d = args.opts.get("--disk");
   if (!f || !d) throw new UsageError("shell needs --floppy FILE and --disk FILE");
-  const floppy = readInputFile("--floppy", f, FLOPPY_MAX_BYTES);
-  const disk = readInputFile("--disk", d, DISK_MAX_BYTES);
+  const { floppy, disk } = readBootImages(f, d);
   // The built config (its memory size above all), as boot uses it, not the defaults.
   const known = knownBuild(f, d, floppy, disk);
-  return { engineName: engineName as "v86" | "qemu", d, floppy, disk, config: loadConfig(args, known.config), from: known.from };
+  const config = loadConfig(args, known.config);
+  checkBootConfig(config, known);
+  checkLoopFiles(disk, config, { floppy: `--floppy ${f}`, disk: `--disk ${d}` });
+  const choice = machineChoice(args, config);
+  return { engineName: choice.engine, pc: choice.pc, d, floppy, disk, config: choice.config, from: known.from };
 }
 
 export async function shellCommand(args: ParsedArgs, io: ShellIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const persist = args.flags.has("--persist");
-  const { engineName, d, floppy, disk, config, from } = shellInputs(args);
+  const { engineName, pc, d, floppy, disk, config, from } = shellInputs(args);
+  if (persist && engineName === "bochs") checkBochsDiskFile(d, disk.length);
   // Messages of our own go to stderr with \r\n: the terminal is raw, so \n alone would not return.
-  const say = (s: string) => io.stderr.write(`\r\nlooproot shell: ${s}\r\n`);
+  const say = (s: string) => io.stderr.write(`\r\nlooproot shell: ${safeText(s, 1000)}\r\n`);
+  removeStaleWriteBacks(d, say);
   say(`the config from ${from}${args.opts.has("--config") || args.sets.length ? ", with --config/--set on top" : ""}.`);
-  say(`${engineName}, ${config.machine.memoryMiB} MiB, ${d}${persist ? " (--persist: the disk keeps the guest's writes)" : " (the disk file stays unchanged)"}.`);
+  say(`${describePc(engineName, pc, config.machine.memoryMiB)}, ${d}${persist ? " (--persist: the disk keeps the guest's writes)" : " (the disk file stays unchanged)"}.`);
   say(`${BANNER_KEYS}; \`poweroff\` at the guest's shell ends the session.`);
 
-  const engine = await startEngine(engineName, { floppy, disk, diskFile: persist && engineName === "qemu" ? d : undefined, memoryMiB: config.machine.memoryMiB, ...loadBios() }, { copy: false });
+  const engine = await startEngine(engineName, { floppy, disk, diskFile: persist && writesInPlace(engineName) ? d : undefined, memoryMiB: config.machine.memoryMiB, pc, net: args.flags.has("--net"), ...loadBios() }, { copy: false });
   const raw = io.stdin.isTTY === true;
   let end: (why: "halted" | "unclean" | "left" | "signal") => void = () => {};
   const ended = new Promise<"halted" | "unclean" | "left" | "signal">((res) => (end = res));

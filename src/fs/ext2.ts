@@ -66,30 +66,35 @@ interface Params {
   label: Uint8Array;
 }
 
+/** s_volume_name: mke2fs -L takes at most 16 bytes. */
+export const LABEL_MAX = 16;
+
 function checkParams(opts: Omit<Ext2Options, "sizeBytes">): Params {
+  const bad = (field: string, why: string, limit: number | string) => new LooprootError(ErrorCode.Limit, `ext2 ${field}: ${why}`, { field, limit });
   const B = opts.blockSize ?? 1024;
-  if (B !== 1024 && B !== 2048 && B !== 4096) throw new Error(`ext2 blockSize: ${B} is not one of 1024, 2048, 4096`);
+  if (B !== 1024 && B !== 2048 && B !== 4096) throw bad("blockSize", `${B} is not one of 1024, 2048, 4096`, "1024, 2048, 4096");
   const bytesPerInode = opts.bytesPerInode ?? 4096;
   if (!Number.isInteger(bytesPerInode) || bytesPerInode < 1024 || bytesPerInode > 67108864) {
-    throw new Error(`ext2 bytesPerInode: ${bytesPerInode} is outside 1,024..67,108,864`);
+    throw bad("bytesPerInode", `${bytesPerInode} is outside 1,024..67,108,864`, "1024..67108864");
   }
   const reservedPercent = opts.reservedPercent ?? 5;
   if (typeof reservedPercent !== "number" || !(reservedPercent >= 0 && reservedPercent <= 50)) {
-    throw new Error(`ext2 reservedPercent: ${reservedPercent} is outside 0..50`);
+    throw bad("reservedPercent", `${reservedPercent} is outside 0..50`, "0..50");
   }
   const inodeSize = opts.inodeSize ?? 128;
-  if (inodeSize !== 128 && inodeSize !== 256) throw new Error(`ext2 inodeSize: ${inodeSize} is not 128 or 256`);
+  if (inodeSize !== 128 && inodeSize !== 256) throw bad("inodeSize", `${inodeSize} is not 128 or 256`, "128, 256");
   const minInodes = opts.minInodes ?? 0;
   if (!Number.isInteger(minInodes) || minInodes < 0 || minInodes > 0xffffffff) {
-    throw new Error(`ext2 minInodes: ${minInodes} is outside 0..4,294,967,295`);
+    throw bad("minInodes", `${minInodes} is outside 0..4,294,967,295`, "0..4294967295");
   }
+  if (opts.label !== undefined && typeof opts.label !== "string") throw new LooprootError(ErrorCode.Type, "ext2 label: expected a string", { field: "label" });
   const label = enc.encode(opts.label ?? "");
-  if (label.length > 16) throw new Error(`ext2 label: ${label.length} bytes exceeds 16`);
+  if (label.length > LABEL_MAX) throw bad("label", `${label.length} bytes exceeds ${LABEL_MAX}`, LABEL_MAX);
   if (!(opts.uuid instanceof Uint8Array) || opts.uuid.length !== 16) {
-    throw new Error(`ext2 uuid: must be 16 bytes, got ${opts.uuid instanceof Uint8Array ? opts.uuid.length : typeof opts.uuid}`);
+    throw bad("uuid", `must be 16 bytes, got ${opts.uuid instanceof Uint8Array ? opts.uuid.length : typeof opts.uuid}`, 16);
   }
   if (!Number.isInteger(opts.time) || opts.time < 0 || opts.time > MAX_TIME) {
-    throw new Error(`ext2 time: ${opts.time} is outside 0..2,147,483,647 seconds`);
+    throw bad("time", `${opts.time} is outside 0..2,147,483,647 seconds`, `0..${MAX_TIME}`);
   }
   return { B, bytesPerInode, reservedPercent, inodeSize, minInodes, label };
 }
@@ -373,7 +378,7 @@ export function ext2Needs(tree: Tree, opts: Omit<Ext2Options, "sizeBytes">): { m
   // Find an upper bound by doubling, then bisect assuming (near-)monotonicity, then make sure.
   let hi = Math.max(64, plan.blocks + 16);
   while (!ok(hi)) {
-    if (hi >= MAX_BLOCKS) throw new LooprootError(ErrorCode.Limit, `ext2: the tree needs more than ${fmt(MAX_BLOCKS)} blocks of ${p.B} bytes`, { limit: MAX_BLOCKS });
+    if (hi >= MAX_BLOCKS) throw new LooprootError(ErrorCode.Limit, `ext2: the tree needs more than ${fmt(MAX_BLOCKS)} blocks of ${p.B} bytes`, { field: "sizeBytes", limit: MAX_BLOCKS });
     hi = Math.min(MAX_BLOCKS, hi * 2);
   }
   let lo = Math.max(1, plan.blocks);
@@ -419,24 +424,24 @@ export function makeExt2(tree: Tree, opts: Ext2Options, into?: Uint8Array): Uint
   const p = checkParams(opts);
   const B = p.B;
   if (!Number.isInteger(opts.sizeBytes) || opts.sizeBytes <= 0) {
-    throw new Error(`ext2 sizeBytes: ${opts.sizeBytes} is not a positive whole number of bytes`);
+    throw new LooprootError(ErrorCode.Limit, `ext2 sizeBytes: ${opts.sizeBytes} is not a positive whole number of bytes`, { field: "sizeBytes" });
   }
   const totalBlocks = Math.floor(opts.sizeBytes / B);
   if (totalBlocks > MAX_BLOCKS) {
-    throw new Error(`ext2 sizeBytes: ${fmt(opts.sizeBytes)} bytes is ${fmt(totalBlocks)} blocks of ${B}, beyond the ${fmt(MAX_BLOCKS)}-block limit`);
+    throw new LooprootError(ErrorCode.Limit, `ext2 sizeBytes: ${fmt(opts.sizeBytes)} bytes is ${fmt(totalBlocks)} blocks of ${B}, beyond the ${fmt(MAX_BLOCKS)}-block limit`, { field: "sizeBytes", limit: MAX_BLOCKS * B });
   }
   const plan = planTree(tree, B, opts.time);
   const l = computeLayout(totalBlocks, p);
   if (typeof l === "string" || !fits(l, plan)) {
     const need = ext2Needs(tree, opts);
     if (need.minBytes > opts.sizeBytes) {
-      throw new LooprootError(ErrorCode.Limit, `ext2 sizeBytes: ${fmt(opts.sizeBytes)} bytes is too small for the tree: needs at least ${fmt(need.minBytes)} bytes`, { limit: need.minBytes });
+      throw new LooprootError(ErrorCode.Limit, `ext2 sizeBytes: ${fmt(opts.sizeBytes)} bytes is too small for the tree: needs at least ${fmt(need.minBytes)} bytes`, { field: "sizeBytes", limit: need.minBytes });
     }
     // Rare: a smaller size works, but this one's group layout (a cut-off last group, smaller
     // groups) leaves too little room. Name the next size up that works too.
     let up = totalBlocks + 1;
     for (let l2 = computeLayout(up, p); up < MAX_BLOCKS && (typeof l2 === "string" || !fits(l2, plan)); l2 = computeLayout(++up, p));
-    throw new LooprootError(ErrorCode.Limit, `ext2 sizeBytes: ${fmt(opts.sizeBytes)} bytes does not hold the tree with the group layout of that size: ${fmt(need.minBytes)} or ${fmt(up * B)} bytes do`);
+    throw new LooprootError(ErrorCode.Limit, `ext2 sizeBytes: ${fmt(opts.sizeBytes)} bytes does not hold the tree with the group layout of that size: ${fmt(need.minBytes)} or ${fmt(up * B)} bytes do`, { field: "sizeBytes", limit: up * B });
   }
 
   if (into !== undefined && into.length !== opts.sizeBytes) {

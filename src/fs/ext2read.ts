@@ -85,6 +85,8 @@ export interface Ext2Image {
   layout: Ext2Layout;
   tree: Tree;
   nodes: Ext2Node[];
+  /** Entries walked but left out by maxEntries or maxPathChars (0 without caps). */
+  omitted: number;
 }
 
 export interface Ext2ReadOptions {
@@ -100,6 +102,14 @@ export interface Ext2ReadOptions {
    * are in `nodes`), so a big image can be listed and mapped without a second copy of its files.
    */
   contents?: boolean;
+  /**
+   * A lister's caps: entries whose path is longer than maxPathChars (no program can name them in
+   * one path: Linux's PATH_MAX is 4,096 bytes), or that come after the first maxEntries, are still
+   * walked and checked but left out of `tree` and `nodes` and counted in `omitted`. Without caps a
+   * tree 30,000 directories deep holds paths of 60,000 characters each.
+   */
+  maxEntries?: number;
+  maxPathChars?: number;
 }
 
 function fmt(n: number): string {
@@ -314,7 +324,8 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
   interface Info { links: number; size: number; runs: [number, number][]; starts: number[]; data?: Uint8Array; major?: number; minor?: number }
   const nodeInfo = new Map<number, Info>();
   const dirsSeen = new Set<number>();
-  const paths = new Set<string>(["/"]);
+  const maxEntries = opts.maxEntries ?? Infinity, maxPathChars = opts.maxPathChars ?? Infinity;
+  let omitted = 0;
   // Each directory block belongs to one directory: two directories sharing blocks would let a
   // small image make the walk read the same entries over and over.
   const dirBlocks = new Set<number>();
@@ -322,14 +333,17 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
 
   const rootInode = inode(ROOT_INO, "/");
   if (kindOf(rootInode.mode, "/") !== "dir") throw bad("/ (inode 2) i_mode", "the root inode is not a directory");
-  const queue: { ino: number; path: string }[] = [{ ino: ROOT_INO, path: "/" }];
+  // `listed`: false for a directory left out by the caps (its path is kept short, for messages).
+  const queue: { ino: number; path: string; listed: boolean }[] = [{ ino: ROOT_INO, path: "/", listed: true }];
   entries.push({ path: "/", kind: "dir", mode: rootInode.mode & 0o7777, uid: rootInode.uid, gid: rootInode.gid, mtime: rootInode.mtime, ino: ROOT_INO });
   dirsSeen.add(ROOT_INO);
 
   // Breadth first with a queue, each directory inode at most once: a directory linked twice (a
   // loop) is an error, and the walk ends after at most inodesCount directories.
   for (let qi = 0; qi < queue.length; qi++) {
-    const { ino, path } = queue[qi];
+    const { ino, path, listed } = queue[qi];
+    // Names are unique per directory: one set per directory keeps the check linear in the tree.
+    const names = new Set<string>();
     const dir = inode(ino, path);
     if (dir.size > blocksCount * B) throw bad(`${path} (inode ${ino}) i_size`, `${fmt(dir.size)} bytes is larger than the filesystem`, blocksCount * B);
     const n = Math.ceil(dir.size / B);
@@ -358,18 +372,23 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
           const name = dec.decode(raw);
           if (raw.includes(0x2f) || raw.includes(0)) throw bad(`${where} name`, `"${name}" contains a slash or NUL`);
           if (name !== "." && name !== "..") {
-            const cpath = path === "/" ? `/${name}` : `${path}/${name}`;
-            if (paths.has(cpath)) throw bad(`${where} name`, `${cpath} appears twice in its directory`);
-            paths.add(cpath);
+            const full = listed ? (path === "/" ? `/${name}` : `${path}/${name}`) : "";
+            const show = listed && entries.length < maxEntries && full.length <= maxPathChars;
+            // An entry left out is named by its inode in messages: its path is what was too long.
+            const cpath = show ? full : `${listed ? path : "(a directory left out)"}/.../${name.length > 60 ? name.slice(0, 60) + "..." : name} (inode ${eIno})`;
+            if (names.has(name)) throw bad(`${where} name`, `${cpath} appears twice in its directory`);
+            names.add(name);
             const ci = inode(eIno, cpath);
             const kind = kindOf(ci.mode, cpath);
             const e: TreeEntry & { ino: number } = { path: cpath, kind, mode: ci.mode & 0o7777, uid: ci.uid, gid: ci.gid, mtime: ci.mtime, ino: eIno };
             if (kind === "dir") {
               if (dirsSeen.has(eIno)) throw bad(`${cpath} (inode ${eIno})`, "this directory is linked from more than one place (a loop)");
               dirsSeen.add(eIno);
-              queue.push({ ino: eIno, path: cpath });
+              queue.push({ ino: eIno, path: show ? cpath : path, listed: show });
               nodeInfo.set(eIno, { links: ci.links, size: ci.size, runs: [], starts: [] });
-            } else if (!nodeInfo.has(eIno)) {
+            }
+            if (!show) omitted++;
+            else if (kind !== "dir" && !nodeInfo.has(eIno)) {
               const info: Info = { links: ci.links, size: ci.size, runs: [], starts: [] };
               if (kind === "file") {
                 const r = readData(ci, cpath, opts.contents !== false);
@@ -394,10 +413,12 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
               }
               nodeInfo.set(eIno, info);
             }
-            const info = nodeInfo.get(eIno)!;
-            if (kind === "symlink") e.target = dec.decode(info.data!);
-            else if (kind === "chardev" || kind === "blockdev") { e.major = info.major; e.minor = info.minor; }
-            entries.push(e);
+            if (show) {
+              const info = nodeInfo.get(eIno)!;
+              if (kind === "symlink") e.target = dec.decode(info.data!);
+              else if (kind === "chardev" || kind === "blockdev") { e.major = info.major; e.minor = info.minor; }
+              entries.push(e);
+            }
           }
         }
         o += recLen;
@@ -438,14 +459,16 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
     },
     tree,
     nodes,
+    omitted,
   };
 }
 
 /** checkTree's order without its checks (names from an image are already unique per directory). */
 function checkTreeOrder<T extends TreeEntry>(entries: T[]): T[] {
-  const depth = (p: string) => (p === "/" ? 0 : p.split("/").length - 1);
+  // Each path's depth counted once, not in every comparison.
+  const depths = new Map(entries.map((e) => [e, e.path === "/" ? 0 : e.path.split("/").length - 1]));
   return [...entries].sort((a, b) => {
-    const da = depth(a.path), db = depth(b.path);
+    const da = depths.get(a)!, db = depths.get(b)!;
     if (da !== db) return da - db;
     return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
   });

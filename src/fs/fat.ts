@@ -309,7 +309,7 @@ function allocate(p: Plan): void {
 export function fatFileOffsets(opts: FatOptions, files: FatFile[], dirs: string[] = []): number[] {
   const p = plan(opts, files, dirs);
   if (p.usedClusters > p.g.clusters) {
-    throw new LooprootError(ErrorCode.Limit, `${p.g.field}: the files need ${fmt(p.usedClusters * p.g.sectorsPerCluster * SECTOR)} bytes but a ${p.g.what} has ${fmt(p.g.clusters * p.g.sectorsPerCluster * SECTOR)} bytes free`);
+    throw new LooprootError(ErrorCode.Limit, `${p.g.field}: the files need ${fmt(p.usedClusters * p.g.sectorsPerCluster * SECTOR)} bytes but a ${p.g.what} has ${fmt(p.g.clusters * p.g.sectorsPerCluster * SECTOR)} bytes free`, { field: p.g.field, limit: p.g.clusters * p.g.sectorsPerCluster * SECTOR });
   }
   allocate(p);
   const g = p.g;
@@ -341,13 +341,13 @@ export function fromDosDateTime(date: number, time: number): number {
 
 function checkLabel(label: string): Uint8Array {
   const up = label.toUpperCase();
-  if (up.length === 0 || up.length > 11) throw new LooprootError(ErrorCode.Limit, `label: "${label}" has ${label.length} characters; a volume label has 1..11`, { limit: 11 });
-  if (up.startsWith(" ")) throw new LooprootError(ErrorCode.Limit, `label: "${label}" starts with a space`);
+  if (up.length === 0 || up.length > 11) throw new LooprootError(ErrorCode.Limit, `label: "${label}" has ${label.length} characters; a volume label has 1..11`, { field: "label", limit: 11 });
+  if (up.startsWith(" ")) throw new LooprootError(ErrorCode.Limit, `label: "${label}" starts with a space`, { field: "label" });
   const out = new Uint8Array(11).fill(0x20);
   for (let i = 0; i < up.length; i++) {
     const c = up.charCodeAt(i);
     if (c < 0x20 || c > 0x7e || DOS_ILLEGAL_CHARS.includes(up[i]) || up[i] === ".") {
-      throw new LooprootError(ErrorCode.Limit, `label: character '${up[i]}' in "${label}" is not allowed in a volume label (illegal: ${DOS_ILLEGAL_CHARS}. and control characters)`);
+      throw new LooprootError(ErrorCode.Limit, `label: character '${up[i]}' in "${label}" is not allowed in a volume label (illegal: ${DOS_ILLEGAL_CHARS}. and control characters)`, { field: "label" });
     }
     out[i] = c;
   }
@@ -358,7 +358,7 @@ function writeAscii(b: Uint8Array, at: number, s: string, len: number): void {
   for (let i = 0; i < len; i++) b[at + i] = i < s.length ? s.charCodeAt(i) : 0x20;
 }
 
-function dirEntry(b: Uint8Array, at: number, name11: Uint8Array, attr: number, cluster: number, size: number, secs: number, field: string): void {
+export function dirEntry(b: Uint8Array, at: number, name11: Uint8Array, attr: number, cluster: number, size: number, secs: number, field: string): void {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const { date, time } = dosDateTime(secs, field);
   b.set(name11, at); // DIR_Name
@@ -375,6 +375,12 @@ function dirEntry(b: Uint8Array, at: number, name11: Uint8Array, attr: number, c
 const NOT_BOOTABLE =
   "\r\nNot a bootable disk: no system files on this disk.\r\nInsert a DOS boot floppy and press any key to try again.\r\n";
 
+/** A boot sector's own rules: 512 bytes ending in 55 AA. `field` names it in the caller's terms. */
+export function checkBootSector(b: Uint8Array, field = "bootSector"): void {
+  if (b.length !== SECTOR) throw new LooprootError(ErrorCode.Limit, `${field}: ${fmt(b.length)} bytes, a boot sector has 512`, { field, limit: SECTOR });
+  if (b[510] !== 0x55 || b[511] !== 0xaa) throw new LooprootError(ErrorCode.Limit, `${field}: bytes 510..511 are not the signature 55 AA`, { field, limit: "55 AA" });
+}
+
 /**
  * Formats a volume and copies the files in. `into`, when given, is where the volume is written
  * instead of a new array (for instance the partition's window of a whole disk image, which saves
@@ -387,20 +393,17 @@ export function makeFat(opts: FatOptions, files: FatFile[], dirs: string[] = [],
   const labelBytes = opts.label !== undefined ? checkLabel(opts.label) : undefined;
   const oem = opts.oemName ?? "LOOPROOT";
   if (oem.length > 8 || !/^[\x20-\x7e]*$/.test(oem)) throw new Error(`oemName: "${oem}" must be at most 8 printable ASCII characters`);
-  if (opts.bootSector !== undefined) {
-    if (opts.bootSector.length !== SECTOR) throw new Error(`bootSector: ${fmt(opts.bootSector.length)} bytes, a boot sector has 512`);
-    if (opts.bootSector[510] !== 0x55 || opts.bootSector[511] !== 0xaa) throw new Error("bootSector: bytes 510..511 are not the signature 55 AA");
-  }
+  if (opts.bootSector !== undefined) checkBootSector(opts.bootSector);
   const p = plan(opts, files, dirs, true);
   const g = p.g;
   const clusterBytes = g.sectorsPerCluster * SECTOR;
   if (p.usedClusters > g.clusters) {
     const need = p.usedClusters * clusterBytes;
     const have = g.clusters * clusterBytes;
-    throw new LooprootError(ErrorCode.Limit, `${g.field}: the files need ${fmt(need)} bytes but a ${g.what} has ${fmt(have)} bytes free (${fmt(need - have)} bytes over)`);
+    throw new LooprootError(ErrorCode.Limit, `${g.field}: the files need ${fmt(need)} bytes but a ${g.what} has ${fmt(have)} bytes free (${fmt(need - have)} bytes over)`, { field: g.field, limit: have });
   }
   if (p.rootEntriesUsed > g.rootEntries) {
-    throw new LooprootError(ErrorCode.Limit, `${g.field}: the root directory needs ${p.rootEntriesUsed} entries but a ${g.what} has ${g.rootEntries} (BPB_RootEntCnt)`, { limit: g.rootEntries });
+    throw new LooprootError(ErrorCode.Limit, `${g.field}: the root directory needs ${p.rootEntriesUsed} entries but a ${g.what} has ${g.rootEntries} (BPB_RootEntCnt)`, { field: g.field, limit: g.rootEntries });
   }
 
   if (into !== undefined && into.length !== g.totalSectors * SECTOR) {
@@ -519,6 +522,11 @@ export interface FatEntry {
   mtime: number;
   /** The file's bytes; with `maxBytes`, only its first maxBytes (to identify a big image cheaply). */
   data(maxBytes?: number): Uint8Array;
+  /**
+   * The clusters the file's size needs, from its chain, checked (in range, no loop, not ending
+   * early or in a free cluster), without reading the data; [] for a directory or an empty file.
+   */
+  clusters(): number[];
 }
 
 export interface FatVolume extends FatBpb {
@@ -633,19 +641,27 @@ export function readFat(image: Uint8Array, offset = 0): FatVolume {
       const size = ev.getUint32(28, true);
       const mtime = fromDosDateTime(ev.getUint16(24, true), ev.getUint16(22, true));
       if (attr & ATTR_DIRECTORY) {
-        entries.push({ path, size: 0, attributes: attr, mtime, data: () => new Uint8Array(0) });
+        entries.push({ path, size: 0, attributes: attr, mtime, data: () => new Uint8Array(0), clusters: () => [] });
         dirs.push([path, cluster]);
       } else {
+        // The chain a file of this size needs: too short, looping or running off the volume is damage.
+        const fileChain = (need: number) => {
+          if (size > clusters * clusterBytes) throw bad(`${path}: ${fmt(size)} bytes is more than the whole volume holds (${fmt(clusters * clusterBytes)})`);
+          if (need === 0) return [];
+          const cs = chain(cluster, path, need, new Map()); // a loop within the file is damage too
+          if (cs.length < need) throw bad(`${path}: ${fmt(size)} bytes need ${Math.ceil(size / clusterBytes)} clusters but the chain has ${cs.length}`);
+          return cs;
+        };
         entries.push({
           path, size, attributes: attr, mtime,
+          clusters: () => fileChain(Math.ceil(size / clusterBytes)),
           data: (maxBytes = size) => {
             const want = Math.min(size, Math.max(0, maxBytes));
             if (size > clusters * clusterBytes) throw bad(`${path}: ${fmt(size)} bytes is more than the whole volume holds (${fmt(clusters * clusterBytes)})`);
             const out = new Uint8Array(want);
             if (want === 0) return out;
             const need = Math.ceil(want / clusterBytes);
-            const cs = chain(cluster, path, need, new Map()); // a loop within the file is damage too
-            if (cs.length < need) throw bad(`${path}: ${fmt(size)} bytes need ${Math.ceil(size / clusterBytes)} clusters but the chain has ${cs.length}`);
+            const cs = fileChain(need);
             for (let i = 0; i < need; i++) {
               const n = Math.min(clusterBytes, want - i * clusterBytes);
               out.set(b.subarray(clusterAt(cs[i]), clusterAt(cs[i]) + n), i * clusterBytes);

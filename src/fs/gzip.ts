@@ -66,13 +66,45 @@ export function gzip9(data: Uint8Array, opts: GzipOptions = {}): Uint8Array {
  * does; trailing zero padding (tape blocks) is allowed, other trailing bytes are an error.
  */
 export function gunzip(data: Uint8Array, maxBytes: number): Uint8Array {
-  const bad = (why: string) => new LooprootError(ErrorCode.Gzip, `gzip: ${why}`);
   if (!Number.isInteger(maxBytes) || maxBytes < 0) throw new Error(`gunzip maxBytes: ${maxBytes} is not a byte count`);
   // One output buffer, sized from the last member's ISIZE (exact for the usual single member) and
   // grown by doubling otherwise: memory stays near the unpacked size instead of chunks plus a copy.
   // ISIZE is untrusted, so the first allocation never exceeds maxBytes.
   const hint = data.length >= 4 ? new DataView(data.buffer, data.byteOffset + data.length - 4, 4).getUint32(0, true) : 0;
   let out = new Uint8Array(Math.min(maxBytes, Math.max(hint, 65536)));
+  const total = eachChunk(data, maxBytes, (chunk, at) => {
+    if (at + chunk.length > out.length) {
+      const grown = new Uint8Array(Math.min(maxBytes, Math.max(at + chunk.length, out.length * 2)));
+      grown.set(out.subarray(0, at));
+      out = grown;
+    }
+    out.set(chunk, at);
+  });
+  return total === out.length ? out : out.slice(0, total);
+}
+
+/**
+ * The unpacked size of gzip data, every member's CRC32 and ISIZE checked, the output counted and
+ * dropped: a damaged (truncated, trailing garbage, bad CRC) stream is told apart from a large one
+ * in memory that does not grow with the unpacked size. Past maxBytes: an E_GZIP with that limit.
+ */
+export function gunzipSize(data: Uint8Array, maxBytes: number): number {
+  return eachChunk(data, maxBytes, () => {});
+}
+
+/** Is this error gunzip's "unpacked data exceeds the limit" (the data may be fine, only large)? */
+export function isGzipLimit(e: unknown): boolean {
+  return e instanceof LooprootError && e.code === ErrorCode.Gzip && e.limit !== undefined;
+}
+
+/**
+ * Inflates every member, handing each chunk and its offset in the whole output to `onChunk`;
+ * checks each member's trailer and what follows the last one; returns the unpacked size.
+ * Concatenated members are joined, as gzip -d does; trailing zero padding (tape blocks) is
+ * allowed, other trailing bytes are an error.
+ */
+function eachChunk(data: Uint8Array, maxBytes: number, onChunk: (chunk: Uint8Array, at: number) => void): number {
+  const bad = (why: string) => new LooprootError(ErrorCode.Gzip, `gzip: ${why}`);
   let total = 0;
   let pos = 0;
   let members = 0;
@@ -83,12 +115,7 @@ export function gunzip(data: Uint8Array, maxBytes: number): Uint8Array {
     let crc = 0;
     const used = inflateMember(member, members, (chunk) => {
       if (total + chunk.length > maxBytes) throw new LooprootError(ErrorCode.Gzip, `gzip: unpacked data exceeds the limit of ${maxBytes.toLocaleString("en-US")} bytes`, { limit: maxBytes });
-      if (total + chunk.length > out.length) {
-        const grown = new Uint8Array(Math.min(maxBytes, Math.max(total + chunk.length, out.length * 2)));
-        grown.set(out.subarray(0, total));
-        out = grown;
-      }
-      out.set(chunk, total);
+      onChunk(chunk, total);
       total += chunk.length;
       crc = crc32(chunk, crc);
     }, bad);
@@ -99,7 +126,7 @@ export function gunzip(data: Uint8Array, maxBytes: number): Uint8Array {
     pos += used + 8;
     members++;
   }
-  return total === out.length ? out : out.slice(0, total);
+  return total;
 }
 
 /** Inflates one member; returns the offset of its trailer within `data`. */

@@ -3,45 +3,91 @@
 // options with a LooprootError naming the field and the limit, then calls the core writers in this
 // folder; nothing here formats a filesystem itself.
 
-import { makeFat, readFat as coreReadFat, extractSystem as coreExtractSystem, fatGeometry, ATTR_ARCHIVE, ATTR_DIRECTORY, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM, FLOPPY_BPB, type FatFile, type FatOptions, type FatVolume as CoreFatVolume, type FatEntry as CoreFatEntry, type FloppyKind as CoreFloppyKind } from "./fat.ts";
+import { makeFat, checkBootSector, readFat as coreReadFat, extractSystem as coreExtractSystem, fatGeometry, ATTR_ARCHIVE, ATTR_DIRECTORY, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM, FLOPPY_BPB, type FatFile, type FatOptions, type FatVolume as CoreFatVolume, type FatEntry as CoreFatEntry, type FloppyKind as CoreFloppyKind } from "./fat.ts";
 import { checkDosPath as coreCheckDosPath } from "./dosname.ts";
 import { makeMbr, diskLayout, DISK_MIN_BYTES, DISK_MAX_BYTES } from "./mbr.ts";
-import { makeExt2 as coreMakeExt2, ext2Needs, type Ext2Options } from "./ext2.ts";
+import { makeExt2 as coreMakeExt2, ext2Needs, LABEL_MAX as EXT2_LABEL_MAX, type Ext2Options } from "./ext2.ts";
 import { readExt2 as coreReadExt2 } from "./ext2read.ts";
 import { makeSwap as coreMakeSwap, SWAP_PAGE, SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_LABEL_MAX } from "./swap.ts";
 import { parseTar, writeTar as coreWriteTar, DEFAULT_TAR_LIMITS, type TarLimits as CoreTarLimits } from "./tar.ts";
 import { gunzip as coreGunzip, gzip9 } from "./gzip.ts";
-import { checkTree, normalisePath, parentPath, type Tree as CoreTree, type TreeEntry as CoreTreeEntry } from "./tree.ts";
+import { checkTree, normalisePath, parentPath, type Tree as CoreTree, type NodeKind as CoreNodeKind } from "./tree.ts";
+import { inspect as coreInspect, type Inspection as CoreInspection, type Region as CoreRegion, type ImageKind as CoreImageKind } from "./maps.ts";
+import { editFatVolume } from "./fatedit.ts";
 import { sha256 } from "../util/sha256.ts";
-import { LooprootError, ErrorCode, atField } from "../errors.ts";
+import { LooprootError, ErrorCode, atField, typeError } from "../errors.ts";
 import type { DosSystem as CoreDosSystem } from "../ingredients.ts";
 
-/** DOS attribute bits for ImageFile.attributes: read-only, hidden, system, archive; ATTR_DIRECTORY marks directories in readFat's entries. */
+/** DOS attribute bits for ImageFile.attributes: READ_ONLY, HIDDEN, SYSTEM, ARCHIVE; DIRECTORY marks directories in readFat's entries. */
 export const ATTR = { READ_ONLY: ATTR_READ_ONLY, HIDDEN: ATTR_HIDDEN, SYSTEM: ATTR_SYSTEM, ARCHIVE: ATTR_ARCHIVE, DIRECTORY: ATTR_DIRECTORY } as const;
-/** Swap limits: a 4096-byte page, mkswap's 10-page minimum, the 2^19 pages an i386 kernel uses, a 15-byte label. */
+/** Swap limits: the page size, mkswap's minimum of pages, the most pages an i386 kernel uses, the label's bytes. */
 export const SWAP_LIMITS = { page: SWAP_PAGE, minPages: SWAP_MIN_PAGES, maxPages: SWAP_MAX_PAGES, labelBytes: SWAP_LABEL_MAX } as const;
-/** Disk sizes makeFatDisk takes: two cylinders of 16 x 63 sectors up to 8 GiB. */
-export const DISK_LIMITS = { minBytes: DISK_MIN_BYTES, maxBytes: DISK_MAX_BYTES } as const;
-/** readTar's default limits: 512 MiB of contents, 200,000 entries. */
+/** The largest FAT16 partition (2 GiB less one 32 KiB cluster: 65,524 clusters of 32 KiB and the FATs). */
+const FAT16_MAX_PARTITION_BYTES = 2 ** 31 - 32768;
+
+/** Disk sizes makeFatDisk takes, in bytes: from two cylinders of the BIOS geometry up to the largest disk whose FAT16 partition DOS reads. */
+export const DISK_LIMITS = { minBytes: DISK_MIN_BYTES, maxBytes: largestFatDisk() } as const;
+
+/** The largest disk (in sectors, up to the MBR's own limit) whose partition still fits FAT16; the partition grows with the disk, so a binary search finds it. */
+function largestFatDisk(): number {
+  let lo = DISK_MIN_BYTES / 512, hi = DISK_MAX_BYTES / 512;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (diskLayout(mid * 512).partitionSectors * 512 <= FAT16_MAX_PARTITION_BYTES) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo * 512;
+}
+/** readTar's default limits: bytes of contents and number of entries. */
 export const TAR_LIMITS: TarLimits = DEFAULT_TAR_LIMITS;
-/** A tree as a POSIX ustar archive (GNU long names where needed), the inverse of readTar. */
-export const writeTar: (tree: Tree) => Uint8Array = coreWriteTar;
+/** A tree as a POSIX ustar archive (GNU long names where needed), the inverse of readTar. Checked like makeExt2's tree first. */
+export const writeTar: (tree: Tree) => Uint8Array = (tree) => coreWriteTar(checkedTree("tree", tree));
 /** gzip -9 -n: deterministic (no name, no time stamp). */
 export const gzip: (data: Uint8Array) => Uint8Array = (data) => gzip9(checkBytes("data", data));
 /** Unpacks gzip data, refusing to produce more than maxBytes (checked while inflating). */
-export const gunzip: (data: Uint8Array, maxBytes: number) => Uint8Array = coreGunzip;
+export const gunzip: (data: Uint8Array, maxBytes: number) => Uint8Array = (data, maxBytes) =>
+  atFieldIfNone("data", () => coreGunzip(checkBytes("data", data), checkInt("maxBytes", maxBytes, 0, Number.MAX_SAFE_INTEGER)));
 /** Checks a DOS path ("LINUX\\LINUXDSK.IMG") and returns its upper-cased 8.3 components; throws E_DOS_NAME. */
-export const checkDosPath: (path: string) => string[] = coreCheckDosPath;
+export const checkDosPath: (path: string) => string[] = (path) => {
+  if (typeof path !== "string") throw typeError("path", "a string");
+  return atFieldIfNone("path", () => coreCheckDosPath(path));
+};
 /** The boot sector and system files of a user's DOS boot floppy, as a DosSystem for makeFatFloppy's `system`. */
 export function extractSystem(floppy: Uint8Array, name = "DOS"): DosSystem {
-  const s = coreExtractSystem(checkBytes("floppy", floppy));
+  if (typeof name !== "string") throw typeError("name", "a string");
+  const s = atFieldIfNone("floppy", () => coreExtractSystem(checkBytes("floppy", floppy)));
   return { name, bootSector: s.bootSector, files: s.files.map((f) => ({ name: f.path, data: f.data, attributes: f.attributes ?? ATTR_ARCHIVE })) };
 }
 
+/** What every tree entry has: its path, permission bits, owner and time stamp. */
+export interface TreeEntryBase {
+  /** Absolute, normalised path: "/", "/bin/sh". No "." or ".." components, no trailing slash. */
+  path: string;
+  /** Permission and special bits only (0o7777): the file type is `kind`. */
+  mode: number;
+  uid: number;
+  gid: number;
+  /** Seconds since the epoch. */
+  mtime: number;
+}
+/** A regular file and its contents. */
+export interface FileEntry extends TreeEntryBase { kind: "file"; data: Uint8Array }
+/** A directory. */
+export interface DirEntry extends TreeEntryBase { kind: "dir" }
+/** A symbolic link and its link text. */
+export interface SymlinkEntry extends TreeEntryBase { kind: "symlink"; target: string }
+/** A hard link: another name for the earlier "file" entry at the absolute path `target`. */
+export interface HardlinkEntry extends TreeEntryBase { kind: "hardlink"; target: string }
+/** A character or block device node and its numbers (major 0..4095, minor 0..1048575). */
+export interface DeviceEntry extends TreeEntryBase { kind: "chardev" | "blockdev"; major: number; minor: number }
+/** A named pipe or a socket (no data). */
+export interface SpecialEntry extends TreeEntryBase { kind: "fifo" | "socket" }
+/** One entry of a Tree, told apart by `kind`: each kind has exactly the fields it needs (a device its numbers). */
+export type TreeEntry = FileEntry | DirEntry | SymlinkEntry | HardlinkEntry | DeviceEntry | SpecialEntry;
 /** A filesystem tree as plain data: one entry per path, parents before children. */
-export type Tree = CoreTree;
-/** One entry of a Tree: path, kind, mode, owner, time and the kind's data. */
-export type TreeEntry = CoreTreeEntry;
+export type Tree = TreeEntry[];
+/** The kinds of tree entry: "file", "dir", "symlink", "hardlink", "chardev", "blockdev", "fifo", "socket". */
+export type NodeKind = CoreNodeKind;
 /** A FAT volume read back by readFat: the BPB's fields and its entries. */
 export type FatVolume = CoreFatVolume;
 /** One file or directory of a FatVolume; data() reads its clusters. */
@@ -63,7 +109,7 @@ export interface ImageFile {
   data: Uint8Array;
   /** Seconds since the epoch (1980..2107); default: the image's `time`. */
   mtime?: number;
-  /** DOS attribute bits (ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM | ATTR_ARCHIVE); default ATTR_ARCHIVE. */
+  /** DOS attribute bits (ATTR.READ_ONLY | ATTR.HIDDEN | ATTR.SYSTEM | ATTR.ARCHIVE); default ATTR.ARCHIVE. */
   attributes?: number;
 }
 
@@ -79,6 +125,12 @@ export interface FatContents {
   serial?: number;
   /** Seconds since the epoch for the time stamps; default DEFAULT_TIME. */
   time?: number;
+  /**
+   * VFAT long names: a file whose path is not 8.3 ("Read Me.txt", "docs/Long Folder/x.html") is
+   * written with an alias (READM~1.TXT) and long-name entries, after the 8.3 files, as Windows 95
+   * and Linux's vfat write them. Without it such a path is refused (E_DOS_NAME).
+   */
+  longNames?: boolean;
 }
 
 /** Options for makeFatFloppy. */
@@ -95,7 +147,7 @@ export interface FatFloppyOptions extends FatContents {
 
 /** Options for makeFatDisk. */
 export interface FatDiskOptions extends FatContents {
-  /** The whole disk in bytes, a multiple of 512, DISK_MIN_BYTES..DISK_MAX_BYTES. */
+  /** The whole disk in bytes, a multiple of 512, DISK_LIMITS.minBytes..DISK_LIMITS.maxBytes. */
   sizeBytes: number;
   /** The MBR's disk signature; default: derived like `serial`. */
   diskSignature?: number;
@@ -110,13 +162,37 @@ function limit(field: string, message: string, lim?: number | string): LooprootE
 }
 
 function checkInt(field: string, v: unknown, min: number, max: number): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) throw limit(field, `${String(v)} is not a whole number in ${fmt(min)}..${fmt(max)}`, `${min}..${max}`);
+  if (typeof v !== "number") throw typeError(field, "a number");
+  if (!Number.isInteger(v) || v < min || v > max) throw limit(field, `${String(v)} is not a whole number in ${fmt(min)}..${fmt(max)}`, `${min}..${max}`);
   return v;
 }
 
 function checkBytes(field: string, v: unknown): Uint8Array {
-  if (!(v instanceof Uint8Array)) throw new LooprootError(ErrorCode.Limit, `${field}: expected a Uint8Array`, { field });
+  if (!(v instanceof Uint8Array)) throw typeError(field, "a Uint8Array");
   return v;
+}
+
+function checkObject<T>(field: string, v: T): T {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw typeError(field, "an object");
+  return v;
+}
+
+/** Runs `run`, placing an error it throws without a field at `field` (the argument it is about). */
+function atFieldIfNone<T>(field: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    throw e instanceof LooprootError && e.field === undefined ? atField(e, field) : e;
+  }
+}
+
+/** A core tree that checkTree has passed: each entry has the fields of its kind, so it is a public Tree. */
+const asPublic = (tree: CoreTree): Tree => tree as Tree;
+
+/** A tree checked by the writers' rules, its errors (each naming the entry's path) at `field`. */
+function checkedTree(field: string, tree: unknown): Tree {
+  if (!Array.isArray(tree)) throw typeError(field, "an array of tree entries");
+  return asPublic(atFieldIfNone(field, () => checkTree(tree)));
 }
 
 /** A u32 from the SHA-256 of what identifies an image, so a default serial is stable and differs between contents. */
@@ -134,11 +210,11 @@ function derivedUuid(purpose: string, parts: string[]): Uint8Array {
 
 /** Checks the list and turns it into the core's FatFile list, names checked with the index in the field. */
 function fatFiles(files: unknown, time: number, system?: DosSystem): { files: FatFile[]; ids: string[] } {
-  if (!Array.isArray(files)) throw new LooprootError(ErrorCode.Limit, "files: expected an array of { path, data }", { field: "files" });
+  if (!Array.isArray(files)) throw typeError("files", "an array of { path, data }");
   const out: FatFile[] = [];
   const seen = new Map<string, string>();
   const add = (field: string, path: unknown, data: unknown, attributes: number | undefined, mtime: number | undefined) => {
-    if (typeof path !== "string") throw new LooprootError(ErrorCode.DosName, `${field}.path: expected a string`, { field: `${field}.path` });
+    if (typeof path !== "string") throw typeError(`${field}.path`, "a string");
     let parts: string[];
     try {
       parts = coreCheckDosPath(path);
@@ -157,11 +233,44 @@ function fatFiles(files: unknown, time: number, system?: DosSystem): { files: Fa
   return { files: out, ids: out.map((f) => `${f.path}:${f.data.length}`) };
 }
 
+/** With `longNames`, the files whose paths are not 8.3 go apart (with their index, for errors); the rest as they are. */
+function splitLong(opts: FatContents): { short: unknown; long: { file: ImageFile; index: number }[] } {
+  if (opts.longNames === undefined || opts.longNames === false || !Array.isArray(opts.files)) return { short: opts.files, long: [] };
+  if (opts.longNames !== true) throw typeError("longNames", "a boolean");
+  const short: ImageFile[] = [];
+  const long: { file: ImageFile; index: number }[] = [];
+  opts.files.forEach((f: ImageFile, index) => {
+    let dos = typeof f?.path === "string";
+    try {
+      if (dos) coreCheckDosPath(f.path);
+    } catch {
+      dos = false;
+    }
+    if (dos || typeof f?.path !== "string") short.push(f);
+    else {
+      checkBytes(`files[${index}].data`, f.data);
+      long.push({ file: f, index });
+    }
+  });
+  return { short, long };
+}
+
+/** Writes the long-named files into the fresh volume at `offset`, their errors at their own files[i]. */
+function addLong(image: Uint8Array, offset: number, long: { file: ImageFile; index: number }[], time: number): void {
+  if (!long.length) return;
+  try {
+    editFatVolume(image, offset, { put: long.map(({ file }) => ({ path: file.path, data: file.data, mtime: file.mtime, attributes: file.attributes })), time, longNames: true });
+  } catch (e) {
+    const m = e instanceof LooprootError ? /^put\[(\d+)\](.*)$/.exec(e.field ?? "") : null;
+    throw m ? atField(e as LooprootError, `files[${long[+m[1]].index}]${m[2]}`) : e;
+  }
+}
+
 function checkDirs(dirs: unknown): string[] {
   if (dirs === undefined) return [];
-  if (!Array.isArray(dirs)) throw new LooprootError(ErrorCode.DosName, "dirs: expected an array of DOS paths", { field: "dirs" });
+  if (!Array.isArray(dirs)) throw typeError("dirs", "an array of DOS paths");
   return dirs.map((d, i) => {
-    if (typeof d !== "string") throw new LooprootError(ErrorCode.DosName, `dirs[${i}]: expected a string`, { field: `dirs[${i}]` });
+    if (typeof d !== "string") throw typeError(`dirs[${i}]`, "a string");
     try {
       return coreCheckDosPath(d).join("\\");
     } catch (e) {
@@ -182,11 +291,18 @@ function commonFat(opts: FatContents) {
  * Without a system the boot sector prints that the disk is not bootable.
  */
 export function makeFatFloppy(opts: FatFloppyOptions): Uint8Array {
+  checkObject("opts", opts);
   const floppy = opts.floppy ?? "1.44M";
   if (!Object.hasOwn(FLOPPY_BPB, floppy)) throw limit("floppy", `"${floppy}" is not one of ${Object.keys(FLOPPY_BPB).join(", ")}`, Object.keys(FLOPPY_BPB).join(", "));
   const { time, dirs } = commonFat(opts);
-  if (opts.system) checkBytes("system.bootSector", opts.system.bootSector);
-  const { files, ids } = fatFiles(opts.files, time, opts.system);
+  if (opts.system !== undefined) {
+    checkObject("system", opts.system);
+    checkBootSector(checkBytes("system.bootSector", opts.system.bootSector), "system.bootSector");
+    if (!Array.isArray(opts.system.files)) throw typeError("system.files", "an array of { name, data }");
+  }
+  const { short, long } = splitLong(opts);
+  const { files, ids } = fatFiles(short, time, opts.system);
+  ids.push(...long.map(({ file }) => `${file.path}:${file.data?.length}`));
   const fo: FatOptions = {
     floppy,
     driveNumber: 0x00,
@@ -195,7 +311,9 @@ export function makeFatFloppy(opts: FatFloppyOptions): Uint8Array {
     bootSector: opts.system?.bootSector,
     time,
   };
-  return makeFat(fo, files, dirs);
+  const image = makeFat(fo, files, dirs);
+  addLong(image, 0, long, time);
+  return image;
 }
 
 /**
@@ -204,14 +322,17 @@ export function makeFatFloppy(opts: FatFloppyOptions): Uint8Array {
  * `files`. The partition type is 01h (FAT12), 04h (FAT16 under 32 MiB) or 06h (FAT16 above).
  */
 export function makeFatDisk(opts: FatDiskOptions): Uint8Array {
-  const sizeBytes = checkInt("sizeBytes", opts.sizeBytes, DISK_MIN_BYTES, DISK_MAX_BYTES);
+  checkObject("opts", opts);
+  const sizeBytes = checkInt("sizeBytes", opts.sizeBytes, DISK_LIMITS.minBytes, DISK_LIMITS.maxBytes);
   if (sizeBytes % 512 !== 0) throw limit("sizeBytes", `${fmt(sizeBytes)} is not a whole number of 512-byte sectors`, 512);
   const { time, dirs } = commonFat(opts);
   if (opts.diskSignature !== undefined) checkInt("diskSignature", opts.diskSignature, 0, 0xffffffff);
-  if (opts.bootSector !== undefined) checkBytes("bootSector", opts.bootSector);
-  const { files, ids } = fatFiles(opts.files, time);
+  if (opts.bootSector !== undefined) checkBootSector(checkBytes("bootSector", opts.bootSector));
+  const { short, long } = splitLong(opts);
+  const { files, ids } = fatFiles(short, time);
+  ids.push(...long.map(({ file }) => `${file.path}:${file.data?.length}`));
   const layout = diskLayout(sizeBytes);
-  if (layout.partitionSectors * 512 > 2 ** 31 - 32768) throw limit("sizeBytes", `${fmt(sizeBytes)} bytes give a partition over 2 GiB, more than FAT16 holds`);
+  if (layout.partitionSectors * 512 > FAT16_MAX_PARTITION_BYTES) throw limit("sizeBytes", `${fmt(sizeBytes)} bytes give a partition over 2 GiB, more than FAT16 holds`);
   const idParts = [String(sizeBytes), opts.label ?? "", ...ids, ...dirs];
   const fo: FatOptions = {
     totalSectors: layout.partitionSectors,
@@ -228,7 +349,12 @@ export function makeFatDisk(opts: FatDiskOptions): Uint8Array {
   const disk = new Uint8Array(sizeBytes);
   const start = layout.partitionStart * 512;
   const volume = disk.subarray(start, start + layout.partitionSectors * 512);
-  makeFat(fo, files, dirs, volume);
+  // The core names a full volume "partition"; here its size is the caller's sizeBytes.
+  try {
+    makeFat(fo, files, dirs, volume);
+  } catch (e) {
+    throw e instanceof LooprootError && e.field === "partition" ? atField(e, "sizeBytes") : e;
+  }
   const mbr = makeMbr({
     sizeBytes,
     partitionStart: layout.partitionStart,
@@ -240,17 +366,31 @@ export function makeFatDisk(opts: FatDiskOptions): Uint8Array {
     volumeBootSector: volume.subarray(0, 512),
   });
   disk.set(mbr, 0);
+  addLong(disk, start, long, time);
   return disk;
 }
 
-/** Options for makeExt2: the contents as a tree or as a tar (or tar.gz), and mke2fs's settings. */
-export interface Ext2ImageOptions {
-  /** The contents as plain data (see treeFromFiles). */
-  tree?: Tree;
+/** makeExt2's contents given as a tree. */
+export interface Ext2FromTree {
+  /** The contents as plain data (see treeFromFiles, treeFromDirectory). */
+  tree: Tree;
+  tar?: never;
+}
+
+/** makeExt2's contents given as a tar archive. */
+export interface Ext2FromTar {
   /** The contents as a tar archive, gzip'd or not (ustar, GNU and pax headers; checked with `tarLimits`). */
-  tar?: Uint8Array;
-  /** Limits for reading `tar`; default DEFAULT_TAR_LIMITS (512 MiB, 200,000 entries). */
+  tar: Uint8Array;
+  /** Limits for reading `tar`; default TAR_LIMITS. */
   tarLimits?: TarLimits;
+  tree?: never;
+}
+
+/** Options for makeExt2: the contents, as a tree or as a tar (exactly one), and mke2fs's settings. */
+export type Ext2ImageOptions = (Ext2FromTree | Ext2FromTar) & Ext2Settings;
+
+/** mke2fs's settings for makeExt2. */
+export interface Ext2Settings {
   /** Image size in bytes; default: the smallest that holds the contents, plus `slackBytes`. */
   sizeBytes?: number;
   /** Free space added to the smallest size when sizeBytes is not given; default 256 KiB. */
@@ -277,11 +417,16 @@ const EXT2_MAX_BYTES = 2 ** 31 - 1;
  * Exactly one of `tree` and `tar` must be given.
  */
 export function makeExt2(opts: Ext2ImageOptions): Uint8Array {
-  if ((opts.tree === undefined) === (opts.tar === undefined)) throw new LooprootError(ErrorCode.Limit, "tree, tar: give exactly one of them", { field: opts.tree ? "tar" : "tree" });
-  const tree = opts.tree !== undefined ? checkTree(opts.tree) : readTar(checkBytes("tar", opts.tar), opts.tarLimits);
+  checkObject("opts", opts);
+  if ((opts.tree === undefined) === (opts.tar === undefined)) throw new LooprootError(ErrorCode.Type, "tree, tar: give exactly one of them", { field: opts.tree ? "tar" : "tree" });
+  if (opts.label !== undefined && typeof opts.label !== "string") throw typeError("label", "a string");
+  if (opts.label !== undefined && new TextEncoder().encode(opts.label).length > EXT2_LABEL_MAX) {
+    throw limit("label", `"${String(opts.label)}" is longer than ${EXT2_LABEL_MAX} bytes`, EXT2_LABEL_MAX);
+  }
+  const tree = opts.tree !== undefined ? checkedTree("tree", opts.tree) : readTar(checkBytes("tar", opts.tar), opts.tarLimits);
   const time = opts.time === undefined ? DEFAULT_TIME : checkInt("time", opts.time, 0, 0x7fffffff);
   if (opts.uuid !== undefined && checkBytes("uuid", opts.uuid).length !== 16) throw limit("uuid", `${opts.uuid.length} bytes, a UUID has 16`, 16);
-  const uuid = opts.uuid ?? derivedUuid("ext2-uuid", [opts.label ?? "", ...tree.map((e) => `${e.path}:${e.kind}:${e.data?.length ?? 0}`)]);
+  const uuid = opts.uuid ?? derivedUuid("ext2-uuid", [opts.label ?? "", ...tree.map((e) => `${e.path}:${e.kind}:${(e as { data?: Uint8Array }).data?.length ?? 0}`)]);
   const settings: Omit<Ext2Options, "sizeBytes"> = { blockSize: opts.blockSize, bytesPerInode: opts.bytesPerInode, reservedPercent: opts.reservedPercent, label: opts.label, uuid, time };
   let sizeBytes: number;
   if (opts.sizeBytes !== undefined) sizeBytes = checkInt("sizeBytes", opts.sizeBytes, 1, EXT2_MAX_BYTES);
@@ -296,9 +441,9 @@ export function makeExt2(opts: Ext2ImageOptions): Uint8Array {
 
 /** Options for makeSwap. */
 export interface SwapImageOptions {
-  /** Size in bytes, whole 4096-byte pages, SWAP_MIN_PAGES..SWAP_MAX_PAGES of them. */
+  /** Size in bytes, whole pages of SWAP_LIMITS.page bytes, SWAP_LIMITS.minPages..SWAP_LIMITS.maxPages of them. */
   sizeBytes: number;
-  /** At most SWAP_LABEL_MAX (15) bytes. */
+  /** At most SWAP_LIMITS.labelBytes bytes. */
   label?: string;
   /** sws_uuid (16 bytes); default: derived from the size and label. */
   uuid?: Uint8Array;
@@ -306,9 +451,11 @@ export interface SwapImageOptions {
 
 /** A Linux swap area (mkswap's version-1 header), ready for `swapon`. */
 export function makeSwap(opts: SwapImageOptions): Uint8Array {
+  checkObject("opts", opts);
   const sizeBytes = checkInt("sizeBytes", opts.sizeBytes, SWAP_MIN_PAGES * SWAP_PAGE, SWAP_MAX_PAGES * SWAP_PAGE);
   if (sizeBytes % SWAP_PAGE !== 0) throw limit("sizeBytes", `${fmt(sizeBytes)} is not a whole number of ${SWAP_PAGE}-byte pages`, SWAP_PAGE);
-  if (opts.label !== undefined && (typeof opts.label !== "string" || new TextEncoder().encode(opts.label).length > SWAP_LABEL_MAX)) {
+  if (opts.label !== undefined && typeof opts.label !== "string") throw typeError("label", "a string");
+  if (opts.label !== undefined && new TextEncoder().encode(opts.label).length > SWAP_LABEL_MAX) {
     throw limit("label", `"${String(opts.label)}" is longer than ${SWAP_LABEL_MAX} bytes`, SWAP_LABEL_MAX);
   }
   if (opts.uuid !== undefined && checkBytes("uuid", opts.uuid).length !== 16) throw limit("uuid", `${opts.uuid.length} bytes, a UUID has 16`, 16);
@@ -335,7 +482,7 @@ export interface TreeFile {
  * ready for makeExt2 or writeTar. Checked by the same rules as a tarball.
  */
 export function treeFromFiles(files: TreeFile[], time = DEFAULT_TIME): Tree {
-  if (!Array.isArray(files)) throw new LooprootError(ErrorCode.Tree, "files: expected an array of { path, data }", { field: "files" });
+  if (!Array.isArray(files)) throw typeError("files", "an array of { path, data }");
   const byPath = new Map<string, TreeEntry>();
   const dir = (path: string) => {
     if (!byPath.has(path)) byPath.set(path, { path, kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: time });
@@ -350,8 +497,8 @@ export function treeFromFiles(files: TreeFile[], time = DEFAULT_TIME): Tree {
   };
   dir("/");
   files.forEach((f, i) => {
-    if (typeof f?.path !== "string") throw new LooprootError(ErrorCode.Tree, `files[${i}].path: expected a string`, { field: `files[${i}].path` });
-    const path = normalisePath(f.path.startsWith("/") ? f.path : "/" + f.path);
+    if (typeof f?.path !== "string") throw typeError(`files[${i}].path`, "a string");
+    const path = atFieldIfNone(`files[${i}].path`, () => normalisePath(f.path.startsWith("/") ? f.path : "/" + f.path));
     parents(path);
     const mode = f.mode ?? (f.dir || f.executable ? 0o755 : f.symlink !== undefined ? 0o777 : 0o644);
     if (f.dir) byPath.set(path, { path, kind: "dir", mode, uid: 0, gid: 0, mtime: time });
@@ -361,21 +508,26 @@ export function treeFromFiles(files: TreeFile[], time = DEFAULT_TIME): Tree {
       byPath.set(path, { path, kind: "file", data, mode, uid: 0, gid: 0, mtime: time });
     }
   });
-  return checkTree([...byPath.values()]);
+  return checkedTree("files", [...byPath.values()]);
 }
 
 /** A tar or tar.gz read into a tree, within `limits` (bounded time and memory for untrusted input). */
 export function readTar(archive: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMITS): Tree {
   checkBytes("tar", archive);
+  checkObject("limits", limits);
+  checkInt("limits.maxTotalBytes", limits.maxTotalBytes, 0, Number.MAX_SAFE_INTEGER);
+  checkInt("limits.maxEntries", limits.maxEntries, 0, Number.MAX_SAFE_INTEGER);
   const gz = archive.length >= 2 && archive[0] === 0x1f && archive[1] === 0x8b;
   // Headers and padding take at most a few blocks per entry beyond the data.
   const bytes = gz ? gunzip(archive, Math.min(2 ** 31 - 1, limits.maxTotalBytes + limits.maxEntries * 2048 + 1024)) : archive;
-  return parseTar(bytes, limits);
+  return asPublic(atFieldIfNone("tar", () => parseTar(bytes, limits)));
 }
 
 /** A FAT12/16 volume read back: its BPB fields and every entry with its data. `offset` is the volume's byte offset. */
 export function readFat(image: Uint8Array, offset = 0): FatVolume {
-  return coreReadFat(checkBytes("image", image), offset);
+  checkBytes("image", image);
+  checkInt("offset", offset, 0, Math.max(0, image.length - 1));
+  return atFieldIfNone("image", () => coreReadFat(image, offset));
 }
 
 /**
@@ -384,7 +536,11 @@ export function readFat(image: Uint8Array, offset = 0): FatVolume {
  * size plus 16 MiB); `offset` is where the filesystem starts in `image`.
  */
 export function readExt2(image: Uint8Array, opts: { maxDataBytes?: number; offset?: number } = {}): Tree {
-  return coreReadExt2(checkBytes("image", image), opts).tree;
+  checkBytes("image", image);
+  checkObject("opts", opts);
+  if (opts.offset !== undefined) checkInt("opts.offset", opts.offset, 0, Math.max(0, image.length - 1));
+  if (opts.maxDataBytes !== undefined) checkInt("opts.maxDataBytes", opts.maxDataBytes, 0, Number.MAX_SAFE_INTEGER);
+  return asPublic(atFieldIfNone("image", () => coreReadExt2(image, opts).tree));
 }
 
 /** The one partition an MBR made by makeFatDisk describes, read back. */
@@ -401,7 +557,7 @@ export interface PartitionInfo {
 /** The primary partitions of an MBR disk image (empty slots left out). */
 export function readMbr(image: Uint8Array): PartitionInfo[] {
   checkBytes("image", image);
-  if (image.length < 512 || image[510] !== 0x55 || image[511] !== 0xaa) throw new LooprootError(ErrorCode.Image, "MBR: the first sector has no 55 AA signature");
+  if (image.length < 512 || image[510] !== 0x55 || image[511] !== 0xaa) throw new LooprootError(ErrorCode.Image, "MBR: the first sector has no 55 AA signature", { field: "image" });
   const dv = new DataView(image.buffer, image.byteOffset, 512);
   const out: PartitionInfo[] = [];
   for (let i = 0; i < 4; i++) {
@@ -410,7 +566,7 @@ export function readMbr(image: Uint8Array): PartitionInfo[] {
     if (type === 0) continue;
     const start = dv.getUint32(e + 8, true);
     const sectors = dv.getUint32(e + 12, true);
-    if (start + sectors > image.length / 512) throw new LooprootError(ErrorCode.Image, `MBR: partition ${i + 1} (sectors ${fmt(start)}+${fmt(sectors)}) runs past the image's ${fmt(image.length / 512)} sectors`);
+    if (start + sectors > image.length / 512) throw new LooprootError(ErrorCode.Image, `MBR: partition ${i + 1} (sectors ${fmt(start)}+${fmt(sectors)}) runs past the image's ${fmt(image.length / 512)} sectors`, { field: "image" });
     out.push({ index: i, type, active: image[e] === 0x80, start, sectors });
   }
   return out;
@@ -419,8 +575,8 @@ export function readMbr(image: Uint8Array): PartitionInfo[] {
 /** The FAT volume in the first partition of a disk image from makeFatDisk (or DOS FDISK). */
 export function readFatDisk(image: Uint8Array): FatVolume {
   const part = readMbr(image)[0];
-  if (!part) throw new LooprootError(ErrorCode.Image, "MBR: the partition table is empty");
-  return coreReadFat(image, part.start * 512);
+  if (!part) throw new LooprootError(ErrorCode.Image, "MBR: the partition table is empty", { field: "image" });
+  return atFieldIfNone("image", () => coreReadFat(image, part.start * 512));
 }
 
 /** A swap area's header read back. */
@@ -435,12 +591,87 @@ export interface SwapInfo {
 export function readSwap(image: Uint8Array): SwapInfo {
   checkBytes("image", image);
   const sig = image.length >= SWAP_PAGE ? new TextDecoder().decode(image.subarray(SWAP_PAGE - 10, SWAP_PAGE)) : "";
-  if (sig !== "SWAPSPACE2") throw new LooprootError(ErrorCode.Image, "swap: no SWAPSPACE2 signature at the end of the first page");
+  if (sig !== "SWAPSPACE2") throw new LooprootError(ErrorCode.Image, "swap: no SWAPSPACE2 signature at the end of the first page", { field: "image" });
   const dv = new DataView(image.buffer, image.byteOffset, SWAP_PAGE);
   const version = dv.getUint32(1024, true);
-  if (version !== 1) throw new LooprootError(ErrorCode.Image, `swap: header version ${version}, expected 1`);
+  if (version !== 1) throw new LooprootError(ErrorCode.Image, `swap: header version ${version}, expected 1`, { field: "image" });
   const label = image.subarray(1024 + 28, 1024 + 44);
   const nul = label.indexOf(0);
   return { lastPage: dv.getUint32(1028, true), uuid: image.slice(1024 + 12, 1024 + 28), label: new TextDecoder().decode(nul < 0 ? label : label.subarray(0, nul)) };
 }
 
+
+/** What inspectImage found: the image's kind, size and map (regions by HOWTO step), and its files where it has a FAT volume. */
+export type ImageMap = CoreInspection;
+/** One named stretch of an image (half-open byte range, the same in sectors or blocks, the HOWTO step that wrote it). */
+export type Region = CoreRegion;
+/** What an image is, recognised by its content: "disk", "fat", "ext2", "initrd-gz" or "swap". */
+export type ImageKind = CoreImageKind;
+
+/**
+ * The map `looproot inspect` draws of any image looproot builds (a disk with its partition and
+ * root image, a FAT floppy, an ext2 image, a gzip'd initrd, a swap area), recognised by content.
+ * Throws E_IMAGE (field "image") for an image it cannot read.
+ */
+export function inspectImage(image: Uint8Array): ImageMap {
+  return atFieldIfNone("image", () => coreInspect(checkBytes("image", image)));
+}
+
+/** What editFat changes, in this order: `remove`, then `mkdir`, then `put`. */
+export interface FatChanges {
+  /** DOS paths of files, or of folders with everything in them, to delete (as mdel / mdeltree). */
+  remove?: string[];
+  /** Folders to make, with their parents (as mmd); one that exists is left as it is. */
+  mkdir?: string[];
+  /** Files to add, or to replace where the path exists (as mcopy -o); their folders are made as needed. */
+  put?: ImageFile[];
+  /** Seconds since the epoch for new folders and for files without an mtime; default DEFAULT_TIME. */
+  time?: number;
+  /** VFAT long names for paths that are not 8.3, as makeFatFloppy's `longNames`; a long name also finds an existing entry by its long name. */
+  longNames?: boolean;
+}
+
+function checkChanges(changes: FatChanges) {
+  checkObject("changes", changes);
+  const time = changes.time === undefined ? DEFAULT_TIME : checkInt("time", changes.time, 315532800, 4354819199);
+  const paths = (field: "remove" | "mkdir") => {
+    const v = changes[field];
+    if (v === undefined) return [];
+    if (!Array.isArray(v)) throw typeError(field, "an array of DOS paths");
+    v.forEach((p, i) => { if (typeof p !== "string") throw typeError(`${field}[${i}]`, "a string"); });
+    return v;
+  };
+  if (changes.put !== undefined && !Array.isArray(changes.put)) throw typeError("put", "an array of { path, data }");
+  const put = (changes.put ?? []).map((f, i) => {
+    checkObject(`put[${i}]`, f);
+    if (typeof f.path !== "string") throw typeError(`put[${i}].path`, "a string");
+    checkBytes(`put[${i}].data`, f.data);
+    if (f.attributes !== undefined) checkInt(`put[${i}].attributes`, f.attributes, 0, ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM | ATTR_ARCHIVE);
+    if (f.mtime !== undefined) checkInt(`put[${i}].mtime`, f.mtime, 315532800, 4354819199);
+    return { path: f.path, data: f.data, mtime: f.mtime, attributes: f.attributes };
+  });
+  if (changes.longNames !== undefined && typeof changes.longNames !== "boolean") throw typeError("longNames", "a boolean");
+  return { remove: paths("remove"), mkdir: paths("mkdir"), put, time, longNames: changes.longNames };
+}
+
+/**
+ * Changes a FAT12/16 image in place, as mtools' `mcopy -o -i`, `mmd -i` and `mdeltree -i` do:
+ * adds or replaces files, makes folders, deletes files and folders, leaving every other file's
+ * clusters and entries where they are. `offset` is the volume's byte offset in `image`. Checked
+ * before anything is written; an error (the volume or its root directory full, a path that is not
+ * there) leaves `image` as it was.
+ */
+export function editFat(image: Uint8Array, changes: FatChanges, offset = 0): void {
+  checkBytes("image", image);
+  checkInt("offset", offset, 0, Math.max(0, image.length - 1));
+  const c = checkChanges(changes);
+  atFieldIfNone("image", () => editFatVolume(image, offset, c));
+}
+
+/** editFat on the FAT volume in the first partition of a disk image (from makeFatDisk, or DOS FDISK). */
+export function editFatDisk(image: Uint8Array, changes: FatChanges): void {
+  const part = readMbr(image)[0];
+  if (!part) throw new LooprootError(ErrorCode.Image, "MBR: the partition table is empty", { field: "image" });
+  const c = checkChanges(changes);
+  atFieldIfNone("image", () => editFatVolume(image, part.start * 512, c));
+}

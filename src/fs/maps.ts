@@ -4,7 +4,7 @@
 
 import { LooprootError, ErrorCode } from "../errors.ts";
 import { readFat, ATTR_DIRECTORY, ATTR_VOLUME_ID, type FatVolume } from "./fat.ts";
-import { readExt2, looksLikeExt2, type Ext2Image } from "./ext2read.ts";
+import { readExt2, looksLikeExt2, type Ext2Image, type Ext2ReadOptions } from "./ext2read.ts";
 import { gunzip } from "./gzip.ts";
 
 const SECTOR = 512;
@@ -348,12 +348,25 @@ function looksLikeFatBootSector(b: Uint8Array, offset = 0): boolean {
   return (b[offset] === 0xeb || b[offset] === 0xe9) && [512, 1024, 2048, 4096].includes(bps) && spc > 0 && (spc & (spc - 1)) === 0 && nfats >= 1 && nfats <= 4;
 }
 
+/**
+ * A FAT boot sector whose BPB has a bad number is still no MBR: it starts with a jump and either
+ * names its file system ("FAT12   " at 54, "FAT32   " at 82) or has a partition table no MBR has
+ * (a status byte other than 00 or 80). Read as a FAT volume, the reader then names the bad field
+ * instead of a "partition status" made of boot code.
+ */
+function looksLikeDamagedFatBootSector(b: Uint8Array): boolean {
+  if (b.length < SECTOR || !(b[0] === 0xeb || b[0] === 0xe9)) return false;
+  const text = (at: number) => String.fromCharCode(...b.subarray(at, at + 8));
+  if (/^FAT(12|16|32)? {0,5}$/.test(text(54)) || text(82) === "FAT32   ") return true;
+  return [0, 1, 2, 3].some((i) => b[446 + 16 * i] !== 0 && b[446 + 16 * i] !== 0x80);
+}
+
 /** What the file is, from its bytes alone (not its name). */
 export function recognise(image: Uint8Array): ImageKind {
   if (image.length >= 2 && image[0] === 0x1f && image[1] === 0x8b) return "initrd-gz";
   if (looksLikeExt2(image)) return "ext2";
   if (image.length >= 4096 && new TextDecoder("latin1").decode(image.subarray(4086, 4096)) === "SWAPSPACE2") return "swap";
-  if (looksLikeFatBootSector(image)) return "fat";
+  if (looksLikeFatBootSector(image) || looksLikeDamagedFatBootSector(image)) return "fat";
   if (image.length >= SECTOR && image[510] === 0x55 && image[511] === 0xaa) return "disk";
   throw new LooprootError(ErrorCode.Image, `not a looproot image: ${fmt(image.length)} bytes that are neither an MBR disk, a FAT volume, an ext2 filesystem, a gzip'd initrd nor swap space`, { field: "image" });
 }
@@ -405,16 +418,19 @@ function fatFiles(image: Uint8Array, offset: number): FatTreeEntry[] {
  * root image is looked for on its FAT partition (the first *.IMG file holding ext2, normally
  * LINUX\LINUXDSK.IMG) and read too.
  */
-export function inspect(image: Uint8Array): Inspection {
+/** What inspect reads of the ext2 trees: their file contents (for hashes) and a lister's caps (see Ext2ReadOptions). */
+export type InspectOptions = Pick<Ext2ReadOptions, "contents" | "maxEntries" | "maxPathChars">;
+
+export function inspect(image: Uint8Array, opts: InspectOptions = {}): Inspection {
   const kind = recognise(image);
   switch (kind) {
     case "ext2": {
-      const ext2 = readExt2(image);
+      const ext2 = readExt2(image, opts);
       return { kind, size: image.length, ext2, regions: ext2Map(ext2, "3.4") };
     }
     case "initrd-gz": {
       const raw = typed(() => gunzip(image, INITRD_MAX_BYTES), "gzip:", ErrorCode.Gzip);
-      const ext2 = readExt2(raw);
+      const ext2 = readExt2(raw, opts);
       return { kind, size: image.length, unpackedSize: raw.length, ext2, regions: ext2Map(ext2, "3.3") };
     }
     case "swap": {
@@ -433,12 +449,13 @@ export function inspect(image: Uint8Array): Inspection {
       const files = fatFiles(image.subarray(0, disk.fat.offset + disk.fat.volume.totalSectors * disk.fat.volume.bytesPerSector), disk.fat.offset);
       const rootFile = disk.fat.files.find((f) => !f.directory && /\.IMG$/.test(f.path) && f.runs.length > 0 && looksLikeExt2(fileBytes(image, disk.fat!, f, 2048)));
       if (!rootFile) return { kind, size: image.length, disk, files };
-      const data = fileBytes(image, disk.fat, rootFile, rootFile.size);
-      const ext2 = readExt2(data);
       // The root image's regions as absolute disk offsets only work for a contiguous file; when
-      // it is fragmented, its map is given in its own offsets.
+      // it is fragmented, its map is given in its own offsets. A contiguous one is read where it
+      // lies, not copied (it can be most of a 2 GiB disk).
       const contiguous = rootFile.runs.length === 1;
       const off = contiguous ? disk.fat.offset + fatDataStart(disk.fat) + (rootFile.runs[0][0] - 2) * clusterSize(disk.fat) : 0;
+      const whole = contiguous && rootFile.runs[0][1] * clusterSize(disk.fat) >= rootFile.size && off + rootFile.size <= image.length;
+      const ext2 = whole ? readExt2(image.subarray(0, off + rootFile.size), { ...opts, offset: off }) : readExt2(fileBytes(image, disk.fat, rootFile, rootFile.size), opts);
       return { kind, size: image.length, disk, files, root: { path: rootFile.path, ext2, regions: ext2Map(ext2, "3.4", off), regionsIn: contiguous ? "disk" : "file" } };
     }
   }

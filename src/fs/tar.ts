@@ -61,6 +61,13 @@ const MAX_SPARSE_CHUNKS = 1_000_000;
  * the old GNU 'S' type (map in the header and extension blocks), and the pax formats
  * 0.0 (GNU.sparse.offset/numbytes records), 0.1 (GNU.sparse.map) and 1.0 (map at the start of the data).
  */
+/** A pax record's whole number as GNU tar reads it: decimal digits only, as a safe integer. */
+function paxDecimal(v: string, key: string, at: number): number {
+  const n = /^[0-9]{1,16}$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n)) throw new TarError(`pax header before the entry at byte ${at} is malformed: ${key}=${v.slice(0, 40)} is not a whole number in decimal digits (GNU tar: "Malformed extended header: invalid ${key}")`);
+  return n;
+}
+
 function sparseLayout(bytes: Uint8Array, off: number, type: string, pax: Map<string, string>, stored: number, name: string, at: number): SparseLayout | undefined {
   const bad = (why: string) => new TarError(`${shortPath(name)}: sparse map ${why}`);
   const int = (v: string | undefined, what: string) => {
@@ -227,7 +234,9 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
     const magic = cString(bytes, off + 257, 6);
     const ustar = magic.startsWith("ustar");
     const all = new Map([...globalPax, ...pax]);
-    if (all.has("size")) size = Number(all.get("size"));
+    // GNU tar reads pax numbers as decimal digits only (size=0x1, +1 or " 1" is "Malformed
+    // extended header"), where Number() would take hex, signs and spaces.
+    if (all.has("size")) size = paxDecimal(all.get("size")!, "size", at);
     if (!Number.isSafeInteger(size) || size < 0) throw new TarError(`entry at byte ${at}: bad size`);
 
     if (type === "x" || type === "g" || type === "L" || type === "K") {
@@ -272,6 +281,7 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
       if (!all.has(k)) return num(bytes, off + o, l, k, at);
       // pax numbers are decimal text (mtime may carry a fraction); anything else is damage, not NaN.
       const v = all.get(k)!;
+      if (k !== "mtime") return paxDecimal(v, k, at); // uid, gid: digits, as GNU tar's decode_num
       if (!/^-?[0-9]{1,20}(\.[0-9]*)?$/.test(v)) throw new TarError(`${shortPath(path)}: pax ${k} "${v.slice(0, 40)}" is not a number`);
       return Math.floor(Number(v));
     };

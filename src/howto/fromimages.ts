@@ -8,6 +8,7 @@ import { readFat, FLOPPY_BPB, ATTR_DIRECTORY, type FloppyKind, type FatVolume } 
 import { PARAMS_FILE, floppyName } from "./bootfloppy.ts";
 import { WRAPPER_INIT } from "./rootdev.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
+import { checkDosPath, toDosName } from "../fs/dosname.ts";
 
 const KINDS = Object.entries(FLOPPY_BPB) as [FloppyKind, (typeof FLOPPY_BPB)[FloppyKind]][];
 
@@ -79,11 +80,7 @@ export function readImages(floppy: Uint8Array, disk: Uint8Array, names: ImageNam
   }
 
   c.disk.sizeMiB = Math.floor(disk.length / 1048576);
-  if (disk.length < 512 || disk[510] !== 0x55 || disk[511] !== 0xaa) throw bad("disk", "no MBR (55 AA) in the first sector");
-  const type = disk[446 + 4];
-  if (!FAT_TYPES.has(type)) throw bad("disk", `the first partition is of type 0x${type.toString(16).padStart(2, "0")}, not a FAT partition DOS reads`);
-  const start = new DataView(disk.buffer, disk.byteOffset + 446 + 8, 4).getUint32(0, true);
-  const part = fatOf(disk, start * 512, (why) => bad("disk", `the FAT partition cannot be read: ${why}`));
+  const { start, part } = dosPartition(disk, (why) => bad("disk", why));
   // The HOWTO's directory: the one holding an ext2 image (the root) and a swap area.
   const byDir = new Map<string, { root?: string; rootBytes?: number; swap?: string; swapBytes?: number }>();
   const partBad = (why: string) => bad("disk", `the FAT partition cannot be read: ${why}`);
@@ -105,7 +102,45 @@ export function readImages(floppy: Uint8Array, disk: Uint8Array, names: ImageNam
   c.dos.swapFile = d.swap!;
   c.root.sizeMiB = d.rootBytes! / 1048576;
   c.swap.sizeMiB = d.swapBytes! / 1048576;
+  checkLoopFilesIn(part, c, (why) => bad("disk", why));
   return { config: c, loadlinLine: line, rootFile: `C:\\${dir ? dir + "\\" : ""}${d.root}`, swapFile: `C:\\${dir ? dir + "\\" : ""}${d.swap}`, partitionStart: start };
+}
+
+/** The MBR's first partition, which must be a FAT partition DOS reads, and its volume. */
+function dosPartition(disk: Uint8Array, bad: (why: string) => LooprootError): { start: number; part: FatVolume } {
+  if (disk.length < 512 || disk[510] !== 0x55 || disk[511] !== 0xaa) throw bad("no MBR (55 AA) in the first sector");
+  const type = disk[446 + 4];
+  if (!FAT_TYPES.has(type)) throw bad(`the first partition is of type 0x${type.toString(16).padStart(2, "0")}, not a FAT partition DOS reads`);
+  const start = new DataView(disk.buffer, disk.byteOffset + 446 + 8, 4).getUint32(0, true);
+  return { start, part: fatOf(disk, start * 512, (why) => bad(`the FAT partition cannot be read: ${why}`)) };
+}
+
+/**
+ * Before a boot: the root and swap files the config names are on the disk, and no file's cluster
+ * chain is broken (looping, running short or into a free cluster) or shared with another file.
+ * DOS and Linux read such a file without a word, so a damaged swap file would boot and verify.
+ */
+export function checkLoopFiles(disk: Uint8Array, config: LooprootConfig, names: ImageNames = { floppy: "--floppy", disk: "--disk" }): void {
+  const bad = (why: string) => new LooprootError(ErrorCode.Image, `${names.disk}: ${why}`, { field: "disk" });
+  checkLoopFilesIn(dosPartition(disk, bad).part, config, bad);
+}
+
+function checkLoopFilesIn(part: FatVolume, c: LooprootConfig, bad: (why: string) => LooprootError): void {
+  const damaged = (why: string) => bad(`the FAT partition is damaged: ${why}`);
+  const owner = new Map<number, string>();
+  for (const e of part.entries) {
+    if (e.attributes & ATTR_DIRECTORY) continue;
+    for (const cl of reworded(() => e.clusters(), (why) => damaged(why))) {
+      const other = owner.get(cl);
+      if (other !== undefined) throw damaged(`C:\\${e.path} and C:\\${other} share cluster ${cl} (cross-linked files)`);
+      owner.set(cl, e.path);
+    }
+  }
+  for (const [what, name] of [["root image (/dev/loop0)", c.dos.rootFile], ["swap file (/dev/loop1)", c.dos.swapFile]] as const) {
+    // As the build names it (validation has checked the names): the directory's parts and the 8.3 name.
+    const path = [...(c.dos.directory ? checkDosPath(c.dos.directory) : []), toDosName(name)].join("\\").toUpperCase();
+    if (!part.entries.some((e) => e.path.toUpperCase() === path && !(e.attributes & ATTR_DIRECTORY))) throw bad(`C:\\${path}, the ${what}, is not on the disk`);
+  }
 }
 
 /** The config alone (the CLI's fallback when no build-info file describes the images). */

@@ -8,7 +8,7 @@ const MiB = 1048576;
 
 /** What a bzImage's setup header (Documentation/arch/x86/boot.rst) says about its memory. */
 export interface KernelMemory {
-  /** pref_address: where a non-relocatable kernel must run (LOAD_PHYSICAL_ADDR, 16 MiB by default). */
+  /** pref_address: where a non-relocatable kernel must run (LOAD_PHYSICAL_ADDR; Linux's default is 16 MiB, ours 1 MiB). */
   loadAddress: number;
   /** init_size: bytes the kernel needs from its run address while it unpacks and starts. */
   initSize: number;
@@ -23,8 +23,11 @@ export function kernelMemory(bzImage: Uint8Array): KernelMemory | undefined {
   return { loadAddress: Number(dv.getBigUint64(0x258, true)), initSize: dv.getUint32(0x260, true), relocatable: bzImage[0x234] !== 0 };
 }
 
-/** The project's kernel (images/kernel/bzImage, built without CONFIG_RELOCATABLE); a test checks these against the file. */
-export const PROJECT_KERNEL: KernelMemory = { loadAddress: 16 * MiB, initSize: 3_485_696, relocatable: false };
+/**
+ * The project's HOWTO kernel (images/kernel/bzImage: not relocatable, PHYSICAL_START 1 MiB, so it
+ * unpacks where LOADLIN loads it); a test checks these against the file.
+ */
+export const PROJECT_KERNEL: KernelMemory = { loadAddress: MiB, initSize: 3_526_656, relocatable: false };
 
 /** SeaBIOS keeps the top 128 KiB of RAM for itself (the e820 map marks it reserved). */
 const BIOS_TOP_RESERVED = 128 * 1024;

@@ -169,6 +169,33 @@ export function shutdownScript(config: LooprootConfig): string {
   ].join("\n");
 }
 
+/**
+ * Where systemd-shutdown runs its last hooks (systemd-shutdown(8)), in Debian 12's layout (/lib is
+ * usr/lib in a merged-/usr root, which the tree's links resolve).
+ */
+export const SYSTEMD_SHUTDOWN_HOOK = "/lib/systemd/system-shutdown/looproot.shutdown";
+
+/**
+ * For a root whose init is systemd: its shutdown kills every process, turns swap off, unmounts
+ * what it can and remounts the rest read-only, then runs this hook just before the power-off. The
+ * DOS partition stays mounted and writable (it holds the root's file, which loop0 keeps open for
+ * writing), so its "volume dirty" bit is cleared here, and the console hears that the disk is clean.
+ * Run by looproot's busybox, whose shell runs its own applets: the root's tools may be gone by then.
+ */
+export function systemdShutdownHook(config: LooprootConfig): string {
+  return [
+    `#!${WRAPPER_BUSYBOX} sh`,
+    "# Added by looproot: systemd-shutdown runs this last (its argument: poweroff, halt, reboot or kexec).",
+    // systemd-shutdown's children write to where PID 1's output goes, not to the console.
+    "exec >/dev/console 2>&1",
+    "export PATH=/sbin:/bin:/usr/sbin:/usr/bin",
+    `echo "${SHUTDOWN.begin}"`,
+    "dos=",
+    ...shutdownLines(config),
+    "",
+  ].join("\n");
+}
+
 /** The same steps typed at the console of a root whose own shutdown did not leave the disk clean. */
 export function consoleShutdownCommand(config: LooprootConfig): string {
   return ["dos=", ...shutdownLines(config), "sync; poweroff -f || halt -f"].join("; ");
@@ -254,6 +281,9 @@ export function addHowtoChanges(config: LooprootConfig, tree: Tree, wrapper?: Ui
   if (!byPath.has("/dev")) put({ path: "/dev", kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: t });
   if (wrapper) put({ path: WRAPPER_BUSYBOX, kind: "file", mode: 0o755, uid: 0, gid: 0, mtime: t, data: wrapper });
   if (wrapper) put({ path: WRAPPER_INIT, kind: "file", mode: 0o755, uid: 0, gid: 0, mtime: t, data: new TextEncoder().encode(wrapperInit(config)) });
+  // A systemd root's own poweroff leaves the DOS partition dirty without this hook (see systemdShutdownHook).
+  const systemd = ["/lib/systemd/systemd", "/usr/lib/systemd/systemd"].some((p) => resolveInTree(byPath, p).ok);
+  if (wrapper && systemd) put({ path: SYSTEMD_SHUTDOWN_HOOK, kind: "file", mode: 0o755, uid: 0, gid: 0, mtime: t, data: new TextEncoder().encode(systemdShutdownHook(config)) });
   return checkTree([...byPath.values()]);
 }
 

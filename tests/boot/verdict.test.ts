@@ -45,9 +45,10 @@ describe("a DOS that writes only to the screen (FreeDOS-style)", () => {
 });
 
 describe("a low-memory boot whose first kernel lines are dropped", () => {
-  for (const engine of ["qemu", "v86"] as const) it(`verifies from the report at 20 MiB (${engine}), with the kernel's banner 'not seen'`, async () => {
-    // 20 MiB is the least this kernel loads in (see src/howto/memory.ts); its first printk lines are lost there.
-    const low = { ...c, machine: { memoryMiB: 20 } };
+  for (const engine of ["qemu", "v86"] as const) it(`verifies from the report at 7 MiB (${engine}), with the kernel's banner 'not seen'`, async () => {
+    // 7 MiB: one below the minimum src/howto/memory.ts asks for (8), the least this kernel was
+    // measured to boot in; its first printk lines are lost there (16 KiB log buffer, 186 dropped).
+    const low = { ...c, machine: { memoryMiB: 7 } };
     const { result } = await boot(engine, low, good.floppy, good.disk);
     expect(result.ok, timeline(result)).toBe(true);
     expect(result.lines.some((l) => /printk messages dropped/.test(l.text)), timeline(result)).toBe(true);

@@ -4,10 +4,12 @@
 import { describe, it, expect } from "vitest";
 import { INGREDIENT_FILES } from "../../src/node/ingredients.ts";
 import { APP_INGREDIENT_FILES, APP_IMAGE_FILES } from "../../src/app/assets.ts";
-import { configToHash, configFromHash, configToJson, configFromJson, diffConfig, getPath, setPath, readLink, parsePartialJson } from "../../src/app/share.ts";
+import { configToHash, configFromHash, configToJson, configFromJson, diffConfig, getPath, setPath, readLink, parsePartialJson, readConfigFile } from "../../src/app/share.ts";
+import { buildInfoFile } from "../../src/cli/buildinfo.ts";
+import { SET_MANIFEST } from "../../src/cli/outputs.ts";
 import { TextTerminal } from "../../src/app/term.ts";
 import { appletList, dosFromFloppy } from "../../src/app/ingredients.ts";
-import { SECTIONS, ALL_FIELDS, fieldName, inWords } from "../../src/app/fields.ts";
+import { SECTIONS, ALL_FIELDS, fieldName, inWords, introFor } from "../../src/app/fields.ts";
 import { defaultConfig, mergeConfig, HOWTO_DIFFERENCES } from "../../src/config.ts";
 import { validateConfig } from "../../src/validate.ts";
 import { makeFat, ATTR_SYSTEM } from "../../src/fs/fat.ts";
@@ -105,12 +107,52 @@ describe("a damaged link keeps every good setting and names each dropped one", (
   });
 });
 
+describe("Load JSON", () => {
+  it("reads every JSON looproot writes: the page's and `looproot config`'s settings, the CLI's looproot-config.json and looproot-set.json", () => {
+    const c = mergeConfig(defaultConfig(), { swap: { sizeMiB: 12 }, root: { hostname: "fromcli" } });
+    expect(readConfigFile(configToJson(c)).config).toEqual(c);
+    // The CLI's build info, as buildInfoFile writes it (the summary is only read by people).
+    const fakeResult = { floppy: new Uint8Array(10), disk: new Uint8Array(20), root: new Uint8Array(5), swap: new Uint8Array(6), rootTree: [1, 2], texts: { autoexecBat: "x\r\n" } };
+    const info = new TextDecoder().decode(buildInfoFile(c, fakeResult as never).data);
+    const r = readConfigFile(info);
+    expect(r.config).toEqual(c);
+    expect(r.kind).toContain("looproot-config.json");
+    expect(r.dropped).toEqual([]);
+    // The output set's manifest (src/cli/outputs.ts's shape).
+    const set = readConfigFile(JSON.stringify({ format: 1, tool: "looproot", files: [{ name: "disk.img", bytes: 1, sha256: "00" }], config: c }));
+    expect(set.config).toEqual(c);
+    expect(set.kind).toContain(SET_MANIFEST);
+  });
+
+  it("names every bad setting, keeps the good ones, and refuses what is not settings", () => {
+    const r = readConfigFile(JSON.stringify({ swap: { sizeMB: 3 }, root: { hostname: "ok", sizeMiB: "big" }, disk: { colour: 1 } }));
+    expect(r.dropped.map((d) => d.field)).toEqual(["swap.sizeMB", "root.sizeMiB", "disk.colour"]);
+    expect(r.kept).toEqual(["root.hostname"]);
+    expect(r.config.root.hostname).toBe("ok");
+    expect(() => readConfigFile("[1]")).toThrow(/not a set of settings/);
+    expect(() => readConfigFile("{")).toThrow(/not JSON/);
+  });
+});
+
+describe("the sections' intros", () => {
+  it("name the chosen directory and files, not the HOWTO's", () => {
+    const c = mergeConfig(defaultConfig(), { dos: { directory: "LR", rootFile: "ROOT.IMG", swapFile: "SWAP.IMG" } });
+    const text = SECTIONS.map((s) => introFor(s, c)).join("\n");
+    expect(text).toContain("C:\\LR on the hard disk");
+    expect(text).toContain("ROOT.IMG: the ext2 filesystem");
+    expect(text).toContain("SWAP.IMG: an empty file");
+    expect(text).not.toMatch(/LINUX(DSK|SWP)\.IMG|C:\\LINUX/);
+  });
+});
+
 describe("problems in the form's words", () => {
   it("names fields by their labels, with the section where a label repeats", () => {
     expect(fieldName("disk.sizeMiB")).toBe("Hard disk size");
     expect(fieldName("root.sizeMiB")).toBe("Size of the root device");
     expect(fieldName("swap.sizeMiB")).toBe("Size of the swap device");
     expect(inWords("shorten it or turn on boot.paramsFile (LOADLIN's @params file)")).toBe("shorten it or turn on “Put the options in a LOADLIN @params file” (LOADLIN's @params file)");
+    // The user's own text in quotes, and the word "name", stay as they are (issue 25).
+    expect(inWords('DOS name "MY LINUX DIR": more than 8 characters for an 8.3 name; root.hostname "bad host name!"')).toBe('DOS name "MY LINUX DIR": more than 8 characters for an 8.3 name; “Host name” "bad host name!"');
     for (const c of [{ root: { sizeMiB: 2000 } }, { root: { dosLink: true, initrdDir: false } }, { dos: { swapFile: "LINUXDSK.IMG" } }]) {
       for (const p of validateConfig(mergeConfig(defaultConfig(), c))) expect(inWords(p.message)).not.toMatch(/\b(root|dos|boot|swap|disk)\.[a-zA-Z]+\b/);
     }

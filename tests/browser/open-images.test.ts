@@ -67,6 +67,12 @@ describe.skipIf(!REAL)("open images", () => {
     await shot(page, "open-01-refused");
     expect(await page.evaluate(() => !!(window as unknown as { looproot: { state: { engine?: unknown } } }).looproot.state.engine)).toBe(false);
 
+    // A disk whose DOS partition is still marked in use (as a guest that never shut down leaves it): a warning.
+    const dirty = disk.slice();
+    dirty[start + 0x25] |= 1;
+    await openPair({ name: "floppy.img", bytes: floppy }, { name: "dirty.img", bytes: dirty });
+    await statusMatches(/Warning: dirty\.img was not shut down cleanly/);
+
     // The real pair: booted and verified against the swap size and the loop files read from the images.
     await openPair({ name: "floppy.img", bytes: floppy }, { name: "disk.img", bytes: disk });
     await statusMatches(/^Opened: root C:\\LR\\LINUXDSK\.IMG on \/dev\/loop0, swap C:\\LR\\LINUXSWP\.IMG/);

@@ -6,7 +6,8 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import * as os from "node:os";
 import { main } from "../../src/cli/main.ts";
 import { buildImages, type BuildResult } from "../../src/build.ts";
 import { defaultConfig } from "../../src/config.ts";
@@ -141,8 +142,27 @@ describe("looproot inspect on the default build", () => {
     fs.closeSync(fs.openSync(file("huge.img"), "w"));
     fs.truncateSync(file("huge.img"), 3 * 1024 ** 3);
     const h = await cli(["inspect", file("huge.img")]);
-    expect([h.code, h.err]).toEqual([2, `looproot: ${file("huge.img")}: 3,221,225,472 bytes is larger than the 2,147,483,647 inspect reads`]);
-    expect((await cli(["inspect", dir])).err).toMatch(/not a regular file/);
+    expect([h.code, h.err]).toEqual([2, `looproot: ${file("huge.img")}: is 3,221,225,472 bytes, more than the limit of 2,147,483,647`]);
+    // Every read error is exit 2 with the path and the reason, never a stack.
+    fs.writeFileSync(file("plain.img"), "x");
+    expect(await cli(["inspect", path.join(file("plain.img"), "x")])).toMatchObject({ code: 2, err: `looproot: ${path.join(file("plain.img"), "x")}: a part of the path is not a folder` });
+    const long = path.join(dir, "n".repeat(300));
+    expect(await cli(["inspect", long])).toMatchObject({ code: 2, err: `looproot: ${long}: cannot be read (ENAMETOOLONG)` });
+    fs.symlinkSync("loop", file("loop"));
+    expect(await cli(["inspect", file("loop")])).toMatchObject({ code: 2, err: `looproot: ${file("loop")}: too many symbolic links` });
+    // EACCES: root reads anything, so the CLI runs as nobody on a file of mode 000.
+    if (process.getuid?.() === 0) {
+      const d = fs.mkdtempSync(path.join(os.tmpdir(), "inspect-eacces-"));
+      try {
+        fs.chmodSync(d, 0o755);
+        fs.writeFileSync(path.join(d, "secret.img"), "x", { mode: 0 });
+        const r = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "bin/looproot.mjs", "inspect", path.join(d, "secret.img")], { encoding: "utf8", timeout: 60_000 });
+        expect([r.status, r.stderr]).toEqual([2, `looproot: ${path.join(d, "secret.img")}: no permission to read it\n`]);
+      } finally {
+        fs.rmSync(d, { recursive: true, force: true });
+      }
+    }
+    expect((await cli(["inspect", dir])).err).toMatch(/is a folder, not a file/);
     expect((await cli(["inspect", "a", "b"])).err).toBe("looproot: inspect: unexpected argument b (one IMAGE at a time)");
     expect((await cli(["--help"])).out).toMatch(/looproot inspect IMAGE \[--json\]/);
   });

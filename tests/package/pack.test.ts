@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { build as viteBuild, preview as vitePreview } from "vite";
 import { chromium } from "playwright-core";
+import { readExt2 as debugfsTree, diffTrees } from "../oracle/ext2-read.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; dependencies: Record<string, string> };
@@ -51,13 +52,14 @@ afterAll(() => {
 
 describe("npm pack", () => {
   it("ships the compiled library, its types, the guest binaries with their licences, and nothing else", () => {
-    for (const f of ["dist-lib/src/index.js", "dist-lib/src/index.d.ts", "dist-lib/src/fs/index.js", "dist-lib/src/fs/index.d.ts", "dist-lib/emulator/index.js", "dist-lib/emulator/index.d.ts",
+    for (const f of ["dist-lib/src/index.js", "dist-lib/src/index.d.ts", "dist-lib/src/fs/index.js", "dist-lib/src/fs/index.d.ts", "dist-lib/emulator/index.js", "dist-lib/emulator/index.d.ts", "dist-lib/src/node/index.js", "dist-lib/src/node/index.d.ts",
       "bin/looproot.mjs", "CHANGELOG.md", "docs/API.md", "LICENSES/GPL-2.0.txt", "LICENSES/LGPL-3.0.txt", "images/README.md", "images/manifest.json",
       "images/kernel/bzImage", "images/dos/LRDOS.SYS", "images/debian/bios.bin", "examples/fat-floppy.mjs"]) {
       expect(files, f).toContain(f);
     }
-    // No TypeScript sources, tests, recipes or their work folders.
-    const stray = files.filter((f) => /^(src|tests|emulator|bench|scripts)\//.test(f) || (f.endsWith(".ts") && !f.endsWith(".d.ts")) || /\/(work|tests?)\//.test(f) || /\.(sh|asm|json)$/.test(f) && !["package.json", "images/manifest.json"].includes(f) || /recipe|config-|fragment/.test(f));
+    // No TypeScript sources, tests or the recipes' work folders; the recipes themselves, the
+    // kernel and busybox configs and the LRDOS assembly ship as the GPL binaries' sources.
+    const stray = files.filter((f) => /^(src|tests|emulator|bench|scripts)\//.test(f) || (f.endsWith(".ts") && !f.endsWith(".d.ts")) || /\/(work|tests?)\//.test(f) || (/\.json$/.test(f) && !["package.json", "images/manifest.json"].includes(f) && !/^images\/\w+\/recipe\.json$/.test(f)));
     expect(stray).toEqual([]);
     // Every binary the loaders read is in the package.
     const manifest = JSON.parse(readFileSync(join(ROOT, "images/manifest.json"), "utf8")) as { recipes: { outputs: { path: string }[] }[] };
@@ -106,6 +108,51 @@ describe("npm pack", () => {
     expect(seen.size).toBeGreaterThan(10);
     expect(bad).toEqual([]);
   });
+
+  it("the installed types refuse the wrong calls of tests/types/wrong-calls.ts, line by line (nodenext)", () => {
+    const src = readFileSync(join(ROOT, "tests/types/wrong-calls.ts"), "utf8")
+      .replace('"../../src/index.ts"', '"looproot"').replace('"../../src/fs/index.ts"', '"looproot/fs"').replace('"../../emulator/index.ts"', '"looproot/emulator"');
+    expect(src).not.toContain("../../");
+    writeFileSync(join(app, "wrong-calls.ts"), src);
+    writeFileSync(join(app, "tsconfig.json"), JSON.stringify({ compilerOptions: { module: "nodenext", moduleResolution: "nodenext", target: "ES2022", strict: true, noEmit: true, skipLibCheck: false, types: ["node"], typeRoots: [join(ROOT, "node_modules/@types")] }, files: ["wrong-calls.ts"] }));
+    const r = run(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], app, 120_000);
+    expect(r.out).toBe("");
+    expect(r.status).toBe(0);
+  }, 150_000);
+
+  it("looproot/node and looproot/fs installed: treeFromDirectory's ext2 equals mke2fs -d's by debugfs; a FAT image edited in place passes fsck.fat -n and mtools lists it", () => {
+    const dir = join(app, "tree");
+    const script = `
+      import { mkdirSync, writeFileSync, symlinkSync, linkSync, lchownSync, chmodSync, utimesSync } from "node:fs";
+      import { execFileSync } from "node:child_process";
+      import { treeFromDirectory } from "looproot/node";
+      import { makeExt2, makeFatFloppy, editFat } from "looproot/fs";
+      const d = ${JSON.stringify(dir)};
+      mkdirSync(d + "/etc", { recursive: true }); mkdirSync(d + "/dev");
+      writeFileSync(d + "/etc/motd", "hi\\n"); linkSync(d + "/etc/motd", d + "/etc/motd2");
+      symlinkSync("motd", d + "/etc/link"); lchownSync(d + "/etc/motd", 1000, 100); chmodSync(d + "/etc/motd", 0o640);
+      execFileSync("mknod", [d + "/dev/console", "c", "5", "1"]); execFileSync("mknod", [d + "/dev/loop0", "b", "7", "0"]);
+      execFileSync("mkfifo", [d + "/dev/fifo"]);
+      // mke2fs -d gives "/" the filesystem's creation time, not the folder's: the same here.
+      utimesSync(d, 1100000000, 1100000000);
+      writeFileSync("ours.img", makeExt2({ tree: treeFromDirectory(d), sizeBytes: 2 << 20, time: 1100000000 }));
+      const fl = makeFatFloppy({ files: [{ path: "A.TXT", data: new TextEncoder().encode("a") }] });
+      editFat(fl, { remove: ["A.TXT"], longNames: true, put: [{ path: "Long Name.txt", data: new TextEncoder().encode("b") }] });
+      writeFileSync("edited.img", fl);
+    `;
+    writeFileSync(join(app, "dir-and-fat.mjs"), script);
+    const r = run("node", ["dir-and-fat.mjs"], app, 60_000);
+    expect(r.status, r.out).toBe(0);
+    const mk = spawnSync("mke2fs", ["-q", "-F", "-t", "ext2", "-b", "1024", "-d", dir, join(app, "theirs.img"), "2048"], { env: { ...process.env, E2FSPROGS_FAKE_TIME: "1100000000" }, encoding: "utf8" });
+    expect(mk.status, mk.stderr).toBe(0);
+    expect(run("e2fsck", ["-fn", "ours.img"], app, 30_000).status).toBe(0);
+    const ours = debugfsTree(join(app, "ours.img"));
+    expect(ours.length).toBeGreaterThan(8);
+    expect(diffTrees(debugfsTree(join(app, "theirs.img")), ours)).toEqual([]);
+    expect(run("fsck.fat", ["-n", "edited.img"], app, 30_000).status).toBe(0);
+    const dirList = spawnSync("mdir", ["-i", join(app, "edited.img"), "-b", "::"], { env: { ...process.env, MTOOLS_SKIP_CHECK: "1" }, encoding: "utf8" });
+    expect(dirList.stdout.split("\n").filter(Boolean).map((l) => l.replace(/^.*\//, ""))).toEqual(["Long Name.txt"]);
+  }, 120_000);
 
   it("examples/fat-floppy.mjs: the floppy passes fsck.fat -n and boots in v86 to the DOS prompt", () => {
     copyFileSync(join(app, "node_modules/looproot/examples/fat-floppy.mjs"), join(app, "fat-floppy.mjs"));

@@ -31,7 +31,7 @@ describe("looproot CLI", () => {
     expect(setToPartial("swap.sizeMiB=16", defaultConfig())).toEqual({ swap: { sizeMiB: 16 } });
     expect(setToPartial("dos.openPermissions=true", defaultConfig())).toEqual({ dos: { openPermissions: true } });
     expect(() => setToPartial("swap.size=1", defaultConfig())).toThrow(/not a known setting/);
-    expect(() => setToPartial("swap.sizeMiB=lots", defaultConfig())).toThrow(/must be a number/);
+    expect(() => setToPartial("swap.sizeMiB=lots", defaultConfig())).toThrow(/must be a whole number/);
   });
   it("bad input: exit 2, the field and the limit, nothing written", async () => {
     const out = mkdtempSync(join(tmpdir(), "lr-cli-"));

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { describe, it, expect } from "vitest";
 import { defaultConfig, mergeConfig, type LooprootConfig } from "../../src/config.ts";
 import { linuxrcScript, initrdTree } from "../../src/howto/initrd.ts";
@@ -73,6 +74,28 @@ describe("3.4 the root device", () => {
     const t = new Map(userRootTree(cfg(), ok, ing.busyboxRoot).map((e) => [e.path, e]));
     expect(t.get("/sbin/looproot-init")!.mode).toBe(0o755);
     expect(kernelArgs(cfg({ root: { source: "tar" } }))).toContain("init=/sbin/looproot-init");
+    // No systemd in the tree: no systemd shutdown hook.
+    expect([...t.keys()].some((p) => p.includes("system-shutdown"))).toBe(false);
+  });
+  it("a merged-/usr systemd root gets the shutdown hook where systemd-shutdown looks, run by looproot's busybox", () => {
+    const d = (path: string) => ({ path, kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 });
+    const l = (path: string, target: string) => ({ path, kind: "symlink" as const, mode: 0o777, uid: 0, gid: 0, mtime: 0, target });
+    const elf386 = new Uint8Array(52);
+    elf386.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]);
+    elf386[18] = 3;
+    const tree = [d("/"), d("/usr"), d("/usr/bin"), d("/usr/lib"), d("/usr/lib/systemd"), d("/usr/sbin"), l("/bin", "usr/bin"), l("/lib", "usr/lib"), l("/sbin", "usr/sbin"),
+      { path: "/usr/bin/sh", kind: "file" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0, data: elf386 },
+      { path: "/usr/lib/systemd/systemd", kind: "file" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0, data: elf386 }, l("/usr/sbin/init", "../lib/systemd/systemd")];
+    const t = new Map(userRootTree(cfg(), tree, ing.busyboxRoot).map((e) => [e.path, e]));
+    const hook = t.get("/usr/lib/systemd/system-shutdown/looproot.shutdown")!;
+    expect(hook.mode).toBe(0o755);
+    const text = new TextDecoder().decode(hook.data);
+    expect(text.split("\n")[0]).toBe("#!/sbin/looproot.d/busybox sh");
+    expect(spawnSync("sh", ["-n"], { input: text }).status).toBe(0);
+    // The DOS partition's dirty bit is cleared only once the root is read-only, then the console hears it.
+    expect(text.indexOf("remount,ro /")).toBeLessThan(text.indexOf("umount -n /initrd/mnt"));
+    expect(text).toContain("LOOPROOT: shutdown complete");
+    expect(t.has("/lib/systemd/system-shutdown/looproot.shutdown")).toBe(false);
   });
 });
 
@@ -119,7 +142,7 @@ describe("validation names the field and the limit", () => {
     expect(validateConfig(cfg({ disk: { sizeMiB: 30 } }))[0].message).toMatch(/at least 34 MiB/);
     expect(fields(cfg({ swap: { sizeMiB: 0 } }))).toEqual(["swap.sizeMiB"]);
     expect(fields(cfg({ floppy: { label: "lower" } }))).toEqual(["floppy.label"]);
-    expect(fields(cfg({ machine: { memoryMiB: 8 } }))).toEqual(["machine.memoryMiB"]);
+    expect(fields(cfg({ machine: { memoryMiB: 2 } }))).toEqual(["machine.memoryMiB"]);
   });
   it("a command tail over 126 characters offers the @params file", () => {
     const c = cfg({ boot: { extraArgs: "console=tty0 console=ttyS0 " + "x".repeat(60) } });
@@ -159,13 +182,20 @@ describe("RAM: the least the chain needs", () => {
     const { kernelMemory, PROJECT_KERNEL } = await import("../../src/howto/memory.ts");
     expect(kernelMemory(new Uint8Array(readFileSync(new URL("../../images/kernel/bzImage", import.meta.url))))).toEqual(PROJECT_KERNEL);
   });
-  it("refuses 16-19 MiB with the minimum and why, accepts 20", async () => {
-    for (const m of [16, 19]) {
+  it("refuses 4-7 MiB with the minimum and why, accepts 8 (the kernel unpacks at 1 MiB)", async () => {
+    for (const m of [4, 7]) {
       const p = validateConfig(cfg({ machine: { memoryMiB: m } }));
-      expect(p).toEqual([expect.objectContaining({ field: "machine.memoryMiB", limit: 20 })]);
-      expect(p[0].message).toMatch(/needs at least 20 MiB because the kernel \(not relocatable\) unpacks itself at 16 MiB and needs 3,485,696 bytes/);
+      expect(p).toEqual([expect.objectContaining({ field: "machine.memoryMiB", limit: 8 })]);
+      expect(p[0].message).toMatch(/needs at least 8 MiB because the running system needs 7,852,032 bytes: 1 MiB of low memory, the kernel's 3,526,656/);
     }
-    expect(validateConfig(cfg({ machine: { memoryMiB: 20 } }))).toEqual([]);
+    expect(validateConfig(cfg({ machine: { memoryMiB: 8 } }))).toEqual([]);
+    expect(validateConfig(cfg({ machine: { memoryMiB: 3 } }))).toEqual([expect.objectContaining({ field: "machine.memoryMiB", limit: "4..1024" })]);
+  });
+  it("a kernel that unpacks at 16 MiB (Linux's default) needs 20", async () => {
+    const { memoryNeeds } = await import("../../src/howto/memory.ts");
+    const n = memoryNeeds(cfg({}), { loadAddress: 16 * 1048576, initSize: 3_485_696, relocatable: false });
+    expect(n.minMiB).toBe(20);
+    expect(n.why).toMatch(/not relocatable\) unpacks itself at 16 MiB and needs 3,485,696 bytes/);
   });
   it("a bigger RAM disk raises the minimum past the kernel's", async () => {
     const { memoryNeeds } = await import("../../src/howto/memory.ts");

@@ -19,9 +19,9 @@ describe("looproot shell", () => {
     const err: string[] = [];
     const io = { out: () => {}, err: (s: string) => err.push(s) };
     expect(await main(["shell", "--floppy", "/nonexistent/f.img", "--disk", "/nonexistent/d.img"], io)).toBe(2);
-    expect(await main(["shell", "--engine", "bochs", "--floppy", "a", "--disk", "b"], io)).toBe(2);
+    expect(await main(["shell", "--engine", "kvm", "--floppy", "a", "--disk", "b"], io)).toBe(2);
     expect(await main(["shell", "--floppy", "a"], io)).toBe(2);
-    expect(err.join("\n")).toMatch(/f\.img: no such file[\s\S]*--engine bochs: expected v86 or qemu[\s\S]*needs --floppy FILE and --disk FILE/);
+    expect(err.join("\n")).toMatch(/f\.img: no such file[\s\S]*--engine kvm: expected one of v86, qemu, bochs[\s\S]*needs --floppy FILE and --disk FILE/);
   });
 
   it("boots with the config the images were built with, as boot does, not the defaults", async () => {

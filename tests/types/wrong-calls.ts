@@ -1,0 +1,81 @@
+// Calls a library user must not be able to compile (issue 26): each line under @ts-expect-error
+// has to stay a type error, since tsc fails on a directive with no error below it. The right
+// calls beside them must compile. Checked by tests/types/types.test.ts (tsc --noEmit on this file).
+import { makeConfig, buildHowto, type LooprootConfig, type PartialConfig, type RootConfig } from "../../src/index.ts";
+import { makeExt2, treeFromFiles, writeTar, type Tree, type TreeEntry, type NodeKind } from "../../src/fs/index.ts";
+import { bootAndWait, bootHowto, startMachine, runShellCommand, type MilestoneEvent, type Machine } from "../../emulator/index.ts";
+
+declare const bytes: Uint8Array;
+declare const ingredients: Parameters<typeof buildHowto>[0]["ingredients"];
+declare const machine: Machine;
+const tree: Tree = treeFromFiles([{ path: "/etc/motd", data: "hi\n" }]);
+const base = { mode: 0o644, uid: 0, gid: 0, mtime: 0 };
+
+// The config is typed, whole or partial.
+makeConfig({ root: { sizeMiB: 24 } });
+// @ts-expect-error a section's key misspelt
+makeConfig({ root: { sizeMB: 24 } });
+// @ts-expect-error a number where a string belongs
+makeConfig({ swap: { label: 5 } });
+// @ts-expect-error no such section
+makeConfig({ rootfs: {} });
+buildHowto({ ingredients, config: { machine: { memoryMiB: 64 } } });
+// @ts-expect-error buildHowto's config is a config, not anything
+buildHowto({ ingredients, config: "default" });
+void bootHowto({ floppy: bytes, disk: bytes }, { swap: { sizeMiB: 16 } });
+// @ts-expect-error bootHowto's config too
+void bootHowto({ floppy: bytes, disk: bytes }, { swap: { size: 16 } });
+
+// makeExt2 takes exactly one of tree and tar.
+makeExt2({ tree });
+makeExt2({ tar: writeTar(tree), tarLimits: { maxTotalBytes: 1 << 20, maxEntries: 100 } });
+// @ts-expect-error neither
+makeExt2({});
+// @ts-expect-error both
+makeExt2({ tree, tar: bytes });
+// @ts-expect-error a block size mke2fs does not take
+makeExt2({ tree, blockSize: 512 });
+
+// Tree entries: each kind has exactly its fields.
+const ok: TreeEntry[] = [
+  { path: "/dev/console", kind: "chardev", major: 5, minor: 1, ...base },
+  { path: "/bin/sh", kind: "symlink", target: "busybox", ...base },
+  { path: "/etc/motd", kind: "file", data: bytes, ...base },
+  { path: "/run/fifo", kind: "fifo", ...base },
+];
+// @ts-expect-error a chardev needs major and minor
+const noNumbers: TreeEntry = { path: "/dev/tty", kind: "chardev", ...base };
+// @ts-expect-error a file needs its data
+const noData: TreeEntry = { path: "/etc/x", kind: "file", ...base };
+// @ts-expect-error a symlink needs its target
+const noTarget: TreeEntry = { path: "/bin/sh", kind: "symlink", ...base };
+// @ts-expect-error not a kind
+const kind: NodeKind = "door";
+
+// Something to boot.
+void bootAndWait({ fda: bytes, pattern: /login/ });
+// @ts-expect-error nothing to boot
+void bootAndWait({ pattern: /login/ });
+// @ts-expect-error nothing to boot
+void startMachine({ memoryMB: 64 });
+// @ts-expect-error a CD-ROM boot with no way to give a CD
+void startMachine({ fda: bytes, boot: "cdrom" });
+
+// stopAtEnd: false gives the machine; otherwise there is none to use.
+async function handles(): Promise<void> {
+  const running = await bootHowto({ floppy: bytes, disk: bytes }, {}, { stopAtEnd: false });
+  await running.machine.stop();
+  const stopped = await bootHowto({ floppy: bytes, disk: bytes });
+  // @ts-expect-error a stopped boot has no machine
+  await stopped.machine.stop();
+  const { output, status }: { output: string; status: number } = await runShellCommand(machine, "true");
+  // @ts-expect-error runShellCommand gives { output, status }, not a string
+  const text: string = await runShellCommand(machine, "true");
+  void [output, status, text];
+}
+
+const events: MilestoneEvent[] = [];
+const section: RootConfig["source"] = "tar";
+const partial: PartialConfig = { root: { source: section } };
+const full: LooprootConfig = makeConfig(partial);
+void [ok, noNumbers, noData, noTarget, kind, events, full, handles];
