@@ -40,7 +40,7 @@ export interface BootResult {
   notSeen: { id: MilestoneId; title: string }[];
   /** The shell on the serial console: the built-in root's goal (its inittab starts one there), looked for in a user's. */
   shell: { required: boolean; ready: boolean; evidence?: string };
-  /** The root's own init at its goal: which sign (INIT_READY's words) and the line that shows it. */
+  /** The root's own init at its goal: which sign (in the words README's "How a boot is judged" uses) and the line that shows it. */
   initReady?: { what: string; evidence: string };
   report: GuestReport;
   /** The report against the config: whenever the report is complete, also when the root's init failed later. */

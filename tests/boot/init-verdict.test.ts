@@ -129,17 +129,19 @@ describe("init=/bin/sh in v86 (the page's engine)", () => {
 });
 
 describe("a kernel whose setup code refuses the CPU", () => {
-  // Needs a kernel built for an i686 (no processor family in images/kernel/config): the committed
-  // kernel is an M486 one since issue 23 and runs on a 486, so there is nothing to refuse.
-  it.skipIf(!kernelRefuses("486"))(`QEMU -cpu 486 with the i686 kernel: the refusal read from the screen, named within seconds${kernelRefuses("486") ? "" : " (skipped: the committed kernel runs on a 486)"}`, async () => {
+  // The kernel is built for a 486 with its FPU (no math emulation): a 486 without one (QEMU's 486
+  // with fpu=off, a 486SX) is refused by the setup code, on the screen only, as an i686-only
+  // kernel on a 486 is ("This kernel requires an i686 CPU", tests/unit/milestones.test.ts).
+  it("QEMU -cpu 486,fpu=off: the refusal read from the screen, named within seconds", async () => {
     const c = config();
     const images = build(c);
-    const engine = startQemu({ floppy: images.floppy, disk: images.disk, memoryMiB: c.machine.memoryMiB, qemuArgs: ["-cpu", "486"], ...loadBios() });
+    const engine = startQemu({ floppy: images.floppy, disk: images.disk, memoryMiB: c.machine.memoryMiB, qemuArgs: ["-cpu", "486,fpu=off"], ...loadBios() });
     const result = await bootAndVerify(engine, c, { timeoutS: 60 });
     expect(result.ok).toBe(false);
     expect(result.failure, timeline(result)).toMatchObject({ stage: "kernel", title: "the kernel refused this CPU" });
-    expect(result.failure!.evidence).toMatch(/This kernel requires an i686 CPU, but only detected an i486 CPU/);
+    expect(result.failure!.evidence).toMatch(/This kernel requires the following features not present on the CPU/);
+    expect(result.lines.some((l) => l.source === "screen" && /Unable to boot - please use a kernel appropriate for your CPU/.test(l.text)), timeline(result)).toBe(true);
     expect(result.failure!.atMs).toBeLessThan(15_000);
-    console.log(`-cpu 486: refused at ${(result.failure!.atMs / 1000).toFixed(1)} s`);
+    console.log(`-cpu 486,fpu=off: refused at ${(result.failure!.atMs / 1000).toFixed(1)} s`);
   }, 120_000);
 });

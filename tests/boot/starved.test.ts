@@ -11,7 +11,9 @@ import { config, build, boot, timeline } from "./chain.ts";
 
 const c = config();
 const good = build(c);
-const LONGEST_LIMIT_MS = Math.max(...MILESTONES.map((m) => m.limitS)) * 1000;
+// The HOWTO's stages' longest limit (the root's init's 180 s of silence is not one of them: a pause
+// that long would outlast four times the DOS stage's limit, where the pause lands, as a halt does).
+const LONGEST_LIMIT_MS = Math.max(...MILESTONES.filter((m) => !m.anyLineIsProgress).map((m) => m.limitS)) * 1000;
 
 /** A 1.44 MB floppy whose boot sector runs the given code (after cli) and nothing else. */
 function bootSectorFloppy(code: number[]): Uint8Array {
