@@ -15,7 +15,6 @@ import { loadIngredients, loadBios } from "../../src/node/ingredients.ts";
 import { startQemu } from "../../emulator/qemu.ts";
 import { bootAndVerify } from "../../emulator/harness.ts";
 import { config, build, boot, timeline } from "./chain.ts";
-import { kernelRefuses } from "../helpers/image-pcs.ts";
 
 const cli = (args: string[], timeout = 170_000) => spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout });
 const dir = mkdtempSync(join(tmpdir(), "verdict-init-"));
