@@ -26,10 +26,6 @@ const userland = ["busybox-initrd", "busybox-root"]
   .map((b) => [b, scanBinary(new URL(`../../images/busybox/${b}`, import.meta.url).pathname)] as const)
   .filter(([, r]) => r.family > 4);
 
-/** Whether the committed kernel's setup code refuses this CPU ("This kernel requires an i686 CPU"). */
-export function kernelRefuses(cpu: CpuName): boolean {
-  return CPU_FAMILY[cpu] < kernelFamily();
-}
 
 /** Why the committed images cannot boot this PC, or undefined where they should. */
 export function imagesCannot(machine: MachineName, cpu: CpuName): string | undefined {
