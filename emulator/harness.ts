@@ -12,6 +12,7 @@ import { SHELL_PROBE } from "../src/howto/protocol.ts";
 import { MilestoneTracker, MILESTONES, INIT_READY, type MilestoneEvent, type FailureEvent, type MilestoneId } from "./milestones.ts";
 import { parseReport, verifyReport, type Check, type GuestReport } from "./verify.ts";
 import { verdictHint } from "./hint.ts";
+import { quietArg } from "../src/howto/bootfloppy.ts";
 import { shellCommand } from "./shell.ts";
 
 export interface BootOptions {
@@ -165,7 +166,10 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
   const notSeen = tracker.notSeen.map((id) => ({ id, title: MILESTONES.find((m) => m.id === id)!.title }));
   const loopRootAt = tracker.reached.get("loop-root")?.atMs;
   const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  const notes = notSeen.length ? [`not seen on this machine: ${notSeen.map((m) => m.title).join(", ")}`] : [];
+  // A milestone the kernel would print is missing because the user asked it to be quiet, not
+  // because this machine does not print it.
+  const quiet = quietArg(config);
+  const notes = notSeen.length ? [`${quiet ? `not printed (kernel argument ${quiet} in boot.extraArgs)` : "not seen on this machine"}: ${notSeen.map((m) => m.title).join(", ")}`] : [];
   const hint = failure ? verdictHint(failure, config, tracker.lines.map((l) => l.text)) : undefined;
   if (failure && hint) failure.hint = hint;
   const summary = ok

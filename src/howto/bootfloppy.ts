@@ -27,6 +27,11 @@ export function userInitArg(config: LooprootConfig): string | undefined {
   return config.boot.extraArgs.split(/\s+/).filter((a) => a.startsWith("init=")).at(-1);
 }
 
+/** The kernel argument that keeps the kernel's own messages off the console (`quiet`, `loglevel=0..4`), if any. */
+export function quietArg(config: LooprootConfig): string | undefined {
+  return config.boot.extraArgs.split(/\s+/).filter((a) => a === "quiet" || /^loglevel=[0-4]$/.test(a)).at(-1);
+}
+
 /**
  * The serial console's rates the chain can share: the 8250's rates up to its 115200 clock, which
  * LRDOS sets from CONFIG.SYS (SERIAL=<rate>) and the kernel from console=ttyS0,<rate>.

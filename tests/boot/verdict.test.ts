@@ -57,6 +57,18 @@ describe("a low-memory boot whose first kernel lines are dropped", () => {
   }, 300_000);
 });
 
+describe("a kernel told to be quiet", () => {
+  it("verifies in QEMU, and the kernel's missing milestones are put down to the kernel argument, not the machine", async () => {
+    const quiet = { ...c, boot: { ...c.boot, extraArgs: `${c.boot.extraArgs} quiet`.trim() } };
+    const images = build(quiet);
+    const { result } = await boot("qemu", quiet, images.floppy, images.disk);
+    expect(result.ok, timeline(result)).toBe(true);
+    expect(result.notSeen.length, timeline(result)).toBeGreaterThan(0);
+    expect(result.summary).toMatch(/not printed \(kernel argument quiet in boot\.extraArgs\): /);
+    expect(result.summary).not.toMatch(/not seen on this machine/);
+  }, 300_000);
+});
+
 describe("a user's root with only /bin/sh and /sbin/init", () => {
   it("verifies: the report runs on looproot's own busybox", async () => {
     const e = (path: string, kind: TreeEntry["kind"], mode: number, more: Partial<TreeEntry> = {}): TreeEntry => ({ path, kind, mode, uid: 0, gid: 0, mtime: 1_000_000_000, ...more });
