@@ -73,6 +73,8 @@ export class Keep {
   private quiet = true;
   /** The console's last text, for the guest's shutdown and whether it ended in a reboot. */
   private tail = "";
+  /** The guest's kernel said it restarts the PC (reboot, Ctrl-Alt-Del): the machine is held, to start again on the kept disk. */
+  private rebooting = false;
 
   constructor(private hooks: KeepHooks) {
     this.el = h("div", { class: "keep", id: "keep" },
@@ -116,9 +118,16 @@ export class Keep {
     const engine = this.hooks.engine();
     if (!engine) return;
     this.tail = "";
+    this.rebooting = false;
     this.unwatch = () => undefined;
     const off = engine.onSerial((t) => {
       const tail = (this.tail = (this.tail + t).slice(-4096));
+      if (!this.rebooting && REBOOTING.test(tail)) {
+        // The kernel resets the PC itself and v86 starts it again at once: hold it here, or its next
+        // boot would change the disk being kept (and push this line out of the tail).
+        this.rebooting = true;
+        void engine.emulator.stop();
+      }
       if (this.shuttingDown) return;
       const halted = KERNEL_HALTED.exec(tail);
       if (halted) void this.shutdownAndSave({ status: "halted", ms: 0, line: halted[0], typedSteps: false });
@@ -277,7 +286,7 @@ export class Keep {
       this.shuttingDown = false;
     }
     // A reboot (reboot typed, Ctrl-Alt-Del) starts the PC again on the kept disk, as a real one would.
-    if (!button && REBOOTING.test(this.tail)) await this.hooks.reboot();
+    if (!button && this.rebooting) await this.hooks.reboot();
   }
 
   /** Asks the guest to write its caches out; false when its shell did not answer. */

@@ -6,7 +6,7 @@
 
 import { describe, it, expect } from "vitest";
 import type { Page } from "playwright-core";
-import { realImagesPresent, shot, useApp, type AppSession, SHOTS } from "./setup.ts";
+import { realImagesPresent, shot, useApp, downloadBytes, type AppSession, SHOTS } from "./setup.ts";
 import { join } from "node:path";
 
 const REAL = realImagesPresent();
@@ -16,7 +16,12 @@ let page: Page;
 
 const phase = () => page.evaluate(() => document.body.dataset.phase ?? "");
 async function waitVerified(): Promise<void> {
-  await page.waitForFunction(() => ["verified", "failed", "error"].includes(document.body.dataset.phase ?? ""), undefined, { timeout: BOOT_MS, polling: 200 });
+  try {
+    await page.waitForFunction(() => ["verified", "failed", "error"].includes(document.body.dataset.phase ?? ""), undefined, { timeout: BOOT_MS, polling: 200 });
+  } catch (e) {
+    const serial = (await page.textContent("#serial-out")) ?? "";
+    throw new Error(`no verdict within ${BOOT_MS / 1000} s (phase ${await phase()}): ${await page.textContent("#verdict")}\nserial console's end:\n${serial.slice(-2000)}`, { cause: e });
+  }
   if ((await phase()) !== "verified") throw new Error(`boot not verified: ${await page.textContent("#verdict")}`);
 }
 /** The screen's rows (v86 draws one <div> a row), as lines. */
@@ -199,6 +204,33 @@ describe.skipIf(!REAL)("the VGA screen is a terminal", () => {
     await page.press("#serial-in", "Enter");
     await serialHas(/\ncad\r?\n[^]*cc2ok/);
   }, BOOT_MS + 60_000);
+
+  it("the v86 demo's tools: Pause holds the guest until Resume, the instructions per second are shown, Screenshot is a PNG of the screen, Fullscreen", async () => {
+    const ips = () => page.textContent("#screen-ips");
+    await page.waitForFunction(() => /^\d+ M instructions\/s$/.test(document.querySelector("#screen-ips")!.textContent ?? ""), undefined, { timeout: 10_000 });
+    await page.click("#screen-pause");
+    expect(await page.getAttribute("#screen-pause", "aria-pressed")).toBe("true");
+    await page.waitForFunction(() => document.querySelector("#screen-ips")!.textContent === "paused", undefined, { timeout: 5_000 });
+    // A command typed while paused waits in the UART: the guest runs it only after Resume.
+    await page.fill("#serial-in", "echo pz$((2+2))ok");
+    await page.press("#serial-in", "Enter");
+    await page.waitForTimeout(3_000);
+    expect(await page.textContent("#serial-out")).not.toMatch(/\npz4ok/);
+    expect(await ips()).toBe("paused");
+    await page.click("#screen-pause");
+    expect(await page.getAttribute("#screen-pause", "aria-pressed")).toBe("false");
+    await serialHas(/\npz4ok/);
+    const { name, bytes } = await downloadBytes(page, () => page.click("#screen-shot"));
+    expect(name).toBe("looproot-screen.png");
+    expect([...bytes.slice(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const dv = new DataView(bytes.buffer, bytes.byteOffset);
+    // IHDR: 80 columns and 25 rows of character cells, each several pixels wide and high.
+    expect(dv.getUint32(16)).toBeGreaterThanOrEqual(80 * 8);
+    expect(dv.getUint32(20)).toBeGreaterThanOrEqual(25 * 8);
+    await page.click("#screen-full");
+    await page.waitForFunction(() => document.fullscreenElement?.id === "screen", undefined, { timeout: 5_000 });
+    await page.evaluate(() => document.exitFullscreen());
+  }, 60_000);
 
   it("on a phone, tapping the screen focuses a text field and all 80 columns are in view", async () => {
     const context = await app.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
