@@ -132,9 +132,9 @@ function dosPartition(disk: Uint8Array, bad: (why: string) => LooprootError): { 
  */
 export function checkLoopFiles(disk: Uint8Array, config: LooprootConfig, names: ImageNames = { floppy: "--floppy", disk: "--disk" }): void {
   const bad = (why: string) => new LooprootError(ErrorCode.Image, `${names.disk}: ${why}`, { field: "disk" });
-  // A disk with no DOS partition at all is booted: the verdict then names the step that could not
-  // find it (/linuxrc's mount), as the guest saw it. Only files that are there can be checked.
-  if (disk.length < 512 || disk[510] !== 0x55 || disk[511] !== 0xaa || !FAT_TYPES.has(disk[446 + 4])) return;
+  // A disk without the DOS partition the chain needs is refused too, before any work: DOS would
+  // have no C: and /linuxrc nothing to mount (the harness still names that stage for a machine
+  // booted without these checks, tests/boot/faults.test.ts).
   checkLoopFilesIn(dosPartition(disk, bad).part, config, bad);
 }
 
