@@ -41,3 +41,15 @@ export function describePc(engine: string, pc: PcChoice, memoryMiB: number): str
   if (engine === "v86") return `v86 (its fixed i440FX/PIIX3 PC), ${memoryMiB} MiB`;
   return `${engine} -M ${pc.machine ?? "pc"}${pc.cpu ? ` -cpu ${pc.cpu}` : " (its default CPU)"}, ${memoryMiB} MiB`;
 }
+
+/** The PC a boot ran on, for --json: the engine, its machine and CPU (null: the engine's default), the RAM. */
+export function machineJson(engine: string, pc: PcChoice, memoryMiB: number) {
+  return {
+    engine,
+    machine: engine === "v86" ? null : pc.machine ?? null,
+    cpu: engine === "v86" ? null : pc.cpu ?? null,
+    memoryMiB,
+    description: engine === "v86" ? `${V86_PC.chipset}; CPU ${V86_PC.cpu}` : MACHINES[pc.machine ?? "pc"],
+  };
+}
+export type MachineJson = ReturnType<typeof machineJson>;

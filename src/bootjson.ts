@@ -3,9 +3,10 @@
 
 import type { BootResult } from "../emulator/harness.ts";
 import type { ShutdownResult } from "../emulator/shutdown.ts";
+import type { MachineJson } from "../emulator/pc.ts";
 
 /** Everything of a BootResult but the raw lines (the guest's output stays out of the verdict). */
-export function bootResultJson(result: BootResult, kept?: { shutdown: ShutdownResult; saveMs: number }) {
+export function bootResultJson(result: BootResult, kept?: { shutdown: ShutdownResult; saveMs: number }, machine?: MachineJson) {
   return {
     ok: result.ok,
     engine: result.engine,
@@ -20,6 +21,7 @@ export function bootResultJson(result: BootResult, kept?: { shutdown: ShutdownRe
     checks: result.checks,
     report: result.report,
     ...(kept ? { shutdown: kept.shutdown, saveMs: kept.saveMs } : {}),
+    ...(machine ? { machine } : {}),
   };
 }
 

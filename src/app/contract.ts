@@ -8,6 +8,7 @@
 
 import type { BootResult } from "../../emulator/harness.ts";
 import { bootResultJson, type BootResultJson } from "../bootjson.ts";
+import { machineJson } from "../../emulator/pc.ts";
 import type { Problem } from "../errors.ts";
 
 export const RESULT_ELEMENT_ID = "looproot-result";
@@ -25,8 +26,9 @@ export function wantsAutostart(hash: string, search: string): boolean {
   return /(?:^#|&)autostart(?:=[^&]*)?(?:&|$)/.test(hash) || new URLSearchParams(search).has("autostart");
 }
 
-export function bootVerdict(result: BootResult): Verdict {
-  return { stage: "boot", ...bootResultJson(result) };
+/** The page's verdict: v86's one PC with the RAM it was given, as `looproot boot --json` says it. */
+export function bootVerdict(result: BootResult, memoryMiB: number): Verdict {
+  return { stage: "boot", ...bootResultJson(result, undefined, machineJson("v86", {}, memoryMiB)) };
 }
 
 export function problemVerdict(stage: Exclude<Stage, "boot">, summary: string, problems: Problem[] = []): Verdict {

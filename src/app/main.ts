@@ -577,7 +577,7 @@ async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined
     const result = await bootAndVerify(engine, config, { onEvent, stopAtEnd: false, timeoutS: 300 });
     if (run !== state.bootRun) return;
     state.result = result;
-    publishVerdict(bootVerdict(result));
+    publishVerdict(bootVerdict(result, config.machine.memoryMiB));
     setPhase(result.ok ? "verified" : "failed", result.ok ? "running: the loop root is up, the shell is yours" : "running (the boot did not verify)");
     // The shell is the user's now: the PC comes into view with the serial console's line focused,
     // unless the user is busy in the choices or already typing on the screen.

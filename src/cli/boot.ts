@@ -23,7 +23,7 @@ import { hintFor, type Hint } from "../app/hints.ts";
 import { readFat } from "../fs/fat.ts";
 import { machineChoice, ENGINES } from "./machine.ts";
 import { bochsDiskFileProblem } from "../../emulator/bochs-config.ts";
-import { describePc, MACHINES, V86_PC, type PcChoice } from "../../emulator/pc.ts";
+import { describePc, machineJson, type PcChoice } from "../../emulator/pc.ts";
 import { defaultConfig } from "../config.ts";
 
 /** The largest floppy (2.88 MB) and the largest disk the BIOS and v86 take here (under 2 GiB). */
@@ -64,16 +64,6 @@ export function checkBochsDiskFile(path: string, bytes: number): void {
   if (problem) throw new UsageError(`--disk ${path} with --engine bochs --persist: ${problem}`);
 }
 
-/** The PC a boot ran on, for --json: the engine, its machine and CPU (null: the engine's default), the RAM. */
-export function machineJson(engine: string, pc: PcChoice, memoryMiB: number) {
-  return {
-    engine,
-    machine: engine === "v86" ? null : pc.machine ?? null,
-    cpu: engine === "v86" ? null : pc.cpu ?? null,
-    memoryMiB,
-    description: engine === "v86" ? `${V86_PC.chipset}; CPU ${V86_PC.cpu}` : MACHINES[pc.machine ?? "pc"],
-  };
-}
 
 /**
  * --persist, after the guest has halted: v86's disk (kept in memory) goes back into its file whole
@@ -228,7 +218,7 @@ export async function bootCommand(args: ParsedArgs, io: { out: (s: string) => vo
     await engine.stop();
     say(`${diskPath}: ${writesInPlace(engineName) ? "the guest wrote into it as it booted" : "left as it was"}: the boot did not reach a shell to shut down`);
   }
-  if (json) io.out(JSON.stringify({ ...bootResultJson(result, kept), machine: machineJson(engineName, choice.pc, config.machine.memoryMiB) }, null, 2));
+  if (json) io.out(JSON.stringify(bootResultJson(result, kept, machineJson(engineName, choice.pc, config.machine.memoryMiB)), null, 2));
   else io.out(formatTimeline(result, bootHint(result, config, floppy)));
   return result.ok && (!kept || kept.shutdown.status === "clean" || kept.shutdown.status === "halted") ? 0 : 1;
 }

@@ -4,6 +4,7 @@
 import { describe, it, expect } from "vitest";
 import { bootVerdict, problemVerdict, wantsAutostart } from "../../src/app/contract.ts";
 import { bootResultJson } from "../../src/bootjson.ts";
+import { machineJson } from "../../emulator/pc.ts";
 import { parseReport } from "../../emulator/verify.ts";
 import type { BootResult } from "../../emulator/harness.ts";
 
@@ -23,11 +24,13 @@ const result: BootResult = {
 
 describe("the page's verdict JSON", () => {
   it("is the CLI's --json object plus stage", () => {
-    const v = bootVerdict(result);
+    const v = bootVerdict(result, 32);
     const { stage, ...rest } = v as { stage: string };
     expect(stage).toBe("boot");
-    expect(rest).toEqual(bootResultJson(result));
-    expect(Object.keys(rest).sort()).toEqual(["checks", "engine", "failure", "milestones", "notSeen", "ok", "report", "shell", "summary", "totalMs"]);
+    expect(rest).toEqual(bootResultJson(result, undefined, machineJson("v86", {}, 32)));
+    expect(Object.keys(rest).sort()).toEqual(["checks", "engine", "failure", "machine", "milestones", "notSeen", "ok", "report", "shell", "summary", "totalMs"]);
+    // v86 is one fixed PC: the page names it as --json does, with the RAM it was given.
+    expect((v as { machine: { engine: string; machine: null; memoryMiB: number } }).machine).toMatchObject({ engine: "v86", machine: null, memoryMiB: 32 });
     expect("lines" in v).toBe(false);
     // It survives JSON unchanged (what the element and the event carry).
     expect(JSON.parse(JSON.stringify(v))).toEqual(v);
