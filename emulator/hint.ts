@@ -1,6 +1,6 @@
 // What to do about a failed boot, from what the guest printed and the kernel arguments that booted
 // it: for the causes the failure's title and stage alone cannot tell (an init= argument, a kernel
-// that lacks what systemd needs, an init that ran and ended). Pure; the page's table (src/app/hints.ts) covers
+// that lacks what systemd needs, an init that ran and ended). Pure; the page's table (src/howto/hints.ts) covers
 // the rest and takes this one first (the harness gives it as the failure's hint).
 
 import type { LooprootConfig } from "../src/config.ts";

@@ -19,7 +19,7 @@ import { fmt } from "../util/fmt.ts";
 import { knownBuild, checkBootConfig } from "./buildinfo.ts";
 import { checkLoopFiles } from "../howto/fromimages.ts";
 import { bootResultJson } from "../bootjson.ts";
-import { hintFor, type Hint } from "../app/hints.ts";
+import { hintFor, type Hint } from "../howto/hints.ts";
 import { readFat } from "../fs/fat.ts";
 import { machineChoice, ENGINES } from "./machine.ts";
 import { bochsDiskFileProblem } from "../../emulator/bochs-config.ts";

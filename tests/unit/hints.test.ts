@@ -4,7 +4,7 @@
 
 import { describe, it, expect } from "vitest";
 import { MILESTONES, FAILURES, MilestoneTracker } from "../../emulator/milestones.ts";
-import { hintFor, HINTS_BY_FAILURE, HINTS_BY_STAGE } from "../../src/app/hints.ts";
+import { hintFor, HINTS_BY_FAILURE, HINTS_BY_STAGE } from "../../src/howto/hints.ts";
 import { ALL_FIELDS } from "../../src/app/fields.ts";
 
 const FORM_FIELDS = new Set([...ALL_FIELDS.map((f) => f.path), "root.archive", "dos.system"]);
