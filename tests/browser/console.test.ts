@@ -6,7 +6,7 @@
 
 import { describe, it, expect } from "vitest";
 import type { Page } from "playwright-core";
-import { realImagesPresent, shot, useApp, downloadBytes, type AppSession, SHOTS } from "./setup.ts";
+import { realImagesPresent, shot, useApp, downloadBytes, type AppSession, SHOTS, pageConsole } from "./setup.ts";
 import { join } from "node:path";
 
 const REAL = realImagesPresent();
@@ -14,16 +14,7 @@ const BOOT_MS = 200_000;
 let app: AppSession;
 let page: Page;
 
-const phase = () => page.evaluate(() => document.body.dataset.phase ?? "");
-async function waitVerified(): Promise<void> {
-  try {
-    await page.waitForFunction(() => ["verified", "failed", "error"].includes(document.body.dataset.phase ?? ""), undefined, { timeout: BOOT_MS, polling: 200 });
-  } catch (e) {
-    const serial = (await page.textContent("#serial-out")) ?? "";
-    throw new Error(`no verdict within ${BOOT_MS / 1000} s (phase ${await phase()}): ${await page.textContent("#verdict")}\nserial console's end:\n${serial.slice(-2000)}`, { cause: e });
-  }
-  if ((await phase()) !== "verified") throw new Error(`boot not verified: ${await page.textContent("#verdict")}`);
-}
+const { phase, waitVerified, serialHas } = pageConsole(() => page, BOOT_MS, 20_000);
 /** The screen's rows (v86 draws one <div> a row), as lines. */
 const screenText = () => page.evaluate(() => Array.from(document.querySelectorAll("#screen .screen-text > div"), (d) => d.textContent ?? "").join("\n"));
 async function screenHas(re: RegExp, timeout = 20_000): Promise<void> {
@@ -33,8 +24,6 @@ async function screenHas(re: RegExp, timeout = 20_000): Promise<void> {
     throw new Error(`the screen never matched ${re}:\n${(await screenText()).replace(/\s+\n/g, "\n")}`, { cause: e });
   }
 }
-const serialHas = (re: RegExp, timeout = 20_000) =>
-  page.waitForFunction((src) => new RegExp(src).test(document.querySelector("#serial-out")!.textContent ?? ""), re.source, { timeout, polling: 100 });
 /** Unshifted text only (Playwright's "_" or ":" carry no Shift for v86); shifted keys go through shifted(). */
 const type = (text: string) => page.keyboard.type(text, { delay: 15 });
 async function shifted(code: string, times = 1): Promise<void> {

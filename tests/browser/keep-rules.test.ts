@@ -8,7 +8,7 @@ import { describe, it, expect } from "vitest";
 import type { Dialog, Page } from "playwright-core";
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
-import { downloadBytes, realImagesPresent, shot, useApp } from "./setup.ts";
+import { downloadBytes, realImagesPresent, shot, useApp, pageConsole } from "./setup.ts";
 import { checkDisk } from "../boot/diskcheck.ts";
 
 const REAL = realImagesPresent();
@@ -16,17 +16,7 @@ const BOOT_MS = 200_000;
 let page: Page;
 let scratch = "";
 
-const phase = () => page.evaluate(() => document.body.dataset.phase ?? "");
-async function waitVerified(): Promise<void> {
-  await page.waitForFunction(() => ["verified", "failed", "error"].includes(document.body.dataset.phase ?? ""), undefined, { timeout: BOOT_MS, polling: 200 });
-  if ((await phase()) !== "verified") throw new Error(`boot not verified: ${await page.textContent("#verdict")}\n${((await page.textContent("#serial-out")) ?? "").slice(-1500)}`);
-}
-async function typeLine(line: string): Promise<void> {
-  await page.fill("#serial-in", line);
-  await page.press("#serial-in", "Enter");
-}
-const serialHas = (re: RegExp, timeout = 60_000) =>
-  page.waitForFunction((src) => new RegExp(src).test(document.querySelector("#serial-out")!.textContent ?? ""), re.source, { timeout, polling: 200 });
+const { phase, waitVerified, typeLine, serialHas } = pageConsole(() => page, BOOT_MS, 60_000);
 const statusHas = (re: RegExp, timeout = 60_000) =>
   page.waitForFunction((src) => new RegExp(src).test(document.querySelector("#keep-status")!.textContent ?? ""), re.source, { timeout, polling: 100 });
 /** Writes /root/x on the guest and waits until it is on the disk (sync twice: keep.ts's syncGuest says why). */

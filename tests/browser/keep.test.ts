@@ -8,7 +8,7 @@ import type { Page } from "playwright-core";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { shot, downloadBytes, realImagesPresent, type AppSession, useApp } from "./setup.ts";
+import { shot, downloadBytes, realImagesPresent, type AppSession, useApp, pageConsole } from "./setup.ts";
 import { checkDisk } from "../boot/diskcheck.ts";
 
 const REAL = realImagesPresent();
@@ -16,17 +16,7 @@ const BOOT_MS = 200_000;
 let app: AppSession;
 let page: Page;
 
-const phase = () => page.evaluate(() => document.body.dataset.phase ?? "");
-async function waitVerified(): Promise<void> {
-  await page.waitForFunction(() => ["verified", "failed", "error"].includes(document.body.dataset.phase ?? ""), undefined, { timeout: BOOT_MS, polling: 200 });
-  if ((await phase()) !== "verified") throw new Error(`boot not verified: ${await page.textContent("#verdict")}\n${((await page.textContent("#serial-out")) ?? "").slice(-1500)}`);
-}
-async function typeLine(line: string): Promise<void> {
-  await page.fill("#serial-in", line);
-  await page.press("#serial-in", "Enter");
-}
-const serialHas = (re: RegExp, timeout: number) =>
-  page.waitForFunction((src) => new RegExp(src).test(document.querySelector("#serial-out")!.textContent ?? ""), re.source, { timeout, polling: 200 });
+const { phase, waitVerified, typeLine, serialHas } = pageConsole(() => page, BOOT_MS, 60_000);
 
 useApp((a) => {
   app = a;

@@ -221,3 +221,30 @@ export async function memoryPeaks(app: AppSession) {
     stop: () => clearInterval(timer),
   };
 }
+
+/**
+ * The page's machine as the console tests drive it: the phase, waiting for the verdict (naming the
+ * phase and the console's end when none comes), a line typed at the serial console, and waiting
+ * for the serial console to show something. `page` is read at each call (useApp sets it late).
+ */
+export function pageConsole(page: () => Page, bootMs: number, serialMs: number) {
+  const phase = () => page().evaluate(() => document.body.dataset.phase ?? "");
+  const serialEnd = async () => ((await page().textContent("#serial-out")) ?? "").slice(-2000);
+  return {
+    phase,
+    async waitVerified(): Promise<void> {
+      try {
+        await page().waitForFunction(() => ["verified", "failed", "error"].includes(document.body.dataset.phase ?? ""), undefined, { timeout: bootMs, polling: 200 });
+      } catch (e) {
+        throw new Error(`no verdict within ${bootMs / 1000} s (phase ${await phase()}): ${await page().textContent("#verdict")}\nserial console's end:\n${await serialEnd()}`, { cause: e });
+      }
+      if ((await phase()) !== "verified") throw new Error(`boot not verified: ${await page().textContent("#verdict")}\n${await serialEnd()}`);
+    },
+    async typeLine(line: string): Promise<void> {
+      await page().fill("#serial-in", line);
+      await page().press("#serial-in", "Enter");
+    },
+    serialHas: (re: RegExp, timeout = serialMs) =>
+      page().waitForFunction((src) => new RegExp(src).test(document.querySelector("#serial-out")!.textContent ?? ""), re.source, { timeout, polling: 100 }),
+  };
+}
