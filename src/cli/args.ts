@@ -2,10 +2,9 @@
 // --rootfs on top of the defaults or of what boot found was built).
 
 import { defaultConfig, mergeConfig, type LooprootConfig } from "../config.ts";
-import { readInputFile } from "./files.ts";
+import { readInputFile, utf8Text } from "./files.ts";
 import { UsageError, inputFileError } from "./errors.ts";
 import { safeText } from "../util/safe.ts";
-import { utf8ErrorOffset } from "../util/utf8.ts";
 import { fmt } from "../util/fmt.ts";
 
 export interface ParsedArgs {
@@ -110,9 +109,7 @@ export function firstNonDecimalNumber(text: string): { offset: number; token: st
 
 /** A JSON config's text from its bytes: UTF-8 (the byte offset of the first that is not), numbers in decimal digits. */
 export function parseConfigJson(option: string, file: string, bytes: Uint8Array): unknown {
-  const bad = utf8ErrorOffset(bytes);
-  if (bad >= 0) throw inputFileError(option, file, `is not UTF-8 text: byte ${fmt(bad)} (0x${bytes[bad].toString(16).padStart(2, "0")}) starts no UTF-8 character; save the file as UTF-8`);
-  const text = new TextDecoder().decode(bytes);
+  const text = utf8Text(option, file, bytes);
   let json: unknown;
   try {
     json = JSON.parse(text);

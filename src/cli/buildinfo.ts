@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { defaultConfig, mergeConfig, type LooprootConfig } from "../config.ts";
 import type { BuildResult, OutputFile } from "../build.ts";
 import { configFromImages } from "../howto/fromimages.ts";
+import { utf8Text } from "./files.ts";
 import { SET_MANIFEST } from "./outputs.ts";
 import { validateConfig, ConfigError, type Problem } from "../validate.ts";
 
@@ -66,13 +67,17 @@ export function checkBootConfig(config: LooprootConfig, known: KnownBuild): void
  * it describes images of these sizes, else what the images themselves say.
  */
 export function knownBuild(floppyPath: string, diskPath: string, floppy: Uint8Array, disk: Uint8Array): KnownBuild {
+  // A config file beside the images is read as UTF-8 or refused, never with its bytes replaced
+  // (a Latin-1 name would become U+FFFD): the same rule as --config's.
+  const text = (p: string) => utf8Text("config beside the images", p, new Uint8Array(readFileSync(p)));
   for (const dir of new Set([dirname(diskPath), dirname(floppyPath)])) {
     const p = join(dir, BUILD_INFO_FILE);
     if (!existsSync(p)) continue;
     if (statSync(p).size > 1_000_000) continue; // not ours
+    const t = text(p);
     let info: BuildInfo;
     try {
-      info = JSON.parse(readFileSync(p, "utf8"));
+      info = JSON.parse(t);
     } catch {
       continue;
     }
@@ -87,8 +92,9 @@ export function knownBuild(floppyPath: string, diskPath: string, floppy: Uint8Ar
   for (const dir of new Set([dirname(diskPath), dirname(floppyPath)])) {
     const p = join(dir, SET_MANIFEST);
     if (!existsSync(p) || statSync(p).size > 1_000_000) continue;
+    const t = text(p);
     try {
-      const m = JSON.parse(readFileSync(p, "utf8"));
+      const m = JSON.parse(t);
       const bytes = (name: string) => (m?.files as { name: string; bytes: number }[] | undefined)?.find((f) => f.name === name)?.bytes;
       if (m?.tool !== "looproot" || bytes("disk.img") !== disk.length || bytes("floppy.img") !== floppy.length) continue;
       return { config: mergeConfig(defaultConfig(), m.config), from: p };

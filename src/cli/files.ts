@@ -6,9 +6,10 @@ import { resolve, dirname, join } from "node:path";
 import { LooprootError, ErrorCode } from "../errors.ts";
 import { inputFileError } from "./errors.ts";
 import { isZero } from "../util/pieces.ts";
+import { utf8ErrorOffset } from "../util/utf8.ts";
+import { fmt } from "../util/fmt.ts";
 
 const CHUNK = 1 << 20;
-const fmt = (n: number) => n.toLocaleString("en-US");
 
 /**
  * Reads a regular file of at most maxBytes, in chunks, refusing anything else by name: a folder,
@@ -124,4 +125,11 @@ export function outputWriteError(out: string, e: unknown): LooprootError {
   const words: Record<string, string> = { ENOSPC: "the disk is full", EDQUOT: "the disk quota is used up", EROFS: "the file system is read-only", EACCES: "no permission to write", EPERM: "no permission to write", EISDIR: "a folder is in the way" };
   if (!code || !words[code]) throw e;
   return outputError(out, `${words[code]} (${(e as Error).message})`);
+}
+
+/** A text file's bytes as UTF-8, or the file refused with the byte offset of the first that is not (never U+FFFD). */
+export function utf8Text(option: string, file: string, bytes: Uint8Array): string {
+  const bad = utf8ErrorOffset(bytes);
+  if (bad >= 0) throw inputFileError(option, file, `is not UTF-8 text: byte ${fmt(bad)} (0x${bytes[bad].toString(16).padStart(2, "0")}) starts no UTF-8 character; save the file as UTF-8`);
+  return new TextDecoder().decode(bytes);
 }

@@ -61,6 +61,11 @@ describe("boot, shell and the library validate the config they boot with", () =>
     info.config.machine.memoryMiB = 0;
     writeFileSync(f("beside/looproot-config.json"), JSON.stringify(info));
     refused(await cli(["boot", "--floppy", f("beside/floppy.img"), "--disk", f("beside/disk.img")]), /machine\.memoryMiB: 0 MiB is outside/);
+    // Not UTF-8 (a Latin-1 name edited in): refused with the byte, not read with U+FFFD nor skipped.
+    const good = JSON.stringify({ ...info, config: { ...info.config, machine: { memoryMiB: 64 } } });
+    const at = good.indexOf('"hostname":"') + '"hostname":"'.length;
+    writeFileSync(f("beside/looproot-config.json"), Buffer.concat([Buffer.from(good.slice(0, at)), Buffer.from([0xe9]), Buffer.from(good.slice(at))]));
+    refused(await cli(["boot", "--floppy", f("beside/floppy.img"), "--disk", f("beside/disk.img")]), new RegExp(`config beside the images .*looproot-config\\.json: is not UTF-8 text: byte ${at.toLocaleString("en-US")} \\(0xe9\\)`));
   });
   it("shell checks the same way", () => {
     const e = (() => { try { shellInputs(parseArgs(["shell", "--floppy", f("out/floppy.img"), "--disk", f("out/disk.img"), "--set", "machine.memoryMiB=4096"])); } catch (x) { return x; } })();
