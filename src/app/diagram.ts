@@ -16,6 +16,8 @@ const STATE_WORDS: Record<BoxState, string> = {
   failed: "failed",
   "not-seen": "not seen on this machine",
 };
+/** A box's state in words; a step the kernel was told not to print is put down to that argument. */
+const stateWords = (s: BoxState, quiet?: string) => (s === "not-seen" && quiet ? `not printed (kernel argument ${quiet})` : STATE_WORDS[s]);
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -29,6 +31,8 @@ export class ChainDiagram {
   private ended = false;
   private facts: ChainFacts | undefined;
   private factsProblem = "";
+  /** The kernel argument (quiet, loglevel=N) that keeps the kernel's steps off the console, if any. */
+  private quiet: string | undefined;
   private selected: BoxId | undefined;
   /** The selection was the page's (the failed step), not the user's: the next boot clears it. */
   private autoSelected = false;
@@ -85,8 +89,9 @@ export class ChainDiagram {
   }
 
   /** A boot starts: the chain waits for the BIOS; the facts of what each step reads arrive when the floppy is read. */
-  begin(facts: Promise<ChainFacts>): void {
+  begin(facts: Promise<ChainFacts>, quiet?: string): void {
     this.reset();
+    this.quiet = quiet;
     this.started = true;
     const seq = this.seq;
     facts.then(
@@ -169,7 +174,7 @@ export class ChainDiagram {
       const time = s === "failed" ? `failed ${secs(this.log.failure!.atMs)}` : at !== undefined ? secs(at) : s === "not-seen" ? "not seen" : s === "active" ? "running…" : "\u00a0";
       setText($(".ctime", el), time);
       setText($(".cnote", el), this.facts ? boxNote(b.id, this.facts) || "\u00a0" : "\u00a0");
-      setIfChanged(el, "aria-label", `${b.label}: ${STATE_WORDS[s]}${at !== undefined && s !== "failed" ? ` at ${secs(at)}` : ""}${s === "failed" ? ` at ${secs(this.log.failure!.atMs)}: ${this.log.failure!.title}` : ""}`);
+      setIfChanged(el, "aria-label", `${b.label}: ${stateWords(s, this.quiet)}${at !== undefined && s !== "failed" ? ` at ${secs(at)}` : ""}${s === "failed" ? ` at ${secs(this.log.failure!.atMs)}: ${this.log.failure!.title}` : ""}`);
     }
     const proven = CHAIN.filter((b) => st[b.id] === "reached").length;
     const failed = CHAIN.find((b) => st[b.id] === "failed");
@@ -191,12 +196,12 @@ export class ChainDiagram {
     const lines = this.log.evidence(id);
     const reads = this.facts ? readsFor(id, this.facts) : [];
     pane.replaceChildren(
-      h("h3", {}, b.label, " ", h("span", { class: `cstate cstate-${st[id]}` }, STATE_WORDS[st[id]])),
+      h("h3", {}, b.label, " ", h("span", { class: `cstate cstate-${st[id]}` }, stateWords(st[id], this.quiet))),
       h("p", { class: "cdoes" }, b.does),
       h("h4", {}, "What the guest printed"),
       lines.length
         ? h("ol", { class: "clines" }, ...lines.map((l) => h("li", { "data-role": l.role }, h("span", { class: "cat" }, secs(l.atMs)), h("code", {}, l.text), l.role === "failure" ? h("span", { class: "sr-only" }, " (the failure)") : null)))
-        : h("p", { class: "muted" }, st[id] === "not-seen" ? "Nothing: this machine does not print this step; a later step proves it ran." : "Nothing yet."),
+        : h("p", { class: "muted" }, st[id] === "not-seen" ? (this.quiet ? `Nothing: the kernel argument ${this.quiet} keeps the kernel from printing this step; a later step proves it ran.` : "Nothing: this machine does not print this step; a later step proves it ran.") : "Nothing yet."),
       h("h4", {}, "What it read"),
       reads.length
         ? h("ul", { class: "creads" }, ...reads.map((r) => h("li", {}, r.what, r.where ? [" ", h("code", { class: "cwhere" }, r.where)] : null, r.bytes !== undefined ? h("span", { class: "cbytes" }, `${fmt(r.bytes)} bytes`) : null)))

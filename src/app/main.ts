@@ -8,7 +8,7 @@ import { BUILD_STEPS as CORE_BUILD_STEPS } from "../steps.ts";
 import { defaultConfig, type LooprootConfig } from "../config.ts";
 import { validateConfig, floppyKindsForKernel, type Problem, type GuestFacts } from "../validate.ts";
 import type { ErrorJSON } from "../errors.ts";
-import { autoexecBat, loadlinParams } from "../howto/bootfloppy.ts";
+import { autoexecBat, loadlinParams, quietArg } from "../howto/bootfloppy.ts";
 import { MILESTONES } from "../../emulator/milestones.ts";
 import { bootAndVerify, type BootResult, type HarnessEvent } from "../../emulator/harness.ts";
 import { startV86Browser, type BrowserEngine } from "../../emulator/v86-browser.ts";
@@ -543,7 +543,7 @@ async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined
   state.engine = engine;
   state.booted = { floppy: output.floppy, disk: output.disk };
   // What each step reads, from this floppy (in a worker of its own: it may be a user's).
-  chain.begin(askWorker({ type: "chain", floppy: output.floppy.slice(), config }, "chain", freshReader("chain")).then((r) => r.facts).finally(() => endReader("chain")));
+  chain.begin(askWorker({ type: "chain", floppy: output.floppy.slice(), config }, "chain", freshReader("chain")).then((r) => r.facts).finally(() => endReader("chain")), quietArg(config));
   keep.started(output.floppy, output.disk, config, resumed);
   screenConsole.attached(engine);
   setPhase("booting", "booting");

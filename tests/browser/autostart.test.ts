@@ -90,6 +90,21 @@ describe("a link that autostarts publishes its verdict as data", () => {
     expect(Object.keys(v).filter((k) => k !== "stage").sort()).toEqual(Object.keys(cli).sort());
   }, BOOT_MS + 60_000);
 
+  it.skipIf(!REAL)("quiet in the kernel arguments: the steps the kernel did not print are put down to it, in the verdict and the diagram", async () => {
+    const ctx = await browser.newContext();
+    try {
+      const page = await ctx.newPage();
+      await page.goto(autostartLink(url, { boot: { extraArgs: "console=tty0 console=ttyS0,115200 quiet" } }));
+      await page.waitForFunction(() => ["verified", "failed", "error"].includes(document.body.dataset.phase ?? ""), undefined, { timeout: BOOT_MS, polling: 200 });
+      expect(await page.textContent("#verdict")).toMatch(/not printed \(kernel argument quiet in boot\.extraArgs\)/);
+      const labels = await page.$$eval('#chain .cbox[data-state="not-seen"]', (bs) => bs.map((b) => b.getAttribute("aria-label") ?? ""));
+      expect(labels.length).toBeGreaterThan(0);
+      for (const l of labels) expect(l).toMatch(/: not printed \(kernel argument quiet\)/);
+    } finally {
+      await ctx.close();
+    }
+  }, BOOT_MS + 60_000);
+
   it.skipIf(!REAL)("init=/bin/false validates but the boot fails, at the same stage as in QEMU", async () => {
     const v = await verify(FAILING);
     expect(v).toMatchObject({ ok: false, stage: "boot" });
