@@ -15,9 +15,14 @@ import { cleanStaleRunDirs } from "../../emulator/tied.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lr-lifetime-"));
 const floppy = join(dir, "floppy.img"), disk = join(dir, "disk.img");
+// The runs here keep their folders in a temp folder of their own: a looproot started by another
+// test file meanwhile cleans a killed run's folder from the shared one before this file looks.
+const runTmp = join(dir, "tmp");
+const runEnv = { ...process.env, TMPDIR: runTmp };
 beforeAll(() => {
   const r = spawnSync("node", ["bin/looproot.mjs", "build", "--out", dir], { encoding: "utf8" });
   expect(r.status, r.stderr).toBe(0);
+  mkdirSync(runTmp);
 });
 
 const marker = (pid: number, engine = "qemu") => `looproot-${engine}-${pid}-`;
@@ -36,13 +41,13 @@ function processesOf(pid: number, engine = "qemu"): number[] {
   }
   return found;
 }
-const runDirs = (pid: number, engine = "qemu") => readdirSync(tmpdir()).filter((n) => n.startsWith(marker(pid, engine)));
+const runDirs = (pid: number, engine = "qemu") => readdirSync(runTmp).filter((n) => n.startsWith(marker(pid, engine)));
 const sha = (p: string) => createHash("sha256").update(readFileSync(p)).digest("hex");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts the CLI; resolves once its output (stdout and stderr) matches `until`. */
 function startCli(args: string[], until: RegExp, timeoutMs: number): Promise<{ child: ChildProcess; out: () => string }> {
-  const child = spawn("node", ["bin/looproot.mjs", ...args], { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn("node", ["bin/looproot.mjs", ...args], { stdio: ["pipe", "pipe", "pipe"], env: runEnv });
   let out = "";
   return new Promise((res, rej) => {
     const timer = setTimeout(() => { child.kill("SIGKILL"); rej(new Error(`no ${until} within ${timeoutMs} ms:\n${out.slice(-2000)}`)); }, timeoutMs);
@@ -93,7 +98,7 @@ describe("engine processes end with looproot (SIGKILL)", () => {
   }, 150_000);
 
   it("the next run removes the killed runs' folders, and its own", () => {
-    const r = spawnSync("node", ["bin/looproot.mjs", "boot", "--engine", "qemu", "--floppy", floppy, "--disk", disk, "--timeout", "5"], { encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync("node", ["bin/looproot.mjs", "boot", "--engine", "qemu", "--floppy", floppy, "--disk", disk, "--timeout", "5"], { encoding: "utf8", timeout: 60_000, env: runEnv });
     expect(r.status, r.stderr).not.toBe(2);
     for (const pid of [...killed, r.pid]) expect(runDirs(pid), `run folders of looproot ${pid}`).toEqual([]);
   }, 90_000);
@@ -112,7 +117,7 @@ describe("Bochs ends with looproot too", () => {
     // bochs-bin, script, and the sleep holding the pty open.
     const pid = await killAndCheck(child, "bochs", 3);
     expect(runDirs(pid, "bochs")).toHaveLength(1);
-    cleanStaleRunDirs();
+    cleanStaleRunDirs(runTmp);
     expect(runDirs(pid, "bochs")).toEqual([]);
   }, 150_000);
 });
