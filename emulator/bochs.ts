@@ -11,7 +11,7 @@
 import { execFileSync, type ChildProcess } from "node:child_process";
 import { writeFileSync, readFileSync, existsSync, statSync, openSync, closeSync, write } from "node:fs";
 import { join } from "node:path";
-import type { Engine, MachineImages } from "./engine.ts";
+import { SerialListeners, type Engine, type MachineImages } from "./engine.ts";
 import { makeRunDir, removeRunDir, spawnTied, cpuTime } from "./tied.ts";
 import { textRows } from "./qemu.ts";
 import { bochsrc, cylinders, bochsDiskFileProblem, CYLINDER_BYTES, ATA_MAX_CYLINDERS } from "./bochs-config.ts";
@@ -101,9 +101,9 @@ export async function startBochs(images: MachineImages): Promise<BochsEngine> {
   const stdin = openSync(fifo, "r+"); // read-write: opening neither blocks nor sees an end of file
   const child = spawnTied("unshare", ["--net", "--map-root-user", "stdbuf", "-o0", "bochs", "-q", "-f", rc], dir, { stdio: [stdin, "pipe", "pipe"], cwd: dir });
   const debug = (line: string) => { if (!exited) write(stdin, line + "\n", () => {}); };
-  const listeners: ((t: string) => void)[] = [];
+  const listeners = new SerialListeners();
   const crashListeners: ((m: string) => void)[] = [];
-  pty.relay.stdout!.on("data", (t: string) => listeners.forEach((cb) => cb(t)));
+  pty.relay.stdout!.on("data", (t: string) => listeners.emit(t));
   let stderr = "";
   child.stderr!.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
   child.on("error", (e) => { stderr += `bochs: ${e.message}\n`; });
@@ -162,19 +162,13 @@ export async function startBochs(images: MachineImages): Promise<BochsEngine> {
     debug("c");
     pollTimer = setTimeout(() => void poll(), SCREEN_POLL_MS);
   });
-  if (pty.rest) queueMicrotask(() => listeners.forEach((cb) => cb(pty.rest)));
+  if (pty.rest) queueMicrotask(() => listeners.emit(pty.rest));
 
   const send = (text: string) => { if (!exited) pty.relay.stdin!.write(Buffer.from(text, "latin1")); };
   return {
     pid: child.pid,
     name: "bochs",
-    onSerial: (cb) => {
-      listeners.push(cb);
-      return () => {
-        const i = listeners.indexOf(cb);
-        if (i >= 0) listeners.splice(i, 1);
-      };
-    },
+    onSerial: listeners.add,
     screenRows: () => screen,
     ...(existsSync("/proc/self/stat") ? { ranMs: cpuTime(child.pid) } : {}),
     onCrash: (cb) => { crashListeners.push(cb); },

@@ -40,7 +40,7 @@ export interface MachineImages {
   /** QEMU: boot this disk file itself, so that the guest's writes land in it (`--persist`). */
   diskFile?: string;
   memoryMiB: number;
-  /** QEMU only: more command-line arguments (e.g. `-cpu 486`), for tests until the machine choices land. */
+  /** QEMU only: more command-line arguments after `pc`'s, for what no choice names (a test boots `-cpu 486,fpu=off`, a 486SX). */
   qemuArgs?: string[];
   /** A network card with the engine's own user-mode network (see emulator/net.ts); none when absent. */
   net?: boolean;
@@ -48,4 +48,20 @@ export interface MachineImages {
   pc?: PcChoice;
   bios: Uint8Array;
   vgaBios: Uint8Array;
+}
+
+/** The serial console's listeners of one engine: each added one gets every later text until removed. */
+export class SerialListeners {
+  private readonly list: ((text: string) => void)[] = [];
+  /** Engine.onSerial: adds a listener, returns the function that removes it. */
+  readonly add = (cb: (text: string) => void): (() => void) => {
+    this.list.push(cb);
+    return () => {
+      const i = this.list.indexOf(cb);
+      if (i >= 0) this.list.splice(i, 1);
+    };
+  };
+  emit(text: string): void {
+    for (const cb of this.list) cb(text);
+  }
 }

@@ -13,7 +13,7 @@
 // so memoryMB must exceed 64 plus the initrd's size (v86 throws "offset is out of bounds").
 
 import { V86 } from "v86";
-import type { Engine } from "./engine.ts";
+import { SerialListeners, type Engine } from "./engine.ts";
 import { v86NetDevice } from "./net.ts";
 
 export interface MachineOptions {
@@ -137,12 +137,12 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
 
   const emulator = new V86(config as unknown as ConstructorParameters<typeof V86>[0]);
   let serial = "";
-  const listeners: ((t: string) => void)[] = [];
+  const listeners = new SerialListeners();
   const waiters: (() => void)[] = [];
   emulator.add_listener("serial0-output-byte", (byte: number) => {
     const ch = String.fromCharCode(byte);
     serial += ch;
-    for (const cb of listeners) cb(ch);
+    listeners.emit(ch);
     for (const w of waiters.slice()) w();
   });
   let stopped = false;
@@ -219,13 +219,7 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
   return {
     name: "v86",
     emulator,
-    onSerial: (cb) => {
-      listeners.push(cb);
-      return () => {
-        const i = listeners.indexOf(cb);
-        if (i >= 0) listeners.splice(i, 1);
-      };
-    },
+    onSerial: listeners.add,
     screenRows: screenText,
     ranMs: () => {
       // The counter is 32 bits: read often enough (the harness polls every 100 ms), deltas add up.

@@ -8,7 +8,7 @@ import type { ChildProcess } from "node:child_process";
 import { createConnection, type Socket } from "node:net";
 import { writeFileSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Engine, MachineImages } from "./engine.ts";
+import { SerialListeners, type Engine, type MachineImages } from "./engine.ts";
 import { qemuNetArgs } from "./net.ts";
 import { makeRunDir, removeRunDir, spawnTied, cpuTime } from "./tied.ts";
 
@@ -77,10 +77,10 @@ export function startQemu(images: MachineImages): QemuEngine {
   args.push(...(images.qemuArgs ?? []));
   // Tied to this process: QEMU is SIGKILLed by the kernel when looproot dies, even by SIGKILL.
   const child: ChildProcess = spawnTied("qemu-system-i386", args, dir, { stdio: ["pipe", "pipe", "pipe"] });
-  const listeners: ((t: string) => void)[] = [];
+  const listeners = new SerialListeners();
   let stderr = "";
   child.stdout!.setEncoding("latin1");
-  child.stdout!.on("data", (t: string) => listeners.forEach((cb) => cb(t)));
+  child.stdout!.on("data", (t: string) => listeners.emit(t));
   child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
   let exited = false;
   let stopping = false;
@@ -88,7 +88,7 @@ export function startQemu(images: MachineImages): QemuEngine {
   const exit = new Promise<void>((res) => child.on("close", () => { exited = true; res(); }));
   child.on("error", (e) => { stderr += `qemu-system-i386: ${e.message}\n`; });
   // QEMU quitting by itself (bad option, missing file) is told to the harness as the machine's last words.
-  exit.then(() => { if (!stopping && stderr.trim()) listeners.forEach((cb) => cb("\n" + stderr.trim() + "\n")); });
+  exit.then(() => { if (!stopping && stderr.trim()) listeners.emit("\n" + stderr.trim() + "\n"); });
   const crashListeners: ((m: string) => void)[] = [];
   let exitCode: number | null = null;
   child.on("exit", (code, signal) => { exitCode = code ?? (signal ? 128 : null); });
@@ -148,13 +148,7 @@ export function startQemu(images: MachineImages): QemuEngine {
   return {
     pid: child.pid,
     name: "qemu",
-    onSerial: (cb) => {
-      listeners.push(cb);
-      return () => {
-        const i = listeners.indexOf(cb);
-        if (i >= 0) listeners.splice(i, 1);
-      };
-    },
+    onSerial: listeners.add,
     screenRows: () => {
       const log = join(dir, "bios.log");
       return [...(existsSync(log) ? readFileSync(log, "latin1").split("\n") : []), ...screen];

@@ -4,7 +4,7 @@
 // Tab, Space and Enter on buttons included).
 
 import type { V86 } from "v86";
-import type { Engine, MachineImages } from "./engine.ts";
+import { SerialListeners, type Engine, type MachineImages } from "./engine.ts";
 import { startMachine } from "./machine.ts";
 import { sparseCopy } from "../src/util/pieces.ts";
 
@@ -74,7 +74,7 @@ export async function startV86Browser(opts: BrowserMachineOptions): Promise<Brow
   });
   m.emulator.keyboard_set_enabled(false);
   fastYield(m.emulator);
-  const listeners: ((t: string) => void)[] = [];
+  const listeners = new SerialListeners();
   let pending = "";
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
@@ -82,7 +82,7 @@ export async function startV86Browser(opts: BrowserMachineOptions): Promise<Brow
     timer = undefined;
     const t = pending;
     pending = "";
-    if (t) for (const cb of listeners) cb(t);
+    if (t) listeners.emit(t);
   };
   m.onSerial((t) => {
     pending += t;
@@ -91,13 +91,7 @@ export async function startV86Browser(opts: BrowserMachineOptions): Promise<Brow
   return {
     name: "v86",
     emulator: m.emulator,
-    onSerial: (cb) => {
-      listeners.push(cb);
-      return () => {
-        const i = listeners.indexOf(cb);
-        if (i >= 0) listeners.splice(i, 1);
-      };
-    },
+    onSerial: listeners.add,
     screenRows: () => m.screenRows(),
     ranMs: () => m.ranMs!(),
     onCrash: (cb) => m.onCrash?.(cb),
