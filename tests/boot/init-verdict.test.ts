@@ -73,7 +73,9 @@ describe("the root's own init decides the verdict (QEMU)", () => {
   it("an init that prints nothing and sleeps: NOT VERIFIED when the time runs out, at the init's stage", () => {
     const r = buildAndBoot("silent", "exec sleep 100000", 40);
     expect(r.status, r.out + r.err).toBe(1);
-    expect(r.out).toMatch(/NOT VERIFIED \(qemu\): failed at "the root's init ready": overall time limit within 40 s \(last line: LOOPROOT: report-end\)/);
+    // The guest's last line is the report's end, unless the kernel's clocksource watchdog spoke
+    // later (it does on a loaded host: "clocksource: Switched to clocksource pit").
+    expect(r.out).toMatch(/NOT VERIFIED \(qemu\): failed at "the root's init ready": overall time limit within 40 s \(last line: (LOOPROOT: report-end|clocksource: [^)]+)\)/);
     // The harness's probes, echoed by the console, are not the init talking.
     expect(r.out).not.toMatch(/\| echo "LOOPROOT: shell ready/);
     console.log(`silent: ${r.secs.toFixed(1)} s`);
