@@ -7,7 +7,7 @@ import { BUILD_STEPS, type StepId } from "./steps.ts";
 import type { Ingredients } from "./ingredients.ts";
 import type { Tree } from "./fs/tree.ts";
 import { parseTar, DEFAULT_TAR_LIMITS } from "./fs/tar.ts";
-import { gunzip, gunzipSize, isGzipLimit } from "./fs/gzip.ts";
+import { gunzip, gunzipSize, isGzipLimit, isGzip } from "./fs/gzip.ts";
 import { validateConfig, assertValid, fmt, guestFacts, memoryProblem, LIMITS, ConfigError, type Problem } from "./validate.ts";
 import { kernelMemory } from "./howto/memory.ts";
 import { chosenKernel, kernelFileOnDisk } from "./howto/kernel.ts";
@@ -83,7 +83,7 @@ export function rootArchiveLimit(config: LooprootConfig): number {
 /** The archive as a tree, refusing anything larger than the root image could hold. */
 function readRootArchive(config: LooprootConfig, archive: Uint8Array): Tree {
   const cap = config.root.sizeMiB * 1048576;
-  const gz = archive.length >= 2 && archive[0] === 0x1f && archive[1] === 0x8b;
+  const gz = isGzip(archive);
   // The gunzip limit is what the image can hold, not a multiple of it: a bomb stops there.
   const tar = gz ? gunzip(archive, rootArchiveLimit(config)) : archive;
   return parseTar(tar, { ...DEFAULT_TAR_LIMITS, maxTotalBytes: cap });
@@ -96,7 +96,7 @@ function readRootArchive(config: LooprootConfig, archive: Uint8Array): Tree {
  * before any size is hinted.
  */
 function unpackedSize(archive: Uint8Array): number {
-  const gz = archive.length >= 2 && archive[0] === 0x1f && archive[1] === 0x8b;
+  const gz = isGzip(archive);
   if (!gz) return archive.length;
   try {
     return gunzipSize(archive, 2 ** 32);

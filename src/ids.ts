@@ -30,7 +30,4 @@ export function derivedU32(config: LooprootConfig, purpose: string): number {
   return new DataView(digest(config, purpose).buffer).getUint32(0, true);
 }
 
-export function uuidString(u: Uint8Array): string {
-  const h = Array.from(u, (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
+export { uuidString } from "./util/uuid.ts";

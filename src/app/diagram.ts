@@ -8,6 +8,7 @@ import type { HarnessEvent } from "../../emulator/harness.ts";
 import { CHAIN, ChainLog, boxStates, readsFor, boxNote, type BoxId, type BoxState, type ChainFacts } from "../howto/chain.ts";
 import { MILESTONES, type MilestoneId } from "../../emulator/milestones.ts";
 import { h, $ } from "./dom.ts";
+import { fmt } from "../util/fmt.ts";
 
 const STATE_WORDS: Record<BoxState, string> = {
   pending: "not yet",
@@ -20,7 +21,6 @@ const STATE_WORDS: Record<BoxState, string> = {
 const stateWords = (s: BoxState, quiet?: string) => (s === "not-seen" && quiet ? `not printed (kernel argument ${quiet})` : STATE_WORDS[s]);
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const fmt = (n: number) => n.toLocaleString("en-US");
 const setText = (el: HTMLElement, t: string) => { if (el.textContent !== t) el.textContent = t; };
 const setIfChanged = (el: HTMLElement, name: string, v: string) => { if (el.getAttribute(name) !== v) el.setAttribute(name, v); };
 

@@ -58,7 +58,7 @@ export function runBuild(args: ParsedArgs, log: (s: string) => void): { result: 
     throw outputWriteError(out, e);
   }
   writeOutputs(out, { ...result, files: [...result.files, buildInfoFile(config, result)] }, config);
-  for (const f of result.files) log(`  wrote ${join(out, f.name)} (${f.data.length.toLocaleString("en-US")} bytes): ${f.description}`);
+  for (const f of result.files) log(`  wrote ${join(out, f.name)} (${fmt(f.data.length)} bytes): ${f.description}`);
   return { result, out, config };
 }
 

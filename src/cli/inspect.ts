@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { readInputFile } from "./files.ts";
 import { safeText } from "../util/safe.ts";
+import { fmt } from "../util/fmt.ts";
 import { LooprootError, ErrorCode, describeForCli } from "../errors.ts";
 import { inspect, type Inspection, type Region, type FatMap, type FatTreeEntry, type DiskMap } from "../fs/maps.ts";
 import type { Ext2Image } from "../fs/ext2read.ts";
@@ -16,7 +17,6 @@ import type { Tree } from "../fs/tree.ts";
  */
 export const INSPECT_MAX_BYTES = 2 * 1024 ** 3 - 1;
 
-const fmt = (n: number) => String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 const hex = (n: number, w: number) => n.toString(16).padStart(w, "0");
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 const iso = (t: number) => new Date(t * 1000).toISOString().replace("T", " ").replace(/\.000Z$/, "");

@@ -4,6 +4,7 @@
 
 import { checkTree, baseName, parentPath, nameBytes, TreeError, type Tree, type TreeEntry } from "./tree.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
+import { fmt } from "../util/fmt.ts";
 
 export interface Ext2Options {
   /** Size of the image in bytes; the filesystem uses floor(sizeBytes / blockSize) blocks. */
@@ -49,13 +50,6 @@ const FT_REG = 1, FT_DIR = 2, FT_CHR = 3, FT_BLK = 4, FT_FIFO = 5, FT_SOCK = 6, 
 
 const enc = new TextEncoder();
 
-/** 1234567 -> "1,234,567" without relying on the host's locale data. */
-function fmt(n: number): string {
-  const s = String(Math.trunc(n));
-  const neg = s.startsWith("-");
-  const d = neg ? s.slice(1) : s;
-  return (neg ? "-" : "") + d.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
 
 interface Params {
   B: number;

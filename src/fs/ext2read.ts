@@ -5,6 +5,7 @@
 // not justify. Field names follow the kernel's ext2_fs.h.
 
 import { LooprootError, ErrorCode } from "../errors.ts";
+import { fmt } from "../util/fmt.ts";
 import { type Tree, type TreeEntry, type NodeKind } from "./tree.ts";
 
 export const EXT2_MAGIC = 0xef53;
@@ -112,9 +113,6 @@ export interface Ext2ReadOptions {
   maxPathChars?: number;
 }
 
-function fmt(n: number): string {
-  return String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
 
 /** sparse_super: groups 0, 1 and powers of 3, 5 and 7 carry a backup superblock and GDT. */
 export function groupHasSuper(g: number, sparse: boolean): boolean {

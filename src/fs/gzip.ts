@@ -5,6 +5,7 @@
 
 import { deflateRaw, Inflate } from "pako";
 import { LooprootError, ErrorCode } from "../errors.ts";
+import { fmt } from "../util/fmt.ts";
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -15,6 +16,20 @@ const CRC_TABLE = (() => {
   }
   return t;
 })();
+
+/** A gzip member starts with ID1 ID2 (RFC 1952 2.3.1). */
+export function isGzip(data: Uint8Array): boolean {
+  return data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
+}
+
+/**
+ * The unpacked size the last member's trailer states (ISIZE, the size mod 2^32), read without
+ * inflating or checking anything; undefined for data too short to be a gzip member.
+ */
+export function gzipStatedSize(data: Uint8Array): number | undefined {
+  if (!isGzip(data) || data.length < 18) return undefined;
+  return new DataView(data.buffer, data.byteOffset + data.length - 4, 4).getUint32(0, true);
+}
 
 export function crc32(data: Uint8Array, crc = 0): number {
   let c = ~crc >>> 0;
@@ -114,7 +129,7 @@ function eachChunk(data: Uint8Array, maxBytes: number, onChunk: (chunk: Uint8Arr
     const start = total;
     let crc = 0;
     const used = inflateMember(member, members, (chunk) => {
-      if (total + chunk.length > maxBytes) throw new LooprootError(ErrorCode.Gzip, `gzip: unpacked data exceeds the limit of ${maxBytes.toLocaleString("en-US")} bytes`, { limit: maxBytes });
+      if (total + chunk.length > maxBytes) throw new LooprootError(ErrorCode.Gzip, `gzip: unpacked data exceeds the limit of ${fmt(maxBytes)} bytes`, { limit: maxBytes });
       onChunk(chunk, total);
       total += chunk.length;
       crc = crc32(chunk, crc);
@@ -133,7 +148,7 @@ function eachChunk(data: Uint8Array, maxBytes: number, onChunk: (chunk: Uint8Arr
 function inflateMember(data: Uint8Array, index: number, onData: (c: Uint8Array) => void, bad: (w: string) => Error): number {
   const where = index === 0 ? "" : ` (member ${index + 1})`;
   if (data.length < 18) throw bad(`${data.length} bytes is too short for a gzip member (at least 18)${where}`);
-  if (data[0] !== 0x1f || data[1] !== 0x8b) throw bad(index === 0 ? "not gzip data (magic 1f 8b missing)" : `trailing garbage after member ${index}`);
+  if (!isGzip(data)) throw bad(index === 0 ? "not gzip data (magic 1f 8b missing)" : `trailing garbage after member ${index}`);
   if (data[2] !== 8) throw bad(`compression method ${data[2]} is not deflate (8)${where}`);
   const flg = data[3];
   if (flg & 0xe0) throw bad(`reserved header flag bits set (FLG=0x${flg.toString(16)})${where}`);

@@ -5,16 +5,17 @@
 
 import { makeFat, checkBootSector, readFat as coreReadFat, extractSystem as coreExtractSystem, fatGeometry, ATTR_ARCHIVE, ATTR_DIRECTORY, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM, FLOPPY_BPB, type FatFile, type FatOptions, type FatVolume as CoreFatVolume, type FatEntry as CoreFatEntry, type FloppyKind as CoreFloppyKind } from "./fat.ts";
 import { checkDosPath as coreCheckDosPath } from "./dosname.ts";
-import { makeMbr, diskLayout, DISK_MIN_BYTES, DISK_MAX_BYTES } from "./mbr.ts";
+import { makeMbr, diskLayout, readMbr as coreReadMbr, DISK_MIN_BYTES, DISK_MAX_BYTES } from "./mbr.ts";
 import { makeExt2 as coreMakeExt2, ext2Needs, LABEL_MAX as EXT2_LABEL_MAX, type Ext2Options } from "./ext2.ts";
 import { readExt2 as coreReadExt2 } from "./ext2read.ts";
-import { makeSwap as coreMakeSwap, SWAP_PAGE, SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_LABEL_MAX } from "./swap.ts";
+import { makeSwap as coreMakeSwap, readSwap as coreReadSwap, SWAP_PAGE, SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_LABEL_MAX } from "./swap.ts";
 import { parseTar, writeTar as coreWriteTar, DEFAULT_TAR_LIMITS, type TarLimits as CoreTarLimits } from "./tar.ts";
-import { gunzip as coreGunzip, gzip9 } from "./gzip.ts";
+import { gunzip as coreGunzip, gzip9, isGzip } from "./gzip.ts";
 import { checkTree, normalisePath, parentPath, type Tree as CoreTree, type NodeKind as CoreNodeKind } from "./tree.ts";
 import { inspect as coreInspect, type Inspection as CoreInspection, type Region as CoreRegion, type ImageKind as CoreImageKind } from "./maps.ts";
 import { editFatVolume } from "./fatedit.ts";
 import { sha256 } from "../util/sha256.ts";
+import { fmt } from "../util/fmt.ts";
 import { LooprootError, ErrorCode, atField, typeError } from "../errors.ts";
 import type { DosSystem as CoreDosSystem } from "../ingredients.ts";
 
@@ -155,7 +156,6 @@ export interface FatDiskOptions extends FatContents {
   bootSector?: Uint8Array;
 }
 
-const fmt = (n: number) => n.toLocaleString("en-US");
 
 function limit(field: string, message: string, lim?: number | string): LooprootError {
   return new LooprootError(ErrorCode.Limit, `${field}: ${message}`, { field, ...(lim !== undefined ? { limit: lim } : {}) });
@@ -183,6 +183,15 @@ function atFieldIfNone<T>(field: string, run: () => T): T {
     return run();
   } catch (e) {
     throw e instanceof LooprootError && e.field === undefined ? atField(e, field) : e;
+  }
+}
+
+/** Runs a core reader, placing the image problems it names by header field at `image` (the argument). */
+function atImage<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    throw e instanceof LooprootError && e.code === ErrorCode.Image ? atField(e, "image") : e;
   }
 }
 
@@ -517,7 +526,7 @@ export function readTar(archive: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIM
   checkObject("limits", limits);
   checkInt("limits.maxTotalBytes", limits.maxTotalBytes, 0, Number.MAX_SAFE_INTEGER);
   checkInt("limits.maxEntries", limits.maxEntries, 0, Number.MAX_SAFE_INTEGER);
-  const gz = archive.length >= 2 && archive[0] === 0x1f && archive[1] === 0x8b;
+  const gz = isGzip(archive);
   // Headers and padding take at most a few blocks per entry beyond the data.
   const bytes = gz ? gunzip(archive, Math.min(2 ** 31 - 1, limits.maxTotalBytes + limits.maxEntries * 2048 + 1024)) : archive;
   return asPublic(atFieldIfNone("tar", () => parseTar(bytes, limits)));
@@ -557,19 +566,8 @@ export interface PartitionInfo {
 /** The primary partitions of an MBR disk image (empty slots left out). */
 export function readMbr(image: Uint8Array): PartitionInfo[] {
   checkBytes("image", image);
-  if (image.length < 512 || image[510] !== 0x55 || image[511] !== 0xaa) throw new LooprootError(ErrorCode.Image, "MBR: the first sector has no 55 AA signature", { field: "image" });
-  const dv = new DataView(image.buffer, image.byteOffset, 512);
-  const out: PartitionInfo[] = [];
-  for (let i = 0; i < 4; i++) {
-    const e = 446 + 16 * i;
-    const type = image[e + 4];
-    if (type === 0) continue;
-    const start = dv.getUint32(e + 8, true);
-    const sectors = dv.getUint32(e + 12, true);
-    if (start + sectors > image.length / 512) throw new LooprootError(ErrorCode.Image, `MBR: partition ${i + 1} (sectors ${fmt(start)}+${fmt(sectors)}) runs past the image's ${fmt(image.length / 512)} sectors`, { field: "image" });
-    out.push({ index: i, type, active: image[e] === 0x80, start, sectors });
-  }
-  return out;
+  const { partitions } = atImage(() => coreReadMbr(image));
+  return partitions.map((p) => ({ index: p.index - 1, type: p.type, active: p.bootable, start: p.start, sectors: p.sectors }));
 }
 
 /** The FAT volume in the first partition of a disk image from makeFatDisk (or DOS FDISK). */
@@ -590,14 +588,8 @@ export interface SwapInfo {
 /** Reads the version-1 header of a swap area ("SWAPSPACE2" at the end of the first page). */
 export function readSwap(image: Uint8Array): SwapInfo {
   checkBytes("image", image);
-  const sig = image.length >= SWAP_PAGE ? new TextDecoder().decode(image.subarray(SWAP_PAGE - 10, SWAP_PAGE)) : "";
-  if (sig !== "SWAPSPACE2") throw new LooprootError(ErrorCode.Image, "swap: no SWAPSPACE2 signature at the end of the first page", { field: "image" });
-  const dv = new DataView(image.buffer, image.byteOffset, SWAP_PAGE);
-  const version = dv.getUint32(1024, true);
-  if (version !== 1) throw new LooprootError(ErrorCode.Image, `swap: header version ${version}, expected 1`, { field: "image" });
-  const label = image.subarray(1024 + 28, 1024 + 44);
-  const nul = label.indexOf(0);
-  return { lastPage: dv.getUint32(1028, true), uuid: image.slice(1024 + 12, 1024 + 28), label: new TextDecoder().decode(nul < 0 ? label : label.subarray(0, nul)) };
+  const { lastPage, uuid, label } = atImage(() => coreReadSwap(image));
+  return { lastPage, uuid, label };
 }
 
 

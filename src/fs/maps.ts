@@ -5,7 +5,10 @@
 import { LooprootError, ErrorCode } from "../errors.ts";
 import { readFat, ATTR_DIRECTORY, ATTR_VOLUME_ID, type FatVolume } from "./fat.ts";
 import { readExt2, looksLikeExt2, type Ext2Image, type Ext2ReadOptions } from "./ext2read.ts";
-import { gunzip } from "./gzip.ts";
+import { gunzip, isGzip } from "./gzip.ts";
+import { readMbr, FAT_PARTITION_TYPES, type MbrPartition } from "./mbr.ts";
+import { readSwap, looksLikeSwap, type SwapHeader } from "./swap.ts";
+import { uuidString } from "../util/uuid.ts";
 
 const SECTOR = 512;
 
@@ -55,9 +58,7 @@ export interface Region {
 
 export type ImageKind = "disk" | "fat" | "ext2" | "initrd-gz" | "swap";
 
-import { fmt as fmtNumber } from "../util/fmt.ts";
-
-const fmt = (n: number) => fmtNumber(Math.trunc(n));
+import { fmt } from "../util/fmt.ts";
 
 function region(name: string, kind: Region["kind"], start: number, end: number, step: string, unitSize = SECTOR, extra: Partial<Region> = {}): Region {
   const unit = unitSize === SECTOR && extra.unit !== "block" ? "sector" : "block";
@@ -232,14 +233,6 @@ export function fatMap(image: Uint8Array, offset = 0, step = "3.7"): FatMap {
 // ---------------------------------------------------------------------------------------------
 // MBR
 
-export interface MbrPartition {
-  index: number;
-  bootable: boolean;
-  type: number;
-  start: number;
-  sectors: number;
-}
-
 export interface DiskMap {
   sizeBytes: number;
   diskSignature: number;
@@ -247,34 +240,6 @@ export interface DiskMap {
   regions: Region[];
   /** The FAT volume of the first FAT partition, when there is one. */
   fat?: FatMap;
-}
-
-const FAT_TYPES = new Set([0x01, 0x04, 0x06, 0x0e]);
-
-/** The four primary entries of an MBR, checked against the disk's size. */
-export function readMbr(image: Uint8Array): { diskSignature: number; partitions: MbrPartition[] } {
-  const bad = (field: string, why: string) => new LooprootError(ErrorCode.Image, `MBR: ${field}: ${why}`, { field });
-  if (image.length < SECTOR) throw bad("sector 0", `the image has ${fmt(image.length)} bytes, less than one sector`);
-  if (image[510] !== 0x55 || image[511] !== 0xaa) throw bad("signature", "sector 0 does not end in 55 AA");
-  const dv = new DataView(image.buffer, image.byteOffset, SECTOR);
-  const sectors = Math.floor(image.length / SECTOR);
-  const partitions: MbrPartition[] = [];
-  for (let i = 0; i < 4; i++) {
-    const o = 446 + 16 * i;
-    const type = image[o + 4];
-    if (type === 0) continue;
-    const flag = image[o];
-    if (flag !== 0 && flag !== 0x80) throw bad(`partition ${i + 1} status`, `0x${flag.toString(16)} is not 00 or 80`);
-    const start = dv.getUint32(o + 8, true), count = dv.getUint32(o + 12, true);
-    if (start === 0 || count === 0) throw bad(`partition ${i + 1}`, `starts at sector ${fmt(start)} with ${fmt(count)} sectors`);
-    if (start + count > sectors) throw bad(`partition ${i + 1}`, `sectors ${fmt(start)}..${fmt(start + count - 1)} run past the disk's ${fmt(sectors)} sectors`);
-    partitions.push({ index: i + 1, bootable: flag === 0x80, type, start, sectors: count });
-  }
-  const sorted = [...partitions].sort((a, b) => a.start - b.start);
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i].start < sorted[i - 1].start + sorted[i - 1].sectors) throw bad(`partition ${sorted[i].index}`, `overlaps partition ${sorted[i - 1].index}`);
-  }
-  return { diskSignature: dv.getUint32(440, true), partitions };
 }
 
 /** The disk: the MBR, the gap before the partition, each partition (a FAT one mapped inside), the rest. */
@@ -287,7 +252,7 @@ export function diskMap(image: Uint8Array, step = "3.6"): DiskMap {
     const s = p.start * SECTOR, e = (p.start + p.sectors) * SECTOR;
     if (s > at) regions.push(region(at === SECTOR ? "gap (rest of track 0)" : "unpartitioned", "gap", at, s, step));
     const r = region(`partition ${p.index} (type ${p.type.toString(16).padStart(2, "0")}h)`, "partition", s, e, step);
-    if (!fat && FAT_TYPES.has(p.type)) {
+    if (!fat && FAT_PARTITION_TYPES.has(p.type)) {
       fat = fatMap(image.subarray(0, e), s, step);
       r.children = fat.regions;
     }
@@ -363,9 +328,9 @@ function looksLikeDamagedFatBootSector(b: Uint8Array): boolean {
 
 /** What the file is, from its bytes alone (not its name). */
 export function recognise(image: Uint8Array): ImageKind {
-  if (image.length >= 2 && image[0] === 0x1f && image[1] === 0x8b) return "initrd-gz";
+  if (isGzip(image)) return "initrd-gz";
   if (looksLikeExt2(image)) return "ext2";
-  if (image.length >= 4096 && new TextDecoder("latin1").decode(image.subarray(4086, 4096)) === "SWAPSPACE2") return "swap";
+  if (looksLikeSwap(image)) return "swap";
   if (looksLikeFatBootSector(image) || looksLikeDamagedFatBootSector(image)) return "fat";
   if (image.length >= SECTOR && image[510] === 0x55 && image[511] === 0xaa) return "disk";
   throw new LooprootError(ErrorCode.Image, `not a looproot image: ${fmt(image.length)} bytes that are neither an MBR disk, a FAT volume, an ext2 filesystem, a gzip'd initrd nor swap space`, { field: "image" });
@@ -382,20 +347,8 @@ export function contentOf(head: Uint8Array): Region["content"] | undefined {
   return kind && CONTENT_STEP[kind] ? { kind, step: CONTENT_STEP[kind] } : undefined;
 }
 
-export interface SwapInfo { pageSize: number; version: number; lastPage: number; badPages: number; label: string; uuid: string }
-
-export function readSwap(image: Uint8Array): SwapInfo {
-  const bad = (why: string) => new LooprootError(ErrorCode.Image, `swap: ${why}`, { field: "swap header" });
-  if (image.length < 4096) throw bad(`${fmt(image.length)} bytes is less than one 4,096-byte page`);
-  const dv = new DataView(image.buffer, image.byteOffset, 4096);
-  const version = dv.getUint32(1024, true), lastPage = dv.getUint32(1028, true), badPages = dv.getUint32(1032, true);
-  if (version !== 1) throw bad(`version ${version} is not 1`);
-  if (lastPage === 0 || (lastPage + 1) * 4096 > image.length) throw bad(`last_page ${fmt(lastPage)} does not fit the ${fmt(image.length)} bytes`);
-  if (badPages > 637) throw bad(`nr_badpages ${fmt(badPages)} is more than a header holds (637)`);
-  const hex = Array.from(image.subarray(1036, 1052), (x) => x.toString(16).padStart(2, "0")).join("");
-  const label = new TextDecoder().decode(image.subarray(1052, 1068)).replace(/\0.*$/s, "");
-  return { pageSize: 4096, version, lastPage, badPages, label, uuid: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` };
-}
+/** The swap header as the views show it: the UUID as text. */
+export type SwapInfo = Omit<SwapHeader, "uuid"> & { uuid: string };
 
 export interface FatTreeEntry { path: string; directory: boolean; size: number; attributes: number; mtime: number; data(): Uint8Array }
 
@@ -434,7 +387,8 @@ export function inspect(image: Uint8Array, opts: InspectOptions = {}): Inspectio
       return { kind, size: image.length, unpackedSize: raw.length, ext2, regions: ext2Map(ext2, "3.3") };
     }
     case "swap": {
-      const swap = readSwap(image);
+      const header = readSwap(image);
+      const swap: SwapInfo = { ...header, uuid: uuidString(header.uuid) };
       const regions = [region("swap header (mkswap)", "swap-header", 0, 4096, "3.5", 4096, { unit: "block" }),
         region("swap pages", "swap", 4096, (swap.lastPage + 1) * 4096, "3.5", 4096, { unit: "block" })];
       return { kind, size: image.length, swap, regions };

@@ -1,11 +1,13 @@
-// The hard disk image: an MBR with one primary DOS partition, CHS fields in the geometry the
-// BIOS (SeaBIOS 1.16 under QEMU or v86) will report for this very disk.
+// The MBR, written and read: the hard disk image with one primary DOS partition, CHS fields in
+// the geometry the BIOS (SeaBIOS 1.16 under QEMU or v86) will report for this very disk; and the
+// partition table of any disk read back, checked against the disk's size.
 
 import { messageBootCode } from "./bootmsg.ts";
 import { FAT16_MAX_SECTORS } from "./fat.ts";
+import { LooprootError, ErrorCode } from "../errors.ts";
+import { fmt } from "../util/fmt.ts";
 
 const SECTOR = 512;
-import { fmt } from "../util/fmt.ts";
 
 export interface BiosGeometry {
   cylinders: number;
@@ -209,4 +211,44 @@ function buildMbr(opts: Omit<DiskOptions, "volume">, volLength: number, volHead:
   disk[510] = 0x55;
   disk[511] = 0xaa;
   return { mbr: disk, start };
+}
+
+/** Partition types DOS reads as FAT: FAT12, FAT16 under 32 MiB, FAT16, FAT16 with LBA. */
+export const FAT_PARTITION_TYPES: ReadonlySet<number> = new Set([0x01, 0x04, 0x06, 0x0e]);
+
+/** One used slot of the partition table. */
+export interface MbrPartition {
+  /** 1..4, as fdisk numbers them. */
+  index: number;
+  bootable: boolean;
+  type: number;
+  /** First sector (LBA) and sector count. */
+  start: number;
+  sectors: number;
+}
+
+/** The four primary entries of an MBR (empty slots left out), checked against the disk's size. */
+export function readMbr(image: Uint8Array): { diskSignature: number; partitions: MbrPartition[] } {
+  const bad = (field: string, why: string) => new LooprootError(ErrorCode.Image, `MBR: ${field}: ${why}`, { field });
+  if (image.length < SECTOR) throw bad("sector 0", `the image has ${fmt(image.length)} bytes, less than one sector`);
+  if (image[510] !== 0x55 || image[511] !== 0xaa) throw bad("signature", "sector 0 does not end in 55 AA");
+  const dv = new DataView(image.buffer, image.byteOffset, SECTOR);
+  const sectors = Math.floor(image.length / SECTOR);
+  const partitions: MbrPartition[] = [];
+  for (let i = 0; i < 4; i++) {
+    const o = 446 + 16 * i;
+    const type = image[o + 4];
+    if (type === 0) continue;
+    const flag = image[o];
+    if (flag !== 0 && flag !== 0x80) throw bad(`partition ${i + 1} status`, `0x${flag.toString(16)} is not 00 or 80`);
+    const start = dv.getUint32(o + 8, true), count = dv.getUint32(o + 12, true);
+    if (start === 0 || count === 0) throw bad(`partition ${i + 1}`, `starts at sector ${fmt(start)} with ${fmt(count)} sectors`);
+    if (start + count > sectors) throw bad(`partition ${i + 1}`, `sectors ${fmt(start)}..${fmt(start + count - 1)} run past the disk's ${fmt(sectors)} sectors`);
+    partitions.push({ index: i + 1, bootable: flag === 0x80, type, start, sectors: count });
+  }
+  const sorted = [...partitions].sort((a, b) => a.start - b.start);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i].start < sorted[i - 1].start + sorted[i - 1].sectors) throw bad(`partition ${sorted[i].index}`, `overlaps partition ${sorted[i - 1].index}`);
+  }
+  return { diskSignature: dv.getUint32(440, true), partitions };
 }

@@ -9,6 +9,7 @@ import { readFat, ATTR_DIRECTORY, type FatVolume } from "./fat.ts";
 import { fatMap, diskMap, ext2Map, INITRD_MAX_BYTES, type Region, type FatMap, type DiskMap } from "./maps.ts";
 import { readExt2, looksLikeExt2, type Ext2Image } from "./ext2read.ts";
 import { gunzip } from "./gzip.ts";
+import { fmt } from "../util/fmt.ts";
 
 export type VolumeId = "floppy" | "partition" | "root" | "initrd";
 export type MapId = "floppy" | "disk" | "root" | "initrd";
@@ -207,16 +208,15 @@ function ext2Volume(id: VolumeId, title: string, source: Source, ext: Ext2Image,
   return { id, title, source, files };
 }
 
-const v = (n: number) => n.toLocaleString("en-US");
 
 function fatFacts(m: FatMap): string {
   const x = m.volume;
-  return `FAT${x.fatType}, ${x.numFats} FATs of ${x.fatSectors} sectors, ${x.rootEntries} root entries, ${v(x.clusters)} clusters of ${v(x.sectorsPerCluster * x.bytesPerSector)} bytes (${v(m.usedClusters)} used, ${v(m.freeClusters)} free)`;
+  return `FAT${x.fatType}, ${x.numFats} FATs of ${x.fatSectors} sectors, ${x.rootEntries} root entries, ${fmt(x.clusters)} clusters of ${fmt(x.sectorsPerCluster * x.bytesPerSector)} bytes (${fmt(m.usedClusters)} used, ${fmt(m.freeClusters)} free)`;
 }
 
 function ext2Facts(e: Ext2Image): string {
   const L = e.layout;
-  return `ext2, ${v(L.blocksCount)} blocks of ${v(L.blockSize)} bytes in ${L.groups.length} group${L.groups.length === 1 ? "" : "s"} of ${v(L.blocksPerGroup)}, ${v(L.inodesCount)} inodes of ${L.inodeSize} bytes, ${v(L.freeBlocks)} blocks free`;
+  return `ext2, ${fmt(L.blocksCount)} blocks of ${fmt(L.blockSize)} bytes in ${L.groups.length} group${L.groups.length === 1 ? "" : "s"} of ${fmt(L.blocksPerGroup)}, ${fmt(L.inodesCount)} inodes of ${L.inodeSize} bytes, ${fmt(L.freeBlocks)} blocks free`;
 }
 
 /** Runs `fn`; the images' own problems (LooprootErrors and the readers' prefixed Errors) are noted, bugs are thrown. */
@@ -266,7 +266,7 @@ export function seeImages(images: { floppy?: Uint8Array; disk?: Uint8Array }): S
           const raw = gunzip(packed, INITRD_MAX_BYTES);
           const ext = readExt2(raw, { contents: false });
           report.initrd = raw;
-          report.maps.push({ id: "initrd", title: `The initial ramdisk (${gz.path}, unpacked)`, size: raw.length, regions: ext2Map(ext, "3.3"), facts: `${ext2Facts(ext)}; ${v(gz.size)} bytes gzip'd on the floppy` });
+          report.maps.push({ id: "initrd", title: `The initial ramdisk (${gz.path}, unpacked)`, size: raw.length, regions: ext2Map(ext, "3.3"), facts: `${ext2Facts(ext)}; ${fmt(gz.size)} bytes gzip'd on the floppy` });
           report.volumes.push(ext2Volume("initrd", `The initial ramdisk (${gz.path})`, "initrd", ext, raw, (s, len, at) => [[at, s, len]]));
         });
       }
@@ -276,8 +276,8 @@ export function seeImages(images: { floppy?: Uint8Array; disk?: Uint8Array }): S
   if (disk) {
     const dm: DiskMap | undefined = part(problems, "the disk", () => diskMap(disk, "3.6"));
     if (dm) {
-      const pt = dm.partitions.map((p) => `partition ${p.index}: type ${p.type.toString(16).padStart(2, "0")}h, sectors ${v(p.start)}-${v(p.start + p.sectors - 1)}${p.bootable ? ", active" : ""}`).join("; ");
-      report.maps.push({ id: "disk", title: "The hard disk", size: disk.length, regions: dm.regions, facts: `${v(disk.length / SECTOR)} sectors; ${pt || "no partitions"}${dm.fat ? `; C: ${fatFacts(dm.fat)}` : ""}` });
+      const pt = dm.partitions.map((p) => `partition ${p.index}: type ${p.type.toString(16).padStart(2, "0")}h, sectors ${fmt(p.start)}-${fmt(p.start + p.sectors - 1)}${p.bootable ? ", active" : ""}`).join("; ");
+      report.maps.push({ id: "disk", title: "The hard disk", size: disk.length, regions: dm.regions, facts: `${fmt(disk.length / SECTOR)} sectors; ${pt || "no partitions"}${dm.fat ? `; C: ${fatFacts(dm.fat)}` : ""}` });
       const fm = dm.fat;
       if (fm) {
         const end = fm.offset + fm.volume.totalSectors * fm.volume.bytesPerSector;

@@ -1,4 +1,8 @@
-// mkswap: a version-1 Linux swap area (include/linux/swap.h, union swap_header).
+// A version-1 Linux swap area (include/linux/swap.h, union swap_header): mkswap's writer and
+// the header read back.
+
+import { LooprootError, ErrorCode } from "../errors.ts";
+import { fmt } from "../util/fmt.ts";
 
 export const SWAP_PAGE = 4096;
 /** mkswap refuses fewer than 10 pages (MIN_GOODPAGES). */
@@ -24,8 +28,6 @@ export interface SwapOptions {
   /** sws_volume, at most SWAP_LABEL_MAX (15) bytes of UTF-8. */
   label?: string;
 }
-
-import { fmt } from "../util/fmt.ts";
 
 /**
  * The swap area. `into`, when given, is where it is written instead of a new array (its window of
@@ -66,4 +68,36 @@ export function makeSwap(opts: SwapOptions, into?: Uint8Array): Uint8Array {
   out.set(label, 1052); // sws_volume
   out.set(new TextEncoder().encode("SWAPSPACE2"), SWAP_PAGE - 10); // magic
   return out;
+}
+
+/** Does the image end its first page in the swap signature "SWAPSPACE2"? */
+export function looksLikeSwap(image: Uint8Array): boolean {
+  return image.length >= SWAP_PAGE && String.fromCharCode(...image.subarray(SWAP_PAGE - 10, SWAP_PAGE)) === "SWAPSPACE2";
+}
+
+/** A swap area's header page read back. */
+export interface SwapHeader {
+  pageSize: number;
+  version: number;
+  /** Usable pages after the header page (mkswap's last_page). */
+  lastPage: number;
+  badPages: number;
+  label: string;
+  uuid: Uint8Array;
+}
+
+/** The header of a version-1 swap area ("SWAPSPACE2" at the end of its first page), checked against the image's size. */
+export function readSwap(image: Uint8Array): SwapHeader {
+  const bad = (why: string) => new LooprootError(ErrorCode.Image, `swap: ${why}`, { field: "swap header" });
+  if (image.length < SWAP_PAGE) throw bad(`${fmt(image.length)} bytes is less than one ${fmt(SWAP_PAGE)}-byte page`);
+  if (!looksLikeSwap(image)) throw bad("no SWAPSPACE2 signature at the end of the first page");
+  const dv = new DataView(image.buffer, image.byteOffset, SWAP_PAGE);
+  const version = dv.getUint32(1024, true), lastPage = dv.getUint32(1028, true), badPages = dv.getUint32(1032, true);
+  if (version !== 1) throw bad(`version ${version} is not 1`);
+  if (lastPage === 0 || (lastPage + 1) * SWAP_PAGE > image.length) throw bad(`last_page ${fmt(lastPage)} does not fit the ${fmt(image.length)} bytes`);
+  // The header page holds 637 bad-page numbers after its fixed fields.
+  if (badPages > 637) throw bad(`nr_badpages ${fmt(badPages)} is more than a header holds (637)`);
+  const label = image.subarray(1052, 1068);
+  const nul = label.indexOf(0);
+  return { pageSize: SWAP_PAGE, version, lastPage, badPages, label: new TextDecoder().decode(nul < 0 ? label : label.subarray(0, nul)), uuid: image.slice(1036, 1052) };
 }

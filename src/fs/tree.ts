@@ -2,6 +2,7 @@
 // what a user's root tarball parses into, and what the ext2 writer consumes.
 
 import { LooprootError, ErrorCode } from "../errors.ts";
+import { fmt } from "../util/fmt.ts";
 
 export type NodeKind = "file" | "dir" | "symlink" | "hardlink" | "chardev" | "blockdev" | "fifo" | "socket";
 
@@ -169,13 +170,13 @@ export function normalisePath(raw: string): string {
     // Escaped bytes that together are valid UTF-8 mean the same bytes as the decoded text: one spelling.
     const canon = SURROGATE.test(part) ? decodeNameBytes(nameBytes(part)) : part;
     const len = nameByteLength(canon);
-    if (len > NAME_MAX) throw new TreeError(shorten(raw), `a name is ${len.toLocaleString("en-US")} bytes, longer than ${NAME_MAX}`);
+    if (len > NAME_MAX) throw new TreeError(shorten(raw), `a name is ${fmt(len)} bytes, longer than ${NAME_MAX}`);
     out.push(canon);
   }
   const path = "/" + out.join("/");
   const bytes = nameByteLength(path);
   if (bytes >= PATH_MAX) {
-    throw new TreeError(shorten(path), `the path is ${bytes.toLocaleString("en-US")} bytes (${pathDepth(path).toLocaleString("en-US")} levels deep); Linux opens paths of at most ${(PATH_MAX - 1).toLocaleString("en-US")} bytes (PATH_MAX ${PATH_MAX})`);
+    throw new TreeError(shorten(path), `the path is ${fmt(bytes)} bytes (${fmt(pathDepth(path))} levels deep); Linux opens paths of at most ${fmt(PATH_MAX - 1)} bytes (PATH_MAX ${PATH_MAX})`);
   }
   return path;
 }

@@ -8,6 +8,8 @@ import { INIT_READY, type MilestoneId } from "../../emulator/milestones.ts";
 import { readFat, ATTR_DIRECTORY, ATTR_VOLUME_ID, ATTR_SYSTEM, DOS_SYSTEM_FILES, type FatEntry } from "../fs/fat.ts";
 import { floppyName, programName, PARAMS_FILE, kernelArgs, userInitArg } from "./bootfloppy.ts";
 import { kernelDosPath } from "./kernel.ts";
+import { fmt } from "../util/fmt.ts";
+import { gzipStatedSize } from "../fs/gzip.ts";
 import { dosPathInLinux, dosPathInDos } from "./names.ts";
 import { INITRD_PATTERNS, reportLine } from "./protocol.ts";
 import { WRAPPER_INIT } from "./rootdev.ts";
@@ -273,11 +275,7 @@ export function chainFacts(floppy: Uint8Array, config: LooprootConfig): ChainFac
   read("kernel", kernelDosPath(config));
   read("initrd", config.boot.initrdPath);
   const initrd = byName.get(floppyName(config.boot.initrdPath));
-  let initrdUnpackedBytes: number | undefined;
-  if (initrd && initrd.size >= 18) {
-    const gz = initrd.data();
-    if (gz[0] === 0x1f && gz[1] === 0x8b) initrdUnpackedBytes = new DataView(gz.buffer, gz.byteOffset + gz.length - 4, 4).getUint32(0, true);
-  }
+  const initrdUnpackedBytes = initrd ? gzipStatedSize(initrd.data()) : undefined;
   const program = programName(config.boot.loadlinPath);
   const backing = (f: string, bytes: number) => ({ dos: `C:\\${dosPathInDos(config, f)}`, linux: "/mnt" + dosPathInLinux(config, f), bytes });
   return {
@@ -309,7 +307,6 @@ export interface Read {
 }
 
 const a = (name: string) => (/^[A-Z]:/.test(name) ? name : `A:\\${name}`);
-const fmt = (n: number) => n.toLocaleString("en-US");
 
 /** What a step reads or uses, for the box's details. */
 export function readsFor(id: BoxId, f: ChainFacts): Read[] {

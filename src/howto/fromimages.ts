@@ -10,11 +10,13 @@ import { WRAPPER_INIT } from "./rootdev.ts";
 import { kernelFromDosPath } from "./kernel.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
 import { checkDosPath, toDosName } from "../fs/dosname.ts";
+import { readMbr, FAT_PARTITION_TYPES } from "../fs/mbr.ts";
+import { looksLikeSwap } from "../fs/swap.ts";
+import { looksLikeExt2 } from "../fs/ext2read.ts";
 
 const KINDS = Object.entries(FLOPPY_BPB) as [FloppyKind, (typeof FLOPPY_BPB)[FloppyKind]][];
 
 /** The partition types of a FAT partition DOS can read (FAT12, FAT16 < 32 MiB, FAT16, FAT16 LBA). */
-const FAT_TYPES = new Set([0x01, 0x04, 0x06, 0x0e]);
 
 /** How the two images are named in messages: the CLI's options, or the page's file names. */
 export interface ImageNames {
@@ -93,8 +95,8 @@ export function readImages(floppy: Uint8Array, disk: Uint8Array, names: ImageNam
     const i = e.path.lastIndexOf("\\");
     const dir = i < 0 ? "" : e.path.slice(0, i), name = e.path.slice(i + 1);
     const d = byDir.get(dir) ?? {};
-    if (head[1080] === 0x53 && head[1081] === 0xef) { d.root = name; d.rootBytes = e.size; }
-    else if (new TextDecoder().decode(head.subarray(4086, 4096)) === "SWAPSPACE2") { d.swap = name; d.swapBytes = e.size; }
+    if (looksLikeExt2(head)) { d.root = name; d.rootBytes = e.size; }
+    else if (looksLikeSwap(head)) { d.swap = name; d.swapBytes = e.size; }
     byDir.set(dir, d);
   }
   const found = [...byDir].find(([, d]) => d.root && d.swap);
@@ -118,10 +120,10 @@ export function readImages(floppy: Uint8Array, disk: Uint8Array, names: ImageNam
 
 /** The MBR's first partition, which must be a FAT partition DOS reads, and its volume. */
 function dosPartition(disk: Uint8Array, bad: (why: string) => LooprootError): { start: number; part: FatVolume } {
-  if (disk.length < 512 || disk[510] !== 0x55 || disk[511] !== 0xaa) throw bad("no MBR (55 AA) in the first sector");
-  const type = disk[446 + 4];
-  if (!FAT_TYPES.has(type)) throw bad(`the first partition is of type 0x${type.toString(16).padStart(2, "0")}, not a FAT partition DOS reads`);
-  const start = new DataView(disk.buffer, disk.byteOffset + 446 + 8, 4).getUint32(0, true);
+  const first = reworded(() => readMbr(disk), bad).partitions.find((p) => p.index === 1);
+  const type = first?.type ?? 0;
+  if (!first || !FAT_PARTITION_TYPES.has(type)) throw bad(`the first partition is of type 0x${type.toString(16).padStart(2, "0")}, not a FAT partition DOS reads`);
+  const { start } = first;
   return { start, part: fatOf(disk, start * 512, (why) => bad(`the FAT partition cannot be read: ${why}`)) };
 }
 

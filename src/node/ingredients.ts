@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { packageRoot } from "./package.ts";
 import { dosFromFloppy, ingredientsFromBytes, lrdosSystem, INGREDIENT_FILES, DISTRO_KERNEL_FILE, type IngredientBytes, type Ingredients, type DosSystem } from "../ingredients.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
+import { fmt } from "../util/fmt.ts";
 
 export const REPO = packageRoot();
 /** images/, or the folder LOOPROOT_IMAGES names (the browser tests and the CLI tests use stand-ins). */
@@ -56,7 +57,7 @@ export function dosFromFloppyFile(path: string): DosSystem {
     if (e instanceof LooprootError) throw e;
     throw new LooprootError(ErrorCode.InputFile, `--dos ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`, { field: "--dos" });
   }
-  if (size > DOS_FLOPPY_MAX) throw new LooprootError(ErrorCode.InputFile, `--dos ${path}: ${size.toLocaleString("en-US")} bytes is larger than any floppy (2.88M: ${DOS_FLOPPY_MAX.toLocaleString("en-US")} bytes)`, { field: "--dos", limit: DOS_FLOPPY_MAX });
+  if (size > DOS_FLOPPY_MAX) throw new LooprootError(ErrorCode.InputFile, `--dos ${path}: ${fmt(size)} bytes is larger than any floppy (2.88M: ${fmt(DOS_FLOPPY_MAX)} bytes)`, { field: "--dos", limit: DOS_FLOPPY_MAX });
   try {
     return dosFromFloppy(new Uint8Array(readFileSync(path)));
   } catch (e) {

@@ -57,7 +57,7 @@ describe("reading a build back from its images", () => {
   it("refuses a disk without an MBR, with a foreign partition type, or with a damaged FAT", () => {
     const noMbr = disk.slice();
     noMbr[511] = 0;
-    expect(refusal(floppy, noMbr).message).toBe("d.img: no MBR (55 AA) in the first sector");
+    expect(refusal(floppy, noMbr).message).toBe("d.img: MBR: signature: sector 0 does not end in 55 AA");
     const linux = disk.slice();
     linux[446 + 4] = 0x83;
     expect(refusal(floppy, linux).message).toMatch(/^d\.img: the first partition is of type 0x83, not a FAT partition/);
