@@ -543,6 +543,18 @@ export interface FatVolume extends FatBpb {
  * (E_IMAGE) instead of work that grows with their product; the walk is bounded by the image size.
  */
 export function readFat(image: Uint8Array, offset = 0): FatVolume {
+  return readFatWalk(image, offset).volume;
+}
+
+/** A volume read, with the cluster chain of each directory entry its walk followed. */
+export interface FatWalk {
+  volume: FatVolume;
+  offset: number;
+  dirClusters: Map<FatEntry, number[]>;
+}
+
+/** readFat, keeping the directories' chains for the maps (FatEntry.clusters() is [] for a directory). */
+export function readFatWalk(image: Uint8Array, offset = 0): FatWalk {
   const bad = (why: string) => new LooprootError(ErrorCode.Image, `FAT image${offset ? ` at offset ${fmt(offset)}` : ""}: ${why}`);
   if (offset < 0 || offset + SECTOR > image.length) throw bad(`no boot sector (image has ${fmt(image.length)} bytes)`);
   const b = image.subarray(offset);
@@ -614,10 +626,11 @@ export function readFat(image: Uint8Array, offset = 0): FatVolume {
   const entries: FatEntry[] = [];
   // Which directory each directory cluster belongs to, across the whole walk.
   const dirOwner = new Map<number, string>();
+  const dirClusters = new Map<FatEntry, number[]>();
 
   const readDir = (raw: Uint8Array, prefix: string, depth: number) => {
     if (depth > 32) throw bad(`${prefix}: directories nested more than 32 deep`);
-    const dirs: [string, number][] = [];
+    const dirs: [string, number, FatEntry][] = [];
     for (let o = 0; o + 32 <= raw.length; o += 32) {
       const first = raw[o];
       if (first === 0x00) break;
@@ -641,8 +654,9 @@ export function readFat(image: Uint8Array, offset = 0): FatVolume {
       const size = ev.getUint32(28, true);
       const mtime = fromDosDateTime(ev.getUint16(24, true), ev.getUint16(22, true));
       if (attr & ATTR_DIRECTORY) {
-        entries.push({ path, size: 0, attributes: attr, mtime, data: () => new Uint8Array(0), clusters: () => [] });
-        dirs.push([path, cluster]);
+        const entry: FatEntry = { path, size: 0, attributes: attr, mtime, data: () => new Uint8Array(0), clusters: () => [] };
+        entries.push(entry);
+        dirs.push([path, cluster, entry]);
       } else {
         // The chain a file of this size needs: too short, looping or running off the volume is damage.
         const fileChain = (need: number) => {
@@ -671,8 +685,9 @@ export function readFat(image: Uint8Array, offset = 0): FatVolume {
         });
       }
     }
-    for (const [path, cluster] of dirs) {
+    for (const [path, cluster, entry] of dirs) {
       const cs = chain(cluster, path, clusters, dirOwner);
+      dirClusters.set(entry, cs);
       const sub = new Uint8Array(cs.length * clusterBytes);
       cs.forEach((c, i) => sub.set(b.subarray(clusterAt(c), clusterAt(c) + clusterBytes), i * clusterBytes));
       readDir(sub, path, depth + 1);
@@ -690,12 +705,31 @@ export function readFat(image: Uint8Array, offset = 0): FatVolume {
     s = s.trimEnd();
     if (s !== "NO NAME") label = s;
   }
-  return {
+  const volume: FatVolume = {
     fatType, bytesPerSector: bps, sectorsPerCluster: spc, reservedSectors: rsvd, numFats: nfats, rootEntries,
     totalSectors: total, media, fatSectors: fatSz, sectorsPerTrack: dv.getUint16(24, true), heads: dv.getUint16(26, true),
     hiddenSectors: dv.getUint32(28, true), driveNumber: b[36], oemName: oemName.trimEnd(), clusters,
     label, serial: bootSig === 0x29 || bootSig === 0x28 ? dv.getUint32(39, true) : undefined, entries,
   };
+  return { volume, offset, dirClusters };
+}
+
+/**
+ * Every entry's clusters in entry order (a directory's from the walk when given, else []), each
+ * cluster in one chain only: DOS and Linux read a cross-linked file without a word, so it is
+ * damage (E_IMAGE) here. Work is bounded by the cluster count.
+ */
+export function fatChains(walk: Pick<FatWalk, "volume" | "offset"> & { dirClusters?: Map<FatEntry, number[]> }): number[][] {
+  const owner = new Map<number, string>();
+  return walk.volume.entries.map((e) => {
+    const cs = e.attributes & ATTR_DIRECTORY ? (walk.dirClusters?.get(e) ?? []) : e.clusters();
+    for (const c of cs) {
+      const prev = owner.get(c);
+      if (prev !== undefined) throw new LooprootError(ErrorCode.Image, `FAT image${walk.offset ? ` at offset ${fmt(walk.offset)}` : ""}: ${e.path}: cluster ${c} also belongs to ${prev} (cross-linked)`);
+      owner.set(c, e.path);
+    }
+    return cs;
+  });
 }
 
 /** The system files "format /s" copies, for MS-DOS, PC DOS, FreeDOS and looproot's own LRDOS. */

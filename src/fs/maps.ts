@@ -3,7 +3,7 @@
 // both read them from the images' own bytes (built, opened, or changed by the guest).
 
 import { LooprootError, ErrorCode } from "../errors.ts";
-import { readFat, ATTR_DIRECTORY, ATTR_VOLUME_ID, type FatVolume } from "./fat.ts";
+import { readFat, readFatWalk, fatChains, ATTR_DIRECTORY, type FatVolume } from "./fat.ts";
 import { readExt2, looksLikeExt2, type Ext2Image, type Ext2ReadOptions } from "./ext2read.ts";
 import { gunzip, isGzip } from "./gzip.ts";
 import { readMbr, FAT_PARTITION_TYPES, type MbrPartition } from "./mbr.ts";
@@ -60,6 +60,17 @@ export type ImageKind = "disk" | "fat" | "ext2" | "initrd-gz" | "swap";
 
 import { fmt } from "../util/fmt.ts";
 
+/** A chain as runs [first, count] of consecutive clusters. */
+function toRuns(cs: number[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const c of cs) {
+    const last = runs[runs.length - 1];
+    if (last && last[0] + last[1] === c) last[1]++;
+    else runs.push([c, 1]);
+  }
+  return runs;
+}
+
 function region(name: string, kind: Region["kind"], start: number, end: number, step: string, unitSize = SECTOR, extra: Partial<Region> = {}): Region {
   const unit = unitSize === SECTOR && extra.unit !== "block" ? "sector" : "block";
   return { name, kind, start, end, unit, unitSize, first: Math.floor(start / unitSize), last: Math.ceil(end / unitSize) - 1, step, ...extra };
@@ -90,111 +101,27 @@ export interface FatMap {
 
 /**
  * The FAT volume at `offset`: boot sector, each FAT, the root directory, and the cluster runs of
- * every file and directory. The volume is read (and checked) by readFat first; the chains are
- * then followed once more here, each cluster owned by at most one file, so a cross-linked or looped
- * FAT is an E_IMAGE error and the work is bounded by the cluster count.
+ * every file and directory. The volume and its chains are read (and checked) by the FAT reader:
+ * each cluster owned by at most one file, so a cross-linked or looped FAT is an E_IMAGE error and
+ * the work is bounded by the cluster count.
  */
 export function fatMap(image: Uint8Array, offset = 0, step = "3.7"): FatMap {
-  const vol = readFatTyped(image, offset);
-  const bad = (why: string) => new LooprootError(ErrorCode.Image, `FAT image${offset ? ` at offset ${fmt(offset)}` : ""}: ${why}`);
+  const walk = typed(() => readFatWalk(image, offset), "FAT image", ErrorCode.Image);
+  const vol = walk.volume;
+  const chains = fatChains(walk);
   const bps = vol.bytesPerSector;
-  const b = image.subarray(offset);
   const fatStart = vol.reservedSectors * bps;
-  const fat = b.subarray(fatStart, fatStart + vol.fatSectors * bps);
-  const getFat = vol.fatType === 12
-    ? (n: number) => { const o = n + (n >> 1); const v = fat[o] | (fat[o + 1] << 8); return n & 1 ? v >> 4 : v & 0xfff; }
-    : (n: number) => fat[2 * n] | (fat[2 * n + 1] << 8);
-  const eocMin = vol.fatType === 12 ? 0xff8 : 0xfff8;
-  const maxCluster = vol.clusters + 1;
   const rootAt = fatStart + vol.numFats * vol.fatSectors * bps;
-  const rootBytes = vol.rootEntries * 32;
-  const firstData = rootAt + Math.ceil(rootBytes / bps) * bps;
+  const firstData = rootAt + Math.ceil((vol.rootEntries * 32) / bps) * bps;
   const clusterBytes = vol.sectorsPerCluster * bps;
   const clusterAt = (c: number) => firstData + (c - 2) * clusterBytes;
-  const owner = new Map<number, string>();
-
-  const chain = (first: number, path: string, limit: number): number[] => {
-    const out: number[] = [];
-    let c = first;
-    while (out.length < limit) {
-      if (c < 2 || c > maxCluster) throw bad(`${path}: cluster ${c} is outside 2..${maxCluster}`);
-      const prev = owner.get(c);
-      if (prev !== undefined) throw bad(prev === path ? `${path}: the cluster chain loops at cluster ${c}` : `${path}: cluster ${c} also belongs to ${prev} (cross-linked)`);
-      owner.set(c, path);
-      out.push(c);
-      const nx = getFat(c);
-      if (nx >= eocMin) break;
-      if (nx < 2) throw bad(`${path}: the cluster chain runs into ${nx === 0 ? "a free" : "a reserved"} cluster after ${c}`);
-      c = nx;
-    }
-    return out;
-  };
-  const toRuns = (cs: number[]): [number, number][] => {
-    const runs: [number, number][] = [];
-    for (const c of cs) {
-      const last = runs[runs.length - 1];
-      if (last && last[0] + last[1] === c) last[1]++;
-      else runs.push([c, 1]);
-    }
-    return runs;
-  };
-
-  /** The first 4 KiB of a file, enough to tell what it holds. */
-  const headOf = (runs: [number, number][], size: number): Uint8Array => {
-    const want = Math.min(4096, size), out = new Uint8Array(want);
-    let at = 0;
-    for (const [c, n] of runs) {
-      if (at >= want) break;
-      const len = Math.min(n * clusterBytes, want - at);
-      out.set(b.subarray(clusterAt(c), clusterAt(c) + len), at);
-      at += len;
-    }
-    return out;
-  };
-  const files: FatFileRuns[] = [];
-  const walk = (raw: Uint8Array, prefix: string, depth: number) => {
-    if (depth > 32) throw bad(`${prefix}: directories nested more than 32 deep`);
-    const subdirs: [string, number][] = [];
-    for (let o = 0; o + 32 <= raw.length; o += 32) {
-      const c0 = raw[o];
-      if (c0 === 0) break;
-      if (c0 === 0xe5) continue;
-      const attr = raw[o + 11];
-      if ((attr & 0x0f) === 0x0f || attr & ATTR_VOLUME_ID) continue;
-      let base = "", ext = "";
-      for (let i = 0; i < 8; i++) base += String.fromCharCode(i === 0 && raw[o] === 0x05 ? 0xe5 : raw[o + i]);
-      for (let i = 8; i < 11; i++) ext += String.fromCharCode(raw[o + i]);
-      base = base.trimEnd(); ext = ext.trimEnd();
-      const name = ext ? `${base}.${ext}` : base;
-      if (name === "." || name === "..") continue;
-      const path = prefix ? `${prefix}\\${name}` : name;
-      const first = raw[o + 26] | (raw[o + 27] << 8);
-      const size = (raw[o + 28] | (raw[o + 29] << 8) | (raw[o + 30] << 16) | (raw[o + 31] << 24)) >>> 0;
-      if (attr & ATTR_DIRECTORY) {
-        const cs = first === 0 ? [] : chain(first, path, vol.clusters);
-        files.push({ path, directory: true, size: cs.length * clusterBytes, runs: toRuns(cs) });
-        subdirs.push([path, files.length - 1]);
-      } else {
-        const need = Math.ceil(size / clusterBytes);
-        if (need > vol.clusters) throw bad(`${path}: ${fmt(size)} bytes is more than the volume holds`);
-        const cs = size === 0 ? [] : chain(first, path, need);
-        if (cs.length < need) throw bad(`${path}: ${fmt(size)} bytes need ${need} clusters but the chain has ${cs.length}`);
-        const runs = toRuns(cs);
-        const content = size > 0 ? contentOf(headOf(runs, size)) : undefined;
-        files.push({ path, directory: false, size, runs, ...(content ? { content } : {}) });
-      }
-    }
-    for (const [path, idx] of subdirs) {
-      const runs = files[idx].runs;
-      const parts: Uint8Array[] = [];
-      for (const [c, n] of runs) parts.push(b.subarray(clusterAt(c), clusterAt(c) + n * clusterBytes));
-      const sub = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-      let at = 0;
-      for (const p of parts) { sub.set(p, at); at += p.length; }
-      walk(sub, path, depth + 1);
-    }
-  };
-  walk(b.subarray(rootAt, rootAt + rootBytes), "", 0);
+  const files: FatFileRuns[] = vol.entries.map((e, i) => {
+    const runs = toRuns(chains[i]);
+    if (e.attributes & ATTR_DIRECTORY) return { path: e.path, directory: true, size: chains[i].length * clusterBytes, runs };
+    const content = e.size > 0 ? contentOf(e.data(4096)) : undefined;
+    return { path: e.path, directory: false, size: e.size, runs, ...(content ? { content } : {}) };
+  });
+  const used = chains.reduce((n, cs) => n + cs.length, 0);
 
   const abs = (x: number) => offset + x;
   const regions: Region[] = [];
@@ -227,7 +154,7 @@ export function fatMap(image: Uint8Array, offset = 0, step = "3.7"): FatMap {
 
   const { entries: _entries, ...summary } = vol;
   void _entries;
-  return { volume: summary, offset, regions, files, usedClusters: owner.size, freeClusters: vol.clusters - owner.size };
+  return { volume: summary, offset, regions, files, usedClusters: used, freeClusters: vol.clusters - used };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 // it to open images a user picks. Pure: bytes in, a config or a LooprootError out.
 
 import { defaultConfig, type LooprootConfig } from "../config.ts";
-import { readFat, FLOPPY_BPB, ATTR_DIRECTORY, type FloppyKind, type FatVolume } from "../fs/fat.ts";
+import { readFat, fatChains, FLOPPY_BPB, ATTR_DIRECTORY, type FloppyKind, type FatVolume } from "../fs/fat.ts";
 import { PARAMS_FILE, floppyName } from "./bootfloppy.ts";
 import { WRAPPER_INIT } from "./rootdev.ts";
 import { kernelFromDosPath } from "./kernel.ts";
@@ -114,7 +114,7 @@ export function readImages(floppy: Uint8Array, disk: Uint8Array, names: ImageNam
   c.dos.swapFile = d.swap!;
   c.root.sizeMiB = d.rootBytes! / 1048576;
   c.swap.sizeMiB = d.swapBytes! / 1048576;
-  checkLoopFilesIn(part, c, (why) => bad("disk", why));
+  checkLoopFilesIn({ start, part }, c, (why) => bad("disk", why));
   return { config: c, loadlinLine: line, rootFile: `C:\\${dir ? dir + "\\" : ""}${d.root}`, swapFile: `C:\\${dir ? dir + "\\" : ""}${d.swap}`, partitionStart: start };
 }
 
@@ -137,20 +137,11 @@ export function checkLoopFiles(disk: Uint8Array, config: LooprootConfig, names: 
   // A disk without the DOS partition the chain needs is refused too, before any work: DOS would
   // have no C: and /linuxrc nothing to mount (the harness still names that stage for a machine
   // booted without these checks, tests/boot/faults.test.ts).
-  checkLoopFilesIn(dosPartition(disk, bad).part, config, bad);
+  checkLoopFilesIn(dosPartition(disk, bad), config, bad);
 }
 
-function checkLoopFilesIn(part: FatVolume, c: LooprootConfig, bad: (why: string) => LooprootError): void {
-  const damaged = (why: string) => bad(`the FAT partition is damaged: ${why}`);
-  const owner = new Map<number, string>();
-  for (const e of part.entries) {
-    if (e.attributes & ATTR_DIRECTORY) continue;
-    for (const cl of reworded(() => e.clusters(), (why) => damaged(why))) {
-      const other = owner.get(cl);
-      if (other !== undefined) throw damaged(`C:\\${e.path} and C:\\${other} share cluster ${cl} (cross-linked files)`);
-      owner.set(cl, e.path);
-    }
-  }
+function checkLoopFilesIn({ start, part }: { start: number; part: FatVolume }, c: LooprootConfig, bad: (why: string) => LooprootError): void {
+  reworded(() => fatChains({ volume: part, offset: start * 512 }), (why) => bad(`the FAT partition is damaged: ${why}`));
   for (const [what, name] of [["root image (/dev/loop0)", c.dos.rootFile], ["swap file (/dev/loop1)", c.dos.swapFile]] as const) {
     // As the build names it (validation has checked the names): the directory's parts and the 8.3 name.
     const path = [...(c.dos.directory ? checkDosPath(c.dos.directory) : []), toDosName(name)].join("\\").toUpperCase();
