@@ -1,7 +1,7 @@
 // One typed configuration for everything section 3 of the HOWTO asks the reader to choose.
 // Defaults follow the HOWTO; where today's kernel or tools differ, `HOWTO_DIFFERENCES` says why.
 
-import type { FloppyKind } from "./fs/fat.ts";
+import type { FloppyKind } from "./fs/fat/index.ts";
 import { LooprootError, ErrorCode } from "./errors.ts";
 import { safeText } from "./util/safe.ts";
 

@@ -1,4 +1,4 @@
-import { extractSystem, ATTR_ARCHIVE, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM } from "./fs/fat.ts";
+import { extractSystem, ATTR_ARCHIVE, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM } from "./fs/fat/index.ts";
 
 // The guest binaries a build needs. The core never loads them itself: the CLI reads them from
 // images/, the browser fetches them, the tests pass whatever they like.

@@ -2,8 +2,8 @@
 // names the field and the limit; the app shows them next to the fields, the CLI prints them.
 
 import type { LooprootConfig, FloppyKind } from "./config.ts";
-import { checkDosPath, toDosName, DosNameError, DOS_MAX_PATH } from "./fs/dosname.ts";
-import { DOS_SYSTEM_FILES } from "./fs/fat.ts";
+import { checkDosPath, toDosName, DosNameError, DOS_MAX_PATH } from "./fs/fat/dosname.ts";
+import { DOS_SYSTEM_FILES } from "./fs/fat/index.ts";
 import { SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_PAGE, SWAP_LABEL_MAX } from "./fs/swap.ts";
 import { linuxDevice } from "./howto/names.ts";
 import { memoryNeeds, kernelMemory, type KernelMemory } from "./howto/memory.ts";

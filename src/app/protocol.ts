@@ -6,7 +6,7 @@ import type { StepReport, OutputFile } from "../build.ts";
 import type { GuestFacts } from "../validate.ts";
 import type { ErrorJSON } from "../errors.ts";
 import type { Tree } from "../fs/tree.ts";
-import type { FatVolume } from "../fs/fat.ts";
+import type { FatVolume } from "../fs/fat/index.ts";
 import type { SeeReport } from "../fs/see.ts";
 import type { VolumeDiff } from "../fs/seediff.ts";
 import type { ChainFacts } from "../howto/chain.ts";

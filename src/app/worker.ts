@@ -6,7 +6,7 @@ import { buildImages, rootTreeFromArchive, parseRootArchive } from "../build.ts"
 import { guestFacts, assertValid, validateConfig } from "../validate.ts";
 import type { Tree } from "../fs/tree.ts";
 import { errorToJSON } from "../errors.ts";
-import { readFat } from "../fs/fat.ts";
+import { readFat } from "../fs/fat/index.ts";
 import { diskLayout } from "../howto/dosdir.ts";
 import { readImages } from "../howto/fromimages.ts";
 import { chainFacts } from "../howto/chain.ts";

@@ -3,8 +3,8 @@
 // options with a LooprootError naming the field and the limit, then calls the core writers in this
 // folder; nothing here formats a filesystem itself.
 
-import { makeFat, checkBootSector, readFat as coreReadFat, extractSystem as coreExtractSystem, fatGeometry, ATTR_ARCHIVE, ATTR_DIRECTORY, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM, FLOPPY_BPB, type FatFile, type FatOptions, type FatVolume as CoreFatVolume, type FatEntry as CoreFatEntry, type FloppyKind as CoreFloppyKind } from "./fat.ts";
-import { checkDosPath as coreCheckDosPath } from "./dosname.ts";
+import { makeFat, checkBootSector, readFat as coreReadFat, extractSystem as coreExtractSystem, fatGeometry, ATTR_ARCHIVE, ATTR_DIRECTORY, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM, FLOPPY_BPB, type FatFile, type FatOptions, type FatVolume as CoreFatVolume, type FatEntry as CoreFatEntry, type FloppyKind as CoreFloppyKind } from "./fat/index.ts";
+import { checkDosPath as coreCheckDosPath } from "./fat/dosname.ts";
 import { makeMbr, diskLayout, readMbr as coreReadMbr, DISK_MIN_BYTES, DISK_MAX_BYTES } from "./mbr.ts";
 import { makeExt2 as coreMakeExt2, ext2Needs, LABEL_MAX as EXT2_LABEL_MAX, type Ext2Options } from "./ext2.ts";
 import { readExt2 as coreReadExt2 } from "./ext2read.ts";
@@ -13,7 +13,7 @@ import { parseTar, writeTar as coreWriteTar, DEFAULT_TAR_LIMITS, type TarLimits 
 import { gunzip as coreGunzip, gzip9, isGzip } from "./gzip.ts";
 import { checkTree, normalisePath, parentPath, type Tree as CoreTree, type NodeKind as CoreNodeKind } from "./tree.ts";
 import { inspect as coreInspect, type Inspection as CoreInspection, type Region as CoreRegion, type ImageKind as CoreImageKind } from "./maps.ts";
-import { editFatVolume } from "./fatedit.ts";
+import { editFatVolume } from "./fat/edit.ts";
 import { sha256 } from "../util/sha256.ts";
 import { fmt } from "../util/fmt.ts";
 import { LooprootError, ErrorCode, atField, typeError } from "../errors.ts";

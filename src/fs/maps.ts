@@ -3,7 +3,7 @@
 // both read them from the images' own bytes (built, opened, or changed by the guest).
 
 import { LooprootError, ErrorCode } from "../errors.ts";
-import { readFat, readFatWalk, fatChains, ATTR_DIRECTORY, type FatVolume } from "./fat.ts";
+import { readFat, readFatWalk, fatChains, ATTR_DIRECTORY, type FatVolume } from "./fat/index.ts";
 import { readExt2, looksLikeExt2, type Ext2Image, type Ext2ReadOptions } from "./ext2read.ts";
 import { gunzip, isGzip } from "./gzip.ts";
 import { readMbr, FAT_PARTITION_TYPES, type MbrPartition } from "./mbr.ts";

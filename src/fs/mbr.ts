@@ -3,7 +3,7 @@
 // partition table of any disk read back, checked against the disk's size.
 
 import { messageBootCode } from "./bootmsg.ts";
-import { FAT16_MAX_SECTORS } from "./fat.ts";
+import { FAT16_MAX_SECTORS } from "./fat/index.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
 import { fmt } from "../util/fmt.ts";
 

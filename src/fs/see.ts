@@ -5,7 +5,7 @@
 // from the extents, so no image is copied for a view or a download.
 
 import { LooprootError, ErrorCode } from "../errors.ts";
-import { readFat, ATTR_DIRECTORY, type FatVolume } from "./fat.ts";
+import { readFat, ATTR_DIRECTORY, type FatVolume } from "./fat/index.ts";
 import { fatMap, diskMap, ext2Map, INITRD_MAX_BYTES, type Region, type FatMap, type DiskMap } from "./maps.ts";
 import { readExt2, looksLikeExt2, type Ext2Image } from "./ext2read.ts";
 import { gunzip } from "./gzip.ts";

@@ -3,7 +3,7 @@
 
 import type { LooprootConfig } from "../config.ts";
 import type { DosSystem } from "../ingredients.ts";
-import { makeFat, fatSpace, ATTR_ARCHIVE, type FatOptions } from "../fs/fat.ts";
+import { makeFat, fatSpace, ATTR_ARCHIVE, type FatOptions } from "../fs/fat/index.ts";
 import { derivedU32 } from "../ids.ts";
 import { WRAPPER_INIT } from "./rootdev.ts";
 import { kernelDosPath, kernelFileOnDisk } from "./kernel.ts";

@@ -5,7 +5,7 @@
 
 import type { LooprootConfig } from "../config.ts";
 import { INIT_READY, type MilestoneId } from "../../emulator/milestones.ts";
-import { readFat, ATTR_DIRECTORY, ATTR_VOLUME_ID, ATTR_SYSTEM, DOS_SYSTEM_FILES, type FatEntry } from "../fs/fat.ts";
+import { readFat, ATTR_DIRECTORY, ATTR_VOLUME_ID, ATTR_SYSTEM, DOS_SYSTEM_FILES, type FatEntry } from "../fs/fat/index.ts";
 import { floppyName, programName, PARAMS_FILE, kernelArgs, userInitArg } from "./bootfloppy.ts";
 import { kernelDosPath } from "./kernel.ts";
 import { fmt } from "../util/fmt.ts";

@@ -3,7 +3,7 @@
 // geometry the BIOS reports (DOS finds C: through the BIOS, Linux through the partition table).
 
 import type { LooprootConfig } from "../config.ts";
-import { makeFat, fatSpace, fatFileOffsets, ATTR_ARCHIVE, type FatFile, type FatOptions } from "../fs/fat.ts";
+import { makeFat, fatSpace, fatFileOffsets, ATTR_ARCHIVE, type FatFile, type FatOptions } from "../fs/fat/index.ts";
 import { makeMbr, diskLayout as mbrLayout, type DiskLayout as MbrLayout } from "../fs/mbr.ts";
 import { derivedU32 } from "../ids.ts";
 import { dosPathInDos } from "./names.ts";

@@ -4,12 +4,12 @@
 // it to open images a user picks. Pure: bytes in, a config or a LooprootError out.
 
 import { defaultConfig, type LooprootConfig } from "../config.ts";
-import { readFat, fatChains, FLOPPY_BPB, ATTR_DIRECTORY, type FloppyKind, type FatVolume } from "../fs/fat.ts";
+import { readFat, fatChains, FLOPPY_BPB, ATTR_DIRECTORY, type FloppyKind, type FatVolume } from "../fs/fat/index.ts";
 import { PARAMS_FILE, floppyName } from "./bootfloppy.ts";
 import { WRAPPER_INIT } from "./rootdev.ts";
 import { kernelFromDosPath } from "./kernel.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
-import { checkDosPath, toDosName } from "../fs/dosname.ts";
+import { checkDosPath, toDosName } from "../fs/fat/dosname.ts";
 import { readMbr, FAT_PARTITION_TYPES } from "../fs/mbr.ts";
 import { looksLikeSwap } from "../fs/swap.ts";
 import { looksLikeExt2 } from "../fs/ext2read.ts";

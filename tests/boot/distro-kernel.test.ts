@@ -2,7 +2,7 @@
 // from C:\LINUX on the hard disk, not from the floppy, and the default busybox root verifies on it
 // in both engines; the images alone say where the kernel is (what `looproot boot` reads back).
 import { describe, it, expect } from "vitest";
-import { readFat } from "../../src/fs/fat.ts";
+import { readFat } from "../../src/fs/fat/index.ts";
 import { readImages } from "../../src/howto/fromimages.ts";
 import { loadIngredients } from "../../src/node/ingredients.ts";
 import { config, build, boot, timeline } from "./chain.ts";

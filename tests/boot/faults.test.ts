@@ -2,7 +2,7 @@
 import { describe, it, expect } from "vitest";
 import { makeHardDisk } from "../../src/howto/dosdir.ts";
 import { floppyFiles, floppyFatOptions } from "../../src/howto/bootfloppy.ts";
-import { makeFat } from "../../src/fs/fat.ts";
+import { makeFat } from "../../src/fs/fat/index.ts";
 import { makeInitrd, initrdTree } from "../../src/howto/initrd.ts";
 import { loadIngredients } from "../../src/node/ingredients.ts";
 import { config, build, boot, timeline } from "./chain.ts";

@@ -5,7 +5,7 @@ import { spawnSync, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readFat, ATTR_SYSTEM, ATTR_HIDDEN } from "../../src/fs/fat.ts";
+import { readFat, ATTR_SYSTEM, ATTR_HIDDEN } from "../../src/fs/fat/index.ts";
 import { dosFromFloppy } from "../../src/ingredients.ts";
 import { dosFromFloppy as pageDosFromFloppy } from "../../src/app/ingredients.ts";
 import { config, boot, timeline } from "./chain.ts";

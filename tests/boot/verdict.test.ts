@@ -3,7 +3,7 @@
 // nothing but /bin/sh and /sbin/init.
 import { describe, it, expect } from "vitest";
 import { floppyFiles, floppyFatOptions } from "../../src/howto/bootfloppy.ts";
-import { makeFat, ATTR_ARCHIVE } from "../../src/fs/fat.ts";
+import { makeFat, ATTR_ARCHIVE } from "../../src/fs/fat/index.ts";
 import { writeTar } from "../../src/fs/tar.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";
 import type { Tree, TreeEntry } from "../../src/fs/tree.ts";

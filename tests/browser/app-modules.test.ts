@@ -12,7 +12,7 @@ import { appletList, dosFromFloppy } from "../../src/app/ingredients.ts";
 import { SECTIONS, ALL_FIELDS, fieldName, inWords, introFor } from "../../src/app/fields.ts";
 import { defaultConfig, mergeConfig, HOWTO_DIFFERENCES } from "../../src/config.ts";
 import { validateConfig } from "../../src/validate.ts";
-import { makeFat, ATTR_SYSTEM } from "../../src/fs/fat.ts";
+import { makeFat, ATTR_SYSTEM } from "../../src/fs/fat/index.ts";
 
 describe("image paths", () => {
   it("are the CLI's ingredient files plus SeaBIOS", () => {

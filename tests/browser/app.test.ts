@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { build as viteBuild, preview as vitePreview } from "vite";
 import { join } from "node:path";
 import { shot, downloadBytes, realImagesPresent, REPO, type AppSession, useApp } from "./setup.ts";
-import { readFat, makeFat, ATTR_SYSTEM, ATTR_HIDDEN, ATTR_READ_ONLY } from "../../src/fs/fat.ts";
+import { readFat, makeFat, ATTR_SYSTEM, ATTR_HIDDEN, ATTR_READ_ONLY } from "../../src/fs/fat/index.ts";
 import { writeTar } from "../../src/fs/tar.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";
 import { busyboxRootTree } from "../../src/howto/rootdev.ts";

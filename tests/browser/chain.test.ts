@@ -11,7 +11,7 @@ import type { Page } from "playwright-core";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { useApp, downloadBytes, realImagesPresent, REPO, SHOTS, type AppSession } from "./setup.ts";
-import { readFat, ATTR_SYSTEM } from "../../src/fs/fat.ts";
+import { readFat, ATTR_SYSTEM } from "../../src/fs/fat/index.ts";
 import { CHAIN } from "../../src/howto/chain.ts";
 
 const REAL = realImagesPresent();

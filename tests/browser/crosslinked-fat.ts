@@ -2,7 +2,7 @@
 // have a cluster of their own followed by one shared 1,400-cluster tail (cross-linked chains).
 // A reader that follows the shared tail once per directory does about 2 GB of work on 2.9 MB.
 
-import { makeFat } from "../../src/fs/fat.ts";
+import { makeFat } from "../../src/fs/fat/index.ts";
 
 export function crossLinkedFloppy(heads = 1400): Uint8Array {
   const boot = new Uint8Array(512);

@@ -1,10 +1,10 @@
-// LRDOS on volumes made by our own FAT formatter (src/fs/fat.ts makeFat, "format a: /s"): the
+// LRDOS on volumes made by our own FAT formatter (src/fs/fat/write.ts makeFat, "format a: /s"): the
 // boot-sector contract end to end, for every floppy size and for a FAT16 partition as C:.
 
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { makeFat, ATTR_READ_ONLY, ATTR_HIDDEN, ATTR_SYSTEM, type FloppyKind } from "../../src/fs/fat.ts";
+import { makeFat, ATTR_READ_ONLY, ATTR_HIDDEN, ATTR_SYSTEM, type FloppyKind } from "../../src/fs/fat/index.ts";
 import { runV86, crlf, DOS } from "./helpers.ts";
 
 const sys = (autoexec: string[]) => [

@@ -8,8 +8,8 @@ import {
   makeFat, fatSpace, readFat, extractSystem, fatGeometry, FLOPPY_BPB, FAT16_MAX_SECTORS,
   ATTR_READ_ONLY, ATTR_HIDDEN, ATTR_SYSTEM, ATTR_ARCHIVE, ATTR_DIRECTORY,
   type FatFile, type FatOptions, type FloppyKind,
-} from "../../src/fs/fat.ts";
-import { toDosName } from "../../src/fs/dosname.ts";
+} from "../../src/fs/fat/index.ts";
+import { toDosName } from "../../src/fs/fat/dosname.ts";
 import { tempDir, run, fsckFat, mtoolsList, mtype, mattrib, attrLetters, sha256, bytes } from "./fat-oracles.ts";
 
 const T = 1_700_000_000; // 2023-11-14 22:13:20 UTC
@@ -314,7 +314,7 @@ describe("determinism", () => {
     const a = sha256(build());
     expect(sha256(build())).toBe(a);
     const script = `
-      import { makeFat } from "${process.cwd()}/src/fs/fat.ts";
+      import { makeFat } from "${process.cwd()}/src/fs/fat/index.ts";
       import { createHash } from "node:crypto";
       const bytes = (n, seed) => { const o = new Uint8Array(n); let x = seed | 0 || 1; for (let i = 0; i < n; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; o[i] = x & 255; } return o; };
       const T = ${T};

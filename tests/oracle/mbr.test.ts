@@ -5,7 +5,7 @@ import { describe, it, expect, afterAll } from "vitest";
 import { spawn } from "node:child_process";
 import { openSync, writeSync, closeSync, ftruncateSync, readFileSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { makeFat, FAT16_MAX_SECTORS, type FatFile } from "../../src/fs/fat.ts";
+import { makeFat, FAT16_MAX_SECTORS, type FatFile } from "../../src/fs/fat/index.ts";
 import { makeDisk, makeMbr, biosGeometry, diskLayout, DISK_MAX_BYTES, DISK_MIN_BYTES } from "../../src/fs/mbr.ts";
 import { tempDir, run, fsckFat, mtoolsList, sha256, bytes } from "./fat-oracles.ts";
 

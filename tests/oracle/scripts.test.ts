@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IMAGES_DIR } from "../../images/manifest.ts";
 import { defaultConfig, mergeConfig, type LooprootConfig } from "../../src/config.ts";
-import { toDosName } from "../../src/fs/dosname.ts";
+import { toDosName } from "../../src/fs/fat/dosname.ts";
 import { linuxrcScript } from "../../src/howto/initrd.ts";
 import { rcScript, wrapperInit, fakeMountLine } from "../../src/howto/rootdev.ts";
 import { shWord } from "../../src/howto/shellquote.ts";

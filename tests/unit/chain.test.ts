@@ -12,7 +12,7 @@ import { CHAIN, FAILURE_BOX, ChainLog, boxStates, failureBox, chainFacts, readsF
 import { makeBootFloppy } from "../../src/howto/bootfloppy.ts";
 import { defaultConfig, mergeConfig } from "../../src/config.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";
-import { ATTR_SYSTEM, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_ARCHIVE } from "../../src/fs/fat.ts";
+import { ATTR_SYSTEM, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_ARCHIVE } from "../../src/fs/fat/index.ts";
 import { loadIngredients } from "../../src/node/ingredients.ts";
 import { buildImages } from "../../src/build.ts";
 

@@ -7,8 +7,8 @@ import { loadIngredients } from "../../src/node/ingredients.ts";
 import { makeHardDisk, hardDiskWindows } from "../../src/howto/dosdir.ts";
 import { makeRootImage } from "../../src/howto/rootdev.ts";
 import { makeSwapImage } from "../../src/howto/swapdev.ts";
-import { fatFileOffsets } from "../../src/fs/fat.ts";
-import { readFat } from "../../src/fs/fat.ts";
+import { fatFileOffsets } from "../../src/fs/fat/index.ts";
+import { readFat } from "../../src/fs/fat/index.ts";
 
 const ingredients = loadIngredients();
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0;

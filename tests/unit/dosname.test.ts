@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
-import { toDosName, checkDosPath, dosName11, fromDosName11, DOS_ILLEGAL_CHARS, DOS_RESERVED_NAMES } from "../../src/fs/dosname.ts";
+import { toDosName, checkDosPath, dosName11, fromDosName11, DOS_ILLEGAL_CHARS, DOS_RESERVED_NAMES } from "../../src/fs/fat/dosname.ts";
 
 describe("toDosName", () => {
   it("upper-cases valid 8.3 names", () => {

@@ -2,7 +2,7 @@
 // (which once took minutes), and thousands of mutated images (fixed seed). Each must end quickly
 // in a volume or in the project's own error (E_IMAGE), never a foreign exception or a hang.
 import { describe, it, expect } from "vitest";
-import { makeFat, readFat, extractSystem, ATTR_SYSTEM, ATTR_HIDDEN, ATTR_READ_ONLY } from "../../src/fs/fat.ts";
+import { makeFat, readFat, extractSystem, ATTR_SYSTEM, ATTR_HIDDEN, ATTR_READ_ONLY } from "../../src/fs/fat/index.ts";
 import { LooprootError, ErrorCode } from "../../src/errors.ts";
 
 const T = 900_000_000;

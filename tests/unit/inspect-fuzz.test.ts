@@ -5,7 +5,7 @@
 
 import { describe } from "vitest";
 import { makeExt2, ext2Needs } from "../../src/fs/ext2.ts";
-import { makeFat } from "../../src/fs/fat.ts";
+import { makeFat } from "../../src/fs/fat/index.ts";
 import { makeDisk, diskLayout } from "../../src/fs/mbr.ts";
 import { makeSwap } from "../../src/fs/swap.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";

@@ -4,7 +4,7 @@
 
 import { describe, it, expect } from "vitest";
 import { makeExt2 } from "../../src/fs/ext2.ts";
-import { makeFat } from "../../src/fs/fat.ts";
+import { makeFat } from "../../src/fs/fat/index.ts";
 import { makeDisk, diskLayout } from "../../src/fs/mbr.ts";
 import { makeSwap } from "../../src/fs/swap.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";

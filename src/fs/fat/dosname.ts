@@ -1,6 +1,6 @@
 // DOS 8.3 names: what FORMAT, COPY and COMMAND.COM accept, checked before anything is written.
 
-import { LooprootError, ErrorCode } from "../errors.ts";
+import { LooprootError, ErrorCode } from "../../errors.ts";
 
 /** Characters DOS refuses in a file name (besides control characters and the dot separator). */
 export const DOS_ILLEGAL_CHARS = "\"*+,/:;<=>?[\\]|";

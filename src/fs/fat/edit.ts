@@ -3,10 +3,12 @@
 // other byte (boot sector, other files' clusters and entries) left as it was. New data takes the
 // lowest free clusters; a full subdirectory grows by a cluster, a full root directory is an error.
 
-import { readFat, dirEntry, dosDateTime, ATTR_DIRECTORY, ATTR_VOLUME_ID, ATTR_ARCHIVE } from "./fat.ts";
+import { dirEntry } from "./write.ts";
+import { readFat } from "./read.ts";
+import { dosDateTime, ATTR_DIRECTORY, ATTR_VOLUME_ID, ATTR_ARCHIVE } from "./layout.ts";
 import { dosName11, checkDosPath, toDosName, DOS_ILLEGAL_CHARS } from "./dosname.ts";
-import { LooprootError, ErrorCode, atField } from "../errors.ts";
-import { fmt } from "../util/fmt.ts";
+import { LooprootError, ErrorCode, atField } from "../../errors.ts";
+import { fmt } from "../../util/fmt.ts";
 
 const ATTR_LONG_NAME = 0x0f;
 /** A folder's first two entries: itself and its parent (cluster 0 for the root). */
