@@ -8,7 +8,7 @@ import { safeText } from "../util/safe.ts";
 import { fmt } from "../util/fmt.ts";
 import { LooprootError, ErrorCode, describeForCli } from "../errors.ts";
 import { inspect, type Inspection, type Region, type FatMap, type FatTreeEntry, type DiskMap } from "../fs/maps.ts";
-import type { Ext2Image } from "../fs/ext2read.ts";
+import type { Ext2Image } from "../fs/ext2/index.ts";
 import type { Tree } from "../fs/tree.ts";
 
 /**

@@ -6,8 +6,9 @@
 import { makeFat, checkBootSector, readFat as coreReadFat, extractSystem as coreExtractSystem, fatGeometry, ATTR_ARCHIVE, ATTR_DIRECTORY, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM, FLOPPY_BPB, type FatFile, type FatOptions, type FatVolume as CoreFatVolume, type FatEntry as CoreFatEntry, type FloppyKind as CoreFloppyKind } from "./fat/index.ts";
 import { checkDosPath as coreCheckDosPath } from "./fat/dosname.ts";
 import { makeMbr, diskLayout, readMbr as coreReadMbr, DISK_MIN_BYTES, DISK_MAX_BYTES } from "./mbr.ts";
-import { makeExt2 as coreMakeExt2, ext2Needs, LABEL_MAX as EXT2_LABEL_MAX, type Ext2Options } from "./ext2.ts";
-import { readExt2 as coreReadExt2 } from "./ext2read.ts";
+import { makeExt2 as coreMakeExt2, ext2Needs, type Ext2Options } from "./ext2/index.ts";
+import { LABEL_MAX as EXT2_LABEL_MAX } from "./ext2/layout.ts";
+import { readExt2 as coreReadExt2 } from "./ext2/index.ts";
 import { makeSwap as coreMakeSwap, readSwap as coreReadSwap, SWAP_PAGE, SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_LABEL_MAX } from "./swap.ts";
 import { parseTar, writeTar as coreWriteTar, DEFAULT_TAR_LIMITS, type TarLimits as CoreTarLimits } from "./tar.ts";
 import { gunzip as coreGunzip, gzip9, isGzip } from "./gzip.ts";

@@ -4,7 +4,7 @@
 
 import { LooprootError, ErrorCode } from "../errors.ts";
 import { readFat, readFatWalk, fatChains, ATTR_DIRECTORY, type FatVolume } from "./fat/index.ts";
-import { readExt2, looksLikeExt2, type Ext2Image, type Ext2ReadOptions } from "./ext2read.ts";
+import { readExt2, looksLikeExt2, type Ext2Image, type Ext2ReadOptions } from "./ext2/index.ts";
 import { gunzip, isGzip } from "./gzip.ts";
 import { readMbr, FAT_PARTITION_TYPES, type MbrPartition } from "./mbr.ts";
 import { readSwap, looksLikeSwap, type SwapHeader } from "./swap.ts";

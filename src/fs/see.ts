@@ -7,7 +7,7 @@
 import { LooprootError, ErrorCode } from "../errors.ts";
 import { readFat, ATTR_DIRECTORY, type FatVolume } from "./fat/index.ts";
 import { fatMap, diskMap, ext2Map, INITRD_MAX_BYTES, type Region, type FatMap, type DiskMap } from "./maps.ts";
-import { readExt2, looksLikeExt2, type Ext2Image } from "./ext2read.ts";
+import { readExt2, looksLikeExt2, type Ext2Image } from "./ext2/index.ts";
 import { gunzip } from "./gzip.ts";
 import { fmt } from "../util/fmt.ts";
 

@@ -12,7 +12,7 @@ import { LooprootError, ErrorCode } from "../errors.ts";
 import { checkDosPath, toDosName } from "../fs/fat/dosname.ts";
 import { readMbr, FAT_PARTITION_TYPES } from "../fs/mbr.ts";
 import { looksLikeSwap } from "../fs/swap.ts";
-import { looksLikeExt2 } from "../fs/ext2read.ts";
+import { looksLikeExt2 } from "../fs/ext2/index.ts";
 
 const KINDS = Object.entries(FLOPPY_BPB) as [FloppyKind, (typeof FLOPPY_BPB)[FloppyKind]][];
 

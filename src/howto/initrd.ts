@@ -4,7 +4,7 @@
 import type { LooprootConfig } from "../config.ts";
 import type { Ingredients } from "../ingredients.ts";
 import type { Tree, TreeEntry } from "../fs/tree.ts";
-import { makeExt2, ext2Needs } from "../fs/ext2.ts";
+import { makeExt2, ext2Needs } from "../fs/ext2/index.ts";
 import { gzip9 } from "../fs/gzip.ts";
 import { derivedUuid } from "../ids.ts";
 import { linuxDevice, mountOptions, dosPathInLinux } from "./names.ts";

@@ -8,7 +8,7 @@ import type { Ingredients } from "../ingredients.ts";
 import type { Tree, TreeEntry } from "../fs/tree.ts";
 import { checkTree, parentPath, baseName, resolveInTree } from "../fs/tree.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
-import { makeExt2, ext2Needs } from "../fs/ext2.ts";
+import { makeExt2, ext2Needs } from "../fs/ext2/index.ts";
 import { derivedUuid } from "../ids.ts";
 import { initrdDevices } from "./initrd.ts";
 import { dosPathInLinux, mountOptions } from "./names.ts";

@@ -1,7 +1,7 @@
 // Shared inputs for the ext2 oracle tests: the HOWTO's initrd listing and small tree builders.
 
 import fc from "fast-check";
-import type { Ext2Options } from "../../src/fs/ext2.ts";
+import type { Ext2Options } from "../../src/fs/ext2/index.ts";
 import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
 
 export const T = 896_000_000; // June 1998, around the HOWTO's listing

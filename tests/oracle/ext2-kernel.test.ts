@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { makeExt2 } from "../../src/fs/ext2.ts";
+import { makeExt2 } from "../../src/fs/ext2/index.ts";
 import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
 import { diffTrees, scratchBase } from "./ext2-read.ts";
 import { HOWTO, T, bytes, dir, file, link, dev, howtoInitrd } from "./ext2-fixtures.ts";

@@ -5,7 +5,7 @@ import { describe, it, expect } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { makeExt2 } from "../../src/fs/ext2.ts";
+import { makeExt2 } from "../../src/fs/ext2/index.ts";
 import { scratchDir } from "./ext2-read.ts";
 import { T, UUID, HOWTO, howtoInitrd } from "./ext2-fixtures.ts";
 

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
-import { makeExt2, ext2Needs, type Ext2Options } from "../../src/fs/ext2.ts";
+import { makeExt2, ext2Needs, type Ext2Options } from "../../src/fs/ext2/index.ts";
 import type { Tree } from "../../src/fs/tree.ts";
 import { T, UUID, UUID_STR, HOWTO, bytes, dir, file, link, dev, howtoInitrd , metaArbs } from "./ext2-fixtures.ts";
 import { readExt2, diffTrees, linkCounts, scratchDir } from "./ext2-read.ts";

@@ -8,8 +8,8 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { inspect, fatMap, diskMap, recognise } from "../../src/fs/maps.ts";
 import { tempDir, run } from "./fat-oracles.ts";
-import { makeExt2 } from "../../src/fs/ext2.ts";
-import { readExt2 } from "../../src/fs/ext2read.ts";
+import { makeExt2 } from "../../src/fs/ext2/index.ts";
+import { readExt2 } from "../../src/fs/ext2/index.ts";
 
 const tmp = tempDir("inspect-fat");
 afterAll(() => tmp.cleanup());

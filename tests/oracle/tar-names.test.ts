@@ -9,7 +9,7 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it, vi } from "vitest";
 import fc from "fast-check";
 import { parseTar, writeTar, TarError } from "../../src/fs/tar.ts";
-import { makeExt2 } from "../../src/fs/ext2.ts";
+import { makeExt2 } from "../../src/fs/ext2/index.ts";
 import { decodeNameBytes, nameBytes, normalisePath, isNormalisedPath, checkTree, PATH_MAX, type Tree } from "../../src/fs/tree.ts";
 import { userRootTree, rootNeeds } from "../../src/howto/rootdev.ts";
 import { defaultConfig, mergeConfig } from "../../src/config.ts";

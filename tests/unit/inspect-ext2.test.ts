@@ -2,8 +2,8 @@
 // field and where, found quickly, without allocating what the image does not hold.
 
 import { describe, it, expect } from "vitest";
-import { makeExt2 } from "../../src/fs/ext2.ts";
-import { readExt2 } from "../../src/fs/ext2read.ts";
+import { makeExt2 } from "../../src/fs/ext2/index.ts";
+import { readExt2 } from "../../src/fs/ext2/index.ts";
 import { recognise, inspect } from "../../src/fs/maps.ts";
 import { LooprootError } from "../../src/errors.ts";
 import type { Tree, TreeEntry } from "../../src/fs/tree.ts";

@@ -4,14 +4,14 @@
 // indirect blocks, boot sectors, FATs, partition tables), where a reader can be led astray.
 
 import { describe } from "vitest";
-import { makeExt2, ext2Needs } from "../../src/fs/ext2.ts";
+import { makeExt2, ext2Needs } from "../../src/fs/ext2/index.ts";
 import { makeFat } from "../../src/fs/fat/index.ts";
 import { makeDisk, diskLayout } from "../../src/fs/mbr.ts";
 import { makeSwap } from "../../src/fs/swap.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";
 import { fatMap } from "../../src/fs/maps.ts";
 import { rng, fuzz } from "./inspect-mutate.ts";
-import { readExt2 } from "../../src/fs/ext2read.ts";
+import { readExt2 } from "../../src/fs/ext2/index.ts";
 import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
 
 const T = 896_000_000;

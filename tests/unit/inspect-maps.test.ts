@@ -3,7 +3,7 @@
 // names its HOWTO step.
 
 import { describe, it, expect } from "vitest";
-import { makeExt2 } from "../../src/fs/ext2.ts";
+import { makeExt2 } from "../../src/fs/ext2/index.ts";
 import { makeFat } from "../../src/fs/fat/index.ts";
 import { makeDisk, diskLayout } from "../../src/fs/mbr.ts";
 import { makeSwap } from "../../src/fs/swap.ts";

@@ -4,25 +4,17 @@
 // in one E_IMAGE error naming the field and where, never a hang or an allocation the image does
 // not justify. Field names follow the kernel's ext2_fs.h.
 
-import { LooprootError, ErrorCode } from "../errors.ts";
-import { fmt } from "../util/fmt.ts";
-import { type Tree, type TreeEntry, type NodeKind } from "./tree.ts";
-
-export const EXT2_MAGIC = 0xef53;
-const ROOT_INO = 2;
+import { LooprootError, ErrorCode } from "../../errors.ts";
+import { fmt } from "../../util/fmt.ts";
+import {
+  EXT2_MAGIC, ROOT_INO, INCOMPAT_FILETYPE, RO_COMPAT_SPARSE_SUPER, RO_COMPAT_LARGE_FILE, COMPAT_RESIZE_INODE, INCOMPAT_NAMES,
+  S_IFMT, S_IFREG, S_IFDIR, S_IFLNK, S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK, groupHasSuper,
+} from "./layout.ts";
+import { type Tree, type TreeEntry, type NodeKind } from "../tree.ts";
 
 // Features this reader understands. An unknown incompat feature changes the on-disk format, so such
 // an image is refused; unknown compat / ro_compat features do not change how files are found.
-const INCOMPAT_FILETYPE = 0x0002;
 const INCOMPAT_KNOWN = INCOMPAT_FILETYPE;
-const RO_COMPAT_SPARSE_SUPER = 0x0001;
-const RO_COMPAT_LARGE_FILE = 0x0002;
-const COMPAT_RESIZE_INODE = 0x0010;
-const INCOMPAT_NAMES: Record<number, string> = {
-  0x0001: "compression", 0x0004: "needs_recovery", 0x0008: "journal_dev", 0x0010: "meta_bg", 0x0040: "extent",
-  0x0080: "64bit", 0x0100: "mmp", 0x0200: "flex_bg", 0x0400: "ea_inode", 0x1000: "dirdata", 0x2000: "metadata_csum_seed",
-  0x4000: "large_dir", 0x8000: "inline_data", 0x10000: "encrypt", 0x20000: "casefold",
-};
 
 export interface Ext2Group {
   index: number;
@@ -114,16 +106,6 @@ export interface Ext2ReadOptions {
 }
 
 
-/** sparse_super: groups 0, 1 and powers of 3, 5 and 7 carry a backup superblock and GDT. */
-export function groupHasSuper(g: number, sparse: boolean): boolean {
-  if (!sparse || g <= 1) return true;
-  for (const p of [3, 5, 7]) {
-    let x = p;
-    while (x < g) x *= p;
-    if (x === g) return true;
-  }
-  return false;
-}
 
 /** Is there an ext2 superblock magic at offset 1024? (For recognising an image, not validating it.) */
 export function looksLikeExt2(image: Uint8Array, offset = 0): boolean {
@@ -244,7 +226,7 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
     const o = inodeOffset(ino, where);
     const mode = u16(o);
     const high = u32(o + 108);
-    const isReg = (mode & 0xf000) === 0x8000;
+    const isReg = (mode & S_IFMT) === S_IFREG;
     if (isReg && largeFile && high >= 1 << 21) throw bad(`${where} (inode ${ino}) i_size_high`, `${fmt(high)} makes the file larger than 2^53 bytes`);
     const size = u32(o + 4) + (isReg && largeFile ? high * 0x100000000 : 0);
     return {
@@ -306,14 +288,14 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
   };
 
   const kindOf = (mode: number, where: string): Exclude<NodeKind, "hardlink"> => {
-    switch (mode & 0xf000) {
-      case 0x8000: return "file";
-      case 0x4000: return "dir";
-      case 0xa000: return "symlink";
-      case 0x2000: return "chardev";
-      case 0x6000: return "blockdev";
-      case 0x1000: return "fifo";
-      case 0xc000: return "socket";
+    switch (mode & S_IFMT) {
+      case S_IFREG: return "file";
+      case S_IFDIR: return "dir";
+      case S_IFLNK: return "symlink";
+      case S_IFCHR: return "chardev";
+      case S_IFBLK: return "blockdev";
+      case S_IFIFO: return "fifo";
+      case S_IFSOCK: return "socket";
     }
     throw bad(`${where} i_mode`, `0o${mode.toString(8)} is not a known file type`);
   };
