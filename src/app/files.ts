@@ -3,9 +3,9 @@
 // shown in place and any file downloads. A file's bytes are read from the image it lies in,
 // through its extents, only when asked (nothing is unpacked for the listing).
 
-import type { SeeFile, SeeVolume } from "../fs/see.ts";
-import { readExtents } from "../fs/see.ts";
-import type { VolumeDiff } from "../fs/seediff.ts";
+import type { SeeFile, SeeVolume } from "../fs/views/see.ts";
+import { readExtents } from "../fs/views/see.ts";
+import type { VolumeDiff } from "../fs/views/seediff.ts";
 import { h, download } from "./dom.ts";
 
 /** Largest file shown as text in the page (it downloads whatever its size). */

@@ -4,8 +4,8 @@
 // wrote it, in a box of fixed height below (nothing moves). Enter, a click or a tap zooms into a
 // region (a file's run zooms to all of that file's clusters); "Zoom out" and "Whole image" go back.
 
-import type { Region } from "../fs/maps.ts";
-import type { SeeMap } from "../fs/see.ts";
+import type { Region } from "../fs/views/maps.ts";
+import type { SeeMap } from "../fs/views/see.ts";
 import { layoutRow, zoomInto, zoomToFile, type View, type Placed } from "./maplayout.ts";
 import { h } from "./dom.ts";
 

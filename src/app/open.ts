@@ -4,7 +4,7 @@
 // A refused pair is named in the status line and nothing boots.
 
 import type { LooprootConfig } from "../config.ts";
-import type { SeeReport } from "../fs/see.ts";
+import type { SeeReport } from "../fs/views/see.ts";
 import { h, $, fmtSize } from "./dom.ts";
 import { safeText } from "../util/safe.ts";
 

@@ -7,8 +7,8 @@ import type { GuestFacts } from "../validate.ts";
 import type { ErrorJSON } from "../errors.ts";
 import type { Tree } from "../fs/tree.ts";
 import type { FatVolume } from "../fs/fat/index.ts";
-import type { SeeReport } from "../fs/see.ts";
-import type { VolumeDiff } from "../fs/seediff.ts";
+import type { SeeReport } from "../fs/views/see.ts";
+import type { VolumeDiff } from "../fs/views/seediff.ts";
 import type { ChainFacts } from "../howto/chain.ts";
 import { unpack, type PackedImage } from "./pieces.ts";
 
@@ -84,7 +84,7 @@ export interface BuildOutput {
   floppyFreeBytes: number;
   dosName: string;
   listings: { floppy: FatListing; partition: FatListing; initrd: TreeRow[]; root: TreeRow[] };
-  /** The images' maps and files, read back from their bytes (src/fs/see.ts). */
+  /** The images' maps and files, read back from their bytes (src/fs/views/see.ts). */
   see?: SeeReport;
   totalMs: number;
 }

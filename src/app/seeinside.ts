@@ -1,10 +1,10 @@
 // The page's "See inside" card: the maps of the floppy, the disk, the root image inside the
 // partition and the initrd (mapview.ts), a file browser for each filesystem (files.ts), and for a
-// disk the guest changed, what changed against the disk it booted from (src/fs/seediff.ts). The
+// disk the guest changed, what changed against the disk it booted from (src/fs/views/seediff.ts). The
 // reports come from the worker; this card only draws them and reads single files on request.
 
-import type { SeeReport, SeeMap, SeeVolume, MapId, VolumeId } from "../fs/see.ts";
-import type { VolumeDiff } from "../fs/seediff.ts";
+import type { SeeReport, SeeMap, SeeVolume, MapId, VolumeId } from "../fs/views/see.ts";
+import type { VolumeDiff } from "../fs/views/seediff.ts";
 import { MapView } from "./mapview.ts";
 import { FileBrowser } from "./files.ts";
 import { h, $ } from "./dom.ts";

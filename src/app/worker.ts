@@ -12,8 +12,8 @@ import { readImages } from "../howto/fromimages.ts";
 import { chainFacts } from "../howto/chain.ts";
 import type { Ingredients } from "../ingredients.ts";
 import { loadIngredients, httpFetcher, dosFromFloppy } from "./ingredients.ts";
-import { seeImages, type SeeReport } from "../fs/see.ts";
-import { diffReports } from "../fs/seediff.ts";
+import { seeImages, type SeeReport } from "../fs/views/see.ts";
+import { diffReports } from "../fs/views/seediff.ts";
 import { treeRows, fatListing, type BuildRequest, type InspectRequest, type WorkerMessage, type BuildOutputWire } from "./protocol.ts";
 import { pack, unpack } from "./pieces.ts";
 

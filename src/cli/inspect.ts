@@ -7,7 +7,7 @@ import { readInputFile } from "./files.ts";
 import { safeText } from "../util/safe.ts";
 import { fmt } from "../util/fmt.ts";
 import { LooprootError, ErrorCode, describeForCli } from "../errors.ts";
-import { inspect, type Inspection, type Region, type FatMap, type FatTreeEntry, type DiskMap } from "../fs/maps.ts";
+import { inspect, type Inspection, type Region, type FatMap, type FatTreeEntry, type DiskMap } from "../fs/views/maps.ts";
 import type { Ext2Image } from "../fs/ext2/index.ts";
 import type { Tree } from "../fs/tree.ts";
 

@@ -13,7 +13,7 @@ import { makeSwap as coreMakeSwap, readSwap as coreReadSwap, SWAP_PAGE, SWAP_MIN
 import { parseTar, writeTar as coreWriteTar, DEFAULT_TAR_LIMITS, type TarLimits as CoreTarLimits } from "./tar.ts";
 import { gunzip as coreGunzip, gzip9, isGzip } from "./gzip.ts";
 import { checkTree, normalisePath, parentPath, type Tree as CoreTree, type NodeKind as CoreNodeKind } from "./tree.ts";
-import { inspect as coreInspect, type Inspection as CoreInspection, type Region as CoreRegion, type ImageKind as CoreImageKind } from "./maps.ts";
+import { inspect as coreInspect, type Inspection as CoreInspection, type Region as CoreRegion, type ImageKind as CoreImageKind } from "./views/maps.ts";
 import { editFatVolume } from "./fat/edit.ts";
 import { sha256 } from "../util/sha256.ts";
 import { fmt } from "../util/fmt.ts";

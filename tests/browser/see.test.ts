@@ -1,5 +1,5 @@
 // "See inside" in the page: after a build of the defaults, the disk map's numbers in the DOM
-// (partition start, FAT sizes, LINUXDSK.IMG's cluster runs) equal sfdisk's and src/fs/maps.ts's
+// (partition start, FAT sizes, LINUXDSK.IMG's cluster runs) equal sfdisk's and src/fs/views/maps.ts's
 // reading of the downloaded disk.img; the root image is browsed to /etc/fstab, shown, and
 // downloaded byte for byte as debugfs reads it; and after the guest writes files (typed on the
 // serial console), Compare lists them as added, on the FAT partition and in the root image.
@@ -13,7 +13,7 @@ import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { useApp, downloadBytes, shot, realImagesPresent, REPO, SHOTS, type AppSession } from "./setup.ts";
-import { diskMap } from "../../src/fs/maps.ts";
+import { diskMap } from "../../src/fs/views/maps.ts";
 
 let app: AppSession;
 let page: Page;

@@ -1,4 +1,4 @@
-// The ext2 reader (src/fs/ext2read.ts) against e2fsprogs: for random trees written by our writer
+// The ext2 reader (src/fs/ext2/read.ts) against e2fsprogs: for random trees written by our writer
 // and for images made by `mke2fs -d`, the tree it reads equals what debugfs lists and dumps, and
 // its group layout equals dumpe2fs's.
 
@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { makeExt2, ext2Needs } from "../../src/fs/ext2/index.ts";
 import { readExt2 as readOurs, type Ext2Image } from "../../src/fs/ext2/index.ts";
-import { ext2Map, inspect } from "../../src/fs/maps.ts";
+import { ext2Map, inspect } from "../../src/fs/views/maps.ts";
 import { LooprootError } from "../../src/errors.ts";
 import { rng, mutate } from "../unit/inspect-mutate.ts";
 import type { Tree } from "../../src/fs/tree.ts";

@@ -6,7 +6,7 @@
 import { describe, it, expect, afterAll } from "vitest";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import { inspect, fatMap, diskMap, recognise } from "../../src/fs/maps.ts";
+import { inspect, fatMap, diskMap, recognise } from "../../src/fs/views/maps.ts";
 import { tempDir, run } from "./fat-oracles.ts";
 import { makeExt2 } from "../../src/fs/ext2/index.ts";
 import { readExt2 } from "../../src/fs/ext2/index.ts";

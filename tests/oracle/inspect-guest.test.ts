@@ -10,7 +10,7 @@ import { runShellCommand, bootAndVerify } from "../../emulator/harness.ts";
 import { startEngine } from "../../src/cli/boot.ts";
 import { loadBios } from "../../src/node/ingredients.ts";
 import { config, build, timeline } from "../boot/chain.ts";
-import { inspect } from "../../src/fs/maps.ts";
+import { inspect } from "../../src/fs/views/maps.ts";
 import { readExt2 as readDebugfs, diffTrees, scratchBase } from "./ext2-read.ts";
 
 const hasQemu = (() => { try { execFileSync("qemu-system-i386", ["--version"], { stdio: "ignore" }); return true; } catch { return false; } })();

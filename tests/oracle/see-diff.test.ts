@@ -1,4 +1,4 @@
-// The page's See-inside data (src/fs/see.ts) and the diff (src/fs/seediff.ts), against the real
+// The page's See-inside data (src/fs/views/see.ts) and the diff (src/fs/views/seediff.ts), against the real
 // tools: the default images are built; files are read through the report's extents and compared
 // with what mtype and debugfs give; then the disk is changed with mtools (a file copied onto C:,
 // the swap file deleted) and debugfs -w (a file written into the root image, one removed, a mode
@@ -10,12 +10,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { execFileSync } from "node:child_process";
 import { config, build } from "../boot/chain.ts";
-import { seeImages, readExtents, hash64, Hash64, type SeeReport } from "../../src/fs/see.ts";
-import { diffReports, diffFiles } from "../../src/fs/seediff.ts";
+import { seeImages, readExtents, hash64, Hash64, type SeeReport } from "../../src/fs/views/see.ts";
+import { diffReports, diffFiles } from "../../src/fs/views/seediff.ts";
 import { gunzip } from "../../src/fs/gzip.ts";
 import { readExt2 as readDebugfs, scratchBase } from "./ext2-read.ts";
 import { mtoolsList, sha256 } from "./fat-oracles.ts";
-import { diskMap } from "../../src/fs/maps.ts";
+import { diskMap } from "../../src/fs/views/maps.ts";
 import { rng, mutate } from "../unit/inspect-mutate.ts";
 
 let dir = "";

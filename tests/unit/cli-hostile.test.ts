@@ -11,7 +11,7 @@ import { shellInputs } from "../../src/cli/shell.ts";
 import { parseArgs } from "../../src/cli/args.ts";
 import { bootHowto } from "../../emulator/index.ts";
 import { LooprootError, ErrorCode } from "../../src/errors.ts";
-import { inspect } from "../../src/fs/maps.ts";
+import { inspect } from "../../src/fs/views/maps.ts";
 import { spawnSync, spawn } from "node:child_process";
 
 async function cli(args: string[]) {

@@ -4,7 +4,7 @@
 import { describe, it, expect } from "vitest";
 import { makeExt2 } from "../../src/fs/ext2/index.ts";
 import { readExt2 } from "../../src/fs/ext2/index.ts";
-import { recognise, inspect } from "../../src/fs/maps.ts";
+import { recognise, inspect } from "../../src/fs/views/maps.ts";
 import { LooprootError } from "../../src/errors.ts";
 import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
 

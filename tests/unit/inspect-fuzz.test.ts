@@ -9,7 +9,7 @@ import { makeFat } from "../../src/fs/fat/index.ts";
 import { makeDisk, diskLayout } from "../../src/fs/mbr.ts";
 import { makeSwap } from "../../src/fs/swap.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";
-import { fatMap } from "../../src/fs/maps.ts";
+import { fatMap } from "../../src/fs/views/maps.ts";
 import { rng, fuzz } from "./inspect-mutate.ts";
 import { readExt2 } from "../../src/fs/ext2/index.ts";
 import type { Tree, TreeEntry } from "../../src/fs/tree.ts";

@@ -8,7 +8,7 @@ import { makeFat } from "../../src/fs/fat/index.ts";
 import { makeDisk, diskLayout } from "../../src/fs/mbr.ts";
 import { makeSwap } from "../../src/fs/swap.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";
-import { inspect, recognise, type Region } from "../../src/fs/maps.ts";
+import { inspect, recognise, type Region } from "../../src/fs/views/maps.ts";
 import type { Tree } from "../../src/fs/tree.ts";
 
 const T = 896_000_000;

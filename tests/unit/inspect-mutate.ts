@@ -2,7 +2,7 @@
 // the metadata, and a loop that runs inspect() on each copy and sorts the outcomes.
 
 import { it, expect } from "vitest";
-import { inspect } from "../../src/fs/maps.ts";
+import { inspect } from "../../src/fs/views/maps.ts";
 import { LooprootError } from "../../src/errors.ts";
 
 export function rng(seed: number) {

@@ -5,7 +5,7 @@
 
 import { describe, it, expect } from "vitest";
 import { layoutRow, zoomInto, zoomToFile, flatten } from "../../src/app/maplayout.ts";
-import { diskMap } from "../../src/fs/maps.ts";
+import { diskMap } from "../../src/fs/views/maps.ts";
 import { config, build } from "../boot/chain.ts";
 
 const r = (start: number, end: number, name = `${start}`) => ({ start, end, name });

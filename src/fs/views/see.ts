@@ -4,12 +4,12 @@
 // makes it (the page never parses an image), the page draws it and reads a file's bytes itself
 // from the extents, so no image is copied for a view or a download.
 
-import { LooprootError, ErrorCode } from "../errors.ts";
-import { readFat, ATTR_DIRECTORY, type FatVolume } from "./fat/index.ts";
+import { LooprootError, ErrorCode } from "../../errors.ts";
+import { readFat, ATTR_DIRECTORY, type FatVolume } from "../fat/index.ts";
 import { fatMap, diskMap, ext2Map, INITRD_MAX_BYTES, type Region, type FatMap, type DiskMap } from "./maps.ts";
-import { readExt2, looksLikeExt2, type Ext2Image } from "./ext2/index.ts";
-import { gunzip } from "./gzip.ts";
-import { fmt } from "../util/fmt.ts";
+import { readExt2, looksLikeExt2, type Ext2Image } from "../ext2/index.ts";
+import { gunzip } from "../gzip.ts";
+import { fmt } from "../../util/fmt.ts";
 
 export type VolumeId = "floppy" | "partition" | "root" | "initrd";
 export type MapId = "floppy" | "disk" | "root" | "initrd";

@@ -2,13 +2,13 @@
 // what, and which HOWTO step wrote them. Pure: the page draws these, the CLI prints them, and
 // both read them from the images' own bytes (built, opened, or changed by the guest).
 
-import { LooprootError, ErrorCode } from "../errors.ts";
-import { readFat, readFatWalk, fatChains, ATTR_DIRECTORY, type FatVolume } from "./fat/index.ts";
-import { readExt2, looksLikeExt2, type Ext2Image, type Ext2ReadOptions } from "./ext2/index.ts";
-import { gunzip, isGzip } from "./gzip.ts";
-import { readMbr, FAT_PARTITION_TYPES, type MbrPartition } from "./mbr.ts";
-import { readSwap, looksLikeSwap, type SwapHeader } from "./swap.ts";
-import { uuidString } from "../util/uuid.ts";
+import { LooprootError, ErrorCode } from "../../errors.ts";
+import { readFat, readFatWalk, fatChains, ATTR_DIRECTORY, type FatVolume } from "../fat/index.ts";
+import { readExt2, looksLikeExt2, type Ext2Image, type Ext2ReadOptions } from "../ext2/index.ts";
+import { gunzip, isGzip } from "../gzip.ts";
+import { readMbr, FAT_PARTITION_TYPES, type MbrPartition } from "../mbr.ts";
+import { readSwap, looksLikeSwap, type SwapHeader } from "../swap.ts";
+import { uuidString } from "../../util/uuid.ts";
 
 const SECTOR = 512;
 
@@ -58,7 +58,7 @@ export interface Region {
 
 export type ImageKind = "disk" | "fat" | "ext2" | "initrd-gz" | "swap";
 
-import { fmt } from "../util/fmt.ts";
+import { fmt } from "../../util/fmt.ts";
 
 /** A chain as runs [first, count] of consecutive clusters. */
 function toRuns(cs: number[]): [number, number][] {
