@@ -60,16 +60,19 @@ export function biosGeometry(sizeBytes: number): BiosGeometry {
   return { cylinders: Math.min(1024, Math.floor(sect / h)), heads: h, sectorsPerTrack: 63 };
 }
 
-/** Smallest disk: two cylinders of 16 x 63. Largest: 8 GiB (a FAT16 partition holds at most 2 GiB). */
-export const DISK_MIN_BYTES = 2 * 16 * 63 * SECTOR;
-export const DISK_MAX_BYTES = 8 * 1024 ** 3;
+/**
+ * The disk sizes the MBR writer and biosGeometry take: from two cylinders of 16 x 63 to 8 GiB (a
+ * FAT16 partition holds at most 2 GiB). Not the largest disk a boot takes (cli/boot.ts, under 2 GiB).
+ */
+export const MBR_DISK_MIN_BYTES = 2 * 16 * 63 * SECTOR;
+export const MBR_DISK_MAX_BYTES = 8 * 1024 ** 3;
 
 function checkDiskSize(sizeBytes: number): void {
   if (!Number.isInteger(sizeBytes) || sizeBytes % SECTOR !== 0) {
     throw new Error(`sizeBytes: ${sizeBytes} is not a whole number of 512-byte sectors`);
   }
-  if (sizeBytes < DISK_MIN_BYTES || sizeBytes > DISK_MAX_BYTES) {
-    throw new Error(`sizeBytes: ${fmt(sizeBytes)} is outside ${fmt(DISK_MIN_BYTES)}..${fmt(DISK_MAX_BYTES)} bytes`);
+  if (sizeBytes < MBR_DISK_MIN_BYTES || sizeBytes > MBR_DISK_MAX_BYTES) {
+    throw new Error(`sizeBytes: ${fmt(sizeBytes)} is outside ${fmt(MBR_DISK_MIN_BYTES)}..${fmt(MBR_DISK_MAX_BYTES)} bytes`);
   }
 }
 

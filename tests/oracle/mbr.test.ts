@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { openSync, writeSync, closeSync, ftruncateSync, readFileSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { makeFat, FAT16_MAX_SECTORS, type FatFile } from "../../src/fs/fat/index.ts";
-import { makeDisk, makeMbr, biosGeometry, diskLayout, DISK_MAX_BYTES, DISK_MIN_BYTES } from "../../src/fs/mbr.ts";
+import { makeDisk, makeMbr, biosGeometry, diskLayout, MBR_DISK_MAX_BYTES, MBR_DISK_MIN_BYTES } from "../../src/fs/mbr.ts";
 import { tempDir, run, fsckFat, mtoolsList, sha256, bytes } from "./fat-oracles.ts";
 
 const T = 1_700_000_000;
@@ -200,8 +200,8 @@ describe("errors name the field and the limit", () => {
   const size = 64 * MiB;
   it("sizes and layout", () => {
     expect(() => biosGeometry(1000)).toThrow("sizeBytes: 1000 is not a whole number of 512-byte sectors");
-    expect(() => biosGeometry(DISK_MIN_BYTES - 512)).toThrow(/sizeBytes: 1,031,680 is outside 1,032,192\.\./);
-    expect(() => biosGeometry(DISK_MAX_BYTES + 512)).toThrow(/\.\.8,589,934,592 bytes/);
+    expect(() => biosGeometry(MBR_DISK_MIN_BYTES - 512)).toThrow(/sizeBytes: 1,031,680 is outside 1,032,192\.\./);
+    expect(() => biosGeometry(MBR_DISK_MAX_BYTES + 512)).toThrow(/\.\.8,589,934,592 bytes/);
     expect(() => diskLayout(size, 0)).toThrow(/partitionStart: 0 is outside 1\.\./);
     expect(() => makeDisk({ sizeBytes: size, volume: vol(1000), diskSignature: 1, partitionSectors: 200_000 })).toThrow(/partitionSectors: the partition \(sectors 63\.\.200,062\) does not fit the disk's 131,072 sectors/);
     expect(() => makeDisk({ sizeBytes: size, volume: vol(1000), diskSignature: 1, partitionSectors: 5000 })).toThrow(/must end on a cylinder boundary \(16 heads x 63 sectors\)/);

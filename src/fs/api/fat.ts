@@ -2,7 +2,7 @@
 
 import { makeFat, checkBootSector, readFat as coreReadFat, extractSystem as coreExtractSystem, fatGeometry, ATTR_ARCHIVE, ATTR_DIRECTORY, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM, FLOPPY_BPB, type FatFile, type FatOptions } from "../fat/index.ts";
 import { checkDosPath as coreCheckDosPath } from "../fat/dosname.ts";
-import { makeMbr, diskLayout, readMbr as coreReadMbr, DISK_MIN_BYTES, DISK_MAX_BYTES } from "../mbr.ts";
+import { makeMbr, diskLayout, readMbr as coreReadMbr, MBR_DISK_MIN_BYTES, MBR_DISK_MAX_BYTES } from "../mbr.ts";
 import { editFatVolume } from "../fat/edit.ts";
 import { fmt } from "../../util/fmt.ts";
 import { LooprootError, ErrorCode, atField, typeError } from "../../errors.ts";
@@ -16,11 +16,11 @@ export const ATTR = { READ_ONLY: ATTR_READ_ONLY, HIDDEN: ATTR_HIDDEN, SYSTEM: AT
 const FAT16_MAX_PARTITION_BYTES = 2 ** 31 - 32768;
 
 /** Disk sizes makeFatDisk takes, in bytes: from two cylinders of the BIOS geometry up to the largest disk whose FAT16 partition DOS reads. */
-export const DISK_LIMITS = { minBytes: DISK_MIN_BYTES, maxBytes: largestFatDisk() } as const;
+export const DISK_LIMITS = { minBytes: MBR_DISK_MIN_BYTES, maxBytes: largestFatDisk() } as const;
 
 /** The largest disk (in sectors, up to the MBR's own limit) whose partition still fits FAT16; the partition grows with the disk, so a binary search finds it. */
 function largestFatDisk(): number {
-  let lo = DISK_MIN_BYTES / 512, hi = DISK_MAX_BYTES / 512;
+  let lo = MBR_DISK_MIN_BYTES / 512, hi = MBR_DISK_MAX_BYTES / 512;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
     if (diskLayout(mid * 512).partitionSectors * 512 <= FAT16_MAX_PARTITION_BYTES) lo = mid;
