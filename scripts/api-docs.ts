@@ -8,6 +8,7 @@
 import ts from "typescript";
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { rowOf } from "../src/schema.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 export const ENTRIES = [
@@ -16,6 +17,27 @@ export const ENTRIES = [
   { name: "looproot/emulator", file: "emulator/index.ts", what: "Booting images in v86, and the package's guest binaries. Node only." },
   { name: "looproot/node", file: "src/node/index.ts", what: "What needs Node's file system: a folder read into a tree, as `mke2fs -d` takes one." },
 ];
+
+/** The config types' members are the settings table's rows (src/settings.ts): their doc is the row's. */
+const CONFIG_GROUPS: Record<string, string> = { LooprootConfig: "", PartialConfig: "", InitrdConfig: "initrd", DosConfig: "dos", RootConfig: "root", SwapConfig: "swap", DiskConfig: "disk", FloppyConfig: "floppy", BootConfig: "boot", MachineConfig: "machine" };
+
+function settingRow(type: string, member: string) {
+  return type in CONFIG_GROUPS ? rowOf(CONFIG_GROUPS[type] ? `${CONFIG_GROUPS[type]}.${member.replace(/\?$/, "")}` : member.replace(/\?$/, "")) : undefined;
+}
+
+function settingDoc(type: string, member: string): string {
+  const r = settingRow(type, member);
+  if (!r) return "";
+  const range = r.kind === "int" ? ` (${r.range[0]}..${r.range[1]} ${r.unit})` : "";
+  const def = typeof r.default === "string" ? `"${r.default}"` : String(r.default);
+  return `${r.label}${range}, default ${def}. ${r.howto}${r.where ? ` \`${r.where}\`` : ""}`;
+}
+
+/** A choice's type as its options, in the table's order (the compiler orders a union its own way). */
+function settingType(type: string, member: string): string | undefined {
+  const r = settingRow(type, member);
+  return r?.kind === "choice" && type !== "PartialConfig" ? r.options.map((o) => JSON.stringify(o.value)).join(" | ") : undefined;
+}
 
 export interface ApiSymbol {
   entry: string;
@@ -80,8 +102,8 @@ export function collect(): ApiSymbol[] {
             const optional = p.flags & ts.SymbolFlags.Optional ? "?" : "";
             members.push({
               name: p.name + optional,
-              type: pd ? clean(checker.typeToString(checker.getTypeOfSymbolAtLocation(p, pd), undefined, ts.TypeFormatFlags.NoTruncation)) : "",
-              doc: ts.displayPartsToString(p.getDocumentationComment(checker)).trim(),
+              type: settingType(sym.name, p.name) ?? clean(checker.typeToString(pd ? checker.getTypeOfSymbolAtLocation(p, pd) : checker.getTypeOfSymbol(p), undefined, ts.TypeFormatFlags.NoTruncation)),
+              doc: ts.displayPartsToString(p.getDocumentationComment(checker)).trim() || settingDoc(sym.name, p.name),
             });
           }
         }

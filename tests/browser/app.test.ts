@@ -103,7 +103,7 @@ describe("the page", () => {
     expect(names).toContain("Size of the root device");
     // Typing in a field changes the URL, so a reload keeps the choice.
     await page.fill(input("swap.sizeMiB"), "10");
-    expect(await page.evaluate(() => location.hash)).toMatch(/^#config=/);
+    expect(await page.evaluate(() => location.hash)).toBe("#swap.sizeMiB=10&settings=1");
     await page.reload();
     await page.waitForSelector("#choices");
     expect(await page.inputValue(input("swap.sizeMiB"))).toBe("10");
@@ -207,6 +207,7 @@ describe("the page", () => {
     await p3.waitForSelector("#link-notice:not([hidden])");
     expect(await p3.textContent("#link-notice")).toMatch(/cut short/);
     expect(await p3.inputValue(input("root.hostname"))).toBe("cut");
+    expect(await p3.inputValue(input("swap.sizeMiB"))).toBe("12");
     await p3.close();
   });
 
@@ -222,7 +223,7 @@ describe("the page", () => {
     await p2.fill(input("root.hostname"), "shared");
     await p2.click("#copy-link");
     const hash = await p2.evaluate(() => location.hash);
-    expect(hash).toMatch(/^#config=/);
+    expect(hash).toBe("#dos.openPermissions=true&root.hostname=shared&swap.sizeMiB=12&settings=3");
     const saved = await downloadBytes(p2, () => p2.click("#save-json"));
     expect(saved.name).toBe("looproot-config.json");
     const json = JSON.parse(new TextDecoder().decode(saved.bytes));

@@ -79,3 +79,24 @@ const section: RootConfig["source"] = "tar";
 const partial: PartialConfig = { root: { source: section } };
 const full: LooprootConfig = makeConfig(partial);
 void [ok, noNumbers, noData, noTarget, kind, events, full, handles];
+
+// The config's types come from the settings table (src/settings.ts) and are exactly these.
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const exact: [
+  Same<LooprootConfig["initrd"], { sizeKiB: number; blockSize: 1024 | 2048 | 4096; bytesPerInode: number; reservedPercent: number }>,
+  Same<LooprootConfig["floppy"], { kind: "360K" | "720K" | "1.2M" | "1.44M" | "2.88M"; label: string }>,
+  Same<LooprootConfig["boot"]["kernel"], "auto" | "howto" | "distro">,
+  Same<RootConfig["source"], "busybox" | "tar">,
+  Same<LooprootConfig["dos"]["fsType"], "msdos" | "vfat">,
+  Same<LooprootConfig["root"]["dosLink"], boolean>,
+  Same<Pick<LooprootConfig, "name" | "time">, { name: string; time: number }>,
+] = [true, true, true, true, true, true, true];
+// @ts-expect-error a block size mke2fs does not take
+makeConfig({ initrd: { blockSize: 512 } });
+// @ts-expect-error not a floppy DOS formats
+makeConfig({ floppy: { kind: "1.68M" } });
+// @ts-expect-error not a kernel choice
+makeConfig({ boot: { kernel: "mine" } });
+// @ts-expect-error a switch is true or false
+makeConfig({ root: { dosLink: "yes" } });
+void exact;
