@@ -11,6 +11,8 @@ import { ALL_FIELDS, SECTIONS } from "../../src/app/fields.ts";
 import { configToHash, readLink, getPath, setPath, PAGE_PARAMS } from "../../src/app/share.ts";
 import { setToPartial } from "../../src/cli/args.ts";
 import { BUILD_STEPS } from "../../src/steps.ts";
+import { DOS_TAIL_LIMIT } from "../../src/howto/bootfloppy.ts";
+import { SWAP_LABEL_MAX } from "../../src/fs/swap.ts";
 
 /** Every leaf of a nested object, as a dotted path. */
 function leaves(o: object, prefix = ""): string[] {
@@ -104,8 +106,14 @@ describe("the settings table", () => {
     expect(readLink(configToHash(all))!.config).toEqual(all);
   });
 
-  it("is typed: SETTINGS is the table the types come from", () => {
-    // (tests/types/wrong-calls.ts checks the derived types are exactly the config's.)
+  it("says in the form the limits the code keeps (the form once said 16 bytes for the swap label, the code 15)", () => {
+    const howto = (path: string) => ROWS.find((r) => r.path === path)!.howto;
+    expect(howto("swap.label")).toContain(`at most ${SWAP_LABEL_MAX} bytes`);
+    expect(validateConfig(setPath(defaultConfig(), "swap.label", "x".repeat(SWAP_LABEL_MAX + 1)))[0].limit).toBe(SWAP_LABEL_MAX);
+    expect(howto("root.label")).toContain("at most 16 bytes");
+    expect(validateConfig(setPath(defaultConfig(), "root.label", "x".repeat(17)))[0].limit).toBe(16);
+    expect(howto("boot.paramsFile")).toContain(`${DOS_TAIL_LIMIT} characters`);
+    // (tests/types/wrong-calls.ts checks that the types derived from SETTINGS are exactly the config's.)
     expect(SETTINGS.length).toBe(ROWS.length);
   });
 });
