@@ -10,6 +10,7 @@ import { ROOT_NEEDS } from "../howto/rootdev.ts";
 import { BUILD_INFO_FILE } from "./buildinfo.ts";
 import { CPUS } from "../../emulator/pc.ts";
 import { BOCHS_CPUS } from "../../emulator/bochs-config.ts";
+import { LIMITS } from "../validate.ts";
 
 /** Words of `text` in lines of at most `width` columns, each indented by `indent` spaces. */
 function wrap(text: string, indent: number, width: number): string {
@@ -79,7 +80,7 @@ ${wrap(`of an i386 system. It needs ${ROOT_NEEDS}.`, 21, 100)}
                      bochs: pc or isapc. v86 is one fixed PC (i440FX/PIIX3, a Pentium III).
       --cpu C        qemu: ${CPUS.slice(0, 7).join(", ")},
                      ${CPUS.slice(7).join(", ")} (QEMU's names); bochs: ${Object.keys(BOCHS_CPUS).join(", ")}
-      --ram MiB      the machine's RAM (machine.memoryMiB), from the chain's minimum up to 1024
+      --ram MiB      the machine's RAM (machine.memoryMiB), from the chain's minimum up to ${LIMITS.memoryMiB[1]}
   --persist          boot, run, shell: keep the guest's writes in the disk file (QEMU writes into
                      it as it runs; v86 writes it back, whole, after the guest halts). boot and
                      run then shut the guest down cleanly after the verdict. Without it the
