@@ -116,6 +116,9 @@ const ROOT: Record<string, Case[]> = {
   buildHowto: [
     ["nothing", () => root.buildHowto(bad(undefined)), { code: "E_TYPE", field: "input" }],
     ["no ingredients", () => root.buildHowto(bad({})), { code: "E_TYPE", field: "ingredients" }],
+    ["signal not an AbortSignal", () => root.buildHowto({ ingredients: bad({}), signal: bad(true) }), { code: "E_TYPE", field: "signal" }],
+    // Checked after the config, before any step: the ingredients are never looked at.
+    ["signal aborted already", () => root.buildHowto({ ingredients: bad({}), signal: AbortSignal.abort() }), { code: "E_ABORTED", field: "signal" }],
   ],
   outputNames: [["nothing", () => root.outputNames(bad(undefined)), { code: "E_TYPE", field: "config" }]],
   ingredientsFrom: [
