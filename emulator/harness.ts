@@ -99,7 +99,10 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
   // whatever it ran (a guest that halts forever uses no CPU).
   const stuckToo = (limitS: number, now: number) =>
     ranAtProgress === undefined || engine.ranMs!() - ranAtProgress >= limitS * 1000 || tracker.sinceProgress(now) >= 4 * limitS * 1000;
-  engine.onSerial((text) => emit(tracker.feedSerial(text, elapsed())));
+  const offSerial = engine.onSerial((text) => emit(tracker.feedSerial(text, elapsed())));
+  // Where the engine tells when the screen changes, every change is read: a DOS that writes only to
+  // the screen (FreeDOS) can scroll its lines away, or the kernel take the screen over, between two polls.
+  const offScreen = engine.onScreenChange?.(() => emit(tracker.feedScreen(engine.screenRows(), elapsed())));
   let crash: { message: string; atMs: number } | undefined;
   engine.onCrash?.((message) => { crash ??= { message, atMs: elapsed() }; });
 
@@ -111,6 +114,8 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
     await new Promise((r) => setTimeout(r, pollMs));
     if (signal?.aborted) {
       // The caller gave up on this boot: whatever stopAtEnd says, nobody holds the machine.
+      offSerial?.();
+      offScreen?.();
       await engine.stop();
       throw abortedError(signal, `boot (at "${MILESTONES.find((m) => m.id === tracker.stage)?.title ?? "the start"}")`);
     }
@@ -203,6 +208,8 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
     summary,
   };
   opts.onEvent?.({ type: "verdict", result });
+  offSerial?.();
+  offScreen?.();
   if (opts.stopAtEnd !== false) await engine.stop();
   return result;
 }

@@ -13,7 +13,7 @@
 // so memoryMB must exceed 64 plus the initrd's size (v86 throws "offset is out of bounds").
 
 import { V86 } from "v86";
-import { SerialListeners, type Engine } from "./engine.ts";
+import { Listeners, SerialListeners, type Engine } from "./engine.ts";
 import { v86NetDevice } from "./net.ts";
 
 export interface MachineOptions {
@@ -143,6 +143,18 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
     for (const w of waiters.slice()) w();
   });
   let stopped = false;
+  // v86 tells each character written to the text screen; one call back per run of its loop (a
+  // microtask runs once the loop's slice returns), not one per character.
+  const screenListeners = new Listeners<void>();
+  let screenQueued = false;
+  emulator.add_listener("screen-put-char", () => {
+    if (screenQueued || !screenListeners.size) return;
+    screenQueued = true;
+    queueMicrotask(() => {
+      screenQueued = false;
+      if (!stopped) screenListeners.emit();
+    });
+  });
   // A panic inside v86 (a CPU feature it does not implement) throws out of its main loop, where
   // nobody could catch it: the process died with a raw stack, the page with an uncaught
   // "unreachable". Wrap the loop's tick so the crash ends this machine and is reported.
@@ -218,6 +230,7 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
     emulator,
     onSerial: listeners.add,
     screenRows,
+    onScreenChange: screenListeners.add,
     ranMs: () => {
       // The counter is 32 bits: read often enough (the harness polls every 100 ms), deltas add up.
       const now = emulator.get_instruction_counter() >>> 0;
