@@ -7,16 +7,16 @@ export interface Engine {
   readonly name: string;
   /** Text the guest writes to COM1. Returns a function that removes the listener, where the engine can. */
   onSerial(cb: (text: string) => void): void | (() => void);
-  /** The VGA text screen's rows now ([] where the engine cannot show them). */
+  /** The VGA text screen's rows now ([] where the engine cannot show them, or once stopped). */
   screenRows(): string[];
   /**
    * Calls back soon after the guest changed the VGA text screen (once per burst of changes), where
    * the engine can tell; returns the function that removes the listener. Absent: the screen is polled.
    */
   onScreenChange?(cb: () => void): () => void;
-  /** Sends text to COM1 (the serial console's input). */
+  /** Sends text to COM1, the serial console's input (where Linux's console and LRDOS read). */
   sendSerial(text: string): void;
-  /** Types text on the keyboard. */
+  /** Types text on the PS/2 keyboard, as a user at the screen would ("\n" presses Enter). */
   sendKeys(text: string): void;
   /**
    * Called once if the emulator itself dies (a v86 internal panic, QEMU exiting on its own): the

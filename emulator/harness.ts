@@ -14,6 +14,7 @@ import { parseReport, verifyReport, type Check, type GuestReport } from "./verif
 import { verdictHint } from "./hint.ts";
 import { quietArg } from "../src/howto/bootfloppy.ts";
 import { shellCommand } from "./shell.ts";
+import { checkSignal, abortedError, type AbortSignalLike } from "../src/errors.ts";
 
 export interface BootOptions {
   /** Overall limit in seconds. */
@@ -23,6 +24,8 @@ export interface BootOptions {
   onEvent?: (e: HarnessEvent) => void;
   /** Stop the engine at the end (default true); false leaves it running for a user at the shell. */
   stopAtEnd?: boolean;
+  /** Aborting stops the engine and rejects with E_ABORTED (read at every poll, so within pollMs). */
+  signal?: AbortSignalLike;
 }
 
 export type HarnessEvent =
@@ -68,6 +71,7 @@ const LAST_LINE_CHARS = 240;
 export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts: BootOptions = {}): Promise<BootResult> {
   const timeoutMs = (opts.timeoutS ?? 120) * 1000;
   const pollMs = opts.pollMs ?? 100;
+  const signal = checkSignal(opts.signal);
   const shellRequired = config.root.source !== "tar";
   const tracker = new MilestoneTracker();
   const t0 = Date.now();
@@ -108,6 +112,13 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
   let runInit: { atMs: number; path: string } | undefined;
   for (;;) {
     await new Promise((r) => setTimeout(r, pollMs));
+    if (signal?.aborted) {
+      // The caller gave up on this boot: whatever stopAtEnd says, nobody holds the machine.
+      offSerial?.();
+      offScreen?.();
+      await engine.stop();
+      throw abortedError(signal, `boot (at "${MILESTONES.find((m) => m.id === tracker.stage)?.title ?? "the start"}")`);
+    }
     const now = elapsed();
     if (crash) {
       // The screen's last state is evidence too: a crash between two samples must not hide how far it got.

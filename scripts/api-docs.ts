@@ -14,7 +14,8 @@ const ROOT = resolve(import.meta.dirname, "..");
 export const ENTRIES = [
   { name: "looproot", file: "src/index.ts", what: "The whole HOWTO build. Pure: runs in Node, in a page and in a worker." },
   { name: "looproot/fs", file: "src/fs/index.ts", what: "The image writers and readers. Pure: runs in Node, in a page and in a worker." },
-  { name: "looproot/emulator", file: "emulator/index.ts", what: "Booting images in v86, and the package's guest binaries. Node only." },
+  { name: "looproot/emulator", file: "emulator/index.ts", what: "Booting images in v86 and verifying the HOWTO's boot, given the firmware. Runs in Node and in a page." },
+  { name: "looproot/emulator/node", file: "emulator/node.ts", what: "Everything of looproot/emulator, with the package's guest binaries and firmware read from disk, and QEMU or Bochs as the engine. Node only." },
   { name: "looproot/node", file: "src/node/index.ts", what: "What needs Node's file system: a folder read into a tree, as `mke2fs -d` takes one." },
 ];
 
@@ -145,6 +146,12 @@ export function render(symbols: ApiSymbol[], vals: Map<string, string>): string 
   for (const entry of ENTRIES) {
     lines.push(`## \`${entry.name}\``, "", `${entry.what} Source: \`${entry.file}\`.`, "");
     for (const s of symbols.filter((x) => x.entry === entry.name).sort((a, b) => a.name.localeCompare(b.name))) {
+      // A re-export (looproot/emulator/node re-exports looproot/emulator): a pointer, not a copy.
+      const earlier = symbols.find((x) => x.entry !== s.entry && ENTRIES.findIndex((e) => e.name === x.entry) < ENTRIES.indexOf(entry) && x.name === s.name && x.kind === s.kind && x.doc === s.doc && x.signature === s.signature && JSON.stringify(x.members) === JSON.stringify(s.members));
+      if (earlier) {
+        lines.push(`### ${s.name} (${s.kind})`, "", `As in \`${earlier.entry}\`.`, "");
+        continue;
+      }
       lines.push(`### ${s.name} (${s.kind})`, "", s.doc || "(undocumented)", "");
       if (s.signature) lines.push("```ts", s.signature, "```", "");
       const value = vals.get(`${s.entry}:${s.name}`);

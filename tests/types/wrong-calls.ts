@@ -3,7 +3,8 @@
 // calls beside them must compile. Checked by tests/types/types.test.ts (tsc --noEmit on this file).
 import { makeConfig, buildHowto, type LooprootConfig, type PartialConfig, type RootConfig } from "../../src/index.ts";
 import { makeExt2, treeFromFiles, writeTar, type Tree, type TreeEntry, type NodeKind } from "../../src/fs/index.ts";
-import { bootAndWait, bootHowto, startMachine, runShellCommand, type MilestoneEvent, type Machine } from "../../emulator/index.ts";
+import { bootAndWait, bootHowto, startMachine, runShellCommand, type MilestoneEvent, type Machine } from "../../emulator/node.ts";
+import * as anywhere from "../../emulator/index.ts";
 
 declare const bytes: Uint8Array;
 declare const ingredients: Parameters<typeof buildHowto>[0]["ingredients"];
@@ -60,6 +61,23 @@ void bootAndWait({ pattern: /login/ });
 void startMachine({ memoryMB: 64 });
 // @ts-expect-error a CD-ROM boot with no way to give a CD
 void startMachine({ fda: bytes, boot: "cdrom" });
+// @ts-expect-error one name for each job: screenRows, sendKeys
+void [machine.screenText, machine.sendText];
+
+// looproot/emulator (a page, or Node without the package's files) needs the PC's firmware.
+declare const bios: Uint8Array;
+void anywhere.bootHowto({ floppy: bytes, disk: bytes }, {}, { bios, vgaBios: bios, wasmPath: "/v86.wasm", signal: AbortSignal.timeout(1000) });
+// @ts-expect-error no BIOS, no wasm
+void anywhere.bootHowto({ floppy: bytes, disk: bytes }, {});
+// @ts-expect-error no wasm
+void anywhere.startMachine({ fda: bytes, bios, vgaBios: bios });
+// @ts-expect-error the wasm as bytes or as a URL, not both
+void anywhere.bootAndWait({ fda: bytes, bios, vgaBios: bios, wasm: bytes, wasmPath: "/v86.wasm", pattern: "A:" });
+// @ts-expect-error only v86 returns its running machine
+void bootHowto({ floppy: bytes, disk: bytes }, {}, { engine: "qemu", stopAtEnd: false });
+// @ts-expect-error a signal is an AbortSignal
+void bootHowto({ floppy: bytes, disk: bytes }, {}, { signal: true });
+void buildHowto({ ingredients, signal: new AbortController().signal });
 
 // stopAtEnd: false gives the machine; otherwise there is none to use.
 async function handles(): Promise<void> {
