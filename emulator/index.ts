@@ -12,7 +12,7 @@ import { packageRoot } from "../src/node/package.ts";
 import { mergeConfig, defaultConfig, type LooprootConfig } from "../src/config.ts";
 import { LooprootError, ErrorCode, typeError } from "../src/errors.ts";
 import type { PartialConfig } from "../src/index.ts";
-import type { MilestoneEvent as CoreMilestoneEvent, FailureEvent as CoreFailureEvent, MilestoneId as CoreMilestoneId } from "./milestones.ts";
+import type { MilestoneEvent as CoreMilestoneEvent, FailureEvent as CoreFailureEvent, FailureId as CoreFailureId, MilestoneId as CoreMilestoneId } from "./milestones.ts";
 import { validateConfig, assertValid } from "../src/validate.ts";
 import { checkLoopFiles } from "../src/howto/fromimages.ts";
 import type { Ingredients, DosSystem } from "../src/ingredients.ts";
@@ -35,6 +35,8 @@ export type StartOptions = BootMedia & Omit<Partial<CoreMachineOptions>, "fda" |
 export type MilestoneEvent = CoreMilestoneEvent;
 /** Where a boot stopped and why (the stage, a title, the evidence). */
 export type FailureEvent = CoreFailureEvent;
+/** What ended a boot, as code keys it ("loadlin", "panic", "stalled", ...); the failure's title is its words. */
+export type FailureId = CoreFailureId;
 /** The boot chain's milestones, in order ("bios", "dos", ..., "shell"). */
 export type MilestoneId = CoreMilestoneId;
 /** Options for bootHowto: the time limit, the event callback, whether to stop at the end. */

@@ -19,11 +19,11 @@ import { fmt } from "../util/fmt.ts";
 import { knownBuild, checkBootConfig } from "./buildinfo.ts";
 import { checkLoopFiles } from "../howto/fromimages.ts";
 import { bootResultJson } from "../bootjson.ts";
-import { hintFor, type Hint } from "../howto/hints.ts";
+import { hintFor, type Hint } from "../../emulator/hints.ts";
 import { readFat } from "../fs/fat.ts";
 import { machineChoice, ENGINES } from "./machine.ts";
 import { bochsDiskFileProblem } from "../../emulator/bochs-config.ts";
-import { describePc, machineJson, type PcChoice } from "../../emulator/pc.ts";
+import { describePc, machineJson } from "../../emulator/pc.ts";
 import { defaultConfig } from "../config.ts";
 
 /** The largest floppy (2.88 MB) and the largest disk the BIOS and v86 take here (under 2 GiB). */

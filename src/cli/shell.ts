@@ -4,7 +4,7 @@
 // key: q leaves, Ctrl-] sends a Ctrl-] itself. The session ends when the guest halts; with
 // --persist the disk file keeps what the guest wrote.
 
-import { SHUTDOWN } from "../howto/rootdev.ts";
+import { shutdownEnd } from "../howto/protocol.ts";
 import { KERNEL_HALTED } from "../../emulator/shutdown.ts";
 import { loadBios } from "../node/ingredients.ts";
 import { loadConfig, type ParsedArgs } from "./args.ts";
@@ -83,8 +83,8 @@ export async function shellCommand(args: ParsedArgs, io: ShellIo = { stdin: proc
   engine.onSerial((t) => {
     io.stdout.write(Buffer.from(t, "latin1"));
     tail = (tail + t).slice(-4096);
-    const said = SHUTDOWN.pattern.exec(tail);
-    if (said) end(said[1] === "complete" ? "halted" : "unclean");
+    const said = shutdownEnd(tail);
+    if (said) end(said.clean ? "halted" : "unclean");
     else if (KERNEL_HALTED.test(tail)) end("halted");
   });
   const keys = new EscapeReader();

@@ -11,7 +11,7 @@ import { config, build, timeline } from "./chain.ts";
 import { bootAndVerify, runShellCommand } from "../../emulator/harness.ts";
 import { shutdownAndKeep, startEngine } from "../../src/cli/boot.ts";
 import { loadBios } from "../../src/node/ingredients.ts";
-import { SHUTDOWN } from "../../src/howto/rootdev.ts";
+import { SHUTDOWN } from "../../src/howto/protocol.ts";
 import { checkDisk, expectKeptWork } from "./diskcheck.ts";
 
 const sha = (p: string) => createHash("sha256").update(readFileSync(p)).digest("hex");

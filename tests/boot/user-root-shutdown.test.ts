@@ -12,7 +12,7 @@ import { loadIngredients, loadBios } from "../../src/node/ingredients.ts";
 import { startEngine } from "../../src/cli/boot.ts";
 import { bootAndVerify, runShellCommand } from "../../emulator/harness.ts";
 import { shutdownGuest } from "../../emulator/shutdown.ts";
-import { SHUTDOWN } from "../../src/howto/rootdev.ts";
+import { SHUTDOWN } from "../../src/howto/protocol.ts";
 import { config, build, timeline } from "./chain.ts";
 import { expectKeptWork } from "./diskcheck.ts";
 
