@@ -11,9 +11,9 @@ import { BOCHS_CPUS } from "../../emulator/bochs-config.ts";
 import { parseArgs, loadConfig } from "./args.ts";
 import { runBuild } from "./build.ts";
 
-export { UsageError };
 export { parseArgs, setToPartial, loadConfig, CONFIG_MAX_BYTES, type ParsedArgs } from "./args.ts";
 export { runBuild, writeOutputs } from "./build.ts";
+export { UsageError };
 
 /** Words of `text` in lines of at most `width` columns, each indented by `indent` spaces. */
 function wrap(text: string, indent: number, width: number): string {
