@@ -8,7 +8,7 @@
 // arrive; the stage is the one after the furthest milestone reached, and the ones before it that
 // never showed are "not seen", which is not a failure.
 
-import { INITRD_PATTERNS, INITRD_PREFIX, REPORT_PATTERNS, REPORT_PREFIX, SHELL_PROBE } from "../src/howto/protocol.ts";
+import { INITRD_PATTERNS, INITRD_PREFIX, REPORT_PATTERNS, REPORT_PREFIX, SHELL_PROBE, literal } from "../src/howto/protocol.ts";
 
 export type MilestoneId =
   | "bios"
@@ -163,7 +163,7 @@ const PROBE_TEXT = SHELL_PROBE.trim();
  * Where a line written into the middle of another one can begin: a kernel line (its printk time
  * stamp) or a line of our own scripts (their prefix). Other programs' lines are not told apart.
  */
-const LINE_STARTS = new RegExp(`\\[\\s*\\d+\\.\\d+\\]|${INITRD_PREFIX}|${REPORT_PREFIX}`, "g");
+const LINE_STARTS = new RegExp(`\\[\\s*\\d+\\.\\d+\\]|${literal(INITRD_PREFIX)}|${literal(REPORT_PREFIX)}`, "g");
 
 /**
  * `prev` read as the head of a line that another line cut in two, joined to `tail` (the cut line's
