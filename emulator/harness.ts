@@ -11,7 +11,7 @@ import type { Engine } from "./engine.ts";
 import { SHELL_PROBE } from "../src/howto/protocol.ts";
 import { MilestoneTracker, MILESTONES, INIT_READY, type MilestoneEvent, type FailureEvent, type MilestoneId } from "./milestones.ts";
 import { parseReport, verifyReport, type Check, type GuestReport } from "./verify.ts";
-import { verdictHint } from "./hint.ts";
+import { verdictHint } from "./hints.ts";
 import { quietArg } from "../src/howto/bootfloppy.ts";
 import { shellCommand } from "./shell.ts";
 import { checkSignal, abortedError, type AbortSignalLike } from "../src/errors.ts";
@@ -124,7 +124,7 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
       // The screen's last state is evidence too: a crash between two samples must not hide how far it got.
       emit(tracker.feedScreen(engine.screenRows(), now));
       emit(tracker.flush(now));
-      failure = { stage: tracker.stage ?? "init-ready", title: `the emulator (${engine.name}) crashed`, atMs: crash.atMs, evidence: crash.message };
+      failure = { id: "emulator-crashed", stage: tracker.stage ?? "init-ready", title: `the emulator (${engine.name}) crashed`, atMs: crash.atMs, evidence: crash.message };
       break;
     }
     if (!runInit) {
@@ -153,7 +153,7 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
     if (ready && !tracker.reached.has("init")) {
       // A shell (or a getty) runs as PID 1 in place of the root's init: the HOWTO's rc never ran.
       const how = runInit ? `the kernel ran ${runInit.path} as init` : "a shell answers";
-      failure = { stage: "init", title: "a shell runs as init instead of the loop root's init", atMs: now, evidence: `${how}; looproot's rc never ran (${ready.evidence})` };
+      failure = { id: "shell-as-init", stage: "init", title: "a shell runs as init instead of the loop root's init", atMs: now, evidence: `${how}; looproot's rc never ran (${ready.evidence})` };
       break;
     }
     if (report.complete && ready) break;
@@ -227,7 +227,7 @@ function lastLines(tracker: MilestoneTracker): string[] {
 function stuckFailure(stage: MilestoneId, limitS: number, now: number, tracker: MilestoneTracker, what = "no progress"): FailureEvent {
   const probe = SHELL_PROBE.trim();
   const last = tracker.lines.filter((l) => !l.text.includes(probe)).at(-1)?.text ?? "(the machine printed nothing)";
-  return { stage, title: `${what} within ${limitS} s`, atMs: now, evidence: `last line: ${last}` };
+  return { id: "stalled", stage, title: `${what} within ${limitS} s`, atMs: now, evidence: `last line: ${last}` };
 }
 
 /** Types a command at the booted shell on the serial console and returns what it printed (emulator/shell.ts). */

@@ -6,7 +6,7 @@
 import { startMachine as coreStartMachine, type Machine as CoreMachine, type MachineOptions as CoreMachineOptions } from "./machine.ts";
 import { shellCommand as coreShellCommand, type ShellResult as CoreShellResult } from "./shell.ts";
 import { type BootOptions as CoreBootOptions, type BootResult as CoreBootResult, type HarnessEvent as CoreHarnessEvent } from "./harness.ts";
-import { MILESTONES as CORE_MILESTONES, type MilestoneEvent as CoreMilestoneEvent, type FailureEvent as CoreFailureEvent, type MilestoneId as CoreMilestoneId } from "./milestones.ts";
+import { MILESTONES as CORE_MILESTONES, type MilestoneEvent as CoreMilestoneEvent, type FailureEvent as CoreFailureEvent, type FailureId as CoreFailureId, type MilestoneId as CoreMilestoneId } from "./milestones.ts";
 import type { Engine as CoreEngine } from "./engine.ts";
 import { LooprootError, ErrorCode, typeError } from "../src/errors.ts";
 import { checkFirmware, waitWith, howtoWith } from "./library.ts";
@@ -40,6 +40,8 @@ export type StartOptions = BootMedia & Firmware & StartSettings;
 export type MilestoneEvent = CoreMilestoneEvent;
 /** Where a boot stopped and why (the stage, a title, the evidence). */
 export type FailureEvent = CoreFailureEvent;
+/** What ended a boot, as code keys it ("loadlin", "panic", "stalled", ...); the failure's title is its words. */
+export type FailureId = CoreFailureId;
 /** The boot chain's milestones, in order ("bios", "dos", ..., "init-ready"). */
 export type MilestoneId = CoreMilestoneId;
 /** Options for bootHowto: the time limit, the event callback, whether to stop at the end, an AbortSignal. */

@@ -533,7 +533,7 @@ describe("the production build", () => {
   it("dist/ holds the page, the worker, v86.wasm and the images, and builds and boots from its own origin only", async () => {
     const outDir = mkdtempSync(join(tmpdir(), "looproot-dist-"));
     await viteBuild({ configFile: join(REPO, "vite.config.ts"), root: REPO, logLevel: "error", build: { outDir, emptyOutDir: true } });
-    for (const rel of ["index.html", "images/kernel/bzImage", "images/debian/LOADLIN.EXE", "images/dos/LRDOS.SYS", "images/debian/bios.bin"]) expect(existsSync(join(outDir, rel)), rel).toBe(true);
+    for (const rel of ["index.html", "favicon.svg", "manifest.webmanifest", "images/kernel/bzImage", "images/debian/LOADLIN.EXE", "images/dos/LRDOS.SYS", "images/debian/bios.bin"]) expect(existsSync(join(outDir, rel)), rel).toBe(true);
     expect(readdirSync(join(outDir, "assets")).some((f) => f.endsWith(".wasm"))).toBe(true);
     const server = await vitePreview({ configFile: join(REPO, "vite.config.ts"), root: REPO, logLevel: "error", build: { outDir }, preview: { host: "127.0.0.1", port: 0 } });
     try {

@@ -6,7 +6,7 @@ import { join, dirname } from "node:path";
 import { main, parseArgs, setToPartial, HELP } from "../../src/cli/main.ts";
 import { defaultConfig } from "../../src/config.ts";
 import { planBuild } from "../../src/build.ts";
-import { LooprootError, ErrorCode } from "../../src/errors.ts";
+import { ErrorCode } from "../../src/errors.ts";
 import { loadIngredients, IMAGES, INGREDIENT_FILES } from "../../src/node/ingredients.ts";
 import { writeTar } from "../../src/fs/tar.ts";
 import { thrown, thrownLooproot } from "./thrown.ts";
