@@ -3,7 +3,8 @@
 // `poweroff`, and when that does not halt the machine, the same steps typed at the console.
 
 import type { LooprootConfig } from "../src/config.ts";
-import { SHUTDOWN, consoleShutdownCommand } from "../src/howto/rootdev.ts";
+import { consoleShutdownCommand } from "../src/howto/rootdev.ts";
+import { shutdownEnd } from "../src/howto/protocol.ts";
 import type { Engine } from "./engine.ts";
 
 /** The kernel's last words after reboot(2) for a power-off or a halt. */
@@ -48,14 +49,14 @@ export async function shutdownGuest(engine: Engine, config: LooprootConfig, opts
     for (;;) {
       await new Promise((r) => setTimeout(r, 50));
       const now = Date.now() - t0;
-      const said = SHUTDOWN.pattern.exec(text);
+      const said = shutdownEnd(text);
       if (said) {
         const ms = now;
         const haltWait = opts.haltWaitMs ?? 5_000;
         for (const t1 = Date.now(); haltWait > 0 && !KERNEL_HALTED.test(text.slice(said.index)) && Date.now() - t1 < haltWait; ) {
           await new Promise((r) => setTimeout(r, 50));
         }
-        return { status: said[1] === "complete" ? "clean" : "unclean", ms, line: said[0], typedSteps };
+        return { status: said.clean ? "clean" : "unclean", ms, line: said.line, typedSteps };
       }
       const halted = KERNEL_HALTED.exec(text);
       if (halted) return { status: "halted", ms: now, line: halted[0], typedSteps };

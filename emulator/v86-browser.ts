@@ -93,6 +93,7 @@ export async function startV86Browser(opts: BrowserMachineOptions): Promise<Brow
     emulator: m.emulator,
     onSerial: listeners.add,
     screenRows: () => m.screenRows(),
+    onScreenChange: (cb) => m.onScreenChange!(cb),
     ranMs: () => m.ranMs!(),
     onCrash: (cb) => m.onCrash?.(cb),
     diskImage: () => m.diskImage?.(),

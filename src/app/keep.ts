@@ -10,10 +10,10 @@
 import type { LooprootConfig } from "../config.ts";
 import type { BrowserEngine } from "../../emulator/v86-browser.ts";
 import { shutdownGuest, KERNEL_HALTED, type ShutdownResult } from "../../emulator/shutdown.ts";
-import { SHUTDOWN } from "../howto/rootdev.ts";
+import { SHUTDOWN } from "../howto/protocol.ts";
 import { runShellCommand } from "../../emulator/harness.ts";
 import { DiskStore, StoreError, type KeptMeta } from "./store.ts";
-import { encodeSnapshot, readSnapshotHeader, checkSnapshotImages, snapshotState, imageId, SnapshotError } from "./snapshot.ts";
+import { encodeSnapshot, readSnapshotHeader, checkSnapshotImages, snapshotState, imageId, SnapshotError } from "../../emulator/snapshot.ts";
 import { h, $, fmtMs, fmtSize, download } from "./dom.ts";
 import { sparseCopy } from "./pieces.ts";
 

@@ -27,7 +27,7 @@ import { h, $, fmtBytes, fmtMs, fmtSize, download } from "./dom.ts";
 import { fromWire, type BuildOutput, type WorkerMessage, type FatListing, type TreeRow, type InspectRequest, type InspectReply } from "./protocol.ts";
 import { pack, unpack } from "./pieces.ts";
 import { fieldName, inWords, ALL_FIELDS } from "./fields.ts";
-import { hintFor } from "../howto/hints.ts";
+import { hintFor } from "../../emulator/hints.ts";
 import { wantsAutostart, bootVerdict, problemVerdict, publishVerdict, clearVerdict } from "./contract.ts";
 import { safeText } from "../util/safe.ts";
 

@@ -9,7 +9,7 @@ import type { Tree } from "../fs/tree.ts";
 import type { FatVolume } from "../fs/fat/index.ts";
 import type { SeeReport } from "../fs/views/see.ts";
 import type { VolumeDiff } from "../fs/views/seediff.ts";
-import type { ChainFacts } from "../howto/chain.ts";
+import type { ChainFacts } from "../../emulator/chain.ts";
 import { unpack, type PackedImage } from "./pieces.ts";
 
 export interface BuildRequest {

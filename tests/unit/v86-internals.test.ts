@@ -6,7 +6,7 @@ import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { V86 } from "v86";
-import { loadBios, wasmPath } from "../../emulator/index.ts";
+import { loadBios, wasmPath } from "../../emulator/node.ts";
 import { makeFatFloppy, makeFatDisk } from "../../src/fs/index.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
