@@ -29,5 +29,3 @@ export function derivedUuid(config: LooprootConfig, purpose: string): Uint8Array
 export function derivedU32(config: LooprootConfig, purpose: string): number {
   return new DataView(digest(config, purpose).buffer).getUint32(0, true);
 }
-
-export { uuidString } from "./util/uuid.ts";

@@ -5,4 +5,3 @@ export type { Ext2Options } from "./plan.ts";
 export { ext2Needs } from "./plan.ts";
 export { makeExt2 } from "./write.ts";
 export * from "./read.ts";
-export { LABEL_MAX, EXT2_MAGIC } from "./layout.ts";

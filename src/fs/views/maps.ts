@@ -9,6 +9,7 @@ import { gunzip, isGzip } from "../gzip.ts";
 import { readMbr, FAT_PARTITION_TYPES, type MbrPartition } from "../mbr.ts";
 import { readSwap, looksLikeSwap, type SwapHeader } from "../swap.ts";
 import { uuidString } from "../../util/uuid.ts";
+import { fmt } from "../../util/fmt.ts";
 
 const SECTOR = 512;
 
@@ -57,8 +58,6 @@ export interface Region {
 }
 
 export type ImageKind = "disk" | "fat" | "ext2" | "initrd-gz" | "swap";
-
-import { fmt } from "../../util/fmt.ts";
 
 /** A chain as runs [first, count] of consecutive clusters. */
 function toRuns(cs: number[]): [number, number][] {
