@@ -117,13 +117,17 @@ describe.skipIf(!REAL)("the user's work is never dropped", () => {
     const dismiss = (dg: Dialog) => (dialogs.push(`${dg.type()}: ${dg.message()}`), void dg.dismiss());
     page.on("dialog", dismiss);
     await page.click("#build");
-    await page.waitForFunction(() => document.body.dataset.phase !== "restored", undefined, { timeout: 30_000 });
+    // The page is "building" at once, but it asks only after reading what is kept (IndexedDB): wait
+    // for the question itself, not the phase (on a loaded machine the read outlasts the phase check).
+    await expect.poll(() => dialogs.length, { timeout: 30_000, interval: 100 }).toBeGreaterThan(0);
     expect(dialogs.join("\n")).toMatch(/confirm: The running PC's disk has changes that are not saved\. Keep it in this browser instead of (your saved disk|the disk kept) from/);
     await waitVerified();
     // The new build's changes (its boot) are not kept over the old disk: leaving asks.
     dialogs.length = 0;
     await page.close({ runBeforeUnload: true });
-    await page.waitForTimeout(1_000);
+    // The question comes when the page has run its handler: waited for, then nothing more may come.
+    await expect.poll(() => dialogs.length, { timeout: 30_000, interval: 100 }).toBeGreaterThan(0);
+    await page.waitForTimeout(500);
     expect(dialogs).toEqual(["beforeunload: "]);
     expect(page.isClosed()).toBe(false);
     page.off("dialog", dismiss);
