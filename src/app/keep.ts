@@ -41,6 +41,14 @@ export const KEEP_HINT = "To keep your work: type poweroff at the shell or press
 
 const when = (t: number) => new Date(t).toLocaleString();
 
+/**
+ * Once the shell is the user's, the kernel writes only its errors and worse on the consoles (as
+ * distributions do; dmesg still has all): its warnings, such as the clocksource watchdog's after a
+ * restored snapshot's jump in time, cut into the user's prompt. Its halt and restart lines are
+ * emergencies, so the page still sees them.
+ */
+const USER_CONSOLE = "echo 4 >/proc/sys/kernel/printk 2>/dev/null; ";
+
 /** The kernel's last line before it restarts the machine. */
 const REBOOTING = /reboot: Restarting system/;
 
@@ -75,6 +83,13 @@ export class Keep {
   private tail = "";
   /** The guest's kernel said it restarts the PC (reboot, Ctrl-Alt-Del): the machine is held, to start again on the kept disk. */
   private rebooting = false;
+  /**
+   * The user can have changed the disk: from the boot's verdict on (settled), or at once for a
+   * restored machine. Before, every write is the boot's own (see settled), not the user's work.
+   */
+  private live = false;
+  /** changed()'s last answer, good while neither the guest's disk writes nor the store's compare point moved. */
+  private memo?: { writes: number; version: number; changed: boolean };
 
   constructor(private hooks: KeepHooks) {
     this.el = h("div", { class: "keep", id: "keep" },
@@ -95,13 +110,51 @@ export class Keep {
   }
 
   /** A new machine starts from these images: they are the base of what a save keeps. */
-  started(floppy: Uint8Array, disk: Uint8Array, config: LooprootConfig, resumed: boolean): void {
+  started(floppy: Uint8Array, disk: Uint8Array, config: LooprootConfig, resumed: boolean, restored = false): void {
     if (!resumed) this.store.setBase(floppy, disk, config);
     this.halted = undefined;
     this.shuttingDown = false;
     this.conflict = undefined;
+    this.memo = undefined;
+    this.live = restored;
     this.watch();
     this.update();
+  }
+
+  /**
+   * The boot has come to its verdict: what it wrote so far is the boot's own, not the user's work.
+   * Measured on the default build (v86): at the verdict the DOS volume's "dirty" flag (its boot
+   * sector, set by the vfat mount); the kernel writes the rest within its 30 s writeback: ext2's
+   * superblock (mount count, time and state from the rc's remount rw), the inode table (access
+   * times of what the boot ran) and C:\LINUX's entry of the root file. So the guest syncs first
+   * (hidden, as Download's), then its disk is the point later changes are counted from. A write
+   * after that counts, a read's access time too: asking once too often beats dropping work.
+   */
+  async settled(): Promise<void> {
+    const engine = this.hooks.engine();
+    if (!engine?.diskImage?.() || this.live) return;
+    await this.syncGuest(USER_CONSOLE);
+    const disk = engine.diskImage?.();
+    if (!disk || engine !== this.hooks.engine()) return;
+    this.store.settle(sparseCopy(disk));
+    this.live = true;
+  }
+
+  /**
+   * True when the running disk differs from what is kept (or from its boot). The guest's write
+   * count (Engine.diskWrites) answers without comparing while it stands still: an idle 48 MiB disk
+   * costs nothing every 5 s instead of a comparison of all of it.
+   */
+  private diskChanged(): boolean {
+    const engine = this.hooks.engine();
+    const disk = engine?.diskImage?.();
+    if (!engine || !disk || !this.live) return false;
+    const writes = engine.diskWrites?.();
+    const m = this.memo;
+    if (writes !== undefined && m && m.writes === writes && m.version === this.store.version) return m.changed;
+    const changed = this.store.changed(disk);
+    if (writes !== undefined) this.memo = { writes, version: this.store.version, changed };
+    return changed;
   }
 
   /** The machine is gone: no more watching its console or keeping its disk. */
@@ -149,8 +202,7 @@ export class Keep {
   /** True while the running disk has changes this browser has not kept (the page then asks before it goes). */
   unsaved(): boolean {
     if (this.saving || this.shuttingDown) return true;
-    const disk = this.hooks.engine()?.diskImage?.();
-    return !!disk && this.store.changed(disk);
+    return this.diskChanged();
   }
 
   /** Runs store saves one at a time, in order. */
@@ -167,9 +219,8 @@ export class Keep {
    * next Stop, Reset or Rebuild, and before the tab closes).
    */
   private async autosave(): Promise<void> {
-    const disk = this.hooks.engine()?.diskImage?.();
-    if (!disk || this.shuttingDown || this.saving || !this.store.changed(disk)) return;
-    const copy = sparseCopy(disk);
+    if (this.shuttingDown || this.saving || !this.diskChanged()) return;
+    const copy = sparseCopy(this.hooks.engine()!.diskImage!()!);
     try {
       if (await this.userDiskInTheWay()) return;
       await this.serial(() => this.store.save(copy, false, false));
@@ -223,7 +274,8 @@ export class Keep {
   async beforeDiscard(why = "the rebuild", stoppedDisk?: Uint8Array): Promise<void> {
     const disk = stoppedDisk ?? this.hooks.engine()?.diskImage?.();
     this.ended();
-    if (!disk || !this.store.changed(disk)) {
+    // Before the boot's verdict nothing on the disk is the user's (settled says why).
+    if (!disk || !this.live || !this.store.changed(disk)) {
       // Stopped as last kept (not as built): Download current disk names it as not shut down.
       if (stoppedDisk && this.store.baseStored) {
         this.halted = { disk: stoppedDisk, clean: false };
@@ -263,6 +315,9 @@ export class Keep {
     const button = by === "button";
     this.status(button ? "Shutting down: the guest syncs, turns swap off, remounts the root read-only and marks the DOS partition clean…" : "The guest is shutting down by itself; its disk is kept when it has halted…");
     const r = typeof by === "object" ? by : await shutdownGuest(engine, config, { timeoutMs: 120_000, request: button });
+    // The guest's own shutdown ends in a halt or a restart: on a busy host the kernel's line for it
+    // can come after shutdownGuest's wait, and a restart missed here would leave the PC off.
+    if (by === "guest" && r.status === "clean") await this.kernelsLastLine(30_000);
     // The machine stops now, so its disk stays as it is: no copy of it is needed.
     const disk = engine.diskImage?.();
     this.ended();
@@ -289,14 +344,21 @@ export class Keep {
     if (!button && this.rebooting) await this.hooks.reboot();
   }
 
-  /** Asks the guest to write its caches out; false when its shell did not answer. */
-  async syncGuest(): Promise<boolean> {
+  /** Waits until the console's tail shows the kernel halting or restarting the PC (or `ms` passed). */
+  private async kernelsLastLine(ms: number): Promise<void> {
+    for (const t0 = Date.now(); !this.rebooting && !KERNEL_HALTED.test(this.tail) && Date.now() - t0 < ms; ) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Asks the guest to write its caches out (after `first`, a command); false when its shell did not answer. */
+  async syncGuest(first = ""): Promise<boolean> {
     const engine = this.hooks.engine();
     if (!engine) return false;
     try {
       // Twice: the root's writes reach the file behind /dev/loop0 in the first, but the DOS
       // partition holding that file may have been synced before they did; the second writes it out.
-      await runShellCommand(engine, "sync; sync", 30_000);
+      await runShellCommand(engine, `${first}sync; sync`, 30_000);
       return true;
     } catch {
       return false;

@@ -577,6 +577,8 @@ async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined
     const result = await bootAndVerify(engine, config, { onEvent, stopAtEnd: false, timeoutS: 300 });
     if (run !== state.bootRun) return;
     state.result = result;
+    // From here on the disk's changes are the user's (keep.ts's settled says why not before).
+    void keep.settled();
     publishVerdict(bootVerdict(result, config.machine.memoryMiB));
     setPhase(result.ok ? "verified" : "failed", result.ok ? "running: the loop root is up, the shell is yours" : "running (the boot did not verify)");
     // The shell is the user's now: the PC comes into view with the serial console's line focused,
@@ -630,7 +632,7 @@ async function restoreMachine(images: { floppy: Uint8Array; disk: Uint8Array }, 
   state.engine = engine;
   state.booted = images;
   screenConsole.attached(engine);
-  keep.started(images.floppy, images.disk, config, false);
+  keep.started(images.floppy, images.disk, config, false, true);
   $("#verdict").textContent = "Restored from a machine snapshot: the PC goes on where the snapshot left it.";
   chain.restored();
   setPhase("restored", "running: restored from the snapshot");
