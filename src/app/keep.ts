@@ -16,6 +16,7 @@ import { DiskStore, StoreError, type KeptMeta } from "./store.ts";
 import { encodeSnapshot, readSnapshotHeader, checkSnapshotImages, snapshotState, imageId, SnapshotError } from "./snapshot.ts";
 import { h, $, fmtMs, fmtSize, download } from "./dom.ts";
 import { sparseCopy } from "./pieces.ts";
+import { ResumeBanner, KEEP_HINT, DISK_NAMES, when } from "./resume.ts";
 
 export interface KeepHooks {
   engine(): BrowserEngine | undefined;
@@ -37,9 +38,7 @@ export interface KeepHooks {
   serialText(): string;
 }
 
-export const KEEP_HINT = "To keep your work: type poweroff at the shell or press Shut down and save; the disk is then kept in this browser and offered as disk.img.";
 
-const when = (t: number) => new Date(t).toLocaleString();
 
 /**
  * Once the shell is the user's, the kernel writes only its errors and worse on the consoles (as
@@ -60,13 +59,12 @@ const keptName = (m: KeptMeta) => `${m.byUser ? "your saved disk" : "the disk ke
 
 /** How often the running disk's changes are kept; at least 20 times what one comparison costs (a 2 GiB disk). */
 export const AUTOSAVE_MS = 5_000;
-/** A downloaded disk's name says what state it is in. */
-export const DISK_NAMES = { clean: "disk.img", unclean: "disk-not-cleanly-shut-down.img", running: "disk-running-not-shut-down.img" } as const;
 
 export class Keep {
   readonly store = new DiskStore();
   readonly el: HTMLElement;
   readonly banner: HTMLElement;
+  private readonly resumeBanner: ResumeBanner;
   /** The disk after the last clean shutdown, while the machine is off (what Download offers then). */
   private halted?: { disk: Uint8Array; clean: boolean };
   /** Saves run one after another: each compares with what the one before stored. */
@@ -100,7 +98,8 @@ export class Keep {
       h("input", { id: "snapshot-file", type: "file", class: "sr-only", onchange: (e) => { const i = e.target as HTMLInputElement; const f = i.files?.[0]; i.value = ""; if (f) void this.restoreSnapshot(f); } }),
       h("p", { id: "keep-status", class: "hint", "aria-live": "polite" }, KEEP_HINT),
     );
-    this.banner = h("div", { id: "resume", class: "resume", hidden: true, role: "region", "aria-label": "Your kept disk" });
+    this.resumeBanner = new ResumeBanner({ store: this.store, status: (text, bad, quiet) => this.status(text, bad, quiet), boot: (images, config) => this.hooks.boot(images, config) });
+    this.banner = this.resumeBanner.el;
     // A reload or a closed tab must not drop changes that are not kept yet: the browser asks.
     window.addEventListener("beforeunload", (e) => {
       if (!this.unsaved()) return;
@@ -127,13 +126,15 @@ export class Keep {
    * sector, set by the vfat mount); the kernel writes the rest within its 30 s writeback: ext2's
    * superblock (mount count, time and state from the rc's remount rw), the inode table (access
    * times of what the boot ran) and C:\LINUX's entry of the root file. So the guest syncs first
-   * (hidden, as Download's), then its disk is the point later changes are counted from. A write
-   * after that counts, a read's access time too: asking once too often beats dropping work.
+   * (hidden, as Download's), then its disk is the point later changes are counted from. main.ts
+   * waits for this before it says the shell is the user's, so no typed change lands in that point.
+   * A write after it counts, a read's access time too: asking once too often beats dropping work.
    */
-  async settled(): Promise<void> {
+  async settled(verified: boolean): Promise<void> {
     const engine = this.hooks.engine();
     if (!engine?.diskImage?.() || this.live) return;
-    await this.syncGuest(USER_CONSOLE);
+    // A boot that did not verify may have no shell to answer: its disk is taken as it is.
+    if (verified) await this.syncGuest(USER_CONSOLE);
     const disk = engine.diskImage?.();
     if (!disk || engine !== this.hooks.engine()) return;
     this.store.settle(sparseCopy(disk));
@@ -351,6 +352,11 @@ export class Keep {
     }
   }
 
+  /** On page load: offer the kept disk, if any. */
+  offerResume(): Promise<void> {
+    return this.resumeBanner.offer();
+  }
+
   /** Asks the guest to write its caches out (after `first`, a command); false when its shell did not answer. */
   async syncGuest(first = ""): Promise<boolean> {
     const engine = this.hooks.engine();
@@ -419,48 +425,5 @@ export class Keep {
     } catch (e) {
       this.status(e instanceof SnapshotError ? `Not restored: ${e.message}.` : `The snapshot could not be restored: ${(e as Error).message}.`, true);
     }
-  }
-
-  /** On page load: offer the kept disk, if any. */
-  async offerResume(): Promise<void> {
-    let kept: { meta: KeptMeta } | undefined;
-    try {
-      kept = await DiskStore.peek();
-    } catch (e) {
-      this.status(e instanceof StoreError ? `Disks cannot be kept in this browser: ${e.message}.` : KEEP_HINT, e instanceof StoreError);
-      return;
-    }
-    if (!kept) return;
-    const m = kept.meta;
-    const b = this.banner;
-    b.replaceChildren(
-      h("p", {}, h("strong", {}, "Your disk from ", when(m.savedAt), `, ${fmtSize(m.size)}`), ` (${m.clean ? "cleanly shut down" : "not cleanly shut down"}, ${m.blocks} block${m.blocks === 1 ? "" : "s"} changed since its build).`),
-      h("button", { id: "resume-boot", type: "button", class: "primary", onclick: () => void this.resume("boot") }, "Boot it"),
-      h("button", { id: "resume-download", type: "button", onclick: () => void this.resume("download") }, "Download it"),
-      h("button", { id: "resume-discard", type: "button", onclick: () => void this.discard() }, "Discard it"),
-    );
-    b.hidden = false;
-  }
-
-  private async resume(what: "boot" | "download"): Promise<void> {
-    let kept;
-    try {
-      kept = await this.store.load();
-    } catch (e) {
-      this.banner.append(h("p", { class: "error" }, (e as Error).message));
-      return;
-    }
-    if (!kept) return void (this.banner.hidden = true);
-    if (what === "download") return download(kept.meta.clean ? DISK_NAMES.clean : DISK_NAMES.unclean, kept.disk);
-    this.banner.hidden = true;
-    this.status(`Booting your disk from ${when(kept.meta.savedAt)}.`, false, true);
-    await this.hooks.boot({ floppy: kept.floppy, disk: kept.disk }, kept.config);
-  }
-
-  private async discard(): Promise<void> {
-    if (!confirm("Discard the disk kept in this browser? It cannot be brought back.")) return;
-    await DiskStore.discard();
-    this.banner.hidden = true;
-    this.status("The kept disk was discarded.");
   }
 }
