@@ -31,6 +31,11 @@ export interface Engine {
    */
   diskImage?(): Uint8Array | undefined;
   /**
+   * A count that grows with every write of the guest to diskImage (v86): while it stands still the
+   * disk is as it was, so whoever watches the disk need not compare its bytes again.
+   */
+  diskWrites?(): number;
+  /**
    * How long the machine's CPU has run so far, in milliseconds of a free host core, as far as the
    * engine can tell (v86: guest instructions at a rate it reaches on a free core; QEMU: its CPU
    * time). It grows slower than the clock on a starved host and barely while the guest halts, so

@@ -200,6 +200,27 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
     });
   });
 
+  // The guest's disk writes, counted where v86's IDE disk takes them (its buffer's set): a watcher of
+  // the disk compares it only when the count moved. restore_state puts a new buffer there, so the
+  // buffer is looked up on each call and a new one counts as a write (the disk may be another).
+  let diskWriteCount = 0;
+  let countedBuffer: object | undefined;
+  const diskWrites = (): number => {
+    type Counted = { set: (start: number, data: Uint8Array, done: () => void) => void };
+    const live = (emulator as unknown as { v86?: { cpu?: { devices?: { ide?: { primary?: { master?: { buffer?: Counted } } } } } } }).v86?.cpu?.devices?.ide?.primary?.master?.buffer;
+    if (live && live !== countedBuffer && typeof live.set === "function") {
+      const set = live.set;
+      live.set = function (this: Counted, start, data, done) {
+        diskWriteCount++;
+        set.call(this, start, data, done);
+      };
+      countedBuffer = live;
+      diskWriteCount++;
+    }
+    return diskWriteCount;
+  };
+  if (hdaBuffer) diskWrites();
+
   const screenRows = (): string[] => {
     const adapter = (emulator as unknown as { screen_adapter?: { get_text_screen?: () => string[] } }).screen_adapter;
     return stopped || !adapter?.get_text_screen ? [] : adapter.get_text_screen();
@@ -248,6 +269,7 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
       if (live instanceof ArrayBuffer) return new Uint8Array(live);
       return hdaBuffer ? new Uint8Array(hdaBuffer) : undefined;
     },
+    diskWrites: hdaBuffer ? diskWrites : undefined,
     saveState: () => emulator.save_state(),
     restoreState: (state) => emulator.restore_state(state),
     serialText: () => serial,

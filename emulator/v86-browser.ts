@@ -97,6 +97,7 @@ export async function startV86Browser(opts: BrowserMachineOptions): Promise<Brow
     ranMs: () => m.ranMs!(),
     onCrash: (cb) => m.onCrash?.(cb),
     diskImage: () => m.diskImage?.(),
+    diskWrites: m.diskWrites && (() => m.diskWrites!()),
     saveState: () => m.saveState(),
     restoreState: (state) => m.restoreState(state),
     sendSerial: (text) => m.sendSerial(text),
