@@ -103,7 +103,7 @@ function intIn(field: string, v: number, [lo, hi]: readonly [number, number], un
   else if (v < lo || v > hi) bad(field, `${fmt(v)}${u} is outside the allowed range ${fmt(lo)}..${fmt(hi)}${u}`, `${lo}..${hi}`);
 }
 
-/** A DOS path (dos.directory, or a file name inside it): the DOS name rules of fs/dosname.ts. */
+/** A DOS path (dos.directory, or a file name inside it): the DOS name rules of fs/fat/dosname.ts. */
 function dosPath(field: string, v: string, bad: Bad): boolean {
   try {
     checkDosPath(v);
