@@ -9,7 +9,6 @@ import { defaultsFromTable, type SettingsGroup, type TopSettings, type GroupName
 
 export type { FloppyKind };
 export { HOWTO_TIME };
-export type DosFsType = DosConfig["fsType"];
 
 // Each group's settings are the rows of src/settings.ts under its name; a row is all a new setting needs.
 /** 3.3's initial ramdisk: `dd ... bs=1k count=1024`, `mke2fs -b 1024 -i 1024 -m 5`. */

@@ -13,8 +13,6 @@ export type SettingsGroup<G extends string> = { -readonly [R in Row as R["path"]
 export type TopSettings = { -readonly [R in Row as R["path"] extends `${string}.${string}` ? never : R["path"]]: ValueOf<R> };
 /** The groups the table has ("initrd", "dos", ...). */
 export type GroupName = Row["path"] extends infer P ? (P extends `${infer G}.${string}` ? G : never) : never;
-/** Every setting's dotted path. */
-export type SettingPath = Row["path"];
 
 /** A setting's value: every setting is a number, a text or a switch. */
 export type Value = string | number | boolean;

@@ -2,7 +2,7 @@
 // names the field and the limit; the app shows them next to the fields, the CLI prints them.
 
 import type { LooprootConfig, FloppyKind } from "./config.ts";
-import { SETTINGS, TIME_MIN, TIME_MAX, EXT2_LABEL_MAX, type TextCheck } from "./settings.ts";
+import { SETTINGS, EXT2_LABEL_MAX, type TextCheck } from "./settings.ts";
 import { rowOf } from "./schema.ts";
 import { checkDosPath, toDosName, DosNameError, DOS_MAX_PATH } from "./fs/fat/dosname.ts";
 import { DOS_SYSTEM_FILES } from "./fs/fat/index.ts";
@@ -14,6 +14,9 @@ import type { Value } from "./schema.ts";
 import { DOS_TAIL_LIMIT, PARAMS_FILE, loadlinTail, loadlinOptions, floppyName, programName, floppySpace, serialBaud, SERIAL_RATES } from "./howto/bootfloppy.ts";
 import type { Ingredients } from "./ingredients.ts";
 import { LooprootError, ErrorCode, type Problem } from "./errors.ts";
+import { fmt } from "./util/fmt.ts";
+
+export { fmt } from "./util/fmt.ts";
 
 export type { Problem };
 
@@ -35,10 +38,6 @@ export function assertValid(problems: Problem[]): void {
   if (problems.length) throw new ConfigError(problems);
 }
 
-export { fmt } from "./util/fmt.ts";
-import { fmt } from "./util/fmt.ts";
-
-export { TIME_MIN, TIME_MAX };
 
 /** A whole-number setting's [least, most] (src/settings.ts). */
 function rangeOf(path: string): readonly [number, number] {

@@ -32,7 +32,8 @@ async function bytes(url) {
 
 let controller;
 $("cancel").addEventListener("click", () => controller?.abort(new Error("Cancel pressed")));
-$("boot").addEventListener("click", async () => {
+$("boot").addEventListener("click", () => void boot());
+async function boot() {
   const verdict = $("verdict");
   delete verdict.dataset.ok;
   verdict.textContent = "";
@@ -62,4 +63,4 @@ $("boot").addEventListener("click", async () => {
     $("boot").disabled = false;
     $("cancel").disabled = true;
   }
-});
+}

@@ -6,7 +6,8 @@ import { LooprootError } from "looproot";
 const $ = (id) => document.getElementById(id);
 let url;
 
-$("make").addEventListener("click", async () => {
+$("make").addEventListener("click", () => void make());
+async function make() {
   const status = $("status");
   const link = $("download");
   link.hidden = true;
@@ -28,4 +29,4 @@ $("make").addEventListener("click", async () => {
     status.textContent = e.message;
     status.dataset.ok = "false";
   }
-});
+}

@@ -52,12 +52,6 @@ export function configFromJson(text: string): LooprootConfig {
   return mergeConfig(defaultConfig(), parsed);
 }
 
-function toBase64Url(s: string): string {
-  const bytes = new TextEncoder().encode(s);
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
 
 function fromBase64Url(s: string): string {
   const bin = atob(s.replace(/-/g, "+").replace(/_/g, "/"));
