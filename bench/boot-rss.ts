@@ -6,7 +6,7 @@
 import { defaultConfig, mergeConfig } from "../src/config.ts";
 import { buildImages } from "../src/build.ts";
 import { loadIngredients, loadBios } from "../src/node/ingredients.ts";
-import { startEngine } from "../src/cli/boot.ts";
+import { startEngine } from "../emulator/node-engines.ts";
 import { bootAndVerify } from "../emulator/harness.ts";
 import { peakKiB } from "./peak.ts";
 

@@ -105,7 +105,7 @@ const median = (xs: number[]) => {
 };
 
 async function bootNode(engineName: "v86" | "qemu", c: Case): Promise<Stages> {
-  const { startEngine } = await import("../src/cli/boot.ts");
+  const { startEngine } = await import("../emulator/node-engines.ts");
   const { bootAndVerify } = await import("../emulator/harness.ts");
   const r0 = await caseImages(c);
   const cpu0 = cpuSelfAndChildren();

@@ -32,7 +32,7 @@ export async function benchDistro(): Promise<void> {
   const bad = inits.filter((i) => !DEBIAN_INITS.includes(i));
   if (bad.length) throw new Error(`BENCH_DISTRO_INITS: ${bad.join(", ")} is not one of ${DEBIAN_INITS.join(", ")}`);
   const rounds = Number(process.env.BENCH_DISTRO_RUNS ?? 1);
-  const { startEngine } = await import("../src/cli/boot.ts");
+  const { startEngine } = await import("../emulator/node-engines.ts");
   const { bootAndVerify } = await import("../emulator/harness.ts");
   for (const init of inits) {
     if (!debianRootEnabled && !existsSync(debianRootPath(init))) {

@@ -6,7 +6,7 @@ import { defaultConfig, mergeConfig } from "../src/config.ts";
 import { buildImages, parseRootArchive, rootArchiveReadLimit } from "../src/build.ts";
 import { readInputFile } from "../src/cli/files.ts";
 import { loadIngredients, loadBios } from "../src/node/ingredients.ts";
-import { startEngine } from "../src/cli/boot.ts";
+import { startEngine } from "../emulator/node-engines.ts";
 import type { Tree } from "../src/fs/tree.ts";
 import { peakKiB } from "./peak.ts";
 

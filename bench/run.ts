@@ -195,8 +195,8 @@ async function benchKeep(): Promise<void> {
   const { bootAndVerify, runShellCommand } = await import("../emulator/harness.ts");
   const { startV86Node } = await import("../emulator/v86-node.ts");
   const { shutdownGuest } = await import("../emulator/shutdown.ts");
-  const { writeBackDisk } = await import("../src/cli/boot.ts");
-  const { encodeSnapshot, readSnapshotHeader, snapshotState, imageId } = await import("../src/app/snapshot.ts");
+  const { writeBackDisk } = await import("../emulator/node-engines.ts");
+  const { encodeSnapshot, readSnapshotHeader, snapshotState, imageId } = await import("../emulator/snapshot.ts");
   type Saving = { saveState(): Promise<ArrayBuffer>; restoreState(s: ArrayBuffer): Promise<void> };
   const images = { floppy: result.floppy, disk: result.disk, memoryMiB: config.machine.memoryMiB, ...loadBios() };
   const dir = mkdtempSync(join(base, "looproot-bench-keep-"));

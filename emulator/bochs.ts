@@ -113,7 +113,8 @@ export async function startBochs(images: MachineImages): Promise<BochsEngine> {
   child.on("exit", (code, signal) => { exitCode = code ?? (signal ? 128 : null); });
   const exit = new Promise<void>((res) => child.on("close", () => { exited = true; res(); }));
   const relayExit = new Promise<void>((res) => pty.relay.on("close", () => res()));
-  exit.then(() => {
+  // `exit` and `prompt()` only ever resolve: nothing to catch.
+  void exit.then(() => {
     if (stopping) return;
     const logTail = existsSync(log) ? readFileSync(log, "latin1").split("\n").filter((l) => /\[(PANIC|ERROR)|FATAL|\] >>PANIC/.test(l)).slice(-3) : [];
     const why = [...logTail, ...stderr.trim().split("\n").filter((l) => !l.startsWith("ALSA")).slice(-2)].join(" / ");
@@ -157,7 +158,7 @@ export async function startBochs(images: MachineImages): Promise<BochsEngine> {
     pollTimer = setTimeout(() => void poll(), SCREEN_POLL_MS);
   };
   // The first prompt comes before the first instruction: start the machine there.
-  prompt().then(() => {
+  void prompt().then(() => {
     if (exited || stopping) return;
     debug("c");
     pollTimer = setTimeout(() => void poll(), SCREEN_POLL_MS);

@@ -7,11 +7,16 @@ export interface Engine {
   readonly name: string;
   /** Text the guest writes to COM1. Returns a function that removes the listener, where the engine can. */
   onSerial(cb: (text: string) => void): void | (() => void);
-  /** The VGA text screen's rows now ([] where the engine cannot show them). */
+  /** The VGA text screen's rows now ([] where the engine cannot show them, or once stopped). */
   screenRows(): string[];
-  /** Sends text to COM1 (the serial console's input). */
+  /**
+   * Calls back soon after the guest changed the VGA text screen (once per burst of changes), where
+   * the engine can tell; returns the function that removes the listener. Absent: the screen is polled.
+   */
+  onScreenChange?(cb: () => void): () => void;
+  /** Sends text to COM1, the serial console's input (where Linux's console and LRDOS read). */
   sendSerial(text: string): void;
-  /** Types text on the keyboard. */
+  /** Types text on the PS/2 keyboard, as a user at the screen would ("\n" presses Enter). */
   sendKeys(text: string): void;
   /**
    * Presses Ctrl-Alt-Del on the PC's keyboard: the kernel hands it to init, whose own action runs
@@ -30,6 +35,11 @@ export interface Engine {
    * the disk in memory (v86). Absent where the guest writes to a file itself (QEMU with diskFile).
    */
   diskImage?(): Uint8Array | undefined;
+  /**
+   * A count that grows with every write of the guest to diskImage (v86): while it stands still the
+   * disk is as it was, so whoever watches the disk need not compare its bytes again.
+   */
+  diskWrites?(): number;
   /**
    * How long the machine's CPU has run so far, in milliseconds of a free host core, as far as the
    * engine can tell (v86: guest instructions at a rate it reaches on a free core; QEMU: its CPU
@@ -55,18 +65,24 @@ export interface MachineImages {
   vgaBios: Uint8Array;
 }
 
-/** The serial console's listeners of one engine: each added one gets every later text until removed. */
-export class SerialListeners {
-  private readonly list: ((text: string) => void)[] = [];
-  /** Engine.onSerial: adds a listener, returns the function that removes it. */
-  readonly add = (cb: (text: string) => void): (() => void) => {
+/** Listeners of one engine's event: each added one gets every later event until removed. */
+export class Listeners<T> {
+  private readonly list: ((value: T) => void)[] = [];
+  /** Adds a listener, returns the function that removes it (Engine.onSerial, Engine.onScreenChange). */
+  readonly add = (cb: (value: T) => void): (() => void) => {
     this.list.push(cb);
     return () => {
       const i = this.list.indexOf(cb);
       if (i >= 0) this.list.splice(i, 1);
     };
   };
-  emit(text: string): void {
-    for (const cb of this.list) cb(text);
+  get size(): number {
+    return this.list.length;
+  }
+  emit(value: T): void {
+    for (const cb of this.list.slice()) cb(value);
   }
 }
+
+/** The serial console's listeners of one engine. */
+export class SerialListeners extends Listeners<string> {}

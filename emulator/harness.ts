@@ -11,9 +11,10 @@ import type { Engine } from "./engine.ts";
 import { SHELL_PROBE } from "../src/howto/protocol.ts";
 import { MilestoneTracker, MILESTONES, INIT_READY, type MilestoneEvent, type FailureEvent, type MilestoneId } from "./milestones.ts";
 import { parseReport, verifyReport, type Check, type GuestReport } from "./verify.ts";
-import { verdictHint } from "./hint.ts";
+import { verdictHint } from "./hints.ts";
 import { quietArg } from "../src/howto/bootfloppy.ts";
 import { shellCommand } from "./shell.ts";
+import { checkSignal, abortedError, type AbortSignalLike } from "../src/errors.ts";
 
 export interface BootOptions {
   /** Overall limit in seconds. */
@@ -23,6 +24,8 @@ export interface BootOptions {
   onEvent?: (e: HarnessEvent) => void;
   /** Stop the engine at the end (default true); false leaves it running for a user at the shell. */
   stopAtEnd?: boolean;
+  /** Aborting stops the engine and rejects with E_ABORTED (read at every poll, so within pollMs). */
+  signal?: AbortSignalLike;
 }
 
 export type HarnessEvent =
@@ -68,6 +71,7 @@ const LAST_LINE_CHARS = 240;
 export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts: BootOptions = {}): Promise<BootResult> {
   const timeoutMs = (opts.timeoutS ?? 120) * 1000;
   const pollMs = opts.pollMs ?? 100;
+  const signal = checkSignal(opts.signal);
   const shellRequired = config.root.source !== "tar";
   const tracker = new MilestoneTracker();
   const t0 = Date.now();
@@ -95,7 +99,10 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
   // whatever it ran (a guest that halts forever uses no CPU).
   const stuckToo = (limitS: number, now: number) =>
     ranAtProgress === undefined || engine.ranMs!() - ranAtProgress >= limitS * 1000 || tracker.sinceProgress(now) >= 4 * limitS * 1000;
-  engine.onSerial((text) => emit(tracker.feedSerial(text, elapsed())));
+  const offSerial = engine.onSerial((text) => emit(tracker.feedSerial(text, elapsed())));
+  // Where the engine tells when the screen changes, every change is read: a DOS that writes only to
+  // the screen (FreeDOS) can scroll its lines away, or the kernel take the screen over, between two polls.
+  const offScreen = engine.onScreenChange?.(() => emit(tracker.feedScreen(engine.screenRows(), elapsed())));
   let crash: { message: string; atMs: number } | undefined;
   engine.onCrash?.((message) => { crash ??= { message, atMs: elapsed() }; });
 
@@ -105,12 +112,19 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
   let runInit: { atMs: number; path: string } | undefined;
   for (;;) {
     await new Promise((r) => setTimeout(r, pollMs));
+    if (signal?.aborted) {
+      // The caller gave up on this boot: whatever stopAtEnd says, nobody holds the machine.
+      offSerial?.();
+      offScreen?.();
+      await engine.stop();
+      throw abortedError(signal, `boot (at "${MILESTONES.find((m) => m.id === tracker.stage)?.title ?? "the start"}")`);
+    }
     const now = elapsed();
     if (crash) {
       // The screen's last state is evidence too: a crash between two samples must not hide how far it got.
       emit(tracker.feedScreen(engine.screenRows(), now));
       emit(tracker.flush(now));
-      failure = { stage: tracker.stage ?? "init-ready", title: `the emulator (${engine.name}) crashed`, atMs: crash.atMs, evidence: crash.message };
+      failure = { id: "emulator-crashed", stage: tracker.stage ?? "init-ready", title: `the emulator (${engine.name}) crashed`, atMs: crash.atMs, evidence: crash.message };
       break;
     }
     if (!runInit) {
@@ -139,7 +153,7 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
     if (ready && !tracker.reached.has("init")) {
       // A shell (or a getty) runs as PID 1 in place of the root's init: the HOWTO's rc never ran.
       const how = runInit ? `the kernel ran ${runInit.path} as init` : "a shell answers";
-      failure = { stage: "init", title: "a shell runs as init instead of the loop root's init", atMs: now, evidence: `${how}; looproot's rc never ran (${ready.evidence})` };
+      failure = { id: "shell-as-init", stage: "init", title: "a shell runs as init instead of the loop root's init", atMs: now, evidence: `${how}; looproot's rc never ran (${ready.evidence})` };
       break;
     }
     if (report.complete && ready) break;
@@ -194,6 +208,8 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
     summary,
   };
   opts.onEvent?.({ type: "verdict", result });
+  offSerial?.();
+  offScreen?.();
   if (opts.stopAtEnd !== false) await engine.stop();
   return result;
 }
@@ -211,7 +227,7 @@ function lastLines(tracker: MilestoneTracker): string[] {
 function stuckFailure(stage: MilestoneId, limitS: number, now: number, tracker: MilestoneTracker, what = "no progress"): FailureEvent {
   const probe = SHELL_PROBE.trim();
   const last = tracker.lines.filter((l) => !l.text.includes(probe)).at(-1)?.text ?? "(the machine printed nothing)";
-  return { stage, title: `${what} within ${limitS} s`, atMs: now, evidence: `last line: ${last}` };
+  return { id: "stalled", stage, title: `${what} within ${limitS} s`, atMs: now, evidence: `last line: ${last}` };
 }
 
 /** Types a command at the booted shell on the serial console and returns what it printed (emulator/shell.ts). */

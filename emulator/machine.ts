@@ -5,15 +5,15 @@
 //   m.onSerial((text) => ...);         // COM1 output, in chunks
 //   await m.waitForSerial(/A:\\>/, 30_000);
 //   m.sendSerial("dir\r");             // COM1 input (LRDOS reads COM1 like the keyboard)
-//   m.sendText("dir\n");               // or type on the keyboard
-//   m.screenText();                    // VGA text rows
+//   m.sendKeys("dir\n");               // or type on the keyboard
+//   m.screenRows();                    // VGA text rows
 //   await m.stop();
 //
 // Direct Linux boot (no DOS): pass bzimage, initrd and cmdline. v86 puts the initrd at 64 MiB,
 // so memoryMB must exceed 64 plus the initrd's size (v86 throws "offset is out of bounds").
 
 import { V86 } from "v86";
-import { SerialListeners, type Engine } from "./engine.ts";
+import { Listeners, SerialListeners, type Engine } from "./engine.ts";
 import { v86NetDevice } from "./net.ts";
 import { chordScancodes, CTRL_ALT_DEL } from "./keys.ts";
 
@@ -42,8 +42,8 @@ export interface MachineOptions {
   bzimage?: Uint8Array;
   initrd?: Uint8Array;
   cmdline?: string;
-  /** "floppy" (default when fda is given), "hd", or "cdrom"; ignored for a direct Linux boot. */
-  boot?: "floppy" | "hd" | "cdrom";
+  /** "floppy" (default when fda is given) or "hd"; ignored for a direct Linux boot. No CD-ROM: nothing here takes a CD image. */
+  boot?: "floppy" | "hd";
   /** An element holding v86's <div> and <canvas> (browser only). */
   screenContainer?: unknown;
   /** Milliseconds to wait for v86 to start (default 30 s). */
@@ -58,11 +58,8 @@ export interface MachineOptions {
   net?: boolean;
 }
 
+/** Engine's screenRows (the VGA text rows, [] once stopped) and sendKeys (the PS/2 keyboard, "\n" presses Enter, 8 keys every 60 ms) are its screen and keyboard; sendSerial types on COM1. */
 export interface Machine extends Engine {
-  /** The VGA text screen's rows (empty when no text screen is available). */
-  screenText(): string[];
-  /** Types text on the PS/2 keyboard ("\n" presses Enter), 8 keys every 60 ms. */
-  sendText(text: string): void;
   /** Every byte COM1 has printed so far. */
   serialText(): string;
   /** Resolves with the serial text once it matches `pattern`; rejects after `timeoutMs`. */
@@ -79,7 +76,7 @@ export interface Machine extends Engine {
 const KEYS_PER_BURST = 8;
 const BURST_INTERVAL_MS = 60;
 
-const BOOT_ORDER = { floppy: 0x321, hd: 0x132, cdrom: 0x213 } as const;
+const BOOT_ORDER = { floppy: 0x321, hd: 0x132 } as const;
 
 /**
  * Guest instructions counted as a millisecond of run time. v86 runs about 200 M a second in hot
@@ -147,6 +144,18 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
     for (const w of waiters.slice()) w();
   });
   let stopped = false;
+  // v86 tells each character written to the text screen; one call back per run of its loop (a
+  // microtask runs once the loop's slice returns), not one per character.
+  const screenListeners = new Listeners<void>();
+  let screenQueued = false;
+  emulator.add_listener("screen-put-char", () => {
+    if (screenQueued || !screenListeners.size) return;
+    screenQueued = true;
+    queueMicrotask(() => {
+      screenQueued = false;
+      if (!stopped) screenListeners.emit();
+    });
+  });
   // A panic inside v86 (a CPU feature it does not implement) throws out of its main loop, where
   // nobody could catch it: the process died with a raw stack, the page with an uncaught
   // "unreachable". Wrap the loop's tick so the crash ends this machine and is reported.
@@ -192,7 +201,28 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
     });
   });
 
-  const screenText = (): string[] => {
+  // The guest's disk writes, counted where v86's IDE disk takes them (its buffer's set): a watcher of
+  // the disk compares it only when the count moved. restore_state puts a new buffer there, so the
+  // buffer is looked up on each call and a new one counts as a write (the disk may be another).
+  let diskWriteCount = 0;
+  let countedBuffer: object | undefined;
+  const diskWrites = (): number => {
+    type Counted = { set: (start: number, data: Uint8Array, done: () => void) => void };
+    const live = (emulator as unknown as { v86?: { cpu?: { devices?: { ide?: { primary?: { master?: { buffer?: Counted } } } } } } }).v86?.cpu?.devices?.ide?.primary?.master?.buffer;
+    if (live && live !== countedBuffer && typeof live.set === "function") {
+      const set = live.set;
+      live.set = function (this: Counted, start, data, done) {
+        diskWriteCount++;
+        set.call(this, start, data, done);
+      };
+      countedBuffer = live;
+      diskWriteCount++;
+    }
+    return diskWriteCount;
+  };
+  if (hdaBuffer) diskWrites();
+
+  const screenRows = (): string[] => {
     const adapter = (emulator as unknown as { screen_adapter?: { get_text_screen?: () => string[] } }).screen_adapter;
     return stopped || !adapter?.get_text_screen ? [] : adapter.get_text_screen();
   };
@@ -221,7 +251,8 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
     name: "v86",
     emulator,
     onSerial: listeners.add,
-    screenRows: screenText,
+    screenRows,
+    onScreenChange: screenListeners.add,
     ranMs: () => {
       // The counter is 32 bits: read often enough (the harness polls every 100 ms), deltas add up.
       const now = emulator.get_instruction_counter() >>> 0;
@@ -233,13 +264,13 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
       crashListeners.push(cb);
       if (crash !== undefined) cb(crash);
     },
-    screenText,
     diskImage: () => {
       // After restore_state v86 holds the disk in a new buffer: read it where the IDE disk keeps it.
       const live = (emulator as unknown as { v86?: { cpu?: { devices?: { ide?: { primary?: { master?: { buffer?: { buffer?: unknown } } } } } } } }).v86?.cpu?.devices?.ide?.primary?.master?.buffer?.buffer;
       if (live instanceof ArrayBuffer) return new Uint8Array(live);
       return hdaBuffer ? new Uint8Array(hdaBuffer) : undefined;
     },
+    diskWrites: hdaBuffer ? diskWrites : undefined,
     saveState: () => emulator.save_state(),
     restoreState: (state) => emulator.restore_state(state),
     serialText: () => serial,
@@ -250,7 +281,6 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
     ctrlAltDel: () => {
       if (!stopped) emulator.keyboard_send_scancodes(chordScancodes(CTRL_ALT_DEL));
     },
-    sendText: type,
     waitForSerial: (pattern, timeoutMs) =>
       new Promise<string>((resolve, reject) => {
         if (matches(pattern)) return resolve(serial);

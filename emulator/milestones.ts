@@ -8,7 +8,7 @@
 // arrive; the stage is the one after the furthest milestone reached, and the ones before it that
 // never showed are "not seen", which is not a failure.
 
-import { INITRD_PATTERNS, INITRD_PREFIX, REPORT_PATTERNS, REPORT_PREFIX, SHELL_PROBE } from "../src/howto/protocol.ts";
+import { INITRD_PATTERNS, INITRD_PREFIX, REPORT_PATTERNS, REPORT_PREFIX, SHELL_PROBE, literal } from "../src/howto/protocol.ts";
 
 export type MilestoneId =
   | "bios"
@@ -83,7 +83,18 @@ export const MILESTONES: MilestoneDef[] = [
   { id: "init-ready", title: "the root's init ready", limitS: 180, match: anyOf(INIT_READY), prompt: /(?:^|\S )login: *$/, anyLineIsProgress: true },
 ];
 
+/**
+ * What ended a boot, as code keys it (hints, the diagram's boxes): the guest's failure lines of
+ * FAILURES, and the harness's own findings. The titles are for people and may be reworded.
+ */
+export type FailureId =
+  | "dos-kernel" | "autoexec-command" | "loadlin" | "linuxrc-mount" | "dos-not-fat" | "losetup" | "root-mount" | "cpu"
+  | "video-mode" | "setup-stopped" | "init-exited" | "panic" | "init-froze" | "init-not-started" | "swapon"
+  // The harness's: the emulator crashed, a shell runs as PID 1, no progress within a stage's time limit.
+  | "emulator-crashed" | "shell-as-init" | "stalled";
+
 export interface FailureDef {
+  id: FailureId;
   title: string;
   match: RegExp;
   /** Counts only while this milestone is not yet reached (later, the line is the user's system talking). */
@@ -92,32 +103,32 @@ export interface FailureDef {
 
 /** Lines that end a boot, and the stage they belong to. */
 export const FAILURES: FailureDef[] = [
-  { title: "DOS could not load its kernel", match: /LRDOS\.SYS (?:missing|not found)|Disk read error|Non-System disk|Missing operating system/i },
-  { title: "AUTOEXEC.BAT: a command was not found", match: /Bad command or file name/ },
+  { id: "dos-kernel", title: "DOS could not load its kernel", match: /LRDOS\.SYS (?:missing|not found)|Disk read error|Non-System disk|Missing operating system/i },
+  { id: "autoexec-command", title: "AUTOEXEC.BAT: a command was not found", match: /Bad command or file name/ },
   // LOADLIN 1.6f's own messages (the strings in LOADLIN.EXE): each ends the load or leaves it
   // waiting. An option of 80 characters or more in its @params file gives "can't open image file
   // for initrd" (validation refuses those; a floppy made elsewhere may still have one).
-  { title: "LOADLIN failed", match: /ERROR detected, Linux not loaded|Image file not found|IO Error during load|not an Image file|Out of memory \(may be low or extended\)|Cannot lock XMS memory|LOADLIN holding in idle loop|Please enter name of kernel image file|error on reading command line response file|Option -t set, Linux not loaded|can't open image file for initrd|no place after kernel for initrd|IO-error while reading initrd|no support in setup for reading initrd|not enough memory below 90000h|Not enough free memory between 90000h|LOADLIN aborted by user|You need a 386 CPU|You need pure 386\/486 real mode/ },
-  { title: "/linuxrc could not mount the DOS partition", match: INITRD_PATTERNS.mountFailed },
-  { title: "the DOS partition is not a readable FAT filesystem", match: /FAT-fs \([^)]*\): (?:Directory bread|bogus number of|Can't find a valid FAT|invalid media value)/ },
-  { title: "/linuxrc could not set up a loop device", match: INITRD_PATTERNS.losetupFailed },
-  { title: "the kernel could not mount the root filesystem", match: /VFS: Unable to mount root fs|VFS: Cannot open root device/ },
+  { id: "loadlin", title: "LOADLIN failed", match: /ERROR detected, Linux not loaded|Image file not found|IO Error during load|not an Image file|Out of memory \(may be low or extended\)|Cannot lock XMS memory|LOADLIN holding in idle loop|Please enter name of kernel image file|error on reading command line response file|Option -t set, Linux not loaded|can't open image file for initrd|no place after kernel for initrd|IO-error while reading initrd|no support in setup for reading initrd|not enough memory below 90000h|Not enough free memory between 90000h|LOADLIN aborted by user|You need a 386 CPU|You need pure 386\/486 real mode/ },
+  { id: "linuxrc-mount", title: "/linuxrc could not mount the DOS partition", match: INITRD_PATTERNS.mountFailed },
+  { id: "dos-not-fat", title: "the DOS partition is not a readable FAT filesystem", match: /FAT-fs \([^)]*\): (?:Directory bread|bogus number of|Can't find a valid FAT|invalid media value)/ },
+  { id: "losetup", title: "/linuxrc could not set up a loop device", match: INITRD_PATTERNS.losetupFailed },
+  { id: "root-mount", title: "the kernel could not mount the root filesystem", match: /VFS: Unable to mount root fs|VFS: Cannot open root device/ },
   // The kernel's real-mode setup code and its decompressor write these on the VGA screen only,
   // then halt (arch/x86/boot/cpu.c, main.c, a20.c; compressed/misc.c's error()).
-  { title: "the kernel refused this CPU", match: /This kernel requires an? \S+ CPU|requires the following features not present on the CPU|Unable to boot - please use a kernel appropriate for your CPU|kernel can not run on this Xeon Phi/ },
+  { id: "cpu", title: "the kernel refused this CPU", match: /This kernel requires an? \S+ CPU|requires the following features not present on the CPU|Unable to boot - please use a kernel appropriate for your CPU|kernel can not run on this Xeon Phi/ },
   // vga= a mode the card lacks: the setup code then waits at its mode menu for good (vga=ask's own
   // prompt goes on after 30 s, so it is no failure).
-  { title: "the kernel's setup code asks for a video mode", match: /Undefined video mode number/ },
-  { title: "the kernel's setup code stopped", match: /A20 gate not responding, unable to boot|-- System halted/ },
+  { id: "video-mode", title: "the kernel's setup code asks for a video mode", match: /Undefined video mode number/ },
+  { id: "setup-stopped", title: "the kernel's setup code stopped", match: /A20 gate not responding, unable to boot|-- System halted/ },
   // PID 1 ended: the kernel panics with this before the generic line below.
-  { title: "init exited", match: /Attempted to kill init!/ },
-  { title: "kernel panic", match: /Kernel panic - not syncing/ },
+  { id: "init-exited", title: "init exited", match: /Attempted to kill init!/ },
+  { id: "panic", title: "kernel panic", match: /Kernel panic - not syncing/ },
   // systemd stops itself when it cannot set up what it needs (for example "Failed to mount API filesystems").
-  { title: "the root's init froze", match: /Freezing execution\./ },
+  { id: "init-froze", title: "the root's init froze", match: /Freezing execution\./ },
   // busybox init says "can't run '/etc/init.d/rcS'" for a user's root that has none: after our
   // wrapper has run the report that is the user's system, not a failure of the loop root.
-  { title: "init could not start", match: /No working init found|Failed to execute \/sbin\/init|can't run '\/etc\/init\.d\/rcS'/, before: "init" },
-  { title: "swapon failed", match: /swapon: \/dev\/loop1: / },
+  { id: "init-not-started", title: "init could not start", match: /No working init found|Failed to execute \/sbin\/init|can't run '\/etc\/init\.d\/rcS'/, before: "init" },
+  { id: "swapon", title: "swapon failed", match: /swapon: \/dev\/loop1: / },
 ];
 
 export interface MilestoneEvent {
@@ -129,12 +140,14 @@ export interface MilestoneEvent {
 }
 
 export interface FailureEvent {
+  /** What ended the boot (the key for hints and the diagram; the title is its words). */
+  id: FailureId;
   /** The stage that was running: the first milestone not yet reached. */
   stage: MilestoneId;
   title: string;
   atMs: number;
   evidence: string;
-  /** What to do, when the guest's lines or the kernel arguments name the cause (emulator/hint.ts); given with the verdict. */
+  /** What to do, when the guest's lines or the kernel arguments name the cause (emulator/hints.ts); given with the verdict. */
   hint?: { sentence: string; fields: string[] };
 }
 
@@ -150,7 +163,7 @@ const PROBE_TEXT = SHELL_PROBE.trim();
  * Where a line written into the middle of another one can begin: a kernel line (its printk time
  * stamp) or a line of our own scripts (their prefix). Other programs' lines are not told apart.
  */
-const LINE_STARTS = new RegExp(`\\[\\s*\\d+\\.\\d+\\]|${INITRD_PREFIX}|${REPORT_PREFIX}`, "g");
+const LINE_STARTS = new RegExp(`\\[\\s*\\d+\\.\\d+\\]|${literal(INITRD_PREFIX)}|${literal(REPORT_PREFIX)}`, "g");
 
 /**
  * `prev` read as the head of a line that another line cut in two, joined to `tail` (the cut line's
@@ -265,7 +278,7 @@ export class MilestoneTracker {
         if (f.before && this.reached.has(f.before)) continue;
         const hit = first(f.match);
         if (hit !== undefined) {
-          this.failure = { stage: this.stage ?? "init-ready", title: f.title, atMs, evidence: hit.trim() };
+          this.failure = { id: f.id, stage: this.stage ?? "init-ready", title: f.title, atMs, evidence: hit.trim() };
           events.push(this.failure);
           break;
         }

@@ -88,13 +88,14 @@ export function startQemu(images: MachineImages): QemuEngine {
   const exit = new Promise<void>((res) => child.on("close", () => { exited = true; res(); }));
   child.on("error", (e) => { stderr += `qemu-system-i386: ${e.message}\n`; });
   // QEMU quitting by itself (bad option, missing file) is told to the harness as the machine's last words.
-  exit.then(() => { if (!stopping && stderr.trim()) listeners.emit("\n" + stderr.trim() + "\n"); });
+  // `exit` only ever resolves: nothing to catch.
+  void exit.then(() => { if (!stopping && stderr.trim()) listeners.emit("\n" + stderr.trim() + "\n"); });
   const crashListeners: ((m: string) => void)[] = [];
   let exitCode: number | null = null;
   child.on("exit", (code, signal) => { exitCode = code ?? (signal ? 128 : null); });
   // QEMU ending by itself: its own error, or (code 0, no message) the guest resetting the machine,
   // which -no-reboot turns into an exit (a triple fault, or a reboot).
-  exit.then(() => {
+  void exit.then(() => {
     if (stopping) return;
     const why = stderr.trim().split("\n").slice(-3).join(" / ");
     const msg = exitCode === 0 && !why

@@ -18,6 +18,7 @@ export interface ShellResult {
  * never matches what they print.
  */
 export async function shellCommand(engine: Engine, command: string, timeoutMs = 15_000): Promise<ShellResult> {
+  if (typeof engine !== "object" || engine === null || typeof engine.onSerial !== "function" || typeof engine.sendSerial !== "function") throw new LooprootError(ErrorCode.Type, "machine: expected a running machine (bootHowto's with stopAtEnd: false)", { field: "machine" });
   if (typeof command !== "string" || command.includes("\n")) throw new LooprootError(ErrorCode.Type, "command: expected one line of shell", { field: "command" });
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new LooprootError(ErrorCode.Limit, `timeoutMs: ${timeoutMs} is not a positive whole number of milliseconds`, { field: "timeoutMs", limit: "1.." });
   const tag = `__LR${Math.floor(Math.random() * 1e9)}`;

@@ -7,7 +7,8 @@
 // /etc/runit/ctrlaltdel), and the machine is stopped at the kernel's restart line.
 
 import type { LooprootConfig } from "../src/config.ts";
-import { SHUTDOWN, consoleShutdownCommand } from "../src/howto/rootdev.ts";
+import { consoleShutdownCommand } from "../src/howto/rootdev.ts";
+import { shutdownEnd } from "../src/howto/protocol.ts";
 import type { Engine } from "./engine.ts";
 
 /** The kernel's last words after reboot(2) for a power-off or a halt. */
@@ -74,14 +75,14 @@ export async function shutdownGuest(engine: Engine, config: LooprootConfig, opts
     for (;;) {
       await new Promise((r) => setTimeout(r, 50));
       const now = Date.now() - t0;
-      const said = SHUTDOWN.pattern.exec(text);
+      const said = shutdownEnd(text);
       const result = (status: ShutdownResult["status"], line: string): ShutdownResult => ({ status, ms: now, line, typedSteps, ...(pressed ? { pressedCtrlAltDel: true } : {}) });
       if (said) {
         const haltWait = opts.haltWaitMs ?? 5_000;
         for (const t1 = Date.now(); haltWait > 0 && !ended(said.index) && Date.now() - t1 < haltWait; ) {
           await new Promise((r) => setTimeout(r, 50));
         }
-        return result(said[1] === "complete" ? "clean" : "unclean", said[0]);
+        return result(said.clean ? "clean" : "unclean", said.line);
       }
       const halted = ended(0);
       if (halted) return result("halted", halted[0]);

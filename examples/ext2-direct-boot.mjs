@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LooprootError } from "looproot";
 import { makeExt2, treeFromFiles, writeTar, gzip } from "looproot/fs";
-import { imagesDir, loadKernel, bootAndWait } from "looproot/emulator";
+import { imagesDir, loadKernel, bootAndWait } from "looproot/emulator/node";
 
 let tar = process.argv[2] ? readFileSync(process.argv[2]) : undefined;
 const out = process.argv[3] ?? "root.ext2";

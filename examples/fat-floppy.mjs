@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { LooprootError } from "looproot";
 import { makeFatFloppy, readFat } from "looproot/fs";
-import { lrdos, bootAndWait } from "looproot/emulator";
+import { lrdos, bootAndWait } from "looproot/emulator/node";
 
 let folder = process.argv[2];
 const out = process.argv[3] ?? "floppy.img";

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildHowto } from "looproot";
-import { loadIngredients, bootHowto } from "looproot/emulator";
+import { loadIngredients, bootHowto } from "looproot/emulator/node";
 
 const out = process.argv[2] ?? "howto-out";
 const config = { swap: { sizeMiB: 8 } }; // any part of `looproot config`; the rest is the HOWTO's

@@ -8,14 +8,37 @@
 import ts from "typescript";
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { rowOf } from "../src/schema.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 export const ENTRIES = [
   { name: "looproot", file: "src/index.ts", what: "The whole HOWTO build. Pure: runs in Node, in a page and in a worker." },
   { name: "looproot/fs", file: "src/fs/index.ts", what: "The image writers and readers. Pure: runs in Node, in a page and in a worker." },
-  { name: "looproot/emulator", file: "emulator/index.ts", what: "Booting images in v86, and the package's guest binaries. Node only." },
+  { name: "looproot/emulator", file: "emulator/index.ts", what: "Booting images in v86 and verifying the HOWTO's boot, given the firmware. Runs in Node and in a page." },
+  { name: "looproot/emulator/node", file: "emulator/node.ts", what: "Everything of looproot/emulator, with the package's guest binaries and firmware read from disk, and QEMU or Bochs as the engine. Node only." },
   { name: "looproot/node", file: "src/node/index.ts", what: "What needs Node's file system: a folder read into a tree, as `mke2fs -d` takes one." },
 ];
+
+/** The config types' members are the settings table's rows (src/settings.ts): their doc is the row's. */
+const CONFIG_GROUPS: Record<string, string> = { LooprootConfig: "", PartialConfig: "", InitrdConfig: "initrd", DosConfig: "dos", RootConfig: "root", SwapConfig: "swap", DiskConfig: "disk", FloppyConfig: "floppy", BootConfig: "boot", MachineConfig: "machine" };
+
+function settingRow(type: string, member: string) {
+  return type in CONFIG_GROUPS ? rowOf(CONFIG_GROUPS[type] ? `${CONFIG_GROUPS[type]}.${member.replace(/\?$/, "")}` : member.replace(/\?$/, "")) : undefined;
+}
+
+function settingDoc(type: string, member: string): string {
+  const r = settingRow(type, member);
+  if (!r) return "";
+  const range = r.kind === "int" ? ` (${r.range[0]}..${r.range[1]} ${r.unit})` : "";
+  const def = typeof r.default === "string" ? `"${r.default}"` : String(r.default);
+  return `${r.label}${range}, default ${def}. ${r.howto}${r.where ? ` \`${r.where}\`` : ""}`;
+}
+
+/** A choice's type as its options, in the table's order (the compiler orders a union its own way). */
+function settingType(type: string, member: string): string | undefined {
+  const r = settingRow(type, member);
+  return r?.kind === "choice" && type !== "PartialConfig" ? r.options.map((o) => JSON.stringify(o.value)).join(" | ") : undefined;
+}
 
 export interface ApiSymbol {
   entry: string;
@@ -80,8 +103,8 @@ export function collect(): ApiSymbol[] {
             const optional = p.flags & ts.SymbolFlags.Optional ? "?" : "";
             members.push({
               name: p.name + optional,
-              type: pd ? clean(checker.typeToString(checker.getTypeOfSymbolAtLocation(p, pd), undefined, ts.TypeFormatFlags.NoTruncation)) : "",
-              doc: ts.displayPartsToString(p.getDocumentationComment(checker)).trim(),
+              type: settingType(sym.name, p.name) ?? clean(checker.typeToString(pd ? checker.getTypeOfSymbolAtLocation(p, pd) : checker.getTypeOfSymbol(p), undefined, ts.TypeFormatFlags.NoTruncation)),
+              doc: ts.displayPartsToString(p.getDocumentationComment(checker)).trim() || settingDoc(sym.name, p.name),
             });
           }
         }
@@ -123,6 +146,12 @@ export function render(symbols: ApiSymbol[], vals: Map<string, string>): string 
   for (const entry of ENTRIES) {
     lines.push(`## \`${entry.name}\``, "", `${entry.what} Source: \`${entry.file}\`.`, "");
     for (const s of symbols.filter((x) => x.entry === entry.name).sort((a, b) => a.name.localeCompare(b.name))) {
+      // A re-export (looproot/emulator/node re-exports looproot/emulator): a pointer, not a copy.
+      const earlier = symbols.find((x) => x.entry !== s.entry && ENTRIES.findIndex((e) => e.name === x.entry) < ENTRIES.indexOf(entry) && x.name === s.name && x.kind === s.kind && x.doc === s.doc && x.signature === s.signature && JSON.stringify(x.members) === JSON.stringify(s.members));
+      if (earlier) {
+        lines.push(`### ${s.name} (${s.kind})`, "", `As in \`${earlier.entry}\`.`, "");
+        continue;
+      }
       lines.push(`### ${s.name} (${s.kind})`, "", s.doc || "(undocumented)", "");
       if (s.signature) lines.push("```ts", s.signature, "```", "");
       const value = vals.get(`${s.entry}:${s.name}`);

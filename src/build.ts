@@ -18,7 +18,7 @@ import { makeSwapImage } from "./howto/swapdev.ts";
 import { diskSpace, makeHardDisk, diskLayout, hardDiskWindows } from "./howto/dosdir.ts";
 import { autoexecBat, loadlinParams, floppySpace, makeBootFloppy, type FloppyParts } from "./howto/bootfloppy.ts";
 
-export { BUILD_STEPS, type StepId } from "./steps.ts";
+export { type StepId } from "./steps.ts";
 
 export interface StepReport {
   id: StepId;

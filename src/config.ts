@@ -4,97 +4,33 @@
 import type { FloppyKind } from "./fs/fat.ts";
 import { LooprootError, ErrorCode } from "./errors.ts";
 import { safeText } from "./util/safe.ts";
+import { SETTINGS, HOWTO_TIME } from "./settings.ts";
+import { defaultsFromTable, type SettingsGroup, type TopSettings, type GroupName } from "./schema.ts";
 
 export type { FloppyKind };
-export type DosFsType = "msdos" | "vfat";
+export { HOWTO_TIME };
+export type DosFsType = DosConfig["fsType"];
 
-export interface InitrdConfig {
-  /** 3.3: `dd ... bs=1k count=1024`. */
-  sizeKiB: number;
-  /** 3.3: `mke2fs -b 1024`. */
-  blockSize: 1024 | 2048 | 4096;
-  /** 3.3: `mke2fs -i 1024`. */
-  bytesPerInode: number;
-  /** 3.3: `mke2fs -m 5`. */
-  reservedPercent: number;
-}
+// Each group's settings are the rows of src/settings.ts under its name; a row is all a new setting needs.
+/** 3.3's initial ramdisk: `dd ... bs=1k count=1024`, `mke2fs -b 1024 -i 1024 -m 5`. */
+export interface InitrdConfig extends SettingsGroup<"initrd"> {}
+/** The DOS partition (/dev/hda1 in the HOWTO), how /linuxrc mounts it, and 3.6's C:\LINUX with its two image files. */
+export interface DosConfig extends SettingsGroup<"dos"> {}
+/** 3.4's root device, LINUXDSK.IMG: its ext2 filesystem, its contents and the HOWTO's extras (/initrd, /DOS, the fake mount). */
+export interface RootConfig extends SettingsGroup<"root"> {}
+/** 3.5's swap device, LINUXSWP.IMG: "between 8MB and the amount of RAM that you have". */
+export interface SwapConfig extends SettingsGroup<"swap"> {}
+/** The hard disk with its one FAT16 partition, C:. */
+export interface DiskConfig extends SettingsGroup<"disk"> {}
+/** 3.7's boot floppy (`format a: /s`). */
+export interface FloppyConfig extends SettingsGroup<"floppy"> {}
+/** 3.7's AUTOEXEC.BAT line: LOADLIN, the kernel, the initrd and the kernel's arguments. */
+export interface BootConfig extends SettingsGroup<"boot"> {}
+/** The emulated PC. */
+export interface MachineConfig extends SettingsGroup<"machine"> {}
 
-export interface DosConfig {
-  /** The DOS partition as Linux names it (the HOWTO's /dev/hda1; /dev/sda1 on a 6.x kernel). */
-  device: string;
-  /** `mount -t msdos` in the HOWTO; vfat keeps long names. */
-  fsType: DosFsType;
-  /** The HOWTO's variant `-o uid=0,gid=0,umask=000,quiet` so non-root users can write to DOS. */
-  openPermissions: boolean;
-  /** 3.6: the DOS directory C:\LINUX. */
-  directory: string;
-  /** 3.6: LINUXDSK.IMG, the root device. */
-  rootFile: string;
-  /** 3.6: LINUXSWP.IMG, the swap space. */
-  swapFile: string;
-}
-
-export interface RootConfig {
-  /** 3.4: the HOWTO used an 80 MB file; a busybox root needs far less. */
-  sizeMiB: number;
-  blockSize: 1024 | 2048 | 4096;
-  bytesPerInode: number;
-  reservedPercent: number;
-  label: string;
-  /** "busybox": the built-in tree; "tar": the user's tarball ("copy an existing Linux installation into it"). */
-  source: "busybox" | "tar";
-  /** 3.4 extras: /initrd for the old initrd, the /DOS link, the rc line that fake-mounts the DOS partition. */
-  initrdDir: boolean;
-  dosLink: boolean;
-  fakeMount: boolean;
-  hostname: string;
-}
-
-export interface SwapConfig {
-  /** 3.5: "between 8MB and the amount of RAM that you have". */
-  sizeMiB: number;
-  label: string;
-}
-
-export interface DiskConfig {
-  sizeMiB: number;
-  label: string;
-}
-
-export interface FloppyConfig {
-  kind: FloppyKind;
-  label: string;
-}
-
-export interface BootConfig {
-  /** 3.7: the AUTOEXEC.BAT line's paths, as DOS sees them on the floppy. */
-  loadlinPath: string;
-  kernelPath: string;
-  initrdPath: string;
-  /**
-   * Which kernel LOADLIN boots: "howto" (small, on the floppy as in 3.7), "distro" (what systemd and
-   * networking need; too big for the floppy, so in C:\LINUX), or "auto": distro for a root tarball.
-   */
-  kernel: "auto" | "howto" | "distro";
-  /** `root=/dev/loop0`. */
-  root: string;
-  /** `ro`: the root is mounted read-only and remounted by the init scripts. */
-  readOnly: boolean;
-  /** Appended to the kernel command line, e.g. the consoles the harness reads. */
-  extraArgs: string;
-  /** Put the options in a LOADLIN @params file instead of the one AUTOEXEC line. */
-  paramsFile: boolean;
-}
-
-export interface MachineConfig {
-  memoryMiB: number;
-}
-
-export interface LooprootConfig {
-  /** Seeds UUIDs, serials and labels, so the same config gives byte-identical images. */
-  name: string;
-  /** Every timestamp in every image, in seconds since 1970 (UTC). */
-  time: number;
+/** The groups of settings, each under its name. */
+interface ConfigGroups {
   initrd: InitrdConfig;
   dos: DosConfig;
   root: RootConfig;
@@ -104,72 +40,20 @@ export interface LooprootConfig {
   boot: BootConfig;
   machine: MachineConfig;
 }
+/** Every setting: `name` seeds UUIDs, serials and labels, so the same config gives byte-identical images; `time` is every timestamp. */
+export interface LooprootConfig extends TopSettings, ConfigGroups {}
+// A row in a group the config has no member for fails to compile here: name the new group above.
+type Groups = { [K in keyof LooprootConfig]: LooprootConfig[K] extends object ? K : never }[keyof LooprootConfig];
+const sameGroups: [Groups] extends [GroupName] ? ([GroupName] extends [Groups] ? true : never) : never = true;
+void sameGroups;
 
-/** 3 June 1998 08:47 UTC: the date of /linuxrc in the HOWTO's listing. */
-export const HOWTO_TIME = Date.UTC(1998, 5, 3, 8, 47, 0) / 1000;
-
+/** The HOWTO's choices as the HOWTO makes them, where today's kernel and tools allow (src/settings.ts). */
 export function defaultConfig(): LooprootConfig {
-  return {
-    name: "looproot",
-    time: HOWTO_TIME,
-    initrd: { sizeKiB: 1024, blockSize: 1024, bytesPerInode: 1024, reservedPercent: 5 },
-    dos: {
-      device: "/dev/sda1",
-      fsType: "msdos",
-      openPermissions: false,
-      directory: "LINUX",
-      rootFile: "LINUXDSK.IMG",
-      swapFile: "LINUXSWP.IMG",
-    },
-    root: {
-      sizeMiB: 24,
-      blockSize: 1024,
-      bytesPerInode: 4096,
-      reservedPercent: 5,
-      label: "looproot",
-      source: "busybox",
-      initrdDir: true,
-      dosLink: true,
-      fakeMount: true,
-      hostname: "looproot",
-    },
-    swap: { sizeMiB: 8, label: "looproot-swap" },
-    disk: { sizeMiB: 48, label: "LOOPROOT" },
-    floppy: { kind: "1.44M", label: "LRBOOT" },
-    boot: {
-      loadlinPath: "\\loadlin",
-      kernelPath: "\\zImage",
-      initrdPath: "\\initrdgz.img",
-      kernel: "auto",
-      root: "/dev/loop0",
-      readOnly: true,
-      extraArgs: "console=tty0 console=ttyS0,115200",
-      paramsFile: false,
-    },
-    machine: { memoryMiB: 64 },
-  };
+  return defaultsFromTable() as unknown as LooprootConfig;
 }
 
-/** Where this product departs from the HOWTO's text, and why; the app shows these next to the choices. */
-export const HOWTO_DIFFERENCES: { field: string; howto: string; here: string; why: string }[] = [
-  {
-    field: "dos.device",
-    howto: "/dev/hda1",
-    here: "/dev/sda1",
-    why: "Linux 6.x has no old IDE driver (block major 3); the PIIX IDE controller is driven by libata and its disks appear as SCSI disks (major 8).",
-  },
-  {
-    field: "boot.kernelPath",
-    howto: "zImage (make zImage)",
-    here: "a bzImage copied as ZIMAGE",
-    why: "Today's x86 kernels only build bzImage; LOADLIN 1.6f loads it high. The HOWTO's file name is kept.",
-  },
-  {
-    field: "boot.kernel",
-    howto: "one kernel, ZIMAGE on the boot floppy",
-    here: "the HOWTO kernel on the floppy; for a root tarball, a distribution kernel in C:\\LINUX",
-    why: "Today's distributions (systemd, udev, D-Bus, DHCP) need sockets, cgroups, namespaces, network cards and ext4; that kernel is too big for a 1.44 MB floppy, and LOADLIN reads it from C: as well.",
-  },
+/** Differences that belong to no one setting: the initrd's own files. */
+const HOWTO_NOTES: { field: string; howto: string; here: string; why: string }[] = [
   {
     field: "linuxrc",
     howto: "no #! line",
@@ -188,12 +72,12 @@ export const HOWTO_DIFFERENCES: { field: string; howto: string; here: string; wh
     here: "sda, sda1-3 (8,x), loop0-1, null, tty, tty1, zero, console",
     why: "The disk is a SCSI-named disk on 6.x kernels; /dev/console lets /linuxrc's messages reach the console.",
   },
-  {
-    field: "boot.extraArgs",
-    howto: "(none)",
-    here: "console=tty0 console=ttyS0,115200",
-    why: "Kernel messages go to the screen and to the serial port, where the boot harness reads them, at the rate LRDOS sets COM1 to (115200, a 16550A's top rate: a timed UART carries the kernel's lines 12 times faster than the kernel's own 9600); another rate there goes into LRDOS's CONFIG.SYS too.",
-  },
+];
+
+/** Where this product departs from the HOWTO's text, and why; the app shows these next to the choices. */
+export const HOWTO_DIFFERENCES: { field: string; howto: string; here: string; why: string }[] = [
+  ...SETTINGS.flatMap((r) => ("today" in r ? [{ field: r.path, ...r.today }] : [])),
+  ...HOWTO_NOTES,
 ];
 
 /** Parses a JSON config (possibly partial), filling defaults; unknown keys are errors so typos surface. */

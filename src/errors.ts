@@ -35,6 +35,8 @@ export const ErrorCode = {
   Type: "E_TYPE",
   /** The guest did not answer within the time limit (a shell command that never finished). */
   Timeout: "E_TIMEOUT",
+  /** The caller's AbortSignal fired: the work stopped (a machine it started is stopped). */
+  Aborted: "E_ABORTED",
   /** The emulator itself failed (an internal panic, QEMU missing). */
   Emulator: "E_EMULATOR",
   /** A bug in looproot: an exception that none of the above explains. */
@@ -136,6 +138,35 @@ export function atField(e: LooprootError, field: string): LooprootError {
 /** An argument of the wrong type (E_TYPE), named by its field: "files: expected an array of { path, data }". */
 export function typeError(field: string, expected: string): LooprootError {
   return new LooprootError(ErrorCode.Type, `${field}: expected ${expected}`, { field });
+}
+
+/**
+ * What looproot uses of an AbortSignal (the DOM's and Node's both fit): its own type, because the
+ * pure core is typechecked without either's types.
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
+/**
+ * An options' `signal`, checked: undefined or an AbortSignal (E_TYPE naming `field` otherwise).
+ * Duck-typed, so that a signal from another realm (a page's frame, a polyfill) is taken too.
+ */
+export function checkSignal(signal: unknown, field = "signal"): AbortSignalLike | undefined {
+  if (signal === undefined) return undefined;
+  const s = signal as Partial<AbortSignalLike> | null;
+  if (typeof s !== "object" || s === null || typeof s.aborted !== "boolean" || typeof s.addEventListener !== "function") throw typeError(field, "an AbortSignal");
+  return signal as AbortSignalLike;
+}
+
+/** E_ABORTED for a signal that fired, with its reason when it has one (AbortSignal.timeout's, a caller's own). */
+export function abortedError(signal: AbortSignalLike, what: string): LooprootError {
+  const r: unknown = signal.reason;
+  const why = r instanceof Error ? r.message : r === undefined ? "" : String(r);
+  return new LooprootError(ErrorCode.Aborted, `${what}: aborted by the caller's signal${why ? ` (${why})` : ""}`, { field: "signal", cause: r });
 }
 
 /** The JSON form of any thrown value (for postMessage, --json output). */

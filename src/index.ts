@@ -6,7 +6,7 @@ import { buildImages as coreBuildImages, outputNames as coreOutputNames, type Bu
 import { defaultConfig as coreDefaultConfig, mergeConfig, HOWTO_TIME as CORE_HOWTO_TIME, type LooprootConfig as CoreConfig, type InitrdConfig as CoreInitrdConfig, type DosConfig as CoreDosConfig, type RootConfig as CoreRootConfig, type SwapConfig as CoreSwapConfig, type DiskConfig as CoreDiskConfig, type FloppyConfig as CoreFloppyConfig, type BootConfig as CoreBootConfig, type MachineConfig as CoreMachineConfig } from "./config.ts";
 import { validateConfig as coreValidateConfig, assertValid } from "./validate.ts";
 import { ingredientsFromBytes as coreIngredientsFromBytes, INGREDIENT_FILES as CORE_FILES, type IngredientBytes, type Ingredients as CoreIngredients } from "./ingredients.ts";
-import { LooprootError as CoreError, ErrorCode as CoreCode, asLooprootError as coreAsError, typeError, type ErrorJSON as CoreErrorJSON, type Problem as CoreProblem } from "./errors.ts";
+import { LooprootError as CoreError, ErrorCode as CoreCode, asLooprootError as coreAsError, typeError, checkSignal, abortedError, type ErrorJSON as CoreErrorJSON, type Problem as CoreProblem, type AbortSignalLike as CoreAbortSignalLike } from "./errors.ts";
 
 /** The one error type: `code` (an ErrorCode value), `field` and `limit` where there is one, `problems`, toJSON/fromJSON. */
 export const LooprootError = CoreError;
@@ -18,6 +18,8 @@ export const ErrorCode = CoreCode;
 export type ErrorJSON = CoreErrorJSON;
 /** One problem with one field of the input. */
 export type Problem = CoreProblem;
+/** What the `signal` options take: an AbortSignal (the DOM's or Node's; only aborted, reason and its "abort" event are used). */
+export type AbortSignalLike = CoreAbortSignalLike;
 /** Any thrown value as a LooprootError: ours unchanged, anything else as E_BUG with its stack. */
 export const asLooprootError: (e: unknown) => CoreError = coreAsError;
 
@@ -87,6 +89,12 @@ export interface HowtoInput {
   rootArchive?: Uint8Array;
   /** Called after each step with its time and size. */
   onStep?: (step: StepReport) => void;
+  /**
+   * Stops the build with E_ABORTED once it fires. The build runs without yielding (it is
+   * synchronous), so the signal is read before it starts and after each step: a signal that
+   * fired already, or one that `onStep` (or a worker's message handler between builds) fires.
+   */
+  signal?: AbortSignalLike;
 }
 
 /**
@@ -99,8 +107,14 @@ export function buildHowto(input: HowtoInput): BuildResult {
   checkObject("ingredients", input.ingredients);
   if (input.rootArchive !== undefined && !(input.rootArchive instanceof Uint8Array)) throw typeError("rootArchive", "a Uint8Array");
   if (input.onStep !== undefined && typeof input.onStep !== "function") throw typeError("onStep", "a function");
+  const signal = checkSignal(input.signal);
   const config = makeConfig(input.config ?? {});
-  return coreBuildImages({ config, ingredients: input.ingredients, rootArchive: input.rootArchive }, input.onStep);
+  if (signal?.aborted) throw abortedError(signal, "buildHowto");
+  const onStep = input.onStep;
+  return coreBuildImages({ config, ingredients: input.ingredients, rootArchive: input.rootArchive }, (step) => {
+    onStep?.(step);
+    if (signal?.aborted) throw abortedError(signal, `buildHowto (after step "${step.id}")`);
+  });
 }
 
 /** The names of the files a build with this config writes (floppy.img, disk.img, ...). */

@@ -2,12 +2,15 @@
 // names the field and the limit; the app shows them next to the fields, the CLI prints them.
 
 import type { LooprootConfig, FloppyKind } from "./config.ts";
+import { SETTINGS, TIME_MIN, TIME_MAX, EXT2_LABEL_MAX, type TextCheck } from "./settings.ts";
+import { rowOf } from "./schema.ts";
 import { checkDosPath, toDosName, DosNameError, DOS_MAX_PATH } from "./fs/dosname.ts";
 import { DOS_SYSTEM_FILES } from "./fs/fat.ts";
-import { SWAP_MIN_PAGES, SWAP_MAX_PAGES, SWAP_PAGE, SWAP_LABEL_MAX } from "./fs/swap.ts";
+import { SWAP_LABEL_MAX } from "./fs/swap.ts";
 import { linuxDevice } from "./howto/names.ts";
 import { memoryNeeds, kernelMemory, type KernelMemory } from "./howto/memory.ts";
-import { KERNEL_CHOICES, kernelChoice, kernelDosPath } from "./howto/kernel.ts";
+import { kernelChoice, kernelDosPath } from "./howto/kernel.ts";
+import type { Value } from "./schema.ts";
 import { DOS_TAIL_LIMIT, PARAMS_FILE, loadlinTail, loadlinOptions, floppyName, programName, floppySpace, serialBaud, SERIAL_RATES } from "./howto/bootfloppy.ts";
 import type { Ingredients } from "./ingredients.ts";
 import { LooprootError, ErrorCode, type Problem } from "./errors.ts";
@@ -35,17 +38,23 @@ export function assertValid(problems: Problem[]): void {
 export { fmt } from "./util/fmt.ts";
 import { fmt } from "./util/fmt.ts";
 
-/** DOS dates run from 1980; ext2's 32-bit timestamps end in January 2038. */
-export const TIME_MIN = 315532800;
-export const TIME_MAX = 2147483647;
+export { TIME_MIN, TIME_MAX };
 
+/** A whole-number setting's [least, most] (src/settings.ts). */
+function rangeOf(path: string): readonly [number, number] {
+  const r = rowOf(path);
+  if (r?.kind !== "int") throw new Error(`${path} is not a whole-number setting`);
+  return r.range;
+}
+
+/** The ranges other modules name (the CLI's --ram, the tarball's size hints). */
 export const LIMITS = {
-  initrdKiB: [64, 4096] as const, // the kernel's RAM disk is 4,096 KiB unless ramdisk_size= says otherwise
-  rootMiB: [1, 2000] as const,
-  diskMiB: [4, 2047] as const, // FAT16 with 32 KiB clusters ends just below 2 GiB
-  memoryMiB: [4, 1024] as const, // the least is what the kernel and initrd need (src/howto/memory.ts), 8 MiB by default
-  reservedPercent: [0, 50] as const, // mke2fs refuses more than 50 %
-  bytesPerInode: [1024, 67108864] as const,
+  initrdKiB: rangeOf("initrd.sizeKiB"),
+  rootMiB: rangeOf("root.sizeMiB"),
+  diskMiB: rangeOf("disk.sizeMiB"),
+  memoryMiB: rangeOf("machine.memoryMiB"),
+  reservedPercent: rangeOf("root.reservedPercent"),
+  bytesPerInode: rangeOf("root.bytesPerInode"),
 };
 
 /** Characters COMMAND.COM gives a meaning in a batch line. */
@@ -57,7 +66,9 @@ const FLOPPY_SYSTEM_FILES = ["LRDOS.SYS", ...DOS_SYSTEM_FILES];
 /** LOADLIN 1.6f: the longest option it reads from a params file. */
 export const LOADLIN_PARAM_MAX = 79;
 
-const FLOPPIES: FloppyKind[] = ["360K", "720K", "1.2M", "1.44M", "2.88M"];
+const FLOPPIES = (rowOf("floppy.kind") as { options: readonly { value: FloppyKind }[] }).options.map((o) => o.value);
+
+type Bad = (field: string, message: string, limit?: number | string, fields?: string[]) => void;
 
 /**
  * Checks config values against the machine looproot builds; `facts` adds the checks that need the
@@ -66,112 +77,142 @@ const FLOPPIES: FloppyKind[] = ["360K", "720K", "1.2M", "1.44M", "2.88M"];
 export function validateConfig(c: LooprootConfig, facts?: GuestFacts): Problem[] {
   const problems: Problem[] = [];
   // `fields`: the other fields a cross-field problem involves (the page shows it at each of them).
-  const bad = (field: string, message: string, limit?: number | string, fields?: string[]) => problems.push({ field, message, ...(limit !== undefined ? { limit } : {}), ...(fields ? { fields } : {}) });
-  const intIn = (field: string, v: number, [lo, hi]: readonly [number, number], unit = "") => {
-    if (!Number.isInteger(v)) bad(field, `${v} is not a whole number`);
-    else if (v < lo || v > hi) bad(field, `${fmt(v)}${unit} is outside the allowed range ${fmt(lo)}..${fmt(hi)}${unit}`, `${lo}..${hi}`);
-  };
-  const oneOf = <T>(field: string, v: T, allowed: readonly T[]) => {
-    if (!allowed.includes(v)) bad(field, `${String(v)} is not one of ${allowed.join(", ")}`);
-  };
-  const dosPath = (field: string, v: string): boolean => {
-    try {
-      checkDosPath(v);
-      return true;
-    } catch (e) {
-      if (!(e instanceof DosNameError)) throw e; // anything else is a bug, not the user's name
-      bad(field, e.message);
-      return false;
-    }
-  };
-  // A file name, not a path: the scripts and AUTOEXEC.BAT name it inside one folder.
-  const dosFile = (field: string, v: string, where: string): boolean => {
-    if (/[\\/]/.test(v)) {
-      bad(field, `"${v}" holds a \\ or /: it must be a file name in ${where}, not a path`);
-      return false;
-    }
-    return dosPath(field, v);
-  };
-
-  if (!c.name || c.name.length > 64) bad("name", "must be 1 to 64 characters");
-  intIn("time", c.time, [TIME_MIN, TIME_MAX], " s");
-
-  intIn("initrd.sizeKiB", c.initrd.sizeKiB, LIMITS.initrdKiB, " KiB");
-  oneOf("initrd.blockSize", c.initrd.blockSize, [1024, 2048, 4096]);
-  if (Number.isInteger(c.initrd.sizeKiB) && (c.initrd.sizeKiB * 1024) % c.initrd.blockSize) bad("initrd.sizeKiB", `${fmt(c.initrd.sizeKiB)} KiB is not a whole number of ${c.initrd.blockSize}-byte blocks`, undefined, ["initrd.blockSize"]);
-  intIn("initrd.bytesPerInode", c.initrd.bytesPerInode, LIMITS.bytesPerInode, " bytes");
-  intIn("initrd.reservedPercent", c.initrd.reservedPercent, LIMITS.reservedPercent, " %");
-
-  const dev = c.dos.device;
-  if (/^\/dev\/hd[a-z]/.test(dev)) {
-    bad("dos.device", `${dev} is the HOWTO's name for an old-IDE partition; Linux 6.1 has no old IDE driver and names the disk's first partition /dev/sda1`);
-  } else if (!linuxDevice(dev) || !/^\/dev\/sd[a-p]([1-9]|1[0-5])$/.test(dev)) {
-    bad("dos.device", `${dev} is not a disk partition name like /dev/sda1 (disk sda..sdp, partition 1..15)`);
+  const bad: Bad = (field, message, limit, fields) => problems.push({ field, message, ...(limit !== undefined ? { limit } : {}), ...(fields ? { fields } : {}) });
+  for (const row of SETTINGS) {
+    const v = valueAt(c, row.path);
+    if (row.kind === "int") intIn(row.path, v as number, row.range, row.unit, bad);
+    else if (row.kind === "choice") {
+      const allowed: readonly Value[] = row.options.map((o) => o.value);
+      if (!allowed.includes(v)) bad(row.path, `${String(v)} is not one of ${allowed.join(", ")}`);
+    } else if (row.kind === "text") TEXT_CHECKS[row.check](row.path, v as string, bad);
   }
-  oneOf("dos.fsType", c.dos.fsType, ["msdos", "vfat"]);
-  const dirOk = dosPath("dos.directory", c.dos.directory);
-  const rootOk = dosFile("dos.rootFile", c.dos.rootFile, "dos.directory");
-  const swapOk = dosFile("dos.swapFile", c.dos.swapFile, "dos.directory");
-  if (rootOk && swapOk && toDosName(c.dos.rootFile) === toDosName(c.dos.swapFile)) {
+  crossChecks(c, facts, problems, bad);
+  problems.push(...machineChecks(c, facts, problems));
+  return problems;
+}
+
+function valueAt(c: LooprootConfig, path: string): Value {
+  let v: unknown = c;
+  for (const k of path.split(".")) v = (v as Record<string, unknown>)[k];
+  return v as Value;
+}
+
+function intIn(field: string, v: number, [lo, hi]: readonly [number, number], unit: string, bad: Bad): void {
+  const u = unit ? " " + unit : "";
+  if (!Number.isInteger(v)) bad(field, `${v} is not a whole number`);
+  else if (v < lo || v > hi) bad(field, `${fmt(v)}${u} is outside the allowed range ${fmt(lo)}..${fmt(hi)}${u}`, `${lo}..${hi}`);
+}
+
+/** A DOS path (dos.directory, or a file name inside it): the DOS name rules of fs/dosname.ts. */
+function dosPath(field: string, v: string, bad: Bad): boolean {
+  try {
+    checkDosPath(v);
+    return true;
+  } catch (e) {
+    if (!(e instanceof DosNameError)) throw e; // anything else is a bug, not the user's name
+    bad(field, e.message);
+    return false;
+  }
+}
+
+// A file name, not a path: the scripts and AUTOEXEC.BAT name it inside one folder.
+function dosFile(field: string, v: string, where: string, bad: Bad): boolean {
+  if (/[\\/]/.test(v)) {
+    bad(field, `"${v}" holds a \\ or /: it must be a file name in ${where}, not a path`);
+    return false;
+  }
+  return dosPath(field, v, bad);
+}
+
+/**
+ * These reach AUTOEXEC.BAT, where COMMAND.COM (ours and MS-DOS's) expands % and reads < > as
+ * redirections (and MS-DOS | as a pipe): LOADLIN would get something other than what the field
+ * says. Refused with the params file too, so that switching it on or off keeps a config valid.
+ */
+function batchLine(field: string, v: string, bad: Bad): boolean {
+  const ch = [...v].find((x) => BATCH_SPECIAL.includes(x));
+  if (ch !== undefined) bad(field, `"${v}" holds '${ch}', which COMMAND.COM reads in AUTOEXEC.BAT as ${BATCH_MEANING[ch]}; the boot line cannot hold any of ${BATCH_SPECIAL.split("").join(" ")}`);
+  return ch === undefined;
+}
+
+function labelBytes(field: string, v: string, max: number, what: string, stored: string, bad: Bad): void {
+  if (new TextEncoder().encode(v).length > max) bad(field, `"${v}" is longer than ${what} ${max} bytes`, max);
+  else if (/[\x00-\x1f\x7f]/.test(v)) bad(field, `must not hold control characters (the label is stored ${stored})`);
+}
+
+/** The checks of each kind of text setting (src/settings.ts names one per row). */
+const TEXT_CHECKS: Record<TextCheck, (field: string, v: string, bad: Bad) => void> = {
+  name: (field, v, bad) => {
+    if (!v || v.length > 64) bad(field, "must be 1 to 64 characters");
+  },
+  dosDevice: (field, dev, bad) => {
+    if (/^\/dev\/hd[a-z]/.test(dev)) {
+      bad(field, `${dev} is the HOWTO's name for an old-IDE partition; Linux 6.1 has no old IDE driver and names the disk's first partition /dev/sda1`);
+    } else if (!linuxDevice(dev) || !/^\/dev\/sd[a-p]([1-9]|1[0-5])$/.test(dev)) {
+      bad(field, `${dev} is not a disk partition name like /dev/sda1 (disk sda..sdp, partition 1..15)`);
+    }
+  },
+  dosDirectory: (field, v, bad) => void dosPath(field, v, bad),
+  dosFile: (field, v, bad) => void dosFile(field, v, "dos.directory", bad),
+  ext2Label: (field, v, bad) => labelBytes(field, v, EXT2_LABEL_MAX, "ext2's", "NUL-padded", bad),
+  swapLabel: (field, v, bad) => labelBytes(field, v, SWAP_LABEL_MAX, "the swap header's", "NUL-terminated", bad),
+  hostname: (field, v, bad) => {
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/.test(v)) bad(field, `"${v}" is not a host name (letters, digits and -, at most 63)`);
+  },
+  volumeLabel: (field, v, bad) => {
+    if (v.length === 0) bad(field, "must be 1 to 11 characters: FORMAT writes a volume label, and an empty one cannot be stored", 11);
+    else if (v.startsWith(" ")) bad(field, `"${v}" starts with a space, which DOS cannot tell from padding`);
+    else if (v.length > 11) bad(field, `"${v}" is longer than a FAT volume label's 11 characters`, 11);
+    else if (!/^[A-Z0-9 !#$%&'()@^_`{}~-]*$/.test(v)) bad(field, `"${v}" may hold only upper-case letters, digits, spaces and ! # $ % & ' ( ) - @ ^ _ \` { } ~`);
+  },
+  // One reason a field is enough: the batch characters only once the name itself is good.
+  floppyPath: (field, v, bad) => {
+    if (!v.startsWith("\\")) bad(field, `"${v}" must be a path from the floppy's root, starting with \\`);
+    else if (dosFile(field, v.slice(1), "the floppy's root directory", bad)) batchLine(field, v, bad);
+  },
+  loopDevice: (field, v, bad) => {
+    batchLine(field, v, bad);
+    if (!/^\/dev\/\S+$/.test(v)) bad(field, `"${v}" is not a device path like /dev/loop0`);
+  },
+  kernelArgs: (field, v, bad) => {
+    batchLine(field, v, bad);
+    if (!/^[\x21-\x7e]*( [\x21-\x7e]+)*$/.test(v.trim())) bad(field, "must be printable ASCII words separated by spaces");
+  },
+};
+
+/** The rules that join settings: each needs the fields it reads to be good on their own first. */
+function crossChecks(c: LooprootConfig, facts: GuestFacts | undefined, problems: Problem[], bad: Bad): void {
+  // The fields already refused on their own (a rule that reads one of them says nothing more).
+  const refused = new Set(problems.map((p) => p.field));
+  const ok = (...fields: string[]) => fields.every((f) => !refused.has(f));
+  const int = Number.isInteger;
+  if (int(c.initrd.sizeKiB) && (c.initrd.sizeKiB * 1024) % c.initrd.blockSize) bad("initrd.sizeKiB", `${fmt(c.initrd.sizeKiB)} KiB is not a whole number of ${c.initrd.blockSize}-byte blocks`, undefined, ["initrd.blockSize"]);
+  if (ok("dos.rootFile", "dos.swapFile") && toDosName(c.dos.rootFile) === toDosName(c.dos.swapFile)) {
     bad("dos.swapFile", `"${c.dos.swapFile}" is the same DOS file as dos.rootFile "${c.dos.rootFile}" (${toDosName(c.dos.rootFile)})`, undefined, ["dos.rootFile"]);
   }
   // DOS reaches a file only through a path of at most 63 characters.
-  for (const [f, ok] of [["dos.rootFile", rootOk], ["dos.swapFile", swapOk]] as const) {
-    if (dirOk && ok) {
-      const full = "\\" + [...checkDosPath(c.dos.directory), toDosName(c.dos[f === "dos.rootFile" ? "rootFile" : "swapFile"])].join("\\");
-      if (full.length > DOS_MAX_PATH) bad(f, `${full} has ${full.length} characters, more than the ${DOS_MAX_PATH} DOS can reach: shorten dos.directory or the name`, DOS_MAX_PATH);
-    }
+  for (const f of ["rootFile", "swapFile"] as const) {
+    if (!ok("dos.directory", `dos.${f}`)) continue;
+    const full = "\\" + [...checkDosPath(c.dos.directory), toDosName(c.dos[f])].join("\\");
+    if (full.length > DOS_MAX_PATH) bad(`dos.${f}`, `${full} has ${full.length} characters, more than the ${DOS_MAX_PATH} DOS can reach: shorten dos.directory or the name`, DOS_MAX_PATH);
   }
-
-  intIn("root.sizeMiB", c.root.sizeMiB, LIMITS.rootMiB, " MiB");
-  oneOf("root.blockSize", c.root.blockSize, [1024, 2048, 4096]);
-  intIn("root.bytesPerInode", c.root.bytesPerInode, LIMITS.bytesPerInode, " bytes");
-  intIn("root.reservedPercent", c.root.reservedPercent, LIMITS.reservedPercent, " %");
-  if (new TextEncoder().encode(c.root.label).length > 16) bad("root.label", `"${c.root.label}" is longer than ext2's 16 bytes`, 16);
-  else if (/[\x00-\x1f\x7f]/.test(c.root.label)) bad("root.label", "must not hold control characters (the label is stored NUL-padded)");
-  oneOf("root.source", c.root.source, ["busybox", "tar"]);
-  if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/.test(c.root.hostname)) bad("root.hostname", `"${c.root.hostname}" is not a host name (letters, digits and -, at most 63)`);
   if (c.root.dosLink && !c.root.initrdDir) bad("root.dosLink", "the /DOS link points into /initrd/mnt, so root.initrdDir must be on too", undefined, ["root.initrdDir"]);
   if (c.root.fakeMount && !c.root.initrdDir) bad("root.fakeMount", "the fake mount is on /initrd/mnt, so root.initrdDir must be on too", undefined, ["root.initrdDir"]);
-
-  // mkswap's minimum of 10 pages rounds up to 1 MiB; the maximum is the header's page count.
-  intIn("swap.sizeMiB", c.swap.sizeMiB, [Math.ceil((SWAP_MIN_PAGES * SWAP_PAGE) / 1048576), Math.floor((SWAP_MAX_PAGES * SWAP_PAGE) / 1048576)], " MiB");
-  if (new TextEncoder().encode(c.swap.label).length > SWAP_LABEL_MAX) bad("swap.label", `"${c.swap.label}" is longer than the swap header's ${SWAP_LABEL_MAX} bytes`, SWAP_LABEL_MAX);
-  else if (/[\x00-\x1f\x7f]/.test(c.swap.label)) bad("swap.label", "must not hold control characters (the label is stored NUL-terminated)");
-
-  intIn("disk.sizeMiB", c.disk.sizeMiB, LIMITS.diskMiB, " MiB");
-  if (Number.isInteger(c.disk.sizeMiB) && Number.isInteger(c.root.sizeMiB) && Number.isInteger(c.swap.sizeMiB) && c.root.sizeMiB + c.swap.sizeMiB >= c.disk.sizeMiB) {
+  if (int(c.disk.sizeMiB) && int(c.root.sizeMiB) && int(c.swap.sizeMiB) && c.root.sizeMiB + c.swap.sizeMiB >= c.disk.sizeMiB) {
     bad("disk.sizeMiB", `${fmt(c.disk.sizeMiB)} MiB cannot hold the ${fmt(c.root.sizeMiB)} MiB root image and the ${fmt(c.swap.sizeMiB)} MiB swap image plus the partition's own structures: make it at least ${fmt(c.root.sizeMiB + c.swap.sizeMiB + 2)} MiB`, c.root.sizeMiB + c.swap.sizeMiB + 2, ["root.sizeMiB", "swap.sizeMiB"]);
   }
-  volumeLabel("disk.label", c.disk.label, bad);
-  oneOf("floppy.kind", c.floppy.kind, FLOPPIES);
-  oneOf("boot.kernel", c.boot.kernel, KERNEL_CHOICES);
-  volumeLabel("floppy.label", c.floppy.label, bad);
-
   // The floppy's files all sit in its root directory; no two may share a DOS name.
   const onFloppy = new Map<string, string>(FLOPPY_SYSTEM_FILES.map((n) => [n, "a DOS system file"]));
   onFloppy.set("AUTOEXEC.BAT", "AUTOEXEC.BAT");
   if (c.boot.paramsFile) onFloppy.set(PARAMS_FILE, "LOADLIN's @params file");
   for (const f of ["loadlinPath", "kernelPath", "initrdPath"] as const) {
+    if (!ok(`boot.${f}`)) continue;
     const v = c.boot[f];
-    if (!v.startsWith("\\")) bad(`boot.${f}`, `"${v}" must be a path from the floppy's root, starting with \\`);
-    else if (dosFile(`boot.${f}`, v.slice(1), "the floppy's root directory")) {
-      const name = toDosName(f === "loadlinPath" ? programName(v) : floppyName(v));
-      const other = onFloppy.get(name);
-      if (other) bad(`boot.${f}`, `${name} is already on the floppy as ${other}: choose another name`);
-      else onFloppy.set(name, `boot.${f}`);
-    }
+    const name = toDosName(f === "loadlinPath" ? programName(v) : floppyName(v));
+    const other = onFloppy.get(name);
+    if (other) bad(`boot.${f}`, `${name} is already on the floppy as ${other}: choose another name`);
+    else onFloppy.set(name, `boot.${f}`);
   }
-  // These reach AUTOEXEC.BAT, where COMMAND.COM (ours and MS-DOS's) expands % and reads < > as
-  // redirections (and MS-DOS | as a pipe): LOADLIN would get something other than what the field
-  // says. Refused with the params file too, so that switching it on or off keeps a config valid.
-  for (const f of ["loadlinPath", "kernelPath", "initrdPath", "root", "extraArgs"] as const) {
-    if (problems.some((p) => p.field === `boot.${f}`)) continue; // one reason a field is enough
-    const ch = [...c.boot[f]].find((x) => BATCH_SPECIAL.includes(x));
-    if (ch !== undefined) bad(`boot.${f}`, `"${c.boot[f]}" holds '${ch}', which COMMAND.COM reads in AUTOEXEC.BAT as ${BATCH_MEANING[ch]}; the boot line cannot hold any of ${BATCH_SPECIAL.split("").join(" ")}`);
-  }
-  if (!/^\/dev\/\S+$/.test(c.boot.root)) bad("boot.root", `"${c.boot.root}" is not a device path like /dev/loop0`);
-  if (!/^[\x21-\x7e]*( [\x21-\x7e]+)*$/.test(c.boot.extraArgs.trim())) bad("boot.extraArgs", "must be printable ASCII words separated by spaces");
   if (!c.boot.paramsFile) {
     const tail = loadlinTail(c);
     if (tail.length > DOS_TAIL_LIMIT) {
@@ -186,10 +227,7 @@ export function validateConfig(c: LooprootConfig, facts?: GuestFacts): Problem[]
       if (o.length > LOADLIN_PARAM_MAX) bad(fieldOf(i, o), `the option "${o.length > 40 ? o.slice(0, 37) + "..." : o}" is ${o.length} characters; LOADLIN 1.6f takes at most ${LOADLIN_PARAM_MAX} per option in its params file (${PARAMS_FILE})`, LOADLIN_PARAM_MAX);
     });
   }
-  intIn("machine.memoryMiB", c.machine.memoryMiB, LIMITS.memoryMiB, " MiB");
-  if (Number.isInteger(c.machine.memoryMiB) && Number.isInteger(c.initrd.sizeKiB)) memoryProblem(c, bad, KERNEL_CHOICES.includes(c.boot.kernel) && kernelChoice(c) === "distro" ? facts?.distroKernelMemory : facts?.kernelMemory);
-  problems.push(...machineChecks(c, facts, problems));
-  return problems;
+  if (int(c.machine.memoryMiB) && int(c.initrd.sizeKiB)) memoryProblem(c, bad, ok("boot.kernel") && kernelChoice(c) === "distro" ? facts?.distroKernelMemory : facts?.kernelMemory);
 }
 
 /** machine.memoryMiB below what the chain needs (src/howto/memory.ts); the build checks again with the real initrd. */
@@ -198,13 +236,6 @@ export function memoryProblem(c: LooprootConfig, bad: (f: string, m: string, lim
   if (c.machine.memoryMiB >= LIMITS.memoryMiB[0] && c.machine.memoryMiB < need.minMiB) {
     bad("machine.memoryMiB", `${fmt(c.machine.memoryMiB)} MiB is too little: this boot chain needs at least ${fmt(need.minMiB)} MiB because ${need.why}`, need.minMiB);
   }
-}
-
-function volumeLabel(field: string, v: string, bad: (f: string, m: string, limit?: number) => void) {
-  if (v.length === 0) bad(field, "must be 1 to 11 characters: FORMAT writes a volume label, and an empty one cannot be stored", 11);
-  else if (v.startsWith(" ")) bad(field, `"${v}" starts with a space, which DOS cannot tell from padding`);
-  else if (v.length > 11) bad(field, `"${v}" is longer than a FAT volume label's 11 characters`, 11);
-  else if (!/^[A-Z0-9 !#$%&'()@^_`{}~-]*$/.test(v)) bad(field, `"${v}" may hold only upper-case letters, digits, spaces and ! # $ % & ' ( ) - @ ^ _ \` { } ~`);
 }
 
 // ---------------------------------------------------------------------------------------------

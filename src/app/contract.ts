@@ -21,7 +21,7 @@ export type Verdict =
   | ({ stage: "boot" } & BootResultJson)
   | { ok: false; stage: Exclude<Stage, "boot">; summary: string; problems: Problem[] };
 
-/** `#config=...&autostart` or `?autostart`: the flag is a word of its own, in the hash or the query. */
+/** `#...&autostart` (after a link's settings) or `?autostart`: the flag is a word of its own, in the hash or the query. */
 export function wantsAutostart(hash: string, search: string): boolean {
   return /(?:^#|&)autostart(?:=[^&]*)?(?:&|$)/.test(hash) || new URLSearchParams(search).has("autostart");
 }

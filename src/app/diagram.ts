@@ -1,11 +1,11 @@
-// The boot chain drawn: a box per step (src/howto/chain.ts says which), lit as the harness's
+// The boot chain drawn: a box per step (emulator/chain.ts says which), lit as the harness's
 // milestones arrive, red where the boot failed, dashed for what this machine does not print.
 // Selecting a box shows the guest's lines that prove it, with their times, and what the step read
 // (from the floppy, read in a worker). Every box and the details pane keep their size from the
 // first paint, so the page does not move while the boot runs.
 
 import type { HarnessEvent } from "../../emulator/harness.ts";
-import { CHAIN, ChainLog, boxStates, readsFor, boxNote, type BoxId, type BoxState, type ChainFacts } from "../howto/chain.ts";
+import { CHAIN, ChainLog, boxStates, readsFor, boxNote, type BoxId, type BoxState, type ChainFacts } from "../../emulator/chain.ts";
 import { MILESTONES, type MilestoneId } from "../../emulator/milestones.ts";
 import { h, $ } from "./dom.ts";
 

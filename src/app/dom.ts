@@ -50,3 +50,25 @@ export function download(name: string, data: Uint8Array | string, type = "applic
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
+
+/** Copies text to the clipboard; without one, selects it where the page shows it (`shownIn`) so Ctrl-C copies it. */
+export async function copyText(text: string, buttonSel: string, shownIn?: string): Promise<void> {
+  const b = $(buttonSel);
+  const old = b.textContent;
+  try {
+    await navigator.clipboard.writeText(text);
+    b.textContent = "Copied";
+  } catch {
+    // No clipboard (insecure origin, denied): the text is selected where it is shown, so Ctrl-C
+    // copies it; a link is in the address bar.
+    const el = shownIn ? document.querySelector(shownIn) : null;
+    if (el) {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      getSelection()?.removeAllRanges();
+      getSelection()?.addRange(range);
+      b.textContent = "Selected: press Ctrl-C";
+    } else b.textContent = "Copy it from the address bar";
+  }
+  setTimeout(() => (b.textContent = old), 2500);
+}

@@ -104,11 +104,11 @@ export class ChoicesForm {
       control = h("input", { type: "text", id, name: f.path, "aria-describedby": desc, spellcheck: "false", autocomplete: "off", ...(f.kind === "int" ? { inputmode: "numeric" } : {}) });
       control.addEventListener("input", () => this.typed(f, (control as HTMLInputElement).value));
     }
-    const diff = HOWTO_DIFFERENCES.find((d) => d.field === f.path);
+    const diff = f.today ? { field: f.path, ...f.today } : undefined;
     // A label other fields share ("Size") is read out with its section ("Size of the root device").
     const full = fieldName(f.path);
     const labelEl = h("label", { for: id }, f.label, full !== f.label && full.startsWith(f.label) ? h("span", { class: "sr-only" }, full.slice(f.label.length)) : null);
-    const row = h("div", { class: "field" + (f.kind === "bool" ? " bool" : ""), id: "field-" + idOf(f.path), "data-field": f.path },
+    const row = h("div", { class: "field" + (f.kind === "bool" ? " bool" : ""), id: "field-" + idOf(f.path), "data-field": f.path, "data-uses": f.uses.join(" ") },
       f.kind === "bool"
         ? h("div", { class: "control" }, control, labelEl)
         : [labelEl, h("div", { class: "control" }, control, f.unit ? h("span", { class: "unit" }, f.unit) : null)],

@@ -10,12 +10,13 @@
 import type { LooprootConfig } from "../config.ts";
 import type { BrowserEngine } from "../../emulator/v86-browser.ts";
 import { shutdownGuest, KERNEL_HALTED, KERNEL_RESTARTING, type ShutdownResult } from "../../emulator/shutdown.ts";
-import { SHUTDOWN } from "../howto/rootdev.ts";
+import { SHUTDOWN } from "../howto/protocol.ts";
 import { runShellCommand } from "../../emulator/harness.ts";
 import { DiskStore, StoreError, type KeptMeta } from "./store.ts";
-import { encodeSnapshot, readSnapshotHeader, checkSnapshotImages, snapshotState, imageId, SnapshotError } from "./snapshot.ts";
+import { encodeSnapshot, readSnapshotHeader, checkSnapshotImages, snapshotState, imageId, SnapshotError } from "../../emulator/snapshot.ts";
 import { h, $, fmtMs, fmtSize, download } from "./dom.ts";
 import { sparseCopy } from "./pieces.ts";
+import { ResumeBanner, KEEP_HINT, DISK_NAMES, when } from "./resume.ts";
 
 export interface KeepHooks {
   engine(): BrowserEngine | undefined;
@@ -37,9 +38,15 @@ export interface KeepHooks {
   serialText(): string;
 }
 
-export const KEEP_HINT = "To keep your work: type poweroff at the shell or press Shut down and save; the disk is then kept in this browser and offered as disk.img.";
 
-const when = (t: number) => new Date(t).toLocaleString();
+
+/**
+ * Once the shell is the user's, the kernel writes only its errors and worse on the consoles (as
+ * distributions do; dmesg still has all): its warnings, such as the clocksource watchdog's after a
+ * restored snapshot's jump in time, cut into the user's prompt. Its halt and restart lines are
+ * emergencies, so the page still sees them.
+ */
+const USER_CONSOLE = "echo 4 >/proc/sys/kernel/printk 2>/dev/null; ";
 
 /** How much of the serial console a snapshot keeps (its last lines). */
 const SNAPSHOT_SERIAL_CHARS = 64 * 1024;
@@ -49,13 +56,12 @@ const keptName = (m: KeptMeta) => `${m.byUser ? "your saved disk" : "the disk ke
 
 /** How often the running disk's changes are kept; at least 20 times what one comparison costs (a 2 GiB disk). */
 export const AUTOSAVE_MS = 5_000;
-/** A downloaded disk's name says what state it is in. */
-export const DISK_NAMES = { clean: "disk.img", unclean: "disk-not-cleanly-shut-down.img", running: "disk-running-not-shut-down.img" } as const;
 
 export class Keep {
   readonly store = new DiskStore();
   readonly el: HTMLElement;
   readonly banner: HTMLElement;
+  private readonly resumeBanner: ResumeBanner;
   /** The disk after the last clean shutdown, while the machine is off (what Download offers then). */
   private halted?: { disk: Uint8Array; clean: boolean };
   /** Saves run one after another: each compares with what the one before stored. */
@@ -72,6 +78,13 @@ export class Keep {
   private tail = "";
   /** The guest's kernel said it restarts the PC (reboot, Ctrl-Alt-Del): the machine is held, to start again on the kept disk. */
   private rebooting = false;
+  /**
+   * The user can have changed the disk: from the boot's verdict on (settled), or at once for a
+   * restored machine. Before, every write is the boot's own (see settled), not the user's work.
+   */
+  private live = false;
+  /** changed()'s last answer, good while neither the guest's disk writes nor the store's compare point moved. */
+  private memo?: { writes: number; version: number; changed: boolean };
 
   constructor(private hooks: KeepHooks) {
     this.el = h("div", { class: "keep", id: "keep" },
@@ -82,7 +95,8 @@ export class Keep {
       h("input", { id: "snapshot-file", type: "file", class: "sr-only", onchange: (e) => { const i = e.target as HTMLInputElement; const f = i.files?.[0]; i.value = ""; if (f) void this.restoreSnapshot(f); } }),
       h("p", { id: "keep-status", class: "hint", "aria-live": "polite" }, KEEP_HINT),
     );
-    this.banner = h("div", { id: "resume", class: "resume", hidden: true, role: "region", "aria-label": "Your kept disk" });
+    this.resumeBanner = new ResumeBanner({ store: this.store, status: (text, bad, quiet) => this.status(text, bad, quiet), boot: (images, config) => this.hooks.boot(images, config) });
+    this.banner = this.resumeBanner.el;
     // A reload or a closed tab must not drop changes that are not kept yet: the browser asks.
     window.addEventListener("beforeunload", (e) => {
       if (!this.unsaved()) return;
@@ -92,13 +106,53 @@ export class Keep {
   }
 
   /** A new machine starts from these images: they are the base of what a save keeps. */
-  started(floppy: Uint8Array, disk: Uint8Array, config: LooprootConfig, resumed: boolean): void {
+  started(floppy: Uint8Array, disk: Uint8Array, config: LooprootConfig, resumed: boolean, restored = false): void {
     if (!resumed) this.store.setBase(floppy, disk, config);
     this.halted = undefined;
     this.shuttingDown = false;
     this.conflict = undefined;
+    this.memo = undefined;
+    this.live = restored;
     this.watch();
     this.update();
+  }
+
+  /**
+   * The boot has come to its verdict: what it wrote so far is the boot's own, not the user's work.
+   * Measured on the default build (v86): at the verdict the DOS volume's "dirty" flag (its boot
+   * sector, set by the vfat mount); the kernel writes the rest within its 30 s writeback: ext2's
+   * superblock (mount count, time and state from the rc's remount rw), the inode table (access
+   * times of what the boot ran) and C:\LINUX's entry of the root file. So the guest syncs first
+   * (hidden, as Download's), then its disk is the point later changes are counted from. main.ts
+   * waits for this before it says the shell is the user's, so no typed change lands in that point.
+   * A write after it counts, a read's access time too: asking once too often beats dropping work.
+   */
+  async settled(verified: boolean): Promise<void> {
+    const engine = this.hooks.engine();
+    if (!engine?.diskImage?.() || this.live) return;
+    // A boot that did not verify may have no shell to answer: its disk is taken as it is.
+    if (verified) await this.syncGuest(USER_CONSOLE);
+    const disk = engine.diskImage?.();
+    if (!disk || engine !== this.hooks.engine()) return;
+    this.store.settle(sparseCopy(disk));
+    this.live = true;
+  }
+
+  /**
+   * True when the running disk differs from what is kept (or from its boot). The guest's write
+   * count (Engine.diskWrites) answers without comparing while it stands still: an idle 48 MiB disk
+   * costs nothing every 5 s instead of a comparison of all of it.
+   */
+  private diskChanged(): boolean {
+    const engine = this.hooks.engine();
+    const disk = engine?.diskImage?.();
+    if (!engine || !disk || !this.live) return false;
+    const writes = engine.diskWrites?.();
+    const m = this.memo;
+    if (writes !== undefined && m && m.writes === writes && m.version === this.store.version) return m.changed;
+    const changed = this.store.changed(disk);
+    if (writes !== undefined) this.memo = { writes, version: this.store.version, changed };
+    return changed;
   }
 
   /** The machine is gone: no more watching its console or keeping its disk. */
@@ -146,8 +200,7 @@ export class Keep {
   /** True while the running disk has changes this browser has not kept (the page then asks before it goes). */
   unsaved(): boolean {
     if (this.saving || this.shuttingDown) return true;
-    const disk = this.hooks.engine()?.diskImage?.();
-    return !!disk && this.store.changed(disk);
+    return this.diskChanged();
   }
 
   /** Runs store saves one at a time, in order. */
@@ -164,9 +217,8 @@ export class Keep {
    * next Stop, Reset or Rebuild, and before the tab closes).
    */
   private async autosave(): Promise<void> {
-    const disk = this.hooks.engine()?.diskImage?.();
-    if (!disk || this.shuttingDown || this.saving || !this.store.changed(disk)) return;
-    const copy = sparseCopy(disk);
+    if (this.shuttingDown || this.saving || !this.diskChanged()) return;
+    const copy = sparseCopy(this.hooks.engine()!.diskImage!()!);
     try {
       if (await this.userDiskInTheWay()) return;
       await this.serial(() => this.store.save(copy, false, false));
@@ -220,7 +272,8 @@ export class Keep {
   async beforeDiscard(why = "the rebuild", stoppedDisk?: Uint8Array): Promise<void> {
     const disk = stoppedDisk ?? this.hooks.engine()?.diskImage?.();
     this.ended();
-    if (!disk || !this.store.changed(disk)) {
+    // Before the boot's verdict nothing on the disk is the user's (settled says why).
+    if (!disk || !this.live || !this.store.changed(disk)) {
       // Stopped as last kept (not as built): Download current disk names it as not shut down.
       if (stoppedDisk && this.store.baseStored) {
         this.halted = { disk: stoppedDisk, clean: false };
@@ -260,6 +313,9 @@ export class Keep {
     const button = by === "button";
     this.status(button ? "Shutting down: the guest syncs, turns swap off, remounts the root read-only and marks the DOS partition clean…" : "The guest is shutting down by itself; its disk is kept when it has halted…");
     const r = typeof by === "object" ? by : await shutdownGuest(engine, config, { timeoutMs: 120_000, request: button });
+    // The guest's own shutdown ends in a halt or a restart: on a busy host the kernel's line for it
+    // can come after shutdownGuest's wait, and a restart missed here would leave the PC off.
+    if (by === "guest" && r.status === "clean") await this.kernelsLastLine(30_000);
     // The machine stops now, so its disk stays as it is: no copy of it is needed.
     const disk = engine.diskImage?.();
     this.ended();
@@ -286,14 +342,26 @@ export class Keep {
     if (!button && this.rebooting) await this.hooks.reboot();
   }
 
-  /** Asks the guest to write its caches out; false when its shell did not answer. */
-  async syncGuest(): Promise<boolean> {
+  /** Waits until the console's tail shows the kernel halting or restarting the PC (or `ms` passed). */
+  private async kernelsLastLine(ms: number): Promise<void> {
+    for (const t0 = Date.now(); !this.rebooting && !KERNEL_HALTED.test(this.tail) && Date.now() - t0 < ms; ) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** On page load: offer the kept disk, if any. */
+  offerResume(): Promise<void> {
+    return this.resumeBanner.offer();
+  }
+
+  /** Asks the guest to write its caches out (after `first`, a command); false when its shell did not answer. */
+  async syncGuest(first = ""): Promise<boolean> {
     const engine = this.hooks.engine();
     if (!engine) return false;
     try {
       // Twice: the root's writes reach the file behind /dev/loop0 in the first, but the DOS
       // partition holding that file may have been synced before they did; the second writes it out.
-      await runShellCommand(engine, "sync; sync", 30_000);
+      await runShellCommand(engine, `${first}sync; sync`, 30_000);
       return true;
     } catch {
       return false;
@@ -354,48 +422,5 @@ export class Keep {
     } catch (e) {
       this.status(e instanceof SnapshotError ? `Not restored: ${e.message}.` : `The snapshot could not be restored: ${(e as Error).message}.`, true);
     }
-  }
-
-  /** On page load: offer the kept disk, if any. */
-  async offerResume(): Promise<void> {
-    let kept: { meta: KeptMeta } | undefined;
-    try {
-      kept = await DiskStore.peek();
-    } catch (e) {
-      this.status(e instanceof StoreError ? `Disks cannot be kept in this browser: ${e.message}.` : KEEP_HINT, e instanceof StoreError);
-      return;
-    }
-    if (!kept) return;
-    const m = kept.meta;
-    const b = this.banner;
-    b.replaceChildren(
-      h("p", {}, h("strong", {}, "Your disk from ", when(m.savedAt), `, ${fmtSize(m.size)}`), ` (${m.clean ? "cleanly shut down" : "not cleanly shut down"}, ${m.blocks} block${m.blocks === 1 ? "" : "s"} changed since its build).`),
-      h("button", { id: "resume-boot", type: "button", class: "primary", onclick: () => void this.resume("boot") }, "Boot it"),
-      h("button", { id: "resume-download", type: "button", onclick: () => void this.resume("download") }, "Download it"),
-      h("button", { id: "resume-discard", type: "button", onclick: () => void this.discard() }, "Discard it"),
-    );
-    b.hidden = false;
-  }
-
-  private async resume(what: "boot" | "download"): Promise<void> {
-    let kept;
-    try {
-      kept = await this.store.load();
-    } catch (e) {
-      this.banner.append(h("p", { class: "error" }, (e as Error).message));
-      return;
-    }
-    if (!kept) return void (this.banner.hidden = true);
-    if (what === "download") return download(kept.meta.clean ? DISK_NAMES.clean : DISK_NAMES.unclean, kept.disk);
-    this.banner.hidden = true;
-    this.status(`Booting your disk from ${when(kept.meta.savedAt)}.`, false, true);
-    await this.hooks.boot({ floppy: kept.floppy, disk: kept.disk }, kept.config);
-  }
-
-  private async discard(): Promise<void> {
-    if (!confirm("Discard the disk kept in this browser? It cannot be brought back.")) return;
-    await DiskStore.discard();
-    this.banner.hidden = true;
-    this.status("The kept disk was discarded.");
   }
 }

@@ -9,7 +9,7 @@ import type { Tree } from "../fs/tree.ts";
 import type { FatVolume } from "../fs/fat.ts";
 import type { SeeReport } from "../fs/see.ts";
 import type { VolumeDiff } from "../fs/seediff.ts";
-import type { ChainFacts } from "../howto/chain.ts";
+import type { ChainFacts } from "../../emulator/chain.ts";
 import { unpack, type PackedImage } from "./pieces.ts";
 
 export interface BuildRequest {

@@ -1,10 +1,13 @@
 // Reading and writing config fields by their dotted path ("swap.sizeMiB"), and carrying a config
-// in JSON and in the page's URL. The URL holds only what differs from the defaults, so a shared
-// link stays short and keeps working when a later version adds new settings.
+// in JSON and in the page's URL. The URL holds only what differs from the defaults, one parameter
+// per setting (#settings=2&swap.sizeMiB=16&root.label=box), so a shared link stays short, keeps
+// working when a later version adds new settings, and a link cut short loses whole settings.
+// Links of the earlier form (#config=<base64url JSON>) are still read.
 
 import { defaultConfig, mergeConfig, ConfigTypeError, type LooprootConfig } from "../config.ts";
+import { ROWS, rowOf, valueFromText, valueToText, SettingTextError, type Value } from "../schema.ts";
 
-export type Value = string | number | boolean;
+export type { Value };
 
 export function getPath(config: LooprootConfig, path: string): Value {
   let v: unknown = config;
@@ -61,14 +64,30 @@ function fromBase64Url(s: string): string {
   return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
 }
 
-/** "#config=..." for the changed settings, or "" when everything is the default. */
+/** The hash's parameter that closes the settings and counts them: a link without it was cut short. */
+const COUNT = "settings";
+/** Parameters of the page's own in a hash, beside the settings (no setting may have these names). */
+export const PAGE_PARAMS = new Set([COUNT, "config", "autostart"]);
+
+/** "#path=value&...&settings=N" for the N changed settings, or "" when everything is the default. */
 export function configToHash(config: LooprootConfig): string {
-  const diff = diffConfig(config, defaultConfig());
-  return diff === undefined ? "" : "#config=" + toBase64Url(JSON.stringify(diff));
+  const changed = ROWS.filter((r) => !Object.is(getPath(config, r.path), r.default));
+  if (!changed.length) return "";
+  return "#" + changed.map((r) => `${r.path}=${encodeURIComponent(valueToText(getPath(config, r.path)))}&`).join("") + `${COUNT}=${changed.length}`;
 }
 
-/** The config a URL hash carries; undefined when the hash carries none. */
+/** The config a URL hash carries; undefined when the hash carries none. Any damage throws. */
 export function configFromHash(hash: string): LooprootConfig | undefined {
+  if (/(?:^#|&)config=/.test(hash)) return oldConfigFromHash(hash);
+  const r = readLink(hash);
+  if (!r) return undefined;
+  const d = r.dropped[0];
+  if (d) throw new Error(`the link's ${d.field} ${d.why}`);
+  if (r.truncated) throw new Error("the link was cut short");
+  return r.config;
+}
+
+function oldConfigFromHash(hash: string): LooprootConfig | undefined {
   const m = /(?:^#|&)config=([A-Za-z0-9_-]*)/.exec(hash);
   if (!m) return undefined;
   let text: string;
@@ -78,6 +97,50 @@ export function configFromHash(hash: string): LooprootConfig | undefined {
     throw new Error("the link's config is damaged (not base64url)");
   }
   return configFromJson(text);
+}
+
+/**
+ * The settings of a "#path=value&...&settings=N" link, each typed by its row as `--set` types it;
+ * undefined when the hash names no setting. Without its closing count the link was cut: its last
+ * parameter may have lost characters, so it is dropped, and every setting kept is whole.
+ */
+function readSettingsLink(hash: string): LinkRead | undefined {
+  const params = hash.replace(/^#/, "").split("&");
+  const keyOf = (p: string) => p.split("=")[0];
+  const closing = params.findIndex((p) => keyOf(p) === COUNT);
+  if (closing < 0 && !params.some((p) => rowOf(keyOf(p)))) return undefined;
+  const settings = (closing < 0 ? params : params.slice(0, closing)).filter((p) => p !== "" && !PAGE_PARAMS.has(keyOf(p)));
+  const truncated = closing < 0 || params[closing] !== `${COUNT}=${settings.length}`;
+  let config = defaultConfig();
+  const kept: string[] = [];
+  const dropped: Dropped[] = [];
+  settings.forEach((param, i) => {
+    const [rawKey, ...rest] = param.split("=");
+    let key = rawKey;
+    let text: string;
+    try {
+      key = decodeURIComponent(rawKey);
+      text = decodeURIComponent(rest.join("="));
+    } catch {
+      return void dropped.push({ field: key, why: "is not URL-encoded text" });
+    }
+    if (closing < 0 && i === settings.length - 1 && param === params[params.length - 1]) {
+      // What is left of the closing count ("sett") or of a page flag is no setting of the user's.
+      if (![...PAGE_PARAMS].some((p) => `${p}=`.startsWith(param))) dropped.push({ field: key, why: "may have lost its end: the link was cut short in it" });
+      return;
+    }
+    const row = rowOf(key);
+    if (!row) return void dropped.push({ field: key, why: "is not a known setting" });
+    if (!rest.length) return void dropped.push({ field: key, why: "has no value (expected name=value)" });
+    try {
+      config = setPath(config, row.path, valueFromText(row, text));
+      kept.push(row.path);
+    } catch (e) {
+      if (!(e instanceof SettingTextError)) throw e;
+      dropped.push({ field: key, why: `${e.message}, got "${text.slice(0, 40)}"` });
+    }
+  });
+  return { config, kept, dropped, truncated };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,7 +257,10 @@ function leaves(v: unknown, path: string, base: unknown, out: [string, unknown][
 /** The config a link carries, keeping what is good; undefined when the hash carries none. */
 export function readLink(hash: string): LinkRead | undefined {
   const m = /(?:^#|&)config=([^&]*)/.exec(hash);
-  if (!m) return undefined;
+  if (!m) {
+    if (hash.length > MAX_LINK_CHARS) return { config: defaultConfig(), kept: [], dropped: [{ field: "config", why: `is ${hash.length.toLocaleString("en-US")} characters long, more than a link's ${MAX_LINK_CHARS.toLocaleString("en-US")}` }], truncated: false };
+    return readSettingsLink(hash);
+  }
   const defaults = defaultConfig();
   const whole = (why: string): LinkRead => ({ config: defaults, kept: [], dropped: [{ field: "config", why }], truncated: false });
   if (m[1].length > MAX_LINK_CHARS) return whole(`is ${m[1].length.toLocaleString("en-US")} characters long, more than a link's ${MAX_LINK_CHARS.toLocaleString("en-US")}`);

@@ -107,10 +107,27 @@ export class DiskStore {
   }
   private mirror?: Uint8Array;
 
+  /**
+   * The disk as its boot left it (keep.ts's settled), while nothing was saved since: what changed()
+   * compares with, so the boot's own writes are not the user's work. A save still stores every
+   * block that differs from the mirror, the boot's included.
+   */
+  private booted?: Uint8Array;
+  /** Grows whenever what changed() compares with is replaced: an answer of changed() holds until then. */
+  version = 0;
+
   /** The images a boot starts from: a fresh build (not stored until the first save) or a resumed disk. */
   setBase(floppy: Uint8Array, disk: Uint8Array, config: LooprootConfig, builtAt = Date.now()): void {
     this.base = { floppy, disk, config, builtAt, stored: false };
     this.mirror = disk;
+    this.booted = undefined;
+    this.version++;
+  }
+
+  /** The running disk as its boot left it (a copy): from now on only later writes count as changes. */
+  settle(disk: Uint8Array): void {
+    this.booted = disk;
+    this.version++;
   }
 
   /** True once this base is the one kept (its later saves replace only its own earlier ones). */
@@ -125,7 +142,8 @@ export class DiskStore {
 
   /** True when `disk` differs from what is stored (or, before any save, from the built image). */
   changed(disk: Uint8Array): boolean {
-    return !!this.mirror && changedBlocks(this.mirror, disk).length > 0;
+    const before = this.booted ?? this.mirror;
+    return !!before && changedBlocks(before, disk).length > 0;
   }
 
   /** Stores `disk` over the base in one transaction; returns the blocks and bytes written. */
@@ -169,6 +187,8 @@ export class DiskStore {
       base.stored = true;
       base.byUser = meta!.byUser;
       this.mirror = sparseCopy(disk);
+      this.booted = undefined;
+      this.version++;
       return { blocks: dirty.length, bytes, baseBytes, ms: performance.now() - t0, meta: meta! };
     } finally {
       db.close();
@@ -204,6 +224,8 @@ export class DiskStore {
       const disk = applyBlocks(baseDisk, blocks);
       this.base = { ...base, disk: baseDisk, stored: true, byUser: meta.byUser };
       this.mirror = sparseCopy(disk);
+      this.booted = undefined;
+      this.version++;
       return { meta, config: base.config, floppy: base.floppy, disk };
     } finally {
       db.close();

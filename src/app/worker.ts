@@ -9,7 +9,7 @@ import { errorToJSON } from "../errors.ts";
 import { readFat } from "../fs/fat.ts";
 import { diskLayout } from "../howto/dosdir.ts";
 import { readImages } from "../howto/fromimages.ts";
-import { chainFacts } from "../howto/chain.ts";
+import { chainFacts } from "../../emulator/chain.ts";
 import type { Ingredients } from "../ingredients.ts";
 import { loadIngredients, httpFetcher, dosFromFloppy } from "./ingredients.ts";
 import { seeImages, type SeeReport } from "../fs/see.ts";

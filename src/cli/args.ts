@@ -6,6 +6,7 @@ import { readInputFile, utf8Text } from "./files.ts";
 import { UsageError, inputFileError } from "./errors.ts";
 import { safeText } from "../util/safe.ts";
 import { fmt } from "../util/fmt.ts";
+import { rowOf, groupPaths, valueFromText, decimalNumber, SettingTextError, MAX_DIGITS, type Value } from "../schema.ts";
 
 export interface ParsedArgs {
   command: string;
@@ -46,48 +47,31 @@ export function parseArgs(argv: string[]): ParsedArgs {
   return { command, opts, sets, flags };
 }
 
-/** "swap.sizeMiB=16" -> { swap: { sizeMiB: 16 } }, typed after the default's type. */
-export function setToPartial(set: string, base: LooprootConfig): Record<string, unknown> {
+/** "swap.sizeMiB=16" -> { swap: { sizeMiB: 16 } }, typed by the setting's row (src/settings.ts). */
+export function setToPartial(set: string): Record<string, unknown> {
   const shown = safeText(set, 100);
   const eq = set.indexOf("=");
   if (eq <= 0) throw new UsageError(`--set ${shown}: expected KEY=VALUE`);
-  const keys = set.slice(0, eq).split(".");
-  const key = safeText(keys.join("."), 100);
+  const path = set.slice(0, eq);
+  const key = safeText(path, 100);
   const raw = set.slice(eq + 1);
-  let cur: unknown = base;
-  for (const k of keys) {
-    // Own keys only: toString, constructor and __proto__ are an object's, not settings.
-    if (typeof cur !== "object" || cur === null || !Object.hasOwn(cur, k)) throw new UsageError(`--set ${shown}: ${key} is not a known setting (see looproot config)`);
-    cur = (cur as Record<string, unknown>)[k];
+  const row = rowOf(path);
+  if (!row) {
+    const group = groupPaths(path);
+    if (group.length) throw new UsageError(`--set ${shown}: ${key} is a group of settings; set one of ${group.join(", ")}`);
+    throw new UsageError(`--set ${shown}: ${key} is not a known setting (see looproot config)`);
   }
-  if (typeof cur === "object" && cur !== null) throw new UsageError(`--set ${shown}: ${key} is a group of settings; set one of ${Object.keys(cur).map((k) => `${key}.${k}`).join(", ")}`);
-  let value: unknown = raw;
-  if (typeof cur === "number") {
-    value = decimalNumber(raw);
-    if (value === undefined) throw new UsageError(`--set ${shown}: ${key} must be a whole number written in decimal digits 0-9 (at most ${MAX_DIGITS}), got "${safeText(raw, 40)}"`);
-  } else if (typeof cur === "boolean") {
-    if (raw !== "true" && raw !== "false") throw new UsageError(`--set ${shown}: ${key} must be true or false, got "${safeText(raw, 40)}"`);
-    value = raw === "true";
+  let value: Value;
+  try {
+    value = valueFromText(row, raw);
+  } catch (e) {
+    if (!(e instanceof SettingTextError)) throw e;
+    throw new UsageError(`--set ${shown}: ${key} ${e.message}, got "${safeText(raw, 40)}"`);
   }
-  const out: Record<string, unknown> = {};
-  let o = out;
-  keys.forEach((k, i) => {
-    if (i === keys.length - 1) o[k] = value;
-    else o = (o[k] = {}) as Record<string, unknown>;
-  });
-  return out;
+  return path.split(".").reduceRight<Record<string, unknown>>((acc, k) => ({ [k]: acc }), value as unknown as Record<string, unknown>);
 }
 
-/** Every number a config holds is a size, a count or a time in whole units: 15 digits stay exact. */
-const MAX_DIGITS = 15;
-
-/**
- * "16" -> 16; anything Number() would also take ("0x10", "0b10000", "+16", " 16", "1e1", "16.0",
- * "1e-400") -> undefined: a typo must not become another size.
- */
-export function decimalNumber(raw: string): number | undefined {
-  return new RegExp(`^[0-9]{1,${MAX_DIGITS}}$`).test(raw) ? Number(raw) : undefined;
-}
+export { decimalNumber };
 
 /**
  * The first number in a parsed JSON text that is not plain decimal digits (a sign, a fraction or
@@ -126,7 +110,7 @@ export function loadConfig(args: ParsedArgs, base: LooprootConfig = defaultConfi
   let config = base;
   const file = args.opts.get("--config");
   if (file) config = mergeConfig(config, parseConfigJson("--config", file, readInputFile("--config", file, CONFIG_MAX_BYTES)));
-  for (const s of args.sets) config = mergeConfig(config, setToPartial(s, config));
+  for (const s of args.sets) config = mergeConfig(config, setToPartial(s));
   if (args.opts.has("--rootfs")) config = mergeConfig(config, { root: { source: "tar" } });
   return config;
 }

@@ -1,11 +1,11 @@
 // `looproot boot` and `looproot run`: boot images headless and print the boot chain's timeline.
 
-import { mkdtempSync, writeFileSync, renameSync, rmSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, dirname, basename } from "node:path";
+import { join } from "node:path";
 import { bootAndVerify, type BootResult } from "../../emulator/harness.ts";
-import type { Engine, MachineImages } from "../../emulator/engine.ts";
-import type { V86NodeOptions } from "../../emulator/v86-node.ts";
+import type { Engine } from "../../emulator/engine.ts";
+import { startEngine, writeBackDisk, writesInPlace, removeStaleWriteBacks } from "../../emulator/node-engines.ts";
 import { shutdownGuest, type ShutdownResult } from "../../emulator/shutdown.ts";
 import type { LooprootConfig } from "../config.ts";
 import { loadBios } from "../node/ingredients.ts";
@@ -19,11 +19,11 @@ import { fmt } from "../util/fmt.ts";
 import { knownBuild, checkBootConfig } from "./buildinfo.ts";
 import { checkLoopFiles } from "../howto/fromimages.ts";
 import { bootResultJson } from "../bootjson.ts";
-import { hintFor, type Hint } from "../howto/hints.ts";
+import { hintFor, type Hint } from "../../emulator/hints.ts";
 import { readFat } from "../fs/fat.ts";
-import { machineChoice, ENGINES } from "./machine.ts";
+import { machineChoice } from "./machine.ts";
 import { bochsDiskFileProblem } from "../../emulator/bochs-config.ts";
-import { describePc, machineJson, type PcChoice } from "../../emulator/pc.ts";
+import { describePc, machineJson } from "../../emulator/pc.ts";
 import { defaultConfig } from "../config.ts";
 
 /** The largest floppy (2.88 MB) and the largest disk the BIOS and v86 take here (under 2 GiB). */
@@ -44,85 +44,10 @@ export function readBootImages(floppyPath: string, diskPath: string): { floppy: 
   return { floppy, disk: readInputFile("--disk", diskPath, DISK_MAX_BYTES) };
 }
 
-/**
- * `copy: false` when the caller does not use the images' bytes again (the CLI: the files stay on
- * disk): v86 then works on them, the guest's writes included, instead of on a copy of each.
- */
-export async function startEngine(name: string, images: MachineImages, opts: V86NodeOptions = {}): Promise<Engine> {
-  if (name === "qemu") return (await import("../../emulator/qemu.ts")).startQemu(images);
-  if (name === "bochs") return (await import("../../emulator/bochs.ts")).startBochs(images);
-  if (name === "v86") return (await import("../../emulator/v86-node.ts")).startV86Node(images, opts);
-  throw new UsageError(`--engine ${name}: expected one of ${ENGINES.join(", ")}`);
-}
-
-/** QEMU and Bochs run on the disk file itself under --persist; v86 keeps the disk in memory and writes it back. */
-export const writesInPlace = (engine: string) => engine === "qemu" || engine === "bochs";
-
 /** --persist on Bochs: the file must be whole ATA cylinders (emulator/bochs-config.ts), refused before booting. */
 export function checkBochsDiskFile(path: string, bytes: number): void {
   const problem = bochsDiskFileProblem(bytes);
   if (problem) throw new UsageError(`--disk ${path} with --engine bochs --persist: ${problem}`);
-}
-
-
-/**
- * --persist, after the guest has halted: v86's disk (kept in memory) goes back into its file whole
- * or not at all (a temporary file beside it, then rename); QEMU wrote into the file itself.
- */
-export function writeBackDisk(engine: Engine, diskPath: string): "written" | "in place" {
-  const bytes = engine.diskImage?.();
-  if (!bytes) return "in place";
-  const tmp = writeBackName(diskPath, process.pid);
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, diskPath);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
-  return "written";
-}
-
-/** The write-back copy's name: beside the disk, hidden, with the writer's PID. */
-const writeBackName = (diskPath: string, pid: number) => join(dirname(diskPath), `.${basename(diskPath)}.looproot-${pid}`);
-
-/**
- * Write-back copies a killed looproot left beside the disk (SIGKILL between the write and the
- * rename runs no cleanup): removed when their writer is gone, so none stays for ever. A copy whose
- * PID is alive and still a looproot (or node) is another run's, in progress, and is left alone.
- */
-export function removeStaleWriteBacks(diskPath: string, say: (s: string) => void): void {
-  const dir = dirname(diskPath), prefix = `.${basename(diskPath)}.looproot-`;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return; // the disk was read from there; a folder that cannot be listed holds nothing we could remove
-  }
-  for (const n of names) {
-    if (!n.startsWith(prefix) || !/^\d+$/.test(n.slice(prefix.length))) continue;
-    const pid = Number(n.slice(prefix.length));
-    if (pid !== process.pid && writerAlive(pid)) continue;
-    try {
-      rmSync(join(dir, n), { force: true });
-      say(`${join(dir, n)}: removed, a write-back copy left by a looproot that was killed (PID ${pid})`);
-    } catch (e) {
-      say(`${join(dir, n)}: a write-back copy left by a killed looproot (PID ${pid}) could not be removed (${(e as Error).message}); remove it by hand`);
-    }
-  }
-}
-
-function writerAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-  // A recycled PID belongs to some other program: then the copy is stale all the same.
-  try {
-    return /looproot|node|tsx/.test(readFileSync(`/proc/${pid}/cmdline`, "latin1"));
-  } catch {
-    return true; // no /proc: alive is all we know
-  }
 }
 
 /** Shuts the guest down cleanly, stops it, and keeps the disk in diskPath; one line for the user. */

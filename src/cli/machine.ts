@@ -9,9 +9,8 @@ import { MACHINES, CPUS, isMachine, isCpu, type PcChoice } from "../../emulator/
 import { BOCHS_MACHINES, BOCHS_CPUS } from "../../emulator/bochs-config.ts";
 import type { ParsedArgs } from "./args.ts";
 import { UsageError } from "./errors.ts";
+import { ENGINES, type EngineName } from "../../emulator/node-engines.ts";
 
-export const ENGINES = ["v86", "qemu", "bochs"] as const;
-export type EngineName = (typeof ENGINES)[number];
 
 function isEngine(s: string): s is EngineName {
   return (ENGINES as readonly string[]).includes(s);

@@ -3,13 +3,18 @@
 
 import { describeForCli } from "../errors.ts";
 import { UsageError } from "./errors.ts";
-
-export { UsageError };
 import { packageVersion } from "../node/package.ts";
 import { ROOT_NEEDS } from "../howto/rootdev.ts";
 import { BUILD_INFO_FILE } from "./buildinfo.ts";
 import { CPUS } from "../../emulator/pc.ts";
 import { BOCHS_CPUS } from "../../emulator/bochs-config.ts";
+import { LIMITS } from "../validate.ts";
+import { parseArgs, loadConfig } from "./args.ts";
+import { runBuild } from "./build.ts";
+
+export { parseArgs, setToPartial, loadConfig, CONFIG_MAX_BYTES, type ParsedArgs } from "./args.ts";
+export { runBuild, writeOutputs } from "./build.ts";
+export { UsageError };
 
 /** Words of `text` in lines of at most `width` columns, each indented by `indent` spaces. */
 function wrap(text: string, indent: number, width: number): string {
@@ -79,7 +84,7 @@ ${wrap(`of an i386 system. It needs ${ROOT_NEEDS}.`, 21, 100)}
                      bochs: pc or isapc. v86 is one fixed PC (i440FX/PIIX3, a Pentium III).
       --cpu C        qemu: ${CPUS.slice(0, 7).join(", ")},
                      ${CPUS.slice(7).join(", ")} (QEMU's names); bochs: ${Object.keys(BOCHS_CPUS).join(", ")}
-      --ram MiB      the machine's RAM (machine.memoryMiB), from the chain's minimum up to 1024
+      --ram MiB      the machine's RAM (machine.memoryMiB), from the chain's minimum up to ${LIMITS.memoryMiB[1]}
   --persist          boot, run, shell: keep the guest's writes in the disk file (QEMU writes into
                      it as it runs; v86 writes it back, whole, after the guest halts). boot and
                      run then shut the guest down cleanly after the verdict. Without it the
@@ -124,11 +129,6 @@ Options:
 
 Exit codes: 0 verified, 1 the boot did not reach a verified loop root, 2 bad input.
 `;
-
-export { parseArgs, setToPartial, loadConfig, CONFIG_MAX_BYTES, type ParsedArgs } from "./args.ts";
-export { runBuild, writeOutputs } from "./build.ts";
-import { parseArgs, loadConfig } from "./args.ts";
-import { runBuild } from "./build.ts";
 
 export async function main(argv: string[], io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }): Promise<number> {
   if (argv[0] === "inspect") {

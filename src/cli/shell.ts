@@ -4,12 +4,13 @@
 // key: q leaves, Ctrl-] sends a Ctrl-] itself. The session ends when the guest halts; with
 // --persist the disk file keeps what the guest wrote.
 
-import { SHUTDOWN } from "../howto/rootdev.ts";
+import { shutdownEnd } from "../howto/protocol.ts";
 import { KERNEL_HALTED, shutdownGuest } from "../../emulator/shutdown.ts";
 import { loadBios } from "../node/ingredients.ts";
 import { loadConfig, type ParsedArgs } from "./args.ts";
 import { UsageError } from "./errors.ts";
-import { startEngine, writeBackDisk, writesInPlace, readBootImages, checkBochsDiskFile, removeStaleWriteBacks } from "./boot.ts";
+import { readBootImages, checkBochsDiskFile } from "./boot.ts";
+import { startEngine, writeBackDisk, writesInPlace, removeStaleWriteBacks } from "../../emulator/node-engines.ts";
 import { machineChoice } from "./machine.ts";
 import { describePc } from "../../emulator/pc.ts";
 import { defaultConfig } from "../config.ts";
@@ -83,8 +84,8 @@ export async function shellCommand(args: ParsedArgs, io: ShellIo = { stdin: proc
   engine.onSerial((t) => {
     io.stdout.write(Buffer.from(t, "latin1"));
     tail = (tail + t).slice(-4096);
-    const said = SHUTDOWN.pattern.exec(tail);
-    if (said) end(said[1] === "complete" ? "halted" : "unclean");
+    const said = shutdownEnd(tail);
+    if (said) end(said.clean ? "halted" : "unclean");
     else if (KERNEL_HALTED.test(tail)) end("halted");
   });
   const keys = new EscapeReader();

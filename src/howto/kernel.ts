@@ -11,7 +11,6 @@ import { DISTRO_KERNEL_FILE, type Ingredients } from "../ingredients.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
 
 export type KernelChoice = "howto" | "distro";
-export const KERNEL_CHOICES = ["auto", "howto", "distro"] as const;
 
 /** "auto": the HOWTO kernel for the built-in busybox root, the distribution kernel for a user's root tarball. */
 export function kernelChoice(config: LooprootConfig): KernelChoice {

@@ -3,6 +3,8 @@
 // Pure: the numbers of a bzImage come from its own setup header.
 
 import type { LooprootConfig } from "../config.ts";
+import { fmt } from "../util/fmt.ts";
+import { kernelChoice } from "./kernel.ts";
 
 const MiB = 1048576;
 
@@ -43,9 +45,6 @@ export interface MemoryNeeds {
   /** One sentence: which part of the chain sets the minimum, with its numbers. */
   why: string;
 }
-
-import { fmt } from "../util/fmt.ts";
-import { kernelChoice } from "./kernel.ts";
 
 /**
  * The least RAM (MiB) the chain boots in. Two things must fit: the kernel unpacking itself (a

@@ -1,8 +1,8 @@
 // The guest protocol: every line the generated scripts print for the harness (/linuxrc's
-// "INITRD: ..." and the loop root's "LOOPROOT: ..." report), and the patterns that recognise them.
-// The scripts (initrd.ts, rootdev.ts) build their echo lines from here and the harness
-// (emulator/milestones.ts, harness.ts, verify.ts) matches with the same module, so the two sides
-// cannot drift apart. Pure: no Node, no DOM.
+// "INITRD: ..." lines, the loop root's "LOOPROOT: ..." report and its shutdown lines), and the
+// patterns that recognise them, built from those lines. The scripts (initrd.ts, rootdev.ts) build
+// their echo lines from here and the harness (emulator/milestones.ts, harness.ts, verify.ts,
+// shutdown.ts) matches with the same module, so the two sides cannot drift apart. Pure: no Node, no DOM.
 
 export const INITRD_PREFIX = "INITRD:";
 /** Prefix of every line of the loop root's report on the console. */
@@ -17,12 +17,24 @@ export const INITRD_LINES = {
   losetupFailed: (loop: string, file: string) => `${INITRD_PREFIX} losetup ${loop} ${file} failed`,
 } as const;
 
+/** `text` as a pattern that matches it literally. */
+export const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+/** Stands for a hole of a line (a device, a file name) while its pattern is built. */
+const HOLE = "\u0000";
+
+/** A pattern for a line with holes: the line's own text, each hole a word (`(\S+)`), captured. */
+function linePattern(line: string | ((...holes: string[]) => string)): RegExp {
+  const text = typeof line === "string" ? line : line(HOLE, HOLE);
+  return new RegExp(literal(text).split(HOLE).join("(\\S+)"));
+}
+
 export const INITRD_PATTERNS = {
-  trying: /INITRD: Trying to mount (\S+) as (\S+)/,
-  mounted: /INITRD: Mounted OK/,
-  loopsSetUp: /INITRD: Loop devices set up/,
-  mountFailed: /INITRD: Mount failed/,
-  losetupFailed: /INITRD: losetup (\S+) (\S+) failed/,
+  trying: linePattern(INITRD_LINES.trying),
+  mounted: linePattern(INITRD_LINES.mounted),
+  loopsSetUp: linePattern(INITRD_LINES.loopsSetUp),
+  mountFailed: linePattern(INITRD_LINES.mountFailed),
+  losetupFailed: linePattern(INITRD_LINES.losetupFailed),
 } as const;
 
 /** Keys of the report lines, in the order the rc lines print them. */
@@ -53,13 +65,14 @@ export const REPORT_WORDS: Record<ReportKey, string> = {
 export const reportLine = (key: ReportKey) => `${REPORT_PREFIX} ${REPORT_WORDS[key]}`;
 
 export const REPORT_PATTERNS = {
-  rcStarted: /LOOPROOT: rc started/,
-  swap: /LOOPROOT: swap \/dev\/loop1 /,
-  dosfile: /LOOPROOT: dosfile /,
-  reportEnd: /LOOPROOT: report-end\b/,
+  rcStarted: new RegExp(literal(reportLine("rc-started"))),
+  // Swap on the loop device, not just any line of /proc/swaps.
+  swap: new RegExp(literal(`${reportLine("swap")} /dev/loop1 `)),
+  dosfile: new RegExp(literal(reportLine("dosfile") + " ")),
+  reportEnd: new RegExp(literal(reportLine("report-end")) + "\\b"),
   // A shell's answer: a device, or nothing where /proc is not mounted (init=/bin/sh); never the
   // "$(" of the typed command echoed back.
-  shell: /LOOPROOT: shell ready on(?: \/dev\/\S*| *$)/,
+  shell: new RegExp(literal(reportLine("shell")) + "(?: /dev/\\S*| *$)"),
 } as const;
 
 /**
@@ -85,4 +98,26 @@ export function parseReportLine(line: string): { key: ReportKey; values: string[
   if (!best) return undefined;
   const tail = rest.slice(REPORT_WORDS[best].length).trim();
   return { key: best, values: tail ? tail.split(/\s+/) : [] };
+}
+
+/**
+ * The guest's shutdown lines (poweroff, halt, reboot, or typed at the console): each step's line,
+ * then `done` or `unclean: <why>`; the harness waits for one of those two before it takes the disk.
+ */
+export const SHUTDOWN = {
+  begin: `${REPORT_PREFIX} shutdown begins`,
+  swapOff: `${REPORT_PREFIX} swapoff /dev/loop1 ok`,
+  rootRo: `${REPORT_PREFIX} root remounted ro`,
+  dosUnmounted: `${REPORT_PREFIX} dos unmounted`,
+  dosMarkedClean: `${REPORT_PREFIX} dos marked clean`,
+  done: `${REPORT_PREFIX} shutdown complete`,
+  unclean: `${REPORT_PREFIX} shutdown unclean:`,
+} as const;
+
+const SHUTDOWN_END = new RegExp(`${literal(SHUTDOWN.done)}|${literal(SHUTDOWN.unclean)}[^\\r\\n]*`);
+
+/** The end of the shutdown in the console text, clean or not: the line and where it starts. */
+export function shutdownEnd(text: string): { clean: boolean; line: string; index: number } | undefined {
+  const m = SHUTDOWN_END.exec(text);
+  return m ? { clean: m[0] === SHUTDOWN.done, line: m[0], index: m.index } : undefined;
 }

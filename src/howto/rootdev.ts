@@ -12,14 +12,13 @@ import { makeExt2, ext2Needs } from "../fs/ext2.ts";
 import { derivedUuid } from "../ids.ts";
 import { initrdDevices } from "./initrd.ts";
 import { dosPathInLinux, mountOptions } from "./names.ts";
-import { REPORT_PREFIX, reportLine, shellReadyLine } from "./protocol.ts";
+import { REPORT_PREFIX, SHUTDOWN, reportLine, shellReadyLine } from "./protocol.ts";
 import { checkRootInit, ROOT_NEEDS } from "./rootinit.ts";
 export { ROOT_NEEDS } from "./rootinit.ts";
 import { shWord, shWords, shGlobIn } from "./shellquote.ts";
 
 /** Where the old initrd ends up, and with it the DOS partition mounted by /linuxrc. */
 export const INITRD_DIR = "/initrd";
-export { REPORT_PREFIX };
 /** The wrapper that runs the HOWTO's rc lines before a user-supplied system's own init. */
 export const WRAPPER_INIT = "/sbin/looproot-init";
 /**
@@ -110,18 +109,6 @@ export function wrapperInit(config: LooprootConfig): string {
 }
 
 /**
- * The guest's shutdown lines (poweroff, halt, reboot): the harness waits for `done` (or `unclean`)
- * before it takes the disk. One place for them until the guest's protocol lines share a module.
- */
-export const SHUTDOWN = {
-  begin: `${REPORT_PREFIX} shutdown begins`,
-  done: `${REPORT_PREFIX} shutdown complete`,
-  unclean: `${REPORT_PREFIX} shutdown unclean:`,
-  /** Matches the end of the shutdown, clean or not, in the console text. */
-  pattern: new RegExp(`${REPORT_PREFIX} shutdown (complete|unclean:[^\\r\\n]*)`),
-} as const;
-
-/**
  * The steps that leave the disk clean, for the root's shutdown script and for typing at the
  * console of a root whose own shutdown did not run. The DOS partition cannot be unmounted: it
  * holds the file behind /dev/loop0, which is /. So: swap off and its loop freed, the root
@@ -134,13 +121,13 @@ export function shutdownLines(config: LooprootConfig): string[] {
   const dos = `${INITRD_DIR}/mnt`;
   return [
     "sync",
-    `swapoff /dev/loop1 && echo "${REPORT_PREFIX} swapoff /dev/loop1 ok"`,
+    `swapoff /dev/loop1 && echo "${SHUTDOWN.swapOff}"`,
     "losetup -d /dev/loop1 2>/dev/null",
-    `if mount -n -o remount,ro / && grep -q ' / [^ ]* ro[, ]' /proc/mounts; then echo "${REPORT_PREFIX} root remounted ro"; ro=yes; else ro=no; fi`,
+    `if mount -n -o remount,ro / && grep -q ' / [^ ]* ro[, ]' /proc/mounts; then echo "${SHUTDOWN.rootRo}"; ro=yes; else ro=no; fi`,
     "sync",
-    `if [ $ro = yes ] && umount -n ${dos} 2>/dev/null; then echo "${REPORT_PREFIX} dos unmounted"; sync; dos=clean; ` +
+    `if [ $ro = yes ] && umount -n ${dos} 2>/dev/null; then echo "${SHUTDOWN.dosUnmounted}"; sync; dos=clean; ` +
       `elif [ $ro = yes ] && grep -q '^${dev} ${dos} ' /proc/mounts; then ` +
-      `${fatCleanCommand(dev)} && sync && dos=clean && echo "${REPORT_PREFIX} dos marked clean"; fi`,
+      `${fatCleanCommand(dev)} && sync && dos=clean && echo "${SHUTDOWN.dosMarkedClean}"; fi`,
     `if [ $ro = yes ] && [ "$dos" = clean ]; then echo "${SHUTDOWN.done}"; else echo "${SHUTDOWN.unclean} root ro=$ro, dos=\${dos:-dirty}"; fi`,
   ];
 }

@@ -16,7 +16,7 @@ export { INGREDIENT_FILES };
 function requireFiles(rels: string[], dir = IMAGES): void {
   const missing = rels.filter((rel) => !existsSync(join(dir, rel)));
   if (missing.length) {
-    throw new LooprootError(ErrorCode.Ingredients, `${missing.map((r) => (dir === IMAGES ? `images/${r}` : join(dir, r))).join(", ")} ${missing.length > 1 ? "are" : "is"} missing: run \`npm run images\` to build the guest binaries`, { data: { missing } });
+    throw new LooprootError(ErrorCode.Ingredients, `${missing.map((r) => (dir === IMAGES ? `images/${r}` : join(dir, r))).join(", ")} ${missing.length > 1 ? "are" : "is"} missing: run \`npm run images\` to build the guest binaries`, { field: "dir", data: { missing } });
   }
 }
 

@@ -2,7 +2,7 @@
 import { defaultConfig, mergeConfig, type LooprootConfig } from "../../src/config.ts";
 import { buildImages, type BuildResult } from "../../src/build.ts";
 import { loadIngredients, loadBios } from "../../src/node/ingredients.ts";
-import { startEngine } from "../../src/cli/boot.ts";
+import { startEngine } from "../../emulator/node-engines.ts";
 import { bootAndVerify, type BootResult, type BootOptions } from "../../emulator/harness.ts";
 import type { Engine } from "../../emulator/engine.ts";
 

@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { timeline } from "./chain.ts";
 import { knownBuild } from "../../src/cli/buildinfo.ts";
-import { startEngine } from "../../src/cli/boot.ts";
+import { startEngine } from "../../emulator/node-engines.ts";
 import { loadBios } from "../../src/node/ingredients.ts";
 import { bootAndVerify } from "../../emulator/harness.ts";
 import { hostUrl } from "../../emulator/net.ts";

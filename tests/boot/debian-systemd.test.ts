@@ -9,7 +9,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SHUTDOWN } from "../../src/howto/rootdev.ts";
+import { SHUTDOWN } from "../../src/howto/protocol.ts";
 import { debianRootEnabled as enabled, debianRootTarball, DEBIAN_SETS } from "../helpers/debian-root.ts";
 import { checkDisk } from "./diskcheck.ts";
 

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync, mkdirSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SHUTDOWN } from "../../src/howto/rootdev.ts";
+import { SHUTDOWN } from "../../src/howto/protocol.ts";
 import { reportLine } from "../../src/howto/protocol.ts";
 import { cleanStaleRunDirs } from "../../emulator/tied.ts";
 

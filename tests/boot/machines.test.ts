@@ -4,7 +4,7 @@
 // committed images cannot boot are skipped with the reason the images give (helpers/image-pcs.ts).
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { config, build, timeline } from "./chain.ts";
-import { startEngine } from "../../src/cli/boot.ts";
+import { startEngine } from "../../emulator/node-engines.ts";
 import { loadBios } from "../../src/node/ingredients.ts";
 import { bootAndVerify } from "../../emulator/harness.ts";
 import { mergeConfig } from "../../src/config.ts";

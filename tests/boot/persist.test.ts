@@ -9,9 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { config, build, timeline } from "./chain.ts";
 import { bootAndVerify, runShellCommand } from "../../emulator/harness.ts";
-import { shutdownAndKeep, startEngine } from "../../src/cli/boot.ts";
+import { shutdownAndKeep } from "../../src/cli/boot.ts";
+import { startEngine } from "../../emulator/node-engines.ts";
 import { loadBios } from "../../src/node/ingredients.ts";
-import { SHUTDOWN } from "../../src/howto/rootdev.ts";
+import { SHUTDOWN } from "../../src/howto/protocol.ts";
 import { checkDisk, expectKeptWork } from "./diskcheck.ts";
 
 const sha = (p: string) => createHash("sha256").update(readFileSync(p)).digest("hex");

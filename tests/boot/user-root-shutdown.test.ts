@@ -9,10 +9,10 @@ import { writeTar } from "../../src/fs/tar.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";
 import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
 import { loadIngredients, loadBios } from "../../src/node/ingredients.ts";
-import { startEngine } from "../../src/cli/boot.ts";
+import { startEngine } from "../../emulator/node-engines.ts";
 import { bootAndVerify, runShellCommand } from "../../emulator/harness.ts";
 import { shutdownGuest } from "../../emulator/shutdown.ts";
-import { SHUTDOWN } from "../../src/howto/rootdev.ts";
+import { SHUTDOWN } from "../../src/howto/protocol.ts";
 import { config, build, timeline } from "./chain.ts";
 import { expectKeptWork } from "./diskcheck.ts";
 

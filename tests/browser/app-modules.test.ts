@@ -28,8 +28,11 @@ describe("sharing", () => {
     expect(configToHash(defaultConfig())).toBe("");
     const c = mergeConfig(defaultConfig(), { swap: { sizeMiB: 16 }, dos: { device: "/dev/sdb2", openPermissions: true }, root: { hostname: "ünïcode-is-refused-but-carried" } });
     const hash = configToHash(c);
-    expect(hash).toMatch(/^#config=[A-Za-z0-9_-]+$/);
+    // One parameter per changed setting, in the settings table's order, after their count.
+    expect(hash).toBe("#dos.device=%2Fdev%2Fsdb2&dos.openPermissions=true&root.hostname=%C3%BCn%C3%AFcode-is-refused-but-carried&swap.sizeMiB=16&settings=4");
     expect(configFromHash(hash)).toEqual(c);
+    expect(configFromHash(hash + "&autostart")).toEqual(c);
+    expect(() => configFromHash(hash.slice(0, -3))).toThrow(/cut short/);
     expect(configFromHash("#other=1")).toBeUndefined();
     expect(() => configFromHash("#config=" + btoa('{"swap":{"size":1}}'))).toThrow(/swap\.size/);
   });
@@ -48,10 +51,62 @@ describe("sharing", () => {
   });
 });
 
-describe("a damaged link keeps every good setting and names each dropped one", () => {
+describe("a link of one parameter per setting, damaged, keeps every good setting whole and names each dropped one", () => {
+  const want = mergeConfig(defaultConfig(), { swap: { sizeMiB: 1234 }, root: { hostname: "shared", sizeMiB: 400, label: "a b&c=d" }, dos: { openPermissions: true }, boot: { extraArgs: "console=ttyS0 quiet" } });
+  const full = configToHash(want);
+
+  it("an intact link: everything kept, nothing dropped, whatever page flags come with it", () => {
+    for (const h of [full, full + "&autostart", "#autostart&" + full.slice(1), full.replace("&", "&&")]) {
+      const r = readLink(h)!;
+      expect(r.config).toEqual(want);
+      expect(r.dropped).toEqual([]);
+      expect(r.truncated).toBe(false);
+      expect(r.kept.sort()).toEqual(["boot.extraArgs", "dos.openPermissions", "root.hostname", "root.label", "root.sizeMiB", "swap.sizeMiB"]);
+    }
+  });
+  it("cut at every length: a setting is kept whole or not at all, and it says it was cut", () => {
+    for (let n = 1; n < full.length; n++) {
+      const r = readLink(full.slice(0, n));
+      if (!r) continue; // cut inside the first setting's name: no setting named at all
+      expect(r.truncated, `cut at ${n}`).toBe(true);
+      for (const path of ALL_FIELDS.map((f) => f.path)) {
+        const got = getPath(r.config, path);
+        if (r.kept.includes(path)) expect(got, `${path} cut at ${n}`).toEqual(getPath(want, path));
+        else expect(got, `${path} cut at ${n}`).toEqual(getPath(defaultConfig(), path));
+      }
+    }
+  });
+  it("cut in its closing count: every setting kept, and it says it was cut", () => {
+    const r = readLink(full.slice(0, full.lastIndexOf("&") + 5))!;
+    expect(r).toEqual({ config: want, kept: expect.any(Array), dropped: [], truncated: true });
+  });
+  it("a wrong type, an unknown key or bad escapes drop that setting only, with the reason", () => {
+    const r = readLink("#swap.sizeMiB=12.5&swap.label=sw&root.colour=red&boot.readOnly=yes&root.hostname=%E0%A4%A&settings=5")!;
+    expect(r.config.swap.label).toBe("sw");
+    expect(r.config.swap.sizeMiB).toBe(8);
+    expect(r.truncated).toBe(false);
+    expect(r.dropped).toEqual([
+      { field: "swap.sizeMiB", why: 'must be a whole number written in decimal digits 0-9 (at most 15), got "12.5"' },
+      { field: "root.colour", why: "is not a known setting" },
+      { field: "boot.readOnly", why: 'must be true or false, got "yes"' },
+      { field: "root.hostname", why: "is not URL-encoded text" },
+    ]);
+  });
+});
+
+describe("a link of today's earlier form (#config=<base64url JSON>) still works, damaged or not", () => {
   const b64 = (s: string) => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   const want = mergeConfig(defaultConfig(), { swap: { sizeMiB: 12 }, root: { hostname: "shared", sizeMiB: 40 }, dos: { openPermissions: true } });
-  const full = configToHash(want);
+  // What configToHash wrote before links had one parameter per setting.
+  const full = "#config=" + b64(JSON.stringify(diffConfig(want, defaultConfig())));
+
+  it("a link made by the earlier code", () => {
+    // Made by that code's configToHash (commit 62db46c) from these settings.
+    const made = "#config=eyJpbml0cmQiOnsiYmxvY2tTaXplIjoyMDQ4fSwicm9vdCI6eyJsYWJlbCI6Im15IHJvb3QifSwic3dhcCI6eyJzaXplTWlCIjoxNn0sImZsb3BweSI6eyJraW5kIjoiMi44OE0ifSwiYm9vdCI6eyJyZWFkT25seSI6ZmFsc2UsImV4dHJhQXJncyI6ImNvbnNvbGU9dHR5UzAgYT1iJmMifX0";
+    const c = mergeConfig(defaultConfig(), { initrd: { blockSize: 2048 }, root: { label: "my root" }, swap: { sizeMiB: 16 }, floppy: { kind: "2.88M" }, boot: { readOnly: false, extraArgs: "console=ttyS0 a=b&c" } });
+    expect(configFromHash(made)).toEqual(c);
+    expect(readLink(made + "&autostart")).toEqual({ config: c, kept: ["initrd.blockSize", "root.label", "swap.sizeMiB", "floppy.kind", "boot.readOnly", "boot.extraArgs"], dropped: [], truncated: false });
+  });
 
   it("an intact link: everything kept, nothing dropped", () => {
     const r = readLink(full)!;

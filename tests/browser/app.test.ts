@@ -103,7 +103,7 @@ describe("the page", () => {
     expect(names).toContain("Size of the root device");
     // Typing in a field changes the URL, so a reload keeps the choice.
     await page.fill(input("swap.sizeMiB"), "10");
-    expect(await page.evaluate(() => location.hash)).toMatch(/^#config=/);
+    expect(await page.evaluate(() => location.hash)).toBe("#swap.sizeMiB=10&settings=1");
     await page.reload();
     await page.waitForSelector("#choices");
     expect(await page.inputValue(input("swap.sizeMiB"))).toBe("10");
@@ -207,6 +207,7 @@ describe("the page", () => {
     await p3.waitForSelector("#link-notice:not([hidden])");
     expect(await p3.textContent("#link-notice")).toMatch(/cut short/);
     expect(await p3.inputValue(input("root.hostname"))).toBe("cut");
+    expect(await p3.inputValue(input("swap.sizeMiB"))).toBe("12");
     await p3.close();
   });
 
@@ -222,7 +223,7 @@ describe("the page", () => {
     await p2.fill(input("root.hostname"), "shared");
     await p2.click("#copy-link");
     const hash = await p2.evaluate(() => location.hash);
-    expect(hash).toMatch(/^#config=/);
+    expect(hash).toBe("#dos.openPermissions=true&root.hostname=shared&swap.sizeMiB=12&settings=3");
     const saved = await downloadBytes(p2, () => p2.click("#save-json"));
     expect(saved.name).toBe("looproot-config.json");
     const json = JSON.parse(new TextDecoder().decode(saved.bytes));
@@ -532,7 +533,7 @@ describe("the production build", () => {
   it("dist/ holds the page, the worker, v86.wasm and the images, and builds and boots from its own origin only", async () => {
     const outDir = mkdtempSync(join(tmpdir(), "looproot-dist-"));
     await viteBuild({ configFile: join(REPO, "vite.config.ts"), root: REPO, logLevel: "error", build: { outDir, emptyOutDir: true } });
-    for (const rel of ["index.html", "images/kernel/bzImage", "images/debian/LOADLIN.EXE", "images/dos/LRDOS.SYS", "images/debian/bios.bin"]) expect(existsSync(join(outDir, rel)), rel).toBe(true);
+    for (const rel of ["index.html", "favicon.svg", "manifest.webmanifest", "images/kernel/bzImage", "images/debian/LOADLIN.EXE", "images/dos/LRDOS.SYS", "images/debian/bios.bin"]) expect(existsSync(join(outDir, rel)), rel).toBe(true);
     expect(readdirSync(join(outDir, "assets")).some((f) => f.endsWith(".wasm"))).toBe(true);
     const server = await vitePreview({ configFile: join(REPO, "vite.config.ts"), root: REPO, logLevel: "error", build: { outDir }, preview: { host: "127.0.0.1", port: 0 } });
     try {

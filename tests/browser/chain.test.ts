@@ -12,7 +12,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { useApp, downloadBytes, realImagesPresent, REPO, SHOTS, type AppSession } from "./setup.ts";
 import { readFat, ATTR_SYSTEM } from "../../src/fs/fat.ts";
-import { CHAIN } from "../../src/howto/chain.ts";
+import { CHAIN } from "../../emulator/chain.ts";
 
 const REAL = realImagesPresent();
 const BOOT_MS = 200_000;

@@ -45,9 +45,11 @@ describe.skipIf(!REAL)("the VGA screen is a terminal", () => {
     expect(await active()).toBe("build-h");
     await waitVerified();
     // After the verdict the PC is in view and its serial line has the focus.
-    await page.waitForTimeout(1000); // the smooth scroll
     expect(await active()).toBe("serial-in");
-    const top = await page.evaluate(() => document.querySelector("#machine-card")!.getBoundingClientRect().top);
+    // The scroll is smooth: on a loaded machine it takes more than a second (it failed at 1 s so).
+    const inView = () => document.querySelector("#machine-card")!.getBoundingClientRect().top;
+    await page.waitForFunction(() => { const t = document.querySelector("#machine-card")!.getBoundingClientRect().top; return t >= 0 && t < 400; }, undefined, { timeout: 15_000, polling: 100 }).catch(() => undefined);
+    const top = await page.evaluate(inView);
     expect(top).toBeGreaterThanOrEqual(0);
     expect(top).toBeLessThan(400);
     await page.click("#screen");
@@ -221,7 +223,7 @@ describe.skipIf(!REAL)("the VGA screen is a terminal", () => {
     await page.evaluate(() => document.exitFullscreen());
   }, 60_000);
 
-  it("on a phone, tapping the screen focuses a text field and all 80 columns are in view", async () => {
+  it("on a phone, tapping the screen focuses a text field, all 80 columns are in view, and typing there reaches the guest", async () => {
     const context = await app.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     const p = await context.newPage();
     try {
@@ -245,9 +247,15 @@ describe.skipIf(!REAL)("the VGA screen is a terminal", () => {
       expect(m.textRight).toBeLessThanOrEqual(m.screenRight);
       expect(m.screenRight).toBeLessThanOrEqual(m.vw);
       await p.screenshot({ path: join(SHOTS, "console-phone.png") });
+      // A soft keyboard types by input events (no key codes): the text reaches the VGA console's shell.
+      await p.waitForFunction(() => document.body.dataset.phase === "verified", undefined, { timeout: 200_000, polling: 250 });
+      await p.keyboard.insertText("echo ph$((1+1))one");
+      await p.keyboard.press("Enter");
+      await p.waitForFunction(() => /^ph2one\b/m.test(Array.from(document.querySelectorAll("#screen .screen-text > div")).map((d) => d.textContent).join("\n")), undefined, { timeout: 30_000, polling: 250 });
+      expect(await p.inputValue("#screen-input")).toBe("");
       await p.click("#stop");
     } finally {
       await context.close();
     }
-  }, 180_000);
+  }, 320_000);
 });

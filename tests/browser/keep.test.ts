@@ -16,7 +16,7 @@ const BOOT_MS = 200_000;
 let app: AppSession;
 let page: Page;
 
-const { phase, waitVerified, typeLine, serialHas } = pageConsole(() => page, BOOT_MS, 60_000);
+const { waitVerified, typeLine, serialHas } = pageConsole(() => page, BOOT_MS, 60_000);
 
 useApp((a) => {
   app = a;

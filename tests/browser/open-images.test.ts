@@ -8,17 +8,15 @@ import type { Page } from "playwright-core";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { shot, realImagesPresent, type AppSession, useApp } from "./setup.ts";
+import { shot, realImagesPresent, useApp } from "./setup.ts";
 import { main } from "../../src/cli/main.ts";
 
 const REAL = realImagesPresent();
 const BOOT_MS = 200_000;
-let app: AppSession;
 let page: Page;
 let out: string;
 
 useApp((a, scratch) => {
-  app = a;
   page = a.page;
   out = scratch;
 }, "lr-open-");

@@ -5,7 +5,7 @@
 import { describe, it, expect } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { makeFloppy, dosTestPrograms, runV86, runQemu, crlf, tempDir, type RunResult } from "./helpers.ts";
 
 const AUTOEXEC = crlf(["@echo off", "apifile", "apimem ARG1 ARG2", "apimisc", "apiexec", "echo ALLDONE"]);
@@ -78,7 +78,6 @@ describe("LRDOS API suite", () => {
   });
 });
 
-import { spawn } from "node:child_process";
 function require_spawn(img: string) {
   return spawn("qemu-system-i386", ["-nographic", "-no-reboot", "-m", "32", "-monitor", "none", "-drive", `file=${img},if=floppy,format=raw`, "-boot", "a"], {
     stdio: ["ignore", "pipe", "pipe"],

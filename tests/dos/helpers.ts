@@ -161,7 +161,7 @@ export async function runV86(opts: {
     timedOut = true;
   }
   const serial = m.serialText();
-  const screen = m.screenText();
+  const screen = m.screenRows();
   await m.stop();
   return { serial, lines: linesOf(serial), ms: Date.now() - t0, timedOut, screen };
 }

@@ -16,10 +16,10 @@ describe("emulator/machine.ts", () => {
     m.onSerial((t) => chunks.push(t));
     try {
       await m.waitForSerial(/READY[\s\S]*A:\\>/, 30_000);
-      m.sendText("echo T01 from the keyboard\n");
+      m.sendKeys("echo T01 from the keyboard\n");
       await m.waitForSerial(/T01 from the keyboard\r?\n/, 30_000);
       expect(chunks.join("")).toBe(m.serialText());
-      expect(m.screenText().join("\n")).toMatch(/T01 from the keyboard/);
+      expect(m.screenRows().join("\n")).toMatch(/T01 from the keyboard/);
       await expect(m.waitForSerial("never printed", 300)).rejects.toThrow(/not seen within 300 ms/);
     } finally {
       await m.stop();

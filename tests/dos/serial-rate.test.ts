@@ -13,8 +13,8 @@ async function divisorAfterBoot(config: string | undefined): Promise<{ divisor: 
   try {
     // The screen always has it; COM1 only while the copy is on.
     const until = Date.now() + 30_000;
-    while (!m.screenText().join("\n").includes("RATE-SET") && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-    expect(m.screenText().join("\n")).toContain("RATE-SET");
+    while (!m.screenRows().join("\n").includes("RATE-SET") && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(m.screenRows().join("\n")).toContain("RATE-SET");
     const uart = (m.emulator as unknown as { v86: { cpu: { devices: { uart0: { baud_rate: number } } } } }).v86.cpu.devices.uart0;
     return { divisor: uart.baud_rate, serial: m.serialText() };
   } finally {

@@ -3,7 +3,7 @@
 import { describe, it, expect } from "vitest";
 import { makeFatFloppy, makeFatDisk, makeExt2, makeSwap, treeFromFiles, writeTar, gzip, readFat, readFatDisk, readMbr, readTar, readSwap, readExt2, ATTR, type FileEntry } from "../../src/fs/index.ts";
 import { LooprootError } from "../../src/errors.ts";
-import { lrdos } from "../../emulator/index.ts";
+import { lrdos } from "../../emulator/node.ts";
 import { tempDir, run, fsckFat, mtoolsList, mtype } from "./fat-oracles.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -1,7 +1,7 @@
 // The default build, checked by the real tools: every image the HOWTO's steps produce.
 import { describe, it, expect, beforeAll } from "vitest";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultConfig, mergeConfig } from "../../src/config.ts";

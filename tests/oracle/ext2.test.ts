@@ -6,8 +6,6 @@ import { ErrorCode } from "../../src/errors.ts";
 import { describe, it, expect } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import fc from "fast-check";
 import { makeExt2, ext2Needs, type Ext2Options } from "../../src/fs/ext2.ts";
 import type { Tree } from "../../src/fs/tree.ts";

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { execFileSync } from "node:child_process";
 import { runShellCommand, bootAndVerify } from "../../emulator/harness.ts";
-import { startEngine } from "../../src/cli/boot.ts";
+import { startEngine } from "../../emulator/node-engines.ts";
 import { loadBios } from "../../src/node/ingredients.ts";
 import { config, build, timeline } from "../boot/chain.ts";
 import { inspect } from "../../src/fs/maps.ts";

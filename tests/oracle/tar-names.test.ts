@@ -8,12 +8,12 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it, vi } from "vitest";
 import fc from "fast-check";
-import { parseTar, writeTar, TarError } from "../../src/fs/tar.ts";
+import { parseTar, writeTar } from "../../src/fs/tar.ts";
 import { makeExt2 } from "../../src/fs/ext2.ts";
 import { decodeNameBytes, nameBytes, normalisePath, isNormalisedPath, checkTree, PATH_MAX, type Tree } from "../../src/fs/tree.ts";
 import { userRootTree, rootNeeds } from "../../src/howto/rootdev.ts";
 import { defaultConfig, mergeConfig } from "../../src/config.ts";
-import { LooprootError, ErrorCode } from "../../src/errors.ts";
+import { LooprootError } from "../../src/errors.ts";
 import { scratchDir } from "./ext2-read.ts";
 import { UUID } from "./ext2-fixtures.ts";
 

@@ -32,6 +32,12 @@ describe("the shipped docs", () => {
     }
   });
 
+  it("package.json names no repository, homepage or bugs (none exists yet), and the README says how to report a problem instead", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as Record<string, unknown>;
+    expect(Object.keys(pkg).filter((k) => ["repository", "homepage", "bugs"].includes(k))).toEqual([]);
+    expect(readFileSync(join(ROOT, "README.md"), "utf8")).toMatch(/\*\*Reporting a problem\*\*: looproot has no public repository or issue tracker yet/);
+  });
+
   it("CHANGELOG.md has a section for the package's version, not marked unreleased", () => {
     const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version as string;
     const heading = readFileSync(join(ROOT, "CHANGELOG.md"), "utf8").split("\n").find((l) => l.startsWith(`## ${version}`));

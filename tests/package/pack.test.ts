@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSyn
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { build as viteBuild, preview as vitePreview } from "vite";
+import { build as viteBuild, preview as vitePreview, createServer as viteServer } from "vite";
 import { chromium } from "playwright-core";
 import { readExt2 as debugfsTree, diffTrees } from "../oracle/ext2-read.ts";
 
@@ -52,7 +52,8 @@ afterAll(() => {
 
 describe("npm pack", () => {
   it("ships the compiled library, its types, the guest binaries with their licences, and nothing else", () => {
-    for (const f of ["dist-lib/src/index.js", "dist-lib/src/index.d.ts", "dist-lib/src/fs/index.js", "dist-lib/src/fs/index.d.ts", "dist-lib/emulator/index.js", "dist-lib/emulator/index.d.ts", "dist-lib/src/node/index.js", "dist-lib/src/node/index.d.ts",
+    for (const f of ["dist-lib/src/index.js", "dist-lib/src/index.d.ts", "dist-lib/src/fs/index.js", "dist-lib/src/fs/index.d.ts", "dist-lib/emulator/index.js", "dist-lib/emulator/index.d.ts", "dist-lib/emulator/node.js", "dist-lib/emulator/node.d.ts", "dist-lib/src/node/index.js", "dist-lib/src/node/index.d.ts",
+      "examples/web/index.html", "examples/web/main.js", "examples/web/howto.html", "examples/web/howto.js", "examples/web/vite.config.mjs",
       "bin/looproot.mjs", "CHANGELOG.md", "docs/API.md", "LICENSES/GPL-2.0.txt", "LICENSES/LGPL-3.0.txt", "images/README.md", "images/manifest.json",
       "images/kernel/bzImage", "images/dos/LRDOS.SYS", "images/debian/bios.bin", "examples/fat-floppy.mjs"]) {
       expect(files, f).toContain(f);
@@ -89,7 +90,7 @@ describe("npm pack", () => {
     expect(r.out).toMatch(/"ok":\s*true/);
   }, 400_000);
 
-  it("the browser entry points (looproot, looproot/fs) import no Node built-in, however deep", () => {
+  it("the browser entry points (looproot, looproot/fs, looproot/emulator) import no Node built-in, however deep", () => {
     const builtins = new Set(builtinModules);
     const seen = new Set<string>();
     const bad: string[] = [];
@@ -105,13 +106,15 @@ describe("npm pack", () => {
     const lib = join(app, "node_modules/looproot/dist-lib/src");
     walk(join(lib, "index.js"));
     walk(join(lib, "fs/index.js"));
+    walk(join(app, "node_modules/looproot/dist-lib/emulator/index.js"));
     expect(seen.size).toBeGreaterThan(10);
+    expect([...seen].some((f) => f.endsWith("emulator/harness.js"))).toBe(true);
     expect(bad).toEqual([]);
   });
 
   it("the installed types refuse the wrong calls of tests/types/wrong-calls.ts, line by line (nodenext)", () => {
     const src = readFileSync(join(ROOT, "tests/types/wrong-calls.ts"), "utf8")
-      .replace('"../../src/index.ts"', '"looproot"').replace('"../../src/fs/index.ts"', '"looproot/fs"').replace('"../../emulator/index.ts"', '"looproot/emulator"');
+      .replace('"../../src/index.ts"', '"looproot"').replace('"../../src/fs/index.ts"', '"looproot/fs"').replace('"../../emulator/index.ts"', '"looproot/emulator"').replace('"../../emulator/node.ts"', '"looproot/emulator/node"');
     expect(src).not.toContain("../../");
     writeFileSync(join(app, "wrong-calls.ts"), src);
     writeFileSync(join(app, "tsconfig.json"), JSON.stringify({ compilerOptions: { module: "nodenext", moduleResolution: "nodenext", target: "ES2022", strict: true, noEmit: true, skipLibCheck: false, types: ["node"], typeRoots: [join(ROOT, "node_modules/@types")] }, files: ["wrong-calls.ts"] }));
@@ -166,17 +169,21 @@ describe("npm pack", () => {
     expect(dir.stdout.split("\n").filter(Boolean).map((l) => l.replace(/^.*\//, ""))).toEqual(["LRDOS.SYS", "COMMAND.COM", "AUTOEXEC.BAT", "README.TXT"]);
   }, 200_000);
 
-  it("examples/web: Vite builds it against the installed package; in Chromium it makes a floppy fsck.fat accepts", async () => {
-    // The page is not in the tarball (a project's own page): it is copied from the repository and
-    // built where the package is installed, so "looproot" and "looproot/fs" resolve to the tarball's copy.
-    // Vite itself is this repository's (the empty folder has none).
+  it("examples/web from the installed package: Vite builds both pages; in Chromium one makes a floppy fsck.fat accepts, the other boots the HOWTO to a verified loop root", async () => {
+    // The tarball's own examples/web, copied out and built where the package is installed, so
+    // "looproot", "looproot/emulator" and "looproot/images/..." resolve to the tarball's copy and
+    // v86 to the one installed with it. Vite itself is this repository's (the empty folder has none).
     const web = join(app, "web");
-    execFileSync("mkdir", ["-p", web]);
-    for (const f of ["index.html", "main.js"]) copyFileSync(join(ROOT, "examples/web", f), join(web, f));
+    execFileSync("cp", ["-r", join(app, "node_modules/looproot/examples/web"), web]);
     const outDir = join(app, "web-dist");
-    await viteBuild({ root: web, configFile: false, logLevel: "error", build: { outDir, emptyOutDir: true } });
-    const js = readdirSync(join(outDir, "assets")).filter((f) => f.endsWith(".js")).map((f) => readFileSync(join(outDir, "assets", f), "utf8")).join("\n");
+    const t0 = Date.now();
+    await viteBuild({ root: web, configFile: join(web, "vite.config.mjs"), logLevel: "error", build: { outDir, emptyOutDir: true } });
+    const buildMs = Date.now() - t0;
+    const assets = readdirSync(join(outDir, "assets"));
+    const js = assets.filter((f) => f.endsWith(".js")).map((f) => readFileSync(join(outDir, "assets", f), "utf8")).join("\n");
     expect(js).not.toMatch(/from\s*["']node:/);
+    // The guest binaries and the firmware came through the package's exports, as files of the site.
+    for (const name of ["bzImage", "busybox-root", "LOADLIN", "bios", "vgabios-stdvga", "v86"]) expect(assets.some((f) => f.startsWith(name + "-")), name).toBe(true);
     const server = await vitePreview({ root: web, configFile: false, logLevel: "error", build: { outDir }, preview: { host: "127.0.0.1", port: 0 } });
     const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu"] });
     try {
@@ -206,12 +213,48 @@ describe("npm pack", () => {
       expect(dir.stdout.split("\n").filter(Boolean).map((l) => l.replace(/^.*\//, ""))).toEqual(["README.TXT", "HELLO.BAT"]);
       const label = spawnSync("mlabel", ["-i", img, "-s", "::"], { env: { ...process.env, MTOOLS_SKIP_CHECK: "1" }, encoding: "utf8" });
       expect(label.stdout).toContain("MYFLOPPY");
+
+      // The HOWTO page: built in the tab, booted in v86 from looproot/emulator, judged by the harness.
+      const t1 = Date.now();
+      await page.goto(`http://127.0.0.1:${addr.port}/howto.html`);
+      await page.click("#boot");
+      await page.waitForSelector("#verdict[data-ok]", { timeout: 200_000 });
+      const verdict = (await page.textContent("#verdict")) ?? "";
+      expect(await page.getAttribute("#verdict", "data-ok"), verdict).toBe("true");
+      expect(verdict).toMatch(/^loop root verified: \/ on 7:0 \(\/dev\/loop0\), swap on \/dev\/loop1, \/dev\/sda1 mounted/);
+      // The milestones came through onEvent, the screen through the page's element.
+      expect(await page.textContent("#log")).toMatch(/LOADLIN starts[\s\S]*root mounted from 7:0/);
+      expect(await page.textContent("#screen")).toMatch(/\S/);
+      const bootMs = Date.now() - t1;
+      console.log(`examples/web: vite build ${buildMs} ms; howto.html built and booted to "${verdict.slice(0, 60)}..." in ${bootMs} ms`);
       expect(errors).toEqual([]);
+
+      // `npx vite` too (the dev server serves the guest binaries through the example's config):
+      // the page fetches them, builds and boots; Cancel aborts the boot through its AbortSignal,
+      // the machine stops and the page says E_ABORTED.
+      const t2 = Date.now();
+      const dev = await viteServer({ root: web, configFile: join(web, "vite.config.mjs"), logLevel: "error", server: { host: "127.0.0.1", port: 0 } });
+      try {
+        await dev.listen();
+        const devAddr = dev.httpServer!.address();
+        if (!devAddr || typeof devAddr === "string") throw new Error("dev server: no address");
+        await page.goto(`http://127.0.0.1:${devAddr.port}/howto.html`);
+        await page.click("#boot");
+        await page.waitForFunction(() => /DOS is up/.test(document.getElementById("log")?.textContent ?? ""), undefined, { timeout: 120_000 });
+        expect(await page.textContent("#log")).toMatch(/3\.6 DOS directory C:\\LINUX on a FAT16 partition: 50,331,648 bytes/);
+        await page.click("#cancel");
+        await page.waitForSelector('#verdict[data-ok="false"]', { timeout: 10_000 });
+        expect(await page.textContent("#verdict")).toMatch(/^E_ABORTED: .*aborted by the caller's signal \(Cancel pressed\)/);
+        expect(errors).toEqual([]);
+      } finally {
+        await dev.close();
+      }
+      console.log(`examples/web: the dev server's howto.html fetched, built, booted to DOS and was cancelled in ${Date.now() - t2} ms`);
     } finally {
       await browser.close();
       await new Promise<void>((r) => server.httpServer.close(() => r()));
     }
-  }, 180_000);
+  }, 300_000);
 
   it("examples/fat-floppy.mjs refuses a file whose name is not a DOS name, naming it", () => {
     const dir = join(app, "badnames");

@@ -3,7 +3,8 @@
 // calls beside them must compile. Checked by tests/types/types.test.ts (tsc --noEmit on this file).
 import { makeConfig, buildHowto, type LooprootConfig, type PartialConfig, type RootConfig } from "../../src/index.ts";
 import { makeExt2, treeFromFiles, writeTar, type Tree, type TreeEntry, type NodeKind } from "../../src/fs/index.ts";
-import { bootAndWait, bootHowto, startMachine, runShellCommand, type MilestoneEvent, type Machine } from "../../emulator/index.ts";
+import { bootAndWait, bootHowto, startMachine, runShellCommand, type MilestoneEvent, type Machine } from "../../emulator/node.ts";
+import * as anywhere from "../../emulator/index.ts";
 
 declare const bytes: Uint8Array;
 declare const ingredients: Parameters<typeof buildHowto>[0]["ingredients"];
@@ -60,6 +61,23 @@ void bootAndWait({ pattern: /login/ });
 void startMachine({ memoryMB: 64 });
 // @ts-expect-error a CD-ROM boot with no way to give a CD
 void startMachine({ fda: bytes, boot: "cdrom" });
+// @ts-expect-error one name for each job: screenRows, sendKeys
+void [machine.screenText, machine.sendText];
+
+// looproot/emulator (a page, or Node without the package's files) needs the PC's firmware.
+declare const bios: Uint8Array;
+void anywhere.bootHowto({ floppy: bytes, disk: bytes }, {}, { bios, vgaBios: bios, wasmPath: "/v86.wasm", signal: AbortSignal.timeout(1000) });
+// @ts-expect-error no BIOS, no wasm
+void anywhere.bootHowto({ floppy: bytes, disk: bytes }, {});
+// @ts-expect-error no wasm
+void anywhere.startMachine({ fda: bytes, bios, vgaBios: bios });
+// @ts-expect-error the wasm as bytes or as a URL, not both
+void anywhere.bootAndWait({ fda: bytes, bios, vgaBios: bios, wasm: bytes, wasmPath: "/v86.wasm", pattern: "A:" });
+// @ts-expect-error only v86 returns its running machine
+void bootHowto({ floppy: bytes, disk: bytes }, {}, { engine: "qemu", stopAtEnd: false });
+// @ts-expect-error a signal is an AbortSignal
+void bootHowto({ floppy: bytes, disk: bytes }, {}, { signal: true });
+void buildHowto({ ingredients, signal: new AbortController().signal });
 
 // stopAtEnd: false gives the machine; otherwise there is none to use.
 async function handles(): Promise<void> {
@@ -79,3 +97,24 @@ const section: RootConfig["source"] = "tar";
 const partial: PartialConfig = { root: { source: section } };
 const full: LooprootConfig = makeConfig(partial);
 void [ok, noNumbers, noData, noTarget, kind, events, full, handles];
+
+// The config's types come from the settings table (src/settings.ts) and are exactly these.
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const exact: [
+  Same<LooprootConfig["initrd"], { sizeKiB: number; blockSize: 1024 | 2048 | 4096; bytesPerInode: number; reservedPercent: number }>,
+  Same<LooprootConfig["floppy"], { kind: "360K" | "720K" | "1.2M" | "1.44M" | "2.88M"; label: string }>,
+  Same<LooprootConfig["boot"]["kernel"], "auto" | "howto" | "distro">,
+  Same<RootConfig["source"], "busybox" | "tar">,
+  Same<LooprootConfig["dos"]["fsType"], "msdos" | "vfat">,
+  Same<LooprootConfig["root"]["dosLink"], boolean>,
+  Same<Pick<LooprootConfig, "name" | "time">, { name: string; time: number }>,
+] = [true, true, true, true, true, true, true];
+// @ts-expect-error a block size mke2fs does not take
+makeConfig({ initrd: { blockSize: 512 } });
+// @ts-expect-error not a floppy DOS formats
+makeConfig({ floppy: { kind: "1.68M" } });
+// @ts-expect-error not a kernel choice
+makeConfig({ boot: { kernel: "mine" } });
+// @ts-expect-error a switch is true or false
+makeConfig({ root: { dosLink: "yes" } });
+void exact;

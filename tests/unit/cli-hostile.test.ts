@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { main } from "../../src/cli/main.ts";
 import { shellInputs } from "../../src/cli/shell.ts";
 import { parseArgs } from "../../src/cli/args.ts";
-import { bootHowto } from "../../emulator/index.ts";
+import { bootHowto } from "../../emulator/node.ts";
 import { LooprootError, ErrorCode } from "../../src/errors.ts";
 import { inspect } from "../../src/fs/maps.ts";
 import { spawnSync, spawn } from "node:child_process";

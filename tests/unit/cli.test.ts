@@ -6,7 +6,7 @@ import { join, dirname } from "node:path";
 import { main, parseArgs, setToPartial, HELP } from "../../src/cli/main.ts";
 import { defaultConfig } from "../../src/config.ts";
 import { planBuild } from "../../src/build.ts";
-import { LooprootError, ErrorCode } from "../../src/errors.ts";
+import { ErrorCode } from "../../src/errors.ts";
 import { loadIngredients, IMAGES, INGREDIENT_FILES } from "../../src/node/ingredients.ts";
 import { writeTar } from "../../src/fs/tar.ts";
 import { thrown, thrownLooproot } from "./thrown.ts";
@@ -28,10 +28,10 @@ describe("looproot CLI", () => {
     const a = parseArgs(["build", "--out", "x", "--set", "swap.sizeMiB=16", "--set=dos.openPermissions=true", "--json"]);
     expect(a.command).toBe("build");
     expect(a.opts.get("--out")).toBe("x");
-    expect(setToPartial("swap.sizeMiB=16", defaultConfig())).toEqual({ swap: { sizeMiB: 16 } });
-    expect(setToPartial("dos.openPermissions=true", defaultConfig())).toEqual({ dos: { openPermissions: true } });
-    expect(() => setToPartial("swap.size=1", defaultConfig())).toThrow(/not a known setting/);
-    expect(() => setToPartial("swap.sizeMiB=lots", defaultConfig())).toThrow(/must be a whole number/);
+    expect(setToPartial("swap.sizeMiB=16")).toEqual({ swap: { sizeMiB: 16 } });
+    expect(setToPartial("dos.openPermissions=true")).toEqual({ dos: { openPermissions: true } });
+    expect(() => setToPartial("swap.size=1")).toThrow(/not a known setting/);
+    expect(() => setToPartial("swap.sizeMiB=lots")).toThrow(/must be a whole number/);
   });
   it("bad input: exit 2, the field and the limit, nothing written", async () => {
     const out = mkdtempSync(join(tmpdir(), "lr-cli-"));
@@ -105,7 +105,7 @@ describe("looproot CLI", () => {
   it("keys errors on codes: usage, config shape, config values, input files", async () => {
     const e1 = thrownLooproot(() => parseArgs(["build", "--bogus"]));
     expect(e1.code).toBe(ErrorCode.Usage);
-    const e2 = thrownLooproot(() => setToPartial("swap.size=1", defaultConfig()));
+    const e2 = thrownLooproot(() => setToPartial("swap.size=1"));
     expect(e2.code).toBe(ErrorCode.Usage);
     const out = mkdtempSync(join(tmpdir(), "lr-cli-"));
     writeFileSync(join(out, "c.json"), JSON.stringify({ swap: { sizeMB: 3 } }));

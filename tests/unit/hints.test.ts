@@ -4,23 +4,23 @@
 
 import { describe, it, expect } from "vitest";
 import { MILESTONES, FAILURES, MilestoneTracker } from "../../emulator/milestones.ts";
-import { hintFor, HINTS_BY_FAILURE, HINTS_BY_STAGE } from "../../src/howto/hints.ts";
+import { hintFor, HINTS_BY_FAILURE, HINTS_BY_STAGE } from "../../emulator/hints.ts";
 import { ALL_FIELDS } from "../../src/app/fields.ts";
 
 const FORM_FIELDS = new Set([...ALL_FIELDS.map((f) => f.path), "root.archive", "dos.system"]);
 const CONTEXTS = [{ ownDos: false, ownRoot: false }, { ownDos: true, ownRoot: true }];
 
 describe("hints for failed boots", () => {
-  it("cover every failure title and every stage, and name only fields the form has", () => {
-    for (const f of FAILURES) expect(HINTS_BY_FAILURE[f.title], f.title).toBeDefined();
+  it("cover every failure and every stage, and name only fields the form has", () => {
+    for (const f of FAILURES) expect(HINTS_BY_FAILURE[f.id], f.id).toBeDefined();
     for (const m of MILESTONES) expect(HINTS_BY_STAGE[m.id], m.id).toBeDefined();
     for (const ctx of CONTEXTS) {
       for (const m of MILESTONES) {
-        for (const title of [...FAILURES.map((f) => f.title), "no progress within 30 s"]) {
-          const h = hintFor({ stage: m.id, title }, ctx)!;
-          expect(h.sentence.length, `${m.id} ${title}`).toBeGreaterThan(20);
+        for (const id of [...FAILURES.map((f) => f.id), "stalled", "emulator-crashed", "shell-as-init"] as const) {
+          const h = hintFor({ stage: m.id, id }, ctx)!;
+          expect(h.sentence.length, `${m.id} ${id}`).toBeGreaterThan(20);
           expect(h.fields.length).toBeGreaterThan(0);
-          for (const f of h.fields) expect(FORM_FIELDS.has(f), `${title} -> ${f}`).toBe(true);
+          for (const f of h.fields) expect(FORM_FIELDS.has(f), `${id} -> ${f}`).toBe(true);
         }
       }
     }

@@ -5,6 +5,8 @@
 import { describe, it, expect } from "vitest";
 import * as fs from "../../src/fs/index.ts";
 import * as root from "../../src/index.ts";
+import * as emu from "../../emulator/index.ts";
+import * as emuNode from "../../emulator/node.ts";
 
 const { LooprootError, ErrorCode } = root;
 type Want = { code: string; field: string | RegExp; limit?: number | string };
@@ -116,6 +118,9 @@ const ROOT: Record<string, Case[]> = {
   buildHowto: [
     ["nothing", () => root.buildHowto(bad(undefined)), { code: "E_TYPE", field: "input" }],
     ["no ingredients", () => root.buildHowto(bad({})), { code: "E_TYPE", field: "ingredients" }],
+    ["signal not an AbortSignal", () => root.buildHowto({ ingredients: bad({}), signal: bad(true) }), { code: "E_TYPE", field: "signal" }],
+    // Checked after the config, before any step: the ingredients are never looked at.
+    ["signal aborted already", () => root.buildHowto({ ingredients: bad({}), signal: AbortSignal.abort() }), { code: "E_ABORTED", field: "signal" }],
   ],
   outputNames: [["nothing", () => root.outputNames(bad(undefined)), { code: "E_TYPE", field: "config" }]],
   ingredientsFrom: [
@@ -124,11 +129,52 @@ const ROOT: Record<string, Case[]> = {
   ],
 };
 
+const fda = new Uint8Array(1_474_560);
+const images = { floppy: fda, disk: new Uint8Array(512) };
+const firmware = { bios: new Uint8Array(1), vgaBios: new Uint8Array(1), wasmPath: "/v86.wasm" };
+// Each refused before a machine starts (none of these boots anything).
+const EMULATOR: Record<string, Case[]> = {
+  startMachine: [
+    ["no firmware", () => emu.startMachine(bad({ fda })), { code: "E_TYPE", field: "bios" }],
+    ["no wasm", () => emu.startMachine(bad({ fda, bios: fda, vgaBios: fda })), { code: "E_TYPE", field: "wasm" }],
+    ["nothing to boot", () => emu.startMachine(bad({ ...firmware })), { code: "E_LIMIT", field: "fda" }],
+    ["memory out of range", () => emu.startMachine({ fda, ...firmware, memoryMB: 4096 }), { code: "E_LIMIT", field: "memoryMB", limit: "4..2048" }],
+  ],
+  bootAndWait: [
+    ["no firmware", () => emu.bootAndWait(bad({ fda, pattern: "x" })), { code: "E_TYPE", field: "bios" }],
+    ["time limit zero", () => emu.bootAndWait({ fda, ...firmware, pattern: "x", timeoutMs: 0 }), { code: "E_LIMIT", field: "timeoutMs" }],
+    ["signal not a signal", () => emu.bootAndWait({ fda, ...firmware, pattern: "x", signal: bad("stop") }), { code: "E_TYPE", field: "signal" }],
+  ],
+  bootHowto: [
+    ["no options", () => emu.bootHowto(images, {}, bad(undefined)), { code: "E_TYPE", field: "opts" }],
+    ["no firmware", () => emu.bootHowto(images, {}, bad({})), { code: "E_TYPE", field: "bios" }],
+    ["no build", () => emu.bootHowto(bad(null), {}, firmware), { code: "E_TYPE", field: "build" }],
+    ["a config build refuses", () => emu.bootHowto(images, { machine: { memoryMiB: 4096 } }, firmware), { code: "E_CONFIG", field: "machine.memoryMiB" }],
+  ],
+  runShellCommand: [
+    ["no machine", () => emu.runShellCommand(bad({}), "true"), { code: "E_TYPE", field: "machine" }],
+  ],
+};
+const EMULATOR_NODE: Record<string, Case[]> = {
+  bootHowto: [
+    ["unknown engine", () => emuNode.bootHowto(images, {}, { engine: bad("vmware") }), { code: "E_TYPE", field: "engine" }],
+    ["a running QEMU is not returned", () => emuNode.bootHowto(images, {}, bad({ engine: "qemu", stopAtEnd: false })), { code: "E_TYPE", field: "stopAtEnd" }],
+  ],
+  startMachine: [["nothing to boot", () => emuNode.startMachine(bad({})), { code: "E_LIMIT", field: "fda" }]],
+  bootAndWait: [["no pattern's time", () => emuNode.bootAndWait({ fda, pattern: "x", timeoutMs: -1 }), { code: "E_LIMIT", field: "timeoutMs" }]],
+  loadIngredients: [["a folder without them", () => emuNode.loadIngredients("/nonexistent"), { code: "E_INGREDIENTS", field: "dir" }]],
+};
+
 /** Exports that take nothing a caller can get wrong. */
 const NOTHING_TO_REFUSE: Record<string, string> = {
   defaultConfig: "takes no arguments",
   asLooprootError: "turns any value into an error; never throws",
   LooprootError: "the error class itself",
+  imagesDir: "takes no arguments",
+  wasmPath: "takes no arguments",
+  lrdos: "loadIngredients' folder check (tested there)",
+  loadBios: "loadIngredients' folder check (tested there)",
+  loadKernel: "loadIngredients' folder check (tested there)",
 };
 
 async function thrown(call: () => unknown): Promise<unknown> {
@@ -145,9 +191,11 @@ describe("every export throws LooprootError with a code and a field", () => {
     const fns = (m: object) => Object.entries(m).filter(([, v]) => typeof v === "function").map(([k]) => k);
     expect(fns(fs).filter((n) => !FS[n] && !NOTHING_TO_REFUSE[n])).toEqual([]);
     expect(fns(root).filter((n) => !ROOT[n] && !NOTHING_TO_REFUSE[n])).toEqual([]);
+    expect(fns(emu).filter((n) => !EMULATOR[n] && !NOTHING_TO_REFUSE[n])).toEqual([]);
+    expect(fns(emuNode).filter((n) => !EMULATOR_NODE[n] && !EMULATOR[n] && !NOTHING_TO_REFUSE[n])).toEqual([]);
   });
 
-  for (const [entry, table] of [["looproot/fs", FS], ["looproot", ROOT]] as const) {
+  for (const [entry, table] of [["looproot/fs", FS], ["looproot", ROOT], ["looproot/emulator", EMULATOR], ["looproot/emulator/node", EMULATOR_NODE]] as const) {
     for (const [name, cases] of Object.entries(table)) {
       it.each(cases)(`${entry} ${name}: %s`, async (_what, call, want) => {
         const e = await thrown(call);

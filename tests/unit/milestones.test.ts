@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { MilestoneTracker, MILESTONES, INIT_READY } from "../../emulator/milestones.ts";
-import { verdictHint } from "../../emulator/hint.ts";
+import { verdictHint } from "../../emulator/hints.ts";
 import { parseReport, verifyReport } from "../../emulator/verify.ts";
 import { defaultConfig, mergeConfig } from "../../src/config.ts";
 import { linuxrcScript } from "../../src/howto/initrd.ts";
@@ -272,7 +272,7 @@ describe("the root's own init, after looproot's report", () => {
     for (const [text, what] of signs) {
       const t = booted();
       const events = t.feedSerial(text, 5000);
-      expect(events.map((e) => ("id" in e ? e.id : e.title)), text).toEqual(["init-ready"]);
+      expect(events.map((e) => ("stage" in e ? `failure: ${e.id}` : e.id)), text).toEqual(["init-ready"]);
       expect(INIT_READY.find((r) => r.match.test(t.reached.get("init-ready")!.evidence))?.what, text).toBe(what);
       expect(t.done).toBe(true);
     }
@@ -334,22 +334,22 @@ describe("the kernel's setup code refusing the machine, on the screen only", () 
 describe("hints from the guest's lines and the kernel arguments", () => {
   const c = (extraArgs: string, source = "builtin") => mergeConfig(defaultConfig(), { boot: { extraArgs }, root: { source } });
   it("an init= in the kernel arguments is named, for the failures after the loop root is mounted", () => {
-    for (const [stage, title] of [["init", "init exited"], ["init", "a shell runs as init instead of the loop root's init"], ["init", "no progress within 60 s"]] as const) {
-      const h = verdictHint({ stage, title }, c("console=tty0 console=ttyS0 init=/bin/sh"), [])!;
+    for (const [stage, id] of [["init", "init-exited"], ["init", "shell-as-init"], ["init", "stalled"]] as const) {
+      const h = verdictHint({ stage, id }, c("console=tty0 console=ttyS0 init=/bin/sh"), [])!;
       expect(h.sentence).toMatch(/init=\/bin\/sh \(boot\.extraArgs\)/);
       expect(h.fields).toEqual(["boot.extraArgs"]);
     }
-    expect(verdictHint({ stage: "init", title: "init exited" }, c("console=ttyS0"), [])).toBeUndefined();
-    expect(verdictHint({ stage: "kernel", title: "kernel panic" }, c("init=/bin/sh"), [])).toBeUndefined();
+    expect(verdictHint({ stage: "init", id: "init-exited" }, c("console=ttyS0"), [])).toBeUndefined();
+    expect(verdictHint({ stage: "kernel", id: "panic" }, c("init=/bin/sh"), [])).toBeUndefined();
   });
   it("an init that ran and ended is told apart from one that could not start (the page's table names that one)", () => {
     const c0 = c("console=ttyS0", "tar");
-    expect(verdictHint({ stage: "init-ready", title: "init exited" }, c0, ["my init: bye"])?.sentence).toMatch(/ended after looproot's report/);
-    expect(verdictHint({ stage: "init-ready", title: "init exited" }, c0, ["/sbin/looproot-init: exec: line 12: /sbin/init: Exec format error"])).toBeUndefined();
-    expect(verdictHint({ stage: "init-ready", title: "init exited" }, c0, ["/sbin/init: line 1: ELF\x90\x90: not found"])).toBeUndefined();
+    expect(verdictHint({ stage: "init-ready", id: "init-exited" }, c0, ["my init: bye"])?.sentence).toMatch(/ended after looproot's report/);
+    expect(verdictHint({ stage: "init-ready", id: "init-exited" }, c0, ["/sbin/looproot-init: exec: line 12: /sbin/init: Exec format error"])).toBeUndefined();
+    expect(verdictHint({ stage: "init-ready", id: "init-exited" }, c0, ["/sbin/init: line 1: ELF\x90\x90: not found"])).toBeUndefined();
   });
   it("systemd without its API filesystems points at the kernel", () => {
-    const h = verdictHint({ stage: "init-ready", title: "the root's init froze" }, c("console=ttyS0", "tar"), ["[!!!!!!] Failed to mount API filesystems.", "systemd[1]: Freezing execution."])!;
+    const h = verdictHint({ stage: "init-ready", id: "init-froze" }, c("console=ttyS0", "tar"), ["[!!!!!!] Failed to mount API filesystems.", "systemd[1]: Freezing execution."])!;
     expect(h.sentence).toMatch(/kernel lacks what systemd needs.*boot\.kernel = "distro"/);
   });
 });

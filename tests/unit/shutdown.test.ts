@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultConfig } from "../../src/config.ts";
-import { shutdownScript, consoleShutdownCommand, fatCleanCommand, busyboxRootTree, SHUTDOWN } from "../../src/howto/rootdev.ts";
+import { shutdownScript, consoleShutdownCommand, fatCleanCommand, busyboxRootTree } from "../../src/howto/rootdev.ts";
+import { SHUTDOWN, shutdownEnd } from "../../src/howto/protocol.ts";
 
 const c = defaultConfig();
 const sh = (script: string) => spawnSync("sh", ["-c", script], { encoding: "utf8" });
@@ -17,7 +18,7 @@ describe("the busybox root's shutdown", () => {
     expect(spawnSync("sh", ["-n"], { input: s }).status).toBe(0);
     expect(spawnSync("sh", ["-n"], { input: consoleShutdownCommand(c) }).status).toBe(0);
     // Typed at a console, the line is echoed before it runs: its echo must not read as the shutdown's end.
-    expect(SHUTDOWN.pattern.test(consoleShutdownCommand(c))).toBe(false);
+    expect(shutdownEnd(consoleShutdownCommand(c))).toBeUndefined();
     const done = /echo "[^"]*shut""down complete"/.exec(consoleShutdownCommand(c))![0];
     expect(spawnSync("sh", ["-c", done], { encoding: "utf8" }).stdout).toBe(`${SHUTDOWN.done}\n`);
     const at = (x: string) => s.indexOf(x);
@@ -25,8 +26,11 @@ describe("the busybox root's shutdown", () => {
     expect(at("swapoff /dev/loop1")).toBeLessThan(at("remount,ro /"));
     expect(at("remount,ro /")).toBeLessThan(at("umount -n /initrd/mnt"));
     expect(s.trimEnd().endsWith(`fi`)).toBe(true);
-    expect(SHUTDOWN.pattern.exec(`x\n${SHUTDOWN.done}\r\n`)?.[1]).toBe("complete");
-    expect(SHUTDOWN.pattern.exec(`${SHUTDOWN.unclean} root ro=no, dos=dirty\r\n`)?.[1]).toBe("unclean: root ro=no, dos=dirty");
+    expect(shutdownEnd(`x\n${SHUTDOWN.done}\r\n`)).toEqual({ clean: true, line: SHUTDOWN.done, index: 2 });
+    expect(shutdownEnd(`${SHUTDOWN.unclean} root ro=no, dos=dirty\r\n`)).toEqual({ clean: false, line: "LOOPROOT: shutdown unclean: root ro=no, dos=dirty", index: 0 });
+    expect(shutdownEnd(`${SHUTDOWN.begin}\n${SHUTDOWN.rootRo}\n`)).toBeUndefined();
+    // Every step's line is in the script the guest runs, as the protocol writes it.
+    for (const line of [SHUTDOWN.begin, SHUTDOWN.swapOff, SHUTDOWN.rootRo, SHUTDOWN.dosUnmounted, SHUTDOWN.dosMarkedClean, SHUTDOWN.done, SHUTDOWN.unclean]) expect(s).toContain(line);
     const tree = new Map(busyboxRootTree(c, { busyboxRoot: new Uint8Array(4), rootApplets: ["/bin/sh"] }).map((e) => [e.path, e]));
     expect(new TextDecoder().decode(tree.get("/etc/inittab")!.data)).toContain("::shutdown:/etc/init.d/rcK");
     expect(tree.get("/etc/init.d/rcK")!.mode).toBe(0o755);

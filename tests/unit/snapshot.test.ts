@@ -2,7 +2,7 @@
 // damaged header and a cut or inflated state are refused with the reason.
 import { describe, it, expect } from "vitest";
 import { defaultConfig } from "../../src/config.ts";
-import { encodeSnapshot, readSnapshotHeader, checkSnapshotImages, snapshotState, imageId, SNAPSHOT_MAGIC, V86_VERSION } from "../../src/app/snapshot.ts";
+import { encodeSnapshot, readSnapshotHeader, checkSnapshotImages, snapshotState, imageId, SNAPSHOT_MAGIC, V86_VERSION } from "../../emulator/snapshot.ts";
 
 const floppy = Uint8Array.from({ length: 3000 }, (_, i) => i & 0xff);
 const disk = Uint8Array.from({ length: 5000 }, (_, i) => (i * 3) & 0xff);

@@ -6,7 +6,7 @@ import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { V86 } from "v86";
-import { loadBios, wasmPath } from "../../emulator/index.ts";
+import { loadBios, wasmPath } from "../../emulator/node.ts";
 import { makeFatFloppy, makeFatDisk } from "../../src/fs/index.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -47,6 +47,7 @@ describe("v86, whose internals looproot reads", () => {
         "v86.yield_callback": typeof e.v86?.yield_callback,
         "v86.cpu.wm.exports.set_jit_config (jitConfig)": typeof e.v86?.cpu?.wm?.exports?.set_jit_config,
         "v86.cpu.devices.ide.primary.master.buffer.buffer (diskImage)": Object.prototype.toString.call(e.v86?.cpu?.devices?.ide?.primary?.master?.buffer?.buffer),
+        "v86.cpu.devices.ide.primary.master.buffer.set (diskWrites)": typeof e.v86?.cpu?.devices?.ide?.primary?.master?.buffer?.set,
         "get_instruction_counter (ranMs)": typeof e.get_instruction_counter,
         "screen_adapter.get_text_screen (screenText)": typeof e.screen_adapter?.get_text_screen,
       };
@@ -59,6 +60,7 @@ describe("v86, whose internals looproot reads", () => {
         "v86.yield_callback": "function",
         "v86.cpu.wm.exports.set_jit_config (jitConfig)": "function",
         "v86.cpu.devices.ide.primary.master.buffer.buffer (diskImage)": "[object ArrayBuffer]",
+        "v86.cpu.devices.ide.primary.master.buffer.set (diskWrites)": "function",
         "get_instruction_counter (ranMs)": "function",
         "screen_adapter.get_text_screen (screenText)": "function",
       });

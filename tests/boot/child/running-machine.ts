@@ -3,7 +3,7 @@
 // Node exits only if nothing is left running; the parent times that.
 import { buildHowto, makeConfig } from "../../../src/index.ts";
 import { editFatDisk } from "../../../src/fs/index.ts";
-import { bootHowto, loadIngredients, runShellCommand } from "../../../emulator/index.ts";
+import { bootHowto, loadIngredients, runShellCommand } from "../../../emulator/node.ts";
 
 // vfat, so that Linux reads the long name editFatDisk adds to the built disk (in place: the root
 // and swap images the initrd attaches stay where they are).

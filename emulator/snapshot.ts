@@ -2,8 +2,8 @@
 // behind a small header naming the v86 version, the memory size and the images the machine was
 // started from, so that a snapshot is only ever restored into the same emulator and images.
 
-import type { LooprootConfig } from "../config.ts";
-import { sha256, hex } from "../util/sha256.ts";
+import type { LooprootConfig } from "../src/config.ts";
+import { sha256, hex } from "../src/util/sha256.ts";
 import v86Package from "v86/package.json";
 
 export const SNAPSHOT_MAGIC = "LRSNAP1\n";

@@ -1,16 +1,17 @@
 // The boot chain as the page draws it: one box per step from the BIOS to the shell, which
-// milestones (emulator/milestones.ts) prove each box, which failure lands on which box, the guest's
-// lines that are evidence for a box, and what each step reads, taken from the boot floppy's own
-// bytes and the config. Pure: the page's diagram (src/app/diagram.ts) only draws what this says.
+// milestones (milestones.ts, beside this file) prove each box, which failure (by its id) lands on
+// which box, the guest's lines that are evidence for a box, and what each step reads, taken from
+// the boot floppy's own bytes and the config. Pure: the page's diagram (src/app/diagram.ts) only
+// draws what this says.
 
-import type { LooprootConfig } from "../config.ts";
-import { INIT_READY, type MilestoneId } from "../../emulator/milestones.ts";
-import { readFat, ATTR_DIRECTORY, ATTR_VOLUME_ID, ATTR_SYSTEM, DOS_SYSTEM_FILES, type FatEntry } from "../fs/fat.ts";
-import { floppyName, programName, PARAMS_FILE, kernelArgs, userInitArg } from "./bootfloppy.ts";
-import { kernelDosPath } from "./kernel.ts";
-import { dosPathInLinux, dosPathInDos } from "./names.ts";
-import { INITRD_PATTERNS, reportLine } from "./protocol.ts";
-import { WRAPPER_INIT } from "./rootdev.ts";
+import type { LooprootConfig } from "../src/config.ts";
+import { INIT_READY, type FailureId, type MilestoneId } from "./milestones.ts";
+import { readFat, ATTR_DIRECTORY, ATTR_VOLUME_ID, ATTR_SYSTEM, DOS_SYSTEM_FILES, type FatEntry } from "../src/fs/fat.ts";
+import { floppyName, programName, PARAMS_FILE, kernelArgs, userInitArg } from "../src/howto/bootfloppy.ts";
+import { kernelDosPath } from "../src/howto/kernel.ts";
+import { dosPathInLinux, dosPathInDos } from "../src/howto/names.ts";
+import { INITRD_PATTERNS, reportLine } from "../src/howto/protocol.ts";
+import { WRAPPER_INIT } from "../src/howto/rootdev.ts";
 
 export type BoxId =
   | "bios" | "boot-sector" | "dos" | "command" | "autoexec" | "loadlin" | "kernel" | "initrd"
@@ -54,31 +55,30 @@ const BOX = new Map(CHAIN.map((b, i) => [b.id, { box: b, index: i }]));
 
 /**
  * Failures that belong to a box other than the one of the stage that was running (the stage is
- * the first milestone not yet reached: a LOADLIN error comes while the kernel is awaited). Keyed by
- * FAILURES' titles; the unit tests check every key is one.
+ * the first milestone not yet reached: a LOADLIN error comes while the kernel is awaited).
  */
-export const FAILURE_BOX: Record<string, BoxId | ((evidence: string) => BoxId)> = {
-  "DOS could not load its kernel": "boot-sector",
-  "AUTOEXEC.BAT: a command was not found": "autoexec",
-  "LOADLIN failed": "loadlin",
+export const FAILURE_BOX: Partial<Record<FailureId, BoxId | ((evidence: string) => BoxId)>> = {
+  "dos-kernel": "boot-sector",
+  "autoexec-command": "autoexec",
+  loadlin: "loadlin",
   // The kernel's setup code runs before its first line: the kernel box, whatever stage was awaited.
-  "the kernel refused this CPU": "kernel",
-  "the kernel's setup code stopped": "kernel",
-  "the kernel's setup code asks for a video mode": "kernel",
-  "/linuxrc could not mount the DOS partition": "linuxrc",
-  "the DOS partition is not a readable FAT filesystem": "linuxrc",
-  "/linuxrc could not set up a loop device": (evidence) => (/\/dev\/loop1\b/.test(evidence) ? "loop1" : "loop0"),
-  "the kernel could not mount the root filesystem": "pivot",
-  "init could not start": "init",
-  "swapon failed": "loop1",
+  cpu: "kernel",
+  "setup-stopped": "kernel",
+  "video-mode": "kernel",
+  "linuxrc-mount": "linuxrc",
+  "dos-not-fat": "linuxrc",
+  losetup: (evidence) => (/\/dev\/loop1\b/.test(evidence) ? "loop1" : "loop0"),
+  "root-mount": "pivot",
+  "init-not-started": "init",
+  swapon: "loop1",
 };
 
 export interface ReachedMilestone { id: MilestoneId; atMs: number; evidence: string }
-export interface ChainFailure { stage: MilestoneId; title: string; atMs: number; evidence: string }
+export interface ChainFailure { id: FailureId; stage: MilestoneId; title: string; atMs: number; evidence: string }
 
 /** The box a failure is drawn on: its own if FAILURE_BOX names one, else the first box the running stage proves. */
 export function failureBox(f: ChainFailure): BoxId {
-  const own = FAILURE_BOX[f.title];
+  const own = FAILURE_BOX[f.id];
   if (own) return typeof own === "function" ? own(f.evidence) : own;
   return CHAIN.find((b) => b.proof.includes(f.stage))?.id ?? "ready";
 }
