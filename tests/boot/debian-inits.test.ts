@@ -4,11 +4,10 @@
 // `looproot build --rootfs` and booted to its getty's login prompt: `looproot boot` in QEMU exits
 // 0, then with a network card the test logs in as root and the guest's own wget fetches a file
 // from an HTTP server on the host's 127.0.0.1, compared byte for byte (by sha256 and size). In v86
-// (3-11x slower than QEMU on these roots) sysvinit does the same; systemd and runit boot to their
-// login prompt and root logs in, without the network (v86's network is sysvinit's test and the
-// page's, tests/browser/debian-root.test.ts), to keep CI's time; OpenRC, the slowest, only with
-// LOOPROOT_SLOW=1 (see V86_INITS). Runs when LOOPROOT_DEBIAN_ROOT=1 or CI=true (debootstrap needs
-// root and the mirror).
+// (3-11x slower than QEMU on these roots) sysvinit does the same; systemd, runit and OpenRC boot
+// to their login prompt and root logs in, without the network (v86's network is sysvinit's test
+// and the page's, tests/browser/debian-root.test.ts), to keep CI's time (see V86_INITS). Runs when
+// LOOPROOT_DEBIAN_ROOT=1 or CI=true (debootstrap needs root and the mirror).
 import { describe, it, expect, afterAll } from "vitest";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -26,12 +25,11 @@ import { loginAsRoot, blobServer, guestFetch } from "../helpers/guest-login.ts";
 const cli = (args: string[], timeout = 600_000) => spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout });
 const secs = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
 /**
- * The inits booted in v86 too. Seconds to the login prompt, v86 / QEMU, measured on a host loaded
- * by other work (load 15-25 on 2 cores; bench/distro.ts and this file): systemd 146-279 / 14-32,
- * runit 113-314 / 25-54, OpenRC 270 / 89, sysvinit 376 / 104. OpenRC is the slowest in QEMU on
- * every run (its shutdown too), so it boots in v86 only with LOOPROOT_SLOW=1.
+ * The inits booted in v86 too: all four. Seconds to the login prompt, v86 / QEMU (bench/distro.ts),
+ * on a quiet host: systemd 35 / 11, sysvinit 77 / 14, runit 82 / 14, OpenRC 112 / 19; on a host
+ * loaded by other work (load 15-25 on 2 cores) up to 279 / 32, 376 / 104, 314 / 54, 270 / 89.
  */
-const V86_INITS: DebianInit[] = ["sysvinit", "systemd", "runit", ...(process.env.LOOPROOT_SLOW === "1" ? (["openrc"] as const) : [])];
+const V86_INITS: DebianInit[] = ["sysvinit", "systemd", "runit", "openrc"];
 /** The ones whose v86 boot also fetches a file through v86's network (the others log in only). */
 const V86_NET: DebianInit[] = ["sysvinit"];
 
