@@ -5,7 +5,8 @@
 // below): clean shutdown, disk write-back, snapshot size and restore to a working shell beside a
 // full boot, in v86 in Node. Peak memory of builds and v86 starts (up to a 2047 MiB disk) always;
 // with --boot also of a boot to the verdict; with --page (opt-in, minutes) the page's peaks for
-// the 2047 MiB disk: `npm run bench -- --page`.
+// the 2047 MiB disk: `npm run bench -- --page`. The distribution kernel's size and a Debian
+// root's boot to its login prompt (bench/distro.ts) with --boot, or alone with --distro-only.
 
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, linkSync, chmodSync, lchownSync, rmSync, existsSync } from "node:fs";
@@ -18,10 +19,16 @@ import { diskLayout } from "../src/howto/dosdir.ts";
 import { floppyFiles } from "../src/howto/bootfloppy.ts";
 import type { Tree } from "../src/fs/tree.ts";
 import { benchBoots } from "./boots.ts";
+import { benchDistro } from "./distro.ts";
 
 // --boot-only: just the boots (bench/boots.ts), for measuring a change to the guest side by side.
 if (process.argv.includes("--boot-only")) {
   await benchBoots(process.argv.slice(2));
+  process.exit(0);
+}
+// --distro-only: just the distribution kernel's part (bench/distro.ts).
+if (process.argv.includes("--distro-only")) {
+  await benchDistro();
   process.exit(0);
 }
 
@@ -247,6 +254,9 @@ async function benchKeep(): Promise<void> {
 }
 
 if (process.argv.includes("--boot") || process.argv.includes("--keep")) await benchKeep();
+
+// The distribution kernel: its size, and a Debian root's boot to its login prompt in v86 and QEMU.
+if (process.argv.includes("--boot")) await benchDistro();
 
 // --page (opt-in: Vite, Chromium and a 2 GiB build and two boots in the page, a few minutes): the
 // page's peaks for the 2047 MiB disk, measured by tests/browser/big-disk.test.ts (built, booted

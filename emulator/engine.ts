@@ -19,6 +19,11 @@ export interface Engine {
   /** Types text on the PS/2 keyboard, as a user at the screen would ("\n" presses Enter). */
   sendKeys(text: string): void;
   /**
+   * Presses Ctrl-Alt-Del on the PC's keyboard: the kernel hands it to init, whose own action runs
+   * (Debian's inits: a clean reboot). Absent where the engine has no keyboard to press it on.
+   */
+  ctrlAltDel?(): void;
+  /**
    * Called once if the emulator itself dies (a v86 internal panic, QEMU exiting on its own): the
    * message names what happened. Not for the guest's own failures, which it prints.
    */

@@ -15,6 +15,7 @@
 import { V86 } from "v86";
 import { Listeners, SerialListeners, type Engine } from "./engine.ts";
 import { v86NetDevice } from "./net.ts";
+import { chordScancodes, CTRL_ALT_DEL } from "./keys.ts";
 
 export interface MachineOptions {
   /** Floppy image for drive A: (BIOS 00h). v86 works on a copy unless `copy` is false. */
@@ -277,6 +278,9 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
       if (!stopped) emulator.serial0_send(text);
     },
     sendKeys: type,
+    ctrlAltDel: () => {
+      if (!stopped) emulator.keyboard_send_scancodes(chordScancodes(CTRL_ALT_DEL));
+    },
     waitForSerial: (pattern, timeoutMs) =>
       new Promise<string>((resolve, reject) => {
         if (matches(pattern)) return resolve(serial);

@@ -158,6 +158,10 @@ export function startQemu(images: MachineImages): QemuEngine {
     onCrash: (cb) => { crashListeners.push(cb); },
     sendSerial: (text) => { if (!exited) child.stdin!.write(text); },
     sendKeys: (text) => { if (!exited) child.stdin!.write(text); },
+    // QMP's send-key presses the keys together and releases them after its hold time.
+    ctrlAltDel: () => {
+      if (!exited && monitor) monitor.write(JSON.stringify({ execute: "send-key", arguments: { keys: ["ctrl", "alt", "delete"].map((k) => ({ type: "qcode", data: k })) }, id: "keys" }) + "\n");
+    },
     stop: async () => {
       stopping = true;
       if (pollTimer) clearInterval(pollTimer);

@@ -102,6 +102,7 @@ export async function startV86Browser(opts: BrowserMachineOptions): Promise<Brow
     restoreState: (state) => m.restoreState(state),
     sendSerial: (text) => m.sendSerial(text),
     sendKeys: (text) => m.sendKeys(text),
+    ctrlAltDel: () => m.ctrlAltDel?.(),
     setKeyboard: (enabled) => {
       if (!stopped) m.emulator.keyboard_set_enabled(enabled);
     },

@@ -9,7 +9,7 @@
 
 import type { LooprootConfig } from "../config.ts";
 import type { BrowserEngine } from "../../emulator/v86-browser.ts";
-import { shutdownGuest, KERNEL_HALTED, type ShutdownResult } from "../../emulator/shutdown.ts";
+import { shutdownGuest, KERNEL_HALTED, KERNEL_RESTARTING, type ShutdownResult } from "../../emulator/shutdown.ts";
 import { SHUTDOWN } from "../howto/protocol.ts";
 import { runShellCommand } from "../../emulator/harness.ts";
 import { DiskStore, StoreError, type KeptMeta } from "./store.ts";
@@ -47,9 +47,6 @@ export interface KeepHooks {
  * emergencies, so the page still sees them.
  */
 const USER_CONSOLE = "echo 4 >/proc/sys/kernel/printk 2>/dev/null; ";
-
-/** The kernel's last line before it restarts the machine. */
-const REBOOTING = /reboot: Restarting system/;
 
 /** How much of the serial console a snapshot keeps (its last lines). */
 const SNAPSHOT_SERIAL_CHARS = 64 * 1024;
@@ -176,7 +173,7 @@ export class Keep {
     this.unwatch = () => undefined;
     const off = engine.onSerial((t) => {
       const tail = (this.tail = (this.tail + t).slice(-4096));
-      if (!this.rebooting && REBOOTING.test(tail)) {
+      if (!this.rebooting && KERNEL_RESTARTING.test(tail)) {
         // The kernel resets the PC itself and v86 starts it again at once: hold it here, or its next
         // boot would change the disk being kept (and push this line out of the tail).
         this.rebooting = true;

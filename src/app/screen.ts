@@ -9,6 +9,7 @@
 import type { BrowserEngine } from "../../emulator/v86-browser.ts";
 import { V86_INSTRUCTIONS_PER_MS } from "../../emulator/machine.ts";
 import { h, $, download } from "./dom.ts";
+import { chordScancodes, type Key } from "../../emulator/keys.ts";
 
 export interface ScreenHooks {
   engine(): BrowserEngine | undefined;
@@ -19,15 +20,6 @@ export interface ScreenHooks {
 /** The host key: Ctrl, Alt and Shift held together, in any order. */
 export const RELEASE_KEYS = "Ctrl+Alt+Shift";
 const isRelease = (e: KeyboardEvent) => e.ctrlKey && e.altKey && e.shiftKey && ["Control", "Alt", "Shift"].includes(e.key);
-
-/** PC scan codes (set 1) for the key bar; an extended key is 0xe0 then its code; a release adds 0x80. */
-const SC = { esc: [0x01], tab: [0x0f], ctrl: [0x1d], alt: [0x38], c: [0x2e], d: [0x20], del: [0xe0, 0x53], up: [0xe0, 0x48], down: [0xe0, 0x50], left: [0xe0, 0x4b], right: [0xe0, 0x4d] } as const;
-type Key = keyof typeof SC;
-const up = (k: readonly number[]) => k.map((b, i) => (i === k.length - 1 ? b | 0x80 : b));
-/** Presses the keys in order, then releases them in reverse: a chord as a person types it. */
-export function chordScancodes(keys: Key[]): number[] {
-  return [...keys.flatMap((k) => SC[k]), ...[...keys].reverse().flatMap((k) => up(SC[k]))];
-}
 
 const KEY_BAR: { label: string; aria?: string; keys: Key[] }[] = [
   { label: "Esc", keys: ["esc"] },

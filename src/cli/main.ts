@@ -59,7 +59,7 @@ inspect reads any of the images above (recognised by content) and prints its map
         step that wrote it), then its files, like debugfs ls -R and mdir -/. --json: the same as data.
 shell   boots the images and attaches this terminal to the guest's serial console, to work in the
         loop root; Ctrl-C goes to the guest, Ctrl-] then q leaves. \`poweroff\` at the guest's
-        shell ends the session; with --persist the disk keeps the work.
+        shell ends the session; with --persist the disk keeps the work (leaving shuts it down first).
 
 Options:
   --out DIR          output folder (created if missing)

@@ -5,7 +5,7 @@
 // --persist the disk file keeps what the guest wrote.
 
 import { shutdownEnd } from "../howto/protocol.ts";
-import { KERNEL_HALTED } from "../../emulator/shutdown.ts";
+import { KERNEL_HALTED, shutdownGuest } from "../../emulator/shutdown.ts";
 import { loadBios } from "../node/ingredients.ts";
 import { loadConfig, type ParsedArgs } from "./args.ts";
 import { UsageError } from "./errors.ts";
@@ -72,7 +72,7 @@ export async function shellCommand(args: ParsedArgs, io: ShellIo = { stdin: proc
   removeStaleWriteBacks(d, say);
   say(`the config from ${from}${args.opts.has("--config") || args.sets.length ? ", with --config/--set on top" : ""}.`);
   say(`${describePc(engineName, pc, config.machine.memoryMiB)}, ${d}${persist ? " (--persist: the disk keeps the guest's writes)" : " (the disk file stays unchanged)"}.`);
-  say(`${BANNER_KEYS}; \`poweroff\` at the guest's shell ends the session.`);
+  say(`${BANNER_KEYS}; \`poweroff\` at the guest's shell ends the session${persist ? " (so does leaving: the guest is shut down first)" : ""}.`);
 
   const engine = await startEngine(engineName, { floppy, disk, diskFile: persist && writesInPlace(engineName) ? d : undefined, memoryMiB: config.machine.memoryMiB, pc, net: args.flags.has("--net"), ...loadBios() }, { copy: false });
   const raw = io.stdin.isTTY === true;
@@ -105,10 +105,19 @@ export async function shellCommand(args: ParsedArgs, io: ShellIo = { stdin: proc
   process.on("SIGHUP", onSignal);
 
   let why: Awaited<typeof ended>;
+  let clean = false;
   try {
     why = await ended;
+    clean = why === "halted";
     // The guest's last lines (init's, then the kernel's) before the machine is switched off.
     if (why === "halted" || why === "unclean") await waitFor(() => KERNEL_HALTED.test(tail), 5_000);
+    // Leaving a session whose disk is kept: the guest is shut down first, as `boot --persist` and
+    // the page's Shut down and save do (from a login prompt too: see emulator/shutdown.ts).
+    if (why === "left" && persist) {
+      say("shutting the guest down before its disk is kept…");
+      const s = await shutdownGuest(engine, config, { timeoutMs: 120_000 });
+      clean = s.status === "clean" || s.status === "halted";
+    }
   } finally {
     io.stdin.off("data", onData);
     if (raw) io.stdin.setRawMode(false);
@@ -117,7 +126,6 @@ export async function shellCommand(args: ParsedArgs, io: ShellIo = { stdin: proc
     process.off("SIGHUP", onSignal);
     await engine.stop();
   }
-  const clean = why === "halted";
   if (persist) {
     const how = writeBackDisk(engine, d);
     say(`${d}: the guest's writes are kept (${how === "written" ? "written back" : "written in place"})${clean ? "" : ", but the guest was NOT cleanly shut down: use poweroff next time"}.`);

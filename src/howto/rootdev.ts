@@ -162,17 +162,21 @@ export function shutdownScript(config: LooprootConfig): string {
  */
 export const SYSTEMD_SHUTDOWN_HOOK = "/lib/systemd/system-shutdown/looproot.shutdown";
 
+/** The same hook for a root whose shutdown ends in Debian's /etc/init.d/halt or reboot (see sysvRcHookLines). */
+export const SYSV_SHUTDOWN_HOOK = "/sbin/looproot.d/shutdown";
+
 /**
- * For a root whose init is systemd: its shutdown kills every process, turns swap off, unmounts
- * what it can and remounts the rest read-only, then runs this hook just before the power-off. The
- * DOS partition stays mounted and writable (it holds the root's file, which loop0 keeps open for
- * writing), so its "volume dirty" bit is cleared here, and the console hears that the disk is clean.
- * Run by looproot's busybox, whose shell runs its own applets: the root's tools may be gone by then.
+ * A root's own shutdown kills every process, turns swap off, unmounts what it can and remounts the
+ * rest read-only, then runs this hook just before the power-off (systemd-shutdown's hooks; Debian's
+ * halt and reboot scripts through /etc/default/halt). The DOS partition stays mounted and writable
+ * (it holds the root's file, which loop0 keeps open for writing), so its "volume dirty" bit is
+ * cleared here, and the console hears that the disk is clean. Run by looproot's busybox, whose
+ * shell runs its own applets: the root's tools may be gone by then.
  */
-export function systemdShutdownHook(config: LooprootConfig): string {
+export function rootShutdownHook(config: LooprootConfig): string {
   return [
     `#!${WRAPPER_BUSYBOX} sh`,
-    "# Added by looproot: systemd-shutdown runs this last (its argument: poweroff, halt, reboot or kexec).",
+    "# Added by looproot: run last by the root's own shutdown, when its root is read-only.",
     // systemd-shutdown's children write to where PID 1's output goes, not to the console.
     "exec >/dev/console 2>&1",
     "export PATH=/sbin:/bin:/usr/sbin:/usr/bin",
@@ -183,9 +187,28 @@ export function systemdShutdownHook(config: LooprootConfig): string {
   ].join("\n");
 }
 
-/** The same steps typed at the console of a root whose own shutdown did not leave the disk clean. */
+/**
+ * Debian's sysvinit, OpenRC and runit all end their shutdown in /etc/init.d/halt or
+ * /etc/init.d/reboot (after umountroot has made the root read-only), and both scripts read
+ * /etc/default/halt as a shell file first: the one place all three reach last, so looproot's hook
+ * is called from there, for "stop" only (the scripts' other verbs do nothing).
+ */
+export function sysvRcHookLines(): string {
+  return [
+    "# Added by looproot: the DOS partition under the loop root marked clean before the machine stops.",
+    // An if, and || true: sourced by a script that may run under set -e, whose halt must come anyway.
+    `if [ "$1" = stop ] && [ -x ${SYSV_SHUTDOWN_HOOK} ]; then ${SYSV_SHUTDOWN_HOOK} || true; fi`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * The same steps typed at the console of a root whose own shutdown did not leave the disk clean.
+ * The console echoes the typed line: the report's words are split in it by a pair of quotes
+ * (`shut""down`), so only what the steps print, not their echo, reads as the end of the shutdown.
+ */
 export function consoleShutdownCommand(config: LooprootConfig): string {
-  return ["dos=", ...shutdownLines(config), "sync; poweroff -f || halt -f"].join("; ");
+  return ["dos=", ...shutdownLines(config), "sync; poweroff -f || halt -f"].join("; ").replaceAll(`${REPORT_PREFIX} shutdown`, `${REPORT_PREFIX} shut""down`);
 }
 
 const INITTAB = [
@@ -268,10 +291,29 @@ export function addHowtoChanges(config: LooprootConfig, tree: Tree, wrapper?: Ui
   if (!byPath.has("/dev")) put({ path: "/dev", kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: t });
   if (wrapper) put({ path: WRAPPER_BUSYBOX, kind: "file", mode: 0o755, uid: 0, gid: 0, mtime: t, data: wrapper });
   if (wrapper) put({ path: WRAPPER_INIT, kind: "file", mode: 0o755, uid: 0, gid: 0, mtime: t, data: new TextEncoder().encode(wrapperInit(config)) });
-  // A systemd root's own poweroff leaves the DOS partition dirty without this hook (see systemdShutdownHook).
-  const systemd = ["/lib/systemd/systemd", "/usr/lib/systemd/systemd"].some((p) => resolveInTree(byPath, p).ok);
-  if (wrapper && systemd) put({ path: SYSTEMD_SHUTDOWN_HOOK, kind: "file", mode: 0o755, uid: 0, gid: 0, mtime: t, data: new TextEncoder().encode(systemdShutdownHook(config)) });
+  // A root's own poweroff leaves the DOS partition dirty without this hook (see rootShutdownHook).
+  if (wrapper) addShutdownHook(config, byPath, put);
   return checkTree([...byPath.values()]);
+}
+
+/** The hook where the root's own shutdown runs it: systemd's hook folder, or Debian's halt and reboot scripts. */
+function addShutdownHook(config: LooprootConfig, byPath: Map<string, TreeEntry>, put: (x: TreeEntry) => void): void {
+  const file = (path: string, data: Uint8Array, mode: number): TreeEntry => ({ path, kind: "file", mode, uid: 0, gid: 0, mtime: config.time, data });
+  const hook = new TextEncoder().encode(rootShutdownHook(config));
+  if (["/lib/systemd/systemd", "/usr/lib/systemd/systemd"].some((p) => resolveInTree(byPath, p).ok)) put(file(SYSTEMD_SHUTDOWN_HOOK, hook, 0o755));
+  // Only where both of Debian's scripts read /etc/default/halt (initscripts' layout).
+  const reads = (p: string) => {
+    const r = resolveInTree(byPath, p);
+    return r.ok && r.entry.kind === "file" && new TextDecoder().decode(r.entry.data).includes(". /etc/default/halt");
+  };
+  if (!reads("/etc/init.d/halt") || !reads("/etc/init.d/reboot")) return;
+  put(file(SYSV_SHUTDOWN_HOOK, hook, 0o755));
+  const old = resolveInTree(byPath, "/etc/default/halt");
+  const had = old.ok && old.entry.kind === "file" ? new TextDecoder().decode(old.entry.data) : "";
+  const ours = sysvRcHookLines();
+  if (had.includes(ours)) return;
+  const data = new TextEncoder().encode(had + (had && !had.endsWith("\n") ? "\n" : "") + ours);
+  put(old.ok && old.entry.kind === "file" ? { ...old.entry, path: old.path, data } : file("/etc/default/halt", data, 0o644));
 }
 
 /** A user-supplied tree ("copy an existing Linux installation into it") made ready for the loop root. */

@@ -97,6 +97,37 @@ describe("3.4 the root device", () => {
     expect(text).toContain("LOOPROOT: shutdown complete");
     expect(t.has("/lib/systemd/system-shutdown/looproot.shutdown")).toBe(false);
   });
+  it("a root whose halt and reboot scripts read /etc/default/halt (Debian's sysvinit, OpenRC, runit) gets the hook called from there, once", () => {
+    const d = (path: string) => ({ path, kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 });
+    const f = (path: string, s: string, mode = 0o755) => ({ path, kind: "file" as const, mode, uid: 0, gid: 0, mtime: 0, data: new TextEncoder().encode(s) });
+    const elf386 = new Uint8Array(52);
+    elf386.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]);
+    elf386[18] = 3;
+    // Debian's two scripts read the file at their top, as a shell file.
+    const script = (verb: string) => `#! /bin/sh\nPATH=/usr/sbin:/usr/bin:/sbin:/bin\n[ -f /etc/default/halt ] && . /etc/default/halt\n${verb} -d -f\n`;
+    const base = [d("/"), d("/bin"), d("/sbin"), d("/etc"), d("/etc/init.d"), d("/etc/default"), f("/bin/sh", ""), f("/sbin/init", "")].map((e) => (e.kind === "file" ? { ...e, data: elf386 } : e));
+    const debian = [...base, f("/etc/init.d/halt", script("halt")), f("/etc/init.d/reboot", script("reboot")), f("/etc/default/halt", "# Default behaviour of shutdown -h / halt.\nHALT=poweroff\n", 0o644)];
+    const t = new Map(userRootTree(cfg(), debian, ing.busyboxRoot).map((e) => [e.path, e]));
+    const halt = new TextDecoder().decode(t.get("/etc/default/halt")!.data);
+    // The user's setting kept, the hook called for "stop" only.
+    expect(halt.startsWith("# Default behaviour of shutdown -h / halt.\nHALT=poweroff\n")).toBe(true);
+    expect(halt).toContain('if [ "$1" = stop ] && [ -x /sbin/looproot.d/shutdown ]; then /sbin/looproot.d/shutdown || true; fi');
+    expect(t.get("/etc/default/halt")!.mode).toBe(0o644);
+    const hook = new TextDecoder().decode(t.get("/sbin/looproot.d/shutdown")!.data);
+    expect(hook.split("\n")[0]).toBe("#!/sbin/looproot.d/busybox sh");
+    expect(hook).toContain("LOOPROOT: shutdown complete");
+    // Sourced (here: eval'd) under set -e too (a halt script may use it): neither verb stops the script, and only stop runs the hook.
+    const run = (verb: string, hook: string) => spawnSync("sh", ["-ec", `set -- ${verb}; eval "$HALT"; echo end`], { env: { HALT: halt.replaceAll("/sbin/looproot.d/shutdown", hook) }, encoding: "utf8" }).stdout;
+    expect(run("start", "/bin/echo")).toBe("end\n");
+    expect(run("stop", "/bin/echo")).toBe("\nend\n");
+    expect(run("stop", "/bin/false")).toBe("end\n");
+    // Built twice (a root tarball made from a looproot root): one call, not two.
+    const again = new Map(userRootTree(cfg(), [...t.values()], ing.busyboxRoot).map((e) => [e.path, e]));
+    expect(new TextDecoder().decode(again.get("/etc/default/halt")!.data)).toBe(halt);
+    // A root without Debian's scripts (busybox init, say) is left alone.
+    const other = new Map(userRootTree(cfg(), base, ing.busyboxRoot).map((e) => [e.path, e]));
+    expect(other.has("/etc/default/halt") || other.has("/sbin/looproot.d/shutdown")).toBe(false);
+  });
 });
 
 describe("3.7 AUTOEXEC.BAT", () => {

@@ -17,6 +17,10 @@ describe("the busybox root's shutdown", () => {
     const s = shutdownScript(c);
     expect(spawnSync("sh", ["-n"], { input: s }).status).toBe(0);
     expect(spawnSync("sh", ["-n"], { input: consoleShutdownCommand(c) }).status).toBe(0);
+    // Typed at a console, the line is echoed before it runs: its echo must not read as the shutdown's end.
+    expect(shutdownEnd(consoleShutdownCommand(c))).toBeUndefined();
+    const done = /echo "[^"]*shut""down complete"/.exec(consoleShutdownCommand(c))![0];
+    expect(spawnSync("sh", ["-c", done], { encoding: "utf8" }).stdout).toBe(`${SHUTDOWN.done}\n`);
     const at = (x: string) => s.indexOf(x);
     expect(at("kill -TERM -1")).toBeLessThan(at("swapoff /dev/loop1"));
     expect(at("swapoff /dev/loop1")).toBeLessThan(at("remount,ro /"));
