@@ -15,7 +15,11 @@ const copy = process.argv[3] !== "nocopy";
 const r = buildImages({ config, ingredients: loadIngredients() });
 const builtKiB = peakKiB();
 const t0 = performance.now();
-const engine = await startEngine("v86", { floppy: r.floppy, disk: r.disk, memoryMiB: config.machine.memoryMiB, ...loadBios() }, { copy });
+const engine = await startEngine(
+  "v86",
+  { floppy: r.floppy, disk: r.disk, memoryMiB: config.machine.memoryMiB, ...loadBios() },
+  { copy },
+);
 const startMs = performance.now() - t0;
 let verdict: { ok: boolean; summary: string; ms: number } | undefined;
 if (process.argv[4] === "verify") {

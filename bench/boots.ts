@@ -22,7 +22,12 @@ import { MILESTONES, type MilestoneId } from "../emulator/milestones.ts";
 import type { HarnessEvent } from "../emulator/harness.ts";
 import { V86_INSTRUCTIONS_PER_MS } from "../emulator/machine.ts";
 
-type Stages = Partial<Record<MilestoneId, number>> & { total?: number; cpu?: number; build?: number; buildAll?: number };
+type Stages = Partial<Record<MilestoneId, number>> & {
+  total?: number;
+  cpu?: number;
+  build?: number;
+  buildAll?: number;
+};
 /** The build's own steps, in ms (what src/build.ts reports, in Node and in the page's worker alike). */
 const stepsMs = (steps: { ms: number }[]) => steps.reduce((a, x) => a + x.ms, 0);
 
@@ -62,7 +67,7 @@ function descendants(root: number): number[] {
     }
   }
   const out = new Set([root]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [pid, pp] of parent) if (!out.has(pid) && out.has(pp)) (out.add(pid), (grew = true));
   }
@@ -83,7 +88,14 @@ function cpuOfTree(root: number): number {
   }
   return sum;
 }
-interface Case { name: string; config: LooprootConfig; partial: unknown; imagesDir?: string; repo?: string; jitConfig?: [number, number][] }
+interface Case {
+  name: string;
+  config: LooprootConfig;
+  partial: unknown;
+  imagesDir?: string;
+  repo?: string;
+  jitConfig?: [number, number][];
+}
 
 /** The floppy and disk of a case: built by this checkout, or by the case's own (--before). */
 async function caseImages(c: Case): Promise<{ floppy: Uint8Array; disk: Uint8Array; steps: { ms: number }[] }> {
@@ -109,16 +121,23 @@ async function bootNode(engineName: "v86" | "qemu", c: Case): Promise<Stages> {
   const { bootAndVerify } = await import("../emulator/harness.ts");
   const r0 = await caseImages(c);
   const cpu0 = cpuSelfAndChildren();
-  const engine = await startEngine(engineName, { floppy: r0.floppy, disk: r0.disk, memoryMiB: c.config.machine.memoryMiB, ...loadBios() }, { copy: false, jitConfig: c.jitConfig });
+  const engine = await startEngine(
+    engineName,
+    { floppy: r0.floppy, disk: r0.disk, memoryMiB: c.config.machine.memoryMiB, ...loadBios() },
+    { copy: false, jitConfig: c.jitConfig },
+  );
   // v86 runs in this process: its CPU time at each milestone too (what a loaded machine distorts least).
   const cpuAt: Partial<Record<MilestoneId, number>> = {};
   // And the guest instructions v86 has run (its own counter): the same on a loaded machine as on a quiet one.
   const insnAt: Partial<Record<MilestoneId, number>> = {};
-  const onEvent = engineName === "v86" ? (e: HarnessEvent) => {
-    if (e.type !== "milestone") return;
-    cpuAt[e.milestone.id] = (cpuSelfAndChildren().self - cpu0.self) * 1000;
-    insnAt[e.milestone.id] = (engine.ranMs?.() ?? NaN) * V86_INSTRUCTIONS_PER_MS;
-  } : undefined;
+  const onEvent =
+    engineName === "v86"
+      ? (e: HarnessEvent) => {
+          if (e.type !== "milestone") return;
+          cpuAt[e.milestone.id] = (cpuSelfAndChildren().self - cpu0.self) * 1000;
+          insnAt[e.milestone.id] = (engine.ranMs?.() ?? NaN) * V86_INSTRUCTIONS_PER_MS;
+        }
+      : undefined;
   const r = await bootAndVerify(engine, c.config, { timeoutS: 180, onEvent });
   const cpu1 = cpuSelfAndChildren();
   // v86 runs in this process; QEMU is a child, reaped by stop() (bootAndVerify stops the engine).
@@ -135,7 +154,10 @@ async function bootNode(engineName: "v86" | "qemu", c: Case): Promise<Stages> {
   return s;
 }
 
-interface Page { boot(c: Case): Promise<Stages>; close(): Promise<void> }
+interface Page {
+  boot(c: Case): Promise<Stages>;
+  close(): Promise<void>;
+}
 
 /** The production build (vite build + vite preview) in Debian's Chromium, driven by the autostart link. */
 async function startPage(repo = REPO): Promise<Page> {
@@ -148,15 +170,30 @@ async function startPage(repo = REPO): Promise<Page> {
   const cwd = process.cwd();
   process.chdir(repo);
   try {
-    await build({ configFile: join(repo, "vite.config.ts"), root: repo, logLevel: "error", build: { outDir, emptyOutDir: true } });
+    await build({
+      configFile: join(repo, "vite.config.ts"),
+      root: repo,
+      logLevel: "error",
+      build: { outDir, emptyOutDir: true },
+    });
   } finally {
     process.chdir(cwd);
   }
-  const server = await preview({ configFile: join(repo, "vite.config.ts"), root: repo, logLevel: "error", build: { outDir }, preview: { host: "127.0.0.1", port: 0 } });
+  const server = await preview({
+    configFile: join(repo, "vite.config.ts"),
+    root: repo,
+    logLevel: "error",
+    build: { outDir },
+    preview: { host: "127.0.0.1", port: 0 },
+  });
   const addr = server.httpServer.address();
   if (!addr || typeof addr === "string") throw new Error("vite preview: no address");
   const url = `http://127.0.0.1:${addr.port}/`;
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu", "--enable-precise-memory-info"] });
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--enable-precise-memory-info"],
+  });
   return {
     async boot(c) {
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -175,7 +212,12 @@ async function startPage(repo = REPO): Promise<Page> {
         await page.goto(autostartLink(url, c.partial));
         const el = await page.waitForSelector("#looproot-result", { state: "attached", timeout: 300_000 });
         const wall = Date.now() - t0;
-        const v = JSON.parse((await el.textContent()) ?? "{}") as { ok: boolean; summary: string; totalMs: number; milestones: { id: MilestoneId; atMs: number }[] };
+        const v = JSON.parse((await el.textContent()) ?? "{}") as {
+          ok: boolean;
+          summary: string;
+          totalMs: number;
+          milestones: { id: MilestoneId; atMs: number }[];
+        };
         if (!v.ok) {
           console.log(`  chromium ${c.name}: ${v.summary}`);
           return {};
@@ -183,10 +225,20 @@ async function startPage(repo = REPO): Promise<Page> {
         const heap = await page.evaluate(() => (window as unknown as { __peakHeap: number }).__peakHeap);
         // The build in the page's worker: its steps, and the whole request (listings and maps too).
         const built = await page.evaluate(() => {
-          const o = (window as unknown as { looproot: { state: { output?: { steps: { ms: number }[]; totalMs: number } } } }).looproot.state.output;
+          const o = (
+            window as unknown as { looproot: { state: { output?: { steps: { ms: number }[]; totalMs: number } } } }
+          ).looproot.state.output;
           return o ? { steps: o.steps.map((x) => ({ ms: x.ms })), totalMs: o.totalMs } : undefined;
         });
-        const s: Stages & { wall?: number } = { total: v.totalMs, wall, cpu: pid ? (cpuOfTree(pid) - c0) * 1000 : NaN, heapMiB: heap / 1048576, rssMiB: rendererPeakKiB(process.pid) / 1024, build: built ? stepsMs(built.steps) : NaN, buildAll: built?.totalMs ?? NaN } as Stages;
+        const s: Stages & { wall?: number } = {
+          total: v.totalMs,
+          wall,
+          cpu: pid ? (cpuOfTree(pid) - c0) * 1000 : NaN,
+          heapMiB: heap / 1048576,
+          rssMiB: rendererPeakKiB(process.pid) / 1024,
+          build: built ? stepsMs(built.steps) : NaN,
+          buildAll: built?.totalMs ?? NaN,
+        } as Stages;
         for (const m of v.milestones) s[m.id] = m.atMs;
         return s;
       } finally {
@@ -212,10 +264,12 @@ function parseCases(argv: string[]): Case[] {
     if (flag !== "--variant" && flag !== "--images" && flag !== "--v86-jit") continue;
     const eq = value?.indexOf("=") ?? -1;
     if (eq < 1) throw new Error(`${flag} NAME=VALUE expected`);
-    const name = value.slice(0, eq), rest = value.slice(eq + 1);
+    const name = value.slice(0, eq),
+      rest = value.slice(eq + 1);
     if (flag === "--v86-jit") {
       const pairs = rest.split(",").map((kv) => kv.split("=").map(Number) as [number, number]);
-      if (pairs.some((p) => p.length !== 2 || !p.every(Number.isInteger))) throw new Error(`--v86-jit ${value}: NAME=INDEX=VALUE[,INDEX=VALUE] expected`);
+      if (pairs.some((p) => p.length !== 2 || !p.every(Number.isInteger)))
+        throw new Error(`--v86-jit ${value}: NAME=INDEX=VALUE[,INDEX=VALUE] expected`);
       cases.push({ name, config: defaultConfig(), partial: {}, jitConfig: pairs });
     } else if (flag === "--variant") {
       const partial = JSON.parse(rest);
@@ -248,7 +302,8 @@ export async function benchBoots(argv: string[]): Promise<void> {
           // The page builds from the images it serves and runs v86 as shipped: an --images or
           // --v86-jit case has no page column.
           if (e === "chromium" && (c.imagesDir || c.jitConfig)) continue;
-          const s = e === "chromium" ? await (c.repo ? pageBefore! : page!).boot(c) : await bootNode(e as "v86" | "qemu", c);
+          const s =
+            e === "chromium" ? await (c.repo ? pageBefore! : page!).boot(c) : await bootNode(e as "v86" | "qemu", c);
           const key = `${c.name}/${e}`;
           runs.set(key, [...(runs.get(key) ?? []), s]);
         }
@@ -258,7 +313,8 @@ export async function benchBoots(argv: string[]): Promise<void> {
     await page?.close();
     await pageBefore?.close();
   }
-  const med = (key: string, id: string) => median((runs.get(key) ?? []).map((s) => (s as Record<string, number>)[id] ?? NaN)) / 1000;
+  const med = (key: string, id: string) =>
+    median((runs.get(key) ?? []).map((s) => (s as Record<string, number>)[id] ?? NaN)) / 1000;
   const spread = (key: string) => {
     const t = (runs.get(key) ?? []).map((s) => (s.total ?? NaN) / 1000).filter(Number.isFinite);
     return t.length ? `${Math.min(...t).toFixed(2)}-${Math.max(...t).toFixed(2)}` : "-";
@@ -267,28 +323,52 @@ export async function benchBoots(argv: string[]): Promise<void> {
   for (const c of cases) {
     const k = (e: string) => `${c.name}/${e}`;
     const cols = engines.filter((e) => !(e === "chromium" && (c.imagesDir || c.jitConfig)));
-    console.log(`\nBoot to a verified loop root, ${c.name}${c.name === "default" ? "" : ` (${c.repo ? `built by ${c.repo}` : c.imagesDir ? `images from ${c.imagesDir}` : c.jitConfig ? `v86 set_jit_config ${c.jitConfig.map(([i, v]) => `${i}=${v}`).join(",")}` : JSON.stringify(c.partial)})`}: seconds since power-on, median of ${rounds}; step = time since the stage before`);
+    console.log(
+      `\nBoot to a verified loop root, ${c.name}${c.name === "default" ? "" : ` (${c.repo ? `built by ${c.repo}` : c.imagesDir ? `images from ${c.imagesDir}` : c.jitConfig ? `v86 set_jit_config ${c.jitConfig.map(([i, v]) => `${i}=${v}`).join(",")}` : JSON.stringify(c.partial)})`}: seconds since power-on, median of ${rounds}; step = time since the stage before`,
+    );
     const v86cpu = cols.includes("v86");
-    console.log(`  ${"stage".padEnd(36)} ${cols.map((e) => e.padStart(7)).join(" ")}   ${"v86/qemu step".padStart(13)}${cols.includes("chromium") ? "  chromium/v86 step" : ""}${v86cpu ? "   v86 CPU s  v86 M insn" : ""}`);
+    console.log(
+      `  ${"stage".padEnd(36)} ${cols.map((e) => e.padStart(7)).join(" ")}   ${"v86/qemu step".padStart(13)}${cols.includes("chromium") ? "  chromium/v86 step" : ""}${v86cpu ? "   v86 CPU s  v86 M insn" : ""}`,
+    );
     let prev: Record<string, number> = Object.fromEntries(cols.map((e) => [e, 0]));
     for (const m of MILESTONES) {
       const t = Object.fromEntries(cols.map((e) => [e, med(k(e), m.id)]));
       if (cols.every((e) => !Number.isFinite(t[e]))) continue;
       const step = (a: string, b: string) => (t[a] - prev[a]) / (t[b] - prev[b]);
-      console.log(`  ${m.title.padEnd(36)} ${cols.map((e) => f(t[e])).join(" ")}   ${f(step("v86", "qemu"), 13)}${cols.includes("chromium") ? f(step("chromium", "v86"), 20) : ""}${v86cpu ? f(med(k("v86"), `cpu:${m.id}`), 12) + f(med(k("v86"), `insn:${m.id}`), 12) : ""}`);
+      console.log(
+        `  ${m.title.padEnd(36)} ${cols.map((e) => f(t[e])).join(" ")}   ${f(step("v86", "qemu"), 13)}${cols.includes("chromium") ? f(step("chromium", "v86"), 20) : ""}${v86cpu ? f(med(k("v86"), `cpu:${m.id}`), 12) + f(med(k("v86"), `insn:${m.id}`), 12) : ""}`,
+      );
       prev = Object.fromEntries(cols.map((e) => [e, Number.isFinite(t[e]) ? t[e] : prev[e]]));
     }
     const tot = Object.fromEntries(cols.map((e) => [e, med(k(e), "total")]));
-    console.log(`  ${"total (verdict)".padEnd(36)} ${cols.map((e) => f(tot[e])).join(" ")}   ${f(tot.v86 / tot.qemu, 13)}${cols.includes("chromium") ? f(tot.chromium / tot.v86, 20) : ""}`);
+    console.log(
+      `  ${"total (verdict)".padEnd(36)} ${cols.map((e) => f(tot[e])).join(" ")}   ${f(tot.v86 / tot.qemu, 13)}${cols.includes("chromium") ? f(tot.chromium / tot.v86, 20) : ""}`,
+    );
     const cpu = Object.fromEntries(cols.map((e) => [e, med(k(e), "cpu")]));
-    console.log(`  ${"CPU seconds used (less load-bound)".padEnd(36)} ${cols.map((e) => f(cpu[e])).join(" ")}   ${f(cpu.v86 / cpu.qemu, 13)}${cols.includes("chromium") ? f(cpu.chromium / cpu.v86, 20) : ""}`);
+    console.log(
+      `  ${"CPU seconds used (less load-bound)".padEnd(36)} ${cols.map((e) => f(cpu[e])).join(" ")}   ${f(cpu.v86 / cpu.qemu, 13)}${cols.includes("chromium") ? f(cpu.chromium / cpu.v86, 20) : ""}`,
+    );
     // med() gives seconds from milliseconds: these two are MiB already.
-    if (cols.includes("chromium")) console.log(`  page memory (median): peak JS heap ${(med(k("chromium"), "heapMiB") * 1000).toFixed(0)} MiB, renderer peak RSS ${(med(k("chromium"), "rssMiB") * 1000).toFixed(0)} MiB (the images, v86's memory and the disk included)`);
-    console.log(`  spread of the totals: ${cols.map((e) => `${e} ${spread(k(e))} s`).join(", ")}${cols.includes("chromium") ? `; page link to verdict (build + boot) ${f(med(k("chromium"), "wall"), 0)} s` : ""}`);
-    const buildNode = med(k("v86"), "build") * 1000, buildPage = med(k("chromium"), "build") * 1000;
-    if (Number.isFinite(buildNode)) console.log(`  build of these images (its steps, median): Node ${buildNode.toFixed(0)} ms` + (cols.includes("chromium") ? `, the page's worker ${buildPage.toFixed(0)} ms (${(buildPage / buildNode).toFixed(2)}x; with the listings and maps it sends back ${(med(k("chromium"), "buildAll") * 1000).toFixed(0)} ms)` : ""));
+    if (cols.includes("chromium"))
+      console.log(
+        `  page memory (median): peak JS heap ${(med(k("chromium"), "heapMiB") * 1000).toFixed(0)} MiB, renderer peak RSS ${(med(k("chromium"), "rssMiB") * 1000).toFixed(0)} MiB (the images, v86's memory and the disk included)`,
+      );
+    console.log(
+      `  spread of the totals: ${cols.map((e) => `${e} ${spread(k(e))} s`).join(", ")}${cols.includes("chromium") ? `; page link to verdict (build + boot) ${f(med(k("chromium"), "wall"), 0)} s` : ""}`,
+    );
+    const buildNode = med(k("v86"), "build") * 1000,
+      buildPage = med(k("chromium"), "build") * 1000;
+    if (Number.isFinite(buildNode))
+      console.log(
+        `  build of these images (its steps, median): Node ${buildNode.toFixed(0)} ms` +
+          (cols.includes("chromium")
+            ? `, the page's worker ${buildPage.toFixed(0)} ms (${(buildPage / buildNode).toFixed(2)}x; with the listings and maps it sends back ${(med(k("chromium"), "buildAll") * 1000).toFixed(0)} ms)`
+            : ""),
+      );
     const loadlin = med(k("v86"), "loadlin");
-    console.log(`  targets: v86/QEMU ${f(tot.v86 / tot.qemu, 0)} (<= ${TARGET_TOTAL}), power-on to LOADLIN in v86 ${f(loadlin, 0)} s (<= ${TARGET_LOADLIN_S})` +
-      (cols.includes("chromium") ? `, page/Node ${f(tot.chromium / tot.v86, 0)} (<= ${TARGET_PAGE})` : ""));
+    console.log(
+      `  targets: v86/QEMU ${f(tot.v86 / tot.qemu, 0)} (<= ${TARGET_TOTAL}), power-on to LOADLIN in v86 ${f(loadlin, 0)} s (<= ${TARGET_LOADLIN_S})` +
+        (cols.includes("chromium") ? `, page/Node ${f(tot.chromium / tot.v86, 0)} (<= ${TARGET_PAGE})` : ""),
+    );
   }
 }

@@ -14,7 +14,14 @@ import { defaultConfig, mergeConfig } from "../src/config.ts";
 import { buildImages } from "../src/build.ts";
 import { loadIngredients, loadBios, REPO } from "../src/node/ingredients.ts";
 import { DISTRO_KERNEL_FILE } from "../src/ingredients.ts";
-import { debianRootEnabled, debianRootPath, debianRootTarball, DEBIAN_INITS, DEBIAN_SETS, type DebianInit } from "../tests/helpers/debian-root.ts";
+import {
+  debianRootEnabled,
+  debianRootPath,
+  debianRootTarball,
+  DEBIAN_INITS,
+  DEBIAN_SETS,
+  type DebianInit,
+} from "../tests/helpers/debian-root.ts";
 import { waitSerial } from "../tests/helpers/guest-login.ts";
 
 const FLOPPY_BYTES = 1_474_560;
@@ -23,10 +30,12 @@ const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
 export async function benchDistro(): Promise<void> {
   const howto = statSync(join(REPO, "images", "kernel", "bzImage")).size;
   const distroPath = join(REPO, "images", DISTRO_KERNEL_FILE);
-  console.log("\nThe distribution kernel (images/kernel/bzImage-distro, boot.kernel \"distro\")");
+  console.log('\nThe distribution kernel (images/kernel/bzImage-distro, boot.kernel "distro")');
   if (!existsSync(distroPath)) return console.log(`  not built (images/kernel/build.sh): skipped`);
   const distro = statSync(distroPath).size;
-  console.log(`  size ${distro} bytes (${kib(distro)}), ${(distro / howto).toFixed(2)}x the HOWTO's kernel (${howto} bytes); a 1.44 MB floppy holds ${FLOPPY_BYTES} bytes, so it goes to C:\\LINUX`);
+  console.log(
+    `  size ${distro} bytes (${kib(distro)}), ${(distro / howto).toFixed(2)}x the HOWTO's kernel (${howto} bytes); a 1.44 MB floppy holds ${FLOPPY_BYTES} bytes, so it goes to C:\\LINUX`,
+  );
 
   const inits = (process.env.BENCH_DISTRO_INITS ?? "sysvinit").split(",") as DebianInit[];
   const bad = inits.filter((i) => !DEBIAN_INITS.includes(i));
@@ -36,7 +45,9 @@ export async function benchDistro(): Promise<void> {
   const { bootAndVerify } = await import("../emulator/harness.ts");
   for (const init of inits) {
     if (!debianRootEnabled && !existsSync(debianRootPath(init))) {
-      console.log(`  Debian 12 ${init} root: no tarball at ${debianRootPath(init)} (LOOPROOT_DEBIAN_ROOT=1 makes it, with root and Debian's mirror): boots skipped`);
+      console.log(
+        `  Debian 12 ${init} root: no tarball at ${debianRootPath(init)} (LOOPROOT_DEBIAN_ROOT=1 makes it, with root and Debian's mirror): boots skipped`,
+      );
       continue;
     }
     const tar = debianRootTarball(init).path;
@@ -47,12 +58,23 @@ export async function benchDistro(): Promise<void> {
       machine: { memoryMiB: Number(sets["machine.memoryMiB"]) },
     });
     const t0 = performance.now();
-    const built = buildImages({ config, ingredients: loadIngredients(), rootArchive: new Uint8Array(readFileSync(tar)) });
+    const built = buildImages({
+      config,
+      ingredients: loadIngredients(),
+      rootArchive: new Uint8Array(readFileSync(tar)),
+    });
     console.log(`  Debian 12 ${init} root (${tar}): built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const rows: Record<string, { verdict: number[]; login: number[] }> = { v86: { verdict: [], login: [] }, qemu: { verdict: [], login: [] } };
+    const rows: Record<string, { verdict: number[]; login: number[] }> = {
+      v86: { verdict: [], login: [] },
+      qemu: { verdict: [], login: [] },
+    };
     for (let round = 0; round < rounds; round++) {
       for (const engineName of ["v86", "qemu"] as const) {
-        const engine = await startEngine(engineName, { floppy: built.floppy, disk: built.disk, memoryMiB: config.machine.memoryMiB, ...loadBios() }, { copy: true });
+        const engine = await startEngine(
+          engineName,
+          { floppy: built.floppy, disk: built.disk, memoryMiB: config.machine.memoryMiB, ...loadBios() },
+          { copy: true },
+        );
         let serial = "";
         engine.onSerial((t) => (serial += t));
         const start = performance.now();
@@ -74,8 +96,15 @@ export async function benchDistro(): Promise<void> {
     const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "-").padStart(8);
     console.log(`  ${"seconds since power-on".padEnd(34)}      v86     qemu  v86/qemu`);
     for (const k of ["verdict", "login"] as const) {
-      const v = med(rows.v86[k]), q = med(rows.qemu[k]);
-      console.log(`  ${(k === "verdict" ? "looproot's verdict (init ready)" : "the getty's login: prompt").padEnd(34)} ${f(v)} ${f(q)} ${f(v / q).trimStart().padStart(9)}`);
+      const v = med(rows.v86[k]),
+        q = med(rows.qemu[k]);
+      console.log(
+        `  ${(k === "verdict" ? "looproot's verdict (init ready)" : "the getty's login: prompt").padEnd(34)} ${f(v)} ${f(q)} ${f(
+          v / q,
+        )
+          .trimStart()
+          .padStart(9)}`,
+      );
     }
   }
 }

@@ -10,7 +10,10 @@ import { startEngine } from "../emulator/node-engines.ts";
 import type { Tree } from "../src/fs/tree.ts";
 import { peakKiB } from "./peak.ts";
 
-const config = mergeConfig(defaultConfig(), { ...JSON.parse(process.argv[3] ?? "{}"), root: { ...JSON.parse(process.argv[3] ?? "{}").root, source: "tar" } });
+const config = mergeConfig(defaultConfig(), {
+  ...JSON.parse(process.argv[3] ?? "{}"),
+  root: { ...JSON.parse(process.argv[3] ?? "{}").root, source: "tar" },
+});
 const ingredients = loadIngredients();
 const peak = peakKiB;
 const rss = () => Math.round(process.memoryUsage().rss / 1024);
@@ -33,9 +36,24 @@ const afterBuild = rss();
 let startMs = 0;
 if (process.argv[4] === "boot") {
   const t1 = performance.now();
-  const engine = await startEngine("v86", { floppy: r.floppy, disk: r.disk, memoryMiB: config.machine.memoryMiB, ...loadBios() }, { copy: false });
+  const engine = await startEngine(
+    "v86",
+    { floppy: r.floppy, disk: r.disk, memoryMiB: config.machine.memoryMiB, ...loadBios() },
+    { copy: false },
+  );
   startMs = performance.now() - t1;
   await engine.stop();
   phases.started = peak();
 }
-console.log(JSON.stringify({ ms, startMs, tarBytes, dataBytes, diskBytes: r.disk.length, afterBuildRssKiB: afterBuild, phases, peakKiB: peak() }));
+console.log(
+  JSON.stringify({
+    ms,
+    startMs,
+    tarBytes,
+    dataBytes,
+    diskBytes: r.disk.length,
+    afterBuildRssKiB: afterBuild,
+    phases,
+    peakKiB: peak(),
+  }),
+);

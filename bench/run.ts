@@ -9,7 +9,17 @@
 // root's boot to its login prompt (bench/distro.ts) with --boot, or alone with --distro-only.
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, linkSync, chmodSync, lchownSync, rmSync, existsSync } from "node:fs";
+import {
+  mkdtempSync,
+  mkdirSync,
+  writeFileSync,
+  symlinkSync,
+  linkSync,
+  chmodSync,
+  lchownSync,
+  rmSync,
+  existsSync,
+} from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { defaultConfig } from "../src/config.ts";
@@ -39,12 +49,25 @@ function materialise(tree: Tree, dir: string) {
   for (const e of tree) {
     const p = join(dir, e.path);
     switch (e.kind) {
-      case "dir": if (e.path !== "/") mkdirSync(p); break;
-      case "file": writeFileSync(p, e.data!); break;
-      case "symlink": symlinkSync(e.target!, p); break;
-      case "hardlink": linkSync(join(dir, e.target!), p); break;
-      case "chardev": case "blockdev": execFileSync("mknod", [p, e.kind === "chardev" ? "c" : "b", String(e.major), String(e.minor)]); break;
-      case "fifo": execFileSync("mkfifo", [p]); break;
+      case "dir":
+        if (e.path !== "/") mkdirSync(p);
+        break;
+      case "file":
+        writeFileSync(p, e.data!);
+        break;
+      case "symlink":
+        symlinkSync(e.target!, p);
+        break;
+      case "hardlink":
+        linkSync(join(dir, e.target!), p);
+        break;
+      case "chardev":
+      case "blockdev":
+        execFileSync("mknod", [p, e.kind === "chardev" ? "c" : "b", String(e.major), String(e.minor)]);
+        break;
+      case "fifo":
+        execFileSync("mkfifo", [p]);
+        break;
     }
     if (e.kind !== "symlink" && e.kind !== "hardlink") chmodSync(p, e.mode);
     if (e.kind !== "hardlink") lchownSync(p, e.uid, e.gid);
@@ -65,7 +88,8 @@ const config = defaultConfig();
 const ingredients = loadIngredients();
 const result = buildImages({ config, ingredients });
 const work = mkdtempSync(join(base, "looproot-bench-"));
-const initrdDir = join(work, "initrd"), rootDir = join(work, "root");
+const initrdDir = join(work, "initrd"),
+  rootDir = join(work, "root");
 mkdirSync(initrdDir);
 mkdirSync(rootDir);
 materialise(result.initrdTree, initrdDir);
@@ -73,14 +97,20 @@ materialise(result.rootTree, rootDir);
 const layout = diskLayout(config);
 const fdir = join(work, "floppy-files");
 mkdirSync(fdir);
-const ffiles = floppyFiles(config, { kernel: ingredients.kernel, initrdGz: result.initrdGz, loadlin: ingredients.loadlin, dos: ingredients.dos });
+const ffiles = floppyFiles(config, {
+  kernel: ingredients.kernel,
+  initrdGz: result.initrdGz,
+  loadlin: ingredients.loadlin,
+  dos: ingredients.dos,
+});
 for (const f of ffiles) writeFileSync(join(fdir, f.path), f.data);
 
 const native: Record<string, number> = {};
 const step = (name: string, fn: () => void) => (native[name] = (native[name] ?? 0) + timeIt(fn));
 function nativeOnce() {
   const o = (n: string) => join(work, n);
-  for (const n of ["initrd.img", "linuxdsk.img", "linuxswp.img", "disk.img", "part.img", "floppy.img", "initrdgz.img"]) rmSync(o(n), { force: true });
+  for (const n of ["initrd.img", "linuxdsk.img", "linuxswp.img", "disk.img", "part.img", "floppy.img", "initrdgz.img"])
+    rmSync(o(n), { force: true });
   step("3.3 initrd", () => {
     sh("dd", ["if=/dev/zero", `of=${o("initrd.img")}`, "bs=1k", `count=${config.initrd.sizeKiB}`]);
     sh("mke2fs", ["-q", "-t", "ext2", "-i", "1024", "-b", "1024", "-m", "5", "-F", "-d", initrdDir, o("initrd.img")]);
@@ -92,7 +122,23 @@ function nativeOnce() {
   });
   step("3.4 root", () => {
     sh("dd", ["if=/dev/zero", `of=${o("linuxdsk.img")}`, "bs=1M", `count=${config.root.sizeMiB}`]);
-    sh("mke2fs", ["-q", "-t", "ext2", "-b", String(config.root.blockSize), "-i", String(config.root.bytesPerInode), "-m", "5", "-L", config.root.label, "-F", "-d", rootDir, o("linuxdsk.img")]);
+    sh("mke2fs", [
+      "-q",
+      "-t",
+      "ext2",
+      "-b",
+      String(config.root.blockSize),
+      "-i",
+      String(config.root.bytesPerInode),
+      "-m",
+      "5",
+      "-L",
+      config.root.label,
+      "-F",
+      "-d",
+      rootDir,
+      o("linuxdsk.img"),
+    ]);
   });
   step("3.5 swap", () => {
     sh("dd", ["if=/dev/zero", `of=${o("linuxswp.img")}`, "bs=1M", `count=${config.swap.sizeMiB}`]);
@@ -100,8 +146,22 @@ function nativeOnce() {
   });
   step("3.6 disk", () => {
     sh("dd", ["if=/dev/zero", `of=${o("disk.img")}`, "bs=1M", `count=${config.disk.sizeMiB}`]);
-    execFileSync("sfdisk", ["-q", o("disk.img")], { input: `${layout.partitionStart},${layout.partitionSectors},6,*\n` });
-    sh("mkfs.fat", ["-F", "16", "-h", String(layout.partitionStart), "--offset", String(layout.partitionStart), o("disk.img"), String(Math.floor(layout.partitionSectors / 2))] /* mkfs.fat counts 1 KiB blocks */);
+    execFileSync("sfdisk", ["-q", o("disk.img")], {
+      input: `${layout.partitionStart},${layout.partitionSectors},6,*\n`,
+    });
+    sh(
+      "mkfs.fat",
+      [
+        "-F",
+        "16",
+        "-h",
+        String(layout.partitionStart),
+        "--offset",
+        String(layout.partitionStart),
+        o("disk.img"),
+        String(Math.floor(layout.partitionSectors / 2)),
+      ] /* mkfs.fat counts 1 KiB blocks */,
+    );
     const img = `${o("disk.img")}@@${layout.partitionStart * 512}`;
     sh("mmd", ["-i", img, "::LINUX"]);
     sh("mcopy", ["-i", img, o("linuxdsk.img"), o("linuxswp.img"), "::LINUX"]);
@@ -113,7 +173,8 @@ function oursOnce() {
   buildImages({ config, ingredients }, (s) => (ours[s.id] = (ours[s.id] ?? 0) + s.ms));
 }
 
-let nativeBest = Infinity, oursBest = Infinity;
+let nativeBest = Infinity,
+  oursBest = Infinity;
 for (let i = 0; i < RUNS; i++) {
   // Alternate so that neither side always runs on a warmer machine.
   oursBest = Math.min(oursBest, timeIt(oursOnce));
@@ -122,37 +183,63 @@ for (let i = 0; i < RUNS; i++) {
 rmSync(work, { recursive: true, force: true });
 console.log(`Build of the default images (totals: best of ${RUNS}; steps: average over the runs)`);
 console.log("  looproot (in-process, pure TypeScript):");
-for (const [k, v] of Object.entries(ours)) console.log(`    ${k.padEnd(12)} ${(v / RUNS).toFixed(1).padStart(8)} ms avg`);
+for (const [k, v] of Object.entries(ours))
+  console.log(`    ${k.padEnd(12)} ${(v / RUNS).toFixed(1).padStart(8)} ms avg`);
 console.log("  native pipeline (dd, mke2fs -d, gzip -9, mkswap, sfdisk, mkfs.fat, mcopy):");
-for (const [k, v] of Object.entries(native)) console.log(`    ${k.padEnd(12)} ${(v / RUNS).toFixed(1).padStart(8)} ms avg`);
-console.log(`  looproot ${oursBest.toFixed(0)} ms, native ${nativeBest.toFixed(0)} ms: looproot takes ${(oursBest / nativeBest).toFixed(2)}x the native time (target: at most 0.25x)`);
+for (const [k, v] of Object.entries(native))
+  console.log(`    ${k.padEnd(12)} ${(v / RUNS).toFixed(1).padStart(8)} ms avg`);
+console.log(
+  `  looproot ${oursBest.toFixed(0)} ms, native ${nativeBest.toFixed(0)} ms: looproot takes ${(oursBest / nativeBest).toFixed(2)}x the native time (target: at most 0.25x)`,
+);
 
 // Peak memory: each build (and each v86 start) in a child process of its own, so one run's peak
 // cannot hide another's. The peak (bench/peak.ts) counts only pages touched: the disk's untouched zeros cost nothing.
 const MEMORY_CASES: [string, unknown][] = [
   ["default images (48 MiB disk)", {}],
-  ["512 MiB disk (400 MiB root, 64 MiB swap)", { disk: { sizeMiB: 512 }, root: { sizeMiB: 400 }, swap: { sizeMiB: 64 } }],
-  ["2 GiB disk (1800 MiB root, 200 MiB swap)", { disk: { sizeMiB: 2047 }, root: { sizeMiB: 1800 }, swap: { sizeMiB: 200 } }],
+  [
+    "512 MiB disk (400 MiB root, 64 MiB swap)",
+    { disk: { sizeMiB: 512 }, root: { sizeMiB: 400 }, swap: { sizeMiB: 64 } },
+  ],
+  [
+    "2 GiB disk (1800 MiB root, 200 MiB swap)",
+    { disk: { sizeMiB: 2047 }, root: { sizeMiB: 1800 }, swap: { sizeMiB: 200 } },
+  ],
 ];
 const child = (script: string, args: string[]) =>
-  JSON.parse(execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, script), ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim().split("\n").pop()!);
+  JSON.parse(
+    execFileSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, script), ...args], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    })
+      .trim()
+      .split("\n")
+      .pop()!,
+  );
 const MB = (kib: number) => `${(kib / 1024).toFixed(0).padStart(6)} MB`;
 console.log("\nPeak RSS of a Node build, and of starting v86 on its images (one child process each):");
-console.log(`  ${"config".padEnd(44)} ${"build".padStart(9)} ${"RSS".padStart(9)}   ${"v86 start, copy".padStart(22)}   ${"v86 start, copy: false".padStart(22)}`);
+console.log(
+  `  ${"config".padEnd(44)} ${"build".padStart(9)} ${"RSS".padStart(9)}   ${"v86 start, copy".padStart(22)}   ${"v86 start, copy: false".padStart(22)}`,
+);
 // With --boot, one more column: a boot on to the verified loop root (copy: false, as `looproot boot`
 // does), in a child of its own: its peak is the boot's, the guest's writes and v86's caches included.
 const toVerdict = process.argv.includes("--boot");
-if (toVerdict) console.log(`  ${"".padEnd(44)} ${"".padStart(9)} ${"".padStart(9)}   ${"".padStart(22)}   ${"".padStart(22)}   ${"boot to verdict, copy: false".padStart(30)}`);
+if (toVerdict)
+  console.log(
+    `  ${"".padEnd(44)} ${"".padStart(9)} ${"".padStart(9)}   ${"".padStart(22)}   ${"".padStart(22)}   ${"boot to verdict, copy: false".padStart(30)}`,
+  );
 for (const [name, partial] of MEMORY_CASES) {
   const b = child("build-rss.ts", [JSON.stringify(partial)]);
   const boots = ["copy", "nocopy"].map((c) => child("boot-rss.ts", [JSON.stringify(partial), c]));
-  const bootCol = (x: { startMs: number; peakKiB: number }) => `${(x.startMs / 1000).toFixed(2).padStart(6)} s ${MB(x.peakKiB)}`.padStart(22);
+  const bootCol = (x: { startMs: number; peakKiB: number }) =>
+    `${(x.startMs / 1000).toFixed(2).padStart(6)} s ${MB(x.peakKiB)}`.padStart(22);
   let verdictCol = "";
   if (toVerdict) {
     const v = child("boot-rss.ts", [JSON.stringify(partial), "nocopy", "verify"]);
     verdictCol = `   ${`${v.verdict.ok ? "verified" : "NOT verified"} ${(v.verdict.ms / 1000).toFixed(1)} s ${MB(v.peakKiB)}`.padStart(30)}`;
   }
-  console.log(`  ${name.padEnd(44)} ${`${b.ms.toFixed(0)} ms`.padStart(9)} ${MB(b.peakKiB)}   ${bootCol(boots[0])}   ${bootCol(boots[1])}${verdictCol}`);
+  console.log(
+    `  ${name.padEnd(44)} ${`${b.ms.toFixed(0)} ms`.padStart(9)} ${MB(b.peakKiB)}   ${bootCol(boots[0])}   ${bootCol(boots[1])}${verdictCol}`,
+  );
 }
 
 // A 300 MiB root from a tarball on a 2 GiB disk: the CLI's way (read, gunzip + parse, build), and
@@ -164,20 +251,37 @@ for (const [name, partial] of MEMORY_CASES) {
   const { readdirSync } = await import("node:fs");
   // scripts/debian-root.sh's own cache, or the temp folder the tests make it in (tests/helpers/debian-root.ts).
   const caches = [join(import.meta.dirname, "..", ".cache", "debian-root"), join(tmpdir(), "looproot-debian-root")];
-  const given = process.env.LOOPROOT_BENCH_ROOT ?? caches.flatMap((c) => (existsSync(c) ? readdirSync(c).filter((f) => f.endsWith(".tar.gz")).map((f) => join(c, f)) : []))[0];
+  const given =
+    process.env.LOOPROOT_BENCH_ROOT ??
+    caches.flatMap((c) =>
+      existsSync(c)
+        ? readdirSync(c)
+            .filter((f) => f.endsWith(".tar.gz"))
+            .map((f) => join(c, f))
+        : [],
+    )[0];
   const dir = mkdtempSync(join(base, "looproot-bench-root-"));
   const synthetic = join(dir, "root300.tar.gz");
   writeSyntheticRoot(synthetic, 300, ingredients);
   const big = { disk: { sizeMiB: 2047 }, root: { sizeMiB: 400 }, swap: { sizeMiB: 64 } };
-  console.log("\nA root tarball on a 2 GiB disk (400 MiB root, 64 MiB swap), as `looproot build --rootfs` and `boot` do it:");
+  console.log(
+    "\nA root tarball on a 2 GiB disk (400 MiB root, 64 MiB swap), as `looproot build --rootfs` and `boot` do it:",
+  );
   console.log("  peak RSS (VmHWM) after each step (base = the process before reading; the peak only grows)");
   try {
-    for (const [name, tar] of [...(given ? [[`given (${given.split("/").pop()})`, given]] : []), ["synthetic 300 MiB", synthetic]]) {
+    for (const [name, tar] of [
+      ...(given ? [[`given (${given.split("/").pop()})`, given]] : []),
+      ["synthetic 300 MiB", synthetic],
+    ]) {
       const b = child("root-rss.ts", [tar, JSON.stringify(big), "build"]);
       const v = child("root-rss.ts", [tar, JSON.stringify(big), "boot"]);
       const p = v.phases;
-      console.log(`  ${name}: .tar.gz ${MB(b.tarBytes / 1024).trim()}, file data ${MB(b.dataBytes / 1024).trim()}; build ${(b.ms / 1000).toFixed(1)} s, peak ${MB(b.peakKiB).trim()}; build + v86 start (${(v.startMs / 1000).toFixed(2)} s) peak ${MB(v.peakKiB).trim()}`);
-      console.log(`    base ${MB(p.start).trim()}, read ${MB(p.read).trim()}, gunzip + parse ${MB(p.parsed).trim()}, images ${MB(p.built).trim()}, v86 started ${MB(p.started).trim()}; (peak - base) / data = ${((v.peakKiB - p.start) * 1024 / b.dataBytes).toFixed(2)}x`);
+      console.log(
+        `  ${name}: .tar.gz ${MB(b.tarBytes / 1024).trim()}, file data ${MB(b.dataBytes / 1024).trim()}; build ${(b.ms / 1000).toFixed(1)} s, peak ${MB(b.peakKiB).trim()}; build + v86 start (${(v.startMs / 1000).toFixed(2)} s) peak ${MB(v.peakKiB).trim()}`,
+      );
+      console.log(
+        `    base ${MB(p.start).trim()}, read ${MB(p.read).trim()}, gunzip + parse ${MB(p.parsed).trim()}, images ${MB(p.built).trim()}, v86 started ${MB(p.started).trim()}; (peak - base) / data = ${(((v.peakKiB - p.start) * 1024) / b.dataBytes).toFixed(2)}x`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -212,7 +316,14 @@ async function benchKeep(): Promise<void> {
     const s0 = performance.now();
     const state = await (engine as unknown as Saving).saveState();
     const stateMs = performance.now() - s0;
-    const header = { memoryMiB: config.machine.memoryMiB, floppy: imageId(result.floppy), disk: imageId(result.disk), diskSize: result.disk.length, config, takenAt: Date.now() };
+    const header = {
+      memoryMiB: config.machine.memoryMiB,
+      floppy: imageId(result.floppy),
+      disk: imageId(result.disk),
+      diskSize: result.disk.length,
+      config,
+      takenAt: Date.now(),
+    };
     const file = await encodeSnapshot(state, header);
     const snapMs = performance.now() - s0;
 
@@ -241,8 +352,14 @@ async function benchKeep(): Promise<void> {
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     rows.push(
       ["full boot to a verified shell (start to verdict)", s(bootMs)],
-      ["restore a snapshot to a shell that answers", `${s(restoreMs)} (${(bootMs / restoreMs).toFixed(1)}x faster than the boot; ${phases})`],
-      ["snapshot: save and compress (machine running)", `${s(snapMs)} (v86 save_state ${s(stateMs)}), ${(file.length / 1048576).toFixed(1)} MiB (state ${(state.byteLength / 1048576).toFixed(1)} MiB)`],
+      [
+        "restore a snapshot to a shell that answers",
+        `${s(restoreMs)} (${(bootMs / restoreMs).toFixed(1)}x faster than the boot; ${phases})`,
+      ],
+      [
+        "snapshot: save and compress (machine running)",
+        `${s(snapMs)} (v86 save_state ${s(stateMs)}), ${(file.length / 1048576).toFixed(1)} MiB (state ${(state.byteLength / 1048576).toFixed(1)} MiB)`,
+      ],
       ["clean shutdown (poweroff to confirmation)", `${s(sd.ms)} (${sd.status})`],
       [`save: write the ${config.disk.sizeMiB} MiB disk back`, s(saveMs)],
     );
@@ -263,7 +380,18 @@ if (process.argv.includes("--boot")) await benchDistro();
 // to the verdict, shut down and kept, downloaded, resumed): `npm run bench -- --page`.
 if (process.argv.includes("--page")) {
   console.log("\nThe 2047 MiB disk in the page (Chromium; tests/browser/big-disk.test.ts):");
-  const r = spawnSync("npx", ["vitest", "run", "tests/browser/big-disk.test.ts"], { cwd: join(import.meta.dirname, ".."), encoding: "utf8", timeout: 1_500_000 });
+  const r = spawnSync("npx", ["vitest", "run", "tests/browser/big-disk.test.ts"], {
+    cwd: join(import.meta.dirname, ".."),
+    encoding: "utf8",
+    timeout: 1_500_000,
+  });
   const line = (r.stdout ?? "").split("\n").find((l) => l.includes("big disk 2047 MiB:"));
-  console.log(line ? `  ${line.replace(/^.*big disk/, "big disk").split("; ").join("\n    ")}` : `  the page test did not report (exit ${r.status}):\n${(r.stdout ?? "").slice(-2000)}`);
+  console.log(
+    line
+      ? `  ${line
+          .replace(/^.*big disk/, "big disk")
+          .split("; ")
+          .join("\n    ")}`
+      : `  the page test did not report (exit ${r.status}):\n${(r.stdout ?? "").slice(-2000)}`,
+  );
 }

@@ -50,8 +50,10 @@ export function cylinders(bytes: number): number {
  */
 export function bochsDiskFileProblem(bytes: number): string | undefined {
   const c = cylinders(bytes);
-  if (c < 1 || c > ATA_MAX_CYLINDERS) return `its ${bytes} bytes are ${c} cylinders of ${CYLINDER_BYTES} bytes (16 heads x 63 sectors); Bochs's ATA disk takes 1 to ${ATA_MAX_CYLINDERS}`;
-  if (bytes % CYLINDER_BYTES) return `its ${bytes} bytes are not whole cylinders of ${CYLINDER_BYTES} bytes (16 heads x 63 sectors): Bochs's disk would end ${bytes - c * CYLINDER_BYTES} bytes short of the file; boot it without --persist (a padded copy), or with --engine qemu`;
+  if (c < 1 || c > ATA_MAX_CYLINDERS)
+    return `its ${bytes} bytes are ${c} cylinders of ${CYLINDER_BYTES} bytes (16 heads x 63 sectors); Bochs's ATA disk takes 1 to ${ATA_MAX_CYLINDERS}`;
+  if (bytes % CYLINDER_BYTES)
+    return `its ${bytes} bytes are not whole cylinders of ${CYLINDER_BYTES} bytes (16 heads x 63 sectors): Bochs's disk would end ${bytes - c * CYLINDER_BYTES} bytes short of the file; boot it without --persist (a padded copy), or with --engine qemu`;
   return undefined;
 }
 
@@ -67,7 +69,11 @@ export function bochsrc(files: BochsFiles, memoryMiB: number, pc: PcChoice = {})
     pc.machine === "isapc" ? "pci: enabled=0" : "pci: enabled=1, chipset=i440fx",
     `floppya: 1_44=${files.floppy}, status=inserted`,
     "ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14",
-    ...(files.disk ? [`ata0-master: type=disk, path=${files.disk.path}, mode=flat, cylinders=${files.disk.cylinders}, heads=${ATA_HEADS}, spt=${ATA_SPT}`] : []),
+    ...(files.disk
+      ? [
+          `ata0-master: type=disk, path=${files.disk.path}, mode=flat, cylinders=${files.disk.cylinders}, heads=${ATA_HEADS}, spt=${ATA_SPT}`,
+        ]
+      : []),
     "boot: floppy",
     "floppy_bootsig_check: disabled=0",
     `com1: enabled=1, mode=term, dev=${files.serialTty}`,

@@ -37,7 +37,12 @@ export function parseXp(text: string): Uint8Array {
 /** Starts the pty relay; resolves with its process and the pty's path, which it prints first. */
 function startPty(dir: string): Promise<{ relay: ChildProcess; tty: string; rest: string }> {
   // Raw and without echo before anything is written, so the guest's bytes pass unchanged both ways.
-  const relay = spawnTied("script", ["-q", "-e", "-c", "stty raw -echo; tty; exec sleep 2147483647", "/dev/null"], dir, { stdio: ["pipe", "pipe", "pipe"] });
+  const relay = spawnTied(
+    "script",
+    ["-q", "-e", "-c", "stty raw -echo; tty; exec sleep 2147483647", "/dev/null"],
+    dir,
+    { stdio: ["pipe", "pipe", "pipe"] },
+  );
   relay.stdout!.setEncoding("latin1");
   return new Promise((res, rej) => {
     let got = "";
@@ -50,7 +55,9 @@ function startPty(dir: string): Promise<{ relay: ChildProcess; tty: string; rest
     };
     relay.stdout!.on("data", onData);
     relay.on("error", (e) => rej(new Error(`script (util-linux) could not start: ${e.message}`)));
-    relay.on("close", () => rej(new Error(`script (util-linux) ended before it named its pty: ${got.trim() || "no output"}`)));
+    relay.on("close", () =>
+      rej(new Error(`script (util-linux) ended before it named its pty: ${got.trim() || "no output"}`)),
+    );
   });
 }
 
@@ -78,7 +85,9 @@ export async function startBochs(images: MachineImages): Promise<BochsEngine> {
   }
   if (disk && (disk.cylinders < 1 || disk.cylinders > ATA_MAX_CYLINDERS)) {
     removeRunDir(dir);
-    throw new Error(`Bochs: the disk has ${disk.cylinders} cylinders of ${CYLINDER_BYTES} bytes; ATA takes 1 to ${ATA_MAX_CYLINDERS}`);
+    throw new Error(
+      `Bochs: the disk has ${disk.cylinders} cylinders of ${CYLINDER_BYTES} bytes; ATA takes 1 to ${ATA_MAX_CYLINDERS}`,
+    );
   }
   let pty: Awaited<ReturnType<typeof startPty>>;
   try {
@@ -91,7 +100,21 @@ export async function startBochs(images: MachineImages): Promise<BochsEngine> {
   const rc = join(dir, "bochsrc");
   // Bochs's own BIOS and LGPL VGA BIOS (Debian's bochsbios and vgabios), not the SeaBIOS the
   // other engines share: a second BIOS is part of what a Bochs boot tests.
-  writeFileSync(rc, bochsrc({ floppy, disk, serialTty: pty.tty, log, bios: "/usr/share/bochs/BIOS-bochs-latest", vgaBios: "/usr/share/vgabios/vgabios.bin" }, images.memoryMiB, images.pc));
+  writeFileSync(
+    rc,
+    bochsrc(
+      {
+        floppy,
+        disk,
+        serialTty: pty.tty,
+        log,
+        bios: "/usr/share/bochs/BIOS-bochs-latest",
+        vgaBios: "/usr/share/vgabios/vgabios.bin",
+      },
+      images.memoryMiB,
+      images.pc,
+    ),
+  );
 
   // The debugger's stdin is a FIFO, not Node's socket pair: Bochs's rfb, with no viewer, send()s
   // its screen updates to descriptor 0, which on a socket fills it and stalls the machine (on a
@@ -99,25 +122,51 @@ export async function startBochs(images: MachineImages): Promise<BochsEngine> {
   const fifo = join(dir, "debugger.fifo");
   execFileSync("mkfifo", ["-m", "600", fifo]);
   const stdin = openSync(fifo, "r+"); // read-write: opening neither blocks nor sees an end of file
-  const child = spawnTied("unshare", ["--net", "--map-root-user", "stdbuf", "-o0", "bochs", "-q", "-f", rc], dir, { stdio: [stdin, "pipe", "pipe"], cwd: dir });
-  const debug = (line: string) => { if (!exited) write(stdin, line + "\n", () => {}); };
+  const child = spawnTied("unshare", ["--net", "--map-root-user", "stdbuf", "-o0", "bochs", "-q", "-f", rc], dir, {
+    stdio: [stdin, "pipe", "pipe"],
+    cwd: dir,
+  });
+  const debug = (line: string) => {
+    if (!exited) write(stdin, line + "\n", () => {});
+  };
   const listeners = new SerialListeners();
   const crashListeners: ((m: string) => void)[] = [];
   pty.relay.stdout!.on("data", (t: string) => listeners.emit(t));
   let stderr = "";
   child.stderr!.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
-  child.on("error", (e) => { stderr += `bochs: ${e.message}\n`; });
+  child.on("error", (e) => {
+    stderr += `bochs: ${e.message}\n`;
+  });
   let exited = false;
   let stopping = false;
   let exitCode: number | null = null;
-  child.on("exit", (code, signal) => { exitCode = code ?? (signal ? 128 : null); });
-  const exit = new Promise<void>((res) => child.on("close", () => { exited = true; res(); }));
+  child.on("exit", (code, signal) => {
+    exitCode = code ?? (signal ? 128 : null);
+  });
+  const exit = new Promise<void>((res) =>
+    child.on("close", () => {
+      exited = true;
+      res();
+    }),
+  );
   const relayExit = new Promise<void>((res) => pty.relay.on("close", () => res()));
   // `exit` and `prompt()` only ever resolve: nothing to catch.
   void exit.then(() => {
     if (stopping) return;
-    const logTail = existsSync(log) ? readFileSync(log, "latin1").split("\n").filter((l) => /\[(PANIC|ERROR)|FATAL|\] >>PANIC/.test(l)).slice(-3) : [];
-    const why = [...logTail, ...stderr.trim().split("\n").filter((l) => !l.startsWith("ALSA")).slice(-2)].join(" / ");
+    const logTail = existsSync(log)
+      ? readFileSync(log, "latin1")
+          .split("\n")
+          .filter((l) => /\[(PANIC|ERROR)|FATAL|\] >>PANIC/.test(l))
+          .slice(-3)
+      : [];
+    const why = [
+      ...logTail,
+      ...stderr
+        .trim()
+        .split("\n")
+        .filter((l) => !l.startsWith("ALSA"))
+        .slice(-2),
+    ].join(" / ");
     crashListeners.forEach((cb) => cb(`bochs exited (code ${exitCode ?? "?"}): ${why || "no message"}`));
   });
 
@@ -165,19 +214,26 @@ export async function startBochs(images: MachineImages): Promise<BochsEngine> {
   });
   if (pty.rest) queueMicrotask(() => listeners.emit(pty.rest));
 
-  const send = (text: string) => { if (!exited) pty.relay.stdin!.write(Buffer.from(text, "latin1")); };
+  const send = (text: string) => {
+    if (!exited) pty.relay.stdin!.write(Buffer.from(text, "latin1"));
+  };
   return {
     pid: child.pid,
     name: "bochs",
     onSerial: listeners.add,
     screenRows: () => screen,
     ...(existsSync("/proc/self/stat") ? { ranMs: cpuTime(child.pid) } : {}),
-    onCrash: (cb) => { crashListeners.push(cb); },
+    onCrash: (cb) => {
+      crashListeners.push(cb);
+    },
     sendSerial: send,
     // The serial console is where the guest reads (LRDOS reads COM1 like the keyboard); Bochs's rfb keyboard is out of reach.
     sendKeys: send,
     stop: async () => {
-      if (stopping) { await exit; return; }
+      if (stopping) {
+        await exit;
+        return;
+      }
       stopping = true;
       if (pollTimer) clearTimeout(pollTimer);
       // Bochs writes the disk file with write(2) as the guest writes, so SIGKILL loses nothing the guest synced.

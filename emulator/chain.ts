@@ -6,7 +6,14 @@
 
 import type { LooprootConfig } from "../src/config.ts";
 import { INIT_READY, type FailureId, type MilestoneId } from "./milestones.ts";
-import { readFat, ATTR_DIRECTORY, ATTR_VOLUME_ID, ATTR_SYSTEM, DOS_SYSTEM_FILES, type FatEntry } from "../src/fs/fat/index.ts";
+import {
+  readFat,
+  ATTR_DIRECTORY,
+  ATTR_VOLUME_ID,
+  ATTR_SYSTEM,
+  DOS_SYSTEM_FILES,
+  type FatEntry,
+} from "../src/fs/fat/index.ts";
 import { fmt } from "../src/util/fmt.ts";
 import { gzipStatedSize } from "../src/fs/gzip.ts";
 import { floppyName, programName, PARAMS_FILE, kernelArgs, userInitArg } from "../src/howto/bootfloppy.ts";
@@ -16,8 +23,21 @@ import { INITRD_PATTERNS, reportLine } from "../src/howto/protocol.ts";
 import { WRAPPER_INIT } from "../src/howto/rootdev.ts";
 
 export type BoxId =
-  | "bios" | "boot-sector" | "dos" | "command" | "autoexec" | "loadlin" | "kernel" | "initrd"
-  | "linuxrc" | "loop0" | "loop1" | "pivot" | "init" | "loop-root" | "ready";
+  | "bios"
+  | "boot-sector"
+  | "dos"
+  | "command"
+  | "autoexec"
+  | "loadlin"
+  | "kernel"
+  | "initrd"
+  | "linuxrc"
+  | "loop0"
+  | "loop1"
+  | "pivot"
+  | "init"
+  | "loop-root"
+  | "ready";
 
 export interface ChainBox {
   id: BoxId;
@@ -36,21 +56,112 @@ const starts = (key: Parameters<typeof reportLine>[0]) => reportLine(key) + " ";
 
 /** In boot order. Every milestone proves at least one box (the unit tests hold this). */
 export const CHAIN: ChainBox[] = [
-  { id: "bios", label: "BIOS", does: "SeaBIOS reads the floppy's first sector into memory and runs it.", proof: ["bios"], lines: [/Booting from Floppy/] },
-  { id: "boot-sector", label: "Boot sector", does: "A:'s first sector finds the DOS's system files in the root directory and loads them; the DOS's first line proves it did.", proof: ["dos"], lines: [] },
-  { id: "dos", label: "DOS system files", does: "The DOS kernel starts, mounts A: and runs its shell.", proof: ["dos"], lines: [] },
-  { id: "command", label: "COMMAND.COM", does: "The DOS's shell runs AUTOEXEC.BAT line by line; its echo of the LOADLIN line proves it.", proof: ["autoexec"], lines: [] },
-  { id: "autoexec", label: "AUTOEXEC.BAT", does: "Its one line (HOWTO 3.7) starts LOADLIN with the kernel, the initrd and root=.", proof: ["autoexec"], lines: [] },
-  { id: "loadlin", label: "LOADLIN", does: "LOADLIN reads the kernel and the initrd from A: into memory and starts Linux.", proof: ["loadlin"], lines: [/^LOADLIN/, /Image file not found|not an Image file|IO Error during load|Linux not loaded/] },
-  { id: "kernel", label: "Linux kernel", does: "The kernel starts with the command line LOADLIN passed on.", proof: ["kernel"], lines: [/Command line: /, /Memory: \d+K/] },
-  { id: "initrd", label: "initrd", does: "The kernel unpacks the gzip'd ext2 initrd (HOWTO 3.3) into /dev/ram0 and runs its /linuxrc.", proof: ["initrd"], lines: [/RAMDISK: /, /deprecated initrd support/, /Freeing initrd memory/] },
-  { id: "linuxrc", label: "/linuxrc", does: "/linuxrc mounts the DOS partition on /mnt.", proof: ["linuxrc-mount"], lines: [INITRD_PATTERNS.trying, INITRD_PATTERNS.mountFailed, /FAT-fs \((?!loop)/, /^mount: /] },
-  { id: "loop0", label: "/dev/loop0", does: "/linuxrc attaches the root image on the DOS partition to /dev/loop0.", proof: ["loop-setup"], lines: [/losetup \/dev\/loop0 /, starts("loop0"), starts("rootdev"), starts("rootfs")] },
-  { id: "loop1", label: "/dev/loop1", does: "/linuxrc attaches the swap file on the DOS partition to /dev/loop1; init turns swap on there.", proof: ["loop-setup", "swap"], lines: [/losetup \/dev\/loop1 /, starts("loop1"), reportLine("swapon-ok"), /swapon: /], parallel: true },
-  { id: "pivot", label: "Pivot to loop root", does: "The kernel mounts /dev/loop0 as / (root=) and moves the initrd to /initrd.", proof: ["root-mounted", "old-root-moved"], lines: [/VFS: /] },
-  { id: "init", label: "init", does: "init runs the loop root's rc file: / read-write, swap on, the DOS partition under /initrd/mnt.", proof: ["init", "dos-readable"], lines: [/Run (?!\/linuxrc)\S+ as init process/, reportLine("root-rw"), starts("dosmount"), starts("dosfile")] },
-  { id: "loop-root", label: "HOWTO's loop root up", does: "looproot's report, from the rc lines, proves / on /dev/loop0, swap on /dev/loop1 and the DOS partition mounted, as the config says.", proof: ["loop-root"], lines: [reportLine("report-begin"), starts("memtotal")] },
-  { id: "ready", label: "Root's init ready", does: "The root's own init reaches its goal: a shell on the serial console, a login prompt, systemd's default target or a runlevel.", proof: ["init-ready"], lines: INIT_READY.map((r) => r.match) },
+  {
+    id: "bios",
+    label: "BIOS",
+    does: "SeaBIOS reads the floppy's first sector into memory and runs it.",
+    proof: ["bios"],
+    lines: [/Booting from Floppy/],
+  },
+  {
+    id: "boot-sector",
+    label: "Boot sector",
+    does: "A:'s first sector finds the DOS's system files in the root directory and loads them; the DOS's first line proves it did.",
+    proof: ["dos"],
+    lines: [],
+  },
+  {
+    id: "dos",
+    label: "DOS system files",
+    does: "The DOS kernel starts, mounts A: and runs its shell.",
+    proof: ["dos"],
+    lines: [],
+  },
+  {
+    id: "command",
+    label: "COMMAND.COM",
+    does: "The DOS's shell runs AUTOEXEC.BAT line by line; its echo of the LOADLIN line proves it.",
+    proof: ["autoexec"],
+    lines: [],
+  },
+  {
+    id: "autoexec",
+    label: "AUTOEXEC.BAT",
+    does: "Its one line (HOWTO 3.7) starts LOADLIN with the kernel, the initrd and root=.",
+    proof: ["autoexec"],
+    lines: [],
+  },
+  {
+    id: "loadlin",
+    label: "LOADLIN",
+    does: "LOADLIN reads the kernel and the initrd from A: into memory and starts Linux.",
+    proof: ["loadlin"],
+    lines: [/^LOADLIN/, /Image file not found|not an Image file|IO Error during load|Linux not loaded/],
+  },
+  {
+    id: "kernel",
+    label: "Linux kernel",
+    does: "The kernel starts with the command line LOADLIN passed on.",
+    proof: ["kernel"],
+    lines: [/Command line: /, /Memory: \d+K/],
+  },
+  {
+    id: "initrd",
+    label: "initrd",
+    does: "The kernel unpacks the gzip'd ext2 initrd (HOWTO 3.3) into /dev/ram0 and runs its /linuxrc.",
+    proof: ["initrd"],
+    lines: [/RAMDISK: /, /deprecated initrd support/, /Freeing initrd memory/],
+  },
+  {
+    id: "linuxrc",
+    label: "/linuxrc",
+    does: "/linuxrc mounts the DOS partition on /mnt.",
+    proof: ["linuxrc-mount"],
+    lines: [INITRD_PATTERNS.trying, INITRD_PATTERNS.mountFailed, /FAT-fs \((?!loop)/, /^mount: /],
+  },
+  {
+    id: "loop0",
+    label: "/dev/loop0",
+    does: "/linuxrc attaches the root image on the DOS partition to /dev/loop0.",
+    proof: ["loop-setup"],
+    lines: [/losetup \/dev\/loop0 /, starts("loop0"), starts("rootdev"), starts("rootfs")],
+  },
+  {
+    id: "loop1",
+    label: "/dev/loop1",
+    does: "/linuxrc attaches the swap file on the DOS partition to /dev/loop1; init turns swap on there.",
+    proof: ["loop-setup", "swap"],
+    lines: [/losetup \/dev\/loop1 /, starts("loop1"), reportLine("swapon-ok"), /swapon: /],
+    parallel: true,
+  },
+  {
+    id: "pivot",
+    label: "Pivot to loop root",
+    does: "The kernel mounts /dev/loop0 as / (root=) and moves the initrd to /initrd.",
+    proof: ["root-mounted", "old-root-moved"],
+    lines: [/VFS: /],
+  },
+  {
+    id: "init",
+    label: "init",
+    does: "init runs the loop root's rc file: / read-write, swap on, the DOS partition under /initrd/mnt.",
+    proof: ["init", "dos-readable"],
+    lines: [/Run (?!\/linuxrc)\S+ as init process/, reportLine("root-rw"), starts("dosmount"), starts("dosfile")],
+  },
+  {
+    id: "loop-root",
+    label: "HOWTO's loop root up",
+    does: "looproot's report, from the rc lines, proves / on /dev/loop0, swap on /dev/loop1 and the DOS partition mounted, as the config says.",
+    proof: ["loop-root"],
+    lines: [reportLine("report-begin"), starts("memtotal")],
+  },
+  {
+    id: "ready",
+    label: "Root's init ready",
+    does: "The root's own init reaches its goal: a shell on the serial console, a login prompt, systemd's default target or a runlevel.",
+    proof: ["init-ready"],
+    lines: INIT_READY.map((r) => r.match),
+  },
 ];
 
 const BOX = new Map(CHAIN.map((b, i) => [b.id, { box: b, index: i }]));
@@ -75,8 +186,18 @@ export const FAILURE_BOX: Partial<Record<FailureId, BoxId | ((evidence: string) 
   swapon: "loop1",
 };
 
-export interface ReachedMilestone { id: MilestoneId; atMs: number; evidence: string }
-export interface ChainFailure { id: FailureId; stage: MilestoneId; title: string; atMs: number; evidence: string }
+export interface ReachedMilestone {
+  id: MilestoneId;
+  atMs: number;
+  evidence: string;
+}
+export interface ChainFailure {
+  id: FailureId;
+  stage: MilestoneId;
+  title: string;
+  atMs: number;
+  evidence: string;
+}
 
 /** The box a failure is drawn on: its own if FAILURE_BOX names one, else the first box the running stage proves. */
 export function failureBox(f: ChainFailure): BoxId {
@@ -179,7 +300,9 @@ export class ChainLog {
   evidence(id: BoxId): EvidenceLine[] {
     const box = BOX.get(id)!.box;
     const out: EvidenceLine[] = [
-      ...this.reached.filter((m) => box.proof.includes(m.id)).map((m): EvidenceLine => ({ atMs: m.atMs, text: m.evidence, role: "milestone" })),
+      ...this.reached
+        .filter((m) => box.proof.includes(m.id))
+        .map((m): EvidenceLine => ({ atMs: m.atMs, text: m.evidence, role: "milestone" })),
       ...(this.extra.get(id) ?? []),
     ];
     if (this.failure && failureBox(this.failure) === id) {
@@ -252,7 +375,11 @@ const rootFile = (e: FatEntry) => !(e.attributes & (ATTR_DIRECTORY | ATTR_VOLUME
  */
 export function chainFacts(floppy: Uint8Array, config: LooprootConfig): ChainFacts {
   const vol = readFat(floppy);
-  const byName = new Map(vol.entries.filter((e) => !(e.attributes & (ATTR_DIRECTORY | ATTR_VOLUME_ID))).map((e) => [e.path.toUpperCase(), e]));
+  const byName = new Map(
+    vol.entries
+      .filter((e) => !(e.attributes & (ATTR_DIRECTORY | ATTR_VOLUME_ID)))
+      .map((e) => [e.path.toUpperCase(), e]),
+  );
   const file = (name: string): FloppyFile | undefined => {
     const e = byName.get(name.toUpperCase());
     return e && { name: e.path, bytes: e.size };
@@ -260,10 +387,21 @@ export function chainFacts(floppy: Uint8Array, config: LooprootConfig): ChainFac
   const SHELL = "COMMAND.COM";
   // What "format /s" put there: the System-marked root files and the known system file names.
   const system = vol.entries
-    .filter((e) => rootFile(e) && e.path.toUpperCase() !== SHELL && (e.attributes & ATTR_SYSTEM || DOS_SYSTEM_FILES.includes(e.path.toUpperCase())))
+    .filter(
+      (e) =>
+        rootFile(e) &&
+        e.path.toUpperCase() !== SHELL &&
+        (e.attributes & ATTR_SYSTEM || DOS_SYSTEM_FILES.includes(e.path.toUpperCase())),
+    )
     .map((e) => ({ name: e.path, bytes: e.size }));
   const auto = byName.get("AUTOEXEC.BAT");
-  const line = auto ? new TextDecoder().decode(auto.data(4096)).split(/\r?\n/).map((l) => l.trim()).find((l) => /loadlin/i.test(l)) ?? "" : "";
+  const line = auto
+    ? (new TextDecoder()
+        .decode(auto.data(4096))
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .find((l) => /loadlin/i.test(l)) ?? "")
+    : "";
   const reads: ChainFacts["loadlin"]["reads"] = [];
   const read = (role: "params" | "kernel" | "initrd", dosPath: string) => {
     // A path on another drive (C:\...) is not on the floppy: named as written, with no bytes.
@@ -277,13 +415,27 @@ export function chainFacts(floppy: Uint8Array, config: LooprootConfig): ChainFac
   const initrd = byName.get(floppyName(config.boot.initrdPath));
   const initrdUnpackedBytes = initrd ? gzipStatedSize(initrd.data()) : undefined;
   const program = programName(config.boot.loadlinPath);
-  const backing = (f: string, bytes: number) => ({ dos: `C:\\${dosPathInDos(config, f)}`, linux: "/mnt" + dosPathInLinux(config, f), bytes });
+  const backing = (f: string, bytes: number) => ({
+    dos: `C:\\${dosPathInDos(config, f)}`,
+    linux: "/mnt" + dosPathInLinux(config, f),
+    bytes,
+  });
   return {
-    floppy: { bytes: floppy.length, fatType: vol.fatType, oemName: vol.oemName, ...(vol.label ? { label: vol.label } : {}) },
+    floppy: {
+      bytes: floppy.length,
+      fatType: vol.fatType,
+      oemName: vol.oemName,
+      ...(vol.label ? { label: vol.label } : {}),
+    },
     system,
     ...(file(SHELL) ? { shell: file(SHELL)! } : {}),
     ...(auto ? { autoexec: { name: auto.path, bytes: auto.size, line } } : {}),
-    loadlin: { program, ...(file(program) ? { programFile: file(program)! } : {}), reads, totalBytes: reads.reduce((n, r) => n + (r.bytes ?? 0), 0) },
+    loadlin: {
+      program,
+      ...(file(program) ? { programFile: file(program)! } : {}),
+      reads,
+      totalBytes: reads.reduce((n, r) => n + (r.bytes ?? 0), 0),
+    },
     kernel: { cmdline: kernelArgs(config).join(" ") },
     ...(initrdUnpackedBytes !== undefined ? { initrdUnpackedBytes } : {}),
     linuxrc: {
@@ -294,7 +446,11 @@ export function chainFacts(floppy: Uint8Array, config: LooprootConfig): ChainFac
       loop1: backing(config.dos.swapFile, Math.round(config.swap.sizeMiB * 1048576)),
     },
     // The kernel runs the last init= on its command line: the user's, when boot.extraArgs has one.
-    root: { device: config.boot.root, readOnly: config.boot.readOnly, init: userInitArg(config)?.slice("init=".length) || (config.root.source === "tar" ? WRAPPER_INIT : "/sbin/init") },
+    root: {
+      device: config.boot.root,
+      readOnly: config.boot.readOnly,
+      init: userInitArg(config)?.slice("init=".length) || (config.root.source === "tar" ? WRAPPER_INIT : "/sbin/init"),
+    },
   };
 }
 
@@ -312,53 +468,110 @@ const a = (name: string) => (/^[A-Z]:/.test(name) ? name : `A:\\${name}`);
 export function readsFor(id: BoxId, f: ChainFacts): Read[] {
   switch (id) {
     case "bios":
-      return [{ what: `the boot sector of the ${fmt(f.floppy.bytes)}-byte FAT${f.floppy.fatType} floppy`, where: "A: sector 0", bytes: 512 }];
+      return [
+        {
+          what: `the boot sector of the ${fmt(f.floppy.bytes)}-byte FAT${f.floppy.fatType} floppy`,
+          where: "A: sector 0",
+          bytes: 512,
+        },
+      ];
     case "boot-sector":
     case "dos":
       return f.system.length
-        ? f.system.map((s) => ({ what: id === "dos" ? "the DOS's system file" : "loads", where: a(s.name), bytes: s.bytes }))
+        ? f.system.map((s) => ({
+            what: id === "dos" ? "the DOS's system file" : "loads",
+            where: a(s.name),
+            bytes: s.bytes,
+          }))
         : [{ what: "no system file on A: (the boot sector has nothing to load)" }];
     case "command":
-      return f.shell ? [{ what: "the DOS's shell", where: a(f.shell.name), bytes: f.shell.bytes }] : [{ what: "no COMMAND.COM on A:" }];
+      return f.shell
+        ? [{ what: "the DOS's shell", where: a(f.shell.name), bytes: f.shell.bytes }]
+        : [{ what: "no COMMAND.COM on A:" }];
     case "autoexec":
       return f.autoexec
-        ? [{ what: "runs", where: a(f.autoexec.name), bytes: f.autoexec.bytes }, { what: f.autoexec.line ? `its LOADLIN line: ${f.autoexec.line}` : "it has no LOADLIN line" }]
+        ? [
+            { what: "runs", where: a(f.autoexec.name), bytes: f.autoexec.bytes },
+            { what: f.autoexec.line ? `its LOADLIN line: ${f.autoexec.line}` : "it has no LOADLIN line" },
+          ]
         : [{ what: "no AUTOEXEC.BAT on A:" }];
     case "loadlin":
       return [
-        f.loadlin.programFile ? { what: "the program", where: a(f.loadlin.programFile.name), bytes: f.loadlin.programFile.bytes } : { what: `no ${f.loadlin.program} on A:` },
-        ...f.loadlin.reads.map((r) => (r.bytes !== undefined ? { what: `reads the ${r.role === "params" ? "params file" : r.role}`, where: a(r.name), bytes: r.bytes } : { what: `the ${r.role} ${a(r.name)} is not on A:` })),
+        f.loadlin.programFile
+          ? { what: "the program", where: a(f.loadlin.programFile.name), bytes: f.loadlin.programFile.bytes }
+          : { what: `no ${f.loadlin.program} on A:` },
+        ...f.loadlin.reads.map((r) =>
+          r.bytes !== undefined
+            ? { what: `reads the ${r.role === "params" ? "params file" : r.role}`, where: a(r.name), bytes: r.bytes }
+            : { what: `the ${r.role} ${a(r.name)} is not on A:` },
+        ),
         { what: `${f.loadlin.reads.length} files from A: in all`, bytes: f.loadlin.totalBytes },
       ];
     case "kernel": {
       const k = f.loadlin.reads.find((r) => r.role === "kernel")!;
-      return [{ what: "the kernel image", where: a(k.name), ...(k.bytes !== undefined ? { bytes: k.bytes } : {}) }, { what: `command line: ${f.kernel.cmdline}` }];
+      return [
+        { what: "the kernel image", where: a(k.name), ...(k.bytes !== undefined ? { bytes: k.bytes } : {}) },
+        { what: `command line: ${f.kernel.cmdline}` },
+      ];
     }
     case "initrd": {
       const i = f.loadlin.reads.find((r) => r.role === "initrd")!;
       return [
-        { what: "the gzip'd initrd LOADLIN put in memory", where: a(i.name), ...(i.bytes !== undefined ? { bytes: i.bytes } : {}) },
-        ...(f.initrdUnpackedBytes !== undefined ? [{ what: "unpacked into /dev/ram0", where: "/dev/ram0", bytes: f.initrdUnpackedBytes }] : []),
+        {
+          what: "the gzip'd initrd LOADLIN put in memory",
+          where: a(i.name),
+          ...(i.bytes !== undefined ? { bytes: i.bytes } : {}),
+        },
+        ...(f.initrdUnpackedBytes !== undefined
+          ? [{ what: "unpacked into /dev/ram0", where: "/dev/ram0", bytes: f.initrdUnpackedBytes }]
+          : []),
       ];
     }
     case "linuxrc":
       return [
         { what: `mounts the DOS partition as ${f.linuxrc.fsType} on ${f.linuxrc.mountPoint}`, where: f.linuxrc.device },
-        { what: "the root image, for /dev/loop0", where: `${f.linuxrc.loop0.dos} (${f.linuxrc.loop0.linux})`, bytes: f.linuxrc.loop0.bytes },
-        { what: "the swap file, for /dev/loop1", where: `${f.linuxrc.loop1.dos} (${f.linuxrc.loop1.linux})`, bytes: f.linuxrc.loop1.bytes },
+        {
+          what: "the root image, for /dev/loop0",
+          where: `${f.linuxrc.loop0.dos} (${f.linuxrc.loop0.linux})`,
+          bytes: f.linuxrc.loop0.bytes,
+        },
+        {
+          what: "the swap file, for /dev/loop1",
+          where: `${f.linuxrc.loop1.dos} (${f.linuxrc.loop1.linux})`,
+          bytes: f.linuxrc.loop1.bytes,
+        },
       ];
     case "loop0":
-      return [{ what: "backed by the root image", where: `${f.linuxrc.loop0.dos} (${f.linuxrc.loop0.linux})`, bytes: f.linuxrc.loop0.bytes }];
+      return [
+        {
+          what: "backed by the root image",
+          where: `${f.linuxrc.loop0.dos} (${f.linuxrc.loop0.linux})`,
+          bytes: f.linuxrc.loop0.bytes,
+        },
+      ];
     case "loop1":
-      return [{ what: "backed by the swap file", where: `${f.linuxrc.loop1.dos} (${f.linuxrc.loop1.linux})`, bytes: f.linuxrc.loop1.bytes }];
+      return [
+        {
+          what: "backed by the swap file",
+          where: `${f.linuxrc.loop1.dos} (${f.linuxrc.loop1.linux})`,
+          bytes: f.linuxrc.loop1.bytes,
+        },
+      ];
     case "pivot":
-      return [{ what: `mounts root=${f.root.device} ${f.root.readOnly ? "read-only" : "read-write"} as /; the initrd moves to /initrd`, where: f.root.device }];
+      return [
+        {
+          what: `mounts root=${f.root.device} ${f.root.readOnly ? "read-only" : "read-write"} as /; the initrd moves to /initrd`,
+          where: f.root.device,
+        },
+      ];
     case "init":
       return [{ what: "runs init from the loop root", where: f.root.init }];
     case "loop-root":
       return [{ what: "looproot's report, checked against the config", where: "/dev/ttyS0" }];
     case "ready":
-      return [{ what: "the root's own init: a shell, a getty, systemd or sysvinit", where: "/dev/ttyS0 and the screen" }];
+      return [
+        { what: "the root's own init: a shell, a getty, systemd or sysvinit", where: "/dev/ttyS0 and the screen" },
+      ];
   }
 }
 
@@ -366,20 +579,35 @@ export function readsFor(id: BoxId, f: ChainFacts): Read[] {
 export function boxNote(id: BoxId, f: ChainFacts): string {
   const k = f.loadlin.reads.find((r) => r.role === "kernel");
   switch (id) {
-    case "bios": return "A: sector 0";
-    case "boot-sector": return f.floppy.oemName || "A: sector 0";
-    case "dos": return f.system.map((s) => s.name).join(", ") || "none on A:";
-    case "command": return f.shell ? `${fmt(f.shell.bytes)} bytes` : "not on A:";
-    case "autoexec": return f.autoexec ? `${fmt(f.autoexec.bytes)} bytes` : "not on A:";
-    case "loadlin": return `${fmt(f.loadlin.totalBytes)} bytes`;
-    case "kernel": return k ? k.name : "";
-    case "initrd": return f.initrdUnpackedBytes !== undefined ? `ram0: ${fmt(Math.ceil(f.initrdUnpackedBytes / 1024))} KiB` : "";
-    case "linuxrc": return f.linuxrc.device;
-    case "loop0": return f.linuxrc.loop0.dos.replace(/^.*\\/, "");
-    case "loop1": return f.linuxrc.loop1.dos.replace(/^.*\\/, "");
-    case "pivot": return `/ on ${f.root.device}`;
-    case "init": return f.root.init;
-    case "loop-root": return "the report";
-    case "ready": return "ttyS0, tty1";
+    case "bios":
+      return "A: sector 0";
+    case "boot-sector":
+      return f.floppy.oemName || "A: sector 0";
+    case "dos":
+      return f.system.map((s) => s.name).join(", ") || "none on A:";
+    case "command":
+      return f.shell ? `${fmt(f.shell.bytes)} bytes` : "not on A:";
+    case "autoexec":
+      return f.autoexec ? `${fmt(f.autoexec.bytes)} bytes` : "not on A:";
+    case "loadlin":
+      return `${fmt(f.loadlin.totalBytes)} bytes`;
+    case "kernel":
+      return k ? k.name : "";
+    case "initrd":
+      return f.initrdUnpackedBytes !== undefined ? `ram0: ${fmt(Math.ceil(f.initrdUnpackedBytes / 1024))} KiB` : "";
+    case "linuxrc":
+      return f.linuxrc.device;
+    case "loop0":
+      return f.linuxrc.loop0.dos.replace(/^.*\\/, "");
+    case "loop1":
+      return f.linuxrc.loop1.dos.replace(/^.*\\/, "");
+    case "pivot":
+      return `/ on ${f.root.device}`;
+    case "init":
+      return f.root.init;
+    case "loop-root":
+      return "the report";
+    case "ready":
+      return "ttyS0, tty1";
   }
 }

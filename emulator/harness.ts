@@ -9,7 +9,14 @@
 import type { LooprootConfig } from "../src/config.ts";
 import type { Engine } from "./engine.ts";
 import { SHELL_PROBE } from "../src/howto/protocol.ts";
-import { MilestoneTracker, MILESTONES, INIT_READY, type MilestoneEvent, type FailureEvent, type MilestoneId } from "./milestones.ts";
+import {
+  MilestoneTracker,
+  MILESTONES,
+  INIT_READY,
+  type MilestoneEvent,
+  type FailureEvent,
+  type MilestoneId,
+} from "./milestones.ts";
 import { parseReport, verifyReport, type Check, type GuestReport } from "./verify.ts";
 import { verdictHint } from "./hints.ts";
 import { quietArg } from "../src/howto/bootfloppy.ts";
@@ -68,7 +75,11 @@ const RUN_INIT = /Run (?!\/linuxrc\b)(\S+) as init process/;
 const LAST_LINES = 10;
 const LAST_LINE_CHARS = 240;
 
-export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts: BootOptions = {}): Promise<BootResult> {
+export async function bootAndVerify(
+  engine: Engine,
+  config: LooprootConfig,
+  opts: BootOptions = {},
+): Promise<BootResult> {
   const timeoutMs = (opts.timeoutS ?? 120) * 1000;
   const pollMs = opts.pollMs ?? 100;
   const signal = checkSignal(opts.signal);
@@ -98,13 +109,17 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
   // its limit has passed and the machine has also run that long, or after four times the limit
   // whatever it ran (a guest that halts forever uses no CPU).
   const stuckToo = (limitS: number, now: number) =>
-    ranAtProgress === undefined || engine.ranMs!() - ranAtProgress >= limitS * 1000 || tracker.sinceProgress(now) >= 4 * limitS * 1000;
+    ranAtProgress === undefined ||
+    engine.ranMs!() - ranAtProgress >= limitS * 1000 ||
+    tracker.sinceProgress(now) >= 4 * limitS * 1000;
   const offSerial = engine.onSerial((text) => emit(tracker.feedSerial(text, elapsed())));
   // Where the engine tells when the screen changes, every change is read: a DOS that writes only to
   // the screen (FreeDOS) can scroll its lines away, or the kernel take the screen over, between two polls.
   const offScreen = engine.onScreenChange?.(() => emit(tracker.feedScreen(engine.screenRows(), elapsed())));
   let crash: { message: string; atMs: number } | undefined;
-  engine.onCrash?.((message) => { crash ??= { message, atMs: elapsed() }; });
+  engine.onCrash?.((message) => {
+    crash ??= { message, atMs: elapsed() };
+  });
 
   let failure: FailureEvent | undefined;
   let report: GuestReport = parseReport([]);
@@ -124,7 +139,13 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
       // The screen's last state is evidence too: a crash between two samples must not hide how far it got.
       emit(tracker.feedScreen(engine.screenRows(), now));
       emit(tracker.flush(now));
-      failure = { id: "emulator-crashed", stage: tracker.stage ?? "init-ready", title: `the emulator (${engine.name}) crashed`, atMs: crash.atMs, evidence: crash.message };
+      failure = {
+        id: "emulator-crashed",
+        stage: tracker.stage ?? "init-ready",
+        title: `the emulator (${engine.name}) crashed`,
+        atMs: crash.atMs,
+        evidence: crash.message,
+      };
       break;
     }
     if (!runInit) {
@@ -136,7 +157,11 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
     // unexpanded, only a shell's answer shows the device, so an answer proves a shell.
     // A user's root gets the probe for PROBE_WINDOW_MS only: typed at a console where a getty or
     // its own init will later read, it would be input to them.
-    const rcMissing = !!runInit && !tracker.reached.has("init") && now - runInit.atMs > RC_GRACE_MS && now - runInit.atMs < RC_GRACE_MS + PROBE_WINDOW_MS;
+    const rcMissing =
+      !!runInit &&
+      !tracker.reached.has("init") &&
+      now - runInit.atMs > RC_GRACE_MS &&
+      now - runInit.atMs < RC_GRACE_MS + PROBE_WINDOW_MS;
     const reportAt = tracker.reached.get("loop-root")?.atMs ?? now;
     const askShell = report.complete && (shellRequired || now - reportAt < PROBE_WINDOW_MS);
     if ((askShell || rcMissing) && !tracker.reached.has("init-ready") && now - lastProbe > SHELL_PROBE_EVERY_MS) {
@@ -153,7 +178,13 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
     if (ready && !tracker.reached.has("init")) {
       // A shell (or a getty) runs as PID 1 in place of the root's init: the HOWTO's rc never ran.
       const how = runInit ? `the kernel ran ${runInit.path} as init` : "a shell answers";
-      failure = { id: "shell-as-init", stage: "init", title: "a shell runs as init instead of the loop root's init", atMs: now, evidence: `${how}; looproot's rc never ran (${ready.evidence})` };
+      failure = {
+        id: "shell-as-init",
+        stage: "init",
+        title: "a shell runs as init instead of the loop root's init",
+        atMs: now,
+        evidence: `${how}; looproot's rc never ran (${ready.evidence})`,
+      };
       break;
     }
     if (report.complete && ready) break;
@@ -175,22 +206,45 @@ export async function bootAndVerify(engine: Engine, config: LooprootConfig, opts
   const totalMs = elapsed();
   const readyEvent = tracker.reached.get("init-ready");
   const shellEvent = readyEvent && INIT_READY[0].match.test(readyEvent.evidence) ? readyEvent : undefined;
-  const shell = { required: shellRequired, ready: !!shellEvent, ...(shellEvent ? { evidence: shellEvent.evidence } : {}) };
-  const initReady = readyEvent && !failure ? { what: INIT_READY.find((r) => r.match.test(readyEvent.evidence))?.what ?? "a login prompt", evidence: readyEvent.evidence } : undefined;
+  const shell = {
+    required: shellRequired,
+    ready: !!shellEvent,
+    ...(shellEvent ? { evidence: shellEvent.evidence } : {}),
+  };
+  const initReady =
+    readyEvent && !failure
+      ? {
+          what: INIT_READY.find((r) => r.match.test(readyEvent.evidence))?.what ?? "a login prompt",
+          evidence: readyEvent.evidence,
+        }
+      : undefined;
   const notSeen = tracker.notSeen.map((id) => ({ id, title: MILESTONES.find((m) => m.id === id)!.title }));
   const loopRootAt = tracker.reached.get("loop-root")?.atMs;
   const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   // A milestone the kernel would print is missing because the user asked it to be quiet, not
   // because this machine does not print it.
   const quiet = quietArg(config);
-  const notes = notSeen.length ? [`${quiet ? `not printed (kernel argument ${quiet} in boot.extraArgs)` : "not seen on this machine"}: ${notSeen.map((m) => m.title).join(", ")}`] : [];
-  const hint = failure ? verdictHint(failure, config, tracker.lines.map((l) => l.text)) : undefined;
+  const notes = notSeen.length
+    ? [
+        `${quiet ? `not printed (kernel argument ${quiet} in boot.extraArgs)` : "not seen on this machine"}: ${notSeen.map((m) => m.title).join(", ")}`,
+      ]
+    : [];
+  const hint = failure
+    ? verdictHint(
+        failure,
+        config,
+        tracker.lines.map((l) => l.text),
+      )
+    : undefined;
   if (failure && hint) failure.hint = hint;
   const summary = ok
-    ? `loop root verified: / on 7:0 (/dev/loop0), swap on /dev/loop1, ${config.dos.device} mounted, init started${loopRootAt !== undefined ? ` (HOWTO's loop root up at ${secs(loopRootAt)})` : ""}; the root's init ready: ${initReady!.what}, in ${secs(totalMs)}` + (notes.length ? `; ${notes.join("; ")}` : "")
+    ? `loop root verified: / on 7:0 (/dev/loop0), swap on /dev/loop1, ${config.dos.device} mounted, init started${loopRootAt !== undefined ? ` (HOWTO's loop root up at ${secs(loopRootAt)})` : ""}; the root's init ready: ${initReady!.what}, in ${secs(totalMs)}` +
+      (notes.length ? `; ${notes.join("; ")}` : "")
     : failure
       ? `failed at "${MILESTONES.find((m) => m.id === failure!.stage)?.title ?? failure.stage}": ${failure.title} (${failure.evidence})` +
-        (failure.stage === "init-ready" && bad.length === 0 && report.complete ? "; the HOWTO's loop root was up (looproot's report verified)" : "")
+        (failure.stage === "init-ready" && bad.length === 0 && report.complete
+          ? "; the HOWTO's loop root was up (looproot's report verified)"
+          : "")
       : `the guest's report disagrees with the config: ${bad.map((c) => `${c.what}: expected ${c.expected}, got ${c.got}`).join("; ")}`;
   const result: BootResult = {
     ok,
@@ -221,10 +275,18 @@ function lastLines(tracker: MilestoneTracker): string[] {
   const all = tracker.lines.filter((l) => !l.text.includes(probe));
   const from = end ? all.findIndex((l) => l.text.trim() === end.evidence) + 1 : 0;
   const own = all.slice(Math.max(0, from));
-  return (own.length ? own : all).slice(-LAST_LINES).map((l) => (l.text.length > LAST_LINE_CHARS ? l.text.slice(0, LAST_LINE_CHARS) + "…" : l.text));
+  return (own.length ? own : all)
+    .slice(-LAST_LINES)
+    .map((l) => (l.text.length > LAST_LINE_CHARS ? l.text.slice(0, LAST_LINE_CHARS) + "…" : l.text));
 }
 
-function stuckFailure(stage: MilestoneId, limitS: number, now: number, tracker: MilestoneTracker, what = "no progress"): FailureEvent {
+function stuckFailure(
+  stage: MilestoneId,
+  limitS: number,
+  now: number,
+  tracker: MilestoneTracker,
+  what = "no progress",
+): FailureEvent {
   const probe = SHELL_PROBE.trim();
   const last = tracker.lines.filter((l) => !l.text.includes(probe)).at(-1)?.text ?? "(the machine printed nothing)";
   return { id: "stalled", stage, title: `${what} within ${limitS} s`, atMs: now, evidence: `last line: ${last}` };

@@ -3,10 +3,24 @@
 // caller hands in). Node's conveniences (the package's own images read from disk, QEMU and Bochs)
 // are `looproot/emulator/node`. Thin wrappers over machine.ts, harness.ts and shell.ts.
 
-import { startMachine as coreStartMachine, type Machine as CoreMachine, type MachineOptions as CoreMachineOptions } from "./machine.ts";
+import {
+  startMachine as coreStartMachine,
+  type Machine as CoreMachine,
+  type MachineOptions as CoreMachineOptions,
+} from "./machine.ts";
 import { shellCommand as coreShellCommand, type ShellResult as CoreShellResult } from "./shell.ts";
-import { type BootOptions as CoreBootOptions, type BootResult as CoreBootResult, type HarnessEvent as CoreHarnessEvent } from "./harness.ts";
-import { MILESTONES as CORE_MILESTONES, type MilestoneEvent as CoreMilestoneEvent, type FailureEvent as CoreFailureEvent, type FailureId as CoreFailureId, type MilestoneId as CoreMilestoneId } from "./milestones.ts";
+import {
+  type BootOptions as CoreBootOptions,
+  type BootResult as CoreBootResult,
+  type HarnessEvent as CoreHarnessEvent,
+} from "./harness.ts";
+import {
+  MILESTONES as CORE_MILESTONES,
+  type MilestoneEvent as CoreMilestoneEvent,
+  type FailureEvent as CoreFailureEvent,
+  type FailureId as CoreFailureId,
+  type MilestoneId as CoreMilestoneId,
+} from "./milestones.ts";
 import type { Engine as CoreEngine } from "./engine.ts";
 import { LooprootError, ErrorCode, typeError } from "../src/errors.ts";
 import { checkFirmware, waitWith, howtoWith } from "./library.ts";
@@ -20,15 +34,23 @@ export type Engine = CoreEngine;
 /** Everything v86's PC takes (the core's options; startMachine fills in the memory and the boot order). */
 export type MachineOptions = CoreMachineOptions;
 /** Something to boot: a floppy (`fda`), a hard disk (`hda`) or a Linux kernel (`bzimage`); at least one. */
-export type BootMedia = { fda: Uint8Array; hda?: Uint8Array; bzimage?: Uint8Array } | { fda?: Uint8Array; hda: Uint8Array; bzimage?: Uint8Array } | { fda?: Uint8Array; hda?: Uint8Array; bzimage: Uint8Array };
+export type BootMedia =
+  | { fda: Uint8Array; hda?: Uint8Array; bzimage?: Uint8Array }
+  | { fda?: Uint8Array; hda: Uint8Array; bzimage?: Uint8Array }
+  | { fda?: Uint8Array; hda?: Uint8Array; bzimage: Uint8Array };
 /**
  * The PC's own binaries: SeaBIOS and its VGA BIOS (the package ships them as
  * `looproot/images/debian/bios.bin` and `looproot/images/debian/vgabios-stdvga.bin`), and v86's
  * wasm, as bytes or as a URL (a path in Node) v86 loads itself (`v86/build/v86.wasm`).
  */
-export type Firmware = { bios: Uint8Array; vgaBios: Uint8Array } & ({ wasm: Uint8Array; wasmPath?: undefined } | { wasmPath: string; wasm?: undefined });
+export type Firmware = { bios: Uint8Array; vgaBios: Uint8Array } & (
+  { wasm: Uint8Array; wasmPath?: undefined } | { wasmPath: string; wasm?: undefined }
+);
 /** What startMachine takes besides the media and the firmware. */
-export type StartSettings = Omit<Partial<CoreMachineOptions>, "fda" | "hda" | "bzimage" | "boot" | "memoryMB" | "bios" | "vgaBios" | "wasm" | "wasmPath"> & {
+export type StartSettings = Omit<
+  Partial<CoreMachineOptions>,
+  "fda" | "hda" | "bzimage" | "boot" | "memoryMB" | "bios" | "vgaBios" | "wasm" | "wasmPath"
+> & {
   /** Memory in MB, 4..2048; default 32. */
   memoryMB?: number;
   /** The drive the BIOS boots: "floppy" (default when fda is given) or "hd"; ignored for a direct Linux boot. */
@@ -52,7 +74,10 @@ export type BootResult = CoreBootResult;
 export type HarnessEvent = CoreHarnessEvent;
 
 /** The boot chain's milestones in order, each with its id and title (what the verdict's events name). */
-export const MILESTONES: readonly { readonly id: MilestoneId; readonly title: string }[] = CORE_MILESTONES.map((m) => ({ id: m.id, title: m.title }));
+export const MILESTONES: readonly { readonly id: MilestoneId; readonly title: string }[] = CORE_MILESTONES.map((m) => ({
+  id: m.id,
+  title: m.title,
+}));
 
 /**
  * Starts a v86 PC: a floppy (`fda`), a hard disk (`hda`) or a direct Linux boot (`bzimage`,
@@ -63,8 +88,13 @@ export const MILESTONES: readonly { readonly id: MilestoneId; readonly title: st
 export async function startMachine(opts: StartOptions): Promise<Machine> {
   if (typeof opts !== "object" || opts === null) throw typeError("opts", "an object");
   const memoryMB = opts.memoryMB ?? 32;
-  if (!Number.isInteger(memoryMB) || memoryMB < 4 || memoryMB > 2048) throw new LooprootError(ErrorCode.Limit, `memoryMB: ${memoryMB} is not a whole number in 4..2048`, { field: "memoryMB", limit: "4..2048" });
-  if (!opts.fda && !opts.hda && !opts.bzimage) throw new LooprootError(ErrorCode.Limit, "fda, hda, bzimage: give at least one thing to boot", { field: "fda" });
+  if (!Number.isInteger(memoryMB) || memoryMB < 4 || memoryMB > 2048)
+    throw new LooprootError(ErrorCode.Limit, `memoryMB: ${memoryMB} is not a whole number in 4..2048`, {
+      field: "memoryMB",
+      limit: "4..2048",
+    });
+  if (!opts.fda && !opts.hda && !opts.bzimage)
+    throw new LooprootError(ErrorCode.Limit, "fda, hda, bzimage: give at least one thing to boot", { field: "fda" });
   checkFirmware(opts);
   return coreStartMachine({ ...opts, memoryMB });
 }
@@ -111,10 +141,11 @@ export interface RunningBootResult extends BootResult {
 export type HowtoImages = Pick<BuildResult, "floppy" | "disk">;
 
 /** What bootHowto takes in a page: the boot's options, the firmware, and where to draw the screen. */
-export type HowtoBootOptions = BootOptions & Firmware & {
-  /** An element holding a <div> and a <canvas> (v86's screen_container) to show the PC's screen in; none by default. */
-  screen?: unknown;
-};
+export type HowtoBootOptions = BootOptions &
+  Firmware & {
+    /** An element holding a <div> and a <canvas> (v86's screen_container) to show the PC's screen in; none by default. */
+    screen?: unknown;
+  };
 
 /**
  * Boots a HOWTO build (its floppy and disk) in v86 and runs the HOWTO's own verification: the
@@ -125,12 +156,41 @@ export type HowtoBootOptions = BootOptions & Firmware & {
  * returned as `machine` and the caller stops it. `signal` aborts: the machine stops and the call
  * rejects with E_ABORTED.
  */
-export async function bootHowto(build: HowtoImages, config: PartialConfig, opts: HowtoBootOptions & { stopAtEnd: false }): Promise<RunningBootResult>;
-export async function bootHowto(build: HowtoImages, config: PartialConfig, opts: HowtoBootOptions & { stopAtEnd?: true }): Promise<BootResult>;
-export async function bootHowto(build: HowtoImages, config: PartialConfig, opts: HowtoBootOptions): Promise<BootResult | RunningBootResult> {
-  if (typeof opts !== "object" || opts === null) throw typeError("opts", "an object with bios, vgaBios and wasm or wasmPath");
+export async function bootHowto(
+  build: HowtoImages,
+  config: PartialConfig,
+  opts: HowtoBootOptions & { stopAtEnd: false },
+): Promise<RunningBootResult>;
+export async function bootHowto(
+  build: HowtoImages,
+  config: PartialConfig,
+  opts: HowtoBootOptions & { stopAtEnd?: true },
+): Promise<BootResult>;
+export async function bootHowto(
+  build: HowtoImages,
+  config: PartialConfig,
+  opts: HowtoBootOptions,
+): Promise<BootResult | RunningBootResult> {
+  if (typeof opts !== "object" || opts === null)
+    throw typeError("opts", "an object with bios, vgaBios and wasm or wasmPath");
   checkFirmware(opts);
-  return howtoWith((full) => coreStartMachine({ fda: build.floppy, hda: build.disk, memoryMB: full.machine.memoryMiB, boot: "floppy", bios: opts.bios, vgaBios: opts.vgaBios, wasm: opts.wasm, wasmPath: opts.wasmPath, screenContainer: opts.screen }), build, config, opts);
+  return howtoWith(
+    (full) =>
+      coreStartMachine({
+        fda: build.floppy,
+        hda: build.disk,
+        memoryMB: full.machine.memoryMiB,
+        boot: "floppy",
+        bios: opts.bios,
+        vgaBios: opts.vgaBios,
+        wasm: opts.wasm,
+        wasmPath: opts.wasmPath,
+        screenContainer: opts.screen,
+      }),
+    build,
+    config,
+    opts,
+  );
 }
 
 /** What a shell command printed (without the echo of the typed line, end marker, carriage returns or ANSI escapes) and its exit status. */

@@ -16,16 +16,25 @@ import type { WaitOptions, WaitResult } from "./index.ts";
 type Firmware = { bios?: unknown; vgaBios?: unknown; wasm?: unknown; wasmPath?: unknown };
 
 export function checkFirmware(opts: Firmware): void {
-  if (!(opts.bios instanceof Uint8Array)) throw typeError("bios", "a Uint8Array (SeaBIOS's bios.bin: looproot/images/debian/bios.bin)");
-  if (!(opts.vgaBios instanceof Uint8Array)) throw typeError("vgaBios", "a Uint8Array (looproot/images/debian/vgabios-stdvga.bin)");
-  if (opts.wasm !== undefined ? !(opts.wasm instanceof Uint8Array) : typeof opts.wasmPath !== "string") throw typeError("wasm", "v86.wasm's bytes (a Uint8Array), or wasmPath: its URL or path");
+  if (!(opts.bios instanceof Uint8Array))
+    throw typeError("bios", "a Uint8Array (SeaBIOS's bios.bin: looproot/images/debian/bios.bin)");
+  if (!(opts.vgaBios instanceof Uint8Array))
+    throw typeError("vgaBios", "a Uint8Array (looproot/images/debian/vgabios-stdvga.bin)");
+  if (opts.wasm !== undefined ? !(opts.wasm instanceof Uint8Array) : typeof opts.wasmPath !== "string")
+    throw typeError("wasm", "v86.wasm's bytes (a Uint8Array), or wasmPath: its URL or path");
 }
 
 /** bootAndWait on a given start function (the Node entry's fills in the firmware). */
-export async function waitWith<O extends WaitOptions>(start: (o: O) => Promise<Machine>, opts: O): Promise<WaitResult & { machine?: Machine }> {
+export async function waitWith<O extends WaitOptions>(
+  start: (o: O) => Promise<Machine>,
+  opts: O,
+): Promise<WaitResult & { machine?: Machine }> {
   if (typeof opts !== "object" || opts === null) throw typeError("opts", "an object");
   const timeoutMs = opts.timeoutMs ?? 60_000;
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new LooprootError(ErrorCode.Limit, `timeoutMs: ${timeoutMs} is not a positive whole number`, { field: "timeoutMs" });
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
+    throw new LooprootError(ErrorCode.Limit, `timeoutMs: ${timeoutMs} is not a positive whole number`, {
+      field: "timeoutMs",
+    });
   const signal = checkSignal(opts.signal);
   if (signal?.aborted) throw abortedError(signal, "bootAndWait");
   const t0 = Date.now();
@@ -61,8 +70,19 @@ export async function waitWith<O extends WaitOptions>(start: (o: O) => Promise<M
  * bootHowto on a given engine (the Node entry's: v86 with the package's firmware, QEMU, Bochs):
  * the config and the disk checked before the engine starts, the engine stopped on any failure.
  */
-export async function howtoWith<E extends Engine>(start: (full: LooprootConfig) => Promise<E>, build: Pick<BuildResult, "floppy" | "disk">, config: PartialConfig, opts: BootOptions): Promise<BootResult & { machine?: E }> {
-  if (typeof build !== "object" || build === null || !(build.floppy instanceof Uint8Array) || !(build.disk instanceof Uint8Array)) throw typeError("build", "{ floppy, disk } (Uint8Arrays, as buildHowto gives)");
+export async function howtoWith<E extends Engine>(
+  start: (full: LooprootConfig) => Promise<E>,
+  build: Pick<BuildResult, "floppy" | "disk">,
+  config: PartialConfig,
+  opts: BootOptions,
+): Promise<BootResult & { machine?: E }> {
+  if (
+    typeof build !== "object" ||
+    build === null ||
+    !(build.floppy instanceof Uint8Array) ||
+    !(build.disk instanceof Uint8Array)
+  )
+    throw typeError("build", "{ floppy, disk } (Uint8Arrays, as buildHowto gives)");
   const full: LooprootConfig = mergeConfig(defaultConfig(), config ?? {});
   // Build's own validation (field and limit) before the machine starts: the memory the result
   // reports is the memory the guest had, never a size v86 refused or rounded.
@@ -80,4 +100,3 @@ export async function howtoWith<E extends Engine>(start: (full: LooprootConfig) 
   }
   return opts.stopAtEnd === false ? { ...result, machine } : result;
 }
-

@@ -88,7 +88,9 @@ export const V86_INSTRUCTIONS_PER_MS = 50_000;
 export async function startMachine(opts: MachineOptions): Promise<Machine> {
   const buf = (a: Uint8Array) => a.slice().buffer as ArrayBuffer;
   const own = (a: Uint8Array) =>
-    opts.copy === false && a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a.buffer : buf(a);
+    opts.copy === false && a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength
+      ? a.buffer
+      : buf(a);
   const boot = opts.boot ?? (opts.fda ? "floppy" : "hd");
   const config: Record<string, unknown> = {
     memory_size: opts.memoryMB * 1024 * 1024,
@@ -115,11 +117,19 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
         // report carries it) instead of letting it reach the console as a stray line.
         env.console_log_from_wasm = (...args: unknown[]) => {
           const orig = console.error;
-          console.error = (...m: unknown[]) => { wasmMessage = m.map(String).join(" ").trim(); };
-          try { return (log as (...a: unknown[]) => unknown)(...args); } finally { console.error = orig; }
+          console.error = (...m: unknown[]) => {
+            wasmMessage = m.map(String).join(" ").trim();
+          };
+          try {
+            return (log as (...a: unknown[]) => unknown)(...args);
+          } finally {
+            console.error = orig;
+          }
         };
       }
-      return ((await WebAssembly.instantiate(bytes as BufferSource, imports)) as WebAssembly.WebAssemblyInstantiatedSource).instance.exports;
+      return (
+        (await WebAssembly.instantiate(bytes as BufferSource, imports)) as WebAssembly.WebAssemblyInstantiatedSource
+      ).instance.exports;
     };
   }
   if (opts.fda) config.fda = { buffer: own(opts.fda) };
@@ -162,7 +172,11 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
   let crash: string | undefined;
   const crashListeners: ((m: string) => void)[] = [];
   const catchCrashes = () => {
-    const inner = (emulator as unknown as { v86?: { do_tick: () => void; running: boolean; stopping: boolean; bus: { send: (e: string) => void } } }).v86;
+    const inner = (
+      emulator as unknown as {
+        v86?: { do_tick: () => void; running: boolean; stopping: boolean; bus: { send: (e: string) => void } };
+      }
+    ).v86;
     if (!inner || (inner as { __looproot?: boolean }).__looproot) return;
     (inner as { __looproot?: boolean }).__looproot = true;
     const tick = inner.do_tick.bind(inner);
@@ -183,12 +197,19 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
   };
   await new Promise<void>((resolve, reject) => {
     const ms = opts.startTimeoutMs ?? 30_000;
-    const t = setTimeout(() => reject(new Error(`v86 did not start within ${ms} ms (wasm at ${opts.wasmPath ?? "(bytes)"}?)`)), ms);
+    const t = setTimeout(
+      () => reject(new Error(`v86 did not start within ${ms} ms (wasm at ${opts.wasmPath ?? "(bytes)"}?)`)),
+      ms,
+    );
     emulator.add_listener("emulator-started", () => {
       clearTimeout(t);
       // v86 sends emulator-started before its first tick: settings made here apply to all code it compiles.
       if (opts.jitConfig?.length) {
-        const set = (emulator as unknown as { v86?: { cpu?: { wm?: { exports?: { set_jit_config?: (i: number, v: number) => void } } } } }).v86?.cpu?.wm?.exports?.set_jit_config;
+        const set = (
+          emulator as unknown as {
+            v86?: { cpu?: { wm?: { exports?: { set_jit_config?: (i: number, v: number) => void } } } };
+          }
+        ).v86?.cpu?.wm?.exports?.set_jit_config;
         // A measurement of a setting v86 did not take would be a measurement of its defaults.
         if (!set) {
           void Promise.resolve(emulator.destroy()).catch(() => {});
@@ -208,7 +229,9 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
   let countedBuffer: object | undefined;
   const diskWrites = (): number => {
     type Counted = { set: (start: number, data: Uint8Array, done: () => void) => void };
-    const live = (emulator as unknown as { v86?: { cpu?: { devices?: { ide?: { primary?: { master?: { buffer?: Counted } } } } } } }).v86?.cpu?.devices?.ide?.primary?.master?.buffer;
+    const live = (
+      emulator as unknown as { v86?: { cpu?: { devices?: { ide?: { primary?: { master?: { buffer?: Counted } } } } } } }
+    ).v86?.cpu?.devices?.ide?.primary?.master?.buffer;
     if (live && live !== countedBuffer && typeof live.set === "function") {
       const set = live.set;
       live.set = function (this: Counted, start, data, done) {
@@ -246,7 +269,8 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
   const matches = (pattern: RegExp | string) =>
     typeof pattern === "string" ? serial.includes(pattern) : pattern.test(serial);
 
-  let instructions = 0, lastCounter = 0;
+  let instructions = 0,
+    lastCounter = 0;
   return {
     name: "v86",
     emulator,
@@ -266,7 +290,11 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
     },
     diskImage: () => {
       // After restore_state v86 holds the disk in a new buffer: read it where the IDE disk keeps it.
-      const live = (emulator as unknown as { v86?: { cpu?: { devices?: { ide?: { primary?: { master?: { buffer?: { buffer?: unknown } } } } } } } }).v86?.cpu?.devices?.ide?.primary?.master?.buffer?.buffer;
+      const live = (
+        emulator as unknown as {
+          v86?: { cpu?: { devices?: { ide?: { primary?: { master?: { buffer?: { buffer?: unknown } } } } } } };
+        }
+      ).v86?.cpu?.devices?.ide?.primary?.master?.buffer?.buffer;
       if (live instanceof ArrayBuffer) return new Uint8Array(live);
       return hdaBuffer ? new Uint8Array(hdaBuffer) : undefined;
     },
@@ -292,7 +320,11 @@ export async function startMachine(opts: MachineOptions): Promise<Machine> {
         };
         const timer = setTimeout(() => {
           waiters.splice(waiters.indexOf(check), 1);
-          reject(new Error(`serial: ${String(pattern)} not seen within ${timeoutMs} ms; last output:\n${serial.slice(-600)}`));
+          reject(
+            new Error(
+              `serial: ${String(pattern)} not seen within ${timeoutMs} ms; last output:\n${serial.slice(-600)}`,
+            ),
+          );
         }, timeoutMs);
         waiters.push(check);
       }),

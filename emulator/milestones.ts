@@ -8,7 +8,14 @@
 // arrive; the stage is the one after the furthest milestone reached, and the ones before it that
 // never showed are "not seen", which is not a failure.
 
-import { INITRD_PATTERNS, INITRD_PREFIX, REPORT_PATTERNS, REPORT_PREFIX, SHELL_PROBE, literal } from "../src/howto/protocol.ts";
+import {
+  INITRD_PATTERNS,
+  INITRD_PREFIX,
+  REPORT_PATTERNS,
+  REPORT_PREFIX,
+  SHELL_PROBE,
+  literal,
+} from "../src/howto/protocol.ts";
 
 export type MilestoneId =
   | "bios"
@@ -51,7 +58,10 @@ export const INIT_READY: { what: string; match: RegExp }[] = [
   // systemd's console status line for the target default.target leads to (Debian: graphical, which
   // pulls in multi-user; a server's default is multi-user). Either is reached only after every unit
   // it wants started.
-  { what: "systemd reached its default target", match: /Reached target (?:graphical\.target|multi-user\.target|Graphical Interface|Multi-User System)\b/ },
+  {
+    what: "systemd reached its default target",
+    match: /Reached target (?:graphical\.target|multi-user\.target|Graphical Interface|Multi-User System)\b/,
+  },
   // sysvinit (and Debian's OpenRC, which runs under sysvinit) once its inittab's runlevel begins.
   { what: "sysvinit entered its runlevel", match: /INIT: Entering runlevel: [1-5]\b/ },
   // runit's stage 2 runs the services (runsvdir) after stage 1's one-time tasks.
@@ -64,14 +74,34 @@ const anyOf = (list: { match: RegExp }[]) => new RegExp(list.map((x) => `(?:${x.
 export const MILESTONES: MilestoneDef[] = [
   { id: "bios", title: "BIOS boots the floppy", limitS: 20, match: /Booting from Floppy|SeaBIOS \(version/ },
   { id: "dos", title: "DOS is up", limitS: 20, match: /^LRDOS\b|(?:MS-DOS|FreeDOS|PC DOS)\b.*(?:version|kernel)/i },
-  { id: "autoexec", title: "AUTOEXEC.BAT runs", limitS: 20, match: /^[A-Z]:\\>.*loadlin|^\\?loadlin(\.exe)?\s+(?!v?\d\.\d)/i },
+  {
+    id: "autoexec",
+    title: "AUTOEXEC.BAT runs",
+    limitS: 20,
+    match: /^[A-Z]:\\>.*loadlin|^\\?loadlin(\.exe)?\s+(?!v?\d\.\d)/i,
+  },
   { id: "loadlin", title: "LOADLIN starts", limitS: 20, match: /LOADLIN v?\d\.\d/ },
   { id: "kernel", title: "Linux kernel starts", limitS: 60, match: /Linux version \d+\.\d+/ },
-  { id: "initrd", title: "initrd found", limitS: 60, match: /RAMDISK: (?:gzip image found|Compressed image found|ext2 filesystem found)/ },
+  {
+    id: "initrd",
+    title: "initrd found",
+    limitS: 60,
+    match: /RAMDISK: (?:gzip image found|Compressed image found|ext2 filesystem found)/,
+  },
   { id: "linuxrc-mount", title: "/linuxrc mounted the DOS partition", limitS: 60, match: INITRD_PATTERNS.mounted },
   { id: "loop-setup", title: "loop devices set up", limitS: 30, match: INITRD_PATTERNS.loopsSetUp },
-  { id: "root-mounted", title: "root mounted from 7:0", limitS: 30, match: /VFS: Mounted root \((?:ext2|ext4) filesystem\).* on device 7:0/ },
-  { id: "old-root-moved", title: "old root moved to /initrd", limitS: 30, match: /Trying to move old root to \/initrd \.\.\. ?okay/ },
+  {
+    id: "root-mounted",
+    title: "root mounted from 7:0",
+    limitS: 30,
+    match: /VFS: Mounted root \((?:ext2|ext4) filesystem\).* on device 7:0/,
+  },
+  {
+    id: "old-root-moved",
+    title: "old root moved to /initrd",
+    limitS: 30,
+    match: /Trying to move old root to \/initrd \.\.\. ?okay/,
+  },
   { id: "init", title: "init started on the loop root", limitS: 60, match: REPORT_PATTERNS.rcStarted },
   { id: "swap", title: "swap active on /dev/loop1", limitS: 30, match: REPORT_PATTERNS.swap },
   { id: "dos-readable", title: "/DOS readable", limitS: 30, match: REPORT_PATTERNS.dosfile },
@@ -80,7 +110,14 @@ export const MILESTONES: MilestoneDef[] = [
   // Then the root's own init, which may take long but talks while it works: silence is the stall.
   // Debian's sysvinit rcS is silent for 24 s of QEMU's time in one step (17 s in another), which
   // v86 runs several times slower: three minutes of the machine's time without a line.
-  { id: "init-ready", title: "the root's init ready", limitS: 180, match: anyOf(INIT_READY), prompt: /(?:^|\S )login: *$/, anyLineIsProgress: true },
+  {
+    id: "init-ready",
+    title: "the root's init ready",
+    limitS: 180,
+    match: anyOf(INIT_READY),
+    prompt: /(?:^|\S )login: *$/,
+    anyLineIsProgress: true,
+  },
 ];
 
 /**
@@ -88,10 +125,25 @@ export const MILESTONES: MilestoneDef[] = [
  * FAILURES, and the harness's own findings. The titles are for people and may be reworded.
  */
 export type FailureId =
-  | "dos-kernel" | "autoexec-command" | "loadlin" | "linuxrc-mount" | "dos-not-fat" | "losetup" | "root-mount" | "cpu"
-  | "video-mode" | "setup-stopped" | "init-exited" | "panic" | "init-froze" | "init-not-started" | "swapon"
+  | "dos-kernel"
+  | "autoexec-command"
+  | "loadlin"
+  | "linuxrc-mount"
+  | "dos-not-fat"
+  | "losetup"
+  | "root-mount"
+  | "cpu"
+  | "video-mode"
+  | "setup-stopped"
+  | "init-exited"
+  | "panic"
+  | "init-froze"
+  | "init-not-started"
+  | "swapon"
   // The harness's: the emulator crashed, a shell runs as PID 1, no progress within a stage's time limit.
-  | "emulator-crashed" | "shell-as-init" | "stalled";
+  | "emulator-crashed"
+  | "shell-as-init"
+  | "stalled";
 
 export interface FailureDef {
   id: FailureId;
@@ -103,23 +155,49 @@ export interface FailureDef {
 
 /** Lines that end a boot, and the stage they belong to. */
 export const FAILURES: FailureDef[] = [
-  { id: "dos-kernel", title: "DOS could not load its kernel", match: /LRDOS\.SYS (?:missing|not found)|Disk read error|Non-System disk|Missing operating system/i },
+  {
+    id: "dos-kernel",
+    title: "DOS could not load its kernel",
+    match: /LRDOS\.SYS (?:missing|not found)|Disk read error|Non-System disk|Missing operating system/i,
+  },
   { id: "autoexec-command", title: "AUTOEXEC.BAT: a command was not found", match: /Bad command or file name/ },
   // LOADLIN 1.6f's own messages (the strings in LOADLIN.EXE): each ends the load or leaves it
   // waiting. An option of 80 characters or more in its @params file gives "can't open image file
   // for initrd" (validation refuses those; a floppy made elsewhere may still have one).
-  { id: "loadlin", title: "LOADLIN failed", match: /ERROR detected, Linux not loaded|Image file not found|IO Error during load|not an Image file|Out of memory \(may be low or extended\)|Cannot lock XMS memory|LOADLIN holding in idle loop|Please enter name of kernel image file|error on reading command line response file|Option -t set, Linux not loaded|can't open image file for initrd|no place after kernel for initrd|IO-error while reading initrd|no support in setup for reading initrd|not enough memory below 90000h|Not enough free memory between 90000h|LOADLIN aborted by user|You need a 386 CPU|You need pure 386\/486 real mode/ },
+  {
+    id: "loadlin",
+    title: "LOADLIN failed",
+    match:
+      /ERROR detected, Linux not loaded|Image file not found|IO Error during load|not an Image file|Out of memory \(may be low or extended\)|Cannot lock XMS memory|LOADLIN holding in idle loop|Please enter name of kernel image file|error on reading command line response file|Option -t set, Linux not loaded|can't open image file for initrd|no place after kernel for initrd|IO-error while reading initrd|no support in setup for reading initrd|not enough memory below 90000h|Not enough free memory between 90000h|LOADLIN aborted by user|You need a 386 CPU|You need pure 386\/486 real mode/,
+  },
   { id: "linuxrc-mount", title: "/linuxrc could not mount the DOS partition", match: INITRD_PATTERNS.mountFailed },
-  { id: "dos-not-fat", title: "the DOS partition is not a readable FAT filesystem", match: /FAT-fs \([^)]*\): (?:Directory bread|bogus number of|Can't find a valid FAT|invalid media value)/ },
+  {
+    id: "dos-not-fat",
+    title: "the DOS partition is not a readable FAT filesystem",
+    match: /FAT-fs \([^)]*\): (?:Directory bread|bogus number of|Can't find a valid FAT|invalid media value)/,
+  },
   { id: "losetup", title: "/linuxrc could not set up a loop device", match: INITRD_PATTERNS.losetupFailed },
-  { id: "root-mount", title: "the kernel could not mount the root filesystem", match: /VFS: Unable to mount root fs|VFS: Cannot open root device/ },
+  {
+    id: "root-mount",
+    title: "the kernel could not mount the root filesystem",
+    match: /VFS: Unable to mount root fs|VFS: Cannot open root device/,
+  },
   // The kernel's real-mode setup code and its decompressor write these on the VGA screen only,
   // then halt (arch/x86/boot/cpu.c, main.c, a20.c; compressed/misc.c's error()).
-  { id: "cpu", title: "the kernel refused this CPU", match: /This kernel requires an? \S+ CPU|requires the following features not present on the CPU|Unable to boot - please use a kernel appropriate for your CPU|kernel can not run on this Xeon Phi/ },
+  {
+    id: "cpu",
+    title: "the kernel refused this CPU",
+    match:
+      /This kernel requires an? \S+ CPU|requires the following features not present on the CPU|Unable to boot - please use a kernel appropriate for your CPU|kernel can not run on this Xeon Phi/,
+  },
   // vga= a mode the card lacks: the setup code then waits at its mode menu for good (vga=ask's own
   // prompt goes on after 30 s, so it is no failure).
   { id: "video-mode", title: "the kernel's setup code asks for a video mode", match: /Undefined video mode number/ },
-  { id: "setup-stopped", title: "the kernel's setup code stopped", match: /A20 gate not responding, unable to boot|-- System halted/ },
+  {
+    id: "setup-stopped",
+    title: "the kernel's setup code stopped",
+    match: /A20 gate not responding, unable to boot|-- System halted/,
+  },
   // PID 1 ended: the kernel panics with this before the generic line below.
   { id: "init-exited", title: "init exited", match: /Attempted to kill init!/ },
   { id: "panic", title: "kernel panic", match: /Kernel panic - not syncing/ },
@@ -127,7 +205,12 @@ export const FAILURES: FailureDef[] = [
   { id: "init-froze", title: "the root's init froze", match: /Freezing execution\./ },
   // busybox init says "can't run '/etc/init.d/rcS'" for a user's root that has none: after our
   // wrapper has run the report that is the user's system, not a failure of the loop root.
-  { id: "init-not-started", title: "init could not start", match: /No working init found|Failed to execute \/sbin\/init|can't run '\/etc\/init\.d\/rcS'/, before: "init" },
+  {
+    id: "init-not-started",
+    title: "init could not start",
+    match: /No working init found|Failed to execute \/sbin\/init|can't run '\/etc\/init\.d\/rcS'/,
+    before: "init",
+  },
   { id: "swapon", title: "swapon failed", match: /swapon: \/dev\/loop1: / },
 ];
 
@@ -153,7 +236,10 @@ export interface FailureEvent {
 
 /** Strips ANSI escapes and carriage returns the guest's console emits. */
 export function cleanLine(s: string): string {
-  return s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/\r/g, "").replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "");
+  return s
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "")
+    .replace(/\r/g, "")
+    .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "");
 }
 
 /** The harness's shell probe as the console echoes it back (not the guest's own output). */
@@ -186,7 +272,9 @@ export class MilestoneTracker {
   /** Index of the furthest milestone reached, in boot order (-1 for none). */
   private get furthest(): number {
     let i = -1;
-    this.defs.forEach((d, k) => { if (this.reached.has(d.id)) i = k; });
+    this.defs.forEach((d, k) => {
+      if (this.reached.has(d.id)) i = k;
+    });
     return i;
   }
 
@@ -202,7 +290,10 @@ export class MilestoneTracker {
 
   /** Milestones before the furthest one reached that never showed: this machine does not print them. */
   get notSeen(): MilestoneId[] {
-    return this.defs.slice(0, Math.max(0, this.furthest)).filter((d) => !this.reached.has(d.id)).map((d) => d.id);
+    return this.defs
+      .slice(0, Math.max(0, this.furthest))
+      .filter((d) => !this.reached.has(d.id))
+      .map((d) => d.id);
   }
 
   /**
@@ -216,7 +307,8 @@ export class MilestoneTracker {
     const events = parts.flatMap((l) => this.line(cleanLine(l), atMs, "serial"));
     const rest = cleanLine(this.partial.serial);
     for (const d of this.defs) {
-      if (d.prompt && !this.reached.has(d.id) && this.stageAt(d.id) && d.prompt.test(rest)) events.push(this.reach(d, rest.trim(), atMs));
+      if (d.prompt && !this.reached.has(d.id) && this.stageAt(d.id) && d.prompt.test(rest))
+        events.push(this.reach(d, rest.trim(), atMs));
     }
     return events;
   }

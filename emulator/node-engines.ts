@@ -19,7 +19,9 @@ export async function startEngine(name: EngineName, images: MachineImages, opts:
   if (name === "qemu") return (await import("./qemu.ts")).startQemu(images);
   if (name === "bochs") return (await import("./bochs.ts")).startBochs(images);
   if (name === "v86") return (await import("./v86-node.ts")).startV86Node(images, opts);
-  throw new LooprootError(ErrorCode.Usage, `engine ${String(name)}: expected one of ${ENGINES.join(", ")}`, { field: "engine" });
+  throw new LooprootError(ErrorCode.Usage, `engine ${String(name)}: expected one of ${ENGINES.join(", ")}`, {
+    field: "engine",
+  });
 }
 
 /** QEMU and Bochs run on the disk file itself under --persist; v86 keeps the disk in memory and writes it back. */
@@ -43,7 +45,8 @@ export function writeBackDisk(engine: Engine, diskPath: string): "written" | "in
 }
 
 /** The write-back copy's name: beside the disk, hidden, with the writer's PID. */
-const writeBackName = (diskPath: string, pid: number) => join(dirname(diskPath), `.${basename(diskPath)}.looproot-${pid}`);
+const writeBackName = (diskPath: string, pid: number) =>
+  join(dirname(diskPath), `.${basename(diskPath)}.looproot-${pid}`);
 
 /**
  * Write-back copies a killed looproot left beside the disk (SIGKILL between the write and the
@@ -51,7 +54,8 @@ const writeBackName = (diskPath: string, pid: number) => join(dirname(diskPath),
  * PID is alive and still a looproot (or node) is another run's, in progress, and is left alone.
  */
 export function removeStaleWriteBacks(diskPath: string, say: (s: string) => void): void {
-  const dir = dirname(diskPath), prefix = `.${basename(diskPath)}.looproot-`;
+  const dir = dirname(diskPath),
+    prefix = `.${basename(diskPath)}.looproot-`;
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -66,7 +70,9 @@ export function removeStaleWriteBacks(diskPath: string, say: (s: string) => void
       rmSync(join(dir, n), { force: true });
       say(`${join(dir, n)}: removed, a write-back copy left by a looproot that was killed (PID ${pid})`);
     } catch (e) {
-      say(`${join(dir, n)}: a write-back copy left by a killed looproot (PID ${pid}) could not be removed (${(e as Error).message}); remove it by hand`);
+      say(
+        `${join(dir, n)}: a write-back copy left by a killed looproot (PID ${pid}) could not be removed (${(e as Error).message}); remove it by hand`,
+      );
     }
   }
 }

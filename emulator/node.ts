@@ -3,13 +3,29 @@
 // firmware), v86.wasm found in node_modules, and QEMU or Bochs (processes) as bootHowto's engine.
 
 import { join, resolve } from "node:path";
-import { startMachine as anyStartMachine, type Machine, type BootMedia, type StartSettings, type Firmware, type BootOptions, type BootResult, type RunningBootResult, type HowtoImages, type WaitOptions, type WaitResult } from "./index.ts";
+import {
+  startMachine as anyStartMachine,
+  type Machine,
+  type BootMedia,
+  type StartSettings,
+  type Firmware,
+  type BootOptions,
+  type BootResult,
+  type RunningBootResult,
+  type HowtoImages,
+  type WaitOptions,
+  type WaitResult,
+} from "./index.ts";
 import { waitWith, howtoWith } from "./library.ts";
 import { v86WasmPath } from "./v86-node.ts";
 import { startMachine as coreStartMachine } from "./machine.ts";
 import type { Engine } from "./engine.ts";
 import type { PcChoice } from "./pc.ts";
-import { loadIngredients as coreLoadIngredients, loadBios as coreLoadBios, lrdos as coreLrdos } from "../src/node/ingredients.ts";
+import {
+  loadIngredients as coreLoadIngredients,
+  loadBios as coreLoadBios,
+  lrdos as coreLrdos,
+} from "../src/node/ingredients.ts";
 import { packageRoot } from "../src/node/package.ts";
 import { typeError } from "../src/errors.ts";
 import type { PartialConfig } from "../src/index.ts";
@@ -82,12 +98,13 @@ export async function bootAndWait(opts: NodeStartOptions & WaitOptions): Promise
 export type EngineName = "v86" | "qemu" | "bochs";
 
 /** What bootHowto takes in Node: the boot's options, the firmware optional, and the emulator. */
-export type NodeBootOptions = BootOptions & Partial<Firmware> & {
-  /** The emulator: "v86" (default), "qemu" (qemu-system-i386 on the PATH) or "bochs" (bochs on the PATH). */
-  engine?: EngineName;
-  /** QEMU and Bochs: the machine and CPU to emulate (their defaults where absent); v86 has one fixed PC. */
-  pc?: PcChoice;
-};
+export type NodeBootOptions = BootOptions &
+  Partial<Firmware> & {
+    /** The emulator: "v86" (default), "qemu" (qemu-system-i386 on the PATH) or "bochs" (bochs on the PATH). */
+    engine?: EngineName;
+    /** QEMU and Bochs: the machine and CPU to emulate (their defaults where absent); v86 has one fixed PC. */
+    pc?: PcChoice;
+  };
 
 /**
  * Boots a HOWTO build (its floppy and disk) and runs the HOWTO's own verification, as
@@ -97,19 +114,53 @@ export type NodeBootOptions = BootOptions & Partial<Firmware> & {
  * Node's process alive). `signal` aborts: the machine (or the emulator's process) stops and the
  * call rejects with E_ABORTED.
  */
-export async function bootHowto(build: HowtoImages, config: PartialConfig, opts: NodeBootOptions & { stopAtEnd: false; engine?: "v86" }): Promise<RunningBootResult>;
-export async function bootHowto(build: HowtoImages, config?: PartialConfig, opts?: NodeBootOptions & { stopAtEnd?: true }): Promise<BootResult>;
-export async function bootHowto(build: HowtoImages, config: PartialConfig = {}, opts: NodeBootOptions = {}): Promise<BootResult | RunningBootResult> {
+export async function bootHowto(
+  build: HowtoImages,
+  config: PartialConfig,
+  opts: NodeBootOptions & { stopAtEnd: false; engine?: "v86" },
+): Promise<RunningBootResult>;
+export async function bootHowto(
+  build: HowtoImages,
+  config?: PartialConfig,
+  opts?: NodeBootOptions & { stopAtEnd?: true },
+): Promise<BootResult>;
+export async function bootHowto(
+  build: HowtoImages,
+  config: PartialConfig = {},
+  opts: NodeBootOptions = {},
+): Promise<BootResult | RunningBootResult> {
   if (typeof opts !== "object" || opts === null) throw typeError("opts", "an object");
   const engine = opts.engine ?? "v86";
   if (!["v86", "qemu", "bochs"].includes(engine)) throw typeError("engine", `"v86", "qemu" or "bochs"`);
-  if (engine !== "v86" && opts.stopAtEnd === false) throw typeError("stopAtEnd", `true with engine "${engine}" (only v86 returns its running machine)`);
+  if (engine !== "v86" && opts.stopAtEnd === false)
+    throw typeError("stopAtEnd", `true with engine "${engine}" (only v86 returns its running machine)`);
   const fw = withFirmware(opts);
-  return howtoWith<Engine>(async (full) => {
-    const images = { floppy: build.floppy, disk: build.disk, memoryMiB: full.machine.memoryMiB, bios: fw.bios, vgaBios: fw.vgaBios, ...(opts.pc ? { pc: opts.pc } : {}) };
-    // Only loaded when asked for: they spawn processes, v86 needs none.
-    if (engine === "qemu") return (await import("./qemu.ts")).startQemu(images);
-    if (engine === "bochs") return (await import("./bochs.ts")).startBochs(images);
-    return coreStartMachine({ fda: build.floppy, hda: build.disk, memoryMB: full.machine.memoryMiB, boot: "floppy", bios: fw.bios, vgaBios: fw.vgaBios, wasm: fw.wasm, wasmPath: fw.wasmPath });
-  }, build, config, opts);
+  return howtoWith<Engine>(
+    async (full) => {
+      const images = {
+        floppy: build.floppy,
+        disk: build.disk,
+        memoryMiB: full.machine.memoryMiB,
+        bios: fw.bios,
+        vgaBios: fw.vgaBios,
+        ...(opts.pc ? { pc: opts.pc } : {}),
+      };
+      // Only loaded when asked for: they spawn processes, v86 needs none.
+      if (engine === "qemu") return (await import("./qemu.ts")).startQemu(images);
+      if (engine === "bochs") return (await import("./bochs.ts")).startBochs(images);
+      return coreStartMachine({
+        fda: build.floppy,
+        hda: build.disk,
+        memoryMB: full.machine.memoryMiB,
+        boot: "floppy",
+        bios: fw.bios,
+        vgaBios: fw.vgaBios,
+        wasm: fw.wasm,
+        wasmPath: fw.wasmPath,
+      });
+    },
+    build,
+    config,
+    opts,
+  );
 }

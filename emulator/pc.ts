@@ -11,7 +11,18 @@ export const MACHINES = {
 export type MachineName = keyof typeof MACHINES;
 
 /** QEMU's 32-bit x86 CPU models, oldest first (`qemu-system-i386 -cpu help`); the HOWTO's PCs were 486s and Pentiums. */
-export const CPUS = ["486", "pentium", "pentium2", "pentium3", "qemu32", "kvm32", "coreduo", "n270", "athlon", "core2duo"] as const;
+export const CPUS = [
+  "486",
+  "pentium",
+  "pentium2",
+  "pentium3",
+  "qemu32",
+  "kvm32",
+  "coreduo",
+  "n270",
+  "athlon",
+  "core2duo",
+] as const;
 export type CpuName = (typeof CPUS)[number];
 
 /** The PC an engine is asked for; an absent field is the engine's default. */
@@ -25,8 +36,9 @@ export interface PcChoice {
  * (/proc/cpuinfo and /proc/bus/pci/devices under v86 0.5): the CPU answers CPUID as a Pentium III.
  */
 export const V86_PC = {
-  cpu: "GenuineIntel family 6 model 7 stepping 3, \"Pentium III (Katmai)\" (CPUID also reports SSE2 and PNI), 1000 MHz",
-  chipset: "i440FX host bridge (8086:1237), PIIX3 ISA bridge (8086:7000) and IDE (8086:7010, ata_piix), an NE2000 (10ec:8029), a Bochs VGA (1234:1111), an ISA floppy controller",
+  cpu: 'GenuineIntel family 6 model 7 stepping 3, "Pentium III (Katmai)" (CPUID also reports SSE2 and PNI), 1000 MHz',
+  chipset:
+    "i440FX host bridge (8086:1237), PIIX3 ISA bridge (8086:7000) and IDE (8086:7010, ata_piix), an NE2000 (10ec:8029), a Bochs VGA (1234:1111), an ISA floppy controller",
 } as const;
 
 export function isMachine(s: string): s is MachineName {
@@ -46,8 +58,8 @@ export function describePc(engine: string, pc: PcChoice, memoryMiB: number): str
 export function machineJson(engine: string, pc: PcChoice, memoryMiB: number) {
   return {
     engine,
-    machine: engine === "v86" ? null : pc.machine ?? null,
-    cpu: engine === "v86" ? null : pc.cpu ?? null,
+    machine: engine === "v86" ? null : (pc.machine ?? null),
+    cpu: engine === "v86" ? null : (pc.cpu ?? null),
     memoryMiB,
     description: engine === "v86" ? `${V86_PC.chipset}; CPU ${V86_PC.cpu}` : MACHINES[pc.machine ?? "pc"],
   };

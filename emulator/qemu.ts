@@ -39,15 +39,32 @@ export type QemuEngine = Engine & { readonly pid: number | undefined };
  */
 export function qemuArgs(images: MachineImages, dir: string, hda: string | undefined): string[] {
   const args = [
-    "-L", dir, "-bios", "bios.bin",
-    "-m", String(images.memoryMiB),
-    "-drive", `file=${join(dir, "floppy.img")},if=floppy,format=raw,index=0`,
-    "-boot", "a",
-    "-display", "none", "-vga", "std",
-    "-serial", "stdio", "-monitor", "none",
-    "-qmp", `unix:${join(dir, "qmp.sock")},server=on,wait=off`,
-    "-chardev", `file,id=biosdbg,path=${join(dir, "bios.log")}`, "-device", "isa-debugcon,iobase=0x402,chardev=biosdbg",
-    "-no-reboot", "-nodefaults",
+    "-L",
+    dir,
+    "-bios",
+    "bios.bin",
+    "-m",
+    String(images.memoryMiB),
+    "-drive",
+    `file=${join(dir, "floppy.img")},if=floppy,format=raw,index=0`,
+    "-boot",
+    "a",
+    "-display",
+    "none",
+    "-vga",
+    "std",
+    "-serial",
+    "stdio",
+    "-monitor",
+    "none",
+    "-qmp",
+    `unix:${join(dir, "qmp.sock")},server=on,wait=off`,
+    "-chardev",
+    `file,id=biosdbg,path=${join(dir, "bios.log")}`,
+    "-device",
+    "isa-debugcon,iobase=0x402,chardev=biosdbg",
+    "-no-reboot",
+    "-nodefaults",
     // Paused until the monitor is connected (then "cont"): a fast boot must not run past the DOS
     // and LOADLIN screens before the first screen read.
     "-S",
@@ -85,22 +102,34 @@ export function startQemu(images: MachineImages): QemuEngine {
   let exited = false;
   let stopping = false;
   // "close" also follows a failed spawn (no "exit" then), so stop() never waits forever.
-  const exit = new Promise<void>((res) => child.on("close", () => { exited = true; res(); }));
-  child.on("error", (e) => { stderr += `qemu-system-i386: ${e.message}\n`; });
+  const exit = new Promise<void>((res) =>
+    child.on("close", () => {
+      exited = true;
+      res();
+    }),
+  );
+  child.on("error", (e) => {
+    stderr += `qemu-system-i386: ${e.message}\n`;
+  });
   // QEMU quitting by itself (bad option, missing file) is told to the harness as the machine's last words.
   // `exit` only ever resolves: nothing to catch.
-  void exit.then(() => { if (!stopping && stderr.trim()) listeners.emit("\n" + stderr.trim() + "\n"); });
+  void exit.then(() => {
+    if (!stopping && stderr.trim()) listeners.emit("\n" + stderr.trim() + "\n");
+  });
   const crashListeners: ((m: string) => void)[] = [];
   let exitCode: number | null = null;
-  child.on("exit", (code, signal) => { exitCode = code ?? (signal ? 128 : null); });
+  child.on("exit", (code, signal) => {
+    exitCode = code ?? (signal ? 128 : null);
+  });
   // QEMU ending by itself: its own error, or (code 0, no message) the guest resetting the machine,
   // which -no-reboot turns into an exit (a triple fault, or a reboot).
   void exit.then(() => {
     if (stopping) return;
     const why = stderr.trim().split("\n").slice(-3).join(" / ");
-    const msg = exitCode === 0 && !why
-      ? "qemu-system-i386 stopped: the guest reset the machine (a triple fault or a reboot; -no-reboot ends QEMU there)"
-      : `qemu-system-i386 exited (code ${exitCode ?? "?"}): ${why || "no message"}`;
+    const msg =
+      exitCode === 0 && !why
+        ? "qemu-system-i386 stopped: the guest reset the machine (a triple fault or a reboot; -no-reboot ends QEMU there)"
+        : `qemu-system-i386 exited (code ${exitCode ?? "?"}): ${why || "no message"}`;
     crashListeners.forEach((cb) => cb(msg));
   });
 
@@ -120,7 +149,10 @@ export function startQemu(images: MachineImages): QemuEngine {
       sock.destroy();
       if (monitor) return;
       if (tries > 0) setTimeout(() => connect(tries - 1), 100);
-      else crashListeners.forEach((cb) => cb("qemu-system-i386 started but its monitor socket never answered (the machine waits paused for it)"));
+      else
+        crashListeners.forEach((cb) =>
+          cb("qemu-system-i386 started but its monitor socket never answered (the machine waits paused for it)"),
+        );
     });
     sock.on("connect", () => {
       monitor = sock;
@@ -129,7 +161,13 @@ export function startQemu(images: MachineImages): QemuEngine {
       pollTimer = setInterval(() => {
         if (waiting || exited || stopping) return;
         waiting = true;
-        sock.write(JSON.stringify({ execute: "pmemsave", arguments: { val: 0xb8000, size: TEXT_BYTES, filename: vga }, id: "screen" }) + "\n");
+        sock.write(
+          JSON.stringify({
+            execute: "pmemsave",
+            arguments: { val: 0xb8000, size: TEXT_BYTES, filename: vga },
+            id: "screen",
+          }) + "\n",
+        );
       }, SCREEN_POLL_MS);
     });
     sock.on("data", (t: string) => {
@@ -141,7 +179,9 @@ export function startQemu(images: MachineImages): QemuEngine {
         waiting = false;
         try {
           screen = textRows(new Uint8Array(readFileSync(vga)));
-        } catch { /* an error answer or no file yet: the next poll tries again */ }
+        } catch {
+          /* an error answer or no file yet: the next poll tries again */
+        }
       }
     });
   };
@@ -155,12 +195,25 @@ export function startQemu(images: MachineImages): QemuEngine {
       return [...(existsSync(log) ? readFileSync(log, "latin1").split("\n") : []), ...screen];
     },
     ...(existsSync("/proc/self/stat") ? { ranMs: cpuTime(child.pid) } : {}),
-    onCrash: (cb) => { crashListeners.push(cb); },
-    sendSerial: (text) => { if (!exited) child.stdin!.write(text); },
-    sendKeys: (text) => { if (!exited) child.stdin!.write(text); },
+    onCrash: (cb) => {
+      crashListeners.push(cb);
+    },
+    sendSerial: (text) => {
+      if (!exited) child.stdin!.write(text);
+    },
+    sendKeys: (text) => {
+      if (!exited) child.stdin!.write(text);
+    },
     // QMP's send-key presses the keys together and releases them after its hold time.
     ctrlAltDel: () => {
-      if (!exited && monitor) monitor.write(JSON.stringify({ execute: "send-key", arguments: { keys: ["ctrl", "alt", "delete"].map((k) => ({ type: "qcode", data: k })) }, id: "keys" }) + "\n");
+      if (!exited && monitor)
+        monitor.write(
+          JSON.stringify({
+            execute: "send-key",
+            arguments: { keys: ["ctrl", "alt", "delete"].map((k) => ({ type: "qcode", data: k })) },
+            id: "keys",
+          }) + "\n",
+        );
     },
     stop: async () => {
       stopping = true;

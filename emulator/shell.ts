@@ -18,9 +18,22 @@ export interface ShellResult {
  * never matches what they print.
  */
 export async function shellCommand(engine: Engine, command: string, timeoutMs = 15_000): Promise<ShellResult> {
-  if (typeof engine !== "object" || engine === null || typeof engine.onSerial !== "function" || typeof engine.sendSerial !== "function") throw new LooprootError(ErrorCode.Type, "machine: expected a running machine (bootHowto's with stopAtEnd: false)", { field: "machine" });
-  if (typeof command !== "string" || command.includes("\n")) throw new LooprootError(ErrorCode.Type, "command: expected one line of shell", { field: "command" });
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new LooprootError(ErrorCode.Limit, `timeoutMs: ${timeoutMs} is not a positive whole number of milliseconds`, { field: "timeoutMs", limit: "1.." });
+  if (
+    typeof engine !== "object" ||
+    engine === null ||
+    typeof engine.onSerial !== "function" ||
+    typeof engine.sendSerial !== "function"
+  )
+    throw new LooprootError(ErrorCode.Type, "machine: expected a running machine (bootHowto's with stopAtEnd: false)", {
+      field: "machine",
+    });
+  if (typeof command !== "string" || command.includes("\n"))
+    throw new LooprootError(ErrorCode.Type, "command: expected one line of shell", { field: "command" });
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
+    throw new LooprootError(ErrorCode.Limit, `timeoutMs: ${timeoutMs} is not a positive whole number of milliseconds`, {
+      field: "timeoutMs",
+      limit: "1..",
+    });
   const tag = `__LR${Math.floor(Math.random() * 1e9)}`;
   const begin = `${tag}_B42_`;
   const printed = new RegExp(`${tag}_(\\d+)_E42_`);
@@ -36,7 +49,12 @@ export async function shellCommand(engine: Engine, command: string, timeoutMs = 
         const start = out.indexOf("\n", b) + 1;
         return { output: cleanLine(out.slice(start, m.index)), status: Number(m[1]) };
       }
-      if (Date.now() - t0 > timeoutMs) throw new LooprootError(ErrorCode.Timeout, `shell: no answer to "${command}" within ${timeoutMs / 1000} s (got: ${cleanLine(out.slice(-200))})`, { field: "timeoutMs", limit: timeoutMs });
+      if (Date.now() - t0 > timeoutMs)
+        throw new LooprootError(
+          ErrorCode.Timeout,
+          `shell: no answer to "${command}" within ${timeoutMs / 1000} s (got: ${cleanLine(out.slice(-200))})`,
+          { field: "timeoutMs", limit: timeoutMs },
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
   } finally {

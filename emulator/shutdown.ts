@@ -50,7 +50,11 @@ export interface ShutdownOptions {
   request?: boolean;
 }
 
-export async function shutdownGuest(engine: Engine, config: LooprootConfig, opts: ShutdownOptions = {}): Promise<ShutdownResult> {
+export async function shutdownGuest(
+  engine: Engine,
+  config: LooprootConfig,
+  opts: ShutdownOptions = {},
+): Promise<ShutdownResult> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const t0 = Date.now();
   let text = "";
@@ -70,16 +74,23 @@ export async function shutdownGuest(engine: Engine, config: LooprootConfig, opts
   if (asked) engine.sendSerial("\x15poweroff\n");
   const lastLine = () => text.replace(/\r/g, "").trimEnd().split("\n").at(-1) ?? "";
   // Halted, or (after Ctrl-Alt-Del) about to reset the PC: either way the guest is done.
-  const ended = (from: number) => KERNEL_HALTED.exec(text.slice(from)) ?? (pressed ? KERNEL_RESTARTING.exec(text.slice(from)) : null);
+  const ended = (from: number) =>
+    KERNEL_HALTED.exec(text.slice(from)) ?? (pressed ? KERNEL_RESTARTING.exec(text.slice(from)) : null);
   try {
     for (;;) {
       await new Promise((r) => setTimeout(r, 50));
       const now = Date.now() - t0;
       const said = shutdownEnd(text);
-      const result = (status: ShutdownResult["status"], line: string): ShutdownResult => ({ status, ms: now, line, typedSteps, ...(pressed ? { pressedCtrlAltDel: true } : {}) });
+      const result = (status: ShutdownResult["status"], line: string): ShutdownResult => ({
+        status,
+        ms: now,
+        line,
+        typedSteps,
+        ...(pressed ? { pressedCtrlAltDel: true } : {}),
+      });
       if (said) {
         const haltWait = opts.haltWaitMs ?? 5_000;
-        for (const t1 = Date.now(); haltWait > 0 && !ended(said.index) && Date.now() - t1 < haltWait; ) {
+        for (const t1 = Date.now(); haltWait > 0 && !ended(said.index) && Date.now() - t1 < haltWait;) {
           await new Promise((r) => setTimeout(r, 50));
         }
         return result(said.clean ? "clean" : "unclean", said.line);

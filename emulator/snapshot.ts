@@ -32,7 +32,11 @@ export class SnapshotError extends Error {}
 
 export const imageId = (bytes: Uint8Array) => hex(sha256(bytes));
 
-async function pipe(data: Uint8Array, t: CompressionStream | DecompressionStream, limit = Infinity): Promise<Uint8Array> {
+async function pipe(
+  data: Uint8Array,
+  t: CompressionStream | DecompressionStream,
+  limit = Infinity,
+): Promise<Uint8Array> {
   const reader = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(t).getReader();
   const parts: Uint8Array[] = [];
   let n = 0;
@@ -53,7 +57,10 @@ async function pipe(data: Uint8Array, t: CompressionStream | DecompressionStream
 }
 
 /** The header's JSON starts with the v86 version and the state's size; the console text comes last. */
-export async function encodeSnapshot(state: ArrayBuffer, h: Omit<SnapshotHeader, "v86" | "stateBytes">): Promise<Uint8Array> {
+export async function encodeSnapshot(
+  state: ArrayBuffer,
+  h: Omit<SnapshotHeader, "v86" | "stateBytes">,
+): Promise<Uint8Array> {
   const header = new TextEncoder().encode(JSON.stringify({ v86: V86_VERSION, stateBytes: state.byteLength, ...h }));
   const body = await pipe(new Uint8Array(state), new CompressionStream("gzip"));
   const out = new Uint8Array(SNAPSHOT_MAGIC.length + 4 + header.length + body.length);
@@ -67,18 +74,34 @@ export async function encodeSnapshot(state: ArrayBuffer, h: Omit<SnapshotHeader,
 /** The header alone, checked for this page's v86; throws SnapshotError with the reason. */
 export function readSnapshotHeader(file: Uint8Array): { header: SnapshotHeader; body: Uint8Array } {
   const magic = new TextDecoder().decode(file.subarray(0, SNAPSHOT_MAGIC.length));
-  if (file.length < SNAPSHOT_MAGIC.length + 4 || magic !== SNAPSHOT_MAGIC) throw new SnapshotError("this file is not a looproot machine snapshot");
+  if (file.length < SNAPSHOT_MAGIC.length + 4 || magic !== SNAPSHOT_MAGIC)
+    throw new SnapshotError("this file is not a looproot machine snapshot");
   const len = new DataView(file.buffer, file.byteOffset).getUint32(SNAPSHOT_MAGIC.length, true);
-  if (len > MAX_HEADER || SNAPSHOT_MAGIC.length + 4 + len > file.length) throw new SnapshotError("the snapshot's header is damaged");
+  if (len > MAX_HEADER || SNAPSHOT_MAGIC.length + 4 + len > file.length)
+    throw new SnapshotError("the snapshot's header is damaged");
   let header: SnapshotHeader;
   try {
-    header = JSON.parse(new TextDecoder().decode(file.subarray(SNAPSHOT_MAGIC.length + 4, SNAPSHOT_MAGIC.length + 4 + len)));
+    header = JSON.parse(
+      new TextDecoder().decode(file.subarray(SNAPSHOT_MAGIC.length + 4, SNAPSHOT_MAGIC.length + 4 + len)),
+    );
   } catch {
     throw new SnapshotError("the snapshot's header is damaged");
   }
-  const ok = header && typeof header.v86 === "string" && typeof header.floppy === "string" && typeof header.disk === "string" && Number.isInteger(header.stateBytes) && header.stateBytes > 0 && header.stateBytes <= MAX_STATE && Number.isInteger(header.memoryMiB) && typeof header.config === "object";
+  const ok =
+    header &&
+    typeof header.v86 === "string" &&
+    typeof header.floppy === "string" &&
+    typeof header.disk === "string" &&
+    Number.isInteger(header.stateBytes) &&
+    header.stateBytes > 0 &&
+    header.stateBytes <= MAX_STATE &&
+    Number.isInteger(header.memoryMiB) &&
+    typeof header.config === "object";
   if (!ok) throw new SnapshotError("the snapshot's header is damaged");
-  if (header.v86 !== V86_VERSION) throw new SnapshotError(`this snapshot was taken with v86 ${header.v86}; this page runs v86 ${V86_VERSION}, which cannot restore it`);
+  if (header.v86 !== V86_VERSION)
+    throw new SnapshotError(
+      `this snapshot was taken with v86 ${header.v86}; this page runs v86 ${V86_VERSION}, which cannot restore it`,
+    );
   return { header, body: file.subarray(SNAPSHOT_MAGIC.length + 4 + len) };
 }
 
@@ -87,7 +110,10 @@ export function checkSnapshotImages(header: SnapshotHeader, floppy: Uint8Array, 
   const problems: string[] = [];
   if (imageId(floppy) !== header.floppy) problems.push("floppy");
   if (disk.length !== header.diskSize || imageId(disk) !== header.disk) problems.push("hard disk");
-  if (problems.length) throw new SnapshotError(`this snapshot was taken with another ${problems.join(" and ")} image than the ones its choices build here, so it is not restored`);
+  if (problems.length)
+    throw new SnapshotError(
+      `this snapshot was taken with another ${problems.join(" and ")} image than the ones its choices build here, so it is not restored`,
+    );
 }
 
 export async function snapshotState(header: SnapshotHeader, body: Uint8Array): Promise<ArrayBuffer> {

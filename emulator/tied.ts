@@ -15,7 +15,10 @@ import { join } from "node:path";
  * mark by which its processes can be told from any other's.
  */
 export function spawnTied(cmd: string, args: string[], runDir: string, opts: SpawnOptions): ChildProcess {
-  return spawn("setpriv", ["--pdeathsig", "KILL", "--", cmd, ...args], { ...opts, env: { ...(opts.env ?? process.env), LOOPROOT_RUN_DIR: runDir } });
+  return spawn("setpriv", ["--pdeathsig", "KILL", "--", cmd, ...args], {
+    ...opts,
+    env: { ...(opts.env ?? process.env), LOOPROOT_RUN_DIR: runDir },
+  });
 }
 
 const RUN_DIR = /^looproot-(qemu|bochs)-(\d+)-/;
@@ -91,4 +94,3 @@ export function cpuTime(pid: number | undefined): () => number {
     return last;
   };
 }
-

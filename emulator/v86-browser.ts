@@ -54,7 +54,8 @@ function fastYield(emulator: V86): void {
   }
   const channel = new MessageChannel();
   channel.port1.onmessage = (e: MessageEvent<number>) => loop.yield_callback(e.data);
-  loop.yield = (ms, tick) => (ms < 1 ? channel.port2.postMessage(tick) : void setTimeout(() => loop.yield_callback(tick), ms));
+  loop.yield = (ms, tick) =>
+    ms < 1 ? channel.port2.postMessage(tick) : void setTimeout(() => loop.yield_callback(tick), ms);
 }
 
 export async function startV86Browser(opts: BrowserMachineOptions): Promise<BrowserEngine> {

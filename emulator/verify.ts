@@ -36,14 +36,31 @@ export function parseReport(lines: string[]): GuestReport {
     if (p.key === "report-end" && inside) r.complete = true;
     if (!inside) continue;
     switch (p.key) {
-      case "kernel": r.kernel = rest[0]; break;
-      case "rootdev": r.rootdev = rest[0]; break;
-      case "rootfs": r.rootfs = { type: rest[0], options: (rest[1] ?? "").split(",") }; break;
-      case "loop0": case "loop1": r.loop[p.key] = rest.join(" "); break;
-      case "swap": r.swaps.push({ name: rest[0], type: rest[1], sizeKiB: Number(rest[2]) }); break;
-      case "dosmount": r.dosMounts.push({ source: rest[0], mountpoint: rest[1], type: rest[2] }); break;
-      case "dosfile": r.dosFiles.push({ name: rest[0], size: Number(rest[1]) }); break;
-      case "memtotal": r.memTotalKiB = Number(rest[0]); break;
+      case "kernel":
+        r.kernel = rest[0];
+        break;
+      case "rootdev":
+        r.rootdev = rest[0];
+        break;
+      case "rootfs":
+        r.rootfs = { type: rest[0], options: (rest[1] ?? "").split(",") };
+        break;
+      case "loop0":
+      case "loop1":
+        r.loop[p.key] = rest.join(" ");
+        break;
+      case "swap":
+        r.swaps.push({ name: rest[0], type: rest[1], sizeKiB: Number(rest[2]) });
+        break;
+      case "dosmount":
+        r.dosMounts.push({ source: rest[0], mountpoint: rest[1], type: rest[2] });
+        break;
+      case "dosfile":
+        r.dosFiles.push({ name: rest[0], size: Number(rest[1]) });
+        break;
+      case "memtotal":
+        r.memTotalKiB = Number(rest[0]);
+        break;
     }
   }
   return r;
@@ -59,7 +76,8 @@ export interface Check {
 /** What the config says the guest must report, compared with what it did. */
 export function verifyReport(config: LooprootConfig, r: GuestReport): Check[] {
   const checks: Check[] = [];
-  const check = (what: string, ok: boolean, expected: string, got: string | undefined) => checks.push({ what, ok, expected, got: got ?? "(not reported)" });
+  const check = (what: string, ok: boolean, expected: string, got: string | undefined) =>
+    checks.push({ what, ok, expected, got: got ?? "(not reported)" });
   const rootPath = dosPathInLinux(config, config.dos.rootFile);
   const swapPath = dosPathInLinux(config, config.dos.swapFile);
   const swapBytes = config.swap.sizeMiB * 1048576;
@@ -75,17 +93,32 @@ export function verifyReport(config: LooprootConfig, r: GuestReport): Check[] {
   check("loop0 backing file", !!r.loop.loop0?.toLowerCase().endsWith(rootPath), `…${rootPath}`, r.loop.loop0);
   check("loop1 backing file", !!r.loop.loop1?.toLowerCase().endsWith(swapPath), `…${swapPath}`, r.loop.loop1);
   const swap = r.swaps.find((s) => s.name === "/dev/loop1");
-  check("swap on /dev/loop1", !!swap && swap.sizeKiB === swapKiB, `/dev/loop1, ${swapKiB} KiB`, swap ? `${swap.name}, ${swap.sizeKiB} KiB` : r.swaps.map((s) => s.name).join(", ") || undefined);
+  check(
+    "swap on /dev/loop1",
+    !!swap && swap.sizeKiB === swapKiB,
+    `/dev/loop1, ${swapKiB} KiB`,
+    swap ? `${swap.name}, ${swap.sizeKiB} KiB` : r.swaps.map((s) => s.name).join(", ") || undefined,
+  );
   const dos = r.dosMounts.find((m) => m.mountpoint === "/initrd/mnt");
   if (config.root.initrdDir) {
-    check("DOS partition on /initrd/mnt", !!dos && dos.source === config.dos.device && dos.type === config.dos.fsType, `${config.dos.device} ${config.dos.fsType}`, dos ? `${dos.source} ${dos.type}` : undefined);
+    check(
+      "DOS partition on /initrd/mnt",
+      !!dos && dos.source === config.dos.device && dos.type === config.dos.fsType,
+      `${config.dos.device} ${config.dos.fsType}`,
+      dos ? `${dos.source} ${dos.type}` : undefined,
+    );
     const want = [
       { name: config.dos.rootFile, size: rootBytes },
       { name: config.dos.swapFile, size: swapBytes },
     ];
     for (const w of want) {
       const f = r.dosFiles.find((x) => x.name.toUpperCase() === w.name.toUpperCase());
-      check(`${config.root.dosLink ? "/DOS" : "/initrd/mnt"} lists ${w.name}`, !!f && f.size === w.size, `${w.size} bytes`, f ? `${f.size} bytes` : undefined);
+      check(
+        `${config.root.dosLink ? "/DOS" : "/initrd/mnt"} lists ${w.name}`,
+        !!f && f.size === w.size,
+        `${w.size} bytes`,
+        f ? `${f.size} bytes` : undefined,
+      );
     }
   }
   return checks;

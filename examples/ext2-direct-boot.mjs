@@ -17,7 +17,14 @@ import { imagesDir, loadKernel, bootAndWait } from "looproot/emulator/node";
 let tar = process.argv[2] ? readFileSync(process.argv[2]) : undefined;
 const out = process.argv[3] ?? "root.ext2";
 if (!tar) {
-  const init = ["#!/bin/sh", "mount -t proc proc /proc", "echo 'ROOT: / is' $(grep ' / ' /proc/mounts)", "echo 'ROOT: ok'", "while :; do sleep 1000; done", ""].join("\n");
+  const init = [
+    "#!/bin/sh",
+    "mount -t proc proc /proc",
+    "echo 'ROOT: / is' $(grep ' / ' /proc/mounts)",
+    "echo 'ROOT: ok'",
+    "while :; do sleep 1000; done",
+    "",
+  ].join("\n");
   const tree = treeFromFiles([
     { path: "/bin/busybox", data: readFileSync(join(imagesDir(), "busybox/busybox-root")), executable: true },
     ...["sh", "mount", "grep", "sleep", "cat", "ls"].map((a) => ({ path: `/bin/${a}`, symlink: "busybox" })),
@@ -51,6 +58,11 @@ const r = await bootAndWait({
   timeoutMs: 120_000,
 });
 const ok = r.matched && r.serial.includes("ROOT: ok");
-console.log(r.serial.split("\n").filter((l) => /ROOT:|RAMDISK|VFS: Mounted root|Kernel panic/.test(l)).join("\n"));
+console.log(
+  r.serial
+    .split("\n")
+    .filter((l) => /ROOT:|RAMDISK|VFS: Mounted root|Kernel panic/.test(l))
+    .join("\n"),
+);
 console.log(ok ? `booted the ext2 root in ${(r.ms / 1000).toFixed(1)} s` : "the ext2 root did not come up");
 process.exitCode = ok ? 0 : 1;

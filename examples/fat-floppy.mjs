@@ -39,7 +39,11 @@ try {
   process.exit(2);
 }
 writeFileSync(out, floppy);
-console.log(`${out}: ${floppy.length} bytes, ${readFat(floppy).entries.map((e) => e.path).join(", ")}`);
+console.log(
+  `${out}: ${floppy.length} bytes, ${readFat(floppy)
+    .entries.map((e) => e.path)
+    .join(", ")}`,
+);
 
 const r = await bootAndWait({ fda: floppy, memoryMB: 16, pattern: /A:\\>/, timeoutMs: 60_000 });
 console.log(r.serial.trim());

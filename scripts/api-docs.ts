@@ -12,18 +12,51 @@ import { rowOf } from "../src/schema.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 export const ENTRIES = [
-  { name: "looproot", file: "src/index.ts", what: "The whole HOWTO build. Pure: runs in Node, in a page and in a worker." },
-  { name: "looproot/fs", file: "src/fs/index.ts", what: "The image writers and readers. Pure: runs in Node, in a page and in a worker." },
-  { name: "looproot/emulator", file: "emulator/index.ts", what: "Booting images in v86 and verifying the HOWTO's boot, given the firmware. Runs in Node and in a page." },
-  { name: "looproot/emulator/node", file: "emulator/node.ts", what: "Everything of looproot/emulator, with the package's guest binaries and firmware read from disk, and QEMU or Bochs as the engine. Node only." },
-  { name: "looproot/node", file: "src/node/index.ts", what: "What needs Node's file system: a folder read into a tree, as `mke2fs -d` takes one." },
+  {
+    name: "looproot",
+    file: "src/index.ts",
+    what: "The whole HOWTO build. Pure: runs in Node, in a page and in a worker.",
+  },
+  {
+    name: "looproot/fs",
+    file: "src/fs/index.ts",
+    what: "The image writers and readers. Pure: runs in Node, in a page and in a worker.",
+  },
+  {
+    name: "looproot/emulator",
+    file: "emulator/index.ts",
+    what: "Booting images in v86 and verifying the HOWTO's boot, given the firmware. Runs in Node and in a page.",
+  },
+  {
+    name: "looproot/emulator/node",
+    file: "emulator/node.ts",
+    what: "Everything of looproot/emulator, with the package's guest binaries and firmware read from disk, and QEMU or Bochs as the engine. Node only.",
+  },
+  {
+    name: "looproot/node",
+    file: "src/node/index.ts",
+    what: "What needs Node's file system: a folder read into a tree, as `mke2fs -d` takes one.",
+  },
 ];
 
 /** The config types' members are the settings table's rows (src/settings.ts): their doc is the row's. */
-const CONFIG_GROUPS: Record<string, string> = { LooprootConfig: "", PartialConfig: "", InitrdConfig: "initrd", DosConfig: "dos", RootConfig: "root", SwapConfig: "swap", DiskConfig: "disk", FloppyConfig: "floppy", BootConfig: "boot", MachineConfig: "machine" };
+const CONFIG_GROUPS: Record<string, string> = {
+  LooprootConfig: "",
+  PartialConfig: "",
+  InitrdConfig: "initrd",
+  DosConfig: "dos",
+  RootConfig: "root",
+  SwapConfig: "swap",
+  DiskConfig: "disk",
+  FloppyConfig: "floppy",
+  BootConfig: "boot",
+  MachineConfig: "machine",
+};
 
 function settingRow(type: string, member: string) {
-  return type in CONFIG_GROUPS ? rowOf(CONFIG_GROUPS[type] ? `${CONFIG_GROUPS[type]}.${member.replace(/\?$/, "")}` : member.replace(/\?$/, "")) : undefined;
+  return type in CONFIG_GROUPS
+    ? rowOf(CONFIG_GROUPS[type] ? `${CONFIG_GROUPS[type]}.${member.replace(/\?$/, "")}` : member.replace(/\?$/, ""))
+    : undefined;
 }
 
 function settingDoc(type: string, member: string): string {
@@ -37,7 +70,9 @@ function settingDoc(type: string, member: string): string {
 /** A choice's type as its options, in the table's order (the compiler orders a union its own way). */
 function settingType(type: string, member: string): string | undefined {
   const r = settingRow(type, member);
-  return r?.kind === "choice" && type !== "PartialConfig" ? r.options.map((o) => JSON.stringify(o.value)).join(" | ") : undefined;
+  return r?.kind === "choice" && type !== "PartialConfig"
+    ? r.options.map((o) => JSON.stringify(o.value)).join(" | ")
+    : undefined;
 }
 
 export interface ApiSymbol {
@@ -64,7 +99,11 @@ function kindOf(decl: ts.Declaration): string {
 /** Every exported symbol of the entry points with its doc comment, signature and (for interfaces) members. */
 export function collect(): ApiSymbol[] {
   const files = ENTRIES.map((e) => join(ROOT, e.file));
-  const cfg = ts.getParsedCommandLineOfConfigFile(join(ROOT, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+  const cfg = ts.getParsedCommandLineOfConfigFile(
+    join(ROOT, "tsconfig.json"),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  )!;
   const program = ts.createProgram(files, cfg.options);
   const checker = program.getTypeChecker();
   const out: ApiSymbol[] = [];
@@ -81,7 +120,10 @@ export function collect(): ApiSymbol[] {
         const members: ApiSymbol["members"] = [];
         if (kind === "function") {
           const type = checker.getTypeOfSymbolAtLocation(sym, decl);
-          signature = type.getCallSignatures().map((s) => `${sym.name}${clean(checker.signatureToString(s))}`).join("\n");
+          signature = type
+            .getCallSignatures()
+            .map((s) => `${sym.name}${clean(checker.signatureToString(s))}`)
+            .join("\n");
         } else if (kind === "const") {
           signature = `const ${sym.name}: ${clean(checker.typeToString(checker.getTypeOfSymbolAtLocation(sym, decl), undefined, ts.TypeFormatFlags.NoTruncation))}`;
         } else if (kind === "type" || kind === "interface") {
@@ -89,9 +131,16 @@ export function collect(): ApiSymbol[] {
           if (kind === "type") {
             // An alias of a core type: show what it stands for, members and all.
             type = checker.getTypeAtLocation((decl as ts.TypeAliasDeclaration).type);
-            const isObject = !!(type.flags & ts.TypeFlags.Object) && !checker.isArrayType(type) && type.getCallSignatures().length === 0 && type.getProperties().length > 0;
-            signature = isObject ? `type ${sym.name} = { ... }` : `type ${sym.name} = ${clean(checker.typeToString(type, decl, ts.TypeFormatFlags.InTypeAlias | ts.TypeFormatFlags.NoTruncation))}`;
-            if (!isObject || (type.symbol && type.symbol.flags & ts.SymbolFlags.Class)) type = undefined as unknown as ts.Type;
+            const isObject =
+              !!(type.flags & ts.TypeFlags.Object) &&
+              !checker.isArrayType(type) &&
+              type.getCallSignatures().length === 0 &&
+              type.getProperties().length > 0;
+            signature = isObject
+              ? `type ${sym.name} = { ... }`
+              : `type ${sym.name} = ${clean(checker.typeToString(type, decl, ts.TypeFormatFlags.InTypeAlias | ts.TypeFormatFlags.NoTruncation))}`;
+            if (!isObject || (type.symbol && type.symbol.flags & ts.SymbolFlags.Class))
+              type = undefined as unknown as ts.Type;
           } else {
             const iface = decl as ts.InterfaceDeclaration;
             const ext = iface.heritageClauses?.map((h) => h.getText()).join(" ") ?? "";
@@ -103,7 +152,15 @@ export function collect(): ApiSymbol[] {
             const optional = p.flags & ts.SymbolFlags.Optional ? "?" : "";
             members.push({
               name: p.name + optional,
-              type: settingType(sym.name, p.name) ?? clean(checker.typeToString(pd ? checker.getTypeOfSymbolAtLocation(p, pd) : checker.getTypeOfSymbol(p), undefined, ts.TypeFormatFlags.NoTruncation)),
+              type:
+                settingType(sym.name, p.name) ??
+                clean(
+                  checker.typeToString(
+                    pd ? checker.getTypeOfSymbolAtLocation(p, pd) : checker.getTypeOfSymbol(p),
+                    undefined,
+                    ts.TypeFormatFlags.NoTruncation,
+                  ),
+                ),
               doc: ts.displayPartsToString(p.getDocumentationComment(checker)).trim() || settingDoc(sym.name, p.name),
             });
           }
@@ -147,7 +204,16 @@ export function render(symbols: ApiSymbol[], vals: Map<string, string>): string 
     lines.push(`## \`${entry.name}\``, "", `${entry.what} Source: \`${entry.file}\`.`, "");
     for (const s of symbols.filter((x) => x.entry === entry.name).sort((a, b) => a.name.localeCompare(b.name))) {
       // A re-export (looproot/emulator/node re-exports looproot/emulator): a pointer, not a copy.
-      const earlier = symbols.find((x) => x.entry !== s.entry && ENTRIES.findIndex((e) => e.name === x.entry) < ENTRIES.indexOf(entry) && x.name === s.name && x.kind === s.kind && x.doc === s.doc && x.signature === s.signature && JSON.stringify(x.members) === JSON.stringify(s.members));
+      const earlier = symbols.find(
+        (x) =>
+          x.entry !== s.entry &&
+          ENTRIES.findIndex((e) => e.name === x.entry) < ENTRIES.indexOf(entry) &&
+          x.name === s.name &&
+          x.kind === s.kind &&
+          x.doc === s.doc &&
+          x.signature === s.signature &&
+          JSON.stringify(x.members) === JSON.stringify(s.members),
+      );
       if (earlier) {
         lines.push(`### ${s.name} (${s.kind})`, "", `As in \`${earlier.entry}\`.`, "");
         continue;
@@ -155,10 +221,14 @@ export function render(symbols: ApiSymbol[], vals: Map<string, string>): string 
       lines.push(`### ${s.name} (${s.kind})`, "", s.doc || "(undocumented)", "");
       if (s.signature) lines.push("```ts", s.signature, "```", "");
       const value = vals.get(`${s.entry}:${s.name}`);
-      if (value !== undefined) lines.push(s.kind === "function" ? "Returns:" : "Value:", "", "```json", value, "```", "");
+      if (value !== undefined)
+        lines.push(s.kind === "function" ? "Returns:" : "Value:", "", "```json", value, "```", "");
       if (s.members.length) {
         lines.push("| Field | Type | |", "| --- | --- | --- |");
-        for (const m of s.members) lines.push(`| \`${m.name}\` | \`${m.type.replace(/\|/g, "\\|")}\` | ${m.doc.replace(/\n/g, " ").replace(/\|/g, "\\|")} |`);
+        for (const m of s.members)
+          lines.push(
+            `| \`${m.name}\` | \`${m.type.replace(/\|/g, "\\|")}\` | ${m.doc.replace(/\n/g, " ").replace(/\|/g, "\\|")} |`,
+          );
         lines.push("");
       }
     }
@@ -185,6 +255,8 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
     process.exitCode = bad ? 1 : 0;
   } else {
     writeFileSync(API_MD, md);
-    console.log(`docs/API.md: ${symbols.length} symbols${undocumented.length ? `, ${undocumented.length} without a doc comment: ${undocumented.join(", ")}` : ""}`);
+    console.log(
+      `docs/API.md: ${symbols.length} symbols${undocumented.length ? `, ${undocumented.length} without a doc comment: ${undocumented.join(", ")}` : ""}`,
+    );
   }
 }

@@ -6,7 +6,11 @@ import type { ShutdownResult } from "../emulator/shutdown.ts";
 import type { MachineJson } from "../emulator/pc.ts";
 
 /** Everything of a BootResult but the raw lines (the guest's output stays out of the verdict). */
-export function bootResultJson(result: BootResult, kept?: { shutdown: ShutdownResult; saveMs: number }, machine?: MachineJson) {
+export function bootResultJson(
+  result: BootResult,
+  kept?: { shutdown: ShutdownResult; saveMs: number },
+  machine?: MachineJson,
+) {
   return {
     ok: result.ok,
     engine: result.engine,

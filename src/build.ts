@@ -8,12 +8,30 @@ import type { Ingredients } from "./ingredients.ts";
 import type { Tree } from "./fs/tree.ts";
 import { parseTar, DEFAULT_TAR_LIMITS } from "./fs/tar.ts";
 import { gunzip, gunzipSize, isGzipLimit, isGzip } from "./fs/gzip.ts";
-import { validateConfig, assertValid, fmt, guestFacts, memoryProblem, LIMITS, ConfigError, type Problem } from "./validate.ts";
+import {
+  validateConfig,
+  assertValid,
+  fmt,
+  guestFacts,
+  memoryProblem,
+  LIMITS,
+  ConfigError,
+  type Problem,
+} from "./validate.ts";
 import { kernelMemory } from "./howto/memory.ts";
 import { chosenKernel, kernelFileOnDisk } from "./howto/kernel.ts";
 import { LooprootError, ErrorCode, atField } from "./errors.ts";
 import { initrdTree, initrdNeeds, makeInitrd, linuxrcScript } from "./howto/initrd.ts";
-import { busyboxRootTree, userRootTree, addHowtoChanges, rootNeeds, makeRootImage, fstab, rcScript, wrapperInit } from "./howto/rootdev.ts";
+import {
+  busyboxRootTree,
+  userRootTree,
+  addHowtoChanges,
+  rootNeeds,
+  makeRootImage,
+  fstab,
+  rcScript,
+  wrapperInit,
+} from "./howto/rootdev.ts";
 import { makeSwapImage } from "./howto/swapdev.ts";
 import { diskSpace, makeHardDisk, diskLayout, hardDiskWindows } from "./howto/dosdir.ts";
 import { autoexecBat, loadlinParams, floppySpace, makeBootFloppy, type FloppyParts } from "./howto/bootfloppy.ts";
@@ -138,7 +156,12 @@ export function rootTreeFromArchive(config: LooprootConfig, archive: Uint8Array,
     const maxCap = rootHintMiB(config) * MiB;
     if (claimed > maxCap) {
       const about = Math.ceil((claimed * 1.05) / MiB);
-      assertValid([{ field: "root.sizeMiB", message: `${fmt(config.root.sizeMiB)} MiB is too small for the root tarball: it unpacks to ${fmt(claimed)} bytes, so set root.sizeMiB to at least about ${fmt(Math.min(about, LIMITS.rootMiB[1]))}${about > LIMITS.rootMiB[1] ? ` (the largest root is ${fmt(LIMITS.rootMiB[1])} MiB)` : ""}` }]);
+      assertValid([
+        {
+          field: "root.sizeMiB",
+          message: `${fmt(config.root.sizeMiB)} MiB is too small for the root tarball: it unpacks to ${fmt(claimed)} bytes, so set root.sizeMiB to at least about ${fmt(Math.min(about, LIMITS.rootMiB[1]))}${about > LIMITS.rootMiB[1] ? ` (the largest root is ${fmt(LIMITS.rootMiB[1])} MiB)` : ""}`,
+        },
+      ]);
     }
     let tree: Tree;
     try {
@@ -147,9 +170,19 @@ export function rootTreeFromArchive(config: LooprootConfig, archive: Uint8Array,
       throw e; // damaged as well as large, or it lied about its size: the first problem stands
     }
     // With the files looproot adds (the wrapper and its busybox, where the caller has it).
-    const needMiB = Math.ceil(rootNeeds(config, addHowtoChanges(config, tree, wrapperBusybox ?? new Uint8Array(0))) / MiB);
-    const diskHint = config.root.sizeMiB < needMiB && needMiB + config.swap.sizeMiB + 2 > config.disk.sizeMiB ? ` (and disk.sizeMiB at least ${fmt(needMiB + config.swap.sizeMiB + 2)})` : "";
-    assertValid([{ field: "root.sizeMiB", message: `${fmt(config.root.sizeMiB)} MiB is too small for the root tarball (its files add up to more than ${fmt(cap)} bytes): set root.sizeMiB to at least ${fmt(needMiB)}${diskHint}` }]);
+    const needMiB = Math.ceil(
+      rootNeeds(config, addHowtoChanges(config, tree, wrapperBusybox ?? new Uint8Array(0))) / MiB,
+    );
+    const diskHint =
+      config.root.sizeMiB < needMiB && needMiB + config.swap.sizeMiB + 2 > config.disk.sizeMiB
+        ? ` (and disk.sizeMiB at least ${fmt(needMiB + config.swap.sizeMiB + 2)})`
+        : "";
+    assertValid([
+      {
+        field: "root.sizeMiB",
+        message: `${fmt(config.root.sizeMiB)} MiB is too small for the root tarball (its files add up to more than ${fmt(cap)} bytes): set root.sizeMiB to at least ${fmt(needMiB)}${diskHint}`,
+      },
+    ]);
     throw e;
   }
 }
@@ -168,7 +201,15 @@ export function parseRootArchive(config: LooprootConfig, archive: Uint8Array, wr
 /** The names buildImages gives its files, known from the config alone (the CLI checks the folder before building). */
 export function outputNames(config: LooprootConfig): string[] {
   return [
-    "floppy.img", "disk.img", "initrd.img", "initrdgz.img", "linuxdsk.img", "linuxswp.img", "AUTOEXEC.BAT", "linuxrc", "fstab",
+    "floppy.img",
+    "disk.img",
+    "initrd.img",
+    "initrdgz.img",
+    "linuxdsk.img",
+    "linuxswp.img",
+    "AUTOEXEC.BAT",
+    "linuxrc",
+    "fstab",
     config.root.source === "tar" ? "looproot-init" : "rcS",
     ...(config.boot.paramsFile ? ["LOADLIN.PAR"] : []),
   ];
@@ -182,7 +223,8 @@ export function planBuild(input: BuildInput): { initrd: Tree; root: Tree } {
   let root: Tree;
   let rootMin: number;
   if (config.root.source === "tar") {
-    if (!input.rootArchive && !input.rootTree) assertValid([{ field: "root.source", message: "is \"tar\" but no root tarball was given" }]);
+    if (!input.rootArchive && !input.rootTree)
+      assertValid([{ field: "root.source", message: 'is "tar" but no root tarball was given' }]);
     const tree = input.rootTree ?? parseRootArchive(config, input.rootArchive!, ingredients.busyboxRoot);
     // The tarball's own problems (and the tree rules it breaks) are root.source's, so the page
     // shows them there; anything else thrown here is a bug and propagates as one.
@@ -200,14 +242,28 @@ export function planBuild(input: BuildInput): { initrd: Tree; root: Tree } {
   const initrd = initrdTree(config, ingredients);
   const initrdMin = initrdNeeds(config, initrd);
   if (initrdMin > config.initrd.sizeKiB * 1024) {
-    problems.push({ field: "initrd.sizeKiB", message: `${fmt(config.initrd.sizeKiB)} KiB is too small for the initrd's contents: needs at least ${fmt(Math.ceil(initrdMin / 1024))} KiB` });
+    problems.push({
+      field: "initrd.sizeKiB",
+      message: `${fmt(config.initrd.sizeKiB)} KiB is too small for the initrd's contents: needs at least ${fmt(Math.ceil(initrdMin / 1024))} KiB`,
+    });
   }
   if (rootMin > config.root.sizeMiB * 1048576) {
-    problems.push({ field: "root.sizeMiB", message: `${fmt(config.root.sizeMiB)} MiB is too small for the root's contents: needs at least ${fmt(Math.ceil(rootMin / 1048576))} MiB (${fmt(rootMin)} bytes)` });
+    problems.push({
+      field: "root.sizeMiB",
+      message: `${fmt(config.root.sizeMiB)} MiB is too small for the root's contents: needs at least ${fmt(Math.ceil(rootMin / 1048576))} MiB (${fmt(rootMin)} bytes)`,
+    });
   }
-  const { space } = diskSpace(config, config.root.sizeMiB * 1048576, config.swap.sizeMiB * 1048576, kernelFileOnDisk(config) ? chosenKernel(config, ingredients).length : 0);
+  const { space } = diskSpace(
+    config,
+    config.root.sizeMiB * 1048576,
+    config.swap.sizeMiB * 1048576,
+    kernelFileOnDisk(config) ? chosenKernel(config, ingredients).length : 0,
+  );
   if (space.freeBytes < 0) {
-    problems.push({ field: "disk.sizeMiB", message: `the root and swap images need ${fmt(space.usedBytes)} bytes but the ${fmt(config.disk.sizeMiB)} MiB disk's partition holds ${fmt(space.totalDataBytes)} (${fmt(-space.freeBytes)} bytes over)` });
+    problems.push({
+      field: "disk.sizeMiB",
+      message: `the root and swap images need ${fmt(space.usedBytes)} bytes but the ${fmt(config.disk.sizeMiB)} MiB disk's partition holds ${fmt(space.totalDataBytes)} (${fmt(-space.freeBytes)} bytes over)`,
+    });
   }
   assertValid(problems);
   return { initrd, root };
@@ -220,35 +276,88 @@ export function buildImages(input: BuildInput, onStep: (s: StepReport) => void =
     const def = BUILD_STEPS.find((d) => d.id === id)!;
     const t0 = now();
     const r = fn();
-    const s: StepReport = { id, section: def.section, title: def.long(config), ms: now() - t0, bytes: bytes(r), detail: detail(r) };
+    const s: StepReport = {
+      id,
+      section: def.section,
+      title: def.long(config),
+      ms: now() - t0,
+      bytes: bytes(r),
+      detail: detail(r),
+    };
     steps.push(s);
     onStep(s);
     return r;
   };
 
-  const plan = step("check", () => planBuild(input), () => 0, (p) => `${p.root.length} entries in the root, ${p.initrd.length} in the initrd`);
-  const initrd = step("initrd", () => makeInitrd(config, plan.initrd), (r) => r.gz.length, (r) => `${fmt(r.image.length)} bytes ext2, ${fmt(r.gz.length)} bytes gzip'd`);
+  const plan = step(
+    "check",
+    () => planBuild(input),
+    () => 0,
+    (p) => `${p.root.length} entries in the root, ${p.initrd.length} in the initrd`,
+  );
+  const initrd = step(
+    "initrd",
+    () => makeInitrd(config, plan.initrd),
+    (r) => r.gz.length,
+    (r) => `${fmt(r.image.length)} bytes ext2, ${fmt(r.gz.length)} bytes gzip'd`,
+  );
 
   // The RAM check again, now with the real kernel's header and the gzip'd initrd's size.
   const memory: Problem[] = [];
   const kernel = chosenKernel(config, ingredients);
-  memoryProblem(config, (field, message, limit) => memory.push({ field, message, ...(limit !== undefined ? { limit } : {}) }), kernelMemory(kernel), initrd.gz.length);
+  memoryProblem(
+    config,
+    (field, message, limit) => memory.push({ field, message, ...(limit !== undefined ? { limit } : {}) }),
+    kernelMemory(kernel),
+    initrd.gz.length,
+  );
   assertValid(memory);
   const parts: FloppyParts = { kernel, initrdGz: initrd.gz, loadlin: ingredients.loadlin, dos: ingredients.dos };
   const fspace = floppySpace(config, parts);
   if (fspace.freeBytes < 0) {
-    assertValid([{ field: "floppy.kind", message: `the files need ${fmt(fspace.usedBytes)} bytes but a ${config.floppy.kind} floppy has ${fmt(fspace.totalDataBytes)} bytes free (${fmt(-fspace.freeBytes)} bytes over)` }]);
+    assertValid([
+      {
+        field: "floppy.kind",
+        message: `the files need ${fmt(fspace.usedBytes)} bytes but a ${config.floppy.kind} floppy has ${fmt(fspace.totalDataBytes)} bytes free (${fmt(-fspace.freeBytes)} bytes over)`,
+      },
+    ]);
   }
-  const floppy = step("floppy", () => makeBootFloppy(config, parts), (r) => r.length, () => `${fmt(fspace.freeBytes)} bytes free`);
+  const floppy = step(
+    "floppy",
+    () => makeBootFloppy(config, parts),
+    (r) => r.length,
+    () => `${fmt(fspace.freeBytes)} bytes free`,
+  );
   // The disk is allocated once and the root and swap images are written straight into their
   // clusters of its partition: one copy of each, and nothing zero-filled (a fresh array is zero).
   // root and swap (and BuildResult's) are views of the disk.
   const kernelOnDisk = kernelFileOnDisk(config) ? kernel : undefined;
-  const windows = hardDiskWindows(config, config.root.sizeMiB * 1048576, config.swap.sizeMiB * 1048576, kernelOnDisk?.length);
-  const root = step("root", () => makeRootImage(config, plan.root, windows.root), (r) => r.length, () => `${plan.root.length} entries`);
-  const swap = step("swap", () => makeSwapImage(config, windows.swap), (r) => r.length, (r) => `${fmt(r.length / 4096 - 1)} pages`);
+  const windows = hardDiskWindows(
+    config,
+    config.root.sizeMiB * 1048576,
+    config.swap.sizeMiB * 1048576,
+    kernelOnDisk?.length,
+  );
+  const root = step(
+    "root",
+    () => makeRootImage(config, plan.root, windows.root),
+    (r) => r.length,
+    () => `${plan.root.length} entries`,
+  );
+  const swap = step(
+    "swap",
+    () => makeSwapImage(config, windows.swap),
+    (r) => r.length,
+    (r) => `${fmt(r.length / 4096 - 1)} pages`,
+  );
   const layout = diskLayout(config);
-  const disk = step("disk", () => makeHardDisk(config, root, swap, windows, kernelOnDisk), (r) => r.length, () => `partition type ${layout.partitionType.toString(16).padStart(2, "0")}h at sector ${layout.partitionStart}, CHS ${layout.geometry.cylinders}/${layout.geometry.heads}/${layout.geometry.sectorsPerTrack}`);
+  const disk = step(
+    "disk",
+    () => makeHardDisk(config, root, swap, windows, kernelOnDisk),
+    (r) => r.length,
+    () =>
+      `partition type ${layout.partitionType.toString(16).padStart(2, "0")}h at sector ${layout.partitionStart}, CHS ${layout.geometry.cylinders}/${layout.geometry.heads}/${layout.geometry.sectorsPerTrack}`,
+  );
 
   const enc = new TextEncoder();
   const texts = {
@@ -263,13 +372,39 @@ export function buildImages(input: BuildInput, onStep: (s: StepReport) => void =
     { name: "disk.img", data: disk, description: "the IDE hard disk with the DOS partition (C:)" },
     { name: "initrd.img", data: initrd.image, description: "the initial ramdisk (ext2)" },
     { name: "initrdgz.img", data: initrd.gz, description: "the initial ramdisk, gzip -9" },
-    { name: "linuxdsk.img", data: root, description: "the root filesystem (ext2), C:\\" + config.dos.directory + "\\" + config.dos.rootFile },
-    { name: "linuxswp.img", data: swap, description: "the swap space, C:\\" + config.dos.directory + "\\" + config.dos.swapFile },
+    {
+      name: "linuxdsk.img",
+      data: root,
+      description: "the root filesystem (ext2), C:\\" + config.dos.directory + "\\" + config.dos.rootFile,
+    },
+    {
+      name: "linuxswp.img",
+      data: swap,
+      description: "the swap space, C:\\" + config.dos.directory + "\\" + config.dos.swapFile,
+    },
     { name: "AUTOEXEC.BAT", data: enc.encode(texts.autoexecBat), description: "the floppy's AUTOEXEC.BAT" },
     { name: "linuxrc", data: enc.encode(texts.linuxrc), description: "the initrd's /linuxrc" },
     { name: "fstab", data: enc.encode(texts.fstab), description: "the root's /etc/fstab" },
-    { name: config.root.source === "tar" ? "looproot-init" : "rcS", data: enc.encode(texts.rc), description: "the root's rc script" },
+    {
+      name: config.root.source === "tar" ? "looproot-init" : "rcS",
+      data: enc.encode(texts.rc),
+      description: "the root's rc script",
+    },
   ];
-  if (texts.loadlinParams) files.push({ name: "LOADLIN.PAR", data: enc.encode(texts.loadlinParams), description: "LOADLIN's @params file" });
-  return { floppy, disk, initrd: initrd.image, initrdGz: initrd.gz, root, swap, texts, rootTree: plan.root, initrdTree: plan.initrd, floppyFreeBytes: fspace.freeBytes, steps, files };
+  if (texts.loadlinParams)
+    files.push({ name: "LOADLIN.PAR", data: enc.encode(texts.loadlinParams), description: "LOADLIN's @params file" });
+  return {
+    floppy,
+    disk,
+    initrd: initrd.image,
+    initrdGz: initrd.gz,
+    root,
+    swap,
+    texts,
+    rootTree: plan.root,
+    initrdTree: plan.initrd,
+    floppyFreeBytes: fspace.freeBytes,
+    steps,
+    files,
+  };
 }

@@ -99,7 +99,11 @@ function mergeInto(target: unknown, src: unknown, path: string): unknown {
     }
     return t;
   }
-  if (typeof target !== typeof src) throw new ConfigTypeError(safeText(path, 100), `must be a ${typeof target}, got ${src === null ? "null" : typeof src}`);
+  if (typeof target !== typeof src)
+    throw new ConfigTypeError(
+      safeText(path, 100),
+      `must be a ${typeof target}, got ${src === null ? "null" : typeof src}`,
+    );
   return src;
 }
 

@@ -88,7 +88,11 @@ export class LooprootError extends Error {
     this.code = code;
     if (opts.field !== undefined) this.field = opts.field;
     if (opts.limit !== undefined) this.limit = opts.limit;
-    this.problems = opts.problems ?? (opts.field !== undefined ? [{ field: opts.field, message, ...(opts.limit !== undefined ? { limit: opts.limit } : {}) }] : []);
+    this.problems =
+      opts.problems ??
+      (opts.field !== undefined
+        ? [{ field: opts.field, message, ...(opts.limit !== undefined ? { limit: opts.limit } : {}) }]
+        : []);
     this.data = opts.data ?? {};
     if (opts.cause !== undefined) (this as { cause?: unknown }).cause = opts.cause;
   }
@@ -112,7 +116,12 @@ export class LooprootError extends Error {
   }
 
   static fromJSON(j: ErrorJSON): LooprootError {
-    const e = new LooprootError(j.code, j.message, { field: j.field, limit: j.limit, problems: j.problems, data: j.data });
+    const e = new LooprootError(j.code, j.message, {
+      field: j.field,
+      limit: j.limit,
+      problems: j.problems,
+      data: j.data,
+    });
     if (j.stack) e.stack = j.stack;
     return e;
   }
@@ -158,7 +167,8 @@ export interface AbortSignalLike {
 export function checkSignal(signal: unknown, field = "signal"): AbortSignalLike | undefined {
   if (signal === undefined) return undefined;
   const s = signal as Partial<AbortSignalLike> | null;
-  if (typeof s !== "object" || s === null || typeof s.aborted !== "boolean" || typeof s.addEventListener !== "function") throw typeError(field, "an AbortSignal");
+  if (typeof s !== "object" || s === null || typeof s.aborted !== "boolean" || typeof s.addEventListener !== "function")
+    throw typeError(field, "an AbortSignal");
   return signal as AbortSignalLike;
 }
 
@@ -166,7 +176,10 @@ export function checkSignal(signal: unknown, field = "signal"): AbortSignalLike 
 export function abortedError(signal: AbortSignalLike, what: string): LooprootError {
   const r: unknown = signal.reason;
   const why = r instanceof Error ? r.message : r === undefined ? "" : String(r);
-  return new LooprootError(ErrorCode.Aborted, `${what}: aborted by the caller's signal${why ? ` (${why})` : ""}`, { field: "signal", cause: r });
+  return new LooprootError(ErrorCode.Aborted, `${what}: aborted by the caller's signal${why ? ` (${why})` : ""}`, {
+    field: "signal",
+    cause: r,
+  });
 }
 
 /** The JSON form of any thrown value (for postMessage, --json output). */
@@ -176,12 +189,21 @@ export function errorToJSON(e: unknown): ErrorJSON {
 
 /** Is this value the JSON form of an error? (For messages that arrive from a worker.) */
 export function isErrorJSON(v: unknown): v is ErrorJSON {
-  return typeof v === "object" && v !== null && (v as ErrorJSON).name === "LooprootError" && typeof (v as ErrorJSON).code === "string" && typeof (v as ErrorJSON).message === "string";
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    (v as ErrorJSON).name === "LooprootError" &&
+    typeof (v as ErrorJSON).code === "string" &&
+    typeof (v as ErrorJSON).message === "string"
+  );
 }
 
 /** Throws one E_CONFIG error carrying every problem, so a user fixes them all in one go. */
 export function configError(problems: Problem[]): LooprootError {
-  return new LooprootError(ErrorCode.Config, problems.map((p) => `${p.field}: ${p.message}`).join("\n"), { problems, ...(problems.length === 1 ? { field: problems[0].field, limit: problems[0].limit } : {}) });
+  return new LooprootError(ErrorCode.Config, problems.map((p) => `${p.field}: ${p.message}`).join("\n"), {
+    problems,
+    ...(problems.length === 1 ? { field: problems[0].field, limit: problems[0].limit } : {}),
+  });
 }
 
 /** What a command line does with an error: the exit code and the lines to print. */
@@ -191,13 +213,25 @@ export function describeForCli(e: unknown): { exitCode: 2 | 3; lines: string[] }
   // newline inside a message is shown as \x0a, so no value can forge a line of its own.
   const one = (s: string) => safeText(s, CLI_LINE_MAX);
   if (err.code === ErrorCode.Bug) {
-    return { exitCode: 3, lines: [`looproot: this is a bug in looproot, please report it with the lines below:`, ...safeLines(err.stack ?? err.message, CLI_LINE_MAX)] };
+    return {
+      exitCode: 3,
+      lines: [
+        `looproot: this is a bug in looproot, please report it with the lines below:`,
+        ...safeLines(err.stack ?? err.message, CLI_LINE_MAX),
+      ],
+    };
   }
   if (err.code === ErrorCode.Emulator) {
     return { exitCode: 3, lines: [`looproot: the emulator failed: ${one(err.message)}`] };
   }
   if (err.code === ErrorCode.Config && err.problems.length) {
-    return { exitCode: 2, lines: [`looproot: the config has problems, nothing was ${err.data.nothing === "booted" ? "booted" : "built"}:`, ...err.problems.map((p) => `  ${one(`${p.field}: ${p.message}`)}`)] };
+    return {
+      exitCode: 2,
+      lines: [
+        `looproot: the config has problems, nothing was ${err.data.nothing === "booted" ? "booted" : "built"}:`,
+        ...err.problems.map((p) => `  ${one(`${p.field}: ${p.message}`)}`),
+      ],
+    };
   }
   return { exitCode: 2, lines: [`looproot: ${one(err.message)}`] };
 }

@@ -2,11 +2,45 @@
 // the caller hands in the guest binaries (in Node, loadIngredients() from looproot/emulator reads
 // the package's own; in a page, ingredientsFrom() with fetch). Thin wrappers over src/build.ts.
 
-import { buildImages as coreBuildImages, outputNames as coreOutputNames, type BuildResult as CoreBuildResult, type StepReport as CoreStepReport, type OutputFile as CoreOutputFile } from "./build.ts";
-import { defaultConfig as coreDefaultConfig, mergeConfig, HOWTO_TIME as CORE_HOWTO_TIME, type LooprootConfig as CoreConfig, type InitrdConfig as CoreInitrdConfig, type DosConfig as CoreDosConfig, type RootConfig as CoreRootConfig, type SwapConfig as CoreSwapConfig, type DiskConfig as CoreDiskConfig, type FloppyConfig as CoreFloppyConfig, type BootConfig as CoreBootConfig, type MachineConfig as CoreMachineConfig } from "./config.ts";
+import {
+  buildImages as coreBuildImages,
+  outputNames as coreOutputNames,
+  type BuildResult as CoreBuildResult,
+  type StepReport as CoreStepReport,
+  type OutputFile as CoreOutputFile,
+} from "./build.ts";
+import {
+  defaultConfig as coreDefaultConfig,
+  mergeConfig,
+  HOWTO_TIME as CORE_HOWTO_TIME,
+  type LooprootConfig as CoreConfig,
+  type InitrdConfig as CoreInitrdConfig,
+  type DosConfig as CoreDosConfig,
+  type RootConfig as CoreRootConfig,
+  type SwapConfig as CoreSwapConfig,
+  type DiskConfig as CoreDiskConfig,
+  type FloppyConfig as CoreFloppyConfig,
+  type BootConfig as CoreBootConfig,
+  type MachineConfig as CoreMachineConfig,
+} from "./config.ts";
 import { validateConfig as coreValidateConfig, assertValid } from "./validate.ts";
-import { ingredientsFromBytes as coreIngredientsFromBytes, INGREDIENT_FILES as CORE_FILES, type IngredientBytes, type Ingredients as CoreIngredients } from "./ingredients.ts";
-import { LooprootError as CoreError, ErrorCode as CoreCode, asLooprootError as coreAsError, typeError, checkSignal, abortedError, type ErrorJSON as CoreErrorJSON, type Problem as CoreProblem, type AbortSignalLike as CoreAbortSignalLike } from "./errors.ts";
+import {
+  ingredientsFromBytes as coreIngredientsFromBytes,
+  INGREDIENT_FILES as CORE_FILES,
+  type IngredientBytes,
+  type Ingredients as CoreIngredients,
+} from "./ingredients.ts";
+import {
+  LooprootError as CoreError,
+  ErrorCode as CoreCode,
+  asLooprootError as coreAsError,
+  typeError,
+  checkSignal,
+  abortedError,
+  type ErrorJSON as CoreErrorJSON,
+  type Problem as CoreProblem,
+  type AbortSignalLike as CoreAbortSignalLike,
+} from "./errors.ts";
 
 /** The one error type: `code` (an ErrorCode value), `field` and `limit` where there is one, `problems`, toJSON/fromJSON. */
 export const LooprootError = CoreError;
@@ -42,7 +76,9 @@ export type BootConfig = CoreBootConfig;
 /** config.machine: the emulated PC. */
 export type MachineConfig = CoreMachineConfig;
 /** A config with any keys left out, at the top level or inside a section (what makeConfig and buildHowto take). */
-export type PartialConfig = { [K in keyof CoreConfig]?: CoreConfig[K] extends object ? Partial<CoreConfig[K]> : CoreConfig[K] };
+export type PartialConfig = {
+  [K in keyof CoreConfig]?: CoreConfig[K] extends object ? Partial<CoreConfig[K]> : CoreConfig[K];
+};
 /** The guest binaries a build needs (kernel, busyboxes and their applet lists, LOADLIN, a DOS). */
 export type Ingredients = CoreIngredients;
 /** Everything a build makes: the images, the scripts, the trees, the step reports and the output files. */
@@ -105,7 +141,8 @@ export interface HowtoInput {
 export function buildHowto(input: HowtoInput): BuildResult {
   checkObject("input", input);
   checkObject("ingredients", input.ingredients);
-  if (input.rootArchive !== undefined && !(input.rootArchive instanceof Uint8Array)) throw typeError("rootArchive", "a Uint8Array");
+  if (input.rootArchive !== undefined && !(input.rootArchive instanceof Uint8Array))
+    throw typeError("rootArchive", "a Uint8Array");
   if (input.onStep !== undefined && typeof input.onStep !== "function") throw typeError("onStep", "a function");
   const signal = checkSignal(input.signal);
   const config = makeConfig(input.config ?? {});
@@ -130,11 +167,13 @@ export function outputNames(config: LooprootConfig): string[] {
 export async function ingredientsFrom(get: (rel: string) => Promise<Uint8Array>): Promise<Ingredients> {
   if (typeof get !== "function") throw typeError("get", "a function (rel: string) => Promise<Uint8Array>");
   const names = Object.keys(CORE_FILES) as (keyof typeof CORE_FILES)[];
-  const bytes = await Promise.all(names.map(async (k) => {
-    const b = await get(CORE_FILES[k]);
-    if (!(b instanceof Uint8Array)) throw typeError(`get("${CORE_FILES[k]}")`, "a Uint8Array");
-    return b;
-  }));
+  const bytes = await Promise.all(
+    names.map(async (k) => {
+      const b = await get(CORE_FILES[k]);
+      if (!(b instanceof Uint8Array)) throw typeError(`get("${CORE_FILES[k]}")`, "a Uint8Array");
+      return b;
+    }),
+  );
   return coreIngredientsFromBytes(Object.fromEntries(names.map((k, i) => [k, bytes[i]])) as IngredientBytes);
 }
 

@@ -5,12 +5,24 @@
 import { SETTINGS, type SettingRow } from "./settings.ts";
 
 type Row = (typeof SETTINGS)[number];
-type ValueOf<R> = R extends { kind: "int" } ? number : R extends { kind: "bool" } ? boolean : R extends { kind: "text" } ? string : R extends { options: readonly { value: infer V }[] } ? V : never;
+type ValueOf<R> = R extends { kind: "int" }
+  ? number
+  : R extends { kind: "bool" }
+    ? boolean
+    : R extends { kind: "text" }
+      ? string
+      : R extends { options: readonly { value: infer V }[] }
+        ? V
+        : never;
 
 /** The settings of one group ("initrd" gives { sizeKiB: number; blockSize: 1024 | 2048 | 4096; ... }). */
-export type SettingsGroup<G extends string> = { -readonly [R in Row as R["path"] extends `${G}.${infer K}` ? K : never]: ValueOf<R> };
+export type SettingsGroup<G extends string> = {
+  -readonly [R in Row as R["path"] extends `${G}.${infer K}` ? K : never]: ValueOf<R>;
+};
 /** The settings outside any group (name, time). */
-export type TopSettings = { -readonly [R in Row as R["path"] extends `${string}.${string}` ? never : R["path"]]: ValueOf<R> };
+export type TopSettings = {
+  -readonly [R in Row as R["path"] extends `${string}.${string}` ? never : R["path"]]: ValueOf<R>;
+};
 /** The groups the table has ("initrd", "dos", ...). */
 export type GroupName = Row["path"] extends infer P ? (P extends `${infer G}.${string}` ? G : never) : never;
 
@@ -61,7 +73,8 @@ export function decimalNumber(raw: string): number | undefined {
 export function valueFromText(row: SettingRow, raw: string): Value {
   if (row.kind === "int" || (row.kind === "choice" && typeof row.default === "number")) {
     const n = decimalNumber(raw);
-    if (n === undefined) throw new SettingTextError(`must be a whole number written in decimal digits 0-9 (at most ${MAX_DIGITS})`);
+    if (n === undefined)
+      throw new SettingTextError(`must be a whole number written in decimal digits 0-9 (at most ${MAX_DIGITS})`);
     return n;
   }
   if (row.kind === "bool") {

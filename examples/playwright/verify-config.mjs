@@ -9,7 +9,10 @@ import { chromium } from "playwright-core";
 /** The link that boots `config` (a full or partial looproot config object) on the page at `pageUrl`. */
 export function autostartLink(pageUrl, config) {
   const bytes = new TextEncoder().encode(JSON.stringify(config));
-  const b64 = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const b64 = btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
   const u = new URL(pageUrl);
   u.hash = `config=${b64}&autostart`;
   return u.href;
@@ -20,7 +23,11 @@ export function autostartLink(pageUrl, config) {
  * Resolves to the published JSON: `ok`, `stage` ("boot", or "link"/"validate"/"build"/"emulator"
  * when it never booted), `summary`, and for a boot the fields of `looproot boot --json`.
  */
-export async function verifyConfig(pageUrl, config, { timeoutMs = 300_000, executablePath = "/usr/bin/chromium", browser: given } = {}) {
+export async function verifyConfig(
+  pageUrl,
+  config,
+  { timeoutMs = 300_000, executablePath = "/usr/bin/chromium", browser: given } = {},
+) {
   const browser = given ?? (await chromium.launch({ executablePath, headless: true, args: ["--no-sandbox"] }));
   const context = await browser.newContext();
   try {

@@ -12,7 +12,8 @@ const config = process.env.LOOPROOT_CONFIG ? JSON.parse(readFileSync(process.env
 
 test("the config boots to a verified loop root in the page", { timeout: 330_000 }, async () => {
   const result = await verifyConfig(url, config);
-  const failed = result.checks?.filter((c) => !c.ok).map((c) => `${c.what}: expected ${c.expected}, got ${c.got}`) ?? [];
+  const failed =
+    result.checks?.filter((c) => !c.ok).map((c) => `${c.what}: expected ${c.expected}, got ${c.got}`) ?? [];
   const problems = result.problems?.map((p) => `${p.field}: ${p.message}`) ?? [];
   assert.equal(result.ok, true, `${result.stage}: ${result.summary}\n${[...failed, ...problems].join("\n")}`);
   assert.equal(result.report.rootdev, "7:0", "the root is the loop device");

@@ -44,10 +44,18 @@ async function boot() {
   try {
     const ingredients = await ingredientsFrom((rel) => bytes(urlOf[rel]));
     const config = {};
-    const build = buildHowto({ config, ingredients, onStep: (s) => log(`${s.section} ${s.title}: ${s.bytes.toLocaleString("en-US")} bytes, ${Math.round(s.ms)} ms`) });
+    const build = buildHowto({
+      config,
+      ingredients,
+      onStep: (s) => log(`${s.section} ${s.title}: ${s.bytes.toLocaleString("en-US")} bytes, ${Math.round(s.ms)} ms`),
+    });
     const [bios, vgaBios] = await Promise.all([bytes(biosUrl), bytes(vgaBiosUrl)]);
     const result = await bootHowto(build, config, {
-      bios, vgaBios, wasmPath, screen: $("screen"), signal: controller.signal,
+      bios,
+      vgaBios,
+      wasmPath,
+      screen: $("screen"),
+      signal: controller.signal,
       onEvent: (e) => {
         if (e.type === "milestone") log(`${(e.milestone.atMs / 1000).toFixed(1)} s: ${e.milestone.title}`);
       },

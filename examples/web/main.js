@@ -15,7 +15,9 @@ async function make() {
     const picked = [...$("files").files];
     // Each file by its DOS name (makeFatFloppy checks it) and its bytes; the time stamps are the
     // package's fixed default, so the same files give the same image.
-    const files = await Promise.all(picked.map(async (f) => ({ path: f.name, data: new Uint8Array(await f.arrayBuffer()) })));
+    const files = await Promise.all(
+      picked.map(async (f) => ({ path: f.name, data: new Uint8Array(await f.arrayBuffer()) })),
+    );
     const image = makeFatFloppy({ files, label: $("label").value || undefined });
     if (url) URL.revokeObjectURL(url);
     url = URL.createObjectURL(new Blob([image], { type: "application/octet-stream" }));

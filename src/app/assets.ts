@@ -13,7 +13,11 @@ export const APP_BIOS_FILES = {
 } as const;
 
 /** Every path under images/ the page may load. */
-export const APP_IMAGE_FILES: string[] = [...Object.values(APP_INGREDIENT_FILES), DISTRO_KERNEL_FILE, ...Object.values(APP_BIOS_FILES)];
+export const APP_IMAGE_FILES: string[] = [
+  ...Object.values(APP_INGREDIENT_FILES),
+  DISTRO_KERNEL_FILE,
+  ...Object.values(APP_BIOS_FILES),
+];
 
 /** Where Debian's seabios package keeps the two BIOS files (a fallback while images/debian is not there yet). */
 export const SEABIOS_FALLBACK: Record<string, string> = {

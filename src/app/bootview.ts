@@ -28,7 +28,12 @@ export class BootView {
   private setMilestone(li: HTMLElement, st: "pending" | "reached" | "failed", at: string, why = ""): void {
     li.dataset.state = st;
     li.querySelector(".mtime")!.textContent = at;
-    li.querySelector(".mstate")!.textContent = st === "pending" ? "(pending)" : st === "reached" ? `(reached at ${at})` : `(failed at ${at}${why ? `: ${why}` : ""})`;
+    li.querySelector(".mstate")!.textContent =
+      st === "pending"
+        ? "(pending)"
+        : st === "reached"
+          ? `(reached at ${at})`
+          : `(failed at ${at}${why ? `: ${why}` : ""})`;
   }
 
   /** A new boot (or restore): the milestones pending, no verdict, an empty console. */
@@ -79,7 +84,9 @@ export class BootView {
     el.hidden = !hint;
     if (!hint) return el.replaceChildren();
     el.replaceChildren(
-      h("strong", {}, "What to try: "), hint.sentence, " ",
+      h("strong", {}, "What to try: "),
+      hint.sentence,
+      " ",
       h("span", { class: "muted" }, "Look at "),
       ...hint.fields.flatMap((f, i) => [i ? ", " : "", fieldLink(f, this.hooks.focusField)]),
       ".",
@@ -95,8 +102,32 @@ export class BootView {
     t.replaceChildren(
       h("caption", {}, "What the guest reported, checked against the choices"),
       h("colgroup", {}, h("col", { class: "c-mark" }), h("col", {}), h("col", {}), h("col", {})),
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, ""), h("th", { scope: "col" }, "check"), h("th", { scope: "col" }, "expected"), h("th", { scope: "col" }, "reported"))),
-      h("tbody", {}, ...r.checks.map((c) => h("tr", { "data-ok": String(c.ok) }, h("td", {}, c.ok ? "✓" : "✗"), h("td", {}, c.what), h("td", {}, c.expected), h("td", {}, c.got)))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { scope: "col" }, ""),
+          h("th", { scope: "col" }, "check"),
+          h("th", { scope: "col" }, "expected"),
+          h("th", { scope: "col" }, "reported"),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        ...r.checks.map((c) =>
+          h(
+            "tr",
+            { "data-ok": String(c.ok) },
+            h("td", {}, c.ok ? "✓" : "✗"),
+            h("td", {}, c.what),
+            h("td", {}, c.expected),
+            h("td", {}, c.got),
+          ),
+        ),
+      ),
     );
     t.hidden = r.checks.length === 0;
   }

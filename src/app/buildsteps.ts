@@ -22,15 +22,21 @@ export function setStep(li: HTMLElement, st: "waiting" | "running" | "done" | "f
 
 export function resetSteps(): void {
   const ol = $("#steps");
-  ol.replaceChildren(...BUILD_STEPS.map((s) => h("li", { "data-id": s.id, "data-state": "waiting" },
-    h("span", { class: "mark", "aria-hidden": "true" }),
-    h("span", { class: "sr-only sstate" }, "waiting: "),
-    h("span", { class: "secno" }, s.section),
-    h("span", { class: "stitle" }, s.title),
-    h("span", { class: "ssize" }),
-    h("span", { class: "stime" }),
-    h("span", { class: "sdetail" }),
-  )));
+  ol.replaceChildren(
+    ...BUILD_STEPS.map((s) =>
+      h(
+        "li",
+        { "data-id": s.id, "data-state": "waiting" },
+        h("span", { class: "mark", "aria-hidden": "true" }),
+        h("span", { class: "sr-only sstate" }, "waiting: "),
+        h("span", { class: "secno" }, s.section),
+        h("span", { class: "stitle" }, s.title),
+        h("span", { class: "ssize" }),
+        h("span", { class: "stime" }),
+        h("span", { class: "sdetail" }),
+      ),
+    ),
+  );
   setStep(stepRow("fetch"), "running");
   $("#build-total").textContent = "";
   $("#build-error").textContent = "";

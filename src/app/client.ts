@@ -5,7 +5,14 @@
 // choice the user has since replaced.
 
 import { LooprootError, ErrorCode, type ErrorJSON } from "../errors.ts";
-import { fromWire, type BuildOutput, type BuildRequest, type InspectRequest, type InspectReply, type WorkerMessage } from "./protocol.ts";
+import {
+  fromWire,
+  type BuildOutput,
+  type BuildRequest,
+  type InspectRequest,
+  type InspectReply,
+  type WorkerMessage,
+} from "./protocol.ts";
 
 type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
 /** A build's progress: the ingredients fetched, then each step of src/build.ts. */
@@ -44,17 +51,30 @@ export class WorkerClient {
       };
       w.addEventListener("message", onMessage);
       // A worker that cannot even start (script failed to load) reports here, not by message.
-      w.addEventListener("error", (ev: ErrorEvent) => {
-        w.removeEventListener("message", onMessage);
-        this.builder = undefined;
-        reject(Object.assign(new LooprootError(ErrorCode.Bug, ev.message || "the build worker failed to start"), { stage: "worker" }));
-      }, { once: true });
+      w.addEventListener(
+        "error",
+        (ev: ErrorEvent) => {
+          w.removeEventListener("message", onMessage);
+          this.builder = undefined;
+          reject(
+            Object.assign(new LooprootError(ErrorCode.Bug, ev.message || "the build worker failed to start"), {
+              stage: "worker",
+            }),
+          );
+        },
+        { once: true },
+      );
       w.postMessage({ ...req, id }, []);
     });
   }
 
   /** One request to the build worker (`on` omitted) or to a given one; its reply of type `want`. */
-  ask<T extends InspectReply["type"]>(req: WithoutId<InspectRequest>, want: T, on?: Worker, transfer: Transferable[] = []): Promise<Extract<InspectReply, { type: T }>> {
+  ask<T extends InspectReply["type"]>(
+    req: WithoutId<InspectRequest>,
+    want: T,
+    on?: Worker,
+    transfer: Transferable[] = [],
+  ): Promise<Extract<InspectReply, { type: T }>> {
     const id = ++this.seq;
     const w = on ?? this.worker();
     return new Promise((resolve, reject) => {
@@ -66,19 +86,29 @@ export class WorkerClient {
         else resolve(m as Extract<InspectReply, { type: T }>);
       };
       w.addEventListener("message", onMessage);
-      w.addEventListener("error", (ev) => reject(new Error(ev.message || "the reader could not start")), { once: true });
+      w.addEventListener("error", (ev) => reject(new Error(ev.message || "the reader could not start")), {
+        once: true,
+      });
       w.postMessage({ ...req, id }, transfer);
     });
   }
 
   /** A read in a fresh worker of its kind (ending the one before), which ends with the reply. */
-  read<T extends InspectReply["type"]>(kind: ReaderKind, req: WithoutId<InspectRequest>, want: T, transfer: Transferable[] = []): Promise<Extract<InspectReply, { type: T }>> {
+  read<T extends InspectReply["type"]>(
+    kind: ReaderKind,
+    req: WithoutId<InspectRequest>,
+    want: T,
+    transfer: Transferable[] = [],
+  ): Promise<Extract<InspectReply, { type: T }>> {
     this.end(kind);
     const w = (this.readers[kind] = this.spawn());
     const done = () => {
       if (this.readers[kind] === w) this.end(kind);
     };
-    return this.ask(req, want, w, transfer).then((r) => (done(), r), (e) => Promise.reject((done(), e)));
+    return this.ask(req, want, w, transfer).then(
+      (r) => (done(), r),
+      (e) => Promise.reject((done(), e)),
+    );
   }
 
   /** Ends the read of this kind, if one runs (its answer never comes). */

@@ -5,7 +5,16 @@
 // first paint, so the page does not move while the boot runs.
 
 import type { HarnessEvent } from "../../emulator/harness.ts";
-import { CHAIN, ChainLog, boxStates, readsFor, boxNote, type BoxId, type BoxState, type ChainFacts } from "../../emulator/chain.ts";
+import {
+  CHAIN,
+  ChainLog,
+  boxStates,
+  readsFor,
+  boxNote,
+  type BoxId,
+  type BoxState,
+  type ChainFacts,
+} from "../../emulator/chain.ts";
 import { MILESTONES, type MilestoneId } from "../../emulator/milestones.ts";
 import { h, $ } from "./dom.ts";
 import { fmt } from "../util/fmt.ts";
@@ -18,11 +27,16 @@ const STATE_WORDS: Record<BoxState, string> = {
   "not-seen": "not seen on this machine",
 };
 /** A box's state in words; a step the kernel was told not to print is put down to that argument. */
-const stateWords = (s: BoxState, quiet?: string) => (s === "not-seen" && quiet ? `not printed (kernel argument ${quiet})` : STATE_WORDS[s]);
+const stateWords = (s: BoxState, quiet?: string) =>
+  s === "not-seen" && quiet ? `not printed (kernel argument ${quiet})` : STATE_WORDS[s];
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const setText = (el: HTMLElement, t: string) => { if (el.textContent !== t) el.textContent = t; };
-const setIfChanged = (el: HTMLElement, name: string, v: string) => { if (el.getAttribute(name) !== v) el.setAttribute(name, v); };
+const setText = (el: HTMLElement, t: string) => {
+  if (el.textContent !== t) el.textContent = t;
+};
+const setIfChanged = (el: HTMLElement, name: string, v: string) => {
+  if (el.getAttribute(name) !== v) el.setAttribute(name, v);
+};
 
 export class ChainDiagram {
   readonly el: HTMLElement;
@@ -45,15 +59,28 @@ export class ChainDiagram {
   private readonly hint: HTMLElement;
 
   constructor() {
-    this.hint = h("p", { class: "muted" }, "Select a step (click it, or Tab to it and press Enter) to see the guest's lines that prove it and what it read.");
-    const boxes = CHAIN.map((b) => h("button", {
-      type: "button", class: "cbox", "data-id": b.id, "data-state": "pending", "aria-pressed": "false", "aria-controls": "chain-detail",
-      onclick: () => this.select(b.id),
-    },
-      h("span", { class: "clabel" }, b.label),
-      h("span", { class: "cnote" }, "\u00a0"),
-      h("span", { class: "ctime" }, "\u00a0"),
-    ));
+    this.hint = h(
+      "p",
+      { class: "muted" },
+      "Select a step (click it, or Tab to it and press Enter) to see the guest's lines that prove it and what it read.",
+    );
+    const boxes = CHAIN.map((b) =>
+      h(
+        "button",
+        {
+          type: "button",
+          class: "cbox",
+          "data-id": b.id,
+          "data-state": "pending",
+          "aria-pressed": "false",
+          "aria-controls": "chain-detail",
+          onclick: () => this.select(b.id),
+        },
+        h("span", { class: "clabel" }, b.label),
+        h("span", { class: "cnote" }, "\u00a0"),
+        h("span", { class: "ctime" }, "\u00a0"),
+      ),
+    );
     // The two loop devices /linuxrc sets up together share one place in the chain.
     const items: HTMLElement[] = [];
     CHAIN.forEach((b, i) => {
@@ -61,11 +88,32 @@ export class ChainDiagram {
       else items.push(h("li", { class: "cstep" }, boxes[i]));
     });
     for (const li of items) if (li.children.length > 1) li.classList.add("cpair");
-    this.el = h("section", { class: "card", id: "chain-card", "aria-labelledby": "chain-h" },
-      h("h2", { id: "chain-h" }, "The boot chain, drawn ", h("span", { class: "muted" }, "(select a step for its evidence)")),
+    this.el = h(
+      "section",
+      { class: "card", id: "chain-card", "aria-labelledby": "chain-h" },
+      h(
+        "h2",
+        { id: "chain-h" },
+        "The boot chain, drawn ",
+        h("span", { class: "muted" }, "(select a step for its evidence)"),
+      ),
       h("ol", { id: "chain", class: "chain", "aria-label": "Boot chain steps" }, ...items),
-      h("p", { id: "chain-status", class: "chain-status", role: "status", "aria-live": "polite" }, "Waiting for a boot."),
-      h("div", { id: "chain-detail", class: "chain-detail", role: "region", tabindex: "0", "aria-label": "Evidence for the selected step" }, this.hint),
+      h(
+        "p",
+        { id: "chain-status", class: "chain-status", role: "status", "aria-live": "polite" },
+        "Waiting for a boot.",
+      ),
+      h(
+        "div",
+        {
+          id: "chain-detail",
+          class: "chain-detail",
+          role: "region",
+          tabindex: "0",
+          "aria-label": "Evidence for the selected step",
+        },
+        this.hint,
+      ),
     );
     this.render();
   }
@@ -95,8 +143,18 @@ export class ChainDiagram {
     this.started = true;
     const seq = this.seq;
     facts.then(
-      (f) => { if (seq === this.seq) { this.facts = f; this.render(); } },
-      (e: Error) => { if (seq === this.seq) { this.factsProblem = `The floppy could not be read for the details: ${e.message}`; this.render(); } },
+      (f) => {
+        if (seq === this.seq) {
+          this.facts = f;
+          this.render();
+        }
+      },
+      (e: Error) => {
+        if (seq === this.seq) {
+          this.factsProblem = `The floppy could not be read for the details: ${e.message}`;
+          this.render();
+        }
+      },
     );
     this.render();
   }
@@ -119,7 +177,11 @@ export class ChainDiagram {
     if (e.type === "line") {
       this.log.line(e.atMs, e.text);
       // A selected step's own lines show up within a moment, without a redraw per kernel line.
-      if (this.selected && !this.lineTimer) this.lineTimer = setTimeout(() => { this.lineTimer = undefined; this.render(); }, 300);
+      if (this.selected && !this.lineTimer)
+        this.lineTimer = setTimeout(() => {
+          this.lineTimer = undefined;
+          this.render();
+        }, 300);
       return;
     }
     if (e.type === "milestone") this.log.milestone(e.milestone);
@@ -171,16 +233,40 @@ export class ChainDiagram {
       if (el.dataset.state !== s) el.dataset.state = s;
       setIfChanged(el, "aria-pressed", String(this.selected === b.id));
       const at = b.proof.map((m) => reachedAt.get(m)).find((t) => t !== undefined);
-      const time = s === "failed" ? `failed ${secs(this.log.failure!.atMs)}` : at !== undefined ? secs(at) : s === "not-seen" ? "not seen" : s === "active" ? "running…" : "\u00a0";
+      const time =
+        s === "failed"
+          ? `failed ${secs(this.log.failure!.atMs)}`
+          : at !== undefined
+            ? secs(at)
+            : s === "not-seen"
+              ? "not seen"
+              : s === "active"
+                ? "running…"
+                : "\u00a0";
       setText($(".ctime", el), time);
       setText($(".cnote", el), this.facts ? boxNote(b.id, this.facts) || "\u00a0" : "\u00a0");
-      setIfChanged(el, "aria-label", `${b.label}: ${stateWords(s, this.quiet)}${at !== undefined && s !== "failed" ? ` at ${secs(at)}` : ""}${s === "failed" ? ` at ${secs(this.log.failure!.atMs)}: ${this.log.failure!.title}` : ""}`);
+      setIfChanged(
+        el,
+        "aria-label",
+        `${b.label}: ${stateWords(s, this.quiet)}${at !== undefined && s !== "failed" ? ` at ${secs(at)}` : ""}${s === "failed" ? ` at ${secs(this.log.failure!.atMs)}: ${this.log.failure!.title}` : ""}`,
+      );
     }
     const proven = CHAIN.filter((b) => st[b.id] === "reached").length;
     const failed = CHAIN.find((b) => st[b.id] === "failed");
-    if (failed) this.setStatus(`Failed at “${failed.label}”: ${this.log.failure!.title}. ${proven} of ${CHAIN.length} steps proven.`);
-    else if (this.disagrees) this.setStatus(`${proven} of ${CHAIN.length} steps seen, but the guest's report disagrees with the choices (see the checks).`);
-    else if (this.started || proven) this.setStatus(proven === CHAIN.length ? `All ${CHAIN.length} steps proven.` : `${proven} of ${CHAIN.length} steps proven${this.ended ? "." : `; running: ${CHAIN.find((b) => st[b.id] === "active")?.label ?? "…"}.`}`);
+    if (failed)
+      this.setStatus(
+        `Failed at “${failed.label}”: ${this.log.failure!.title}. ${proven} of ${CHAIN.length} steps proven.`,
+      );
+    else if (this.disagrees)
+      this.setStatus(
+        `${proven} of ${CHAIN.length} steps seen, but the guest's report disagrees with the choices (see the checks).`,
+      );
+    else if (this.started || proven)
+      this.setStatus(
+        proven === CHAIN.length
+          ? `All ${CHAIN.length} steps proven.`
+          : `${proven} of ${CHAIN.length} steps proven${this.ended ? "." : `; running: ${CHAIN.find((b) => st[b.id] === "active")?.label ?? "…"}.`}`,
+      );
     else this.setStatus("Waiting for a boot.");
     this.renderDetail(st);
   }
@@ -200,13 +286,48 @@ export class ChainDiagram {
       h("p", { class: "cdoes" }, b.does),
       h("h4", {}, "What the guest printed"),
       lines.length
-        ? h("ol", { class: "clines" }, ...lines.map((l) => h("li", { "data-role": l.role }, h("span", { class: "cat" }, secs(l.atMs)), h("code", {}, l.text), l.role === "failure" ? h("span", { class: "sr-only" }, " (the failure)") : null)))
-        : h("p", { class: "muted" }, st[id] === "not-seen" ? (this.quiet ? `Nothing: the kernel argument ${this.quiet} keeps the kernel from printing this step; a later step proves it ran.` : "Nothing: this machine does not print this step; a later step proves it ran.") : "Nothing yet."),
+        ? h(
+            "ol",
+            { class: "clines" },
+            ...lines.map((l) =>
+              h(
+                "li",
+                { "data-role": l.role },
+                h("span", { class: "cat" }, secs(l.atMs)),
+                h("code", {}, l.text),
+                l.role === "failure" ? h("span", { class: "sr-only" }, " (the failure)") : null,
+              ),
+            ),
+          )
+        : h(
+            "p",
+            { class: "muted" },
+            st[id] === "not-seen"
+              ? this.quiet
+                ? `Nothing: the kernel argument ${this.quiet} keeps the kernel from printing this step; a later step proves it ran.`
+                : "Nothing: this machine does not print this step; a later step proves it ran."
+              : "Nothing yet.",
+          ),
       h("h4", {}, "What it read"),
       reads.length
-        ? h("ul", { class: "creads" }, ...reads.map((r) => h("li", {}, r.what, r.where ? [" ", h("code", { class: "cwhere" }, r.where)] : null, r.bytes !== undefined ? h("span", { class: "cbytes" }, `${fmt(r.bytes)} bytes`) : null)))
-        : h("p", { class: "muted" }, this.factsProblem || (this.started ? "Reading the floppy…" : "Read from the floppy when a boot starts.")),
+        ? h(
+            "ul",
+            { class: "creads" },
+            ...reads.map((r) =>
+              h(
+                "li",
+                {},
+                r.what,
+                r.where ? [" ", h("code", { class: "cwhere" }, r.where)] : null,
+                r.bytes !== undefined ? h("span", { class: "cbytes" }, `${fmt(r.bytes)} bytes`) : null,
+              ),
+            ),
+          )
+        : h(
+            "p",
+            { class: "muted" },
+            this.factsProblem || (this.started ? "Reading the floppy…" : "Read from the floppy when a boot starts."),
+          ),
     );
   }
 }
-

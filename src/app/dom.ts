@@ -6,7 +6,11 @@ type Attrs = Record<string, string | number | boolean | undefined | ((ev: Event)
 type Child = Node | string | null | undefined | false;
 
 /** h("button", { class: "x", onclick: f }, "text", child) */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: (Child | Child[])[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === false) continue;

@@ -16,7 +16,18 @@ export function focusField(form: ChoicesForm, field: string): void {
 
 /** A link named by the field's label that focuses it. */
 export function fieldLink(field: string, focus: (field: string) => void): HTMLElement {
-  return h("a", { href: `#field-${field.replace(/[^A-Za-z0-9]/g, "-")}`, "data-focus": field, onclick: (e) => { e.preventDefault(); focus(field); } }, fieldName(field));
+  return h(
+    "a",
+    {
+      href: `#field-${field.replace(/[^A-Za-z0-9]/g, "-")}`,
+      "data-focus": field,
+      onclick: (e) => {
+        e.preventDefault();
+        focus(field);
+      },
+    },
+    fieldName(field),
+  );
 }
 
 /** Next to the Build button: why it is off, each problem's field a link that focuses it. */

@@ -50,7 +50,8 @@ function fieldOf(r: SettingRow): FieldDef {
   };
 }
 
-const fieldsOf = (id: FormSection): FieldDef[] => (SETTINGS as readonly SettingRow[]).filter((r) => r.section === id).map(fieldOf);
+const fieldsOf = (id: FormSection): FieldDef[] =>
+  (SETTINGS as readonly SettingRow[]).filter((r) => r.section === id).map(fieldOf);
 
 export const SECTIONS: SectionDef[] = [
   {
@@ -118,13 +119,17 @@ export function fieldName(path: string): string {
     const f = s.fields.find((x) => x.path === path);
     if (!f) continue;
     const shared = ALL_FIELDS.filter((x) => x.label === f.label).length > 1;
-    return shared ? `${f.label} of ${s.title.replace(/^The /, "the ").replace(/^An? /, (m) => m.toLowerCase())}` : f.label;
+    return shared
+      ? `${f.label} of ${s.title.replace(/^The /, "the ").replace(/^An? /, (m) => m.toLowerCase())}`
+      : f.label;
   }
   return path;
 }
 
 // Only dotted keys are rewritten: a bare "name" in a message is the English word ("8.3 name").
-const PATHS = [...ALL_FIELDS.map((f) => f.path), ...Object.keys(EXTRA_NAMES)].filter((p) => p.includes(".")).sort((a, b) => b.length - a.length);
+const PATHS = [...ALL_FIELDS.map((f) => f.path), ...Object.keys(EXTRA_NAMES)]
+  .filter((p) => p.includes("."))
+  .sort((a, b) => b.length - a.length);
 const PATH_RE = new RegExp(`(?<![\\w.])(${PATHS.map((p) => p.replace(/\./g, "\\.")).join("|")})(?![\\w])`, "g");
 
 /**
@@ -133,10 +138,16 @@ const PATH_RE = new RegExp(`(?<![\\w.])(${PATHS.map((p) => p.replace(/\./g, "\\.
  * values cut).
  */
 export function inWords(message: string): string {
-  return safeText(message, 1000).split(/("[^"]*")/).map((part, i) => (i % 2 ? part : part.replace(PATH_RE, (p) => `“${fieldName(p)}”`))).join("");
+  return safeText(message, 1000)
+    .split(/("[^"]*")/)
+    .map((part, i) => (i % 2 ? part : part.replace(PATH_RE, (p) => `“${fieldName(p)}”`)))
+    .join("");
 }
 
 /** A section's intro for these choices: the HOWTO's file and directory names become the chosen ones. */
 export function introFor(s: SectionDef, c: LooprootConfig): string {
-  return s.intro.replace(/C:\\LINUX\b/g, `C:\\${c.dos.directory}`).replace(/\bLINUXDSK\.IMG\b/g, c.dos.rootFile).replace(/\bLINUXSWP\.IMG\b/g, c.dos.swapFile);
+  return s.intro
+    .replace(/C:\\LINUX\b/g, `C:\\${c.dos.directory}`)
+    .replace(/\bLINUXDSK\.IMG\b/g, c.dos.rootFile)
+    .replace(/\bLINUXSWP\.IMG\b/g, c.dos.swapFile);
 }

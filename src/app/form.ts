@@ -34,14 +34,34 @@ export class ChoicesForm {
   readonly dosFileInput: HTMLInputElement;
   private dosChoice: HTMLSelectElement;
 
-  constructor(config: LooprootConfig, private readonly handlers: FormHandlers) {
+  constructor(
+    config: LooprootConfig,
+    private readonly handlers: FormHandlers,
+  ) {
     this.config = config;
-    this.el = h("form", { id: "choices", "aria-label": "The HOWTO's choices", novalidate: true, onsubmit: (e) => e.preventDefault() });
-    this.rootFileInput = h("input", { type: "file", id: "root-archive", accept: ".tar,.tgz,.tar.gz,application/x-tar,application/gzip", "aria-describedby": "root-archive-status" });
+    this.el = h("form", {
+      id: "choices",
+      "aria-label": "The HOWTO's choices",
+      novalidate: true,
+      onsubmit: (e) => e.preventDefault(),
+    });
+    this.rootFileInput = h("input", {
+      type: "file",
+      id: "root-archive",
+      accept: ".tar,.tgz,.tar.gz,application/x-tar,application/gzip",
+      "aria-describedby": "root-archive-status",
+    });
     this.rootFileInput.addEventListener("change", () => handlers.onRootArchive(this.rootFileInput.files?.[0]));
-    this.dosFileInput = h("input", { type: "file", id: "dos-floppy", accept: ".img,.ima,.flp,application/octet-stream", "aria-describedby": "dos-floppy-status" });
+    this.dosFileInput = h("input", {
+      type: "file",
+      id: "dos-floppy",
+      accept: ".img,.ima,.flp,application/octet-stream",
+      "aria-describedby": "dos-floppy-status",
+    });
     this.dosFileInput.addEventListener("change", () => handlers.onDosFloppy(this.dosFileInput.files?.[0]));
-    this.dosChoice = h("select", { id: "dos-choice" },
+    this.dosChoice = h(
+      "select",
+      { id: "dos-choice" },
       h("option", { value: "lrdos" }, "LRDOS, looproot's own small DOS"),
       h("option", { value: "own" }, "my own DOS boot floppy (FreeDOS, MS-DOS, …)"),
     );
@@ -54,19 +74,33 @@ export class ChoicesForm {
       }
     });
     this.dosFileInput.disabled = true;
-    this.preview = h("pre", { class: "preview", id: "autoexec-preview", "aria-label": "AUTOEXEC.BAT as it will be written" });
+    this.preview = h("pre", {
+      class: "preview",
+      id: "autoexec-preview",
+      "aria-label": "AUTOEXEC.BAT as it will be written",
+    });
 
     for (const s of SECTIONS) {
-      const fs = h("fieldset", { id: `section-${s.id}`, class: "section" },
+      const fs = h(
+        "fieldset",
+        { id: `section-${s.id}`, class: "section" },
         h("legend", {}, h("span", { class: "secno" }, s.section), " ", s.title),
         h("p", { class: "intro", "data-intro": s.id }, introFor(s, this.config)),
       );
       const notes = (s.notes ?? []).flatMap((n) => HOWTO_DIFFERENCES.filter((x) => x.field === n));
       if (notes.length) {
-        fs.append(h("details", { class: "diffs", open: s.id === "initrd" ? undefined : true },
-          h("summary", {}, `Where today's ${s.title.replace(/^The /, "").toLowerCase()} differs from the HOWTO (${notes.length})`),
-          ...notes.map((d) => this.diffNote(d)),
-        ));
+        fs.append(
+          h(
+            "details",
+            { class: "diffs", open: s.id === "initrd" ? undefined : true },
+            h(
+              "summary",
+              {},
+              `Where today's ${s.title.replace(/^The /, "").toLowerCase()} differs from the HOWTO (${notes.length})`,
+            ),
+            ...notes.map((d) => this.diffNote(d)),
+          ),
+        );
       }
       for (const f of s.fields) {
         fs.append(this.field(f));
@@ -82,8 +116,17 @@ export class ChoicesForm {
   }
 
   private diffNote(d: (typeof HOWTO_DIFFERENCES)[number]): HTMLElement {
-    return h("p", { class: "diff" },
-      h("span", { class: "diff-tag" }, "today"), " HOWTO: ", h("code", {}, d.howto), " → here: ", h("code", {}, d.here), ". ", d.why);
+    return h(
+      "p",
+      { class: "diff" },
+      h("span", { class: "diff-tag" }, "today"),
+      " HOWTO: ",
+      h("code", {}, d.howto),
+      " → here: ",
+      h("code", {}, d.here),
+      ". ",
+      d.why,
+    );
   }
 
   private field(f: FieldDef): HTMLElement {
@@ -94,26 +137,55 @@ export class ChoicesForm {
       control = h("input", { type: "checkbox", id, name: f.path, "aria-describedby": desc });
       control.addEventListener("change", () => this.set(f, (control as HTMLInputElement).checked));
     } else if (f.kind === "select") {
-      control = h("select", { id, name: f.path, "aria-describedby": desc }, ...(f.options ?? []).map((o) => h("option", { value: String(o.value) }, o.label)));
+      control = h(
+        "select",
+        { id, name: f.path, "aria-describedby": desc },
+        ...(f.options ?? []).map((o) => h("option", { value: String(o.value) }, o.label)),
+      );
       control.addEventListener("change", () => {
         const raw = (control as HTMLSelectElement).value;
         const opt = f.options!.find((o) => String(o.value) === raw)!;
         this.set(f, opt.value);
       });
     } else {
-      control = h("input", { type: "text", id, name: f.path, "aria-describedby": desc, spellcheck: "false", autocomplete: "off", ...(f.kind === "int" ? { inputmode: "numeric" } : {}) });
+      control = h("input", {
+        type: "text",
+        id,
+        name: f.path,
+        "aria-describedby": desc,
+        spellcheck: "false",
+        autocomplete: "off",
+        ...(f.kind === "int" ? { inputmode: "numeric" } : {}),
+      });
       control.addEventListener("input", () => this.typed(f, (control as HTMLInputElement).value));
     }
     const diff = f.today ? { field: f.path, ...f.today } : undefined;
     // A label other fields share ("Size") is read out with its section ("Size of the root device").
     const full = fieldName(f.path);
-    const labelEl = h("label", { for: id }, f.label, full !== f.label && full.startsWith(f.label) ? h("span", { class: "sr-only" }, full.slice(f.label.length)) : null);
-    const row = h("div", { class: "field" + (f.kind === "bool" ? " bool" : ""), id: "field-" + idOf(f.path), "data-field": f.path, "data-uses": f.uses.join(" ") },
+    const labelEl = h(
+      "label",
+      { for: id },
+      f.label,
+      full !== f.label && full.startsWith(f.label) ? h("span", { class: "sr-only" }, full.slice(f.label.length)) : null,
+    );
+    const row = h(
+      "div",
+      {
+        class: "field" + (f.kind === "bool" ? " bool" : ""),
+        id: "field-" + idOf(f.path),
+        "data-field": f.path,
+        "data-uses": f.uses.join(" "),
+      },
       f.kind === "bool"
         ? h("div", { class: "control" }, control, labelEl)
         : [labelEl, h("div", { class: "control" }, control, f.unit ? h("span", { class: "unit" }, f.unit) : null)],
       h("span", { class: "default" }, "default: ", defaultText(f)),
-      h("p", { class: "howto", id: `howto-${idOf(f.path)}` }, f.howto, f.where ? [" ", h("code", { class: "where" }, f.where)] : null),
+      h(
+        "p",
+        { class: "howto", id: `howto-${idOf(f.path)}` },
+        f.howto,
+        f.where ? [" ", h("code", { class: "where" }, f.where)] : null,
+      ),
       diff ? this.diffNote(diff) : null,
       h("p", { class: "error", id: `err-${idOf(f.path)}`, "aria-live": "polite" }),
     );
@@ -121,21 +193,38 @@ export class ChoicesForm {
   }
 
   private rootArchiveRow(): HTMLElement {
-    return h("div", { class: "field", id: "field-root-archive", "data-field": "root.archive" },
+    return h(
+      "div",
+      { class: "field", id: "field-root-archive", "data-field": "root.archive" },
       h("label", { for: "root-archive" }, "Root tarball"),
       h("div", { class: "control" }, this.rootFileInput),
-      h("p", { class: "howto" }, "A tar or tar.gz of a Linux system with /bin/sh and /sbin/init; looproot adds the HOWTO's fstab, /initrd, /DOS and rc lines."),
+      h(
+        "p",
+        { class: "howto" },
+        "A tar or tar.gz of a Linux system with /bin/sh and /sbin/init; looproot adds the HOWTO's fstab, /initrd, /DOS and rc lines.",
+      ),
       h("p", { class: "status", id: "root-archive-status", "aria-live": "polite" }),
       h("p", { class: "error", id: "err-root-archive", "aria-live": "polite" }),
     );
   }
 
   private dosRow(): HTMLElement {
-    return h("div", { class: "field", id: "field-dos-system", "data-field": "dos.system" },
+    return h(
+      "div",
+      { class: "field", id: "field-dos-system", "data-field": "dos.system" },
       h("label", { for: "dos-choice" }, "DOS for “format a: /s”"),
       h("div", { class: "control" }, this.dosChoice),
-      h("div", { class: "control" }, h("label", { for: "dos-floppy", class: "sr-only" }, "DOS boot floppy image"), this.dosFileInput),
-      h("p", { class: "howto" }, "“…just a normal DOS format bootable floppy.” Bring your own: its boot sector and system files (IO.SYS, MSDOS.SYS, KERNEL.SYS, COMMAND.COM, …) replace LRDOS."),
+      h(
+        "div",
+        { class: "control" },
+        h("label", { for: "dos-floppy", class: "sr-only" }, "DOS boot floppy image"),
+        this.dosFileInput,
+      ),
+      h(
+        "p",
+        { class: "howto" },
+        "“…just a normal DOS format bootable floppy.” Bring your own: its boot sector and system files (IO.SYS, MSDOS.SYS, KERNEL.SYS, COMMAND.COM, …) replace LRDOS.",
+      ),
       h("p", { class: "status", id: "dos-floppy-status", "aria-live": "polite" }),
       h("p", { class: "error", id: "err-dos-system", "aria-live": "polite" }),
     );
@@ -226,7 +315,8 @@ export class ChoicesForm {
       const text = inWords(p.message);
       byField.set(p.field, [...(byField.get(p.field) ?? []), text]);
       for (const other of p.fields ?? []) {
-        if (other !== p.field && rowOf(other)) byField.set(other, [...(byField.get(other) ?? []), `With “${fieldName(p.field)}”: ${text}`]);
+        if (other !== p.field && rowOf(other))
+          byField.set(other, [...(byField.get(other) ?? []), `With “${fieldName(p.field)}”: ${text}`]);
       }
     }
     for (const row of Array.from(this.el.querySelectorAll<HTMLElement>("[data-field]"))) {
@@ -245,7 +335,11 @@ export class ChoicesForm {
   /** The control a field's problems point at (for the links that focus it). */
   controlOf(field: string): HTMLElement | null {
     const row = this.el.querySelector<HTMLElement>(`[data-field="${CSS.escape(field)}"]`);
-    return row?.querySelector<HTMLElement>("input:not([disabled]), select:not([disabled])") ?? row?.querySelector<HTMLElement>("input, select") ?? null;
+    return (
+      row?.querySelector<HTMLElement>("input:not([disabled]), select:not([disabled])") ??
+      row?.querySelector<HTMLElement>("input, select") ??
+      null
+    );
   }
 
   /** Marks the options of a select that can never work, with the reason in their text. */

@@ -13,7 +13,14 @@ import { shutdownGuest, KERNEL_HALTED, KERNEL_RESTARTING, type ShutdownResult } 
 import { SHUTDOWN } from "../howto/protocol.ts";
 import { runShellCommand } from "../../emulator/harness.ts";
 import { DiskStore, StoreError, type KeptMeta } from "./store.ts";
-import { encodeSnapshot, readSnapshotHeader, checkSnapshotImages, snapshotState, imageId, SnapshotError } from "../../emulator/snapshot.ts";
+import {
+  encodeSnapshot,
+  readSnapshotHeader,
+  checkSnapshotImages,
+  snapshotState,
+  imageId,
+  SnapshotError,
+} from "../../emulator/snapshot.ts";
 import { h, $, fmtMs, fmtSize, download } from "./dom.ts";
 import { sparseCopy } from "./pieces.ts";
 import { ResumeBanner, KEEP_HINT, DISK_NAMES, when } from "./resume.ts";
@@ -33,12 +40,15 @@ export interface KeepHooks {
   /** Builds the images of a config (to restore a snapshot in a page that has not built them). */
   build(config: LooprootConfig): Promise<{ floppy: Uint8Array; disk: Uint8Array }>;
   /** Starts a machine on these images and puts it into a saved state. */
-  restore(images: { floppy: Uint8Array; disk: Uint8Array }, config: LooprootConfig, state: ArrayBuffer, serial?: string): Promise<void>;
+  restore(
+    images: { floppy: Uint8Array; disk: Uint8Array },
+    config: LooprootConfig,
+    state: ArrayBuffer,
+    serial?: string,
+  ): Promise<void>;
   /** The serial console's text, kept in a snapshot so that a restored page shows it again. */
   serialText(): string;
 }
-
-
 
 /**
  * Once the shell is the user's, the kernel writes only its errors and worse on the consoles (as
@@ -87,15 +97,43 @@ export class Keep {
   private memo?: { writes: number; version: number; changed: boolean };
 
   constructor(private hooks: KeepHooks) {
-    this.el = h("div", { class: "keep", id: "keep" },
-      h("button", { id: "shutdown-save", type: "button", disabled: true, onclick: () => void this.shutdownAndSave() }, "Shut down and save"),
-      h("button", { id: "download-disk", type: "button", disabled: true, onclick: () => void this.downloadCurrent() }, "Download current disk"),
-      h("button", { id: "snapshot-save", type: "button", disabled: true, onclick: () => void this.saveSnapshot() }, "Save machine snapshot"),
+    this.el = h(
+      "div",
+      { class: "keep", id: "keep" },
+      h(
+        "button",
+        { id: "shutdown-save", type: "button", disabled: true, onclick: () => void this.shutdownAndSave() },
+        "Shut down and save",
+      ),
+      h(
+        "button",
+        { id: "download-disk", type: "button", disabled: true, onclick: () => void this.downloadCurrent() },
+        "Download current disk",
+      ),
+      h(
+        "button",
+        { id: "snapshot-save", type: "button", disabled: true, onclick: () => void this.saveSnapshot() },
+        "Save machine snapshot",
+      ),
       h("label", { class: "button", for: "snapshot-file" }, "Restore snapshot…"),
-      h("input", { id: "snapshot-file", type: "file", class: "sr-only", onchange: (e) => { const i = e.target as HTMLInputElement; const f = i.files?.[0]; i.value = ""; if (f) void this.restoreSnapshot(f); } }),
+      h("input", {
+        id: "snapshot-file",
+        type: "file",
+        class: "sr-only",
+        onchange: (e) => {
+          const i = e.target as HTMLInputElement;
+          const f = i.files?.[0];
+          i.value = "";
+          if (f) void this.restoreSnapshot(f);
+        },
+      }),
       h("p", { id: "keep-status", class: "hint", "aria-live": "polite" }, KEEP_HINT),
     );
-    this.resumeBanner = new ResumeBanner({ store: this.store, status: (text, bad, quiet) => this.status(text, bad, quiet), boot: (images, config) => this.hooks.boot(images, config) });
+    this.resumeBanner = new ResumeBanner({
+      store: this.store,
+      status: (text, bad, quiet) => this.status(text, bad, quiet),
+      boot: (images, config) => this.hooks.boot(images, config),
+    });
     this.banner = this.resumeBanner.el;
     // A reload or a closed tab must not drop changes that are not kept yet: the browser asks.
     window.addEventListener("beforeunload", (e) => {
@@ -187,12 +225,15 @@ export class Keep {
     this.unwatch = () => off?.();
     // A comparison of a big disk takes a while: the next one comes after at least 20 times its cost.
     const tick = (lastMs: number) => {
-      this.timer = setTimeout(() => {
-        const t0 = performance.now();
-        void this.autosave().finally(() => {
-          if (this.unwatch) tick(performance.now() - t0);
-        });
-      }, Math.max(AUTOSAVE_MS, 20 * lastMs));
+      this.timer = setTimeout(
+        () => {
+          const t0 = performance.now();
+          void this.autosave().finally(() => {
+            if (this.unwatch) tick(performance.now() - t0);
+          });
+        },
+        Math.max(AUTOSAVE_MS, 20 * lastMs),
+      );
     };
     tick(0);
   }
@@ -222,7 +263,9 @@ export class Keep {
     try {
       if (await this.userDiskInTheWay()) return;
       await this.serial(() => this.store.save(copy, false, false));
-      this.aside("Your changes on the running PC are kept in this browser as you go (not cleanly shut down); Shut down and save leaves a clean disk.");
+      this.aside(
+        "Your changes on the running PC are kept in this browser as you go (not cleanly shut down); Shut down and save leaves a clean disk.",
+      );
     } catch (e) {
       this.status(`The running disk's changes could not be kept in this browser: ${(e as Error).message}.`, true);
     }
@@ -233,7 +276,10 @@ export class Keep {
     if (this.store.baseStored) return undefined;
     const kept = await DiskStore.peek();
     if (kept && kept.meta.builtAt !== this.store.builtAt) {
-      if (!this.conflict) this.aside(`Your changes on this PC are not kept automatically while ${keptName(kept.meta)} is kept here; Shut down and save keeps them instead of it.`);
+      if (!this.conflict)
+        this.aside(
+          `Your changes on this PC are not kept automatically while ${keptName(kept.meta)} is kept here; Shut down and save keeps them instead of it.`,
+        );
       return (this.conflict = kept.meta);
     }
     return undefined;
@@ -278,7 +324,9 @@ export class Keep {
       if (stoppedDisk && this.store.baseStored) {
         this.halted = { disk: stoppedDisk, clean: false };
         this.update();
-        this.status(`Its changes were all kept in this browser before ${why} (not cleanly shut down); reload the page to get it back, or Download current disk.`);
+        this.status(
+          `Its changes were all kept in this browser before ${why} (not cleanly shut down); reload the page to get it back, or Download current disk.`,
+        );
       }
       return;
     }
@@ -289,11 +337,15 @@ export class Keep {
     try {
       const kept = this.store.baseStored ? undefined : await DiskStore.peek();
       if (kept && kept.meta.builtAt !== this.store.builtAt) {
-        const replace = confirm(`The running PC's disk has changes that are not saved. Keep it in this browser instead of ${keptName(kept.meta)}? (Cancel keeps that one; the running one is then lost.)`);
+        const replace = confirm(
+          `The running PC's disk has changes that are not saved. Keep it in this browser instead of ${keptName(kept.meta)}? (Cancel keeps that one; the running one is then lost.)`,
+        );
         if (!replace) return this.status(`The running disk was not kept; ${keptName(kept.meta)} stays.`);
       }
       const s = await this.serial(() => this.store.save(copy, false, false));
-      this.status(`The running disk's changes were kept in this browser before ${why} (not cleanly shut down; ${s.meta.blocks} block${s.meta.blocks === 1 ? "" : "s"} changed since its build); reload the page to get it back, or Download current disk.`);
+      this.status(
+        `The running disk's changes were kept in this browser before ${why} (not cleanly shut down; ${s.meta.blocks} block${s.meta.blocks === 1 ? "" : "s"} changed since its build); reload the page to get it back, or Download current disk.`,
+      );
     } catch (e) {
       this.status(`The running disk could not be kept before ${why}: ${(e as Error).message}.`, true);
     }
@@ -305,14 +357,20 @@ export class Keep {
    * kernel already halted), which keeps the disk the same way without a download nobody asked for.
    */
   async shutdownAndSave(by: "button" | "guest" | ShutdownResult = "button"): Promise<void> {
-    const engine = this.hooks.engine(), config = this.hooks.config();
+    const engine = this.hooks.engine(),
+      config = this.hooks.config();
     if (!engine || !config || this.shuttingDown) return;
     this.shuttingDown = true;
     clearTimeout(this.timer);
     ($("#shutdown-save", this.el) as HTMLButtonElement).disabled = true;
     const button = by === "button";
-    this.status(button ? "Shutting down: the guest syncs, turns swap off, remounts the root read-only and marks the DOS partition clean…" : "The guest is shutting down by itself; its disk is kept when it has halted…");
-    const r = typeof by === "object" ? by : await shutdownGuest(engine, config, { timeoutMs: 120_000, request: button });
+    this.status(
+      button
+        ? "Shutting down: the guest syncs, turns swap off, remounts the root read-only and marks the DOS partition clean…"
+        : "The guest is shutting down by itself; its disk is kept when it has halted…",
+    );
+    const r =
+      typeof by === "object" ? by : await shutdownGuest(engine, config, { timeoutMs: 120_000, request: button });
     // The guest's own shutdown ends in a halt or a restart: on a busy host the kernel's line for it
     // can come after shutdownGuest's wait, and a restart missed here would leave the PC off.
     if (by === "guest" && r.status === "clean") await this.kernelsLastLine(30_000);
@@ -325,16 +383,30 @@ export class Keep {
     this.halted = { disk, clean };
     this.update();
     const why = r.line || `no answer within ${fmtMs(r.ms)}`;
-    const how = clean ? (button ? `shut down cleanly in ${fmtMs(r.ms)}` : "shut down by itself, cleanly") : `did NOT shut down cleanly (${why})`;
+    const how = clean
+      ? button
+        ? `shut down cleanly in ${fmtMs(r.ms)}`
+        : "shut down by itself, cleanly"
+      : `did NOT shut down cleanly (${why})`;
     const name = clean ? DISK_NAMES.clean : DISK_NAMES.unclean;
     if (button) download(name, disk);
-    const got = button ? `${name} (${fmtSize(disk.length)}) downloaded and kept in this browser` : `its disk (${fmtSize(disk.length)}) is kept in this browser (Download current disk saves it as ${name})`;
+    const got = button
+      ? `${name} (${fmtSize(disk.length)}) downloaded and kept in this browser`
+      : `its disk (${fmtSize(disk.length)}) is kept in this browser (Download current disk saves it as ${name})`;
     try {
       const s = await this.serial(() => this.store.save(disk, clean));
-      const base = s.baseBytes ? `the built images stored once (${fmtSize(s.baseBytes)}, their all-zero MiBs left out) and ` : "";
-      this.status(`The guest ${how}; ${got}: ${base}${s.blocks} changed block${s.blocks === 1 ? "" : "s"} (${fmtSize(s.bytes)}) saved in ${fmtMs(s.ms)}.`, !clean);
+      const base = s.baseBytes
+        ? `the built images stored once (${fmtSize(s.baseBytes)}, their all-zero MiBs left out) and `
+        : "";
+      this.status(
+        `The guest ${how}; ${got}: ${base}${s.blocks} changed block${s.blocks === 1 ? "" : "s"} (${fmtSize(s.bytes)}) saved in ${fmtMs(s.ms)}.`,
+        !clean,
+      );
     } catch (e) {
-      this.status(`The guest ${how}; ${button ? `${name} downloaded` : "its disk is here until the page closes"}, but ${e instanceof StoreError ? e.message : `keeping it failed: ${(e as Error).message}`}.`, true);
+      this.status(
+        `The guest ${how}; ${button ? `${name} downloaded` : "its disk is here until the page closes"}, but ${e instanceof StoreError ? e.message : `keeping it failed: ${(e as Error).message}`}.`,
+        true,
+      );
     } finally {
       this.shuttingDown = false;
     }
@@ -344,7 +416,7 @@ export class Keep {
 
   /** Waits until the console's tail shows the kernel halting or restarting the PC (or `ms` passed). */
   private async kernelsLastLine(ms: number): Promise<void> {
-    for (const t0 = Date.now(); !this.rebooting && !KERNEL_HALTED.test(this.tail) && Date.now() - t0 < ms; ) {
+    for (const t0 = Date.now(); !this.rebooting && !KERNEL_HALTED.test(this.tail) && Date.now() - t0 < ms;) {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -377,11 +449,16 @@ export class Keep {
       // download() makes its Blob now, from the disk's pieces: that is the copy, no slice() first.
       const disk = engine.diskImage!()!;
       download(DISK_NAMES.running, disk);
-      return this.status(`Downloaded the disk of the running PC (${fmtSize(disk.length)}), ${synced ? "synced" : "NOT synced (the guest's shell did not answer sync, so its last writes may be missing)"} but NOT cleanly shut down: fsck may find its filesystems marked in use.`, !synced);
+      return this.status(
+        `Downloaded the disk of the running PC (${fmtSize(disk.length)}), ${synced ? "synced" : "NOT synced (the guest's shell did not answer sync, so its last writes may be missing)"} but NOT cleanly shut down: fsck may find its filesystems marked in use.`,
+        !synced,
+      );
     }
     if (this.halted) {
       download(this.halted.clean ? DISK_NAMES.clean : DISK_NAMES.unclean, this.halted.disk);
-      return this.status(`Downloaded the disk as the guest left it (${this.halted.clean ? "cleanly shut down" : "not cleanly shut down"}).`);
+      return this.status(
+        `Downloaded the disk as the guest left it (${this.halted.clean ? "cleanly shut down" : "not cleanly shut down"}).`,
+      );
     }
     const images = this.hooks.images();
     if (images) download(DISK_NAMES.clean, images.disk);
@@ -389,14 +466,26 @@ export class Keep {
 
   /** The whole machine to a file: v86's state, gzip'd, with the images it needs named in its header. */
   async saveSnapshot(): Promise<void> {
-    const engine = this.hooks.engine(), config = this.hooks.config(), images = this.hooks.images();
+    const engine = this.hooks.engine(),
+      config = this.hooks.config(),
+      images = this.hooks.images();
     if (!engine || !config || !images) return;
     const t0 = performance.now();
     try {
       const st = await engine.saveState();
-      const file = await encodeSnapshot(st, { memoryMiB: config.machine.memoryMiB, floppy: imageId(images.floppy), disk: imageId(images.disk), diskSize: images.disk.length, config, takenAt: Date.now(), serial: this.hooks.serialText().slice(-SNAPSHOT_SERIAL_CHARS) });
+      const file = await encodeSnapshot(st, {
+        memoryMiB: config.machine.memoryMiB,
+        floppy: imageId(images.floppy),
+        disk: imageId(images.disk),
+        diskSize: images.disk.length,
+        config,
+        takenAt: Date.now(),
+        serial: this.hooks.serialText().slice(-SNAPSHOT_SERIAL_CHARS),
+      });
       download("looproot-snapshot.lrsnap", file);
-      this.status(`Machine snapshot saved: ${fmtSize(file.length)} (the machine's ${fmtSize(st.byteLength)} gzip'd) in ${fmtMs(performance.now() - t0)}. Restore snapshot brings the PC back to this moment, in this page or another.`);
+      this.status(
+        `Machine snapshot saved: ${fmtSize(file.length)} (the machine's ${fmtSize(st.byteLength)} gzip'd) in ${fmtMs(performance.now() - t0)}. Restore snapshot brings the PC back to this moment, in this page or another.`,
+      );
     } catch (e) {
       this.status(`The snapshot failed: ${(e as Error).message}.`, true);
     }
@@ -417,10 +506,22 @@ export class Keep {
       const st = await snapshotState(header, body);
       // The running PC is replaced: its changed disk is kept (or the user asked) first.
       await this.beforeDiscard("the restore");
-      await this.hooks.restore(images, header.config, st, typeof header.serial === "string" ? header.serial.slice(-SNAPSHOT_SERIAL_CHARS) : "");
-      this.status(`Restored the snapshot of ${when(header.takenAt)} in ${fmtMs(performance.now() - t0)}: the PC is where it was.`);
+      await this.hooks.restore(
+        images,
+        header.config,
+        st,
+        typeof header.serial === "string" ? header.serial.slice(-SNAPSHOT_SERIAL_CHARS) : "",
+      );
+      this.status(
+        `Restored the snapshot of ${when(header.takenAt)} in ${fmtMs(performance.now() - t0)}: the PC is where it was.`,
+      );
     } catch (e) {
-      this.status(e instanceof SnapshotError ? `Not restored: ${e.message}.` : `The snapshot could not be restored: ${(e as Error).message}.`, true);
+      this.status(
+        e instanceof SnapshotError
+          ? `Not restored: ${e.message}.`
+          : `The snapshot could not be restored: ${(e as Error).message}.`,
+        true,
+      );
     }
   }
 }

@@ -68,26 +68,39 @@ let uploads: Uploads;
 const HARNESS_LINES = new RegExp(`${reportLine("shell")} |__LR\\d+_`);
 const term = new TextTerminal(2000, HARNESS_LINES);
 // After the host key the focus goes on to the serial console's line (or its output while off).
-const screenConsole = new ScreenConsole({ engine: () => state.engine, after: () => ($("#serial-in") as HTMLInputElement).disabled ? $("#serial-out") : $("#serial-in") });
+const screenConsole = new ScreenConsole({
+  engine: () => state.engine,
+  after: () => (($("#serial-in") as HTMLInputElement).disabled ? $("#serial-out") : $("#serial-in")),
+});
 const chain = new ChainDiagram();
-const view = new BootView({ term, chain, focusField: (f) => focusField(form, f), hintContext: () => ({ ownDos: state.builtOwnDos, ownRoot: state.builtConfig?.root.source === "tar" }) });
+const view = new BootView({
+  term,
+  chain,
+  focusField: (f) => focusField(form, f),
+  hintContext: () => ({ ownDos: state.builtOwnDos, ownRoot: state.builtConfig?.root.source === "tar" }),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Page skeleton
 
 function skeleton(): void {
-  $("#app").append(...pageLayout({ screen: screenConsole, chain }, {
-    build: () => void buildAndBoot(),
-    stop: () => void stopByUser(),
-    reset: () => void resetMachine(),
-    saveJson: () => download("looproot-config.json", configToJson(form.getConfig()), "application/json"),
-    loadJson: (f) => void loadJson(form, f),
-    copyLink: () => void copyLink(form),
-    defaults: () => form.setConfig(defaultConfig()),
-    serialLine: () => sendSerialLine(state.engine),
-    serialKey: (e) => serialKey(e, state.engine),
-    ctrlC: () => state.engine?.sendSerial("\x03"),
-  }));
+  $("#app").append(
+    ...pageLayout(
+      { screen: screenConsole, chain },
+      {
+        build: () => void buildAndBoot(),
+        stop: () => void stopByUser(),
+        reset: () => void resetMachine(),
+        saveJson: () => download("looproot-config.json", configToJson(form.getConfig()), "application/json"),
+        loadJson: (f) => void loadJson(form, f),
+        copyLink: () => void copyLink(form),
+        defaults: () => form.setConfig(defaultConfig()),
+        serialLine: () => sendSerialLine(state.engine),
+        serialKey: (e) => serialKey(e, state.engine),
+        ctrlC: () => state.engine?.sendSerial("\x03"),
+      },
+    ),
+  );
   keep = new Keep({
     engine: () => state.engine,
     config: () => state.builtConfig,
@@ -114,15 +127,27 @@ function skeleton(): void {
   $("#machine-card").append(keep.el);
   const opener = new OpenImages({
     // A fresh worker per pair: a hostile image keeps only that one busy, and it ends with the read.
-    read: (floppy, disk) => client.read("images", { type: "read-images", floppy, disk, names: { floppy: floppy.name, disk: disk.name } }, "images-read").then((r) => ({ ...r, disk: unpack(r.disk) })),
+    read: (floppy, disk) =>
+      client
+        .read(
+          "images",
+          { type: "read-images", floppy, disk, names: { floppy: floppy.name, disk: disk.name } },
+          "images-read",
+        )
+        .then((r) => ({ ...r, disk: unpack(r.disk) })),
     boot: async (o) => {
       await keep.beforeDiscard("the opened images boot");
       await stopMachine();
       state.builtConfig = o.config;
       see.setImages({ floppy: o.floppy, disk: o.disk }, o.see, "the opened images");
       // The results pane describes a build; it must not go on listing one that is not booted.
-      $("#results").replaceChildren(h("p", { class: "muted", id: "results-opened" },
-        `Booted the opened images (root ${o.rootFile}, swap ${o.swapFile}); they were not built here, so there is nothing to list. Build to see a build's images and files.`));
+      $("#results").replaceChildren(
+        h(
+          "p",
+          { class: "muted", id: "results-opened" },
+          `Booted the opened images (root ${o.rootFile}, swap ${o.swapFile}); they were not built here, so there is nothing to list. Build to see a build's images and files.`,
+        ),
+      );
       await boot({ floppy: o.floppy, disk: o.disk });
     },
   });
@@ -133,8 +158,22 @@ function skeleton(): void {
       const floppy = images.floppy?.slice();
       const disk = images.disk ? pack(images.disk) : undefined;
       const transfer = [...(floppy ? [floppy.buffer as ArrayBuffer] : []), ...(disk?.transfer ?? [])];
-      const r = await client.read("see", { type: "see", ...(floppy ? { floppy } : {}), ...(disk ? { disk: disk.packed } : {}), ...(base ? { base } : {}) }, "seen", transfer);
-      return { report: r.report, ...(r.diff ? { diff: r.diff } : {}), images: { floppy: r.floppy, disk: r.disk && unpack(r.disk) } };
+      const r = await client.read(
+        "see",
+        {
+          type: "see",
+          ...(floppy ? { floppy } : {}),
+          ...(disk ? { disk: disk.packed } : {}),
+          ...(base ? { base } : {}),
+        },
+        "seen",
+        transfer,
+      );
+      return {
+        report: r.report,
+        ...(r.diff ? { diff: r.diff } : {}),
+        images: { floppy: r.floppy, disk: r.disk && unpack(r.disk) },
+      };
     },
     currentDisk: async () => {
       if (!state.engine?.diskImage?.()) return { disk: keep.lastDisk() };
@@ -146,7 +185,9 @@ function skeleton(): void {
   $("#app").prepend(keep.banner);
   // The sticky choices pane starts below the sticky header, whatever height the header wraps to.
   const header = $("header.top");
-  new ResizeObserver(() => document.documentElement.style.setProperty("--header-h", `${header.offsetHeight}px`)).observe(header);
+  new ResizeObserver(() =>
+    document.documentElement.style.setProperty("--header-h", `${header.offsetHeight}px`),
+  ).observe(header);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -157,14 +198,25 @@ function skeleton(): void {
 function revalidate(config: LooprootConfig, parseProblems: Problem[] = form.getParseProblems()): void {
   const parsed = new Set(parseProblems.map((p) => p.field));
   const facts = uploads.facts(state.facts);
-  const problems = [...parseProblems, ...validateConfig(config, facts).filter((p) => !parsed.has(p.field)), ...uploads.problems(config)];
+  const problems = [
+    ...parseProblems,
+    ...validateConfig(config, facts).filter((p) => !parsed.has(p.field)),
+    ...uploads.problems(config),
+  ];
   state.problems = problems;
   const shown = [...problems, ...state.buildProblems];
   const rest = form.showProblems(shown);
   $("#general-problems").textContent = rest.map((p) => `${fieldName(p.field)}: ${inWords(p.message)}`).join("\n");
   if (facts) {
     const kernel = (facts.kernelBytes / 1024).toLocaleString("en-US", { maximumFractionDigits: 0 });
-    form.setUnavailable("floppy.kind", new Map(floppyKindsForKernel(config, facts).filter((k) => !k.fits).map((k) => [k.kind, `too small for the ${kernel} KiB kernel`])));
+    form.setUnavailable(
+      "floppy.kind",
+      new Map(
+        floppyKindsForKernel(config, facts)
+          .filter((k) => !k.fits)
+          .map((k) => [k.kind, `too small for the ${kernel} KiB kernel`]),
+      ),
+    );
   }
   uploads.recheck(config);
   const stale = !!state.builtConfig && JSON.stringify(state.builtConfig) !== JSON.stringify(config);
@@ -181,14 +233,22 @@ function revalidate(config: LooprootConfig, parseProblems: Problem[] = form.getP
 
 function updateButtons(): void {
   const first = state.problems[0];
-  const c = controls({ phase: state.phase, running: !!state.engine, problems: state.problems.length, firstProblem: first && `${fieldName(first.field)}: ${inWords(first.message)}`, built: !!state.output, booted: !!state.booted });
+  const c = controls({
+    phase: state.phase,
+    running: !!state.engine,
+    problems: state.problems.length,
+    firstProblem: first && `${fieldName(first.field)}: ${inWords(first.message)}`,
+    built: !!state.output,
+    booted: !!state.booted,
+  });
   const build = $("#build") as HTMLButtonElement;
   build.disabled = c.build.disabled;
   build.title = c.build.title;
   build.textContent = c.build.label;
   ($("#stop") as HTMLButtonElement).disabled = c.stop.disabled;
   ($("#reset") as HTMLButtonElement).disabled = c.reset.disabled;
-  for (const id of ["#serial-in", "#serial-send", "#serial-ctrlc"]) ($(id) as HTMLInputElement).disabled = c.serial.disabled;
+  for (const id of ["#serial-in", "#serial-send", "#serial-ctrlc"])
+    ($(id) as HTMLInputElement).disabled = c.serial.disabled;
   keep?.update();
   document.body.dataset.phase = state.phase;
   showWhyDisabled(state.problems, state.phase === "building", (f) => focusField(form, f));
@@ -209,15 +269,21 @@ function send(event: PhaseEvent): void {
 
 /** The build in the worker, its steps marked as they are done (the running one failed when it stops). */
 async function runBuild(config: LooprootConfig): Promise<BuildOutput> {
-  const progress = (m: BuildProgress) => (m.type === "fetched" ? markStep("fetch", undefined, m.bytes, m.ms, m.detail) : markStep(m.step.id, m.step.title, m.step.bytes, m.step.ms, m.step.detail));
+  const progress = (m: BuildProgress) =>
+    m.type === "fetched"
+      ? markStep("fetch", undefined, m.bytes, m.ms, m.detail)
+      : markStep(m.step.id, m.step.title, m.step.bytes, m.step.ms, m.step.detail);
   try {
-    return await client.build({
-      type: "build",
-      base: document.baseURI,
-      config,
-      rootArchive: config.root.source === "tar" ? uploads.rootArchive?.file : undefined,
-      dosFloppy: uploads.dosFloppy?.file,
-    }, progress);
+    return await client.build(
+      {
+        type: "build",
+        base: document.baseURI,
+        config,
+        rootArchive: config.root.source === "tar" ? uploads.rootArchive?.file : undefined,
+        dosFloppy: uploads.dosFloppy?.file,
+      },
+      progress,
+    );
   } catch (e) {
     const running = $("#steps").querySelector<HTMLElement>('li[data-state="running"]');
     if (running && (e as BuildError).stage !== "worker") setStep(running, "failed");
@@ -229,7 +295,8 @@ async function buildAndBoot(): Promise<void> {
   const config = form.getConfig();
   revalidate(config);
   if (state.phase === "building") return;
-  if (state.problems.length) return publishVerdict(problemVerdict("validate", "the config has problems", state.problems));
+  if (state.problems.length)
+    return publishVerdict(problemVerdict("validate", "the config has problems", state.problems));
   clearVerdict();
   // Build turns off while it runs: its focus goes to the progress, not to the page's <body>.
   const hadFocus = document.activeElement === $("#build");
@@ -247,7 +314,11 @@ async function buildAndBoot(): Promise<void> {
   send({ type: "build-waiting" });
   // On a narrow screen the progress is far below the button: bring it into view.
   const card = $("#build-card").getBoundingClientRect();
-  if (card.top < 0 || card.top > innerHeight - 80) $("#build-card").scrollIntoView({ block: "start", behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
+  if (card.top < 0 || card.top > innerHeight - 80)
+    $("#build-card").scrollIntoView({
+      block: "start",
+      behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth",
+    });
   const t0 = performance.now();
   let output: BuildOutput;
   try {
@@ -255,9 +326,14 @@ async function buildAndBoot(): Promise<void> {
   } catch (e) {
     const err = asLooprootError(e) as LooprootError & { stage?: string };
     state.buildProblems = err.isUserError ? err.problems : [];
-    $("#build-error").textContent = safeText(err.code === ErrorCode.Bug
-      ? `The build stopped (${err.stage ?? "build"}): this is a bug in looproot, please report it: ${err.message}`
-      : err.problems.length ? `The build stopped: ${err.problems.map((p) => `${p.field}: ${p.message}`).join("; ")}` : `The build stopped (${err.stage ?? "build"}): ${err.message}`, 2000);
+    $("#build-error").textContent = safeText(
+      err.code === ErrorCode.Bug
+        ? `The build stopped (${err.stage ?? "build"}): this is a bug in looproot, please report it: ${err.message}`
+        : err.problems.length
+          ? `The build stopped: ${err.problems.map((p) => `${p.field}: ${p.message}`).join("; ")}`
+          : `The build stopped (${err.stage ?? "build"}): ${err.message}`,
+      2000,
+    );
     publishVerdict(problemVerdict("build", $("#build-error").textContent ?? "", err.problems));
     send({ type: "build-failed" });
     revalidate(form.getConfig());
@@ -277,7 +353,10 @@ async function buildAndBoot(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Boot (v86 on this page) and the harness's verdict
 
-async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined = state.output, resumed = false): Promise<void> {
+async function boot(
+  images: { floppy: Uint8Array; disk: Uint8Array } | undefined = state.output,
+  resumed = false,
+): Promise<void> {
   const output = images;
   const config = state.builtConfig;
   if (!output || !config) return;
@@ -299,7 +378,10 @@ async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined
   state.engine = engine;
   state.booted = { floppy: output.floppy, disk: output.disk };
   // What each step reads, from this floppy (in a worker of its own: it may be a user's).
-  chain.begin(client.read("chain", { type: "chain", floppy: output.floppy.slice(), config }, "chain").then((r) => r.facts), quietArg(config));
+  chain.begin(
+    client.read("chain", { type: "chain", floppy: output.floppy.slice(), config }, "chain").then((r) => r.facts),
+    quietArg(config),
+  );
   keep.started(output.floppy, output.disk, config, resumed);
   screenConsole.attached(engine);
   send({ type: "engine-started" });
@@ -326,7 +408,10 @@ async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined
     // The shell is the user's now: the PC comes into view with the serial console's line focused,
     // unless the user is busy in the choices or already typing on the screen.
     if (result.ok && !document.activeElement?.closest("#choices, #screen")) {
-      $("#machine-card").scrollIntoView({ block: "start", behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
+      $("#machine-card").scrollIntoView({
+        block: "start",
+        behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth",
+      });
       ($("#serial-in") as HTMLInputElement).focus({ preventScroll: true });
     }
   } catch (e) {
@@ -337,7 +422,12 @@ async function boot(images: { floppy: Uint8Array; disk: Uint8Array } | undefined
 }
 
 /** A machine put into a saved state (keep.ts's snapshots): no boot to watch, the shell is where it was. */
-async function restoreMachine(images: { floppy: Uint8Array; disk: Uint8Array }, config: LooprootConfig, snapshot: ArrayBuffer, serial = ""): Promise<void> {
+async function restoreMachine(
+  images: { floppy: Uint8Array; disk: Uint8Array },
+  config: LooprootConfig,
+  snapshot: ArrayBuffer,
+  serial = "",
+): Promise<void> {
   await stopMachine();
   const run = ++state.bootRun;
   state.builtConfig = config;
@@ -355,7 +445,8 @@ async function restoreMachine(images: { floppy: Uint8Array; disk: Uint8Array }, 
   // The console as it was when the snapshot was taken (kept in its header), then what comes next.
   view.serial(serial);
   // See inside reads the images the snapshot runs on (built here when the page had none).
-  if (state.output?.floppy === images.floppy && state.output.disk === images.disk) see.setImages({ floppy: images.floppy, disk: images.disk }, state.output.see, "the snapshot's images");
+  if (state.output?.floppy === images.floppy && state.output.disk === images.disk)
+    see.setImages({ floppy: images.floppy, disk: images.disk }, state.output.see, "the snapshot's images");
   else see.setKept(images, images);
   engine.onSerial((t) => view.serial(t));
   state.engine = engine;
@@ -415,7 +506,12 @@ async function loadFacts(): Promise<void> {
 
 function main(): void {
   skeleton();
-  uploads = new Uploads({ client, config: () => form.getConfig(), setStatus: (id, text) => form.setStatus(id, text), changed: () => revalidate(form.getConfig()) });
+  uploads = new Uploads({
+    client,
+    config: () => form.getConfig(),
+    setStatus: (id, text) => form.setStatus(id, text),
+    changed: () => revalidate(form.getConfig()),
+  });
   form = new ChoicesForm(defaultConfig(), {
     onChange: (config, parse) => {
       // A changed choice makes the last build's complaints stale.
@@ -437,7 +533,12 @@ function main(): void {
   revalidate(form.getConfig());
   // The test contract (contract.ts): a damaged link is not booted as something else; a good one is.
   if (autostart) {
-    const damaged = link ? [...link.dropped.map((d) => ({ field: d.field, message: d.why })), ...(link.truncated ? [{ field: "config", message: "was cut short" }] : [])] : [];
+    const damaged = link
+      ? [
+          ...link.dropped.map((d) => ({ field: d.field, message: d.why })),
+          ...(link.truncated ? [{ field: "config", message: "was cut short" }] : []),
+        ]
+      : [];
     if (damaged.length) publishVerdict(problemVerdict("link", "the link's settings were damaged", damaged));
     else void buildAndBoot();
   }

@@ -45,7 +45,10 @@ export function layoutRow<T extends Span>(items: T[], view: Span, width: number,
     let cur: Placed<T> | undefined;
     for (const b of boxes) {
       if (natural(b) >= minW) {
-        if (cur) { merged.push(cur); cur = undefined; }
+        if (cur) {
+          merged.push(cur);
+          cur = undefined;
+        }
         merged.push(b);
         continue;
       }
@@ -56,7 +59,10 @@ export function layoutRow<T extends Span>(items: T[], view: Span, width: number,
         if (cur) merged.push(cur);
         cur = { ...b, items: [...b.items] };
       }
-      if (natural(cur) >= minW) { merged.push(cur); cur = undefined; }
+      if (natural(cur) >= minW) {
+        merged.push(cur);
+        cur = undefined;
+      }
     }
     if (cur) merged.push(cur);
     boxes = merged;
@@ -84,7 +90,10 @@ export function layoutRow<T extends Span>(items: T[], view: Span, width: number,
   }
   let x = 0;
   pieces.forEach((p, i) => {
-    if (p.box) { p.box.x = x; p.box.w = widths[i]; }
+    if (p.box) {
+      p.box.x = x;
+      p.box.w = widths[i];
+    }
     x += widths[i];
   });
   return boxes;
@@ -106,7 +115,12 @@ interface Tree extends Span {
 
 /** Zooming into a region: its own bytes, its children in the first row (or itself when it has none). */
 export function zoomInto<T extends Tree>(r: T): View<T> {
-  return { title: r.name, start: r.start, end: r.end, items: (r.children as T[] | undefined)?.length ? (r.children as T[]) : [r] };
+  return {
+    title: r.name,
+    start: r.start,
+    end: r.end,
+    items: (r.children as T[] | undefined)?.length ? (r.children as T[]) : [r],
+  };
 }
 
 /** Every region of a tree, depth first. */
@@ -126,9 +140,16 @@ export function zoomToFile<T extends Tree>(regions: T[], path: string): View<T> 
   const all = flatten(regions);
   const runs = all.filter((r) => r.path === path && !r.children?.length);
   if (!runs.length) return undefined;
-  const start = Math.min(...runs.map((r) => r.start)), end = Math.max(...runs.map((r) => r.end));
+  const start = Math.min(...runs.map((r) => r.start)),
+    end = Math.max(...runs.map((r) => r.end));
   // The row the runs belong to: the leaves under the smallest region holding all of them.
-  const holders = all.filter((r) => r.children?.length && r.start <= start && r.end >= end && runs.every((x) => flatten(r.children as T[]).includes(x)));
+  const holders = all.filter(
+    (r) =>
+      r.children?.length &&
+      r.start <= start &&
+      r.end >= end &&
+      runs.every((x) => flatten(r.children as T[]).includes(x)),
+  );
   const holder = holders.sort((a, b) => a.end - a.start - (b.end - b.start))[0];
   const row = (holder ? (holder.children as T[]) : regions).filter((r) => r.end > start && r.start < end);
   return { title: path, start, end, items: row, highlight: path };

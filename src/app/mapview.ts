@@ -11,7 +11,10 @@ import { h } from "./dom.ts";
 
 const NS = "http://www.w3.org/2000/svg";
 export const MIN_W = 4;
-const ROW1 = 40, ROW2 = 26, GAP = 6, AXIS = 16;
+const ROW1 = 40,
+  ROW2 = 26,
+  GAP = 6,
+  AXIS = 16;
 
 const STEP_TITLE: Record<string, string> = {
   "3.2": "3.2 the kernel",
@@ -24,7 +27,11 @@ const STEP_TITLE: Record<string, string> = {
 
 const n = (x: number) => Math.trunc(x).toLocaleString("en-US");
 
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, ...kids: (Node | string)[]): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+  ...kids: (Node | string)[]
+): SVGElementTagNameMap[K] {
   const el = document.createElementNS(NS, tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
   for (const c of kids) el.append(typeof c === "string" ? document.createTextNode(c) : c);
@@ -37,8 +44,13 @@ export function describeRegion(r: Region, map: SeeMap): string {
   const sectors = `sectors ${n(Math.floor(r.start / 512))}–${n(Math.ceil(r.end / 512) - 1)}`;
   const blocks = r.unit === "block" ? `, blocks ${n(r.first)}–${n(r.last)} of ${n(r.unitSize)} bytes` : "";
   const clusters = r.clusters ? `, clusters ${n(r.clusters[0])}–${n(r.clusters[1])}` : "";
-  const disk = map.diskOffset !== undefined ? `; on the disk: bytes ${n(map.diskOffset + r.start)}–${n(map.diskOffset + r.end - 1)}` : "";
-  const content = r.content ? `; holds ${r.content.kind === "kernel" ? "the kernel" : r.content.kind === "initrd-gz" ? "the gzip'd initrd" : r.content.kind === "ext2" ? "an ext2 image" : r.content.kind === "swap" ? "swap space" : r.content.kind}, made in ${STEP_TITLE[r.content.step] ?? r.content.step}` : "";
+  const disk =
+    map.diskOffset !== undefined
+      ? `; on the disk: bytes ${n(map.diskOffset + r.start)}–${n(map.diskOffset + r.end - 1)}`
+      : "";
+  const content = r.content
+    ? `; holds ${r.content.kind === "kernel" ? "the kernel" : r.content.kind === "initrd-gz" ? "the gzip'd initrd" : r.content.kind === "ext2" ? "an ext2 image" : r.content.kind === "swap" ? "swap space" : r.content.kind}, made in ${STEP_TITLE[r.content.step] ?? r.content.step}`
+    : "";
   return `${r.name}: ${bytes}, ${sectors}${blocks}${clusters}${disk}. Written by HOWTO step ${STEP_TITLE[r.step] ?? r.step}${content}.`;
 }
 
@@ -57,14 +69,23 @@ export class MapView {
 
   constructor(readonly map: SeeMap) {
     this.svgBox = h("div", { class: "map-svg" });
-    this.info = h("p", { class: "map-info", "aria-live": "polite" }, "Hover, tap or Tab to a region to see what it is; Enter or a click zooms in.");
+    this.info = h(
+      "p",
+      { class: "map-info", "aria-live": "polite" },
+      "Hover, tap or Tab to a region to see what it is; Enter or a click zooms in.",
+    );
     this.crumbs = h("div", { class: "map-crumbs" });
-    this.el = h("div", { class: "map", "data-map": map.id },
+    this.el = h(
+      "div",
+      { class: "map", "data-map": map.id },
       h("p", { class: "map-facts" }, map.facts),
-      h("div", { class: "map-tools" },
+      h(
+        "div",
+        { class: "map-tools" },
         h("button", { type: "button", class: "map-out", onclick: () => this.out() }, "Zoom out"),
         h("button", { type: "button", class: "map-whole", onclick: () => this.reset() }, "Whole image"),
-        this.crumbs),
+        this.crumbs,
+      ),
       this.svgBox,
       this.info,
     );
@@ -72,7 +93,10 @@ export class MapView {
     // Redrawn at the box's width: readable at 390 px, crisp at 1280.
     new ResizeObserver(() => {
       const w = Math.floor(this.svgBox.clientWidth);
-      if (w && w !== this.width) { this.width = w; this.draw(); }
+      if (w && w !== this.width) {
+        this.width = w;
+        this.draw();
+      }
     }).observe(this.svgBox);
   }
 
@@ -109,15 +133,33 @@ export class MapView {
     const B = this.map.regions.find((r) => r.unit === "block")?.unitSize ?? 512;
     const unit = B === 512 ? "sector" : "block";
     const step = this.map.regions[0]?.step ?? "";
-    const mk = (name: string, kind: Region["kind"], start: number, end: number, extra: Partial<Region> = {}): Region =>
-      ({ name, kind, start, end, unit, unitSize: B, first: Math.floor(start / B), last: Math.ceil(end / B) - 1, step, ...extra });
+    const mk = (
+      name: string,
+      kind: Region["kind"],
+      start: number,
+      end: number,
+      extra: Partial<Region> = {},
+    ): Region => ({
+      name,
+      kind,
+      start,
+      end,
+      unit,
+      unitSize: B,
+      first: Math.floor(start / B),
+      last: Math.ceil(end / B) - 1,
+      step,
+      ...extra,
+    });
     const items: Region[] = [];
     let at = rs[0][0];
     for (const [s, e] of rs) {
       if (s > at) items.push(mk("other blocks (metadata, other files, free)", "free", at, s));
       const last = items[items.length - 1];
-      if (last?.path === path && last.end >= s) { last.end = Math.max(last.end, e); last.last = Math.ceil(last.end / B) - 1; }
-      else items.push(mk(path, "file", Math.max(s, at), e, { path }));
+      if (last?.path === path && last.end >= s) {
+        last.end = Math.max(last.end, e);
+        last.last = Math.ceil(last.end / B) - 1;
+      } else items.push(mk(path, "file", Math.max(s, at), e, { path }));
       at = Math.max(at, e);
     }
     this.stack.push({ title: path, start: rs[0][0], end: at, items, highlight: path });
@@ -149,15 +191,39 @@ export class MapView {
     const kids = v.items.flatMap((r) => r.children ?? []);
     const row2 = kids.length ? layoutRow(kids, v, W, MIN_W) : [];
     const H = ROW1 + (row2.length ? GAP + ROW2 : 0) + AXIS;
-    const root = svg("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "group", "aria-label": `${this.map.title}: ${v.title}, bytes ${n(v.start)}–${n(v.end - 1)}` });
+    const root = svg("svg", {
+      width: W,
+      height: H,
+      viewBox: `0 0 ${W} ${H}`,
+      role: "group",
+      "aria-label": `${this.map.title}: ${v.title}, bytes ${n(v.start)}–${n(v.end - 1)}`,
+    });
     const box = (p: Placed<Region>, y: number, hgt: number, row: number) => {
       const r = p.items[0];
       const kind = p.items.length > 1 ? "bundle" : r.kind;
       const key = `${row}:${p.start}:${p.end}`;
-      const label = p.items.length > 1
-        ? `${p.items.length} small regions (${p.items.slice(0, 3).map((x) => x.name).join(", ")}${p.items.length > 3 ? ", …" : ""}): bytes ${n(p.start)}–${n(p.end - 1)}. Enter zooms in.`
-        : describeRegion(r, this.map);
-      const g = svg("g", { class: "region", tabindex: 0, role: "button", "data-kind": kind, "data-name": p.items.length > 1 ? "" : r.name, "data-start": p.start, "data-end": p.end, "data-key": key, "aria-label": label, ...(r.path ? { "data-path": r.path } : {}), ...(v.highlight && r.path === v.highlight ? { "data-mark": "1" } : {}) },
+      const label =
+        p.items.length > 1
+          ? `${p.items.length} small regions (${p.items
+              .slice(0, 3)
+              .map((x) => x.name)
+              .join(", ")}${p.items.length > 3 ? ", …" : ""}): bytes ${n(p.start)}–${n(p.end - 1)}. Enter zooms in.`
+          : describeRegion(r, this.map);
+      const g = svg(
+        "g",
+        {
+          class: "region",
+          tabindex: 0,
+          role: "button",
+          "data-kind": kind,
+          "data-name": p.items.length > 1 ? "" : r.name,
+          "data-start": p.start,
+          "data-end": p.end,
+          "data-key": key,
+          "aria-label": label,
+          ...(r.path ? { "data-path": r.path } : {}),
+          ...(v.highlight && r.path === v.highlight ? { "data-mark": "1" } : {}),
+        },
         svg("title", {}, label),
         svg("rect", { x: p.x + 0.5, y: y + 0.5, width: Math.max(1, p.w - 1), height: hgt - 1, rx: 2 }),
       );
@@ -165,17 +231,35 @@ export class MapView {
       // A label only where it fits (about 6.5 px a character at 11 px).
       if (p.w > 24) {
         const fit = Math.floor((p.w - 6) / 6.5);
-        g.append(svg("text", { x: p.x + 4, y: y + hgt / 2 + 4 }, text.length > fit ? text.slice(0, Math.max(1, fit - 1)) + "…" : text));
+        g.append(
+          svg(
+            "text",
+            { x: p.x + 4, y: y + hgt / 2 + 4 },
+            text.length > fit ? text.slice(0, Math.max(1, fit - 1)) + "…" : text,
+          ),
+        );
       }
-      const show = () => { this.info.textContent = label; };
+      const show = () => {
+        this.info.textContent = label;
+      };
       g.addEventListener("mouseenter", show);
-      g.addEventListener("focus", () => { this.focusKey = key; show(); });
-      g.addEventListener("click", () => { show(); this.zoom(p); });
+      g.addEventListener("focus", () => {
+        this.focusKey = key;
+        show();
+      });
+      g.addEventListener("click", () => {
+        show();
+        this.zoom(p);
+      });
       g.addEventListener("keydown", (e) => {
         const ke = e as KeyboardEvent;
-        if (ke.key === "Enter" || ke.key === " ") { e.preventDefault(); this.zoom(p); }
-        else if (ke.key === "Escape" || ke.key === "Backspace") { e.preventDefault(); this.out(); }
-        else if (ke.key === "ArrowRight" || ke.key === "ArrowLeft") {
+        if (ke.key === "Enter" || ke.key === " ") {
+          e.preventDefault();
+          this.zoom(p);
+        } else if (ke.key === "Escape" || ke.key === "Backspace") {
+          e.preventDefault();
+          this.out();
+        } else if (ke.key === "ArrowRight" || ke.key === "ArrowLeft") {
           e.preventDefault();
           const sib = ke.key === "ArrowRight" ? g.nextElementSibling : g.previousElementSibling;
           if (sib instanceof SVGGElement) sib.focus();
@@ -187,13 +271,20 @@ export class MapView {
     root.append(g1);
     if (row2.length) root.append(svg("g", { class: "row row2" }, ...row2.map((p) => box(p, ROW1 + GAP, ROW2, 2))));
     const ay = H - 4;
-    root.append(svg("text", { class: "axis", x: 2, y: ay }, n(v.start)), svg("text", { class: "axis", x: W - 2, y: ay, "text-anchor": "end" }, `${n(v.end)} bytes`));
+    root.append(
+      svg("text", { class: "axis", x: 2, y: ay }, n(v.start)),
+      svg("text", { class: "axis", x: W - 2, y: ay, "text-anchor": "end" }, `${n(v.end)} bytes`),
+    );
     const refocus = this.svgBox.contains(document.activeElement);
     this.svgBox.replaceChildren(root);
     this.crumbs.textContent = this.stack.map((s) => s.title).join(" › ");
     (this.el.querySelector(".map-out") as HTMLButtonElement).disabled = this.stack.length === 1;
     (this.el.querySelector(".map-whole") as HTMLButtonElement).disabled = this.stack.length === 1;
     // After a zoom the focus goes to the first box, so the keyboard stays in the map.
-    if (refocus) (root.querySelector(`g.region[data-key="${this.focusKey}"]`) as SVGGElement | null ?? root.querySelector("g.region") as SVGGElement | null)?.focus();
+    if (refocus)
+      (
+        (root.querySelector(`g.region[data-key="${this.focusKey}"]`) as SVGGElement | null) ??
+        (root.querySelector("g.region") as SVGGElement | null)
+      )?.focus();
   }
 }

@@ -37,17 +37,35 @@ export class OpenImages {
       h("label", { for: id }, label),
       h("input", { id, type: "file", accept: ".img,.ima,application/octet-stream", onchange: () => this.changed() }),
     ];
-    this.el = h("details", { class: "open-images", id: "open-images" },
+    this.el = h(
+      "details",
+      { class: "open-images", id: "open-images" },
       h("summary", {}, "Open images…"),
-      h("p", { class: "hint" }, "Boot a floppy.img and disk.img you have (saved here before, written by looproot build, or taken from a real PC) without rebuilding: they are checked first, and the boot is verified against the settings read from them."),
-      h("div", { class: "open-row" }, ...input("open-floppy", "Floppy"), ...input("open-disk", "Disk"),
-        h("button", { id: "open-boot", type: "button", disabled: true, onclick: () => void this.open() }, "Check and boot")),
+      h(
+        "p",
+        { class: "hint" },
+        "Boot a floppy.img and disk.img you have (saved here before, written by looproot build, or taken from a real PC) without rebuilding: they are checked first, and the boot is verified against the settings read from them.",
+      ),
+      h(
+        "div",
+        { class: "open-row" },
+        ...input("open-floppy", "Floppy"),
+        ...input("open-disk", "Disk"),
+        h(
+          "button",
+          { id: "open-boot", type: "button", disabled: true, onclick: () => void this.open() },
+          "Check and boot",
+        ),
+      ),
       h("p", { id: "open-status", class: "hint", role: "status", "aria-live": "polite" }),
     );
   }
 
   private files(): { floppy?: File; disk?: File } {
-    return { floppy: ($("#open-floppy", this.el) as HTMLInputElement).files?.[0], disk: ($("#open-disk", this.el) as HTMLInputElement).files?.[0] };
+    return {
+      floppy: ($("#open-floppy", this.el) as HTMLInputElement).files?.[0],
+      disk: ($("#open-disk", this.el) as HTMLInputElement).files?.[0],
+    };
   }
 
   private status(text: string, bad = false): void {
@@ -67,8 +85,16 @@ export class OpenImages {
     const { floppy, disk } = this.files();
     if (!floppy || !disk) return;
     const seq = ++this.seq;
-    if (floppy.size > OPEN_FLOPPY_MAX_BYTES) return this.status(`${floppy.name}: ${fmtSize(floppy.size)} is larger than any floppy (at most ${fmtSize(OPEN_FLOPPY_MAX_BYTES)}); nothing was booted.`, true);
-    if (disk.size > OPEN_DISK_MAX_BYTES) return this.status(`${disk.name}: ${fmtSize(disk.size)} is larger than the page can boot (at most ${fmtSize(OPEN_DISK_MAX_BYTES)}); nothing was booted.`, true);
+    if (floppy.size > OPEN_FLOPPY_MAX_BYTES)
+      return this.status(
+        `${floppy.name}: ${fmtSize(floppy.size)} is larger than any floppy (at most ${fmtSize(OPEN_FLOPPY_MAX_BYTES)}); nothing was booted.`,
+        true,
+      );
+    if (disk.size > OPEN_DISK_MAX_BYTES)
+      return this.status(
+        `${disk.name}: ${fmtSize(disk.size)} is larger than the page can boot (at most ${fmtSize(OPEN_DISK_MAX_BYTES)}); nothing was booted.`,
+        true,
+      );
     this.status(`Checking ${floppy.name} and ${disk.name}…`);
     let opened: OpenedImages;
     try {
@@ -79,8 +105,13 @@ export class OpenImages {
     }
     if (seq !== this.seq) return;
     const c = opened.config;
-    const dirty = fatMarkedInUse(opened.disk) ? ` Warning: ${disk.name} was not shut down cleanly (its DOS partition is still marked in use), so Linux may find errors on it; a clean shutdown (poweroff, or Shut down and save) avoids that.` : "";
-    this.status(`Opened: root ${opened.rootFile} on ${c.boot.root}, swap ${opened.swapFile}, ${c.machine.memoryMiB} MiB; booting and verifying against these.${dirty}`, !!dirty);
+    const dirty = fatMarkedInUse(opened.disk)
+      ? ` Warning: ${disk.name} was not shut down cleanly (its DOS partition is still marked in use), so Linux may find errors on it; a clean shutdown (poweroff, or Shut down and save) avoids that.`
+      : "";
+    this.status(
+      `Opened: root ${opened.rootFile} on ${c.boot.root}, swap ${opened.swapFile}, ${c.machine.memoryMiB} MiB; booting and verifying against these.${dirty}`,
+      !!dirty,
+    );
     await this.hooks.boot(opened);
   }
 }

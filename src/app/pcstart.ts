@@ -13,13 +13,20 @@ function biosFiles(): Promise<{ bios: Uint8Array; vgaBios: Uint8Array }> {
   if (!biosCache) {
     const get = httpFetcher(document.baseURI);
     // A failed fetch is tried again at the next start.
-    biosCache = Promise.all([get(APP_BIOS_FILES.bios), get(APP_BIOS_FILES.vgaBios)]).then(([bios, vgaBios]) => ({ bios, vgaBios }), (e) => ((biosCache = undefined), Promise.reject(e)));
+    biosCache = Promise.all([get(APP_BIOS_FILES.bios), get(APP_BIOS_FILES.vgaBios)]).then(
+      ([bios, vgaBios]) => ({ bios, vgaBios }),
+      (e) => ((biosCache = undefined), Promise.reject(e)),
+    );
   }
   return biosCache;
 }
 
 /** A PC on these images with this much memory, drawing into the page's #screen. */
-export async function startPagePc(images: { floppy: Uint8Array; disk: Uint8Array }, memoryMiB: number, net = false): Promise<BrowserEngine> {
+export async function startPagePc(
+  images: { floppy: Uint8Array; disk: Uint8Array },
+  memoryMiB: number,
+  net = false,
+): Promise<BrowserEngine> {
   return startV86Browser({
     floppy: images.floppy,
     disk: images.disk,

@@ -3,7 +3,8 @@
 // main.ts sends the events; an event that does not fit the phase (a late reply of a build or a
 // boot the user has since replaced) changes nothing.
 
-export type Phase = "idle" | "building" | "built" | "booting" | "verified" | "restored" | "failed" | "stopped" | "error";
+export type Phase =
+  "idle" | "building" | "built" | "booting" | "verified" | "restored" | "failed" | "stopped" | "error";
 
 export type PhaseEvent =
   /** Build and boot pressed: the running PC is stopped first. */
@@ -31,11 +32,23 @@ export interface Transition {
   status?: string;
 }
 
-const ANY: readonly Phase[] = ["idle", "building", "built", "booting", "verified", "restored", "failed", "stopped", "error"];
+const ANY: readonly Phase[] = [
+  "idle",
+  "building",
+  "built",
+  "booting",
+  "verified",
+  "restored",
+  "failed",
+  "stopped",
+  "error",
+];
 const NOT_BUILDING = ANY.filter((p) => p !== "building");
 
 /** Each event: the phases it may come in, and where it leads. */
-const TABLE: { [K in PhaseEvent["type"]]: { from: readonly Phase[]; to: (e: Extract<PhaseEvent, { type: K }>) => Transition } } = {
+const TABLE: {
+  [K in PhaseEvent["type"]]: { from: readonly Phase[]; to: (e: Extract<PhaseEvent, { type: K }>) => Transition };
+} = {
   build: { from: NOT_BUILDING, to: () => ({ phase: "building", status: "stopping" }) },
   "build-waiting": { from: ["building"], to: () => ({ phase: "building", status: "waiting for the build" }) },
   "build-failed": { from: ["building"], to: () => ({ phase: "error", status: "not running" }) },
@@ -46,7 +59,10 @@ const TABLE: { [K in PhaseEvent["type"]]: { from: readonly Phase[]; to: (e: Extr
   "engine-started": { from: ["booting"], to: () => ({ phase: "booting", status: "booting" }) },
   verdict: {
     from: ["booting"],
-    to: (e) => (e.ok ? { phase: "verified", status: "running: the loop root is up, the shell is yours" } : { phase: "failed", status: "running (the boot did not verify)" }),
+    to: (e) =>
+      e.ok
+        ? { phase: "verified", status: "running: the loop root is up, the shell is yours" }
+        : { phase: "failed", status: "running (the boot did not verify)" },
   },
   "harness-failed": { from: ["booting"], to: () => ({ phase: "failed" }) },
   restore: { from: ANY, to: () => ({ phase: "booting", status: "restoring the snapshot" }) },

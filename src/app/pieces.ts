@@ -14,7 +14,13 @@ export function sparseBlob(a: Uint8Array, type = "application/octet-stream"): Bl
   const parts: BlobPart[] = [];
   for (let s = 0; s < a.length; s += PIECE) {
     const part = a.subarray(s, Math.min(a.length, s + PIECE));
-    parts.push(!isZero(part) ? (part as Uint8Array<ArrayBuffer>) : part.length === PIECE ? zeroPiece : zeroPiece.slice(0, part.length));
+    parts.push(
+      !isZero(part)
+        ? (part as Uint8Array<ArrayBuffer>)
+        : part.length === PIECE
+          ? zeroPiece
+          : zeroPiece.slice(0, part.length),
+    );
   }
   return new Blob(parts, { type });
 }

@@ -44,7 +44,17 @@ export type InspectReply =
   | { type: "facts"; id: number; facts: GuestFacts }
   | { type: "dos-read"; id: number; name: string; files: { name: string; size: number }[] }
   | { type: "root-read"; id: number; entries: number; bytes: number }
-  | { type: "images-read"; id: number; floppy: Uint8Array; disk: PackedImage; config: LooprootConfig; rootFile: string; swapFile: string; loadlinLine: string; see?: SeeReport }
+  | {
+      type: "images-read";
+      id: number;
+      floppy: Uint8Array;
+      disk: PackedImage;
+      config: LooprootConfig;
+      rootFile: string;
+      swapFile: string;
+      loadlinLine: string;
+      see?: SeeReport;
+    }
   | { type: "seen"; id: number; report: SeeReport; diff?: VolumeDiff[]; floppy?: Uint8Array; disk?: PackedImage }
   | { type: "chain"; id: number; facts: ChainFacts }
   | { type: "read-failed"; id: number; error: ErrorJSON };
@@ -120,7 +130,12 @@ export function treeRows(tree: Tree): TreeRow[] {
     kind: e.kind,
     mode: e.mode,
     size: e.kind === "file" ? e.data!.length : 0,
-    extra: e.kind === "symlink" || e.kind === "hardlink" ? e.target ?? "" : e.kind === "chardev" || e.kind === "blockdev" ? `${e.major},${e.minor}` : "",
+    extra:
+      e.kind === "symlink" || e.kind === "hardlink"
+        ? (e.target ?? "")
+        : e.kind === "chardev" || e.kind === "blockdev"
+          ? `${e.major},${e.minor}`
+          : "",
   }));
 }
 

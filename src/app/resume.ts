@@ -5,10 +5,15 @@ import type { LooprootConfig } from "../config.ts";
 import { DiskStore, StoreError, type KeptMeta } from "./store.ts";
 import { h, fmtSize, download } from "./dom.ts";
 
-export const KEEP_HINT = "To keep your work: type poweroff at the shell or press Shut down and save; the disk is then kept in this browser and offered as disk.img.";
+export const KEEP_HINT =
+  "To keep your work: type poweroff at the shell or press Shut down and save; the disk is then kept in this browser and offered as disk.img.";
 
 /** A downloaded disk's name says what state it is in. */
-export const DISK_NAMES = { clean: "disk.img", unclean: "disk-not-cleanly-shut-down.img", running: "disk-running-not-shut-down.img" } as const;
+export const DISK_NAMES = {
+  clean: "disk.img",
+  unclean: "disk-not-cleanly-shut-down.img",
+  running: "disk-running-not-shut-down.img",
+} as const;
 
 export const when = (t: number) => new Date(t).toLocaleString();
 
@@ -21,7 +26,13 @@ export interface ResumeHooks {
 }
 
 export class ResumeBanner {
-  readonly el = h("div", { id: "resume", class: "resume", hidden: true, role: "region", "aria-label": "Your kept disk" });
+  readonly el = h("div", {
+    id: "resume",
+    class: "resume",
+    hidden: true,
+    role: "region",
+    "aria-label": "Your kept disk",
+  });
 
   constructor(private hooks: ResumeHooks) {}
 
@@ -31,16 +42,32 @@ export class ResumeBanner {
     try {
       kept = await DiskStore.peek();
     } catch (e) {
-      this.hooks.status(e instanceof StoreError ? `Disks cannot be kept in this browser: ${e.message}.` : KEEP_HINT, e instanceof StoreError);
+      this.hooks.status(
+        e instanceof StoreError ? `Disks cannot be kept in this browser: ${e.message}.` : KEEP_HINT,
+        e instanceof StoreError,
+      );
       return;
     }
     if (!kept) return;
     const m = kept.meta;
     const b = this.el;
     b.replaceChildren(
-      h("p", {}, h("strong", {}, "Your disk from ", when(m.savedAt), `, ${fmtSize(m.size)}`), ` (${m.clean ? "cleanly shut down" : "not cleanly shut down"}, ${m.blocks} block${m.blocks === 1 ? "" : "s"} changed since its build).`),
-      h("button", { id: "resume-boot", type: "button", class: "primary", onclick: () => void this.resume("boot") }, "Boot it"),
-      h("button", { id: "resume-download", type: "button", onclick: () => void this.resume("download") }, "Download it"),
+      h(
+        "p",
+        {},
+        h("strong", {}, "Your disk from ", when(m.savedAt), `, ${fmtSize(m.size)}`),
+        ` (${m.clean ? "cleanly shut down" : "not cleanly shut down"}, ${m.blocks} block${m.blocks === 1 ? "" : "s"} changed since its build).`,
+      ),
+      h(
+        "button",
+        { id: "resume-boot", type: "button", class: "primary", onclick: () => void this.resume("boot") },
+        "Boot it",
+      ),
+      h(
+        "button",
+        { id: "resume-download", type: "button", onclick: () => void this.resume("download") },
+        "Download it",
+      ),
       h("button", { id: "resume-discard", type: "button", onclick: () => void this.discard() }, "Discard it"),
     );
     b.hidden = false;

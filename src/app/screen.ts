@@ -19,7 +19,8 @@ export interface ScreenHooks {
 
 /** The host key: Ctrl, Alt and Shift held together, in any order. */
 export const RELEASE_KEYS = "Ctrl+Alt+Shift";
-const isRelease = (e: KeyboardEvent) => e.ctrlKey && e.altKey && e.shiftKey && ["Control", "Alt", "Shift"].includes(e.key);
+const isRelease = (e: KeyboardEvent) =>
+  e.ctrlKey && e.altKey && e.shiftKey && ["Control", "Alt", "Shift"].includes(e.key);
 
 const KEY_BAR: { label: string; aria?: string; keys: Key[] }[] = [
   { label: "Esc", keys: ["esc"] },
@@ -45,45 +46,82 @@ export class ScreenConsole {
   constructor(private hooks: ScreenHooks) {
     // v86 takes keys from a focused text field only when it has this class.
     this.input = h("textarea", {
-      id: "screen-input", class: "phone_keyboard screen-input", autocapitalize: "off", autocomplete: "off", spellcheck: "false", rows: "1",
+      id: "screen-input",
+      class: "phone_keyboard screen-input",
+      autocapitalize: "off",
+      autocomplete: "off",
+      spellcheck: "false",
+      rows: "1",
       "aria-label": `Keyboard of the emulated PC: while this has the focus, every key goes to the PC; ${RELEASE_KEYS} gives the keyboard back`,
       "aria-describedby": "screen-hint",
     }) as HTMLTextAreaElement;
-    this.screen = h("div", { id: "screen", class: "screen" },
+    this.screen = h(
+      "div",
+      { id: "screen", class: "screen" },
       h("div", { class: "screen-text" }),
       h("canvas", { class: "screen-canvas", hidden: true }),
       this.input,
     );
-    const keyButton = (k: (typeof KEY_BAR)[number]) => h("button", {
-      type: "button", class: "key", "data-keys": k.keys.join("+"), ...(k.aria ? { "aria-label": k.aria } : {}),
-      // A tap must not take the focus from the text field (the soft keyboard would close).
-      onpointerdown: (e) => e.preventDefault(),
-      onclick: () => this.send(k.keys),
-    }, k.label);
-    this.bar = h("div", { class: "screen-bar" },
+    const keyButton = (k: (typeof KEY_BAR)[number]) =>
+      h(
+        "button",
+        {
+          type: "button",
+          class: "key",
+          "data-keys": k.keys.join("+"),
+          ...(k.aria ? { "aria-label": k.aria } : {}),
+          // A tap must not take the focus from the text field (the soft keyboard would close).
+          onpointerdown: (e) => e.preventDefault(),
+          onclick: () => this.send(k.keys),
+        },
+        k.label,
+      );
+    this.bar = h(
+      "div",
+      { class: "screen-bar" },
       h("div", { class: "keys", role: "toolbar", "aria-label": "Keys for the PC" }, ...KEY_BAR.map(keyButton)),
-      h("div", { class: "tools", role: "toolbar", "aria-label": "The screen" },
-        h("button", { type: "button", id: "screen-release", hidden: true, onpointerdown: (e) => e.preventDefault(), onclick: () => this.release(true) }, `Release keyboard (${RELEASE_KEYS})`),
+      h(
+        "div",
+        { class: "tools", role: "toolbar", "aria-label": "The screen" },
+        h(
+          "button",
+          {
+            type: "button",
+            id: "screen-release",
+            hidden: true,
+            onpointerdown: (e) => e.preventDefault(),
+            onclick: () => this.release(true),
+          },
+          `Release keyboard (${RELEASE_KEYS})`,
+        ),
         h("button", { type: "button", id: "screen-full", onclick: () => void this.fullscreen() }, "Fullscreen"),
         h("button", { type: "button", id: "screen-shot", onclick: () => this.screenshot() }, "Screenshot"),
-        h("button", { type: "button", id: "screen-pause", "aria-pressed": "false", onclick: () => this.togglePause() }, "Pause"),
+        h(
+          "button",
+          { type: "button", id: "screen-pause", "aria-pressed": "false", onclick: () => this.togglePause() },
+          "Pause",
+        ),
         h("span", { id: "screen-ips", class: "muted", "aria-hidden": "true" }),
       ),
     );
     this.input.addEventListener("focus", () => this.capture());
     this.input.addEventListener("blur", () => this.release(false));
     // Capture phase on the field: before v86's listener on window sees the key.
-    this.input.addEventListener("keydown", (e) => {
-      if (isRelease(e)) {
-        e.preventDefault();
-        e.stopPropagation();
-        // The modifiers already reached the guest: they are let go there (release() does that).
-        this.held.set(e.code, e.key);
-        this.release(true);
-        return;
-      }
-      if (e.code) this.held.set(e.code, e.key);
-    }, true);
+    this.input.addEventListener(
+      "keydown",
+      (e) => {
+        if (isRelease(e)) {
+          e.preventDefault();
+          e.stopPropagation();
+          // The modifiers already reached the guest: they are let go there (release() does that).
+          this.held.set(e.code, e.key);
+          this.release(true);
+          return;
+        }
+        if (e.code) this.held.set(e.code, e.key);
+      },
+      true,
+    );
     this.input.addEventListener("keyup", (e) => void this.held.delete(e.code), true);
     // The soft keyboard's text reaches v86 as input events; the field itself stays empty.
     this.input.addEventListener("input", () => queueMicrotask(() => (this.input.value = "")));
@@ -112,7 +150,8 @@ export class ScreenConsole {
    * line comes out in capitals), then the keyboard is the page's again.
    */
   release(moveFocus: boolean): void {
-    for (const [code, key] of this.held) this.input.dispatchEvent(new KeyboardEvent("keyup", { code, key, bubbles: true }));
+    for (const [code, key] of this.held)
+      this.input.dispatchEvent(new KeyboardEvent("keyup", { code, key, bubbles: true }));
     this.held.clear();
     this.hooks.engine()?.setKeyboard(false);
     delete this.screen.dataset.captured;
@@ -175,7 +214,8 @@ export class ScreenConsole {
     const out = $("#screen-ips", this.bar);
     const e = this.hooks.engine();
     if (!e) return void (out.textContent = "");
-    const ran = e.ranMs?.() ?? 0, at = performance.now();
+    const ran = e.ranMs?.() ?? 0,
+      at = performance.now();
     const last = this.ips;
     this.ips = { at, ran };
     if (!last) return;

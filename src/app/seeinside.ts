@@ -25,7 +25,12 @@ export interface SeeHooks {
 }
 
 const MAP_TAB: Record<MapId, string> = { floppy: "Floppy", disk: "Hard disk", root: "Root image", initrd: "Initrd" };
-const VOL_TAB: Record<VolumeId, string> = { floppy: "A: floppy", partition: "C: partition", root: "Root image", initrd: "Initrd" };
+const VOL_TAB: Record<VolumeId, string> = {
+  floppy: "A: floppy",
+  partition: "C: partition",
+  root: "Root image",
+  initrd: "Initrd",
+};
 
 interface Shown {
   images: SeeImages;
@@ -45,12 +50,25 @@ export class SeeInside {
   private pending?: () => Promise<void>;
 
   constructor(private hooks: SeeHooks) {
-    this.el = h("section", { class: "card", id: "see-card", "aria-labelledby": "see-h" },
+    this.el = h(
+      "section",
+      { class: "card", id: "see-card", "aria-labelledby": "see-h" },
       h("h2", { id: "see-h" }, "See inside ", h("span", { id: "see-what", class: "muted" })),
-      h("div", { class: "see-bar" },
-        h("button", { id: "see-compare", type: "button", disabled: true, onclick: () => void this.compare() }, "Compare the disk now with the one it booted from"),
-        h("button", { id: "see-load", type: "button", hidden: true, onclick: () => void this.pending?.() }, "Read the kept disk"),
-        h("span", { id: "see-status", class: "hint", role: "status" })),
+      h(
+        "div",
+        { class: "see-bar" },
+        h(
+          "button",
+          { id: "see-compare", type: "button", disabled: true, onclick: () => void this.compare() },
+          "Compare the disk now with the one it booted from",
+        ),
+        h(
+          "button",
+          { id: "see-load", type: "button", hidden: true, onclick: () => void this.pending?.() },
+          "Read the kept disk",
+        ),
+        h("span", { id: "see-status", class: "hint", role: "status" }),
+      ),
       h("div", { id: "see-diff" }),
       h("h3", {}, "Maps, to scale"),
       h("div", { id: "see-map-tabs", class: "tabs", role: "toolbar", "aria-label": "Which image's map" }),
@@ -85,10 +103,17 @@ export class SeeInside {
       this.status("Reading the kept disk…");
       try {
         const baseR = built ? await this.hooks.ask(built) : undefined;
-        if (baseR) this.base = { images: built!, report: baseR.report, initrd: baseR.report.initrd, label: "the built images" };
+        if (baseR)
+          this.base = { images: built!, report: baseR.report, initrd: baseR.report.initrd, label: "the built images" };
         this.update();
         const now = await this.hooks.ask(images, baseR?.report);
-        this.render({ images: now.images, report: now.report, initrd: now.report.initrd, label: "the kept disk", ...(now.diff ? { diff: now.diff } : {}) });
+        this.render({
+          images: now.images,
+          report: now.report,
+          initrd: now.report.initrd,
+          label: "the kept disk",
+          ...(now.diff ? { diff: now.diff } : {}),
+        });
         b.hidden = true;
         this.status("");
       } catch (e) {
@@ -114,7 +139,9 @@ export class SeeInside {
     const { disk, unsynced } = await this.hooks.currentDisk();
     if (!disk) return this.status("Nothing to compare yet: boot these images first.");
     // Without a sync the guest's last writes may still be in its memory: the list would be partial.
-    const partial = unsynced ? " The guest did not answer sync, so its latest writes may be missing from this list." : "";
+    const partial = unsynced
+      ? " The guest did not answer sync, so its latest writes may be missing from this list."
+      : "";
     this.status("Reading the disk as the guest has it…");
     const t0 = performance.now();
     try {
@@ -122,11 +149,20 @@ export class SeeInside {
       // The floppy is never written by the guest: its map and files stay the built ones.
       const keepIds = new Set(r.report.maps.map((m) => m.id));
       const report: SeeReport = {
-        maps: [...base.report.maps.filter((m) => !keepIds.has(m.id) && (m.id === "floppy" || m.id === "initrd")), ...r.report.maps],
+        maps: [
+          ...base.report.maps.filter((m) => !keepIds.has(m.id) && (m.id === "floppy" || m.id === "initrd")),
+          ...r.report.maps,
+        ],
         volumes: [...base.report.volumes.filter((v) => v.id === "floppy" || v.id === "initrd"), ...r.report.volumes],
         problems: r.report.problems,
       };
-      this.render({ images: { floppy: base.images.floppy, disk: r.images.disk }, report, initrd: base.initrd, label: "the disk as the guest left it", ...(r.diff ? { diff: r.diff } : {}) });
+      this.render({
+        images: { floppy: base.images.floppy, disk: r.images.disk },
+        report,
+        initrd: base.initrd,
+        label: "the disk as the guest left it",
+        ...(r.diff ? { diff: r.diff } : {}),
+      });
       this.status(`Read in ${Math.round(performance.now() - t0)} ms.${partial}`);
     } catch (e) {
       this.status(`Could not read the disk: ${(e as Error).message}`);
@@ -151,26 +187,83 @@ export class SeeInside {
     const box = $("#see-diff", this.el);
     if (!s.diff) return box.replaceChildren();
     const n = s.diff.reduce((k, d) => k + d.added.length + d.removed.length + d.changed.length, 0);
-    box.replaceChildren(h("div", {},
-      h("h3", {}, `What changed against ${this.base?.label ?? "the built disk"}`),
-      n === 0 ? h("p", {}, "Nothing: every file is as it was built.") : null,
-      ...s.diff.filter((d) => d.added.length + d.removed.length + d.changed.length).map((d) => h("div", { class: "diff-vol", "data-volume": d.id },
-        h("h4", {}, d.title),
-        h("ul", { class: "diff-list" },
-          ...d.added.map((f) => h("li", { "data-change": "added", "data-path": f.path }, h("span", { class: "diff-mark" }, "+ added "), h("code", {}, f.path), ` (${f.kind === "dir" ? "directory" : `${f.size.toLocaleString("en-US")} bytes`})`)),
-          ...d.changed.map((c) => h("li", { "data-change": "changed", "data-path": c.path }, h("span", { class: "diff-mark" }, "~ changed "), h("code", {}, c.path), ` (${c.what.join(", ")}${c.what.includes("size") ? `: ${c.before.size.toLocaleString("en-US")} → ${c.after.size.toLocaleString("en-US")} bytes` : ""})`)),
-          ...d.removed.map((f) => h("li", { "data-change": "removed", "data-path": f.path }, h("span", { class: "diff-mark" }, "− removed "), h("code", {}, f.path))),
-        ))),
-    ));
+    box.replaceChildren(
+      h(
+        "div",
+        {},
+        h("h3", {}, `What changed against ${this.base?.label ?? "the built disk"}`),
+        n === 0 ? h("p", {}, "Nothing: every file is as it was built.") : null,
+        ...s.diff
+          .filter((d) => d.added.length + d.removed.length + d.changed.length)
+          .map((d) =>
+            h(
+              "div",
+              { class: "diff-vol", "data-volume": d.id },
+              h("h4", {}, d.title),
+              h(
+                "ul",
+                { class: "diff-list" },
+                ...d.added.map((f) =>
+                  h(
+                    "li",
+                    { "data-change": "added", "data-path": f.path },
+                    h("span", { class: "diff-mark" }, "+ added "),
+                    h("code", {}, f.path),
+                    ` (${f.kind === "dir" ? "directory" : `${f.size.toLocaleString("en-US")} bytes`})`,
+                  ),
+                ),
+                ...d.changed.map((c) =>
+                  h(
+                    "li",
+                    { "data-change": "changed", "data-path": c.path },
+                    h("span", { class: "diff-mark" }, "~ changed "),
+                    h("code", {}, c.path),
+                    ` (${c.what.join(", ")}${c.what.includes("size") ? `: ${c.before.size.toLocaleString("en-US")} → ${c.after.size.toLocaleString("en-US")} bytes` : ""})`,
+                  ),
+                ),
+                ...d.removed.map((f) =>
+                  h(
+                    "li",
+                    { "data-change": "removed", "data-path": f.path },
+                    h("span", { class: "diff-mark" }, "− removed "),
+                    h("code", {}, f.path),
+                  ),
+                ),
+              ),
+            ),
+          ),
+      ),
+    );
   }
 
-  private tabs(el: HTMLElement, items: { id: string; label: string }[], current: string, pick: (id: string) => void): void {
-    el.replaceChildren(...items.map((t) => h("button", { type: "button", "data-tab": t.id, "aria-pressed": String(t.id === current), onclick: () => pick(t.id) }, t.label)));
+  private tabs(
+    el: HTMLElement,
+    items: { id: string; label: string }[],
+    current: string,
+    pick: (id: string) => void,
+  ): void {
+    el.replaceChildren(
+      ...items.map((t) =>
+        h(
+          "button",
+          { type: "button", "data-tab": t.id, "aria-pressed": String(t.id === current), onclick: () => pick(t.id) },
+          t.label,
+        ),
+      ),
+    );
   }
 
   private renderMapTabs(): void {
     const s = this.shown!;
-    this.tabs($("#see-map-tabs", this.el), s.report.maps.map((m) => ({ id: m.id, label: MAP_TAB[m.id] })), this.mapId, (id) => { this.mapId = id as MapId; this.renderMapTabs(); });
+    this.tabs(
+      $("#see-map-tabs", this.el),
+      s.report.maps.map((m) => ({ id: m.id, label: MAP_TAB[m.id] })),
+      this.mapId,
+      (id) => {
+        this.mapId = id as MapId;
+        this.renderMapTabs();
+      },
+    );
     const m = s.report.maps.find((x) => x.id === this.mapId);
     $("#see-map", this.el).replaceChildren(m ? this.mapView(m).el : h("p", { class: "muted" }, "No map."));
   }
@@ -183,7 +276,15 @@ export class SeeInside {
 
   private renderFileTabs(): void {
     const s = this.shown!;
-    this.tabs($("#see-file-tabs", this.el), s.report.volumes.map((v) => ({ id: v.id, label: VOL_TAB[v.id] })), this.volId, (id) => { this.volId = id as VolumeId; this.renderFileTabs(); });
+    this.tabs(
+      $("#see-file-tabs", this.el),
+      s.report.volumes.map((v) => ({ id: v.id, label: VOL_TAB[v.id] })),
+      this.volId,
+      (id) => {
+        this.volId = id as VolumeId;
+        this.renderFileTabs();
+      },
+    );
     const v = s.report.volumes.find((x) => x.id === this.volId);
     $("#see-files", this.el).replaceChildren(v ? this.browser(v, s).el : h("p", { class: "muted" }, "No files."));
   }
@@ -199,16 +300,22 @@ export class SeeInside {
     return new FileBrowser(v, {
       source: () => (v.source === "initrd" ? s.initrd : v.source === "floppy" ? s.images.floppy : s.images.disk),
       ...(diff ? { diff } : {}),
-      ...(canShow ? {
-        onShowOnMap: (f) => {
-          this.mapId = map!.id;
-          this.renderMapTabs();
-          const view = this.mapView(map!);
-          if (ext2Shift === undefined || v.id === "floppy" || v.id === "partition") view.showFile(f.path);
-          else view.showRanges(f.path, f.extents.map(([, src, len]) => [src - ext2Shift, src - ext2Shift + len]));
-          $("#see-map", this.el).scrollIntoView({ block: "nearest" });
-        },
-      } : {}),
+      ...(canShow
+        ? {
+            onShowOnMap: (f) => {
+              this.mapId = map!.id;
+              this.renderMapTabs();
+              const view = this.mapView(map!);
+              if (ext2Shift === undefined || v.id === "floppy" || v.id === "partition") view.showFile(f.path);
+              else
+                view.showRanges(
+                  f.path,
+                  f.extents.map(([, src, len]) => [src - ext2Shift, src - ext2Shift + len]),
+                );
+              $("#see-map", this.el).scrollIntoView({ block: "nearest" });
+            },
+          }
+        : {}),
     });
   }
 

@@ -52,7 +52,6 @@ export function configFromJson(text: string): LooprootConfig {
   return mergeConfig(defaultConfig(), parsed);
 }
 
-
 function fromBase64Url(s: string): string {
   const bin = atob(s.replace(/-/g, "+").replace(/_/g, "/"));
   return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
@@ -67,7 +66,11 @@ export const PAGE_PARAMS = new Set([COUNT, "config", "autostart"]);
 export function configToHash(config: LooprootConfig): string {
   const changed = ROWS.filter((r) => !Object.is(getPath(config, r.path), r.default));
   if (!changed.length) return "";
-  return "#" + changed.map((r) => `${r.path}=${encodeURIComponent(valueToText(getPath(config, r.path)))}&`).join("") + `${COUNT}=${changed.length}`;
+  return (
+    "#" +
+    changed.map((r) => `${r.path}=${encodeURIComponent(valueToText(getPath(config, r.path)))}&`).join("") +
+    `${COUNT}=${changed.length}`
+  );
 }
 
 /** The config a URL hash carries; undefined when the hash carries none. Any damage throws. */
@@ -103,7 +106,9 @@ function readSettingsLink(hash: string): LinkRead | undefined {
   const keyOf = (p: string) => p.split("=")[0];
   const closing = params.findIndex((p) => keyOf(p) === COUNT);
   if (closing < 0 && !params.some((p) => rowOf(keyOf(p)))) return undefined;
-  const settings = (closing < 0 ? params : params.slice(0, closing)).filter((p) => p !== "" && !PAGE_PARAMS.has(keyOf(p)));
+  const settings = (closing < 0 ? params : params.slice(0, closing)).filter(
+    (p) => p !== "" && !PAGE_PARAMS.has(keyOf(p)),
+  );
   const truncated = closing < 0 || params[closing] !== `${COUNT}=${settings.length}`;
   let config = defaultConfig();
   const kept: string[] = [];
@@ -120,7 +125,8 @@ function readSettingsLink(hash: string): LinkRead | undefined {
     }
     if (closing < 0 && i === settings.length - 1 && param === params[params.length - 1]) {
       // What is left of the closing count ("sett") or of a page flag is no setting of the user's.
-      if (![...PAGE_PARAMS].some((p) => `${p}=`.startsWith(param))) dropped.push({ field: key, why: "may have lost its end: the link was cut short in it" });
+      if (![...PAGE_PARAMS].some((p) => `${p}=`.startsWith(param)))
+        dropped.push({ field: key, why: "may have lost its end: the link was cut short in it" });
       return;
     }
     const row = rowOf(key);
@@ -172,7 +178,8 @@ function fromBase64UrlLenient(s: string): string {
  * Parses JSON that may be cut short: returns the value with every member that was complete
  * (a cut string, number or nested value is left out). Linear in the text; nesting is bounded.
  */
-const SCALAR = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+const SCALAR =
+  /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
 
 export function parsePartialJson(text: string): { value: unknown; truncated: boolean } {
   let i = 0;
@@ -195,8 +202,8 @@ export function parsePartialJson(text: string): { value: unknown; truncated: boo
       i++;
       for (let first = true; ; first = false) {
         ws();
-        if (i >= text.length) return (truncated = true), out;
-        if (text[i] === (obj ? "}" : "]")) return i++, out;
+        if (i >= text.length) return ((truncated = true), out);
+        if (text[i] === (obj ? "}" : "]")) return (i++, out);
         if (!first) {
           if (text[i] !== ",") fail("expected , or the end of the list");
           i++;
@@ -204,18 +211,18 @@ export function parsePartialJson(text: string): { value: unknown; truncated: boo
         }
         let key = "";
         if (obj) {
-          if (i >= text.length) return (truncated = true), out;
+          if (i >= text.length) return ((truncated = true), out);
           if (text[i] !== '"') fail("expected a name in quotes");
           const k = value(depth + 1);
-          if (k === END) return (truncated = true), out;
+          if (k === END) return ((truncated = true), out);
           key = k as string;
           ws();
-          if (i >= text.length) return (truncated = true), out;
+          if (i >= text.length) return ((truncated = true), out);
           if (text[i] !== ":") fail("expected :");
           i++;
         }
         const v = value(depth + 1);
-        if (v === END) return (truncated = true), out;
+        if (v === END) return ((truncated = true), out);
         if (obj) (out as Record<string, unknown>)[key] = v;
         else (out as unknown[]).push(v);
         if (truncated) return out;
@@ -226,12 +233,13 @@ export function parsePartialJson(text: string): { value: unknown; truncated: boo
     const m = SCALAR.exec(text);
     if (m) {
       // A number that runs to the end of the text may have lost digits.
-      if (i + m[0].length >= text.length && !/^["tfn]/.test(m[0])) return (truncated = true), (i = text.length), END;
+      if (i + m[0].length >= text.length && !/^["tfn]/.test(m[0])) return ((truncated = true), (i = text.length), END);
       i += m[0].length;
       return JSON.parse(m[0]);
     }
     const rest = text.slice(i);
-    if (/^"(?:[^"\\]|\\.)*\\?$/s.test(rest) || ["true", "false", "null"].some((w) => w.startsWith(rest))) return (truncated = true), (i = text.length), END;
+    if (/^"(?:[^"\\]|\\.)*\\?$/s.test(rest) || ["true", "false", "null"].some((w) => w.startsWith(rest)))
+      return ((truncated = true), (i = text.length), END);
     return fail("not a JSON value");
   };
   const v = value(0);
@@ -244,7 +252,8 @@ export function parsePartialJson(text: string): { value: unknown; truncated: boo
 function leaves(v: unknown, path: string, base: unknown, out: [string, unknown][]): void {
   const isObj = (x: unknown) => typeof x === "object" && x !== null && !Array.isArray(x);
   if (isObj(v) && (path === "" || isObj(base))) {
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) leaves(x, path ? `${path}.${k}` : k, isObj(base) ? (base as Record<string, unknown>)[k] : undefined, out);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>))
+      leaves(x, path ? `${path}.${k}` : k, isObj(base) ? (base as Record<string, unknown>)[k] : undefined, out);
   } else out.push([path, v]);
 }
 
@@ -252,12 +261,31 @@ function leaves(v: unknown, path: string, base: unknown, out: [string, unknown][
 export function readLink(hash: string): LinkRead | undefined {
   const m = /(?:^#|&)config=([^&]*)/.exec(hash);
   if (!m) {
-    if (hash.length > MAX_LINK_CHARS) return { config: defaultConfig(), kept: [], dropped: [{ field: "config", why: `is ${hash.length.toLocaleString("en-US")} characters long, more than a link's ${MAX_LINK_CHARS.toLocaleString("en-US")}` }], truncated: false };
+    if (hash.length > MAX_LINK_CHARS)
+      return {
+        config: defaultConfig(),
+        kept: [],
+        dropped: [
+          {
+            field: "config",
+            why: `is ${hash.length.toLocaleString("en-US")} characters long, more than a link's ${MAX_LINK_CHARS.toLocaleString("en-US")}`,
+          },
+        ],
+        truncated: false,
+      };
     return readSettingsLink(hash);
   }
   const defaults = defaultConfig();
-  const whole = (why: string): LinkRead => ({ config: defaults, kept: [], dropped: [{ field: "config", why }], truncated: false });
-  if (m[1].length > MAX_LINK_CHARS) return whole(`is ${m[1].length.toLocaleString("en-US")} characters long, more than a link's ${MAX_LINK_CHARS.toLocaleString("en-US")}`);
+  const whole = (why: string): LinkRead => ({
+    config: defaults,
+    kept: [],
+    dropped: [{ field: "config", why }],
+    truncated: false,
+  });
+  if (m[1].length > MAX_LINK_CHARS)
+    return whole(
+      `is ${m[1].length.toLocaleString("en-US")} characters long, more than a link's ${MAX_LINK_CHARS.toLocaleString("en-US")}`,
+    );
   const bad = /[^A-Za-z0-9_-]/.exec(m[1]);
   const code = bad ? m[1].slice(0, bad.index) : m[1];
   let text: string;
@@ -274,7 +302,8 @@ export function readLink(hash: string): LinkRead | undefined {
   }
   const truncated = parsed.truncated || !!bad;
   if (parsed.value === undefined) return { ...whole("was cut off before its first setting"), truncated: true };
-  if (typeof parsed.value !== "object" || parsed.value === null || Array.isArray(parsed.value)) return whole("is not a set of settings");
+  if (typeof parsed.value !== "object" || parsed.value === null || Array.isArray(parsed.value))
+    return whole("is not a set of settings");
   return { ...mergeLeaves(parsed.value), truncated };
 }
 
@@ -306,7 +335,12 @@ function mergeLeaves(value: object): { config: LooprootConfig; kept: string[]; d
  * looproot-set.json (`{"tool": "looproot", "config": …}`). Every good setting is kept and every
  * bad one named with its field, as for a link; a file that is none of these throws.
  */
-export function readConfigFile(text: string): { config: LooprootConfig; kept: string[]; dropped: Dropped[]; kind: string } {
+export function readConfigFile(text: string): {
+  config: LooprootConfig;
+  kept: string[];
+  dropped: Dropped[];
+  kind: string;
+} {
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -316,7 +350,7 @@ export function readConfigFile(text: string): { config: LooprootConfig; kept: st
   const isObj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
   if (!isObj(v)) throw new Error("is not a set of settings (a JSON object)");
   let kind = "settings";
-  if (v.looproot === "build-info" && isObj(v.config)) (kind = "a build's looproot-config.json"), (v = v.config);
-  else if (v.tool === "looproot" && isObj(v.config)) (kind = "a build's looproot-set.json"), (v = v.config);
+  if (v.looproot === "build-info" && isObj(v.config)) ((kind = "a build's looproot-config.json"), (v = v.config));
+  else if (v.tool === "looproot" && isObj(v.config)) ((kind = "a build's looproot-set.json"), (v = v.config));
   return { ...mergeLeaves(v as object), kind };
 }

@@ -42,21 +42,44 @@ export function loadFromHash(form: ChoicesForm): ReturnType<typeof readLink> {
  * What was wrong with settings from a link or a file, and what was kept: damaged settings never
  * turn into the defaults silently. Each dropped one is named by its field's label.
  */
-function showDamaged(title: string, from: string, r: { kept: string[]; dropped: { field: string; why: string }[]; truncated: boolean }): void {
+function showDamaged(
+  title: string,
+  from: string,
+  r: { kept: string[]; dropped: { field: string; why: string }[]; truncated: boolean },
+): void {
   const notice = $("#link-notice");
   if (!r.dropped.length && !r.truncated) {
     notice.hidden = true;
     return;
   }
-  const name = (f: string) => (f === "config" ? "the settings as a whole" : ALL_PATHS.has(f) ? `“${fieldName(f)}” (${f})` : `“${f}”`);
+  const name = (f: string) =>
+    f === "config" ? "the settings as a whole" : ALL_PATHS.has(f) ? `“${fieldName(f)}” (${f})` : `“${f}”`;
   const kept = r.kept.map((f) => `“${fieldName(f)}”`);
   notice.replaceChildren(
     h("strong", {}, `${title} `),
     r.truncated ? "It was cut short: the settings after its last complete one are lost. " : "",
-    ...(r.dropped.length ? [h("span", {}, `Dropped ${r.dropped.length === 1 ? "one setting" : `${r.dropped.length} settings`}: `), h("ul", {}, ...r.dropped.map((d) => h("li", { "data-dropped": d.field }, `${name(d.field)} ${d.why}`)))] : []),
-    kept.length ? `Kept ${kept.length === 1 ? "one setting" : `${kept.length} settings`} from ${from}: ${kept.join(", ")}; ` : `Nothing from ${from} could be kept; `,
+    ...(r.dropped.length
+      ? [
+          h("span", {}, `Dropped ${r.dropped.length === 1 ? "one setting" : `${r.dropped.length} settings`}: `),
+          h("ul", {}, ...r.dropped.map((d) => h("li", { "data-dropped": d.field }, `${name(d.field)} ${d.why}`))),
+        ]
+      : []),
+    kept.length
+      ? `Kept ${kept.length === 1 ? "one setting" : `${kept.length} settings`} from ${from}: ${kept.join(", ")}; `
+      : `Nothing from ${from} could be kept; `,
     "everything else is the default.",
-    h("button", { type: "button", class: "dismiss", "aria-label": "Dismiss the note about the damaged settings", onclick: () => { notice.hidden = true; } }, "Dismiss"),
+    h(
+      "button",
+      {
+        type: "button",
+        class: "dismiss",
+        "aria-label": "Dismiss the note about the damaged settings",
+        onclick: () => {
+          notice.hidden = true;
+        },
+      },
+      "Dismiss",
+    ),
   );
   notice.hidden = false;
 }

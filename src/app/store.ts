@@ -30,19 +30,29 @@ export interface KeptDisk {
 
 /** Indices of the blocks of `now` that differ from `before` (same size). Pure, for the tests too. */
 export function changedBlocks(before: Uint8Array, now: Uint8Array, block = BLOCK): number[] {
-  if (before.length !== now.length) throw new Error(`overlay: disk size changed from ${before.length} to ${now.length} bytes`);
+  if (before.length !== now.length)
+    throw new Error(`overlay: disk size changed from ${before.length} to ${now.length} bytes`);
   const out: number[] = [];
   // Compared as 32-bit words where both views allow it: a 64 MiB disk compares in tens of ms.
   const aligned = before.byteOffset % 4 === 0 && now.byteOffset % 4 === 0 && block % 4 === 0;
   for (let i = 0, n = Math.ceil(now.length / block); i < n; i++) {
-    const s = i * block, e = Math.min(now.length, s + block);
+    const s = i * block,
+      e = Math.min(now.length, s + block);
     let same = true;
     if (aligned && (e - s) % 4 === 0) {
       const a = new Uint32Array(before.buffer, before.byteOffset + s, (e - s) / 4);
       const b = new Uint32Array(now.buffer, now.byteOffset + s, (e - s) / 4);
-      for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) { same = false; break; }
+      for (let j = 0; j < a.length; j++)
+        if (a[j] !== b[j]) {
+          same = false;
+          break;
+        }
     } else {
-      for (let j = s; j < e; j++) if (before[j] !== now[j]) { same = false; break; }
+      for (let j = s; j < e; j++)
+        if (before[j] !== now[j]) {
+          same = false;
+          break;
+        }
     }
     if (!same) out.push(i);
   }
@@ -53,7 +63,8 @@ export function changedBlocks(before: Uint8Array, now: Uint8Array, block = BLOCK
 export function applyBlocks(base: Uint8Array, blocks: Map<number, Uint8Array>, block = BLOCK): Uint8Array {
   const out = sparseCopy(base);
   for (const [i, data] of blocks) {
-    if (i * block + data.length > out.length) throw new Error(`overlay: block ${i} lies beyond the ${out.length}-byte disk`);
+    if (i * block + data.length > out.length)
+      throw new Error(`overlay: block ${i} lies beyond the ${out.length}-byte disk`);
     out.set(data, i * block);
   }
   return out;
@@ -80,26 +91,40 @@ function openDb(): Promise<IDBDatabase> {
 }
 
 function storeError(e: DOMException | null): StoreError {
-  if (e?.name === "QuotaExceededError") return new StoreError("the browser's storage quota for this page is full, so the disk was not kept here; download it instead (or free space for this site in the browser's settings)");
-  return new StoreError(`the browser refused to store the disk (${e?.name ?? "error"}: ${e?.message ?? "unknown"}); download it instead`);
+  if (e?.name === "QuotaExceededError")
+    return new StoreError(
+      "the browser's storage quota for this page is full, so the disk was not kept here; download it instead (or free space for this site in the browser's settings)",
+    );
+  return new StoreError(
+    `the browser refused to store the disk (${e?.name ?? "error"}: ${e?.message ?? "unknown"}); download it instead`,
+  );
 }
 
-const done = (t: IDBTransaction) => new Promise<void>((res, rej) => {
-  t.oncomplete = () => res();
-  t.onerror = () => rej(storeError(t.error));
-  t.onabort = () => rej(storeError(t.error));
-});
-const req = <T>(r: IDBRequest<T>) => new Promise<T>((res, rej) => {
-  r.onsuccess = () => res(r.result);
-  r.onerror = () => rej(storeError(r.error));
-});
+const done = (t: IDBTransaction) =>
+  new Promise<void>((res, rej) => {
+    t.oncomplete = () => res();
+    t.onerror = () => rej(storeError(t.error));
+    t.onabort = () => rej(storeError(t.error));
+  });
+const req = <T>(r: IDBRequest<T>) =>
+  new Promise<T>((res, rej) => {
+    r.onsuccess = () => res(r.result);
+    r.onerror = () => rej(storeError(r.error));
+  });
 
 /**
  * The kept disk of this page. `mirror` is the disk as last stored, so that a save can tell what
  * changed without reading the store back.
  */
 export class DiskStore {
-  private base?: { floppy: Uint8Array; disk: Uint8Array; config: LooprootConfig; builtAt: number; stored: boolean; byUser?: boolean };
+  private base?: {
+    floppy: Uint8Array;
+    disk: Uint8Array;
+    config: LooprootConfig;
+    builtAt: number;
+    stored: boolean;
+    byUser?: boolean;
+  };
 
   /** The built images the kept disk is an overlay on (what it is compared with). */
   baseImages(): { floppy: Uint8Array; disk: Uint8Array } | undefined {
@@ -147,7 +172,11 @@ export class DiskStore {
   }
 
   /** Stores `disk` over the base in one transaction; returns the blocks and bytes written. */
-  async save(disk: Uint8Array, clean: boolean, byUser = true): Promise<{ blocks: number; bytes: number; baseBytes: number; ms: number; meta: KeptMeta }> {
+  async save(
+    disk: Uint8Array,
+    clean: boolean,
+    byUser = true,
+  ): Promise<{ blocks: number; bytes: number; baseBytes: number; ms: number; meta: KeptMeta }> {
     const base = this.base;
     if (!base || !this.mirror) throw new StoreError("nothing to keep: build or resume a disk first");
     const t0 = performance.now();
@@ -156,8 +185,10 @@ export class DiskStore {
     const db = await openDb();
     try {
       const t = db.transaction([KEEP, BLOCKS], "readwrite");
-      const keep = t.objectStore(KEEP), blocks = t.objectStore(BLOCKS);
-      let bytes = 0, baseBytes = 0;
+      const keep = t.objectStore(KEEP),
+        blocks = t.objectStore(BLOCKS);
+      let bytes = 0,
+        baseBytes = 0;
       if (fresh) {
         // A new base replaces whatever was kept before (the page asked the user first).
         blocks.clear();
@@ -180,7 +211,14 @@ export class DiskStore {
       let meta: KeptMeta | undefined;
       countReq.onsuccess = () => {
         // A disk the user once saved stays the user's: a later automatic save of it does not demote it.
-        meta = { savedAt: Date.now(), size: disk.length, clean, blocks: countReq.result, builtAt: base.builtAt, byUser: byUser || (!fresh && !!base.byUser) };
+        meta = {
+          savedAt: Date.now(),
+          size: disk.length,
+          clean,
+          blocks: countReq.result,
+          builtAt: base.builtAt,
+          byUser: byUser || (!fresh && !!base.byUser),
+        };
         keep.put(meta, "meta");
       };
       await done(t);
@@ -199,7 +237,7 @@ export class DiskStore {
   static async peek(): Promise<{ meta: KeptMeta } | undefined> {
     const db = await openDb();
     try {
-      const meta = await req(db.transaction(KEEP).objectStore(KEEP).get("meta")) as KeptMeta | undefined;
+      const meta = (await req(db.transaction(KEEP).objectStore(KEEP).get("meta"))) as KeptMeta | undefined;
       return meta ? { meta } : undefined;
     } finally {
       db.close();
@@ -213,7 +251,9 @@ export class DiskStore {
       const t = db.transaction([KEEP, BLOCKS]);
       const [meta, base, keys, values] = await Promise.all([
         req(t.objectStore(KEEP).get("meta")) as Promise<KeptMeta | undefined>,
-        req(t.objectStore(KEEP).get("base")) as Promise<{ floppy: Uint8Array; disk: Uint8Array | StoredImage; config: LooprootConfig; builtAt: number } | undefined>,
+        req(t.objectStore(KEEP).get("base")) as Promise<
+          { floppy: Uint8Array; disk: Uint8Array | StoredImage; config: LooprootConfig; builtAt: number } | undefined
+        >,
         req(t.objectStore(BLOCKS).getAllKeys()),
         req(t.objectStore(BLOCKS).getAll()),
       ]);

@@ -10,7 +10,10 @@ export class TextTerminal {
   /** The screen was cleared since the last drain(). */
   private cleared = false;
   /** Lines kept; older ones scroll away. Lines matching `hide` are left out of drain()'s view. */
-  constructor(private readonly maxLines = 2000, private readonly hide?: RegExp) {}
+  constructor(
+    private readonly maxLines = 2000,
+    private readonly hide?: RegExp,
+  ) {}
 
   write(text: string): void {
     for (const ch of text) {
@@ -25,8 +28,12 @@ export class TextTerminal {
         continue;
       }
       switch (ch) {
-        case "\x1b": this.esc = ch; break;
-        case "\r": this.col = 0; break;
+        case "\x1b":
+          this.esc = ch;
+          break;
+        case "\r":
+          this.col = 0;
+          break;
         case "\n":
           this.lines.push("");
           this.col = 0;
@@ -36,9 +43,14 @@ export class TextTerminal {
             this.drained = Math.max(0, this.drained - gone);
           }
           break;
-        case "\b": if (this.col > 0) this.col--; break;
-        case "\t": this.put(" ".repeat(8 - (this.col % 8))); break;
-        case "\x07": break;
+        case "\b":
+          if (this.col > 0) this.col--;
+          break;
+        case "\t":
+          this.put(" ".repeat(8 - (this.col % 8)));
+          break;
+        case "\x07":
+          break;
         default:
           if (ch < " " || ch === "\x7f") break;
           this.put(ch);
@@ -89,7 +101,11 @@ export class TextTerminal {
    * must first throw away what it shows (the screen was cleared).
    */
   drain(): { reset: boolean; complete: string; current: string } {
-    const done = this.lines.slice(this.drained, -1).filter((l) => !this.hide?.test(l)).map((l) => l.trimEnd() + "\n").join("");
+    const done = this.lines
+      .slice(this.drained, -1)
+      .filter((l) => !this.hide?.test(l))
+      .map((l) => l.trimEnd() + "\n")
+      .join("");
     this.drained = this.lines.length - 1;
     const reset = this.cleared;
     this.cleared = false;

@@ -33,7 +33,12 @@ export class Uploads {
   problems(config: LooprootConfig): Problem[] {
     const out: Problem[] = [];
     if (config.root.source === "tar") {
-      if (!this.rootArchive) out.push({ field: "root.archive", message: "choose a tar or tar.gz file for the root, or pick the built-in busybox system", fields: ["root.source"] });
+      if (!this.rootArchive)
+        out.push({
+          field: "root.archive",
+          message: "choose a tar or tar.gz file for the root, or pick the built-in busybox system",
+          fields: ["root.source"],
+        });
       else if (this.rootRead?.problem) out.push({ field: "root.archive", message: this.rootRead.problem });
     }
     if (this.dosProblem) out.push({ field: "dos.system", message: this.dosProblem });
@@ -48,7 +53,13 @@ export class Uploads {
 
   /** The root settings changed since the tarball was read: it is read again for them. */
   recheck(config: LooprootConfig): void {
-    if (config.root.source === "tar" && this.rootArchive && this.rootRead && this.rootRead.forRoot !== JSON.stringify(config.root)) this.readRoot();
+    if (
+      config.root.source === "tar" &&
+      this.rootArchive &&
+      this.rootRead &&
+      this.rootRead.forRoot !== JSON.stringify(config.root)
+    )
+      this.readRoot();
   }
 
   onRootArchive(file: File | undefined): void {
@@ -73,7 +84,10 @@ export class Uploads {
       (r) => {
         if (!latest()) return;
         this.rootRead = { forRoot, problem: "", entries: r.entries };
-        this.hooks.setStatus("root-archive", `${upload.name}: ${fmtBytes(r.bytes)}, ${r.entries.toLocaleString("en-US")} entries`);
+        this.hooks.setStatus(
+          "root-archive",
+          `${upload.name}: ${fmtBytes(r.bytes)}, ${r.entries.toLocaleString("en-US")} entries`,
+        );
         this.hooks.changed();
       },
       (e: Error) => {
@@ -99,7 +113,10 @@ export class Uploads {
       if (!latest()) return;
       this.dosProblem = "";
       this.dosFloppy = { name: file.name, file, fileBytes: dos.files.map((f) => f.size) };
-      this.hooks.setStatus("dos-floppy", `${file.name}: ${dos.name}, boot sector and ${dos.files.length} system file${dos.files.length > 1 ? "s" : ""}`);
+      this.hooks.setStatus(
+        "dos-floppy",
+        `${file.name}: ${dos.name}, boot sector and ${dos.files.length} system file${dos.files.length > 1 ? "s" : ""}`,
+      );
     } catch (e) {
       if (!latest()) return;
       this.dosProblem = safeText(`${file.name}: ${(e as Error).message}`, 1000);

@@ -14,7 +14,14 @@ import type { Ingredients } from "../ingredients.ts";
 import { loadIngredients, httpFetcher, dosFromFloppy } from "./ingredients.ts";
 import { seeImages, type SeeReport } from "../fs/views/see.ts";
 import { diffReports } from "../fs/views/seediff.ts";
-import { treeRows, fatListing, type BuildRequest, type InspectRequest, type WorkerMessage, type BuildOutputWire } from "./protocol.ts";
+import {
+  treeRows,
+  fatListing,
+  type BuildRequest,
+  type InspectRequest,
+  type WorkerMessage,
+  type BuildOutputWire,
+} from "./protocol.ts";
 import { pack, unpack } from "./pieces.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -42,13 +49,18 @@ function seeReport(images: { floppy?: Uint8Array; disk?: Uint8Array }): SeeRepor
   try {
     return seeImages(images);
   } catch (e) {
-    return { maps: [], volumes: [], problems: [{ part: "See inside", message: `a bug in looproot: ${(e as Error).message}` }] };
+    return {
+      maps: [],
+      volumes: [],
+      problems: [{ part: "See inside", message: `a bug in looproot: ${(e as Error).message}` }],
+    };
   }
 }
 
 const initrdBuffer = (r: SeeReport | undefined) => (r?.initrd ? [r.initrd.buffer as ArrayBuffer] : []);
 
-const bytesOf = async (b: Uint8Array | Blob | undefined) => (b instanceof Blob ? new Uint8Array(await b.arrayBuffer()) : b);
+const bytesOf = async (b: Uint8Array | Blob | undefined) =>
+  b instanceof Blob ? new Uint8Array(await b.arrayBuffer()) : b;
 
 /** Uploads and sizes, off the page's thread. A failed read is reported with the error's JSON form. */
 async function inspect(req: InspectRequest): Promise<void> {
@@ -58,21 +70,50 @@ async function inspect(req: InspectRequest): Promise<void> {
       post({ type: "facts", id, facts: guestFacts((await ingredientsFrom(req.base)).ing) });
     } else if (req.type === "read-dos") {
       const dos = dosFromFloppy((await bytesOf(req.file))!);
-      post({ type: "dos-read", id, name: dos.name, files: dos.files.map((f) => ({ name: f.name, size: f.data.length })) });
+      post({
+        type: "dos-read",
+        id,
+        name: dos.name,
+        files: dos.files.map((f) => ({ name: f.name, size: f.data.length })),
+      });
     } else if (req.type === "read-images") {
       // Images a user opens: checked here (a damaged FAT can cost only this worker), then handed over.
-      const floppy = (await bytesOf(req.floppy))!, disk = (await bytesOf(req.disk))!;
+      const floppy = (await bytesOf(req.floppy))!,
+        disk = (await bytesOf(req.disk))!;
       const r = readImages(floppy, disk, req.names);
       const see = seeReport({ floppy, disk });
       const packed = pack(disk);
-      post({ type: "images-read", id, floppy, disk: packed.packed, config: r.config, rootFile: r.rootFile, swapFile: r.swapFile, loadlinLine: r.loadlinLine, see }, [floppy.buffer as ArrayBuffer, ...packed.transfer, ...initrdBuffer(see)]);
+      post(
+        {
+          type: "images-read",
+          id,
+          floppy,
+          disk: packed.packed,
+          config: r.config,
+          rootFile: r.rootFile,
+          swapFile: r.swapFile,
+          loadlinLine: r.loadlinLine,
+          see,
+        },
+        [floppy.buffer as ArrayBuffer, ...packed.transfer, ...initrdBuffer(see)],
+      );
     } else if (req.type === "see") {
       // The disk comes in pieces (a 2 GiB buffer cannot be posted) and goes back the same way.
       const disk = req.disk ? unpack(req.disk) : undefined;
       const report = seeReport({ floppy: req.floppy, disk });
       const diff = req.base ? diffReports(req.base, report) : undefined;
       const back = disk ? pack(disk) : undefined;
-      post({ type: "seen", id, report, ...(diff ? { diff } : {}), ...(req.floppy ? { floppy: req.floppy } : {}), ...(back ? { disk: back.packed } : {}) }, [...(req.floppy ? [req.floppy.buffer as ArrayBuffer] : []), ...(back?.transfer ?? []), ...initrdBuffer(report)]);
+      post(
+        {
+          type: "seen",
+          id,
+          report,
+          ...(diff ? { diff } : {}),
+          ...(req.floppy ? { floppy: req.floppy } : {}),
+          ...(back ? { disk: back.packed } : {}),
+        },
+        [...(req.floppy ? [req.floppy.buffer as ArrayBuffer] : []), ...(back?.transfer ?? []), ...initrdBuffer(report)],
+      );
     } else if (req.type === "chain") {
       // What each step of the boot chain reads, for the page's diagram (the floppy may be a user's).
       post({ type: "chain", id, facts: chainFacts(req.floppy, req.config) });
@@ -97,8 +138,20 @@ self.onmessage = async (ev: MessageEvent<BuildRequest | InspectRequest>) => {
     const fresh = !cached;
     const { ing: c, fetchedMs } = await ingredientsFrom(req.base);
     if (fresh) {
-      const bytes = c.kernel.length + c.busyboxInitrd.length + c.busyboxRoot.length + c.loadlin.length + c.dos.bootSector.length + c.dos.files.reduce((n, f) => n + f.data.length, 0);
-      post({ type: "fetched", id, ms: fetchedMs, bytes, detail: `kernel ${c.kernel.length.toLocaleString("en-US")} bytes, 2 busybox builds, LOADLIN, ${c.dos.name}` });
+      const bytes =
+        c.kernel.length +
+        c.busyboxInitrd.length +
+        c.busyboxRoot.length +
+        c.loadlin.length +
+        c.dos.bootSector.length +
+        c.dos.files.reduce((n, f) => n + f.data.length, 0);
+      post({
+        type: "fetched",
+        id,
+        ms: fetchedMs,
+        bytes,
+        detail: `kernel ${c.kernel.length.toLocaleString("en-US")} bytes, 2 busybox builds, LOADLIN, ${c.dos.name}`,
+      });
     } else {
       post({ type: "fetched", id, ms: 0, bytes: 0, detail: "already loaded" });
     }
@@ -108,7 +161,8 @@ self.onmessage = async (ev: MessageEvent<BuildRequest | InspectRequest>) => {
     stage = "build";
     // The tarball parsed here (after the config checks, as buildImages orders them), so that its
     // packed bytes are garbage before the images are built: a 300 MiB upload is not held beside them.
-    const treeOf = async (file: Blob | Uint8Array): Promise<Tree> => parseRootArchive(config, (await bytesOf(file))!, ingredients.busyboxRoot);
+    const treeOf = async (file: Blob | Uint8Array): Promise<Tree> =>
+      parseRootArchive(config, (await bytesOf(file))!, ingredients.busyboxRoot);
     let rootTree: Tree | undefined;
     if (config.root.source === "tar" && req.rootArchive) {
       assertValid(validateConfig(config, guestFacts(ingredients)));
@@ -137,7 +191,10 @@ self.onmessage = async (ev: MessageEvent<BuildRequest | InspectRequest>) => {
       dosName: ingredients.dos.name,
       listings: {
         floppy: fatListing(`A: the ${config.floppy.kind} boot floppy`, readFat(r.floppy)),
-        partition: fatListing(`C: the FAT16 partition at sector ${layout.partitionStart} of the hard disk`, readFat(r.disk, layout.partitionStart * 512)),
+        partition: fatListing(
+          `C: the FAT16 partition at sector ${layout.partitionStart} of the hard disk`,
+          readFat(r.disk, layout.partitionStart * 512),
+        ),
         initrd: treeRows(r.initrdTree),
         root: treeRows(r.rootTree),
       },
@@ -145,7 +202,11 @@ self.onmessage = async (ev: MessageEvent<BuildRequest | InspectRequest>) => {
       totalMs: performance.now() - t0,
     };
     // Transfer each output buffer once; never one the ingredient cache still holds.
-    const keep = new Set<ArrayBufferLike>([c.kernel, c.busyboxInitrd, c.busyboxRoot, c.loadlin, c.dos.bootSector, ...c.dos.files.map((f) => f.data)].map((a) => a.buffer));
+    const keep = new Set<ArrayBufferLike>(
+      [c.kernel, c.busyboxInitrd, c.busyboxRoot, c.loadlin, c.dos.bootSector, ...c.dos.files.map((f) => f.data)].map(
+        (a) => a.buffer,
+      ),
+    );
     const transfer = new Set<ArrayBuffer>(disk.transfer);
     for (const f of output.files) {
       if (keep.has(f.data.buffer)) f.data = f.data.slice();

@@ -6,7 +6,15 @@ import { readInputFile, utf8Text } from "./files.ts";
 import { UsageError, inputFileError } from "./errors.ts";
 import { safeText } from "../util/safe.ts";
 import { fmt } from "../util/fmt.ts";
-import { rowOf, groupPaths, valueFromText, decimalNumber, SettingTextError, MAX_DIGITS, type Value } from "../schema.ts";
+import {
+  rowOf,
+  groupPaths,
+  valueFromText,
+  decimalNumber,
+  SettingTextError,
+  MAX_DIGITS,
+  type Value,
+} from "../schema.ts";
 
 export interface ParsedArgs {
   command: string;
@@ -15,7 +23,19 @@ export interface ParsedArgs {
   flags: Set<string>;
 }
 
-const VALUE_OPTS = new Set(["--out", "--config", "--rootfs", "--dos", "--floppy", "--disk", "--timeout", "--engine", "--machine", "--cpu", "--ram"]);
+const VALUE_OPTS = new Set([
+  "--out",
+  "--config",
+  "--rootfs",
+  "--dos",
+  "--floppy",
+  "--disk",
+  "--timeout",
+  "--engine",
+  "--machine",
+  "--cpu",
+  "--ram",
+]);
 const FLAG_OPTS = new Set(["--json", "--help", "-h", "--persist", "--version", "--net"]);
 
 export function parseArgs(argv: string[]): ParsedArgs {
@@ -58,7 +78,8 @@ export function setToPartial(set: string): Record<string, unknown> {
   const row = rowOf(path);
   if (!row) {
     const group = groupPaths(path);
-    if (group.length) throw new UsageError(`--set ${shown}: ${key} is a group of settings; set one of ${group.join(", ")}`);
+    if (group.length)
+      throw new UsageError(`--set ${shown}: ${key} is a group of settings; set one of ${group.join(", ")}`);
     throw new UsageError(`--set ${shown}: ${key} is not a known setting (see looproot config)`);
   }
   let value: Value;
@@ -68,7 +89,9 @@ export function setToPartial(set: string): Record<string, unknown> {
     if (!(e instanceof SettingTextError)) throw e;
     throw new UsageError(`--set ${shown}: ${key} ${e.message}, got "${safeText(raw, 40)}"`);
   }
-  return path.split(".").reduceRight<Record<string, unknown>>((acc, k) => ({ [k]: acc }), value as unknown as Record<string, unknown>);
+  return path
+    .split(".")
+    .reduceRight<Record<string, unknown>>((acc, k) => ({ [k]: acc }), value as unknown as Record<string, unknown>);
 }
 
 export { decimalNumber };
@@ -84,7 +107,8 @@ export function firstNonDecimalNumber(text: string): { offset: number; token: st
       for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
     } else if (c === "-" || (c >= "0" && c <= "9")) {
       const token = /^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 400))![0];
-      if (decimalNumber(token) === undefined) return { offset: new TextEncoder().encode(text.slice(0, i)).length, token };
+      if (decimalNumber(token) === undefined)
+        return { offset: new TextEncoder().encode(text.slice(0, i)).length, token };
       i += token.length - 1;
     }
   }
@@ -101,7 +125,12 @@ export function parseConfigJson(option: string, file: string, bytes: Uint8Array)
     throw inputFileError(option, file, `not valid JSON (${(e as Error).message})`);
   }
   const n = firstNonDecimalNumber(text);
-  if (n) throw inputFileError(option, file, `byte ${fmt(n.offset)}: ${safeText(n.token, 40)} is not a whole number written in decimal digits 0-9 (at most ${MAX_DIGITS}): every size, count and time in a config is one`);
+  if (n)
+    throw inputFileError(
+      option,
+      file,
+      `byte ${fmt(n.offset)}: ${safeText(n.token, 40)} is not a whole number written in decimal digits 0-9 (at most ${MAX_DIGITS}): every size, count and time in a config is one`,
+    );
   return json;
 }
 
@@ -109,7 +138,8 @@ export function parseConfigJson(option: string, file: string, bytes: Uint8Array)
 export function loadConfig(args: ParsedArgs, base: LooprootConfig = defaultConfig()): LooprootConfig {
   let config = base;
   const file = args.opts.get("--config");
-  if (file) config = mergeConfig(config, parseConfigJson("--config", file, readInputFile("--config", file, CONFIG_MAX_BYTES)));
+  if (file)
+    config = mergeConfig(config, parseConfigJson("--config", file, readInputFile("--config", file, CONFIG_MAX_BYTES)));
   for (const s of args.sets) config = mergeConfig(config, setToPartial(s));
   if (args.opts.has("--rootfs")) config = mergeConfig(config, { root: { source: "tar" } });
   return config;
@@ -117,4 +147,3 @@ export function loadConfig(args: ParsedArgs, base: LooprootConfig = defaultConfi
 
 /** A config file is a few KiB; anything near a megabyte is a mistake (or /dev/zero). */
 export const CONFIG_MAX_BYTES = 1_000_000;
-

@@ -29,7 +29,12 @@ function readRootfs(args: ParsedArgs, config: LooprootConfig, wrapperBusybox: Ui
     const size = e instanceof LooprootError && e.limit === limit ? statSync(f).size : 0;
     // A bigger root would help only below the largest root and the 2 GiB a file read can hold.
     if (size && config.root.sizeMiB < LIMITS.rootMiB[1] && size < 2 ** 31) {
-      throw new ConfigError([{ field: "root.sizeMiB", message: `${fmt(config.root.sizeMiB)} MiB is too small for the root tarball: ${f} alone is ${fmt(size)} bytes, so set root.sizeMiB to at least about ${fmt(Math.min(LIMITS.rootMiB[1], Math.ceil(size / 1048576)))} (more if it is compressed)` }]);
+      throw new ConfigError([
+        {
+          field: "root.sizeMiB",
+          message: `${fmt(config.root.sizeMiB)} MiB is too small for the root tarball: ${f} alone is ${fmt(size)} bytes, so set root.sizeMiB to at least about ${fmt(Math.min(LIMITS.rootMiB[1], Math.ceil(size / 1048576)))} (more if it is compressed)`,
+        },
+      ]);
     }
     throw e;
   }
@@ -41,7 +46,10 @@ export function writeOutputs(out: string, result: BuildResult, config: LooprootC
   writeOutputSet(out, result.files, config);
 }
 
-export function runBuild(args: ParsedArgs, log: (s: string) => void): { result: BuildResult; out: string; config: LooprootConfig } {
+export function runBuild(
+  args: ParsedArgs,
+  log: (s: string) => void,
+): { result: BuildResult; out: string; config: LooprootConfig } {
   const out = args.opts.get("--out");
   if (!out) throw new UsageError("build needs --out DIR");
   const config = loadConfig(args);
@@ -61,4 +69,3 @@ export function runBuild(args: ParsedArgs, log: (s: string) => void): { result: 
   for (const f of result.files) log(`  wrote ${join(out, f.name)} (${fmt(f.data.length)} bytes): ${f.description}`);
   return { result, out, config };
 }
-

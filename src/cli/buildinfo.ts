@@ -18,7 +18,13 @@ export interface BuildInfo {
   /** What the images hold, for a person reading the folder and for boot's sanity check. */
   summary: {
     floppy: { file: "floppy.img"; bytes: number; kind: string; autoexec: string };
-    disk: { file: "disk.img"; bytes: number; directory: string; root: { file: string; bytes: number; source: string; entries: number }; swap: { file: string; bytes: number } };
+    disk: {
+      file: "disk.img";
+      bytes: number;
+      directory: string;
+      root: { file: string; bytes: number; source: string; entries: number };
+      swap: { file: string; bytes: number };
+    };
   };
 }
 
@@ -28,17 +34,31 @@ export function buildInfoFile(config: LooprootConfig, result: BuildResult): Outp
     looproot: "build-info",
     config,
     summary: {
-      floppy: { file: "floppy.img", bytes: result.floppy.length, kind: config.floppy.kind, autoexec: result.texts.autoexecBat.trim() },
+      floppy: {
+        file: "floppy.img",
+        bytes: result.floppy.length,
+        kind: config.floppy.kind,
+        autoexec: result.texts.autoexecBat.trim(),
+      },
       disk: {
         file: "disk.img",
         bytes: result.disk.length,
         directory: `C:\\${config.dos.directory}`,
-        root: { file: config.dos.rootFile, bytes: result.root.length, source: config.root.source, entries: result.rootTree.length },
+        root: {
+          file: config.dos.rootFile,
+          bytes: result.root.length,
+          source: config.root.source,
+          entries: result.rootTree.length,
+        },
         swap: { file: config.dos.swapFile, bytes: result.swap.length },
       },
     },
   };
-  return { name: BUILD_INFO_FILE, data: new TextEncoder().encode(JSON.stringify(info, null, 2) + "\n"), description: "the config this build used and what the images hold (read by `looproot boot`)" };
+  return {
+    name: BUILD_INFO_FILE,
+    data: new TextEncoder().encode(JSON.stringify(info, null, 2) + "\n"),
+    description: "the config this build used and what the images hold (read by `looproot boot`)",
+  };
 }
 
 export interface KnownBuild {
@@ -81,7 +101,12 @@ export function knownBuild(floppyPath: string, diskPath: string, floppy: Uint8Ar
     } catch {
       continue;
     }
-    if (info?.looproot !== "build-info" || info.summary?.disk?.bytes !== disk.length || info.summary?.floppy?.bytes !== floppy.length) continue;
+    if (
+      info?.looproot !== "build-info" ||
+      info.summary?.disk?.bytes !== disk.length ||
+      info.summary?.floppy?.bytes !== floppy.length
+    )
+      continue;
     try {
       return { config: mergeConfig(defaultConfig(), info.config), from: p };
     } catch {
@@ -95,14 +120,20 @@ export function knownBuild(floppyPath: string, diskPath: string, floppy: Uint8Ar
     const t = text(p);
     try {
       const m = JSON.parse(t);
-      const bytes = (name: string) => (m?.files as { name: string; bytes: number }[] | undefined)?.find((f) => f.name === name)?.bytes;
-      if (m?.tool !== "looproot" || bytes("disk.img") !== disk.length || bytes("floppy.img") !== floppy.length) continue;
+      const bytes = (name: string) =>
+        (m?.files as { name: string; bytes: number }[] | undefined)?.find((f) => f.name === name)?.bytes;
+      if (m?.tool !== "looproot" || bytes("disk.img") !== disk.length || bytes("floppy.img") !== floppy.length)
+        continue;
       return { config: mergeConfig(defaultConfig(), m.config), from: p };
     } catch {
       continue;
     }
   }
-  return { config: configFromImages(floppy, disk, { floppy: `--floppy ${floppyPath}`, disk: `--disk ${diskPath}` }), from: "the images (AUTOEXEC.BAT on the floppy, the files in C:\\ on the disk)", fromImages: true };
+  return {
+    config: configFromImages(floppy, disk, { floppy: `--floppy ${floppyPath}`, disk: `--disk ${diskPath}` }),
+    from: "the images (AUTOEXEC.BAT on the floppy, the files in C:\\ on the disk)",
+    fromImages: true,
+  };
 }
 
 /** Re-exported for the CLI's callers: the reading itself is the core's (src/howto/fromimages.ts). */

@@ -14,5 +14,8 @@ export class UsageError extends LooprootError {
 /** E_INPUT_FILE for a file named on the command line (--config, --rootfs, --floppy, --disk, --out). */
 export function inputFileError(option: string, file: string, why: string, limit?: number): LooprootError {
   // A positional argument (IMAGE) is the path itself: the message names the path alone.
-  return new LooprootError(ErrorCode.InputFile, `${/^[A-Z]+$/.test(option) ? "" : `${option} `}${file}: ${why}`, { field: option, limit });
+  return new LooprootError(ErrorCode.InputFile, `${/^[A-Z]+$/.test(option) ? "" : `${option} `}${file}: ${why}`, {
+    field: option,
+    limit,
+  });
 }

@@ -25,8 +25,10 @@ export function readInputFile(option: string, file: string, maxBytes: number): U
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw inputFileError(option, file, "is a folder, not a file");
-    if (!st.isFile()) throw inputFileError(option, file, "is not a regular file (a device, FIFO or socket cannot be read as an input)");
-    if (st.size > maxBytes) throw inputFileError(option, file, `is ${fmt(st.size)} bytes, more than the limit of ${fmt(maxBytes)}`, maxBytes);
+    if (!st.isFile())
+      throw inputFileError(option, file, "is not a regular file (a device, FIFO or socket cannot be read as an input)");
+    if (st.size > maxBytes)
+      throw inputFileError(option, file, `is ${fmt(st.size)} bytes, more than the limit of ${fmt(maxBytes)}`, maxBytes);
     // One buffer of exactly the size fstat gave, so an unchanged file comes back as a whole
     // ArrayBuffer (v86 can boot it without a copy); a one-byte probe notices growth. The cap holds
     // while reading too, since the file can change under us and a size of 0 says nothing for some
@@ -38,7 +40,13 @@ export function readInputFile(option: string, file: string, maxBytes: number): U
     for (;;) {
       if (total === out.length) {
         if (readSync(fd, probe, 0, 1, null) === 0) break;
-        if (total + 1 > maxBytes) throw inputFileError(option, file, `grew past the limit of ${fmt(maxBytes)} bytes while it was read`, maxBytes);
+        if (total + 1 > maxBytes)
+          throw inputFileError(
+            option,
+            file,
+            `grew past the limit of ${fmt(maxBytes)} bytes while it was read`,
+            maxBytes,
+          );
         const grown = new Uint8Array(Math.min(maxBytes + 1, Math.max(CHUNK, out.length * 2)));
         grown.set(out);
         grown[total++] = probe[0];
@@ -53,7 +61,8 @@ export function readInputFile(option: string, file: string, maxBytes: number): U
       if (!isZero(piece)) out.set(piece, total);
       total += n;
     }
-    if (total > maxBytes) throw inputFileError(option, file, `grew past the limit of ${fmt(maxBytes)} bytes while it was read`, maxBytes);
+    if (total > maxBytes)
+      throw inputFileError(option, file, `grew past the limit of ${fmt(maxBytes)} bytes while it was read`, maxBytes);
     return total === out.length ? out : out.subarray(0, total);
   } catch (e) {
     if (e instanceof LooprootError) throw e;
@@ -68,8 +77,12 @@ function errnoWords(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
   if (!code) throw e;
   const words: Record<string, string> = {
-    ENOENT: "no such file", EACCES: "no permission to read it", EPERM: "no permission to read it",
-    EISDIR: "is a folder, not a file", ENOTDIR: "a part of the path is not a folder", ELOOP: "too many symbolic links",
+    ENOENT: "no such file",
+    EACCES: "no permission to read it",
+    EPERM: "no permission to read it",
+    EISDIR: "is a folder, not a file",
+    ENOTDIR: "a part of the path is not a folder",
+    ELOOP: "too many symbolic links",
     EAGAIN: "is not a regular file (nothing to read yet)",
   };
   return words[code] ?? `cannot be read (${code})`;
@@ -102,7 +115,8 @@ export function checkOutputFolder(out: string, names: string[]): void {
   const pseudo = PSEUDO.find((p) => real === p || real.startsWith(p + "/"));
   if (pseudo) throw outputError(out, `is inside ${pseudo}, a kernel pseudo-filesystem that cannot hold images`);
   const st = statSync(existing);
-  if (!st.isDirectory()) throw outputError(out, existing === abs ? "is a file, not a folder" : `${existing} is a file, not a folder`);
+  if (!st.isDirectory())
+    throw outputError(out, existing === abs ? "is a file, not a folder" : `${existing} is a file, not a folder`);
   try {
     accessSync(existing, constants.W_OK | constants.X_OK);
   } catch {
@@ -111,7 +125,8 @@ export function checkOutputFolder(out: string, names: string[]): void {
   if (existing === abs) {
     for (const n of names) {
       try {
-        if (statSync(join(abs, n)).isDirectory()) throw outputError(out, `${n} is a folder in the way of the image of that name`);
+        if (statSync(join(abs, n)).isDirectory())
+          throw outputError(out, `${n} is a folder in the way of the image of that name`);
       } catch (e) {
         if (e instanceof LooprootError) throw e;
       }
@@ -122,7 +137,14 @@ export function checkOutputFolder(out: string, names: string[]): void {
 /** A write that failed for a reason of the file system (full, read-only, no permission) is the user's to fix. */
 export function outputWriteError(out: string, e: unknown): LooprootError {
   const code = (e as NodeJS.ErrnoException)?.code;
-  const words: Record<string, string> = { ENOSPC: "the disk is full", EDQUOT: "the disk quota is used up", EROFS: "the file system is read-only", EACCES: "no permission to write", EPERM: "no permission to write", EISDIR: "a folder is in the way" };
+  const words: Record<string, string> = {
+    ENOSPC: "the disk is full",
+    EDQUOT: "the disk quota is used up",
+    EROFS: "the file system is read-only",
+    EACCES: "no permission to write",
+    EPERM: "no permission to write",
+    EISDIR: "a folder is in the way",
+  };
   if (!code || !words[code]) throw e;
   return outputError(out, `${words[code]} (${(e as Error).message})`);
 }
@@ -130,6 +152,11 @@ export function outputWriteError(out: string, e: unknown): LooprootError {
 /** A text file's bytes as UTF-8, or the file refused with the byte offset of the first that is not (never U+FFFD). */
 export function utf8Text(option: string, file: string, bytes: Uint8Array): string {
   const bad = utf8ErrorOffset(bytes);
-  if (bad >= 0) throw inputFileError(option, file, `is not UTF-8 text: byte ${fmt(bad)} (0x${bytes[bad].toString(16).padStart(2, "0")}) starts no UTF-8 character; save the file as UTF-8`);
+  if (bad >= 0)
+    throw inputFileError(
+      option,
+      file,
+      `is not UTF-8 text: byte ${fmt(bad)} (0x${bytes[bad].toString(16).padStart(2, "0")}) starts no UTF-8 character; save the file as UTF-8`,
+    );
   return new TextDecoder().decode(bytes);
 }

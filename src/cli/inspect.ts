@@ -7,7 +7,14 @@ import { readInputFile } from "./files.ts";
 import { safeText } from "../util/safe.ts";
 import { fmt } from "../util/fmt.ts";
 import { LooprootError, ErrorCode, describeForCli } from "../errors.ts";
-import { inspect, type Inspection, type Region, type FatMap, type FatTreeEntry, type DiskMap } from "../fs/views/maps.ts";
+import {
+  inspect,
+  type Inspection,
+  type Region,
+  type FatMap,
+  type FatTreeEntry,
+  type DiskMap,
+} from "../fs/views/maps.ts";
 import type { Ext2Image } from "../fs/ext2/index.ts";
 import type { Tree } from "../fs/tree.ts";
 
@@ -19,7 +26,11 @@ export const INSPECT_MAX_BYTES = 2 * 1024 ** 3 - 1;
 
 const hex = (n: number, w: number) => n.toString(16).padStart(w, "0");
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
-const iso = (t: number) => new Date(t * 1000).toISOString().replace("T", " ").replace(/\.000Z$/, "");
+const iso = (t: number) =>
+  new Date(t * 1000)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.000Z$/, "");
 
 /** The image, read once into one buffer (no second copy), every read error the user's to fix. */
 export function readImageFile(path: string): Uint8Array {
@@ -43,8 +54,12 @@ const shown = (s: string) => safeText(s, INSPECT_MAX_PATH_CHARS + 100);
 function regionLines(regions: Region[], depth = 0, out: string[] = []): string[] {
   for (const r of regions) {
     const units = `${r.unit}s ${fmt(r.first)}-${fmt(r.last)}`;
-    const cl = (r.clusters ? `  clusters ${r.clusters[0]}-${r.clusters[1]}` : "") + (r.content ? `  (${r.content.kind}, made in ${r.content.step})` : "");
-    out.push(`${"  ".repeat(depth + 1)}${fmt(r.start).padStart(13)}-${fmt(r.end - 1).padEnd(13)} ${units.padEnd(26)} ${r.step.padEnd(4)} ${r.name}${cl}`);
+    const cl =
+      (r.clusters ? `  clusters ${r.clusters[0]}-${r.clusters[1]}` : "") +
+      (r.content ? `  (${r.content.kind}, made in ${r.content.step})` : "");
+    out.push(
+      `${"  ".repeat(depth + 1)}${fmt(r.start).padStart(13)}-${fmt(r.end - 1).padEnd(13)} ${units.padEnd(26)} ${r.step.padEnd(4)} ${r.name}${cl}`,
+    );
     if (r.children) regionLines(r.children, depth + 1, out);
   }
   return out;
@@ -65,7 +80,13 @@ function fatSummary(m: FatMap, title: string): string[] {
 }
 
 function attrLetters(a: number): string {
-  return (a & 0x10 ? "d" : "-") + (a & 0x20 ? "a" : "-") + (a & 0x04 ? "s" : "-") + (a & 0x02 ? "h" : "-") + (a & 0x01 ? "r" : "-");
+  return (
+    (a & 0x10 ? "d" : "-") +
+    (a & 0x20 ? "a" : "-") +
+    (a & 0x04 ? "s" : "-") +
+    (a & 0x02 ? "h" : "-") +
+    (a & 0x01 ? "r" : "-")
+  );
 }
 
 function fatTreeLines(files: FatTreeEntry[], m: FatMap): string[] {
@@ -78,19 +99,34 @@ function fatTreeLines(files: FatTreeEntry[], m: FatMap): string[] {
 }
 
 function modeString(kind: string, mode: number): string {
-  const t = { file: "-", hardlink: "-", dir: "d", symlink: "l", chardev: "c", blockdev: "b", fifo: "p", socket: "s" }[kind] ?? "?";
-  const rwx = (v: number, s: boolean, sc: string) => (v & 4 ? "r" : "-") + (v & 2 ? "w" : "-") + (s ? (v & 1 ? sc : sc.toUpperCase()) : v & 1 ? "x" : "-");
-  return t + rwx(mode >> 6, (mode & 0o4000) !== 0, "s") + rwx(mode >> 3, (mode & 0o2000) !== 0, "s") + rwx(mode, (mode & 0o1000) !== 0, "t");
+  const t =
+    { file: "-", hardlink: "-", dir: "d", symlink: "l", chardev: "c", blockdev: "b", fifo: "p", socket: "s" }[kind] ??
+    "?";
+  const rwx = (v: number, s: boolean, sc: string) =>
+    (v & 4 ? "r" : "-") + (v & 2 ? "w" : "-") + (s ? (v & 1 ? sc : sc.toUpperCase()) : v & 1 ? "x" : "-");
+  return (
+    t +
+    rwx(mode >> 6, (mode & 0o4000) !== 0, "s") +
+    rwx(mode >> 3, (mode & 0o2000) !== 0, "s") +
+    rwx(mode, (mode & 0o1000) !== 0, "t")
+  );
 }
 
 const FEATURES: [string, number, string][] = [
-  ["compat", 0x0008, "ext_attr"], ["compat", 0x0010, "resize_inode"], ["compat", 0x0020, "dir_index"],
-  ["incompat", 0x0002, "filetype"], ["ro_compat", 0x0001, "sparse_super"], ["ro_compat", 0x0002, "large_file"],
+  ["compat", 0x0008, "ext_attr"],
+  ["compat", 0x0010, "resize_inode"],
+  ["compat", 0x0020, "dir_index"],
+  ["incompat", 0x0002, "filetype"],
+  ["ro_compat", 0x0001, "sparse_super"],
+  ["ro_compat", 0x0002, "large_file"],
 ];
 
 function ext2Summary(x: Ext2Image, title: string): string[] {
   const L = x.layout;
-  const feats = FEATURES.filter(([w, bit]) => ((w === "compat" ? L.featureCompat : w === "incompat" ? L.featureIncompat : L.featureRoCompat) & bit) !== 0).map(([, , n]) => n);
+  const feats = FEATURES.filter(
+    ([w, bit]) =>
+      ((w === "compat" ? L.featureCompat : w === "incompat" ? L.featureIncompat : L.featureRoCompat) & bit) !== 0,
+  ).map(([, , n]) => n);
   return [
     `${title}: ext2${L.label ? `, volume name ${shown(L.label)}` : ""}, UUID ${L.uuid}`,
     `  features: ${feats.join(" ") || "(none)"}; revision ${L.revLevel}; state ${L.state & 1 ? "clean" : "not clean"}`,
@@ -105,14 +141,27 @@ function ext2TreeLines(tree: Tree, x: Ext2Image): string[] {
   const nodes = new Map(x.nodes.map((n) => [n.path, n]));
   // Each directory followed by what is in it, as ls -R reads; each path split once, not per comparison.
   const keyed = tree.map((e) => ({ e, key: e.path.split("/") }));
-  const cmp = (a: string[], b: string[]) => { for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1; return a.length - b.length; };
-  const lines = keyed.sort((a, b) => cmp(a.key, b.key)).map(({ e }) => {
-    const n = nodes.get(e.path);
-    const size = e.kind === "chardev" || e.kind === "blockdev" ? `${e.major}, ${e.minor}` : fmt(n?.size ?? 0);
-    const tail = e.kind === "symlink" ? ` -> ${shown(e.target ?? "")}` : e.kind === "hardlink" ? ` (hard link to ${shown(e.target ?? "")})` : "";
-    return `  ${String(n?.ino ?? "").padStart(6)} ${modeString(e.kind, e.mode)} ${String(n?.links ?? "").padStart(3)} ${String(e.uid).padStart(5)} ${String(e.gid).padStart(5)} ${size.padStart(11)} ${iso(e.mtime)}  ${shown(e.path)}${tail}`;
-  });
-  if (x.omitted) lines.push(`  ... and ${fmt(x.omitted)} more not listed (paths longer than ${fmt(INSPECT_MAX_PATH_CHARS)} characters, or past the first ${fmt(INSPECT_MAX_ENTRIES)} entries)`);
+  const cmp = (a: string[], b: string[]) => {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+    return a.length - b.length;
+  };
+  const lines = keyed
+    .sort((a, b) => cmp(a.key, b.key))
+    .map(({ e }) => {
+      const n = nodes.get(e.path);
+      const size = e.kind === "chardev" || e.kind === "blockdev" ? `${e.major}, ${e.minor}` : fmt(n?.size ?? 0);
+      const tail =
+        e.kind === "symlink"
+          ? ` -> ${shown(e.target ?? "")}`
+          : e.kind === "hardlink"
+            ? ` (hard link to ${shown(e.target ?? "")})`
+            : "";
+      return `  ${String(n?.ino ?? "").padStart(6)} ${modeString(e.kind, e.mode)} ${String(n?.links ?? "").padStart(3)} ${String(e.uid).padStart(5)} ${String(e.gid).padStart(5)} ${size.padStart(11)} ${iso(e.mtime)}  ${shown(e.path)}${tail}`;
+    });
+  if (x.omitted)
+    lines.push(
+      `  ... and ${fmt(x.omitted)} more not listed (paths longer than ${fmt(INSPECT_MAX_PATH_CHARS)} characters, or past the first ${fmt(INSPECT_MAX_ENTRIES)} entries)`,
+    );
   return lines;
 }
 
@@ -124,7 +173,9 @@ function diskLines(d: DiskMap, name: string): string[] {
     "  Device  Boot      Start        End    Sectors  Id",
   ];
   for (const p of d.partitions) {
-    out.push(`  ${(`part${p.index}`).padEnd(7)} ${p.bootable ? "*" : " "}  ${fmt(p.start).padStart(10)} ${fmt(p.start + p.sectors - 1).padStart(10)} ${fmt(p.sectors).padStart(10)}  ${hex(p.type, 2)}`);
+    out.push(
+      `  ${`part${p.index}`.padEnd(7)} ${p.bootable ? "*" : " "}  ${fmt(p.start).padStart(10)} ${fmt(p.start + p.sectors - 1).padStart(10)} ${fmt(p.sectors).padStart(10)}  ${hex(p.type, 2)}`,
+    );
   }
   return out;
 }
@@ -139,11 +190,31 @@ export function inspectText(x: Inspection, name: string): string[] {
       out.push(...diskLines(x.disk, name));
       map(x.disk.regions);
       if (x.disk.fat && x.files) {
-        out.push("", ...fatSummary(x.disk.fat, `FAT volume in partition at sector ${fmt(x.disk.fat.offset / 512)}`), "", "Files (C:):", ...fatTreeLines(x.files, x.disk.fat));
+        out.push(
+          "",
+          ...fatSummary(x.disk.fat, `FAT volume in partition at sector ${fmt(x.disk.fat.offset / 512)}`),
+          "",
+          "Files (C:):",
+          ...fatTreeLines(x.files, x.disk.fat),
+        );
       }
       if (x.root) {
-        out.push("", ...ext2Summary(x.root.ext2, `Root image C:\\${x.root.path}`), "", "Root image map" + (x.root.regionsIn === "file" ? " (the file is fragmented: offsets within the file):" : " (offsets on the disk):"), MAP_HEAD, ...regionLines(x.root.regions));
-        out.push("", "Root image files (inode, mode, links, uid, gid, size, mtime, path):", ...ext2TreeLines(x.root.ext2.tree, x.root.ext2));
+        out.push(
+          "",
+          ...ext2Summary(x.root.ext2, `Root image C:\\${x.root.path}`),
+          "",
+          "Root image map" +
+            (x.root.regionsIn === "file"
+              ? " (the file is fragmented: offsets within the file):"
+              : " (offsets on the disk):"),
+          MAP_HEAD,
+          ...regionLines(x.root.regions),
+        );
+        out.push(
+          "",
+          "Root image files (inode, mode, links, uid, gid, size, mtime, path):",
+          ...ext2TreeLines(x.root.ext2.tree, x.root.ext2),
+        );
       }
       break;
     case "fat":
@@ -153,12 +224,21 @@ export function inspectText(x: Inspection, name: string): string[] {
       break;
     case "ext2":
     case "initrd-gz":
-      out.push(...ext2Summary(x.ext2, x.kind === "ext2" ? `${name}: ${fmt(x.size)} bytes` : `${name}: gzip'd initrd, ${fmt(x.size)} bytes, ${fmt(x.unpackedSize)} unpacked`));
+      out.push(
+        ...ext2Summary(
+          x.ext2,
+          x.kind === "ext2"
+            ? `${name}: ${fmt(x.size)} bytes`
+            : `${name}: gzip'd initrd, ${fmt(x.size)} bytes, ${fmt(x.unpackedSize)} unpacked`,
+        ),
+      );
       map(x.regions);
       out.push("", "Files (inode, mode, links, uid, gid, size, mtime, path):", ...ext2TreeLines(x.ext2.tree, x.ext2));
       break;
     case "swap":
-      out.push(`${name}: Linux swap space version ${x.swap.version}, ${fmt(x.swap.lastPage)} pages of ${x.swap.pageSize} bytes${x.swap.label ? `, label ${x.swap.label}` : ""}, UUID ${x.swap.uuid}, ${x.swap.badPages} bad pages`);
+      out.push(
+        `${name}: Linux swap space version ${x.swap.version}, ${fmt(x.swap.lastPage)} pages of ${x.swap.pageSize} bytes${x.swap.label ? `, label ${x.swap.label}` : ""}, UUID ${x.swap.uuid}, ${x.swap.badPages} bad pages`,
+      );
       map(x.regions);
       break;
   }
@@ -173,17 +253,50 @@ function treeJson(tree: Tree) {
 }
 
 function fatFilesJson(files: FatTreeEntry[]) {
-  return files.map((f) => ({ path: f.path, directory: f.directory, size: f.size, attributes: f.attributes, mtime: f.mtime, ...(f.directory ? {} : { sha256: sha256(f.data()) }) }));
+  return files.map((f) => ({
+    path: f.path,
+    directory: f.directory,
+    size: f.size,
+    attributes: f.attributes,
+    mtime: f.mtime,
+    ...(f.directory ? {} : { sha256: sha256(f.data()) }),
+  }));
 }
 
 export function inspectJson(x: Inspection, name: string): unknown {
-  const ext = (e: Ext2Image) => ({ layout: e.layout, nodes: e.nodes, tree: treeJson(e.tree), ...(e.omitted ? { omitted: e.omitted } : {}) });
+  const ext = (e: Ext2Image) => ({
+    layout: e.layout,
+    nodes: e.nodes,
+    tree: treeJson(e.tree),
+    ...(e.omitted ? { omitted: e.omitted } : {}),
+  });
   switch (x.kind) {
-    case "disk": return { file: name, kind: x.kind, size: x.size, disk: x.disk, ...(x.files ? { files: fatFilesJson(x.files) } : {}), ...(x.root ? { root: { path: x.root.path, regions: x.root.regions, regionsIn: x.root.regionsIn, ...ext(x.root.ext2) } } : {}) };
-    case "fat": return { file: name, kind: x.kind, size: x.size, fat: x.fat, files: fatFilesJson(x.files) };
-    case "ext2": return { file: name, kind: x.kind, size: x.size, regions: x.regions, ...ext(x.ext2) };
-    case "initrd-gz": return { file: name, kind: x.kind, size: x.size, unpackedSize: x.unpackedSize, regions: x.regions, ...ext(x.ext2) };
-    case "swap": return { file: name, kind: x.kind, size: x.size, swap: x.swap, regions: x.regions };
+    case "disk":
+      return {
+        file: name,
+        kind: x.kind,
+        size: x.size,
+        disk: x.disk,
+        ...(x.files ? { files: fatFilesJson(x.files) } : {}),
+        ...(x.root
+          ? { root: { path: x.root.path, regions: x.root.regions, regionsIn: x.root.regionsIn, ...ext(x.root.ext2) } }
+          : {}),
+      };
+    case "fat":
+      return { file: name, kind: x.kind, size: x.size, fat: x.fat, files: fatFilesJson(x.files) };
+    case "ext2":
+      return { file: name, kind: x.kind, size: x.size, regions: x.regions, ...ext(x.ext2) };
+    case "initrd-gz":
+      return {
+        file: name,
+        kind: x.kind,
+        size: x.size,
+        unpackedSize: x.unpackedSize,
+        regions: x.regions,
+        ...ext(x.ext2),
+      };
+    case "swap":
+      return { file: name, kind: x.kind, size: x.size, swap: x.swap, regions: x.regions };
   }
 }
 
@@ -203,12 +316,23 @@ export function inspectCommand(argv: string[], io: { out: (s: string) => void; e
     let json = false;
     for (const a of argv) {
       if (a === "--json") json = true;
-      else if (a === "--help" || a === "-h") { io.out(INSPECT_HELP); return 0; }
-      else if (a.startsWith("-")) throw new LooprootError(ErrorCode.Usage, `inspect: unknown option ${a} (see looproot inspect --help)`, { field: a });
+      else if (a === "--help" || a === "-h") {
+        io.out(INSPECT_HELP);
+        return 0;
+      } else if (a.startsWith("-"))
+        throw new LooprootError(ErrorCode.Usage, `inspect: unknown option ${a} (see looproot inspect --help)`, {
+          field: a,
+        });
       else if (image === undefined) image = a;
-      else throw new LooprootError(ErrorCode.Usage, `inspect: unexpected argument ${a} (one IMAGE at a time)`, { field: a });
+      else
+        throw new LooprootError(ErrorCode.Usage, `inspect: unexpected argument ${a} (one IMAGE at a time)`, {
+          field: a,
+        });
     }
-    if (!image) throw new LooprootError(ErrorCode.Usage, "inspect needs an IMAGE (a floppy, a disk, a root image or an initrd)", { field: "IMAGE" });
+    if (!image)
+      throw new LooprootError(ErrorCode.Usage, "inspect needs an IMAGE (a floppy, a disk, a root image or an initrd)", {
+        field: "IMAGE",
+      });
     let bytes: Uint8Array | undefined = readImageFile(image);
     // The text needs no file contents (sizes and blocks come from the inodes); --json hashes them.
     const x = inspect(bytes, { contents: json, maxEntries: INSPECT_MAX_ENTRIES, maxPathChars: INSPECT_MAX_PATH_CHARS });

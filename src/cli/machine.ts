@@ -11,7 +11,6 @@ import type { ParsedArgs } from "./args.ts";
 import { UsageError } from "./errors.ts";
 import { ENGINES, type EngineName } from "../../emulator/node-engines.ts";
 
-
 function isEngine(s: string): s is EngineName {
   return (ENGINES as readonly string[]).includes(s);
 }
@@ -31,30 +30,48 @@ export function machineChoice(args: ParsedArgs, config: LooprootConfig): Machine
   const machine = args.opts.get("--machine");
   const cpu = args.opts.get("--cpu");
   if (engine === "v86" && (machine !== undefined || cpu !== undefined)) {
-    throw new UsageError(`${machine !== undefined ? "--machine" : "--cpu"}: v86 emulates one fixed PC (i440FX/PIIX3, a Pentium III); choose --engine qemu or bochs to pick a machine or CPU`);
+    throw new UsageError(
+      `${machine !== undefined ? "--machine" : "--cpu"}: v86 emulates one fixed PC (i440FX/PIIX3, a Pentium III); choose --engine qemu or bochs to pick a machine or CPU`,
+    );
   }
   const pc: PcChoice = {};
   if (machine !== undefined) {
     const allowed = engine === "bochs" ? BOCHS_MACHINES : (Object.keys(MACHINES) as string[]);
-    if (!isMachine(machine) || !allowed.includes(machine)) throw new UsageError(`--machine ${machine}: expected one of ${allowed.join(", ")}${engine === "bochs" ? " (Bochs 2.7 has no Q35 chipset)" : ""}`);
+    if (!isMachine(machine) || !allowed.includes(machine))
+      throw new UsageError(
+        `--machine ${machine}: expected one of ${allowed.join(", ")}${engine === "bochs" ? " (Bochs 2.7 has no Q35 chipset)" : ""}`,
+      );
     pc.machine = machine;
   }
   if (cpu !== undefined) {
     const allowed = engine === "bochs" ? (Object.keys(BOCHS_CPUS) as string[]) : [...CPUS];
-    if (!isCpu(cpu) || !allowed.includes(cpu)) throw new UsageError(`--cpu ${cpu}: expected one of ${allowed.join(", ")}${engine === "bochs" ? " (the QEMU names of the models Bochs 2.7 has; it has no i486)" : ""}`);
+    if (!isCpu(cpu) || !allowed.includes(cpu))
+      throw new UsageError(
+        `--cpu ${cpu}: expected one of ${allowed.join(", ")}${engine === "bochs" ? " (the QEMU names of the models Bochs 2.7 has; it has no i486)" : ""}`,
+      );
     pc.cpu = cpu;
   }
   if (args.flags.has("--net")) {
     // Bochs runs in a network namespace of its own (bochs.ts); QEMU's card (emulator/net.ts) is an e1000, a PCI card.
-    if (engine === "bochs") throw new UsageError("--net: Bochs runs without a network here (its display would otherwise listen on every interface); use --engine qemu or v86");
-    if (pc.machine === "isapc") throw new UsageError("--net with --machine isapc: the network card is an e1000, a PCI card, and isapc has no PCI bus; use --machine pc or q35");
+    if (engine === "bochs")
+      throw new UsageError(
+        "--net: Bochs runs without a network here (its display would otherwise listen on every interface); use --engine qemu or v86",
+      );
+    if (pc.machine === "isapc")
+      throw new UsageError(
+        "--net with --machine isapc: the network card is an e1000, a PCI card, and isapc has no PCI bus; use --machine pc or q35",
+      );
   }
   const ram = args.opts.get("--ram");
   if (ram === undefined) return { engine, pc, config };
   const [lo, hi] = LIMITS.memoryMiB;
-  if (!/^[0-9]{1,5}$/.test(ram) || Number(ram) < lo || Number(ram) > hi) throw new UsageError(`--ram ${ram}: expected a whole number of MiB from ${lo} to ${fmt(hi)}`);
+  if (!/^[0-9]{1,5}$/.test(ram) || Number(ram) < lo || Number(ram) > hi)
+    throw new UsageError(`--ram ${ram}: expected a whole number of MiB from ${lo} to ${fmt(hi)}`);
   const next = { ...config, machine: { ...config.machine, memoryMiB: Number(ram) } };
   const need = memoryNeeds(next);
-  if (Number(ram) < need.minMiB) throw new UsageError(`--ram ${ram}: too little, this boot chain needs at least ${need.minMiB} MiB because ${need.why}`);
+  if (Number(ram) < need.minMiB)
+    throw new UsageError(
+      `--ram ${ram}: too little, this boot chain needs at least ${need.minMiB} MiB because ${need.why}`,
+    );
   return { engine, pc, config: next };
 }

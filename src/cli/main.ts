@@ -21,7 +21,10 @@ function wrap(text: string, indent: number, width: number): string {
   const lines: string[] = [];
   let line = "";
   for (const w of text.split(" ")) {
-    if (line && indent + line.length + 1 + w.length > width) { lines.push(line); line = w; } else line = line ? line + " " + w : w;
+    if (line && indent + line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = w;
+    } else line = line ? line + " " + w : w;
   }
   if (line) lines.push(line);
   return lines.map((l) => " ".repeat(indent) + l).join("\n");
@@ -130,7 +133,10 @@ Options:
 Exit codes: 0 verified, 1 the boot did not reach a verified loop root, 2 bad input.
 `;
 
-export async function main(argv: string[], io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }): Promise<number> {
+export async function main(
+  argv: string[],
+  io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) },
+): Promise<number> {
   if (argv[0] === "inspect") {
     const { inspectCommand } = await import("./inspect.ts");
     return inspectCommand(argv.slice(1), io);
@@ -163,11 +169,16 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
         return await shellCommand(args);
       }
       default:
-        throw new UsageError(args.command ? `unknown command ${args.command} (build, boot, run, shell, inspect, config)` : "no command given (build, boot, run, shell, inspect, config)");
+        throw new UsageError(
+          args.command
+            ? `unknown command ${args.command} (build, boot, run, shell, inspect, config)`
+            : "no command given (build, boot, run, shell, inspect, config)",
+        );
     }
   } catch (e) {
     // Our own errors are the user's to fix (exit 2, one line per problem); anything else is a bug (exit 3, with the stack).
     const d = describeForCli(e);
     for (const line of d.lines) io.err(line);
     return d.exitCode;
-  }}
+  }
+}

@@ -14,7 +14,20 @@ import { outputWriteError } from "./files.ts";
 export const SET_MANIFEST = "looproot-set.json";
 export const PARTIAL_DIR = ".partial";
 /** Every name a build of any config can write: a set without a manifest (an older looproot) is cleared by these. */
-export const ALL_OUTPUT_NAMES = ["floppy.img", "disk.img", "initrd.img", "initrdgz.img", "linuxdsk.img", "linuxswp.img", "AUTOEXEC.BAT", "linuxrc", "fstab", "rcS", "looproot-init", "LOADLIN.PAR"];
+export const ALL_OUTPUT_NAMES = [
+  "floppy.img",
+  "disk.img",
+  "initrd.img",
+  "initrdgz.img",
+  "linuxdsk.img",
+  "linuxswp.img",
+  "AUTOEXEC.BAT",
+  "linuxrc",
+  "fstab",
+  "rcS",
+  "looproot-init",
+  "LOADLIN.PAR",
+];
 
 export interface SetManifest {
   format: 1;
@@ -28,9 +41,19 @@ const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("h
 /** Test hook: called before each step that changes the folder, so a test can stop the run there (a kill). */
 export type StepHook = (step: string) => void;
 
-export function writeOutputSet(out: string, files: OutputFile[], config: LooprootConfig, hook: StepHook = () => {}): SetManifest {
+export function writeOutputSet(
+  out: string,
+  files: OutputFile[],
+  config: LooprootConfig,
+  hook: StepHook = () => {},
+): SetManifest {
   const partial = join(out, PARTIAL_DIR);
-  const manifest: SetManifest = { format: 1, tool: "looproot", files: files.map((f) => ({ name: f.name, bytes: f.data.length, sha256: sha256(f.data) })), config };
+  const manifest: SetManifest = {
+    format: 1,
+    tool: "looproot",
+    files: files.map((f) => ({ name: f.name, bytes: f.data.length, sha256: sha256(f.data) })),
+    config,
+  };
   try {
     rmSync(partial, { recursive: true, force: true });
     mkdirSync(partial, { recursive: true });
@@ -81,12 +104,18 @@ function readManifest(out: string): SetManifest | undefined {
 /** Is DIR a complete set? Every file the manifest names is there with its size and sha256. */
 export function checkOutputSet(out: string): { complete: boolean; why: string } {
   const m = readManifest(out);
-  if (!m) return { complete: false, why: `${SET_MANIFEST} is missing or damaged: the set is incomplete (a build was interrupted?)` };
+  if (!m)
+    return {
+      complete: false,
+      why: `${SET_MANIFEST} is missing or damaged: the set is incomplete (a build was interrupted?)`,
+    };
   for (const f of m.files) {
     const p = join(out, f.name);
     if (!existsSync(p)) return { complete: false, why: `${f.name} is missing` };
-    if (statSync(p).size !== f.bytes) return { complete: false, why: `${f.name} is ${statSync(p).size} bytes, the manifest says ${f.bytes}` };
-    if (sha256(new Uint8Array(readFileSync(p))) !== f.sha256) return { complete: false, why: `${f.name} differs from the manifest's sha256` };
+    if (statSync(p).size !== f.bytes)
+      return { complete: false, why: `${f.name} is ${statSync(p).size} bytes, the manifest says ${f.bytes}` };
+    if (sha256(new Uint8Array(readFileSync(p))) !== f.sha256)
+      return { complete: false, why: `${f.name} differs from the manifest's sha256` };
   }
   return { complete: true, why: "" };
 }

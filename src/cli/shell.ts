@@ -51,7 +51,8 @@ export class EscapeReader {
 /** What a shell session boots: the files, and the config they were built with (as boot finds it). */
 export function shellInputs(args: ParsedArgs) {
   machineChoice(args, defaultConfig()); // the engine and PC, checked before any file is read
-  const f = args.opts.get("--floppy"), d = args.opts.get("--disk");
+  const f = args.opts.get("--floppy"),
+    d = args.opts.get("--disk");
   if (!f || !d) throw new UsageError("shell needs --floppy FILE and --disk FILE");
   const { floppy, disk } = readBootImages(f, d);
   // The built config (its memory size above all), as boot uses it, not the defaults.
@@ -63,7 +64,10 @@ export function shellInputs(args: ParsedArgs) {
   return { engineName: choice.engine, pc: choice.pc, d, floppy, disk, config: choice.config, from: known.from };
 }
 
-export async function shellCommand(args: ParsedArgs, io: ShellIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function shellCommand(
+  args: ParsedArgs,
+  io: ShellIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const persist = args.flags.has("--persist");
   const { engineName, pc, d, floppy, disk, config, from } = shellInputs(args);
   if (persist && engineName === "bochs") checkBochsDiskFile(d, disk.length);
@@ -71,10 +75,26 @@ export async function shellCommand(args: ParsedArgs, io: ShellIo = { stdin: proc
   const say = (s: string) => io.stderr.write(`\r\nlooproot shell: ${safeText(s, 1000)}\r\n`);
   removeStaleWriteBacks(d, say);
   say(`the config from ${from}${args.opts.has("--config") || args.sets.length ? ", with --config/--set on top" : ""}.`);
-  say(`${describePc(engineName, pc, config.machine.memoryMiB)}, ${d}${persist ? " (--persist: the disk keeps the guest's writes)" : " (the disk file stays unchanged)"}.`);
-  say(`${BANNER_KEYS}; \`poweroff\` at the guest's shell ends the session${persist ? " (so does leaving: the guest is shut down first)" : ""}.`);
+  say(
+    `${describePc(engineName, pc, config.machine.memoryMiB)}, ${d}${persist ? " (--persist: the disk keeps the guest's writes)" : " (the disk file stays unchanged)"}.`,
+  );
+  say(
+    `${BANNER_KEYS}; \`poweroff\` at the guest's shell ends the session${persist ? " (so does leaving: the guest is shut down first)" : ""}.`,
+  );
 
-  const engine = await startEngine(engineName, { floppy, disk, diskFile: persist && writesInPlace(engineName) ? d : undefined, memoryMiB: config.machine.memoryMiB, pc, net: args.flags.has("--net"), ...loadBios() }, { copy: false });
+  const engine = await startEngine(
+    engineName,
+    {
+      floppy,
+      disk,
+      diskFile: persist && writesInPlace(engineName) ? d : undefined,
+      memoryMiB: config.machine.memoryMiB,
+      pc,
+      net: args.flags.has("--net"),
+      ...loadBios(),
+    },
+    { copy: false },
+  );
   const raw = io.stdin.isTTY === true;
   let end: (why: "halted" | "unclean" | "left" | "signal") => void = () => {};
   const ended = new Promise<"halted" | "unclean" | "left" | "signal">((res) => (end = res));
@@ -128,7 +148,9 @@ export async function shellCommand(args: ParsedArgs, io: ShellIo = { stdin: proc
   }
   if (persist) {
     const how = writeBackDisk(engine, d);
-    say(`${d}: the guest's writes are kept (${how === "written" ? "written back" : "written in place"})${clean ? "" : ", but the guest was NOT cleanly shut down: use poweroff next time"}.`);
+    say(
+      `${d}: the guest's writes are kept (${how === "written" ? "written back" : "written in place"})${clean ? "" : ", but the guest was NOT cleanly shut down: use poweroff next time"}.`,
+    );
   } else {
     say(`${d} is unchanged (without --persist the guest's writes are dropped).`);
   }
@@ -136,5 +158,5 @@ export async function shellCommand(args: ParsedArgs, io: ShellIo = { stdin: proc
 }
 
 async function waitFor(ok: () => boolean, ms: number): Promise<void> {
-  for (const t0 = Date.now(); !ok() && Date.now() - t0 < ms; ) await new Promise((r) => setTimeout(r, 50));
+  for (const t0 = Date.now(); !ok() && Date.now() - t0 < ms;) await new Promise((r) => setTimeout(r, 50));
 }

@@ -40,13 +40,18 @@ export function parseDeviceTable(text: string): DeviceTableLine[] {
     const s = raw.trim();
     if (s === "" || s.startsWith("#")) return;
     const f = s.split(/\s+/);
-    if (f.length !== 10) fail(line, `${f.length} fields, expected 10 (name type mode uid gid major minor start inc count)`);
+    if (f.length !== 10)
+      fail(line, `${f.length} fields, expected 10 (name type mode uid gid major minor start inc count)`);
     const num = (idx: number, name: string, max: number, radix = 10): number => {
       const v = f[idx];
       if (v === "-") return 0;
       const ok = radix === 8 ? /^[0-7]+$/.test(v) : /^\d+$/.test(v);
       const n = ok ? parseInt(v, radix) : NaN;
-      if (!ok || n > max) fail(line, `${name} "${v}" is not ${radix === 8 ? "an octal number" : "a number"} in 0..${max.toString(radix)}`);
+      if (!ok || n > max)
+        fail(
+          line,
+          `${name} "${v}" is not ${radix === 8 ? "an octal number" : "a number"} in 0..${max.toString(radix)}`,
+        );
       return n;
     };
     const type = f[1];
@@ -59,13 +64,21 @@ export function parseDeviceTable(text: string): DeviceTableLine[] {
     }
     if (!f[0].startsWith("/")) fail(line, `name "${f[0]}" is not an absolute path`);
     const entry: DeviceTableLine = {
-      line, path, type: type as DeviceTableLine["type"],
-      mode: num(2, "mode", 0o7777, 8), uid: num(3, "uid", 0xffffffff), gid: num(4, "gid", 0xffffffff),
-      major: num(5, "major", 4095), minor: num(6, "minor", 0xfffff),
-      start: num(7, "start", 0xffffffff), inc: num(8, "inc", 0xfffff), count: num(9, "count", MAX_COUNT),
+      line,
+      path,
+      type: type as DeviceTableLine["type"],
+      mode: num(2, "mode", 0o7777, 8),
+      uid: num(3, "uid", 0xffffffff),
+      gid: num(4, "gid", 0xffffffff),
+      major: num(5, "major", 4095),
+      minor: num(6, "minor", 0xfffff),
+      start: num(7, "start", 0xffffffff),
+      inc: num(8, "inc", 0xfffff),
+      count: num(9, "count", MAX_COUNT),
     };
     if (entry.count > 0 && type !== "c" && type !== "b") fail(line, `a count is only allowed for c and b entries`);
-    if (entry.count > 0 && entry.minor + (entry.count - 1) * entry.inc > 0xfffff) fail(line, `minor numbers run past 1048575`);
+    if (entry.count > 0 && entry.minor + (entry.count - 1) * entry.inc > 0xfffff)
+      fail(line, `minor numbers run past 1048575`);
     if (path === "/" && type !== "d") fail(line, `/ can only be a directory`);
     out.push(entry);
   });
@@ -84,7 +97,11 @@ export function applyDeviceTable(tree: Tree, table: string | DeviceTableLine[], 
   if (!byPath.has("/")) byPath.set("/", { path: "/", kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime });
   const add = (l: DeviceTableLine, e: TreeEntry) => {
     const parent = byPath.get(parentPath(e.path));
-    if (!parent) fail(l.line, `parent directory ${parentPath(e.path)} of ${e.path} is neither in the tree nor earlier in the table`);
+    if (!parent)
+      fail(
+        l.line,
+        `parent directory ${parentPath(e.path)} of ${e.path} is neither in the tree nor earlier in the table`,
+      );
     if (parent.kind !== "dir") fail(l.line, `parent ${parentPath(e.path)} of ${e.path} is not a directory`);
     const old = byPath.get(e.path);
     if (old && old.kind === "dir") fail(l.line, `${e.path} is a directory in the tree`);
@@ -114,7 +131,16 @@ export function applyDeviceTable(tree: Tree, table: string | DeviceTableLine[], 
           add(l, { path: l.path, kind, mode, uid, gid, mtime, major: l.major, minor: l.minor });
         } else {
           for (let i = l.start; i < l.start + l.count; i++) {
-            add(l, { path: `${l.path}${i}`, kind, mode, uid, gid, mtime, major: l.major, minor: l.minor + (i - l.start) * l.inc });
+            add(l, {
+              path: `${l.path}${i}`,
+              kind,
+              mode,
+              uid,
+              gid,
+              mtime,
+              major: l.major,
+              minor: l.minor + (i - l.start) * l.inc,
+            });
           }
         }
         break;

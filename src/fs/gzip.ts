@@ -37,7 +37,10 @@ export function crc32(data: Uint8Array, crc = 0): number {
   return ~c >>> 0;
 }
 
-const FHCRC = 2, FEXTRA = 4, FNAME = 8, FCOMMENT = 16;
+const FHCRC = 2,
+  FEXTRA = 4,
+  FNAME = 8,
+  FCOMMENT = 16;
 
 export interface GzipOptions {
   /** Original file name stored in the header (FNAME), Latin-1, no NUL. */
@@ -56,7 +59,8 @@ export function gzip9(data: Uint8Array, opts: GzipOptions = {}): Uint8Array {
     nameBytes = new Uint8Array(opts.name.length + 1);
     for (let i = 0; i < opts.name.length; i++) {
       const c = opts.name.charCodeAt(i);
-      if (c === 0 || c > 0xff) throw new Error(`gzip name: character ${i} of "${opts.name}" is not Latin-1 (or is NUL)`);
+      if (c === 0 || c > 0xff)
+        throw new Error(`gzip name: character ${i} of "${opts.name}" is not Latin-1 (or is NUL)`);
       nameBytes[i] = c;
     }
   }
@@ -85,7 +89,8 @@ export function gunzip(data: Uint8Array, maxBytes: number): Uint8Array {
   // One output buffer, sized from the last member's ISIZE (exact for the usual single member) and
   // grown by doubling otherwise: memory stays near the unpacked size instead of chunks plus a copy.
   // ISIZE is untrusted, so the first allocation never exceeds maxBytes.
-  const hint = data.length >= 4 ? new DataView(data.buffer, data.byteOffset + data.length - 4, 4).getUint32(0, true) : 0;
+  const hint =
+    data.length >= 4 ? new DataView(data.buffer, data.byteOffset + data.length - 4, 4).getUint32(0, true) : 0;
   let out = new Uint8Array(Math.min(maxBytes, Math.max(hint, 65536)));
   const total = eachChunk(data, maxBytes, (chunk, at) => {
     if (at + chunk.length > out.length) {
@@ -128,16 +133,25 @@ function eachChunk(data: Uint8Array, maxBytes: number, onChunk: (chunk: Uint8Arr
     const member = data.subarray(pos);
     const start = total;
     let crc = 0;
-    const used = inflateMember(member, members, (chunk) => {
-      if (total + chunk.length > maxBytes) throw new LooprootError(ErrorCode.Gzip, `gzip: unpacked data exceeds the limit of ${fmt(maxBytes)} bytes`, { limit: maxBytes });
-      onChunk(chunk, total);
-      total += chunk.length;
-      crc = crc32(chunk, crc);
-    }, bad);
+    const used = inflateMember(
+      member,
+      members,
+      (chunk) => {
+        if (total + chunk.length > maxBytes)
+          throw new LooprootError(ErrorCode.Gzip, `gzip: unpacked data exceeds the limit of ${fmt(maxBytes)} bytes`, {
+            limit: maxBytes,
+          });
+        onChunk(chunk, total);
+        total += chunk.length;
+        crc = crc32(chunk, crc);
+      },
+      bad,
+    );
     // CRC32 and ISIZE of this member's output.
     const dv = new DataView(member.buffer, member.byteOffset, member.byteLength);
     if (dv.getUint32(used, true) !== crc) throw bad(`CRC32 does not match the data (member ${members + 1})`);
-    if (dv.getUint32(used + 4, true) !== ((total - start) >>> 0)) throw bad(`ISIZE does not match the data length (member ${members + 1})`);
+    if (dv.getUint32(used + 4, true) !== (total - start) >>> 0)
+      throw bad(`ISIZE does not match the data length (member ${members + 1})`);
     pos += used + 8;
     members++;
   }
@@ -145,10 +159,16 @@ function eachChunk(data: Uint8Array, maxBytes: number, onChunk: (chunk: Uint8Arr
 }
 
 /** Inflates one member; returns the offset of its trailer within `data`. */
-function inflateMember(data: Uint8Array, index: number, onData: (c: Uint8Array) => void, bad: (w: string) => Error): number {
+function inflateMember(
+  data: Uint8Array,
+  index: number,
+  onData: (c: Uint8Array) => void,
+  bad: (w: string) => Error,
+): number {
   const where = index === 0 ? "" : ` (member ${index + 1})`;
   if (data.length < 18) throw bad(`${data.length} bytes is too short for a gzip member (at least 18)${where}`);
-  if (!isGzip(data)) throw bad(index === 0 ? "not gzip data (magic 1f 8b missing)" : `trailing garbage after member ${index}`);
+  if (!isGzip(data))
+    throw bad(index === 0 ? "not gzip data (magic 1f 8b missing)" : `trailing garbage after member ${index}`);
   if (data[2] !== 8) throw bad(`compression method ${data[2]} is not deflate (8)${where}`);
   const flg = data[3];
   if (flg & 0xe0) throw bad(`reserved header flag bits set (FLG=0x${flg.toString(16)})${where}`);

@@ -72,7 +72,9 @@ function checkDiskSize(sizeBytes: number): void {
     throw new Error(`sizeBytes: ${sizeBytes} is not a whole number of 512-byte sectors`);
   }
   if (sizeBytes < MBR_DISK_MIN_BYTES || sizeBytes > MBR_DISK_MAX_BYTES) {
-    throw new Error(`sizeBytes: ${fmt(sizeBytes)} is outside ${fmt(MBR_DISK_MIN_BYTES)}..${fmt(MBR_DISK_MAX_BYTES)} bytes`);
+    throw new Error(
+      `sizeBytes: ${fmt(sizeBytes)} is outside ${fmt(MBR_DISK_MIN_BYTES)}..${fmt(MBR_DISK_MAX_BYTES)} bytes`,
+    );
   }
 }
 
@@ -142,33 +144,48 @@ export function makeDisk(opts: DiskOptions): Uint8Array {
  * Only the MBR sector of makeDisk's image, for writing into a sparse file or a stream. The volume's
  * first sector (when given) is checked against the partition as makeDisk does.
  */
-export function makeMbr(opts: Omit<DiskOptions, "volume"> & { volumeBytes?: number; volumeBootSector?: Uint8Array }): Uint8Array {
+export function makeMbr(
+  opts: Omit<DiskOptions, "volume"> & { volumeBytes?: number; volumeBootSector?: Uint8Array },
+): Uint8Array {
   return buildMbr(opts, opts.volumeBytes ?? 0, opts.volumeBootSector ?? new Uint8Array(0)).mbr;
 }
 
-function buildMbr(opts: Omit<DiskOptions, "volume">, volLength: number, volHead: Uint8Array): { mbr: Uint8Array; start: number } {
+function buildMbr(
+  opts: Omit<DiskOptions, "volume">,
+  volLength: number,
+  volHead: Uint8Array,
+): { mbr: Uint8Array; start: number } {
   const layout = diskLayout(opts.sizeBytes, opts.partitionStart);
   const g = layout.geometry;
   const start = layout.partitionStart;
   const total = opts.sizeBytes / SECTOR;
   const count = opts.partitionSectors ?? layout.partitionSectors;
-  if (!Number.isInteger(count) || count < 1) throw new Error(`partitionSectors: ${count} is not a positive whole number`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`partitionSectors: ${count} is not a positive whole number`);
   if (start + count > total) {
-    throw new Error(`partitionSectors: the partition (sectors ${fmt(start)}..${fmt(start + count - 1)}) does not fit the disk's ${fmt(total)} sectors`);
+    throw new Error(
+      `partitionSectors: the partition (sectors ${fmt(start)}..${fmt(start + count - 1)}) does not fit the disk's ${fmt(total)} sectors`,
+    );
   }
   const cylSectors = g.heads * g.sectorsPerTrack;
   if ((start + count) % cylSectors !== 0 && start + count <= 1024 * cylSectors) {
-    throw new Error(`partitionSectors: the partition must end on a cylinder boundary (${g.heads} heads x ${g.sectorsPerTrack} sectors) so the BIOS reads the geometry back; ${fmt(layout.partitionSectors)} would`);
+    throw new Error(
+      `partitionSectors: the partition must end on a cylinder boundary (${g.heads} heads x ${g.sectorsPerTrack} sectors) so the BIOS reads the geometry back; ${fmt(layout.partitionSectors)} would`,
+    );
   }
   if (!Number.isInteger(opts.diskSignature) || opts.diskSignature < 0 || opts.diskSignature > 0xffffffff) {
     throw new Error(`diskSignature: ${opts.diskSignature} is outside 0..4294967295`);
   }
   if (volLength % SECTOR !== 0) throw new Error(`volume: ${fmt(volLength)} bytes is not a whole number of sectors`);
   if (volLength > count * SECTOR) {
-    throw new Error(`volume: ${fmt(volLength)} bytes do not fit the partition's ${fmt(count * SECTOR)} bytes (${fmt(volLength - count * SECTOR)} bytes over)`);
+    throw new Error(
+      `volume: ${fmt(volLength)} bytes do not fit the partition's ${fmt(count * SECTOR)} bytes (${fmt(volLength - count * SECTOR)} bytes over)`,
+    );
   }
   if (count > FAT16_MAX_SECTORS) {
-    throw new Error(`partitionSectors: ${fmt(count)} sectors (${fmt(count * SECTOR)} bytes) is over FAT16's limit of ${fmt(FAT16_MAX_SECTORS)} sectors (65,524 clusters of 32 KiB, just under 2 GiB)`);
+    throw new Error(
+      `partitionSectors: ${fmt(count)} sectors (${fmt(count * SECTOR)} bytes) is over FAT16's limit of ${fmt(FAT16_MAX_SECTORS)} sectors (65,524 clusters of 32 KiB, just under 2 GiB)`,
+    );
   }
 
   // What the volume says about itself, to check it against the partition.
@@ -177,11 +194,14 @@ function buildMbr(opts: Omit<DiskOptions, "volume">, volLength: number, volHead:
   let volFat: 12 | 16 | undefined;
   if (bpb && bpb.getUint16(11, true) === SECTOR && vol[510] === 0x55 && vol[511] === 0xaa) {
     const hidden = bpb.getUint32(28, true);
-    if (hidden !== start) throw new Error(`volume: BPB_HiddSec is ${hidden} but the partition starts at sector ${start}`);
+    if (hidden !== start)
+      throw new Error(`volume: BPB_HiddSec is ${hidden} but the partition starts at sector ${start}`);
     const spt = bpb.getUint16(24, true);
     const heads = bpb.getUint16(26, true);
     if (spt !== g.sectorsPerTrack || heads !== g.heads) {
-      throw new Error(`volume: BPB geometry ${heads} heads x ${spt} sectors differs from the BIOS's ${g.heads} x ${g.sectorsPerTrack}`);
+      throw new Error(
+        `volume: BPB geometry ${heads} heads x ${spt} sectors differs from the BIOS's ${g.heads} x ${g.sectorsPerTrack}`,
+      );
     }
     const fs = String.fromCharCode(...vol.subarray(54, 59));
     if (fs === "FAT12") volFat = 12;
@@ -191,10 +211,16 @@ function buildMbr(opts: Omit<DiskOptions, "volume">, volLength: number, volHead:
   if (type === 0x01) {
     if (volFat === 16) throw new Error("partitionType: 0x01 is FAT12 but the volume is FAT16");
   } else if (type === 0x04) {
-    if (count >= 65536) throw new Error(`partitionType: 0x04 is for FAT16 under 32 MiB (65,536 sectors); this partition has ${fmt(count)}, use 0x06`);
+    if (count >= 65536)
+      throw new Error(
+        `partitionType: 0x04 is for FAT16 under 32 MiB (65,536 sectors); this partition has ${fmt(count)}, use 0x06`,
+      );
     if (volFat === 12) throw new Error("partitionType: 0x04 is FAT16 but the volume is FAT12 (use 0x01)");
   } else if (type === 0x06) {
-    if (count < 65536) throw new Error(`partitionType: 0x06 is for FAT16 from 32 MiB (65,536 sectors); this partition has ${fmt(count)}, use 0x04`);
+    if (count < 65536)
+      throw new Error(
+        `partitionType: 0x06 is for FAT16 from 32 MiB (65,536 sectors); this partition has ${fmt(count)}, use 0x04`,
+      );
     if (volFat === 12) throw new Error("partitionType: 0x06 is FAT16 but the volume is FAT12 (use 0x01)");
   } else {
     throw new Error(`partitionType: 0x${type.toString(16)} is not a DOS FAT type (0x01, 0x04 or 0x06)`);
@@ -244,14 +270,21 @@ export function readMbr(image: Uint8Array): { diskSignature: number; partitions:
     if (type === 0) continue;
     const flag = image[o];
     if (flag !== 0 && flag !== 0x80) throw bad(`partition ${i + 1} status`, `0x${flag.toString(16)} is not 00 or 80`);
-    const start = dv.getUint32(o + 8, true), count = dv.getUint32(o + 12, true);
-    if (start === 0 || count === 0) throw bad(`partition ${i + 1}`, `starts at sector ${fmt(start)} with ${fmt(count)} sectors`);
-    if (start + count > sectors) throw bad(`partition ${i + 1}`, `sectors ${fmt(start)}..${fmt(start + count - 1)} run past the disk's ${fmt(sectors)} sectors`);
+    const start = dv.getUint32(o + 8, true),
+      count = dv.getUint32(o + 12, true);
+    if (start === 0 || count === 0)
+      throw bad(`partition ${i + 1}`, `starts at sector ${fmt(start)} with ${fmt(count)} sectors`);
+    if (start + count > sectors)
+      throw bad(
+        `partition ${i + 1}`,
+        `sectors ${fmt(start)}..${fmt(start + count - 1)} run past the disk's ${fmt(sectors)} sectors`,
+      );
     partitions.push({ index: i + 1, bootable: flag === 0x80, type, start, sectors: count });
   }
   const sorted = [...partitions].sort((a, b) => a.start - b.start);
   for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i].start < sorted[i - 1].start + sorted[i - 1].sectors) throw bad(`partition ${sorted[i].index}`, `overlaps partition ${sorted[i - 1].index}`);
+    if (sorted[i].start < sorted[i - 1].start + sorted[i - 1].sectors)
+      throw bad(`partition ${sorted[i].index}`, `overlaps partition ${sorted[i - 1].index}`);
   }
   return { diskSignature: dv.getUint32(440, true), partitions };
 }

@@ -41,17 +41,23 @@ export function makeSwap(opts: SwapOptions, into?: Uint8Array): Uint8Array {
   }
   const pages = sizeBytes / SWAP_PAGE;
   if (pages < SWAP_MIN_PAGES) {
-    throw new Error(`swap sizeBytes: ${fmt(sizeBytes)} bytes is ${pages} pages, fewer than mkswap's minimum of ${SWAP_MIN_PAGES} (${fmt(SWAP_MIN_PAGES * SWAP_PAGE)} bytes)`);
+    throw new Error(
+      `swap sizeBytes: ${fmt(sizeBytes)} bytes is ${pages} pages, fewer than mkswap's minimum of ${SWAP_MIN_PAGES} (${fmt(SWAP_MIN_PAGES * SWAP_PAGE)} bytes)`,
+    );
   }
   if (pages > SWAP_MAX_PAGES) {
-    throw new Error(`swap sizeBytes: ${fmt(sizeBytes)} bytes is ${fmt(pages)} pages, more than the ${fmt(SWAP_MAX_PAGES)} (${fmt(SWAP_MAX_PAGES * SWAP_PAGE)} bytes) an i386 kernel can use`);
+    throw new Error(
+      `swap sizeBytes: ${fmt(sizeBytes)} bytes is ${fmt(pages)} pages, more than the ${fmt(SWAP_MAX_PAGES)} (${fmt(SWAP_MAX_PAGES * SWAP_PAGE)} bytes) an i386 kernel can use`,
+    );
   }
   if (!(opts.uuid instanceof Uint8Array) || opts.uuid.length !== 16) {
     throw new Error(`swap uuid: ${opts.uuid?.length ?? 0} bytes, a UUID has 16`);
   }
   const label = new TextEncoder().encode(opts.label ?? "");
   if (label.length > SWAP_LABEL_MAX) {
-    throw new Error(`swap label: "${opts.label}" is ${label.length} bytes, more than the ${SWAP_LABEL_MAX} mkswap stores in sws_volume (16 bytes with its NUL)`);
+    throw new Error(
+      `swap label: "${opts.label}" is ${label.length} bytes, more than the ${SWAP_LABEL_MAX} mkswap stores in sws_volume (16 bytes with its NUL)`,
+    );
   }
   if (label.includes(0)) throw new Error("swap label: contains a NUL byte");
 
@@ -72,7 +78,9 @@ export function makeSwap(opts: SwapOptions, into?: Uint8Array): Uint8Array {
 
 /** Does the image end its first page in the swap signature "SWAPSPACE2"? */
 export function looksLikeSwap(image: Uint8Array): boolean {
-  return image.length >= SWAP_PAGE && String.fromCharCode(...image.subarray(SWAP_PAGE - 10, SWAP_PAGE)) === "SWAPSPACE2";
+  return (
+    image.length >= SWAP_PAGE && String.fromCharCode(...image.subarray(SWAP_PAGE - 10, SWAP_PAGE)) === "SWAPSPACE2"
+  );
 }
 
 /** A swap area's header page read back. */
@@ -92,12 +100,22 @@ export function readSwap(image: Uint8Array): SwapHeader {
   if (image.length < SWAP_PAGE) throw bad(`${fmt(image.length)} bytes is less than one ${fmt(SWAP_PAGE)}-byte page`);
   if (!looksLikeSwap(image)) throw bad("no SWAPSPACE2 signature at the end of the first page");
   const dv = new DataView(image.buffer, image.byteOffset, SWAP_PAGE);
-  const version = dv.getUint32(1024, true), lastPage = dv.getUint32(1028, true), badPages = dv.getUint32(1032, true);
+  const version = dv.getUint32(1024, true),
+    lastPage = dv.getUint32(1028, true),
+    badPages = dv.getUint32(1032, true);
   if (version !== 1) throw bad(`version ${version} is not 1`);
-  if (lastPage === 0 || (lastPage + 1) * SWAP_PAGE > image.length) throw bad(`last_page ${fmt(lastPage)} does not fit the ${fmt(image.length)} bytes`);
+  if (lastPage === 0 || (lastPage + 1) * SWAP_PAGE > image.length)
+    throw bad(`last_page ${fmt(lastPage)} does not fit the ${fmt(image.length)} bytes`);
   // The header page holds 637 bad-page numbers after its fixed fields.
   if (badPages > 637) throw bad(`nr_badpages ${fmt(badPages)} is more than a header holds (637)`);
   const label = image.subarray(1052, 1068);
   const nul = label.indexOf(0);
-  return { pageSize: SWAP_PAGE, version, lastPage, badPages, label: new TextDecoder().decode(nul < 0 ? label : label.subarray(0, nul)), uuid: image.slice(1036, 1052) };
+  return {
+    pageSize: SWAP_PAGE,
+    version,
+    lastPage,
+    badPages,
+    label: new TextDecoder().decode(nul < 0 ? label : label.subarray(0, nul)),
+    uuid: image.slice(1036, 1052),
+  };
 }

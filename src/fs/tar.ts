@@ -5,7 +5,18 @@
 // renamed: a path given twice follows tar's rule, the later entry wins.
 
 import { fmt } from "../util/fmt.ts";
-import { type Tree, type TreeEntry, type NodeKind, normalisePath, parentPath, pathDepth, decodeNameBytes, nameBytes, shortPath, TreeError } from "./tree.ts";
+import {
+  type Tree,
+  type TreeEntry,
+  type NodeKind,
+  normalisePath,
+  parentPath,
+  pathDepth,
+  decodeNameBytes,
+  nameBytes,
+  shortPath,
+  TreeError,
+} from "./tree.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
 
 export interface TarLimits {
@@ -64,11 +75,22 @@ const MAX_SPARSE_CHUNKS = 1_000_000;
 /** A pax record's whole number as GNU tar reads it: decimal digits only, as a safe integer. */
 function paxDecimal(v: string, key: string, at: number): number {
   const n = /^[0-9]{1,16}$/.test(v) ? Number(v) : NaN;
-  if (!Number.isSafeInteger(n)) throw new TarError(`pax header before the entry at byte ${at} is malformed: ${key}=${v.slice(0, 40)} is not a whole number in decimal digits (GNU tar: "Malformed extended header: invalid ${key}")`);
+  if (!Number.isSafeInteger(n))
+    throw new TarError(
+      `pax header before the entry at byte ${at} is malformed: ${key}=${v.slice(0, 40)} is not a whole number in decimal digits (GNU tar: "Malformed extended header: invalid ${key}")`,
+    );
   return n;
 }
 
-function sparseLayout(bytes: Uint8Array, off: number, type: string, pax: Map<string, string>, stored: number, name: string, at: number): SparseLayout | undefined {
+function sparseLayout(
+  bytes: Uint8Array,
+  off: number,
+  type: string,
+  pax: Map<string, string>,
+  stored: number,
+  name: string,
+  at: number,
+): SparseLayout | undefined {
   const bad = (why: string) => new TarError(`${shortPath(name)}: sparse map ${why}`);
   const int = (v: string | undefined, what: string) => {
     if (v === undefined || !/^[0-9]{1,16}$/.test(v)) throw bad(`has a bad ${what} "${String(v).slice(0, 30)}"`);
@@ -85,11 +107,15 @@ function sparseLayout(bytes: Uint8Array, off: number, type: string, pax: Map<str
     const read = (o: number, count: number) => {
       for (let i = 0; i < count; i++) {
         if (bytes[o + i * 24] === 0) return;
-        chunks.push([num(bytes, o + i * 24, 12, "sparse offset", at), num(bytes, o + i * 24 + 12, 12, "sparse numbytes", at)]);
+        chunks.push([
+          num(bytes, o + i * 24, 12, "sparse offset", at),
+          num(bytes, o + i * 24 + 12, 12, "sparse numbytes", at),
+        ]);
       }
     };
     read(off + 386, 4);
-    let extended = bytes[off + 482] !== 0, extraBlocks = 0;
+    let extended = bytes[off + 482] !== 0,
+      extraBlocks = 0;
     while (extended) {
       const o = off + BLOCK * (1 + extraBlocks);
       if (o + BLOCK > bytes.length) throw new TarError(`entry at byte ${at} is truncated in its sparse map`);
@@ -101,11 +127,13 @@ function sparseLayout(bytes: Uint8Array, off: number, type: string, pax: Map<str
     return { realSize: num(bytes, off + 483, 12, "sparse realsize", at), chunks, dataStart: 0, extraBlocks };
   }
   if (pax.get("GNU.sparse.major") === "1") {
-    if (pax.get("GNU.sparse.minor") !== "0") throw bad(`format 1.${pax.get("GNU.sparse.minor")} is unknown (1.0 is read)`);
+    if (pax.get("GNU.sparse.minor") !== "0")
+      throw bad(`format 1.${pax.get("GNU.sparse.minor")} is unknown (1.0 is read)`);
     // Decimal lines: the chunk count, then offset and length of each; padded to a block.
     const data = bytes.subarray(off + BLOCK, Math.min(bytes.length, off + BLOCK + stored));
     const nums: number[] = [];
-    let p = 0, want = -1;
+    let p = 0,
+      want = -1;
     while (want < 0 || nums.length < want) {
       const nl = data.indexOf(0x0a, p);
       if (nl < 0 || nl - p > 20) throw bad("at the start of the data is damaged");
@@ -116,15 +144,26 @@ function sparseLayout(bytes: Uint8Array, off: number, type: string, pax: Map<str
         want = 2 * n;
       } else nums.push(n);
     }
-    return { realSize: int(pax.get("GNU.sparse.realsize"), "GNU.sparse.realsize"), chunks: pairs(nums), dataStart: Math.ceil(p / BLOCK) * BLOCK, extraBlocks: 0 };
+    return {
+      realSize: int(pax.get("GNU.sparse.realsize"), "GNU.sparse.realsize"),
+      chunks: pairs(nums),
+      dataStart: Math.ceil(p / BLOCK) * BLOCK,
+      extraBlocks: 0,
+    };
   }
   const map = pax.get("GNU.sparse.map") ?? pax.get(SPARSE_00_MAP);
   if (map !== undefined) {
     const nums = map === "" ? [] : map.split(",").map((v) => int(v, "number"));
     if (nums.length > 2 * MAX_SPARSE_CHUNKS) throw bad(`lists more than ${fmt(MAX_SPARSE_CHUNKS)} chunks`);
-    return { realSize: int(pax.get("GNU.sparse.size"), "GNU.sparse.size"), chunks: pairs(nums), dataStart: 0, extraBlocks: 0 };
+    return {
+      realSize: int(pax.get("GNU.sparse.size"), "GNU.sparse.size"),
+      chunks: pairs(nums),
+      dataStart: 0,
+      extraBlocks: 0,
+    };
   }
-  if ([...pax.keys()].some((k) => k.startsWith("GNU.sparse."))) throw bad("is in a form GNU tar does not write (no map found)");
+  if ([...pax.keys()].some((k) => k.startsWith("GNU.sparse.")))
+    throw bad("is in a form GNU tar does not write (no map found)");
   return undefined;
 }
 
@@ -135,7 +174,8 @@ const SPARSE_00_MAP = "GNU.sparse.map (0.0)";
 function unsparse(layout: SparseLayout, stored: Uint8Array, name: string): Uint8Array {
   const bad = (why: string) => new TarError(`${shortPath(name)}: sparse map ${why}`);
   const out = new Uint8Array(layout.realSize);
-  let src = layout.dataStart, end = 0;
+  let src = layout.dataStart,
+    end = 0;
   for (const [o, n] of layout.chunks) {
     if (o < end) throw bad(`has chunks out of order or overlapping at offset ${o}`);
     if (o + n > layout.realSize) throw bad(`has a chunk past the file's ${fmt(layout.realSize)} bytes`);
@@ -187,7 +227,8 @@ function parsePax(data: Uint8Array, at: number): Map<string, string> {
     const rec = data.subarray(sp + 1, i + len - 1);
     const eq = rec.indexOf(0x3d);
     if (eq < 0) throw new TarError(`pax header at byte ${at} has a record without '='`);
-    const key = decodeNameBytes(rec.subarray(0, eq)), value = decodeNameBytes(rec.subarray(eq + 1));
+    const key = decodeNameBytes(rec.subarray(0, eq)),
+      value = decodeNameBytes(rec.subarray(eq + 1));
     // Sparse format 0.0 repeats these two keys once per chunk: keep them all, in order.
     if (key === "GNU.sparse.offset" || key === "GNU.sparse.numbytes") {
       const prev = out.get(SPARSE_00_MAP);
@@ -218,7 +259,10 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
 
   const take = (size: number, at: number): Uint8Array => {
     const start = off + BLOCK;
-    if (start + size > bytes.length) throw new TarError(`entry at byte ${at} is truncated: needs ${size} bytes, ${Math.max(0, bytes.length - start)} remain`);
+    if (start + size > bytes.length)
+      throw new TarError(
+        `entry at byte ${at} is truncated: needs ${size} bytes, ${Math.max(0, bytes.length - start)} remain`,
+      );
     return bytes.subarray(start, start + size);
   };
 
@@ -228,7 +272,8 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
       sawEnd = true;
       break;
     }
-    if (!checksumOk(bytes, off)) throw new TarError(`header at byte ${at} has a bad checksum (not a tar file, or damaged)`);
+    if (!checksumOk(bytes, off))
+      throw new TarError(`header at byte ${at} has a bad checksum (not a tar file, or damaged)`);
     const type = String.fromCharCode(bytes[off + 156] || 0x30);
     let size = num(bytes, off + 124, 12, "size", at);
     const magic = cString(bytes, off + 257, 6);
@@ -262,10 +307,21 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
     pax = new Map();
 
     const kindOf: Record<string, NodeKind> = {
-      "0": "file", "7": "file", S: "file", "1": "hardlink", "2": "symlink", "3": "chardev", "4": "blockdev", "5": "dir", "6": "fifo",
+      "0": "file",
+      "7": "file",
+      S: "file",
+      "1": "hardlink",
+      "2": "symlink",
+      "3": "chardev",
+      "4": "blockdev",
+      "5": "dir",
+      "6": "fifo",
     };
     const kind = kindOf[type];
-    if (!kind) throw new TarError(`${rawName}: entry type '${type}' is not supported (multi-volume and vendor types are refused)`);
+    if (!kind)
+      throw new TarError(
+        `${rawName}: entry type '${type}' is not supported (multi-volume and vendor types are refused)`,
+      );
 
     let path: string;
     try {
@@ -276,13 +332,18 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
     }
     const dataSize = kind === "file" ? (sparse ? sparse.realSize : size) : 0;
     total += dataSize;
-    if (total > limits.maxTotalBytes) throw new TarError(`files add up to more than the limit of ${fmt(limits.maxTotalBytes)} bytes`, limits.maxTotalBytes);
+    if (total > limits.maxTotalBytes)
+      throw new TarError(
+        `files add up to more than the limit of ${fmt(limits.maxTotalBytes)} bytes`,
+        limits.maxTotalBytes,
+      );
     const field = (k: string, o: number, l: number) => {
       if (!all.has(k)) return num(bytes, off + o, l, k, at);
       // pax numbers are decimal text (mtime may carry a fraction); anything else is damage, not NaN.
       const v = all.get(k)!;
       if (k !== "mtime") return paxDecimal(v, k, at); // uid, gid: digits, as GNU tar's decode_num
-      if (!/^-?[0-9]{1,20}(\.[0-9]*)?$/.test(v)) throw new TarError(`${shortPath(path)}: pax ${k} "${v.slice(0, 40)}" is not a number`);
+      if (!/^-?[0-9]{1,20}(\.[0-9]*)?$/.test(v))
+        throw new TarError(`${shortPath(path)}: pax ${k} "${v.slice(0, 40)}" is not a number`);
       return Math.floor(Number(v));
     };
     const entry: TreeEntry = {
@@ -295,7 +356,9 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
     };
     // A view, not a copy: the tree shares the archive's bytes, so memory stays near the data size.
     if (kind === "file") {
-      const stored = take(size + (sparse ? sparse.extraBlocks * BLOCK : 0), at).subarray(sparse ? sparse.extraBlocks * BLOCK : 0);
+      const stored = take(size + (sparse ? sparse.extraBlocks * BLOCK : 0), at).subarray(
+        sparse ? sparse.extraBlocks * BLOCK : 0,
+      );
       entry.data = sparse ? unsparse(sparse, stored, path) : stored;
     }
     if (kind === "symlink") {
@@ -313,7 +376,8 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
         throw new TarError(`${path}: hard link target "${rawLink}" points outside the tree`);
       }
       const t = entries.get(target);
-      if (!t || (t.kind !== "file" && t.kind !== "hardlink")) throw new TarError(`${path}: hard link target "${rawLink}" is not an earlier regular file in the archive`);
+      if (!t || (t.kind !== "file" && t.kind !== "hardlink"))
+        throw new TarError(`${path}: hard link target "${rawLink}" is not an earlier regular file in the archive`);
       entry.target = t.kind === "hardlink" ? t.target : target;
     }
     if (kind === "chardev" || kind === "blockdev") {
@@ -326,7 +390,9 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
     // silently follow the new entry, so that case is refused.
     const linked = linkedBy.get(path);
     if (linked !== undefined && entries.has(path)) {
-      throw new TarError(`${path} appears twice, and ${linked} is a hard link to the first one: tar would keep two different files, looproot cannot`);
+      throw new TarError(
+        `${path} appears twice, and ${linked} is a hard link to the first one: tar would keep two different files, looproot cannot`,
+      );
     }
     if (kind === "hardlink") linkedBy.set(entry.target!, linkedBy.get(entry.target!) ?? path);
     entries.delete(path);
@@ -336,7 +402,8 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
       entries.set(p, { path: p, kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: entry.mtime });
       if (p === "/") break;
     }
-    if (entries.size > limits.maxEntries) throw new TarError(`more than ${fmt(limits.maxEntries)} entries`, limits.maxEntries);
+    if (entries.size > limits.maxEntries)
+      throw new TarError(`more than ${fmt(limits.maxEntries)} entries`, limits.maxEntries);
     // Only regular files carry data; POSIX says the size field of the other types is ignored.
     off += BLOCK + (kind === "file" ? (sparse?.extraBlocks ?? 0) * BLOCK + Math.ceil(size / BLOCK) * BLOCK : 0);
   }
@@ -346,7 +413,8 @@ export function parseTar(bytes: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIMI
   for (const e of entries.values()) {
     if (e.path === "/") continue;
     const parent = entries.get(parentPath(e.path));
-    if (parent && parent.kind !== "dir") throw new TreeError(e.path, `its parent ${parent.path} is not a directory in the archive`);
+    if (parent && parent.kind !== "dir")
+      throw new TreeError(e.path, `its parent ${parent.path} is not a directory in the archive`);
   }
   return [...entries.values()];
 }
@@ -396,7 +464,16 @@ export function writeTar(tree: Tree): Uint8Array {
     chunks.push(header("././@LongLink", type, data.length, { ...e, mode: 0, uid: 0, gid: 0, mtime: 0 }));
     pad(data);
   };
-  const typeOf: Record<NodeKind, string> = { file: "0", hardlink: "1", symlink: "2", chardev: "3", blockdev: "4", dir: "5", fifo: "6", socket: "" };
+  const typeOf: Record<NodeKind, string> = {
+    file: "0",
+    hardlink: "1",
+    symlink: "2",
+    chardev: "3",
+    blockdev: "4",
+    dir: "5",
+    fifo: "6",
+    socket: "",
+  };
   for (const e of tree) {
     if (e.kind === "socket") continue; // tar cannot hold sockets
     const name = e.path === "/" ? "./" : "." + e.path + (e.kind === "dir" ? "/" : "");

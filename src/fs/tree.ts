@@ -29,7 +29,11 @@ export type Tree = TreeEntry[];
 
 /** E_TREE: a tree breaks a filesystem's rules; `path` is the entry, `reason` the rule without the path. */
 export class TreeError extends LooprootError {
-  constructor(public readonly path: string, public readonly reason: string, limit?: number | string) {
+  constructor(
+    public readonly path: string,
+    public readonly reason: string,
+    limit?: number | string,
+  ) {
     super(ErrorCode.Tree, `${path}: ${reason}`, { limit, data: { path } });
     this.name = "TreeError";
   }
@@ -83,18 +87,20 @@ export function decodeNameBytes(b: Uint8Array): string {
     out += String.fromCharCode(...units);
     units.length = 0;
   };
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const c = b[i];
-    let n = 0, cp = 0, min = 0;
+    let n = 0,
+      cp = 0,
+      min = 0;
     if (c < 0x80) {
       units.push(c);
       i++;
       if (units.length >= 4096) flush();
       continue;
     }
-    if (c >= 0xc2 && c <= 0xdf) (n = 1), (cp = c & 0x1f), (min = 0x80);
-    else if (c >= 0xe0 && c <= 0xef) (n = 2), (cp = c & 0x0f), (min = 0x800);
-    else if (c >= 0xf0 && c <= 0xf4) (n = 3), (cp = c & 0x07), (min = 0x10000);
+    if (c >= 0xc2 && c <= 0xdf) ((n = 1), (cp = c & 0x1f), (min = 0x80));
+    else if (c >= 0xe0 && c <= 0xef) ((n = 2), (cp = c & 0x0f), (min = 0x800));
+    else if (c >= 0xf0 && c <= 0xf4) ((n = 3), (cp = c & 0x07), (min = 0x10000));
     let ok = n > 0 && i + n < b.length;
     for (let k = 1; ok && k <= n; k++) {
       const x = b[i + k];
@@ -122,13 +128,22 @@ export function nameBytes(s: string): Uint8Array {
   const out: number[] = [];
   for (let i = 0; i < s.length; i++) {
     const u = s.charCodeAt(i);
-    if (u >= 0xd800 && u <= 0xdbff && i + 1 < s.length && s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff) {
+    if (
+      u >= 0xd800 &&
+      u <= 0xdbff &&
+      i + 1 < s.length &&
+      s.charCodeAt(i + 1) >= 0xdc00 &&
+      s.charCodeAt(i + 1) <= 0xdfff
+    ) {
       out.push(...utf8.encode(s.slice(i, i + 2)));
       i++;
     } else if (u >= 0xdc80 && u <= 0xdcff) {
       out.push(u - 0xdc00);
     } else if (u >= 0xd800 && u <= 0xdfff) {
-      throw new TreeError(s, `holds the lone surrogate U+${u.toString(16).toUpperCase()}, which stands for no byte of a name`);
+      throw new TreeError(
+        s,
+        `holds the lone surrogate U+${u.toString(16).toUpperCase()}, which stands for no byte of a name`,
+      );
     } else {
       out.push(...utf8.encode(s[i]));
     }
@@ -143,9 +158,20 @@ export function nameByteLength(s: string): number {
     const u = s.charCodeAt(i);
     if (u < 0x80) n += 1;
     else if (u < 0x800) n += 2;
-    else if (u >= 0xd800 && u <= 0xdbff && i + 1 < s.length && s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff) (n += 4), i++;
+    else if (
+      u >= 0xd800 &&
+      u <= 0xdbff &&
+      i + 1 < s.length &&
+      s.charCodeAt(i + 1) >= 0xdc00 &&
+      s.charCodeAt(i + 1) <= 0xdfff
+    )
+      ((n += 4), i++);
     else if (u >= 0xdc80 && u <= 0xdcff) n += 1;
-    else if (u >= 0xd800 && u <= 0xdfff) throw new TreeError(s, `holds the lone surrogate U+${u.toString(16).toUpperCase()}, which stands for no byte of a name`);
+    else if (u >= 0xd800 && u <= 0xdfff)
+      throw new TreeError(
+        s,
+        `holds the lone surrogate U+${u.toString(16).toUpperCase()}, which stands for no byte of a name`,
+      );
     else n += 3;
   }
   return n;
@@ -176,7 +202,10 @@ export function normalisePath(raw: string): string {
   const path = "/" + out.join("/");
   const bytes = nameByteLength(path);
   if (bytes >= PATH_MAX) {
-    throw new TreeError(shorten(path), `the path is ${fmt(bytes)} bytes (${fmt(pathDepth(path))} levels deep); Linux opens paths of at most ${fmt(PATH_MAX - 1)} bytes (PATH_MAX ${PATH_MAX})`);
+    throw new TreeError(
+      shorten(path),
+      `the path is ${fmt(bytes)} bytes (${fmt(pathDepth(path))} levels deep); Linux opens paths of at most ${fmt(PATH_MAX - 1)} bytes (PATH_MAX ${PATH_MAX})`,
+    );
   }
   return path;
 }
@@ -188,7 +217,9 @@ export function normalisePath(raw: string): string {
 export function isNormalisedPath(path: string): boolean {
   if (path === "/") return true;
   if (path.charCodeAt(0) !== 0x2f || path.charCodeAt(path.length - 1) === 0x2f || path.length >= PATH_MAX) return false;
-  let start = 1, bytes = 1, nameBytes = 0;
+  let start = 1,
+    bytes = 1,
+    nameBytes = 0;
   for (let i = 1; i <= path.length; i++) {
     const u = i < path.length ? path.charCodeAt(i) : 0x2f;
     if (u === 0x2f) {
@@ -251,15 +282,23 @@ export function checkTree(tree: Tree): Tree {
       throw new TreeError(shorten(String(e.path)), why ?? "path is not absolute and normalised");
     }
     if (byPath.has(e.path)) throw new TreeError(e.path, "appears twice in the tree");
-    if (!Number.isInteger(e.mode) || e.mode < 0 || e.mode > 0o7777) throw new TreeError(e.path, `mode ${e.mode} is outside 0..0o7777`);
-    for (const [k, v] of [["uid", e.uid], ["gid", e.gid]] as const) {
-      if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new TreeError(e.path, `${k} ${v} is outside 0..4294967295`);
+    if (!Number.isInteger(e.mode) || e.mode < 0 || e.mode > 0o7777)
+      throw new TreeError(e.path, `mode ${e.mode} is outside 0..0o7777`);
+    for (const [k, v] of [
+      ["uid", e.uid],
+      ["gid", e.gid],
+    ] as const) {
+      if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
+        throw new TreeError(e.path, `${k} ${v} is outside 0..4294967295`);
     }
     if (e.kind === "file" && !(e.data instanceof Uint8Array)) throw new TreeError(e.path, "regular file without data");
-    if (e.kind === "symlink" && (typeof e.target !== "string" || e.target.length === 0)) throw new TreeError(e.path, "symlink without a target");
+    if (e.kind === "symlink" && (typeof e.target !== "string" || e.target.length === 0))
+      throw new TreeError(e.path, "symlink without a target");
     if (e.kind === "chardev" || e.kind === "blockdev") {
-      if (!Number.isInteger(e.major) || e.major! < 0 || e.major! > 4095) throw new TreeError(e.path, `major ${e.major} is outside 0..4095`);
-      if (!Number.isInteger(e.minor) || e.minor! < 0 || e.minor! > 0xfffff) throw new TreeError(e.path, `minor ${e.minor} is outside 0..1048575`);
+      if (!Number.isInteger(e.major) || e.major! < 0 || e.major! > 4095)
+        throw new TreeError(e.path, `major ${e.major} is outside 0..4095`);
+      if (!Number.isInteger(e.minor) || e.minor! < 0 || e.minor! > 0xfffff)
+        throw new TreeError(e.path, `minor ${e.minor} is outside 0..1048575`);
     }
     byPath.set(e.path, e);
   }
@@ -282,7 +321,8 @@ export function checkTree(tree: Tree): Tree {
   const depth = new Map<TreeEntry, number>();
   for (const e of byPath.values()) depth.set(e, pathDepth(e.path));
   return [...byPath.values()].sort((a, b) => {
-    const da = depth.get(a)!, db = depth.get(b)!;
+    const da = depth.get(a)!,
+      db = depth.get(b)!;
     if (da !== db) return da - db;
     return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
   });
@@ -296,9 +336,7 @@ export function checkTree(tree: Tree): Tree {
 /** Linux's own bound on links followed in one lookup (MAXSYMLINKS). */
 export const MAX_SYMLINK_FOLLOWS = 40;
 
-export type Resolved =
-  | { ok: true; path: string; entry: TreeEntry }
-  | { ok: false; path: string; reason: string };
+export type Resolved = { ok: true; path: string; entry: TreeEntry } | { ok: false; path: string; reason: string };
 
 /**
  * Looks `path` up in a tree the way the guest's kernel would: every symlink on the way (and the
@@ -324,7 +362,8 @@ export function resolveInTree(entries: ReadonlyMap<string, TreeEntry>, path: str
     if (!e) return { ok: false, path: p, reason: `${p} is not in the tree` };
     const last = pending.length === 0;
     if (e.kind === "symlink" && (!last || followLast)) {
-      if (++follows > MAX_SYMLINK_FOLLOWS) return { ok: false, path: p, reason: `more than ${MAX_SYMLINK_FOLLOWS} symlinks on the way (a loop?) at ${p}` };
+      if (++follows > MAX_SYMLINK_FOLLOWS)
+        return { ok: false, path: p, reason: `more than ${MAX_SYMLINK_FOLLOWS} symlinks on the way (a loop?) at ${p}` };
       const target = e.target ?? "";
       done.pop();
       if (target.startsWith("/")) done.length = 0;

@@ -24,12 +24,18 @@ export function kernelArgs(config: LooprootConfig): string[] {
 
 /** The init= the user gave in boot.extraArgs, which the kernel takes over looproot's own (the last one wins), if any. */
 export function userInitArg(config: LooprootConfig): string | undefined {
-  return config.boot.extraArgs.split(/\s+/).filter((a) => a.startsWith("init=")).at(-1);
+  return config.boot.extraArgs
+    .split(/\s+/)
+    .filter((a) => a.startsWith("init="))
+    .at(-1);
 }
 
 /** The kernel argument that keeps the kernel's own messages off the console (`quiet`, `loglevel=0..4`), if any. */
 export function quietArg(config: LooprootConfig): string | undefined {
-  return config.boot.extraArgs.split(/\s+/).filter((a) => a === "quiet" || /^loglevel=[0-4]$/.test(a)).at(-1);
+  return config.boot.extraArgs
+    .split(/\s+/)
+    .filter((a) => a === "quiet" || /^loglevel=[0-4]$/.test(a))
+    .at(-1);
 }
 
 /**
@@ -47,7 +53,10 @@ const KERNEL_DEFAULT_BAUD = 9600;
  * (NaN for a rate that is no number); undefined when the kernel has no serial console.
  */
 export function serialBaud(config: LooprootConfig): number | undefined {
-  const last = config.boot.extraArgs.split(/\s+/).filter((a) => /^console=ttyS0(?:,|$)/.test(a)).at(-1);
+  const last = config.boot.extraArgs
+    .split(/\s+/)
+    .filter((a) => /^console=ttyS0(?:,|$)/.test(a))
+    .at(-1);
   if (!last) return undefined;
   const rate = last.slice("console=ttyS0".length + 1).match(/^\d*/)![0];
   return last === "console=ttyS0" ? KERNEL_DEFAULT_BAUD : rate ? Number(rate) : NaN;
@@ -78,12 +87,17 @@ export function autoexecBat(config: LooprootConfig): string {
 
 /** LOADLIN's @params file: one option a line, the kernel image first. */
 export function loadlinParams(config: LooprootConfig): string {
-  return ["# LOADLIN parameters (HOWTO 3.7's line, one option a line)", ...loadlinOptions(config)].join("\r\n") + "\r\n";
+  return (
+    ["# LOADLIN parameters (HOWTO 3.7's line, one option a line)", ...loadlinOptions(config)].join("\r\n") + "\r\n"
+  );
 }
 
 /** A DOS path from the AUTOEXEC line ("\\zImage") as the FAT file name on the floppy ("ZIMAGE"). */
 export function floppyName(dosPath: string): string {
-  return dosPath.replace(/^[A-Za-z]:/, "").replace(/^\\+/, "").toUpperCase();
+  return dosPath
+    .replace(/^[A-Za-z]:/, "")
+    .replace(/^\\+/, "")
+    .toUpperCase();
 }
 
 /** The program DOS runs for "\\loadlin": LOADLIN.EXE (COMMAND.COM tries .COM, .EXE, .BAT; we ship an .EXE). */
@@ -113,7 +127,12 @@ export function floppyFatOptions(config: LooprootConfig, dos: DosSystem): FatOpt
 /** The floppy's files in the order "format /s" and then COPY put them. */
 export function floppyFiles(config: LooprootConfig, parts: FloppyParts) {
   const enc = new TextEncoder();
-  const file = (path: string, data: Uint8Array, attributes = ATTR_ARCHIVE) => ({ path, data, attributes, mtime: config.time });
+  const file = (path: string, data: Uint8Array, attributes = ATTR_ARCHIVE) => ({
+    path,
+    data,
+    attributes,
+    mtime: config.time,
+  });
   // LRDOS reads SERIAL= from CONFIG.SYS; another DOS would call the line unknown.
   const configSys = parts.dos.name === "LRDOS" ? lrdosConfigSys(config) : undefined;
   const files = [

@@ -43,14 +43,19 @@ function dosDirFiles(config: LooprootConfig, root: Uint8Array, swap: Uint8Array,
   return [
     { path: dosPathInDos(config, config.dos.rootFile), data: root, attributes: ATTR_ARCHIVE, mtime: config.time },
     { path: dosPathInDos(config, config.dos.swapFile), data: swap, attributes: ATTR_ARCHIVE, mtime: config.time },
-    ...(kernelFile ? [{ path: kernelFile, data: kernel ?? new Uint8Array(0), attributes: ATTR_ARCHIVE, mtime: config.time }] : []),
+    ...(kernelFile
+      ? [{ path: kernelFile, data: kernel ?? new Uint8Array(0), attributes: ATTR_ARCHIVE, mtime: config.time }]
+      : []),
   ];
 }
 
 /** Space check before the images are built: sizes only, no bytes. */
 export function diskSpace(config: LooprootConfig, rootBytes: number, swapBytes: number, kernelBytes = 0) {
   const layout = diskLayout(config);
-  const files = dosDirFiles(config, new Uint8Array(0), new Uint8Array(0)).map((f, i) => ({ ...f, size: [rootBytes, swapBytes, kernelBytes][i] }));
+  const files = dosDirFiles(config, new Uint8Array(0), new Uint8Array(0)).map((f, i) => ({
+    ...f,
+    size: [rootBytes, swapBytes, kernelBytes][i],
+  }));
 
   return { layout, space: fatSpace(partitionFatOptions(config, layout), files, [config.dos.directory]) };
 }
@@ -69,9 +74,17 @@ export interface HardDiskWindows {
  * put the root and swap images (each file is one contiguous run of clusters). Build the images
  * into the windows, then call makeHardDisk with them: nothing big is built twice or copied.
  */
-export function hardDiskWindows(config: LooprootConfig, rootBytes: number, swapBytes: number, kernelBytes = 0): HardDiskWindows {
+export function hardDiskWindows(
+  config: LooprootConfig,
+  rootBytes: number,
+  swapBytes: number,
+  kernelBytes = 0,
+): HardDiskWindows {
   const layout = diskLayout(config);
-  const sized = dosDirFiles(config, new Uint8Array(0), new Uint8Array(0)).map((f, i) => ({ ...f, size: [rootBytes, swapBytes, kernelBytes][i] }));
+  const sized = dosDirFiles(config, new Uint8Array(0), new Uint8Array(0)).map((f, i) => ({
+    ...f,
+    size: [rootBytes, swapBytes, kernelBytes][i],
+  }));
   const [rootAt, swapAt] = fatFileOffsets(partitionFatOptions(config, layout), sized, [config.dos.directory]);
   const disk = new Uint8Array(layout.sizeBytes);
   const start = layout.partitionStart * 512;
@@ -87,7 +100,13 @@ export function hardDiskWindows(config: LooprootConfig, rootBytes: number, swapB
  * `root` and `swap` are copied into the partition, unless they are the windows of `inPlace`
  * (from hardDiskWindows), already in their clusters: then that disk is finished and returned.
  */
-export function makeHardDisk(config: LooprootConfig, root: Uint8Array, swap: Uint8Array, inPlace?: HardDiskWindows, kernel?: Uint8Array): Uint8Array {
+export function makeHardDisk(
+  config: LooprootConfig,
+  root: Uint8Array,
+  swap: Uint8Array,
+  inPlace?: HardDiskWindows,
+  kernel?: Uint8Array,
+): Uint8Array {
   const layout = diskLayout(config);
   if (inPlace && (inPlace.root !== root || inPlace.swap !== swap || inPlace.disk.length !== layout.sizeBytes)) {
     throw new Error("makeHardDisk: root and swap are not the windows of the disk given to build in place");

@@ -38,19 +38,30 @@ export interface ImagesRead {
  * Reads the settings a boot checks from the images, refusing (with the image's problem) a floppy
  * that is no boot floppy or a disk without an MBR, a FAT partition and the HOWTO's files.
  */
-export function readImages(floppy: Uint8Array, disk: Uint8Array, names: ImageNames = { floppy: "--floppy", disk: "--disk" }): ImagesRead {
-  const bad = (which: keyof ImageNames, why: string) => new LooprootError(ErrorCode.Image, `${names[which]}: ${why}`, { field: which });
+export function readImages(
+  floppy: Uint8Array,
+  disk: Uint8Array,
+  names: ImageNames = { floppy: "--floppy", disk: "--disk" },
+): ImagesRead {
+  const bad = (which: keyof ImageNames, why: string) =>
+    new LooprootError(ErrorCode.Image, `${names[which]}: ${why}`, { field: which });
   const c = defaultConfig();
   const kind = KINDS.find(([, b]) => b.totalSectors * 512 === floppy.length)?.[0];
   if (kind) c.floppy.kind = kind;
 
   // A boot floppy: a boot sector the BIOS will run, and a FAT the reader accepts.
-  if (floppy.length < 512 || floppy[510] !== 0x55 || floppy[511] !== 0xaa) throw bad("floppy", "not a boot floppy: its first sector has no boot signature (55 AA)");
+  if (floppy.length < 512 || floppy[510] !== 0x55 || floppy[511] !== 0xaa)
+    throw bad("floppy", "not a boot floppy: its first sector has no boot signature (55 AA)");
   const fl = fatOf(floppy, 0, (why) => bad("floppy", `not a boot floppy: ${why}`));
-  const file = (name: string) => fl.entries.find((e) => e.path.toUpperCase() === name.toUpperCase() && !(e.attributes & ATTR_DIRECTORY));
+  const file = (name: string) =>
+    fl.entries.find((e) => e.path.toUpperCase() === name.toUpperCase() && !(e.attributes & ATTR_DIRECTORY));
   const auto = file("AUTOEXEC.BAT");
   if (!auto) throw bad("floppy", "not a looproot boot floppy: it has no AUTOEXEC.BAT, so the LOADLIN line is unknown");
-  const line = new TextDecoder().decode(auto.data(4096)).split(/\r?\n/).map((l) => l.trim()).find((l) => /loadlin/i.test(l));
+  const line = new TextDecoder()
+    .decode(auto.data(4096))
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => /loadlin/i.test(l));
   if (!line) throw bad("floppy", "AUTOEXEC.BAT has no LOADLIN line");
   let words = line.split(/\s+/);
   c.boot.loadlinPath = words[0];
@@ -58,7 +69,11 @@ export function readImages(floppy: Uint8Array, disk: Uint8Array, names: ImageNam
     const par = file(floppyName(words[1].slice(1)));
     if (!par) throw bad("floppy", `AUTOEXEC.BAT names ${words[1]} but the floppy has no ${PARAMS_FILE}`);
     c.boot.paramsFile = true;
-    words = new TextDecoder().decode(par.data(65536)).split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+    words = new TextDecoder()
+      .decode(par.data(65536))
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith("#"));
   } else {
     c.boot.paramsFile = false;
     words = words.slice(1);
@@ -67,8 +82,10 @@ export function readImages(floppy: Uint8Array, disk: Uint8Array, names: ImageNam
   let kernelSeen = false;
   c.boot.readOnly = false;
   for (const w of words) {
-    if (!kernelSeen && !w.includes("=")) { c.boot.kernelPath = w; kernelSeen = true; }
-    else if (w.startsWith("initrd=")) c.boot.initrdPath = w.slice(7);
+    if (!kernelSeen && !w.includes("=")) {
+      c.boot.kernelPath = w;
+      kernelSeen = true;
+    } else if (w.startsWith("initrd=")) c.boot.initrdPath = w.slice(7);
     else if (w.startsWith("root=")) c.boot.root = w.slice(5);
     else if (w === "ro") c.boot.readOnly = true;
     else if (w === `init=${WRAPPER_INIT}`) c.root.source = "tar";
@@ -78,10 +95,14 @@ export function readImages(floppy: Uint8Array, disk: Uint8Array, names: ImageNam
   // A kernel in a directory of C: is where the distribution kernel goes (src/howto/kernel.ts).
   const onDisk = kernelSeen ? kernelFromDosPath(c.boot.kernelPath) : undefined;
   // The kernel and initrd LOADLIN is told to load must be on the floppy (A:\ paths or bare names).
-  for (const [what, p] of [["kernel", kernelSeen ? c.boot.kernelPath : ""], ["initrd", c.boot.initrdPath]] as const) {
+  for (const [what, p] of [
+    ["kernel", kernelSeen ? c.boot.kernelPath : ""],
+    ["initrd", c.boot.initrdPath],
+  ] as const) {
     if (!p) throw bad("floppy", `the LOADLIN line names no ${what}`);
     const name = p.replace(/^[Aa]:/, "").replace(/^\\+/, "");
-    if (!/^[Cc]:/.test(p) && !file(name)) throw bad("floppy", `the LOADLIN line names the ${what} ${p}, which is not on the floppy`);
+    if (!/^[Cc]:/.test(p) && !file(name))
+      throw bad("floppy", `the LOADLIN line names the ${what} ${p}, which is not on the floppy`);
   }
 
   c.disk.sizeMiB = Math.floor(disk.length / 1048576);
@@ -93,10 +114,16 @@ export function readImages(floppy: Uint8Array, disk: Uint8Array, names: ImageNam
     if (e.attributes & ATTR_DIRECTORY || e.size < 8192) continue;
     const head = reworded(() => e.data(4096), partBad);
     const i = e.path.lastIndexOf("\\");
-    const dir = i < 0 ? "" : e.path.slice(0, i), name = e.path.slice(i + 1);
+    const dir = i < 0 ? "" : e.path.slice(0, i),
+      name = e.path.slice(i + 1);
     const d = byDir.get(dir) ?? {};
-    if (looksLikeExt2(head)) { d.root = name; d.rootBytes = e.size; }
-    else if (looksLikeSwap(head)) { d.swap = name; d.swapBytes = e.size; }
+    if (looksLikeExt2(head)) {
+      d.root = name;
+      d.rootBytes = e.size;
+    } else if (looksLikeSwap(head)) {
+      d.swap = name;
+      d.swapBytes = e.size;
+    }
     byDir.set(dir, d);
   }
   const found = [...byDir].find(([, d]) => d.root && d.swap);
@@ -104,8 +131,16 @@ export function readImages(floppy: Uint8Array, disk: Uint8Array, names: ImageNam
   const [dir, d] = found;
   c.dos.directory = dir;
   if (onDisk) {
-    if (onDisk.directory.toUpperCase() !== dir.toUpperCase()) throw bad("disk", `the LOADLIN line names the kernel C:\\${onDisk.directory}\\${onDisk.kernelPath.slice(1)}, but the root and swap images are in C:\\${dir}`);
-    if (!part.entries.some((e) => e.path.toUpperCase() === `${dir}\\${onDisk.kernelPath.slice(1)}`.toUpperCase())) throw bad("disk", `the LOADLIN line names the kernel C:\\${onDisk.directory}\\${onDisk.kernelPath.slice(1)}, which is not on the disk`);
+    if (onDisk.directory.toUpperCase() !== dir.toUpperCase())
+      throw bad(
+        "disk",
+        `the LOADLIN line names the kernel C:\\${onDisk.directory}\\${onDisk.kernelPath.slice(1)}, but the root and swap images are in C:\\${dir}`,
+      );
+    if (!part.entries.some((e) => e.path.toUpperCase() === `${dir}\\${onDisk.kernelPath.slice(1)}`.toUpperCase()))
+      throw bad(
+        "disk",
+        `the LOADLIN line names the kernel C:\\${onDisk.directory}\\${onDisk.kernelPath.slice(1)}, which is not on the disk`,
+      );
     c.boot.kernelPath = onDisk.kernelPath;
   }
   // "auto" when it says the same (a root tarball gets the distribution kernel), else the explicit choice.
@@ -115,14 +150,21 @@ export function readImages(floppy: Uint8Array, disk: Uint8Array, names: ImageNam
   c.root.sizeMiB = d.rootBytes! / 1048576;
   c.swap.sizeMiB = d.swapBytes! / 1048576;
   checkLoopFilesIn({ start, part }, c, (why) => bad("disk", why));
-  return { config: c, loadlinLine: line, rootFile: `C:\\${dir ? dir + "\\" : ""}${d.root}`, swapFile: `C:\\${dir ? dir + "\\" : ""}${d.swap}`, partitionStart: start };
+  return {
+    config: c,
+    loadlinLine: line,
+    rootFile: `C:\\${dir ? dir + "\\" : ""}${d.root}`,
+    swapFile: `C:\\${dir ? dir + "\\" : ""}${d.swap}`,
+    partitionStart: start,
+  };
 }
 
 /** The MBR's first partition, which must be a FAT partition DOS reads, and its volume. */
 function dosPartition(disk: Uint8Array, bad: (why: string) => LooprootError): { start: number; part: FatVolume } {
   const first = reworded(() => readMbr(disk), bad).partitions.find((p) => p.index === 1);
   const type = first?.type ?? 0;
-  if (!first || !FAT_PARTITION_TYPES.has(type)) throw bad(`the first partition is of type 0x${type.toString(16).padStart(2, "0")}, not a FAT partition DOS reads`);
+  if (!first || !FAT_PARTITION_TYPES.has(type))
+    throw bad(`the first partition is of type 0x${type.toString(16).padStart(2, "0")}, not a FAT partition DOS reads`);
   const { start } = first;
   return { start, part: fatOf(disk, start * 512, (why) => bad(`the FAT partition cannot be read: ${why}`)) };
 }
@@ -132,7 +174,11 @@ function dosPartition(disk: Uint8Array, bad: (why: string) => LooprootError): { 
  * chain is broken (looping, running short or into a free cluster) or shared with another file.
  * DOS and Linux read such a file without a word, so a damaged swap file would boot and verify.
  */
-export function checkLoopFiles(disk: Uint8Array, config: LooprootConfig, names: ImageNames = { floppy: "--floppy", disk: "--disk" }): void {
+export function checkLoopFiles(
+  disk: Uint8Array,
+  config: LooprootConfig,
+  names: ImageNames = { floppy: "--floppy", disk: "--disk" },
+): void {
   const bad = (why: string) => new LooprootError(ErrorCode.Image, `${names.disk}: ${why}`, { field: "disk" });
   // A disk without the DOS partition the chain needs is refused too, before any work: DOS would
   // have no C: and /linuxrc nothing to mount (the harness still names that stage for a machine
@@ -140,12 +186,23 @@ export function checkLoopFiles(disk: Uint8Array, config: LooprootConfig, names: 
   checkLoopFilesIn(dosPartition(disk, bad), config, bad);
 }
 
-function checkLoopFilesIn({ start, part }: { start: number; part: FatVolume }, c: LooprootConfig, bad: (why: string) => LooprootError): void {
-  reworded(() => fatChains({ volume: part, offset: start * 512 }), (why) => bad(`the FAT partition is damaged: ${why}`));
-  for (const [what, name] of [["root image (/dev/loop0)", c.dos.rootFile], ["swap file (/dev/loop1)", c.dos.swapFile]] as const) {
+function checkLoopFilesIn(
+  { start, part }: { start: number; part: FatVolume },
+  c: LooprootConfig,
+  bad: (why: string) => LooprootError,
+): void {
+  reworded(
+    () => fatChains({ volume: part, offset: start * 512 }),
+    (why) => bad(`the FAT partition is damaged: ${why}`),
+  );
+  for (const [what, name] of [
+    ["root image (/dev/loop0)", c.dos.rootFile],
+    ["swap file (/dev/loop1)", c.dos.swapFile],
+  ] as const) {
     // As the build names it (validation has checked the names): the directory's parts and the 8.3 name.
     const path = [...(c.dos.directory ? checkDosPath(c.dos.directory) : []), toDosName(name)].join("\\").toUpperCase();
-    if (!part.entries.some((e) => e.path.toUpperCase() === path && !(e.attributes & ATTR_DIRECTORY))) throw bad(`C:\\${path}, the ${what}, is not on the disk`);
+    if (!part.entries.some((e) => e.path.toUpperCase() === path && !(e.attributes & ATTR_DIRECTORY)))
+      throw bad(`C:\\${path}, the ${what}, is not on the disk`);
   }
 }
 

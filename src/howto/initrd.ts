@@ -47,13 +47,27 @@ export function linuxrcScript(config: LooprootConfig): string {
   ].join("\n");
 }
 
-const dir = (path: string, time: number, mode = 0o755): TreeEntry => ({ path, kind: "dir", mode, uid: 0, gid: 0, mtime: time });
+const dir = (path: string, time: number, mode = 0o755): TreeEntry => ({
+  path,
+  kind: "dir",
+  mode,
+  uid: 0,
+  gid: 0,
+  mtime: time,
+});
 
 /** The device nodes of the HOWTO's listing, renamed for a 6.x kernel, plus the configured DOS device. */
 export function initrdDevices(config: LooprootConfig): TreeEntry[] {
   const t = config.time;
   const node = (name: string, kind: "chardev" | "blockdev", major: number, minor: number, mode = 0o644): TreeEntry => ({
-    path: "/dev/" + name, kind, mode, uid: 0, gid: 0, mtime: t, major, minor,
+    path: "/dev/" + name,
+    kind,
+    mode,
+    uid: 0,
+    gid: 0,
+    mtime: t,
+    major,
+    minor,
   });
   const nodes = new Map<string, TreeEntry>();
   const add = (e: TreeEntry) => nodes.set(e.path, e);
@@ -85,7 +99,15 @@ export function initrdTree(config: LooprootConfig, ing: Pick<Ingredients, "busyb
     tree.push({ path: "/bin/" + name, kind: "symlink", mode: 0o777, uid: 0, gid: 0, mtime: t, target: "busybox" });
   }
   tree.push(...initrdDevices(config));
-  tree.push({ path: "/linuxrc", kind: "file", mode: 0o755, uid: 0, gid: 0, mtime: t, data: new TextEncoder().encode(linuxrcScript(config)) });
+  tree.push({
+    path: "/linuxrc",
+    kind: "file",
+    mode: 0o755,
+    uid: 0,
+    gid: 0,
+    mtime: t,
+    data: new TextEncoder().encode(linuxrcScript(config)),
+  });
   return dedupe(tree);
 }
 

@@ -43,7 +43,11 @@ export function kernelFromDosPath(path: string): { directory: string; kernelPath
 export function chosenKernel(config: LooprootConfig, ing: Pick<Ingredients, "kernel" | "kernelDistro">): Uint8Array {
   if (kernelChoice(config) === "howto") return ing.kernel;
   if (!ing.kernelDistro) {
-    throw new LooprootError(ErrorCode.Ingredients, `boot.kernel: the distribution kernel (images/${DISTRO_KERNEL_FILE}) is not available: build it with images/kernel/build.sh, or choose boot.kernel "howto"`, { field: "boot.kernel", data: { missing: [DISTRO_KERNEL_FILE] } });
+    throw new LooprootError(
+      ErrorCode.Ingredients,
+      `boot.kernel: the distribution kernel (images/${DISTRO_KERNEL_FILE}) is not available: build it with images/kernel/build.sh, or choose boot.kernel "howto"`,
+      { field: "boot.kernel", data: { missing: [DISTRO_KERNEL_FILE] } },
+    );
   }
   return ing.kernelDistro;
 }

@@ -22,7 +22,11 @@ export function kernelMemory(bzImage: Uint8Array): KernelMemory | undefined {
   if (bzImage.length < 0x268) return undefined;
   const dv = new DataView(bzImage.buffer, bzImage.byteOffset, bzImage.byteLength);
   if (dv.getUint32(0x202, true) !== 0x53726448 /* "HdrS" */ || dv.getUint16(0x206, true) < 0x20a) return undefined;
-  return { loadAddress: Number(dv.getBigUint64(0x258, true)), initSize: dv.getUint32(0x260, true), relocatable: bzImage[0x234] !== 0 };
+  return {
+    loadAddress: Number(dv.getBigUint64(0x258, true)),
+    initSize: dv.getUint32(0x260, true),
+    relocatable: bzImage[0x234] !== 0,
+  };
 }
 
 /**
@@ -52,7 +56,11 @@ export interface MemoryNeeds {
  * BIOS's reserved top), and the running system (low memory, the kernel, the gzip'd initrd and
  * its unpacked copy in the RAM disk, the root's init). `initrdGzBytes` is 0 when not yet built.
  */
-export function memoryNeeds(config: LooprootConfig, kernel: KernelMemory = kernelChoice(config) === "distro" ? PROJECT_DISTRO_KERNEL : PROJECT_KERNEL, initrdGzBytes = 0): MemoryNeeds {
+export function memoryNeeds(
+  config: LooprootConfig,
+  kernel: KernelMemory = kernelChoice(config) === "distro" ? PROJECT_DISTRO_KERNEL : PROJECT_KERNEL,
+  initrdGzBytes = 0,
+): MemoryNeeds {
   const at = kernel.relocatable ? MiB : kernel.loadAddress;
   const unpack = at + kernel.initSize + BIOS_TOP_RESERVED;
   const ramdisk = config.initrd.sizeKiB * 1024;

@@ -39,8 +39,21 @@ export const INITRD_PATTERNS = {
 
 /** Keys of the report lines, in the order the rc lines print them. */
 export type ReportKey =
-  | "rc-started" | "root-rw" | "swapon-ok" | "report-begin" | "kernel" | "rootdev" | "rootfs"
-  | "loop0" | "loop1" | "swap" | "dosmount" | "dosfile" | "memtotal" | "report-end" | "shell";
+  | "rc-started"
+  | "root-rw"
+  | "swapon-ok"
+  | "report-begin"
+  | "kernel"
+  | "rootdev"
+  | "rootfs"
+  | "loop0"
+  | "loop1"
+  | "swap"
+  | "dosmount"
+  | "dosfile"
+  | "memtotal"
+  | "report-end"
+  | "shell";
 
 /** A report line as the script writes it: the prefix, the key's words, then shell-expanded values. */
 export const REPORT_WORDS: Record<ReportKey, string> = {
@@ -83,7 +96,8 @@ export const REPORT_PATTERNS = {
 export const SHELL_PROBE = `echo "${reportLine("shell")} $(readlink /proc/self/fd/0)"\n`;
 
 /** The shell's own answer line, as /etc/profile of the built-in root also prints it. */
-export const shellReadyLine = (busybox?: string) => `echo "${reportLine("shell")} $(${busybox ? busybox + " " : ""}readlink /proc/self/fd/0)"`;
+export const shellReadyLine = (busybox?: string) =>
+  `echo "${reportLine("shell")} $(${busybox ? busybox + " " : ""}readlink /proc/self/fd/0)"`;
 
 /** Splits a report line into its key and values; undefined for a line that is not one. */
 export function parseReportLine(line: string): { key: ReportKey; values: string[] } | undefined {

@@ -46,7 +46,10 @@ export function fstab(config: LooprootConfig): string {
 /** The HOWTO's fake mount: `mount -f -t msdos /dev/hda1 /initrd/mnt` with the /linuxrc options. */
 export function fakeMountLine(config: LooprootConfig): string {
   const opts = mountOptions(config);
-  return "mount " + shWords(["-f", "-t", config.dos.fsType, config.dos.device, `${INITRD_DIR}/mnt`, ...(opts ? ["-o", opts] : [])]);
+  return (
+    "mount " +
+    shWords(["-f", "-t", config.dos.fsType, config.dos.device, `${INITRD_DIR}/mnt`, ...(opts ? ["-o", opts] : [])])
+  );
 }
 
 /**
@@ -57,7 +60,8 @@ export function fakeMountLine(config: LooprootConfig): string {
  */
 export function rcLines(config: LooprootConfig, busybox = ROOT_BUSYBOX): string[] {
   const dosDir = dosPathInLinux(config, "").replace(/\/$/, "");
-  const say = (key: Parameters<typeof reportLine>[0], rest = "") => `echo "${reportLine(key)}${rest ? " " + rest : ""}"`;
+  const say = (key: Parameters<typeof reportLine>[0], rest = "") =>
+    `echo "${reportLine(key)}${rest ? " " + rest : ""}"`;
   const lines = [
     `bb=${busybox}`,
     // Each process costs v86 far more than QEMU (issue 12): one mount for both, from the fstab lines.
@@ -92,7 +96,14 @@ export function rcLines(config: LooprootConfig, busybox = ROOT_BUSYBOX): string[
 
 /** /etc/init.d/rcS of the built-in busybox root: the HOWTO's "rc file that mounts the disks". */
 export function rcScript(config: LooprootConfig): string {
-  return ["#!/bin/sh", "# /etc/init.d/rcS: run once by init (HOWTO 3.4's rc file).", "export PATH=/sbin:/bin:/usr/sbin:/usr/bin", ...rcLines(config), `printf '%s\\n' ${shWord(config.root.hostname)} > /proc/sys/kernel/hostname`, ""].join("\n");
+  return [
+    "#!/bin/sh",
+    "# /etc/init.d/rcS: run once by init (HOWTO 3.4's rc file).",
+    "export PATH=/sbin:/bin:/usr/sbin:/usr/bin",
+    ...rcLines(config),
+    `printf '%s\\n' ${shWord(config.root.hostname)} > /proc/sys/kernel/hostname`,
+    "",
+  ].join("\n");
 }
 
 /** For a user-supplied root: run the rc lines, then hand over to the system's own init. */
@@ -208,7 +219,9 @@ export function sysvRcHookLines(): string {
  * (`shut""down`), so only what the steps print, not their echo, reads as the end of the shutdown.
  */
 export function consoleShutdownCommand(config: LooprootConfig): string {
-  return ["dos=", ...shutdownLines(config), "sync; poweroff -f || halt -f"].join("; ").replaceAll(`${REPORT_PREFIX} shutdown`, `${REPORT_PREFIX} shut""down`);
+  return ["dos=", ...shutdownLines(config), "sync; poweroff -f || halt -f"]
+    .join("; ")
+    .replaceAll(`${REPORT_PREFIX} shutdown`, `${REPORT_PREFIX} shut""down`);
 }
 
 const INITTAB = [
@@ -232,10 +245,35 @@ const PROFILE = [
 /** The built-in root: busybox with its applet links, /etc, /dev, and the HOWTO's changes. */
 export function busyboxRootTree(config: LooprootConfig, ing: Pick<Ingredients, "busyboxRoot" | "rootApplets">): Tree {
   const t = config.time;
-  const e = (path: string, kind: TreeEntry["kind"], mode: number, more: Partial<TreeEntry> = {}): TreeEntry => ({ path, kind, mode, uid: 0, gid: 0, mtime: t, ...more });
+  const e = (path: string, kind: TreeEntry["kind"], mode: number, more: Partial<TreeEntry> = {}): TreeEntry => ({
+    path,
+    kind,
+    mode,
+    uid: 0,
+    gid: 0,
+    mtime: t,
+    ...more,
+  });
   const text = (path: string, s: string, mode = 0o644) => e(path, "file", mode, { data: new TextEncoder().encode(s) });
   const tree: Tree = [];
-  for (const d of ["/", "/bin", "/sbin", "/usr", "/usr/bin", "/usr/sbin", "/etc", "/etc/init.d", "/dev", "/proc", "/sys", "/root", "/home", "/var", "/var/log", "/mnt"]) {
+  for (const d of [
+    "/",
+    "/bin",
+    "/sbin",
+    "/usr",
+    "/usr/bin",
+    "/usr/sbin",
+    "/etc",
+    "/etc/init.d",
+    "/dev",
+    "/proc",
+    "/sys",
+    "/root",
+    "/home",
+    "/var",
+    "/var/log",
+    "/mnt",
+  ]) {
     tree.push(e(d, "dir", d === "/root" ? 0o700 : 0o755));
   }
   tree.push(e("/tmp", "dir", 0o1777));
@@ -253,7 +291,9 @@ export function busyboxRootTree(config: LooprootConfig, ing: Pick<Ingredients, "
   tree.push(text("/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"));
   tree.push(text("/etc/group", "root:x:0:\n"));
   tree.push(text("/etc/shadow", "root::10000:0:99999:7:::\n", 0o600));
-  tree.push(text("/etc/motd", "A Linux whose root filesystem is a file on a DOS partition (Loopback Root Filesystem HOWTO).\n"));
+  tree.push(
+    text("/etc/motd", "A Linux whose root filesystem is a file on a DOS partition (Loopback Root Filesystem HOWTO).\n"),
+  );
   tree.push(...initrdDevices(config));
   tree.push(e("/dev/ttyS0", "chardev", 0o660, { major: 4, minor: 64 }));
   tree.push(e("/dev/tty0", "chardev", 0o620, { major: 4, minor: 0 }));
@@ -276,21 +316,41 @@ export function addHowtoChanges(config: LooprootConfig, tree: Tree, wrapper?: Ui
       anc = parentPath(anc);
     }
     const dir = resolveInTree(byPath, anc);
-    if (dir.ok && dir.entry.kind === "dir" && dir.path !== anc) x = { ...x, path: (dir.path === "/" ? "" : dir.path) + "/" + rest.join("/") };
+    if (dir.ok && dir.entry.kind === "dir" && dir.path !== anc)
+      x = { ...x, path: (dir.path === "/" ? "" : dir.path) + "/" + rest.join("/") };
     for (let p = parentPath(x.path); !byPath.has(p); p = parentPath(p)) {
       byPath.set(p, { path: p, kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: t });
     }
     byPath.set(x.path, x);
   };
-  put({ path: "/etc/fstab", kind: "file", mode: 0o644, uid: 0, gid: 0, mtime: t, data: new TextEncoder().encode(fstab(config)) });
+  put({
+    path: "/etc/fstab",
+    kind: "file",
+    mode: 0o644,
+    uid: 0,
+    gid: 0,
+    mtime: t,
+    data: new TextEncoder().encode(fstab(config)),
+  });
   if (config.root.initrdDir) put({ path: INITRD_DIR, kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: t });
-  if (config.root.dosLink) put({ path: "/DOS", kind: "symlink", mode: 0o777, uid: 0, gid: 0, mtime: t, target: INITRD_DIR + "/mnt" });
-  for (const d of ["/proc", "/sys"]) if (!byPath.has(d)) put({ path: d, kind: "dir", mode: 0o555, uid: 0, gid: 0, mtime: t });
+  if (config.root.dosLink)
+    put({ path: "/DOS", kind: "symlink", mode: 0o777, uid: 0, gid: 0, mtime: t, target: INITRD_DIR + "/mnt" });
+  for (const d of ["/proc", "/sys"])
+    if (!byPath.has(d)) put({ path: d, kind: "dir", mode: 0o555, uid: 0, gid: 0, mtime: t });
   // The kernel mounts devtmpfs on /dev (CONFIG_DEVTMPFS_MOUNT) only if the root has the folder:
   // without it init starts with no console, and the report goes nowhere.
   if (!byPath.has("/dev")) put({ path: "/dev", kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: t });
   if (wrapper) put({ path: WRAPPER_BUSYBOX, kind: "file", mode: 0o755, uid: 0, gid: 0, mtime: t, data: wrapper });
-  if (wrapper) put({ path: WRAPPER_INIT, kind: "file", mode: 0o755, uid: 0, gid: 0, mtime: t, data: new TextEncoder().encode(wrapperInit(config)) });
+  if (wrapper)
+    put({
+      path: WRAPPER_INIT,
+      kind: "file",
+      mode: 0o755,
+      uid: 0,
+      gid: 0,
+      mtime: t,
+      data: new TextEncoder().encode(wrapperInit(config)),
+    });
   // A root's own poweroff leaves the DOS partition dirty without this hook (see rootShutdownHook).
   if (wrapper) addShutdownHook(config, byPath, put);
   return checkTree([...byPath.values()]);
@@ -298,9 +358,18 @@ export function addHowtoChanges(config: LooprootConfig, tree: Tree, wrapper?: Ui
 
 /** The hook where the root's own shutdown runs it: systemd's hook folder, or Debian's halt and reboot scripts. */
 function addShutdownHook(config: LooprootConfig, byPath: Map<string, TreeEntry>, put: (x: TreeEntry) => void): void {
-  const file = (path: string, data: Uint8Array, mode: number): TreeEntry => ({ path, kind: "file", mode, uid: 0, gid: 0, mtime: config.time, data });
+  const file = (path: string, data: Uint8Array, mode: number): TreeEntry => ({
+    path,
+    kind: "file",
+    mode,
+    uid: 0,
+    gid: 0,
+    mtime: config.time,
+    data,
+  });
   const hook = new TextEncoder().encode(rootShutdownHook(config));
-  if (["/lib/systemd/systemd", "/usr/lib/systemd/systemd"].some((p) => resolveInTree(byPath, p).ok)) put(file(SYSTEMD_SHUTDOWN_HOOK, hook, 0o755));
+  if (["/lib/systemd/systemd", "/usr/lib/systemd/systemd"].some((p) => resolveInTree(byPath, p).ok))
+    put(file(SYSTEMD_SHUTDOWN_HOOK, hook, 0o755));
   // Only where both of Debian's scripts read /etc/default/halt (initscripts' layout).
   const reads = (p: string) => {
     const r = resolveInTree(byPath, p);
@@ -313,7 +382,11 @@ function addShutdownHook(config: LooprootConfig, byPath: Map<string, TreeEntry>,
   const ours = sysvRcHookLines();
   if (had.includes(ours)) return;
   const data = new TextEncoder().encode(had + (had && !had.endsWith("\n") ? "\n" : "") + ours);
-  put(old.ok && old.entry.kind === "file" ? { ...old.entry, path: old.path, data } : file("/etc/default/halt", data, 0o644));
+  put(
+    old.ok && old.entry.kind === "file"
+      ? { ...old.entry, path: old.path, data }
+      : file("/etc/default/halt", data, 0o644),
+  );
 }
 
 /** A user-supplied tree ("copy an existing Linux installation into it") made ready for the loop root. */
@@ -328,9 +401,14 @@ export function userRootTree(config: LooprootConfig, tree: Tree, busybox: Uint8A
     let why: string | undefined;
     if (!r.ok) why = r.reason;
     else if (r.entry.kind !== "file") why = `${r.path} is a ${r.entry.kind}, not a regular file`;
-    else if ((r.entry.mode & 0o111) === 0) why = `${r.path} is not executable (mode ${r.entry.mode.toString(8).padStart(4, "0")})`;
+    else if ((r.entry.mode & 0o111) === 0)
+      why = `${r.path} is not executable (mode ${r.entry.mode.toString(8).padStart(4, "0")})`;
     if (why) {
-      throw new LooprootError(ErrorCode.Tar, `the root tarball's ${need} is not usable (${why}); the loop root needs ${what}. A root needs ${ROOT_NEEDS}`, { field: "root.source" });
+      throw new LooprootError(
+        ErrorCode.Tar,
+        `the root tarball's ${need} is not usable (${why}); the loop root needs ${what}. A root needs ${ROOT_NEEDS}`,
+        { field: "root.source" },
+      );
     }
   }
   return addHowtoChanges(config, checked, busybox);

@@ -19,7 +19,11 @@ const SHEBANG_MAX = 256;
 export function checkRootInit(tree: Tree, path: string): void {
   const byPath = new Map(tree.map((x) => [x.path, x] as const));
   const bad = (why: string): never => {
-    throw new LooprootError(ErrorCode.Tar, `the root tarball's ${path} cannot be started by the kernel: ${why}; the loop root needs an init that is an i386 ELF program or a #! script. A root needs ${ROOT_NEEDS}`, { field: "root.source" });
+    throw new LooprootError(
+      ErrorCode.Tar,
+      `the root tarball's ${path} cannot be started by the kernel: ${why}; the loop root needs an init that is an i386 ELF program or a #! script. A root needs ${ROOT_NEEDS}`,
+      { field: "root.source" },
+    );
   };
   let want = path;
   for (let depth = 0; ; depth++) {
@@ -32,7 +36,10 @@ export function checkRootInit(tree: Tree, path: string): void {
     const d = e.data ?? new Uint8Array();
     if (d.length >= 20 && d[0] === 0x7f && d[1] === 0x45 && d[2] === 0x4c && d[3] === 0x46) {
       const machine = d[18] | (d[19] << 8);
-      if (d[4] !== 1 || machine !== 3) return bad(`${via} is an ELF program for another machine (class ${d[4]}, e_machine ${machine}; the kernel runs 32-bit i386, e_machine 3)`);
+      if (d[4] !== 1 || machine !== 3)
+        return bad(
+          `${via} is an ELF program for another machine (class ${d[4]}, e_machine ${machine}; the kernel runs 32-bit i386, e_machine 3)`,
+        );
       return;
     }
     if (d.length >= 2 && d[0] === 0x23 && d[1] === 0x21) {

@@ -6,5 +6,8 @@ import { derivedUuid } from "../ids.ts";
 
 /** `into`: a zeroed window of swap.sizeMiB to write the area in (its clusters on the disk). */
 export function makeSwapImage(config: LooprootConfig, into?: Uint8Array): Uint8Array {
-  return makeSwap({ sizeBytes: config.swap.sizeMiB * 1024 * 1024, uuid: derivedUuid(config, "swap"), label: config.swap.label }, into);
+  return makeSwap(
+    { sizeBytes: config.swap.sizeMiB * 1024 * 1024, uuid: derivedUuid(config, "swap"), label: config.swap.label },
+    into,
+  );
 }

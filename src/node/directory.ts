@@ -35,14 +35,24 @@ export function treeFromDirectory(dir: string): Tree {
   try {
     top = lstatSync(dir, { bigint: true });
   } catch (e) {
-    throw new LooprootError(ErrorCode.InputFile, `${dir}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such folder" : (e as Error).message}`, { field: "dir" });
+    throw new LooprootError(
+      ErrorCode.InputFile,
+      `${dir}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such folder" : (e as Error).message}`,
+      { field: "dir" },
+    );
   }
   if (!top.isDirectory()) throw new LooprootError(ErrorCode.InputFile, `${dir}: not a folder`, { field: "dir" });
   const out: TreeEntry[] = [];
   // First path of each inode with more than one name: later names become hard links to it.
   const firstName = new Map<string, string>();
   const walk = (hostPath: string, path: string, st: BigIntStats) => {
-    const base = { path, mode: Number(st.mode & 0o7777n), uid: Number(st.uid), gid: Number(st.gid), mtime: Number(st.mtimeMs / 1000n) };
+    const base = {
+      path,
+      mode: Number(st.mode & 0o7777n),
+      uid: Number(st.uid),
+      gid: Number(st.gid),
+      mtime: Number(st.mtimeMs / 1000n),
+    };
     const kind = kindOf(st);
     if (kind !== "dir" && st.nlink > 1n) {
       const id = `${st.dev}:${st.ino}`;

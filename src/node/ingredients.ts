@@ -3,7 +3,16 @@
 import { readFileSync, existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { packageRoot } from "./package.ts";
-import { dosFromFloppy, ingredientsFromBytes, lrdosSystem, INGREDIENT_FILES, DISTRO_KERNEL_FILE, type IngredientBytes, type Ingredients, type DosSystem } from "../ingredients.ts";
+import {
+  dosFromFloppy,
+  ingredientsFromBytes,
+  lrdosSystem,
+  INGREDIENT_FILES,
+  DISTRO_KERNEL_FILE,
+  type IngredientBytes,
+  type Ingredients,
+  type DosSystem,
+} from "../ingredients.ts";
 import { LooprootError, ErrorCode } from "../errors.ts";
 import { fmt } from "../util/fmt.ts";
 
@@ -17,7 +26,11 @@ export { INGREDIENT_FILES };
 function requireFiles(rels: string[], dir = IMAGES): void {
   const missing = rels.filter((rel) => !existsSync(join(dir, rel)));
   if (missing.length) {
-    throw new LooprootError(ErrorCode.Ingredients, `${missing.map((r) => (dir === IMAGES ? `images/${r}` : join(dir, r))).join(", ")} ${missing.length > 1 ? "are" : "is"} missing: run \`npm run images\` to build the guest binaries`, { field: "dir", data: { missing } });
+    throw new LooprootError(
+      ErrorCode.Ingredients,
+      `${missing.map((r) => (dir === IMAGES ? `images/${r}` : join(dir, r))).join(", ")} ${missing.length > 1 ? "are" : "is"} missing: run \`npm run images\` to build the guest binaries`,
+      { field: "dir", data: { missing } },
+    );
   }
 }
 
@@ -27,7 +40,10 @@ function read(rel: string, dir = IMAGES): Uint8Array {
 }
 
 const readAll = <K extends keyof IngredientBytes>(keys: K[], dir: string) => {
-  requireFiles(keys.map((k) => INGREDIENT_FILES[k]), dir);
+  requireFiles(
+    keys.map((k) => INGREDIENT_FILES[k]),
+    dir,
+  );
   return Object.fromEntries(keys.map((k) => [k, read(INGREDIENT_FILES[k], dir)])) as Pick<IngredientBytes, K>;
 };
 
@@ -51,13 +67,23 @@ export function dosFromFloppyFile(path: string): DosSystem {
   let size: number;
   try {
     const st = statSync(path);
-    if (!st.isFile()) throw new LooprootError(ErrorCode.InputFile, `--dos ${path}: not a regular file`, { field: "--dos" });
+    if (!st.isFile())
+      throw new LooprootError(ErrorCode.InputFile, `--dos ${path}: not a regular file`, { field: "--dos" });
     size = st.size;
   } catch (e) {
     if (e instanceof LooprootError) throw e;
-    throw new LooprootError(ErrorCode.InputFile, `--dos ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`, { field: "--dos" });
+    throw new LooprootError(
+      ErrorCode.InputFile,
+      `--dos ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`,
+      { field: "--dos" },
+    );
   }
-  if (size > DOS_FLOPPY_MAX) throw new LooprootError(ErrorCode.InputFile, `--dos ${path}: ${fmt(size)} bytes is larger than any floppy (2.88M: ${fmt(DOS_FLOPPY_MAX)} bytes)`, { field: "--dos", limit: DOS_FLOPPY_MAX });
+  if (size > DOS_FLOPPY_MAX)
+    throw new LooprootError(
+      ErrorCode.InputFile,
+      `--dos ${path}: ${fmt(size)} bytes is larger than any floppy (2.88M: ${fmt(DOS_FLOPPY_MAX)} bytes)`,
+      { field: "--dos", limit: DOS_FLOPPY_MAX },
+    );
   try {
     return dosFromFloppy(new Uint8Array(readFileSync(path)));
   } catch (e) {

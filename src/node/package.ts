@@ -18,7 +18,8 @@ function find(): { root: string; version: string } {
     const file = join(dir, "package.json");
     if (existsSync(file)) {
       const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: unknown; version?: unknown };
-      if (pkg.name === "looproot" && typeof pkg.version === "string") return (cached = { root: dir, version: pkg.version });
+      if (pkg.name === "looproot" && typeof pkg.version === "string")
+        return (cached = { root: dir, version: pkg.version });
     }
     dir = dirname(dir);
   }

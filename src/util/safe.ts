@@ -24,7 +24,9 @@ function escape(ch: string): string {
 export function safeText(s: string, max = SAFE_MAX_CHARS): string {
   const cut = s.length > max;
   let head = cut ? s.slice(0, max) : s;
-  head = head.replace(UNSAFE, escape).replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, escape);
+  head = head
+    .replace(UNSAFE, escape)
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, escape);
   return cut ? `${head}... (${fmt(s.length)} characters)` : head;
 }
 

@@ -12,13 +12,19 @@ const config = makeConfig({});
 const ingredients = loadIngredients();
 
 async function rejection(p: Promise<unknown>): Promise<LooprootError> {
-  const e = await p.then(() => undefined, (x: unknown) => x);
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(LooprootError);
   return e as LooprootError;
 }
 
 /** This process's children now (QEMU runs as one). */
-const children = () => execFileSync("ps", ["-o", "pid=,comm=", "--ppid", String(process.pid)], { encoding: "utf8" }).split("\n").filter((l) => l.trim() && !/\bps$/.test(l.trim()));
+const children = () =>
+  execFileSync("ps", ["-o", "pid=,comm=", "--ppid", String(process.pid)], { encoding: "utf8" })
+    .split("\n")
+    .filter((l) => l.trim() && !/\bps$/.test(l.trim()));
 
 describe("AbortSignal", () => {
   it("buildHowto: aborted from onStep, the build stops after that step", () => {
@@ -26,10 +32,23 @@ describe("AbortSignal", () => {
     const seen: string[] = [];
     let e: unknown;
     try {
-      buildHowto({ config, ingredients, signal: c.signal, onStep: (s) => { seen.push(s.id); if (s.id === "initrd") c.abort(); } });
-    } catch (x) { e = x; }
+      buildHowto({
+        config,
+        ingredients,
+        signal: c.signal,
+        onStep: (s) => {
+          seen.push(s.id);
+          if (s.id === "initrd") c.abort();
+        },
+      });
+    } catch (x) {
+      e = x;
+    }
     expect(e).toBeInstanceOf(LooprootError);
-    expect({ code: (e as LooprootError).code, field: (e as LooprootError).field }).toEqual({ code: ErrorCode.Aborted, field: "signal" });
+    expect({ code: (e as LooprootError).code, field: (e as LooprootError).field }).toEqual({
+      code: ErrorCode.Aborted,
+      field: "signal",
+    });
     expect((e as LooprootError).message).toContain('after step "initrd"');
     expect(seen).toEqual(["check", "initrd"]);
   });
@@ -41,10 +60,16 @@ describe("AbortSignal", () => {
       const c = new AbortController();
       const events: HarnessEvent[] = [];
       const t0 = Date.now();
-      const e = await rejection(bootHowto(build, config, { engine, signal: c.signal, onEvent: (ev) => {
-        events.push(ev);
-        if (ev.type === "milestone" && ev.milestone.id === "dos") c.abort(new Error("test: enough"));
-      } }));
+      const e = await rejection(
+        bootHowto(build, config, {
+          engine,
+          signal: c.signal,
+          onEvent: (ev) => {
+            events.push(ev);
+            if (ev.type === "milestone" && ev.milestone.id === "dos") c.abort(new Error("test: enough"));
+          },
+        }),
+      );
       expect(e.code).toBe(ErrorCode.Aborted);
       expect(e.field).toBe("signal");
       expect(e.message).toMatch(/aborted by the caller's signal \(test: enough\)/);
@@ -67,7 +92,9 @@ describe("AbortSignal", () => {
   it("bootAndWait: AbortSignal.timeout ends a wait for a pattern that never comes", async () => {
     const floppy = makeFatFloppy({ files: [], system: lrdos() });
     const t0 = Date.now();
-    const e = await rejection(bootAndWait({ fda: floppy, pattern: "never printed", timeoutMs: 60_000, signal: AbortSignal.timeout(3000) }));
+    const e = await rejection(
+      bootAndWait({ fda: floppy, pattern: "never printed", timeoutMs: 60_000, signal: AbortSignal.timeout(3000) }),
+    );
     expect(e.code).toBe(ErrorCode.Aborted);
     expect(e.message).toMatch(/timeout|timed out/i);
     expect(Date.now() - t0).toBeLessThan(20_000);

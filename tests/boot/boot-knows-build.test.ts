@@ -6,11 +6,23 @@ import { mkdtempSync, rmSync, renameSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const cli = (args: string[]) => spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout: 170_000 });
+const cli = (args: string[]) =>
+  spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout: 170_000 });
 
 describe("build with a changed config, then boot", () => {
   const out = mkdtempSync(join(tmpdir(), "lr-knows-"));
-  const boot = () => cli(["boot", "--engine", "qemu", "--floppy", join(out, "floppy.img"), "--disk", join(out, "disk.img"), "--timeout", "150"]);
+  const boot = () =>
+    cli([
+      "boot",
+      "--engine",
+      "qemu",
+      "--floppy",
+      join(out, "floppy.img"),
+      "--disk",
+      join(out, "disk.img"),
+      "--timeout",
+      "150",
+    ]);
 
   it("verifies without repeating the config, from the build-info file and from the images", () => {
     const b = cli(["build", "--out", out, "--set", "swap.sizeMiB=16", "--set", "dos.swapFile=SWAP16.IMG"]);

@@ -35,7 +35,12 @@ describe("default images boot to a verified loop root", () => {
   }, 120_000);
 
   it("a changed choice shows in the guest: 16 MiB swap, vfat with open permissions, LOADLIN @params", async () => {
-    const c2 = config({ swap: { sizeMiB: 16 }, disk: { sizeMiB: 56 }, dos: { fsType: "vfat", openPermissions: true }, boot: { paramsFile: true } });
+    const c2 = config({
+      swap: { sizeMiB: 16 },
+      disk: { sizeMiB: 56 },
+      dos: { fsType: "vfat", openPermissions: true },
+      boot: { paramsFile: true },
+    });
     const im = build(c2);
     const { result } = await boot("qemu", c2, im.floppy, im.disk);
     expect(result.ok, timeline(result)).toBe(true);

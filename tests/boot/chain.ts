@@ -12,7 +12,13 @@ export function build(c: LooprootConfig, rootArchive?: Uint8Array): BuildResult 
   return buildImages({ config: c, ingredients: loadIngredients(), rootArchive });
 }
 
-export async function boot(engineName: "v86" | "qemu", c: LooprootConfig, floppy: Uint8Array, disk: Uint8Array, opts: BootOptions = {}): Promise<{ result: BootResult; engine: Engine }> {
+export async function boot(
+  engineName: "v86" | "qemu",
+  c: LooprootConfig,
+  floppy: Uint8Array,
+  disk: Uint8Array,
+  opts: BootOptions = {},
+): Promise<{ result: BootResult; engine: Engine }> {
   const engine = await startEngine(engineName, { floppy, disk, memoryMiB: c.machine.memoryMiB, ...loadBios() });
   const result = await bootAndVerify(engine, c, { timeoutS: engineName === "v86" ? 240 : 90, ...opts });
   return { result, engine };
@@ -20,4 +26,9 @@ export async function boot(engineName: "v86" | "qemu", c: LooprootConfig, floppy
 
 /** The timeline as text, for the test log and for failure messages. */
 export const timeline = (r: BootResult) =>
-  r.milestones.map((m) => `${(m.atMs / 1000).toFixed(2)} s ${m.title}`).join("\n") + `\n${r.summary}\n--- last lines ---\n` + r.lines.slice(-25).map((l) => l.text).join("\n");
+  r.milestones.map((m) => `${(m.atMs / 1000).toFixed(2)} s ${m.title}`).join("\n") +
+  `\n${r.summary}\n--- last lines ---\n` +
+  r.lines
+    .slice(-25)
+    .map((l) => l.text)
+    .join("\n");

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { memoryNeeds } from "../../src/howto/memory.ts";
 import { config } from "./chain.ts";
 
-const cli = (args: string[]) => spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout: 170_000 });
+const cli = (args: string[]) =>
+  spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout: 170_000 });
 
 describe("looproot boot / run", () => {
   const out = mkdtempSync(join(tmpdir(), "lr-cliboot-"));
@@ -23,7 +24,22 @@ describe("looproot boot / run", () => {
 
   it("boot --engine qemu --machine q35 --cpu pentium2 --ram MIN --json names the PC it verified", () => {
     const min = memoryNeeds(config()).minMiB;
-    const r = cli(["boot", "--engine", "qemu", "--machine", "q35", "--cpu", "pentium2", "--ram", String(min), "--floppy", join(out, "floppy.img"), "--disk", join(out, "disk.img"), "--json"]);
+    const r = cli([
+      "boot",
+      "--engine",
+      "qemu",
+      "--machine",
+      "q35",
+      "--cpu",
+      "pentium2",
+      "--ram",
+      String(min),
+      "--floppy",
+      join(out, "floppy.img"),
+      "--disk",
+      join(out, "disk.img"),
+      "--json",
+    ]);
     expect(r.status, r.stderr + r.stdout.slice(-2000)).toBe(0);
     const j = JSON.parse(r.stdout.slice(r.stdout.indexOf("{")));
     expect(j.machine).toMatchObject({ engine: "qemu", machine: "q35", cpu: "pentium2", memoryMiB: min });
@@ -35,7 +51,17 @@ describe("looproot boot / run", () => {
     const disk = new Uint8Array(readFileSync(join(out, "disk.img")));
     disk[446 + 4] = 0x05;
     writeFileSync(join(out, "bad.img"), disk);
-    const r = cli(["boot", "--engine", "qemu", "--floppy", join(out, "floppy.img"), "--disk", join(out, "bad.img"), "--timeout", "150"]);
+    const r = cli([
+      "boot",
+      "--engine",
+      "qemu",
+      "--floppy",
+      join(out, "floppy.img"),
+      "--disk",
+      join(out, "bad.img"),
+      "--timeout",
+      "150",
+    ]);
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toContain("--disk");
     expect(r.stderr).toContain("0x05");
@@ -51,7 +77,17 @@ describe("looproot boot / run", () => {
     disk[at + 56] = 0;
     disk[at + 57] = 0;
     writeFileSync(join(out, "bad-root.img"), disk);
-    const r = cli(["boot", "--engine", "qemu", "--floppy", join(out, "floppy.img"), "--disk", join(out, "bad-root.img"), "--timeout", "150"]);
+    const r = cli([
+      "boot",
+      "--engine",
+      "qemu",
+      "--floppy",
+      join(out, "floppy.img"),
+      "--disk",
+      join(out, "bad-root.img"),
+      "--timeout",
+      "150",
+    ]);
     expect(r.status, r.stderr + r.stdout.slice(-1500)).toBe(1);
     expect(r.stdout).toContain("NOT VERIFIED (qemu)");
     expect(r.stdout).toContain('failed at "root mounted from 7:0"');

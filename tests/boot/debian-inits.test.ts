@@ -19,10 +19,17 @@ import { startEngine } from "../../emulator/node-engines.ts";
 import { loadBios } from "../../src/node/ingredients.ts";
 import { bootAndVerify } from "../../emulator/harness.ts";
 import { hostUrl } from "../../emulator/net.ts";
-import { debianRootEnabled as enabled, debianRootTarball, DEBIAN_INITS, DEBIAN_SETS, type DebianInit } from "../helpers/debian-root.ts";
+import {
+  debianRootEnabled as enabled,
+  debianRootTarball,
+  DEBIAN_INITS,
+  DEBIAN_SETS,
+  type DebianInit,
+} from "../helpers/debian-root.ts";
 import { loginAsRoot, blobServer, guestFetch } from "../helpers/guest-login.ts";
 
-const cli = (args: string[], timeout = 600_000) => spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout });
+const cli = (args: string[], timeout = 600_000) =>
+  spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout });
 const secs = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
 /**
  * The inits booted in v86 too: all four. Seconds to the login prompt, v86 / QEMU (bench/distro.ts),
@@ -46,21 +53,43 @@ describe.skipIf(!enabled)("Debian 12 roots with each init, built by looproot bui
         // Issue 10: a root too small for the tarball is refused by name and size before any work.
         const small = cli(["build", "--out", join(out, "small"), "--rootfs", made.path]);
         expect(small.status).toBe(2);
-        expect(small.stderr).toMatch(/root\.sizeMiB: 24 MiB is too small for the root tarball .*: set root\.sizeMiB to at least \d{3}/);
+        expect(small.stderr).toMatch(
+          /root\.sizeMiB: 24 MiB is too small for the root tarball .*: set root\.sizeMiB to at least \d{3}/,
+        );
       }
       const t1 = performance.now();
-      const b = cli(["build", "--out", join(out, init), "--rootfs", made.path, ...DEBIAN_SETS.flatMap((s) => ["--set", s])]);
+      const b = cli([
+        "build",
+        "--out",
+        join(out, init),
+        "--rootfs",
+        made.path,
+        ...DEBIAN_SETS.flatMap((s) => ["--set", s]),
+      ]);
       expect(b.status, b.stderr).toBe(0);
       console.log(`build ${init}: ${secs(t1)} s`);
       const t2 = performance.now();
-      const r = cli(["boot", "--engine", "qemu", "--floppy", join(out, init, "floppy.img"), "--disk", join(out, init, "disk.img"), "--timeout", "300"]);
+      const r = cli([
+        "boot",
+        "--engine",
+        "qemu",
+        "--floppy",
+        join(out, init, "floppy.img"),
+        "--disk",
+        join(out, init, "disk.img"),
+        "--timeout",
+        "300",
+      ]);
       console.log(`looproot boot ${init} --engine qemu: ${secs(t2)} s, exit ${r.status}\n${r.stdout.slice(-1500)}`);
       expect(r.stdout).toContain("ok   root device: 7:0");
       expect(r.status, r.stdout.slice(-3000) + r.stderr).toBe(0);
     }, 1_600_000);
   }
 
-  const runs = [...DEBIAN_INITS.map((init) => ["qemu", init] as const), ...V86_INITS.map((init) => ["v86", init] as const)];
+  const runs = [
+    ...DEBIAN_INITS.map((init) => ["qemu", init] as const),
+    ...V86_INITS.map((init) => ["v86", init] as const),
+  ];
   for (const [engine, init] of runs) {
     const net = engine === "qemu" || V86_NET.includes(init);
     it(`${init} in ${engine}${net ? " with a network card" : ""}: login prompt, root logs in${net ? ", the guest's wget fetches the host's file" : ""}`, async () => {
@@ -70,7 +99,11 @@ describe.skipIf(!enabled)("Debian 12 roots with each init, built by looproot bui
       const c = knownBuild(join(dir, "floppy.img"), join(dir, "disk.img"), floppy, disk).config;
       const web = await blobServer();
       const t0 = performance.now();
-      const machine = await startEngine(engine, { floppy, disk, net, memoryMiB: c.machine.memoryMiB, ...loadBios() }, { copy: false });
+      const machine = await startEngine(
+        engine,
+        { floppy, disk, net, memoryMiB: c.machine.memoryMiB, ...loadBios() },
+        { copy: false },
+      );
       let serial = "";
       machine.onSerial((t) => (serial += t));
       try {
@@ -79,12 +112,16 @@ describe.skipIf(!enabled)("Debian 12 roots with each init, built by looproot bui
         expect(result.report.rootdev).toBe("7:0");
         expect(result.ok, timeline(result)).toBe(true);
         const loginS = await loginAsRoot(machine, () => serial, `debian-${init}`, engine === "v86" ? 900_000 : 300_000);
-        console.log(`${init} in ${engine}: verdict after ${verdictS} s, login prompt after ${secs(t0)} s (${loginS.toFixed(1)} s after the verdict)`);
+        console.log(
+          `${init} in ${engine}: verdict after ${verdictS} s, login prompt after ${secs(t0)} s (${loginS.toFixed(1)} s after the verdict)`,
+        );
         if (!net) return;
         const url = `${hostUrl(engine, web.port)}/blob`;
         const t1 = performance.now();
         const got = await guestFetch(machine, url, engine === "v86" ? 300_000 : 150_000);
-        console.log(`${init} in ${engine}: eth0 ${got.addr}, wget ${url}: ${got.size} bytes in ${secs(t1)} s (with the DHCP wait)`);
+        console.log(
+          `${init} in ${engine}: eth0 ${got.addr}, wget ${url}: ${got.size} bytes in ${secs(t1)} s (with the DHCP wait)`,
+        );
         expect(got.addr, got.said).toMatch(/^\d+\.\d+\.\d+\.\d+\/\d+$/);
         expect({ sha256: got.sha256, size: got.size }, got.said).toEqual({ sha256: web.sha256, size: web.size });
         expect(web.requests).toContain("GET /blob");

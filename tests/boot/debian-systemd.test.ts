@@ -13,7 +13,8 @@ import { SHUTDOWN } from "../../src/howto/protocol.ts";
 import { debianRootEnabled as enabled, debianRootTarball, DEBIAN_SETS } from "../helpers/debian-root.ts";
 import { checkDisk } from "./diskcheck.ts";
 
-const cli = (args: string[], timeout = 600_000) => spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout });
+const cli = (args: string[], timeout = 600_000) =>
+  spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout });
 const secs = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
 
 /**
@@ -30,7 +31,8 @@ describe.skipIf(!enabled)("the Debian 12 systemd root in `looproot shell --persi
     const made = debianRootTarball("systemd");
     const b = cli(["build", "--out", out, "--rootfs", made.path, ...DEBIAN_SETS.flatMap((s) => ["--set", s])]);
     expect(b.status, b.stderr).toBe(0);
-    const f = join(out, "floppy.img"), d = join(out, "disk.img");
+    const f = join(out, "floppy.img"),
+      d = join(out, "disk.img");
     // util-linux script gives looproot a pty for stdin and stdout, fed from our pipe.
     const cmd = `node bin/looproot.mjs shell --engine qemu --persist --net --floppy ${f} --disk ${d}`;
     const child = spawn("script", ["-qfec", cmd, "/dev/null"], { stdio: ["pipe", "pipe", "pipe"] });
@@ -43,12 +45,14 @@ describe.skipIf(!enabled)("the Debian 12 systemd root in `looproot shell --persi
       for (;;) {
         const m = what.exec(text.slice(from));
         if (m) return m;
-        if (Date.now() - t0 > ms) throw new Error(`${String(what)} not seen within ${ms} ms; output:\n${text.slice(-2500)}`);
+        if (Date.now() - t0 > ms)
+          throw new Error(`${String(what)} not seen within ${ms} ms; output:\n${text.slice(-2500)}`);
         await new Promise((r) => setTimeout(r, 200));
       }
     };
     const t0 = performance.now();
-    let status = "", failed: string[] = [];
+    let status = "",
+      failed: string[] = [];
     try {
       await until(/debian-systemd login: /, 400_000);
       console.log(`systemd in QEMU: login prompt after ${secs(t0)} s`);
@@ -57,12 +61,16 @@ describe.skipIf(!enabled)("the Debian 12 systemd root in `looproot shell --persi
       await until(/root@debian-systemd:[^\n]*# /, 60_000, from);
       from = text.length;
       // --wait: until the boot's jobs are done. The markers are made by the shell, so the echoed command line does not match.
-      child.stdin.write("dmesg -n 1; echo st''ate=$(systemctl is-system-running --wait); systemctl --failed --no-legend --plain --no-pager | awk '{print \"un\" \"it=\" $1}'; echo en$((1+1))d\r");
+      child.stdin.write(
+        "dmesg -n 1; echo st''ate=$(systemctl is-system-running --wait); systemctl --failed --no-legend --plain --no-pager | awk '{print \"un\" \"it=\" $1}'; echo en$((1+1))d\r",
+      );
       await until(/\nen2d/, 300_000, from);
       const said = text.slice(from);
       status = /state=(\w+)/.exec(said)?.[1] ?? "";
       failed = [...said.matchAll(/unit=(\S+)/g)].map((m) => m[1]);
-      console.log(`systemd in QEMU: is-system-running: ${status} after ${secs(t0)} s; failed units: ${failed.join(", ") || "none"}`);
+      console.log(
+        `systemd in QEMU: is-system-running: ${status} after ${secs(t0)} s; failed units: ${failed.join(", ") || "none"}`,
+      );
       from = text.length;
       child.stdin.write("echo kept-by-systemd > /root/kept; sync; echo wr$((1+1))ote\r");
       await until(/wr2ote/, 60_000, from);
@@ -81,6 +89,8 @@ describe.skipIf(!enabled)("the Debian 12 systemd root in `looproot shell --persi
     const k = checkDisk(new Uint8Array(readFileSync(d)), out);
     expect(k.fat.status, k.fat.out).toBe(0);
     expect(k.ext2.status, k.ext2.out).toBe(0);
-    expect(spawnSync("debugfs", ["-R", "cat /root/kept", join(out, "root.img")], { encoding: "utf8" }).stdout).toBe("kept-by-systemd\n");
+    expect(spawnSync("debugfs", ["-R", "cat /root/kept", join(out, "root.img")], { encoding: "utf8" }).stdout).toBe(
+      "kept-by-systemd\n",
+    );
   }, 1_500_000);
 });

@@ -12,7 +12,8 @@ describe("direct boot of images/kernel/bzImage in v86", () => {
   let m: Machine | undefined;
 
   beforeAll(() => {
-    for (const f of [BZIMAGE, BUSYBOX, BIOS, VGABIOS, WASM]) if (!existsSync(f)) throw new Error(`direct boot: ${f} is missing`);
+    for (const f of [BZIMAGE, BUSYBOX, BIOS, VGABIOS, WASM])
+      if (!existsSync(f)) throw new Error(`direct boot: ${f} is missing`);
   });
   afterAll(async () => {
     await m?.stop();

@@ -50,11 +50,29 @@ function script(path: string, text: string): void {
 
 function ext2(dir: string, img: string, kb: number): void {
   // Fixed UUID, hash seed and time: the same inputs give the same image.
-  execFileSync("mke2fs", ["-q", "-F", "-t", "ext2", "-m", "0", "-U", "00000000-0000-0000-0000-000000000001",
-    "-E", "hash_seed=00000000-0000-0000-0000-000000000002", "-d", dir, img, `${kb}`], {
-    env: { ...env, E2FSPROGS_FAKE_TIME: "1704067200" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  execFileSync(
+    "mke2fs",
+    [
+      "-q",
+      "-F",
+      "-t",
+      "ext2",
+      "-m",
+      "0",
+      "-U",
+      "00000000-0000-0000-0000-000000000001",
+      "-E",
+      "hash_seed=00000000-0000-0000-0000-000000000002",
+      "-d",
+      dir,
+      img,
+      `${kb}`,
+    ],
+    {
+      env: { ...env, E2FSPROGS_FAKE_TIME: "1704067200" },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
 }
 
 export interface DirectImages {
@@ -68,32 +86,38 @@ export function buildDirectImages(): DirectImages {
     // The initrd. /dev is empty on the ext2: /linuxrc mounts devtmpfs to get /dev/sda1 and /dev/loop0.
     const ird = join(tmp, "initrd");
     shellTree(ird);
-    script(join(ird, "linuxrc"), [
-      "#!/bin/sh",
-      "echo 'LINUXRC: started'",
-      "mount -n -t devtmpfs devtmpfs /dev",
-      "if mount -n -t msdos /dev/sda1 /mnt; then echo 'LINUXRC: mounted /dev/sda1 on /mnt'; else echo 'LINUXRC: mount /dev/sda1 failed'; fi",
-      "echo 'LINUXRC: ls /mnt:' $(ls /mnt)",
-      "echo \"LINUXRC: hello.txt says: $(cat /mnt/hello.txt)\"",
-      "losetup /dev/loop0 /mnt/linux/linuxdsk.img && echo 'LINUXRC: loop0 attached'",
-      "echo 'LINUXRC: done'",
-      "",
-    ].join("\n"));
+    script(
+      join(ird, "linuxrc"),
+      [
+        "#!/bin/sh",
+        "echo 'LINUXRC: started'",
+        "mount -n -t devtmpfs devtmpfs /dev",
+        "if mount -n -t msdos /dev/sda1 /mnt; then echo 'LINUXRC: mounted /dev/sda1 on /mnt'; else echo 'LINUXRC: mount /dev/sda1 failed'; fi",
+        "echo 'LINUXRC: ls /mnt:' $(ls /mnt)",
+        'echo "LINUXRC: hello.txt says: $(cat /mnt/hello.txt)"',
+        "losetup /dev/loop0 /mnt/linux/linuxdsk.img && echo 'LINUXRC: loop0 attached'",
+        "echo 'LINUXRC: done'",
+        "",
+      ].join("\n"),
+    );
     ext2(ird, join(tmp, "initrd.img"), 512);
     execFileSync("sh", ["-c", `gzip -9 -n -c '${join(tmp, "initrd.img")}' > '${join(tmp, "initrd.gz")}'`]);
 
     // The loop root: its /sbin/init proves the kernel switched to /dev/loop0.
     const root = join(tmp, "root");
     shellTree(root);
-    script(join(root, "sbin", "init"), [
-      "#!/bin/sh",
-      "echo 'ROOT: /sbin/init on the loop root'",
-      "mount -n -t proc proc /proc",
-      "echo 'ROOT: mounts:'; cat /proc/mounts",
-      "echo 'ROOT: done'",
-      "while :; do sleep 1000; done",
-      "",
-    ].join("\n"));
+    script(
+      join(root, "sbin", "init"),
+      [
+        "#!/bin/sh",
+        "echo 'ROOT: /sbin/init on the loop root'",
+        "mount -n -t proc proc /proc",
+        "echo 'ROOT: mounts:'; cat /proc/mounts",
+        "echo 'ROOT: done'",
+        "while :; do sleep 1000; done",
+        "",
+      ].join("\n"),
+    );
     ext2(root, join(tmp, "linuxdsk.img"), 1024);
 
     // MBR with one FAT16 partition from sector 63 (an even sector count: mkfs.fat counts KiB).
@@ -107,8 +131,21 @@ export function buildDirectImages(): DirectImages {
       env,
       stdio: ["pipe", "ignore", "pipe"],
     });
-    run("mkfs.fat", ["-F", "16", "-h", `${start}`, "-g", `${HEADS}/${SECTORS}`, "-i", "4c525254", "-n", "LOOPROOT",
-      `--offset=${start}`, hdaPath, `${size / 2}`]);
+    run("mkfs.fat", [
+      "-F",
+      "16",
+      "-h",
+      `${start}`,
+      "-g",
+      `${HEADS}/${SECTORS}`,
+      "-i",
+      "4c525254",
+      "-n",
+      "LOOPROOT",
+      `--offset=${start}`,
+      hdaPath,
+      `${size / 2}`,
+    ]);
     const part = `${hdaPath}@@${start * 512}`;
     writeFileSync(join(tmp, "hello.txt"), HELLO);
     run("mcopy", ["-i", part, join(tmp, "hello.txt"), "::HELLO.TXT"]);

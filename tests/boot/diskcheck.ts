@@ -25,7 +25,6 @@ export function checkDisk(disk: Uint8Array, dir: string) {
   };
 }
 
-
 /** The disk file after a clean shutdown: both filesystems clean and the user's two files there. */
 export function expectKeptWork(diskFile: string, dir: string): void {
   const d = checkDisk(new Uint8Array(readFileSync(diskFile)), dir);

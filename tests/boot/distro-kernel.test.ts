@@ -13,7 +13,9 @@ const images = build(c);
 
 describe("the distribution kernel in C:\\LINUX", () => {
   it("is on the disk and named by the LOADLIN line, not on the floppy", () => {
-    expect(images.texts.autoexecBat).toBe("\\loadlin C:\\LINUX\\ZIMAGE initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200\r\n");
+    expect(images.texts.autoexecBat).toBe(
+      "\\loadlin C:\\LINUX\\ZIMAGE initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200\r\n",
+    );
     expect(readFat(images.floppy).entries.map((e) => e.path)).not.toContain("ZIMAGE");
     const part = readFat(images.disk, 63 * 512);
     const k = part.entries.find((e) => e.path === "LINUX\\ZIMAGE")!;
@@ -29,7 +31,10 @@ describe("the distribution kernel in C:\\LINUX", () => {
       await e.stop();
       expect(result.ok, timeline(result)).toBe(true);
       // The distribution kernel's own drivers came up: ext4 mounted the ext2 root, sockets exist.
-      expect(result.lines.some((l) => /NET: Registered PF_UNIX/.test(l.text)), timeline(result)).toBe(true);
+      expect(
+        result.lines.some((l) => /NET: Registered PF_UNIX/.test(l.text)),
+        timeline(result),
+      ).toBe(true);
     }, 300_000);
   }
 });

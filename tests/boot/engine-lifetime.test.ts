@@ -14,7 +14,8 @@ import { reportLine } from "../../src/howto/protocol.ts";
 import { cleanStaleRunDirs } from "../../emulator/tied.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lr-lifetime-"));
-const floppy = join(dir, "floppy.img"), disk = join(dir, "disk.img");
+const floppy = join(dir, "floppy.img"),
+  disk = join(dir, "disk.img");
 // The runs here keep their folders in a temp folder of their own: a looproot started by another
 // test file meanwhile cleans a killed run's folder from the shared one before this file looks.
 const runTmp = join(dir, "tmp");
@@ -36,8 +37,11 @@ function processesOf(pid: number, engine = "qemu"): number[] {
   for (const p of readdirSync("/proc")) {
     if (!/^\d+$/.test(p)) continue;
     try {
-      if (["cmdline", "environ"].some((f) => readFileSync(`/proc/${p}/${f}`, "latin1").includes(marker(pid, engine)))) found.push(Number(p));
-    } catch { /* gone meanwhile, or not ours to read */ }
+      if (["cmdline", "environ"].some((f) => readFileSync(`/proc/${p}/${f}`, "latin1").includes(marker(pid, engine))))
+        found.push(Number(p));
+    } catch {
+      /* gone meanwhile, or not ours to read */
+    }
   }
   return found;
 }
@@ -46,14 +50,24 @@ const sha = (p: string) => createHash("sha256").update(readFileSync(p)).digest("
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts the CLI; resolves once its output (stdout and stderr) matches `until`. */
-function startCli(args: string[], until: RegExp, timeoutMs: number): Promise<{ child: ChildProcess; out: () => string }> {
+function startCli(
+  args: string[],
+  until: RegExp,
+  timeoutMs: number,
+): Promise<{ child: ChildProcess; out: () => string }> {
   const child = spawn("node", ["bin/looproot.mjs", ...args], { stdio: ["pipe", "pipe", "pipe"], env: runEnv });
   let out = "";
   return new Promise((res, rej) => {
-    const timer = setTimeout(() => { child.kill("SIGKILL"); rej(new Error(`no ${until} within ${timeoutMs} ms:\n${out.slice(-2000)}`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      rej(new Error(`no ${until} within ${timeoutMs} ms:\n${out.slice(-2000)}`));
+    }, timeoutMs);
     const on = (b: Buffer) => {
       out += b.toString("latin1");
-      if (until.test(out)) { clearTimeout(timer); res({ child, out: () => out }); }
+      if (until.test(out)) {
+        clearTimeout(timer);
+        res({ child, out: () => out });
+      }
     };
     child.stdout!.on("data", on);
     child.stderr!.on("data", on);
@@ -61,7 +75,12 @@ function startCli(args: string[], until: RegExp, timeoutMs: number): Promise<{ c
 }
 
 /** SIGKILLs looproot; its engine's processes must be gone within 2 s and the disk must stop changing. */
-async function killAndCheck(child: ChildProcess, engine = "qemu", atLeast = 1, signal: NodeJS.Signals = "SIGKILL"): Promise<number> {
+async function killAndCheck(
+  child: ChildProcess,
+  engine = "qemu",
+  atLeast = 1,
+  signal: NodeJS.Signals = "SIGKILL",
+): Promise<number> {
   const pid = child.pid!;
   expect(processesOf(pid, engine).length, "the run's engine processes before the kill").toBeGreaterThanOrEqual(atLeast);
   const exited = new Promise((r) => child.on("exit", r));
@@ -80,25 +99,38 @@ describe("engine processes end with looproot (SIGKILL)", () => {
   const killed: number[] = [];
 
   it("boot --engine qemu --persist killed mid-boot (the DOS partition just mounted)", async () => {
-    const { child } = await startCli(["boot", "--engine", "qemu", "--persist", "--floppy", floppy, "--disk", disk], /mounted the DOS partition/, 120_000);
+    const { child } = await startCli(
+      ["boot", "--engine", "qemu", "--persist", "--floppy", floppy, "--disk", disk],
+      /mounted the DOS partition/,
+      120_000,
+    );
     killed.push(await killAndCheck(child));
     expect(runDirs(killed[0]).length, "a SIGKILLed run cannot remove its own folder").toBe(1);
   }, 150_000);
 
   it("shell --engine qemu --persist killed mid-shutdown (after poweroff began)", async () => {
-    const { child, out } = await startCli(["shell", "--engine", "qemu", "--persist", "--floppy", floppy, "--disk", disk], new RegExp(reportLine("report-end")), 120_000);
+    const { child, out } = await startCli(
+      ["shell", "--engine", "qemu", "--persist", "--floppy", floppy, "--disk", disk],
+      new RegExp(reportLine("report-end")),
+      120_000,
+    );
     // The next run has removed the killed run's folder.
     expect(runDirs(killed[0])).toEqual([]);
     // The root's shell answers, then powers off; the kill comes once its shutdown has begun.
-    for (const t0 = Date.now(); !out().includes("ready-42") && Date.now() - t0 < 60_000; await sleep(500)) child.stdin!.write("echo ready-$((6*7))\n");
+    for (const t0 = Date.now(); !out().includes("ready-42") && Date.now() - t0 < 60_000; await sleep(500))
+      child.stdin!.write("echo ready-$((6*7))\n");
     child.stdin!.write("poweroff\n");
-    for (const t0 = Date.now(); !out().includes(SHUTDOWN.begin) && Date.now() - t0 < 60_000; ) await sleep(20);
+    for (const t0 = Date.now(); !out().includes(SHUTDOWN.begin) && Date.now() - t0 < 60_000;) await sleep(20);
     expect(out()).toContain(SHUTDOWN.begin);
     killed.push(await killAndCheck(child));
   }, 150_000);
 
   it("the next run removes the killed runs' folders, and its own", () => {
-    const r = spawnSync("node", ["bin/looproot.mjs", "boot", "--engine", "qemu", "--floppy", floppy, "--disk", disk, "--timeout", "5"], { encoding: "utf8", timeout: 60_000, env: runEnv });
+    const r = spawnSync(
+      "node",
+      ["bin/looproot.mjs", "boot", "--engine", "qemu", "--floppy", floppy, "--disk", disk, "--timeout", "5"],
+      { encoding: "utf8", timeout: 60_000, env: runEnv },
+    );
     expect(r.status, r.stderr).not.toBe(2);
     for (const pid of [...killed, r.pid]) expect(runDirs(pid), `run folders of looproot ${pid}`).toEqual([]);
   }, 90_000);
@@ -106,14 +138,22 @@ describe("engine processes end with looproot (SIGKILL)", () => {
 
 describe.each(["SIGINT", "SIGTERM"] as const)("engine processes end with looproot (%s)", (signal) => {
   it("boot --engine qemu signalled once DOS is up", async () => {
-    const { child } = await startCli(["boot", "--engine", "qemu", "--floppy", floppy, "--disk", disk], /DOS is up/, 120_000);
+    const { child } = await startCli(
+      ["boot", "--engine", "qemu", "--floppy", floppy, "--disk", disk],
+      /DOS is up/,
+      120_000,
+    );
     await killAndCheck(child, "qemu", 1, signal);
   }, 150_000);
 });
 
 describe("Bochs ends with looproot too", () => {
   it("boot --engine bochs killed once DOS is up: Bochs, its pty relay and the relay's shell are gone", async () => {
-    const { child } = await startCli(["boot", "--engine", "bochs", "--floppy", floppy, "--disk", disk], /DOS is up/, 120_000);
+    const { child } = await startCli(
+      ["boot", "--engine", "bochs", "--floppy", floppy, "--disk", disk],
+      /DOS is up/,
+      120_000,
+    );
     // bochs-bin, script, and the sleep holding the pty open.
     const pid = await killAndCheck(child, "bochs", 3);
     expect(runDirs(pid, "bochs")).toHaveLength(1);
@@ -126,7 +166,8 @@ describe("cleanStaleRunDirs", () => {
   it("removes the folders of dead runs only", () => {
     const base = mkdtempSync(join(tmpdir(), "lr-stale-"));
     // A pid that cannot be running (above pid_max's largest value), ours, and a name not of ours.
-    for (const n of ["looproot-qemu-4194305-abc", `looproot-bochs-${process.pid}-def`, "looproot-qemu-xyz"]) mkdirSync(join(base, n));
+    for (const n of ["looproot-qemu-4194305-abc", `looproot-bochs-${process.pid}-def`, "looproot-qemu-xyz"])
+      mkdirSync(join(base, n));
     expect(cleanStaleRunDirs(base)).toEqual(["looproot-qemu-4194305-abc"]);
     expect(existsSync(join(base, `looproot-bochs-${process.pid}-def`))).toBe(true);
     expect(existsSync(join(base, "looproot-qemu-xyz"))).toBe(true);

@@ -25,7 +25,12 @@ describe("faults are named with their stage", () => {
   it("a corrupted root image: the kernel cannot mount root", async () => {
     const root = good.root.slice();
     root.fill(0, 1024, 2048); // the superblock, s_magic included
-    const r = await expectFailure(good.floppy, makeHardDisk(c, root, good.swap), "root-mounted", /could not mount the root filesystem|kernel panic/);
+    const r = await expectFailure(
+      good.floppy,
+      makeHardDisk(c, root, good.swap),
+      "root-mounted",
+      /could not mount the root filesystem|kernel panic/,
+    );
     expect(r.milestones.map((m) => m.id)).toContain("loop-setup");
   }, 120_000);
 
@@ -41,7 +46,10 @@ describe("faults are named with their stage", () => {
     const ing = loadIngredients();
     const cw = config({ dos: { device: "/dev/sdb1" } });
     const initrd = makeInitrd(cw, initrdTree(cw, ing));
-    const floppy = makeFat(floppyFatOptions(c, ing.dos), floppyFiles(c, { kernel: ing.kernel, initrdGz: initrd.gz, loadlin: ing.loadlin, dos: ing.dos }));
+    const floppy = makeFat(
+      floppyFatOptions(c, ing.dos),
+      floppyFiles(c, { kernel: ing.kernel, initrdGz: initrd.gz, loadlin: ing.loadlin, dos: ing.dos }),
+    );
     const r = await expectFailure(floppy, good.disk, "linuxrc-mount", /could not mount the DOS partition/);
     expect(r.lines.some((l) => l.text.includes("INITRD: Trying to mount /dev/sdb1 as msdos"))).toBe(true);
   }, 120_000);
@@ -58,7 +66,14 @@ describe("faults are named with their stage", () => {
     const ing = loadIngredients();
     const parts = { kernel: ing.kernel, initrdGz: good.initrdGz, loadlin: ing.loadlin, dos: ing.dos };
     const files = floppyFiles(c, parts).map((f) =>
-      f.path === "AUTOEXEC.BAT" ? { ...f, data: new TextEncoder().encode("\\loadlin \\zImage initrd=\\initrdgz.img ro console=tty0 console=ttyS0\r\n") } : f,
+      f.path === "AUTOEXEC.BAT"
+        ? {
+            ...f,
+            data: new TextEncoder().encode(
+              "\\loadlin \\zImage initrd=\\initrdgz.img ro console=tty0 console=ttyS0\r\n",
+            ),
+          }
+        : f,
     );
     const floppy = makeFat(floppyFatOptions(c, ing.dos), files);
     await expectFailure(floppy, good.disk, "root-mounted", /could not mount the root filesystem|kernel panic/);
@@ -79,7 +94,11 @@ describe("faults are named with their stage", () => {
     const im = build(cp);
     const floppyWith = (option: string) => {
       const parts = { kernel: ing.kernel, initrdGz: im.initrdGz, loadlin: ing.loadlin, dos: ing.dos };
-      const files = floppyFiles(cp, parts).map((f) => (f.path === "LOADLIN.PAR" ? { ...f, data: new TextEncoder().encode(new TextDecoder().decode(f.data) + option + "\r\n") } : f));
+      const files = floppyFiles(cp, parts).map((f) =>
+        f.path === "LOADLIN.PAR"
+          ? { ...f, data: new TextEncoder().encode(new TextDecoder().decode(f.data) + option + "\r\n") }
+          : f,
+      );
       return makeFat(floppyFatOptions(cp, ing.dos), files);
     };
     const long = "looproot.x=" + "a".repeat(80 - 11);

@@ -16,7 +16,8 @@ function okFloppy(): Uint8Array {
 }
 
 const jit = (m: Machine) =>
-  (m.emulator as unknown as { v86: { cpu: { wm: { exports: { get_jit_config: (i: number) => number } } } } }).v86.cpu.wm.exports.get_jit_config;
+  (m.emulator as unknown as { v86: { cpu: { wm: { exports: { get_jit_config: (i: number) => number } } } } }).v86.cpu.wm
+    .exports.get_jit_config;
 
 describe("v86 JIT settings", () => {
   it("jitConfig is applied when the machine starts and the guest runs with it", async () => {
@@ -25,7 +26,11 @@ describe("v86 JIT settings", () => {
     const defaults = [1, 2, 3].map((i) => jit(plain)(i));
     await plain.stop();
     // Setting 2 (loop safety) is a flag; 1 and 3 are counts.
-    const changed: [number, number][] = [[1, defaults[0] + 7], [2, defaults[1] ? 0 : 1], [3, defaults[2] + 7]];
+    const changed: [number, number][] = [
+      [1, defaults[0] + 7],
+      [2, defaults[1] ? 0 : 1],
+      [3, defaults[2] + 7],
+    ];
     const m = (await startV86Node(images, { jitConfig: changed })) as Machine;
     try {
       expect([1, 2, 3].map((i) => jit(m)(i))).toEqual(changed.map(([, v]) => v));

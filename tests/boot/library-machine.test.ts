@@ -25,10 +25,16 @@ describe("looproot/emulator bootHowto({ stopAtEnd: false })", () => {
         resolve({ code, at: Date.now() });
       });
     });
-    const lines = out.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    const lines = out
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     expect(exited.code, err.slice(-2000)).toBe(0);
     expect(lines[0], JSON.stringify(lines[0])).toMatchObject({ ok: true, machine: "function" });
-    const answers = Object.fromEntries(lines.filter((l) => l.command).map((l) => [l.command, { output: l.output, status: l.status }]));
+    const answers = Object.fromEntries(
+      lines.filter((l) => l.command).map((l) => [l.command, { output: l.output, status: l.status }]),
+    );
     expect(answers["echo hello"]).toEqual({ output: "hello\n", status: 0 });
     expect(answers["printf 'no newline'"]).toEqual({ output: "no newline", status: 0 });
     expect(answers["printf '\\033[1;31mred\\033[0m\\n'"]).toEqual({ output: "red\n", status: 0 });
@@ -36,7 +42,10 @@ describe("looproot/emulator bootHowto({ stopAtEnd: false })", () => {
     expect(answers["ls /nonexistent 2>&1; true"].output).toMatch(/^ls: \/nonexistent: No such file or directory\n$/);
     expect(answers["cat /proc/swaps | tail -n 1"].output).toMatch(/^\/dev\/loop1\s+partition\s+\d+\s+\d+\s+-?\d+\n$/);
     // Linux's vfat reads the long name editFatDisk wrote into the built disk.
-    expect(answers["cat '/DOS/Long Name From The Host.txt'"]).toEqual({ output: "written by editFatDisk\n", status: 0 });
+    expect(answers["cat '/DOS/Long Name From The Host.txt'"]).toEqual({
+      output: "written by editFatDisk\n",
+      status: 0,
+    });
     const stopped = lines.at(-1).stopped as number;
     expect(exited.at - stopped, "ms from machine.stop() to the process's exit").toBeLessThan(EXIT_BOUND_MS);
   }, 300_000);

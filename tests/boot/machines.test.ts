@@ -45,7 +45,11 @@ const CPUS: CpuName[] = ["486", "pentium", "pentium2", "qemu32"];
 const min = minimumMiB(c);
 const walls: string[] = [];
 const started = Date.now();
-afterAll(() => console.log(`matrix: ${walls.length} boots in ${((Date.now() - started) / 1000).toFixed(1)} s wall\n${walls.join("\n")}`));
+afterAll(() =>
+  console.log(
+    `matrix: ${walls.length} boots in ${((Date.now() - started) / 1000).toFixed(1)} s wall\n${walls.join("\n")}`,
+  ),
+);
 
 describe.concurrent("QEMU hardware matrix (default images)", () => {
   for (const machine of MACHINES) {
@@ -53,11 +57,15 @@ describe.concurrent("QEMU hardware matrix (default images)", () => {
       for (const ram of [min, 64]) {
         const why = imagesCannot(machine, cpu);
         const name = `-M ${machine} -cpu ${cpu} -m ${ram}${why ? ` (skipped: ${why})` : ""}`;
-        it.skipIf(why !== undefined)(name, async () => {
-          const { result, ms } = await slot(() => verify("qemu", { machine, cpu }, ram, 90));
-          walls.push(`  ${name}: ${result.ok ? "verified" : "NOT verified"} in ${(ms / 1000).toFixed(1)} s`);
-          expect(result.ok, timeline(result)).toBe(true);
-        }, 200_000);
+        it.skipIf(why !== undefined)(
+          name,
+          async () => {
+            const { result, ms } = await slot(() => verify("qemu", { machine, cpu }, ram, 90));
+            walls.push(`  ${name}: ${result.ok ? "verified" : "NOT verified"} in ${(ms / 1000).toFixed(1)} s`);
+            expect(result.ok, timeline(result)).toBe(true);
+          },
+          200_000,
+        );
       }
     }
   }
@@ -67,9 +75,13 @@ const slow = process.env.CI === "true" || process.env.LOOPROOT_SLOW === "1";
 // Bochs 2.7 has no i486 model: its Pentium, the oldest CPU it has (the images run on a 486).
 const bochsCpu: CpuName = "pentium";
 describe("Bochs (its own BIOS, a timed UART)", () => {
-  it.skipIf(!slow)(`cpu ${bochsCpu}, ${c.machine.memoryMiB} MiB: the loop root verified (slow; CI=true or LOOPROOT_SLOW=1)`, async () => {
-    const { result, ms } = await verify("bochs", { cpu: bochsCpu }, c.machine.memoryMiB, 400);
-    console.log(`bochs ${bochsCpu}: ${result.ok ? "verified" : "NOT verified"} in ${(ms / 1000).toFixed(1)} s`);
-    expect(result.ok, timeline(result)).toBe(true);
-  }, 480_000);
+  it.skipIf(!slow)(
+    `cpu ${bochsCpu}, ${c.machine.memoryMiB} MiB: the loop root verified (slow; CI=true or LOOPROOT_SLOW=1)`,
+    async () => {
+      const { result, ms } = await verify("bochs", { cpu: bochsCpu }, c.machine.memoryMiB, 400);
+      console.log(`bochs ${bochsCpu}: ${result.ok ? "verified" : "NOT verified"} in ${(ms / 1000).toFixed(1)} s`);
+      expect(result.ok, timeline(result)).toBe(true);
+    },
+    480_000,
+  );
 });

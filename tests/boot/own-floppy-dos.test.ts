@@ -12,7 +12,8 @@ import { config, boot, timeline } from "./chain.ts";
 import { buildImages } from "../../src/build.ts";
 import { loadIngredients } from "../../src/node/ingredients.ts";
 
-const cli = (args: string[]) => spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout: 170_000 });
+const cli = (args: string[]) =>
+  spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout: 170_000 });
 
 describe("our own floppy as the DOS floppy", () => {
   const out = mkdtempSync(join(tmpdir(), "lr-owndos-"));

@@ -28,11 +28,19 @@ describe.each(["qemu", "v86"] as const)("--persist in %s", (engine) => {
     writeFileSync(path, disk);
     // QEMU runs on the file itself; v86 on the bytes, written back after the halt.
     // As the CLI does: v86 on the bytes themselves, not a copy (v86 runs last, nothing reuses them).
-    const e = await startEngine(engine, { floppy, disk, diskFile: engine === "qemu" ? path : undefined, memoryMiB: c.machine.memoryMiB, ...loadBios() }, { copy: false });
+    const e = await startEngine(
+      engine,
+      { floppy, disk, diskFile: engine === "qemu" ? path : undefined, memoryMiB: c.machine.memoryMiB, ...loadBios() },
+      { copy: false },
+    );
     const result = await bootAndVerify(e, c, { timeoutS: engine === "v86" ? 240 : 90, stopAtEnd: false });
     try {
       expect(result.ok, timeline(result)).toBe(true);
-      const out = await runShellCommand(e, "echo hello > /root/x; echo note > /DOS/NOTE.TXT; sync; cat /root/x /DOS/NOTE.TXT", 60_000);
+      const out = await runShellCommand(
+        e,
+        "echo hello > /root/x; echo note > /DOS/NOTE.TXT; sync; cat /root/x /DOS/NOTE.TXT",
+        60_000,
+      );
       expect(out).toContain("hello\nnote");
       // The control: the same disk before the shutdown is mounted and marked so by Linux.
       const running = e.diskImage?.()?.slice();
@@ -53,9 +61,11 @@ describe.each(["qemu", "v86"] as const)("--persist in %s", (engine) => {
 });
 
 describe("looproot boot with and without --persist (qemu)", () => {
-  const cli = (args: string[]) => spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout: 200_000 });
+  const cli = (args: string[]) =>
+    spawnSync("node", ["bin/looproot.mjs", ...args], { encoding: "utf8", timeout: 200_000 });
   const dir = mkdtempSync(join(tmpdir(), "lr-persist-cli-"));
-  const f = join(dir, "floppy.img"), d = join(dir, "disk.img");
+  const f = join(dir, "floppy.img"),
+    d = join(dir, "disk.img");
   beforeAll(() => {
     writeFileSync(f, floppy);
     writeFileSync(d, disk);
@@ -83,7 +93,8 @@ describe("looproot boot with and without --persist (qemu)", () => {
 describe.each(["qemu", "v86"] as const)("looproot shell --persist in %s, through a pseudo-terminal", (engine) => {
   it("a user writes both files, Ctrl-C stops a command in the guest, poweroff ends the session; the disk keeps both", async () => {
     const dir = mkdtempSync(join(tmpdir(), `lr-shell-${engine}-`));
-    const f = join(dir, "floppy.img"), d = join(dir, "disk.img");
+    const f = join(dir, "floppy.img"),
+      d = join(dir, "disk.img");
     writeFileSync(f, floppy);
     writeFileSync(d, disk);
     // util-linux script gives looproot a pty for stdin and stdout, fed from our pipe.
@@ -96,7 +107,8 @@ describe.each(["qemu", "v86"] as const)("looproot shell --persist in %s, through
     const until = async (what: string | RegExp, ms: number) => {
       const t0 = Date.now();
       while (!(typeof what === "string" ? out.includes(what) : what.test(out))) {
-        if (Date.now() - t0 > ms) throw new Error(`${String(what)} not seen within ${ms} ms; output:\n${out.slice(-1500)}`);
+        if (Date.now() - t0 > ms)
+          throw new Error(`${String(what)} not seen within ${ms} ms; output:\n${out.slice(-1500)}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     };

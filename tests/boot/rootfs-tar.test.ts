@@ -11,10 +11,21 @@ import { ErrorCode } from "../../src/errors.ts";
 
 function busyboxSystem(): Tree {
   const ing = loadIngredients();
-  const e = (path: string, kind: TreeEntry["kind"], mode: number, more: Partial<TreeEntry> = {}): TreeEntry => ({ path, kind, mode, uid: 0, gid: 0, mtime: 1_000_000_000, ...more });
-  const tree: Tree = ["/", "/bin", "/sbin", "/usr", "/usr/bin", "/usr/sbin", "/etc", "/dev", "/tmp", "/root"].map((d) => e(d, "dir", 0o755));
+  const e = (path: string, kind: TreeEntry["kind"], mode: number, more: Partial<TreeEntry> = {}): TreeEntry => ({
+    path,
+    kind,
+    mode,
+    uid: 0,
+    gid: 0,
+    mtime: 1_000_000_000,
+    ...more,
+  });
+  const tree: Tree = ["/", "/bin", "/sbin", "/usr", "/usr/bin", "/usr/sbin", "/etc", "/dev", "/tmp", "/root"].map((d) =>
+    e(d, "dir", 0o755),
+  );
   tree.push(e("/bin/busybox", "file", 0o755, { data: ing.busyboxRoot }));
-  for (const a of ing.rootApplets) if (a !== "/bin/busybox") tree.push(e(a, "symlink", 0o777, { target: "/bin/busybox" }));
+  for (const a of ing.rootApplets)
+    if (a !== "/bin/busybox") tree.push(e(a, "symlink", 0o777, { target: "/bin/busybox" }));
   tree.push(e("/etc/inittab", "file", 0o644, { data: new TextEncoder().encode("ttyS0::respawn:-/bin/sh\n") }));
   tree.push(e("/etc/issue", "file", 0o644, { data: new TextEncoder().encode("a user's own root\n") }));
   return tree;
@@ -26,7 +37,8 @@ describe("a user-supplied root tarball", () => {
     const archive = gzip9(writeTar(busyboxSystem()));
     const images = build(c, archive);
     const paths = new Set(images.rootTree.map((x) => x.path));
-    for (const p of ["/etc/fstab", "/initrd", "/DOS", "/sbin/looproot-init", "/etc/issue"]) expect(paths.has(p), p).toBe(true);
+    for (const p of ["/etc/fstab", "/initrd", "/DOS", "/sbin/looproot-init", "/etc/issue"])
+      expect(paths.has(p), p).toBe(true);
     expect(images.texts.autoexecBat).toContain("init=/sbin/looproot-init");
     const { result } = await boot("qemu", c, images.floppy, images.disk);
     expect(result.ok, timeline(result)).toBe(true);

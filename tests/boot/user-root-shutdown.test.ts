@@ -21,8 +21,18 @@ const REFUSED = "poweroff: this root does not power off";
 /** A busybox system whose poweroff and halt-by-signal do nothing but say so; halt -f still works. */
 function stubbornRoot(): Tree {
   const ing = loadIngredients();
-  const e = (path: string, kind: TreeEntry["kind"], mode: number, more: Partial<TreeEntry> = {}): TreeEntry => ({ path, kind, mode, uid: 0, gid: 0, mtime: 1_000_000_000, ...more });
-  const tree: Tree = ["/", "/bin", "/sbin", "/usr", "/usr/bin", "/usr/sbin", "/etc", "/dev", "/tmp", "/root"].map((d) => e(d, "dir", 0o755));
+  const e = (path: string, kind: TreeEntry["kind"], mode: number, more: Partial<TreeEntry> = {}): TreeEntry => ({
+    path,
+    kind,
+    mode,
+    uid: 0,
+    gid: 0,
+    mtime: 1_000_000_000,
+    ...more,
+  });
+  const tree: Tree = ["/", "/bin", "/sbin", "/usr", "/usr/bin", "/usr/sbin", "/etc", "/dev", "/tmp", "/root"].map((d) =>
+    e(d, "dir", 0o755),
+  );
   tree.push(e("/bin/busybox", "file", 0o755, { data: ing.busyboxRoot }));
   const stub = new TextEncoder().encode(`#!/bin/sh\necho "${REFUSED}" >&2\nexit 1\n`);
   for (const a of ing.rootApplets) {
@@ -33,24 +43,37 @@ function stubbornRoot(): Tree {
   tree.push(e("/etc/inittab", "file", 0o644, { data: new TextEncoder().encode("ttyS0::respawn:-/bin/sh\n") }));
   // This busybox's ash runs its own applets before anything on PATH (FEATURE_SH_STANDALONE), so the
   // login shell is pointed at the root's poweroff by a function, as a profile would do.
-  tree.push(e("/etc/profile", "file", 0o644, { data: new TextEncoder().encode('poweroff() { /sbin/poweroff "$@"; }\n') }));
+  tree.push(
+    e("/etc/profile", "file", 0o644, { data: new TextEncoder().encode('poweroff() { /sbin/poweroff "$@"; }\n') }),
+  );
   return tree;
 }
 
 describe("a user's own root whose poweroff does not halt", () => {
   it("gets the shutdown steps typed at the console, and its disk is left clean", async () => {
     const ing = loadIngredients();
-    expect(ing.rootApplets.some((a) => a.endsWith("/poweroff")), "the busybox root has a poweroff applet to replace").toBe(true);
+    expect(
+      ing.rootApplets.some((a) => a.endsWith("/poweroff")),
+      "the busybox root has a poweroff applet to replace",
+    ).toBe(true);
     const c = config({ root: { source: "tar" } });
     const images = build(c, gzip9(writeTar(stubbornRoot())));
     const dir = mkdtempSync(join(tmpdir(), "lr-user-shutdown-"));
     const path = join(dir, "disk.img");
     writeFileSync(path, images.disk);
-    const engine = await startEngine("qemu", { floppy: images.floppy, disk: images.disk, diskFile: path, memoryMiB: c.machine.memoryMiB, ...loadBios() });
+    const engine = await startEngine("qemu", {
+      floppy: images.floppy,
+      disk: images.disk,
+      diskFile: path,
+      memoryMiB: c.machine.memoryMiB,
+      ...loadBios(),
+    });
     try {
       const result = await bootAndVerify(engine, c, { timeoutS: 90, stopAtEnd: false });
       expect(result.ok, timeline(result)).toBe(true);
-      expect(await runShellCommand(engine, "echo hello > /root/x; echo note > /DOS/NOTE.TXT; sync; cat /root/x", 60_000)).toContain("hello");
+      expect(
+        await runShellCommand(engine, "echo hello > /root/x; echo note > /DOS/NOTE.TXT; sync; cat /root/x", 60_000),
+      ).toContain("hello");
       let seen = "";
       engine.onSerial((t) => (seen += t));
       const r = await shutdownGuest(engine, c, { ownShutdownMs: 5_000, timeoutMs: 60_000 });

@@ -20,7 +20,10 @@ const good = build(c);
  */
 function screenOnlyFloppy(): Uint8Array {
   const parts = { kernel: ing.kernel, initrdGz: good.initrdGz, loadlin: ing.loadlin, dos: ing.dos };
-  const files = [...floppyFiles(c, parts), { path: "CONFIG.SYS", data: new TextEncoder().encode("SERIAL=OFF\r\n"), attributes: ATTR_ARCHIVE, mtime: c.time }];
+  const files = [
+    ...floppyFiles(c, parts),
+    { path: "CONFIG.SYS", data: new TextEncoder().encode("SERIAL=OFF\r\n"), attributes: ATTR_ARCHIVE, mtime: c.time },
+  ];
   return makeFat(floppyFatOptions(c, ing.dos), files);
 }
 
@@ -34,7 +37,10 @@ describe("a DOS that writes only to the screen (FreeDOS-style)", () => {
       expect(result.ok, timeline(result)).toBe(true);
       // Nothing DOS-side came over the serial line: the mirror really was off.
       const serial = result.lines.filter((l) => l.source === "serial").map((l) => l.text);
-      expect(serial.some((t) => /LRDOS|LOADLIN v1\.6/.test(t)), serial.slice(0, 10).join("\n")).toBe(false);
+      expect(
+        serial.some((t) => /LRDOS|LOADLIN v1\.6/.test(t)),
+        serial.slice(0, 10).join("\n"),
+      ).toBe(false);
       for (const id of ["dos", "autoexec", "loadlin"]) {
         const m = result.milestones.find((x) => x.id === id);
         expect(m, `${id}\n${timeline(result)}`).toBeDefined();
@@ -45,16 +51,20 @@ describe("a DOS that writes only to the screen (FreeDOS-style)", () => {
 });
 
 describe("a low-memory boot whose first kernel lines are dropped", () => {
-  for (const engine of ["qemu", "v86"] as const) it(`verifies from the report at 7 MiB (${engine}), with the kernel's banner 'not seen'`, async () => {
-    // 7 MiB: one below the minimum src/howto/memory.ts asks for (8), the least this kernel was
-    // measured to boot in; its first printk lines are lost there (16 KiB log buffer, 186 dropped).
-    const low = { ...c, machine: { memoryMiB: 7 } };
-    const { result } = await boot(engine, low, good.floppy, good.disk);
-    expect(result.ok, timeline(result)).toBe(true);
-    expect(result.lines.some((l) => /printk messages dropped/.test(l.text)), timeline(result)).toBe(true);
-    expect(result.notSeen.map((m) => m.id)).toContain("kernel");
-    expect(result.summary).toMatch(/not seen on this machine: .*Linux kernel starts/);
-  }, 300_000);
+  for (const engine of ["qemu", "v86"] as const)
+    it(`verifies from the report at 7 MiB (${engine}), with the kernel's banner 'not seen'`, async () => {
+      // 7 MiB: one below the minimum src/howto/memory.ts asks for (8), the least this kernel was
+      // measured to boot in; its first printk lines are lost there (16 KiB log buffer, 186 dropped).
+      const low = { ...c, machine: { memoryMiB: 7 } };
+      const { result } = await boot(engine, low, good.floppy, good.disk);
+      expect(result.ok, timeline(result)).toBe(true);
+      expect(
+        result.lines.some((l) => /printk messages dropped/.test(l.text)),
+        timeline(result),
+      ).toBe(true);
+      expect(result.notSeen.map((m) => m.id)).toContain("kernel");
+      expect(result.summary).toMatch(/not seen on this machine: .*Linux kernel starts/);
+    }, 300_000);
 });
 
 describe("a kernel told to be quiet", () => {
@@ -71,8 +81,22 @@ describe("a kernel told to be quiet", () => {
 
 describe("a user's root with only /bin/sh and /sbin/init", () => {
   it("verifies: the report runs on looproot's own busybox", async () => {
-    const e = (path: string, kind: TreeEntry["kind"], mode: number, more: Partial<TreeEntry> = {}): TreeEntry => ({ path, kind, mode, uid: 0, gid: 0, mtime: 1_000_000_000, ...more });
-    const tree: Tree = [e("/", "dir", 0o755), e("/bin", "dir", 0o755), e("/sbin", "dir", 0o755), e("/bin/sh", "file", 0o755, { data: ing.busyboxRoot }), e("/sbin/init", "symlink", 0o777, { target: "../bin/sh" })];
+    const e = (path: string, kind: TreeEntry["kind"], mode: number, more: Partial<TreeEntry> = {}): TreeEntry => ({
+      path,
+      kind,
+      mode,
+      uid: 0,
+      gid: 0,
+      mtime: 1_000_000_000,
+      ...more,
+    });
+    const tree: Tree = [
+      e("/", "dir", 0o755),
+      e("/bin", "dir", 0o755),
+      e("/sbin", "dir", 0o755),
+      e("/bin/sh", "file", 0o755, { data: ing.busyboxRoot }),
+      e("/sbin/init", "symlink", 0o777, { target: "../bin/sh" }),
+    ];
     const ct = config({ root: { source: "tar" } });
     const images = build(ct, gzip9(writeTar(tree)));
     const { result } = await boot("qemu", ct, images.floppy, images.disk);
@@ -80,7 +104,10 @@ describe("a user's root with only /bin/sh and /sbin/init", () => {
     expect(result.shell.required).toBe(false);
     // busybox init without an inittab runs /etc/init.d/rcS, which this root lacks: that is the
     // user's system talking after our report, not a failure (it was one, falsely, before).
-    expect(result.lines.some((l) => /can't run '\/etc\/init\.d\/rcS'/.test(l.text)), timeline(result)).toBe(true);
+    expect(
+      result.lines.some((l) => /can't run '\/etc\/init\.d\/rcS'/.test(l.text)),
+      timeline(result),
+    ).toBe(true);
     expect(result.checks.filter((x) => !x.ok)).toEqual([]);
   }, 120_000);
 });
@@ -89,12 +116,33 @@ describe("a user's root with only /bin/sh and /sbin/init", () => {
 function panicFloppy(): Uint8Array {
   const code = [
     0xfa, // cli
-    0x31, 0xc0, 0x8e, 0xd0, 0xbc, 0x00, 0x7c, // xor ax,ax; mov ss,ax; mov sp,0x7c00
-    0x66, 0x68, 0x02, 0x02, 0x00, 0x00, // push dword 0x202 (flags)
-    0x66, 0x6a, 0x00, // push dword 0 (cs)
-    0x66, 0x68, 0x00, 0x00, 0x01, 0x00, // push dword 0x10000 (eip)
-    0x66, 0xcf, // iretd
-    0xf4, 0xeb, 0xfd, // hlt; jmp $-1 (a CPU that raised #GP properly would land in the BIOS instead)
+    0x31,
+    0xc0,
+    0x8e,
+    0xd0,
+    0xbc,
+    0x00,
+    0x7c, // xor ax,ax; mov ss,ax; mov sp,0x7c00
+    0x66,
+    0x68,
+    0x02,
+    0x02,
+    0x00,
+    0x00, // push dword 0x202 (flags)
+    0x66,
+    0x6a,
+    0x00, // push dword 0 (cs)
+    0x66,
+    0x68,
+    0x00,
+    0x00,
+    0x01,
+    0x00, // push dword 0x10000 (eip)
+    0x66,
+    0xcf, // iretd
+    0xf4,
+    0xeb,
+    0xfd, // hlt; jmp $-1 (a CPU that raised #GP properly would land in the BIOS instead)
   ];
   const img = new Uint8Array(1_474_560);
   img.set(code, 0);
@@ -112,7 +160,9 @@ describe("an emulator that crashes is named at once", () => {
     const { result } = await boot("v86", c, panicFloppy(), good.disk);
     expect(result.ok).toBe(false);
     expect(result.failure, timeline(result)).toMatchObject({ stage: "dos", title: "the emulator (v86) crashed" });
-    expect(result.failure!.evidence).toMatch(/v86 stopped with an internal error: .*#GP handler.*RuntimeError: unreachable/);
+    expect(result.failure!.evidence).toMatch(
+      /v86 stopped with an internal error: .*#GP handler.*RuntimeError: unreachable/,
+    );
     expect(Date.now() - t0).toBeLessThan(60_000);
   }, 120_000);
 

@@ -4,7 +4,18 @@
 import { describe, it, expect } from "vitest";
 import { INGREDIENT_FILES } from "../../src/node/ingredients.ts";
 import { APP_INGREDIENT_FILES, APP_IMAGE_FILES } from "../../src/app/assets.ts";
-import { configToHash, configFromHash, configToJson, configFromJson, diffConfig, getPath, setPath, readLink, parsePartialJson, readConfigFile } from "../../src/app/share.ts";
+import {
+  configToHash,
+  configFromHash,
+  configToJson,
+  configFromJson,
+  diffConfig,
+  getPath,
+  setPath,
+  readLink,
+  parsePartialJson,
+  readConfigFile,
+} from "../../src/app/share.ts";
 import { buildInfoFile } from "../../src/cli/buildinfo.ts";
 import { SET_MANIFEST } from "../../src/cli/outputs.ts";
 import { TextTerminal } from "../../src/app/term.ts";
@@ -26,10 +37,16 @@ describe("image paths", () => {
 describe("sharing", () => {
   it("the defaults give an empty hash; a change round-trips through the URL", () => {
     expect(configToHash(defaultConfig())).toBe("");
-    const c = mergeConfig(defaultConfig(), { swap: { sizeMiB: 16 }, dos: { device: "/dev/sdb2", openPermissions: true }, root: { hostname: "ünïcode-is-refused-but-carried" } });
+    const c = mergeConfig(defaultConfig(), {
+      swap: { sizeMiB: 16 },
+      dos: { device: "/dev/sdb2", openPermissions: true },
+      root: { hostname: "ünïcode-is-refused-but-carried" },
+    });
     const hash = configToHash(c);
     // One parameter per changed setting, in the settings table's order, after their count.
-    expect(hash).toBe("#dos.device=%2Fdev%2Fsdb2&dos.openPermissions=true&root.hostname=%C3%BCn%C3%AFcode-is-refused-but-carried&swap.sizeMiB=16&settings=4");
+    expect(hash).toBe(
+      "#dos.device=%2Fdev%2Fsdb2&dos.openPermissions=true&root.hostname=%C3%BCn%C3%AFcode-is-refused-but-carried&swap.sizeMiB=16&settings=4",
+    );
     expect(configFromHash(hash)).toEqual(c);
     expect(configFromHash(hash + "&autostart")).toEqual(c);
     expect(() => configFromHash(hash.slice(0, -3))).toThrow(/cut short/);
@@ -52,7 +69,12 @@ describe("sharing", () => {
 });
 
 describe("a link of one parameter per setting, damaged, keeps every good setting whole and names each dropped one", () => {
-  const want = mergeConfig(defaultConfig(), { swap: { sizeMiB: 1234 }, root: { hostname: "shared", sizeMiB: 400, label: "a b&c=d" }, dos: { openPermissions: true }, boot: { extraArgs: "console=ttyS0 quiet" } });
+  const want = mergeConfig(defaultConfig(), {
+    swap: { sizeMiB: 1234 },
+    root: { hostname: "shared", sizeMiB: 400, label: "a b&c=d" },
+    dos: { openPermissions: true },
+    boot: { extraArgs: "console=ttyS0 quiet" },
+  });
   const full = configToHash(want);
 
   it("an intact link: everything kept, nothing dropped, whatever page flags come with it", () => {
@@ -61,7 +83,14 @@ describe("a link of one parameter per setting, damaged, keeps every good setting
       expect(r.config).toEqual(want);
       expect(r.dropped).toEqual([]);
       expect(r.truncated).toBe(false);
-      expect(r.kept.sort()).toEqual(["boot.extraArgs", "dos.openPermissions", "root.hostname", "root.label", "root.sizeMiB", "swap.sizeMiB"]);
+      expect(r.kept.sort()).toEqual([
+        "boot.extraArgs",
+        "dos.openPermissions",
+        "root.hostname",
+        "root.label",
+        "root.sizeMiB",
+        "swap.sizeMiB",
+      ]);
     }
   });
   it("cut at every length: a setting is kept whole or not at all, and it says it was cut", () => {
@@ -81,7 +110,9 @@ describe("a link of one parameter per setting, damaged, keeps every good setting
     expect(r).toEqual({ config: want, kept: expect.any(Array), dropped: [], truncated: true });
   });
   it("a wrong type, an unknown key or bad escapes drop that setting only, with the reason", () => {
-    const r = readLink("#swap.sizeMiB=12.5&swap.label=sw&root.colour=red&boot.readOnly=yes&root.hostname=%E0%A4%A&settings=5")!;
+    const r = readLink(
+      "#swap.sizeMiB=12.5&swap.label=sw&root.colour=red&boot.readOnly=yes&root.hostname=%E0%A4%A&settings=5",
+    )!;
     expect(r.config.swap.label).toBe("sw");
     expect(r.config.swap.sizeMiB).toBe(8);
     expect(r.truncated).toBe(false);
@@ -96,16 +127,32 @@ describe("a link of one parameter per setting, damaged, keeps every good setting
 
 describe("a link of today's earlier form (#config=<base64url JSON>) still works, damaged or not", () => {
   const b64 = (s: string) => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-  const want = mergeConfig(defaultConfig(), { swap: { sizeMiB: 12 }, root: { hostname: "shared", sizeMiB: 40 }, dos: { openPermissions: true } });
+  const want = mergeConfig(defaultConfig(), {
+    swap: { sizeMiB: 12 },
+    root: { hostname: "shared", sizeMiB: 40 },
+    dos: { openPermissions: true },
+  });
   // What configToHash wrote before links had one parameter per setting.
   const full = "#config=" + b64(JSON.stringify(diffConfig(want, defaultConfig())));
 
   it("a link made by the earlier code", () => {
     // Made by that code's configToHash (commit 62db46c) from these settings.
-    const made = "#config=eyJpbml0cmQiOnsiYmxvY2tTaXplIjoyMDQ4fSwicm9vdCI6eyJsYWJlbCI6Im15IHJvb3QifSwic3dhcCI6eyJzaXplTWlCIjoxNn0sImZsb3BweSI6eyJraW5kIjoiMi44OE0ifSwiYm9vdCI6eyJyZWFkT25seSI6ZmFsc2UsImV4dHJhQXJncyI6ImNvbnNvbGU9dHR5UzAgYT1iJmMifX0";
-    const c = mergeConfig(defaultConfig(), { initrd: { blockSize: 2048 }, root: { label: "my root" }, swap: { sizeMiB: 16 }, floppy: { kind: "2.88M" }, boot: { readOnly: false, extraArgs: "console=ttyS0 a=b&c" } });
+    const made =
+      "#config=eyJpbml0cmQiOnsiYmxvY2tTaXplIjoyMDQ4fSwicm9vdCI6eyJsYWJlbCI6Im15IHJvb3QifSwic3dhcCI6eyJzaXplTWlCIjoxNn0sImZsb3BweSI6eyJraW5kIjoiMi44OE0ifSwiYm9vdCI6eyJyZWFkT25seSI6ZmFsc2UsImV4dHJhQXJncyI6ImNvbnNvbGU9dHR5UzAgYT1iJmMifX0";
+    const c = mergeConfig(defaultConfig(), {
+      initrd: { blockSize: 2048 },
+      root: { label: "my root" },
+      swap: { sizeMiB: 16 },
+      floppy: { kind: "2.88M" },
+      boot: { readOnly: false, extraArgs: "console=ttyS0 a=b&c" },
+    });
     expect(configFromHash(made)).toEqual(c);
-    expect(readLink(made + "&autostart")).toEqual({ config: c, kept: ["initrd.blockSize", "root.label", "swap.sizeMiB", "floppy.kind", "boot.readOnly", "boot.extraArgs"], dropped: [], truncated: false });
+    expect(readLink(made + "&autostart")).toEqual({
+      config: c,
+      kept: ["initrd.blockSize", "root.label", "swap.sizeMiB", "floppy.kind", "boot.readOnly", "boot.extraArgs"],
+      dropped: [],
+      truncated: false,
+    });
   });
 
   it("an intact link: everything kept, nothing dropped", () => {
@@ -129,13 +176,18 @@ describe("a link of today's earlier form (#config=<base64url JSON>) still works,
       }
     }
     // Cut just after the first complete setting: that one survives.
-    const cut = json.indexOf(",") ;
+    const cut = json.indexOf(",");
     const r = readLink("#config=" + b64(json.slice(0, cut)))!;
     expect(r.truncated).toBe(true);
     expect(r.kept.length).toBe(1);
   });
   it("a wrong type or an unknown key drops that setting only, with the reason", () => {
-    const r = readLink("#config=" + b64(JSON.stringify({ swap: { sizeMiB: "12", label: "sw" }, root: { hostname: "ok", colour: "red" }, floppy: 3 })))!;
+    const r = readLink(
+      "#config=" +
+        b64(
+          JSON.stringify({ swap: { sizeMiB: "12", label: "sw" }, root: { hostname: "ok", colour: "red" }, floppy: 3 }),
+        ),
+    )!;
     expect(r.config.root.hostname).toBe("ok");
     expect(r.config.swap.label).toBe("sw");
     expect(r.config.swap.sizeMiB).toBe(8);
@@ -146,7 +198,14 @@ describe("a link of today's earlier form (#config=<base64url JSON>) still works,
     ]);
   });
   it("garbage is refused as a whole, never a foreign exception", () => {
-    for (const h of ["#config=%%%", "#config=" + b64("[1,2]"), "#config=" + b64("{]"), "#config=" + b64("x".repeat(100)), "#config=" + "A".repeat(70_000), "#config=" + b64("[".repeat(100))]) {
+    for (const h of [
+      "#config=%%%",
+      "#config=" + b64("[1,2]"),
+      "#config=" + b64("{]"),
+      "#config=" + b64("x".repeat(100)),
+      "#config=" + "A".repeat(70_000),
+      "#config=" + b64("[".repeat(100)),
+    ]) {
       const r = readLink(h)!;
       expect(r.kept, h.slice(0, 40)).toEqual([]);
       expect(r.config).toEqual(defaultConfig());
@@ -167,20 +226,31 @@ describe("Load JSON", () => {
     const c = mergeConfig(defaultConfig(), { swap: { sizeMiB: 12 }, root: { hostname: "fromcli" } });
     expect(readConfigFile(configToJson(c)).config).toEqual(c);
     // The CLI's build info, as buildInfoFile writes it (the summary is only read by people).
-    const fakeResult = { floppy: new Uint8Array(10), disk: new Uint8Array(20), root: new Uint8Array(5), swap: new Uint8Array(6), rootTree: [1, 2], texts: { autoexecBat: "x\r\n" } };
+    const fakeResult = {
+      floppy: new Uint8Array(10),
+      disk: new Uint8Array(20),
+      root: new Uint8Array(5),
+      swap: new Uint8Array(6),
+      rootTree: [1, 2],
+      texts: { autoexecBat: "x\r\n" },
+    };
     const info = new TextDecoder().decode(buildInfoFile(c, fakeResult as never).data);
     const r = readConfigFile(info);
     expect(r.config).toEqual(c);
     expect(r.kind).toContain("looproot-config.json");
     expect(r.dropped).toEqual([]);
     // The output set's manifest (src/cli/outputs.ts's shape).
-    const set = readConfigFile(JSON.stringify({ format: 1, tool: "looproot", files: [{ name: "disk.img", bytes: 1, sha256: "00" }], config: c }));
+    const set = readConfigFile(
+      JSON.stringify({ format: 1, tool: "looproot", files: [{ name: "disk.img", bytes: 1, sha256: "00" }], config: c }),
+    );
     expect(set.config).toEqual(c);
     expect(set.kind).toContain(SET_MANIFEST);
   });
 
   it("names every bad setting, keeps the good ones, and refuses what is not settings", () => {
-    const r = readConfigFile(JSON.stringify({ swap: { sizeMB: 3 }, root: { hostname: "ok", sizeMiB: "big" }, disk: { colour: 1 } }));
+    const r = readConfigFile(
+      JSON.stringify({ swap: { sizeMB: 3 }, root: { hostname: "ok", sizeMiB: "big" }, disk: { colour: 1 } }),
+    );
     expect(r.dropped.map((d) => d.field)).toEqual(["swap.sizeMB", "root.sizeMiB", "disk.colour"]);
     expect(r.kept).toEqual(["root.hostname"]);
     expect(r.config.root.hostname).toBe("ok");
@@ -205,11 +275,20 @@ describe("problems in the form's words", () => {
     expect(fieldName("disk.sizeMiB")).toBe("Hard disk size");
     expect(fieldName("root.sizeMiB")).toBe("Size of the root device");
     expect(fieldName("swap.sizeMiB")).toBe("Size of the swap device");
-    expect(inWords("shorten it or turn on boot.paramsFile (LOADLIN's @params file)")).toBe("shorten it or turn on “Put the options in a LOADLIN @params file” (LOADLIN's @params file)");
+    expect(inWords("shorten it or turn on boot.paramsFile (LOADLIN's @params file)")).toBe(
+      "shorten it or turn on “Put the options in a LOADLIN @params file” (LOADLIN's @params file)",
+    );
     // The user's own text in quotes, and the word "name", stay as they are (issue 25).
-    expect(inWords('DOS name "MY LINUX DIR": more than 8 characters for an 8.3 name; root.hostname "bad host name!"')).toBe('DOS name "MY LINUX DIR": more than 8 characters for an 8.3 name; “Host name” "bad host name!"');
-    for (const c of [{ root: { sizeMiB: 2000 } }, { root: { dosLink: true, initrdDir: false } }, { dos: { swapFile: "LINUXDSK.IMG" } }]) {
-      for (const p of validateConfig(mergeConfig(defaultConfig(), c))) expect(inWords(p.message)).not.toMatch(/\b(root|dos|boot|swap|disk)\.[a-zA-Z]+\b/);
+    expect(
+      inWords('DOS name "MY LINUX DIR": more than 8 characters for an 8.3 name; root.hostname "bad host name!"'),
+    ).toBe('DOS name "MY LINUX DIR": more than 8 characters for an 8.3 name; “Host name” "bad host name!"');
+    for (const c of [
+      { root: { sizeMiB: 2000 } },
+      { root: { dosLink: true, initrdDir: false } },
+      { dos: { swapFile: "LINUXDSK.IMG" } },
+    ]) {
+      for (const p of validateConfig(mergeConfig(defaultConfig(), c)))
+        expect(inWords(p.message)).not.toMatch(/\b(root|dos|boot|swap|disk)\.[a-zA-Z]+\b/);
     }
   });
 });
@@ -235,7 +314,16 @@ describe("the field table", () => {
     // Every HOWTO difference is shown: on a field or as a section note.
     const shown = new Set([...ALL_FIELDS.map((f) => f.path), ...SECTIONS.flatMap((s) => s.notes ?? [])]);
     for (const diff of HOWTO_DIFFERENCES) expect(shown.has(diff.field)).toBe(true);
-    const bad = mergeConfig(d, { initrd: { sizeKiB: 3, reservedPercent: 80 }, dos: { device: "/dev/hda1", directory: "A:B" }, swap: { sizeMiB: 0, label: "x".repeat(40) }, disk: { sizeMiB: 1, label: "lower" }, floppy: { label: "toolongforalabel" }, boot: { kernelPath: "zImage", root: "loop0", extraArgs: "x".repeat(200) }, machine: { memoryMiB: 1 }, root: { hostname: "-", label: "y".repeat(20) } });
+    const bad = mergeConfig(d, {
+      initrd: { sizeKiB: 3, reservedPercent: 80 },
+      dos: { device: "/dev/hda1", directory: "A:B" },
+      swap: { sizeMiB: 0, label: "x".repeat(40) },
+      disk: { sizeMiB: 1, label: "lower" },
+      floppy: { label: "toolongforalabel" },
+      boot: { kernelPath: "zImage", root: "loop0", extraArgs: "x".repeat(200) },
+      machine: { memoryMiB: 1 },
+      root: { hostname: "-", label: "y".repeat(20) },
+    });
     for (const p of validateConfig(bad)) expect(shown.has(p.field), p.field).toBe(true);
   });
 });
@@ -272,7 +360,12 @@ describe("the serial terminal", () => {
 describe("ingredients in the page", () => {
   it("reads applet lists with or without the leading slash", () => {
     const enc = new TextEncoder();
-    expect(appletList(enc.encode("bin/ash\nusr/bin/[\n/sbin/init\n\n# comment\nlosetup\n"))).toEqual(["/bin/ash", "/usr/bin/[", "/sbin/init", "/bin/losetup"]);
+    expect(appletList(enc.encode("bin/ash\nusr/bin/[\n/sbin/init\n\n# comment\nlosetup\n"))).toEqual([
+      "/bin/ash",
+      "/usr/bin/[",
+      "/sbin/init",
+      "/bin/losetup",
+    ]);
   });
   it("takes the user's DOS from a system floppy and refuses a data floppy", () => {
     const boot = new Uint8Array(512);

@@ -16,10 +16,20 @@ let page: Page;
 
 const { phase, waitVerified, serialHas } = pageConsole(() => page, BOOT_MS, 20_000);
 /** The screen's rows (v86 draws one <div> a row), as lines. */
-const screenText = () => page.evaluate(() => Array.from(document.querySelectorAll("#screen .screen-text > div"), (d) => d.textContent ?? "").join("\n"));
+const screenText = () =>
+  page.evaluate(() =>
+    Array.from(document.querySelectorAll("#screen .screen-text > div"), (d) => d.textContent ?? "").join("\n"),
+  );
 async function screenHas(re: RegExp, timeout = 20_000): Promise<void> {
   try {
-    await page.waitForFunction((src) => new RegExp(src).test(Array.from(document.querySelectorAll("#screen .screen-text > div"), (d) => d.textContent ?? "").join("\n")), re.source, { timeout, polling: 100 });
+    await page.waitForFunction(
+      (src) =>
+        new RegExp(src).test(
+          Array.from(document.querySelectorAll("#screen .screen-text > div"), (d) => d.textContent ?? "").join("\n"),
+        ),
+      re.source,
+      { timeout, polling: 100 },
+    );
   } catch (e) {
     throw new Error(`the screen never matched ${re}:\n${(await screenText()).replace(/\s+\n/g, "\n")}`, { cause: e });
   }
@@ -39,44 +49,57 @@ useApp((a) => {
 });
 
 describe.skipIf(!REAL)("the VGA screen is a terminal", () => {
-  it("vi on the screen: insert, Esc, :wq saves the file", async () => {
-    await page.click("#build");
-    // Build turns off while it runs; its focus goes to the build's progress, not to <body>.
-    expect(await active()).toBe("build-h");
-    await waitVerified();
-    // After the verdict the PC is in view and its serial line has the focus.
-    expect(await active()).toBe("serial-in");
-    // The scroll is smooth: on a loaded machine it takes more than a second (it failed at 1 s so).
-    const inView = () => document.querySelector("#machine-card")!.getBoundingClientRect().top;
-    await page.waitForFunction(() => { const t = document.querySelector("#machine-card")!.getBoundingClientRect().top; return t >= 0 && t < 400; }, undefined, { timeout: 15_000, polling: 100 }).catch(() => undefined);
-    const top = await page.evaluate(inView);
-    expect(top).toBeGreaterThanOrEqual(0);
-    expect(top).toBeLessThan(400);
-    await page.click("#screen");
-    expect(await active()).toBe("screen-input");
-    // The VGA console's own shell (tty1): a fresh prompt first.
-    await type("\n");
-    await type("vi /root/v.txt\n");
-    // vi takes the terminal (and drops what was typed before) once it draws its empty file.
-    await screenHas(/\n~\s*\n~\s*\n~/);
-    await page.waitForTimeout(500);
-    await type("ihello vi");
-    await page.keyboard.press("Escape");
-    // Esc stayed with the guest: the focus did not leave the screen.
-    expect(await active()).toBe("screen-input");
-    // vi left insert mode: its status line says "-" instead of "I". (vi reads Esc and what follows
-    // at once as one escape sequence, so ":" comes after that, as a person's would.)
-    await screenHas(/\n- \/root\/v\.txt \[Modified\]/, 10_000);
-    await page.waitForTimeout(300);
-    await shifted("Semicolon");
-    await type("wq\n");
-    await page.waitForTimeout(800);
-    // The file is on the guest's disk: read it on the serial console (the kernel's lines may cut into the screen's).
-    await page.fill("#serial-in", "cat /root/v.txt; echo vv$((1+1))");
-    await page.press("#serial-in", "Enter");
-    await serialHas(/\nhello vi\r?\n[^]*vv2/);
-    await shot(page, "console-vi");
-  }, BOOT_MS + 60_000);
+  it(
+    "vi on the screen: insert, Esc, :wq saves the file",
+    async () => {
+      await page.click("#build");
+      // Build turns off while it runs; its focus goes to the build's progress, not to <body>.
+      expect(await active()).toBe("build-h");
+      await waitVerified();
+      // After the verdict the PC is in view and its serial line has the focus.
+      expect(await active()).toBe("serial-in");
+      // The scroll is smooth: on a loaded machine it takes more than a second (it failed at 1 s so).
+      const inView = () => document.querySelector("#machine-card")!.getBoundingClientRect().top;
+      await page
+        .waitForFunction(
+          () => {
+            const t = document.querySelector("#machine-card")!.getBoundingClientRect().top;
+            return t >= 0 && t < 400;
+          },
+          undefined,
+          { timeout: 15_000, polling: 100 },
+        )
+        .catch(() => undefined);
+      const top = await page.evaluate(inView);
+      expect(top).toBeGreaterThanOrEqual(0);
+      expect(top).toBeLessThan(400);
+      await page.click("#screen");
+      expect(await active()).toBe("screen-input");
+      // The VGA console's own shell (tty1): a fresh prompt first.
+      await type("\n");
+      await type("vi /root/v.txt\n");
+      // vi takes the terminal (and drops what was typed before) once it draws its empty file.
+      await screenHas(/\n~\s*\n~\s*\n~/);
+      await page.waitForTimeout(500);
+      await type("ihello vi");
+      await page.keyboard.press("Escape");
+      // Esc stayed with the guest: the focus did not leave the screen.
+      expect(await active()).toBe("screen-input");
+      // vi left insert mode: its status line says "-" instead of "I". (vi reads Esc and what follows
+      // at once as one escape sequence, so ":" comes after that, as a person's would.)
+      await screenHas(/\n- \/root\/v\.txt \[Modified\]/, 10_000);
+      await page.waitForTimeout(300);
+      await shifted("Semicolon");
+      await type("wq\n");
+      await page.waitForTimeout(800);
+      // The file is on the guest's disk: read it on the serial console (the kernel's lines may cut into the screen's).
+      await page.fill("#serial-in", "cat /root/v.txt; echo vv$((1+1))");
+      await page.press("#serial-in", "Enter");
+      await serialHas(/\nhello vi\r?\n[^]*vv2/);
+      await shot(page, "console-vi");
+    },
+    BOOT_MS + 60_000,
+  );
 
   it("Tab completes on the screen and on the serial console's line", async () => {
     await page.click("#screen");
@@ -131,7 +154,10 @@ describe.skipIf(!REAL)("the VGA screen is a terminal", () => {
     await page.press("#serial-in", "Enter");
     await serialHas(/\nns2ok/);
     await page.click("#see-compare");
-    await page.waitForFunction(() => /nosync/.test(document.querySelector("#see-diff")!.textContent ?? ""), undefined, { timeout: 60_000, polling: 200 });
+    await page.waitForFunction(() => /nosync/.test(document.querySelector("#see-diff")!.textContent ?? ""), undefined, {
+      timeout: 60_000,
+      polling: 200,
+    });
     expect(await page.textContent("#see-status")).not.toMatch(/did not answer sync/);
     // The sync the page asked for is not shown to the user either.
     expect(await page.textContent("#serial-out")).not.toMatch(/__LR\d/);
@@ -164,7 +190,10 @@ describe.skipIf(!REAL)("the VGA screen is a terminal", () => {
     expect(box).toBeDefined();
     const clip = { x: box!.x, y: box!.y, width: box!.width, height: box!.height };
     const b64 = (await page.screenshot({ clip, path: join(SHOTS, "console-underscore-row.png") })).toString("base64");
-    await page.screenshot({ path: join(SHOTS, "console-underscore.png"), clip: { x: box!.x - 20, y: box!.y - 20, width: box!.width + 40, height: box!.height + 40 } });
+    await page.screenshot({
+      path: join(SHOTS, "console-underscore.png"),
+      clip: { x: box!.x - 20, y: box!.y - 20, width: box!.width + 40, height: box!.height + 40 },
+    });
     const best = await page.evaluate(async (data) => {
       const img = await createImageBitmap(await (await fetch(`data:image/png;base64,${data}`)).blob());
       const c = new OffscreenCanvas(img.width, img.height);
@@ -184,24 +213,38 @@ describe.skipIf(!REAL)("the VGA screen is a terminal", () => {
     expect(Math.max(...best), `lit % per pixel row of ${JSON.stringify(box)}: ${best}`).toBeGreaterThan(60);
   }, 60_000);
 
-  it("Ctrl-Alt-Del from the key bar: the guest shuts down cleanly, its disk is kept, and the PC starts again on it", async () => {
-    await page.fill("#serial-in", "echo cad > /root/cad; sync; sync; echo cd$((1+1))ok");
-    await page.press("#serial-in", "Enter");
-    await serialHas(/\ncd2ok/);
-    await page.click('.screen-bar button[data-keys="ctrl+alt+del"]');
-    await page.waitForFunction(() => /shut down by itself, cleanly/.test(document.querySelector("#keep-status")!.textContent ?? ""), undefined, { timeout: 60_000 });
-    await waitVerified();
-    await page.fill("#serial-in", "cat /root/cad; echo cc$((1+1))ok");
-    await page.press("#serial-in", "Enter");
-    await serialHas(/\ncad\r?\n[^]*cc2ok/);
-  }, BOOT_MS + 60_000);
+  it(
+    "Ctrl-Alt-Del from the key bar: the guest shuts down cleanly, its disk is kept, and the PC starts again on it",
+    async () => {
+      await page.fill("#serial-in", "echo cad > /root/cad; sync; sync; echo cd$((1+1))ok");
+      await page.press("#serial-in", "Enter");
+      await serialHas(/\ncd2ok/);
+      await page.click('.screen-bar button[data-keys="ctrl+alt+del"]');
+      await page.waitForFunction(
+        () => /shut down by itself, cleanly/.test(document.querySelector("#keep-status")!.textContent ?? ""),
+        undefined,
+        { timeout: 60_000 },
+      );
+      await waitVerified();
+      await page.fill("#serial-in", "cat /root/cad; echo cc$((1+1))ok");
+      await page.press("#serial-in", "Enter");
+      await serialHas(/\ncad\r?\n[^]*cc2ok/);
+    },
+    BOOT_MS + 60_000,
+  );
 
   it("the v86 demo's tools: Pause holds the guest until Resume, the instructions per second are shown, Screenshot is a PNG of the screen, Fullscreen", async () => {
     const ips = () => page.textContent("#screen-ips");
-    await page.waitForFunction(() => /^\d+ M instructions\/s$/.test(document.querySelector("#screen-ips")!.textContent ?? ""), undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => /^\d+ M instructions\/s$/.test(document.querySelector("#screen-ips")!.textContent ?? ""),
+      undefined,
+      { timeout: 10_000 },
+    );
     await page.click("#screen-pause");
     expect(await page.getAttribute("#screen-pause", "aria-pressed")).toBe("true");
-    await page.waitForFunction(() => document.querySelector("#screen-ips")!.textContent === "paused", undefined, { timeout: 5_000 });
+    await page.waitForFunction(() => document.querySelector("#screen-ips")!.textContent === "paused", undefined, {
+      timeout: 5_000,
+    });
     // A command typed while paused waits in the UART: the guest runs it only after Resume.
     await page.fill("#serial-in", "echo pz$((2+2))ok");
     await page.press("#serial-in", "Enter");
@@ -224,14 +267,23 @@ describe.skipIf(!REAL)("the VGA screen is a terminal", () => {
   }, 60_000);
 
   it("on a phone, tapping the screen focuses a text field, all 80 columns are in view, and typing there reaches the guest", async () => {
-    const context = await app.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const context = await app.browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 2,
+    });
     const p = await context.newPage();
     try {
       await p.goto(app.url);
       await p.waitForSelector("#choices");
       await p.click("#build");
       // The kernel's lines fill the 80 columns of the VGA console.
-      await p.waitForFunction(() => (document.querySelector("#screen .screen-text")!.textContent ?? "").replace(/\s/g, "").length > 400, undefined, { timeout: 120_000 });
+      await p.waitForFunction(
+        () => (document.querySelector("#screen .screen-text")!.textContent ?? "").replace(/\s/g, "").length > 400,
+        undefined,
+        { timeout: 120_000 },
+      );
       await p.locator("#screen").scrollIntoViewIfNeeded();
       await p.tap("#screen");
       expect(await p.evaluate(() => document.activeElement?.nodeName)).toBe("TEXTAREA");
@@ -240,7 +292,14 @@ describe.skipIf(!REAL)("the VGA screen is a terminal", () => {
         const s = document.querySelector("#screen")!.getBoundingClientRect();
         const rows = Array.from(document.querySelectorAll("#screen .screen-text > div"));
         const t = rows[0].getBoundingClientRect();
-        return { cols: Math.max(...rows.map((r) => (r.textContent ?? "").length)), screenLeft: s.left, screenRight: s.right, textLeft: t.left, textRight: t.right, vw: innerWidth };
+        return {
+          cols: Math.max(...rows.map((r) => (r.textContent ?? "").length)),
+          screenLeft: s.left,
+          screenRight: s.right,
+          textLeft: t.left,
+          textRight: t.right,
+          vw: innerWidth,
+        };
       });
       expect(m.cols).toBe(80);
       expect(m.textLeft).toBeGreaterThanOrEqual(m.screenLeft);
@@ -248,10 +307,22 @@ describe.skipIf(!REAL)("the VGA screen is a terminal", () => {
       expect(m.screenRight).toBeLessThanOrEqual(m.vw);
       await p.screenshot({ path: join(SHOTS, "console-phone.png") });
       // A soft keyboard types by input events (no key codes): the text reaches the VGA console's shell.
-      await p.waitForFunction(() => document.body.dataset.phase === "verified", undefined, { timeout: 200_000, polling: 250 });
+      await p.waitForFunction(() => document.body.dataset.phase === "verified", undefined, {
+        timeout: 200_000,
+        polling: 250,
+      });
       await p.keyboard.insertText("echo ph$((1+1))one");
       await p.keyboard.press("Enter");
-      await p.waitForFunction(() => /^ph2one\b/m.test(Array.from(document.querySelectorAll("#screen .screen-text > div")).map((d) => d.textContent).join("\n")), undefined, { timeout: 30_000, polling: 250 });
+      await p.waitForFunction(
+        () =>
+          /^ph2one\b/m.test(
+            Array.from(document.querySelectorAll("#screen .screen-text > div"))
+              .map((d) => d.textContent)
+              .join("\n"),
+          ),
+        undefined,
+        { timeout: 30_000, polling: 250 },
+      );
       expect(await p.inputValue("#screen-input")).toBe("");
       await p.click("#stop");
     } finally {

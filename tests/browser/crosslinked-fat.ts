@@ -11,8 +11,13 @@ export function crossLinkedFloppy(heads = 1400): Uint8Array {
   boot[511] = 0xaa;
   const img = makeFat({ floppy: "2.88M", serial: 7, time: Date.UTC(2000, 0, 1) / 1000, bootSector: boot }, []);
   const dv = new DataView(img.buffer, img.byteOffset, img.byteLength);
-  const bps = dv.getUint16(11, true), spc = img[13], rsvd = dv.getUint16(14, true), nfats = img[16];
-  const rootEntries = dv.getUint16(17, true), total = dv.getUint16(19, true), fatSz = dv.getUint16(22, true);
+  const bps = dv.getUint16(11, true),
+    spc = img[13],
+    rsvd = dv.getUint16(14, true),
+    nfats = img[16];
+  const rootEntries = dv.getUint16(17, true),
+    total = dv.getUint16(19, true),
+    fatSz = dv.getUint16(22, true);
   const rootAt = (rsvd + nfats * fatSz) * bps;
   const firstData = rsvd + nfats * fatSz + Math.ceil((rootEntries * 32) / bps);
   const clusters = Math.floor((total - firstData) / spc);

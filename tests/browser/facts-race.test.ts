@@ -25,11 +25,16 @@ afterAll(async () => {
 
 describe("validation when the guest file sizes arrive late", () => {
   it("keeps Build off while a field holds text that is not a number", async () => {
-    const facts = () => page.evaluate(() => !!(window as unknown as { looproot: { state: { facts?: unknown } } }).looproot.state.facts);
+    const facts = () =>
+      page.evaluate(() => !!(window as unknown as { looproot: { state: { facts?: unknown } } }).looproot.state.facts);
     expect(await facts()).toBe(false);
     await page.fill("#in-swap-sizeMiB", "abc");
     expect(await page.isDisabled("#build")).toBe(true);
-    await page.waitForFunction(() => !!(window as unknown as { looproot: { state: { facts?: unknown } } }).looproot.state.facts, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => !!(window as unknown as { looproot: { state: { facts?: unknown } } }).looproot.state.facts,
+      undefined,
+      { timeout: 30_000 },
+    );
     expect(await page.isDisabled("#build")).toBe(true);
     expect(await page.textContent("#err-swap-sizeMiB")).toContain("not a whole number");
   });

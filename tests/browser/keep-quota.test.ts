@@ -41,7 +41,9 @@ describe("the kept disk and a full storage quota", () => {
     await cdp.send("Storage.overrideQuotaForOrigin", { origin, quotaSize: 1_000_000 });
     const refused = await saveInPage();
     expect(refused, JSON.stringify(refused)).toMatchObject({ ok: false, storeError: true });
-    expect(refused.message).toMatch(/storage quota for this page is full, so the disk was not kept here; download it instead/);
+    expect(refused.message).toMatch(
+      /storage quota for this page is full, so the disk was not kept here; download it instead/,
+    );
     // The control: the same save with the quota restored goes through.
     await cdp.send("Storage.overrideQuotaForOrigin", { origin });
     const kept = await saveInPage();

@@ -32,18 +32,35 @@ async function overflowing(page: Page): Promise<string[]> {
     };
     for (const el of Array.from(document.body.querySelectorAll("*"))) {
       const r = el.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0 || getComputedStyle(el).position === "absolute" && el.classList.contains("sr-only")) continue;
+      if (
+        r.width === 0 ||
+        r.height === 0 ||
+        (getComputedStyle(el).position === "absolute" && el.classList.contains("sr-only"))
+      )
+        continue;
       if ((r.right > w + 0.5 || r.left < -0.5) && !contained(el)) {
-        out.push(`${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${(el.className || "").toString().split(" ")[0]} [${Math.round(r.left)}, ${Math.round(r.right)}]`);
+        out.push(
+          `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${(el.className || "").toString().split(" ")[0]} [${Math.round(r.left)}, ${Math.round(r.right)}]`,
+        );
       }
     }
     return out;
   });
 }
 
-const rect = (page: Page, sel: string) => page.locator(sel).first().evaluate((e) => { const r = e.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width }; });
+const rect = (page: Page, sel: string) =>
+  page
+    .locator(sel)
+    .first()
+    .evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width };
+    });
 
-for (const [w, hgt] of [[390, 844], [1280, 800]] as const) {
+for (const [w, hgt] of [
+  [390, 844],
+  [1280, 800],
+] as const) {
   describe(`at ${w} x ${hgt}`, () => {
     let page: Page;
     beforeAll(async () => {
@@ -58,13 +75,25 @@ for (const [w, hgt] of [[390, 844], [1280, 800]] as const) {
     it("nothing is wider than the viewport, and the header keeps its subtitle readable", async () => {
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
       expect(await overflowing(page)).toEqual([]);
-      for (const sel of ["header.top", "#build", "#choices", "#build-card", "#boot-card", "#machine-card", "#results-card", "#serial-ctrlc"]) {
+      for (const sel of [
+        "header.top",
+        "#build",
+        "#choices",
+        "#build-card",
+        "#boot-card",
+        "#machine-card",
+        "#results-card",
+        "#serial-ctrlc",
+      ]) {
         const r = await rect(page, sel);
         expect(r.left, sel).toBeGreaterThanOrEqual(0);
         expect(r.right, sel).toBeLessThanOrEqual(w);
       }
       // The subtitle gets at least a line of several words (not a word per line).
-      const sub = await page.locator("header.top .title p").evaluate((p) => ({ width: p.getBoundingClientRect().width, lines: Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight || "18")) }));
+      const sub = await page.locator("header.top .title p").evaluate((p) => ({
+        width: p.getBoundingClientRect().width,
+        lines: Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight || "18")),
+      }));
       expect(sub.width).toBeGreaterThan(Math.min(300, w - 60));
       // Ctrl-C stays inside the serial console's card.
       const card = await rect(page, "#machine-card");
@@ -89,7 +118,12 @@ for (const [w, hgt] of [[390, 844], [1280, 800]] as const) {
 
     it("Build brings the progress into view, and the 80-column screen is readable within its card", async () => {
       await page.click("#build");
-      await page.waitForFunction(() => document.querySelector('#steps li[data-state="done"]') !== null || document.body.dataset.phase === "error", undefined, { timeout: 60_000 });
+      await page.waitForFunction(
+        () =>
+          document.querySelector('#steps li[data-state="done"]') !== null || document.body.dataset.phase === "error",
+        undefined,
+        { timeout: 60_000 },
+      );
       await page.waitForTimeout(800); // the smooth scroll
       const card = await rect(page, "#build-card");
       expect(card.top).toBeGreaterThanOrEqual(-1);
@@ -97,14 +131,26 @@ for (const [w, hgt] of [[390, 844], [1280, 800]] as const) {
       await shot(page, `layout-${w}-building`);
       if (app.real) {
         // The kernel's lines on the VGA console (console=tty0) fill the 80 columns.
-        await page.waitForFunction(() => document.querySelector('#milestones li[data-id="initrd"]')!.getAttribute("data-state") === "reached", undefined, { timeout: 90_000 });
-        await page.waitForFunction(() => (document.querySelector("#screen .screen-text")!.textContent ?? "").replace(/\s/g, "").length > 400, undefined, { timeout: 30_000 });
+        await page.waitForFunction(
+          () => document.querySelector('#milestones li[data-id="initrd"]')!.getAttribute("data-state") === "reached",
+          undefined,
+          { timeout: 90_000 },
+        );
+        await page.waitForFunction(
+          () => (document.querySelector("#screen .screen-text")!.textContent ?? "").replace(/\s/g, "").length > 400,
+          undefined,
+          { timeout: 30_000 },
+        );
         await page.locator("#machine-card").scrollIntoViewIfNeeded();
         const screen = await rect(page, "#screen");
         const mcard = await rect(page, "#machine-card");
         expect(screen.left).toBeGreaterThanOrEqual(mcard.left);
         expect(screen.right).toBeLessThanOrEqual(mcard.right);
-        const m = await page.locator("#screen").evaluate((s) => ({ font: parseFloat(getComputedStyle(s.querySelector(".screen-text")!).fontSize), scrolls: s.scrollWidth > s.clientWidth, overflow: getComputedStyle(s).overflowX }));
+        const m = await page.locator("#screen").evaluate((s) => ({
+          font: parseFloat(getComputedStyle(s.querySelector(".screen-text")!).fontSize),
+          scrolls: s.scrollWidth > s.clientWidth,
+          overflow: getComputedStyle(s).overflowX,
+        }));
         expect(m.font).toBeGreaterThanOrEqual(10);
         // Either the whole 80 columns fit, or the screen scrolls sideways inside its card.
         if (m.scrolls) expect(m.overflow).toBe("auto");

@@ -44,7 +44,8 @@ describe("See inside", () => {
     const disk = (await downloadBytes(page, () => page.click('#downloads button[data-file="disk.img"]'))).bytes;
     const diskFile = join(dir, "disk.img");
     writeFileSync(diskFile, disk);
-    const sf = JSON.parse(execFileSync("sfdisk", ["--json", diskFile], { encoding: "utf8" })).partitiontable.partitions[0];
+    const sf = JSON.parse(execFileSync("sfdisk", ["--json", diskFile], { encoding: "utf8" })).partitiontable
+      .partitions[0];
     const m = diskMap(disk);
     const fat = m.fat!;
 
@@ -65,7 +66,8 @@ describe("See inside", () => {
     await page.keyboard.press("Enter");
     await page.waitForSelector('#see-map g.row1 g.region[data-name="FAT 1"]');
     for (const i of [1, 2]) {
-      const s = await attr(`#see-map g.row1 g.region[data-name="FAT ${i}"]`, "data-start"), e = await attr(`#see-map g.row1 g.region[data-name="FAT ${i}"]`, "data-end");
+      const s = await attr(`#see-map g.row1 g.region[data-name="FAT ${i}"]`, "data-start"),
+        e = await attr(`#see-map g.row1 g.region[data-name="FAT ${i}"]`, "data-end");
       expect(e - s).toBe(fat.volume.fatSectors * 512);
       expect(s).toBe(fat.regions.find((r) => r.name === `FAT ${i}`)!.start);
     }
@@ -77,8 +79,13 @@ describe("See inside", () => {
     await page.click('#see-files button[aria-label="Open directory LINUX"]');
     await page.click('#see-files button[aria-label="Show LINUXDSK.IMG"]');
     await page.click("#see-files .files-onmap");
-    const runs = await page.$$eval("#see-map g.region[data-mark]", (gs) => gs.map((g) => [Number(g.getAttribute("data-start")), Number(g.getAttribute("data-end"))]));
-    const want = fat.regions.find((r) => r.kind === "data")!.children!.filter((r) => r.path === "LINUX\\LINUXDSK.IMG").map((r) => [r.start, r.end]);
+    const runs = await page.$$eval("#see-map g.region[data-mark]", (gs) =>
+      gs.map((g) => [Number(g.getAttribute("data-start")), Number(g.getAttribute("data-end"))]),
+    );
+    const want = fat.regions
+      .find((r) => r.kind === "data")!
+      .children!.filter((r) => r.path === "LINUX\\LINUXDSK.IMG")
+      .map((r) => [r.start, r.end]);
     expect(want.length).toBeGreaterThan(0);
     expect(runs).toEqual(want);
     await mapShot("linuxdsk-clusters");
@@ -94,14 +101,19 @@ describe("See inside", () => {
     const rootFile = join(dir, "linuxdsk.img");
     execFileSync("mcopy", ["-n", "-i", `${diskFile}@@${sf.start * 512}`, "::/LINUX/LINUXDSK.IMG", rootFile]);
     const dump = execFileSync("dumpe2fs", ["-h", rootFile], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-    const blocks = Number(/Block count:\s+(\d+)/.exec(dump)![1]), bpg = Number(/Blocks per group:\s+(\d+)/.exec(dump)![1]), first = Number(/First block:\s+(\d+)/.exec(dump)![1]);
+    const blocks = Number(/Block count:\s+(\d+)/.exec(dump)![1]),
+      bpg = Number(/Blocks per group:\s+(\d+)/.exec(dump)![1]),
+      first = Number(/First block:\s+(\d+)/.exec(dump)![1]);
     expect(groups).toBe(Math.ceil((blocks - first) / bpg));
 
     // The root image's files: /etc/fstab shown and downloaded, /bin/busybox downloaded, as debugfs has them.
     await page.click('#see-file-tabs button[data-tab="root"]');
     await page.click('#see-files button[aria-label="Open directory etc"]');
     await page.click('#see-files button[aria-label="Show fstab"]');
-    const fstab = execFileSync("debugfs", ["-R", "cat /etc/fstab", rootFile], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const fstab = execFileSync("debugfs", ["-R", "cat /etc/fstab", rootFile], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     expect(await page.textContent("#see-files pre.files-text")).toBe(fstab);
     const dl = await downloadBytes(page, () => page.click("#see-files .files-download"));
     expect(dl.name).toBe("fstab");
@@ -109,55 +121,97 @@ describe("See inside", () => {
     await page.click('#see-files button:has-text("↑ ..")');
     await page.click('#see-files button[aria-label="Open directory bin"]');
     await page.click('#see-files button[aria-label="Show busybox"]');
-    const busybox = { size: Number((await page.textContent("#see-files .files-view p"))!.replace(/,/g, "").match(/^(\d+) bytes/)![1]) };
+    const busybox = {
+      size: Number((await page.textContent("#see-files .files-view p"))!.replace(/,/g, "").match(/^(\d+) bytes/)![1]),
+    };
     const bb = await downloadBytes(page, () => page.click("#see-files .files-download"));
     execFileSync("debugfs", ["-R", `dump /bin/busybox ${join(dir, "busybox")}`, rootFile], { stdio: "ignore" });
     expect(Buffer.compare(Buffer.from(bb.bytes), readFileSync(join(dir, "busybox")))).toBe(0);
     // busybox on the root image's map: the marked blocks are the ones debugfs lists for it.
     await page.click("#see-files .files-onmap");
     expect(await page.getAttribute('#see-map-tabs button[data-tab="root"]', "aria-pressed")).toBe("true");
-    const marked = await page.$$eval("#see-map g.region[data-mark]", (gs) => gs.map((g) => [Number(g.getAttribute("data-start")), Number(g.getAttribute("data-end"))]));
-    const mine = marked.flatMap(([s, e]) => Array.from({ length: Math.ceil(e / 1024) - Math.floor(s / 1024) }, (_, i) => Math.floor(s / 1024) + i));
+    const marked = await page.$$eval("#see-map g.region[data-mark]", (gs) =>
+      gs.map((g) => [Number(g.getAttribute("data-start")), Number(g.getAttribute("data-end"))]),
+    );
+    const mine = marked.flatMap(([s, e]) =>
+      Array.from({ length: Math.ceil(e / 1024) - Math.floor(s / 1024) }, (_, i) => Math.floor(s / 1024) + i),
+    );
     // debugfs stat's BLOCKS: "(0-11):289-300, (IND):301, (12-267):302-557, ..."; the (IND)-style ones are indirect blocks, not the file's data.
-    const stat = execFileSync("debugfs", ["-R", "stat /bin/busybox", rootFile], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-    const listed = [...stat.matchAll(/\((\d+)(?:-\d+)?\):(\d+)(?:-(\d+))?/g)].flatMap((m) => Array.from({ length: Number(m[3] ?? m[2]) - Number(m[2]) + 1 }, (_, i) => Number(m[2]) + i));
+    const stat = execFileSync("debugfs", ["-R", "stat /bin/busybox", rootFile], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    const listed = [...stat.matchAll(/\((\d+)(?:-\d+)?\):(\d+)(?:-(\d+))?/g)].flatMap((m) =>
+      Array.from({ length: Number(m[3] ?? m[2]) - Number(m[2]) + 1 }, (_, i) => Number(m[2]) + i),
+    );
     expect(listed.length).toBe(Math.ceil(busybox.size / 1024));
     expect(mine).toEqual(listed);
     await mapShot("busybox-blocks");
     await shot(page, "see-files-root");
   }, 300_000);
 
-  it.skipIf(!realImagesPresent())("after the guest writes files, Compare lists them as added on C: and in the root image", async () => {
-    await page.waitForFunction(() => ["verified", "failed", "error"].includes(document.body.dataset.phase ?? ""), undefined, { timeout: 240_000, polling: 250 });
-    expect(await page.evaluate(() => document.body.dataset.phase)).toBe("verified");
-    // Synced twice: the loop root's blocks reach LINUXDSK.IMG's page cache first, then the disk.
-    await page.fill("#serial-in", "echo seen-by-the-page > /root/seen.txt; echo dos > /DOS/SEEN.TXT; sync; sleep 1; sync; echo wr$((1+1))ote");
-    await page.press("#serial-in", "Enter");
-    await page.waitForFunction(() => /\nwr2ote/.test(document.querySelector("#serial-out")!.textContent ?? ""), undefined, { timeout: 60_000 });
-    await page.click("#see-compare");
-    await page.waitForFunction(() => /^(Read in|Could not)/.test(document.querySelector("#see-status")!.textContent ?? ""), undefined, { timeout: 60_000 });
-    const said = `${await page.textContent("#see-status")}\n${await page.textContent("#see-diff")}\n${await page.textContent("#see-problems")}`;
-    console.log(`see: ${said}`);
-    expect(await page.locator('#see-diff li[data-change="added"][data-path="/root/seen.txt"]').count(), said).toBe(1);
-    expect(await page.locator('#see-diff li[data-change="added"][data-path="SEEN.TXT"]').count()).toBe(1);
-    // The guest's file is browsable in the changed root image, marked as added.
-    await page.click('#see-file-tabs button[data-tab="root"]');
-    await page.click('#see-files button[aria-label="Open directory root"]');
-    expect(await page.getAttribute('#see-files tr[data-path="/root/seen.txt"]', "data-change")).toBe("added");
-    await page.click('#see-files button[aria-label="Show seen.txt"]');
-    expect(await page.textContent("#see-files pre.files-text")).toBe("seen-by-the-page\n");
-    await page.locator("#see-diff").scrollIntoViewIfNeeded();
-    await shot(page, "see-diff");
-  }, 400_000);
+  it.skipIf(!realImagesPresent())(
+    "after the guest writes files, Compare lists them as added on C: and in the root image",
+    async () => {
+      await page.waitForFunction(
+        () => ["verified", "failed", "error"].includes(document.body.dataset.phase ?? ""),
+        undefined,
+        { timeout: 240_000, polling: 250 },
+      );
+      expect(await page.evaluate(() => document.body.dataset.phase)).toBe("verified");
+      // Synced twice: the loop root's blocks reach LINUXDSK.IMG's page cache first, then the disk.
+      await page.fill(
+        "#serial-in",
+        "echo seen-by-the-page > /root/seen.txt; echo dos > /DOS/SEEN.TXT; sync; sleep 1; sync; echo wr$((1+1))ote",
+      );
+      await page.press("#serial-in", "Enter");
+      await page.waitForFunction(
+        () => /\nwr2ote/.test(document.querySelector("#serial-out")!.textContent ?? ""),
+        undefined,
+        { timeout: 60_000 },
+      );
+      await page.click("#see-compare");
+      await page.waitForFunction(
+        () => /^(Read in|Could not)/.test(document.querySelector("#see-status")!.textContent ?? ""),
+        undefined,
+        { timeout: 60_000 },
+      );
+      const said = `${await page.textContent("#see-status")}\n${await page.textContent("#see-diff")}\n${await page.textContent("#see-problems")}`;
+      console.log(`see: ${said}`);
+      expect(await page.locator('#see-diff li[data-change="added"][data-path="/root/seen.txt"]').count(), said).toBe(1);
+      expect(await page.locator('#see-diff li[data-change="added"][data-path="SEEN.TXT"]').count()).toBe(1);
+      // The guest's file is browsable in the changed root image, marked as added.
+      await page.click('#see-file-tabs button[data-tab="root"]');
+      await page.click('#see-files button[aria-label="Open directory root"]');
+      expect(await page.getAttribute('#see-files tr[data-path="/root/seen.txt"]', "data-change")).toBe("added");
+      await page.click('#see-files button[aria-label="Show seen.txt"]');
+      expect(await page.textContent("#see-files pre.files-text")).toBe("seen-by-the-page\n");
+      await page.locator("#see-diff").scrollIntoViewIfNeeded();
+      await shot(page, "see-diff");
+    },
+    400_000,
+  );
 
   it("opened images are mapped and browsable too", async () => {
     const floppy = await downloadBytes(page, () => page.click('#downloads button[data-file="floppy.img"]'));
     const disk = await downloadBytes(page, () => page.click('#downloads button[data-file="disk.img"]'));
     await page.click("#open-images summary");
-    await page.setInputFiles("#open-floppy", { name: "floppy.img", mimeType: "application/octet-stream", buffer: Buffer.from(floppy.bytes) });
-    await page.setInputFiles("#open-disk", { name: "disk.img", mimeType: "application/octet-stream", buffer: Buffer.from(disk.bytes) });
+    await page.setInputFiles("#open-floppy", {
+      name: "floppy.img",
+      mimeType: "application/octet-stream",
+      buffer: Buffer.from(floppy.bytes),
+    });
+    await page.setInputFiles("#open-disk", {
+      name: "disk.img",
+      mimeType: "application/octet-stream",
+      buffer: Buffer.from(disk.bytes),
+    });
     await page.click("#open-boot");
-    await page.waitForFunction(() => /opened images/.test(document.querySelector("#see-what")!.textContent ?? ""), undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => /opened images/.test(document.querySelector("#see-what")!.textContent ?? ""),
+      undefined,
+      { timeout: 60_000 },
+    );
     await page.click('#see-file-tabs button[data-tab="floppy"]');
     await page.click('#see-files button[aria-label="Show AUTOEXEC.BAT"]');
     expect(await page.textContent("#see-files pre.files-text")).toMatch(/loadlin/i);
@@ -175,9 +229,22 @@ describe("See inside", () => {
       await p.locator("#see-card").scrollIntoViewIfNeeded();
       const r = await p.evaluate(() => {
         const box = (s: string) => document.querySelector(s)!.getBoundingClientRect();
-        return { card: box("#see-card"), svg: box("#see-map svg"), files: box("#see-files"), page: document.documentElement.scrollWidth };
+        return {
+          card: box("#see-card"),
+          svg: box("#see-map svg"),
+          files: box("#see-files"),
+          page: document.documentElement.scrollWidth,
+        };
       });
-      const wide = await p.evaluate(() => Array.from(document.querySelectorAll("#see-card *")).filter((e) => e.getBoundingClientRect().right > 390.5).slice(0, 8).map((e) => `${e.tagName}.${e.getAttribute("class") ?? ""}#${e.id} ${Math.round(e.getBoundingClientRect().right)}`));
+      const wide = await p.evaluate(() =>
+        Array.from(document.querySelectorAll("#see-card *"))
+          .filter((e) => e.getBoundingClientRect().right > 390.5)
+          .slice(0, 8)
+          .map(
+            (e) =>
+              `${e.tagName}.${e.getAttribute("class") ?? ""}#${e.id} ${Math.round(e.getBoundingClientRect().right)}`,
+          ),
+      );
       expect(r.page, wide.join("; ")).toBeLessThanOrEqual(390);
       expect(r.card.right).toBeLessThanOrEqual(390);
       expect(r.svg.right).toBeLessThanOrEqual(r.card.right);
@@ -188,25 +255,41 @@ describe("See inside", () => {
     }
   }, 180_000);
 
-  it.skipIf(!realImagesPresent())("a disk shut down and kept in the browser is compared with its build, after a reload too", async () => {
-    await page.click("#build");
-    await page.waitForFunction(() => ["verified", "failed", "error"].includes(document.body.dataset.phase ?? ""), undefined, { timeout: 240_000, polling: 250 });
-    await page.fill("#serial-in", "echo kept > /root/kept.txt; sync; echo wr$((2+3))ote");
-    await page.press("#serial-in", "Enter");
-    await page.waitForFunction(() => /\nwr5ote/.test(document.querySelector("#serial-out")!.textContent ?? ""), undefined, { timeout: 60_000 });
-    await downloadBytes(page, () => page.click("#shutdown-save"));
-    await page.waitForFunction(() => /kept in this browser/.test(document.querySelector("#keep-status")!.textContent ?? ""), undefined, { timeout: 120_000 });
-    // The machine is off: Compare reads the disk the guest left.
-    await page.click("#see-compare");
-    await page.waitForSelector('#see-diff li[data-change="added"][data-path="/root/kept.txt"]', { timeout: 60_000 });
-    await page.reload();
-    await page.waitForSelector("#resume:not([hidden])", { timeout: 30_000 });
-    await page.click("#resume-boot");
-    await page.waitForSelector("#see-load:not([hidden])", { timeout: 60_000 });
-    await page.click("#see-load");
-    await page.waitForSelector('#see-diff li[data-change="added"][data-path="/root/kept.txt"]', { timeout: 60_000 });
-    expect(await page.textContent("#see-what")).toContain("kept disk");
-    expect(await page.textContent("#see-diff")).toContain("against the built images");
-    await page.click("#stop");
-  }, 500_000);
+  it.skipIf(!realImagesPresent())(
+    "a disk shut down and kept in the browser is compared with its build, after a reload too",
+    async () => {
+      await page.click("#build");
+      await page.waitForFunction(
+        () => ["verified", "failed", "error"].includes(document.body.dataset.phase ?? ""),
+        undefined,
+        { timeout: 240_000, polling: 250 },
+      );
+      await page.fill("#serial-in", "echo kept > /root/kept.txt; sync; echo wr$((2+3))ote");
+      await page.press("#serial-in", "Enter");
+      await page.waitForFunction(
+        () => /\nwr5ote/.test(document.querySelector("#serial-out")!.textContent ?? ""),
+        undefined,
+        { timeout: 60_000 },
+      );
+      await downloadBytes(page, () => page.click("#shutdown-save"));
+      await page.waitForFunction(
+        () => /kept in this browser/.test(document.querySelector("#keep-status")!.textContent ?? ""),
+        undefined,
+        { timeout: 120_000 },
+      );
+      // The machine is off: Compare reads the disk the guest left.
+      await page.click("#see-compare");
+      await page.waitForSelector('#see-diff li[data-change="added"][data-path="/root/kept.txt"]', { timeout: 60_000 });
+      await page.reload();
+      await page.waitForSelector("#resume:not([hidden])", { timeout: 30_000 });
+      await page.click("#resume-boot");
+      await page.waitForSelector("#see-load:not([hidden])", { timeout: 60_000 });
+      await page.click("#see-load");
+      await page.waitForSelector('#see-diff li[data-change="added"][data-path="/root/kept.txt"]', { timeout: 60_000 });
+      expect(await page.textContent("#see-what")).toContain("kept disk");
+      expect(await page.textContent("#see-diff")).toContain("against the built images");
+      await page.click("#stop");
+    },
+    500_000,
+  );
 });

@@ -5,7 +5,16 @@
 import { beforeAll, afterAll } from "vitest";
 import { createServer, type ViteDevServer } from "vite";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, copyFileSync, writeFileSync, readFileSync, readdirSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  copyFileSync,
+  writeFileSync,
+  readFileSync,
+  readdirSync,
+} from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, dirname, resolve } from "node:path";
@@ -22,7 +31,9 @@ export function imagesDir(): string {
 
 /** True when every guest image the page needs is really there (the boot tests need them). */
 export function realImagesPresent(): boolean {
-  return APP_IMAGE_FILES.every((rel) => existsSync(join(imagesDir(), rel)) || (SEABIOS_FALLBACK[rel] && existsSync(SEABIOS_FALLBACK[rel])));
+  return APP_IMAGE_FILES.every(
+    (rel) => existsSync(join(imagesDir(), rel)) || (SEABIOS_FALLBACK[rel] && existsSync(SEABIOS_FALLBACK[rel])),
+  );
 }
 
 /**
@@ -33,7 +44,7 @@ export function realImagesPresent(): boolean {
 export function standInImages(): string {
   const dir = mkdtempSync(join(tmpdir(), "looproot-app-images-"));
   let seed = 12345;
-  const rand = (n: number) => Uint8Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24));
+  const rand = (n: number) => Uint8Array.from({ length: n }, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
   for (const rel of APP_IMAGE_FILES) {
     const to = join(dir, rel);
     mkdirSync(dirname(to), { recursive: true });
@@ -100,14 +111,28 @@ export async function startApp(): Promise<AppSession> {
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     headless: true,
-    args: [marker, "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      marker,
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   const page = await context.newPage();
   page.on("pageerror", (e) => console.error("page error:", e.message));
   mkdirSync(SHOTS, { recursive: true });
   return {
-    server, images, browser, page, url, real, marker,
+    server,
+    images,
+    browser,
+    page,
+    url,
+    real,
+    marker,
     close: async () => {
       await browser.close();
       await server.close();
@@ -123,7 +148,10 @@ export async function shot(page: Page, name: string, fullPage = false): Promise<
   return path;
 }
 
-export async function downloadBytes(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Uint8Array }> {
+export async function downloadBytes(
+  page: Page,
+  click: () => Promise<void>,
+): Promise<{ name: string; bytes: Uint8Array }> {
   const [dl] = await Promise.all([page.waitForEvent("download"), click()]);
   const path = await dl.path();
   return { name: dl.suggestedFilename(), bytes: new Uint8Array(readFileSync(path!)) };
@@ -166,8 +194,10 @@ function chromiumPids(marker: string): { pid: string; renderer: boolean }[] {
       // Gone between the listing and the read.
     }
   }
-  const ours = new Set([...procs].filter(([, p]) => p.cmd.includes(marker) && !p.cmd.includes("--type=")).map(([pid]) => pid));
-  for (let grew = true; grew; ) {
+  const ours = new Set(
+    [...procs].filter(([, p]) => p.cmd.includes(marker) && !p.cmd.includes("--type=")).map(([pid]) => pid),
+  );
+  for (let grew = true; grew;) {
     grew = false;
     for (const [pid, p] of procs) if (!ours.has(pid) && ours.has(p.ppid)) (ours.add(pid), (grew = true));
   }
@@ -179,7 +209,8 @@ function chromiumPids(marker: string): { pid: string; renderer: boolean }[] {
  * renderers (the tab and its workers) and all its processes (the browser process holds the Blobs).
  */
 export function chromiumRss(marker: string): { renderers: number; all: number } {
-  let renderers = 0, all = 0;
+  let renderers = 0,
+    all = 0;
   for (const p of chromiumPids(marker)) {
     try {
       const kb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p.pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
@@ -206,7 +237,9 @@ export async function memoryPeaks(app: AppSession) {
     const r = chromiumRss(app.marker);
     p.rss = Math.max(p.rss, r.renderers);
     p.all = Math.max(p.all, r.all);
-    const { metrics } = await cdp.send("Performance.getMetrics").catch(() => ({ metrics: [] as { name: string; value: number }[] }));
+    const { metrics } = await cdp
+      .send("Performance.getMetrics")
+      .catch(() => ({ metrics: [] as { name: string; value: number }[] }));
     p.heap = Math.max(p.heap, metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? 0);
   };
   const timer = setInterval(() => void sample(), 250);
@@ -217,7 +250,12 @@ export async function memoryPeaks(app: AppSession) {
       await sample();
       p.at[name] = `heap ${MB(p.heap)}, renderers ${MB(p.rss)}, Chromium ${MB(p.all)}`;
     },
-    report: () => `peak JS heap (page) ${MB(p.heap)}, peak RSS of the renderers ${MB(p.rss)}, of all this Chromium's processes ${MB(p.all)}; peaks so far: ${Object.entries(p.at).map(([k, v]) => `${k}: ${v}`).join("; ")}`,
+    report: () =>
+      `peak JS heap (page) ${MB(p.heap)}, peak RSS of the renderers ${MB(p.rss)}, of all this Chromium's processes ${MB(p.all)}; peaks so far: ${Object.entries(
+        p.at,
+      )
+        .map(([k, v]) => `${k}: ${v}`)
+        .join("; ")}`,
     stop: () => clearInterval(timer),
   };
 }
@@ -234,17 +272,29 @@ export function pageConsole(page: () => Page, bootMs: number, serialMs: number) 
     phase,
     async waitVerified(): Promise<void> {
       try {
-        await page().waitForFunction(() => ["verified", "failed", "error"].includes(document.body.dataset.phase ?? ""), undefined, { timeout: bootMs, polling: 200 });
+        await page().waitForFunction(
+          () => ["verified", "failed", "error"].includes(document.body.dataset.phase ?? ""),
+          undefined,
+          { timeout: bootMs, polling: 200 },
+        );
       } catch (e) {
-        throw new Error(`no verdict within ${bootMs / 1000} s (phase ${await phase()}): ${await page().textContent("#verdict")}\nserial console's end:\n${await serialEnd()}`, { cause: e });
+        throw new Error(
+          `no verdict within ${bootMs / 1000} s (phase ${await phase()}): ${await page().textContent("#verdict")}\nserial console's end:\n${await serialEnd()}`,
+          { cause: e },
+        );
       }
-      if ((await phase()) !== "verified") throw new Error(`boot not verified: ${await page().textContent("#verdict")}\n${await serialEnd()}`);
+      if ((await phase()) !== "verified")
+        throw new Error(`boot not verified: ${await page().textContent("#verdict")}\n${await serialEnd()}`);
     },
     async typeLine(line: string): Promise<void> {
       await page().fill("#serial-in", line);
       await page().press("#serial-in", "Enter");
     },
     serialHas: (re: RegExp, timeout = serialMs) =>
-      page().waitForFunction((src) => new RegExp(src).test(document.querySelector("#serial-out")!.textContent ?? ""), re.source, { timeout, polling: 100 }),
+      page().waitForFunction(
+        (src) => new RegExp(src).test(document.querySelector("#serial-out")!.textContent ?? ""),
+        re.source,
+        { timeout, polling: 100 },
+      ),
   };
 }

@@ -79,7 +79,22 @@ describe("LRDOS API suite", () => {
 });
 
 function require_spawn(img: string) {
-  return spawn("qemu-system-i386", ["-nographic", "-no-reboot", "-m", "32", "-monitor", "none", "-drive", `file=${img},if=floppy,format=raw`, "-boot", "a"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  return spawn(
+    "qemu-system-i386",
+    [
+      "-nographic",
+      "-no-reboot",
+      "-m",
+      "32",
+      "-monitor",
+      "none",
+      "-drive",
+      `file=${img},if=floppy,format=raw`,
+      "-boot",
+      "a",
+    ],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
 }

@@ -47,7 +47,9 @@ describe("boot sector", () => {
   });
 
   it("boots a FAT16 partition on a hard disk (BPB_HiddSec = partition start, drive 80h) in v86 and QEMU", async () => {
-    const hd = makeHardDisk([{ name: "AUTOEXEC.BAT", data: crlf(["@echo off", "echo HDBOOT", "dir C:\\"]) }], 32, { bootable: true });
+    const hd = makeHardDisk([{ name: "AUTOEXEC.BAT", data: crlf(["@echo off", "echo HDBOOT", "dir C:\\"]) }], 32, {
+      bootable: true,
+    });
     const v = await runV86({ hda: hd, boot: "hd", until: /HDBOOT[\s\S]*bytes free[\s\S]*C:\\>/, timeoutMs: 30_000 });
     expect(v.timedOut, v.serial).toBe(false);
     expect(v.serial).toMatch(/COMMAND\s+COM/);
@@ -79,7 +81,14 @@ describe("drive C:", () => {
       ]),
     },
   ]);
-  const wanted = [/T41 hello from C/, /Directory of C:\\LINUX/, /LINUXDSK\s+IMG\s+100000/, /1 file\(s\) copied/, /T41 hello from C[\s\S]*T41 hello from C/, /T49 done/];
+  const wanted = [
+    /T41 hello from C/,
+    /Directory of C:\\LINUX/,
+    /LINUXDSK\s+IMG\s+100000/,
+    /1 file\(s\) copied/,
+    /T41 hello from C[\s\S]*T41 hello from C/,
+    /T49 done/,
+  ];
 
   it("reads and writes the first FAT16 partition of disk 80h in v86", async () => {
     const r = await runV86({ fda: floppy, hda: hd, until: /T49 done[\s\S]*A:\\>/, timeoutMs: 30_000 });
@@ -96,7 +105,10 @@ describe("drive C:", () => {
     const { dir, cleanup } = tempDir();
     try {
       writeFileSync(join(dir, "p.img"), r.hdaOut!.subarray(63 * 512));
-      const copied = execFileSync("mtype", ["-i", join(dir, "p.img"), "::NEWDIR/COPY.TXT"], { env, encoding: "latin1" });
+      const copied = execFileSync("mtype", ["-i", join(dir, "p.img"), "::NEWDIR/COPY.TXT"], {
+        env,
+        encoding: "latin1",
+      });
       expect(copied).toBe("T41 hello from C\r\n");
     } finally {
       cleanup();
@@ -108,7 +120,10 @@ describe("large files", () => {
   it("COPY of a 600 KB file on A: and to C: gives identical bytes (checked with mtools and fsck.fat)", async () => {
     const big = new Uint8Array(600_000).map((_, i) => (i * 7 + (i >> 9)) & 255);
     const floppy = makeFloppy([
-      { name: "AUTOEXEC.BAT", data: crlf(["@echo off", "copy BIG.DAT BIG2.DAT", "copy BIG.DAT C:\\BIG.DAT", "del BIG.DAT", "echo T81 done"]) },
+      {
+        name: "AUTOEXEC.BAT",
+        data: crlf(["@echo off", "copy BIG.DAT BIG2.DAT", "copy BIG.DAT C:\\BIG.DAT", "del BIG.DAT", "echo T81 done"]),
+      },
       { name: "BIG.DAT", data: big },
     ]);
     const hd = makeHardDisk([{ name: "OLD.TXT", data: "old" }]);

@@ -16,9 +16,9 @@ const why = !kernel
     : "";
 
 // a stand-in for the HOWTO's gzip'd initrd: LOADLIN only copies it to memory
-const initrd = new Uint8Array(
-  Math.max(0, Math.min(600_000, 1_440_000 - 120_000 - (kernel?.data.length ?? 0))),
-).map((_, i) => (i * 2654435761) >>> 24);
+const initrd = new Uint8Array(Math.max(0, Math.min(600_000, 1_440_000 - 120_000 - (kernel?.data.length ?? 0)))).map(
+  (_, i) => (i * 2654435761) >>> 24,
+);
 
 function floppy(autoexec: string[], extra: { name: string; data: string | Uint8Array }[] = []) {
   return makeFloppy([
@@ -48,7 +48,14 @@ describe.skipIf(why !== "")(`LOADLIN on LRDOS${why ? ` (skipped: ${why})` : ""}`
 
   it("takes its options from an @params file and writes -d logs to a file", async () => {
     const f = floppy(
-      ["@echo off", "loadlin @params.txt", "echo T52 after params", "loadlin \\zImage -d debug.txt root=/dev/loop0 ro", "type debug.txt", "echo T53 end"],
+      [
+        "@echo off",
+        "loadlin @params.txt",
+        "echo T52 after params",
+        "loadlin \\zImage -d debug.txt root=/dev/loop0 ro",
+        "type debug.txt",
+        "echo T53 end",
+      ],
       [{ name: "PARAMS.TXT", data: "\\zImage -t -v\r\ninitrd=\\initrdgz.img\r\nroot=/dev/loop0 ro mem=64M\r\n" }],
     );
     const r = await runV86({ fda: f, until: /T53 end[\s\S]*A:\\>/, timeoutMs: 60_000, memoryMB: 64 });
@@ -79,7 +86,13 @@ describe.skipIf(why !== "")(`LOADLIN on LRDOS${why ? ` (skipped: ${why})` : ""}`
   it("boots Linux with the HOWTO's line; LOADLIN reads the floppy quickly", async () => {
     const f = floppy(["\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=ttyS0"]);
     const t0 = Date.now();
-    const m = await startMachine({ fda: f, memoryMB: 64, bios: readFileSync(BIOS), vgaBios: readFileSync(VGABIOS), wasmPath: WASM });
+    const m = await startMachine({
+      fda: f,
+      memoryMB: 64,
+      bios: readFileSync(BIOS),
+      vgaBios: readFileSync(VGABIOS),
+      wasmPath: WASM,
+    });
     const marks: Record<string, number> = {};
     let text = "";
     m.onSerial((c) => {

@@ -9,12 +9,24 @@ const bios = () => ({ bios: new Uint8Array(readFileSync(BIOS)), vgaBios: new Uin
 
 describe("startMachine's copy option", () => {
   const fda = () => makeFloppy([{ name: "AUTOEXEC.BAT", data: crlf(["@echo off", "echo READY"]) }]);
-  const hda = () => { const d = new Uint8Array(4 << 20); d[510] = 0x55; d[511] = 0xaa; return d; };
+  const hda = () => {
+    const d = new Uint8Array(4 << 20);
+    d[510] = 0x55;
+    d[511] = 0xaa;
+    return d;
+  };
 
   for (const copy of [undefined, false] as const) {
     it(`copy: ${copy}: the disk v86 holds is ${copy === false ? "the caller's buffer" : "a copy"}`, async () => {
       const disk = hda();
-      const m = await startMachine({ fda: fda(), hda: disk, memoryMB: 16, ...bios(), wasmPath: WASM, ...(copy === undefined ? {} : { copy }) });
+      const m = await startMachine({
+        fda: fda(),
+        hda: disk,
+        memoryMB: 16,
+        ...bios(),
+        wasmPath: WASM,
+        ...(copy === undefined ? {} : { copy }),
+      });
       try {
         await m.waitForSerial("READY", 60_000);
         const live = m.diskImage!()!;

@@ -28,12 +28,21 @@ describe("emulator/machine.ts", () => {
   });
 
   const k = kernelImage();
-  it.skipIf(!k)(`boots Linux directly from bzimage and cmdline${k ? "" : " (skipped: no images/kernel/bzImage or LRDOS_TEST_BZIMAGE)"}`, async () => {
-    const m = await startMachine({ bzimage: k!.data, cmdline: "console=ttyS0", memoryMB: 96, ...bios(), wasmPath: WASM });
-    try {
-      await m.waitForSerial(/Linux version \d/, 90_000);
-    } finally {
-      await m.stop();
-    }
-  });
+  it.skipIf(!k)(
+    `boots Linux directly from bzimage and cmdline${k ? "" : " (skipped: no images/kernel/bzImage or LRDOS_TEST_BZIMAGE)"}`,
+    async () => {
+      const m = await startMachine({
+        bzimage: k!.data,
+        cmdline: "console=ttyS0",
+        memoryMB: 96,
+        ...bios(),
+        wasmPath: WASM,
+      });
+      try {
+        await m.waitForSerial(/Linux version \d/, 90_000);
+      } finally {
+        await m.stop();
+      }
+    },
+  );
 });

@@ -54,7 +54,14 @@ const AUTOEXEC = crlf([
   "args one two",
   "echo T99 BAD: a batch started from a batch does not return",
 ]);
-const ARGS = crlf(["@echo off", "echo T12 %0 %1 %2", "shift", "echo T13 %1", "goto nolabel", "echo T99 BAD after missing label"]);
+const ARGS = crlf([
+  "@echo off",
+  "echo T12 %0 %1 %2",
+  "shift",
+  "echo T13 %1",
+  "goto nolabel",
+  "echo T99 BAD after missing label",
+]);
 
 function floppy(): Uint8Array {
   return makeFloppy([
@@ -175,7 +182,9 @@ describe("bad input never hangs", () => {
   });
 
   it("the boot sector says so when LRDOS.SYS is missing", async () => {
-    const fl = makeFloppy([{ name: "COMMAND.COM", data: readFileSync(join(DOS, "COMMAND.COM")) }], 1440, { system: false });
+    const fl = makeFloppy([{ name: "COMMAND.COM", data: readFileSync(join(DOS, "COMMAND.COM")) }], 1440, {
+      system: false,
+    });
     const r = await runV86({ fda: fl, until: /LRDOS\.SYS missing/, timeoutMs: 30_000 });
     expect(r.timedOut, r.serial).toBe(false);
   });
@@ -185,7 +194,15 @@ describe("bad input never hangs", () => {
     const big = new Uint8Array(200 * 1024).fill(0x41);
     const fl = makeFloppy(
       [
-        { name: "AUTOEXEC.BAT", data: crlf(["@echo off", "copy BIG.DAT BIG2.DAT", "if not exist BIG2.DAT echo T31 partial copy removed", "dir"]) },
+        {
+          name: "AUTOEXEC.BAT",
+          data: crlf([
+            "@echo off",
+            "copy BIG.DAT BIG2.DAT",
+            "if not exist BIG2.DAT echo T31 partial copy removed",
+            "dir",
+          ]),
+        },
         { name: "BIG.DAT", data: big },
       ],
       360,
@@ -214,7 +231,16 @@ describe("programs along PATH, wildcards, CONFIG.SYS", () => {
         ]),
       },
       { name: "RELOC.EXE", data: readFileSync(join(DOS, "tests", "RELOC.EXE")) },
-      { name: "BIN/INBIN.BAT", data: crlf(["@echo off", "echo T62 batch from PATH %0", "del \\TMP\\*.TXT", "if not exist \\TMP\\A.TXT echo T63 wildcard delete", "dir \\TMP"]) },
+      {
+        name: "BIN/INBIN.BAT",
+        data: crlf([
+          "@echo off",
+          "echo T62 batch from PATH %0",
+          "del \\TMP\\*.TXT",
+          "if not exist \\TMP\\A.TXT echo T63 wildcard delete",
+          "dir \\TMP",
+        ]),
+      },
       { name: "TMP/A.TXT", data: "a" },
       { name: "TMP/B.TXT", data: "b" },
       { name: "TMP/C.DAT", data: "c" },
@@ -222,7 +248,13 @@ describe("programs along PATH, wildcards, CONFIG.SYS", () => {
     const r = await runV86({ fda: fl, until: /bytes free[\s\S]*A:\\>/, timeoutMs: 30_000 });
     expect(r.timedOut, r.serial.slice(-1500)).toBe(false);
     expect(r.lines.filter((x) => x.includes("T99"))).toEqual([]);
-    expectInOrder(r.lines, ["T61 found in the root", "PATH=A:\\NOPE;A:\\BIN", "T62 batch from PATH INBIN", "T63 wildcard delete", /^C\s+DAT\s+1 /]);
+    expectInOrder(r.lines, [
+      "T61 found in the root",
+      "PATH=A:\\NOPE;A:\\BIN",
+      "T62 batch from PATH INBIN",
+      "T63 wildcard delete",
+      /^C\s+DAT\s+1 /,
+    ]);
     expect(r.serial).not.toMatch(/^B\s+TXT/m);
   });
 
@@ -259,7 +291,15 @@ describe("redirection", () => {
     ]);
     const r = await runQemu({ fda: fl, until: /T93 end[\s\S]*A:\\>/, timeoutMs: 30_000 });
     expect(r.timedOut, r.serial.slice(-1500)).toBe(false);
-    expectInOrder(r.lines, ["T91 first", "T92 second", "PASS exe: relocation applied", "PASS exe: SS from the header", "File creation error", "File not found", "T93 end"]);
+    expectInOrder(r.lines, [
+      "T91 first",
+      "T92 second",
+      "PASS exe: relocation applied",
+      "PASS exe: SS from the header",
+      "File creation error",
+      "File not found",
+      "T93 end",
+    ]);
     // only TYPE printed the lines: each appears once
     expect(r.lines.filter((l) => l.trim() === "T91 first").length).toBe(1);
   });
@@ -268,7 +308,17 @@ describe("redirection", () => {
 describe("CALL", () => {
   it("runs a batch file and comes back to the caller; without CALL a batch does not return", async () => {
     const fl = makeFloppy([
-      { name: "AUTOEXEC.BAT", data: crlf(["@echo off", "call sub.bat one two", "echo T95 back", "call sub three", "sub four", "echo T99 BAD not reached"]) },
+      {
+        name: "AUTOEXEC.BAT",
+        data: crlf([
+          "@echo off",
+          "call sub.bat one two",
+          "echo T95 back",
+          "call sub three",
+          "sub four",
+          "echo T99 BAD not reached",
+        ]),
+      },
       { name: "SUB.BAT", data: crlf(["@echo off", "echo T94 in %0 %1 %2"]) },
     ]);
     const r = await runV86({ fda: fl, until: /T94 in SUB four[\s\S]*A:\\>/, timeoutMs: 30_000 });

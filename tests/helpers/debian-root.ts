@@ -27,15 +27,25 @@ export const DEBIAN_SETS = ["root.sizeMiB=320", "disk.sizeMiB=352", "machine.mem
 
 /** Where a shared tarball lives (the foreign way, LOOPROOT_DEBOOTSTRAP_FOREIGN=1, has its own). */
 export const debianRootPath = (init: DebianInit = "sysvinit") =>
-  join(tmpdir(), "looproot-debian-root", `debian12-i386-${init}${process.env.LOOPROOT_DEBOOTSTRAP_FOREIGN === "1" ? "-foreign" : ""}.tar.gz`);
+  join(
+    tmpdir(),
+    "looproot-debian-root",
+    `debian12-i386-${init}${process.env.LOOPROOT_DEBOOTSTRAP_FOREIGN === "1" ? "-foreign" : ""}.tar.gz`,
+  );
 
 /** Makes the tarball unless it is there; returns its path and what the script said (its last lines). */
 export function debianRootTarball(init: DebianInit = "sysvinit"): { path: string; said: string } {
   const path = debianRootPath(init);
   mkdirSync(dirname(path), { recursive: true });
-  const r = spawnSync("flock", [join(dirname(path), ".lock"), "bash", join(REPO, "scripts/debian-root.sh"), init, path], { encoding: "utf8", timeout: 1_500_000, cwd: REPO });
-  if (r.status !== 0) throw new Error(`scripts/debian-root.sh ${init} failed (exit ${r.status}):\n${(r.stderr ?? "").slice(-3000)}`);
+  const r = spawnSync(
+    "flock",
+    [join(dirname(path), ".lock"), "bash", join(REPO, "scripts/debian-root.sh"), init, path],
+    { encoding: "utf8", timeout: 1_500_000, cwd: REPO },
+  );
+  if (r.status !== 0)
+    throw new Error(`scripts/debian-root.sh ${init} failed (exit ${r.status}):\n${(r.stderr ?? "").slice(-3000)}`);
   const lines = r.stdout.trim().split("\n");
-  if (lines[lines.length - 1] !== path) throw new Error(`scripts/debian-root.sh: expected ${path} on its last line, got:\n${r.stdout.slice(-1000)}`);
+  if (lines[lines.length - 1] !== path)
+    throw new Error(`scripts/debian-root.sh: expected ${path} on its last line, got:\n${r.stdout.slice(-1000)}`);
   return { path, said: lines.slice(-2, -1)[0] ?? "" };
 }

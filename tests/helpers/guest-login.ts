@@ -12,7 +12,8 @@ export async function waitSerial(read: () => string, what: RegExp, ms: number, s
   for (;;) {
     const m = what.exec(read().slice(since));
     if (m) return m;
-    if (Date.now() - t0 > ms) throw new Error(`${what} not seen on the console within ${ms / 1000} s; its last lines:\n${read().slice(-2500)}`);
+    if (Date.now() - t0 > ms)
+      throw new Error(`${what} not seen on the console within ${ms / 1000} s; its last lines:\n${read().slice(-2500)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -35,7 +36,9 @@ export async function loginAsRoot(engine: Engine, read: () => string, host: stri
 }
 
 /** An HTTP server on 127.0.0.1 (a free port) serving `bytes` random bytes at /blob. */
-export async function blobServer(bytes = 200_000): Promise<{ server: Server; port: number; sha256: string; size: number; requests: string[] }> {
+export async function blobServer(
+  bytes = 200_000,
+): Promise<{ server: Server; port: number; sha256: string; size: number; requests: string[] }> {
   const blob = randomBytes(bytes);
   const requests: string[] = [];
   const server = createServer((req, res) => {
@@ -52,11 +55,15 @@ export async function blobServer(bytes = 200_000): Promise<{ server: Server; por
  * In the logged-in guest: waits for eth0's DHCP address (its own ifupdown and dhclient), fetches
  * `url` with its own wget and prints the file's sha256 and size; returns the address and those.
  */
-export async function guestFetch(engine: Engine, url: string, ms: number): Promise<{ addr: string; sha256: string; size: number; said: string }> {
+export async function guestFetch(
+  engine: Engine,
+  url: string,
+  ms: number,
+): Promise<{ addr: string; sha256: string; size: number; said: string }> {
   const said = await runShellCommand(
     engine,
     // The markers are split in the typed line ("ad""dr="), so its echo cannot match them.
-    "for i in $(seq 120); do a=$(ip -4 -o addr show eth0 2>/dev/null | awk '{print $4}'); [ -n \"$a\" ] && break; sleep 1; done; echo \"ad\"\"dr=$a\"; " +
+    'for i in $(seq 120); do a=$(ip -4 -o addr show eth0 2>/dev/null | awk \'{print $4}\'); [ -n "$a" ] && break; sleep 1; done; echo "ad""dr=$a"; ' +
       `wget -q -O /tmp/blob '${url}' && echo "su""m=$(sha256sum < /tmp/blob | cut -d' ' -f1) si""ze=$(wc -c < /tmp/blob)"`,
     ms,
   );

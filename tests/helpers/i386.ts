@@ -33,13 +33,15 @@ export function hostRunsI386(probe: string): boolean {
 
 // The i386 ELF header as qemu's own binfmt registration matches it (ELF32, little-endian, EM_386).
 const I386_MAGIC = "\\x7fELF\\x01\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\x03\\x00";
-const I386_MASK = "\\xff\\xff\\xff\\xff\\xff\\xfe\\xfe\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff";
+const I386_MASK =
+  "\\xff\\xff\\xff\\xff\\xff\\xfe\\xfe\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff";
 const MOUNT = "mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc";
 
 let canPrivate: boolean | undefined;
 /** Does this kernel let a user namespace mount a binfmt_misc of its own? */
 export function privateBinfmtWorks(): boolean {
-  canPrivate ??= spawnSync("unshare", ["--user", "--map-root-user", "--mount", "sh", "-c", MOUNT], { stdio: "ignore" }).status === 0;
+  canPrivate ??=
+    spawnSync("unshare", ["--user", "--map-root-user", "--mount", "sh", "-c", MOUNT], { stdio: "ignore" }).status === 0;
   return canPrivate;
 }
 
@@ -67,8 +69,14 @@ function qemuWrapper(): string {
  */
 export function privateBinfmt(mode: "empty" | "qemu", cmd: string, args: string[]): [string, string[]] {
   if (!privateBinfmtWorks()) return [cmd, args];
-  const register = mode === "qemu" ? ` && printf '%s' ':looproot-i386:M::${I386_MAGIC}:${I386_MASK}:${qemuWrapper()}:P' > /proc/sys/fs/binfmt_misc/register` : "";
-  return ["unshare", ["--user", "--map-root-user", "--mount", "sh", "-c", `${MOUNT}${register} && exec "$@"`, "sh", cmd, ...args]];
+  const register =
+    mode === "qemu"
+      ? ` && printf '%s' ':looproot-i386:M::${I386_MAGIC}:${I386_MASK}:${qemuWrapper()}:P' > /proc/sys/fs/binfmt_misc/register`
+      : "";
+  return [
+    "unshare",
+    ["--user", "--map-root-user", "--mount", "sh", "-c", `${MOUNT}${register} && exec "$@"`, "sh", cmd, ...args],
+  ];
 }
 
 /** The ways to run i386 programs here, forced by LOOPROOT_I386 or probed with `probe`. */
@@ -80,7 +88,9 @@ export function i386Ways(probe: string): I386Way[] {
   if (hostRunsI386(probe)) ways.push("native");
   if (qemuI386()) ways.push("qemu");
   if (!ways.length) {
-    throw new Error("this host cannot run i386 programs and qemu-i386 is missing: apt-get install qemu-user (scripts/install-deps.sh installs it)");
+    throw new Error(
+      "this host cannot run i386 programs and qemu-i386 is missing: apt-get install qemu-user (scripts/install-deps.sh installs it)",
+    );
   }
   return ways;
 }
@@ -93,7 +103,12 @@ export function i386Command(way: I386Way, binary: string, args: string[]): [stri
   return privateBinfmt("qemu", qemu, [binary, ...args]);
 }
 
-export function runI386(way: I386Way, binary: string, args: string[], opts: ExecFileSyncOptions & { encoding: "utf8" }): string {
+export function runI386(
+  way: I386Way,
+  binary: string,
+  args: string[],
+  opts: ExecFileSyncOptions & { encoding: "utf8" },
+): string {
   const [cmd, argv] = i386Command(way, binary, args);
   return execFileSync(cmd, argv, opts) as string;
 }

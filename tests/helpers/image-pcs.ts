@@ -19,21 +19,35 @@ function kernelFamily(): number {
   return 6;
 }
 /** CPUID family of QEMU's models (and Bochs's equals). */
-const CPU_FAMILY: Record<CpuName, number> = { "486": 4, pentium: 5, pentium2: 6, pentium3: 6, qemu32: 6, kvm32: 6, coreduo: 6, n270: 6, athlon: 6, core2duo: 6 };
+const CPU_FAMILY: Record<CpuName, number> = {
+  "486": 4,
+  pentium: 5,
+  pentium2: 6,
+  pentium3: 6,
+  qemu32: 6,
+  kvm32: 6,
+  coreduo: 6,
+  n270: 6,
+  athlon: 6,
+  core2duo: 6,
+};
 
 /** The busybox binaries that need a later CPU than a 486, with the family they need (helpers/x86-isa.ts). */
 const userland = ["busybox-initrd", "busybox-root"]
   .map((b) => [b, scanBinary(new URL(`../../images/busybox/${b}`, import.meta.url).pathname)] as const)
   .filter(([, r]) => r.family > 4);
 
-
 /** Why the committed images cannot boot this PC, or undefined where they should. */
 export function imagesCannot(machine: MachineName, cpu: CpuName): string | undefined {
-  if (CPU_FAMILY[cpu] < kernelFamily()) return `the kernel is built for family ${kernelFamily()} CPUs (no M486/M586 in images/kernel/config), -cpu ${cpu} is family ${CPU_FAMILY[cpu]}`;
+  if (CPU_FAMILY[cpu] < kernelFamily())
+    return `the kernel is built for family ${kernelFamily()} CPUs (no M486/M586 in images/kernel/config), -cpu ${cpu} is family ${CPU_FAMILY[cpu]}`;
   const needy = userland.filter(([, r]) => CPU_FAMILY[cpu] < r.family);
-  if (needy.length) return `images/busybox/${needy.map(([b, r]) => `${b} needs family ${r.family} (${describeMisfits(r.misfits)})`).join(", ")}: -cpu ${cpu} is family ${CPU_FAMILY[cpu]} and traps with "invalid opcode" in /linuxrc`;
-  if (machine === "isapc" && !has("PATA_LEGACY")) return "isapc has no PCI and the kernel has no ISA IDE driver (CONFIG_PATA_LEGACY)";
-  if (machine === "q35" && !has("SATA_AHCI")) return "q35's disk is on ICH9 AHCI and the kernel has no CONFIG_SATA_AHCI";
+  if (needy.length)
+    return `images/busybox/${needy.map(([b, r]) => `${b} needs family ${r.family} (${describeMisfits(r.misfits)})`).join(", ")}: -cpu ${cpu} is family ${CPU_FAMILY[cpu]} and traps with "invalid opcode" in /linuxrc`;
+  if (machine === "isapc" && !has("PATA_LEGACY"))
+    return "isapc has no PCI and the kernel has no ISA IDE driver (CONFIG_PATA_LEGACY)";
+  if (machine === "q35" && !has("SATA_AHCI"))
+    return "q35's disk is on ICH9 AHCI and the kernel has no CONFIG_SATA_AHCI";
   return undefined;
 }
 

@@ -15,12 +15,35 @@ const LATER: [RegExp, number, string][] = [
   // a 486 or a Pentium traps on it with "invalid opcode".
   [/^(nopw|nopl|endbr32|endbr64)$/, 6, "0F 1E/0F 1F hint NOP"],
   [/^prefetch/, 6, "PREFETCH"],
-  [/^(emms|fxsave|fxrstor|ldmxcsr|stmxcsr|lfence|sfence|mfence|clflush|movnti|fisttp|popcnt|lzcnt|tzcnt|movbe|crc32)$/, 6, "SSE-era"],
+  [
+    /^(emms|fxsave|fxrstor|ldmxcsr|stmxcsr|lfence|sfence|mfence|clflush|movnti|fisttp|popcnt|lzcnt|tzcnt|movbe|crc32)$/,
+    6,
+    "SSE-era",
+  ],
   [/^(rdtsc|rdtscp|cpuid|cmpxchg8b|rdmsr|wrmsr|rsm)$/, 5, "Pentium"],
 ];
 // MMX/SSE registers as operands. Pentium MMX had MMX, but QEMU's and Bochs's "pentium" do not.
 const VECTOR = /%[xy]?mm\d/;
-const PREFIXES = new Set(["lock", "rep", "repz", "repnz", "repe", "repne", "data16", "data32", "addr16", "addr32", "cs", "ds", "es", "fs", "gs", "ss", "notrack", "bnd"]);
+const PREFIXES = new Set([
+  "lock",
+  "rep",
+  "repz",
+  "repnz",
+  "repe",
+  "repne",
+  "data16",
+  "data32",
+  "addr16",
+  "addr32",
+  "cs",
+  "ds",
+  "es",
+  "fs",
+  "gs",
+  "ss",
+  "notrack",
+  "bnd",
+]);
 
 export interface IsaReport {
   /** The CPUID family the program needs: 4 when a 486 runs all of it. */

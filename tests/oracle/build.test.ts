@@ -15,7 +15,11 @@ import { readExt2, diffTrees } from "./ext2-read.ts";
 import { checkTree } from "../../src/fs/tree.ts";
 
 const run = (cmd: string, args: string[], env: Record<string, string> = {}) =>
-  execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, MTOOLS_SKIP_CHECK: "1", ...env } });
+  execFileSync(cmd, args, {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, MTOOLS_SKIP_CHECK: "1", ...env },
+  });
 
 describe("the default build, checked by the real tools", () => {
   const config = defaultConfig();
@@ -60,9 +64,16 @@ describe("the default build, checked by the real tools", () => {
     expect(r.floppy.length).toBe(1474560);
     run("fsck.fat", ["-n", path("floppy.img")]);
     const dirList = run("mdir", ["-a", "-i", path("floppy.img"), "::"]);
-    for (const n of ["LRDOS    SYS", "COMMAND  COM", "AUTOEXEC BAT", "LOADLIN  EXE", "ZIMAGE", "INITRDGZ IMG"]) expect(dirList).toContain(n);
+    for (const n of ["LRDOS    SYS", "COMMAND  COM", "AUTOEXEC BAT", "LOADLIN  EXE", "ZIMAGE", "INITRDGZ IMG"])
+      expect(dirList).toContain(n);
     const ing = loadIngredients();
-    const back = (n: string) => new Uint8Array(execFileSync("mtype", ["-i", path("floppy.img"), "::" + n], { env: { ...process.env, MTOOLS_SKIP_CHECK: "1" }, maxBuffer: 1 << 24 }));
+    const back = (n: string) =>
+      new Uint8Array(
+        execFileSync("mtype", ["-i", path("floppy.img"), "::" + n], {
+          env: { ...process.env, MTOOLS_SKIP_CHECK: "1" },
+          maxBuffer: 1 << 24,
+        }),
+      );
     expect(back("ZIMAGE")).toEqual(ing.kernel);
     expect(back("LOADLIN.EXE")).toEqual(ing.loadlin);
     expect(back("INITRDGZ.IMG")).toEqual(r.initrdGz);
@@ -93,21 +104,34 @@ describe("the default build, checked by the real tools", () => {
     const listing = run("mdir", ["-i", img, "::LINUX"]);
     expect(listing).toContain("LINUXDSK IMG");
     expect(listing).toContain("LINUXSWP IMG");
-    const got = execFileSync("mtype", ["-i", img, "::LINUX/LINUXDSK.IMG"], { env: { ...process.env, MTOOLS_SKIP_CHECK: "1" }, maxBuffer: 1 << 28 });
+    const got = execFileSync("mtype", ["-i", img, "::LINUX/LINUXDSK.IMG"], {
+      env: { ...process.env, MTOOLS_SKIP_CHECK: "1" },
+      maxBuffer: 1 << 28,
+    });
     expect(Buffer.from(r.root).equals(got)).toBe(true);
   });
 
   it("is byte-identical when built again, and differs when the config does", () => {
     const again = buildImages({ config: defaultConfig(), ingredients: loadIngredients() });
-    for (const f of r.files) expect(Buffer.from(again.files.find((g) => g.name === f.name)!.data).equals(Buffer.from(f.data)), f.name).toBe(true);
-    const other = buildImages({ config: mergeConfig(defaultConfig(), { name: "other" }), ingredients: loadIngredients() });
+    for (const f of r.files)
+      expect(Buffer.from(again.files.find((g) => g.name === f.name)!.data).equals(Buffer.from(f.data)), f.name).toBe(
+        true,
+      );
+    const other = buildImages({
+      config: mergeConfig(defaultConfig(), { name: "other" }),
+      ingredients: loadIngredients(),
+    });
     expect(Buffer.from(other.root).equals(Buffer.from(r.root))).toBe(false);
   });
 
   it("refuses before any work: a root too small, a floppy overflow", () => {
     const ing = loadIngredients();
     const big = { ...ing, busyboxRoot: new Uint8Array(3_000_000) };
-    expect(() => buildImages({ config: mergeConfig(defaultConfig(), { root: { sizeMiB: 2 } }), ingredients: big })).toThrow(/root\.sizeMiB: 2 MiB is too small for the root's contents: needs at least 4 MiB \(3,\d{3},\d{3} bytes\)/);
+    expect(() =>
+      buildImages({ config: mergeConfig(defaultConfig(), { root: { sizeMiB: 2 } }), ingredients: big }),
+    ).toThrow(
+      /root\.sizeMiB: 2 MiB is too small for the root's contents: needs at least 4 MiB \(3,\d{3},\d{3} bytes\)/,
+    );
     const fat = { ...ing, kernel: new Uint8Array(1_400_000) };
     let err: unknown;
     try {

@@ -22,7 +22,9 @@ beforeAll(() => {
   canMount = spawnSync("mount", ["-o", "loop,ro", "-t", "ext2", img, mnt]).status === 0;
   if (canMount) spawnSync("umount", [mnt]);
 });
-afterAll(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
+afterAll(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
 
 /** The tree under a mount point, as the kernel reports it (hard links grouped by inode). */
 function walk(root: string): Tree {
@@ -31,7 +33,13 @@ function walk(root: string): Tree {
   const visit = (rel: string) => {
     const host = path.join(root, rel);
     const st = fs.lstatSync(host);
-    const base = { path: rel === "" ? "/" : rel, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: Math.floor(st.mtimeMs / 1000) };
+    const base = {
+      path: rel === "" ? "/" : rel,
+      mode: st.mode & 0o7777,
+      uid: st.uid,
+      gid: st.gid,
+      mtime: Math.floor(st.mtimeMs / 1000),
+    };
     let e: TreeEntry;
     if (st.isDirectory()) {
       tree.push({ ...base, kind: "dir" });
@@ -46,7 +54,8 @@ function walk(root: string): Tree {
     } else if (st.isSymbolicLink()) e = { ...base, kind: "symlink", target: fs.readlinkSync(host) };
     else if (st.isCharacterDevice() || st.isBlockDevice()) {
       // Linux's dev_t as glibc splits it: major bits 8..19, minor bits 0..7 and 20..31.
-      const major = (st.rdev >>> 8) & 0xfff, minor = (st.rdev & 0xff) | ((st.rdev >>> 12) & 0xfff00);
+      const major = (st.rdev >>> 8) & 0xfff,
+        minor = (st.rdev & 0xff) | ((st.rdev >>> 12) & 0xfff00);
       e = { ...base, kind: st.isCharacterDevice() ? "chardev" : "blockdev", major, minor };
     } else if (st.isFIFO()) e = { ...base, kind: "fifo" };
     else e = { ...base, kind: "socket" };
@@ -80,7 +89,9 @@ describe("ext2: the Linux kernel mounts the images and sees the tree", () => {
     if (!canMount) skip();
     for (const blockSize of [1024, 2048, 4096] as const) {
       const tree: Tree = [
-        dir("/"), dir("/d"), dir("/w"),
+        dir("/"),
+        dir("/d"),
+        dir("/w"),
         file("/d/big", bytes(blockSize * (12 + blockSize / 4) + 5 * blockSize + 1, 3)),
         link("/d/slow", "x/".repeat(60)),
         { ...dev("/d/c", "chardev", 300, 70000), uid: 100000, gid: 70000 },
@@ -88,7 +99,8 @@ describe("ext2: the Linux kernel mounts the images and sees the tree", () => {
         { path: "/d/sock", kind: "socket", mode: 0o2755, uid: 5, gid: 6, mtime: T },
       ];
       for (let i = 0; i < 700; i++) tree.push(file(`/w/name-${i}`, bytes(i, i), 0o640));
-      for (let i = 0; i < 50; i++) tree.push({ path: `/w/hl${i}`, kind: "hardlink", mode: 0, uid: 0, gid: 0, mtime: T, target: "/d/big" });
+      for (let i = 0; i < 50; i++)
+        tree.push({ path: `/w/hl${i}`, kind: "hardlink", mode: 0, uid: 0, gid: 0, mtime: T, target: "/d/big" });
       expect(throughKernel(tree, 16 << 20, blockSize)).toEqual([]);
     }
   });

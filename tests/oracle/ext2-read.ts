@@ -28,8 +28,12 @@ export function scratchBase(): string {
 export function scratchDir(prefix: string) {
   let dir = "";
   let counter = 0;
-  beforeAll(() => { dir = fs.mkdtempSync(path.join(scratchBase(), prefix)); });
-  afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(scratchBase(), prefix));
+  });
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
   const unique = (stem: string, ext = ".img") => path.join(dir, `${stem}${counter++}${ext}`);
   return {
     unique,
@@ -46,7 +50,11 @@ function debugfs(image: string, commands: string[]): string {
   try {
     const cmdFile = path.join(dir, "cmds");
     fs.writeFileSync(cmdFile, commands.join("\n") + "\n");
-    return execFileSync("debugfs", ["-f", cmdFile, image], { encoding: "utf8", maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] });
+    return execFileSync("debugfs", ["-f", cmdFile, image], {
+      encoding: "utf8",
+      maxBuffer: 1 << 30,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -54,18 +62,32 @@ function debugfs(image: string, commands: string[]): string {
 
 function kindOf(mode: number): NodeKind {
   switch (mode & 0o170000) {
-    case 0o100000: return "file";
-    case 0o040000: return "dir";
-    case 0o120000: return "symlink";
-    case 0o020000: return "chardev";
-    case 0o060000: return "blockdev";
-    case 0o010000: return "fifo";
-    case 0o140000: return "socket";
+    case 0o100000:
+      return "file";
+    case 0o040000:
+      return "dir";
+    case 0o120000:
+      return "symlink";
+    case 0o020000:
+      return "chardev";
+    case 0o060000:
+      return "blockdev";
+    case 0o010000:
+      return "fifo";
+    case 0o140000:
+      return "socket";
   }
   throw new Error(`unknown file type in mode ${mode.toString(8)}`);
 }
 
-interface Listed { ino: number; mode: number; uid: number; gid: number; size: number; path: string }
+interface Listed {
+  ino: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  path: string;
+}
 
 /**
  * The tree an ext2 image holds, as debugfs sees it: `ls -p` per directory (by inode number, so
@@ -77,11 +99,17 @@ export function readExt2(image: string): Tree {
   let level: { ino: number; path: string }[] = [{ ino: 2, path: "/" }];
   listed.push({ ino: 2, mode: 0, uid: 0, gid: 0, size: 0, path: "/" });
   while (level.length) {
-    const out = debugfs(image, level.map((d) => `ls -p <${d.ino}>`));
+    const out = debugfs(
+      image,
+      level.map((d) => `ls -p <${d.ino}>`),
+    );
     const next: { ino: number; path: string }[] = [];
     let cur = -1;
     for (const line of out.split("\n")) {
-      if (line.startsWith("debugfs: ")) { cur++; continue; }
+      if (line.startsWith("debugfs: ")) {
+        cur++;
+        continue;
+      }
       if (!line.startsWith("/")) continue;
       // /ino/mode/uid/gid/name/size/  (size empty for directories; uid and gid printed signed)
       const m = /^\/(\d+)\/(\d+)\/(-?\d+)\/(-?\d+)\/(.*)\/(\d*)\/$/.exec(line);
@@ -90,7 +118,10 @@ export function readExt2(image: string): Tree {
       const name = m[5];
       const d = level[cur];
       const mode = parseInt(m[2], 8);
-      if (name === ".") { if (d.ino === 2) Object.assign(listed[0], { mode, uid: +m[3] >>> 0, gid: +m[4] >>> 0 }); continue; }
+      if (name === ".") {
+        if (d.ino === 2) Object.assign(listed[0], { mode, uid: +m[3] >>> 0, gid: +m[4] >>> 0 });
+        continue;
+      }
       if (name === "..") continue;
       const p = d.path === "/" ? `/${name}` : `${d.path}/${name}`;
       listed.push({ ino: +m[1], mode, uid: +m[3] >>> 0, gid: +m[4] >>> 0, size: m[6] === "" ? 0 : +m[6], path: p });
@@ -101,7 +132,10 @@ export function readExt2(image: string): Tree {
 
   // Times, device numbers, link counts.
   const inos = [...new Set(listed.map((l) => l.ino))];
-  const statOut = debugfs(image, inos.map((i) => `stat <${i}>`));
+  const statOut = debugfs(
+    image,
+    inos.map((i) => `stat <${i}>`),
+  );
   const info = new Map<number, { mtime: number; major?: number; minor?: number; links: number; size: number }>();
   for (const chunk of statOut.split(/^Inode: /m).slice(1)) {
     const ino = parseInt(chunk, 10);
@@ -120,7 +154,9 @@ export function readExt2(image: string): Tree {
     const tree: Tree = [];
     // Tree order (parents first, then by path) decides which path of a hard-linked inode is "the file".
     const listedByPath = new Map(listed.map((x) => [x.path, x]));
-    for (const l of checkTree(listed.map((x) => ({ path: x.path, kind: "dir", mode: 0, uid: 0, gid: 0, mtime: 0 }))).map((e) => listedByPath.get(e.path)!)) {
+    for (const l of checkTree(
+      listed.map((x) => ({ path: x.path, kind: "dir", mode: 0, uid: 0, gid: 0, mtime: 0 })),
+    ).map((e) => listedByPath.get(e.path)!)) {
       const st = info.get(l.ino)!;
       const kind = kindOf(l.mode);
       const e: TreeEntry = { path: l.path, kind, mode: l.mode & 0o7777, uid: l.uid, gid: l.gid, mtime: st.mtime };
@@ -132,7 +168,8 @@ export function readExt2(image: string): Tree {
         }
         seen.set(l.ino, l.path);
         e.data = new Uint8Array(fs.readFileSync(host));
-        if (e.data.length !== st.size) throw new Error(`${l.path}: dumped ${e.data.length} bytes, inode says ${st.size}`);
+        if (e.data.length !== st.size)
+          throw new Error(`${l.path}: dumped ${e.data.length} bytes, inode says ${st.size}`);
       } else if (kind === "symlink") {
         e.target = fs.readlinkSync(host);
       } else if (kind === "chardev" || kind === "blockdev") {
@@ -149,7 +186,10 @@ export function readExt2(image: string): Tree {
 
 /** Link counts per inode as debugfs reports them, by path (for checking i_links_count). */
 export function linkCounts(image: string, paths: string[]): Map<string, number> {
-  const out = debugfs(image, paths.map((p) => `stat "${p}"`));
+  const out = debugfs(
+    image,
+    paths.map((p) => `stat "${p}"`),
+  );
   const res = new Map<string, number>();
   const chunks = out.split(/^Inode: /m).slice(1);
   chunks.forEach((c, i) => res.set(paths[i], +/Links: (\d+)/.exec(c)![1]));
@@ -166,7 +206,10 @@ function canonical(tree: Tree): Tree {
   const byPath = new Map(sorted.map((e) => [e.path, e]));
   const out: Tree = [];
   for (const e of sorted) {
-    if (e.kind !== "file" && e.kind !== "hardlink") { out.push(e); continue; }
+    if (e.kind !== "file" && e.kind !== "hardlink") {
+      out.push(e);
+      continue;
+    }
     const file = byPath.get(groupOf.get(e.path)!)!;
     const first = firstOf.get(file.path);
     if (!first) {
@@ -191,19 +234,28 @@ function same(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
  * /lost+found is ignored unless `expected` has it.
  */
 export function diffTrees(expected: Tree, actual: Tree): string[] {
-  const a = canonical(expected), b = canonical(actual);
+  const a = canonical(expected),
+    b = canonical(actual);
   const keepLpf = a.some((e) => e.path === "/lost+found");
-  const bm = new Map(b.filter((e) => keepLpf || (e.path !== "/lost+found" && !e.path.startsWith("/lost+found/"))).map((e) => [e.path, e]));
+  const bm = new Map(
+    b
+      .filter((e) => keepLpf || (e.path !== "/lost+found" && !e.path.startsWith("/lost+found/")))
+      .map((e) => [e.path, e]),
+  );
   const diffs: string[] = [];
   for (const e of a) {
     const r = bm.get(e.path);
     bm.delete(e.path);
-    if (!r) { diffs.push(`${e.path}: missing`); continue; }
+    if (!r) {
+      diffs.push(`${e.path}: missing`);
+      continue;
+    }
     // mode, uid, gid, mtime; the hard link's metadata is the file's, so it is compared too.
     for (const k of ["kind", "mode", "uid", "gid", "mtime", "target", "major", "minor"] as const) {
       if (e[k] !== r[k]) diffs.push(`${e.path}: ${k} ${String(e[k])} != ${String(r[k])}`);
     }
-    if (e.kind === "file" && !same(e.data, r.data)) diffs.push(`${e.path}: contents differ (${e.data!.length} vs ${r.data?.length} bytes)`);
+    if (e.kind === "file" && !same(e.data, r.data))
+      diffs.push(`${e.path}: contents differ (${e.data!.length} vs ${r.data?.length} bytes)`);
   }
   for (const p of bm.keys()) diffs.push(`${p}: unexpected`);
   return diffs;

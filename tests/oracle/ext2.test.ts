@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import fc from "fast-check";
 import { makeExt2, ext2Needs, type Ext2Options } from "../../src/fs/ext2/index.ts";
 import type { Tree } from "../../src/fs/tree.ts";
-import { T, UUID, UUID_STR, HOWTO, bytes, dir, file, link, dev, howtoInitrd , metaArbs } from "./ext2-fixtures.ts";
+import { T, UUID, UUID_STR, HOWTO, bytes, dir, file, link, dev, howtoInitrd, metaArbs } from "./ext2-fixtures.ts";
 import { readExt2, diffTrees, linkCounts, scratchDir } from "./ext2-read.ts";
 import { applyDeviceTable } from "../../src/fs/devtable.ts";
 
@@ -63,13 +63,22 @@ describe("ext2: the HOWTO's initrd (mke2fs -i 1024 -b 1024 -m 5, 1024 KiB)", () 
     expect(blk).toMatch(new RegExp(`^UUID=${UUID_STR}$`, "m"));
     expect(blk).toMatch(/^LABEL=initrd$/m);
     // lost+found as mke2fs makes it: 12 blocks of 1 KiB, root's, 0700.
-    const lpf = execFileSync("debugfs", ["-R", "stat /lost+found", image], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const lpf = execFileSync("debugfs", ["-R", "stat /lost+found", image], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     expect(lpf).toMatch(/Mode:\s+0700/);
     expect(lpf).toMatch(/User:\s+0\s+Group:\s+0\s+Project:\s+0\s+Size: 12288|User:\s+0\s+Group:\s+0\s+Size: 12288/);
     // The setuid mount and the device numbers, as debugfs shows them.
-    const ls = execFileSync("debugfs", ["-R", "ls -l /bin", image], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const ls = execFileSync("debugfs", ["-R", "ls -l /bin", image], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     expect(ls).toMatch(/104755\s+\(1\)\s+0\s+0\s+28216\s.*mount/);
-    const devs = execFileSync("debugfs", ["-R", "stat /dev/hda1", image], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const devs = execFileSync("debugfs", ["-R", "stat /dev/hda1", image], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     expect(devs).toMatch(/Type: block special\s+Mode:\s+0644/);
     expect(devs).toMatch(/Device major\/minor number: 03:01/);
     const links = linkCounts(image, ["/", "/bin", "/lost+found", "/bin/mount"]);
@@ -121,12 +130,15 @@ describe("ext2: block sizes, groups, large files and directories", () => {
     const d = execFileSync("dumpe2fs", [image], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
     expect(d.match(/^Group \d+:/gm)!.length).toBe(8);
     // sparse_super: backups in groups 1, 3, 5 and 7 only.
-    expect(d.match(/Backup superblock at (\d+)/g)!.map((s) => +s.split(" ").pop()!)).toEqual([8193, 24577, 40961, 57345]);
+    expect(d.match(/Backup superblock at (\d+)/g)!.map((s) => +s.split(" ").pop()!)).toEqual([
+      8193, 24577, 40961, 57345,
+    ]);
     freeAfter(image);
   });
 
   it("a too-small last group is cut off like mke2fs does; a usable one is kept", () => {
-    const dump = (image: string) => execFileSync("dumpe2fs", ["-h", image], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const dump = (image: string) =>
+      execFileSync("dumpe2fs", ["-h", image], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
     // 16 MiB + 20 KiB: the third group would hold 20 blocks, fewer than its metadata plus 50.
     const cut = write(makeExt2(howtoInitrd(), { ...HOWTO, bytesPerInode: 4096, sizeBytes: (16 << 20) + 20 * 1024 }));
     expectClean(cut);
@@ -144,14 +156,17 @@ describe("ext2: block sizes, groups, large files and directories", () => {
     // 12 + 256 + 65,536 blocks are mapped without triple indirection; go 300 blocks past that.
     const n = (12 + 256 + 65536 + 300) * 1024 + 123;
     const data = new Uint8Array(n);
-    for (let i = 0; i < n; i += 1024) data[i] = (i >>> 10) & 0xff, data[i + 1] = (i >>> 18) & 0xff; // each block tagged
+    for (let i = 0; i < n; i += 1024) ((data[i] = (i >>> 10) & 0xff), (data[i + 1] = (i >>> 18) & 0xff)); // each block tagged
     data[n - 1] = 0xee;
     const tree: Tree = [file("/huge", data)];
     const { sizeBytes: _, ...rest } = HOWTO;
     const need = ext2Needs(tree, { ...rest, bytesPerInode: 65536 });
     const image = write(makeExt2(tree, { ...HOWTO, bytesPerInode: 65536, sizeBytes: need.minBytes }));
     expectClean(image);
-    const stat = execFileSync("debugfs", ["-R", "stat /huge", image], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const stat = execFileSync("debugfs", ["-R", "stat /huge", image], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     expect(stat).toMatch(/\(TIND\)/);
     expect(stat).toMatch(new RegExp(`Size: ${n}\\b`));
     const back = scratch.unique("huge", ".out");
@@ -164,8 +179,18 @@ describe("ext2: block sizes, groups, large files and directories", () => {
   it("a directory of thousands of entries and a file with many hard links", () => {
     const tree: Tree = [dir("/wide"), dir("/links"), file("/links/orig", bytes(3000, 7))];
     for (let i = 0; i < 4000; i++) tree.push(file(`/wide/entry-with-a-longish-name-${i}`, bytes(i % 50, i)));
-    for (let i = 0; i < 1500; i++) tree.push({ path: `/links/l${i}`, kind: "hardlink", mode: 0, uid: 0, gid: 0, mtime: T, target: "/links/orig" });
-    for (let i = 0; i < 300; i++) tree.push({ path: `/wide/h${i}`, kind: "hardlink", mode: 0, uid: 0, gid: 0, mtime: T, target: `/wide/entry-with-a-longish-name-${i}` });
+    for (let i = 0; i < 1500; i++)
+      tree.push({ path: `/links/l${i}`, kind: "hardlink", mode: 0, uid: 0, gid: 0, mtime: T, target: "/links/orig" });
+    for (let i = 0; i < 300; i++)
+      tree.push({
+        path: `/wide/h${i}`,
+        kind: "hardlink",
+        mode: 0,
+        uid: 0,
+        gid: 0,
+        mtime: T,
+        target: `/wide/entry-with-a-longish-name-${i}`,
+      });
     const image = roundTrip(tree, { ...HOWTO, sizeBytes: 8 << 20 });
     expect(linkCounts(image, ["/links/orig", "/wide/entry-with-a-longish-name-5"]).get("/links/orig")).toBe(1501);
     freeAfter(image);
@@ -187,9 +212,22 @@ describe("ext2: device nodes from a genext2fs-style device table", () => {
     ].join("\n");
     const tree = applyDeviceTable([dir("/")], table, T);
     const image = roundTrip(tree, HOWTO);
-    const back = readExt2(image).filter((e) => e.path.startsWith("/dev/")).map((e) => `${e.path} ${e.major},${e.minor}`);
-    expect(back).toEqual(["/dev/hda 3,0", "/dev/hda1 3,1", "/dev/hda2 3,2", "/dev/hda3 3,3", "/dev/loop0 7,0", "/dev/loop1 7,1",
-      "/dev/null 1,3", "/dev/sdq 259,300000", "/dev/tty 5,0", "/dev/tty1 4,1", "/dev/zero 1,5"]);
+    const back = readExt2(image)
+      .filter((e) => e.path.startsWith("/dev/"))
+      .map((e) => `${e.path} ${e.major},${e.minor}`);
+    expect(back).toEqual([
+      "/dev/hda 3,0",
+      "/dev/hda1 3,1",
+      "/dev/hda2 3,2",
+      "/dev/hda3 3,3",
+      "/dev/loop0 7,0",
+      "/dev/loop1 7,1",
+      "/dev/null 1,3",
+      "/dev/sdq 259,300000",
+      "/dev/tty 5,0",
+      "/dev/tty1 4,1",
+      "/dev/zero 1,5",
+    ]);
     freeAfter(image);
   });
 });
@@ -222,8 +260,16 @@ describe("ext2: bad inputs are refused before any work", () => {
   const cases: [string, Partial<Ext2Options>, string][] = [
     ["label too long", { label: "a-label-of-20-bytes!" }, "ext2 label: 20 bytes exceeds 16"],
     ["block size", { blockSize: 512 as 1024 }, "ext2 blockSize: 512 is not one of 1024, 2048, 4096"],
-    ["too many blocks", { sizeBytes: 2 ** 42 + 1024 * 5 }, "ext2 sizeBytes: 4,398,046,516,224 bytes is 4,294,967,301 blocks of 1024, beyond the 4,294,967,295-block limit"],
-    ["size too small", { sizeBytes: 100 * 1024 }, "ext2 sizeBytes: 102,400 bytes is too small for the tree: needs at least"],
+    [
+      "too many blocks",
+      { sizeBytes: 2 ** 42 + 1024 * 5 },
+      "ext2 sizeBytes: 4,398,046,516,224 bytes is 4,294,967,301 blocks of 1024, beyond the 4,294,967,295-block limit",
+    ],
+    [
+      "size too small",
+      { sizeBytes: 100 * 1024 },
+      "ext2 sizeBytes: 102,400 bytes is too small for the tree: needs at least",
+    ],
     ["zero size", { sizeBytes: 0 }, "ext2 sizeBytes: 0 is not a positive whole number of bytes"],
     ["uuid length", { uuid: new Uint8Array(15) }, "ext2 uuid: must be 16 bytes, got 15"],
     ["reserved", { reservedPercent: 60 }, "ext2 reservedPercent: 60 is outside 0..50"],
@@ -241,8 +287,12 @@ describe("ext2: bad inputs are refused before any work", () => {
   it("too many inodes for the size", () => {
     const tree: Tree = [];
     for (let i = 0; i < 300; i++) tree.push(file(`/f${i}`, new Uint8Array(0)));
-    expect(() => makeExt2(tree, { ...HOWTO, sizeBytes: 256 * 1024, bytesPerInode: 4096 })).toThrow(/^ext2 sizeBytes: 262,144 bytes is too small for the tree: needs at least 1,2\d\d,\d\d\d bytes$/);
-    expect(thrownLooproot(() => makeExt2(tree, { ...HOWTO, sizeBytes: 256 * 1024, bytesPerInode: 4096 })).code).toBe(ErrorCode.Limit);
+    expect(() => makeExt2(tree, { ...HOWTO, sizeBytes: 256 * 1024, bytesPerInode: 4096 })).toThrow(
+      /^ext2 sizeBytes: 262,144 bytes is too small for the tree: needs at least 1,2\d\d,\d\d\d bytes$/,
+    );
+    expect(thrownLooproot(() => makeExt2(tree, { ...HOWTO, sizeBytes: 256 * 1024, bytesPerInode: 4096 })).code).toBe(
+      ErrorCode.Limit,
+    );
   });
   it("a /lost+found that is not a directory", () => {
     const e = thrownLooproot(() => makeExt2([file("/lost+found", new Uint8Array(1))], HOWTO));
@@ -253,8 +303,12 @@ describe("ext2: bad inputs are refused before any work", () => {
 // ---------------------------------------------------------------------------------------------
 // Random trees.
 
-const nameChars = fc.constantFrom(..."abcxyzABZ0189._- ~'\"\\$*?[]{}#%&()=+,;:@^`|<>éü日本\u00a0\u2603\t\x01\x7f".split(""));
-const nameArb = fc.string({ unit: nameChars, minLength: 1, maxLength: 20 }).filter((n) => n !== "." && n !== ".." && n !== "lost+found");
+const nameChars = fc.constantFrom(
+  ..."abcxyzABZ0189._- ~'\"\\$*?[]{}#%&()=+,;:@^`|<>éü日本\u00a0\u2603\t\x01\x7f".split(""),
+);
+const nameArb = fc
+  .string({ unit: nameChars, minLength: 1, maxLength: 20 })
+  .filter((n) => n !== "." && n !== ".." && n !== "lost+found");
 const longName = fc.integer({ min: 200, max: 255 }).map((n) => "n".repeat(n));
 
 function sizeArb(B: number) {
@@ -264,14 +318,40 @@ function sizeArb(B: number) {
   );
 }
 
-type Spec = { name: string; kind: "file" | "dir" | "symlink" | "hardlink" | "chardev" | "blockdev" | "fifo" | "socket"; size: number; target: string; mode: number; uid: number; gid: number; mtime: number; major: number; minor: number; children: Spec[]; linkPick: number };
+type Spec = {
+  name: string;
+  kind: "file" | "dir" | "symlink" | "hardlink" | "chardev" | "blockdev" | "fifo" | "socket";
+  size: number;
+  target: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  mtime: number;
+  major: number;
+  minor: number;
+  children: Spec[];
+  linkPick: number;
+};
 
 function specArb(B: number) {
   const leaf = fc.record({
     name: fc.oneof({ weight: 9, arbitrary: nameArb }, { weight: 1, arbitrary: longName }),
-    kind: fc.constantFrom("file", "file", "file", "symlink", "hardlink", "chardev", "blockdev", "fifo", "socket") as fc.Arbitrary<Spec["kind"]>,
+    kind: fc.constantFrom(
+      "file",
+      "file",
+      "file",
+      "symlink",
+      "hardlink",
+      "chardev",
+      "blockdev",
+      "fifo",
+      "socket",
+    ) as fc.Arbitrary<Spec["kind"]>,
     size: sizeArb(B),
-    target: fc.oneof(fc.string({ unit: nameChars, minLength: 1, maxLength: 59 }), fc.string({ unit: nameChars, minLength: 60, maxLength: Math.min(B - 1, 400) })),
+    target: fc.oneof(
+      fc.string({ unit: nameChars, minLength: 1, maxLength: 59 }),
+      fc.string({ unit: nameChars, minLength: 60, maxLength: Math.min(B - 1, 400) }),
+    ),
     ...metaArbs,
     linkPick: fc.nat(),
     children: fc.constant([] as Spec[]),
@@ -282,7 +362,9 @@ function specArb(B: number) {
       { weight: 3, arbitrary: leaf },
       {
         weight: 1,
-        arbitrary: fc.tuple(leaf, fc.uniqueArray(tie("node"), { maxLength: 12, selector: (s) => s.name })).map(([l, children]) => ({ ...l, kind: "dir" as const, children })),
+        arbitrary: fc
+          .tuple(leaf, fc.uniqueArray(tie("node"), { maxLength: 12, selector: (s) => s.name }))
+          .map(([l, children]) => ({ ...l, kind: "dir" as const, children })),
       },
     ),
   }));
@@ -298,12 +380,28 @@ function buildTree(top: Spec[], wide: number): Tree {
       const p = `${parent === "/" ? "" : parent}/${s.name}`;
       const base = { path: p, mode: s.mode, uid: s.uid, gid: s.gid, mtime: s.mtime };
       switch (s.kind) {
-        case "dir": tree.push({ ...base, kind: "dir" }); walk(p, s.children); break;
-        case "file": tree.push({ ...base, kind: "file", data: bytes(s.size, s.mtime) }); files.push(p); break;
-        case "symlink": tree.push({ ...base, kind: "symlink", target: s.target }); break;
-        case "hardlink": later.push([p, s]); break;
-        case "chardev": case "blockdev": tree.push({ ...base, kind: s.kind, major: s.major, minor: s.minor }); break;
-        case "fifo": case "socket": tree.push({ ...base, kind: s.kind }); break;
+        case "dir":
+          tree.push({ ...base, kind: "dir" });
+          walk(p, s.children);
+          break;
+        case "file":
+          tree.push({ ...base, kind: "file", data: bytes(s.size, s.mtime) });
+          files.push(p);
+          break;
+        case "symlink":
+          tree.push({ ...base, kind: "symlink", target: s.target });
+          break;
+        case "hardlink":
+          later.push([p, s]);
+          break;
+        case "chardev":
+        case "blockdev":
+          tree.push({ ...base, kind: s.kind, major: s.major, minor: s.minor });
+          break;
+        case "fifo":
+        case "socket":
+          tree.push({ ...base, kind: s.kind });
+          break;
       }
     }
   };
@@ -315,7 +413,16 @@ function buildTree(top: Spec[], wide: number): Tree {
   }
   for (const [p, s] of later) {
     if (files.length === 0) tree.push({ path: p, kind: "fifo", mode: s.mode, uid: s.uid, gid: s.gid, mtime: s.mtime });
-    else tree.push({ path: p, kind: "hardlink", mode: 0, uid: 0, gid: 0, mtime: 0, target: files[s.linkPick % files.length] });
+    else
+      tree.push({
+        path: p,
+        kind: "hardlink",
+        mode: 0,
+        uid: 0,
+        gid: 0,
+        mtime: 0,
+        target: files[s.linkPick % files.length],
+      });
   }
   return tree;
 }

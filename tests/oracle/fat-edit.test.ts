@@ -11,7 +11,8 @@ const tmp = tempDir("library-fatedit");
 afterAll(() => tmp.cleanup());
 const enc = (s: string) => new TextEncoder().encode(s);
 /** Where a file's bytes are in the image (its clusters are contiguous in a fresh image). */
-const where = (img: Uint8Array, data: Uint8Array) => Buffer.from(img.buffer, img.byteOffset, img.length).indexOf(Buffer.from(data));
+const where = (img: Uint8Array, data: Uint8Array) =>
+  Buffer.from(img.buffer, img.byteOffset, img.length).indexOf(Buffer.from(data));
 
 function floppy(): Uint8Array {
   return makeFatFloppy({
@@ -35,19 +36,30 @@ describe("editFat", () => {
     editFat(img, {
       remove: ["DIR1", "BIG.BIN"],
       mkdir: ["X/Y"],
-      put: [{ path: "A.TXT", data: bytes(5000, 3) }, { path: "NEW/NEW.TXT", data: enc("new\r\n") }, { path: "EMPTY", data: new Uint8Array(0) }, ...many],
+      put: [
+        { path: "A.TXT", data: bytes(5000, 3) },
+        { path: "NEW/NEW.TXT", data: enc("new\r\n") },
+        { path: "EMPTY", data: new Uint8Array(0) },
+        ...many,
+      ],
     });
     const f = tmp.file("edited.img", img);
     const fsck = fsckFat(f);
     expect(fsck.ok, fsck.output).toBe(true);
-    expect(mtoolsList(f).sort()).toEqual(["A.TXT", "EMPTY", "KEEP.BIN", "MANY/", ...many.map((m) => m.path), "NEW/", "NEW/NEW.TXT", "X/", "X/Y/"].sort());
+    expect(mtoolsList(f).sort()).toEqual(
+      ["A.TXT", "EMPTY", "KEEP.BIN", "MANY/", ...many.map((m) => m.path), "NEW/", "NEW/NEW.TXT", "X/", "X/Y/"].sort(),
+    );
     expect(Buffer.compare(mtype(f, "A.TXT"), Buffer.from(bytes(5000, 3)))).toBe(0);
     expect(mtype(f, "NEW/NEW.TXT").toString()).toBe("new\r\n");
     expect(mtype(f, "MANY/F39.TXT").toString()).toBe("file 39\r\n");
     expect(Buffer.compare(mtype(f, "KEEP.BIN"), Buffer.from(bytes(30_000, 1)))).toBe(0);
     // KEEP.BIN was not named: its bytes are where they were.
     expect(where(img, bytes(30_000, 1))).toBe(keepBefore);
-    expect(readFat(img).entries.find((e) => e.path === "KEEP.BIN")!.data()).toEqual(bytes(30_000, 1));
+    expect(
+      readFat(img)
+        .entries.find((e) => e.path === "KEEP.BIN")!
+        .data(),
+    ).toEqual(bytes(30_000, 1));
     // mtools' own label read: the boot sector and the root's label entry were left alone.
     expect(run("mlabel", ["-s", "-i", f, "::"]).stdout).toContain("EDITME");
   });
@@ -83,8 +95,20 @@ describe("editFat", () => {
       expect(Buffer.compare(img, before)).toBe(0);
     };
     // 30,000 + the small files leave less than 1.4 MB, and the first put lands before the error.
-    refuse({ put: [{ path: "OK.TXT", data: enc("x") }, { path: "HUGE.BIN", data: new Uint8Array(1_400_000) }] }, "put[1].data");
-    refuse({ put: Array.from({ length: 230 }, (_, i) => ({ path: `R${i}`, data: new Uint8Array(0) })) }, "put[219].path", 224);
+    refuse(
+      {
+        put: [
+          { path: "OK.TXT", data: enc("x") },
+          { path: "HUGE.BIN", data: new Uint8Array(1_400_000) },
+        ],
+      },
+      "put[1].data",
+    );
+    refuse(
+      { put: Array.from({ length: 230 }, (_, i) => ({ path: `R${i}`, data: new Uint8Array(0) })) },
+      "put[219].path",
+      224,
+    );
     refuse({ remove: ["NOPE.TXT"] }, "remove[0]");
     refuse({ put: [{ path: "A.TXT/X", data: enc("x") }] }, "put[0].path");
     refuse({ put: [{ path: "A.TXT", data: "text" as never }] }, "put[0].data");
@@ -101,7 +125,12 @@ describe("editFatDisk", () => {
     expect(fsck.ok, fsck.output).toBe(true);
     const disk = tmp.file("disk.img", img);
     const dir = run("mdir", ["-/", "-b", "-i", `${disk}@@${start}`, "::"]);
-    expect(dir.stdout.split("\n").filter(Boolean).map((l) => l.replace(/^::\//, ""))).toEqual(["LINUX/", "LINUX/NOTE.TXT"]);
+    expect(
+      dir.stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.replace(/^::\//, "")),
+    ).toEqual(["LINUX/", "LINUX/NOTE.TXT"]);
   });
 });
 
@@ -121,18 +150,49 @@ describe("VFAT long names", () => {
     const f = tmp.file("lfn.img", img);
     const fsck = fsckFat(f);
     expect(fsck.ok, fsck.output).toBe(true);
-    expect(mtoolsList(f).sort()).toEqual(["Read Me First.txt", "Read Me Second.txt", "SHORT.TXT", "docs/", "docs/Long Folder Name/", "docs/Long Folder Name/index.html", long].sort());
+    expect(mtoolsList(f).sort()).toEqual(
+      [
+        "Read Me First.txt",
+        "Read Me Second.txt",
+        "SHORT.TXT",
+        "docs/",
+        "docs/Long Folder Name/",
+        "docs/Long Folder Name/index.html",
+        long,
+      ].sort(),
+    );
     expect(mtype(f, "Read Me First.txt").toString()).toBe("read me\r\n");
     expect(mtype(f, "Read Me Second.txt").toString()).toBe("second\r\n");
     expect(mtype(f, "docs/Long Folder Name/index.html").toString()).toBe("<p>hi</p>");
     expect(Buffer.compare(mtype(f, long), Buffer.from(bytes(2000, 5)))).toBe(0);
     // The aliases DOS sees, as Windows 95 would name them: "docs" and "index.html" only change case.
-    expect(readFat(img).entries.map((e) => e.path)).toEqual(["SHORT.TXT", "README~1.TXT", "DOCS", "AAAAAA~1.DAT", "README~2.TXT", "DOCS\\LONGFO~1", "DOCS\\LONGFO~1\\INDEX~1.HTM"]);
+    expect(readFat(img).entries.map((e) => e.path)).toEqual([
+      "SHORT.TXT",
+      "README~1.TXT",
+      "DOCS",
+      "AAAAAA~1.DAT",
+      "README~2.TXT",
+      "DOCS\\LONGFO~1",
+      "DOCS\\LONGFO~1\\INDEX~1.HTM",
+    ]);
   });
 
   it("editFat({ longNames: true }) adds, finds by long name and deletes with the long-name entries", () => {
-    const img = makeFatFloppy({ longNames: true, files: [{ path: "Read Me First.txt", data: enc("1\r\n") }, { path: "Keep This One.txt", data: enc("k\r\n") }] });
-    editFat(img, { longNames: true, remove: ["read me first.txt"], put: [{ path: "Keep This One.txt", data: enc("replaced\r\n") }, { path: "New Folder/New File.md", data: enc("# new\n") }] });
+    const img = makeFatFloppy({
+      longNames: true,
+      files: [
+        { path: "Read Me First.txt", data: enc("1\r\n") },
+        { path: "Keep This One.txt", data: enc("k\r\n") },
+      ],
+    });
+    editFat(img, {
+      longNames: true,
+      remove: ["read me first.txt"],
+      put: [
+        { path: "Keep This One.txt", data: enc("replaced\r\n") },
+        { path: "New Folder/New File.md", data: enc("# new\n") },
+      ],
+    });
     const f = tmp.file("lfn-edit.img", img);
     const fsck = fsckFat(f);
     expect(fsck.ok, fsck.output).toBe(true);
@@ -143,7 +203,12 @@ describe("VFAT long names", () => {
   it("without longNames a name that is not 8.3 is refused, naming the file", () => {
     let err: unknown;
     try {
-      makeFatFloppy({ files: [{ path: "SHORT.TXT", data: enc("x") }, { path: "Read Me.txt", data: enc("x") }] });
+      makeFatFloppy({
+        files: [
+          { path: "SHORT.TXT", data: enc("x") },
+          { path: "Read Me.txt", data: enc("x") },
+        ],
+      });
     } catch (e) {
       err = e;
     }

@@ -6,7 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
 
-export function tempDir(tag: string): { dir: string; file: (name: string, data?: Uint8Array) => string; cleanup: () => void } {
+export function tempDir(tag: string): {
+  dir: string;
+  file: (name: string, data?: Uint8Array) => string;
+  cleanup: () => void;
+} {
   const dir = mkdtempSync(join(tmpdir(), `looproot-${tag}-`));
   return {
     dir,
@@ -40,7 +44,11 @@ export function run(cmd: string, args: string[], input?: Uint8Array): RunResult 
 export function fsckFat(path: string): { ok: boolean; output: string } {
   const r = run("fsck.fat", ["-n", path]);
   const lines = (r.stdout + r.stderr).trim().split("\n");
-  const ok = r.status === 0 && lines.length === 2 && /^fsck\.fat /.test(lines[0]) && /: \d+ files, \d+\/\d+ clusters$/.test(lines[1]);
+  const ok =
+    r.status === 0 &&
+    lines.length === 2 &&
+    /^fsck\.fat /.test(lines[0]) &&
+    /: \d+ files, \d+\/\d+ clusters$/.test(lines[1]);
   return { ok, output: r.stdout + r.stderr };
 }
 
@@ -50,7 +58,10 @@ export function mtoolsList(img: string): string[] {
   // An empty volume: mdir -b has nothing to list and says so.
   if (r.status !== 0 && /File "::" not found/.test(r.stderr)) return [];
   if (r.status !== 0) throw new Error(`mdir failed: ${r.stderr}`);
-  return r.stdout.split("\n").filter(Boolean).map((l) => l.replace(/^::\//, ""));
+  return r.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => l.replace(/^::\//, ""));
 }
 
 export function mtype(img: string, path: string): Buffer {
@@ -77,7 +88,7 @@ export function sha256(b: Uint8Array): string {
 /** Deterministic pseudo-random bytes (xorshift), so test data is reproducible. */
 export function bytes(n: number, seed: number): Uint8Array {
   const out = new Uint8Array(n);
-  let x = (seed | 0) || 1;
+  let x = seed | 0 || 1;
   for (let i = 0; i < n; i++) {
     x ^= x << 13;
     x ^= x >>> 17;

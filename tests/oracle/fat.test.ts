@@ -5,9 +5,21 @@ import fc from "fast-check";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import {
-  makeFat, fatSpace, readFat, extractSystem, fatGeometry, FLOPPY_BPB, FAT16_MAX_SECTORS,
-  ATTR_READ_ONLY, ATTR_HIDDEN, ATTR_SYSTEM, ATTR_ARCHIVE, ATTR_DIRECTORY,
-  type FatFile, type FatOptions, type FloppyKind,
+  makeFat,
+  fatSpace,
+  readFat,
+  extractSystem,
+  fatGeometry,
+  FLOPPY_BPB,
+  FAT16_MAX_SECTORS,
+  ATTR_READ_ONLY,
+  ATTR_HIDDEN,
+  ATTR_SYSTEM,
+  ATTR_ARCHIVE,
+  ATTR_DIRECTORY,
+  type FatFile,
+  type FatOptions,
+  type FloppyKind,
 } from "../../src/fs/fat/index.ts";
 import { toDosName } from "../../src/fs/fat/dosname.ts";
 import { tempDir, run, fsckFat, mtoolsList, mtype, mattrib, attrLetters, sha256, bytes } from "./fat-oracles.ts";
@@ -24,7 +36,11 @@ function floppyFiles(seed: number): FatFile[] {
     { path: "LRBIO.SYS", data: bytes(3000, seed + 1), attributes: SYS },
     { path: "LRDOS.SYS", data: bytes(9000, seed + 2), attributes: SYS },
     { path: "COMMAND.COM", data: bytes(4100, seed + 3) },
-    { path: "AUTOEXEC.BAT", data: new TextEncoder().encode("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro\r\n"), mtime: T + 3600 },
+    {
+      path: "AUTOEXEC.BAT",
+      data: new TextEncoder().encode("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro\r\n"),
+      mtime: T + 3600,
+    },
     { path: "EMPTY.TXT", data: new Uint8Array(0) },
     { path: "readme.txt", data: bytes(512, seed + 4), attributes: ATTR_READ_ONLY | ATTR_ARCHIVE },
     { path: "SUB\\DEEP\\FILE.BIN", data: bytes(2049, seed + 5) },
@@ -42,14 +58,21 @@ function checkWithTools(img: string, files: FatFile[], dirs: string[] = []) {
     for (let i = 1; i <= parts.length; i++) expected.add(parts.slice(0, i).join("/") + "/");
   };
   for (const f of files) {
-    const parts = f.path.replace(/^[\\/]/, "").split(/[\\/]/).map(toDosName);
+    const parts = f.path
+      .replace(/^[\\/]/, "")
+      .split(/[\\/]/)
+      .map(toDosName);
     addDirs(parts.slice(0, -1));
     expected.add(parts.join("/"));
   }
   for (const d of dirs) addDirs(d.split(/[\\/]/).map(toDosName));
   expect(new Set(mtoolsList(img))).toEqual(expected);
   for (const f of files) {
-    const p = f.path.replace(/^[\\/]/, "").split(/[\\/]/).map(toDosName).join("/");
+    const p = f.path
+      .replace(/^[\\/]/, "")
+      .split(/[\\/]/)
+      .map(toDosName)
+      .join("/");
     expect(sha256(mtype(img, p)), p).toBe(sha256(f.data));
   }
 }
@@ -112,7 +135,13 @@ describe("floppies: format and copy", () => {
 });
 
 describe("FAT16 partitions", () => {
-  const sizes: [number, 12 | 16][] = [[8400, 12], [20 * 2048, 16], [130977, 16], [270 * 2048, 16], [520 * 2048, 16]];
+  const sizes: [number, 12 | 16][] = [
+    [8400, 12],
+    [20 * 2048, 16],
+    [130977, 16],
+    [270 * 2048, 16],
+    [520 * 2048, 16],
+  ];
   for (const [sectors, type] of sizes) {
     it(`${sectors} sectors: FAT${type}, fsck.fat clean, mtools reads back`, () => {
       const files: FatFile[] = [
@@ -120,7 +149,15 @@ describe("FAT16 partitions", () => {
         { path: "LINUX\\LINUXSWP.IMG", data: bytes(70_000, sectors + 1) },
         { path: "CONFIG.SYS", data: new TextEncoder().encode("FILES=20\r\n") },
       ];
-      const opts: FatOptions = { totalSectors: sectors, hiddenSectors: 63, heads: 16, sectorsPerTrack: 63, label: "DOSPART", serial: 0xcafef00d, time: T };
+      const opts: FatOptions = {
+        totalSectors: sectors,
+        hiddenSectors: 63,
+        heads: 16,
+        sectorsPerTrack: 63,
+        label: "DOSPART",
+        serial: 0xcafef00d,
+        time: T,
+      };
       const image = makeFat(opts, files);
       expect(image.length).toBe(sectors * 512);
       const g = fatGeometry(opts);
@@ -158,9 +195,14 @@ describe("FAT16 partitions", () => {
       },
     };
     const fs = fatfs.createFileSystem(driver, { ro: true });
-    await new Promise<void>((res, rej) => { fs.on("ready", res); fs.on("error", rej); });
-    const readdir = (p: string) => new Promise<string[]>((res, rej) => fs.readdir(p, (e: Error | null, l: string[]) => (e ? rej(e) : res(l))));
-    const readFile = (p: string) => new Promise<Buffer>((res, rej) => fs.readFile(p, (e: Error | null, d: Buffer) => (e ? rej(e) : res(d))));
+    await new Promise<void>((res, rej) => {
+      fs.on("ready", res);
+      fs.on("error", rej);
+    });
+    const readdir = (p: string) =>
+      new Promise<string[]>((res, rej) => fs.readdir(p, (e: Error | null, l: string[]) => (e ? rej(e) : res(l))));
+    const readFile = (p: string) =>
+      new Promise<Buffer>((res, rej) => fs.readFile(p, (e: Error | null, d: Buffer) => (e ? rej(e) : res(d))));
     expect((await readdir("/")).sort()).toEqual(["AUTOEXEC.BAT", "LINUX"]);
     expect((await readdir("/LINUX")).sort()).toEqual(["LINUXDSK.IMG", "LINUXSWP.IMG"]);
     for (const f of files) expect(sha256(await readFile("/" + f.path.replace(/\\/g, "/")))).toBe(sha256(f.data));
@@ -171,8 +213,15 @@ describe("reading: readFat and extractSystem", () => {
   it("reads a floppy made by mkfs.fat and mcopy (long names skipped) and takes out the system files", () => {
     const img = tmp.file("dos.img");
     expect(run("mkfs.fat", ["-C", "-n", "DOSDISK", "-i", "0badf00d", img, "1440"]).status).toBe(0);
-    const io = bytes(40_000, 11), msdos = bytes(30_000, 12), command = bytes(50_000, 13);
-    const src = [["IO.SYS", io], ["MSDOS.SYS", msdos], ["readme-long-name.txt", bytes(100, 14)], ["COMMAND.COM", command]] as const;
+    const io = bytes(40_000, 11),
+      msdos = bytes(30_000, 12),
+      command = bytes(50_000, 13);
+    const src = [
+      ["IO.SYS", io],
+      ["MSDOS.SYS", msdos],
+      ["readme-long-name.txt", bytes(100, 14)],
+      ["COMMAND.COM", command],
+    ] as const;
     for (const [name, data] of src) {
       expect(run("mcopy", ["-i", img, tmp.file(`src-${name}`, data), `::${name}`]).status).toBe(0);
     }
@@ -218,7 +267,10 @@ describe("reading: readFat and extractSystem", () => {
   });
 
   it("refuses damaged images with a clear error", () => {
-    const good = makeFat({ serial: 5, time: T }, [{ path: "A.BIN", data: bytes(3000, 1) }, { path: "D\\B.BIN", data: bytes(100, 2) }]);
+    const good = makeFat({ serial: 5, time: T }, [
+      { path: "A.BIN", data: bytes(3000, 1) },
+      { path: "D\\B.BIN", data: bytes(100, 2) },
+    ]);
     const damaged = (f: (b: Uint8Array) => void) => {
       const b = good.slice();
       f(b);
@@ -235,16 +287,38 @@ describe("reading: readFat and extractSystem", () => {
     const fatAt = 512;
     const set12 = (b: Uint8Array, n: number, v: number) => {
       const o = fatAt + n + (n >> 1);
-      if (n & 1) { b[o] = (b[o] & 0x0f) | ((v & 0x0f) << 4); b[o + 1] = v >> 4; } else { b[o] = v & 0xff; b[o + 1] = (b[o + 1] & 0xf0) | (v >> 8); }
+      if (n & 1) {
+        b[o] = (b[o] & 0x0f) | ((v & 0x0f) << 4);
+        b[o + 1] = v >> 4;
+      } else {
+        b[o] = v & 0xff;
+        b[o + 1] = (b[o + 1] & 0xf0) | (v >> 8);
+      }
     };
     const loop = damaged((b) => set12(b, 4, 2));
-    expect(() => readFat(loop).entries.find((e) => e.path === "A.BIN")!.data()).toThrow(/A\.BIN: the cluster chain loops/);
+    expect(() =>
+      readFat(loop)
+        .entries.find((e) => e.path === "A.BIN")!
+        .data(),
+    ).toThrow(/A\.BIN: the cluster chain loops/);
     const free = damaged((b) => set12(b, 4, 0));
-    expect(() => readFat(free).entries.find((e) => e.path === "A.BIN")!.data()).toThrow(/runs into a free cluster/);
+    expect(() =>
+      readFat(free)
+        .entries.find((e) => e.path === "A.BIN")!
+        .data(),
+    ).toThrow(/runs into a free cluster/);
     const out = damaged((b) => set12(b, 4, 4000));
-    expect(() => readFat(out).entries.find((e) => e.path === "A.BIN")!.data()).toThrow(/cluster 4000 is outside 2\.\.2848/);
+    expect(() =>
+      readFat(out)
+        .entries.find((e) => e.path === "A.BIN")!
+        .data(),
+    ).toThrow(/cluster 4000 is outside 2\.\.2848/);
     const short = damaged((b) => set12(b, 4, 0xfff));
-    expect(() => readFat(short).entries.find((e) => e.path === "A.BIN")!.data()).toThrow(/need 6 clusters but the chain has 3/);
+    expect(() =>
+      readFat(short)
+        .entries.find((e) => e.path === "A.BIN")!
+        .data(),
+    ).toThrow(/need 6 clusters but the chain has 3/);
     // The directory D points at itself through "D" in its own cluster: a directory loop.
     const rootAt = 512 * 19;
     const dLoop = damaged((b) => {
@@ -274,11 +348,19 @@ describe("errors name the field and the limit", () => {
   });
   it("root directory, FAT type and size limits", () => {
     const many = Array.from({ length: 113 }, (_, i) => ({ path: `F${i}.TXT`, data: new Uint8Array(0) }));
-    expect(() => makeFat({ floppy: "360K", ...base }, many)).toThrow("floppy: the root directory needs 113 entries but a 360K floppy has 112 (BPB_RootEntCnt)");
+    expect(() => makeFat({ floppy: "360K", ...base }, many)).toThrow(
+      "floppy: the root directory needs 113 entries but a 360K floppy has 112 (BPB_RootEntCnt)",
+    );
     expect(() => makeFat({ floppy: "360K", label: "L", ...base }, many.slice(0, 112))).toThrow(/needs 113 entries/);
-    expect(() => makeFat({ totalSectors: 2000, fatType: 16, ...base }, [])).toThrow(/fatType: FAT16 needs at least 4,085 clusters but 2,000 sectors give/);
-    expect(() => makeFat({ totalSectors: 300_000, fatType: 12, ...base }, [])).toThrow(/fatType: .* clusters are more than FAT12's 4,084/);
-    expect(() => makeFat({ totalSectors: 5_000_000, ...base }, [])).toThrow("totalSectors: 5000000 is outside 64..4,194,144");
+    expect(() => makeFat({ totalSectors: 2000, fatType: 16, ...base }, [])).toThrow(
+      /fatType: FAT16 needs at least 4,085 clusters but 2,000 sectors give/,
+    );
+    expect(() => makeFat({ totalSectors: 300_000, fatType: 12, ...base }, [])).toThrow(
+      /fatType: .* clusters are more than FAT12's 4,084/,
+    );
+    expect(() => makeFat({ totalSectors: 5_000_000, ...base }, [])).toThrow(
+      "totalSectors: 5000000 is outside 64..4,194,144",
+    );
     expect(() => makeFat({ floppy: "1.44M", totalSectors: 100, ...base }, [])).toThrow(/either floppy or totalSectors/);
     expect(() => makeFat({ floppy: "1.44M", fatType: 16, ...base }, [])).toThrow(/fatType: a 1.44M floppy is FAT12/);
     expect(() => makeFat({ floppy: "1.7M" as FloppyKind, ...base }, [])).toThrow(/floppy: "1.7M" is not one of/);
@@ -302,7 +384,9 @@ describe("errors name the field and the limit", () => {
     expect(() => makeFat({ ...base, label: "TWELVE CHARS" }, [])).toThrow(/label: "TWELVE CHARS" has 12 characters/);
     expect(() => makeFat({ ...base, label: "A*B" }, [])).toThrow(/label: character '\*'/);
     expect(() => makeFat({ ...base, oemName: "NINECHARS" }, [])).toThrow(/oemName/);
-    expect(() => makeFat({ ...base, bootSector: new Uint8Array(100) }, [])).toThrow("bootSector: 100 bytes, a boot sector has 512");
+    expect(() => makeFat({ ...base, bootSector: new Uint8Array(100) }, [])).toThrow(
+      "bootSector: 100 bytes, a boot sector has 512",
+    );
     expect(() => makeFat({ ...base, bootSector: new Uint8Array(512) }, [])).toThrow(/55 AA/);
     expect(() => makeFat({ ...base, heads: 0 }, [])).toThrow(/heads: 0 is outside 1..255/);
   });
@@ -332,7 +416,10 @@ describe("determinism", () => {
       const img = makeFat({ floppy: "1.44M", label: "SAME", serial: 42, time: T }, files, ["X\\\\Y"]);
       process.stdout.write(createHash("sha256").update(img).digest("hex"));
     `;
-    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, TZ: "Pacific/Kiritimati" } });
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+      env: { ...process.env, TZ: "Pacific/Kiritimati" },
+    });
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe(a);
   });
@@ -343,7 +430,10 @@ describe("determinism", () => {
 
 const NAME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-!#$%&'()@^`{}~";
 const nameArb = fc
-  .tuple(fc.string({ unit: fc.constantFrom(...NAME_CHARS), minLength: 1, maxLength: 8 }), fc.string({ unit: fc.constantFrom(...NAME_CHARS), maxLength: 3 }))
+  .tuple(
+    fc.string({ unit: fc.constantFrom(...NAME_CHARS), minLength: 1, maxLength: 8 }),
+    fc.string({ unit: fc.constantFrom(...NAME_CHARS), maxLength: 3 }),
+  )
   .map(([b, e]) => (e ? `${b}.${e}` : b))
   .filter((n) => {
     try {
@@ -357,12 +447,18 @@ const dirArb = fc.constantFrom("LINUX", "dos", "A", "B1", "$X");
 const fileArb = fc.record({
   dirs: fc.array(dirArb, { maxLength: 3 }),
   name: nameArb,
-  size: fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 70_000 }), fc.constantFrom(0, 511, 512, 513, 1024, 2048, 4096)),
+  size: fc.oneof(
+    fc.integer({ min: 0, max: 3000 }),
+    fc.integer({ min: 0, max: 70_000 }),
+    fc.constantFrom(0, 511, 512, 513, 1024, 2048, 4096),
+  ),
   attr: fc.constantFrom(ATTR_ARCHIVE, ATTR_READ_ONLY, ATTR_HIDDEN | ATTR_ARCHIVE, SYS, 0),
   seed: fc.integer({ min: 1, max: 1 << 30 }),
 });
 
-function toFiles(specs: { dirs: string[]; name: string; size: number; attr: number; seed: number }[]): FatFile[] | undefined {
+function toFiles(
+  specs: { dirs: string[]; name: string; size: number; attr: number; seed: number }[],
+): FatFile[] | undefined {
   const files: FatFile[] = [];
   const seen = new Set<string>();
   const dirs = new Set<string>();
@@ -373,7 +469,11 @@ function toFiles(specs: { dirs: string[]; name: string; size: number; attr: numb
     if (parts.slice(0, -1).some((_, i) => seen.has(parts.slice(0, i + 1).join("\\")))) continue;
     parts.slice(0, -1).forEach((_, i) => dirs.add(parts.slice(0, i + 1).join("\\")));
     seen.add(key);
-    files.push({ path: [...s.dirs, s.name].join(s.seed & 1 ? "/" : "\\"), data: bytes(s.size, s.seed), attributes: s.attr });
+    files.push({
+      path: [...s.dirs, s.name].join(s.seed & 1 ? "/" : "\\"),
+      data: bytes(s.size, s.seed),
+      attributes: s.attr,
+    });
   }
   return files;
 }
@@ -382,21 +482,26 @@ describe("property: random trees", () => {
   it("floppies: fit and are clean, or fatSpace and makeFat both say they do not fit", () => {
     let n = 0;
     fc.assert(
-      fc.property(fc.constantFrom(...KINDS), fc.array(fileArb, { maxLength: 25 }), fc.integer({ min: 0, max: 0xffffffff }), (kind, specs, serial) => {
-        const files = toFiles(specs)!;
-        const opts: FatOptions = { floppy: kind, serial, time: T, label: "RND" };
-        const space = fatSpace(opts, files);
-        if (space.freeBytes < 0) {
-          expect(() => makeFat(opts, files)).toThrow(/^floppy: the files need/);
-          return;
-        }
-        const image = makeFat(opts, files);
-        const img = tmp.file(`prop-floppy-${n++}.img`, image);
-        checkWithTools(img, files);
-        const vol = readFat(image);
-        expect(vol.serial).toBe(serial);
-        expect(vol.entries.filter((e) => !(e.attributes & ATTR_DIRECTORY)).length).toBe(files.length);
-      }),
+      fc.property(
+        fc.constantFrom(...KINDS),
+        fc.array(fileArb, { maxLength: 25 }),
+        fc.integer({ min: 0, max: 0xffffffff }),
+        (kind, specs, serial) => {
+          const files = toFiles(specs)!;
+          const opts: FatOptions = { floppy: kind, serial, time: T, label: "RND" };
+          const space = fatSpace(opts, files);
+          if (space.freeBytes < 0) {
+            expect(() => makeFat(opts, files)).toThrow(/^floppy: the files need/);
+            return;
+          }
+          const image = makeFat(opts, files);
+          const img = tmp.file(`prop-floppy-${n++}.img`, image);
+          checkWithTools(img, files);
+          const vol = readFat(image);
+          expect(vol.serial).toBe(serial);
+          expect(vol.entries.filter((e) => !(e.attributes & ATTR_DIRECTORY)).length).toBe(files.length);
+        },
+      ),
       { numRuns: 15, seed: 20261124 },
     );
   });

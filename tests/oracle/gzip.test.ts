@@ -37,7 +37,9 @@ describe("gzip9", () => {
     const gz = gzip9(new TextEncoder().encode("hello\n"), { name: "initrd.img", mtime: 1_700_000_000 });
     const f = tmp.file("named.gz", gz);
     const out = run("file", [f]).stdout;
-    expect(out).toMatch(/gzip compressed data, was "initrd.img", last modified: Tue Nov 14 22:13:20 2023, max compression, from Unix/);
+    expect(out).toMatch(
+      /gzip compressed data, was "initrd.img", last modified: Tue Nov 14 22:13:20 2023, max compression, from Unix/,
+    );
     expect(run("gzip", ["-lN", f]).stdout).toMatch(/initrd.img/);
     expect(() => gzip9(new Uint8Array(1), { name: "a\0b" })).toThrow(/gzip name: character 1/);
     expect(() => gzip9(new Uint8Array(1), { mtime: -1 })).toThrow("gzip mtime: -1 is outside 0..4294967295 seconds");
@@ -73,18 +75,54 @@ describe("gunzip on untrusted input", () => {
     expect(() => gunzip(gz, -1)).toThrow(/maxBytes/);
   });
   it("refuses damage with a clear error", () => {
-    const mut = (f: (b: Uint8Array) => void) => { const b = gz.slice(); f(b); return b; };
+    const mut = (f: (b: Uint8Array) => void) => {
+      const b = gz.slice();
+      f(b);
+      return b;
+    };
     expect(() => gunzip(new Uint8Array(5), 1e6)).toThrow("gzip: 5 bytes is too short for a gzip member (at least 18)");
-    expect(() => gunzip(mut((b) => (b[0] = 0)), 1e6)).toThrow(/not gzip data/);
-    expect(() => gunzip(mut((b) => (b[2] = 7)), 1e6)).toThrow(/method 7 is not deflate/);
-    expect(() => gunzip(mut((b) => (b[3] = 0x80)), 1e6)).toThrow(/reserved header flag/);
+    expect(() =>
+      gunzip(
+        mut((b) => (b[0] = 0)),
+        1e6,
+      ),
+    ).toThrow(/not gzip data/);
+    expect(() =>
+      gunzip(
+        mut((b) => (b[2] = 7)),
+        1e6,
+      ),
+    ).toThrow(/method 7 is not deflate/);
+    expect(() =>
+      gunzip(
+        mut((b) => (b[3] = 0x80)),
+        1e6,
+      ),
+    ).toThrow(/reserved header flag/);
     expect(() => gunzip(gz.subarray(0, gz.length - 20), 1e6)).toThrow(/truncated|trailer/);
     expect(() => gunzip(gz.subarray(0, gz.length - 4), 1e6)).toThrow(/trailer/);
-    expect(() => gunzip(mut((b) => (b[b.length - 8] ^= 1)), 1e6)).toThrow(/CRC32 does not match/);
-    expect(() => gunzip(mut((b) => (b[b.length - 1] ^= 1)), 1e6)).toThrow(/ISIZE does not match/);
-    expect(() => gunzip(mut((b) => b.fill(0xff, 20, 40)), 1e6)).toThrow(/damaged deflate stream|CRC32/);
+    expect(() =>
+      gunzip(
+        mut((b) => (b[b.length - 8] ^= 1)),
+        1e6,
+      ),
+    ).toThrow(/CRC32 does not match/);
+    expect(() =>
+      gunzip(
+        mut((b) => (b[b.length - 1] ^= 1)),
+        1e6,
+      ),
+    ).toThrow(/ISIZE does not match/);
+    expect(() =>
+      gunzip(
+        mut((b) => b.fill(0xff, 20, 40)),
+        1e6,
+      ),
+    ).toThrow(/damaged deflate stream|CRC32/);
     expect(() => gunzip(new Uint8Array([...gz, 1, 2, 3]), 1e6)).toThrow(/too short|trailing garbage/);
-    expect(() => gunzip(new Uint8Array([...gz, ...new Uint8Array(20).fill(7)]), 1e6)).toThrow(/trailing garbage after member 1/);
+    expect(() => gunzip(new Uint8Array([...gz, ...new Uint8Array(20).fill(7)]), 1e6)).toThrow(
+      /trailing garbage after member 1/,
+    );
     expect(crc32(new TextEncoder().encode("123456789"))).toBe(0xcbf43926);
   });
 });

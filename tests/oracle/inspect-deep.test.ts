@@ -10,11 +10,14 @@ import { makeExt2 } from "../../src/fs/index.ts";
 import { scratchBase } from "./ext2-read.ts";
 
 let dir = "";
-beforeAll(() => { dir = fs.mkdtempSync(path.join(scratchBase(), "inspect-deep-")); });
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(scratchBase(), "inspect-deep-"));
+});
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function cli(args: string[]) {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
@@ -54,14 +57,25 @@ describe("inspect on extreme but valid images", () => {
   it("names from the image are shown with control characters escaped", async () => {
     const img = path.join(dir, "names.img");
     const t = 1_000_000_000;
-    fs.writeFileSync(img, makeExt2({
-      sizeBytes: 1 << 20,
-      tree: [
-        { path: "/", kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: t },
-        { path: "/\x1b]0;owned\x07\x1b[2J", kind: "file", mode: 0o644, uid: 0, gid: 0, mtime: t, data: new Uint8Array(3) },
-        { path: "/link", kind: "symlink", mode: 0o777, uid: 0, gid: 0, mtime: t, target: "x\ry\nlooproot: forged" },
-      ],
-    } as Parameters<typeof makeExt2>[0]));
+    fs.writeFileSync(
+      img,
+      makeExt2({
+        sizeBytes: 1 << 20,
+        tree: [
+          { path: "/", kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: t },
+          {
+            path: "/\x1b]0;owned\x07\x1b[2J",
+            kind: "file",
+            mode: 0o644,
+            uid: 0,
+            gid: 0,
+            mtime: t,
+            data: new Uint8Array(3),
+          },
+          { path: "/link", kind: "symlink", mode: 0o777, uid: 0, gid: 0, mtime: t, target: "x\ry\nlooproot: forged" },
+        ],
+      } as Parameters<typeof makeExt2>[0]),
+    );
     const r = await cli(["inspect", img]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);

@@ -21,8 +21,13 @@ function sh(cmd: string, args: string[]): string {
 }
 
 function bytes(n: number, seed: number): Uint8Array {
-  let x = seed * 2654435761 >>> 0 || 1;
-  return Uint8Array.from({ length: n }, () => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return x & 0xff; });
+  let x = (seed * 2654435761) >>> 0 || 1;
+  return Uint8Array.from({ length: n }, () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x & 0xff;
+  });
 }
 
 /** `mdir -/` as [DOS path, size or -1 for a directory]. */
@@ -31,7 +36,10 @@ function mdirList(img: string): [string, number][] {
   let dir = "";
   for (const line of sh("mdir", ["-/", "-a", "-i", img, "::"]).split("\n")) {
     const d = /^Directory for ::\/(.*)$/.exec(line);
-    if (d) { dir = d[1].replace(/\//g, "\\"); continue; }
+    if (d) {
+      dir = d[1].replace(/\//g, "\\");
+      continue;
+    }
     const m = /^(.{8}) (.{3}) +(<DIR>|\d+) +\d{4}-/.exec(line);
     if (!m) continue;
     const name = m[1].trim() + (m[2].trim() ? `.${m[2].trim()}` : "");
@@ -52,10 +60,18 @@ function fsckNumbers(img: string) {
   const out = sh("fsck.fat", ["-v", "-n", img]);
   const n = (re: RegExp) => +re.exec(out)![1];
   return {
-    fatStart: n(/First FAT starts at byte (\d+)/), numFats: n(/(\d+) FATs, \d+ bit entries/), fatType: n(/FATs, (\d+) bit entries/),
-    fatBytes: n(/(\d+) bytes per FAT/), rootStart: n(/Root directory starts at byte (\d+)/), rootEntries: n(/(\d+) root directory entries/),
-    dataStart: n(/Data area starts at byte (\d+)/), clusters: n(/(\d+) data clusters/), clusterBytes: n(/(\d+) bytes per cluster/),
-    totalSectors: n(/(\d+) sectors total/), hidden: n(/(\d+) hidden sectors/), used: n(/(\d+)\/\d+ clusters/),
+    fatStart: n(/First FAT starts at byte (\d+)/),
+    numFats: n(/(\d+) FATs, \d+ bit entries/),
+    fatType: n(/FATs, (\d+) bit entries/),
+    fatBytes: n(/(\d+) bytes per FAT/),
+    rootStart: n(/Root directory starts at byte (\d+)/),
+    rootEntries: n(/(\d+) root directory entries/),
+    dataStart: n(/Data area starts at byte (\d+)/),
+    clusters: n(/(\d+) data clusters/),
+    clusterBytes: n(/(\d+) bytes per cluster/),
+    totalSectors: n(/(\d+) sectors total/),
+    hidden: n(/(\d+) hidden sectors/),
+    used: n(/(\d+)\/\d+ clusters/),
   };
 }
 
@@ -64,15 +80,30 @@ function ourNumbers(img: Uint8Array, offset = 0) {
   const v = m.volume;
   const r = (k: string) => m.regions.find((x) => x.kind === k)!;
   return {
-    fatStart: r("fat").start - offset, numFats: v.numFats, fatType: v.fatType, fatBytes: v.fatSectors * v.bytesPerSector,
-    rootStart: r("root-dir").start - offset, rootEntries: v.rootEntries, dataStart: r("data").start - offset, clusters: v.clusters,
-    clusterBytes: v.sectorsPerCluster * v.bytesPerSector, totalSectors: v.totalSectors, hidden: v.hiddenSectors, used: m.usedClusters,
+    fatStart: r("fat").start - offset,
+    numFats: v.numFats,
+    fatType: v.fatType,
+    fatBytes: v.fatSectors * v.bytesPerSector,
+    rootStart: r("root-dir").start - offset,
+    rootEntries: v.rootEntries,
+    dataStart: r("data").start - offset,
+    clusters: v.clusters,
+    clusterBytes: v.sectorsPerCluster * v.bytesPerSector,
+    totalSectors: v.totalSectors,
+    hidden: v.hiddenSectors,
+    used: m.usedClusters,
   };
 }
 
 /** A volume with directories and files, fragmented by deleting and refilling. */
 function populate(img: string, scale: number, rootImage?: Uint8Array) {
-  const put = (p: string, n: number, seed: number) => sh("mcopy", ["-i", img, tmp.file(`src${seed}`, p.endsWith("LINUXDSK.IMG") && rootImage ? rootImage : bytes(n, seed)), `::/${p}`]);
+  const put = (p: string, n: number, seed: number) =>
+    sh("mcopy", [
+      "-i",
+      img,
+      tmp.file(`src${seed}`, p.endsWith("LINUXDSK.IMG") && rootImage ? rootImage : bytes(n, seed)),
+      `::/${p}`,
+    ]);
   sh("mmd", ["-i", img, "::/LINUX", "::/SUB", "::/SUB/DEEP"]);
   put("A.TXT", 100, 1);
   put("HOLE1.BIN", 3000 * scale, 2);
@@ -99,7 +130,10 @@ function expectVolumeMatches(file: string, img: Uint8Array, offset = 0, mtoolsIm
   if (x.kind !== "fat") throw new Error(`recognised as ${x.kind}`);
   for (const f of x.files.filter((g) => !g.directory)) {
     const theirs = run("mtype", ["-i", mtoolsImg, `::/${f.path.replace(/\\/g, "/")}`]).raw;
-    expect([f.path, createHash("sha256").update(f.data()).digest("hex")]).toEqual([f.path, createHash("sha256").update(theirs).digest("hex")]);
+    expect([f.path, createHash("sha256").update(f.data()).digest("hex")]).toEqual([
+      f.path,
+      createHash("sha256").update(theirs).digest("hex"),
+    ]);
   }
   return m;
 }
@@ -128,11 +162,20 @@ describe("disk map: a disk partitioned by sfdisk", () => {
   it("the partition = sfdisk --json; the FAT volume inside = fsck.fat -v, mdir and mshowfat", () => {
     const disk = tmp.file("disk.img");
     fs.writeFileSync(disk, new Uint8Array(40 * 1024 * 1024));
-    run("sfdisk", ["-q", disk], new TextEncoder().encode("label: dos\nlabel-id: 0x12345678\nstart=2048, size=65536, type=6, bootable\n"));
+    run(
+      "sfdisk",
+      ["-q", disk],
+      new TextEncoder().encode("label: dos\nlabel-id: 0x12345678\nstart=2048, size=65536, type=6, bootable\n"),
+    );
     const part = tmp.file("part.img");
     sh("mkfs.fat", ["-F", "16", "-h", "2048", "-C", part, String(32 * 1024)]);
-    const root = makeExt2([{ path: "/", kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: 0 }, { path: "/hello", kind: "file", mode: 0o644, uid: 5, gid: 6, mtime: 7, data: bytes(200_000, 42) }],
-      { sizeBytes: 400_000, uuid: new Uint8Array(16), time: 0 });
+    const root = makeExt2(
+      [
+        { path: "/", kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: 0 },
+        { path: "/hello", kind: "file", mode: 0o644, uid: 5, gid: 6, mtime: 7, data: bytes(200_000, 42) },
+      ],
+      { sizeBytes: 400_000, uuid: new Uint8Array(16), time: 0 },
+    );
     populate(part, 10, root);
     const d = new Uint8Array(fs.readFileSync(disk));
     d.set(fs.readFileSync(part), 2048 * 512);
@@ -141,9 +184,22 @@ describe("disk map: a disk partitioned by sfdisk", () => {
     const map = diskMap(d);
     const sf = JSON.parse(sh("sfdisk", ["--json", disk])).partitiontable;
     expect(map.diskSignature).toBe(parseInt(sf.id, 16));
-    expect(map.partitions.map((p) => ({ start: p.start, size: p.sectors, type: p.type.toString(16), bootable: p.bootable })))
-      .toEqual(sf.partitions.map((p: { start: number; size: number; type: string; bootable?: boolean }) => ({ start: p.start, size: p.size, type: p.type, bootable: p.bootable === true })));
-    expect(map.regions.map((r) => [r.kind, r.first, r.last])).toEqual([["mbr", 0, 0], ["gap", 1, 2047], ["partition", 2048, 2048 + 65535], ["gap", 2048 + 65536, 40 * 2048 - 1]]);
+    expect(
+      map.partitions.map((p) => ({ start: p.start, size: p.sectors, type: p.type.toString(16), bootable: p.bootable })),
+    ).toEqual(
+      sf.partitions.map((p: { start: number; size: number; type: string; bootable?: boolean }) => ({
+        start: p.start,
+        size: p.size,
+        type: p.type,
+        bootable: p.bootable === true,
+      })),
+    );
+    expect(map.regions.map((r) => [r.kind, r.first, r.last])).toEqual([
+      ["mbr", 0, 0],
+      ["gap", 1, 2047],
+      ["partition", 2048, 2048 + 65535],
+      ["gap", 2048 + 65536, 40 * 2048 - 1],
+    ]);
     // The volume inside, through mtools' partition offset syntax.
     const m = expectVolumeMatches(part, d, 2048 * 512, `${disk}@@${2048 * 512}`);
     expect(ourNumbers(d, 2048 * 512)).toEqual(fsckNumbers(part));
@@ -154,6 +210,10 @@ describe("disk map: a disk partitioned by sfdisk", () => {
     expect(map.fat!.files.find((f) => f.path === "LINUX\\LINUXDSK.IMG")!.runs.length).toBeGreaterThanOrEqual(3);
     expect(x.root.regionsIn).toBe("file");
     expect(x.root.ext2.tree).toEqual(readExt2(root).tree);
-    expect(map.regions[2].children!.map((r) => r.name)).toEqual(["boot sector", "reserved sectors", "FAT 1", "FAT 2", "root directory", "data area"].filter((n) => n !== "reserved sectors" || m.volume.reservedSectors > 1));
+    expect(map.regions[2].children!.map((r) => r.name)).toEqual(
+      ["boot sector", "reserved sectors", "FAT 1", "FAT 2", "root directory", "data area"].filter(
+        (n) => n !== "reserved sectors" || m.volume.reservedSectors > 1,
+      ),
+    );
   });
 });

@@ -13,10 +13,19 @@ import { config, build, timeline } from "../boot/chain.ts";
 import { inspect } from "../../src/fs/views/maps.ts";
 import { readExt2 as readDebugfs, diffTrees, scratchBase } from "./ext2-read.ts";
 
-const hasQemu = (() => { try { execFileSync("qemu-system-i386", ["--version"], { stdio: "ignore" }); return true; } catch { return false; } })();
+const hasQemu = (() => {
+  try {
+    execFileSync("qemu-system-i386", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 let dir = "";
-beforeAll(() => { dir = fs.mkdtempSync(path.join(scratchBase(), "inspect-guest-")); });
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(scratchBase(), "inspect-guest-"));
+});
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(!hasQemu)("inspect: a disk the guest wrote", () => {
@@ -26,18 +35,33 @@ describe.skipIf(!hasQemu)("inspect: a disk the guest wrote", () => {
     // QEMU boots the disk file itself, so the guest's writes land in it.
     const diskFile = path.join(dir, "guest-disk.img");
     fs.writeFileSync(diskFile, images.disk);
-    const engine = await startEngine("qemu", { floppy: images.floppy, diskFile, memoryMiB: c.machine.memoryMiB, ...loadBios() });
+    const engine = await startEngine("qemu", {
+      floppy: images.floppy,
+      diskFile,
+      memoryMiB: c.machine.memoryMiB,
+      ...loadBios(),
+    });
     try {
       const result = await bootAndVerify(engine, c, { timeoutS: 120, stopAtEnd: false });
       expect(result.ok, timeline(result)).toBe(true);
-      const made = await runShellCommand(engine, [
-        "mkdir -p /guest/sub && cd /guest && echo hello > hello.txt && ln -s hello.txt link",
-        "ln -s /" + "y".repeat(100) + " slowlink && ln hello.txt hard && mknod blk b 7 9 && mknod big c 300 70000 && mknod fifo p",
-        "dd if=/dev/urandom of=rand bs=1k count=300 2>/dev/null && chown 1000:2000 rand && chmod 4711 rand && echo $((1+1)) > sub/two",
-        "cd / && echo guestmade",
-      ].join(" && "), 60_000);
+      const made = await runShellCommand(
+        engine,
+        [
+          "mkdir -p /guest/sub && cd /guest && echo hello > hello.txt && ln -s hello.txt link",
+          "ln -s /" +
+            "y".repeat(100) +
+            " slowlink && ln hello.txt hard && mknod blk b 7 9 && mknod big c 300 70000 && mknod fifo p",
+          "dd if=/dev/urandom of=rand bs=1k count=300 2>/dev/null && chown 1000:2000 rand && chmod 4711 rand && echo $((1+1)) > sub/two",
+          "cd / && echo guestmade",
+        ].join(" && "),
+        60_000,
+      );
       expect(made).toContain("guestmade");
-      await runShellCommand(engine, "echo from the guest > /DOS/GUEST.TXT; sync; mount -o remount,ro / 2>/dev/null; sync; sleep 1", 60_000);
+      await runShellCommand(
+        engine,
+        "echo from the guest > /DOS/GUEST.TXT; sync; mount -o remount,ro / 2>/dev/null; sync; sleep 1",
+        60_000,
+      );
     } finally {
       await engine.stop();
     }

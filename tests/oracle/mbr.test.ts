@@ -6,7 +6,14 @@ import { spawn } from "node:child_process";
 import { openSync, writeSync, closeSync, ftruncateSync, readFileSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { makeFat, FAT16_MAX_SECTORS, type FatFile } from "../../src/fs/fat/index.ts";
-import { makeDisk, makeMbr, biosGeometry, diskLayout, MBR_DISK_MAX_BYTES, MBR_DISK_MIN_BYTES } from "../../src/fs/mbr.ts";
+import {
+  makeDisk,
+  makeMbr,
+  biosGeometry,
+  diskLayout,
+  MBR_DISK_MAX_BYTES,
+  MBR_DISK_MIN_BYTES,
+} from "../../src/fs/mbr.ts";
 import { tempDir, run, fsckFat, mtoolsList, sha256, bytes } from "./fat-oracles.ts";
 
 const T = 1_700_000_000;
@@ -17,7 +24,16 @@ afterAll(() => tmp.cleanup());
 function buildDisk(sizeBytes: number, files: FatFile[], serial = 0x4c4f4f50, label = "LOOPROOT") {
   const L = diskLayout(sizeBytes);
   const volume = makeFat(
-    { totalSectors: L.partitionSectors, hiddenSectors: L.partitionStart, heads: L.geometry.heads, sectorsPerTrack: L.geometry.sectorsPerTrack, driveNumber: 0x80, label, serial, time: T },
+    {
+      totalSectors: L.partitionSectors,
+      hiddenSectors: L.partitionStart,
+      heads: L.geometry.heads,
+      sectorsPerTrack: L.geometry.sectorsPerTrack,
+      driveNumber: 0x80,
+      label,
+      serial,
+      time: T,
+    },
     files,
   );
   return { L, volume, disk: makeDisk({ sizeBytes, volume, diskSignature: 0x1d15c0de, active: true }) };
@@ -36,7 +52,11 @@ describe("the DOS hard disk", () => {
     const ms = performance.now() - t0;
     console.log(`64 MiB disk, FAT16 partition with a 48 MiB and an 8 MiB file: built in ${ms.toFixed(0)} ms`);
     expect(ms).toBeLessThan(5000);
-    expect(L).toEqual({ geometry: { cylinders: 130, heads: 16, sectorsPerTrack: 63 }, partitionStart: 63, partitionSectors: 130977 });
+    expect(L).toEqual({
+      geometry: { cylinders: 130, heads: 16, sectorsPerTrack: 63 },
+      partitionStart: 63,
+      partitionSectors: 130977,
+    });
     const img = tmp.file("disk64.img", disk);
 
     const sf = JSON.parse(run("sfdisk", ["--json", img]).stdout).partitiontable;
@@ -49,7 +69,9 @@ describe("the DOS hard disk", () => {
     expect(verify.status, verify.stdout + verify.stderr).toBe(0);
 
     const fileOut = run("file", [img]).stdout;
-    expect(fileOut).toMatch(/DOS\/MBR boot sector; partition 1 : ID=0x6, active, start-CHS \(0x0,1,1\), end-CHS \(0x81,15,63\), startsector 63, 130977 sectors/);
+    expect(fileOut).toMatch(
+      /DOS\/MBR boot sector; partition 1 : ID=0x6, active, start-CHS \(0x0,1,1\), end-CHS \(0x81,15,63\), startsector 63, 130977 sectors/,
+    );
 
     const bl = run("blkid", ["-p", "-O", String(63 * 512), img]).stdout;
     expect(bl).toMatch(/ LABEL="LOOPROOT"/);
@@ -79,12 +101,21 @@ describe("the DOS hard disk", () => {
       },
     };
     const fs = fatfs.createFileSystem(driver, { ro: true });
-    await new Promise<void>((res, rej) => { fs.on("ready", res); fs.on("error", rej); });
-    const swapBack = await new Promise<Buffer>((res, rej) => fs.readFile("/LINUX/LINUXSWP.IMG", (e: Error | null, d: Buffer) => (e ? rej(e) : res(d))));
+    await new Promise<void>((res, rej) => {
+      fs.on("ready", res);
+      fs.on("error", rej);
+    });
+    const swapBack = await new Promise<Buffer>((res, rej) =>
+      fs.readFile("/LINUX/LINUXSWP.IMG", (e: Error | null, d: Buffer) => (e ? rej(e) : res(d))),
+    );
     expect(sha256(swapBack)).toBe(sha256(swap));
   });
 
-  for (const [mib, type, heads] of [[20, "4", 16], [300, "6", 16], [520, "6", 32]] as const) {
+  for (const [mib, type, heads] of [
+    [20, "4", 16],
+    [300, "6", 16],
+    [520, "6", 32],
+  ] as const) {
     it(`${mib} MiB: partition type 0x${type}, ${heads} heads, clean volume`, () => {
       const files: FatFile[] = [{ path: "LINUX\\A.IMG", data: bytes(200_000, mib) }];
       const { L, disk } = buildDisk(mib * MiB, files, 0xabcd0000 + mib, "P" + mib);
@@ -98,13 +129,17 @@ describe("the DOS hard disk", () => {
       expect(bl).toMatch(new RegExp(` LABEL="P${mib}"`));
       const fsck = fsckFat(tmp.file(`part${mib}.img`, disk.subarray(63 * 512)));
       expect(fsck.ok, fsck.output).toBe(true);
-      expect(run("mtype", ["-i", `${img}@@${63 * 512}`, "::/LINUX/A.IMG"]).raw.equals(Buffer.from(bytes(200_000, mib)))).toBe(true);
+      expect(
+        run("mtype", ["-i", `${img}@@${63 * 512}`, "::/LINUX/A.IMG"]).raw.equals(Buffer.from(bytes(200_000, mib))),
+      ).toBe(true);
     });
   }
 
   it("the MBR's own boot program tells the user to boot from the floppy", () => {
     const mbr = makeMbr({ sizeBytes: 64 * MiB, diskSignature: 1 });
-    expect(Buffer.from(mbr.subarray(0, 440)).toString("latin1")).toMatch(/Boot from the floppy: this disk holds the DOS partition/);
+    expect(Buffer.from(mbr.subarray(0, 440)).toString("latin1")).toMatch(
+      /Boot from the floppy: this disk holds the DOS partition/,
+    );
     const dis = run("ndisasm", ["-b16", "-o", "0x7c00", tmp.file("mbr.bin", mbr.subarray(0, 32))]).stdout;
     expect(dis).toMatch(/int 0x10/);
     expect([mbr[510], mbr[511]]).toEqual([0x55, 0xaa]);
@@ -118,10 +153,34 @@ describe("the DOS hard disk", () => {
     const { L, disk } = buildDisk(size, files);
     const inPlace = new Uint8Array(size);
     const window = inPlace.subarray(L.partitionStart * 512, (L.partitionStart + L.partitionSectors) * 512);
-    makeFat({ totalSectors: L.partitionSectors, hiddenSectors: 63, heads: 16, sectorsPerTrack: 63, driveNumber: 0x80, label: "LOOPROOT", serial: 0x4c4f4f50, time: T }, files, [], window);
-    inPlace.set(makeMbr({ sizeBytes: size, diskSignature: 0x1d15c0de, volumeBytes: window.length, volumeBootSector: window.subarray(0, 512) }), 0);
+    makeFat(
+      {
+        totalSectors: L.partitionSectors,
+        hiddenSectors: 63,
+        heads: 16,
+        sectorsPerTrack: 63,
+        driveNumber: 0x80,
+        label: "LOOPROOT",
+        serial: 0x4c4f4f50,
+        time: T,
+      },
+      files,
+      [],
+      window,
+    );
+    inPlace.set(
+      makeMbr({
+        sizeBytes: size,
+        diskSignature: 0x1d15c0de,
+        volumeBytes: window.length,
+        volumeBootSector: window.subarray(0, 512),
+      }),
+      0,
+    );
     expect(sha256(inPlace)).toBe(sha256(disk));
-    expect(() => makeFat({ totalSectors: 1000, serial: 1, time: T }, [], [], new Uint8Array(512))).toThrow("into: 512 bytes, the volume has 512,000");
+    expect(() => makeFat({ totalSectors: 1000, serial: 1, time: T }, [], [], new Uint8Array(512))).toThrow(
+      "into: 512 bytes, the volume has 512,000",
+    );
   });
 
   it("is deterministic", () => {
@@ -134,11 +193,24 @@ describe("the DOS hard disk", () => {
 function seabiosLchs(img: string, logName: string): Promise<string> {
   const log = tmp.file(logName);
   return new Promise((resolve, reject) => {
-    const q = spawn("qemu-system-i386", [
-      "-display", "none", "-nodefaults", "-m", "16", "-no-reboot",
-      "-drive", `file=${img},format=raw,if=ide`,
-      "-chardev", `file,id=dbg,path=${log}`, "-device", "isa-debugcon,iobase=0x402,chardev=dbg",
-    ], { stdio: "ignore" });
+    const q = spawn(
+      "qemu-system-i386",
+      [
+        "-display",
+        "none",
+        "-nodefaults",
+        "-m",
+        "16",
+        "-no-reboot",
+        "-drive",
+        `file=${img},format=raw,if=ide`,
+        "-chardev",
+        `file,id=dbg,path=${log}`,
+        "-device",
+        "isa-debugcon,iobase=0x402,chardev=dbg",
+      ],
+      { stdio: "ignore" },
+    );
     const started = Date.now();
     const poll = setInterval(() => {
       const text = existsSync(log) ? readFileSync(log, "latin1") : "";
@@ -150,7 +222,10 @@ function seabiosLchs(img: string, logName: string): Promise<string> {
         else reject(new Error(`no geometry line from SeaBIOS in ${log}: ${text.slice(0, 500)}`));
       }
     }, 50);
-    q.on("error", (e) => { clearInterval(poll); reject(e); });
+    q.on("error", (e) => {
+      clearInterval(poll);
+      reject(e);
+    });
   });
 }
 
@@ -178,10 +253,13 @@ describe("biosGeometry is what SeaBIOS reports for the disk with our MBR on it",
     const L = diskLayout(size);
     // Above FAT16's limit the partition stops at the last whole cylinder below it.
     const cyl = g.heads * g.sectorsPerTrack;
-    const count = L.partitionSectors > FAT16_MAX_SECTORS ? Math.floor((FAT16_MAX_SECTORS + 63) / cyl) * cyl - 63 : undefined;
+    const count =
+      L.partitionSectors > FAT16_MAX_SECTORS ? Math.floor((FAT16_MAX_SECTORS + 63) / cyl) * cyl - 63 : undefined;
     const img = sparseDisk(`geo-${size}.img`, size, count);
     expect(run("sfdisk", ["--verify", img]).status).toBe(0);
-    expect(await seabiosLchs(img, `seabios-${size}.log`)).toBe(`${translation} ${g.cylinders}/${g.heads}/${g.sectorsPerTrack}`);
+    expect(await seabiosLchs(img, `seabios-${size}.log`)).toBe(
+      `${translation} ${g.cylinders}/${g.heads}/${g.sectorsPerTrack}`,
+    );
   });
 
   it("a blank 1 GiB disk gets LBA translation (32 heads), which our MBR would not keep: hence the fixed point", async () => {
@@ -203,16 +281,32 @@ describe("errors name the field and the limit", () => {
     expect(() => biosGeometry(MBR_DISK_MIN_BYTES - 512)).toThrow(/sizeBytes: 1,031,680 is outside 1,032,192\.\./);
     expect(() => biosGeometry(MBR_DISK_MAX_BYTES + 512)).toThrow(/\.\.8,589,934,592 bytes/);
     expect(() => diskLayout(size, 0)).toThrow(/partitionStart: 0 is outside 1\.\./);
-    expect(() => makeDisk({ sizeBytes: size, volume: vol(1000), diskSignature: 1, partitionSectors: 200_000 })).toThrow(/partitionSectors: the partition \(sectors 63\.\.200,062\) does not fit the disk's 131,072 sectors/);
-    expect(() => makeDisk({ sizeBytes: size, volume: vol(1000), diskSignature: 1, partitionSectors: 5000 })).toThrow(/must end on a cylinder boundary \(16 heads x 63 sectors\)/);
-    expect(() => makeDisk({ sizeBytes: size, volume: vol(130977 + 1), diskSignature: 1 })).toThrow(/volume: 67,060,736 bytes do not fit the partition's 67,060,224 bytes \(512 bytes over\)/);
-    expect(() => makeDisk({ sizeBytes: size, volume: new Uint8Array(100), diskSignature: 1 })).toThrow(/volume: 100 bytes is not a whole number of sectors/);
-    expect(() => makeDisk({ sizeBytes: size, volume: vol(1000), diskSignature: 2 ** 32 })).toThrow(/diskSignature: 4294967296 is outside/);
-    expect(() => makeMbr({ sizeBytes: 5000 * MiB, diskSignature: 1 })).toThrow(/partitionSectors: 10,233,342 sectors .* is over FAT16's limit of 4,194,144 sectors/);
+    expect(() => makeDisk({ sizeBytes: size, volume: vol(1000), diskSignature: 1, partitionSectors: 200_000 })).toThrow(
+      /partitionSectors: the partition \(sectors 63\.\.200,062\) does not fit the disk's 131,072 sectors/,
+    );
+    expect(() => makeDisk({ sizeBytes: size, volume: vol(1000), diskSignature: 1, partitionSectors: 5000 })).toThrow(
+      /must end on a cylinder boundary \(16 heads x 63 sectors\)/,
+    );
+    expect(() => makeDisk({ sizeBytes: size, volume: vol(130977 + 1), diskSignature: 1 })).toThrow(
+      /volume: 67,060,736 bytes do not fit the partition's 67,060,224 bytes \(512 bytes over\)/,
+    );
+    expect(() => makeDisk({ sizeBytes: size, volume: new Uint8Array(100), diskSignature: 1 })).toThrow(
+      /volume: 100 bytes is not a whole number of sectors/,
+    );
+    expect(() => makeDisk({ sizeBytes: size, volume: vol(1000), diskSignature: 2 ** 32 })).toThrow(
+      /diskSignature: 4294967296 is outside/,
+    );
+    expect(() => makeMbr({ sizeBytes: 5000 * MiB, diskSignature: 1 })).toThrow(
+      /partitionSectors: 10,233,342 sectors .* is over FAT16's limit of 4,194,144 sectors/,
+    );
   });
   it("the volume must match the partition", () => {
-    expect(() => makeDisk({ sizeBytes: size, volume: vol(130977, 0), diskSignature: 1 })).toThrow("volume: BPB_HiddSec is 0 but the partition starts at sector 63");
-    expect(() => makeDisk({ sizeBytes: size, volume: vol(130977, 63, 255), diskSignature: 1 })).toThrow("volume: BPB geometry 255 heads x 63 sectors differs from the BIOS's 16 x 63");
+    expect(() => makeDisk({ sizeBytes: size, volume: vol(130977, 0), diskSignature: 1 })).toThrow(
+      "volume: BPB_HiddSec is 0 but the partition starts at sector 63",
+    );
+    expect(() => makeDisk({ sizeBytes: size, volume: vol(130977, 63, 255), diskSignature: 1 })).toThrow(
+      "volume: BPB geometry 255 heads x 63 sectors differs from the BIOS's 16 x 63",
+    );
   });
   it("the type must match the size and the FAT", () => {
     const small = 16 * MiB;
@@ -222,10 +316,20 @@ describe("errors name the field and the limit", () => {
     expect(makeDisk({ sizeBytes: small, volume: v16, diskSignature: 1 })[446 + 4]).toBe(0x04);
     expect(makeDisk({ sizeBytes: small, volume: v12, diskSignature: 1 })[446 + 4]).toBe(0x01);
     expect(makeDisk({ sizeBytes: size, volume: vol(130977), diskSignature: 1 })[446 + 4]).toBe(0x06);
-    expect(() => makeDisk({ sizeBytes: small, volume: v16, diskSignature: 1, partitionType: 0x06 })).toThrow(/partitionType: 0x06 is for FAT16 from 32 MiB .* use 0x04/);
-    expect(() => makeDisk({ sizeBytes: size, volume: vol(130977), diskSignature: 1, partitionType: 0x04 })).toThrow(/partitionType: 0x04 is for FAT16 under 32 MiB .* use 0x06/);
-    expect(() => makeDisk({ sizeBytes: small, volume: v16, diskSignature: 1, partitionType: 0x01 })).toThrow("partitionType: 0x01 is FAT12 but the volume is FAT16");
-    expect(() => makeDisk({ sizeBytes: small, volume: v12, diskSignature: 1, partitionType: 0x04 })).toThrow(/0x04 is FAT16 but the volume is FAT12/);
-    expect(() => makeDisk({ sizeBytes: size, volume: vol(130977), diskSignature: 1, partitionType: 0x0b })).toThrow("partitionType: 0xb is not a DOS FAT type (0x01, 0x04 or 0x06)");
+    expect(() => makeDisk({ sizeBytes: small, volume: v16, diskSignature: 1, partitionType: 0x06 })).toThrow(
+      /partitionType: 0x06 is for FAT16 from 32 MiB .* use 0x04/,
+    );
+    expect(() => makeDisk({ sizeBytes: size, volume: vol(130977), diskSignature: 1, partitionType: 0x04 })).toThrow(
+      /partitionType: 0x04 is for FAT16 under 32 MiB .* use 0x06/,
+    );
+    expect(() => makeDisk({ sizeBytes: small, volume: v16, diskSignature: 1, partitionType: 0x01 })).toThrow(
+      "partitionType: 0x01 is FAT12 but the volume is FAT16",
+    );
+    expect(() => makeDisk({ sizeBytes: small, volume: v12, diskSignature: 1, partitionType: 0x04 })).toThrow(
+      /0x04 is FAT16 but the volume is FAT12/,
+    );
+    expect(() => makeDisk({ sizeBytes: size, volume: vol(130977), diskSignature: 1, partitionType: 0x0b })).toThrow(
+      "partitionType: 0xb is not a DOS FAT type (0x01, 0x04 or 0x06)",
+    );
   });
 });

@@ -3,7 +3,18 @@
 // swapon, hostname and reboot are recording stubs, they must call exactly what the config says and
 // nothing else. DOS names may hold ` $ ( ) & ' # ! { } ~ ^ %, so this is where injection would show.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import fc from "fast-check";
@@ -25,17 +36,22 @@ const SEED = 902;
 const RUNS = 40;
 
 /** Every character the DOS name check takes in a one-character name: the alphabet of valid names. */
-const DOS_ALPHABET = [...Array(0x7f - 0x21)].map((_, i) => String.fromCharCode(0x21 + i)).filter((ch) => {
-  try {
-    toDosName(ch);
-    return true;
-  } catch {
-    return false;
-  }
-});
+const DOS_ALPHABET = [...Array(0x7f - 0x21)]
+  .map((_, i) => String.fromCharCode(0x21 + i))
+  .filter((ch) => {
+    try {
+      toDosName(ch);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 
-const chars = (min: number, max: number) => fc.array(fc.constantFrom(...DOS_ALPHABET), { minLength: min, maxLength: max }).map((a) => a.join(""));
-const dosName = fc.tuple(chars(1, 8), fc.option(chars(0, 3), { nil: undefined })).map(([b, e]) => (e === undefined ? b : `${b}.${e}`));
+const chars = (min: number, max: number) =>
+  fc.array(fc.constantFrom(...DOS_ALPHABET), { minLength: min, maxLength: max }).map((a) => a.join(""));
+const dosName = fc
+  .tuple(chars(1, 8), fc.option(chars(0, 3), { nil: undefined }))
+  .map(([b, e]) => (e === undefined ? b : `${b}.${e}`));
 const configArb = fc
   .record({
     dir: fc.array(dosName, { minLength: 1, maxLength: 3 }),
@@ -51,7 +67,14 @@ const configArb = fc
   })
   .map((r) =>
     mergeConfig(defaultConfig(), {
-      dos: { device: `/dev/sd${r.disk}${r.part}`, fsType: r.fsType, openPermissions: r.openPermissions, directory: (r.lead ? "\\" : "") + r.dir.join("\\"), rootFile: r.rootFile, swapFile: r.swapFile },
+      dos: {
+        device: `/dev/sd${r.disk}${r.part}`,
+        fsType: r.fsType,
+        openPermissions: r.openPermissions,
+        directory: (r.lead ? "\\" : "") + r.dir.join("\\"),
+        rootFile: r.rootFile,
+        swapFile: r.swapFile,
+      },
       root: { hostname: r.hostname, initrdDir: true, dosLink: r.extras, fakeMount: !r.extras || r.part % 2 === 0 },
     }),
   )
@@ -59,7 +82,9 @@ const configArb = fc
 
 /** A fixed sample of valid configs, plus the hand-picked hostile ones of the issue. */
 function cases(): LooprootConfig[] {
-  const picked = ["`REBOOT`", "A'B", "$(X)", "#A", "&B", "~", "{A}", "!A", "%A%", "$HOME"].map((d) => mergeConfig(defaultConfig(), { dos: { directory: d, rootFile: d.length < 8 ? d + "1" : "R" } }));
+  const picked = ["`REBOOT`", "A'B", "$(X)", "#A", "&B", "~", "{A}", "!A", "%A%", "$HOME"].map((d) =>
+    mergeConfig(defaultConfig(), { dos: { directory: d, rootFile: d.length < 8 ? d + "1" : "R" } }),
+  );
   for (const c of picked) expect(validateConfig(c), c.dos.directory).toEqual([]);
   return [...picked, ...fc.sample(configArb, { seed: SEED, numRuns: RUNS })];
 }
@@ -79,22 +104,29 @@ type Call = string[];
 function readCalls(): Call[] {
   const f = join(jail, "calls");
   if (!existsSync(f)) return [];
-  return readFileSync(f, "latin1").split("\n").filter(Boolean).map((rec) => {
-    const argv = rec.split("\0").slice(0, -1);
-    return [argv[0].slice(argv[0].lastIndexOf("/") + 1), ...argv.slice(1)];
-  });
+  return readFileSync(f, "latin1")
+    .split("\n")
+    .filter(Boolean)
+    .map((rec) => {
+      const argv = rec.split("\0").slice(0, -1);
+      return [argv[0].slice(argv[0].lastIndexOf("/") + 1), ...argv.slice(1)];
+    });
 }
 
 /** A chroot with the two busybox builds, dash (for the stubs) and recording stubs; nothing else. */
 function makeJail(dir: string) {
-  for (const d of ["bin", "bb/initrd", "bb/root", "dev", "tmp", "initrd/mnt", "mnt", "proc", "sys"]) mkdirSync(join(dir, d), { recursive: true });
+  for (const d of ["bin", "bb/initrd", "bb/root", "dev", "tmp", "initrd/mnt", "mnt", "proc", "sys"])
+    mkdirSync(join(dir, d), { recursive: true });
   // Named busybox, as the multi-call binary knows itself.
-  for (const [from, to] of [[BB_INITRD, "bb/initrd/busybox"], [BB_ROOT, "bb/root/busybox"]]) {
+  for (const [from, to] of [
+    [BB_INITRD, "bb/initrd/busybox"],
+    [BB_ROOT, "bb/root/busybox"],
+  ]) {
     copyFileSync(from, join(dir, to));
     chmodSync(join(dir, to), 0o755);
   }
   const q = existsSync("/usr/bin/qemu-i386-static") ? "/usr/bin/qemu-i386-static" : undefined;
-  if (q) copyFileSync(q, join(dir, "qemu")), chmodSync(join(dir, "qemu"), 0o755);
+  if (q) (copyFileSync(q, join(dir, "qemu")), chmodSync(join(dir, "qemu"), 0o755));
   // dash and the libraries it loads, at the paths its loader looks for them.
   const dash = realpathSync("/bin/dash");
   const libs = execFileSync("ldd", [dash], { encoding: "utf8" }).match(/\/\S+/g) ?? [];
@@ -108,7 +140,11 @@ function makeJail(dir: string) {
   chmodSync(join(dir, "bin/dash"), 0o755);
   // The stubs record their argv (NUL-separated, one call a line); the names cannot hold NUL or newline.
   for (const s of ["mount", "losetup", "swapon", "hostname", "reboot", "halt", "poweroff", "init"]) {
-    writeFileSync(join(dir, "bin", s), "#!/bin/dash\n{ printf '%s\\0' \"$0\" \"$@\"; printf '\\n'; } >> /calls\nexit 0\n", { mode: 0o755 });
+    writeFileSync(
+      join(dir, "bin", s),
+      "#!/bin/dash\n{ printf '%s\\0' \"$0\" \"$@\"; printf '\\n'; } >> /calls\nexit 0\n",
+      { mode: 0o755 },
+    );
   }
   // The rc lines run every command as `$bb APPLET` (bb is /bin/busybox in the built root, looproot's
   // own /sbin/looproot.d/busybox in a user's): this busybox records the stubbed applets as the
@@ -120,13 +156,26 @@ function makeJail(dir: string) {
   // What the rc script's report reads, empty: the report lines are not what this test checks.
   mkdirSync(join(dir, "proc/self"), { recursive: true });
   mkdirSync(join(dir, "proc/sys/kernel"), { recursive: true });
-  for (const f of ["proc/self/mountinfo", "proc/mounts", "proc/swaps", "proc/meminfo", "proc/sys/kernel/osrelease", "proc/sys/kernel/hostname"]) writeFileSync(join(dir, f), "");
+  for (const f of [
+    "proc/self/mountinfo",
+    "proc/mounts",
+    "proc/swaps",
+    "proc/meminfo",
+    "proc/sys/kernel/osrelease",
+    "proc/sys/kernel/hostname",
+  ])
+    writeFileSync(join(dir, f), "");
   // The rc script's other commands: busybox-root applets, as on the built root.
-  for (const a of ["sh", "echo", "cat", "grep", "tail", "stat", "basename", "uname", "readlink", "test", "["]) symlinkSync("/bb/root/busybox", join(dir, "bin", a));
+  for (const a of ["sh", "echo", "cat", "grep", "tail", "stat", "basename", "uname", "readlink", "test", "["])
+    symlinkSync("/bb/root/busybox", join(dir, "bin", a));
 }
 
 /** Runs `script` in the jail with one shell, returning its stdout, status and the calls the stubs saw. */
-function runInJail(shell: "dash" | `busybox-${"initrd" | "root"}-${I386Way}`, script: string, setup?: (jail: string) => void) {
+function runInJail(
+  shell: "dash" | `busybox-${"initrd" | "root"}-${I386Way}`,
+  script: string,
+  setup?: (jail: string) => void,
+) {
   rmSync(join(jail, "calls"), { force: true });
   rmSync(join(jail, "initrd/mnt"), { recursive: true, force: true });
   mkdirSync(join(jail, "initrd/mnt"));
@@ -137,7 +186,8 @@ function runInJail(shell: "dash" | `busybox-${"initrd" | "root"}-${I386Way}`, sc
   if (shell === "dash") argv = ["/bin/dash", "/script"];
   else {
     const [, build, way] = shell.split("-");
-    argv = way === "native" ? [`/bb/${build}/busybox`, "sh", "/script"] : ["/qemu", `/bb/${build}/busybox`, "sh", "/script"];
+    argv =
+      way === "native" ? [`/bb/${build}/busybox`, "sh", "/script"] : ["/qemu", `/bb/${build}/busybox`, "sh", "/script"];
   }
   const r = spawnSync(CHROOT!, [jail, ...argv], { encoding: "latin1", env: { PATH: "/bin" }, timeout: 20_000 });
   if (r.error) throw r.error;
@@ -150,7 +200,10 @@ const canChroot = process.getuid?.() === 0 && CHROOT !== undefined;
 // applets as programs (`$bb stat` execs it), which only a host that runs i386 can do.
 const shells = (build: "initrd" | "root") =>
   ways
-    .filter((w) => (w === "native" || existsSync("/usr/bin/qemu-i386-static")) && (build === "initrd" || hostRunsI386(BB_ROOT)))
+    .filter(
+      (w) =>
+        (w === "native" || existsSync("/usr/bin/qemu-i386-static")) && (build === "initrd" || hostRunsI386(BB_ROOT)),
+    )
     .map((w) => `busybox-${build}-${w}` as const);
 
 beforeAll(() => {
@@ -168,7 +221,10 @@ describe("shWord", () => {
     expect(shWord("a'b")).toBe("'a'\\''b'");
     expect(shWord("")).toBe("''");
     // Any string without NUL, printed back by printf, must come out as it went in.
-    const words = fc.sample(fc.string({ unit: fc.constantFrom(..." \t\n!\"#$%&'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~é"), maxLength: 12 }), { seed: SEED, numRuns: 300 });
+    const words = fc.sample(
+      fc.string({ unit: fc.constantFrom(..." \t\n!\"#$%&'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~é"), maxLength: 12 }),
+      { seed: SEED, numRuns: 300 },
+    );
     const script = words.map((w) => `printf '%s\\0' ${shWord(w)}`).join("\n") + "\n";
     const file = join(scratch, "words.sh");
     writeFileSync(file, script);
@@ -190,7 +246,11 @@ describe("generated scripts for every valid DOS name", () => {
     // The initrd's busybox runs /linuxrc, the root's runs rcS and the wrapper; dash checks them all.
     const files = { initrd: [] as string[], root: [] as string[] };
     all.forEach((c, i) => {
-      for (const [kind, text, bb] of [["linuxrc", linuxrcScript(c), "initrd"], ["rcS", rcScript(c), "root"], ["init", wrapperInit(c), "root"]] as const) {
+      for (const [kind, text, bb] of [
+        ["linuxrc", linuxrcScript(c), "initrd"],
+        ["rcS", rcScript(c), "root"],
+        ["init", wrapperInit(c), "root"],
+      ] as const) {
         const f = join(dir, `${String(i).padStart(3, "0")}-${kind}`);
         writeFileSync(f, text);
         files[bb].push(f);
@@ -207,7 +267,10 @@ describe("generated scripts for every valid DOS name", () => {
     };
     check("dash", "/bin/dash", [], [...files.initrd, ...files.root]);
     for (const w of ways) {
-      for (const [bb, list] of [[BB_INITRD, files.initrd], [BB_ROOT, files.root]] as const) {
+      for (const [bb, list] of [
+        [BB_INITRD, files.initrd],
+        [BB_ROOT, files.root],
+      ] as const) {
         if (w === "native") check(`${bb} native`, bb, ["sh"], list);
         else check(`${bb} qemu`, qemuI386()!, [bb, "sh"], list);
       }
@@ -259,8 +322,14 @@ describe("generated scripts for every valid DOS name", () => {
         const listed = r.stdout.split("\n").filter((l) => l.startsWith("LOOPROOT: dosfile "));
         // The host name is written where the hostname applet would put it, without a process.
         const host = readFileSync(join(jail, "proc/sys/kernel/hostname"), "latin1");
-        if (JSON.stringify(r.calls) !== JSON.stringify(want) || JSON.stringify(listed) !== JSON.stringify([`LOOPROOT: dosfile ${file} 3`]) || host !== c.root.hostname + "\n") {
-          failures.push(`${sh} dir=${c.dos.directory}: ${JSON.stringify(r.calls)} ${JSON.stringify(listed)} host ${JSON.stringify(host)} ${r.stderr}`);
+        if (
+          JSON.stringify(r.calls) !== JSON.stringify(want) ||
+          JSON.stringify(listed) !== JSON.stringify([`LOOPROOT: dosfile ${file} 3`]) ||
+          host !== c.root.hostname + "\n"
+        ) {
+          failures.push(
+            `${sh} dir=${c.dos.directory}: ${JSON.stringify(r.calls)} ${JSON.stringify(listed)} host ${JSON.stringify(host)} ${r.stderr}`,
+          );
         }
       }
     }
@@ -274,15 +343,27 @@ describe("generated scripts for every valid DOS name", () => {
     expect(fakeMountLine(c)).toBe("mount -f -t msdos /dev/sda1 /initrd/mnt");
     for (const sh of ["dash" as const, ...shells("initrd")]) {
       const r = runInJail(sh, linuxrcScript(c));
-      expect(r.calls.map((x) => x[0]), sh).toEqual(["mount", "losetup", "losetup"]);
+      expect(
+        r.calls.map((x) => x[0]),
+        sh,
+      ).toEqual(["mount", "losetup", "losetup"]);
       expect(r.calls[1], sh).toEqual(["losetup", "/dev/loop0", "/mnt/`reboot`/linuxdsk.img"]);
     }
     for (const sh of shells("root")) {
-      expect(runInJail(sh, rcScript(c)).calls.map((x) => x[0]), sh).not.toContain("reboot");
-      expect(runInJail(sh, wrapperInit(c)).calls.map((x) => x[0]), sh).not.toContain("reboot");
+      expect(
+        runInJail(sh, rcScript(c)).calls.map((x) => x[0]),
+        sh,
+      ).not.toContain("reboot");
+      expect(
+        runInJail(sh, wrapperInit(c)).calls.map((x) => x[0]),
+        sh,
+      ).not.toContain("reboot");
     }
     // The control: the unquoted word the old /linuxrc held does reach the stub.
-    expect(runInJail("dash", "/bin/losetup /dev/loop0 /mnt/`reboot`/linuxdsk.img\n").calls.map((x) => x[0])).toEqual(["reboot", "losetup"]);
+    expect(runInJail("dash", "/bin/losetup /dev/loop0 /mnt/`reboot`/linuxdsk.img\n").calls.map((x) => x[0])).toEqual([
+      "reboot",
+      "losetup",
+    ]);
   });
 });
 
@@ -300,7 +381,9 @@ describe("AUTOEXEC.BAT: no character COMMAND.COM would read as a redirection, pi
       expect(rootProblems.some((x) => x.message.includes(`'${ch}'`))).toBe(true);
     }
     // % is a legal DOS name character, so the path check alone would let it into AUTOEXEC.BAT.
-    expect(problems({ kernelPath: "\\ZI%A%GE" })).toEqual([{ field: "boot.kernelPath", message: expect.stringContaining("variable") }]);
+    expect(problems({ kernelPath: "\\ZI%A%GE" })).toEqual([
+      { field: "boot.kernelPath", message: expect.stringContaining("variable") },
+    ]);
     expect(problems({ kernelPath: "\\ZI>A" }).map((x) => x.field)).toEqual(["boot.kernelPath"]);
     // Every config the validator accepts writes a batch line free of them.
     fc.assert(
@@ -313,4 +396,3 @@ describe("AUTOEXEC.BAT: no character COMMAND.COM would read as a redirection, pi
     );
   });
 });
-

@@ -9,10 +9,20 @@ const tmp = tempDir("swap");
 afterAll(() => tmp.cleanup());
 
 const UUID = "5c1d3a2b-7e4f-4a10-9b8c-0123456789ab";
-const uuidBytes = (u: string) => Uint8Array.from(u.replace(/-/g, "").match(/../g)!.map((h) => parseInt(h, 16)));
+const uuidBytes = (u: string) =>
+  Uint8Array.from(
+    u
+      .replace(/-/g, "")
+      .match(/../g)!
+      .map((h) => parseInt(h, 16)),
+  );
 
 describe("makeSwap", () => {
-  for (const [size, label] of [[8 << 20, "looproot-swap"], [SWAP_MIN_PAGES * SWAP_PAGE, ""], [(64 << 20) + 3 * 4096, "exactly15bytes!"]] as const) {
+  for (const [size, label] of [
+    [8 << 20, "looproot-swap"],
+    [SWAP_MIN_PAGES * SWAP_PAGE, ""],
+    [(64 << 20) + 3 * 4096, "exactly15bytes!"],
+  ] as const) {
     it(`${size.toLocaleString("en-US")} bytes, label "${label}": blkid, swaplabel and mkswap agree`, () => {
       const swap = makeSwap({ sizeBytes: size, uuid: uuidBytes(UUID), label: label || undefined });
       expect(swap.length).toBe(size);
@@ -49,9 +59,15 @@ describe("makeSwap", () => {
     expect(() => makeSwap({ sizeBytes: (SWAP_MAX_PAGES + 1) * SWAP_PAGE, uuid })).toThrow(
       "swap sizeBytes: 2,147,487,744 bytes is 524,289 pages, more than the 524,288 (2,147,483,648 bytes) an i386 kernel can use",
     );
-    expect(() => makeSwap({ sizeBytes: 100_000, uuid })).toThrow("swap sizeBytes: 100000 is not a whole number of 4096-byte pages");
-    expect(() => makeSwap({ sizeBytes: 1 << 20, uuid: new Uint8Array(15) })).toThrow("swap uuid: 15 bytes, a UUID has 16");
-    expect(() => makeSwap({ sizeBytes: 1 << 20, uuid, label: "sixteen-bytes!!!" })).toThrow(/swap label: "sixteen-bytes!!!" is 16 bytes, more than the 15 mkswap stores/);
+    expect(() => makeSwap({ sizeBytes: 100_000, uuid })).toThrow(
+      "swap sizeBytes: 100000 is not a whole number of 4096-byte pages",
+    );
+    expect(() => makeSwap({ sizeBytes: 1 << 20, uuid: new Uint8Array(15) })).toThrow(
+      "swap uuid: 15 bytes, a UUID has 16",
+    );
+    expect(() => makeSwap({ sizeBytes: 1 << 20, uuid, label: "sixteen-bytes!!!" })).toThrow(
+      /swap label: "sixteen-bytes!!!" is 16 bytes, more than the 15 mkswap stores/,
+    );
     expect(() => makeSwap({ sizeBytes: 1 << 20, uuid, label: "a\0b" })).toThrow(/NUL/);
   });
 

@@ -12,7 +12,9 @@ function header(name: string, size: number, type: string): Uint8Array {
   const h = new Uint8Array(512);
   const put = (s: string, at: number) => h.set(Buffer.from(s, "latin1"), at);
   put(name, 0);
-  put("0000644\0", 100); put("0000000\0", 108); put("0000000\0", 116);
+  put("0000644\0", 100);
+  put("0000000\0", 108);
+  put("0000000\0", 116);
   put(size.toString(8).padStart(11, "0") + "\0", 124);
   put("14707431720\0", 136);
   put("        ", 148);
@@ -30,7 +32,13 @@ function paxTar(key: string, value: string): Uint8Array {
   let len = body.length + 1;
   while (String(len).length + body.length !== len) len++;
   const rec = Buffer.from(`${len}${body}`, "latin1");
-  return Buffer.concat([header("PaxHeaders/f", rec.length, "x"), pad(rec), header("f", 1, "0"), pad(Buffer.from("x")), new Uint8Array(1024)]);
+  return Buffer.concat([
+    header("PaxHeaders/f", rec.length, "x"),
+    pad(rec),
+    header("f", 1, "0"),
+    pad(Buffer.from("x")),
+    new Uint8Array(1024),
+  ]);
 }
 
 describe("pax numbers as GNU tar reads them", () => {
@@ -40,18 +48,35 @@ describe("pax numbers as GNU tar reads them", () => {
     const r = spawnSync("tar", ["-tvf", join(dir, "t.tar")], { encoding: "utf8" });
     return { ok: r.status === 0 && !/Malformed|out of range/.test(r.stderr), stderr: r.stderr };
   };
-  const cases: [string, string][] = [["size", "1"], ["size", "0x1"], ["size", "+1"], ["size", " 1"], ["size", "1e0"], ["size", "1.0"], ["size", "-1"], ["uid", "0x10"], ["gid", "+5"], ["uid", "7"]];
+  const cases: [string, string][] = [
+    ["size", "1"],
+    ["size", "0x1"],
+    ["size", "+1"],
+    ["size", " 1"],
+    ["size", "1e0"],
+    ["size", "1.0"],
+    ["size", "-1"],
+    ["uid", "0x10"],
+    ["gid", "+5"],
+    ["uid", "7"],
+  ];
   for (const [k, v] of cases) {
     it(`${k}=${JSON.stringify(v)}`, () => {
       const tar = paxTar(k, v);
       const g = gnu(tar);
       let ours: unknown;
-      try { parseTar(tar); } catch (e) { ours = e; }
+      try {
+        parseTar(tar);
+      } catch (e) {
+        ours = e;
+      }
       if (g.ok) expect(ours).toBeUndefined();
       else {
         expect(g.stderr).toMatch(/Malformed extended header|Extended header .* is out of range/);
         expect(ours).toBeInstanceOf(TarError);
-        expect((ours as Error).message).toMatch(new RegExp(`${k}=.* is not a whole number in decimal digits \\(GNU tar: "Malformed extended header`));
+        expect((ours as Error).message).toMatch(
+          new RegExp(`${k}=.* is not a whole number in decimal digits \\(GNU tar: "Malformed extended header`),
+        );
       }
     });
   }

@@ -5,7 +5,20 @@
 // owners, times, contents, link targets, device numbers, link counts and sizes.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, linkSync, chmodSync, lchownSync, utimesSync, lutimesSync, rmSync, readdirSync, lstatSync } from "node:fs";
+import {
+  mkdtempSync,
+  mkdirSync,
+  writeFileSync,
+  symlinkSync,
+  linkSync,
+  chmodSync,
+  lchownSync,
+  utimesSync,
+  lutimesSync,
+  rmSync,
+  readdirSync,
+  lstatSync,
+} from "node:fs";
 import { join } from "node:path";
 import { treeFromDirectory } from "../../src/node/index.ts";
 import { makeExt2 } from "../../src/fs/index.ts";
@@ -36,14 +49,24 @@ function stats(image: string, list: string[]): Record<string, string> {
   writeFileSync(cmds, list.map((p) => `stat "${p}"`).join("\n") + "\n");
   const out = execFileSync("debugfs", ["-f", cmds, image], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   const res: Record<string, string> = {};
-  out.split(/^Inode: /m).slice(1).forEach((chunk, i) => {
-    const pick = (re: RegExp) => re.exec(chunk)?.slice(1).join(" ") ?? "-";
-    const type = pick(/Type: (\w+)/);
-    res[list[i]] = [type, pick(/Mode: +(\d+)/), pick(/User: +(\d+)/), pick(/Group: +(\d+)/),
-      // A directory's size is its allocated blocks: mke2fs and makeExt2 may lay them out differently.
-      type === "directory" ? "" : `size ${pick(/Size: (\d+)/)}`, `links ${pick(/Links: (\d+)/)}`,
-      pick(/Device major\/minor number: (\d+):(\d+)/), pick(/mtime: (0x[0-9a-f]+)/)].join(" ");
-  });
+  out
+    .split(/^Inode: /m)
+    .slice(1)
+    .forEach((chunk, i) => {
+      const pick = (re: RegExp) => re.exec(chunk)?.slice(1).join(" ") ?? "-";
+      const type = pick(/Type: (\w+)/);
+      res[list[i]] = [
+        type,
+        pick(/Mode: +(\d+)/),
+        pick(/User: +(\d+)/),
+        pick(/Group: +(\d+)/),
+        // A directory's size is its allocated blocks: mke2fs and makeExt2 may lay them out differently.
+        type === "directory" ? "" : `size ${pick(/Size: (\d+)/)}`,
+        `links ${pick(/Links: (\d+)/)}`,
+        pick(/Device major\/minor number: (\d+):(\d+)/),
+        pick(/mtime: (0x[0-9a-f]+)/),
+      ].join(" ");
+    });
   return res;
 }
 
@@ -57,7 +80,10 @@ describe.skipIf(!asRoot)("treeFromDirectory (looproot/node) equals mke2fs -d, by
     mkdirSync(join(dir, "dev"));
     writeFileSync(join(dir, "etc/motd"), "hello\n");
     writeFileSync(join(dir, "etc/empty"), "");
-    writeFileSync(join(dir, "big"), Buffer.alloc(300_000, 7).map((_, i) => (i * 31) & 0xff));
+    writeFileSync(
+      join(dir, "big"),
+      Buffer.alloc(300_000, 7).map((_, i) => (i * 31) & 0xff),
+    );
     // chown clears set-id bits, so the mode goes on after the owner.
     lchownSync(join(dir, "big"), 1000, 2000);
     chmodSync(join(dir, "big"), 0o4711);
@@ -71,11 +97,18 @@ describe.skipIf(!asRoot)("treeFromDirectory (looproot/node) equals mke2fs -d, by
     symlinkSync("motd", join(dir, "etc/short"));
     symlinkSync("/" + "long/".repeat(20) + "target", join(dir, "etc/long"));
     lchownSync(join(dir, "etc/short"), 5, 6);
-    for (const [name, type, maj, min] of [["console", "c", 5, 1], ["loop0", "b", 7, 0], ["big", "c", 300, 70000]] as const) {
+    for (const [name, type, maj, min] of [
+      ["console", "c", 5, 1],
+      ["loop0", "b", 7, 0],
+      ["big", "c", 300, 70000],
+    ] as const) {
       execFileSync("mknod", [join(dir, "dev", name), type, String(maj), String(min)]);
     }
     execFileSync("mkfifo", ["-m", "0620", join(dir, "dev/fifo")]);
-    execFileSync("python3", ["-c", `import socket; socket.socket(socket.AF_UNIX).bind(${JSON.stringify(join(dir, "dev/sock"))})`]);
+    execFileSync("python3", [
+      "-c",
+      `import socket; socket.socket(socket.AF_UNIX).bind(${JSON.stringify(join(dir, "dev/sock"))})`,
+    ]);
     t("etc/motd", 900_000_000);
     t("big", 1_000_000_000);
     lutimesSync(join(dir, "etc/short"), 800_000_000, 800_000_000);
@@ -106,8 +139,21 @@ describe.skipIf(!asRoot)("treeFromDirectory (looproot/node) equals mke2fs -d, by
   it("makeExt2 of it reads back as mke2fs -d's image of the folder does, and e2fsck -fn is clean", () => {
     const ours = join(work, "ours.img");
     const theirs = join(work, "theirs.img");
-    writeFileSync(ours, makeExt2({ tree: treeFromDirectory(dir), sizeBytes: SIZE_KIB * 1024, blockSize: 1024, bytesPerInode: 4096, time: FAKE_TIME }));
-    execFileSync("mke2fs", ["-q", "-F", "-t", "ext2", "-b", "1024", "-i", "4096", "-d", dir, theirs, String(SIZE_KIB)], { stdio: "pipe", env: { ...process.env, E2FSPROGS_FAKE_TIME: String(FAKE_TIME) } });
+    writeFileSync(
+      ours,
+      makeExt2({
+        tree: treeFromDirectory(dir),
+        sizeBytes: SIZE_KIB * 1024,
+        blockSize: 1024,
+        bytesPerInode: 4096,
+        time: FAKE_TIME,
+      }),
+    );
+    execFileSync(
+      "mke2fs",
+      ["-q", "-F", "-t", "ext2", "-b", "1024", "-i", "4096", "-d", dir, theirs, String(SIZE_KIB)],
+      { stdio: "pipe", env: { ...process.env, E2FSPROGS_FAKE_TIME: String(FAKE_TIME) } },
+    );
     const fsck = spawnSync("e2fsck", ["-fn", ours], { encoding: "utf8" });
     expect(fsck.status, fsck.stdout + fsck.stderr).toBe(0);
     expect(diffTrees(debugfsTree(theirs), debugfsTree(ours))).toEqual([]);
@@ -123,7 +169,11 @@ describe.skipIf(!asRoot)("treeFromDirectory (looproot/node) equals mke2fs -d, by
 
 describe("treeFromDirectory's errors", () => {
   it("names the folder: missing, not a folder, not a string", () => {
-    for (const [arg, code] of [["/nonexistent/x", "E_INPUT_FILE"], ["/etc/hostname", "E_INPUT_FILE"], [5, "E_TYPE"]] as const) {
+    for (const [arg, code] of [
+      ["/nonexistent/x", "E_INPUT_FILE"],
+      ["/etc/hostname", "E_INPUT_FILE"],
+      [5, "E_TYPE"],
+    ] as const) {
       let err: unknown;
       try {
         treeFromDirectory(arg as string);

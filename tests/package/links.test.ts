@@ -10,7 +10,11 @@ const ROOT = join(import.meta.dirname, "../..");
 
 /** What `npm pack` puts in the tarball, paths relative to the package root. */
 export function shippedFiles(): string[] {
-  const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   return (JSON.parse(out)[0].files as { path: string }[]).map((f) => f.path);
 }
 
@@ -27,7 +31,20 @@ describe("the shipped docs", () => {
   const isDir = (p: string) => files.some((f) => f.startsWith(p.replace(/\/?$/, "/")));
 
   it("ship the GPL binaries' corresponding sources or recipes beside them", () => {
-    for (const f of ["images/kernel/config", "images/kernel/recipe.json", "images/busybox/config-root", "images/busybox/config-initrd", "images/busybox/recipe.json", "images/debian/recipe.json", "images/dos/recipe.json", "images/dos/src/kernel.asm", "images/dos/src/boot.asm", "images/dos/src/command.asm", "LICENSES/README.md", "images/manifest.json"]) {
+    for (const f of [
+      "images/kernel/config",
+      "images/kernel/recipe.json",
+      "images/busybox/config-root",
+      "images/busybox/config-initrd",
+      "images/busybox/recipe.json",
+      "images/debian/recipe.json",
+      "images/dos/recipe.json",
+      "images/dos/src/kernel.asm",
+      "images/dos/src/boot.asm",
+      "images/dos/src/command.asm",
+      "LICENSES/README.md",
+      "images/manifest.json",
+    ]) {
       expect(shipped.has(f), f).toBe(true);
     }
   });
@@ -35,12 +52,16 @@ describe("the shipped docs", () => {
   it("package.json names no repository, homepage or bugs (none exists yet), and the README says how to report a problem instead", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as Record<string, unknown>;
     expect(Object.keys(pkg).filter((k) => ["repository", "homepage", "bugs"].includes(k))).toEqual([]);
-    expect(readFileSync(join(ROOT, "README.md"), "utf8")).toMatch(/\*\*Reporting a problem\*\*: looproot has no public repository or issue tracker yet/);
+    expect(readFileSync(join(ROOT, "README.md"), "utf8")).toMatch(
+      /\*\*Reporting a problem\*\*: looproot has no public repository or issue tracker yet/,
+    );
   });
 
   it("CHANGELOG.md has a section for the package's version, not marked unreleased", () => {
     const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version as string;
-    const heading = readFileSync(join(ROOT, "CHANGELOG.md"), "utf8").split("\n").find((l) => l.startsWith(`## ${version}`));
+    const heading = readFileSync(join(ROOT, "CHANGELOG.md"), "utf8")
+      .split("\n")
+      .find((l) => l.startsWith(`## ${version}`));
     expect(heading, `## ${version}`).toBeDefined();
     expect(heading).not.toMatch(/unreleased/i);
   });

@@ -11,10 +11,15 @@ const TSC = join(HERE, "../../node_modules/typescript/bin/tsc");
 
 describe("the public types", () => {
   it("make each wrong call in wrong-calls.ts a compile error, and the right ones compile", () => {
-    const r = spawnSync(process.execPath, [TSC, "--noEmit", "-p", join(HERE, "tsconfig.json")], { encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync(process.execPath, [TSC, "--noEmit", "-p", join(HERE, "tsconfig.json")], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     expect(r.stdout + r.stderr).toBe("");
     expect(r.status).toBe(0);
     // The file holds the wrong calls it claims to (a file emptied by mistake would pass tsc too).
-    expect(readFileSync(join(HERE, "wrong-calls.ts"), "utf8").match(/@ts-expect-error/g)?.length).toBeGreaterThanOrEqual(18);
+    expect(
+      readFileSync(join(HERE, "wrong-calls.ts"), "utf8").match(/@ts-expect-error/g)?.length,
+    ).toBeGreaterThanOrEqual(18);
   }, 150_000);
 });

@@ -3,7 +3,14 @@
 // calls beside them must compile. Checked by tests/types/types.test.ts (tsc --noEmit on this file).
 import { makeConfig, buildHowto, type LooprootConfig, type PartialConfig, type RootConfig } from "../../src/index.ts";
 import { makeExt2, treeFromFiles, writeTar, type Tree, type TreeEntry, type NodeKind } from "../../src/fs/index.ts";
-import { bootAndWait, bootHowto, startMachine, runShellCommand, type MilestoneEvent, type Machine } from "../../emulator/node.ts";
+import {
+  bootAndWait,
+  bootHowto,
+  startMachine,
+  runShellCommand,
+  type MilestoneEvent,
+  type Machine,
+} from "../../emulator/node.ts";
 import * as anywhere from "../../emulator/index.ts";
 
 declare const bytes: Uint8Array;
@@ -66,7 +73,11 @@ void [machine.screenText, machine.sendText];
 
 // looproot/emulator (a page, or Node without the package's files) needs the PC's firmware.
 declare const bios: Uint8Array;
-void anywhere.bootHowto({ floppy: bytes, disk: bytes }, {}, { bios, vgaBios: bios, wasmPath: "/v86.wasm", signal: AbortSignal.timeout(1000) });
+void anywhere.bootHowto(
+  { floppy: bytes, disk: bytes },
+  {},
+  { bios, vgaBios: bios, wasmPath: "/v86.wasm", signal: AbortSignal.timeout(1000) },
+);
 // @ts-expect-error no BIOS, no wasm
 void anywhere.bootHowto({ floppy: bytes, disk: bytes }, {});
 // @ts-expect-error no wasm
@@ -101,7 +112,10 @@ void [ok, noNumbers, noData, noTarget, kind, events, full, handles];
 // The config's types come from the settings table (src/settings.ts) and are exactly these.
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const exact: [
-  Same<LooprootConfig["initrd"], { sizeKiB: number; blockSize: 1024 | 2048 | 4096; bytesPerInode: number; reservedPercent: number }>,
+  Same<
+    LooprootConfig["initrd"],
+    { sizeKiB: number; blockSize: 1024 | 2048 | 4096; bytesPerInode: number; reservedPercent: number }
+  >,
   Same<LooprootConfig["floppy"], { kind: "360K" | "720K" | "1.2M" | "1.44M" | "2.88M"; label: string }>,
   Same<LooprootConfig["boot"]["kernel"], "auto" | "howto" | "distro">,
   Same<RootConfig["source"], "busybox" | "tar">,

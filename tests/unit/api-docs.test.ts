@@ -29,10 +29,35 @@ describe("API reference", () => {
 
   it("covers the entry points and their main functions", () => {
     const names = (entry: string) => symbols.filter((s) => s.entry === entry).map((s) => s.name);
-    expect(names("looproot")).toEqual(expect.arrayContaining(["buildHowto", "makeConfig", "LooprootError", "ErrorCode", "ingredientsFrom"]));
-    expect(names("looproot/fs")).toEqual(expect.arrayContaining(["makeFatFloppy", "makeFatDisk", "makeExt2", "makeSwap", "readFat", "readTar", "readSwap", "treeFromFiles"]));
-    expect(names("looproot/emulator")).toEqual(expect.arrayContaining(["bootAndWait", "bootHowto", "startMachine", "runShellCommand", "MILESTONES"]));
-    expect(names("looproot/emulator/node")).toEqual(expect.arrayContaining(["bootAndWait", "bootHowto", "startMachine", "loadIngredients", "lrdos", "loadBios", "wasmPath"]));
+    expect(names("looproot")).toEqual(
+      expect.arrayContaining(["buildHowto", "makeConfig", "LooprootError", "ErrorCode", "ingredientsFrom"]),
+    );
+    expect(names("looproot/fs")).toEqual(
+      expect.arrayContaining([
+        "makeFatFloppy",
+        "makeFatDisk",
+        "makeExt2",
+        "makeSwap",
+        "readFat",
+        "readTar",
+        "readSwap",
+        "treeFromFiles",
+      ]),
+    );
+    expect(names("looproot/emulator")).toEqual(
+      expect.arrayContaining(["bootAndWait", "bootHowto", "startMachine", "runShellCommand", "MILESTONES"]),
+    );
+    expect(names("looproot/emulator/node")).toEqual(
+      expect.arrayContaining([
+        "bootAndWait",
+        "bootHowto",
+        "startMachine",
+        "loadIngredients",
+        "lrdos",
+        "loadBios",
+        "wasmPath",
+      ]),
+    );
   });
 
   it("every exported symbol has a doc comment", () => {
@@ -48,11 +73,19 @@ describe("API reference", () => {
     for (const entry of ENTRIES) {
       const mod = (await import(join(ROOT, entry.file))) as Record<string, unknown>;
       const headings = docs.get(entry.name) ?? [];
-      const types = symbols.filter((s) => s.entry === entry.name && (s.kind === "type" || s.kind === "interface")).map((s) => s.name);
+      const types = symbols
+        .filter((s) => s.entry === entry.name && (s.kind === "type" || s.kind === "interface"))
+        .map((s) => s.name);
       // A heading that is neither a value the module exports nor one of its exported types.
-      expect(headings.filter((h) => !(h in mod) && !types.includes(h)), entry.name).toEqual([]);
+      expect(
+        headings.filter((h) => !(h in mod) && !types.includes(h)),
+        entry.name,
+      ).toEqual([]);
       // An export with no heading.
-      expect(Object.keys(mod).filter((k) => !headings.includes(k)), entry.name).toEqual([]);
+      expect(
+        Object.keys(mod).filter((k) => !headings.includes(k)),
+        entry.name,
+      ).toEqual([]);
     }
   });
 
@@ -61,10 +94,12 @@ describe("API reference", () => {
     for (const entry of ENTRIES) {
       const mod = (await import(join(ROOT, entry.file))) as Record<string, unknown>;
       // Environment variables the entry point reads are names too.
-      for (const m of readFileSync(join(ROOT, entry.file), "utf8").matchAll(/process\.env\.([A-Z0-9_]+)/g)) known.add(m[1]);
+      for (const m of readFileSync(join(ROOT, entry.file), "utf8").matchAll(/process\.env\.([A-Z0-9_]+)/g))
+        known.add(m[1]);
       for (const [k, v] of Object.entries(mod)) {
         known.add(k);
-        if (v && typeof v === "object") for (const [kk, vv] of Object.entries(v)) known.add(kk).add(`${k}.${kk}`).add(String(vv));
+        if (v && typeof v === "object")
+          for (const [kk, vv] of Object.entries(v)) known.add(kk).add(`${k}.${kk}`).add(String(vv));
       }
     }
     const named = [...new Set(MD.match(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?:\.[A-Za-z_]+)?\b/g) ?? [])];

@@ -9,16 +9,29 @@ import { knownBuild, configFromImages, BUILD_INFO_FILE } from "../../src/cli/bui
 import { defaultConfig, mergeConfig } from "../../src/config.ts";
 
 async function cli(args: string[]) {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 const read = (p: string) => new Uint8Array(readFileSync(p));
 
 describe("boot knows what was built", () => {
-  const sets = ["swap.sizeMiB=16", "root.sizeMiB=20", "dos.directory=LR", "dos.rootFile=ROOT.IMG", "dos.swapFile=SWAP.IMG", "boot.paramsFile=true", "boot.root=/dev/loop0", "boot.extraArgs=console=ttyS0 quiet"];
+  const sets = [
+    "swap.sizeMiB=16",
+    "root.sizeMiB=20",
+    "dos.directory=LR",
+    "dos.rootFile=ROOT.IMG",
+    "dos.swapFile=SWAP.IMG",
+    "boot.paramsFile=true",
+    "boot.root=/dev/loop0",
+    "boot.extraArgs=console=ttyS0 quiet",
+  ];
   const want = sets.reduce((c, s) => {
-    const [k, v] = s.split("=", 2).concat(s.slice(s.indexOf("=") + 1)).filter((_, i) => i !== 1);
+    const [k, v] = s
+      .split("=", 2)
+      .concat(s.slice(s.indexOf("=") + 1))
+      .filter((_, i) => i !== 1);
     const [a, b] = k.split(".");
     return mergeConfig(c, { [a]: { [b]: /^\d+$/.test(v) ? Number(v) : v === "true" ? true : v } });
   }, defaultConfig());
@@ -32,7 +45,8 @@ describe("boot knows what was built", () => {
       expect(info.config).toEqual(want);
       expect(info.summary.disk.swap).toEqual({ file: "SWAP.IMG", bytes: 16 * 1048576 });
       expect(info.summary.disk.directory).toBe("C:\\LR");
-      const fl = join(out, "floppy.img"), dk = join(out, "disk.img");
+      const fl = join(out, "floppy.img"),
+        dk = join(out, "disk.img");
       const k = knownBuild(fl, dk, read(fl), read(dk));
       expect(k.from).toBe(join(out, BUILD_INFO_FILE));
       expect(k.config).toEqual(want);
@@ -66,14 +80,17 @@ describe("boot knows what was built", () => {
   }, 60_000);
 
   it("images that are not a looproot build are refused with the image's problem", () => {
-    expect(() => configFromImages(new Uint8Array(1474560), new Uint8Array(1048576))).toThrow(/--floppy: not a boot floppy/);
+    expect(() => configFromImages(new Uint8Array(1474560), new Uint8Array(1048576))).toThrow(
+      /--floppy: not a boot floppy/,
+    );
   });
 
   it("boot --help lists every option boot takes", async () => {
     const r = await cli(["boot", "--help"]);
     expect(r.code).toBe(0);
     expect(r.out).toBe(BOOT_HELP);
-    for (const o of ["--floppy", "--disk", "--engine", "--timeout", "--json", "--config", "--set"]) expect(r.out).toContain(o);
+    for (const o of ["--floppy", "--disk", "--engine", "--timeout", "--json", "--config", "--set"])
+      expect(r.out).toContain(o);
     expect(r.out).toContain(BUILD_INFO_FILE);
   });
 });

@@ -7,8 +7,26 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MilestoneTracker, MILESTONES, FAILURES, type MilestoneEvent, type FailureEvent } from "../../emulator/milestones.ts";
-import { CHAIN, FAILURE_BOX, ChainLog, boxStates, failureBox, chainFacts, readsFor, boxNote, LINES_PER_BOX, type BoxId, type BoxState } from "../../emulator/chain.ts";
+import {
+  MilestoneTracker,
+  MILESTONES,
+  FAILURES,
+  type MilestoneEvent,
+  type FailureEvent,
+} from "../../emulator/milestones.ts";
+import {
+  CHAIN,
+  FAILURE_BOX,
+  ChainLog,
+  boxStates,
+  failureBox,
+  chainFacts,
+  readsFor,
+  boxNote,
+  LINES_PER_BOX,
+  type BoxId,
+  type BoxState,
+} from "../../emulator/chain.ts";
 import { makeBootFloppy } from "../../src/howto/bootfloppy.ts";
 import { defaultConfig, mergeConfig } from "../../src/config.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";
@@ -57,7 +75,11 @@ function run(lines: [number, string][], until = lines.length) {
       if ("stage" in e) log.fail(e as FailureEvent);
       else log.milestone(e as MilestoneEvent);
     }
-    const next = boxStates({ reached: log.reached, failure: log.failure, stage: log.failure ? undefined : tracker.stage });
+    const next = boxStates({
+      reached: log.reached,
+      failure: log.failure,
+      stage: log.failure ? undefined : tracker.stage,
+    });
     for (const b of CHAIN) if (next[b.id] === "reached" && states[b.id] !== "reached") order.push(b.id);
     states = next;
   }
@@ -68,12 +90,32 @@ const only = (s: Record<BoxId, BoxState>, st: BoxState) => CHAIN.filter((b) => s
 
 describe("the chain's boxes", () => {
   it("every milestone proves a box, and every failure of the tracker's table has an id of its own", () => {
-    for (const m of MILESTONES) expect(CHAIN.some((b) => b.proof.includes(m.id)), m.id).toBe(true);
+    for (const m of MILESTONES)
+      expect(
+        CHAIN.some((b) => b.proof.includes(m.id)),
+        m.id,
+      ).toBe(true);
     expect(new Set(FAILURES.map((f) => f.id)).size).toBe(FAILURES.length);
     const ids = new Set<string>([...FAILURES.map((f) => f.id), "emulator-crashed", "shell-as-init", "stalled"]);
     for (const id of Object.keys(FAILURE_BOX)) expect(ids.has(id), id).toBe(true);
     // The boxes the issue names, in boot order.
-    expect(CHAIN.map((b) => b.id)).toEqual(["bios", "boot-sector", "dos", "command", "autoexec", "loadlin", "kernel", "initrd", "linuxrc", "loop0", "loop1", "pivot", "init", "loop-root", "ready"]);
+    expect(CHAIN.map((b) => b.id)).toEqual([
+      "bios",
+      "boot-sector",
+      "dos",
+      "command",
+      "autoexec",
+      "loadlin",
+      "kernel",
+      "initrd",
+      "linuxrc",
+      "loop0",
+      "loop1",
+      "pivot",
+      "init",
+      "loop-root",
+      "ready",
+    ]);
   });
 
   it("a verified boot lights every box, in chain order", () => {
@@ -97,13 +139,22 @@ describe("the chain's boxes", () => {
   });
 
   it("/linuxrc's mount failing: its box is red with the failure's line and the lines before it; later boxes stay pending", () => {
-    const lines: [number, string][] = [...BOOT.slice(0, 9), [7000, "FAT-fs (sda1): invalid media value (0xf1)"], [7010, "INITRD: Mount failed"], [7500, "Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(7,0)"]];
+    const lines: [number, string][] = [
+      ...BOOT.slice(0, 9),
+      [7000, "FAT-fs (sda1): invalid media value (0xf1)"],
+      [7010, "INITRD: Mount failed"],
+      [7500, "Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(7,0)"],
+    ];
     const { states, log } = run(lines);
     expect(only(states, "failed")).toEqual(["linuxrc"]);
     expect(only(states, "active")).toEqual([]);
     expect(only(states, "pending")).toEqual(["loop0", "loop1", "pivot", "init", "loop-root", "ready"]);
     const ev = log.evidence("linuxrc");
-    expect(ev.find((l) => l.role === "failure")).toEqual({ atMs: 7000, text: "FAT-fs (sda1): invalid media value (0xf1)", role: "failure" });
+    expect(ev.find((l) => l.role === "failure")).toEqual({
+      atMs: 7000,
+      text: "FAT-fs (sda1): invalid media value (0xf1)",
+      role: "failure",
+    });
     expect(ev.map((l) => l.text)).toContain("INITRD: Trying to mount /dev/sda1 as msdos");
     // Time order, each line once.
     expect(ev.map((l) => l.atMs)).toEqual([...ev.map((l) => l.atMs)].sort((a, b) => a - b));
@@ -112,7 +163,8 @@ describe("the chain's boxes", () => {
 
   it("a failure lands on its own step, not on the stage that was awaited", () => {
     // Keyed by the failure's id: its title is words for people, reworded freely.
-    const at = (stage: FailureEvent["stage"], id: FailureEvent["id"], evidence = "") => failureBox({ id, stage, title: "any words", atMs: 0, evidence });
+    const at = (stage: FailureEvent["stage"], id: FailureEvent["id"], evidence = "") =>
+      failureBox({ id, stage, title: "any words", atMs: 0, evidence });
     expect(at("kernel", "loadlin")).toBe("loadlin");
     expect(at("dos", "dos-kernel")).toBe("boot-sector");
     expect(at("loop-setup", "losetup", "INITRD: losetup /dev/loop1 /mnt/linux/linuxswp.img failed")).toBe("loop1");
@@ -185,16 +237,24 @@ describe("what each step reads, from the floppy", () => {
     expect(f.loadlin.totalBytes).toBe(m.get("ZIMAGE")!.size + m.get("INITRDGZ.IMG")!.size);
     expect(f.loadlin.programFile).toEqual({ name: "LOADLIN.EXE", bytes: m.get("LOADLIN.EXE")!.size });
     expect(f.initrdUnpackedBytes).toBe(initrdRaw.length);
-    expect(f.autoexec!.line).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200");
+    expect(f.autoexec!.line).toBe(
+      "\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200",
+    );
     expect(f.linuxrc).toEqual({
-      device: "/dev/sda1", fsType: "msdos", mountPoint: "/mnt",
+      device: "/dev/sda1",
+      fsType: "msdos",
+      mountPoint: "/mnt",
       loop0: { dos: "C:\\LINUX\\LINUXDSK.IMG", linux: "/mnt/linux/linuxdsk.img", bytes: 24 * 1048576 },
       loop1: { dos: "C:\\LINUX\\LINUXSWP.IMG", linux: "/mnt/linux/linuxswp.img", bytes: 8 * 1048576 },
     });
     const loadlin = readsFor("loadlin", f);
     expect(loadlin.map((r) => r.where)).toEqual(["A:\\LOADLIN.EXE", "A:\\ZIMAGE", "A:\\INITRDGZ.IMG", undefined]);
     expect(loadlin.at(-1)!.bytes).toBe(f.loadlin.totalBytes);
-    expect(readsFor("linuxrc", f).map((r) => r.where)).toEqual(["/dev/sda1", "C:\\LINUX\\LINUXDSK.IMG (/mnt/linux/linuxdsk.img)", "C:\\LINUX\\LINUXSWP.IMG (/mnt/linux/linuxswp.img)"]);
+    expect(readsFor("linuxrc", f).map((r) => r.where)).toEqual([
+      "/dev/sda1",
+      "C:\\LINUX\\LINUXDSK.IMG (/mnt/linux/linuxdsk.img)",
+      "C:\\LINUX\\LINUXSWP.IMG (/mnt/linux/linuxswp.img)",
+    ]);
     for (const b of CHAIN) {
       expect(readsFor(b.id, f).length, b.id).toBeGreaterThan(0);
       expect(typeof boxNote(b.id, f)).toBe("string");
@@ -206,16 +266,27 @@ describe("what each step reads, from the floppy", () => {
       name: "MYDOS",
       bootSector: ing.dos.bootSector,
       files: [
-        { name: "KERNEL.SYS", data: new Uint8Array(45_000).fill(1), attributes: ATTR_SYSTEM | ATTR_HIDDEN | ATTR_READ_ONLY },
+        {
+          name: "KERNEL.SYS",
+          data: new Uint8Array(45_000).fill(1),
+          attributes: ATTR_SYSTEM | ATTR_HIDDEN | ATTR_READ_ONLY,
+        },
         { name: "MYBIOS.BIN", data: new Uint8Array(3_000).fill(2), attributes: ATTR_SYSTEM | ATTR_HIDDEN },
         { name: "COMMAND.COM", data: new Uint8Array(60_000).fill(3), attributes: ATTR_ARCHIVE },
       ],
     };
-    const config = mergeConfig(defaultConfig(), { boot: { paramsFile: true, kernelPath: "\\vmlinuz", initrdPath: "\\rd.gz" }, dos: { directory: "LR", device: "/dev/sda1", rootFile: "ROOT.IMG" }, root: { sizeMiB: 30 } });
+    const config = mergeConfig(defaultConfig(), {
+      boot: { paramsFile: true, kernelPath: "\\vmlinuz", initrdPath: "\\rd.gz" },
+      dos: { directory: "LR", device: "/dev/sda1", rootFile: "ROOT.IMG" },
+      root: { sizeMiB: 30 },
+    });
     const floppy = makeBootFloppy(config, { ...parts, dos });
     const f = chainFacts(floppy, config);
     const m = mtools(floppy);
-    expect(f.system).toEqual([{ name: "KERNEL.SYS", bytes: 45_000 }, { name: "MYBIOS.BIN", bytes: 3_000 }]);
+    expect(f.system).toEqual([
+      { name: "KERNEL.SYS", bytes: 45_000 },
+      { name: "MYBIOS.BIN", bytes: 3_000 },
+    ]);
     expect(f.shell).toEqual({ name: "COMMAND.COM", bytes: 60_000 });
     expect(f.loadlin.reads.map((r) => [r.role, r.name, r.bytes])).toEqual([
       ["params", "LOADLIN.PAR", m.get("LOADLIN.PAR")!.size],
@@ -254,7 +325,13 @@ describe("the lines before a failure", () => {
     log.line(2, "mount: mounting /dev/sda1 on /mnt failed: Invalid argument");
     log.line(3, "INITRD: Mount failed");
     log.line(3, "EXT2-fs (loop0): error: unable to read superblock");
-    log.fail({ id: "linuxrc-mount", stage: "linuxrc-mount", title: "/linuxrc could not mount the DOS partition", atMs: 3, evidence: "INITRD: Mount failed" });
+    log.fail({
+      id: "linuxrc-mount",
+      stage: "linuxrc-mount",
+      title: "/linuxrc could not mount the DOS partition",
+      atMs: 3,
+      evidence: "INITRD: Mount failed",
+    });
     log.line(4, "Kernel panic - not syncing: VFS: Unable to mount root fs");
     expect(log.evidence("linuxrc").map((l) => [l.role, l.text])).toEqual([
       ["line", "INITRD: Trying to mount /dev/sda1 as msdos"],

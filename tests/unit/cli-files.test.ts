@@ -13,7 +13,8 @@ import { ErrorCode } from "../../src/errors.ts";
 import { thrownLooproot } from "./thrown.ts";
 
 async function cli(args: string[]) {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   const t0 = Date.now();
   const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
   return { code, out: out.join("\n"), err, ms: Date.now() - t0 };
@@ -22,7 +23,10 @@ const scratch = () => mkdtempSync(join(tmpdir(), "lr-files-"));
 
 describe("input files", () => {
   it("--config /dev/zero and --rootfs /dev/zero are refused at once, by name", async () => {
-    for (const args of [["config", "--config", "/dev/zero"], ["build", "--out", join(scratch(), "o"), "--rootfs", "/dev/zero"]]) {
+    for (const args of [
+      ["config", "--config", "/dev/zero"],
+      ["build", "--out", join(scratch(), "o"), "--rootfs", "/dev/zero"],
+    ]) {
       const r = await cli(args);
       expect(r.code).toBe(2);
       expect(r.err).toHaveLength(1);
@@ -48,7 +52,17 @@ describe("input files", () => {
     const d = scratch();
     const big = join(d, "big.tar");
     truncateSync((writeFileSync(big, ""), big), 3 * 2 ** 30);
-    const r = await cli(["build", "--out", join(d, "o"), "--rootfs", big, "--set", "root.sizeMiB=2000", "--set", "disk.sizeMiB=2047"]);
+    const r = await cli([
+      "build",
+      "--out",
+      join(d, "o"),
+      "--rootfs",
+      big,
+      "--set",
+      "root.sizeMiB=2000",
+      "--set",
+      "disk.sizeMiB=2047",
+    ]);
     expect(r.code).toBe(2);
     expect(r.err).toEqual([`looproot: --rootfs ${big}: is 3,221,225,472 bytes, more than the limit of 2,147,483,647`]);
     expect(r.ms).toBeLessThan(5000);
@@ -93,7 +107,11 @@ describe("the output folder is checked before the build runs", () => {
     const ingredients = loadIngredients();
     for (const partial of [{}, { boot: { paramsFile: true } }]) {
       const config = mergeConfig(defaultConfig(), partial);
-      expect(buildImages({ config, ingredients }).files.map((f) => f.name).sort()).toEqual(outputNames(config).sort());
+      expect(
+        buildImages({ config, ingredients })
+          .files.map((f) => f.name)
+          .sort(),
+      ).toEqual(outputNames(config).sort());
     }
   });
 });

@@ -3,7 +3,17 @@
 // and every message is one line naming the field, with control characters escaped and long values
 // cut. Each case: exit 2, no stack, nothing started.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdtempSync, rmSync, readFileSync, writeFileSync, cpSync, mkdirSync, existsSync, readdirSync, statfsSync } from "node:fs";
+import {
+  mkdtempSync,
+  rmSync,
+  readFileSync,
+  writeFileSync,
+  cpSync,
+  mkdirSync,
+  existsSync,
+  readdirSync,
+  statfsSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main.ts";
@@ -15,7 +25,8 @@ import { inspect } from "../../src/fs/views/maps.ts";
 import { spawnSync, spawn } from "node:child_process";
 
 async function cli(args: string[]) {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
   return { code, out: out.join("\n"), err: err.join("\n"), errLines: err.flatMap((l) => l.split("\n")) };
 }
@@ -38,17 +49,24 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const boot = (...more: string[]) => cli(["boot", "--floppy", f("out/floppy.img"), "--disk", f("out/disk.img"), "--timeout", "5", ...more]);
+const boot = (...more: string[]) =>
+  cli(["boot", "--floppy", f("out/floppy.img"), "--disk", f("out/disk.img"), "--timeout", "5", ...more]);
 
 describe("boot, shell and the library validate the config they boot with", () => {
   it("--set machine.memoryMiB out of range or not a number: exit 2 before any engine starts", async () => {
     for (const v of ["4096", "0", "1025"]) {
       const r = await boot("--set", `machine.memoryMiB=${v}`);
-      refused(r, /the config has problems, nothing was booted:\n {2}machine\.memoryMiB: .*(outside the allowed range \d+\.\.1,024 MiB|too little)/);
+      refused(
+        r,
+        /the config has problems, nothing was booted:\n {2}machine\.memoryMiB: .*(outside the allowed range \d+\.\.1,024 MiB|too little)/,
+      );
       expect(r.out).not.toMatch(/MiB, timeout/); // the engine line is never printed
     }
     for (const v of ["Infinity", "1e9", "-64", "64.5"]) {
-      refused(await boot("--set", `machine.memoryMiB=${v}`), /machine\.memoryMiB must be a whole number written in decimal digits 0-9/);
+      refused(
+        await boot("--set", `machine.memoryMiB=${v}`),
+        /machine\.memoryMiB must be a whole number written in decimal digits 0-9/,
+      );
     }
   });
   it("a looproot-config.json beside the images is validated too (1e9 MiB is not booted as something else)", async () => {
@@ -60,23 +78,56 @@ describe("boot, shell and the library validate the config they boot with", () =>
     refused(r, /machine\.memoryMiB: 1,000,000,000 MiB is outside the allowed range \d+\.\.1,024 MiB/);
     info.config.machine.memoryMiB = 0;
     writeFileSync(f("beside/looproot-config.json"), JSON.stringify(info));
-    refused(await cli(["boot", "--floppy", f("beside/floppy.img"), "--disk", f("beside/disk.img")]), /machine\.memoryMiB: 0 MiB is outside/);
+    refused(
+      await cli(["boot", "--floppy", f("beside/floppy.img"), "--disk", f("beside/disk.img")]),
+      /machine\.memoryMiB: 0 MiB is outside/,
+    );
     // Not UTF-8 (a Latin-1 name edited in): refused with the byte, not read with U+FFFD nor skipped.
     const good = JSON.stringify({ ...info, config: { ...info.config, machine: { memoryMiB: 64 } } });
     const at = good.indexOf('"hostname":"') + '"hostname":"'.length;
-    writeFileSync(f("beside/looproot-config.json"), Buffer.concat([Buffer.from(good.slice(0, at)), Buffer.from([0xe9]), Buffer.from(good.slice(at))]));
-    refused(await cli(["boot", "--floppy", f("beside/floppy.img"), "--disk", f("beside/disk.img")]), new RegExp(`config beside the images .*looproot-config\\.json: is not UTF-8 text: byte ${at.toLocaleString("en-US")} \\(0xe9\\)`));
+    writeFileSync(
+      f("beside/looproot-config.json"),
+      Buffer.concat([Buffer.from(good.slice(0, at)), Buffer.from([0xe9]), Buffer.from(good.slice(at))]),
+    );
+    refused(
+      await cli(["boot", "--floppy", f("beside/floppy.img"), "--disk", f("beside/disk.img")]),
+      new RegExp(
+        `config beside the images .*looproot-config\\.json: is not UTF-8 text: byte ${at.toLocaleString("en-US")} \\(0xe9\\)`,
+      ),
+    );
   });
   it("shell checks the same way", () => {
-    const e = (() => { try { shellInputs(parseArgs(["shell", "--floppy", f("out/floppy.img"), "--disk", f("out/disk.img"), "--set", "machine.memoryMiB=4096"])); } catch (x) { return x; } })();
+    const e = (() => {
+      try {
+        shellInputs(
+          parseArgs([
+            "shell",
+            "--floppy",
+            f("out/floppy.img"),
+            "--disk",
+            f("out/disk.img"),
+            "--set",
+            "machine.memoryMiB=4096",
+          ]),
+        );
+      } catch (x) {
+        return x;
+      }
+    })();
     expect(e).toBeInstanceOf(LooprootError);
     expect((e as LooprootError).code).toBe(ErrorCode.Config);
     expect((e as LooprootError).field).toBe("machine.memoryMiB");
   });
   it("bootHowto refuses a config build would refuse, before starting v86", async () => {
-    const images = { floppy: new Uint8Array(readFileSync(f("out/floppy.img"))), disk: new Uint8Array(readFileSync(f("out/disk.img"))) };
+    const images = {
+      floppy: new Uint8Array(readFileSync(f("out/floppy.img"))),
+      disk: new Uint8Array(readFileSync(f("out/disk.img"))),
+    };
     for (const m of [4096, Infinity, 0, 1e9]) {
-      const e = await bootHowto(images, { machine: { memoryMiB: m } }).then(() => undefined, (x) => x);
+      const e = await bootHowto(images, { machine: { memoryMiB: m } }).then(
+        () => undefined,
+        (x) => x,
+      );
       expect(e).toBeInstanceOf(LooprootError);
       expect((e as LooprootError).field).toBe("machine.memoryMiB");
     }
@@ -99,29 +150,56 @@ describe("strict settings", () => {
     }
   });
   it("prototype names are unknown settings, in --set and in a config file", async () => {
-    for (const s of ["toString=x", "__proto__.toString=x", "constructor=1", "swap.hasOwnProperty=1", "root.__proto__=1"]) {
+    for (const s of [
+      "toString=x",
+      "__proto__.toString=x",
+      "constructor=1",
+      "swap.hasOwnProperty=1",
+      "root.__proto__=1",
+    ]) {
       const r = await cli(["build", "--out", f("strict"), "--set", s]);
       refused(r, /is not a known setting/);
       expect(r.errLines).toHaveLength(1);
     }
     for (const text of ['{"__proto__": {"toString": 1}}', '{"toString": 1}', '{"swap": {"constructor": 1}}']) {
       writeFileSync(f("proto.json"), text);
-      refused(await cli(["build", "--out", f("strict"), "--config", f("proto.json")]), /(__proto__|toString|swap\.constructor): is not a known setting/);
+      refused(
+        await cli(["build", "--out", f("strict"), "--config", f("proto.json")]),
+        /(__proto__|toString|swap\.constructor): is not a known setting/,
+      );
     }
   });
   it("a config file: numbers in decimal digits, UTF-8 only, each refused with its byte offset", async () => {
     writeFileSync(f("num.json"), '{"swap": {"sizeMiB": 1e-400}}');
-    refused(await cli(["build", "--out", f("strict"), "--config", f("num.json")]), /--config .*num\.json: byte 21: 1e-400 is not a whole number written in decimal digits/);
+    refused(
+      await cli(["build", "--out", f("strict"), "--config", f("num.json")]),
+      /--config .*num\.json: byte 21: 1e-400 is not a whole number written in decimal digits/,
+    );
     writeFileSync(f("num.json"), '{"name": "1e9", "swap": {"sizeMiB": 16.0}}');
-    refused(await cli(["build", "--out", f("strict"), "--config", f("num.json")]), /byte 36: 16\.0 is not a whole number/);
-    writeFileSync(f("latin1.json"), Buffer.concat([Buffer.from('{"root": {"hostname": "caf'), Buffer.from([0xe9]), Buffer.from('"}}')]));
-    refused(await cli(["build", "--out", f("strict"), "--config", f("latin1.json")]), /--config .*latin1\.json: is not UTF-8 text: byte 26 \(0xe9\) starts no UTF-8 character/);
+    refused(
+      await cli(["build", "--out", f("strict"), "--config", f("num.json")]),
+      /byte 36: 16\.0 is not a whole number/,
+    );
+    writeFileSync(
+      f("latin1.json"),
+      Buffer.concat([Buffer.from('{"root": {"hostname": "caf'), Buffer.from([0xe9]), Buffer.from('"}}')]),
+    );
+    refused(
+      await cli(["build", "--out", f("strict"), "--config", f("latin1.json")]),
+      /--config .*latin1\.json: is not UTF-8 text: byte 26 \(0xe9\) starts no UTF-8 character/,
+    );
   });
 });
 
 describe("terminal-safe messages", () => {
   it("control characters from a value are shown escaped, on one line", async () => {
-    const r = await cli(["build", "--out", f("strict"), "--set", "root.hostname=\x1b]0;pwned\x07\r\nlooproot: VERIFIED\x00"]);
+    const r = await cli([
+      "build",
+      "--out",
+      f("strict"),
+      "--set",
+      "root.hostname=\x1b]0;pwned\x07\r\nlooproot: VERIFIED\x00",
+    ]);
     refused(r, /root\.hostname: "\\x1b\]0;pwned\\x07\\x0d\\x0alooproot: VERIFIED\\x00" is not a host name/);
     expect(r.errLines).toHaveLength(2);
     const k = await cli(["build", "--out", f("strict"), "--set", "\x1b[2J=1"]);
@@ -146,7 +224,11 @@ describe("right diagnoses", () => {
   };
   const floppy = () => new Uint8Array(readFileSync(f("out/floppy.img")));
   it("a floppy with one bad BPB byte is a damaged FAT volume, not an MBR disk", async () => {
-    for (const [off, v, want] of [[11, 1, /BPB_BytsPerSec 513/], [13, 3, /BPB_SecPerClus 3 is not a power of two/], [16, 0, /BPB_NumFATs 0/]] as const) {
+    for (const [off, v, want] of [
+      [11, 1, /BPB_BytsPerSec 513/],
+      [13, 3, /BPB_SecPerClus 3 is not a power of two/],
+      [16, 0, /BPB_NumFATs 0/],
+    ] as const) {
       const b = floppy();
       b[off] = v;
       writeFileSync(f("bpb.img"), b);
@@ -154,14 +236,25 @@ describe("right diagnoses", () => {
       refused(r, want);
       expect(r.err).not.toMatch(/MBR|partition/);
       const boot = await alone("bpb.img", b);
-      refused(boot, new RegExp(`^looproot: --floppy ${f("alone/bpb.img").replace(/[/.]/g, "\\$&")}: not a boot floppy: FAT image: ${want.source}`));
+      refused(
+        boot,
+        new RegExp(
+          `^looproot: --floppy ${f("alone/bpb.img").replace(/[/.]/g, "\\$&")}: not a boot floppy: FAT image: ${want.source}`,
+        ),
+      );
     }
   });
   it("boot names --floppy and the file: a size no floppy has, a floppy that is no boot floppy", async () => {
     const odd = new Uint8Array(1_474_560 + 512);
     odd.set(floppy());
-    refused(await alone("odd.img", odd), /--floppy .*odd\.img: is 1,475,072 bytes, not the size of a floppy disk \(360K 368,640, .*2\.88M 2,949,120\)/);
-    refused(await alone("zero.img", new Uint8Array(1_474_560)), /^looproot: --floppy .*zero\.img: not a boot floppy: its first sector has no boot signature/);
+    refused(
+      await alone("odd.img", odd),
+      /--floppy .*odd\.img: is 1,475,072 bytes, not the size of a floppy disk \(360K 368,640, .*2\.88M 2,949,120\)/,
+    );
+    refused(
+      await alone("zero.img", new Uint8Array(1_474_560)),
+      /^looproot: --floppy .*zero\.img: not a boot floppy: its first sector has no boot signature/,
+    );
   });
   it("an AUTOEXEC.BAT line with control characters reaches the terminal escaped", async () => {
     const b = floppy();
@@ -176,13 +269,20 @@ describe("right diagnoses", () => {
 
 describe("image checks before a boot", () => {
   /** The built disk with its FAT16 partition's FAT entries changed (every FAT copy), and a way to find a file's clusters. */
-  function damaged(change: (chainOf: (name: string) => number[], setFat: (n: number, v: number) => void) => void): Uint8Array {
+  function damaged(
+    change: (chainOf: (name: string) => number[], setFat: (n: number, v: number) => void) => void,
+  ): Uint8Array {
     const disk = new Uint8Array(readFileSync(f("out/disk.img")));
     const dv = new DataView(disk.buffer);
     const p = dv.getUint32(446 + 8, true) * 512;
-    const bps = dv.getUint16(p + 11, true), rsvd = dv.getUint16(p + 14, true), nfats = disk[p + 16], fatSz = dv.getUint16(p + 22, true);
+    const bps = dv.getUint16(p + 11, true),
+      rsvd = dv.getUint16(p + 14, true),
+      nfats = disk[p + 16],
+      fatSz = dv.getUint16(p + 22, true);
     const get = (n: number) => dv.getUint16(p + rsvd * bps + 2 * n, true);
-    const setFat = (n: number, v: number) => { for (let k = 0; k < nfats; k++) dv.setUint16(p + (rsvd + k * fatSz) * bps + 2 * n, v, true); };
+    const setFat = (n: number, v: number) => {
+      for (let k = 0; k < nfats; k++) dv.setUint16(p + (rsvd + k * fatSz) * bps + 2 * n, v, true);
+    };
     const x = inspect(disk);
     if (x.kind !== "disk" || !x.disk.fat) throw new Error("the built disk has no FAT");
     const chainOf = (name: string) => {
@@ -197,23 +297,59 @@ describe("image checks before a boot", () => {
   const bootWith = (name: string, disk: Uint8Array) => {
     writeFileSync(f(`out/${name}`), disk);
     // Beside the build's config (boot then reads nothing from the images) and alone (it reads them): refused both ways.
-    return Promise.all([cli(["boot", "--floppy", f("out/floppy.img"), "--disk", f(`out/${name}`), "--timeout", "5"]), (async () => {
-      cpSync(f("out/floppy.img"), f("alone/floppy.img"));
-      writeFileSync(f(`alone/${name}`), disk);
-      return cli(["boot", "--floppy", f("alone/floppy.img"), "--disk", f(`alone/${name}`), "--timeout", "5"]);
-    })()]);
+    return Promise.all([
+      cli(["boot", "--floppy", f("out/floppy.img"), "--disk", f(`out/${name}`), "--timeout", "5"]),
+      (async () => {
+        cpSync(f("out/floppy.img"), f("alone/floppy.img"));
+        writeFileSync(f(`alone/${name}`), disk);
+        return cli(["boot", "--floppy", f("alone/floppy.img"), "--disk", f(`alone/${name}`), "--timeout", "5"]);
+      })(),
+    ]);
   };
   it("a looping, short or cross-linked chain of the root or swap file is refused, not booted", async () => {
     const cases: [string, Uint8Array, RegExp][] = [
-      ["loop.img", damaged((chain, set) => { const c = chain("LINUXSWP.IMG"); set(c[c.length - 2], c[10]); }), /LINUX\\LINUXSWP\.IMG: the cluster chain loops at cluster/],
-      ["short.img", damaged((chain, set) => { const c = chain("LINUXSWP.IMG"); set(c[5], 0xffff); }), /LINUX\\LINUXSWP\.IMG: [\d,]+ bytes need \d+ clusters but the chain has 6/],
-      ["free.img", damaged((chain, set) => { const c = chain("LINUXDSK.IMG"); set(c[3], 0); }), /LINUX\\LINUXDSK\.IMG: the cluster chain runs into a free cluster/],
-      ["cross.img", damaged((chain, set) => { const r = chain("LINUXDSK.IMG"), w = chain("LINUXSWP.IMG"); set(w[w.length - 2], r[r.length - 1]); }), /LINUX\\LINUX(DSK|SWP)\.IMG: cluster \d+ also belongs to LINUX\\LINUX(DSK|SWP)\.IMG \(cross-linked\)/],
+      [
+        "loop.img",
+        damaged((chain, set) => {
+          const c = chain("LINUXSWP.IMG");
+          set(c[c.length - 2], c[10]);
+        }),
+        /LINUX\\LINUXSWP\.IMG: the cluster chain loops at cluster/,
+      ],
+      [
+        "short.img",
+        damaged((chain, set) => {
+          const c = chain("LINUXSWP.IMG");
+          set(c[5], 0xffff);
+        }),
+        /LINUX\\LINUXSWP\.IMG: [\d,]+ bytes need \d+ clusters but the chain has 6/,
+      ],
+      [
+        "free.img",
+        damaged((chain, set) => {
+          const c = chain("LINUXDSK.IMG");
+          set(c[3], 0);
+        }),
+        /LINUX\\LINUXDSK\.IMG: the cluster chain runs into a free cluster/,
+      ],
+      [
+        "cross.img",
+        damaged((chain, set) => {
+          const r = chain("LINUXDSK.IMG"),
+            w = chain("LINUXSWP.IMG");
+          set(w[w.length - 2], r[r.length - 1]);
+        }),
+        /LINUX\\LINUX(DSK|SWP)\.IMG: cluster \d+ also belongs to LINUX\\LINUX(DSK|SWP)\.IMG \(cross-linked\)/,
+      ],
     ];
     for (const [name, disk, why] of cases) {
       for (const r of await bootWith(name, disk)) {
         refused(r, why);
-        expect(r.err).toMatch(new RegExp(`^looproot: --disk .*${name.replace(".", "\\.")}: the FAT partition (is damaged|cannot be read): `));
+        expect(r.err).toMatch(
+          new RegExp(
+            `^looproot: --disk .*${name.replace(".", "\\.")}: the FAT partition (is damaged|cannot be read): `,
+          ),
+        );
         expect(r.out).not.toMatch(/VERIFIED/);
       }
     }
@@ -242,7 +378,9 @@ describe("nothing is left behind", () => {
       expect(r.code).toBe(2);
       for (const pid of [dead, other.pid!]) {
         expect(existsSync(f(`out/.disk.img.looproot-${pid}`))).toBe(false);
-        expect(r.out).toContain(`.disk.img.looproot-${pid}: removed, a write-back copy left by a looproot that was killed (PID ${pid})`);
+        expect(r.out).toContain(
+          `.disk.img.looproot-${pid}: removed, a write-back copy left by a looproot that was killed (PID ${pid})`,
+        );
       }
       expect(existsSync(f("out/.disk.img.looproot-notes"))).toBe(true);
       // One whose writer runs (this test's own process stands for it) is left alone.
@@ -264,7 +402,8 @@ describe("nothing is left behind", () => {
     // A 4 MiB tmpfs (root can mount one; elsewhere the case is skipped, saying why).
     const tiny = f("tiny");
     mkdirSync(tiny);
-    if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", tiny]).status !== 0) return t.skip("cannot mount a tmpfs here (not root)");
+    if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", tiny]).status !== 0)
+      return t.skip("cannot mount a tmpfs here (not root)");
     try {
       const r = await cli(["build", "--out", join(tiny, "out")]);
       refused(r, /^looproot: --out .*tiny\/out: the disk is full \(ENOSPC/);
@@ -275,4 +414,3 @@ describe("nothing is left behind", () => {
     }
   });
 });
-

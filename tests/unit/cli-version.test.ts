@@ -23,6 +23,8 @@ describe("looproot --version", () => {
 
   it("CHANGELOG.md has an entry for the current version", () => {
     const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version as string;
-    expect(readFileSync(join(ROOT, "CHANGELOG.md"), "utf8")).toMatch(new RegExp(`^## ${version.replace(/\./g, "\\.")}\\b`, "m"));
+    expect(readFileSync(join(ROOT, "CHANGELOG.md"), "utf8")).toMatch(
+      new RegExp(`^## ${version.replace(/\./g, "\\.")}\\b`, "m"),
+    );
   });
 });

@@ -12,7 +12,8 @@ import { writeTar } from "../../src/fs/tar.ts";
 import { thrown, thrownLooproot } from "./thrown.ts";
 
 async function cli(args: string[]) {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
@@ -21,11 +22,20 @@ describe("looproot CLI", () => {
   it("--help documents every option", async () => {
     const r = await cli(["--help"]);
     expect(r.code).toBe(0);
-    for (const o of ["--out", "--config", "--rootfs", "--set", "--floppy", "--disk", "--timeout", "--json", "--engine"]) expect(r.out).toContain(o);
+    for (const o of ["--out", "--config", "--rootfs", "--set", "--floppy", "--disk", "--timeout", "--json", "--engine"])
+      expect(r.out).toContain(o);
     expect(HELP).toContain("Exit codes");
   });
   it("parses options and --set values by the default's type", () => {
-    const a = parseArgs(["build", "--out", "x", "--set", "swap.sizeMiB=16", "--set=dos.openPermissions=true", "--json"]);
+    const a = parseArgs([
+      "build",
+      "--out",
+      "x",
+      "--set",
+      "swap.sizeMiB=16",
+      "--set=dos.openPermissions=true",
+      "--json",
+    ]);
     expect(a.command).toBe("build");
     expect(a.opts.get("--out")).toBe("x");
     expect(setToPartial("swap.sizeMiB=16")).toEqual({ swap: { sizeMiB: 16 } });
@@ -54,10 +64,29 @@ describe("looproot CLI", () => {
     const out = mkdtempSync(join(tmpdir(), "lr-cli-"));
     const cfg = join(out, "c.json");
     writeFileSync(cfg, execFileSync("node", ["bin/looproot.mjs", "config"], { encoding: "utf8" }));
-    const r = spawnSync("node", ["bin/looproot.mjs", "build", "--out", join(out, "o"), "--config", cfg, "--set", "swap.sizeMiB=4"], { encoding: "utf8" });
+    const r = spawnSync(
+      "node",
+      ["bin/looproot.mjs", "build", "--out", join(out, "o"), "--config", cfg, "--set", "swap.sizeMiB=4"],
+      { encoding: "utf8" },
+    );
     expect(r.status, r.stderr).toBe(0);
     const files = readdirSync(join(out, "o")).sort();
-    expect(files).toEqual(["AUTOEXEC.BAT", "disk.img", "floppy.img", "fstab", "initrd.img", "initrdgz.img", "linuxdsk.img", "linuxrc", "linuxswp.img", "looproot-config.json", "looproot-set.json", "rcS"].sort());
+    expect(files).toEqual(
+      [
+        "AUTOEXEC.BAT",
+        "disk.img",
+        "floppy.img",
+        "fstab",
+        "initrd.img",
+        "initrdgz.img",
+        "linuxdsk.img",
+        "linuxrc",
+        "linuxswp.img",
+        "looproot-config.json",
+        "looproot-set.json",
+        "rcS",
+      ].sort(),
+    );
     expect(statSync(join(out, "o", "linuxswp.img")).size).toBe(4 * 1048576);
     expect(existsSync(join(out, "o", ".partial"))).toBe(false);
   });
@@ -69,7 +98,10 @@ describe("looproot CLI", () => {
       mkdirSync(dirname(join(dir, rel)), { recursive: true });
       symlinkSync(join(IMAGES, rel), join(dir, rel));
     }
-    const r = spawnSync("node", ["bin/looproot.mjs", "build", "--out", join(dir, "out")], { encoding: "utf8", env: { ...process.env, LOOPROOT_IMAGES: dir } });
+    const r = spawnSync("node", ["bin/looproot.mjs", "build", "--out", join(dir, "out")], {
+      encoding: "utf8",
+      env: { ...process.env, LOOPROOT_IMAGES: dir },
+    });
     expect(r.status, r.stderr).toBe(2);
     const lines = r.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
@@ -98,7 +130,11 @@ describe("looproot CLI", () => {
     const e = thrownLooproot(() => planBuild({ config, ingredients, rootArchive: noShell }));
     expect([e.code, e.field, e.problems.map((p) => p.field)]).toEqual([ErrorCode.Tar, "root.source", ["root.source"]]);
     // A foreign exception inside the root's reading (a bug), which must not come back as the user's root.source problem.
-    const broken = { get length(): number { throw new TypeError("simulated bug in the reader"); } };
+    const broken = {
+      get length(): number {
+        throw new TypeError("simulated bug in the reader");
+      },
+    };
     const bug = thrown(() => planBuild({ config, ingredients, rootArchive: broken as never }));
     expect(bug).toBeInstanceOf(TypeError);
   });
@@ -111,6 +147,9 @@ describe("looproot CLI", () => {
     writeFileSync(join(out, "c.json"), JSON.stringify({ swap: { sizeMB: 3 } }));
     const r = await cli(["build", "--out", out, "--config", join(out, "c.json")]);
     expect(r.code).toBe(2);
-    expect(r.err.split("\n")).toEqual(["looproot: the config has problems, nothing was built:", "  swap.sizeMB: is not a known setting"]);
+    expect(r.err.split("\n")).toEqual([
+      "looproot: the config has problems, nothing was built:",
+      "  swap.sizeMB: is not a known setting",
+    ]);
   });
 });

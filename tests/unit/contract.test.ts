@@ -13,7 +13,12 @@ const result: BootResult = {
   engine: "v86",
   totalMs: 4321,
   milestones: [{ id: "bios", title: "BIOS", atMs: 10, evidence: "SeaBIOS" }] as BootResult["milestones"],
-  failure: { stage: "kernel", title: "kernel", atMs: 4000, evidence: "Kernel panic </script>" } as BootResult["failure"],
+  failure: {
+    stage: "kernel",
+    title: "kernel",
+    atMs: 4000,
+    evidence: "Kernel panic </script>",
+  } as BootResult["failure"],
   notSeen: [],
   shell: { required: true, ready: false },
   report: parseReport([]),
@@ -28,17 +33,40 @@ describe("the page's verdict JSON", () => {
     const { stage, ...rest } = v as { stage: string };
     expect(stage).toBe("boot");
     expect(rest).toEqual(bootResultJson(result, undefined, machineJson("v86", {}, 32)));
-    expect(Object.keys(rest).sort()).toEqual(["checks", "engine", "failure", "machine", "milestones", "notSeen", "ok", "report", "shell", "summary", "totalMs"]);
+    expect(Object.keys(rest).sort()).toEqual([
+      "checks",
+      "engine",
+      "failure",
+      "machine",
+      "milestones",
+      "notSeen",
+      "ok",
+      "report",
+      "shell",
+      "summary",
+      "totalMs",
+    ]);
     // v86 is one fixed PC: the page names it as --json does, with the RAM it was given.
-    expect((v as { machine: { engine: string; machine: null; memoryMiB: number } }).machine).toMatchObject({ engine: "v86", machine: null, memoryMiB: 32 });
+    expect((v as { machine: { engine: string; machine: null; memoryMiB: number } }).machine).toMatchObject({
+      engine: "v86",
+      machine: null,
+      memoryMiB: 32,
+    });
     expect("lines" in v).toBe(false);
     // It survives JSON unchanged (what the element and the event carry).
     expect(JSON.parse(JSON.stringify(v))).toEqual(v);
   });
 
   it("a run that never booted says where it stopped and why", () => {
-    const v = problemVerdict("validate", "the config has problems", [{ field: "machine.memoryMiB", message: "too small", limit: 8 }]);
-    expect(v).toEqual({ ok: false, stage: "validate", summary: "the config has problems", problems: [{ field: "machine.memoryMiB", message: "too small", limit: 8 }] });
+    const v = problemVerdict("validate", "the config has problems", [
+      { field: "machine.memoryMiB", message: "too small", limit: 8 },
+    ]);
+    expect(v).toEqual({
+      ok: false,
+      stage: "validate",
+      summary: "the config has problems",
+      problems: [{ field: "machine.memoryMiB", message: "too small", limit: 8 }],
+    });
   });
 
   it("autostart is a flag word in the hash or the query, not a substring", () => {

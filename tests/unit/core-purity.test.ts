@@ -12,7 +12,11 @@ const root = resolve(import.meta.dirname, "../..");
 const tsc = join(root, "node_modules/typescript/bin/tsc");
 
 function typecheck(project: string) {
-  const r = spawnSync(process.execPath, [tsc, "--noEmit", "-p", project], { cwd: root, encoding: "utf8", timeout: 170_000 });
+  const r = spawnSync(process.execPath, [tsc, "--noEmit", "-p", project], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 170_000,
+  });
   if (r.error) throw r.error;
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
@@ -22,7 +26,9 @@ describe("core purity (tsconfig.core.json)", () => {
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
     expect(pkg.scripts.typecheck).toMatch(/tsc --noEmit(?! -p)/);
     expect(pkg.scripts.typecheck).toContain("tsc --noEmit -p tsconfig.core.json");
-    const core = JSON.parse(readFileSync(join(root, "tsconfig.core.json"), "utf8")) as { compilerOptions: { types: string[]; lib: string[] } };
+    const core = JSON.parse(readFileSync(join(root, "tsconfig.core.json"), "utf8")) as {
+      compilerOptions: { types: string[]; lib: string[] };
+    };
     expect(core.compilerOptions.types).toEqual([]);
     expect(core.compilerOptions.lib.some((l) => /dom|webworker/i.test(l))).toBe(false);
   });
@@ -36,14 +42,20 @@ describe("core purity (tsconfig.core.json)", () => {
     const dir = mkdtempSync(join(tmpdir(), "core-purity-"));
     try {
       const bad = join(dir, "impure.ts");
-      writeFileSync(bad, [
-        'import { readFileSync } from "node:fs";',
-        'import { defaultConfig } from "' + join(root, "src/config.ts") + '";',
-        "export const a = readFileSync(String(defaultConfig()));",
-        "export const b = document.title;",
-        "",
-      ].join("\n"));
-      writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ extends: join(root, "tsconfig.core.json"), files: [bad] }));
+      writeFileSync(
+        bad,
+        [
+          'import { readFileSync } from "node:fs";',
+          'import { defaultConfig } from "' + join(root, "src/config.ts") + '";',
+          "export const a = readFileSync(String(defaultConfig()));",
+          "export const b = document.title;",
+          "",
+        ].join("\n"),
+      );
+      writeFileSync(
+        join(dir, "tsconfig.json"),
+        JSON.stringify({ extends: join(root, "tsconfig.core.json"), files: [bad] }),
+      );
       const dirty = typecheck(join(dir, "tsconfig.json"));
       expect(dirty.status).not.toBe(0);
       expect(dirty.out).toMatch(/impure\.ts.*TS2307.*'node:fs'/);

@@ -11,13 +11,20 @@ import { fatFileOffsets } from "../../src/fs/fat/index.ts";
 import { readFat } from "../../src/fs/fat/index.ts";
 
 const ingredients = loadIngredients();
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0;
+const same = (a: Uint8Array, b: Uint8Array) =>
+  a.length === b.length &&
+  Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0;
 
 describe("the disk built in place", () => {
   const configs = {
     default: {},
     "type 04, small clusters": { disk: { sizeMiB: 30 }, root: { sizeMiB: 12 }, swap: { sizeMiB: 4 } },
-    "other names, 4 KiB blocks": { disk: { sizeMiB: 90, label: "OTHER" }, root: { sizeMiB: 50, blockSize: 4096 }, swap: { sizeMiB: 33 }, dos: { directory: "LR", rootFile: "ROOT.IMG", swapFile: "SWAP.IMG" } },
+    "other names, 4 KiB blocks": {
+      disk: { sizeMiB: 90, label: "OTHER" },
+      root: { sizeMiB: 50, blockSize: 4096 },
+      swap: { sizeMiB: 33 },
+      dos: { directory: "LR", rootFile: "ROOT.IMG", swapFile: "SWAP.IMG" },
+    },
   };
   for (const [name, partial] of Object.entries(configs)) {
     it(`equals the disk with the images copied in (${name}); root and swap are views of it`, () => {
@@ -45,7 +52,10 @@ describe("the disk built in place", () => {
 
   it("fatFileOffsets: -1 for an empty file, which has no clusters", () => {
     const opts = { totalSectors: 8000, serial: 1, time: 0x20000000 };
-    const files = [{ path: "A.TXT", data: new Uint8Array(0) }, { path: "B.TXT", data: new Uint8Array(0), size: 5000 }];
+    const files = [
+      { path: "A.TXT", data: new Uint8Array(0) },
+      { path: "B.TXT", data: new Uint8Array(0), size: 5000 },
+    ];
     const [a, b] = fatFileOffsets(opts, files);
     expect(a).toBe(-1);
     expect(b).toBeGreaterThan(0);

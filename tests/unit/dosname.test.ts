@@ -1,6 +1,13 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
-import { toDosName, checkDosPath, dosName11, fromDosName11, DOS_ILLEGAL_CHARS, DOS_RESERVED_NAMES } from "../../src/fs/fat/dosname.ts";
+import {
+  toDosName,
+  checkDosPath,
+  dosName11,
+  fromDosName11,
+  DOS_ILLEGAL_CHARS,
+  DOS_RESERVED_NAMES,
+} from "../../src/fs/fat/dosname.ts";
 
 describe("toDosName", () => {
   it("upper-cases valid 8.3 names", () => {
@@ -15,7 +22,9 @@ describe("toDosName", () => {
   });
   it("names the offending name and the rule", () => {
     expect(() => toDosName("")).toThrow('DOS name "": the name is empty');
-    expect(() => toDosName("linuxdisk.img")).toThrow('DOS name "linuxdisk.img": the name "LINUXDISK" has 9 characters, more than the 8 of an 8.3 name');
+    expect(() => toDosName("linuxdisk.img")).toThrow(
+      'DOS name "linuxdisk.img": the name "LINUXDISK" has 9 characters, more than the 8 of an 8.3 name',
+    );
     expect(() => toDosName("a.html")).toThrow(/the extension "HTML" has 4 characters, more than the 3/);
     expect(() => toDosName("a.b.c")).toThrow(/more than one dot/);
     expect(() => toDosName(".profile")).toThrow(/the name before the dot is empty/);
@@ -37,11 +46,15 @@ describe("toDosName", () => {
     expect(Buffer.from(dosName11("a.b")).toString("latin1")).toBe("A       B  ");
     const ok = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-!#$%&'()@^`{}~";
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...ok), minLength: 1, maxLength: 8 }), fc.string({ unit: fc.constantFrom(...ok), maxLength: 3 }), (b, e) => {
-        const n = e ? `${b}.${e}` : b;
-        if (DOS_RESERVED_NAMES.includes(b)) return;
-        expect(fromDosName11(dosName11(n))).toBe(n);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...ok), minLength: 1, maxLength: 8 }),
+        fc.string({ unit: fc.constantFrom(...ok), maxLength: 3 }),
+        (b, e) => {
+          const n = e ? `${b}.${e}` : b;
+          if (DOS_RESERVED_NAMES.includes(b)) return;
+          expect(fromDosName11(dosName11(n))).toBe(n);
+        },
+      ),
       { numRuns: 300 },
     );
   });

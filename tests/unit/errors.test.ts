@@ -1,9 +1,21 @@
 import { describe, it, expect } from "vitest";
-import { LooprootError, ErrorCode, asLooprootError, errorToJSON, isErrorJSON, configError, describeForCli } from "../../src/errors.ts";
+import {
+  LooprootError,
+  ErrorCode,
+  asLooprootError,
+  errorToJSON,
+  isErrorJSON,
+  configError,
+  describeForCli,
+} from "../../src/errors.ts";
 
 describe("LooprootError", () => {
   it("keeps code, field, limit and problems through JSON (the worker boundary)", () => {
-    const e = new LooprootError(ErrorCode.Tar, "root tarball: too deep", { field: "root.source", limit: 4096, data: { path: "/a" } });
+    const e = new LooprootError(ErrorCode.Tar, "root tarball: too deep", {
+      field: "root.source",
+      limit: 4096,
+      data: { path: "/a" },
+    });
     const j = JSON.parse(JSON.stringify(e.toJSON()));
     expect(isErrorJSON(j)).toBe(true);
     const back = LooprootError.fromJSON(j);
@@ -25,7 +37,10 @@ describe("LooprootError", () => {
     expect(cli.lines[0]).toMatch(/bug in looproot, please report/);
   });
   it("gives exit 2 and every problem for a config error", () => {
-    const e = configError([{ field: "a.b", message: "too big", limit: 3 }, { field: "c", message: "bad" }]);
+    const e = configError([
+      { field: "a.b", message: "too big", limit: 3 },
+      { field: "c", message: "bad" },
+    ]);
     expect(e.code).toBe(ErrorCode.Config);
     const cli = describeForCli(e);
     expect(cli.exitCode).toBe(2);

@@ -30,11 +30,17 @@ describe("FAT reader, hostile images", () => {
     const img = crossLinked(400, 15_000);
     const t0 = performance.now();
     let err: unknown;
-    try { readFat(img); } catch (e) { err = e; }
+    try {
+      readFat(img);
+    } catch (e) {
+      err = e;
+    }
     const ms = performance.now() - t0;
     expect(err).toBeInstanceOf(LooprootError);
     expect((err as LooprootError).code).toBe(ErrorCode.Image);
-    expect((err as Error).message).toMatch(/^FAT image: D1: cluster \d+ also belongs to D0 \(cross-linked directories\)$/);
+    expect((err as Error).message).toMatch(
+      /^FAT image: D1: cluster \d+ also belongs to D0 \(cross-linked directories\)$/,
+    );
     expect(ms).toBeLessThan(1000);
   });
 
@@ -51,18 +57,30 @@ describe("FAT reader, hostile images", () => {
   it("3,000 mutated images each end in a volume or an E_IMAGE error, quickly", () => {
     const sys = ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM;
     const bases = [
-      makeFat({ floppy: "360K", serial: 7, time: T }, [
-        { path: "IO.SYS", data: new Uint8Array(5000).fill(1), attributes: sys },
-        { path: "COMMAND.COM", data: new Uint8Array(3000).fill(2) },
-        { path: "A\\B\\C.TXT", data: new Uint8Array(1500).fill(3) },
-        { path: "A\\D.TXT", data: new Uint8Array(20).fill(4) },
-      ], ["E", "A\\F"]),
-      makeFat({ totalSectors: 8_000, serial: 8, time: T, fatType: 12 }, [{ path: "X\\Y.BIN", data: new Uint8Array(40_000).fill(5) }], ["X\\Z"]),
+      makeFat(
+        { floppy: "360K", serial: 7, time: T },
+        [
+          { path: "IO.SYS", data: new Uint8Array(5000).fill(1), attributes: sys },
+          { path: "COMMAND.COM", data: new Uint8Array(3000).fill(2) },
+          { path: "A\\B\\C.TXT", data: new Uint8Array(1500).fill(3) },
+          { path: "A\\D.TXT", data: new Uint8Array(20).fill(4) },
+        ],
+        ["E", "A\\F"],
+      ),
+      makeFat(
+        { totalSectors: 8_000, serial: 8, time: T, fatType: 12 },
+        [{ path: "X\\Y.BIN", data: new Uint8Array(40_000).fill(5) }],
+        ["X\\Z"],
+      ),
     ];
     const vols = bases.map((b) => readFat(b));
     let seed = 0x1234567;
     const rnd = (n: number) => {
-      seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0;
+      seed ^= seed << 13;
+      seed >>>= 0;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      seed >>>= 0;
       return seed % n;
     };
     const outcomes = { ok: 0, image: 0 };
@@ -86,7 +104,8 @@ describe("FAT reader, hostile images", () => {
         extractSystem(img);
         outcomes.ok++;
       } catch (e) {
-        if (!(e instanceof LooprootError) || e.code !== ErrorCode.Image) throw new Error(`mutation ${i}: not the project's error: ${(e as Error).stack}`);
+        if (!(e instanceof LooprootError) || e.code !== ErrorCode.Image)
+          throw new Error(`mutation ${i}: not the project's error: ${(e as Error).stack}`);
         outcomes.image++;
       }
     }

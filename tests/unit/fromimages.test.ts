@@ -12,7 +12,10 @@ let out: string;
 let floppy: Uint8Array, disk: Uint8Array;
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), "lr-fromimages-"));
-  const code = await main(["build", "--out", out, "--set", "swap.sizeMiB=16", "--set", "dos.directory=LR", "--set", "boot.paramsFile=true"], { out: () => {}, err: () => {} });
+  const code = await main(
+    ["build", "--out", out, "--set", "swap.sizeMiB=16", "--set", "dos.directory=LR", "--set", "boot.paramsFile=true"],
+    { out: () => {}, err: () => {} },
+  );
   expect(code).toBe(0);
   floppy = new Uint8Array(readFileSync(join(out, "floppy.img")));
   disk = new Uint8Array(readFileSync(join(out, "disk.img")));
@@ -73,6 +76,8 @@ describe("reading a build back from its images", () => {
     const rsvd = new DataView(disk.buffer, disk.byteOffset + start + 14, 2).getUint16(0, true);
     const fatSz = new DataView(disk.buffer, disk.byteOffset + start + 22, 2).getUint16(0, true);
     badFat.fill(0xf7, start + rsvd * 512 + 4, start + (rsvd + 2 * fatSz) * 512);
-    expect(refusal(floppy, badFat).message).toMatch(/^d\.img: the FAT partition cannot be read: .*cluster \d+ is outside/);
+    expect(refusal(floppy, badFat).message).toMatch(
+      /^d\.img: the FAT partition cannot be read: .*cluster \d+ is outside/,
+    );
   });
 });

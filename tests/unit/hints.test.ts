@@ -8,7 +8,10 @@ import { hintFor, HINTS_BY_FAILURE, HINTS_BY_STAGE } from "../../emulator/hints.
 import { ALL_FIELDS } from "../../src/app/fields.ts";
 
 const FORM_FIELDS = new Set([...ALL_FIELDS.map((f) => f.path), "root.archive", "dos.system"]);
-const CONTEXTS = [{ ownDos: false, ownRoot: false }, { ownDos: true, ownRoot: true }];
+const CONTEXTS = [
+  { ownDos: false, ownRoot: false },
+  { ownDos: true, ownRoot: true },
+];
 
 describe("hints for failed boots", () => {
   it("cover every failure and every stage, and name only fields the form has", () => {
@@ -31,16 +34,28 @@ describe("hints for failed boots", () => {
     const cases: [string, string, string, boolean][] = [
       ["initrd", "INITRD: Mount failed", "dos.device", false],
       ["linuxrc-mount", "INITRD: losetup /dev/loop0 /mnt/linux/linuxdsk.img failed", "dos.directory", false],
-      ["loop-setup", "VFS: Cannot open root device \"loop1\" or unknown-block(7,1): error -6", "boot.root", false],
+      ["loop-setup", 'VFS: Cannot open root device "loop1" or unknown-block(7,1): error -6', "boot.root", false],
       ["bios", "LRDOS.SYS missing", "dos.system", true],
       ["dos", "Bad command or file name", "boot.loadlinPath", false],
-      ["old-root-moved", "Kernel panic - not syncing: Requested init /sbin/looproot-init failed (error -8).", "root.archive", true],
+      [
+        "old-root-moved",
+        "Kernel panic - not syncing: Requested init /sbin/looproot-init failed (error -8).",
+        "root.archive",
+        true,
+      ],
       ["kernel", "Kernel panic - not syncing: Out of memory and no killable processes...", "machine.memoryMiB", false],
     ];
     const lines: Record<string, string> = {
-      bios: "SeaBIOS (version 1.16.2)", dos: "LRDOS 0.1", autoexec: "A:\\>\\loadlin \\zImage", loadlin: "LOADLIN v1.6f", kernel: "Linux version 6.1.0",
-      initrd: "RAMDISK: gzip image found at block 0", "linuxrc-mount": "INITRD: Mounted OK", "loop-setup": "INITRD: Loop devices set up",
-      "root-mounted": "VFS: Mounted root (ext2 filesystem) readonly on device 7:0.", "old-root-moved": "Trying to move old root to /initrd ... okay",
+      bios: "SeaBIOS (version 1.16.2)",
+      dos: "LRDOS 0.1",
+      autoexec: "A:\\>\\loadlin \\zImage",
+      loadlin: "LOADLIN v1.6f",
+      kernel: "Linux version 6.1.0",
+      initrd: "RAMDISK: gzip image found at block 0",
+      "linuxrc-mount": "INITRD: Mounted OK",
+      "loop-setup": "INITRD: Loop devices set up",
+      "root-mounted": "VFS: Mounted root (ext2 filesystem) readonly on device 7:0.",
+      "old-root-moved": "Trying to move old root to /initrd ... okay",
     };
     for (const [upTo, line, field, own] of cases) {
       const t = new MilestoneTracker();

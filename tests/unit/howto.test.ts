@@ -9,7 +9,12 @@ import { validateConfig } from "../../src/validate.ts";
 import { derivedUuid, canonicalJson } from "../../src/ids.ts";
 
 const cfg = (p: unknown = {}): LooprootConfig => mergeConfig(defaultConfig(), p);
-const ing = { busyboxInitrd: new Uint8Array([0x7f, 0x45, 0x4c, 0x46]), initrdApplets: ["/bin/sh", "/bin/mount", "/bin/losetup", "/bin/echo"], busyboxRoot: new Uint8Array(10), rootApplets: ["/bin/sh", "/sbin/init", "/usr/bin/awk"] };
+const ing = {
+  busyboxInitrd: new Uint8Array([0x7f, 0x45, 0x4c, 0x46]),
+  initrdApplets: ["/bin/sh", "/bin/mount", "/bin/losetup", "/bin/echo"],
+  busyboxRoot: new Uint8Array(10),
+  rootApplets: ["/bin/sh", "/sbin/init", "/usr/bin/awk"],
+};
 const fields = (c: LooprootConfig) => validateConfig(c).map((p) => p.field);
 
 describe("3.3 the initrd", () => {
@@ -23,10 +28,14 @@ describe("3.3 the initrd", () => {
     expect(s).toContain("echo INITRD: Mount failed");
   });
   it("the open-permissions variant and vfat", () => {
-    const s = linuxrcScript(cfg({ dos: { openPermissions: true, fsType: "vfat", directory: "LR", rootFile: "ROOT.IMG" } }));
+    const s = linuxrcScript(
+      cfg({ dos: { openPermissions: true, fsType: "vfat", directory: "LR", rootFile: "ROOT.IMG" } }),
+    );
     expect(s).toContain("/bin/mount -n -t vfat /dev/sda1 /mnt -o uid=0,gid=0,umask=000,quiet; then");
     expect(s).toContain("/bin/losetup /dev/loop0 /mnt/lr/root.img");
-    expect(fakeMountLine(cfg({ dos: { openPermissions: true } }))).toBe("mount -f -t msdos /dev/sda1 /initrd/mnt -o uid=0,gid=0,umask=000,quiet");
+    expect(fakeMountLine(cfg({ dos: { openPermissions: true } }))).toBe(
+      "mount -f -t msdos /dev/sda1 /initrd/mnt -o uid=0,gid=0,umask=000,quiet",
+    );
   });
   it("has the HOWTO's directories and device nodes, renamed for Linux 6", () => {
     const t = new Map(initrdTree(cfg(), ing).map((e) => [e.path, e]));
@@ -65,12 +74,22 @@ describe("3.4 the root device", () => {
     expect(bare.has("/DOS")).toBe(false);
   });
   it("a user tree needs a shell and an init, and gets the wrapper", () => {
-    const base = [{ path: "/", kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 }, { path: "/bin", kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 }];
-    expect(() => userRootTree(cfg(), base, ing.busyboxRoot)).toThrow(/\/sbin\/init cannot be started by the kernel: \/sbin is not in the tree/);
+    const base = [
+      { path: "/", kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 },
+      { path: "/bin", kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 },
+    ];
+    expect(() => userRootTree(cfg(), base, ing.busyboxRoot)).toThrow(
+      /\/sbin\/init cannot be started by the kernel: \/sbin is not in the tree/,
+    );
     const elf386 = new Uint8Array(52);
     elf386.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]);
     elf386[18] = 3;
-    const ok = [...base, { path: "/bin/sh", kind: "file" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0, data: elf386 }, { path: "/sbin", kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 }, { path: "/sbin/init", kind: "symlink" as const, mode: 0o777, uid: 0, gid: 0, mtime: 0, target: "/bin/sh" }];
+    const ok = [
+      ...base,
+      { path: "/bin/sh", kind: "file" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0, data: elf386 },
+      { path: "/sbin", kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 },
+      { path: "/sbin/init", kind: "symlink" as const, mode: 0o777, uid: 0, gid: 0, mtime: 0, target: "/bin/sh" },
+    ];
     const t = new Map(userRootTree(cfg(), ok, ing.busyboxRoot).map((e) => [e.path, e]));
     expect(t.get("/sbin/looproot-init")!.mode).toBe(0o755);
     expect(kernelArgs(cfg({ root: { source: "tar" } }))).toContain("init=/sbin/looproot-init");
@@ -79,13 +98,32 @@ describe("3.4 the root device", () => {
   });
   it("a merged-/usr systemd root gets the shutdown hook where systemd-shutdown looks, run by looproot's busybox", () => {
     const d = (path: string) => ({ path, kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 });
-    const l = (path: string, target: string) => ({ path, kind: "symlink" as const, mode: 0o777, uid: 0, gid: 0, mtime: 0, target });
+    const l = (path: string, target: string) => ({
+      path,
+      kind: "symlink" as const,
+      mode: 0o777,
+      uid: 0,
+      gid: 0,
+      mtime: 0,
+      target,
+    });
     const elf386 = new Uint8Array(52);
     elf386.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]);
     elf386[18] = 3;
-    const tree = [d("/"), d("/usr"), d("/usr/bin"), d("/usr/lib"), d("/usr/lib/systemd"), d("/usr/sbin"), l("/bin", "usr/bin"), l("/lib", "usr/lib"), l("/sbin", "usr/sbin"),
+    const tree = [
+      d("/"),
+      d("/usr"),
+      d("/usr/bin"),
+      d("/usr/lib"),
+      d("/usr/lib/systemd"),
+      d("/usr/sbin"),
+      l("/bin", "usr/bin"),
+      l("/lib", "usr/lib"),
+      l("/sbin", "usr/sbin"),
       { path: "/usr/bin/sh", kind: "file" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0, data: elf386 },
-      { path: "/usr/lib/systemd/systemd", kind: "file" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0, data: elf386 }, l("/usr/sbin/init", "../lib/systemd/systemd")];
+      { path: "/usr/lib/systemd/systemd", kind: "file" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0, data: elf386 },
+      l("/usr/sbin/init", "../lib/systemd/systemd"),
+    ];
     const t = new Map(userRootTree(cfg(), tree, ing.busyboxRoot).map((e) => [e.path, e]));
     const hook = t.get("/usr/lib/systemd/system-shutdown/looproot.shutdown")!;
     expect(hook.mode).toBe(0o755);
@@ -99,25 +137,54 @@ describe("3.4 the root device", () => {
   });
   it("a root whose halt and reboot scripts read /etc/default/halt (Debian's sysvinit, OpenRC, runit) gets the hook called from there, once", () => {
     const d = (path: string) => ({ path, kind: "dir" as const, mode: 0o755, uid: 0, gid: 0, mtime: 0 });
-    const f = (path: string, s: string, mode = 0o755) => ({ path, kind: "file" as const, mode, uid: 0, gid: 0, mtime: 0, data: new TextEncoder().encode(s) });
+    const f = (path: string, s: string, mode = 0o755) => ({
+      path,
+      kind: "file" as const,
+      mode,
+      uid: 0,
+      gid: 0,
+      mtime: 0,
+      data: new TextEncoder().encode(s),
+    });
     const elf386 = new Uint8Array(52);
     elf386.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]);
     elf386[18] = 3;
     // Debian's two scripts read the file at their top, as a shell file.
-    const script = (verb: string) => `#! /bin/sh\nPATH=/usr/sbin:/usr/bin:/sbin:/bin\n[ -f /etc/default/halt ] && . /etc/default/halt\n${verb} -d -f\n`;
-    const base = [d("/"), d("/bin"), d("/sbin"), d("/etc"), d("/etc/init.d"), d("/etc/default"), f("/bin/sh", ""), f("/sbin/init", "")].map((e) => (e.kind === "file" ? { ...e, data: elf386 } : e));
-    const debian = [...base, f("/etc/init.d/halt", script("halt")), f("/etc/init.d/reboot", script("reboot")), f("/etc/default/halt", "# Default behaviour of shutdown -h / halt.\nHALT=poweroff\n", 0o644)];
+    const script = (verb: string) =>
+      `#! /bin/sh\nPATH=/usr/sbin:/usr/bin:/sbin:/bin\n[ -f /etc/default/halt ] && . /etc/default/halt\n${verb} -d -f\n`;
+    const base = [
+      d("/"),
+      d("/bin"),
+      d("/sbin"),
+      d("/etc"),
+      d("/etc/init.d"),
+      d("/etc/default"),
+      f("/bin/sh", ""),
+      f("/sbin/init", ""),
+    ].map((e) => (e.kind === "file" ? { ...e, data: elf386 } : e));
+    const debian = [
+      ...base,
+      f("/etc/init.d/halt", script("halt")),
+      f("/etc/init.d/reboot", script("reboot")),
+      f("/etc/default/halt", "# Default behaviour of shutdown -h / halt.\nHALT=poweroff\n", 0o644),
+    ];
     const t = new Map(userRootTree(cfg(), debian, ing.busyboxRoot).map((e) => [e.path, e]));
     const halt = new TextDecoder().decode(t.get("/etc/default/halt")!.data);
     // The user's setting kept, the hook called for "stop" only.
     expect(halt.startsWith("# Default behaviour of shutdown -h / halt.\nHALT=poweroff\n")).toBe(true);
-    expect(halt).toContain('if [ "$1" = stop ] && [ -x /sbin/looproot.d/shutdown ]; then /sbin/looproot.d/shutdown || true; fi');
+    expect(halt).toContain(
+      'if [ "$1" = stop ] && [ -x /sbin/looproot.d/shutdown ]; then /sbin/looproot.d/shutdown || true; fi',
+    );
     expect(t.get("/etc/default/halt")!.mode).toBe(0o644);
     const hook = new TextDecoder().decode(t.get("/sbin/looproot.d/shutdown")!.data);
     expect(hook.split("\n")[0]).toBe("#!/sbin/looproot.d/busybox sh");
     expect(hook).toContain("LOOPROOT: shutdown complete");
     // Sourced (here: eval'd) under set -e too (a halt script may use it): neither verb stops the script, and only stop runs the hook.
-    const run = (verb: string, hook: string) => spawnSync("sh", ["-ec", `set -- ${verb}; eval "$HALT"; echo end`], { env: { HALT: halt.replaceAll("/sbin/looproot.d/shutdown", hook) }, encoding: "utf8" }).stdout;
+    const run = (verb: string, hook: string) =>
+      spawnSync("sh", ["-ec", `set -- ${verb}; eval "$HALT"; echo end`], {
+        env: { HALT: halt.replaceAll("/sbin/looproot.d/shutdown", hook) },
+        encoding: "utf8",
+      }).stdout;
     expect(run("start", "/bin/echo")).toBe("end\n");
     expect(run("stop", "/bin/echo")).toBe("\nend\n");
     expect(run("stop", "/bin/false")).toBe("end\n");
@@ -132,8 +199,12 @@ describe("3.4 the root device", () => {
 
 describe("3.7 AUTOEXEC.BAT", () => {
   it("is the HOWTO's one line plus the consoles", () => {
-    expect(autoexecBat(cfg())).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200\r\n");
-    expect(autoexecBat(cfg({ boot: { extraArgs: "" } }))).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro\r\n");
+    expect(autoexecBat(cfg())).toBe(
+      "\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200\r\n",
+    );
+    expect(autoexecBat(cfg({ boot: { extraArgs: "" } }))).toBe(
+      "\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro\r\n",
+    );
   });
   it("moves the options to LOADLIN's @params file on request", () => {
     const c = cfg({ boot: { paramsFile: true } });
@@ -166,7 +237,9 @@ describe("validation names the field and the limit", () => {
   it("bad device, 8.3 names, sizes", () => {
     expect(fields(cfg({ dos: { device: "/dev/sda" } }))).toEqual(["dos.device"]);
     expect(fields(cfg({ dos: { rootFile: "LINUXDISK.IMG" } }))).toEqual(["dos.rootFile"]);
-    expect(validateConfig(cfg({ dos: { rootFile: "LINUXDISK.IMG" } }))[0].message).toMatch(/9 characters, more than the 8/);
+    expect(validateConfig(cfg({ dos: { rootFile: "LINUXDISK.IMG" } }))[0].message).toMatch(
+      /9 characters, more than the 8/,
+    );
     expect(fields(cfg({ dos: { directory: "A*B" } }))).toEqual(["dos.directory"]);
     expect(fields(cfg({ initrd: { sizeKiB: 8192 } }))).toEqual(["initrd.sizeKiB"]);
     expect(fields(cfg({ disk: { sizeMiB: 30 } }))).toEqual(["disk.sizeMiB"]);
@@ -211,22 +284,32 @@ describe("RAM: the least the chain needs", () => {
   it("the project's kernel header says what PROJECT_KERNEL says", async () => {
     const { readFileSync } = await import("node:fs");
     const { kernelMemory, PROJECT_KERNEL } = await import("../../src/howto/memory.ts");
-    expect(kernelMemory(new Uint8Array(readFileSync(new URL("../../images/kernel/bzImage", import.meta.url))))).toEqual(PROJECT_KERNEL);
+    expect(kernelMemory(new Uint8Array(readFileSync(new URL("../../images/kernel/bzImage", import.meta.url))))).toEqual(
+      PROJECT_KERNEL,
+    );
   });
   it("refuses 4-7 MiB with the minimum and why, accepts 8 (the kernel unpacks at 1 MiB)", async () => {
     for (const m of [4, 7]) {
       const p = validateConfig(cfg({ machine: { memoryMiB: m } }));
       expect(p).toEqual([expect.objectContaining({ field: "machine.memoryMiB", limit: 8 })]);
-      expect(p[0].message).toMatch(/needs at least 8 MiB because the running system needs 7,852,032 bytes: 1 MiB of low memory, the kernel's 3,526,656/);
+      expect(p[0].message).toMatch(
+        /needs at least 8 MiB because the running system needs 7,852,032 bytes: 1 MiB of low memory, the kernel's 3,526,656/,
+      );
     }
     expect(validateConfig(cfg({ machine: { memoryMiB: 8 } }))).toEqual([]);
-    expect(validateConfig(cfg({ machine: { memoryMiB: 3 } }))).toEqual([expect.objectContaining({ field: "machine.memoryMiB", limit: "4..1024" })]);
+    expect(validateConfig(cfg({ machine: { memoryMiB: 3 } }))).toEqual([
+      expect.objectContaining({ field: "machine.memoryMiB", limit: "4..1024" }),
+    ]);
   });
   it("the distribution kernel's header says what PROJECT_DISTRO_KERNEL says, and a root tarball (auto: that kernel) needs 9 MiB", async () => {
     const { readFileSync } = await import("node:fs");
     const { kernelMemory, PROJECT_DISTRO_KERNEL } = await import("../../src/howto/memory.ts");
-    expect(kernelMemory(new Uint8Array(readFileSync(new URL("../../images/kernel/bzImage-distro", import.meta.url))))).toEqual(PROJECT_DISTRO_KERNEL);
-    expect(validateConfig(cfg({ root: { source: "tar" }, machine: { memoryMiB: 8 } }))).toEqual([expect.objectContaining({ field: "machine.memoryMiB", limit: 9 })]);
+    expect(
+      kernelMemory(new Uint8Array(readFileSync(new URL("../../images/kernel/bzImage-distro", import.meta.url)))),
+    ).toEqual(PROJECT_DISTRO_KERNEL);
+    expect(validateConfig(cfg({ root: { source: "tar" }, machine: { memoryMiB: 8 } }))).toEqual([
+      expect.objectContaining({ field: "machine.memoryMiB", limit: 9 }),
+    ]);
     expect(validateConfig(cfg({ root: { source: "tar" }, machine: { memoryMiB: 9 } }))).toEqual([]);
   });
   it("a kernel that unpacks at 16 MiB (Linux's default) needs 20", async () => {
@@ -237,38 +320,97 @@ describe("RAM: the least the chain needs", () => {
   });
   it("a bigger RAM disk raises the minimum past the kernel's", async () => {
     const { memoryNeeds } = await import("../../src/howto/memory.ts");
-    const n = memoryNeeds(cfg({ initrd: { sizeKiB: 4096 } }), { loadAddress: 1048576, initSize: 3_485_696, relocatable: true }, 2_000_000);
+    const n = memoryNeeds(
+      cfg({ initrd: { sizeKiB: 4096 } }),
+      { loadAddress: 1048576, initSize: 3_485_696, relocatable: true },
+      2_000_000,
+    );
     expect(n.minMiB).toBe(Math.ceil((1048576 + 3_485_696 + 2_000_000 + 4096 * 1024 + 2 * 1048576 + 131072) / 1048576));
     expect(n.why).toMatch(/running system/);
   });
 });
 
 describe("a user root's init is checked at build", () => {
-  const e = (path: string, kind: "dir" | "file" | "symlink", more: object = {}) => ({ path, kind, mode: kind === "symlink" ? 0o777 : 0o755, uid: 0, gid: 0, mtime: 0, ...more });
-  const elf = (machine: number) => { const d = new Uint8Array(52); d.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]); d[18] = machine; return d; };
-  const base = [e("/", "dir"), e("/bin", "dir"), e("/usr", "dir"), e("/usr/sbin", "dir"), e("/bin/sh", "file", { data: elf(3) })];
+  const e = (path: string, kind: "dir" | "file" | "symlink", more: object = {}) => ({
+    path,
+    kind,
+    mode: kind === "symlink" ? 0o777 : 0o755,
+    uid: 0,
+    gid: 0,
+    mtime: 0,
+    ...more,
+  });
+  const elf = (machine: number) => {
+    const d = new Uint8Array(52);
+    d.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]);
+    d[18] = machine;
+    return d;
+  };
+  const base = [
+    e("/", "dir"),
+    e("/bin", "dir"),
+    e("/usr", "dir"),
+    e("/usr/sbin", "dir"),
+    e("/bin/sh", "file", { data: elf(3) }),
+  ];
   const build = (extra: object[]) => () => userRootTree(cfg(), [...base, ...extra] as never, ing.busyboxRoot);
   it("follows links inside the tree to an i386 ELF or a #! script", () => {
-    expect(build([e("/sbin", "dir"), e("/sbin/init", "symlink", { target: "../usr/sbin/init" }), e("/usr/sbin/init", "symlink", { target: "../../bin/sh" })])).not.toThrow();
-    expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { data: new TextEncoder().encode("#!/bin/sh\nexec /bin/sh\n") })])).not.toThrow();
-    const t = new Map(build([e("/sbin", "dir"), e("/sbin/init", "symlink", { target: "/bin/sh" })])().map((x) => [x.path, x]));
+    expect(
+      build([
+        e("/sbin", "dir"),
+        e("/sbin/init", "symlink", { target: "../usr/sbin/init" }),
+        e("/usr/sbin/init", "symlink", { target: "../../bin/sh" }),
+      ]),
+    ).not.toThrow();
+    expect(
+      build([
+        e("/sbin", "dir"),
+        e("/sbin/init", "file", { data: new TextEncoder().encode("#!/bin/sh\nexec /bin/sh\n") }),
+      ]),
+    ).not.toThrow();
+    const t = new Map(
+      build([e("/sbin", "dir"), e("/sbin/init", "symlink", { target: "/bin/sh" })])().map((x) => [x.path, x]),
+    );
     expect(t.get("/sbin/looproot.d/busybox")!.data).toBe(ing.busyboxRoot);
-    expect(new TextDecoder().decode(t.get("/sbin/looproot-init")!.data).split("\n")[0]).toBe("#!/sbin/looproot.d/busybox sh");
+    expect(new TextDecoder().decode(t.get("/sbin/looproot-init")!.data).split("\n")[0]).toBe(
+      "#!/sbin/looproot.d/busybox sh",
+    );
   });
   it("resolves a merged-/usr path (/sbin -> usr/sbin) and a loop of links", async () => {
     const { checkRootInit } = await import("../../src/howto/rootinit.ts");
-    const merged = [...base, e("/sbin", "symlink", { target: "usr/sbin" }), e("/usr/sbin/init", "symlink", { target: "../../bin/sh" })] as never;
+    const merged = [
+      ...base,
+      e("/sbin", "symlink", { target: "usr/sbin" }),
+      e("/usr/sbin/init", "symlink", { target: "../../bin/sh" }),
+    ] as never;
     expect(() => checkRootInit(merged, "/sbin/init")).not.toThrow();
-    const loop = [...base, e("/sbin", "dir"), e("/sbin/init", "symlink", { target: "init2" }), e("/sbin/init2", "symlink", { target: "init" })] as never;
+    const loop = [
+      ...base,
+      e("/sbin", "dir"),
+      e("/sbin/init", "symlink", { target: "init2" }),
+      e("/sbin/init2", "symlink", { target: "init" }),
+    ] as never;
     expect(() => checkRootInit(loop, "/sbin/init")).toThrow(/more than 40 symlinks/);
   });
   it("refuses a dangling link, a link out of the tree's reach, a non-executable, an amd64 program, a script without interpreter", () => {
-    expect(build([e("/sbin", "dir"), e("/sbin/init", "symlink", { target: "/lib/systemd/systemd" })])).toThrow(/\/sbin\/init cannot be started by the kernel: \/lib is not in the tree/);
-    expect(build([e("/sbin", "dir"), e("/sbin/init", "symlink", { target: "../../../host/init" })])).toThrow(/\/host is not in the tree/);
-    expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { mode: 0o644, data: elf(3) })])).toThrow(/not executable/);
-    expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { data: elf(62) })])).toThrow(/another machine .*e_machine 62/);
-    expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { data: new TextEncoder().encode("#!/usr/bin/missing\n") })])).toThrow(/\/usr\/bin is not in the tree/);
-    expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { data: new TextEncoder().encode("hello") })])).toThrow(/neither an ELF program nor a #! script/);
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "symlink", { target: "/lib/systemd/systemd" })])).toThrow(
+      /\/sbin\/init cannot be started by the kernel: \/lib is not in the tree/,
+    );
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "symlink", { target: "../../../host/init" })])).toThrow(
+      /\/host is not in the tree/,
+    );
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { mode: 0o644, data: elf(3) })])).toThrow(
+      /not executable/,
+    );
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { data: elf(62) })])).toThrow(
+      /another machine .*e_machine 62/,
+    );
+    expect(
+      build([e("/sbin", "dir"), e("/sbin/init", "file", { data: new TextEncoder().encode("#!/usr/bin/missing\n") })]),
+    ).toThrow(/\/usr\/bin is not in the tree/);
+    expect(build([e("/sbin", "dir"), e("/sbin/init", "file", { data: new TextEncoder().encode("hello") })])).toThrow(
+      /neither an ELF program nor a #! script/,
+    );
   });
 });
 
@@ -277,7 +419,9 @@ describe("3.7 which kernel, and where LOADLIN reads it (boot.kernel)", () => {
     const { kernelChoice, kernelDosPath, kernelFileOnDisk } = await import("../../src/howto/kernel.ts");
     expect(kernelChoice(cfg())).toBe("howto");
     expect(kernelFileOnDisk(cfg())).toBeUndefined();
-    expect(autoexecBat(cfg())).toBe("\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200\r\n");
+    expect(autoexecBat(cfg())).toBe(
+      "\\loadlin \\zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200\r\n",
+    );
     const tar = cfg({ root: { source: "tar" } });
     expect(kernelChoice(tar)).toBe("distro");
     expect(kernelDosPath(tar)).toBe("C:\\LINUX\\ZIMAGE");
@@ -287,14 +431,23 @@ describe("3.7 which kernel, and where LOADLIN reads it (boot.kernel)", () => {
     expect(autoexecBat(d)).toMatch(/^\\loadlin C:\\LR\\VMLINUZ initrd=\\initrdgz\.img /);
   });
   it("refuses a kernel choice that does not exist", () => {
-    expect(validateConfig(cfg({ boot: { kernel: "huge" } }))).toEqual([expect.objectContaining({ field: "boot.kernel", message: "huge is not one of auto, howto, distro" })]);
+    expect(validateConfig(cfg({ boot: { kernel: "huge" } }))).toEqual([
+      expect.objectContaining({ field: "boot.kernel", message: "huge is not one of auto, howto, distro" }),
+    ]);
   });
   it("the distribution kernel is not on the floppy, and a build without it names the file", async () => {
     const { floppyFiles } = await import("../../src/howto/bootfloppy.ts");
     const { chosenKernel } = await import("../../src/howto/kernel.ts");
-    const parts = { kernel: new Uint8Array(4), initrdGz: new Uint8Array(4), loadlin: new Uint8Array(4), dos: { name: "", bootSector: new Uint8Array(512), files: [] } };
+    const parts = {
+      kernel: new Uint8Array(4),
+      initrdGz: new Uint8Array(4),
+      loadlin: new Uint8Array(4),
+      dos: { name: "", bootSector: new Uint8Array(512), files: [] },
+    };
     expect(floppyFiles(cfg(), parts).map((f) => f.path)).toContain("ZIMAGE");
     expect(floppyFiles(cfg({ boot: { kernel: "distro" } }), parts).map((f) => f.path)).not.toContain("ZIMAGE");
-    expect(() => chosenKernel(cfg({ boot: { kernel: "distro" } }), { kernel: new Uint8Array(4) })).toThrow(/boot\.kernel: the distribution kernel \(images\/kernel\/bzImage-distro\) is not available/);
+    expect(() => chosenKernel(cfg({ boot: { kernel: "distro" } }), { kernel: new Uint8Array(4) })).toThrow(
+      /boot\.kernel: the distribution kernel \(images\/kernel\/bzImage-distro\) is not available/,
+    );
   });
 });

@@ -10,10 +10,24 @@ import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
 
 const T = 896_000_000;
 const UUID = new Uint8Array(16).fill(7);
-const e = (p: string, kind: TreeEntry["kind"], extra: Partial<TreeEntry> = {}): TreeEntry => ({ path: p, kind, mode: 0o755, uid: 0, gid: 0, mtime: T, ...extra });
+const e = (p: string, kind: TreeEntry["kind"], extra: Partial<TreeEntry> = {}): TreeEntry => ({
+  path: p,
+  kind,
+  mode: 0o755,
+  uid: 0,
+  gid: 0,
+  mtime: T,
+  ...extra,
+});
 
 function image(): { img: Uint8Array; dv: DataView; inodeAt: (path: string) => number } {
-  const tree: Tree = [e("/", "dir"), e("/a", "dir"), e("/a/b", "dir"), e("/big", "file", { data: new Uint8Array(300_000).fill(1) }), e("/s", "symlink", { target: "big" })];
+  const tree: Tree = [
+    e("/", "dir"),
+    e("/a", "dir"),
+    e("/a/b", "dir"),
+    e("/big", "file", { data: new Uint8Array(300_000).fill(1) }),
+    e("/s", "symlink", { target: "big" }),
+  ];
   const img = makeExt2(tree, { sizeBytes: 1024 * 1024, blockSize: 1024, uuid: UUID, time: T });
   const dv = new DataView(img.buffer);
   const x = readExt2(img);
@@ -25,7 +39,11 @@ function image(): { img: Uint8Array; dv: DataView; inodeAt: (path: string) => nu
 function refuse(img: Uint8Array, pattern: RegExp) {
   let err: unknown;
   const t0 = performance.now();
-  try { readExt2(img); } catch (x) { err = x; }
+  try {
+    readExt2(img);
+  } catch (x) {
+    err = x;
+  }
   expect(performance.now() - t0).toBeLessThan(1000);
   expect(err).toBeInstanceOf(LooprootError);
   expect((err as LooprootError).code).toBe("E_IMAGE");
@@ -98,7 +116,10 @@ describe("ext2 reader: hostile images", () => {
   });
   it("a truncated image and a foreign feature", () => {
     const { img } = image();
-    refuse(img.subarray(0, 500 * 1024), /s_blocks_count: 1,024 blocks of 1,024 bytes is more than the image.s 512,000 bytes \(truncated image\?\)/);
+    refuse(
+      img.subarray(0, 500 * 1024),
+      /s_blocks_count: 1,024 blocks of 1,024 bytes is more than the image.s 512,000 bytes \(truncated image\?\)/,
+    );
     const b = image();
     b.dv.setUint32(1024 + 96, 0x0042, true); // filetype + extent
     refuse(b.img, /s_feature_incompat: 0x42 has features an ext2 reader cannot read \(extent\)/);

@@ -20,10 +20,26 @@ const tree: Tree = [
 const ext2 = makeExt2(tree, { sizeBytes: 2 * 1024 * 1024, blockSize: 1024, uuid: UUID, time: T });
 const swap = makeSwap({ sizeBytes: 256 * 1024, uuid: UUID });
 const L = diskLayout(8 * 1024 * 1024);
-const volume = makeFat({ totalSectors: L.partitionSectors, hiddenSectors: L.partitionStart, heads: L.geometry.heads, sectorsPerTrack: L.geometry.sectorsPerTrack, driveNumber: 0x80, serial: 1, time: T },
-  [{ path: "LINUX\\LINUXDSK.IMG", data: ext2 }, { path: "LINUX\\LINUXSWP.IMG", data: swap }]);
+const volume = makeFat(
+  {
+    totalSectors: L.partitionSectors,
+    hiddenSectors: L.partitionStart,
+    heads: L.geometry.heads,
+    sectorsPerTrack: L.geometry.sectorsPerTrack,
+    driveNumber: 0x80,
+    serial: 1,
+    time: T,
+  },
+  [
+    { path: "LINUX\\LINUXDSK.IMG", data: ext2 },
+    { path: "LINUX\\LINUXSWP.IMG", data: swap },
+  ],
+);
 const disk = makeDisk({ sizeBytes: 8 * 1024 * 1024, volume, diskSignature: 0x01020304, active: true });
-const floppy = makeFat({ floppy: "1.44M", serial: 2, time: T }, [{ path: "A.TXT", data: new Uint8Array(3000).fill(1) }, { path: "D\\B.TXT", data: new Uint8Array(10).fill(2) }]);
+const floppy = makeFat({ floppy: "1.44M", serial: 2, time: T }, [
+  { path: "A.TXT", data: new Uint8Array(3000).fill(1) },
+  { path: "D\\B.TXT", data: new Uint8Array(10).fill(2) },
+]);
 
 /** Children tile [start, end) exactly; recursively. */
 function expectTiles(regions: Region[], start: number, end: number, where: string) {
@@ -31,7 +47,9 @@ function expectTiles(regions: Region[], start: number, end: number, where: strin
   for (const r of regions) {
     expect([where, r.name, r.start]).toEqual([where, r.name, at]);
     expect(r.end).toBeGreaterThan(r.start);
-    expect(r.first).toBe(Math.floor((r.start - (r.unit === "block" ? regions[0].start - regions[0].first * r.unitSize : 0)) / r.unitSize));
+    expect(r.first).toBe(
+      Math.floor((r.start - (r.unit === "block" ? regions[0].start - regions[0].first * r.unitSize : 0)) / r.unitSize),
+    );
     expect(r.step).toMatch(/^3\.[3-7]$/);
     if (r.children) expectTiles(r.children, r.start, r.end, `${where} > ${r.name}`);
     at = r.end;
@@ -47,7 +65,9 @@ describe("maps tile their images", () => {
     expect(x.disk.regions.map((r) => r.kind)).toEqual(["mbr", "gap", "partition", "gap"]);
     const data = x.disk.regions[2].children!.find((r) => r.kind === "data")!;
     expect(data.children!.filter((r) => r.kind === "file").map((r) => [r.path, r.content])).toEqual([
-      ["LINUX\\LINUXDSK.IMG", { kind: "ext2", step: "3.4" }], ["LINUX\\LINUXSWP.IMG", { kind: "swap", step: "3.5" }]]);
+      ["LINUX\\LINUXDSK.IMG", { kind: "ext2", step: "3.4" }],
+      ["LINUX\\LINUXSWP.IMG", { kind: "swap", step: "3.5" }],
+    ]);
     // The root image's groups, at the file's place on the disk.
     expect(x.root!.regionsIn).toBe("disk");
     const file = data.children!.find((r) => r.path === "LINUX\\LINUXDSK.IMG")!;
@@ -65,6 +85,11 @@ describe("maps tile their images", () => {
     const s = inspect(swap);
     if (s.kind !== "swap") throw new Error(s.kind);
     expectTiles(s.regions, 0, swap.length, "swap");
-    expect([recognise(disk), recognise(floppy), recognise(ext2), recognise(swap)]).toEqual(["disk", "fat", "ext2", "swap"]);
+    expect([recognise(disk), recognise(floppy), recognise(ext2), recognise(swap)]).toEqual([
+      "disk",
+      "fat",
+      "ext2",
+      "swap",
+    ]);
   });
 });

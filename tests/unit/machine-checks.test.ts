@@ -8,7 +8,15 @@ import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultConfig, mergeConfig, type LooprootConfig } from "../../src/config.ts";
-import { validateConfig, guestFacts, floppyKindsForKernel, kernelCommandLine, KERNEL_CMDLINE_MAX, DOS_DEVICE, LOOP_ROOT } from "../../src/validate.ts";
+import {
+  validateConfig,
+  guestFacts,
+  floppyKindsForKernel,
+  kernelCommandLine,
+  KERNEL_CMDLINE_MAX,
+  DOS_DEVICE,
+  LOOP_ROOT,
+} from "../../src/validate.ts";
 import { linuxrcScript } from "../../src/howto/initrd.ts";
 import { buildImages } from "../../src/build.ts";
 import { loadIngredients } from "../../src/node/ingredients.ts";
@@ -61,8 +69,12 @@ describe("root= is the loop device /linuxrc attaches the root image to", () => {
     expect(rc).toMatch(new RegExp(`losetup ${LOOP_ROOT} /mnt/linux/linuxdsk\\.img`));
     expect(rc).toMatch(/losetup \/dev\/loop1 \/mnt\/linux\/linuxswp\.img/);
     expect(problemsAt(cfg(), "boot.root")).toEqual([]);
-    expect(problemsAt(cfg({ boot: { root: "/dev/loop1" } }), "boot.root")[0].message).toMatch(/loop1 is the swap image/);
-    expect(problemsAt(cfg({ boot: { root: "/dev/loop2" } }), "boot.root")[0].message).toMatch(/sets up only \/dev\/loop0/);
+    expect(problemsAt(cfg({ boot: { root: "/dev/loop1" } }), "boot.root")[0].message).toMatch(
+      /loop1 is the swap image/,
+    );
+    expect(problemsAt(cfg({ boot: { root: "/dev/loop2" } }), "boot.root")[0].message).toMatch(
+      /sets up only \/dev\/loop0/,
+    );
     expect(problemsAt(cfg({ boot: { root: "/dev/sda1" } }), "boot.root")).toHaveLength(1);
     // Not a device at all: one problem, the older one.
     expect(problemsAt(cfg({ boot: { root: "loop0" } }), "boot.root")).toHaveLength(1);
@@ -78,7 +90,9 @@ describe("root= is the loop device /linuxrc attaches the root image to", () => {
 
 describe("the kernel command line fits i386's COMMAND_LINE_SIZE", () => {
   it("counts what LOADLIN passes (BOOT_IMAGE= first) and refuses one byte over 2,047", () => {
-    expect(kernelCommandLine(cfg())).toBe("BOOT_IMAGE=zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200");
+    expect(kernelCommandLine(cfg())).toBe(
+      "BOOT_IMAGE=zImage initrd=\\initrdgz.img root=/dev/loop0 ro console=tty0 console=ttyS0,115200",
+    );
     const base = kernelCommandLine(cfg({ boot: { extraArgs: "", paramsFile: true } })).length;
     // Words of 70 characters keep under LOADLIN's 79-character option limit in a params file.
     const args = (n: number) => {
@@ -129,6 +143,9 @@ describe("cross-field problems name every field involved", () => {
   it("root + swap over the disk names the disk, the root and the swap", () => {
     const p = validateConfig(cfg({ root: { sizeMiB: 2000 } })).find((x) => x.field === "disk.sizeMiB")!;
     expect(p.fields).toEqual(["root.sizeMiB", "swap.sizeMiB"]);
-    expect(validateConfig(cfg({ root: { dosLink: true, initrdDir: false } })).find((x) => x.field === "root.dosLink")!.fields).toEqual(["root.initrdDir"]);
+    expect(
+      validateConfig(cfg({ root: { dosLink: true, initrdDir: false } })).find((x) => x.field === "root.dosLink")!
+        .fields,
+    ).toEqual(["root.initrdDir"]);
   });
 });

@@ -27,15 +27,27 @@ describe("--engine, --machine, --cpu, --ram", () => {
     [["--engine", "qemu", "--cpu", "386"], `--cpu 386: expected one of ${CPUS.join(", ")}`],
     [["--machine", "isapc"], "--machine: v86 emulates one fixed PC"],
     [["--engine", "v86", "--cpu", "486"], "--cpu: v86 emulates one fixed PC"],
-    [["--engine", "bochs", "--machine", "q35"], "--machine q35: expected one of pc, isapc (Bochs 2.7 has no Q35 chipset)"],
+    [
+      ["--engine", "bochs", "--machine", "q35"],
+      "--machine q35: expected one of pc, isapc (Bochs 2.7 has no Q35 chipset)",
+    ],
     [["--engine", "bochs", "--cpu", "486"], "--cpu 486: expected one of pentium, pentium2, pentium3, coreduo, n270"],
-    [["--engine", "qemu", "--ram", "0x40"], `--ram 0x40: expected a whole number of MiB from ${LIMITS.memoryMiB[0]} to 1,024`],
+    [
+      ["--engine", "qemu", "--ram", "0x40"],
+      `--ram 0x40: expected a whole number of MiB from ${LIMITS.memoryMiB[0]} to 1,024`,
+    ],
     [["--engine", "qemu", "--ram", "4096"], "--ram 4096: expected a whole number of MiB from"],
     [["--ram", "+64"], "--ram +64: expected a whole number"],
-    [["--engine", "qemu", "--ram", String(min - 1)], `--ram ${min - 1}: too little, this boot chain needs at least ${min} MiB because ${why}`],
+    [
+      ["--engine", "qemu", "--ram", String(min - 1)],
+      `--ram ${min - 1}: too little, this boot chain needs at least ${min} MiB because ${why}`,
+    ],
     [["--engine", "kvm"], "--engine kvm: expected one of v86, qemu, bochs"],
     [["--engine", "bochs", "--net"], "--net: Bochs runs without a network here"],
-    [["--engine", "qemu", "--machine", "isapc", "--net"], "--net with --machine isapc: the network card is an e1000, a PCI card"],
+    [
+      ["--engine", "qemu", "--machine", "isapc", "--net"],
+      "--net with --machine isapc: the network card is an e1000, a PCI card",
+    ],
   ])("boot %j is refused with exit 2, naming the option", async (opts, message) => {
     for (const command of ["boot", "shell"]) {
       const r = await cli([command, ...opts, ...files]);
@@ -47,7 +59,10 @@ describe("--engine, --machine, --cpu, --ram", () => {
   });
 
   it("a valid choice: the PC, and --ram in the config booted", () => {
-    const c = machineChoice(parseArgs(["boot", "--engine", "qemu", "--machine", "q35", "--cpu", "pentium", "--ram", String(min)]), defaultConfig());
+    const c = machineChoice(
+      parseArgs(["boot", "--engine", "qemu", "--machine", "q35", "--cpu", "pentium", "--ram", String(min)]),
+      defaultConfig(),
+    );
     expect(c).toMatchObject({ engine: "qemu", pc: { machine: "q35", cpu: "pentium" } });
     expect(c.config.machine.memoryMiB).toBe(min);
     expect(machineChoice(parseArgs(["boot"]), defaultConfig())).toMatchObject({ engine: "v86", pc: {} });
@@ -66,7 +81,14 @@ describe("--engine, --machine, --cpu, --ram", () => {
 });
 
 describe("Bochs's configuration", () => {
-  const files = { floppy: "/r/f.img", disk: { path: "/r/d.img", cylinders: 98 }, serialTty: "/dev/pts/7", log: "/r/log", bios: "/b", vgaBios: "/v" };
+  const files = {
+    floppy: "/r/f.img",
+    disk: { path: "/r/d.img", cylinders: 98 },
+    serialTty: "/dev/pts/7",
+    log: "/r/log",
+    bios: "/b",
+    vgaBios: "/v",
+  };
   it("maps the QEMU CPU names to Bochs models and isapc to a PC without PCI", () => {
     expect(bochsrc(files, 32, { cpu: "pentium" })).toMatch(/^cpu: model=pentium, /m);
     expect(bochsrc(files, 32, { cpu: "pentium2" })).toMatch(/^cpu: model=p2_klamath, /m);
@@ -84,7 +106,8 @@ describe("Bochs's configuration", () => {
     expect(cylinders(48 * 1048576)).toBe(97);
   });
   it("reads the VGA text from the debugger's xp dump", () => {
-    const dump = "[bochs]:\n0x00000000000b8000 <bogus+       0>:\t0x4c\t0x07\t0x52\t0x07\t0x44\t0x07\t0x4f\t0x07\n0x00000000000b8008 <bogus+       8>:\t0x53\t0x07\n<bochs:3> ";
+    const dump =
+      "[bochs]:\n0x00000000000b8000 <bogus+       0>:\t0x4c\t0x07\t0x52\t0x07\t0x44\t0x07\t0x4f\t0x07\n0x00000000000b8008 <bogus+       8>:\t0x53\t0x07\n<bochs:3> ";
     const bytes = parseXp(dump);
     expect([...bytes]).toEqual([0x4c, 7, 0x52, 7, 0x44, 7, 0x4f, 7, 0x53, 7]);
     expect(textRows(bytes, 5)).toEqual(["LRDOS"]);

@@ -14,7 +14,11 @@ const sum = (xs: { w: number }[]) => xs.reduce((s, x) => s + x.w, 0);
 describe("layoutRow", () => {
   it("draws to scale when every region is wide enough", () => {
     const row = layoutRow([r(0, 250), r(250, 750), r(750, 1000)], { start: 0, end: 1000 }, 400, 4);
-    expect(row.map((b) => [b.x, b.w])).toEqual([[0, 100], [100, 200], [300, 100]]);
+    expect(row.map((b) => [b.x, b.w])).toEqual([
+      [0, 100],
+      [100, 200],
+      [300, 100],
+    ]);
   });
 
   it("gives tiny regions the minimum width, takes it from the wide ones, and keeps the row's width and order", () => {
@@ -30,12 +34,20 @@ describe("layoutRow", () => {
 
   it("keeps gaps between regions as space, and clips regions to the view", () => {
     const row = layoutRow([r(0, 100), r(300, 500), r(900, 1200)], { start: 0, end: 1000 }, 1000, 1);
-    expect(row.map((b) => [b.start, b.end, b.x, b.w])).toEqual([[0, 100, 0, 100], [300, 500, 300, 200], [900, 1000, 900, 100]]);
+    expect(row.map((b) => [b.start, b.end, b.x, b.w])).toEqual([
+      [0, 100, 0, 100],
+      [300, 500, 300, 200],
+      [900, 1000, 900, 100],
+    ]);
     expect(layoutRow([r(0, 10)], { start: 20, end: 30 }, 100, 2)).toEqual([]);
   });
 
   it("bundles runs of tiny regions when there are more regions than fit, and every box is at least the minimum", () => {
-    const items = [r(0, 1_000_000), ...Array.from({ length: 1000 }, (_, i) => r(1_000_000 + i * 10, 1_000_010 + i * 10)), r(1_010_000, 2_000_000)];
+    const items = [
+      r(0, 1_000_000),
+      ...Array.from({ length: 1000 }, (_, i) => r(1_000_000 + i * 10, 1_000_010 + i * 10)),
+      r(1_010_000, 2_000_000),
+    ];
     const row = layoutRow(items, { start: 0, end: 2_000_000 }, 300, 5);
     expect(row.length).toBeLessThanOrEqual(60);
     expect(row.flatMap((b) => b.items)).toEqual(items);
@@ -46,7 +58,10 @@ describe("layoutRow", () => {
 
   it("bundles, then shares the width equally when even the minimum does not fit", () => {
     const row = layoutRow([r(0, 1), r(1, 2), r(2, 1000)], { start: 0, end: 1000 }, 6, 4);
-    expect(row.map((b) => [b.items.length, b.w])).toEqual([[2, 3], [1, 3]]);
+    expect(row.map((b) => [b.items.length, b.w])).toEqual([
+      [2, 3],
+      [1, 3],
+    ]);
   });
 });
 

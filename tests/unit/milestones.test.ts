@@ -82,8 +82,15 @@ describe("guest report", () => {
     expect(checks.length).toBeGreaterThanOrEqual(9);
   });
   it("fails on a wrong root device, a missing swap or a wrong size", () => {
-    const bad = BOOT.map((l) => l.replace("rootdev 7:0", "rootdev 8:1").replace("swap /dev/loop1 partition 8188", "x").replace("linuxswp.img 8388608", "linuxswp.img 1"));
-    const failed = verifyReport(defaultConfig(), parseReport(bad)).filter((c) => !c.ok).map((c) => c.what);
+    const bad = BOOT.map((l) =>
+      l
+        .replace("rootdev 7:0", "rootdev 8:1")
+        .replace("swap /dev/loop1 partition 8188", "x")
+        .replace("linuxswp.img 8388608", "linuxswp.img 1"),
+    );
+    const failed = verifyReport(defaultConfig(), parseReport(bad))
+      .filter((c) => !c.ok)
+      .map((c) => c.what);
     expect(failed).toEqual(["root device", "swap on /dev/loop1", "/DOS lists LINUXSWP.IMG"]);
   });
   it("an incomplete report is not a pass", () => {
@@ -128,7 +135,12 @@ describe("a boot that does not print every milestone", () => {
   });
 
   it("LOADLIN's own failure messages end the boot at once", () => {
-    for (const msg of ["can't open image file for initrd", "no place after kernel for initrd", "IO-error while reading initrd", "Image file not found,"]) {
+    for (const msg of [
+      "can't open image file for initrd",
+      "no place after kernel for initrd",
+      "IO-error while reading initrd",
+      "Image file not found,",
+    ]) {
       const t = new MilestoneTracker();
       t.feedSerial("LOADLIN v1.6f (C) 1994..2002 Hans Lermen <lermen@fgan.de>\n" + msg + "\n", 5);
       expect(t.failure, msg).toMatchObject({ stage: "kernel", title: "LOADLIN failed" });
@@ -138,7 +150,19 @@ describe("a boot that does not print every milestone", () => {
 
 describe("one guest protocol: every line the scripts print is recognised", () => {
   // Sample values for the shell expansions in the echo lines, as a guest would fill them.
-  const VALUES: Record<string, string> = { dev: "7:0", r: "ext2 rw,relatime", l: "loop0", f: "/initrd/mnt/linux/linuxdsk.img", name: "/dev/loop1", type: "partition", size: "8188", src: "/dev/sda1", mnt: "/initrd/mnt", fs: "msdos", v: "60000" };
+  const VALUES: Record<string, string> = {
+    dev: "7:0",
+    r: "ext2 rw,relatime",
+    l: "loop0",
+    f: "/initrd/mnt/linux/linuxdsk.img",
+    name: "/dev/loop1",
+    type: "partition",
+    size: "8188",
+    src: "/dev/sda1",
+    mnt: "/initrd/mnt",
+    fs: "msdos",
+    v: "60000",
+  };
   const expand = (words: string) =>
     words
       .replace(/\$\(\$bb stat -c %s "\$f"\)/g, "25165824")
@@ -156,7 +180,9 @@ describe("one guest protocol: every line the scripts print is recognised", () =>
 
   const configs = [
     defaultConfig(),
-    mergeConfig(defaultConfig(), { dos: { fsType: "vfat", directory: "LR", rootFile: "ROOT.IMG", openPermissions: true } }),
+    mergeConfig(defaultConfig(), {
+      dos: { fsType: "vfat", directory: "LR", rootFile: "ROOT.IMG", openPermissions: true },
+    }),
     mergeConfig(defaultConfig(), { root: { source: "tar", dosLink: false, fakeMount: false } }),
   ];
 
@@ -180,10 +206,37 @@ describe("one guest protocol: every line the scripts print is recognised", () =>
       }
     }
     // Each side of the protocol is exercised: milestones, failures and every report key.
-    for (const want of ["linuxrc-mount", "loop-setup", "init", "swap", "dos-readable", "loop-root", "init-ready", "failure: /linuxrc could not mount the DOS partition", "failure: /linuxrc could not set up a loop device", "initrd: trying"]) {
+    for (const want of [
+      "linuxrc-mount",
+      "loop-setup",
+      "init",
+      "swap",
+      "dos-readable",
+      "loop-root",
+      "init-ready",
+      "failure: /linuxrc could not mount the DOS partition",
+      "failure: /linuxrc could not set up a loop device",
+      "initrd: trying",
+    ]) {
       expect(recognised.has(want), want).toBe(true);
     }
-    for (const key of ["rc-started", "root-rw", "swapon-ok", "report-begin", "kernel", "rootdev", "rootfs", "loop0", "loop1", "swap", "dosmount", "dosfile", "memtotal", "report-end", "shell"]) {
+    for (const key of [
+      "rc-started",
+      "root-rw",
+      "swapon-ok",
+      "report-begin",
+      "kernel",
+      "rootdev",
+      "rootfs",
+      "loop0",
+      "loop1",
+      "swap",
+      "dosmount",
+      "dosfile",
+      "memtotal",
+      "report-end",
+      "shell",
+    ]) {
       expect(recognised.has(`report: ${key}`), key).toBe(true);
     }
   });
@@ -201,8 +254,28 @@ describe("one guest protocol: every line the scripts print is recognised", () =>
   it("the scripts' commands beyond the shell's builtins all go through the busybox they bring", () => {
     const w = wrapperInit(mergeConfig(defaultConfig(), { root: { source: "tar" } }));
     expect(w.split("\n")[0]).toBe(`#!${WRAPPER_BUSYBOX} sh`);
-    const commands = w.split("\n").filter((l) => l && !l.startsWith("#")).flatMap((l) => [...l.matchAll(/(?:^|[;&|]\s*|\bdo |\bthen |\$\()\s*([a-z][\w-]*)/g)].map((m) => m[1]));
-    const builtins = new Set(["bb", "export", "echo", "while", "read", "do", "done", "for", "in", "r", "n", "f", "k", "exec", "l", "break"]);
+    const commands = w
+      .split("\n")
+      .filter((l) => l && !l.startsWith("#"))
+      .flatMap((l) => [...l.matchAll(/(?:^|[;&|]\s*|\bdo |\bthen |\$\()\s*([a-z][\w-]*)/g)].map((m) => m[1]));
+    const builtins = new Set([
+      "bb",
+      "export",
+      "echo",
+      "while",
+      "read",
+      "do",
+      "done",
+      "for",
+      "in",
+      "r",
+      "n",
+      "f",
+      "k",
+      "exec",
+      "l",
+      "break",
+    ]);
     const outside = [...new Set(commands.filter((c) => !builtins.has(c)))];
     expect(outside).toEqual([]);
     expect(w).toContain("$bb swapon /dev/loop1");
@@ -237,13 +310,19 @@ describe("a serial line that arrives in pieces", () => {
     const t = new MilestoneTracker();
     head.slice(0, 8).forEach((l) => t.feedSerial(l + "\n", 1));
     // As a timed UART (Bochs, a real PC) delivers them when /linuxrc and printk write at once.
-    for (const piece of ["INITRD: Loop dev", "[    2.100000] VFS: Mounted root (ext2 filesystem) readonly on device 7:0.\n", "ices set up\n"]) t.feedSerial(piece, 2);
+    for (const piece of [
+      "INITRD: Loop dev",
+      "[    2.100000] VFS: Mounted root (ext2 filesystem) readonly on device 7:0.\n",
+      "ices set up\n",
+    ])
+      t.feedSerial(piece, 2);
     expect(t.reached.get("loop-setup")?.evidence).toBe("INITRD: Loop devices set up");
     expect(t.reached.has("root-mounted")).toBe(true);
     // And the other way round: the report's end cut by a kernel line.
     for (const l of head.slice(10)) t.feedSerial(l + "\n", 3);
     for (const l of report.slice(0, -2)) t.feedSerial(l + "\n", 3);
-    for (const piece of ["LOOPROOT: repo", "[    3.000000] random: crng init done\n", "rt-end\n"]) t.feedSerial(piece, 4);
+    for (const piece of ["LOOPROOT: repo", "[    3.000000] random: crng init done\n", "rt-end\n"])
+      t.feedSerial(piece, 4);
     expect(t.reached.get("loop-root")?.evidence).toBe("LOOPROOT: report-end");
     expect(t.failure).toBeUndefined();
   });
@@ -272,7 +351,10 @@ describe("the root's own init, after looproot's report", () => {
     for (const [text, what] of signs) {
       const t = booted();
       const events = t.feedSerial(text, 5000);
-      expect(events.map((e) => ("stage" in e ? `failure: ${e.id}` : e.id)), text).toEqual(["init-ready"]);
+      expect(
+        events.map((e) => ("stage" in e ? `failure: ${e.id}` : e.id)),
+        text,
+      ).toEqual(["init-ready"]);
       expect(INIT_READY.find((r) => r.match.test(t.reached.get("init-ready")!.evidence))?.what, text).toBe(what);
       expect(t.done).toBe(true);
     }
@@ -284,7 +366,10 @@ describe("the root's own init, after looproot's report", () => {
 
   it("is not ready on a target on the way, or on the harness's probe echoed back", () => {
     const t = booted();
-    t.feedSerial("[  OK  ] Reached target basic.target - Basic System.\nsystemd-logind.service - User Login Management\n", 100);
+    t.feedSerial(
+      "[  OK  ] Reached target basic.target - Basic System.\nsystemd-logind.service - User Login Management\n",
+      100,
+    );
     t.feedSerial(SHELL_PROBE.replace("\n", "\r\n"), 200);
     t.feedSerial("INIT: Entering runlevel: S\n", 300);
     expect(t.reached.has("init-ready")).toBe(false);
@@ -317,24 +402,53 @@ describe("the kernel's setup code refusing the machine, on the screen only", () 
   it("is named at once, at the kernel's stage", () => {
     const t = new MilestoneTracker();
     t.feedSerial(BOOT.slice(0, 4).join("\n") + "\n", 1);
-    t.feedScreen(["LOADLIN v1.6f (C) 1994..2002 Hans Lermen <lermen@fgan.de>", "This kernel requires an i686 CPU, but only detected an i486 CPU.", "Unable to boot - please use a kernel appropriate for your CPU."], 900);
-    expect(t.failure).toMatchObject({ stage: "kernel", title: "the kernel refused this CPU", evidence: "This kernel requires an i686 CPU, but only detected an i486 CPU." });
+    t.feedScreen(
+      [
+        "LOADLIN v1.6f (C) 1994..2002 Hans Lermen <lermen@fgan.de>",
+        "This kernel requires an i686 CPU, but only detected an i486 CPU.",
+        "Unable to boot - please use a kernel appropriate for your CPU.",
+      ],
+      900,
+    );
+    expect(t.failure).toMatchObject({
+      stage: "kernel",
+      title: "the kernel refused this CPU",
+      evidence: "This kernel requires an i686 CPU, but only detected an i486 CPU.",
+    });
   });
 
   it("a video mode the card lacks (its menu waits for good) is named too; vga=ask's own prompt, which goes on after 30 s, is not a failure", () => {
     const ask = new MilestoneTracker();
-    ask.feedScreen(["LOADLIN v1.6f (C) 1994..2002 Hans Lermen <lermen@fgan.de>", "Press <ENTER> to see video modes available, <SPACE> to continue, or wait 30 sec"], 900);
+    ask.feedScreen(
+      [
+        "LOADLIN v1.6f (C) 1994..2002 Hans Lermen <lermen@fgan.de>",
+        "Press <ENTER> to see video modes available, <SPACE> to continue, or wait 30 sec",
+      ],
+      900,
+    );
     expect(ask.failure).toBeUndefined();
     const t = new MilestoneTracker();
-    t.feedScreen(["LOADLIN v1.6f (C) 1994..2002 Hans Lermen <lermen@fgan.de>", "Undefined video mode number: 999", "Press <ENTER> to see video modes available, <SPACE> to continue, or wait 30 sec"], 900);
+    t.feedScreen(
+      [
+        "LOADLIN v1.6f (C) 1994..2002 Hans Lermen <lermen@fgan.de>",
+        "Undefined video mode number: 999",
+        "Press <ENTER> to see video modes available, <SPACE> to continue, or wait 30 sec",
+      ],
+      900,
+    );
     expect(t.failure).toMatchObject({ stage: "kernel", title: "the kernel's setup code asks for a video mode" });
   });
 });
 
 describe("hints from the guest's lines and the kernel arguments", () => {
-  const c = (extraArgs: string, source = "builtin") => mergeConfig(defaultConfig(), { boot: { extraArgs }, root: { source } });
+  const c = (extraArgs: string, source = "builtin") =>
+    mergeConfig(defaultConfig(), { boot: { extraArgs }, root: { source } });
   it("an init= in the kernel arguments is named, for the failures after the loop root is mounted", () => {
-    for (const [stage, id] of [["init", "init-exited"], ["init", "shell-as-init"], ["init", "stalled"]] as const) {
+    for (const [stage, id] of [
+      ["init", "init-exited"],
+      ["init", "shell-as-init"],
+      ["init", "stalled"],
+    ] as const) {
       const h = verdictHint({ stage, id }, c("console=tty0 console=ttyS0 init=/bin/sh"), [])!;
       expect(h.sentence).toMatch(/init=\/bin\/sh \(boot\.extraArgs\)/);
       expect(h.fields).toEqual(["boot.extraArgs"]);
@@ -344,12 +458,23 @@ describe("hints from the guest's lines and the kernel arguments", () => {
   });
   it("an init that ran and ended is told apart from one that could not start (the page's table names that one)", () => {
     const c0 = c("console=ttyS0", "tar");
-    expect(verdictHint({ stage: "init-ready", id: "init-exited" }, c0, ["my init: bye"])?.sentence).toMatch(/ended after looproot's report/);
-    expect(verdictHint({ stage: "init-ready", id: "init-exited" }, c0, ["/sbin/looproot-init: exec: line 12: /sbin/init: Exec format error"])).toBeUndefined();
-    expect(verdictHint({ stage: "init-ready", id: "init-exited" }, c0, ["/sbin/init: line 1: ELF\x90\x90: not found"])).toBeUndefined();
+    expect(verdictHint({ stage: "init-ready", id: "init-exited" }, c0, ["my init: bye"])?.sentence).toMatch(
+      /ended after looproot's report/,
+    );
+    expect(
+      verdictHint({ stage: "init-ready", id: "init-exited" }, c0, [
+        "/sbin/looproot-init: exec: line 12: /sbin/init: Exec format error",
+      ]),
+    ).toBeUndefined();
+    expect(
+      verdictHint({ stage: "init-ready", id: "init-exited" }, c0, ["/sbin/init: line 1: ELF\x90\x90: not found"]),
+    ).toBeUndefined();
   });
   it("systemd without its API filesystems points at the kernel", () => {
-    const h = verdictHint({ stage: "init-ready", id: "init-froze" }, c("console=ttyS0", "tar"), ["[!!!!!!] Failed to mount API filesystems.", "systemd[1]: Freezing execution."])!;
+    const h = verdictHint({ stage: "init-ready", id: "init-froze" }, c("console=ttyS0", "tar"), [
+      "[!!!!!!] Failed to mount API filesystems.",
+      "systemd[1]: Freezing execution.",
+    ])!;
     expect(h.sentence).toMatch(/kernel lacks what systemd needs.*boot\.kernel = "distro"/);
   });
 });

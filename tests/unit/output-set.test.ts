@@ -20,7 +20,9 @@ describe("the output set", () => {
   it("writes a manifest with names, sizes, sha256 and the config, last", () => {
     const d = scratch();
     const steps: string[] = [];
-    const m = writeOutputSet(d, [file("floppy.img", "A"), file("disk.img", "BB")], defaultConfig(), (s) => steps.push(s));
+    const m = writeOutputSet(d, [file("floppy.img", "A"), file("disk.img", "BB")], defaultConfig(), (s) =>
+      steps.push(s),
+    );
     expect(steps.at(-1)).toBe("write manifest");
     const onDisk = JSON.parse(readFileSync(join(d, SET_MANIFEST), "utf8")) as SetManifest;
     expect(onDisk).toEqual(m);
@@ -36,7 +38,11 @@ describe("the output set", () => {
     const d = scratch();
     writeFileSync(join(d, "notes.txt"), "mine");
     writeOutputSet(d, [file("floppy.img", "1"), file("LOADLIN.PAR", "p"), file("rcS", "r")], defaultConfig());
-    writeOutputSet(d, [file("floppy.img", "2"), file("looproot-init", "i")], mergeConfig(defaultConfig(), { root: { source: "tar" } }));
+    writeOutputSet(
+      d,
+      [file("floppy.img", "2"), file("looproot-init", "i")],
+      mergeConfig(defaultConfig(), { root: { source: "tar" } }),
+    );
     expect(readdirSync(d).sort()).toEqual(["floppy.img", "looproot-init", SET_MANIFEST, "notes.txt"].sort());
     expect(readFileSync(join(d, "floppy.img"), "utf8")).toBe("2");
   });
@@ -49,9 +55,11 @@ describe("the output set", () => {
   it("a kill between two renames is detectable, and the next build completes the set", () => {
     const d = scratch();
     writeOutputSet(d, [file("floppy.img", "old"), file("disk.img", "old")], defaultConfig());
-    expect(() => writeOutputSet(d, [file("floppy.img", "new"), file("disk.img", "new")], defaultConfig(), (s) => {
-      if (s === "rename disk.img") throw new Killed("killed");
-    })).toThrow(Killed);
+    expect(() =>
+      writeOutputSet(d, [file("floppy.img", "new"), file("disk.img", "new")], defaultConfig(), (s) => {
+        if (s === "rename disk.img") throw new Killed("killed");
+      }),
+    ).toThrow(Killed);
     // One image of each build side by side, and no manifest to vouch for them.
     expect(readFileSync(join(d, "floppy.img"), "utf8")).toBe("new");
     expect(readFileSync(join(d, "disk.img"), "utf8")).toBe("old");

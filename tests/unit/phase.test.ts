@@ -31,11 +31,21 @@ describe("the page's phases", () => {
     expect(nextPhase("booting", { type: "emulator-failed" })).toEqual({ phase: "error", status: "not running" });
     expect(nextPhase("booting", { type: "harness-failed" })).toEqual({ phase: "failed" });
     expect(nextPhase("booting", { type: "restore-failed" })).toEqual({ phase: "error", status: "not running" });
-    expect(nextPhase("booting", { type: "verdict", ok: false })).toEqual({ phase: "failed", status: "running (the boot did not verify)" });
+    expect(nextPhase("booting", { type: "verdict", ok: false })).toEqual({
+      phase: "failed",
+      status: "running (the boot did not verify)",
+    });
   });
 
   it("an event out of its phase changes nothing (a late reply of a replaced build or boot)", () => {
-    const onlyBooting: PhaseEvent[] = [{ type: "verdict", ok: true }, { type: "engine-started" }, { type: "emulator-failed" }, { type: "harness-failed" }, { type: "restored" }, { type: "restore-failed" }];
+    const onlyBooting: PhaseEvent[] = [
+      { type: "verdict", ok: true },
+      { type: "engine-started" },
+      { type: "emulator-failed" },
+      { type: "harness-failed" },
+      { type: "restored" },
+      { type: "restore-failed" },
+    ];
     const onlyBuilding: PhaseEvent[] = [{ type: "built" }, { type: "build-failed" }, { type: "build-waiting" }];
     for (const p of PHASES) {
       for (const e of onlyBooting) expect(nextPhase(p, e) === undefined, `${e.type} from ${p}`).toBe(p !== "booting");
@@ -48,13 +58,27 @@ describe("the page's phases", () => {
 
   it("the buttons follow the phase and what is there", () => {
     const base = { phase: "idle" as Phase, running: false, problems: 0, built: false, booted: false };
-    expect(controls(base)).toEqual({ build: { disabled: false, label: "Build and boot", title: "" }, stop: { disabled: true }, reset: { disabled: true }, serial: { disabled: true } });
+    expect(controls(base)).toEqual({
+      build: { disabled: false, label: "Build and boot", title: "" },
+      stop: { disabled: true },
+      reset: { disabled: true },
+      serial: { disabled: true },
+    });
     const busy = controls({ ...base, phase: "building", built: true });
     expect(busy.build).toMatchObject({ disabled: true, label: "Building…" });
     expect(busy.reset.disabled).toBe(true);
     const up = controls({ ...base, phase: "verified", running: true, booted: true });
-    expect(up).toMatchObject({ build: { disabled: false, label: "Build and boot again" }, stop: { disabled: false }, reset: { disabled: false }, serial: { disabled: false } });
-    expect(controls({ ...base, problems: 2, firstProblem: "Root size: too small" }).build).toEqual({ disabled: true, label: "Build and boot", title: "Fix 2 problems first: Root size: too small" });
+    expect(up).toMatchObject({
+      build: { disabled: false, label: "Build and boot again" },
+      stop: { disabled: false },
+      reset: { disabled: false },
+      serial: { disabled: false },
+    });
+    expect(controls({ ...base, problems: 2, firstProblem: "Root size: too small" }).build).toEqual({
+      disabled: true,
+      label: "Build and boot",
+      title: "Fix 2 problems first: Root size: too small",
+    });
     expect(controls({ ...base, phase: "stopped", booted: true }).reset.disabled).toBe(false);
   });
 });

@@ -21,7 +21,9 @@ function onFloppy(floppy: Uint8Array): { names: string; configSys?: string } {
     writeFileSync(img, floppy);
     const env = { ...process.env, MTOOLS_SKIP_CHECK: "1" };
     const names = execFileSync("mdir", ["-b", "-i", img, "::"], { encoding: "latin1", env });
-    const configSys = names.includes("CONFIG.SYS") ? execFileSync("mtype", ["-i", img, "::CONFIG.SYS"], { encoding: "latin1", env }) : undefined;
+    const configSys = names.includes("CONFIG.SYS")
+      ? execFileSync("mtype", ["-i", img, "::CONFIG.SYS"], { encoding: "latin1", env })
+      : undefined;
     return { names, configSys };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -43,7 +45,10 @@ describe("the serial console's rate", () => {
     expect(serialBaud(cfg("console=ttyS0,9600 console=tty0 console=ttyS0,57600"))).toBe(57600);
     expect(serialBaud(cfg("console=tty0"))).toBeUndefined();
     expect(lrdosConfigSys(cfg("console=tty0"))).toBeUndefined();
-    for (const [args, want] of [["console=tty0 console=ttyS0", "SERIAL=9600\r\n"], ["console=ttyS0,19200", "SERIAL=19200\r\n"]] as const) {
+    for (const [args, want] of [
+      ["console=tty0 console=ttyS0", "SERIAL=9600\r\n"],
+      ["console=ttyS0,19200", "SERIAL=19200\r\n"],
+    ] as const) {
       const f = onFloppy(buildImages({ config: cfg(args), ingredients: loadIngredients() }).floppy);
       expect(f.configSys, args).toBe(want);
     }
@@ -52,8 +57,12 @@ describe("the serial console's rate", () => {
   it("a rate the 8250 cannot make is refused, naming the field and the rates", () => {
     for (const bad of ["console=ttyS0,14400", "console=ttyS0,fast", "console=ttyS0,230400"]) {
       const p = validateConfig(cfg(bad)).find((x) => x.field === "boot.extraArgs");
-      expect(p?.message, bad).toMatch(/console=ttyS0's rate must be one of 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200/);
+      expect(p?.message, bad).toMatch(
+        /console=ttyS0's rate must be one of 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200/,
+      );
     }
-    expect(validateConfig(cfg("console=tty0 console=ttyS0,9600")).filter((x) => x.field === "boot.extraArgs")).toEqual([]);
+    expect(validateConfig(cfg("console=tty0 console=ttyS0,9600")).filter((x) => x.field === "boot.extraArgs")).toEqual(
+      [],
+    );
   });
 });

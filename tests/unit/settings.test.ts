@@ -16,7 +16,9 @@ import { SWAP_LABEL_MAX } from "../../src/fs/swap.ts";
 
 /** Every leaf of a nested object, as a dotted path. */
 function leaves(o: object, prefix = ""): string[] {
-  return Object.entries(o).flatMap(([k, v]) => (typeof v === "object" && v !== null ? leaves(v, prefix + k + ".") : [prefix + k]));
+  return Object.entries(o).flatMap(([k, v]) =>
+    typeof v === "object" && v !== null ? leaves(v, prefix + k + ".") : [prefix + k],
+  );
 }
 
 /** A value of the row's type other than its default (valid or not: only its type matters). */
@@ -46,7 +48,11 @@ describe("the settings table", () => {
       for (const s of r.uses) expect(stages.has(s), `${r.path} uses ${s}`).toBe(true);
       expect(PAGE_PARAMS.has(r.path), `${r.path} is a page parameter's name`).toBe(false);
       if (r.kind === "int") expect(r.range[0] <= r.default && r.default <= r.range[1], r.path).toBe(true);
-      if (r.kind === "choice") expect(r.options.map((o) => o.value), r.path).toContain(r.default);
+      if (r.kind === "choice")
+        expect(
+          r.options.map((o) => o.value),
+          r.path,
+        ).toContain(r.default);
     }
   });
 
@@ -61,13 +67,19 @@ describe("the settings table", () => {
   it("gives each row its check: a value of the right type that the row forbids is refused at that field", () => {
     for (const r of ROWS) {
       if (r.kind === "bool") continue; // true and false are both settings; mergeConfig refuses anything else
-      const refused = wrong(r).filter((v) => validateConfig(setPath(defaultConfig(), r.path, v)).some((p) => p.field === r.path));
-      expect(refused.length, `${r.path} has no check that refuses any of ${JSON.stringify(wrong(r))}`).toBeGreaterThan(0);
+      const refused = wrong(r).filter((v) =>
+        validateConfig(setPath(defaultConfig(), r.path, v)).some((p) => p.field === r.path),
+      );
+      expect(refused.length, `${r.path} has no check that refuses any of ${JSON.stringify(wrong(r))}`).toBeGreaterThan(
+        0,
+      );
     }
     // A bool refuses any other type, named by its path.
     for (const r of ROWS.filter((x) => x.kind === "bool")) {
       const [group, key] = r.path.split(".");
-      expect(() => mergeConfig(defaultConfig(), { [group]: { [key]: "yes" } }), r.path).toThrow(new RegExp(r.path.replace(".", "\\.")));
+      expect(() => mergeConfig(defaultConfig(), { [group]: { [key]: "yes" } }), r.path).toThrow(
+        new RegExp(r.path.replace(".", "\\.")),
+      );
     }
   });
 
@@ -78,11 +90,18 @@ describe("the settings table", () => {
       expect(s.id, r.path).toBe(r.section);
       const f = s.fields.find((x) => x.path === r.path)!;
       expect(f.label).toBe(r.label);
-      if (r.kind === "choice") expect(f.options?.map((o) => o.value), r.path).toEqual(r.options.map((o) => o.value));
+      if (r.kind === "choice")
+        expect(
+          f.options?.map((o) => o.value),
+          r.path,
+        ).toEqual(r.options.map((o) => o.value));
       if (r.kind === "int") expect(f.unit, r.path).toBe(r.unit);
     }
     // Each difference from the HOWTO is shown: at its row, or with a section (its notes).
-    const shown = new Set([...ALL_FIELDS.filter((f) => f.today).map((f) => f.path), ...SECTIONS.flatMap((s) => s.notes ?? [])]);
+    const shown = new Set([
+      ...ALL_FIELDS.filter((f) => f.today).map((f) => f.path),
+      ...SECTIONS.flatMap((s) => s.notes ?? []),
+    ]);
     for (const d of HOWTO_DIFFERENCES) expect(shown.has(d.field), d.field).toBe(true);
   });
 
@@ -109,7 +128,9 @@ describe("the settings table", () => {
   it("says in the form the limits the code keeps (the form once said 16 bytes for the swap label, the code 15)", () => {
     const howto = (path: string) => ROWS.find((r) => r.path === path)!.howto;
     expect(howto("swap.label")).toContain(`at most ${SWAP_LABEL_MAX} bytes`);
-    expect(validateConfig(setPath(defaultConfig(), "swap.label", "x".repeat(SWAP_LABEL_MAX + 1)))[0].limit).toBe(SWAP_LABEL_MAX);
+    expect(validateConfig(setPath(defaultConfig(), "swap.label", "x".repeat(SWAP_LABEL_MAX + 1)))[0].limit).toBe(
+      SWAP_LABEL_MAX,
+    );
     expect(howto("root.label")).toContain("at most 16 bytes");
     expect(validateConfig(setPath(defaultConfig(), "root.label", "x".repeat(17)))[0].limit).toBe(16);
     expect(howto("boot.paramsFile")).toContain(`${DOS_TAIL_LIMIT} characters`);

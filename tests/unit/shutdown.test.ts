@@ -27,11 +27,26 @@ describe("the busybox root's shutdown", () => {
     expect(at("remount,ro /")).toBeLessThan(at("umount -n /initrd/mnt"));
     expect(s.trimEnd().endsWith(`fi`)).toBe(true);
     expect(shutdownEnd(`x\n${SHUTDOWN.done}\r\n`)).toEqual({ clean: true, line: SHUTDOWN.done, index: 2 });
-    expect(shutdownEnd(`${SHUTDOWN.unclean} root ro=no, dos=dirty\r\n`)).toEqual({ clean: false, line: "LOOPROOT: shutdown unclean: root ro=no, dos=dirty", index: 0 });
+    expect(shutdownEnd(`${SHUTDOWN.unclean} root ro=no, dos=dirty\r\n`)).toEqual({
+      clean: false,
+      line: "LOOPROOT: shutdown unclean: root ro=no, dos=dirty",
+      index: 0,
+    });
     expect(shutdownEnd(`${SHUTDOWN.begin}\n${SHUTDOWN.rootRo}\n`)).toBeUndefined();
     // Every step's line is in the script the guest runs, as the protocol writes it.
-    for (const line of [SHUTDOWN.begin, SHUTDOWN.swapOff, SHUTDOWN.rootRo, SHUTDOWN.dosUnmounted, SHUTDOWN.dosMarkedClean, SHUTDOWN.done, SHUTDOWN.unclean]) expect(s).toContain(line);
-    const tree = new Map(busyboxRootTree(c, { busyboxRoot: new Uint8Array(4), rootApplets: ["/bin/sh"] }).map((e) => [e.path, e]));
+    for (const line of [
+      SHUTDOWN.begin,
+      SHUTDOWN.swapOff,
+      SHUTDOWN.rootRo,
+      SHUTDOWN.dosUnmounted,
+      SHUTDOWN.dosMarkedClean,
+      SHUTDOWN.done,
+      SHUTDOWN.unclean,
+    ])
+      expect(s).toContain(line);
+    const tree = new Map(
+      busyboxRootTree(c, { busyboxRoot: new Uint8Array(4), rootApplets: ["/bin/sh"] }).map((e) => [e.path, e]),
+    );
     expect(new TextDecoder().decode(tree.get("/etc/inittab")!.data)).toContain("::shutdown:/etc/init.d/rcK");
     expect(tree.get("/etc/init.d/rcK")!.mode).toBe(0o755);
   });

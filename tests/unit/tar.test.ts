@@ -12,7 +12,18 @@ function gnuTar(build: (dir: string) => void, format = "gnu"): Uint8Array {
   mkdirSync(dir);
   build(dir);
   const out = join(t, "a.tar");
-  execFileSync("tar", ["--format=" + format, "--owner=0", "--group=0", "--numeric-owner", "--mtime=@896863620", "-cf", out, "-C", dir, "."]);
+  execFileSync("tar", [
+    "--format=" + format,
+    "--owner=0",
+    "--group=0",
+    "--numeric-owner",
+    "--mtime=@896863620",
+    "-cf",
+    out,
+    "-C",
+    dir,
+    ".",
+  ]);
   return new Uint8Array(readFileSync(out));
 }
 
@@ -42,7 +53,8 @@ describe("parseTar against GNU tar's archives", () => {
       expect(hl.target === "/bin/busybox" || hl.target === "/bin/mount").toBe(true);
       expect(tree.get("/empty")!.data!.length).toBe(0);
       expect(tree.get("/bin")!.mtime).toBe(896863620);
-      if (format !== "ustar") expect(new TextDecoder().decode(tree.get("/" + long + "/" + "f".repeat(90))!.data!)).toBe("deep");
+      if (format !== "ustar")
+        expect(new TextDecoder().decode(tree.get("/" + long + "/" + "f".repeat(90))!.data!)).toBe("deep");
     });
   }
 
@@ -89,8 +101,12 @@ describe("parseTar refuses damaged and hostile archives", () => {
     expect(parseTar(patchName(one({ path: "/a" }), "/etc/x")).map((e) => e.path)).toContain("/etc/x");
   });
   it("symlinks that climb out, hard links to nowhere", () => {
-    expect(() => parseTar(one({ path: "/a/b", kind: "symlink", target: "../../../x" } as never))).toThrow(/outside the tree/);
-    expect(() => parseTar(one({ path: "/a", kind: "hardlink", target: "/missing" } as never))).toThrow(/not an earlier regular file/);
+    expect(() => parseTar(one({ path: "/a/b", kind: "symlink", target: "../../../x" } as never))).toThrow(
+      /outside the tree/,
+    );
+    expect(() => parseTar(one({ path: "/a", kind: "hardlink", target: "/missing" } as never))).toThrow(
+      /not an earlier regular file/,
+    );
   });
   it("bad checksum, truncation, garbage", () => {
     const t = one({ path: "/a" });
@@ -105,7 +121,17 @@ describe("parseTar refuses damaged and hostile archives", () => {
   it("size and entry limits", () => {
     const big = one({ path: "/a", data: new Uint8Array(5000) });
     expect(() => parseTar(big, { maxTotalBytes: 4000, maxEntries: 100 })).toThrow(/more than the limit of 4,000 bytes/);
-    const many = writeTar(Array.from({ length: 20 }, (_, i) => ({ path: `/f${i}`, kind: "file", mode: 0o644, uid: 0, gid: 0, mtime: 0, data: new Uint8Array(1) })) as Tree);
+    const many = writeTar(
+      Array.from({ length: 20 }, (_, i) => ({
+        path: `/f${i}`,
+        kind: "file",
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+        mtime: 0,
+        data: new Uint8Array(1),
+      })) as Tree,
+    );
     expect(() => parseTar(many, { maxTotalBytes: 1e9, maxEntries: 10 })).toThrow(/more than 10 entries/);
   });
   it("a size field larger than the archive is an error, not an allocation", () => {

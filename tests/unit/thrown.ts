@@ -13,6 +13,7 @@ export function thrown(fn: () => unknown): unknown {
 /** The LooprootError a function throws (fails the test if it throws anything else). */
 export function thrownLooproot(fn: () => unknown): LooprootError {
   const e = thrown(fn);
-  if (!(e instanceof LooprootError)) throw new Error(`expected a LooprootError, got ${(e as Error)?.stack ?? String(e)}`);
+  if (!(e instanceof LooprootError))
+    throw new Error(`expected a LooprootError, got ${(e as Error)?.stack ?? String(e)}`);
   return e;
 }

@@ -2,18 +2,39 @@
 import { describe, it, expect } from "vitest";
 import { resolveInTree, checkTree, MAX_SYMLINK_FOLLOWS, type Tree, type TreeEntry } from "../../src/fs/tree.ts";
 
-const e = (path: string, kind: TreeEntry["kind"], more: Partial<TreeEntry> = {}): TreeEntry => ({ path, kind, mode: kind === "file" ? 0o755 : 0o755, uid: 0, gid: 0, mtime: 0, ...(kind === "file" ? { data: new Uint8Array(1) } : {}), ...more });
+const e = (path: string, kind: TreeEntry["kind"], more: Partial<TreeEntry> = {}): TreeEntry => ({
+  path,
+  kind,
+  mode: kind === "file" ? 0o755 : 0o755,
+  uid: 0,
+  gid: 0,
+  mtime: 0,
+  ...(kind === "file" ? { data: new Uint8Array(1) } : {}),
+  ...more,
+});
 const map = (t: Tree) => new Map(checkTree(t).map((x) => [x.path, x] as const));
 
 const mergedUsr = map([
-  e("/usr", "dir"), e("/usr/bin", "dir"), e("/usr/sbin", "dir"), e("/usr/lib", "dir"), e("/usr/lib/sysvinit", "dir"),
-  e("/bin", "symlink", { target: "usr/bin" }), e("/sbin", "symlink", { target: "/usr/sbin" }), e("/lib", "symlink", { target: "usr/lib" }),
-  e("/usr/bin/dash", "file"), e("/usr/bin/sh", "symlink", { target: "dash" }),
-  e("/usr/sbin/init", "symlink", { target: "../../lib/sysvinit/init" }), e("/usr/lib/sysvinit/init", "file"),
+  e("/usr", "dir"),
+  e("/usr/bin", "dir"),
+  e("/usr/sbin", "dir"),
+  e("/usr/lib", "dir"),
+  e("/usr/lib/sysvinit", "dir"),
+  e("/bin", "symlink", { target: "usr/bin" }),
+  e("/sbin", "symlink", { target: "/usr/sbin" }),
+  e("/lib", "symlink", { target: "usr/lib" }),
+  e("/usr/bin/dash", "file"),
+  e("/usr/bin/sh", "symlink", { target: "dash" }),
+  e("/usr/sbin/init", "symlink", { target: "../../lib/sysvinit/init" }),
+  e("/usr/lib/sysvinit/init", "file"),
   e("/usr/bin/hl", "hardlink", { target: "/usr/bin/dash" }),
-  e("/loop", "symlink", { target: "loop" }), e("/a", "symlink", { target: "b" }), e("/b", "symlink", { target: "a" }),
-  e("/up", "symlink", { target: "../../../../usr/bin/dash" }), e("/abs", "symlink", { target: "/../../bin/sh" }),
-  e("/dangling", "symlink", { target: "/nowhere/at/all" }), e("/filedir", "symlink", { target: "usr/bin/dash/x" }),
+  e("/loop", "symlink", { target: "loop" }),
+  e("/a", "symlink", { target: "b" }),
+  e("/b", "symlink", { target: "a" }),
+  e("/up", "symlink", { target: "../../../../usr/bin/dash" }),
+  e("/abs", "symlink", { target: "/../../bin/sh" }),
+  e("/dangling", "symlink", { target: "/nowhere/at/all" }),
+  e("/filedir", "symlink", { target: "usr/bin/dash/x" }),
 ]);
 
 describe("resolveInTree", () => {
@@ -65,7 +86,8 @@ describe("resolveInTree", () => {
   it("a long chain of long links ends quickly", () => {
     const t: Tree = [e("/d", "dir")];
     // Each link points back through many ".." and "d" components: bounded by the follow count.
-    for (let i = 0; i < 100; i++) t.push(e(`/d/x${i}`, "symlink", { target: "../d/".repeat(400) + `x${(i + 1) % 100}` }));
+    for (let i = 0; i < 100; i++)
+      t.push(e(`/d/x${i}`, "symlink", { target: "../d/".repeat(400) + `x${(i + 1) % 100}` }));
     const t0 = performance.now();
     expect(resolveInTree(map(t), "/d/x0").ok).toBe(false);
     expect(performance.now() - t0).toBeLessThan(500);

@@ -46,8 +46,11 @@ describe("v86, whose internals looproot reads", () => {
         "v86.yield (v86-browser.ts: fastYield)": typeof e.v86?.yield,
         "v86.yield_callback": typeof e.v86?.yield_callback,
         "v86.cpu.wm.exports.set_jit_config (jitConfig)": typeof e.v86?.cpu?.wm?.exports?.set_jit_config,
-        "v86.cpu.devices.ide.primary.master.buffer.buffer (diskImage)": Object.prototype.toString.call(e.v86?.cpu?.devices?.ide?.primary?.master?.buffer?.buffer),
-        "v86.cpu.devices.ide.primary.master.buffer.set (diskWrites)": typeof e.v86?.cpu?.devices?.ide?.primary?.master?.buffer?.set,
+        "v86.cpu.devices.ide.primary.master.buffer.buffer (diskImage)": Object.prototype.toString.call(
+          e.v86?.cpu?.devices?.ide?.primary?.master?.buffer?.buffer,
+        ),
+        "v86.cpu.devices.ide.primary.master.buffer.set (diskWrites)":
+          typeof e.v86?.cpu?.devices?.ide?.primary?.master?.buffer?.set,
         "get_instruction_counter (ranMs)": typeof e.get_instruction_counter,
         "screen_adapter.get_text_screen (screenText)": typeof e.screen_adapter?.get_text_screen,
       };

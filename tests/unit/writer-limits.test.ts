@@ -24,15 +24,27 @@ describe("config problems the writers would find are refused by validation, at t
     ["the kernel named like a system file", { boot: { kernelPath: "\\COMMAND.COM" } }, "boot.kernelPath"],
     ["the kernel named like LRDOS.SYS", { boot: { kernelPath: "\\lrdos.sys" } }, "boot.kernelPath"],
     ["the kernel named AUTOEXEC.BAT", { boot: { kernelPath: "\\autoexec.bat" } }, "boot.kernelPath"],
-    ["the kernel named like the params file", { boot: { kernelPath: "\\LOADLIN.PAR", paramsFile: true } }, "boot.kernelPath"],
+    [
+      "the kernel named like the params file",
+      { boot: { kernelPath: "\\LOADLIN.PAR", paramsFile: true } },
+      "boot.kernelPath",
+    ],
     ["root and swap equal after DOS normalisation", { dos: { rootFile: "LINUX.", swapFile: "linux" } }, "dos.swapFile"],
-    ["directory plus file name over 63 characters", { dos: { directory: "AAAAAAAA\\BBBBBBBB\\CCCCCCCC\\DDDDDDDD\\EEEEEEEE\\FFFFFFFF" } }, "dos.rootFile"],
+    [
+      "directory plus file name over 63 characters",
+      { dos: { directory: "AAAAAAAA\\BBBBBBBB\\CCCCCCCC\\DDDDDDDD\\EEEEEEEE\\FFFFFFFF" } },
+      "dos.rootFile",
+    ],
     ["a backslash in the root file name", { dos: { rootFile: "A\\B.IMG" } }, "dos.rootFile"],
     ["a slash in the swap file name", { dos: { swapFile: "A/B.IMG" } }, "dos.swapFile"],
     ["a backslash in the kernel's floppy name", { boot: { kernelPath: "\\K\\ZIMAGE" } }, "boot.kernelPath"],
     ["a NUL in the swap label", { swap: { label: "a\u0000b" } }, "swap.label"],
     ["a control character in the root label", { root: { label: "a\u0001b" } }, "root.label"],
-    ["a params-file option LOADLIN cannot read", { boot: { paramsFile: true, extraArgs: "x=" + "a".repeat(80) } }, "boot.extraArgs"],
+    [
+      "a params-file option LOADLIN cannot read",
+      { boot: { paramsFile: true, extraArgs: "x=" + "a".repeat(80) } },
+      "boot.extraArgs",
+    ],
     ["a time before DOS's 1980", { time: 300000000 }, "time"],
   ];
   for (const [name, partial, field] of cases) {
@@ -45,11 +57,17 @@ describe("config problems the writers would find are refused by validation, at t
     });
   }
   it("the limits come with the problem", () => {
-    const [p] = validateConfig(cfg({ dos: { directory: "AAAAAAAA\\BBBBBBBB\\CCCCCCCC\\DDDDDDDD\\EEEEEEEE\\FFFFFFFF" } }));
+    const [p] = validateConfig(
+      cfg({ dos: { directory: "AAAAAAAA\\BBBBBBBB\\CCCCCCCC\\DDDDDDDD\\EEEEEEEE\\FFFFFFFF" } }),
+    );
     expect(p.limit).toBe(63);
   });
   it("the boundary values still build", () => {
-    for (const partial of [{ dos: { directory: "AAAAAAAA\\BBBBBBBB\\CCCCCCCC\\DDDDDDDD\\EEEEEEEE", rootFile: "L.IMG" } }, { floppy: { label: "A B" } }, { boot: { kernelPath: "\\zImage." } }]) {
+    for (const partial of [
+      { dos: { directory: "AAAAAAAA\\BBBBBBBB\\CCCCCCCC\\DDDDDDDD\\EEEEEEEE", rootFile: "L.IMG" } },
+      { floppy: { label: "A B" } },
+      { boot: { kernelPath: "\\zImage." } },
+    ]) {
       expect(validateConfig(cfg(partial))).toEqual([]);
     }
     expect(() => buildImages({ config: cfg({ floppy: { label: "A B" } }), ingredients })).not.toThrow();
@@ -62,26 +80,45 @@ describe("tree problems of the user's root are E_TREE at root.source, with the l
     { path: "/sbin", kind: "dir", mode: 0o755, uid: 0, gid: 0, mtime: 0 },
     // A real shell and a #! init: the build checks that the kernel could start them.
     { path: "/bin/sh", kind: "file", mode: 0o755, uid: 0, gid: 0, mtime: 0, data: ingredients.busyboxRoot },
-    { path: "/sbin/init", kind: "file", mode: 0o755, uid: 0, gid: 0, mtime: 0, data: new TextEncoder().encode("#!/bin/sh\n") },
+    {
+      path: "/sbin/init",
+      kind: "file",
+      mode: 0o755,
+      uid: 0,
+      gid: 0,
+      mtime: 0,
+      data: new TextEncoder().encode("#!/bin/sh\n"),
+    },
   ];
   const tarConfig = cfg({ root: { source: "tar", sizeMiB: 64 }, disk: { sizeMiB: 80 } });
-  const refuse = (tree: Tree) => thrownLooproot(() => planBuild({ config: tarConfig, ingredients, rootArchive: writeTar(tree) }));
+  const refuse = (tree: Tree) =>
+    thrownLooproot(() => planBuild({ config: tarConfig, ingredients, rootArchive: writeTar(tree) }));
 
   it("an mtime outside ext2's range", () => {
-    const e = refuse([...base(), { path: "/late", kind: "file", mode: 0o644, uid: 0, gid: 0, mtime: 3_000_000_000, data: new Uint8Array(1) }]);
+    const e = refuse([
+      ...base(),
+      { path: "/late", kind: "file", mode: 0o644, uid: 0, gid: 0, mtime: 3_000_000_000, data: new Uint8Array(1) },
+    ]);
     expect([e.code, e.field, e.data.path]).toEqual([ErrorCode.Tree, "root.source", "/late"]);
   });
   it("a /lost+found that is a file", () => {
-    const e = refuse([...base(), { path: "/lost+found", kind: "file", mode: 0o644, uid: 0, gid: 0, mtime: 0, data: new Uint8Array(1) }]);
+    const e = refuse([
+      ...base(),
+      { path: "/lost+found", kind: "file", mode: 0o644, uid: 0, gid: 0, mtime: 0, data: new Uint8Array(1) },
+    ]);
     expect([e.code, e.field, e.data.path]).toEqual([ErrorCode.Tree, "root.source", "/lost+found"]);
   });
   it("a symlink target longer than a block", () => {
-    const e = refuse([...base(), { path: "/l", kind: "symlink", mode: 0o777, uid: 0, gid: 0, mtime: 0, target: "ab/".repeat(350) + "c" }]);
+    const e = refuse([
+      ...base(),
+      { path: "/l", kind: "symlink", mode: 0o777, uid: 0, gid: 0, mtime: 0, target: "ab/".repeat(350) + "c" },
+    ]);
     expect([e.code, e.field, e.limit]).toEqual([ErrorCode.Tree, "root.source", 1023]);
   });
   it("more than 32,000 links to one file", () => {
     const t: Tree = base();
-    for (let i = 0; i < 32_000; i++) t.push({ path: `/bin/l${i}`, kind: "hardlink", mode: 0o755, uid: 0, gid: 0, mtime: 0, target: "/bin/sh" });
+    for (let i = 0; i < 32_000; i++)
+      t.push({ path: `/bin/l${i}`, kind: "hardlink", mode: 0o755, uid: 0, gid: 0, mtime: 0, target: "/bin/sh" });
     const e = refuse(t);
     expect([e.code, e.field, e.limit, e.data.path]).toEqual([ErrorCode.Tree, "root.source", 32000, "/bin/sh"]);
   });

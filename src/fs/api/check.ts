@@ -8,12 +8,16 @@ import { LooprootError, ErrorCode, atField, typeError } from "../../errors.ts";
 import { type Tree } from "./tree.ts";
 
 export function limit(field: string, message: string, lim?: number | string): LooprootError {
-  return new LooprootError(ErrorCode.Limit, `${field}: ${message}`, { field, ...(lim !== undefined ? { limit: lim } : {}) });
+  return new LooprootError(ErrorCode.Limit, `${field}: ${message}`, {
+    field,
+    ...(lim !== undefined ? { limit: lim } : {}),
+  });
 }
 
 export function checkInt(field: string, v: unknown, min: number, max: number): number {
   if (typeof v !== "number") throw typeError(field, "a number");
-  if (!Number.isInteger(v) || v < min || v > max) throw limit(field, `${String(v)} is not a whole number in ${fmt(min)}..${fmt(max)}`, `${min}..${max}`);
+  if (!Number.isInteger(v) || v < min || v > max)
+    throw limit(field, `${String(v)} is not a whole number in ${fmt(min)}..${fmt(max)}`, `${min}..${max}`);
   return v;
 }
 

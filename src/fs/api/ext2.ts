@@ -5,7 +5,16 @@ import { LABEL_MAX as EXT2_LABEL_MAX } from "../ext2/layout.ts";
 import { readExt2 as coreReadExt2 } from "../ext2/index.ts";
 import { fmt } from "../../util/fmt.ts";
 import { LooprootError, ErrorCode, typeError } from "../../errors.ts";
-import { limit, checkInt, checkBytes, checkObject, atFieldIfNone, asPublic, checkedTree, derivedUuid } from "./check.ts";
+import {
+  limit,
+  checkInt,
+  checkBytes,
+  checkObject,
+  atFieldIfNone,
+  asPublic,
+  checkedTree,
+  derivedUuid,
+} from "./check.ts";
 import { DEFAULT_TIME, type Tree, type TarLimits, readTar } from "./tree.ts";
 
 /** makeExt2's contents given as a tree. */
@@ -56,23 +65,46 @@ const EXT2_MAX_BYTES = 2 ** 31 - 1;
  */
 export function makeExt2(opts: Ext2ImageOptions): Uint8Array {
   checkObject("opts", opts);
-  if ((opts.tree === undefined) === (opts.tar === undefined)) throw new LooprootError(ErrorCode.Type, "tree, tar: give exactly one of them", { field: opts.tree ? "tar" : "tree" });
+  if ((opts.tree === undefined) === (opts.tar === undefined))
+    throw new LooprootError(ErrorCode.Type, "tree, tar: give exactly one of them", {
+      field: opts.tree ? "tar" : "tree",
+    });
   if (opts.label !== undefined && typeof opts.label !== "string") throw typeError("label", "a string");
   if (opts.label !== undefined && new TextEncoder().encode(opts.label).length > EXT2_LABEL_MAX) {
     throw limit("label", `"${String(opts.label)}" is longer than ${EXT2_LABEL_MAX} bytes`, EXT2_LABEL_MAX);
   }
-  const tree = opts.tree !== undefined ? checkedTree("tree", opts.tree) : readTar(checkBytes("tar", opts.tar), opts.tarLimits);
+  const tree =
+    opts.tree !== undefined ? checkedTree("tree", opts.tree) : readTar(checkBytes("tar", opts.tar), opts.tarLimits);
   const time = opts.time === undefined ? DEFAULT_TIME : checkInt("time", opts.time, 0, 0x7fffffff);
-  if (opts.uuid !== undefined && checkBytes("uuid", opts.uuid).length !== 16) throw limit("uuid", `${opts.uuid.length} bytes, a UUID has 16`, 16);
-  const uuid = opts.uuid ?? derivedUuid("ext2-uuid", [opts.label ?? "", ...tree.map((e) => `${e.path}:${e.kind}:${(e as { data?: Uint8Array }).data?.length ?? 0}`)]);
-  const settings: Omit<Ext2Options, "sizeBytes"> = { blockSize: opts.blockSize, bytesPerInode: opts.bytesPerInode, reservedPercent: opts.reservedPercent, label: opts.label, uuid, time };
+  if (opts.uuid !== undefined && checkBytes("uuid", opts.uuid).length !== 16)
+    throw limit("uuid", `${opts.uuid.length} bytes, a UUID has 16`, 16);
+  const uuid =
+    opts.uuid ??
+    derivedUuid("ext2-uuid", [
+      opts.label ?? "",
+      ...tree.map((e) => `${e.path}:${e.kind}:${(e as { data?: Uint8Array }).data?.length ?? 0}`),
+    ]);
+  const settings: Omit<Ext2Options, "sizeBytes"> = {
+    blockSize: opts.blockSize,
+    bytesPerInode: opts.bytesPerInode,
+    reservedPercent: opts.reservedPercent,
+    label: opts.label,
+    uuid,
+    time,
+  };
   let sizeBytes: number;
   if (opts.sizeBytes !== undefined) sizeBytes = checkInt("sizeBytes", opts.sizeBytes, 1, EXT2_MAX_BYTES);
   else {
-    const slack = opts.slackBytes === undefined ? 256 * 1024 : checkInt("slackBytes", opts.slackBytes, 0, EXT2_MAX_BYTES);
+    const slack =
+      opts.slackBytes === undefined ? 256 * 1024 : checkInt("slackBytes", opts.slackBytes, 0, EXT2_MAX_BYTES);
     const block = opts.blockSize ?? 1024;
     sizeBytes = Math.ceil((ext2Needs(tree, settings).minBytes + slack) / block) * block;
-    if (sizeBytes > EXT2_MAX_BYTES) throw limit("sizeBytes", `the contents need ${fmt(sizeBytes)} bytes, more than the ${fmt(EXT2_MAX_BYTES)} of one image`, EXT2_MAX_BYTES);
+    if (sizeBytes > EXT2_MAX_BYTES)
+      throw limit(
+        "sizeBytes",
+        `the contents need ${fmt(sizeBytes)} bytes, more than the ${fmt(EXT2_MAX_BYTES)} of one image`,
+        EXT2_MAX_BYTES,
+      );
   }
   return coreMakeExt2(tree, { ...settings, sizeBytes });
 }

@@ -1,6 +1,20 @@
 // looproot/fs: FAT floppies and disks (with their MBR), written, read back and edited in place.
 
-import { makeFat, checkBootSector, readFat as coreReadFat, extractSystem as coreExtractSystem, fatGeometry, ATTR_ARCHIVE, ATTR_DIRECTORY, ATTR_HIDDEN, ATTR_READ_ONLY, ATTR_SYSTEM, FLOPPY_BPB, type FatFile, type FatOptions } from "../fat/index.ts";
+import {
+  makeFat,
+  checkBootSector,
+  readFat as coreReadFat,
+  extractSystem as coreExtractSystem,
+  fatGeometry,
+  ATTR_ARCHIVE,
+  ATTR_DIRECTORY,
+  ATTR_HIDDEN,
+  ATTR_READ_ONLY,
+  ATTR_SYSTEM,
+  FLOPPY_BPB,
+  type FatFile,
+  type FatOptions,
+} from "../fat/index.ts";
 import { checkDosPath as coreCheckDosPath } from "../fat/dosname.ts";
 import { makeMbr, diskLayout, readMbr as coreReadMbr, MBR_DISK_MIN_BYTES, MBR_DISK_MAX_BYTES } from "../mbr.ts";
 import { editFatVolume } from "../fat/edit.ts";
@@ -10,7 +24,13 @@ import { limit, checkInt, checkBytes, checkObject, atFieldIfNone, atImage, deriv
 import { DEFAULT_TIME, type FatVolume, type FloppyKind, type DosSystem } from "./tree.ts";
 
 /** DOS attribute bits for ImageFile.attributes: READ_ONLY, HIDDEN, SYSTEM, ARCHIVE; DIRECTORY marks directories in readFat's entries. */
-export const ATTR = { READ_ONLY: ATTR_READ_ONLY, HIDDEN: ATTR_HIDDEN, SYSTEM: ATTR_SYSTEM, ARCHIVE: ATTR_ARCHIVE, DIRECTORY: ATTR_DIRECTORY } as const;
+export const ATTR = {
+  READ_ONLY: ATTR_READ_ONLY,
+  HIDDEN: ATTR_HIDDEN,
+  SYSTEM: ATTR_SYSTEM,
+  ARCHIVE: ATTR_ARCHIVE,
+  DIRECTORY: ATTR_DIRECTORY,
+} as const;
 
 /** The largest FAT16 partition (2 GiB less one 32 KiB cluster: 65,524 clusters of 32 KiB and the FATs). */
 const FAT16_MAX_PARTITION_BYTES = 2 ** 31 - 32768;
@@ -20,7 +40,8 @@ export const DISK_LIMITS = { minBytes: MBR_DISK_MIN_BYTES, maxBytes: largestFatD
 
 /** The largest disk (in sectors, up to the MBR's own limit) whose partition still fits FAT16; the partition grows with the disk, so a binary search finds it. */
 function largestFatDisk(): number {
-  let lo = MBR_DISK_MIN_BYTES / 512, hi = MBR_DISK_MAX_BYTES / 512;
+  let lo = MBR_DISK_MIN_BYTES / 512,
+    hi = MBR_DISK_MAX_BYTES / 512;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
     if (diskLayout(mid * 512).partitionSectors * 512 <= FAT16_MAX_PARTITION_BYTES) lo = mid;
@@ -38,7 +59,11 @@ export const checkDosPath: (path: string) => string[] = (path) => {
 export function extractSystem(floppy: Uint8Array, name = "DOS"): DosSystem {
   if (typeof name !== "string") throw typeError("name", "a string");
   const s = atFieldIfNone("floppy", () => coreExtractSystem(checkBytes("floppy", floppy)));
-  return { name, bootSector: s.bootSector, files: s.files.map((f) => ({ name: f.path, data: f.data, attributes: f.attributes ?? ATTR_ARCHIVE })) };
+  return {
+    name,
+    bootSector: s.bootSector,
+    files: s.files.map((f) => ({ name: f.path, data: f.data, attributes: f.attributes ?? ATTR_ARCHIVE })),
+  };
 }
 
 /** One file for a FAT image. */
@@ -99,7 +124,13 @@ function fatFiles(files: unknown, time: number, system?: DosSystem): { files: Fa
   if (!Array.isArray(files)) throw typeError("files", "an array of { path, data }");
   const out: FatFile[] = [];
   const seen = new Map<string, string>();
-  const add = (field: string, path: unknown, data: unknown, attributes: number | undefined, mtime: number | undefined) => {
+  const add = (
+    field: string,
+    path: unknown,
+    data: unknown,
+    attributes: number | undefined,
+    mtime: number | undefined,
+  ) => {
     if (typeof path !== "string") throw typeError(`${field}.path`, "a string");
     let parts: string[];
     try {
@@ -108,11 +139,22 @@ function fatFiles(files: unknown, time: number, system?: DosSystem): { files: Fa
       throw e instanceof LooprootError ? atField(e, `${field}.path`) : e;
     }
     const key = parts.join("\\");
-    if (seen.has(key)) throw new LooprootError(ErrorCode.DosName, `${field}.path: "${path}" is ${key}, the same DOS name as ${seen.get(key)}`, { field: `${field}.path` });
+    if (seen.has(key))
+      throw new LooprootError(
+        ErrorCode.DosName,
+        `${field}.path: "${path}" is ${key}, the same DOS name as ${seen.get(key)}`,
+        { field: `${field}.path` },
+      );
     seen.set(key, field);
-    if (attributes !== undefined) checkInt(`${field}.attributes`, attributes, 0, ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM | ATTR_ARCHIVE);
+    if (attributes !== undefined)
+      checkInt(`${field}.attributes`, attributes, 0, ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM | ATTR_ARCHIVE);
     if (mtime !== undefined) checkInt(`${field}.mtime`, mtime, 315532800, 4354819199);
-    out.push({ path: key, data: checkBytes(`${field}.data`, data), attributes: attributes ?? ATTR_ARCHIVE, mtime: mtime ?? time });
+    out.push({
+      path: key,
+      data: checkBytes(`${field}.data`, data),
+      attributes: attributes ?? ATTR_ARCHIVE,
+      mtime: mtime ?? time,
+    });
   };
   system?.files.forEach((f, i) => add(`system.files[${i}]`, f.name, f.data, f.attributes, undefined));
   files.forEach((f: ImageFile, i) => add(`files[${i}]`, f?.path, f?.data, f?.attributes, f?.mtime));
@@ -121,7 +163,8 @@ function fatFiles(files: unknown, time: number, system?: DosSystem): { files: Fa
 
 /** With `longNames`, the files whose paths are not 8.3 go apart (with their index, for errors); the rest as they are. */
 function splitLong(opts: FatContents): { short: unknown; long: { file: ImageFile; index: number }[] } {
-  if (opts.longNames === undefined || opts.longNames === false || !Array.isArray(opts.files)) return { short: opts.files, long: [] };
+  if (opts.longNames === undefined || opts.longNames === false || !Array.isArray(opts.files))
+    return { short: opts.files, long: [] };
   if (opts.longNames !== true) throw typeError("longNames", "a boolean");
   const short: ImageFile[] = [];
   const long: { file: ImageFile; index: number }[] = [];
@@ -145,7 +188,16 @@ function splitLong(opts: FatContents): { short: unknown; long: { file: ImageFile
 function addLong(image: Uint8Array, offset: number, long: { file: ImageFile; index: number }[], time: number): void {
   if (!long.length) return;
   try {
-    editFatVolume(image, offset, { put: long.map(({ file }) => ({ path: file.path, data: file.data, mtime: file.mtime, attributes: file.attributes })), time, longNames: true });
+    editFatVolume(image, offset, {
+      put: long.map(({ file }) => ({
+        path: file.path,
+        data: file.data,
+        mtime: file.mtime,
+        attributes: file.attributes,
+      })),
+      time,
+      longNames: true,
+    });
   } catch (e) {
     const m = e instanceof LooprootError ? /^put\[(\d+)\](.*)$/.exec(e.field ?? "") : null;
     throw m ? atField(e as LooprootError, `files[${long[+m[1]].index}]${m[2]}`) : e;
@@ -179,7 +231,12 @@ function commonFat(opts: FatContents) {
 export function makeFatFloppy(opts: FatFloppyOptions): Uint8Array {
   checkObject("opts", opts);
   const floppy = opts.floppy ?? "1.44M";
-  if (!Object.hasOwn(FLOPPY_BPB, floppy)) throw limit("floppy", `"${floppy}" is not one of ${Object.keys(FLOPPY_BPB).join(", ")}`, Object.keys(FLOPPY_BPB).join(", "));
+  if (!Object.hasOwn(FLOPPY_BPB, floppy))
+    throw limit(
+      "floppy",
+      `"${floppy}" is not one of ${Object.keys(FLOPPY_BPB).join(", ")}`,
+      Object.keys(FLOPPY_BPB).join(", "),
+    );
   const { time, dirs } = commonFat(opts);
   if (opts.system !== undefined) {
     checkObject("system", opts.system);
@@ -210,7 +267,8 @@ export function makeFatFloppy(opts: FatFloppyOptions): Uint8Array {
 export function makeFatDisk(opts: FatDiskOptions): Uint8Array {
   checkObject("opts", opts);
   const sizeBytes = checkInt("sizeBytes", opts.sizeBytes, DISK_LIMITS.minBytes, DISK_LIMITS.maxBytes);
-  if (sizeBytes % 512 !== 0) throw limit("sizeBytes", `${fmt(sizeBytes)} is not a whole number of 512-byte sectors`, 512);
+  if (sizeBytes % 512 !== 0)
+    throw limit("sizeBytes", `${fmt(sizeBytes)} is not a whole number of 512-byte sectors`, 512);
   const { time, dirs } = commonFat(opts);
   if (opts.diskSignature !== undefined) checkInt("diskSignature", opts.diskSignature, 0, 0xffffffff);
   if (opts.bootSector !== undefined) checkBootSector(checkBytes("bootSector", opts.bootSector));
@@ -218,7 +276,8 @@ export function makeFatDisk(opts: FatDiskOptions): Uint8Array {
   const { files, ids } = fatFiles(short, time);
   ids.push(...long.map(({ file }) => `${file.path}:${file.data?.length}`));
   const layout = diskLayout(sizeBytes);
-  if (layout.partitionSectors * 512 > FAT16_MAX_PARTITION_BYTES) throw limit("sizeBytes", `${fmt(sizeBytes)} bytes give a partition over 2 GiB, more than FAT16 holds`);
+  if (layout.partitionSectors * 512 > FAT16_MAX_PARTITION_BYTES)
+    throw limit("sizeBytes", `${fmt(sizeBytes)} bytes give a partition over 2 GiB, more than FAT16 holds`);
   const idParts = [String(sizeBytes), opts.label ?? "", ...ids, ...dirs];
   const fo: FatOptions = {
     totalSectors: layout.partitionSectors,
@@ -278,7 +337,13 @@ export interface PartitionInfo {
 export function readMbr(image: Uint8Array): PartitionInfo[] {
   checkBytes("image", image);
   const { partitions } = atImage(() => coreReadMbr(image));
-  return partitions.map((p) => ({ index: p.index - 1, type: p.type, active: p.bootable, start: p.start, sectors: p.sectors }));
+  return partitions.map((p) => ({
+    index: p.index - 1,
+    type: p.type,
+    active: p.bootable,
+    start: p.start,
+    sectors: p.sectors,
+  }));
 }
 
 /** The FAT volume in the first partition of a disk image from makeFatDisk (or DOS FDISK). */
@@ -309,7 +374,9 @@ function checkChanges(changes: FatChanges) {
     const v = changes[field];
     if (v === undefined) return [];
     if (!Array.isArray(v)) throw typeError(field, "an array of DOS paths");
-    v.forEach((p, i) => { if (typeof p !== "string") throw typeError(`${field}[${i}]`, "a string"); });
+    v.forEach((p, i) => {
+      if (typeof p !== "string") throw typeError(`${field}[${i}]`, "a string");
+    });
     return v;
   };
   if (changes.put !== undefined && !Array.isArray(changes.put)) throw typeError("put", "an array of { path, data }");
@@ -317,11 +384,13 @@ function checkChanges(changes: FatChanges) {
     checkObject(`put[${i}]`, f);
     if (typeof f.path !== "string") throw typeError(`put[${i}].path`, "a string");
     checkBytes(`put[${i}].data`, f.data);
-    if (f.attributes !== undefined) checkInt(`put[${i}].attributes`, f.attributes, 0, ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM | ATTR_ARCHIVE);
+    if (f.attributes !== undefined)
+      checkInt(`put[${i}].attributes`, f.attributes, 0, ATTR_READ_ONLY | ATTR_HIDDEN | ATTR_SYSTEM | ATTR_ARCHIVE);
     if (f.mtime !== undefined) checkInt(`put[${i}].mtime`, f.mtime, 315532800, 4354819199);
     return { path: f.path, data: f.data, mtime: f.mtime, attributes: f.attributes };
   });
-  if (changes.longNames !== undefined && typeof changes.longNames !== "boolean") throw typeError("longNames", "a boolean");
+  if (changes.longNames !== undefined && typeof changes.longNames !== "boolean")
+    throw typeError("longNames", "a boolean");
   return { remove: paths("remove"), mkdir: paths("mkdir"), put, time, longNames: changes.longNames };
 }
 

@@ -1,6 +1,11 @@
 // looproot/fs: any image looproot writes, recognised and mapped.
 
-import { inspect as coreInspect, type Inspection as CoreInspection, type Region as CoreRegion, type ImageKind as CoreImageKind } from "../views/maps.ts";
+import {
+  inspect as coreInspect,
+  type Inspection as CoreInspection,
+  type Region as CoreRegion,
+  type ImageKind as CoreImageKind,
+} from "../views/maps.ts";
 import { checkBytes, atFieldIfNone } from "./check.ts";
 
 /** What inspectImage found: the image's kind, size and map (regions by HOWTO step), and its files where it has a FAT volume. */

@@ -1,6 +1,10 @@
 // looproot/fs: trees as plain data, and tar and gzip to carry them.
 
-import { type FatVolume as CoreFatVolume, type FatEntry as CoreFatEntry, type FloppyKind as CoreFloppyKind } from "../fat/index.ts";
+import {
+  type FatVolume as CoreFatVolume,
+  type FatEntry as CoreFatEntry,
+  type FloppyKind as CoreFloppyKind,
+} from "../fat/index.ts";
 import { parseTar, writeTar as coreWriteTar, DEFAULT_TAR_LIMITS, type TarLimits as CoreTarLimits } from "../tar.ts";
 import { gunzip as coreGunzip, gzip9, isGzip } from "../gzip.ts";
 import { normalisePath, parentPath, type NodeKind as CoreNodeKind } from "../tree.ts";
@@ -16,7 +20,9 @@ export const writeTar: (tree: Tree) => Uint8Array = (tree) => coreWriteTar(check
 export const gzip: (data: Uint8Array) => Uint8Array = (data) => gzip9(checkBytes("data", data));
 /** Unpacks gzip data, refusing to produce more than maxBytes (checked while inflating). */
 export const gunzip: (data: Uint8Array, maxBytes: number) => Uint8Array = (data, maxBytes) =>
-  atFieldIfNone("data", () => coreGunzip(checkBytes("data", data), checkInt("maxBytes", maxBytes, 0, Number.MAX_SAFE_INTEGER)));
+  atFieldIfNone("data", () =>
+    coreGunzip(checkBytes("data", data), checkInt("maxBytes", maxBytes, 0, Number.MAX_SAFE_INTEGER)),
+  );
 
 /** What every tree entry has: its path, permission bits, owner and time stamp. */
 export interface TreeEntryBase {
@@ -30,17 +36,34 @@ export interface TreeEntryBase {
   mtime: number;
 }
 /** A regular file and its contents. */
-export interface FileEntry extends TreeEntryBase { kind: "file"; data: Uint8Array }
+export interface FileEntry extends TreeEntryBase {
+  kind: "file";
+  data: Uint8Array;
+}
 /** A directory. */
-export interface DirEntry extends TreeEntryBase { kind: "dir" }
+export interface DirEntry extends TreeEntryBase {
+  kind: "dir";
+}
 /** A symbolic link and its link text. */
-export interface SymlinkEntry extends TreeEntryBase { kind: "symlink"; target: string }
+export interface SymlinkEntry extends TreeEntryBase {
+  kind: "symlink";
+  target: string;
+}
 /** A hard link: another name for the earlier "file" entry at the absolute path `target`. */
-export interface HardlinkEntry extends TreeEntryBase { kind: "hardlink"; target: string }
+export interface HardlinkEntry extends TreeEntryBase {
+  kind: "hardlink";
+  target: string;
+}
 /** A character or block device node and its numbers (major 0..4095, minor 0..1048575). */
-export interface DeviceEntry extends TreeEntryBase { kind: "chardev" | "blockdev"; major: number; minor: number }
+export interface DeviceEntry extends TreeEntryBase {
+  kind: "chardev" | "blockdev";
+  major: number;
+  minor: number;
+}
 /** A named pipe or a socket (no data). */
-export interface SpecialEntry extends TreeEntryBase { kind: "fifo" | "socket" }
+export interface SpecialEntry extends TreeEntryBase {
+  kind: "fifo" | "socket";
+}
 /** One entry of a Tree, told apart by `kind`: each kind has exactly the fields it needs (a device its numbers). */
 export type TreeEntry = FileEntry | DirEntry | SymlinkEntry | HardlinkEntry | DeviceEntry | SpecialEntry;
 /** A filesystem tree as plain data: one entry per path, parents before children. */
@@ -101,9 +124,13 @@ export function treeFromFiles(files: TreeFile[], time = DEFAULT_TIME): Tree {
     parents(path);
     const mode = f.mode ?? (f.dir || f.executable ? 0o755 : f.symlink !== undefined ? 0o777 : 0o644);
     if (f.dir) byPath.set(path, { path, kind: "dir", mode, uid: 0, gid: 0, mtime: time });
-    else if (f.symlink !== undefined) byPath.set(path, { path, kind: "symlink", target: f.symlink, mode, uid: 0, gid: 0, mtime: time });
+    else if (f.symlink !== undefined)
+      byPath.set(path, { path, kind: "symlink", target: f.symlink, mode, uid: 0, gid: 0, mtime: time });
     else {
-      const data = typeof f.data === "string" ? new TextEncoder().encode(f.data) : checkBytes(`files[${i}].data`, f.data ?? new Uint8Array(0));
+      const data =
+        typeof f.data === "string"
+          ? new TextEncoder().encode(f.data)
+          : checkBytes(`files[${i}].data`, f.data ?? new Uint8Array(0));
       byPath.set(path, { path, kind: "file", data, mode, uid: 0, gid: 0, mtime: time });
     }
   });
@@ -118,6 +145,8 @@ export function readTar(archive: Uint8Array, limits: TarLimits = DEFAULT_TAR_LIM
   checkInt("limits.maxEntries", limits.maxEntries, 0, Number.MAX_SAFE_INTEGER);
   const gz = isGzip(archive);
   // Headers and padding take at most a few blocks per entry beyond the data.
-  const bytes = gz ? gunzip(archive, Math.min(2 ** 31 - 1, limits.maxTotalBytes + limits.maxEntries * 2048 + 1024)) : archive;
+  const bytes = gz
+    ? gunzip(archive, Math.min(2 ** 31 - 1, limits.maxTotalBytes + limits.maxEntries * 2048 + 1024))
+    : archive;
   return asPublic(atFieldIfNone("tar", () => parseTar(bytes, limits)));
 }

@@ -24,18 +24,41 @@ export const RO_COMPAT_SPARSE_SUPER = 0x0001;
 export const RO_COMPAT_LARGE_FILE = 0x0002;
 /** The incompat features ext2 and ext4 define, by bit, to name the ones an image needs that the reader lacks. */
 export const INCOMPAT_NAMES: Record<number, string> = {
-  0x0001: "compression", 0x0004: "needs_recovery", 0x0008: "journal_dev", 0x0010: "meta_bg", 0x0040: "extent",
-  0x0080: "64bit", 0x0100: "mmp", 0x0200: "flex_bg", 0x0400: "ea_inode", 0x1000: "dirdata", 0x2000: "metadata_csum_seed",
-  0x4000: "large_dir", 0x8000: "inline_data", 0x10000: "encrypt", 0x20000: "casefold",
+  0x0001: "compression",
+  0x0004: "needs_recovery",
+  0x0008: "journal_dev",
+  0x0010: "meta_bg",
+  0x0040: "extent",
+  0x0080: "64bit",
+  0x0100: "mmp",
+  0x0200: "flex_bg",
+  0x0400: "ea_inode",
+  0x1000: "dirdata",
+  0x2000: "metadata_csum_seed",
+  0x4000: "large_dir",
+  0x8000: "inline_data",
+  0x10000: "encrypt",
+  0x20000: "casefold",
 };
 
 // i_mode file types
 export const S_IFMT = 0xf000;
-export const S_IFSOCK = 0xc000, S_IFLNK = 0xa000, S_IFREG = 0x8000, S_IFBLK = 0x6000;
-export const S_IFDIR = 0x4000, S_IFCHR = 0x2000, S_IFIFO = 0x1000;
+export const S_IFSOCK = 0xc000,
+  S_IFLNK = 0xa000,
+  S_IFREG = 0x8000,
+  S_IFBLK = 0x6000;
+export const S_IFDIR = 0x4000,
+  S_IFCHR = 0x2000,
+  S_IFIFO = 0x1000;
 
 // ext2_dir_entry_2.file_type
-export const FT_REG = 1, FT_DIR = 2, FT_CHR = 3, FT_BLK = 4, FT_FIFO = 5, FT_SOCK = 6, FT_SYMLINK = 7;
+export const FT_REG = 1,
+  FT_DIR = 2,
+  FT_CHR = 3,
+  FT_BLK = 4,
+  FT_FIFO = 5,
+  FT_SOCK = 6,
+  FT_SYMLINK = 7;
 
 /** sparse_super: groups 0, 1 and powers of 3, 5 and 7 carry a backup superblock and GDT; without it, every group. */
 export function groupHasSuper(g: number, sparse: boolean): boolean {

@@ -6,7 +6,21 @@ import { checkTree, baseName, parentPath, nameBytes, TreeError, type Tree, type 
 import { LooprootError, ErrorCode } from "../../errors.ts";
 import { fmt } from "../../util/fmt.ts";
 import {
-  FIRST_INO, ROOT_INO, LPF_INO, LINK_MAX, MAX_TIME, MAX_BLOCKS, LABEL_MAX, FT_REG, FT_DIR, FT_CHR, FT_BLK, FT_FIFO, FT_SOCK, FT_SYMLINK, groupHasSuper,
+  FIRST_INO,
+  ROOT_INO,
+  LPF_INO,
+  LINK_MAX,
+  MAX_TIME,
+  MAX_BLOCKS,
+  LABEL_MAX,
+  FT_REG,
+  FT_DIR,
+  FT_CHR,
+  FT_BLK,
+  FT_FIFO,
+  FT_SOCK,
+  FT_SYMLINK,
+  groupHasSuper,
 } from "./layout.ts";
 
 export interface Ext2Options {
@@ -30,9 +44,7 @@ export interface Ext2Options {
   minInodes?: number;
 }
 
-
 const enc = new TextEncoder();
-
 
 export interface Params {
   B: number;
@@ -43,11 +55,12 @@ export interface Params {
   label: Uint8Array;
 }
 
-
 export function checkParams(opts: Omit<Ext2Options, "sizeBytes">): Params {
-  const bad = (field: string, why: string, limit: number | string) => new LooprootError(ErrorCode.Limit, `ext2 ${field}: ${why}`, { field, limit });
+  const bad = (field: string, why: string, limit: number | string) =>
+    new LooprootError(ErrorCode.Limit, `ext2 ${field}: ${why}`, { field, limit });
   const B = opts.blockSize ?? 1024;
-  if (B !== 1024 && B !== 2048 && B !== 4096) throw bad("blockSize", `${B} is not one of 1024, 2048, 4096`, "1024, 2048, 4096");
+  if (B !== 1024 && B !== 2048 && B !== 4096)
+    throw bad("blockSize", `${B} is not one of 1024, 2048, 4096`, "1024, 2048, 4096");
   const bytesPerInode = opts.bytesPerInode ?? 4096;
   if (!Number.isInteger(bytesPerInode) || bytesPerInode < 1024 || bytesPerInode > 67108864) {
     throw bad("bytesPerInode", `${bytesPerInode} is outside 1,024..67,108,864`, "1024..67108864");
@@ -62,11 +75,16 @@ export function checkParams(opts: Omit<Ext2Options, "sizeBytes">): Params {
   if (!Number.isInteger(minInodes) || minInodes < 0 || minInodes > 0xffffffff) {
     throw bad("minInodes", `${minInodes} is outside 0..4,294,967,295`, "0..4294967295");
   }
-  if (opts.label !== undefined && typeof opts.label !== "string") throw new LooprootError(ErrorCode.Type, "ext2 label: expected a string", { field: "label" });
+  if (opts.label !== undefined && typeof opts.label !== "string")
+    throw new LooprootError(ErrorCode.Type, "ext2 label: expected a string", { field: "label" });
   const label = enc.encode(opts.label ?? "");
   if (label.length > LABEL_MAX) throw bad("label", `${label.length} bytes exceeds ${LABEL_MAX}`, LABEL_MAX);
   if (!(opts.uuid instanceof Uint8Array) || opts.uuid.length !== 16) {
-    throw bad("uuid", `must be 16 bytes, got ${opts.uuid instanceof Uint8Array ? opts.uuid.length : typeof opts.uuid}`, 16);
+    throw bad(
+      "uuid",
+      `must be 16 bytes, got ${opts.uuid instanceof Uint8Array ? opts.uuid.length : typeof opts.uuid}`,
+      16,
+    );
   }
   if (!Number.isInteger(opts.time) || opts.time < 0 || opts.time > MAX_TIME) {
     throw bad("time", `${opts.time} is outside 0..2,147,483,647 seconds`, `0..${MAX_TIME}`);
@@ -138,12 +156,25 @@ export function computeLayout(totalBlocks: number, p: Params): Layout | string {
     itableBlocks = Math.ceil((ipg * p.inodeSize) / B);
     const inodes = ipg * groups;
     if (inodes > 0xffffffff) return `${fmt(inodes)} inodes exceeds 4,294,967,295`;
-    if (3 + itableBlocks + gdtBlocks > bpg) return `the inode tables of ${fmt(groups)} groups exceed their ${fmt(bpg)} blocks`;
-    const l: Layout = { blocks, reserved, firstDataBlock, bpg, groups, ipg, inodes, itableBlocks, gdtBlocks, freeForData: 0 };
+    if (3 + itableBlocks + gdtBlocks > bpg)
+      return `the inode tables of ${fmt(groups)} groups exceed their ${fmt(bpg)} blocks`;
+    const l: Layout = {
+      blocks,
+      reserved,
+      firstDataBlock,
+      bpg,
+      groups,
+      ipg,
+      inodes,
+      itableBlocks,
+      gdtBlocks,
+      freeForData: 0,
+    };
     const last = groups - 1;
     const rem = (blocks - firstDataBlock) % bpg;
     const lastOver = groupOverhead(l, last);
-    if (groups === 1 && rem && rem < lastOver) return `${fmt(blocks)} blocks cannot hold the ${fmt(lastOver + firstDataBlock)} blocks of metadata`;
+    if (groups === 1 && rem && rem < lastOver)
+      return `${fmt(blocks)} blocks cannot hold the ${fmt(lastOver + firstDataBlock)} blocks of metadata`;
     if (rem && rem < lastOver + 50) {
       blocks -= rem;
       reserved = Math.floor((((100 * reservedWanted) / totalBlocks) * blocks) / 100);
@@ -153,7 +184,8 @@ export function computeLayout(totalBlocks: number, p: Params): Layout | string {
     for (let g = 0; g < groups; g++) {
       const size = Math.min(bpg, blocks - groupStart(l, g));
       const over = groupOverhead(l, g);
-      if (size <= over) return `group ${g} has ${fmt(size)} blocks, fewer than its ${fmt(over + 1)} blocks of metadata and data`;
+      if (size <= over)
+        return `group ${g} has ${fmt(size)} blocks, fewer than its ${fmt(over + 1)} blocks of metadata and data`;
       free += size - over;
     }
     l.freeForData = free;
@@ -212,7 +244,8 @@ export function recLen(nameLen: number): number {
 
 /** Directory blocks for these entries ("." and ".." included), packed in order. */
 export function dirBlockCount(ents: DirEnt[], B: number): number {
-  let blocks = 1, pos = 0;
+  let blocks = 1,
+    pos = 0;
   for (const e of ents) {
     const rl = recLen(e.name.length);
     if (pos + rl > B) {
@@ -231,13 +264,21 @@ export function lostFoundBlocks(B: number): number {
 
 export function fileType(kind: TreeEntry["kind"]): number {
   switch (kind) {
-    case "file": case "hardlink": return FT_REG;
-    case "dir": return FT_DIR;
-    case "symlink": return FT_SYMLINK;
-    case "chardev": return FT_CHR;
-    case "blockdev": return FT_BLK;
-    case "fifo": return FT_FIFO;
-    case "socket": return FT_SOCK;
+    case "file":
+    case "hardlink":
+      return FT_REG;
+    case "dir":
+      return FT_DIR;
+    case "symlink":
+      return FT_SYMLINK;
+    case "chardev":
+      return FT_CHR;
+    case "blockdev":
+      return FT_BLK;
+    case "fifo":
+      return FT_FIFO;
+    case "socket":
+      return FT_SOCK;
   }
 }
 
@@ -255,9 +296,16 @@ export function planTree(tree: Tree, B: number, time: number): Plan {
     }
   }
   const rootEntry = entries[0];
-  const lpfEntry: TreeEntry = entries.find((e) => e.path === "/lost+found") ??
-    { path: "/lost+found", kind: "dir", mode: 0o700, uid: 0, gid: 0, mtime: time };
-  if (lpfEntry.kind !== "dir") throw new TreeError("/lost+found", `must be a directory (e2fsck keeps orphans there), not a ${lpfEntry.kind}`);
+  const lpfEntry: TreeEntry = entries.find((e) => e.path === "/lost+found") ?? {
+    path: "/lost+found",
+    kind: "dir",
+    mode: 0o700,
+    uid: 0,
+    gid: 0,
+    mtime: time,
+  };
+  if (lpfEntry.kind !== "dir")
+    throw new TreeError("/lost+found", `must be a directory (e2fsck keeps orphans there), not a ${lpfEntry.kind}`);
 
   const root: PNode = { ino: ROOT_INO, entry: rootEntry, links: 2, dataBlocks: 0, totalBlocks: 0, children: [] };
   const lpf: PNode = { ino: LPF_INO, entry: lpfEntry, links: 2, dataBlocks: 0, totalBlocks: 0, children: [] };
@@ -286,7 +334,12 @@ export function planTree(tree: Tree, B: number, time: number): Plan {
     } else if (e.kind === "symlink") {
       const t = nameBytes(e.target!); // a target keeps its bytes, like a name
       if (t.includes(0)) throw new TreeError(e.path, "symlink target contains a NUL byte");
-      if (t.length >= B) throw new TreeError(e.path, `symlink target of ${fmt(t.length)} bytes exceeds ${fmt(B - 1)} (block size - 1)`, B - 1);
+      if (t.length >= B)
+        throw new TreeError(
+          e.path,
+          `symlink target of ${fmt(t.length)} bytes exceeds ${fmt(B - 1)} (block size - 1)`,
+          B - 1,
+        );
       node.linkBytes = t;
       // Fast symlinks keep the text in i_block (60 bytes); longer ones take a data block.
       if (t.length >= 60) node.dataBlocks = node.totalBlocks = 1;
@@ -299,10 +352,16 @@ export function planTree(tree: Tree, B: number, time: number): Plan {
     const node = byPath.get(e.kind === "hardlink" ? e.target! : e.path)!;
     if (e.kind === "hardlink") {
       node.links++;
-      if (node.links > LINK_MAX) throw new TreeError(e.target!, `${fmt(node.links)} links exceed ext2's ${fmt(LINK_MAX)}`, LINK_MAX);
+      if (node.links > LINK_MAX)
+        throw new TreeError(e.target!, `${fmt(node.links)} links exceed ext2's ${fmt(LINK_MAX)}`, LINK_MAX);
     } else if (e.kind === "dir") {
       parent.links++;
-      if (parent.links > LINK_MAX) throw new TreeError(parent.entry.path, `${fmt(parent.links - 2)} subdirectories exceed ext2's ${fmt(LINK_MAX - 2)}`, LINK_MAX - 2);
+      if (parent.links > LINK_MAX)
+        throw new TreeError(
+          parent.entry.path,
+          `${fmt(parent.links - 2)} subdirectories exceed ext2's ${fmt(LINK_MAX - 2)}`,
+          LINK_MAX - 2,
+        );
     }
     parent.children!.push({ name: nameBytes(baseName(e.path)), ino: node.ino, type: fileType(e.kind) });
   }
@@ -335,7 +394,10 @@ export function fits(l: Layout, plan: Plan): boolean {
  * The smallest image (a whole number of blocks) that holds `tree` with these options, with its
  * block and inode counts. Throws the same errors as makeExt2 for bad options or a bad tree.
  */
-export function ext2Needs(tree: Tree, opts: Omit<Ext2Options, "sizeBytes">): { minBytes: number; blocks: number; inodes: number } {
+export function ext2Needs(
+  tree: Tree,
+  opts: Omit<Ext2Options, "sizeBytes">,
+): { minBytes: number; blocks: number; inodes: number } {
   const p = checkParams(opts);
   const plan = planTree(tree, p.B, opts.time);
   const ok = (n: number): Layout | null => {
@@ -345,7 +407,12 @@ export function ext2Needs(tree: Tree, opts: Omit<Ext2Options, "sizeBytes">): { m
   // Find an upper bound by doubling, then bisect assuming (near-)monotonicity, then make sure.
   let hi = Math.max(64, plan.blocks + 16);
   while (!ok(hi)) {
-    if (hi >= MAX_BLOCKS) throw new LooprootError(ErrorCode.Limit, `ext2: the tree needs more than ${fmt(MAX_BLOCKS)} blocks of ${p.B} bytes`, { field: "sizeBytes", limit: MAX_BLOCKS });
+    if (hi >= MAX_BLOCKS)
+      throw new LooprootError(
+        ErrorCode.Limit,
+        `ext2: the tree needs more than ${fmt(MAX_BLOCKS)} blocks of ${p.B} bytes`,
+        { field: "sizeBytes", limit: MAX_BLOCKS },
+      );
     hi = Math.min(MAX_BLOCKS, hi * 2);
   }
   let lo = Math.max(1, plan.blocks);
@@ -358,4 +425,3 @@ export function ext2Needs(tree: Tree, opts: Omit<Ext2Options, "sizeBytes">): { m
   while (!l) l = ok(++lo);
   return { minBytes: lo * p.B, blocks: lo, inodes: l.inodes };
 }
-

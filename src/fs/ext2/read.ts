@@ -7,8 +7,22 @@
 import { LooprootError, ErrorCode } from "../../errors.ts";
 import { fmt } from "../../util/fmt.ts";
 import {
-  EXT2_MAGIC, ROOT_INO, INCOMPAT_FILETYPE, RO_COMPAT_SPARSE_SUPER, RO_COMPAT_LARGE_FILE, COMPAT_RESIZE_INODE, INCOMPAT_NAMES,
-  S_IFMT, S_IFREG, S_IFDIR, S_IFLNK, S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK, groupHasSuper,
+  EXT2_MAGIC,
+  ROOT_INO,
+  INCOMPAT_FILETYPE,
+  RO_COMPAT_SPARSE_SUPER,
+  RO_COMPAT_LARGE_FILE,
+  COMPAT_RESIZE_INODE,
+  INCOMPAT_NAMES,
+  S_IFMT,
+  S_IFREG,
+  S_IFDIR,
+  S_IFLNK,
+  S_IFCHR,
+  S_IFBLK,
+  S_IFIFO,
+  S_IFSOCK,
+  groupHasSuper,
 } from "./layout.ts";
 import { type Tree, type TreeEntry, type NodeKind } from "../tree.ts";
 
@@ -105,8 +119,6 @@ export interface Ext2ReadOptions {
   maxPathChars?: number;
 }
 
-
-
 /** Is there an ext2 superblock magic at offset 1024? (For recognising an image, not validating it.) */
 export function looksLikeExt2(image: Uint8Array, offset = 0): boolean {
   const o = offset + 1024 + 56;
@@ -116,9 +128,17 @@ export function looksLikeExt2(image: Uint8Array, offset = 0): boolean {
 export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Image {
   const base = opts.offset ?? 0;
   const bad = (field: string, why: string, limit?: number | string): LooprootError =>
-    new LooprootError(ErrorCode.Image, `ext2 image${base ? ` at offset ${fmt(base)}` : ""}: ${field}: ${why}`, { field, ...(limit !== undefined ? { limit } : {}) });
+    new LooprootError(ErrorCode.Image, `ext2 image${base ? ` at offset ${fmt(base)}` : ""}: ${field}: ${why}`, {
+      field,
+      ...(limit !== undefined ? { limit } : {}),
+    });
 
-  if (base < 0 || base + 2048 > image.length) throw bad("superblock", `the image has ${fmt(image.length - Math.max(0, base))} bytes, fewer than the 2,048 a superblock needs`, 2048);
+  if (base < 0 || base + 2048 > image.length)
+    throw bad(
+      "superblock",
+      `the image has ${fmt(image.length - Math.max(0, base))} bytes, fewer than the 2,048 a superblock needs`,
+      2048,
+    );
   const img = image.subarray(base);
   const dv = new DataView(img.buffer, img.byteOffset, img.byteLength);
   const u32 = (o: number) => dv.getUint32(o, true);
@@ -144,20 +164,34 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
 
   const unknown = fIncompat & ~INCOMPAT_KNOWN;
   if (unknown) {
-    const names = Object.entries(INCOMPAT_NAMES).filter(([bit]) => unknown & Number(bit)).map(([, n]) => n);
-    throw bad("s_feature_incompat", `0x${fIncompat.toString(16)} has features an ext2 reader cannot read (${names.join(", ") || "unknown bits"})`);
+    const names = Object.entries(INCOMPAT_NAMES)
+      .filter(([bit]) => unknown & Number(bit))
+      .map(([, n]) => n);
+    throw bad(
+      "s_feature_incompat",
+      `0x${fIncompat.toString(16)} has features an ext2 reader cannot read (${names.join(", ") || "unknown bits"})`,
+    );
   }
   if (blocksCount === 0) throw bad("s_blocks_count", "is 0");
   if (blocksCount > Math.floor(img.length / B)) {
-    throw bad("s_blocks_count", `${fmt(blocksCount)} blocks of ${fmt(B)} bytes is more than the image's ${fmt(img.length)} bytes (truncated image?)`, Math.floor(img.length / B));
+    throw bad(
+      "s_blocks_count",
+      `${fmt(blocksCount)} blocks of ${fmt(B)} bytes is more than the image's ${fmt(img.length)} bytes (truncated image?)`,
+      Math.floor(img.length / B),
+    );
   }
-  if (firstDataBlock !== (B === 1024 ? 1 : 0)) throw bad("s_first_data_block", `${firstDataBlock} is not ${B === 1024 ? 1 : 0} for ${fmt(B)}-byte blocks`);
-  if (bpg < 8 || bpg % 8 !== 0 || bpg > 8 * B) throw bad("s_blocks_per_group", `${fmt(bpg)} is not a multiple of 8 in 8..${fmt(8 * B)}`, 8 * B);
+  if (firstDataBlock !== (B === 1024 ? 1 : 0))
+    throw bad("s_first_data_block", `${firstDataBlock} is not ${B === 1024 ? 1 : 0} for ${fmt(B)}-byte blocks`);
+  if (bpg < 8 || bpg % 8 !== 0 || bpg > 8 * B)
+    throw bad("s_blocks_per_group", `${fmt(bpg)} is not a multiple of 8 in 8..${fmt(8 * B)}`, 8 * B);
   if (ipg === 0 || ipg > 8 * B) throw bad("s_inodes_per_group", `${fmt(ipg)} is outside 1..${fmt(8 * B)}`, 8 * B);
-  if (inodeSize < 128 || inodeSize > B || (inodeSize & (inodeSize - 1)) !== 0) throw bad("s_inode_size", `${inodeSize} is not a power of two in 128..${fmt(B)}`);
-  if (blocksCount <= firstDataBlock) throw bad("s_blocks_count", `${fmt(blocksCount)} leaves no group after s_first_data_block ${firstDataBlock}`);
+  if (inodeSize < 128 || inodeSize > B || (inodeSize & (inodeSize - 1)) !== 0)
+    throw bad("s_inode_size", `${inodeSize} is not a power of two in 128..${fmt(B)}`);
+  if (blocksCount <= firstDataBlock)
+    throw bad("s_blocks_count", `${fmt(blocksCount)} leaves no group after s_first_data_block ${firstDataBlock}`);
   const groups = Math.ceil((blocksCount - firstDataBlock) / bpg);
-  if (inodesCount !== groups * ipg) throw bad("s_inodes_count", `${fmt(inodesCount)} is not ${fmt(groups)} groups x ${fmt(ipg)} inodes`, groups * ipg);
+  if (inodesCount !== groups * ipg)
+    throw bad("s_inodes_count", `${fmt(inodesCount)} is not ${fmt(groups)} groups x ${fmt(ipg)} inodes`, groups * ipg);
   if (firstIno < 3 || firstIno > inodesCount) throw bad("s_first_ino", `${firstIno} is outside 3..${fmt(inodesCount)}`);
   const sparse = (fRoCompat & RO_COMPAT_SPARSE_SUPER) !== 0;
   const largeFile = (fRoCompat & RO_COMPAT_LARGE_FILE) !== 0 || revLevel > 0;
@@ -172,23 +206,49 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
   // Group descriptors, each checked to lie inside its own group: the bitmaps and the inode table
   // are read through them.
   const gdtAt = blockAt(firstDataBlock + 1);
-  if (gdtAt + groups * 32 > blocksCount * B) throw bad("group descriptors", `${fmt(groups)} descriptors run past the end of the filesystem`);
+  if (gdtAt + groups * 32 > blocksCount * B)
+    throw bad("group descriptors", `${fmt(groups)} descriptors run past the end of the filesystem`);
   const groupList: Ext2Group[] = [];
   for (let g = 0; g < groups; g++) {
     const d = gdtAt + g * 32;
     const first = firstDataBlock + g * bpg;
     const last = Math.min(blocksCount - 1, first + bpg - 1);
     const gr: Ext2Group = {
-      index: g, firstBlock: first, lastBlock: last, hasSuperblock: groupHasSuper(g, sparse),
-      gdtBlocks: 0, reservedGdtBlocks: 0,
-      blockBitmap: u32(d), inodeBitmap: u32(d + 4), inodeTable: u32(d + 8),
-      inodeTableBlocks: itableBlocks, freeBlocks: u16(d + 12), freeInodes: u16(d + 14), usedDirs: u16(d + 16), usedData: [],
+      index: g,
+      firstBlock: first,
+      lastBlock: last,
+      hasSuperblock: groupHasSuper(g, sparse),
+      gdtBlocks: 0,
+      reservedGdtBlocks: 0,
+      blockBitmap: u32(d),
+      inodeBitmap: u32(d + 4),
+      inodeTable: u32(d + 8),
+      inodeTableBlocks: itableBlocks,
+      freeBlocks: u16(d + 12),
+      freeInodes: u16(d + 14),
+      usedDirs: u16(d + 16),
+      usedData: [],
     };
-    if (gr.hasSuperblock) { gr.gdtBlocks = gdtBlocks; gr.reservedGdtBlocks = rsvGdt; }
+    if (gr.hasSuperblock) {
+      gr.gdtBlocks = gdtBlocks;
+      gr.reservedGdtBlocks = rsvGdt;
+    }
     const where = `group ${g}`;
-    if (!inRange(gr.blockBitmap, 1)) throw bad(`${where} bg_block_bitmap`, `block ${fmt(gr.blockBitmap)} is outside the filesystem (${fmt(firstDataBlock)}..${fmt(blocksCount - 1)})`);
-    if (!inRange(gr.inodeBitmap, 1)) throw bad(`${where} bg_inode_bitmap`, `block ${fmt(gr.inodeBitmap)} is outside the filesystem (${fmt(firstDataBlock)}..${fmt(blocksCount - 1)})`);
-    if (!inRange(gr.inodeTable, itableBlocks)) throw bad(`${where} bg_inode_table`, `blocks ${fmt(gr.inodeTable)}..${fmt(gr.inodeTable + itableBlocks - 1)} are outside the filesystem (${fmt(firstDataBlock)}..${fmt(blocksCount - 1)})`);
+    if (!inRange(gr.blockBitmap, 1))
+      throw bad(
+        `${where} bg_block_bitmap`,
+        `block ${fmt(gr.blockBitmap)} is outside the filesystem (${fmt(firstDataBlock)}..${fmt(blocksCount - 1)})`,
+      );
+    if (!inRange(gr.inodeBitmap, 1))
+      throw bad(
+        `${where} bg_inode_bitmap`,
+        `block ${fmt(gr.inodeBitmap)} is outside the filesystem (${fmt(firstDataBlock)}..${fmt(blocksCount - 1)})`,
+      );
+    if (!inRange(gr.inodeTable, itableBlocks))
+      throw bad(
+        `${where} bg_inode_table`,
+        `blocks ${fmt(gr.inodeTable)}..${fmt(gr.inodeTable + itableBlocks - 1)} are outside the filesystem (${fmt(firstDataBlock)}..${fmt(blocksCount - 1)})`,
+      );
     groupList.push(gr);
   }
   // Used data per group: the block bitmap minus the group's own metadata. The metadata must fit
@@ -196,11 +256,20 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
   for (const gr of groupList) {
     const len = gr.lastBlock - gr.firstBlock + 1;
     const metaLen = gr.hasSuperblock ? 1 + gr.gdtBlocks + gr.reservedGdtBlocks : 0;
-    if (metaLen > len) throw bad(`group ${gr.index}`, `its superblock and ${fmt(gr.gdtBlocks + gr.reservedGdtBlocks)} descriptor blocks do not fit its ${fmt(len)} blocks`, len);
+    if (metaLen > len)
+      throw bad(
+        `group ${gr.index}`,
+        `its superblock and ${fmt(gr.gdtBlocks + gr.reservedGdtBlocks)} descriptor blocks do not fit its ${fmt(len)} blocks`,
+        len,
+      );
     const meta = new Uint8Array(len);
-    const mark = (b: number, n: number) => { for (let i = Math.max(b, gr.firstBlock); i < Math.min(b + n, gr.lastBlock + 1); i++) meta[i - gr.firstBlock] = 1; };
+    const mark = (b: number, n: number) => {
+      for (let i = Math.max(b, gr.firstBlock); i < Math.min(b + n, gr.lastBlock + 1); i++) meta[i - gr.firstBlock] = 1;
+    };
     mark(gr.firstBlock, metaLen);
-    mark(gr.blockBitmap, 1); mark(gr.inodeBitmap, 1); mark(gr.inodeTable, itableBlocks);
+    mark(gr.blockBitmap, 1);
+    mark(gr.inodeBitmap, 1);
+    mark(gr.inodeTable, itableBlocks);
     const bm = img.subarray(blockAt(gr.blockBitmap), blockAt(gr.blockBitmap) + B);
     let run: [number, number] | undefined;
     for (let i = 0; i < len; i++) {
@@ -214,25 +283,45 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
 
   // Inodes.
   const inodeOffset = (ino: number, where: string): number => {
-    if (ino < 1 || ino > inodesCount) throw bad(where, `inode ${fmt(ino)} is outside 1..${fmt(inodesCount)}`, inodesCount);
+    if (ino < 1 || ino > inodesCount)
+      throw bad(where, `inode ${fmt(ino)} is outside 1..${fmt(inodesCount)}`, inodesCount);
     const g = Math.floor((ino - 1) / ipg);
     return blockAt(groupList[g].inodeTable) + ((ino - 1) % ipg) * inodeSize;
   };
   const P = B / 4;
   const maxFileBlocks = 12 + P + P * P + P * P * P;
 
-  interface Inode { ino: number; mode: number; uid: number; gid: number; size: number; mtime: number; links: number; blocks512: number; fileAcl: number; o: number }
+  interface Inode {
+    ino: number;
+    mode: number;
+    uid: number;
+    gid: number;
+    size: number;
+    mtime: number;
+    links: number;
+    blocks512: number;
+    fileAcl: number;
+    o: number;
+  }
   const inode = (ino: number, where: string): Inode => {
     const o = inodeOffset(ino, where);
     const mode = u16(o);
     const high = u32(o + 108);
     const isReg = (mode & S_IFMT) === S_IFREG;
-    if (isReg && largeFile && high >= 1 << 21) throw bad(`${where} (inode ${ino}) i_size_high`, `${fmt(high)} makes the file larger than 2^53 bytes`);
+    if (isReg && largeFile && high >= 1 << 21)
+      throw bad(`${where} (inode ${ino}) i_size_high`, `${fmt(high)} makes the file larger than 2^53 bytes`);
     const size = u32(o + 4) + (isReg && largeFile ? high * 0x100000000 : 0);
     return {
-      ino, mode, size, o,
-      uid: (u16(o + 2) | (u16(o + 120) << 16)) >>> 0, gid: (u16(o + 24) | (u16(o + 122) << 16)) >>> 0,
-      mtime: u32(o + 16), links: u16(o + 26), blocks512: u32(o + 28), fileAcl: u32(o + 104),
+      ino,
+      mode,
+      size,
+      o,
+      uid: (u16(o + 2) | (u16(o + 120) << 16)) >>> 0,
+      gid: (u16(o + 24) | (u16(o + 122) << 16)) >>> 0,
+      mtime: u32(o + 16),
+      links: u16(o + 26),
+      blocks512: u32(o + 28),
+      fileAcl: u32(o + 104),
     };
   };
 
@@ -241,10 +330,20 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
    * double and triple indirect pointers. Work is bounded by n, which callers bound by the size.
    */
   const blockMap = (ind: Inode, n: number, where: string): Uint32Array => {
-    if (n > maxFileBlocks) throw bad(`${where} i_size`, `${fmt(ind.size)} bytes need ${fmt(n)} blocks, more than ${fmt(maxFileBlocks)} that triple indirection reaches`, maxFileBlocks);
+    if (n > maxFileBlocks)
+      throw bad(
+        `${where} i_size`,
+        `${fmt(ind.size)} bytes need ${fmt(n)} blocks, more than ${fmt(maxFileBlocks)} that triple indirection reaches`,
+        maxFileBlocks,
+      );
     const out = new Uint32Array(n);
     const check = (blk: number, what: string) => {
-      if (blk !== 0 && (blk < firstDataBlock || blk >= blocksCount)) throw bad(`${where} (inode ${ind.ino}) ${what}`, `block ${fmt(blk)} is outside the filesystem (${fmt(firstDataBlock)}..${fmt(blocksCount - 1)})`, blocksCount - 1);
+      if (blk !== 0 && (blk < firstDataBlock || blk >= blocksCount))
+        throw bad(
+          `${where} (inode ${ind.ino}) ${what}`,
+          `block ${fmt(blk)} is outside the filesystem (${fmt(firstDataBlock)}..${fmt(blocksCount - 1)})`,
+          blocksCount - 1,
+        );
       return blk;
     };
     let L = 0;
@@ -252,7 +351,10 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
     // depth 1..3: each pointer in an indirect block covers P^(depth-1) logical blocks.
     const walk = (blk: number, depth: number, what: string) => {
       const span = depth === 1 ? 1 : depth === 2 ? P : P * P;
-      if (blk === 0) { L = Math.min(n, L + span * P); return; }
+      if (blk === 0) {
+        L = Math.min(n, L + span * P);
+        return;
+      }
       const at = blockAt(blk);
       for (let i = 0; i < P && L < n; i++) {
         const p = check(u32(at + 4 * i), `${what}[${i}]`);
@@ -261,18 +363,29 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
       }
     };
     const names = ["indirect", "double indirect", "triple indirect"];
-    for (let d = 1; d <= 3 && L < n; d++) walk(check(u32(ind.o + 40 + 4 * (11 + d)), `i_block[${11 + d}] (${names[d - 1]})`), d, names[d - 1]);
+    for (let d = 1; d <= 3 && L < n; d++)
+      walk(check(u32(ind.o + 40 + 4 * (11 + d)), `i_block[${11 + d}] (${names[d - 1]})`), d, names[d - 1]);
     return out;
   };
 
   let dataBudget = opts.maxDataBytes ?? 4 * img.length + 16 * 1024 * 1024;
-  const readData = (ind: Inode, where: string, keep = true): { data?: Uint8Array; runs: [number, number][]; starts: number[] } => {
-    if (ind.size > dataBudget) throw bad(`${where} (inode ${ind.ino}) i_size`, `${fmt(ind.size)} bytes is more than the ${fmt(dataBudget)} left to unpack from this image`, dataBudget);
+  const readData = (
+    ind: Inode,
+    where: string,
+    keep = true,
+  ): { data?: Uint8Array; runs: [number, number][]; starts: number[] } => {
+    if (ind.size > dataBudget)
+      throw bad(
+        `${where} (inode ${ind.ino}) i_size`,
+        `${fmt(ind.size)} bytes is more than the ${fmt(dataBudget)} left to unpack from this image`,
+        dataBudget,
+      );
     dataBudget -= ind.size;
     const n = Math.ceil(ind.size / B);
     const map = blockMap(ind, n, where);
     const data = keep ? new Uint8Array(ind.size) : undefined;
-    const runs: [number, number][] = [], starts: number[] = [];
+    const runs: [number, number][] = [],
+      starts: number[] = [];
     let prev = -2;
     for (let i = 0; i < n; i++) {
       const p = map[i];
@@ -281,7 +394,10 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
       data?.set(img.subarray(blockAt(p), blockAt(p) + len), i * B);
       const last = runs[runs.length - 1];
       if (last && last[0] + last[1] === p && prev === i - 1) last[1]++;
-      else { runs.push([p, 1]); starts.push(i); }
+      else {
+        runs.push([p, 1]);
+        starts.push(i);
+      }
       prev = i;
     }
     return { data, runs, starts };
@@ -289,22 +405,38 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
 
   const kindOf = (mode: number, where: string): Exclude<NodeKind, "hardlink"> => {
     switch (mode & S_IFMT) {
-      case S_IFREG: return "file";
-      case S_IFDIR: return "dir";
-      case S_IFLNK: return "symlink";
-      case S_IFCHR: return "chardev";
-      case S_IFBLK: return "blockdev";
-      case S_IFIFO: return "fifo";
-      case S_IFSOCK: return "socket";
+      case S_IFREG:
+        return "file";
+      case S_IFDIR:
+        return "dir";
+      case S_IFLNK:
+        return "symlink";
+      case S_IFCHR:
+        return "chardev";
+      case S_IFBLK:
+        return "blockdev";
+      case S_IFIFO:
+        return "fifo";
+      case S_IFSOCK:
+        return "socket";
     }
     throw bad(`${where} i_mode`, `0o${mode.toString(8)} is not a known file type`);
   };
 
   const entries: (TreeEntry & { ino: number })[] = [];
-  interface Info { links: number; size: number; runs: [number, number][]; starts: number[]; data?: Uint8Array; major?: number; minor?: number }
+  interface Info {
+    links: number;
+    size: number;
+    runs: [number, number][];
+    starts: number[];
+    data?: Uint8Array;
+    major?: number;
+    minor?: number;
+  }
   const nodeInfo = new Map<number, Info>();
   const dirsSeen = new Set<number>();
-  const maxEntries = opts.maxEntries ?? Infinity, maxPathChars = opts.maxPathChars ?? Infinity;
+  const maxEntries = opts.maxEntries ?? Infinity,
+    maxPathChars = opts.maxPathChars ?? Infinity;
   let omitted = 0;
   // Each directory block belongs to one directory: two directories sharing blocks would let a
   // small image make the walk read the same entries over and over.
@@ -315,7 +447,15 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
   if (kindOf(rootInode.mode, "/") !== "dir") throw bad("/ (inode 2) i_mode", "the root inode is not a directory");
   // `listed`: false for a directory left out by the caps (its path is kept short, for messages).
   const queue: { ino: number; path: string; listed: boolean }[] = [{ ino: ROOT_INO, path: "/", listed: true }];
-  entries.push({ path: "/", kind: "dir", mode: rootInode.mode & 0o7777, uid: rootInode.uid, gid: rootInode.gid, mtime: rootInode.mtime, ino: ROOT_INO });
+  entries.push({
+    path: "/",
+    kind: "dir",
+    mode: rootInode.mode & 0o7777,
+    uid: rootInode.uid,
+    gid: rootInode.gid,
+    mtime: rootInode.mtime,
+    ino: ROOT_INO,
+  });
   dirsSeen.add(ROOT_INO);
 
   // Breadth first with a queue, each directory inode at most once: a directory linked twice (a
@@ -325,18 +465,28 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
     // Names are unique per directory: one set per directory keeps the check linear in the tree.
     const names = new Set<string>();
     const dir = inode(ino, path);
-    if (dir.size > blocksCount * B) throw bad(`${path} (inode ${ino}) i_size`, `${fmt(dir.size)} bytes is larger than the filesystem`, blocksCount * B);
+    if (dir.size > blocksCount * B)
+      throw bad(
+        `${path} (inode ${ino}) i_size`,
+        `${fmt(dir.size)} bytes is larger than the filesystem`,
+        blocksCount * B,
+      );
     const n = Math.ceil(dir.size / B);
     const map = blockMap(dir, n, path);
-    const runs: [number, number][] = [], starts: number[] = [];
+    const runs: [number, number][] = [],
+      starts: number[] = [];
     for (let bi = 0; bi < n; bi++) {
       const p = map[bi];
       if (p === 0) throw bad(`${path} (inode ${ino})`, `directory block ${bi} is a hole`);
-      if (dirBlocks.has(p)) throw bad(`${path} (inode ${ino})`, `directory block ${fmt(p)} also belongs to another directory`);
+      if (dirBlocks.has(p))
+        throw bad(`${path} (inode ${ino})`, `directory block ${fmt(p)} also belongs to another directory`);
       dirBlocks.add(p);
       const last = runs[runs.length - 1];
       if (last && last[0] + last[1] === p) last[1]++;
-      else { runs.push([p, 1]); starts.push(bi); }
+      else {
+        runs.push([p, 1]);
+        starts.push(bi);
+      }
       const at = blockAt(p);
       let o = 0;
       while (o < B) {
@@ -345,9 +495,11 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
         const eIno = u32(at + o);
         const recLen = u16(at + o + 4);
         const nameLen = img[at + o + 6];
-        if (recLen < 8 || recLen % 4 !== 0 || o + recLen > B) throw bad(`${where} rec_len`, `${recLen} is not a multiple of 4 in 8..${B - o}`);
+        if (recLen < 8 || recLen % 4 !== 0 || o + recLen > B)
+          throw bad(`${where} rec_len`, `${recLen} is not a multiple of 4 in 8..${B - o}`);
         if (eIno !== 0) {
-          if (nameLen === 0 || 8 + nameLen > recLen) throw bad(`${where} name_len`, `${nameLen} does not fit rec_len ${recLen}`);
+          if (nameLen === 0 || 8 + nameLen > recLen)
+            throw bad(`${where} name_len`, `${nameLen} does not fit rec_len ${recLen}`);
           const raw = img.subarray(at + o + 8, at + o + 8 + nameLen);
           const name = dec.decode(raw);
           if (raw.includes(0x2f) || raw.includes(0)) throw bad(`${where} name`, `"${name}" contains a slash or NUL`);
@@ -355,14 +507,25 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
             const full = listed ? (path === "/" ? `/${name}` : `${path}/${name}`) : "";
             const show = listed && entries.length < maxEntries && full.length <= maxPathChars;
             // An entry left out is named by its inode in messages: its path is what was too long.
-            const cpath = show ? full : `${listed ? path : "(a directory left out)"}/.../${name.length > 60 ? name.slice(0, 60) + "..." : name} (inode ${eIno})`;
+            const cpath = show
+              ? full
+              : `${listed ? path : "(a directory left out)"}/.../${name.length > 60 ? name.slice(0, 60) + "..." : name} (inode ${eIno})`;
             if (names.has(name)) throw bad(`${where} name`, `${cpath} appears twice in its directory`);
             names.add(name);
             const ci = inode(eIno, cpath);
             const kind = kindOf(ci.mode, cpath);
-            const e: TreeEntry & { ino: number } = { path: cpath, kind, mode: ci.mode & 0o7777, uid: ci.uid, gid: ci.gid, mtime: ci.mtime, ino: eIno };
+            const e: TreeEntry & { ino: number } = {
+              path: cpath,
+              kind,
+              mode: ci.mode & 0o7777,
+              uid: ci.uid,
+              gid: ci.gid,
+              mtime: ci.mtime,
+              ino: eIno,
+            };
             if (kind === "dir") {
-              if (dirsSeen.has(eIno)) throw bad(`${cpath} (inode ${eIno})`, "this directory is linked from more than one place (a loop)");
+              if (dirsSeen.has(eIno))
+                throw bad(`${cpath} (inode ${eIno})`, "this directory is linked from more than one place (a loop)");
               dirsSeen.add(eIno);
               queue.push({ ino: eIno, path: show ? cpath : path, listed: show });
               nodeInfo.set(eIno, { links: ci.links, size: ci.size, runs: [], starts: [] });
@@ -372,31 +535,50 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
               const info: Info = { links: ci.links, size: ci.size, runs: [], starts: [] };
               if (kind === "file") {
                 const r = readData(ci, cpath, opts.contents !== false);
-                info.data = r.data; info.runs = r.runs; info.starts = r.starts;
+                info.data = r.data;
+                info.runs = r.runs;
+                info.starts = r.starts;
               } else if (kind === "symlink") {
                 const eaBlocks = ci.fileAcl ? B / 512 : 0;
                 if (ci.size === 0) throw bad(`${cpath} (inode ${eIno}) i_size`, "a symlink with an empty target");
                 if (ci.blocks512 - eaBlocks === 0) {
                   // A fast symlink: the target sits in i_block itself (at most 60 bytes).
-                  if (ci.size > 60) throw bad(`${cpath} (inode ${eIno}) i_size`, `${ci.size} bytes is too long for a fast symlink`, 60);
+                  if (ci.size > 60)
+                    throw bad(`${cpath} (inode ${eIno}) i_size`, `${ci.size} bytes is too long for a fast symlink`, 60);
                   info.data = img.slice(ci.o + 40, ci.o + 40 + ci.size);
                 } else {
-                  if (ci.size >= B) throw bad(`${cpath} (inode ${eIno}) i_size`, `${fmt(ci.size)} bytes is too long for a symlink`, B - 1);
+                  if (ci.size >= B)
+                    throw bad(
+                      `${cpath} (inode ${eIno}) i_size`,
+                      `${fmt(ci.size)} bytes is too long for a symlink`,
+                      B - 1,
+                    );
                   const r = readData(ci, cpath);
-                  info.data = r.data; info.runs = r.runs; info.starts = r.starts;
+                  info.data = r.data;
+                  info.runs = r.runs;
+                  info.starts = r.starts;
                 }
               } else if (kind === "chardev" || kind === "blockdev") {
                 // Old encoding in i_block[0] (8-bit major and minor), new in i_block[1].
-                const old = u32(ci.o + 40), nw = u32(ci.o + 44);
-                if (old !== 0) { info.major = (old >> 8) & 0xff; info.minor = old & 0xff; }
-                else { info.major = (nw & 0xfff00) >> 8; info.minor = (nw & 0xff) | ((nw >>> 12) & 0xfff00); }
+                const old = u32(ci.o + 40),
+                  nw = u32(ci.o + 44);
+                if (old !== 0) {
+                  info.major = (old >> 8) & 0xff;
+                  info.minor = old & 0xff;
+                } else {
+                  info.major = (nw & 0xfff00) >> 8;
+                  info.minor = (nw & 0xff) | ((nw >>> 12) & 0xfff00);
+                }
               }
               nodeInfo.set(eIno, info);
             }
             if (show) {
               const info = nodeInfo.get(eIno)!;
               if (kind === "symlink") e.target = dec.decode(info.data!);
-              else if (kind === "chardev" || kind === "blockdev") { e.major = info.major; e.minor = info.minor; }
+              else if (kind === "chardev" || kind === "blockdev") {
+                e.major = info.major;
+                e.minor = info.minor;
+              }
               entries.push(e);
             }
           }
@@ -419,7 +601,10 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
     const { ino, ...entry } = e;
     if (e.kind === "file") {
       const fp = firstPath.get(ino);
-      if (fp !== undefined) { tree.push({ ...entry, kind: "hardlink", target: fp }); continue; }
+      if (fp !== undefined) {
+        tree.push({ ...entry, kind: "hardlink", target: fp });
+        continue;
+      }
       firstPath.set(ino, e.path);
       if (info.data) entry.data = info.data;
     }
@@ -432,10 +617,28 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
   const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   return {
     layout: {
-      blockSize: B, blocksCount, inodesCount, reservedBlocks: u32(S + 8), freeBlocks: u32(S + 12), freeInodes: u32(S + 16),
-      firstDataBlock, blocksPerGroup: bpg, inodesPerGroup: ipg, inodeSize, revLevel, firstIno,
-      featureCompat: fCompat, featureIncompat: fIncompat, featureRoCompat: fRoCompat, label, uuid,
-      state: u16(S + 58), mtime: u32(S + 44), wtime: u32(S + 48), mkfsTime: revLevel === 0 ? 0 : u32(S + 264), groups: groupList,
+      blockSize: B,
+      blocksCount,
+      inodesCount,
+      reservedBlocks: u32(S + 8),
+      freeBlocks: u32(S + 12),
+      freeInodes: u32(S + 16),
+      firstDataBlock,
+      blocksPerGroup: bpg,
+      inodesPerGroup: ipg,
+      inodeSize,
+      revLevel,
+      firstIno,
+      featureCompat: fCompat,
+      featureIncompat: fIncompat,
+      featureRoCompat: fRoCompat,
+      label,
+      uuid,
+      state: u16(S + 58),
+      mtime: u32(S + 44),
+      wtime: u32(S + 48),
+      mkfsTime: revLevel === 0 ? 0 : u32(S + 264),
+      groups: groupList,
     },
     tree,
     nodes,
@@ -448,7 +651,8 @@ function checkTreeOrder<T extends TreeEntry>(entries: T[]): T[] {
   // Each path's depth counted once, not in every comparison.
   const depths = new Map(entries.map((e) => [e, e.path === "/" ? 0 : e.path.split("/").length - 1]));
   return [...entries].sort((a, b) => {
-    const da = depths.get(a)!, db = depths.get(b)!;
+    const da = depths.get(a)!,
+      db = depths.get(b)!;
     if (da !== db) return da - db;
     return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
   });

@@ -6,9 +6,38 @@ import { type Tree, type TreeEntry } from "../tree.ts";
 import { LooprootError, ErrorCode } from "../../errors.ts";
 import { fmt } from "../../util/fmt.ts";
 import {
-  EXT2_MAGIC, FIRST_INO, ROOT_INO, MAX_BLOCKS, COMPAT_EXT_ATTR, INCOMPAT_FILETYPE, RO_COMPAT_SPARSE_SUPER, RO_COMPAT_LARGE_FILE, S_IFSOCK, S_IFLNK, S_IFREG, S_IFBLK, S_IFDIR, S_IFCHR, S_IFIFO, FT_DIR,
+  EXT2_MAGIC,
+  FIRST_INO,
+  ROOT_INO,
+  MAX_BLOCKS,
+  COMPAT_EXT_ATTR,
+  INCOMPAT_FILETYPE,
+  RO_COMPAT_SPARSE_SUPER,
+  RO_COMPAT_LARGE_FILE,
+  S_IFSOCK,
+  S_IFLNK,
+  S_IFREG,
+  S_IFBLK,
+  S_IFDIR,
+  S_IFCHR,
+  S_IFIFO,
+  FT_DIR,
 } from "./layout.ts";
-import { checkParams, planTree, computeLayout, fits, ext2Needs, groupStart, hasSuper, groupOverhead, recLen, type Ext2Options, type DirEnt, type Layout, type Params } from "./plan.ts";
+import {
+  checkParams,
+  planTree,
+  computeLayout,
+  fits,
+  ext2Needs,
+  groupStart,
+  hasSuper,
+  groupOverhead,
+  recLen,
+  type Ext2Options,
+  type DirEnt,
+  type Layout,
+  type Params,
+} from "./plan.ts";
 
 const enc = new TextEncoder();
 
@@ -44,24 +73,44 @@ export function makeExt2(tree: Tree, opts: Ext2Options, into?: Uint8Array): Uint
   const p = checkParams(opts);
   const B = p.B;
   if (!Number.isInteger(opts.sizeBytes) || opts.sizeBytes <= 0) {
-    throw new LooprootError(ErrorCode.Limit, `ext2 sizeBytes: ${opts.sizeBytes} is not a positive whole number of bytes`, { field: "sizeBytes" });
+    throw new LooprootError(
+      ErrorCode.Limit,
+      `ext2 sizeBytes: ${opts.sizeBytes} is not a positive whole number of bytes`,
+      { field: "sizeBytes" },
+    );
   }
   const totalBlocks = Math.floor(opts.sizeBytes / B);
   if (totalBlocks > MAX_BLOCKS) {
-    throw new LooprootError(ErrorCode.Limit, `ext2 sizeBytes: ${fmt(opts.sizeBytes)} bytes is ${fmt(totalBlocks)} blocks of ${B}, beyond the ${fmt(MAX_BLOCKS)}-block limit`, { field: "sizeBytes", limit: MAX_BLOCKS * B });
+    throw new LooprootError(
+      ErrorCode.Limit,
+      `ext2 sizeBytes: ${fmt(opts.sizeBytes)} bytes is ${fmt(totalBlocks)} blocks of ${B}, beyond the ${fmt(MAX_BLOCKS)}-block limit`,
+      { field: "sizeBytes", limit: MAX_BLOCKS * B },
+    );
   }
   const plan = planTree(tree, B, opts.time);
   const l = computeLayout(totalBlocks, p);
   if (typeof l === "string" || !fits(l, plan)) {
     const need = ext2Needs(tree, opts);
     if (need.minBytes > opts.sizeBytes) {
-      throw new LooprootError(ErrorCode.Limit, `ext2 sizeBytes: ${fmt(opts.sizeBytes)} bytes is too small for the tree: needs at least ${fmt(need.minBytes)} bytes`, { field: "sizeBytes", limit: need.minBytes });
+      throw new LooprootError(
+        ErrorCode.Limit,
+        `ext2 sizeBytes: ${fmt(opts.sizeBytes)} bytes is too small for the tree: needs at least ${fmt(need.minBytes)} bytes`,
+        { field: "sizeBytes", limit: need.minBytes },
+      );
     }
     // Rare: a smaller size works, but this one's group layout (a cut-off last group, smaller
     // groups) leaves too little room. Name the next size up that works too.
     let up = totalBlocks + 1;
-    for (let l2 = computeLayout(up, p); up < MAX_BLOCKS && (typeof l2 === "string" || !fits(l2, plan)); l2 = computeLayout(++up, p));
-    throw new LooprootError(ErrorCode.Limit, `ext2 sizeBytes: ${fmt(opts.sizeBytes)} bytes does not hold the tree with the group layout of that size: ${fmt(need.minBytes)} or ${fmt(up * B)} bytes do`, { field: "sizeBytes", limit: up * B });
+    for (
+      let l2 = computeLayout(up, p);
+      up < MAX_BLOCKS && (typeof l2 === "string" || !fits(l2, plan));
+      l2 = computeLayout(++up, p)
+    );
+    throw new LooprootError(
+      ErrorCode.Limit,
+      `ext2 sizeBytes: ${fmt(opts.sizeBytes)} bytes does not hold the tree with the group layout of that size: ${fmt(need.minBytes)} or ${fmt(up * B)} bytes do`,
+      { field: "sizeBytes", limit: up * B },
+    );
   }
 
   if (into !== undefined && into.length !== opts.sizeBytes) {
@@ -73,12 +122,16 @@ export function makeExt2(tree: Tree, opts: Ext2Options, into?: Uint8Array): Uint
 
   // Metadata placement and the block-in-use map (one byte per block: simple and fast enough).
   const used = new Uint8Array(l.blocks);
-  const bbm: number[] = [], ibm: number[] = [], itab: number[] = [];
+  const bbm: number[] = [],
+    ibm: number[] = [],
+    itab: number[] = [];
   for (let g = 0; g < l.groups; g++) {
     const start = groupStart(l, g);
     let b = start;
     if (hasSuper(g)) b += 1 + l.gdtBlocks;
-    bbm.push(b); ibm.push(b + 1); itab.push(b + 2);
+    bbm.push(b);
+    ibm.push(b + 1);
+    itab.push(b + 2);
     used.fill(1, start, start + groupOverhead(l, g));
   }
   if (l.firstDataBlock) used[0] = 1;
@@ -121,7 +174,16 @@ export function makeExt2(tree: Tree, opts: Ext2Options, into?: Uint8Array): Uint
     return itab[g] * B + ((ino - 1) % l.ipg) * p.inodeSize;
   };
 
-  const writeInode = (ino: number, mode: number, e: TreeEntry, size: number, links: number, blocks: number, iblock: Uint32Array | null, raw?: Uint8Array) => {
+  const writeInode = (
+    ino: number,
+    mode: number,
+    e: TreeEntry,
+    size: number,
+    links: number,
+    blocks: number,
+    iblock: Uint32Array | null,
+    raw?: Uint8Array,
+  ) => {
     const o = inodeOff(ino);
     dv.setUint16(o + 0, mode, true); // i_mode
     dv.setUint16(o + 2, e.uid & 0xffff, true); // i_uid
@@ -145,7 +207,8 @@ export function makeExt2(tree: Tree, opts: Ext2Options, into?: Uint8Array): Uint
 
   const dirsPerGroup = new Uint32Array(l.groups);
   const parentOf = new Map<number, number>();
-  for (const n of plan.nodes) if (n.children) for (const c of n.children) if (c.type === FT_DIR) parentOf.set(c.ino, n.ino);
+  for (const n of plan.nodes)
+    if (n.children) for (const c of n.children) if (c.type === FT_DIR) parentOf.set(c.ino, n.ino);
   parentOf.set(ROOT_INO, ROOT_INO);
 
   for (const n of plan.nodes) {
@@ -161,7 +224,9 @@ export function makeExt2(tree: Tree, opts: Ext2Options, into?: Uint8Array): Uint
         ];
         const phys: number[] = [];
         allocMapped(n.dataBlocks, iblock, (_i, b) => phys.push(b));
-        let bi = 0, pos = 0, prev = -1;
+        let bi = 0,
+          pos = 0,
+          prev = -1;
         for (const d of ents) {
           const rl = recLen(d.name.length);
           if (pos + rl > B) {
@@ -206,7 +271,8 @@ export function makeExt2(tree: Tree, opts: Ext2Options, into?: Uint8Array): Uint
       }
       case "chardev":
       case "blockdev": {
-        const ma = e.major!, mi = e.minor!;
+        const ma = e.major!,
+          mi = e.minor!;
         // The kernel's encoding: old 16-bit dev_t in i_block[0] when it fits, else new in i_block[1].
         if (ma < 256 && mi < 256) iblock[0] = (ma << 8) | mi;
         else iblock[1] = ((mi & 0xff) | (ma << 8) | ((mi & ~0xff) << 12)) >>> 0;
@@ -248,9 +314,18 @@ interface GroupMeta {
  * The block and inode bitmaps of each group, and the group descriptors with their free counts.
  * `meta` is where each group's bitmaps and inode table went; `inodesUsed` the last inode in use.
  */
-function writeGroups(img: Uint8Array, l: Layout, B: number, used: Uint8Array, meta: GroupMeta, inodesUsed: number, dirsPerGroup: Uint32Array): { gdt: Uint8Array; freeBlocksTotal: number; freeInodesTotal: number } {
+function writeGroups(
+  img: Uint8Array,
+  l: Layout,
+  B: number,
+  used: Uint8Array,
+  meta: GroupMeta,
+  inodesUsed: number,
+  dirsPerGroup: Uint32Array,
+): { gdt: Uint8Array; freeBlocksTotal: number; freeInodesTotal: number } {
   const { bbm, ibm, itab } = meta;
-  let freeBlocksTotal = 0, freeInodesTotal = 0;
+  let freeBlocksTotal = 0,
+    freeInodesTotal = 0;
   const gdt = new Uint8Array(l.gdtBlocks * B);
   const gdv = new DataView(gdt.buffer);
   for (let g = 0; g < l.groups; g++) {
@@ -286,7 +361,14 @@ function writeGroups(img: Uint8Array, l: Layout, B: number, used: Uint8Array, me
 }
 
 /** The superblock, written at byte 1024 and, with the GDT, as a backup in each group sparse_super names. */
-function writeSuperblocks(img: Uint8Array, l: Layout, p: Params, opts: Ext2Options, largeFile: boolean, groups: { gdt: Uint8Array; freeBlocksTotal: number; freeInodesTotal: number }): void {
+function writeSuperblocks(
+  img: Uint8Array,
+  l: Layout,
+  p: Params,
+  opts: Ext2Options,
+  largeFile: boolean,
+  groups: { gdt: Uint8Array; freeBlocksTotal: number; freeInodesTotal: number },
+): void {
   const B = p.B;
   const { gdt, freeBlocksTotal, freeInodesTotal } = groups;
   // The superblock, always at byte 1024.

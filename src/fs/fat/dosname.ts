@@ -3,18 +3,32 @@
 import { LooprootError, ErrorCode } from "../../errors.ts";
 
 /** Characters DOS refuses in a file name (besides control characters and the dot separator). */
-export const DOS_ILLEGAL_CHARS = "\"*+,/:;<=>?[\\]|";
+export const DOS_ILLEGAL_CHARS = '"*+,/:;<=>?[\\]|';
 
 /** Device names DOS resolves before the file system, with or without an extension. */
 export const DOS_RESERVED_NAMES = [
-  "CON", "AUX", "PRN", "NUL", "COM1", "COM2", "COM3", "COM4", "LPT1", "LPT2", "LPT3", "CLOCK$",
+  "CON",
+  "AUX",
+  "PRN",
+  "NUL",
+  "COM1",
+  "COM2",
+  "COM3",
+  "COM4",
+  "LPT1",
+  "LPT2",
+  "LPT3",
+  "CLOCK$",
 ];
 
 /** DOS keeps the current directory in 64 bytes ("\" + path + NUL), so longer paths cannot be reached. */
 export const DOS_MAX_PATH = 63;
 
 export class DosNameError extends LooprootError {
-  constructor(public readonly dosName: string, rule: string) {
+  constructor(
+    public readonly dosName: string,
+    rule: string,
+  ) {
     super(ErrorCode.DosName, `DOS name "${dosName}": ${rule}`, { data: { name: dosName } });
     this.name = "DosNameError";
   }
@@ -22,15 +36,25 @@ export class DosNameError extends LooprootError {
 
 function checkPart(name: string, part: string, what: "name" | "extension", max: number): void {
   if (part.length > max) {
-    throw new DosNameError(name, `the ${what} "${part}" has ${part.length} characters, more than the ${max} of an 8.3 name`);
+    throw new DosNameError(
+      name,
+      `the ${what} "${part}" has ${part.length} characters, more than the ${max} of an 8.3 name`,
+    );
   }
   for (let i = 0; i < part.length; i++) {
     const ch = part[i];
     const c = ch.charCodeAt(0);
-    if (c < 0x20 || c === 0x7f) throw new DosNameError(name, `control character 0x${c.toString(16).padStart(2, "0")} is not allowed`);
-    if (c > 0x7e) throw new DosNameError(name, `character "${ch}" is not ASCII (code pages differ, so only ASCII is allowed)`);
-    if (ch === " ") throw new DosNameError(name, "a space is not allowed (DOS pads names with spaces, so COMMAND.COM cannot name such a file)");
-    if (DOS_ILLEGAL_CHARS.includes(ch)) throw new DosNameError(name, `character '${ch}' is not allowed (illegal: ${DOS_ILLEGAL_CHARS})`);
+    if (c < 0x20 || c === 0x7f)
+      throw new DosNameError(name, `control character 0x${c.toString(16).padStart(2, "0")} is not allowed`);
+    if (c > 0x7e)
+      throw new DosNameError(name, `character "${ch}" is not ASCII (code pages differ, so only ASCII is allowed)`);
+    if (ch === " ")
+      throw new DosNameError(
+        name,
+        "a space is not allowed (DOS pads names with spaces, so COMMAND.COM cannot name such a file)",
+      );
+    if (DOS_ILLEGAL_CHARS.includes(ch))
+      throw new DosNameError(name, `character '${ch}' is not allowed (illegal: ${DOS_ILLEGAL_CHARS})`);
   }
 }
 
@@ -83,7 +107,8 @@ export function checkDosPath(path: string): string[] {
   if (p.startsWith("\\") || p.startsWith("/")) p = p.slice(1);
   if (p.length === 0) throw new DosNameError(path, "the path is empty");
   const parts = p.split(/[\\/]/).map((part) => {
-    if (part.length === 0) throw new DosNameError(path, "the path has an empty component (doubled or trailing separator)");
+    if (part.length === 0)
+      throw new DosNameError(path, "the path has an empty component (doubled or trailing separator)");
     return toDosName(part);
   });
   const full = "\\" + parts.join("\\");

@@ -45,13 +45,27 @@ function shortForm(name: string): string | undefined {
 
 /** The components of a path of long names ("/" or "\\" separated), each checked. */
 function longParts(path: string, field: string): string[] {
-  const parts = path.split(/[\\/]+/).filter(Boolean).map((p) => p.replace(/[. ]+$/, ""));
+  const parts = path
+    .split(/[\\/]+/)
+    .filter(Boolean)
+    .map((p) => p.replace(/[. ]+$/, ""));
   if (parts.length === 0) throw new LooprootError(ErrorCode.DosName, `${field}: "${path}" names no file`, { field });
   for (const p of parts) {
-    if (p === "" || p === "." || p === "..") throw new LooprootError(ErrorCode.DosName, `${field}: "${path}" has an empty, "." or ".." component`, { field });
-    if (p.length > LONG_NAME_MAX) throw new LooprootError(ErrorCode.DosName, `${field}: a name is ${p.length} characters, more than VFAT's ${LONG_NAME_MAX}`, { field, limit: LONG_NAME_MAX });
+    if (p === "" || p === "." || p === "..")
+      throw new LooprootError(ErrorCode.DosName, `${field}: "${path}" has an empty, "." or ".." component`, { field });
+    if (p.length > LONG_NAME_MAX)
+      throw new LooprootError(
+        ErrorCode.DosName,
+        `${field}: a name is ${p.length} characters, more than VFAT's ${LONG_NAME_MAX}`,
+        { field, limit: LONG_NAME_MAX },
+      );
     for (const ch of p) {
-      if (ch.charCodeAt(0) < 0x20 || LONG_ILLEGAL.includes(ch)) throw new LooprootError(ErrorCode.DosName, `${field}: character ${JSON.stringify(ch)} is not allowed in a long name (illegal: ${LONG_ILLEGAL} and control characters)`, { field });
+      if (ch.charCodeAt(0) < 0x20 || LONG_ILLEGAL.includes(ch))
+        throw new LooprootError(
+          ErrorCode.DosName,
+          `${field}: character ${JSON.stringify(ch)} is not allowed in a long name (illegal: ${LONG_ILLEGAL} and control characters)`,
+          { field },
+        );
     }
   }
   return parts;
@@ -158,7 +172,11 @@ export function editFatVolume(image: Uint8Array, offset: number, changes: FatCha
     for (let c = 2; c <= maxCluster && got.length < count; c++) if (getFat(c) === 0) got.push(c);
     if (got.length < count) {
       const free = freeBytes();
-      throw new LooprootError(ErrorCode.Limit, `${field}: needs ${fmt(count * clusterBytes)} bytes but the volume has ${fmt(free)} bytes free`, { field, limit: free });
+      throw new LooprootError(
+        ErrorCode.Limit,
+        `${field}: needs ${fmt(count * clusterBytes)} bytes but the volume has ${fmt(free)} bytes free`,
+        { field, limit: free },
+      );
     }
     got.forEach((c, i) => {
       setFat(c, i + 1 < got.length ? got[i + 1] : eoc);
@@ -186,14 +204,21 @@ export function editFatVolume(image: Uint8Array, offset: number, changes: FatCha
     }
   };
   /** An entry by its short name, or (case-insensitively) by its long name. */
-  const find = (dirCluster: number, name11: Uint8Array | undefined, long?: string): { slot: number; index: number; attr: number; cluster: number } | undefined => {
+  const find = (
+    dirCluster: number,
+    name11: Uint8Array | undefined,
+    long?: string,
+  ): { slot: number; index: number; attr: number; cluster: number } | undefined => {
     const list = slots(dirCluster);
     let lfn = "";
     for (let i = 0; i < list.length; i++) {
       const s = list[i];
       if (b[s] === 0x00) break;
       const attr = b[s + 11];
-      if (b[s] === 0xe5) { lfn = ""; continue; }
+      if (b[s] === 0xe5) {
+        lfn = "";
+        continue;
+      }
       if ((attr & ATTR_LONG_NAME) === ATTR_LONG_NAME) {
         // Parts come last first: each one read goes in front of what was read so far.
         let part = "";
@@ -208,8 +233,10 @@ export function editFatVolume(image: Uint8Array, offset: number, changes: FatCha
       const named = lfn;
       lfn = "";
       if (attr & ATTR_VOLUME_ID) continue;
-      if (name11 && name11.every((v, k) => b[s + k] === v)) return { slot: s, index: i, attr, cluster: dv.getUint16(s + 26, true) };
-      if (long !== undefined && named !== "" && named.toUpperCase() === long.toUpperCase()) return { slot: s, index: i, attr, cluster: dv.getUint16(s + 26, true) };
+      if (name11 && name11.every((v, k) => b[s + k] === v))
+        return { slot: s, index: i, attr, cluster: dv.getUint16(s + 26, true) };
+      if (long !== undefined && named !== "" && named.toUpperCase() === long.toUpperCase())
+        return { slot: s, index: i, attr, cluster: dv.getUint16(s + 26, true) };
     }
     return undefined;
   };
@@ -230,7 +257,8 @@ export function editFatVolume(image: Uint8Array, offset: number, changes: FatCha
     if (upper && !find(dirCluster, upper)) return { name11: upper, long: true };
     const up = name.toUpperCase().replace(/^[. ]+/, "");
     const dot = up.lastIndexOf(".");
-    const clean = (t: string) => [...t.replace(/ /g, "")].map((c) => (c.charCodeAt(0) > 0x7e || SHORT_ILLEGAL.includes(c) ? "_" : c)).join("");
+    const clean = (t: string) =>
+      [...t.replace(/ /g, "")].map((c) => (c.charCodeAt(0) > 0x7e || SHORT_ILLEGAL.includes(c) ? "_" : c)).join("");
     const base = clean(dot > 0 ? up.slice(0, dot) : up) || "_";
     const ext = clean(dot > 0 ? up.slice(dot + 1) : "").slice(0, 3);
     for (let n = 1; n < 1_000_000; n++) {
@@ -252,14 +280,24 @@ export function editFatVolume(image: Uint8Array, offset: number, changes: FatCha
         run = b[list[i]] === 0x00 || b[list[i]] === 0xe5 ? run + 1 : 0;
         if (run === count) return list.slice(i - count + 1, i + 1);
       }
-      if (dirCluster === 0) throw new LooprootError(ErrorCode.Limit, `${field}: the root directory is full (${vol.rootEntries} entries, BPB_RootEntCnt)`, { field, limit: vol.rootEntries });
+      if (dirCluster === 0)
+        throw new LooprootError(
+          ErrorCode.Limit,
+          `${field}: the root directory is full (${vol.rootEntries} entries, BPB_RootEntCnt)`,
+          { field, limit: vol.rootEntries },
+        );
       const last = chain(dirCluster).at(-1)!;
       const [added] = alloc(1, field);
       setFat(last, added);
     }
   };
   /** Writes the long-name entries (where needed) and returns the slot for the short entry. */
-  const place = (dirCluster: number, name: string, sn: { name11: Uint8Array; long: boolean }, field: string): number => {
+  const place = (
+    dirCluster: number,
+    name: string,
+    sn: { name11: Uint8Array; long: boolean },
+    field: string,
+  ): number => {
     const lfn = sn.long ? lfnEntries(name, sn.name11) : [];
     const run = freeSlots(dirCluster, lfn.length + 1, field);
     lfn.forEach((e, i) => b.set(e, run[i]));
@@ -269,7 +307,8 @@ export function editFatVolume(image: Uint8Array, offset: number, changes: FatCha
   const unlink = (dirCluster: number, index: number) => {
     const list = slots(dirCluster);
     b[list[index]] = 0xe5;
-    for (let i = index - 1; i >= 0 && b[list[i]] !== 0xe5 && (b[list[i] + 11] & ATTR_LONG_NAME) === ATTR_LONG_NAME; i--) b[list[i]] = 0xe5;
+    for (let i = index - 1; i >= 0 && b[list[i]] !== 0xe5 && (b[list[i] + 11] & ATTR_LONG_NAME) === ATTR_LONG_NAME; i--)
+      b[list[i]] = 0xe5;
   };
   const removeTree = (dirCluster: number) => {
     const list = slots(dirCluster);
@@ -297,12 +336,20 @@ export function editFatVolume(image: Uint8Array, offset: number, changes: FatCha
     let dir = 0;
     for (let i = 0; i < names.length; i++) {
       const e = find(dir, shortFormBytes(names[i]), names[i]);
-      if (e && !(e.attr & ATTR_DIRECTORY)) throw new LooprootError(ErrorCode.Limit, `${field}: ${names.slice(0, i + 1).join("\\")} is a file, not a folder`, { field });
+      if (e && !(e.attr & ATTR_DIRECTORY))
+        throw new LooprootError(
+          ErrorCode.Limit,
+          `${field}: ${names.slice(0, i + 1).join("\\")} is a file, not a folder`,
+          { field },
+        );
       if (e) {
         dir = e.cluster;
         continue;
       }
-      if (!make) throw new LooprootError(ErrorCode.Limit, `${field}: ${names.slice(0, i + 1).join("\\")} is not on the volume`, { field });
+      if (!make)
+        throw new LooprootError(ErrorCode.Limit, `${field}: ${names.slice(0, i + 1).join("\\")} is not on the volume`, {
+          field,
+        });
       const sn = shortName(dir, names[i], field);
       const slot = place(dir, names[i], sn, field);
       const [c] = alloc(1, field);
@@ -331,7 +378,10 @@ export function editFatVolume(image: Uint8Array, offset: number, changes: FatCha
     const dir = folder(names.slice(0, -1), `${field}.path`, true);
     const leaf = names.at(-1)!;
     const old = find(dir, shortFormBytes(leaf), leaf);
-    if (old && old.attr & ATTR_DIRECTORY) throw new LooprootError(ErrorCode.Limit, `${field}.path: ${names.join("\\")} is a folder`, { field: `${field}.path` });
+    if (old && old.attr & ATTR_DIRECTORY)
+      throw new LooprootError(ErrorCode.Limit, `${field}.path: ${names.join("\\")} is a folder`, {
+        field: `${field}.path`,
+      });
     const mtime = f.mtime ?? changes.time;
     dosDateTime(mtime, `${field}.mtime`);
     let slot: number;

@@ -32,11 +32,51 @@ interface FloppyBpb {
 
 /** The BPBs DOS FORMAT writes for each standard floppy. */
 export const FLOPPY_BPB: Record<FloppyKind, FloppyBpb> = {
-  "360K": { totalSectors: 720, sectorsPerCluster: 2, rootEntries: 112, media: 0xfd, fatSectors: 2, sectorsPerTrack: 9, heads: 2 },
-  "720K": { totalSectors: 1440, sectorsPerCluster: 2, rootEntries: 112, media: 0xf9, fatSectors: 3, sectorsPerTrack: 9, heads: 2 },
-  "1.2M": { totalSectors: 2400, sectorsPerCluster: 1, rootEntries: 224, media: 0xf9, fatSectors: 7, sectorsPerTrack: 15, heads: 2 },
-  "1.44M": { totalSectors: 2880, sectorsPerCluster: 1, rootEntries: 224, media: 0xf0, fatSectors: 9, sectorsPerTrack: 18, heads: 2 },
-  "2.88M": { totalSectors: 5760, sectorsPerCluster: 2, rootEntries: 240, media: 0xf0, fatSectors: 9, sectorsPerTrack: 36, heads: 2 },
+  "360K": {
+    totalSectors: 720,
+    sectorsPerCluster: 2,
+    rootEntries: 112,
+    media: 0xfd,
+    fatSectors: 2,
+    sectorsPerTrack: 9,
+    heads: 2,
+  },
+  "720K": {
+    totalSectors: 1440,
+    sectorsPerCluster: 2,
+    rootEntries: 112,
+    media: 0xf9,
+    fatSectors: 3,
+    sectorsPerTrack: 9,
+    heads: 2,
+  },
+  "1.2M": {
+    totalSectors: 2400,
+    sectorsPerCluster: 1,
+    rootEntries: 224,
+    media: 0xf9,
+    fatSectors: 7,
+    sectorsPerTrack: 15,
+    heads: 2,
+  },
+  "1.44M": {
+    totalSectors: 2880,
+    sectorsPerCluster: 1,
+    rootEntries: 224,
+    media: 0xf0,
+    fatSectors: 9,
+    sectorsPerTrack: 18,
+    heads: 2,
+  },
+  "2.88M": {
+    totalSectors: 5760,
+    sectorsPerCluster: 2,
+    rootEntries: 240,
+    media: 0xf0,
+    fatSectors: 9,
+    sectorsPerTrack: 36,
+    heads: 2,
+  },
 };
 
 export interface FatOptions {
@@ -97,7 +137,6 @@ export interface FatGeometry extends FatBpb {
   field: string;
 }
 
-
 /**
  * The largest FAT16 volume: 65,524 clusters of 64 sectors (32 KiB) after the boot sector, a
  * 512-entry root and two 256-sector FATs, plus a partial cluster: 4,194,144 sectors, just under 2 GiB.
@@ -132,11 +171,20 @@ export function fatGeometry(opts: FatOptions): FatGeometry {
     if (!f) throw new Error(`floppy: "${kind}" is not one of ${Object.keys(FLOPPY_BPB).join(", ")}`);
     if (opts.fatType === 16) throw new Error(`fatType: a ${kind} floppy is FAT12, not FAT16`);
     g = {
-      fatType: 12, totalSectors: f.totalSectors, sectorsPerCluster: f.sectorsPerCluster, reservedSectors, numFats,
-      rootEntries: f.rootEntries, media: f.media, fatSectors: f.fatSectors,
-      sectorsPerTrack: opts.sectorsPerTrack ?? f.sectorsPerTrack, heads: opts.heads ?? f.heads,
-      hiddenSectors: opts.hiddenSectors ?? 0, driveNumber: opts.driveNumber ?? 0x00,
-      what: `${kind} floppy`, field: "floppy",
+      fatType: 12,
+      totalSectors: f.totalSectors,
+      sectorsPerCluster: f.sectorsPerCluster,
+      reservedSectors,
+      numFats,
+      rootEntries: f.rootEntries,
+      media: f.media,
+      fatSectors: f.fatSectors,
+      sectorsPerTrack: opts.sectorsPerTrack ?? f.sectorsPerTrack,
+      heads: opts.heads ?? f.heads,
+      hiddenSectors: opts.hiddenSectors ?? 0,
+      driveNumber: opts.driveNumber ?? 0x00,
+      what: `${kind} floppy`,
+      field: "floppy",
     };
   } else {
     const total = opts.totalSectors;
@@ -148,7 +196,18 @@ export function fatGeometry(opts: FatOptions): FatGeometry {
     let spc: number;
     if (fatType === 16) {
       // Microsoft's DskTableFAT16 (512-byte sectors).
-      spc = total <= 32680 ? 2 : total <= 262144 ? 4 : total <= 524288 ? 8 : total <= 1048576 ? 16 : total <= 2097152 ? 32 : 64;
+      spc =
+        total <= 32680
+          ? 2
+          : total <= 262144
+            ? 4
+            : total <= 524288
+              ? 8
+              : total <= 1048576
+                ? 16
+                : total <= 2097152
+                  ? 32
+                  : 64;
     } else {
       spc = 1;
       while (spc < 64 && Math.floor((total - reservedSectors - rootSectors) / spc) > 4084) spc *= 2;
@@ -158,7 +217,8 @@ export function fatGeometry(opts: FatOptions): FatGeometry {
     const sizeFat = (perCluster: number): [number, number] => {
       for (let fs = 1; ; fs++) {
         const data = total - reservedSectors - rootSectors - numFats * fs;
-        if (data <= 0) throw new Error(`totalSectors: ${fmt(total)} sectors leave no room for data in a FAT${fatType} volume`);
+        if (data <= 0)
+          throw new Error(`totalSectors: ${fmt(total)} sectors leave no room for data in a FAT${fatType} volume`);
         const clusters = Math.floor(data / perCluster);
         if (fs * SECTOR >= entryBytes(clusters + 2)) return [fs, clusters];
       }
@@ -172,9 +232,20 @@ export function fatGeometry(opts: FatOptions): FatGeometry {
     const heads = opts.heads ?? 16;
     const spt = opts.sectorsPerTrack ?? 63;
     g = {
-      fatType, totalSectors: total, sectorsPerCluster: spc, reservedSectors, numFats, rootEntries, media: 0xf8,
-      fatSectors, sectorsPerTrack: spt, heads, hiddenSectors: opts.hiddenSectors ?? 0, driveNumber: opts.driveNumber ?? 0x80,
-      what: `${sizeWords(total)} FAT${fatType} partition`, field: "partition",
+      fatType,
+      totalSectors: total,
+      sectorsPerCluster: spc,
+      reservedSectors,
+      numFats,
+      rootEntries,
+      media: 0xf8,
+      fatSectors,
+      sectorsPerTrack: spt,
+      heads,
+      hiddenSectors: opts.hiddenSectors ?? 0,
+      driveNumber: opts.driveNumber ?? 0x80,
+      what: `${sizeWords(total)} FAT${fatType} partition`,
+      field: "partition",
     };
   }
   checkInt("heads", g.heads, 1, 255);
@@ -184,10 +255,14 @@ export function fatGeometry(opts: FatOptions): FatGeometry {
   const firstDataSector = g.reservedSectors + g.numFats * g.fatSectors + (g.rootEntries * 32) / SECTOR;
   const clusters = Math.floor((g.totalSectors - firstDataSector) / g.sectorsPerCluster);
   if (g.fatType === 12 && clusters > 4084) {
-    throw new Error(`fatType: ${fmt(clusters)} clusters are more than FAT12's 4,084; use FAT16 or a smaller totalSectors`);
+    throw new Error(
+      `fatType: ${fmt(clusters)} clusters are more than FAT12's 4,084; use FAT16 or a smaller totalSectors`,
+    );
   }
   if (g.fatType === 16 && clusters < 4085) {
-    throw new Error(`fatType: FAT16 needs at least 4,085 clusters but ${fmt(g.totalSectors)} sectors give ${fmt(clusters)}; use FAT12 or a larger totalSectors`);
+    throw new Error(
+      `fatType: FAT16 needs at least 4,085 clusters but ${fmt(g.totalSectors)} sectors give ${fmt(clusters)}; use FAT12 or a larger totalSectors`,
+    );
   }
   if (g.fatType === 16 && clusters > 65524) {
     throw new Error(`totalSectors: ${fmt(clusters)} clusters are more than FAT16's 65,524`);
@@ -197,10 +272,14 @@ export function fatGeometry(opts: FatOptions): FatGeometry {
 
 /** DOS date and time (UTC) for seconds since the epoch; DOS counts from 1980 to 2107, in 2 s steps. */
 export function dosDateTime(seconds: number, field = "time"): { date: number; time: number } {
-  if (!Number.isFinite(seconds)) throw new LooprootError(ErrorCode.Limit, `${field}: ${seconds} is not a number of seconds`);
+  if (!Number.isFinite(seconds))
+    throw new LooprootError(ErrorCode.Limit, `${field}: ${seconds} is not a number of seconds`);
   const d = new Date(Math.floor(seconds) * 1000);
   const y = d.getUTCFullYear();
-  if (y < 1980 || y > 2107) throw new LooprootError(ErrorCode.Limit, `${field}: year ${y} is outside DOS's 1980..2107`, { limit: "1980..2107" });
+  if (y < 1980 || y > 2107)
+    throw new LooprootError(ErrorCode.Limit, `${field}: year ${y} is outside DOS's 1980..2107`, {
+      limit: "1980..2107",
+    });
   return {
     date: ((y - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate(),
     time: (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >> 1),

@@ -5,7 +5,17 @@
 import { fromDosName11 } from "./dosname.ts";
 import { LooprootError, ErrorCode } from "../../errors.ts";
 import { fmt } from "../../util/fmt.ts";
-import { SECTOR, ATTR_LONG_NAME, ATTR_VOLUME_ID, ATTR_DIRECTORY, ATTR_SYSTEM, ALLOWED_ATTRS, fromDosDateTime, type FatBpb, type FatFile } from "./layout.ts";
+import {
+  SECTOR,
+  ATTR_LONG_NAME,
+  ATTR_VOLUME_ID,
+  ATTR_DIRECTORY,
+  ATTR_SYSTEM,
+  ALLOWED_ATTRS,
+  fromDosDateTime,
+  type FatBpb,
+  type FatFile,
+} from "./layout.ts";
 
 export interface FatEntry {
   /** "LINUX\\LINUXDSK.IMG"; directories too. */
@@ -48,7 +58,8 @@ export interface FatWalk {
 
 /** readFat, keeping the directories' chains for the maps (FatEntry.clusters() is [] for a directory). */
 export function readFatWalk(image: Uint8Array, offset = 0): FatWalk {
-  const bad = (why: string) => new LooprootError(ErrorCode.Image, `FAT image${offset ? ` at offset ${fmt(offset)}` : ""}: ${why}`);
+  const bad = (why: string) =>
+    new LooprootError(ErrorCode.Image, `FAT image${offset ? ` at offset ${fmt(offset)}` : ""}: ${why}`);
   if (offset < 0 || offset + SECTOR > image.length) throw bad(`no boot sector (image has ${fmt(image.length)} bytes)`);
   const b = image.subarray(offset);
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -61,7 +72,8 @@ export function readFatWalk(image: Uint8Array, offset = 0): FatWalk {
   const media = b[21];
   const fatSz = dv.getUint16(22, true);
   const tot32 = dv.getUint32(32, true);
-  if (![512, 1024, 2048, 4096].includes(bps)) throw bad(`BPB_BytsPerSec ${bps} is not 512, 1024, 2048 or 4096 (not a FAT boot sector?)`);
+  if (![512, 1024, 2048, 4096].includes(bps))
+    throw bad(`BPB_BytsPerSec ${bps} is not 512, 1024, 2048 or 4096 (not a FAT boot sector?)`);
   if (spc === 0 || (spc & (spc - 1)) !== 0) throw bad(`BPB_SecPerClus ${spc} is not a power of two`);
   if (rsvd === 0) throw bad("BPB_RsvdSecCnt is 0");
   if (nfats === 0 || nfats > 4) throw bad(`BPB_NumFATs ${nfats} is not 1..4`);
@@ -70,8 +82,10 @@ export function readFatWalk(image: Uint8Array, offset = 0): FatWalk {
   const total = tot16 !== 0 ? tot16 : tot32;
   const rootSectors = Math.ceil((rootEntries * 32) / bps);
   const firstData = rsvd + nfats * fatSz + rootSectors;
-  if (total <= firstData) throw bad(`BPB_TotSec ${fmt(total)} leaves no data area (first data sector ${fmt(firstData)})`);
-  if (total * bps > b.length) throw bad(`BPB_TotSec says ${fmt(total * bps)} bytes but only ${fmt(b.length)} are there (truncated image?)`);
+  if (total <= firstData)
+    throw bad(`BPB_TotSec ${fmt(total)} leaves no data area (first data sector ${fmt(firstData)})`);
+  if (total * bps > b.length)
+    throw bad(`BPB_TotSec says ${fmt(total * bps)} bytes but only ${fmt(b.length)} are there (truncated image?)`);
   const clusters = Math.floor((total - firstData) / spc);
   if (clusters >= 65525) throw bad(`${fmt(clusters)} clusters means FAT32, which is not supported`);
   const fatType: 12 | 16 = clusters < 4085 ? 12 : 16;
@@ -80,13 +94,14 @@ export function readFatWalk(image: Uint8Array, offset = 0): FatWalk {
   if ((fatType === 12 ? Math.ceil(((maxCluster + 1) * 3) / 2) : (maxCluster + 1) * 2) > fat.length) {
     throw bad(`BPB_FATSz16 ${fatSz} sectors is too small for ${fmt(clusters)} clusters`);
   }
-  const getFat = fatType === 12
-    ? (n: number) => {
-        const o = n + (n >> 1);
-        const v = fat[o] | (fat[o + 1] << 8);
-        return n & 1 ? v >> 4 : v & 0xfff;
-      }
-    : (n: number) => fat[2 * n] | (fat[2 * n + 1] << 8);
+  const getFat =
+    fatType === 12
+      ? (n: number) => {
+          const o = n + (n >> 1);
+          const v = fat[o] | (fat[o + 1] << 8);
+          return n & 1 ? v >> 4 : v & 0xfff;
+        }
+      : (n: number) => fat[2 * n] | (fat[2 * n + 1] << 8);
   const eocMin = fatType === 12 ? 0xff8 : 0xfff8;
   const clusterBytes = spc * bps;
   const clusterAt = (c: number) => (firstData + (c - 2) * spc) * bps;
@@ -102,7 +117,12 @@ export function readFatWalk(image: Uint8Array, offset = 0): FatWalk {
       if (c < 2 || c > maxCluster) throw bad(`${what}: cluster ${c} is outside 2..${maxCluster}`);
       if (owner) {
         const other = owner.get(c);
-        if (other !== undefined) throw bad(other === what ? `${what}: the cluster chain loops at cluster ${c}` : `${what}: cluster ${c} also belongs to ${other || "the root directory"} (cross-linked directories)`);
+        if (other !== undefined)
+          throw bad(
+            other === what
+              ? `${what}: the cluster chain loops at cluster ${c}`
+              : `${what}: cluster ${c} also belongs to ${other || "the root directory"} (cross-linked directories)`,
+          );
         owner.set(c, what);
       }
       out.push(c);
@@ -147,24 +167,43 @@ export function readFatWalk(image: Uint8Array, offset = 0): FatWalk {
       const size = ev.getUint32(28, true);
       const mtime = fromDosDateTime(ev.getUint16(24, true), ev.getUint16(22, true));
       if (attr & ATTR_DIRECTORY) {
-        const entry: FatEntry = { path, size: 0, attributes: attr, mtime, data: () => new Uint8Array(0), clusters: () => [] };
+        const entry: FatEntry = {
+          path,
+          size: 0,
+          attributes: attr,
+          mtime,
+          data: () => new Uint8Array(0),
+          clusters: () => [],
+        };
         entries.push(entry);
         dirs.push([path, cluster, entry]);
       } else {
         // The chain a file of this size needs: too short, looping or running off the volume is damage.
         const fileChain = (need: number) => {
-          if (size > clusters * clusterBytes) throw bad(`${path}: ${fmt(size)} bytes is more than the whole volume holds (${fmt(clusters * clusterBytes)})`);
+          if (size > clusters * clusterBytes)
+            throw bad(
+              `${path}: ${fmt(size)} bytes is more than the whole volume holds (${fmt(clusters * clusterBytes)})`,
+            );
           if (need === 0) return [];
           const cs = chain(cluster, path, need, new Map()); // a loop within the file is damage too
-          if (cs.length < need) throw bad(`${path}: ${fmt(size)} bytes need ${Math.ceil(size / clusterBytes)} clusters but the chain has ${cs.length}`);
+          if (cs.length < need)
+            throw bad(
+              `${path}: ${fmt(size)} bytes need ${Math.ceil(size / clusterBytes)} clusters but the chain has ${cs.length}`,
+            );
           return cs;
         };
         entries.push({
-          path, size, attributes: attr, mtime,
+          path,
+          size,
+          attributes: attr,
+          mtime,
           clusters: () => fileChain(Math.ceil(size / clusterBytes)),
           data: (maxBytes = size) => {
             const want = Math.min(size, Math.max(0, maxBytes));
-            if (size > clusters * clusterBytes) throw bad(`${path}: ${fmt(size)} bytes is more than the whole volume holds (${fmt(clusters * clusterBytes)})`);
+            if (size > clusters * clusterBytes)
+              throw bad(
+                `${path}: ${fmt(size)} bytes is more than the whole volume holds (${fmt(clusters * clusterBytes)})`,
+              );
             const out = new Uint8Array(want);
             if (want === 0) return out;
             const need = Math.ceil(want / clusterBytes);
@@ -199,10 +238,24 @@ export function readFatWalk(image: Uint8Array, offset = 0): FatWalk {
     if (s !== "NO NAME") label = s;
   }
   const volume: FatVolume = {
-    fatType, bytesPerSector: bps, sectorsPerCluster: spc, reservedSectors: rsvd, numFats: nfats, rootEntries,
-    totalSectors: total, media, fatSectors: fatSz, sectorsPerTrack: dv.getUint16(24, true), heads: dv.getUint16(26, true),
-    hiddenSectors: dv.getUint32(28, true), driveNumber: b[36], oemName: oemName.trimEnd(), clusters,
-    label, serial: bootSig === 0x29 || bootSig === 0x28 ? dv.getUint32(39, true) : undefined, entries,
+    fatType,
+    bytesPerSector: bps,
+    sectorsPerCluster: spc,
+    reservedSectors: rsvd,
+    numFats: nfats,
+    rootEntries,
+    totalSectors: total,
+    media,
+    fatSectors: fatSz,
+    sectorsPerTrack: dv.getUint16(24, true),
+    heads: dv.getUint16(26, true),
+    hiddenSectors: dv.getUint32(28, true),
+    driveNumber: b[36],
+    oemName: oemName.trimEnd(),
+    clusters,
+    label,
+    serial: bootSig === 0x29 || bootSig === 0x28 ? dv.getUint32(39, true) : undefined,
+    entries,
   };
   return { volume, offset, dirClusters };
 }
@@ -212,13 +265,19 @@ export function readFatWalk(image: Uint8Array, offset = 0): FatWalk {
  * cluster in one chain only: DOS and Linux read a cross-linked file without a word, so it is
  * damage (E_IMAGE) here. Work is bounded by the cluster count.
  */
-export function fatChains(walk: Pick<FatWalk, "volume" | "offset"> & { dirClusters?: Map<FatEntry, number[]> }): number[][] {
+export function fatChains(
+  walk: Pick<FatWalk, "volume" | "offset"> & { dirClusters?: Map<FatEntry, number[]> },
+): number[][] {
   const owner = new Map<number, string>();
   return walk.volume.entries.map((e) => {
     const cs = e.attributes & ATTR_DIRECTORY ? (walk.dirClusters?.get(e) ?? []) : e.clusters();
     for (const c of cs) {
       const prev = owner.get(c);
-      if (prev !== undefined) throw new LooprootError(ErrorCode.Image, `FAT image${walk.offset ? ` at offset ${fmt(walk.offset)}` : ""}: ${e.path}: cluster ${c} also belongs to ${prev} (cross-linked)`);
+      if (prev !== undefined)
+        throw new LooprootError(
+          ErrorCode.Image,
+          `FAT image${walk.offset ? ` at offset ${fmt(walk.offset)}` : ""}: ${e.path}: cluster ${c} also belongs to ${prev} (cross-linked)`,
+        );
       owner.set(c, e.path);
     }
     return cs;
@@ -226,7 +285,15 @@ export function fatChains(walk: Pick<FatWalk, "volume" | "offset"> & { dirCluste
 }
 
 /** The system files "format /s" copies, for MS-DOS, PC DOS, FreeDOS and looproot's own LRDOS. */
-export const DOS_SYSTEM_FILES = ["IO.SYS", "MSDOS.SYS", "IBMBIO.COM", "IBMDOS.COM", "KERNEL.SYS", "LRDOS.SYS", "COMMAND.COM"];
+export const DOS_SYSTEM_FILES = [
+  "IO.SYS",
+  "MSDOS.SYS",
+  "IBMBIO.COM",
+  "IBMDOS.COM",
+  "KERNEL.SYS",
+  "LRDOS.SYS",
+  "COMMAND.COM",
+];
 
 /**
  * Takes the boot sector and the system files out of a DOS boot floppy, for "format /s" with the
@@ -244,7 +311,8 @@ export function extractSystem(image: Uint8Array): { bootSector: Uint8Array; file
     throw new LooprootError(ErrorCode.Image, `DOS floppy: ${e.message}`, { cause: e });
   }
   const bad = (why: string) => new LooprootError(ErrorCode.Image, `DOS floppy: ${why}`);
-  if (image[510] !== 0x55 || image[511] !== 0xaa) throw bad("the boot sector has no 55 AA signature, so it cannot boot");
+  if (image[510] !== 0x55 || image[511] !== 0xaa)
+    throw bad("the boot sector has no 55 AA signature, so it cannot boot");
   const files: FatFile[] = [];
   for (const e of vol.entries) {
     if (e.attributes & (ATTR_DIRECTORY | ATTR_VOLUME_ID) || e.path.includes("\\")) continue;
@@ -253,7 +321,9 @@ export function extractSystem(image: Uint8Array): { bootSector: Uint8Array; file
     }
   }
   if (files.length === 0) {
-    throw bad(`none of ${DOS_SYSTEM_FILES.join(", ")} nor any System file is in the root directory, so it is not a system disk`);
+    throw bad(
+      `none of ${DOS_SYSTEM_FILES.join(", ")} nor any System file is in the root directory, so it is not a system disk`,
+    );
   }
   return { bootSector: image.slice(0, SECTOR), files };
 }

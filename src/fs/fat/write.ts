@@ -5,7 +5,19 @@ import { messageBootCode } from "../bootmsg.ts";
 import { checkDosPath, dosName11, DOS_ILLEGAL_CHARS } from "./dosname.ts";
 import { LooprootError, ErrorCode } from "../../errors.ts";
 import { fmt } from "../../util/fmt.ts";
-import { SECTOR, ATTR_VOLUME_ID, ATTR_DIRECTORY, ATTR_ARCHIVE, ALLOWED_ATTRS, checkInt, fatGeometry, dosDateTime, type FatOptions, type FatFile, type FatGeometry } from "./layout.ts";
+import {
+  SECTOR,
+  ATTR_VOLUME_ID,
+  ATTR_DIRECTORY,
+  ATTR_ARCHIVE,
+  ALLOWED_ATTRS,
+  checkInt,
+  fatGeometry,
+  dosDateTime,
+  type FatOptions,
+  type FatFile,
+  type FatGeometry,
+} from "./layout.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Planning: the directory tree with the clusters each entry needs, in allocation order.
@@ -29,7 +41,6 @@ interface Plan {
   rootEntriesUsed: number;
 }
 
-
 function plan(opts: FatOptions, files: FatFile[], dirs: string[] = [], forWriting = false): Plan {
   const g = fatGeometry(opts);
   const clusterBytes = g.sectorsPerCluster * SECTOR;
@@ -41,9 +52,18 @@ function plan(opts: FatOptions, files: FatFile[], dirs: string[] = [], forWritin
     let cur = root;
     for (let i = 0; i < parts.length; i++) {
       let next = lookup(cur, parts[i]);
-      if (next && !next.dir) throw new LooprootError(ErrorCode.Limit, `fat path "${raw}": ${next.path} is a file, not a directory`);
+      if (next && !next.dir)
+        throw new LooprootError(ErrorCode.Limit, `fat path "${raw}": ${next.path} is a file, not a directory`);
       if (!next) {
-        next = { name: parts[i], path: parts.slice(0, i + 1).join("\\"), dir: true, children: [], parent: cur, clusters: 0, firstCluster: 0 };
+        next = {
+          name: parts[i],
+          path: parts.slice(0, i + 1).join("\\"),
+          dir: true,
+          children: [],
+          parent: cur,
+          clusters: 0,
+          firstCluster: 0,
+        };
         cur.children.push(next);
         order.push(next);
       }
@@ -59,16 +79,29 @@ function plan(opts: FatOptions, files: FatFile[], dirs: string[] = [], forWritin
     if (f.size !== undefined && forWriting && f.size !== f.data.length) {
       throw new Error(`fat file "${f.path}": size ${fmt(f.size)} differs from its data's ${fmt(f.data.length)} bytes`);
     }
-    if (!Number.isInteger(size) || size < 0 || size > 0xffffffff) throw new LooprootError(ErrorCode.Limit, `fat file "${f.path}": ${fmt(size)} bytes is outside FAT's 0..4,294,967,295`);
+    if (!Number.isInteger(size) || size < 0 || size > 0xffffffff)
+      throw new LooprootError(
+        ErrorCode.Limit,
+        `fat file "${f.path}": ${fmt(size)} bytes is outside FAT's 0..4,294,967,295`,
+      );
     if (f.attributes !== undefined && (!Number.isInteger(f.attributes) || (f.attributes & ~ALLOWED_ATTRS) !== 0)) {
-      throw new Error(`fat file "${f.path}": attributes 0x${f.attributes.toString(16)} has bits outside READ_ONLY|HIDDEN|SYSTEM|ARCHIVE (0x27)`);
+      throw new Error(
+        `fat file "${f.path}": attributes 0x${f.attributes.toString(16)} has bits outside READ_ONLY|HIDDEN|SYSTEM|ARCHIVE (0x27)`,
+      );
     }
     const parent = ensureDir(parts.slice(0, -1), f.path);
     const name = parts[parts.length - 1];
-    if (lookup(parent, name)) throw new LooprootError(ErrorCode.Limit, `fat file "${f.path}": ${parts.join("\\")} appears twice`);
+    if (lookup(parent, name))
+      throw new LooprootError(ErrorCode.Limit, `fat file "${f.path}": ${parts.join("\\")} appears twice`);
     const node: PlanNode = {
-      name, path: parts.join("\\"), dir: false, file: f, children: [], parent,
-      clusters: Math.ceil(size / clusterBytes), firstCluster: 0,
+      name,
+      path: parts.join("\\"),
+      dir: false,
+      file: f,
+      children: [],
+      parent,
+      clusters: Math.ceil(size / clusterBytes),
+      firstCluster: 0,
     };
     parent.children.push(node);
     order.push(node);
@@ -123,7 +156,11 @@ function allocate(p: Plan): void {
 export function fatFileOffsets(opts: FatOptions, files: FatFile[], dirs: string[] = []): number[] {
   const p = plan(opts, files, dirs);
   if (p.usedClusters > p.g.clusters) {
-    throw new LooprootError(ErrorCode.Limit, `${p.g.field}: the files need ${fmt(p.usedClusters * p.g.sectorsPerCluster * SECTOR)} bytes but a ${p.g.what} has ${fmt(p.g.clusters * p.g.sectorsPerCluster * SECTOR)} bytes free`, { field: p.g.field, limit: p.g.clusters * p.g.sectorsPerCluster * SECTOR });
+    throw new LooprootError(
+      ErrorCode.Limit,
+      `${p.g.field}: the files need ${fmt(p.usedClusters * p.g.sectorsPerCluster * SECTOR)} bytes but a ${p.g.what} has ${fmt(p.g.clusters * p.g.sectorsPerCluster * SECTOR)} bytes free`,
+      { field: p.g.field, limit: p.g.clusters * p.g.sectorsPerCluster * SECTOR },
+    );
   }
   allocate(p);
   const g = p.g;
@@ -134,16 +171,25 @@ export function fatFileOffsets(opts: FatOptions, files: FatFile[], dirs: string[
   });
 }
 
-
 function checkLabel(label: string): Uint8Array {
   const up = label.toUpperCase();
-  if (up.length === 0 || up.length > 11) throw new LooprootError(ErrorCode.Limit, `label: "${label}" has ${label.length} characters; a volume label has 1..11`, { field: "label", limit: 11 });
-  if (up.startsWith(" ")) throw new LooprootError(ErrorCode.Limit, `label: "${label}" starts with a space`, { field: "label" });
+  if (up.length === 0 || up.length > 11)
+    throw new LooprootError(
+      ErrorCode.Limit,
+      `label: "${label}" has ${label.length} characters; a volume label has 1..11`,
+      { field: "label", limit: 11 },
+    );
+  if (up.startsWith(" "))
+    throw new LooprootError(ErrorCode.Limit, `label: "${label}" starts with a space`, { field: "label" });
   const out = new Uint8Array(11).fill(0x20);
   for (let i = 0; i < up.length; i++) {
     const c = up.charCodeAt(i);
     if (c < 0x20 || c > 0x7e || DOS_ILLEGAL_CHARS.includes(up[i]) || up[i] === ".") {
-      throw new LooprootError(ErrorCode.Limit, `label: character '${up[i]}' in "${label}" is not allowed in a volume label (illegal: ${DOS_ILLEGAL_CHARS}. and control characters)`, { field: "label" });
+      throw new LooprootError(
+        ErrorCode.Limit,
+        `label: character '${up[i]}' in "${label}" is not allowed in a volume label (illegal: ${DOS_ILLEGAL_CHARS}. and control characters)`,
+        { field: "label" },
+      );
     }
     out[i] = c;
   }
@@ -154,7 +200,16 @@ function writeAscii(b: Uint8Array, at: number, s: string, len: number): void {
   for (let i = 0; i < len; i++) b[at + i] = i < s.length ? s.charCodeAt(i) : 0x20;
 }
 
-export function dirEntry(b: Uint8Array, at: number, name11: Uint8Array, attr: number, cluster: number, size: number, secs: number, field: string): void {
+export function dirEntry(
+  b: Uint8Array,
+  at: number,
+  name11: Uint8Array,
+  attr: number,
+  cluster: number,
+  size: number,
+  secs: number,
+  field: string,
+): void {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const { date, time } = dosDateTime(secs, field);
   b.set(name11, at); // DIR_Name
@@ -173,8 +228,16 @@ const NOT_BOOTABLE =
 
 /** A boot sector's own rules: 512 bytes ending in 55 AA. `field` names it in the caller's terms. */
 export function checkBootSector(b: Uint8Array, field = "bootSector"): void {
-  if (b.length !== SECTOR) throw new LooprootError(ErrorCode.Limit, `${field}: ${fmt(b.length)} bytes, a boot sector has 512`, { field, limit: SECTOR });
-  if (b[510] !== 0x55 || b[511] !== 0xaa) throw new LooprootError(ErrorCode.Limit, `${field}: bytes 510..511 are not the signature 55 AA`, { field, limit: "55 AA" });
+  if (b.length !== SECTOR)
+    throw new LooprootError(ErrorCode.Limit, `${field}: ${fmt(b.length)} bytes, a boot sector has 512`, {
+      field,
+      limit: SECTOR,
+    });
+  if (b[510] !== 0x55 || b[511] !== 0xaa)
+    throw new LooprootError(ErrorCode.Limit, `${field}: bytes 510..511 are not the signature 55 AA`, {
+      field,
+      limit: "55 AA",
+    });
 }
 
 /**
@@ -188,7 +251,8 @@ export function makeFat(opts: FatOptions, files: FatFile[], dirs: string[] = [],
   dosDateTime(opts.time, "time");
   const labelBytes = opts.label !== undefined ? checkLabel(opts.label) : undefined;
   const oem = opts.oemName ?? "LOOPROOT";
-  if (oem.length > 8 || !/^[\x20-\x7e]*$/.test(oem)) throw new Error(`oemName: "${oem}" must be at most 8 printable ASCII characters`);
+  if (oem.length > 8 || !/^[\x20-\x7e]*$/.test(oem))
+    throw new Error(`oemName: "${oem}" must be at most 8 printable ASCII characters`);
   if (opts.bootSector !== undefined) checkBootSector(opts.bootSector);
   const p = plan(opts, files, dirs, true);
   const g = p.g;
@@ -196,10 +260,18 @@ export function makeFat(opts: FatOptions, files: FatFile[], dirs: string[] = [],
   if (p.usedClusters > g.clusters) {
     const need = p.usedClusters * clusterBytes;
     const have = g.clusters * clusterBytes;
-    throw new LooprootError(ErrorCode.Limit, `${g.field}: the files need ${fmt(need)} bytes but a ${g.what} has ${fmt(have)} bytes free (${fmt(need - have)} bytes over)`, { field: g.field, limit: have });
+    throw new LooprootError(
+      ErrorCode.Limit,
+      `${g.field}: the files need ${fmt(need)} bytes but a ${g.what} has ${fmt(have)} bytes free (${fmt(need - have)} bytes over)`,
+      { field: g.field, limit: have },
+    );
   }
   if (p.rootEntriesUsed > g.rootEntries) {
-    throw new LooprootError(ErrorCode.Limit, `${g.field}: the root directory needs ${p.rootEntriesUsed} entries but a ${g.what} has ${g.rootEntries} (BPB_RootEntCnt)`, { field: g.field, limit: g.rootEntries });
+    throw new LooprootError(
+      ErrorCode.Limit,
+      `${g.field}: the root directory needs ${p.rootEntriesUsed} entries but a ${g.what} has ${g.rootEntries} (BPB_RootEntCnt)`,
+      { field: g.field, limit: g.rootEntries },
+    );
   }
 
   if (into !== undefined && into.length !== g.totalSectors * SECTOR) {
@@ -235,7 +307,8 @@ export function makeFat(opts: FatOptions, files: FatFile[], dirs: string[] = [],
   img[37] = 0; // BS_Reserved1
   img[38] = 0x29; // BS_BootSig
   dv.setUint32(39, opts.serial >>> 0, true); // BS_VolID
-  if (labelBytes) img.set(labelBytes, 43); // BS_VolLab
+  if (labelBytes)
+    img.set(labelBytes, 43); // BS_VolLab
   else writeAscii(img, 43, "NO NAME", 11);
   writeAscii(img, 54, `FAT${g.fatType}`, 8); // BS_FilSysType
 
@@ -244,21 +317,22 @@ export function makeFat(opts: FatOptions, files: FatFile[], dirs: string[] = [],
   // One FAT, then copied.
   const fatBytes = g.fatSectors * SECTOR;
   const fat = new Uint8Array(fatBytes);
-  const set = g.fatType === 12
-    ? (n: number, v: number) => {
-        const o = n + (n >> 1);
-        if (n & 1) {
-          fat[o] = (fat[o] & 0x0f) | ((v & 0x0f) << 4);
-          fat[o + 1] = v >> 4;
-        } else {
-          fat[o] = v & 0xff;
-          fat[o + 1] = (fat[o + 1] & 0xf0) | (v >> 8);
+  const set =
+    g.fatType === 12
+      ? (n: number, v: number) => {
+          const o = n + (n >> 1);
+          if (n & 1) {
+            fat[o] = (fat[o] & 0x0f) | ((v & 0x0f) << 4);
+            fat[o + 1] = v >> 4;
+          } else {
+            fat[o] = v & 0xff;
+            fat[o + 1] = (fat[o + 1] & 0xf0) | (v >> 8);
+          }
         }
-      }
-    : (n: number, v: number) => {
-        fat[2 * n] = v & 0xff;
-        fat[2 * n + 1] = v >> 8;
-      };
+      : (n: number, v: number) => {
+          fat[2 * n] = v & 0xff;
+          fat[2 * n + 1] = v >> 8;
+        };
   const eoc = g.fatType === 12 ? 0xfff : 0xffff;
   set(0, (eoc & ~0xff) | g.media); // FAT[0]: media byte
   set(1, eoc);
@@ -279,7 +353,16 @@ export function makeFat(opts: FatOptions, files: FatFile[], dirs: string[] = [],
       o += 32;
       const dotdot = dot.slice();
       dotdot[1] = 0x2e;
-      dirEntry(img, o, dotdot, ATTR_DIRECTORY, dir.parent && dir.parent !== p.root ? dir.parent.firstCluster : 0, 0, opts.time, "time");
+      dirEntry(
+        img,
+        o,
+        dotdot,
+        ATTR_DIRECTORY,
+        dir.parent && dir.parent !== p.root ? dir.parent.firstCluster : 0,
+        0,
+        opts.time,
+        "time",
+      );
       o += 32;
     }
     for (const c of dir.children) {
@@ -287,7 +370,16 @@ export function makeFat(opts: FatOptions, files: FatFile[], dirs: string[] = [],
         dirEntry(img, o, dosName11(c.name), ATTR_DIRECTORY, c.firstCluster, 0, opts.time, "time");
       } else {
         const f = c.file!;
-        dirEntry(img, o, dosName11(c.name), f.attributes ?? ATTR_ARCHIVE, c.firstCluster, f.data.length, f.mtime ?? opts.time, `mtime of ${c.path}`);
+        dirEntry(
+          img,
+          o,
+          dosName11(c.name),
+          f.attributes ?? ATTR_ARCHIVE,
+          c.firstCluster,
+          f.data.length,
+          f.mtime ?? opts.time,
+          `mtime of ${c.path}`,
+        );
       }
       o += 32;
     }
@@ -306,4 +398,3 @@ export function makeFat(opts: FatOptions, files: FatFile[], dirs: string[] = [],
   }
   return img;
 }
-

@@ -22,20 +22,44 @@ function typed<T>(fn: () => T, prefix: string, code: typeof ErrorCode.Image | ty
   try {
     return fn();
   } catch (e) {
-    if (!(e instanceof LooprootError) && e instanceof Error && e.constructor === Error && e.message.startsWith(prefix)) {
+    if (
+      !(e instanceof LooprootError) &&
+      e instanceof Error &&
+      e.constructor === Error &&
+      e.message.startsWith(prefix)
+    ) {
       throw new LooprootError(code, e.message, { cause: e, field: "image" });
     }
     throw e;
   }
 }
 
-const readFatTyped = (image: Uint8Array, offset: number): FatVolume => typed(() => readFat(image, offset), "FAT image", ErrorCode.Image);
+const readFatTyped = (image: Uint8Array, offset: number): FatVolume =>
+  typed(() => readFat(image, offset), "FAT image", ErrorCode.Image);
 
 /** One named stretch of an image. Byte ranges are half-open and absolute within the inspected file. */
 export interface Region {
   name: string;
-  kind: "mbr" | "gap" | "partition" | "free" | "boot" | "fat" | "root-dir" | "dir" | "file" | "data"
-    | "superblock" | "gdt" | "reserved-gdt" | "block-bitmap" | "inode-bitmap" | "inode-table" | "group" | "swap-header" | "swap";
+  kind:
+    | "mbr"
+    | "gap"
+    | "partition"
+    | "free"
+    | "boot"
+    | "fat"
+    | "root-dir"
+    | "dir"
+    | "file"
+    | "data"
+    | "superblock"
+    | "gdt"
+    | "reserved-gdt"
+    | "block-bitmap"
+    | "inode-bitmap"
+    | "inode-table"
+    | "group"
+    | "swap-header"
+    | "swap";
   start: number;
   end: number;
   /** The same range in the image's own unit: 512-byte sectors, or ext2 blocks. */
@@ -70,9 +94,28 @@ function toRuns(cs: number[]): [number, number][] {
   return runs;
 }
 
-function region(name: string, kind: Region["kind"], start: number, end: number, step: string, unitSize = SECTOR, extra: Partial<Region> = {}): Region {
+function region(
+  name: string,
+  kind: Region["kind"],
+  start: number,
+  end: number,
+  step: string,
+  unitSize = SECTOR,
+  extra: Partial<Region> = {},
+): Region {
   const unit = unitSize === SECTOR && extra.unit !== "block" ? "sector" : "block";
-  return { name, kind, start, end, unit, unitSize, first: Math.floor(start / unitSize), last: Math.ceil(end / unitSize) - 1, step, ...extra };
+  return {
+    name,
+    kind,
+    start,
+    end,
+    unit,
+    unitSize,
+    first: Math.floor(start / unitSize),
+    last: Math.ceil(end / unitSize) - 1,
+    step,
+    ...extra,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -116,7 +159,8 @@ export function fatMap(image: Uint8Array, offset = 0, step = "3.7"): FatMap {
   const clusterAt = (c: number) => firstData + (c - 2) * clusterBytes;
   const files: FatFileRuns[] = vol.entries.map((e, i) => {
     const runs = toRuns(chains[i]);
-    if (e.attributes & ATTR_DIRECTORY) return { path: e.path, directory: true, size: chains[i].length * clusterBytes, runs };
+    if (e.attributes & ATTR_DIRECTORY)
+      return { path: e.path, directory: true, size: chains[i].length * clusterBytes, runs };
     const content = e.size > 0 ? contentOf(e.data(4096)) : undefined;
     return { path: e.path, directory: false, size: e.size, runs, ...(content ? { content } : {}) };
   });
@@ -127,14 +171,31 @@ export function fatMap(image: Uint8Array, offset = 0, step = "3.7"): FatMap {
   regions.push(region("boot sector", "boot", abs(0), abs(bps), step));
   if (vol.reservedSectors > 1) regions.push(region("reserved sectors", "boot", abs(bps), abs(fatStart), step));
   for (let i = 0; i < vol.numFats; i++) {
-    regions.push(region(`FAT ${i + 1}`, "fat", abs(fatStart + i * vol.fatSectors * bps), abs(fatStart + (i + 1) * vol.fatSectors * bps), step));
+    regions.push(
+      region(
+        `FAT ${i + 1}`,
+        "fat",
+        abs(fatStart + i * vol.fatSectors * bps),
+        abs(fatStart + (i + 1) * vol.fatSectors * bps),
+        step,
+      ),
+    );
   }
   regions.push(region("root directory", "root-dir", abs(rootAt), abs(firstData), step));
   const runRegions: Region[] = [];
   for (const f of files) {
     for (const [c, n] of f.runs) {
-      runRegions.push(region(f.directory ? `${f.path}\\ (directory)` : f.path, f.directory ? "dir" : "file", abs(clusterAt(c)), abs(clusterAt(c + n)), step,
-        SECTOR, { clusters: [c, c + n - 1], path: f.path, ...(f.content ? { content: f.content } : {}) }));
+      runRegions.push(
+        region(
+          f.directory ? `${f.path}\\ (directory)` : f.path,
+          f.directory ? "dir" : "file",
+          abs(clusterAt(c)),
+          abs(clusterAt(c + n)),
+          step,
+          SECTOR,
+          { clusters: [c, c + n - 1], path: f.path, ...(f.content ? { content: f.content } : {}) },
+        ),
+      );
     }
   }
   runRegions.sort((x, y) => x.start - y.start);
@@ -143,13 +204,29 @@ export function fatMap(image: Uint8Array, offset = 0, step = "3.7"): FatMap {
   let at = abs(firstData);
   const data: Region[] = [];
   for (const r of runRegions) {
-    if (r.start > at) data.push(region("free", "free", at, r.start, step, SECTOR, { clusters: [2 + (at - abs(firstData)) / clusterBytes, 1 + (r.start - abs(firstData)) / clusterBytes] }));
+    if (r.start > at)
+      data.push(
+        region("free", "free", at, r.start, step, SECTOR, {
+          clusters: [2 + (at - abs(firstData)) / clusterBytes, 1 + (r.start - abs(firstData)) / clusterBytes],
+        }),
+      );
     data.push(r);
     at = r.end;
   }
-  if (abs(dataEnd) > at) data.push(region("free", "free", at, abs(dataEnd), step, SECTOR, { clusters: [2 + (at - abs(firstData)) / clusterBytes, 1 + vol.clusters] }));
-  regions.push(region("data area", "data", abs(firstData), abs(dataEnd), step, SECTOR, { clusters: [2, 1 + vol.clusters], children: data }));
-  if (vol.totalSectors * bps > dataEnd) regions.push(region("unused sectors at the end", "free", abs(dataEnd), abs(vol.totalSectors * bps), step));
+  if (abs(dataEnd) > at)
+    data.push(
+      region("free", "free", at, abs(dataEnd), step, SECTOR, {
+        clusters: [2 + (at - abs(firstData)) / clusterBytes, 1 + vol.clusters],
+      }),
+    );
+  regions.push(
+    region("data area", "data", abs(firstData), abs(dataEnd), step, SECTOR, {
+      clusters: [2, 1 + vol.clusters],
+      children: data,
+    }),
+  );
+  if (vol.totalSectors * bps > dataEnd)
+    regions.push(region("unused sectors at the end", "free", abs(dataEnd), abs(vol.totalSectors * bps), step));
 
   const { entries: _entries, ...summary } = vol;
   void _entries;
@@ -175,7 +252,8 @@ export function diskMap(image: Uint8Array, step = "3.6"): DiskMap {
   let at = SECTOR;
   let fat: FatMap | undefined;
   for (const p of [...partitions].sort((a, b) => a.start - b.start)) {
-    const s = p.start * SECTOR, e = (p.start + p.sectors) * SECTOR;
+    const s = p.start * SECTOR,
+      e = (p.start + p.sectors) * SECTOR;
     if (s > at) regions.push(region(at === SECTOR ? "gap (rest of track 0)" : "unpartitioned", "gap", at, s, step));
     const r = region(`partition ${p.index} (type ${p.type.toString(16).padStart(2, "0")}h)`, "partition", s, e, step);
     if (!fat && FAT_PARTITION_TYPES.has(p.type)) {
@@ -194,9 +272,26 @@ export function diskMap(image: Uint8Array, step = "3.6"): DiskMap {
 
 /** The block groups of an ext2 image, each with its metadata and its used data runs. */
 export function ext2Map(ext: Ext2Image, step: string, offset = 0): Region[] {
-  const L = ext.layout, B = L.blockSize;
-  const blk = (name: string, kind: Region["kind"], first: number, count: number, extra: Partial<Region> = {}): Region =>
-    ({ name, kind, start: offset + first * B, end: offset + (first + count) * B, unit: "block", unitSize: B, first, last: first + count - 1, step, ...extra });
+  const L = ext.layout,
+    B = L.blockSize;
+  const blk = (
+    name: string,
+    kind: Region["kind"],
+    first: number,
+    count: number,
+    extra: Partial<Region> = {},
+  ): Region => ({
+    name,
+    kind,
+    start: offset + first * B,
+    end: offset + (first + count) * B,
+    unit: "block",
+    unitSize: B,
+    first,
+    last: first + count - 1,
+    step,
+    ...extra,
+  });
   const out: Region[] = [];
   if (L.firstDataBlock === 1) out.push(blk("boot block", "boot", 0, 1));
   for (const g of L.groups) {
@@ -207,7 +302,8 @@ export function ext2Map(ext: Ext2Image, step: string, offset = 0): Region[] {
       // block 0 holds the boot bytes too.
       kids.push(blk(g.index === 0 ? "superblock" : "superblock backup", "superblock", at, 1));
       kids.push(blk(g.index === 0 ? "group descriptors" : "group descriptors backup", "gdt", at + 1, g.gdtBlocks));
-      if (g.reservedGdtBlocks) kids.push(blk("reserved GDT blocks", "reserved-gdt", at + 1 + g.gdtBlocks, g.reservedGdtBlocks));
+      if (g.reservedGdtBlocks)
+        kids.push(blk("reserved GDT blocks", "reserved-gdt", at + 1 + g.gdtBlocks, g.reservedGdtBlocks));
     }
     kids.push(blk("block bitmap", "block-bitmap", g.blockBitmap, 1));
     kids.push(blk("inode bitmap", "inode-bitmap", g.inodeBitmap, 1));
@@ -236,7 +332,14 @@ function looksLikeFatBootSector(b: Uint8Array, offset = 0): boolean {
   const bps = b[offset + 11] | (b[offset + 12] << 8);
   const spc = b[offset + 13];
   const nfats = b[offset + 16];
-  return (b[offset] === 0xeb || b[offset] === 0xe9) && [512, 1024, 2048, 4096].includes(bps) && spc > 0 && (spc & (spc - 1)) === 0 && nfats >= 1 && nfats <= 4;
+  return (
+    (b[offset] === 0xeb || b[offset] === 0xe9) &&
+    [512, 1024, 2048, 4096].includes(bps) &&
+    spc > 0 &&
+    (spc & (spc - 1)) === 0 &&
+    nfats >= 1 &&
+    nfats <= 4
+  );
 }
 
 /**
@@ -259,7 +362,11 @@ export function recognise(image: Uint8Array): ImageKind {
   if (looksLikeSwap(image)) return "swap";
   if (looksLikeFatBootSector(image) || looksLikeDamagedFatBootSector(image)) return "fat";
   if (image.length >= SECTOR && image[510] === 0x55 && image[511] === 0xaa) return "disk";
-  throw new LooprootError(ErrorCode.Image, `not a looproot image: ${fmt(image.length)} bytes that are neither an MBR disk, a FAT volume, an ext2 filesystem, a gzip'd initrd nor swap space`, { field: "image" });
+  throw new LooprootError(
+    ErrorCode.Image,
+    `not a looproot image: ${fmt(image.length)} bytes that are neither an MBR disk, a FAT volume, an ext2 filesystem, a gzip'd initrd nor swap space`,
+    { field: "image" },
+  );
 }
 
 const CONTENT_STEP: Record<string, string> = { kernel: "3.2", "initrd-gz": "3.3", ext2: "3.4", swap: "3.5" };
@@ -267,19 +374,42 @@ const CONTENT_STEP: Record<string, string> = { kernel: "3.2", "initrd-gz": "3.3"
 /** What a file inside a FAT volume holds, from its first 4 KiB: the images the HOWTO's steps make. */
 export function contentOf(head: Uint8Array): Region["content"] | undefined {
   // A Linux boot image: the setup header's "HdrS" at 0x202 and 55 AA at 0x1FE.
-  if (head.length >= 0x206 && head[0x1fe] === 0x55 && head[0x1ff] === 0xaa && String.fromCharCode(...head.subarray(0x202, 0x206)) === "HdrS") return { kind: "kernel", step: "3.2" };
+  if (
+    head.length >= 0x206 &&
+    head[0x1fe] === 0x55 &&
+    head[0x1ff] === 0xaa &&
+    String.fromCharCode(...head.subarray(0x202, 0x206)) === "HdrS"
+  )
+    return { kind: "kernel", step: "3.2" };
   let kind: ImageKind | undefined;
-  try { kind = recognise(head); } catch (e) { if (!(e instanceof LooprootError)) throw e; }
+  try {
+    kind = recognise(head);
+  } catch (e) {
+    if (!(e instanceof LooprootError)) throw e;
+  }
   return kind && CONTENT_STEP[kind] ? { kind, step: CONTENT_STEP[kind] } : undefined;
 }
 
 /** The swap header as the views show it: the UUID as text. */
 export type SwapInfo = Omit<SwapHeader, "uuid"> & { uuid: string };
 
-export interface FatTreeEntry { path: string; directory: boolean; size: number; attributes: number; mtime: number; data(): Uint8Array }
+export interface FatTreeEntry {
+  path: string;
+  directory: boolean;
+  size: number;
+  attributes: number;
+  mtime: number;
+  data(): Uint8Array;
+}
 
 export type Inspection =
-  | { kind: "disk"; size: number; disk: DiskMap; files?: FatTreeEntry[]; root?: { path: string; ext2: Ext2Image; regions: Region[]; regionsIn: "disk" | "file" } }
+  | {
+      kind: "disk";
+      size: number;
+      disk: DiskMap;
+      files?: FatTreeEntry[];
+      root?: { path: string; ext2: Ext2Image; regions: Region[]; regionsIn: "disk" | "file" };
+    }
   | { kind: "fat"; size: number; fat: FatMap; files: FatTreeEntry[] }
   | { kind: "ext2"; size: number; ext2: Ext2Image; regions: Region[] }
   | { kind: "initrd-gz"; size: number; unpackedSize: number; ext2: Ext2Image; regions: Region[] }
@@ -289,7 +419,14 @@ export type Inspection =
 export const INITRD_MAX_BYTES = 256 * 1024 * 1024;
 
 function fatFiles(image: Uint8Array, offset: number): FatTreeEntry[] {
-  return readFatTyped(image, offset).entries.map((e) => ({ path: e.path, directory: (e.attributes & ATTR_DIRECTORY) !== 0, size: e.size, attributes: e.attributes, mtime: e.mtime, data: () => typed(() => e.data(), "FAT image", ErrorCode.Image) }));
+  return readFatTyped(image, offset).entries.map((e) => ({
+    path: e.path,
+    directory: (e.attributes & ATTR_DIRECTORY) !== 0,
+    size: e.size,
+    attributes: e.attributes,
+    mtime: e.mtime,
+    data: () => typed(() => e.data(), "FAT image", ErrorCode.Image),
+  }));
 }
 
 /**
@@ -315,8 +452,10 @@ export function inspect(image: Uint8Array, opts: InspectOptions = {}): Inspectio
     case "swap": {
       const header = readSwap(image);
       const swap: SwapInfo = { ...header, uuid: uuidString(header.uuid) };
-      const regions = [region("swap header (mkswap)", "swap-header", 0, 4096, "3.5", 4096, { unit: "block" }),
-        region("swap pages", "swap", 4096, (swap.lastPage + 1) * 4096, "3.5", 4096, { unit: "block" })];
+      const regions = [
+        region("swap header (mkswap)", "swap-header", 0, 4096, "3.5", 4096, { unit: "block" }),
+        region("swap pages", "swap", 4096, (swap.lastPage + 1) * 4096, "3.5", 4096, { unit: "block" }),
+      ];
       return { kind, size: image.length, swap, regions };
     }
     case "fat": {
@@ -326,17 +465,44 @@ export function inspect(image: Uint8Array, opts: InspectOptions = {}): Inspectio
     case "disk": {
       const disk = diskMap(image, "3.6");
       if (!disk.fat) return { kind, size: image.length, disk };
-      const files = fatFiles(image.subarray(0, disk.fat.offset + disk.fat.volume.totalSectors * disk.fat.volume.bytesPerSector), disk.fat.offset);
-      const rootFile = disk.fat.files.find((f) => !f.directory && /\.IMG$/.test(f.path) && f.runs.length > 0 && looksLikeExt2(fileBytes(image, disk.fat!, f, 2048)));
+      const files = fatFiles(
+        image.subarray(0, disk.fat.offset + disk.fat.volume.totalSectors * disk.fat.volume.bytesPerSector),
+        disk.fat.offset,
+      );
+      const rootFile = disk.fat.files.find(
+        (f) =>
+          !f.directory &&
+          /\.IMG$/.test(f.path) &&
+          f.runs.length > 0 &&
+          looksLikeExt2(fileBytes(image, disk.fat!, f, 2048)),
+      );
       if (!rootFile) return { kind, size: image.length, disk, files };
       // The root image's regions as absolute disk offsets only work for a contiguous file; when
       // it is fragmented, its map is given in its own offsets. A contiguous one is read where it
       // lies, not copied (it can be most of a 2 GiB disk).
       const contiguous = rootFile.runs.length === 1;
-      const off = contiguous ? disk.fat.offset + fatDataStart(disk.fat) + (rootFile.runs[0][0] - 2) * clusterSize(disk.fat) : 0;
-      const whole = contiguous && rootFile.runs[0][1] * clusterSize(disk.fat) >= rootFile.size && off + rootFile.size <= image.length;
-      const ext2 = whole ? readExt2(image.subarray(0, off + rootFile.size), { ...opts, offset: off }) : readExt2(fileBytes(image, disk.fat, rootFile, rootFile.size), opts);
-      return { kind, size: image.length, disk, files, root: { path: rootFile.path, ext2, regions: ext2Map(ext2, "3.4", off), regionsIn: contiguous ? "disk" : "file" } };
+      const off = contiguous
+        ? disk.fat.offset + fatDataStart(disk.fat) + (rootFile.runs[0][0] - 2) * clusterSize(disk.fat)
+        : 0;
+      const whole =
+        contiguous &&
+        rootFile.runs[0][1] * clusterSize(disk.fat) >= rootFile.size &&
+        off + rootFile.size <= image.length;
+      const ext2 = whole
+        ? readExt2(image.subarray(0, off + rootFile.size), { ...opts, offset: off })
+        : readExt2(fileBytes(image, disk.fat, rootFile, rootFile.size), opts);
+      return {
+        kind,
+        size: image.length,
+        disk,
+        files,
+        root: {
+          path: rootFile.path,
+          ext2,
+          regions: ext2Map(ext2, "3.4", off),
+          regionsIn: contiguous ? "disk" : "file",
+        },
+      };
     }
   }
 }
@@ -347,14 +513,18 @@ function clusterSize(m: FatMap): number {
 
 function fatDataStart(m: FatMap): number {
   const v = m.volume;
-  return (v.reservedSectors + v.numFats * v.fatSectors) * v.bytesPerSector + Math.ceil((v.rootEntries * 32) / v.bytesPerSector) * v.bytesPerSector;
+  return (
+    (v.reservedSectors + v.numFats * v.fatSectors) * v.bytesPerSector +
+    Math.ceil((v.rootEntries * 32) / v.bytesPerSector) * v.bytesPerSector
+  );
 }
 
 /** The first `n` bytes of a FAT file, gathered from its runs. */
 function fileBytes(image: Uint8Array, m: FatMap, f: FatFileRuns, n: number): Uint8Array {
   const want = Math.min(n, f.size);
   const out = new Uint8Array(want);
-  const cb = clusterSize(m), base = m.offset + fatDataStart(m);
+  const cb = clusterSize(m),
+    base = m.offset + fatDataStart(m);
   let at = 0;
   for (const [c, k] of f.runs) {
     if (at >= want) break;

@@ -122,7 +122,9 @@ export function hash64(data: Uint8Array): string {
 function hashExtents(src: Uint8Array, extents: [number, number, number][], size: number): string {
   const h = new Hash64(size);
   let at = 0;
-  const zeros = (n: number) => { for (let k = n; k > 0; k -= 65536) h.update(new Uint8Array(Math.min(65536, k))); };
+  const zeros = (n: number) => {
+    for (let k = n; k > 0; k -= 65536) h.update(new Uint8Array(Math.min(65536, k)));
+  };
   for (const [o, s, l] of [...extents].sort((a, b) => a[0] - b[0])) {
     if (o > at) zeros(o - at);
     h.update(src.subarray(s, s + l));
@@ -133,7 +135,10 @@ function hashExtents(src: Uint8Array, extents: [number, number, number][], size:
 }
 
 function fatDataStart(v: Omit<FatVolume, "entries">): number {
-  return (v.reservedSectors + v.numFats * v.fatSectors) * v.bytesPerSector + Math.ceil((v.rootEntries * 32) / v.bytesPerSector) * v.bytesPerSector;
+  return (
+    (v.reservedSectors + v.numFats * v.fatSectors) * v.bytesPerSector +
+    Math.ceil((v.rootEntries * 32) / v.bytesPerSector) * v.bytesPerSector
+  );
 }
 
 /** A FAT file's extents (absolute in the source) from its cluster runs. */
@@ -155,11 +160,17 @@ function fatExtents(m: FatMap, runs: [number, number][], size: number): [number,
  * Maps a piece [at, at+len) of a file that itself lies in `outer` (extents of a container file)
  * to extents in the container's source. Pure interval arithmetic, for a root image inside a FAT file.
  */
-export function throughExtents(outer: [number, number, number][], fileAt: number, at: number, len: number): [number, number, number][] {
+export function throughExtents(
+  outer: [number, number, number][],
+  fileAt: number,
+  at: number,
+  len: number,
+): [number, number, number][] {
   const out: [number, number, number][] = [];
   const end = at + len;
   for (const [o, src, l] of outer) {
-    const s = Math.max(at, o), e = Math.min(end, o + l);
+    const s = Math.max(at, o),
+      e = Math.min(end, o + l);
     if (s < e) out.push([fileAt + (s - at), src + (s - o), e - s]);
   }
   return out;
@@ -170,21 +181,48 @@ function fatVolume(id: VolumeId, title: string, source: Source, m: FatMap, vol: 
   const files: SeeFile[] = vol.entries.map((e) => {
     const dir = (e.attributes & ATTR_DIRECTORY) !== 0;
     const runs = runsOf.get(e.path) ?? [];
-    const f: SeeFile = { path: e.path, kind: dir ? "dir" : "file", size: dir ? 0 : e.size, mtime: e.mtime, attributes: e.attributes, extents: dir ? [] : fatExtents(m, runs, e.size) };
+    const f: SeeFile = {
+      path: e.path,
+      kind: dir ? "dir" : "file",
+      size: dir ? 0 : e.size,
+      mtime: e.mtime,
+      attributes: e.attributes,
+      extents: dir ? [] : fatExtents(m, runs, e.size),
+    };
     if (!dir) f.hash = hashExtents(src, f.extents, f.size);
     return f;
   });
   return { id, title, source, files };
 }
 
-function ext2Volume(id: VolumeId, title: string, source: Source, ext: Ext2Image, src: Uint8Array, place: (at: number, len: number, fileAt: number) => [number, number, number][]): SeeVolume {
+function ext2Volume(
+  id: VolumeId,
+  title: string,
+  source: Source,
+  ext: Ext2Image,
+  src: Uint8Array,
+  place: (at: number, len: number, fileAt: number) => [number, number, number][],
+): SeeVolume {
   const B = ext.layout.blockSize;
   const nodes = new Map(ext.nodes.map((n) => [n.path, n]));
   const files: SeeFile[] = ext.tree.map((e) => {
     const n = nodes.get(e.path)!;
-    const f: SeeFile = { path: e.path, kind: e.kind, size: e.kind === "file" || e.kind === "symlink" || e.kind === "hardlink" ? n.size : 0, mtime: e.mtime ?? 0, mode: e.mode, uid: e.uid, gid: e.gid, ino: n.ino, extents: [] };
+    const f: SeeFile = {
+      path: e.path,
+      kind: e.kind,
+      size: e.kind === "file" || e.kind === "symlink" || e.kind === "hardlink" ? n.size : 0,
+      mtime: e.mtime ?? 0,
+      mode: e.mode,
+      uid: e.uid,
+      gid: e.gid,
+      ino: n.ino,
+      extents: [],
+    };
     if (e.target !== undefined) f.target = e.target;
-    if (e.major !== undefined) { f.major = e.major; f.minor = e.minor; }
+    if (e.major !== undefined) {
+      f.major = e.major;
+      f.minor = e.minor;
+    }
     if (e.kind === "file" || e.kind === "symlink") {
       // Fast symlinks have no blocks; their target is the content.
       const size = f.size;
@@ -203,11 +241,14 @@ function ext2Volume(id: VolumeId, title: string, source: Source, ext: Ext2Image,
   for (const f of files) {
     if (f.kind !== "hardlink") continue;
     const t = byPath.get(f.target!);
-    if (t) { f.size = t.size; f.hash = t.hash; f.extents = t.extents; }
+    if (t) {
+      f.size = t.size;
+      f.hash = t.hash;
+      f.extents = t.extents;
+    }
   }
   return { id, title, source, files };
 }
-
 
 function fatFacts(m: FatMap): string {
   const x = m.volume;
@@ -256,8 +297,16 @@ export function seeImages(images: { floppy?: Uint8Array; disk?: Uint8Array }): S
   if (floppy) {
     const fm = part(problems, "the floppy", () => fatMap(floppy, 0, "3.7"));
     if (fm) {
-      report.maps.push({ id: "floppy", title: "A: the boot floppy", size: floppy.length, regions: fm.regions, facts: fatFacts(fm) });
-      const vol = part(problems, "the floppy's files", () => fatVolume("floppy", "A: the boot floppy", "floppy", fm, readFat(floppy), floppy));
+      report.maps.push({
+        id: "floppy",
+        title: "A: the boot floppy",
+        size: floppy.length,
+        regions: fm.regions,
+        facts: fatFacts(fm),
+      });
+      const vol = part(problems, "the floppy's files", () =>
+        fatVolume("floppy", "A: the boot floppy", "floppy", fm, readFat(floppy), floppy),
+      );
       if (vol) report.volumes.push(vol);
       const gz = fm.files.find((f) => f.content?.kind === "initrd-gz");
       if (gz) {
@@ -266,8 +315,18 @@ export function seeImages(images: { floppy?: Uint8Array; disk?: Uint8Array }): S
           const raw = gunzip(packed, INITRD_MAX_BYTES);
           const ext = readExt2(raw, { contents: false });
           report.initrd = raw;
-          report.maps.push({ id: "initrd", title: `The initial ramdisk (${gz.path}, unpacked)`, size: raw.length, regions: ext2Map(ext, "3.3"), facts: `${ext2Facts(ext)}; ${fmt(gz.size)} bytes gzip'd on the floppy` });
-          report.volumes.push(ext2Volume("initrd", `The initial ramdisk (${gz.path})`, "initrd", ext, raw, (s, len, at) => [[at, s, len]]));
+          report.maps.push({
+            id: "initrd",
+            title: `The initial ramdisk (${gz.path}, unpacked)`,
+            size: raw.length,
+            regions: ext2Map(ext, "3.3"),
+            facts: `${ext2Facts(ext)}; ${fmt(gz.size)} bytes gzip'd on the floppy`,
+          });
+          report.volumes.push(
+            ext2Volume("initrd", `The initial ramdisk (${gz.path})`, "initrd", ext, raw, (s, len, at) => [
+              [at, s, len],
+            ]),
+          );
         });
       }
     }
@@ -276,22 +335,55 @@ export function seeImages(images: { floppy?: Uint8Array; disk?: Uint8Array }): S
   if (disk) {
     const dm: DiskMap | undefined = part(problems, "the disk", () => diskMap(disk, "3.6"));
     if (dm) {
-      const pt = dm.partitions.map((p) => `partition ${p.index}: type ${p.type.toString(16).padStart(2, "0")}h, sectors ${fmt(p.start)}-${fmt(p.start + p.sectors - 1)}${p.bootable ? ", active" : ""}`).join("; ");
-      report.maps.push({ id: "disk", title: "The hard disk", size: disk.length, regions: dm.regions, facts: `${fmt(disk.length / SECTOR)} sectors; ${pt || "no partitions"}${dm.fat ? `; C: ${fatFacts(dm.fat)}` : ""}` });
+      const pt = dm.partitions
+        .map(
+          (p) =>
+            `partition ${p.index}: type ${p.type.toString(16).padStart(2, "0")}h, sectors ${fmt(p.start)}-${fmt(p.start + p.sectors - 1)}${p.bootable ? ", active" : ""}`,
+        )
+        .join("; ");
+      report.maps.push({
+        id: "disk",
+        title: "The hard disk",
+        size: disk.length,
+        regions: dm.regions,
+        facts: `${fmt(disk.length / SECTOR)} sectors; ${pt || "no partitions"}${dm.fat ? `; C: ${fatFacts(dm.fat)}` : ""}`,
+      });
       const fm = dm.fat;
       if (fm) {
         const end = fm.offset + fm.volume.totalSectors * fm.volume.bytesPerSector;
-        const vol = part(problems, "the partition's files", () => fatVolume("partition", "C: the FAT partition", "disk", fm, readFat(disk.subarray(0, end), fm.offset), disk));
+        const vol = part(problems, "the partition's files", () =>
+          fatVolume("partition", "C: the FAT partition", "disk", fm, readFat(disk.subarray(0, end), fm.offset), disk),
+        );
         if (vol) report.volumes.push(vol);
-        const root = fm.files.find((f) => !f.directory && /\.IMG$/.test(f.path) && f.runs.length > 0 && looksLikeExt2(gather(disk, fatExtents(fm, f.runs, Math.min(f.size, 2048)), Math.min(f.size, 2048))));
+        const root = fm.files.find(
+          (f) =>
+            !f.directory &&
+            /\.IMG$/.test(f.path) &&
+            f.runs.length > 0 &&
+            looksLikeExt2(gather(disk, fatExtents(fm, f.runs, Math.min(f.size, 2048)), Math.min(f.size, 2048))),
+        );
         if (root) {
           part(problems, `the root image (${root.path})`, () => {
             const outer = fatExtents(fm, root.runs, root.size);
             // In one piece (as looproot writes it) it is read where it lies, not copied out.
-            const ext = outer.length === 1 ? readExt2(disk.subarray(0, outer[0][1] + root.size), { offset: outer[0][1], contents: false }) : readExt2(gather(disk, outer, root.size), { contents: false });
+            const ext =
+              outer.length === 1
+                ? readExt2(disk.subarray(0, outer[0][1] + root.size), { offset: outer[0][1], contents: false })
+                : readExt2(gather(disk, outer, root.size), { contents: false });
             const one = outer.length === 1 ? outer[0][1] : undefined;
-            report.maps.push({ id: "root", title: `The root image (C:\\${root.path})`, size: root.size, regions: ext2Map(ext, "3.4"), facts: `${ext2Facts(ext)}; ${outer.length === 1 ? "one piece" : `${outer.length} pieces`} on the partition`, ...(one !== undefined ? { diskOffset: one } : {}) });
-            report.volumes.push(ext2Volume("root", `The root image (C:\\${root.path})`, "disk", ext, disk, (s, len, at) => throughExtents(outer, at, s, len)));
+            report.maps.push({
+              id: "root",
+              title: `The root image (C:\\${root.path})`,
+              size: root.size,
+              regions: ext2Map(ext, "3.4"),
+              facts: `${ext2Facts(ext)}; ${outer.length === 1 ? "one piece" : `${outer.length} pieces`} on the partition`,
+              ...(one !== undefined ? { diskOffset: one } : {}),
+            });
+            report.volumes.push(
+              ext2Volume("root", `The root image (C:\\${root.path})`, "disk", ext, disk, (s, len, at) =>
+                throughExtents(outer, at, s, len),
+              ),
+            );
           });
         }
       }
@@ -307,7 +399,10 @@ export function readExtents(src: Uint8Array, f: Pick<SeeFile, "size" | "extents"
   for (const [at, s, l] of f.extents) {
     if (at >= n) continue;
     const len = Math.min(l, n - at);
-    if (s < 0 || s + len > src.length) throw new LooprootError(ErrorCode.Image, `extent at ${s} runs past the ${src.length}-byte image`, { field: "image" });
+    if (s < 0 || s + len > src.length)
+      throw new LooprootError(ErrorCode.Image, `extent at ${s} runs past the ${src.length}-byte image`, {
+        field: "image",
+      });
     out.set(src.subarray(s, s + len), at);
   }
   return out;

@@ -9,12 +9,23 @@ import { bootHowto, loadIngredients, runShellCommand } from "../../../emulator/n
 // and swap images the initrd attaches stay where they are).
 const config = makeConfig({ dos: { fsType: "vfat" } });
 const build = buildHowto({ config, ingredients: loadIngredients() });
-editFatDisk(build.disk, { longNames: true, put: [{ path: "Long Name From The Host.txt", data: new TextEncoder().encode("written by editFatDisk\n") }] });
+editFatDisk(build.disk, {
+  longNames: true,
+  put: [{ path: "Long Name From The Host.txt", data: new TextEncoder().encode("written by editFatDisk\n") }],
+});
 const r = await bootHowto(build, config, { stopAtEnd: false, timeoutS: 240 });
 const say = (o: object) => process.stdout.write(JSON.stringify(o) + "\n");
 say({ ok: r.ok, summary: r.summary, machine: typeof r.machine?.stop });
 if (r.ok) {
-  const commands = ["echo hello", "printf 'no newline'", "printf '\\033[1;31mred\\033[0m\\n'", "(exit 3)", "ls /nonexistent 2>&1; true", "cat /proc/swaps | tail -n 1", "cat '/DOS/Long Name From The Host.txt'"];
+  const commands = [
+    "echo hello",
+    "printf 'no newline'",
+    "printf '\\033[1;31mred\\033[0m\\n'",
+    "(exit 3)",
+    "ls /nonexistent 2>&1; true",
+    "cat /proc/swaps | tail -n 1",
+    "cat '/DOS/Long Name From The Host.txt'",
+  ];
   for (const command of commands) say({ command, ...(await runShellCommand(r.machine, command, 30_000)) });
 }
 await r.machine.stop();
