@@ -198,21 +198,27 @@ export function parseRootArchive(config: LooprootConfig, archive: Uint8Array, wr
   }
 }
 
+/** Every name a build of any config can write, in the order buildImages writes them. */
+export const ALL_OUTPUT_NAMES: readonly string[] = [
+  "floppy.img",
+  "disk.img",
+  "initrd.img",
+  "initrdgz.img",
+  "linuxdsk.img",
+  "linuxswp.img",
+  "AUTOEXEC.BAT",
+  "linuxrc",
+  "fstab",
+  "rcS",
+  "looproot-init",
+  "LOADLIN.PAR",
+];
+
 /** The names buildImages gives its files, known from the config alone (the CLI checks the folder before building). */
 export function outputNames(config: LooprootConfig): string[] {
-  return [
-    "floppy.img",
-    "disk.img",
-    "initrd.img",
-    "initrdgz.img",
-    "linuxdsk.img",
-    "linuxswp.img",
-    "AUTOEXEC.BAT",
-    "linuxrc",
-    "fstab",
-    config.root.source === "tar" ? "looproot-init" : "rcS",
-    ...(config.boot.paramsFile ? ["LOADLIN.PAR"] : []),
-  ];
+  const tar = config.root.source === "tar";
+  const skip = new Set([tar ? "rcS" : "looproot-init", ...(config.boot.paramsFile ? [] : ["LOADLIN.PAR"])]);
+  return ALL_OUTPUT_NAMES.filter((n) => !skip.has(n));
 }
 
 /** All checks that need the trees but no images: config fields, then contents against sizes. */

@@ -8,26 +8,11 @@ import { writeFileSync, mkdirSync, renameSync, rmSync, readFileSync, existsSync,
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { LooprootConfig } from "../config.ts";
-import type { OutputFile } from "../build.ts";
+import { ALL_OUTPUT_NAMES, type OutputFile } from "../build.ts";
 import { outputWriteError } from "./files.ts";
 
 export const SET_MANIFEST = "looproot-set.json";
 export const PARTIAL_DIR = ".partial";
-/** Every name a build of any config can write: a set without a manifest (an older looproot) is cleared by these. */
-export const ALL_OUTPUT_NAMES = [
-  "floppy.img",
-  "disk.img",
-  "initrd.img",
-  "initrdgz.img",
-  "linuxdsk.img",
-  "linuxswp.img",
-  "AUTOEXEC.BAT",
-  "linuxrc",
-  "fstab",
-  "rcS",
-  "looproot-init",
-  "LOADLIN.PAR",
-];
 
 export interface SetManifest {
   format: 1;
@@ -68,6 +53,7 @@ export function writeOutputSet(
       renameSync(join(partial, f.name), join(out, f.name));
     }
     const keep = new Set(files.map((f) => f.name));
+    // A set without a manifest (an older looproot) is cleared by every name a build can write.
     for (const name of new Set([...(old?.files.map((f) => f.name) ?? []), ...ALL_OUTPUT_NAMES])) {
       // Only plain names of our own sets: a manifest is data from disk and must not name paths.
       if (keep.has(name) || name.includes("/") || name.includes("\\") || name.startsWith(".")) continue;
