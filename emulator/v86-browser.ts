@@ -80,6 +80,7 @@ export async function startV86Browser(opts: BrowserMachineOptions): Promise<Brow
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
   const flush = () => {
+    if (timer) clearTimeout(timer);
     timer = undefined;
     const t = pending;
     pending = "";
@@ -94,7 +95,14 @@ export async function startV86Browser(opts: BrowserMachineOptions): Promise<Brow
     emulator: m.emulator,
     onSerial: listeners.add,
     screenRows: () => m.screenRows(),
-    onScreenChange: (cb) => m.onScreenChange!(cb),
+    // The serial text written before a change of the screen goes out first: the kernel prints to both,
+    // and a failure on the screen (VFS: Cannot open root device) must not overtake the serial line
+    // that came before it (INITRD: Mount failed), still waiting in the batch.
+    onScreenChange: (cb) =>
+      m.onScreenChange!(() => {
+        flush();
+        cb();
+      }),
     ranMs: () => m.ranMs!(),
     onCrash: (cb) => m.onCrash?.(cb),
     diskImage: () => m.diskImage?.(),
