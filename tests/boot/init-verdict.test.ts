@@ -10,8 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeTar } from "../../src/fs/tar.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";
-import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
-import { loadIngredients, loadBios } from "../../src/node/ingredients.ts";
+import type { Tree } from "../../src/fs/tree.ts";
+import { busyboxTree, textEntry } from "../helpers/busybox-tree.ts";
+import { loadBios } from "../../src/node/ingredients.ts";
 import { startQemu } from "../../emulator/qemu.ts";
 import { bootAndVerify } from "../../emulator/harness.ts";
 import { config, build, boot, timeline } from "./chain.ts";
@@ -23,24 +24,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The busybox system with `init` as its /sbin/init (a #! script run by the root's busybox). */
 function rootWithInit(init: string): Tree {
-  const ing = loadIngredients();
-  const e = (path: string, kind: TreeEntry["kind"], mode: number, more: Partial<TreeEntry> = {}): TreeEntry => ({
-    path,
-    kind,
-    mode,
-    uid: 0,
-    gid: 0,
-    mtime: 1_000_000_000,
-    ...more,
-  });
-  const tree: Tree = ["/", "/bin", "/sbin", "/usr", "/usr/bin", "/usr/sbin", "/etc", "/dev", "/tmp", "/root"].map((d) =>
-    e(d, "dir", 0o755),
-  );
-  tree.push(e("/bin/busybox", "file", 0o755, { data: ing.busyboxRoot }));
-  for (const a of ing.rootApplets)
-    if (a !== "/bin/busybox" && a !== "/sbin/init") tree.push(e(a, "symlink", 0o777, { target: "/bin/busybox" }));
-  tree.push(e("/sbin/init", "file", 0o755, { data: new TextEncoder().encode(`#!/bin/sh\n${init}\n`) }));
-  return tree;
+  return busyboxTree((a) => (a === "/sbin/init" ? textEntry(a, 0o755, `#!/bin/sh\n${init}\n`) : undefined));
 }
 
 /** `looproot build --rootfs` of that root, then `looproot boot --engine qemu`: exit code and output. */

@@ -3,31 +3,16 @@
 import { describe, it, expect } from "vitest";
 import { writeTar } from "../../src/fs/tar.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";
-import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
-import { loadIngredients } from "../../src/node/ingredients.ts";
+import type { Tree } from "../../src/fs/tree.ts";
+import { busyboxTree, textEntry } from "../helpers/busybox-tree.ts";
 import { config, build, boot, timeline } from "./chain.ts";
 import { thrownLooproot } from "../unit/thrown.ts";
 import { ErrorCode } from "../../src/errors.ts";
 
 function busyboxSystem(): Tree {
-  const ing = loadIngredients();
-  const e = (path: string, kind: TreeEntry["kind"], mode: number, more: Partial<TreeEntry> = {}): TreeEntry => ({
-    path,
-    kind,
-    mode,
-    uid: 0,
-    gid: 0,
-    mtime: 1_000_000_000,
-    ...more,
-  });
-  const tree: Tree = ["/", "/bin", "/sbin", "/usr", "/usr/bin", "/usr/sbin", "/etc", "/dev", "/tmp", "/root"].map((d) =>
-    e(d, "dir", 0o755),
-  );
-  tree.push(e("/bin/busybox", "file", 0o755, { data: ing.busyboxRoot }));
-  for (const a of ing.rootApplets)
-    if (a !== "/bin/busybox") tree.push(e(a, "symlink", 0o777, { target: "/bin/busybox" }));
-  tree.push(e("/etc/inittab", "file", 0o644, { data: new TextEncoder().encode("ttyS0::respawn:-/bin/sh\n") }));
-  tree.push(e("/etc/issue", "file", 0o644, { data: new TextEncoder().encode("a user's own root\n") }));
+  const tree = busyboxTree();
+  tree.push(textEntry("/etc/inittab", 0o644, "ttyS0::respawn:-/bin/sh\n"));
+  tree.push(textEntry("/etc/issue", 0o644, "a user's own root\n"));
   return tree;
 }
 

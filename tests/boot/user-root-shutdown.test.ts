@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeTar } from "../../src/fs/tar.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";
-import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
+import type { Tree } from "../../src/fs/tree.ts";
+import { busyboxTree, textEntry } from "../helpers/busybox-tree.ts";
 import { loadIngredients, loadBios } from "../../src/node/ingredients.ts";
 import { startEngine } from "../../emulator/node-engines.ts";
 import { bootAndVerify, runShellCommand } from "../../emulator/harness.ts";
@@ -20,32 +21,12 @@ const REFUSED = "poweroff: this root does not power off";
 
 /** A busybox system whose poweroff and halt-by-signal do nothing but say so; halt -f still works. */
 function stubbornRoot(): Tree {
-  const ing = loadIngredients();
-  const e = (path: string, kind: TreeEntry["kind"], mode: number, more: Partial<TreeEntry> = {}): TreeEntry => ({
-    path,
-    kind,
-    mode,
-    uid: 0,
-    gid: 0,
-    mtime: 1_000_000_000,
-    ...more,
-  });
-  const tree: Tree = ["/", "/bin", "/sbin", "/usr", "/usr/bin", "/usr/sbin", "/etc", "/dev", "/tmp", "/root"].map((d) =>
-    e(d, "dir", 0o755),
-  );
-  tree.push(e("/bin/busybox", "file", 0o755, { data: ing.busyboxRoot }));
-  const stub = new TextEncoder().encode(`#!/bin/sh\necho "${REFUSED}" >&2\nexit 1\n`);
-  for (const a of ing.rootApplets) {
-    if (a === "/bin/busybox") continue;
-    if (/\/poweroff$/.test(a)) tree.push(e(a, "file", 0o755, { data: stub }));
-    else tree.push(e(a, "symlink", 0o777, { target: "/bin/busybox" }));
-  }
-  tree.push(e("/etc/inittab", "file", 0o644, { data: new TextEncoder().encode("ttyS0::respawn:-/bin/sh\n") }));
+  const stub = `#!/bin/sh\necho "${REFUSED}" >&2\nexit 1\n`;
+  const tree = busyboxTree((a) => (/\/poweroff$/.test(a) ? textEntry(a, 0o755, stub) : undefined));
+  tree.push(textEntry("/etc/inittab", 0o644, "ttyS0::respawn:-/bin/sh\n"));
   // This busybox's ash runs its own applets before anything on PATH (FEATURE_SH_STANDALONE), so the
   // login shell is pointed at the root's poweroff by a function, as a profile would do.
-  tree.push(
-    e("/etc/profile", "file", 0o644, { data: new TextEncoder().encode('poweroff() { /sbin/poweroff "$@"; }\n') }),
-  );
+  tree.push(textEntry("/etc/profile", 0o644, 'poweroff() { /sbin/poweroff "$@"; }\n'));
   return tree;
 }
 

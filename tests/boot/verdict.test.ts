@@ -6,7 +6,8 @@ import { floppyFiles, floppyFatOptions } from "../../src/howto/bootfloppy.ts";
 import { makeFat, ATTR_ARCHIVE } from "../../src/fs/fat/index.ts";
 import { writeTar } from "../../src/fs/tar.ts";
 import { gzip9 } from "../../src/fs/gzip.ts";
-import type { Tree, TreeEntry } from "../../src/fs/tree.ts";
+import type { Tree } from "../../src/fs/tree.ts";
+import { treeEntry } from "../helpers/busybox-tree.ts";
 import { loadIngredients } from "../../src/node/ingredients.ts";
 import { config, build, boot, timeline } from "./chain.ts";
 
@@ -81,15 +82,7 @@ describe("a kernel told to be quiet", () => {
 
 describe("a user's root with only /bin/sh and /sbin/init", () => {
   it("verifies: the report runs on looproot's own busybox", async () => {
-    const e = (path: string, kind: TreeEntry["kind"], mode: number, more: Partial<TreeEntry> = {}): TreeEntry => ({
-      path,
-      kind,
-      mode,
-      uid: 0,
-      gid: 0,
-      mtime: 1_000_000_000,
-      ...more,
-    });
+    const e = treeEntry;
     const tree: Tree = [
       e("/", "dir", 0o755),
       e("/bin", "dir", 0o755),
