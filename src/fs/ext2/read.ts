@@ -25,6 +25,7 @@ import {
   groupHasSuper,
 } from "./layout.ts";
 import { type Tree, type TreeEntry, type NodeKind } from "../tree.ts";
+import { uuidString } from "../../util/uuid.ts";
 
 // Features this reader understands. An unknown incompat feature changes the on-disk format, so such
 // an image is refused; unknown compat / ro_compat features do not change how files are found.
@@ -612,9 +613,7 @@ export function readExt2(image: Uint8Array, opts: Ext2ReadOptions = {}): Ext2Ima
   }
 
   const label = dec.decode(img.subarray(S + 120, S + 136)).replace(/\0.*$/s, "");
-  const uuidBytes = img.subarray(S + 104, S + 120);
-  const hex = Array.from(uuidBytes, (x) => x.toString(16).padStart(2, "0")).join("");
-  const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const uuid = uuidString(img.subarray(S + 104, S + 120));
   return {
     layout: {
       blockSize: B,
